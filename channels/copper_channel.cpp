@@ -1,0 +1,107 @@
+#include "channels/copper_channel.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "phy/units.hpp"
+
+namespace phylane::channels {
+
+namespace {
+Abcd segment_abcd(const TraceSegment& s, const phy::LinePoint& p) {
+  if (p.freq_hz <= 0.0) return Abcd::series(p.z_per_m * s.length_m);
+  return Abcd::line(p.gamma, p.z0, s.length_m);
+}
+}  // namespace
+
+CopperChannel::CopperChannel(std::vector<TraceSegment> segments, double driver_ohm,
+                             double receiver_ohm)
+    : segments_(std::move(segments)), driver_ohm_(driver_ohm), receiver_ohm_(receiver_ohm) {
+  if (segments_.empty()) throw std::invalid_argument("copper channel: no segments");
+  if (!(driver_ohm_ > 0.0) || !(receiver_ohm_ > 0.0))
+    throw std::invalid_argument("copper channel: termination impedances must be > 0");
+  mode_ = segments_.front().line.geometry().mode();
+  for (std::size_t i = 0; i < segments_.size(); ++i) {
+    const auto& s = segments_[i];
+    if (!(s.length_m > 0.0))
+      throw std::invalid_argument("copper channel: segment " + std::to_string(i) +
+                                  " length must be > 0");
+    if (s.line.geometry().mode() != mode_)
+      throw std::invalid_argument(
+          "copper channel: segment " + std::to_string(i) + " is " +
+          std::string(phy::to_string(s.line.geometry().mode())) + " but segment 0 is " +
+          std::string(phy::to_string(mode_)) + "; all segments must carry the same mode");
+  }
+}
+
+double CopperChannel::total_length_m() const {
+  double l = 0.0;
+  for (const auto& s : segments_) l += s.length_m;
+  return l;
+}
+
+Abcd CopperChannel::abcd(double freq_hz) const {
+  Abcd m;
+  for (const auto& s : segments_) m = m * segment_abcd(s, s.line.at(freq_hz, false));
+  return m;
+}
+
+S2 CopperChannel::s_params(double freq_hz) const {
+  return to_s(abcd(freq_hz), driver_ohm_, receiver_ohm_);
+}
+
+ChannelResponse compute_response(const CopperChannel& channel, std::span<const double> freq_hz,
+                                 bool with_breakdown) {
+  ChannelResponse r;
+  const std::size_t n = freq_hz.size();
+  r.freq_hz.assign(freq_hz.begin(), freq_hz.end());
+  r.s11.resize(n);
+  r.s21.resize(n);
+  r.s22.resize(n);
+  if (with_breakdown) r.loss.resize(n);
+  // Segments of the same materials share their frequency-dependent inputs (Debye permittivity,
+  // roughness): compute them once per frequency per distinct material set.
+  const auto& segs = channel.segments();
+  std::vector<std::size_t> group(segs.size());
+  std::vector<std::size_t> leaders;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    group[i] = leaders.size();
+    for (std::size_t g = 0; g < leaders.size(); ++g)
+      if (segs[leaders[g]].line.same_materials(segs[i].line)) {
+        group[i] = g;
+        break;
+      }
+    if (group[i] == leaders.size()) leaders.push_back(i);
+  }
+  std::vector<phy::LineInputs> inputs(leaders.size());
+  for (std::size_t k = 0; k < n; ++k) {
+    const double f = freq_hz[k];
+    for (std::size_t g = 0; g < leaders.size(); ++g) inputs[g] = segs[leaders[g]].line.inputs(f);
+    Abcd m;
+    LossBreakdown lb;
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+      const auto& s = segs[i];
+      const phy::LinePoint p = s.line.at(f, inputs[group[i]], with_breakdown);
+      m = m * segment_abcd(s, p);
+      if (with_breakdown) {
+        lb.conductor_db += phy::units::nepers_to_db(p.alpha_conductor * s.length_m);
+        lb.roughness_db += phy::units::nepers_to_db(p.alpha_roughness * s.length_m);
+        lb.dielectric_db += phy::units::nepers_to_db(p.alpha_dielectric * s.length_m);
+      }
+    }
+    const S2 sp = to_s(m, channel.driver_ohm(), channel.receiver_ohm());
+    r.s11[k] = sp.s11;
+    r.s21[k] = sp.s21;
+    r.s22[k] = sp.s22;
+    if (with_breakdown) {
+      lb.total_db = -phy::units::amplitude_ratio_to_db(std::abs(sp.s21));
+      lb.mismatch_db = lb.total_db - lb.conductor_db - lb.roughness_db - lb.dielectric_db;
+      r.loss[k] = lb;
+    }
+  }
+  return r;
+}
+
+}  // namespace phylane::channels

@@ -1,0 +1,58 @@
+#pragma once
+/// Insertion-loss analysis of a copper channel: the swept response with its breakdown, and
+/// per-segment figures (impedance, delay, loss per length) at named frequencies.
+#include <string>
+#include <vector>
+
+#include "channels/copper_channel.hpp"
+
+namespace phylane::solvers {
+
+struct LossAnalysisOptions {
+  std::vector<double> report_freqs_hz;  ///< named frequencies, each > 0
+  double fmax_hz = 50e9;                ///< top of the grid, > 0
+  int points = 1000;                    ///< grid points, >= 2: fmax/points, 2 fmax/points, ... fmax
+  bool keep_line_points = true;         ///< keep per-segment RLGC on the grid (for HDF5)
+};
+
+/// Per-segment figures at one frequency.
+struct SegmentAtFrequency {
+  double freq_hz = 0.0;
+  double impedance_ohm = 0.0;        ///< Re Z0 (mode impedance: Zdiff for differential)
+  double loss_db_per_m = 0.0;        ///< matched-line attenuation
+  double conductor_db_per_m = 0.0;   ///< smooth metal
+  double roughness_db_per_m = 0.0;   ///< excess from roughness
+  double dielectric_db_per_m = 0.0;
+  double dk = 0.0;                   ///< substrate Dk at this frequency
+  double df = 0.0;
+  double eps_eff = 0.0;              ///< Re effective permittivity of the mode
+};
+
+struct SegmentSummary {
+  std::string name;
+  std::string geometry;
+  double length_m = 0.0;
+  double delay_s_per_m = 0.0;        ///< phase delay beta/omega at the highest report frequency
+  double dc_resistance_ohm_per_m = 0.0;
+  std::vector<SegmentAtFrequency> at;  ///< one per report frequency
+};
+
+struct LossAnalysis {
+  channels::ChannelResponse sweep;                   ///< grid response with breakdown
+  std::vector<std::vector<phy::LinePoint>> line_points;  ///< [segment][grid point] if kept
+  std::vector<double> report_freqs_hz;
+  std::vector<channels::LossBreakdown> at_report;    ///< channel totals at report frequencies
+  std::vector<channels::cplx> s21_at_report;
+  std::vector<SegmentSummary> segments;
+  double total_length_m = 0.0;
+  double total_delay_s = 0.0;                        ///< sum of segment phase delays
+  double dc_resistance_ohm = 0.0;                    ///< series DC resistance of the whole route
+};
+
+/// Throws std::invalid_argument on bad options. Tested by: tests/solvers/loss_analysis_test.cpp
+LossAnalysis analyze_loss(const channels::CopperChannel& channel, const LossAnalysisOptions& opt);
+
+/// The uniform grid used by analyze_loss: fmax/points ... fmax (DC excluded).
+std::vector<double> loss_grid(double fmax_hz, int points);
+
+}  // namespace phylane::solvers
