@@ -1,0 +1,88 @@
+// phylane presets / phylane materials: what is built in.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "io/config.hpp"
+#include "io/diagnostics.hpp"
+#include "io/json_writer.hpp"
+#include "io/material_library.hpp"
+#include "phy/roughness.hpp"
+
+namespace phylane::app {
+
+int run_presets(bool json) {
+  try {
+    const auto names = io::preset_names();
+    if (json) {
+      io::JsonWriter j(std::cout);
+      j.begin_object().key("presets").begin_array();
+      for (const auto& n : names) {
+        const auto cfg = io::load_preset(n);
+        j.begin_object().field("name", n).field("title", cfg.title).field("description", cfg.description);
+        j.field("default", n == io::default_preset_name()).end_object();
+      }
+      j.end_array().end_object();
+      j.done();
+      return 0;
+    }
+    fmt::print("Embedded presets (use: phylane loss --preset NAME):\n");
+    for (const auto& n : names) {
+      const auto cfg = io::load_preset(n);
+      fmt::print("  {:<22} {}{}\n", n, cfg.title, n == io::default_preset_name() ? "  [default]" : "");
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "phylane: failure: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+int run_materials(bool json) {
+  try {
+    const auto& lib = io::MaterialLibrary::builtin();
+    if (json) {
+      io::JsonWriter j(std::cout);
+      j.begin_object().key("dielectrics").begin_array();
+      for (const auto& m : lib.dielectrics())
+        j.begin_object()
+            .field("id", m.id)
+            .field("name", m.name)
+            .field("dk", m.dk)
+            .field("df", m.df)
+            .field("at_hz", m.at_hz)
+            .field("source", m.source)
+            .end_object();
+      j.end_array().key("foils").begin_array();
+      for (const auto& f : lib.foils())
+        j.begin_object()
+            .field("id", f.id)
+            .field("name", f.name)
+            .field("model", phy::to_string(f.model))
+            .field("rq_m", f.rq_m)
+            .field("nodule_radius_m", f.nodule_radius_m)
+            .field("surface_ratio", f.surface_ratio)
+            .field("source", f.source)
+            .end_object();
+      j.end_array().end_object();
+      j.done();
+      return 0;
+    }
+    fmt::print("Dielectrics (material = \"id\")\n  {:<16}{:<44}{:>7}{:>9}{:>10}\n", "id", "name", "Dk", "Df", "at");
+    for (const auto& m : lib.dielectrics())
+      fmt::print("  {:<16}{:<44}{:>7.3f}{:>9.4f}{:>7g} GHz\n", m.id, m.name.substr(0, 43), m.dk, m.df, m.at_hz / 1e9);
+    fmt::print("\nCopper foils (foil = \"id\")\n  {:<12}{:<44}{:<12}{:>8}{:>10}{:>8}\n", "id", "name", "model",
+               "Rq um", "a um", "SR");
+    for (const auto& f : lib.foils())
+      fmt::print("  {:<12}{:<44}{:<12}{:>8.2f}{:>10.2f}{:>8.2f}\n", f.id, f.name.substr(0, 43), phy::to_string(f.model),
+                 f.rq_m * 1e6, f.nodule_radius_m * 1e6, f.surface_ratio);
+    fmt::print("\nSources: docs/materials.md\n");
+    return 0;
+  } catch (const io::InputError& e) {
+    std::cerr << "phylane: error in the built-in library: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace phylane::app

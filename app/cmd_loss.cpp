@@ -1,0 +1,116 @@
+// phylane loss: insertion loss of a copper channel, with its breakdown.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <stdexcept>
+
+#include "app/commands.hpp"
+#include "io/config.hpp"
+#include "io/diagnostics.hpp"
+#include "io/loss_output.hpp"
+#include "io/quantity.hpp"
+#include "phy/units.hpp"
+#include "solvers/loss_analysis.hpp"
+
+namespace phylane::app {
+
+namespace {
+
+double option_frequency(const std::string& option, const std::string& text) {
+  const auto q = io::parse_quantity(text, io::Dimension::frequency);
+  if (!q.value) throw io::InputError(option + " \"" + text + "\": " + q.error);
+  if (!(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": must be a positive frequency");
+  return *q.value;
+}
+
+std::string ghz(double f) { return fmt::format("{:g} GHz", f / 1e9); }
+
+void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
+  using phy::units::inch;
+  const auto& ch = *cfg.copper;
+  const bool diff = ch.mode() == phy::LineMode::differential;
+  const char* zname = diff ? "Zdiff" : ch.mode() == phy::LineMode::common ? "Zcm" : "Z0";
+  fmt::print("phylane loss: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+  fmt::print("  {} channel, {} segment{}, {:.3f} in ({:.1f} mm), delay {:.1f} ps, DC resistance {:.3f} ohm\n",
+             phy::to_string(ch.mode()), a.segments.size(), a.segments.size() == 1 ? "" : "s",
+             a.total_length_m / inch, a.total_length_m * 1e3, a.total_delay_s * 1e12, a.dc_resistance_ohm);
+  fmt::print("  driver {:g} ohm, receiver {:g} ohm (S-parameters referenced to these)\n\n", ch.driver_ohm(),
+             ch.receiver_ohm());
+
+  const double fz = a.report_freqs_hz.back();
+  fmt::print("Segments ({} and delay at {})\n", zname, ghz(fz));
+  fmt::print("  {:<3}{:<18}{:<20}{:>9}  {:<14}{:<10}{:>9}{:>11}\n", "#", "name", "geometry", "length", "material",
+             "foil", zname, "delay");
+  for (std::size_t i = 0; i < a.segments.size(); ++i) {
+    const auto& s = a.segments[i];
+    const auto& info = cfg.segments[i];
+    fmt::print("  {:<3}{:<18}{:<20}{:>6.3f} in  {:<14}{:<10}{:>5.1f} ohm{:>6.1f} ps/in\n", i + 1, s.name.substr(0, 17),
+               s.geometry, s.length_m / inch, info.material, info.foil,
+               s.at.back().impedance_ohm, s.delay_s_per_m * inch * 1e12);
+  }
+  fmt::print("\nLoss per inch of each segment [dB/in]: total = conductor + roughness + dielectric\n");
+  fmt::print("  {:<3}{:<18}{:>10}{:>9}{:>11}{:>11}{:>12}{:>8}{:>8}\n", "#", "name", "freq", "total", "conductor",
+             "roughness", "dielectric", "Dk", "Df");
+  for (std::size_t i = 0; i < a.segments.size(); ++i) {
+    const auto& s = a.segments[i];
+    for (const auto& x : s.at)
+      fmt::print("  {:<3}{:<18}{:>10}{:>9.3f}{:>11.3f}{:>11.3f}{:>12.3f}{:>8.3f}{:>8.4f}\n", i + 1,
+                 s.name.substr(0, 17), ghz(x.freq_hz), x.loss_db_per_m * inch, x.conductor_db_per_m * inch,
+                 x.roughness_db_per_m * inch, x.dielectric_db_per_m * inch, x.dk, x.df);
+  }
+  fmt::print("\nChannel insertion loss [dB] ({})\n", diff ? "SDD21" : "S21");
+  fmt::print("  {:>10}{:>9}{:>11}{:>11}{:>12}{:>10}\n", "freq", "total", "conductor", "roughness", "dielectric",
+             "mismatch");
+  for (std::size_t k = 0; k < a.report_freqs_hz.size(); ++k) {
+    const auto& b = a.at_report[k];
+    fmt::print("  {:>10}{:>9.3f}{:>11.3f}{:>11.3f}{:>12.3f}{:>10.3f}\n", ghz(a.report_freqs_hz[k]), b.total_db,
+               b.conductor_db, b.roughness_db, b.dielectric_db, b.mismatch_db);
+  }
+}
+
+}  // namespace
+
+int run_loss(const LossArgs& args) {
+  try {
+    if (!args.config.empty() && !args.preset.empty())
+      throw io::InputError("give either a config file or --preset, not both");
+    io::Config cfg = !args.config.empty() ? io::load_config(args.config)
+                                          : io::load_preset(args.preset.empty() ? io::default_preset_name()
+                                                                                : args.preset);
+    if (!cfg.copper) throw io::InputError(cfg.source + ": the loss report needs a copper channel");
+    solvers::LossAnalysisOptions opt;
+    opt.report_freqs_hz = cfg.report.frequencies_hz;
+    opt.fmax_hz = cfg.report.fmax_hz;
+    opt.points = cfg.report.points;
+    if (!args.freqs.empty()) {
+      opt.report_freqs_hz.clear();
+      for (const auto& f : args.freqs) opt.report_freqs_hz.push_back(option_frequency("--freq", f));
+    }
+    if (!args.fmax.empty()) opt.fmax_hz = option_frequency("--fmax", args.fmax);
+    if (args.points) {
+      if (*args.points < 2 || *args.points > 1000000)
+        throw io::InputError("--points " + std::to_string(*args.points) + ": must be a whole number from 2 to 1000000");
+      opt.points = *args.points;
+    }
+    opt.keep_line_points = !args.output.empty();
+    const solvers::LossAnalysis a = solvers::analyze_loss(*cfg.copper, opt);
+
+    if (!args.output.empty()) io::write_loss_hdf5(args.output, cfg, a);
+    if (args.json)
+      io::write_loss_json(std::cout, cfg, a);
+    else
+      print_human(cfg, a);
+    return 0;
+  } catch (const io::InputError& e) {
+    std::cerr << "phylane: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "phylane: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "phylane: failure: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace phylane::app

@@ -1,0 +1,47 @@
+// The phylane command line.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace phylane::app;
+  CLI::App cli{"phylane: physical-layer signal-integrity modeler for copper and optical links"};
+  cli.set_version_flag("--version", std::string("phylane ") + PHYLANE_VERSION);
+  cli.require_subcommand(0, 1);
+
+  LossArgs loss;
+  auto* c_loss = cli.add_subcommand("loss", "Insertion loss vs frequency with its breakdown");
+  c_loss->add_option("config", loss.config, "Config file (TOML); default: the embedded preset");
+  c_loss->add_option("--preset", loss.preset, "Use an embedded preset (see `phylane presets`)");
+  c_loss->add_option("--freq", loss.freqs, "Report frequency, e.g. \"16 GHz\" (repeatable)");
+  c_loss->add_option("--fmax", loss.fmax, "Top of the swept grid, e.g. \"50 GHz\"");
+  c_loss->add_option("--points", loss.points, "Number of swept frequency points");
+  c_loss->add_flag("--json", loss.json, "Machine-readable JSON on stdout");
+  c_loss->add_option("-o,--output", loss.output, "Write results to an HDF5 file");
+
+  bool presets_json = false, materials_json = false;
+  auto* c_presets = cli.add_subcommand("presets", "List the embedded example links");
+  c_presets->add_flag("--json", presets_json, "JSON output");
+  auto* c_mat = cli.add_subcommand("materials", "List the material and copper-foil library");
+  c_mat->add_flag("--json", materials_json, "JSON output");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return 2;
+  }
+  if (*c_loss) return run_loss(loss);
+  if (*c_presets) return run_presets(presets_json);
+  if (*c_mat) return run_materials(materials_json);
+  std::cout << cli.help();
+  return 0;
+}

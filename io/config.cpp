@@ -1,0 +1,447 @@
+#include "io/config.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "io/detail/material_parse.hpp"
+#include "io/detail/toml_reader.hpp"
+#include "io/embedded.hpp"
+#include "phy/bem_stripline.hpp"
+#include "phy/conductor.hpp"
+#include "phy/constants.hpp"
+#include "phy/microstrip.hpp"
+#include "phy/stripline.hpp"
+
+namespace phylane::io {
+
+namespace {
+
+using detail::Context;
+using detail::Rule;
+using detail::TableReader;
+
+const char* const kGeometries = "stripline, coupled_stripline, microstrip, coupled_microstrip";
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+struct Materials {
+  MaterialLibrary lib;                 // built-in + the config's own entries
+  std::vector<std::string> used_diel;  // ids to copy into the resolved config
+  std::vector<std::string> used_foil;
+};
+
+// Resolves the `foil` (or `plane_foil`) key: a library id or an inline table.
+std::optional<phy::Roughness> read_foil(TableReader& seg, std::string_view key,
+                                        std::optional<phy::RoughnessModel> model_override,
+                                        Materials& mats, std::string& label, bool required) {
+  if (!seg.has(key)) {
+    seg.accept(key);
+    if (required) seg.context().error(&seg.input(), seg.key_path(key), "",
+                                      "missing required key: a foil id (" + join(mats.lib.foil_ids()) +
+                                          ") or an inline table {model = ..., rq = ..., nodule_radius = ..., surface_ratio = ...}");
+    return std::nullopt;
+  }
+  const toml::node* n = seg.input().get(key);
+  FoilProfile foil;
+  if (n->is_table()) {
+    auto t = seg.table(key, true);
+    foil = detail::parse_foil(*t, "inline");
+    label = "inline";
+  } else {
+    auto id = seg.text(key, true);
+    if (!id) return std::nullopt;
+    const FoilProfile* f = mats.lib.find_foil(*id);
+    if (!f) {
+      const std::string guess = closest_match(*id, mats.lib.foil_ids());
+      seg.context().error(n, seg.key_path(key), detail::node_text(*n),
+                          "unknown foil" + (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") +
+                              " (library: " + join(mats.lib.foil_ids()) + ")");
+      return std::nullopt;
+    }
+    foil = *f;
+    label = f->id;
+    mats.used_foil.push_back(f->id);
+  }
+  const phy::RoughnessModel m = model_override.value_or(foil.model);
+  phy::Roughness r = foil.roughness(m);
+  try {
+    r.validate();
+    if (m == phy::RoughnessModel::huray && !(r.nodule_radius_m > 0.0))
+      throw std::invalid_argument("the huray model needs the foil's nodule_radius and surface_ratio");
+    if ((m == phy::RoughnessModel::hammerstad || m == phy::RoughnessModel::groisse) && !(r.rms_m > 0.0))
+      throw std::invalid_argument("the " + std::string(phy::to_string(m)) +
+                                  " model needs the foil's rms roughness rq");
+  } catch (const std::invalid_argument& e) {
+    seg.context().error(n, seg.key_path(key), detail::node_text(*n), e.what());
+    return std::nullopt;
+  }
+  return r;
+}
+
+std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats, SegmentInfo& info) {
+  const bool has_material = seg.has("material");
+  const bool has_inline = seg.has("dk") || seg.has("df") || seg.has("at");
+  const auto model = seg.choice<phy::DielectricModel>("dielectric_model", phy::parse_dielectric_model,
+                                                      phy::dielectric_model_names(),
+                                                      "djordjevic-sarkar");
+  double dk = 0, df = 0, at = 0;
+  if (has_material && has_inline) {
+    seg.reject("dk", "give either material = \"id\" or dk/df/at, not both");
+    seg.accept("df");
+    seg.accept("at");
+    seg.accept("material");
+    return std::nullopt;
+  }
+  if (has_material) {
+    seg.accept("dk");
+    seg.accept("df");
+    seg.accept("at");
+    auto id = seg.text("material", true);
+    if (!id) return std::nullopt;
+    const DielectricMaterial* m = mats.lib.find_dielectric(*id);
+    if (!m) {
+      const std::string guess = closest_match(*id, mats.lib.dielectric_ids());
+      seg.context().error(seg.input().get("material"), seg.key_path("material"), "\"" + *id + "\"",
+                          "unknown material" +
+                              (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") +
+                              " (library: " + join(mats.lib.dielectric_ids()) +
+                              "; or give dk, df and at inline)");
+      return std::nullopt;
+    }
+    dk = m->dk;
+    df = m->df;
+    at = m->at_hz;
+    info.material = m->id;
+    info.material_name = m->name;
+    mats.used_diel.push_back(m->id);
+  } else {
+    seg.accept("material");
+    if (!has_inline) {
+      seg.context().error(&seg.input(), seg.key_path("material"), "",
+                          "missing required key: a material id (" + join(mats.lib.dielectric_ids()) +
+                              ") or inline dk, df and at");
+      return std::nullopt;
+    }
+    auto vdk = seg.number("dk", Rule::between(1.0, 100.0), true);
+    auto vdf = seg.number("df", Rule::between(0.0, 1.0, true, false), true);
+    auto vat = seg.quantity("at", Dimension::frequency, Rule::positive(), true);
+    if (!vdk || !vdf || !vat) return std::nullopt;
+    dk = *vdk;
+    df = *vdf;
+    at = *vat;
+    info.material = "inline";
+    info.material_name = "Dk " + std::to_string(dk).substr(0, 5) + ", Df " + std::to_string(df).substr(0, 6);
+  }
+  if (!model) return std::nullopt;
+  try {
+    if (*model == phy::DielectricModel::constant) return phy::Dielectric::constant(dk, df);
+    if (!(at > 1e3 && at < 1e12))
+      throw std::invalid_argument("the Djordjevic-Sarkar model needs the reference frequency between 1 kHz and 1 THz");
+    return phy::Dielectric::djordjevic_sarkar(dk, df, at);
+  } catch (const std::invalid_argument& e) {
+    seg.context().error(&seg.input(), seg.key_path(has_material ? "material" : "dk"), "", e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t index,
+                                                   double default_temperature_c,
+                                                   std::optional<phy::LineMode> coupled_mode,
+                                                   Materials& mats, SegmentInfo& info) {
+  info.name = seg.text_or("name", "segment " + std::to_string(index + 1)).value_or("");
+  const auto geometry = seg.choice<std::string>(
+      "geometry",
+      [](std::string_view s) -> std::optional<std::string> {
+        for (std::string_view g : {"stripline", "coupled_stripline", "microstrip", "coupled_microstrip"})
+          if (s == g) return std::string(s);
+        return std::nullopt;
+      },
+      kGeometries, std::nullopt);
+  const auto length = seg.quantity("length", Dimension::length, Rule::positive(), true);
+  const auto width = seg.quantity("width", Dimension::length, Rule::positive(), true);
+  const auto thickness =
+      seg.quantity_or("thickness", Dimension::copper_thickness, Rule::positive(), "0.5 oz");
+  const auto plane_t =
+      seg.quantity_or("plane_thickness", Dimension::copper_thickness, Rule::positive(), "1 oz");
+  const auto temperature = seg.quantity("temperature", Dimension::temperature,
+                                        Rule::between(-100.0, 300.0), false);
+  const auto conductivity =
+      seg.quantity("conductivity", Dimension::conductivity, Rule::between(1e5, 1e9), false);
+  std::optional<phy::RoughnessModel> rough_model;  // overrides the foil's own model when given
+  if (seg.has("roughness_model"))
+    rough_model = seg.choice<phy::RoughnessModel>("roughness_model", phy::parse_roughness_model,
+                                                  phy::roughness_model_names(), std::nullopt);
+  else
+    seg.accept("roughness_model");
+  const auto dielectric = read_dielectric(seg, mats, info);
+  std::string foil_label, plane_label;
+  const auto strip_rough = read_foil(seg, "foil", rough_model, mats, foil_label, true);
+  std::optional<phy::Roughness> plane_rough = strip_rough;
+  if (seg.has("plane_foil")) plane_rough = read_foil(seg, "plane_foil", rough_model, mats, plane_label, false);
+  else seg.accept("plane_foil");
+  info.foil = foil_label;
+  info.roughness_model = strip_rough ? std::string(phy::to_string(strip_rough->model)) : "";
+
+  const bool coupled = geometry && geometry->rfind("coupled_", 0) == 0;
+  const bool strip = geometry && geometry->find("stripline") != std::string::npos;
+  // Cross-section solver: closed forms are fast; the boundary-element solver is exact for any
+  // offset, thickness and spacing. "auto" takes the closed form only where it is accurate to
+  // 0.5 % (a centred single stripline; docs/field_solver.md has the measured errors).
+  std::optional<std::string> field_solver;
+  if (strip)
+    field_solver = seg.choice<std::string>(
+        "field_solver",
+        [](std::string_view v) -> std::optional<std::string> {
+          if (v == "auto" || v == "closed-form" || v == "bem") return std::string(v);
+          return std::nullopt;
+        },
+        "auto, closed-form, bem", "auto");
+  else
+    seg.reject("field_solver", "the field solver applies to striplines; microstrips use closed forms");
+  std::optional<double> spacing, h_below, h_above, height;
+  if (coupled)
+    spacing = seg.quantity("spacing", Dimension::length, Rule::positive(), true);
+  else
+    seg.reject("spacing", "spacing applies only to coupled geometries (coupled_stripline, coupled_microstrip)");
+  if (strip) {
+    if (seg.has("height")) {
+      seg.reject("height_below", "give either height (both sides) or height_below and height_above");
+      seg.reject("height_above", "give either height (both sides) or height_below and height_above");
+      height = seg.quantity("height", Dimension::length, Rule::positive(), true);
+      h_below = h_above = height;
+    } else {
+      seg.accept("height");
+      h_below = seg.quantity("height_below", Dimension::length, Rule::positive(), true);
+      h_above = seg.quantity("height_above", Dimension::length, Rule::positive(), true);
+    }
+  } else if (geometry) {
+    seg.reject("height_below", "height_below applies to striplines; a microstrip has one height");
+    seg.reject("height_above", "height_above applies to striplines; a microstrip has one height");
+    height = seg.quantity("height", Dimension::length, Rule::positive(), true);
+  } else {
+    for (auto k : {"height", "height_below", "height_above"}) seg.accept(k);
+  }
+  seg.finish();
+
+  if (!geometry || !length || !width || !thickness || !plane_t || !dielectric || !strip_rough ||
+      !plane_rough)
+    return std::nullopt;
+  if (coupled && !spacing) return std::nullopt;
+  if (strip && (!h_below || !h_above)) return std::nullopt;
+  if (!strip && !height) return std::nullopt;
+  info.geometry = *geometry;
+
+  std::shared_ptr<const phy::LineGeometry> g;
+  try {
+    if (strip) {
+      if (!field_solver) return std::nullopt;
+      phy::StriplineDims d{*width, *thickness, *h_below, *h_above, spacing.value_or(0.0), *plane_t};
+      const auto mode = coupled ? coupled_mode.value_or(phy::LineMode::differential) : phy::LineMode::single_ended;
+      const bool centred = std::abs(*h_below - *h_above) <= 0.01 * (*h_below + *h_above);
+      const bool use_bem = *field_solver == "bem" || (*field_solver == "auto" && (coupled || !centred));
+      info.field_solver = use_bem ? "bem" : "closed-form";
+      if (use_bem)
+        g = std::make_shared<phy::BemStripline>(d, mode);
+      else if (coupled)
+        g = std::make_shared<phy::CoupledStripline>(d, mode);
+      else
+        g = std::make_shared<phy::Stripline>(d);
+    } else {
+      info.field_solver = "closed-form";
+      phy::MicrostripDims d;
+      d.width_m = *width;
+      d.thickness_m = *thickness;
+      d.height_m = *height;
+      d.plane_thickness_m = *plane_t;
+      d.spacing_m = spacing.value_or(0.0);
+      if (coupled)
+        g = std::make_shared<phy::CoupledMicrostrip>(d, coupled_mode.value_or(phy::LineMode::differential));
+      else
+        g = std::make_shared<phy::Microstrip>(d);
+    }
+    const double t_c = temperature.value_or(default_temperature_c);
+    const double sigma = conductivity ? conductivity.value() / (1.0 + phy::copper_temperature_coefficient *
+                                                                          (t_c - phy::copper_reference_temperature_c))
+                                      : phy::copper_conductivity(t_c);
+    phy::TransmissionLine line(g, *dielectric, phy::LineConductor{sigma, *strip_rough, *plane_rough});
+    return channels::TraceSegment{info.name, *length, std::move(line)};
+  } catch (const std::invalid_argument& e) {
+    seg.context().error(&seg.input(), seg.path(), "", std::string("cannot build this segment: ") + e.what());
+    return std::nullopt;
+  }
+}
+
+Config load_table(const toml::table& in, Context& ctx, const std::string& source) {
+  Config cfg;
+  cfg.source = source;
+  toml::table resolved;
+  TableReader root(ctx, in, resolved, "");
+  cfg.title = root.text_or("name", "").value_or("");
+  cfg.description = root.text_or("description", "").value_or("");
+
+  Materials mats;
+  mats.lib = MaterialLibrary::builtin();
+  // The config's own library entries first, so segments can refer to them.
+  if (auto m = root.table("materials", false)) {
+    detail::parse_dielectric_file(*m, mats.lib);
+    m->finish();
+  }
+  if (auto f = root.table("foils", false)) {
+    detail::parse_foil_file(*f, mats.lib);
+    f->finish();
+  }
+
+  if (auto ch = root.table("channel", true)) {
+    ch->choice<std::string>(
+        "type", [](std::string_view s) -> std::optional<std::string> {
+          if (s == "copper") return std::string(s);
+          return std::nullopt;
+        },
+        "copper", "copper");
+    const double temp =
+        ch->quantity_or("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), "25 degC")
+            .value_or(25.0);
+    const auto mode = ch->choice<phy::LineMode>(
+        "mode",
+        [](std::string_view s) -> std::optional<phy::LineMode> {
+          if (s == "differential") return phy::LineMode::differential;
+          if (s == "common") return phy::LineMode::common;
+          return std::nullopt;
+        },
+        "differential, common (for coupled geometries)", "differential");
+    std::vector<channels::TraceSegment> segs;
+    auto seg_readers = ch->table_array("segments", true);
+    if (seg_readers.empty() && ch->has("segments"))
+      ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
+    bool all_ok = true;
+    for (std::size_t i = 0; i < seg_readers.size(); ++i) {
+      SegmentInfo info;
+      auto s = read_segment(seg_readers[i], i, temp, mode, mats, info);
+      if (s) segs.push_back(std::move(*s));
+      else all_ok = false;
+      cfg.segments.push_back(info);
+    }
+    // Terminations default to the usual reference impedance of the mode carried.
+    const bool differential =
+        !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::differential;
+    const bool common = !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::common;
+    const char* default_z = differential ? "100 ohm" : common ? "25 ohm" : "50 ohm";
+    double z_drv = 0, z_rcv = 0;
+    for (auto [key, dst] : {std::pair{"driver", &z_drv}, std::pair{"receiver", &z_rcv}}) {
+      if (auto t = ch->table(key, false)) {
+        *dst = t->quantity_or("impedance", Dimension::resistance, Rule::between(1.0, 1e4), default_z).value_or(0);
+        t->finish();
+      } else {
+        ch->accept(key);
+        ch->output().insert_or_assign(key, toml::table{{"impedance", default_z}});
+        *dst = parse_quantity(default_z, Dimension::resistance).value.value_or(0);
+      }
+    }
+    ch->finish();
+    if (all_ok && !segs.empty()) {
+      for (std::size_t i = 1; i < segs.size(); ++i)
+        if (segs[i].line.geometry().mode() != segs[0].line.geometry().mode())
+          ctx.error(&seg_readers[i].input(), seg_readers[i].key_path("geometry"), "",
+                    "this segment is " + std::string(phy::to_string(segs[i].line.geometry().mode())) +
+                        " but segment 1 is " + std::string(phy::to_string(segs[0].line.geometry().mode())) +
+                        "; all segments of a channel must carry the same mode (all coupled or all single)");
+      if (ctx.ok()) cfg.copper.emplace(std::move(segs), z_drv, z_rcv);
+    }
+  }
+
+  ReportOptions rep;
+  if (auto r = root.table("report", false)) {
+    rep.frequencies_hz = r->quantity_list("frequencies", Dimension::frequency, Rule::positive(), false)
+                             .value_or(std::vector<double>{});
+    rep.fmax_hz = r->quantity_or("fmax", Dimension::frequency, Rule::positive(), "50 GHz").value_or(50e9);
+    rep.points = static_cast<int>(r->integer_or("points", Rule::between(2, 1e6), 1000).value_or(1000));
+    r->finish();
+  } else {
+    rep.fmax_hz = 50e9;
+    rep.points = 1000;
+  }
+  if (rep.frequencies_hz.empty()) rep.frequencies_hz = {1e9, 4e9, 8e9, 16e9};
+  cfg.report = rep;
+  root.finish();
+  ctx.throw_if_errors();
+
+  // Copy the library entries used into the resolved config, so that it stands alone.
+  auto copy_entries = [&](const char* table, const std::string& path,
+                          const std::vector<std::string>& ids) {
+    if (ids.empty()) return;
+    const auto text = embedded_file(path);
+    if (!text) return;
+    const toml::table lib = toml::parse(*text);
+    if (!resolved.contains(table)) resolved.insert(table, toml::table{});
+    toml::table& dst = *resolved.get_as<toml::table>(table);
+    for (const auto& id : ids)
+      if (!dst.contains(id))
+        if (const toml::node* n = lib.get(id)) dst.insert(id, *n->as_table());
+  };
+  copy_entries("materials", "materials/dielectrics.toml", mats.used_diel);
+  copy_entries("foils", "materials/foils.toml", mats.used_foil);
+  std::ostringstream os;
+  os << toml::toml_formatter{resolved};
+  cfg.resolved_toml = os.str();
+  return cfg;
+}
+
+}  // namespace
+
+Config load_config_text(std::string_view text, const std::string& name) {
+  Context ctx;
+  ctx.file = name;
+  toml::table in;
+  try {
+    in = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    Diagnostic d;
+    d.file = name;
+    d.line = static_cast<int>(e.source().begin.line);
+    d.column = static_cast<int>(e.source().begin.column);
+    d.message = "TOML syntax error: " + std::string(e.description());
+    throw InputError(std::vector<Diagnostic>{d});
+  }
+  return load_table(in, ctx, name);
+}
+
+Config load_config(const std::filesystem::path& file) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) throw InputError(file.string() + ": cannot open the config file");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return load_config_text(ss.str(), file.string());
+}
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> out;
+  for (const auto& p : embedded_paths("presets/")) {
+    std::string n = p.substr(8);
+    if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") out.push_back(n.substr(0, n.size() - 5));
+  }
+  return out;
+}
+
+std::string default_preset_name() { return "pcie5-server"; }
+
+Config load_preset(std::string_view name) {
+  const auto text = embedded_file("presets/" + std::string(name) + ".toml");
+  if (!text) {
+    const auto names = preset_names();
+    const std::string guess = closest_match(std::string(name), names);
+    throw InputError("unknown preset \"" + std::string(name) + "\"" +
+                     (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") + " (presets: " +
+                     join(names) + ")");
+  }
+  Config c = load_config_text(*text, "preset:" + std::string(name));
+  return c;
+}
+
+}  // namespace phylane::io

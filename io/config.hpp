@@ -1,0 +1,57 @@
+#pragma once
+/// Loading a phylane config (TOML, units in strings) into channel objects, with every problem
+/// reported compiler style (file:line:col, key, value, what is allowed) before anything runs.
+/// The config format is documented in docs/config.md.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "channels/copper_channel.hpp"
+
+namespace phylane::io {
+
+/// What the loss report covers; the command line may override each field.
+struct ReportOptions {
+  std::vector<double> frequencies_hz;  ///< named frequencies for the summary tables
+  double fmax_hz = 0.0;                ///< top of the swept grid
+  int points = 0;                      ///< number of grid points (fmax/points ... fmax)
+};
+
+/// Descriptive facts about a segment, for reports (the physics is in the channel itself).
+struct SegmentInfo {
+  std::string name;
+  std::string geometry;
+  std::string material;       ///< library id or "inline"
+  std::string material_name;  ///< display name
+  std::string foil;           ///< foil id or "inline"
+  std::string roughness_model;
+  std::string field_solver;   ///< "closed-form" or "bem" (the one used)
+};
+
+struct Config {
+  std::string source;  ///< file path, or "preset:NAME"
+  std::string title;
+  std::string description;
+  std::optional<channels::CopperChannel> copper;
+  std::vector<SegmentInfo> segments;
+  ReportOptions report;
+  /// The complete configuration as used: the user's values, every default made explicit, and the
+  /// library entries it referenced copied under [materials] / [foils]. Loading it again gives the
+  /// same channel.
+  std::string resolved_toml;
+};
+
+/// Loads a config file. Throws InputError (with all diagnostics) on any problem.
+Config load_config(const std::filesystem::path& file);
+/// Loads config text; `name` is used in messages as the file name.
+Config load_config_text(std::string_view text, const std::string& name);
+/// Loads an embedded preset by name (data/presets/NAME.toml).
+Config load_preset(std::string_view name);
+/// Names of the embedded presets.
+std::vector<std::string> preset_names();
+/// The preset `phylane loss` runs when given no config.
+std::string default_preset_name();
+
+}  // namespace phylane::io

@@ -1,0 +1,25 @@
+#include "io/embedded.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace phylane::io {
+namespace detail {
+const std::vector<std::pair<std::string_view, std::string_view>>& embedded_files();
+}
+
+std::optional<std::string_view> embedded_file(std::string_view path) {
+  for (const auto& [p, body] : detail::embedded_files())
+    if (p == path) return body;
+  return std::nullopt;
+}
+
+std::vector<std::string> embedded_paths(std::string_view prefix) {
+  std::vector<std::string> out;
+  for (const auto& [p, body] : detail::embedded_files())
+    if (p.substr(0, prefix.size()) == prefix) out.emplace_back(p);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace phylane::io

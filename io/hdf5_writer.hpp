@@ -1,0 +1,51 @@
+#pragma once
+/// Writing self-describing HDF5 result files. The file is written under a temporary name and
+/// renamed into place by commit(); a writer destroyed without commit() removes the temporary, so
+/// a failed run never leaves a partial result behind. Every dataset carries a `units` attribute.
+#include <complex>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace phylane::io {
+
+class Hdf5Writer {
+ public:
+  /// Creates `<final_path>.tmp`. Throws std::runtime_error when it cannot.
+  explicit Hdf5Writer(std::filesystem::path final_path);
+  ~Hdf5Writer();
+  Hdf5Writer(const Hdf5Writer&) = delete;
+  Hdf5Writer& operator=(const Hdf5Writer&) = delete;
+
+  /// 1-D dataset of doubles at `path` ("/a/b/name"; groups created as needed).
+  void dataset(std::string_view path, std::span<const double> data, std::string_view units,
+               std::string_view description = {});
+  /// 2-D row-major dataset (rows x cols).
+  void dataset_2d(std::string_view path, std::span<const double> data, std::size_t rows,
+                  std::size_t cols, std::string_view units, std::string_view description = {});
+  /// 1-D complex dataset as the compound {r, i} that h5py and numpy read as complex128.
+  void dataset_complex(std::string_view path, std::span<const std::complex<double>> data,
+                       std::string_view units, std::string_view description = {});
+  /// 1-D dataset of variable-length UTF-8 strings (units "1" implied, none written).
+  void strings(std::string_view path, const std::vector<std::string>& values,
+               std::string_view description = {});
+  /// Scalar attributes on a group or dataset (created groups only; "/" is the root).
+  void attribute(std::string_view object_path, std::string_view name, std::string_view value);
+  void attribute(std::string_view object_path, std::string_view name, double value);
+  void attribute(std::string_view object_path, std::string_view name, std::int64_t value);
+
+  /// Closes the file and renames it to the final path.
+  void commit();
+
+ private:
+  void ensure_groups(std::string_view path);
+  std::filesystem::path final_;
+  std::filesystem::path tmp_;
+  std::int64_t file_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace phylane::io

@@ -1,0 +1,21 @@
+#pragma once
+/// Machine outputs of `phylane loss`: JSON (units in field names) and HDF5 (units attributes).
+#include <filesystem>
+#include <ostream>
+
+#include "io/config.hpp"
+#include "solvers/loss_analysis.hpp"
+
+namespace phylane::io {
+
+/// JSON document of the analysis: summary, per-segment figures and the channel breakdown at the
+/// report frequencies (the swept curves go to HDF5, not JSON). Format in docs/loss.md.
+void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAnalysis& a);
+
+/// HDF5 file: /frequency_hz, /insertion_loss_db, /breakdown/*, /s21, /s11, /s22,
+/// /report/*, /segments/NN/{rlgc, z0, gamma, ...}; root attributes phylane_version, command,
+/// config (the resolved TOML). Written to a temporary name, then renamed.
+void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
+                     const solvers::LossAnalysis& a);
+
+}  // namespace phylane::io

@@ -1,0 +1,204 @@
+#include "io/quantity.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "phy/units.hpp"
+
+namespace phylane::io {
+
+namespace {
+
+struct Unit {
+  std::string_view name;
+  double scale;  // SI value = number * scale (+ offset)
+  double offset = 0.0;
+};
+
+const std::vector<Unit>& units_of(Dimension d) {
+  using namespace phy::units;
+  static const std::vector<Unit> length = {
+      {"m", 1.0}, {"cm", 1e-2}, {"mm", 1e-3}, {"um", 1e-6}, {"µm", 1e-6}, {"μm", 1e-6},
+      {"nm", 1e-9}, {"km", 1e3}, {"in", inch}, {"inch", inch}, {"mil", mil}, {"mils", mil},
+      {"thou", mil}, {"ft", 0.3048}};
+  static const std::vector<Unit> copper = [] {
+    auto v = length;
+    v.push_back({"oz", copper_oz});
+    return v;
+  }();
+  static const std::vector<Unit> frequency = {
+      {"Hz", 1.0}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}, {"THz", 1e12}};
+  static const std::vector<Unit> rate = {
+      {"b/s", 1.0},  {"bps", 1.0},  {"kb/s", 1e3},  {"kbps", 1e3},  {"Mb/s", 1e6},
+      {"Mbps", 1e6}, {"Gb/s", 1e9}, {"Gbps", 1e9},  {"Tb/s", 1e12}, {"Tbps", 1e12},
+      {"T/s", 1.0},  {"MT/s", 1e6}, {"GT/s", 1e9},  {"Bd", 1.0},    {"kBd", 1e3},
+      {"MBd", 1e6},  {"GBd", 1e9}};
+  static const std::vector<Unit> resistance = {
+      {"ohm", 1.0}, {"Ohm", 1.0}, {"ohms", 1.0}, {"Ω", 1.0}, {"mohm", 1e-3}, {"kohm", 1e3},
+      {"kΩ", 1e3}, {"Mohm", 1e6}};
+  static const std::vector<Unit> conductivity = {{"S/m", 1.0}, {"MS/m", 1e6}};
+  static const std::vector<Unit> temperature = {
+      {"degC", 1.0}, {"°C", 1.0}, {"C", 1.0}, {"K", 1.0, -273.15}};
+  static const std::vector<Unit> time = {
+      {"s", 1.0}, {"ms", 1e-3}, {"us", 1e-6}, {"µs", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12},
+      {"fs", 1e-15}};
+  static const std::vector<Unit> capacitance = {
+      {"F", 1.0}, {"uF", 1e-6}, {"µF", 1e-6}, {"nF", 1e-9}, {"pF", 1e-12}, {"fF", 1e-15}};
+  static const std::vector<Unit> inductance = {
+      {"H", 1.0}, {"mH", 1e-3}, {"uH", 1e-6}, {"µH", 1e-6}, {"nH", 1e-9}, {"pH", 1e-12}};
+  static const std::vector<Unit> voltage = {{"V", 1.0}, {"mV", 1e-3}, {"uV", 1e-6}, {"µV", 1e-6}};
+  static const std::vector<Unit> power = {
+      {"W", 1.0}, {"mW", 1e-3}, {"uW", 1e-6}, {"µW", 1e-6}, {"nW", 1e-9}};
+  static const std::vector<Unit> attenuation = {
+      {"dB/m", 1.0}, {"dB/cm", 1e2}, {"dB/mm", 1e3}, {"dB/in", 1.0 / inch}, {"dB/km", 1e-3}};
+  static const std::vector<Unit> decibel = {{"dB", 1.0}};
+  switch (d) {
+    case Dimension::length: return length;
+    case Dimension::copper_thickness: return copper;
+    case Dimension::frequency: return frequency;
+    case Dimension::data_rate: return rate;
+    case Dimension::resistance: return resistance;
+    case Dimension::conductivity: return conductivity;
+    case Dimension::temperature: return temperature;
+    case Dimension::time: return time;
+    case Dimension::capacitance: return capacitance;
+    case Dimension::inductance: return inductance;
+    case Dimension::voltage: return voltage;
+    case Dimension::power: return power;
+    case Dimension::attenuation_per_length: return attenuation;
+    case Dimension::decibel: return decibel;
+  }
+  return length;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string unit_list(Dimension d) {
+  std::string out;
+  for (const auto& u : units_of(d)) {
+    if (!out.empty()) out += ", ";
+    out += u.name;
+  }
+  if (d == Dimension::power) out += ", dBm";
+  return out;
+}
+
+// Shortest decimal text that parses back to exactly v.
+std::string shortest(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+}  // namespace
+
+std::string_view to_string(Dimension d) {
+  switch (d) {
+    case Dimension::length: return "length";
+    case Dimension::copper_thickness: return "copper thickness";
+    case Dimension::frequency: return "frequency";
+    case Dimension::data_rate: return "data rate";
+    case Dimension::resistance: return "resistance";
+    case Dimension::conductivity: return "conductivity";
+    case Dimension::temperature: return "temperature";
+    case Dimension::time: return "time";
+    case Dimension::capacitance: return "capacitance";
+    case Dimension::inductance: return "inductance";
+    case Dimension::voltage: return "voltage";
+    case Dimension::power: return "power";
+    case Dimension::attenuation_per_length: return "attenuation per length";
+    case Dimension::decibel: return "level in dB";
+  }
+  return "?";
+}
+
+std::string_view examples(Dimension d) {
+  switch (d) {
+    case Dimension::length: return "\"10 in\", \"5 mil\", \"0.3 m\"";
+    case Dimension::copper_thickness: return "\"0.5 oz\", \"17 um\", \"0.7 mil\"";
+    case Dimension::frequency: return "\"16 GHz\", \"500 MHz\"";
+    case Dimension::data_rate: return "\"32 GT/s\", \"112 Gb/s\", \"53.125 GBd\"";
+    case Dimension::resistance: return "\"85 ohm\", \"50 ohm\"";
+    case Dimension::conductivity: return "\"5.8e7 S/m\", \"58 MS/m\"";
+    case Dimension::temperature: return "\"25 degC\", \"300 K\"";
+    case Dimension::time: return "\"10 ps\", \"1 ns\"";
+    case Dimension::capacitance: return "\"0.2 pF\", \"100 nF\"";
+    case Dimension::inductance: return "\"0.5 nH\"";
+    case Dimension::voltage: return "\"0.8 V\", \"400 mV\"";
+    case Dimension::power: return "\"-3 dBm\", \"2 mW\"";
+    case Dimension::attenuation_per_length: return "\"2 dB/cm\", \"0.35 dB/km\"";
+    case Dimension::decibel: return "\"3 dB\", \"-1.5 dB\"";
+  }
+  return "";
+}
+
+ParsedQuantity parse_quantity(std::string_view text, Dimension dim) {
+  const std::string_view t = trim(text);
+  double number = 0.0;
+  const char* first = t.data();
+  const char* last = t.data() + t.size();
+  if (!t.empty() && *first == '+') ++first;
+  auto [ptr, ec] = std::from_chars(first, last, number);
+  if (ec != std::errc() || ptr == first)
+    return {std::nullopt, "must be a " + std::string(to_string(dim)) + " with a unit, e.g. " +
+                              std::string(examples(dim))};
+  if (!std::isfinite(number))
+    return {std::nullopt, "must be a finite " + std::string(to_string(dim))};
+  const std::string_view unit = trim(std::string_view(ptr, static_cast<std::size_t>(last - ptr)));
+  if (unit.empty())
+    return {std::nullopt, "needs a unit: a " + std::string(to_string(dim)) + " such as " +
+                              std::string(examples(dim))};
+  if (dim == Dimension::power && unit == "dBm") return {phy::units::dbm_to_watts(number), {}};
+  for (const auto& u : units_of(dim))
+    if (unit == u.name) return {number * u.scale + u.offset, {}};
+  return {std::nullopt, "\"" + std::string(unit) + "\" is not a unit of " +
+                            std::string(to_string(dim)) + " (allowed: " + unit_list(dim) + ")"};
+}
+
+std::string format_quantity(double v, Dimension dim) {
+  struct Prefixed {
+    double scale;
+    std::string_view unit;
+  };
+  std::vector<Prefixed> ladder;
+  switch (dim) {
+    case Dimension::length:
+    case Dimension::copper_thickness:
+      ladder = {{1.0, "m"}, {1e-3, "mm"}, {1e-6, "um"}, {1e-9, "nm"}};
+      break;
+    case Dimension::frequency: ladder = {{1e12, "THz"}, {1e9, "GHz"}, {1e6, "MHz"}, {1e3, "kHz"}, {1.0, "Hz"}}; break;
+    case Dimension::data_rate: ladder = {{1e12, "Tb/s"}, {1e9, "Gb/s"}, {1e6, "Mb/s"}, {1.0, "b/s"}}; break;
+    case Dimension::resistance: ladder = {{1e3, "kohm"}, {1.0, "ohm"}, {1e-3, "mohm"}}; break;
+    case Dimension::conductivity: ladder = {{1.0, "S/m"}}; break;
+    case Dimension::temperature: ladder = {{1.0, "degC"}}; break;
+    case Dimension::time: ladder = {{1.0, "s"}, {1e-3, "ms"}, {1e-6, "us"}, {1e-9, "ns"}, {1e-12, "ps"}, {1e-15, "fs"}}; break;
+    case Dimension::capacitance: ladder = {{1.0, "F"}, {1e-6, "uF"}, {1e-9, "nF"}, {1e-12, "pF"}, {1e-15, "fF"}}; break;
+    case Dimension::inductance: ladder = {{1.0, "H"}, {1e-6, "uH"}, {1e-9, "nH"}, {1e-12, "pH"}}; break;
+    case Dimension::voltage: ladder = {{1.0, "V"}, {1e-3, "mV"}, {1e-6, "uV"}}; break;
+    case Dimension::power: ladder = {{1.0, "W"}, {1e-3, "mW"}, {1e-6, "uW"}, {1e-9, "nW"}}; break;
+    case Dimension::attenuation_per_length: ladder = {{1.0, "dB/m"}}; break;
+    case Dimension::decibel: ladder = {{1.0, "dB"}}; break;
+  }
+  const double mag = std::abs(v);
+  const Prefixed* pick = &ladder.back();
+  for (const auto& p : ladder)
+    if (mag >= p.scale) {
+      pick = &p;
+      break;
+    }
+  if (mag == 0.0) pick = &ladder.front();
+  // Prefer the prefixed form only when it parses back exactly.
+  const std::string txt = shortest(v / pick->scale) + " " + std::string(pick->unit);
+  const auto back = parse_quantity(txt, dim);
+  if (back.value && *back.value == v) return txt;
+  return shortest(v / ladder.front().scale) + " " + std::string(ladder.front().unit);
+}
+
+}  // namespace phylane::io

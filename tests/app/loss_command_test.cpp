@@ -1,0 +1,132 @@
+// The `phylane loss` command end to end: outputs, exit codes, no partial files.
+#include <catch2/catch.hpp>
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/support/run_command.hpp"
+
+using phylane::test::run_phylane;
+using phylane::test::temp_dir;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+const char* const kConfig = R"(name = "cli test"
+[channel]
+[[channel.segments]]
+geometry = "coupled_stripline"
+length = "10 in"
+width = "5 mil"
+spacing = "7 mil"
+height = "5 mil"
+material = "megtron-6"
+foil = "hvlp"
+)";
+
+std::string read_string_attribute(hid_t obj, const char* name) {
+  hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+  if (attr < 0) return "";
+  hid_t type = H5Aget_type(attr);
+  const size_t n = H5Tget_size(type);
+  std::string s(n, '\0');
+  H5Aread(attr, type, s.data());
+  H5Tclose(type);
+  H5Aclose(attr);
+  while (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("phylane loss runs the default preset and prints the breakdown", "[app][loss]") {
+  const auto r = run_phylane("loss");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Channel insertion loss") && Catch::Contains("SDD21") &&
+                        Catch::Contains("conductor") && Catch::Contains("roughness") &&
+                        Catch::Contains("dielectric") && Catch::Contains("mismatch"));
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("phylane loss --json prints units in field names and no non-finite numbers", "[app][loss]") {
+  const auto r = run_phylane("loss --preset megtron6-backplane --json --freq '12.89 GHz'");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.front() == '{');
+  CHECK_THAT(r.out, Catch::Contains("\"insertion_loss_db\"") && Catch::Contains("\"freq_hz\": 1.289e+10") &&
+                        Catch::Contains("\"loss_db_per_in\"") && Catch::Contains("\"total_delay_s\""));
+  CHECK(r.out.find("null") == std::string::npos);
+  CHECK(r.out.find("nan") == std::string::npos);
+}
+
+TEST_CASE("phylane loss -o writes a self-describing HDF5 file", "[app][loss][hdf5]") {
+  const auto dir = temp_dir("h5");
+  write(dir + "/link.toml", kConfig);
+  const auto r = run_phylane("loss link.toml -o out.h5 --points 200", dir);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(fs::exists(dir + "/out.h5"));
+  CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));
+  hid_t f = H5Fopen((dir + "/out.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  CHECK(read_string_attribute(f, "command") == "loss");
+  CHECK_THAT(read_string_attribute(f, "config"), Catch::Contains("[materials.megtron-6]"));
+  CHECK_FALSE(read_string_attribute(f, "phylane_version").empty());
+  for (const char* ds : {"/frequency_hz", "/insertion_loss_db", "/breakdown/conductor_db", "/breakdown/roughness_db",
+                         "/breakdown/dielectric_db", "/breakdown/mismatch_db", "/s21", "/segments/00/r_ohm_per_m",
+                         "/segments/00/c_f_per_m", "/report/insertion_loss_db"}) {
+    INFO(ds);
+    hid_t d = H5Dopen2(f, ds, H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    CHECK_FALSE(read_string_attribute(d, "units").empty());
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    if (std::string(ds).find("report") == std::string::npos) CHECK(dims[0] == 200);
+    H5Sclose(space);
+    H5Dclose(d);
+  }
+  H5Fclose(f);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("Bad input exits with code 2, names file, key and value, and writes nothing", "[app][loss][errors]") {
+  const auto dir = temp_dir("bad");
+  std::string bad = kConfig;
+  bad.replace(bad.find("\"10 in\""), 7, "\"-3 in\"");
+  write(dir + "/bad.toml", bad);
+  const auto r = run_phylane("loss bad.toml -o out.h5", dir);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("bad.toml:5:10: channel.segments[0].length = \"-3 in\": must be a positive length"));
+  CHECK(r.out.empty());
+  CHECK_FALSE(fs::exists(dir + "/out.h5"));
+  CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));
+
+  const auto r2 = run_phylane("loss --freq '5 parsecs'");
+  CHECK(r2.exit_code == 2);
+  CHECK_THAT(r2.err, Catch::Contains("--freq \"5 parsecs\"") && Catch::Contains("not a unit of frequency"));
+
+  const auto r3 = run_phylane("loss does-not-exist.toml");
+  CHECK(r3.exit_code == 2);
+  CHECK_THAT(r3.err, Catch::Contains("does-not-exist.toml: cannot open"));
+
+  const auto r4 = run_phylane("loss --bogus");
+  CHECK(r4.exit_code == 2);
+
+  const auto r5 = run_phylane("loss --preset nope");
+  CHECK(r5.exit_code == 2);
+  CHECK_THAT(r5.err, Catch::Contains("unknown preset"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("phylane materials and presets list the library", "[app][info]") {
+  const auto m = run_phylane("materials");
+  CHECK(m.exit_code == 0);
+  CHECK_THAT(m.out, Catch::Contains("megtron-6") && Catch::Contains("hvlp"));
+  const auto p = run_phylane("presets --json");
+  CHECK(p.exit_code == 0);
+  CHECK_THAT(p.out, Catch::Contains("pcie5-server"));
+}

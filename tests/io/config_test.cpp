@@ -1,0 +1,151 @@
+// Config loading: presets, validation messages, resolved config.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include "io/config.hpp"
+#include "io/diagnostics.hpp"
+#include "phy/units.hpp"
+
+using namespace phylane;
+using namespace phylane::io;
+
+namespace {
+
+const char* const kGood = R"(name = "test route"
+[channel]
+[[channel.segments]]
+geometry = "coupled_stripline"
+length = "10 in"
+width = "5 mil"
+spacing = "7 mil"
+height = "5 mil"
+material = "megtron-6"
+foil = "hvlp"
+)";
+
+// All diagnostics of a config text, joined, or "" when it loads.
+std::string errors_of(const std::string& text) {
+  try {
+    load_config_text(text, "t.toml");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto p = s.find(from);
+  REQUIRE(p != std::string::npos);
+  return s.replace(p, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("Every embedded preset loads and builds a channel", "[io][config][regression]") {
+  const auto names = preset_names();
+  CHECK(names.size() >= 3);
+  for (const auto& n : names) {
+    INFO(n);
+    const Config c = load_preset(n);
+    REQUIRE(c.copper.has_value());
+    CHECK_FALSE(c.title.empty());
+    CHECK(c.copper->segments().size() == c.segments.size());
+  }
+  CHECK(std::find(names.begin(), names.end(), default_preset_name()) != names.end());
+}
+
+TEST_CASE("A minimal config takes documented defaults", "[io][config][unit]") {
+  const Config c = load_config_text(kGood, "t.toml");
+  REQUIRE(c.copper);
+  CHECK(c.copper->mode() == phy::LineMode::differential);
+  CHECK(c.copper->driver_ohm() == 100.0);
+  CHECK(c.copper->segments()[0].length_m == Approx(0.254).epsilon(1e-12));
+  CHECK(c.segments[0].name == "segment 1");
+  CHECK(c.report.frequencies_hz.size() == 4);
+  // Defaults are written into the resolved config, and the library entry is copied in.
+  CHECK_THAT(c.resolved_toml, Catch::Contains("thickness = '0.5 oz'") || Catch::Contains("thickness = \"0.5 oz\""));
+  CHECK_THAT(c.resolved_toml, Catch::Contains("[materials.megtron-6]"));
+  CHECK_THAT(c.resolved_toml, Catch::Contains("[foils.hvlp]"));
+}
+
+TEST_CASE("The resolved config reproduces the same channel", "[io][config][property]") {
+  for (const auto& n : preset_names()) {
+    const Config a = load_preset(n);
+    const Config b = load_config_text(a.resolved_toml, "resolved.toml");
+    REQUIRE(b.copper);
+    for (double f : {1e8, 5e9, 2e10}) CHECK(a.copper->s_params(f).s21 == b.copper->s_params(f).s21);
+  }
+}
+
+TEST_CASE("Bad values are reported compiler style with key, value and what is allowed", "[io][config][unit]") {
+  SECTION("negative length") {
+    const auto e = errors_of(replace(kGood, "\"10 in\"", "\"-3 in\""));
+    CHECK_THAT(e, Catch::Contains("t.toml:5:10: channel.segments[0].length = \"-3 in\": must be a positive length"));
+  }
+  SECTION("unknown unit") {
+    const auto e = errors_of(replace(kGood, "\"10 in\"", "\"5 parsecs\""));
+    CHECK_THAT(e, Catch::Contains("channel.segments[0].length = \"5 parsecs\"") &&
+                      Catch::Contains("\"parsecs\" is not a unit of length"));
+  }
+  SECTION("bare number") {
+    const auto e = errors_of(replace(kGood, "\"10 in\"", "10"));
+    CHECK_THAT(e, Catch::Contains("length = 10: needs a unit"));
+  }
+  SECTION("unknown material with a suggestion") {
+    const auto e = errors_of(replace(kGood, "megtron-6", "megtron-5"));
+    CHECK_THAT(e, Catch::Contains("material = \"megtron-5\": unknown material; did you mean") &&
+                      Catch::Contains("megtron-6"));
+  }
+  SECTION("missing key") {
+    const auto e = errors_of(replace(kGood, "width = \"5 mil\"\n", ""));
+    CHECK_THAT(e, Catch::Contains("channel.segments[0].width: missing required key"));
+  }
+  SECTION("unknown key with a suggestion") {
+    const auto e = errors_of(replace(kGood, "spacing", "spaceing"));
+    CHECK_THAT(e, Catch::Contains("spaceing = \"7 mil\": unknown key; did you mean \"spacing\"?"));
+  }
+  SECTION("a key that does not apply to the geometry") {
+    const auto e = errors_of(replace(kGood, "coupled_stripline", "stripline"));
+    CHECK_THAT(e, Catch::Contains("spacing applies only to coupled geometries"));
+  }
+  SECTION("unknown geometry lists the allowed ones") {
+    const auto e = errors_of(replace(kGood, "coupled_stripline", "coax"));
+    CHECK_THAT(e, Catch::Contains("geometry = \"coax\": must be one of: stripline, coupled_stripline"));
+  }
+  SECTION("every problem is reported at once, in file order") {
+    auto text = replace(kGood, "\"10 in\"", "\"-3 in\"");
+    text = replace(text, "\"5 mil\"", "\"5 parsecs\"");
+    text = replace(text, "megtron-6", "unobtainium");
+    const auto e = errors_of(text);
+    CHECK(std::count(e.begin(), e.end(), '\n') == 2);
+    CHECK(e.find("length") < e.find("width"));
+  }
+  SECTION("TOML syntax errors carry their position") {
+    const auto e = errors_of("[channel\n");
+    CHECK_THAT(e, Catch::Contains("t.toml:1:") && Catch::Contains("TOML syntax error"));
+  }
+}
+
+TEST_CASE("Inline materials and foils work like library entries", "[io][config][unit]") {
+  std::string text = replace(kGood, "material = \"megtron-6\"", "dk = 3.5\ndf = 0.003\nat = \"10 GHz\"");
+  text = replace(text, "foil = \"hvlp\"", "foil = { model = \"hammerstad\", rq = \"0.4 um\" }");
+  const Config c = load_config_text(text, "t.toml");
+  REQUIRE(c.copper);
+  CHECK(c.copper->segments()[0].line.dielectric().dk(10e9) == Approx(3.5).epsilon(1e-12));
+  CHECK(c.copper->segments()[0].line.conductor().strip_roughness.rms_m == Approx(0.4e-6).epsilon(1e-12));
+  CHECK_THAT(errors_of(text + "material = \"fr-4\"\n"), Catch::Contains("give either material"));
+}
+
+TEST_CASE("A config's own [materials] entry can be referenced", "[io][config][unit]") {
+  std::string text = replace(kGood, "megtron-6", "my-laminate");
+  text += "\n[materials.my-laminate]\ndk = 3.3\ndf = 0.002\nat = \"5 GHz\"\nsource = \"lab measurement\"\n";
+  const Config c = load_config_text(text, "t.toml");
+  REQUIRE(c.copper);
+  CHECK(c.copper->segments()[0].line.dielectric().df(5e9) == Approx(0.002).epsilon(1e-12));
+}
+
+TEST_CASE("Unknown presets are refused with the list", "[io][config][unit]") {
+  CHECK_THROWS_WITH(load_preset("pcie5-sever"), Catch::Contains("did you mean \"pcie5-server\""));
+}
