@@ -1,5 +1,6 @@
 #pragma once
 /// Two-port network algebra in ABCD (chain) form, and conversion to S-parameters.
+#include <cmath>
 #include <complex>
 
 namespace phylane::channels {
@@ -15,7 +16,16 @@ struct Abcd {
   static Abcd identity() { return {}; }
   /// Uniform line of propagation constant gamma [1/m], characteristic impedance z0 [ohm] and
   /// length [m]: [cosh gl, z0 sinh gl; sinh gl / z0, cosh gl] (Pozar Table 4.1).
-  static Abcd line(cplx gamma, cplx z0, double length_m);
+  static Abcd line(cplx gamma, cplx z0, double length_m) {
+    // cosh and sinh from one exponential e^{gl} = e^{al} (cos bl + j sin bl) and its reciprocal.
+    const double ea = std::exp(gamma.real() * length_m);
+    const double inv = 1.0 / ea;
+    const double b = gamma.imag() * length_m;
+    const double c = std::cos(b), s = std::sin(b);
+    const cplx ch(0.5 * (ea + inv) * c, 0.5 * (ea - inv) * s);
+    const cplx sh(0.5 * (ea - inv) * c, 0.5 * (ea + inv) * s);
+    return {ch, z0 * sh, sh / z0, ch};
+  }
   /// Series impedance z [ohm]: [1 z; 0 1].
   static Abcd series(cplx z) { return {{1.0, 0.0}, z, {0.0, 0.0}, {1.0, 0.0}}; }
   /// Shunt admittance y [S]: [1 0; y 1].

@@ -4,7 +4,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "phy/complex_math.hpp"
 #include "phy/constants.hpp"
 
 namespace phylane::phy {
@@ -30,14 +29,5 @@ double surface_resistance_ohm(double freq_hz, double sigma, double mu_r) {
   return std::sqrt(pi * freq_hz * mu0 * mu_r / sigma);
 }
 
-std::complex<double> internal_impedance_per_m(double omega, double r_dc_ohm_per_m, double g_per_m,
-                                              double sigma, std::complex<double> surface_factor,
-                                              double mu_r) {
-  const double mu = mu0 * mu_r;
-  const std::complex<double> smooth =
-      fast_sqrt({r_dc_ohm_per_m * r_dc_ohm_per_m, omega * mu * g_per_m * g_per_m / sigma});
-  const double rs_g = std::sqrt(omega * mu / (2.0 * sigma)) * g_per_m;
-  return smooth + rs_g * (surface_factor - std::complex<double>(1.0, 1.0));
-}
 
 }  // namespace phylane::phy

@@ -1,6 +1,10 @@
 #pragma once
 /// Conductor loss: conductivity, skin effect and the internal impedance of a strip.
+#include <cmath>
 #include <complex>
+
+#include "phy/complex_math.hpp"
+#include "phy/constants.hpp"
 
 namespace phylane::phy {
 
@@ -49,9 +53,16 @@ double surface_resistance_ohm(double freq_hz, double sigma, double mu_r = 1.0);
 /// @param sigma            conductivity [S/m]
 /// @param surface_factor   kr + j ki (1 + 1j: smooth), kr >= 1
 /// @return [ohm/m] series impedance (R + jw L_int). Tested by: tests/phy/conductor_test.cpp
-std::complex<double> internal_impedance_per_m(double omega, double r_dc_ohm_per_m, double g_per_m,
-                                              double sigma,
-                                              std::complex<double> surface_factor = {1.0, 1.0},
-                                              double mu_r = 1.0);
+inline std::complex<double> internal_impedance_per_m(double omega, double r_dc_ohm_per_m,
+                                                     double g_per_m, double sigma,
+                                                     std::complex<double> surface_factor = {1.0, 1.0},
+                                                     double mu_r = 1.0) {
+  // Inline: it sits in the innermost loop, and strip and plane calls share Rs.
+  const double mu = mu0 * mu_r;
+  const std::complex<double> smooth =
+      fast_sqrt({r_dc_ohm_per_m * r_dc_ohm_per_m, omega * mu * g_per_m * g_per_m / sigma});
+  const double rs_g = std::sqrt(omega * mu / (2.0 * sigma)) * g_per_m;
+  return smooth + rs_g * (surface_factor - std::complex<double>(1.0, 1.0));
+}
 
 }  // namespace phylane::phy

@@ -70,6 +70,10 @@ TransmissionLine::TransmissionLine(std::shared_ptr<const LineGeometry> geometry,
   // R_dc = g / (sigma tp). This places the plane's DC-to-skin-effect transition where
   // delta ~ tp; the DC value itself is negligible next to the strip's.
   r_dc_plane_ = wheeler_.plane_per_m / (sigma * geometry_->plane_thickness_m());
+  k_strip_ = mu0 * wheeler_.strip_per_m * wheeler_.strip_per_m / sigma;
+  k_plane_ = mu0 * wheeler_.plane_per_m * wheeler_.plane_per_m / sigma;
+  s_strip_ = wheeler_.strip_per_m * std::sqrt(mu0 / (2.0 * sigma));
+  s_plane_ = wheeler_.plane_per_m * std::sqrt(mu0 / (2.0 * sigma));
   if (!geometry_->homogeneous()) {
     q_table_.resize(kTablePoints);
     for (int i = 0; i < kTablePoints; ++i) {
@@ -102,16 +106,22 @@ LineInputs TransmissionLine::inputs(double freq_hz) const {
   return in;
 }
 
+std::complex<double> TransmissionLine::internal(double omega, double sqrt_omega, double r_dc, double k,
+                                                double s, std::complex<double> surface) const {
+  // internal_impedance_per_m() (phy/conductor.hpp) with its frequency-independent factors hoisted;
+  // tests/phy/transmission_line_test.cpp checks the two agree.
+  return fast_sqrt({r_dc * r_dc, omega * k}) + sqrt_omega * s * (surface - std::complex<double>(1.0, 1.0));
+}
+
 LinePoint TransmissionLine::at(double freq_hz, const LineInputs& in, bool with_breakdown) const {
   LinePoint p;
   p.freq_hz = freq_hz;
   const double omega = 2.0 * pi * freq_hz;
-  const double sigma = conductor_.conductivity_s_per_m;
+  const double sqrt_omega = std::sqrt(omega);
 
   const std::complex<double> jwl(0.0, omega * l_ext_);
-  const auto z_rough =
-      jwl + internal_impedance_per_m(omega, r_dc_strip_, wheeler_.strip_per_m, sigma, in.strip_surface) +
-      internal_impedance_per_m(omega, r_dc_plane_, wheeler_.plane_per_m, sigma, in.plane_surface);
+  const auto z_rough = jwl + internal(omega, sqrt_omega, r_dc_strip_, k_strip_, s_strip_, in.strip_surface) +
+                       internal(omega, sqrt_omega, r_dc_plane_, k_plane_, s_plane_, in.plane_surface);
 
   const auto eps_eff = this->eps_eff(freq_hz, in.eps_r);
   // Y = j w C_air (eps' - j eps'') = w C_air eps'' + j w C_air eps'
@@ -129,8 +139,9 @@ LinePoint TransmissionLine::at(double freq_hz, const LineInputs& in, bool with_b
   p.z0 = p.gamma / y;
   if (!with_breakdown) return p;
 
-  const auto z_smooth = jwl + internal_impedance_per_m(omega, r_dc_strip_, wheeler_.strip_per_m, sigma) +
-                        internal_impedance_per_m(omega, r_dc_plane_, wheeler_.plane_per_m, sigma);
+  const std::complex<double> smooth(1.0, 1.0);
+  const auto z_smooth = jwl + internal(omega, sqrt_omega, r_dc_strip_, k_strip_, s_strip_, smooth) +
+                        internal(omega, sqrt_omega, r_dc_plane_, k_plane_, s_plane_, smooth);
   const std::complex<double> y_lossless(0.0, y.imag());
   const double a_smooth = fast_sqrt(z_smooth * y_lossless).real();
   const double a_rough = fast_sqrt(z_rough * y_lossless).real();

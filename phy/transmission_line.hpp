@@ -95,6 +95,12 @@ class TransmissionLine {
   double c_air_ = 0.0, l_ext_ = 0.0;
   WheelerFactors wheeler_;
   double r_dc_strip_ = 0.0, r_dc_plane_ = 0.0;
+  // Frequency-independent factors of the internal impedance (phy/conductor.hpp), precomputed for
+  // the hot path: Z_int = sqrt(R_dc^2 + j w k) + sqrt(w) s (sf - 1 - j) with
+  // k = mu0 g^2 / sigma and s = g sqrt(mu0 / (2 sigma)).
+  double k_strip_ = 0.0, k_plane_ = 0.0, s_strip_ = 0.0, s_plane_ = 0.0;
+  std::complex<double> internal(double omega, double sqrt_omega, double r_dc, double k, double s,
+                                std::complex<double> surface) const;
   // Inhomogeneous lines: filling factor q(f), eps_eff = 1 + q (eps_r - 1), tabulated on a log
   // grid at construction (the closed forms cost ~1 us per call; q is smooth in log f).
   std::complex<double> eps_eff(double freq_hz, std::complex<double> eps_r) const;

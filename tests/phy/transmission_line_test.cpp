@@ -199,3 +199,24 @@ TEST_CASE("fast_sqrt is the principal complex square root", "[phy][line][unit]")
     }
 }
 
+
+#include "phy/conductor.hpp"
+
+TEST_CASE("The line's series impedance is L_ext plus the documented internal impedances", "[phy][line][unit]") {
+  // TransmissionLine hoists constants out of internal_impedance_per_m(); the reference is the
+  // documented function itself, term by term. Tolerance: rounding only.
+  auto g = centred_stripline();
+  const Roughness r = huray(0.5, 2.0);
+  TransmissionLine tl(g, Dielectric::constant(3.5, 0.01), {5.8e7, r, Roughness{RoughnessModel::hammerstad, 0.3e-6}});
+  const auto wf = tl.wheeler_factors();
+  for (double f : {0.0, 1e5, 1e8, 1e10, 7e10}) {
+    const double w = 2 * pi * f;
+    const double delta = f > 0 ? skin_depth_m(f, 5.8e7) : 1.0;
+    const auto sf_s = f > 0 ? r.surface_factor(delta) : std::complex<double>(1, 1);
+    const auto sf_p = f > 0 ? Roughness{RoughnessModel::hammerstad, 0.3e-6}.surface_factor(delta) : std::complex<double>(1, 1);
+    const auto expected = std::complex<double>(0, w * tl.external_inductance_h_per_m()) +
+                          internal_impedance_per_m(w, tl.strip_dc_resistance_ohm_per_m(), wf.strip_per_m, 5.8e7, sf_s) +
+                          internal_impedance_per_m(w, tl.plane_dc_resistance_ohm_per_m(), wf.plane_per_m, 5.8e7, sf_p);
+    CHECK(std::abs(tl.at(f).z_per_m - expected) <= 1e-12 * std::abs(expected));
+  }
+}
