@@ -245,7 +245,16 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
       phy::StriplineDims d{*width, *thickness, *h_below, *h_above, spacing.value_or(0.0), *plane_t};
       const auto mode = coupled ? coupled_mode.value_or(phy::LineMode::differential) : phy::LineMode::single_ended;
       const bool centred = std::abs(*h_below - *h_above) <= 0.01 * (*h_below + *h_above);
-      const bool use_bem = *field_solver == "bem" || (*field_solver == "auto" && (coupled || !centred));
+      // Wheeler's thickness correction is stated for t/b <= 0.25 (Wheeler 1978).
+      const double t_over_b = *thickness / (*h_below + *h_above + *thickness);
+      if (*field_solver == "closed-form" && t_over_b > 0.25) {
+        seg.context().error(seg.input().get("field_solver"), seg.key_path("field_solver"), "\"closed-form\"",
+                            "the closed-form stripline is valid for thickness/(plane spacing) <= 0.25, this "
+                            "segment has " + std::to_string(t_over_b).substr(0, 4) + "; use \"bem\" or \"auto\"");
+        return std::nullopt;
+      }
+      const bool use_bem =
+          *field_solver == "bem" || (*field_solver == "auto" && (coupled || !centred || t_over_b > 0.25));
       info.field_solver = use_bem ? "bem" : "closed-form";
       if (use_bem)
         g = std::make_shared<phy::BemStripline>(d, mode);
@@ -255,6 +264,26 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
         g = std::make_shared<phy::Stripline>(d);
     } else {
       info.field_solver = "closed-form";
+      // Published validity of the closed forms: Hammerstad-Jensen 0.01 <= w/h <= 100;
+      // Kirschning-Jansen coupled lines 0.1 <= w/h <= 10 and 0.1 <= s/h <= 10.
+      const double u = *width / *height;
+      const double gap = spacing.value_or(0.0) / *height;
+      auto outside = [&](const char* key, double v, double lo, double hi, const char* what) {
+        seg.context().error(seg.input().get(key), seg.key_path(key), detail::node_text(*seg.input().get(key)),
+                            std::string(what) + " = " + std::to_string(v).substr(0, 6) + " is outside the " +
+                                (coupled ? "coupled-microstrip (Kirschning-Jansen)" : "microstrip (Hammerstad-Jensen)") +
+                                " model's range " + std::to_string(lo).substr(0, 4) + " ... " +
+                                std::to_string(hi).substr(0, 5));
+      };
+      const double ulo = coupled ? 0.1 : 0.01, uhi = coupled ? 10.0 : 100.0;
+      if (u < ulo || u > uhi) {
+        outside("width", u, ulo, uhi, "width/height");
+        return std::nullopt;
+      }
+      if (coupled && (gap < 0.1 || gap > 10.0)) {
+        outside("spacing", gap, 0.1, 10.0, "spacing/height");
+        return std::nullopt;
+      }
       phy::MicrostripDims d;
       d.width_m = *width;
       d.thickness_m = *thickness;

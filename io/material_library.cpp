@@ -4,6 +4,7 @@
 
 #include "io/detail/material_parse.hpp"
 #include "io/embedded.hpp"
+#include "phy/constants.hpp"
 
 namespace phylane::io {
 
@@ -39,7 +40,22 @@ FoilProfile parse_foil(TableReader& r, const std::string& id) {
   f.rz_m = r.quantity_or("rz", Dimension::length, Rule::between(0.0, 1e-3), "0 um").value_or(0.0);
   f.nodule_radius_m =
       r.quantity_or("nodule_radius", Dimension::length, Rule::between(0.0, 1e-4), "0 um").value_or(0.0);
-  f.surface_ratio = r.number_or("surface_ratio", Rule::between(0.0, 100.0), 0.0).value_or(0.0);
+  // Huray surface ratio SR = N 4 pi a^2 / A, given directly or as N nodules per tile of area A
+  // (the "cannonball" parameterisation: N spheres on a hexagonal tile A_hex).
+  if (r.has("surface_ratio") && (r.has("nodules_per_tile") || r.has("tile_area"))) {
+    r.reject("nodules_per_tile", "give either surface_ratio or nodules_per_tile with tile_area, not both");
+    r.accept("tile_area");
+    r.accept("surface_ratio");
+  } else if (r.has("nodules_per_tile") || r.has("tile_area")) {
+    const auto n = r.number("nodules_per_tile", Rule::between(0.0, 1e6), true);
+    const auto area = r.quantity("tile_area", Dimension::area, Rule::positive(), true);
+    r.accept("surface_ratio");
+    if (n && area) f.surface_ratio = *n * 4.0 * phy::pi * f.nodule_radius_m * f.nodule_radius_m / *area;
+  } else {
+    r.accept("nodules_per_tile");
+    r.accept("tile_area");
+    f.surface_ratio = r.number_or("surface_ratio", Rule::between(0.0, 100.0), 0.0).value_or(0.0);
+  }
   f.model = r.choice<phy::RoughnessModel>("model", phy::parse_roughness_model,
                                           phy::roughness_model_names(), std::nullopt)
                 .value_or(phy::RoughnessModel::none);

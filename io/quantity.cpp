@@ -55,6 +55,8 @@ const std::vector<Unit>& units_of(Dimension d) {
   static const std::vector<Unit> attenuation = {
       {"dB/m", 1.0}, {"dB/cm", 1e2}, {"dB/mm", 1e3}, {"dB/in", 1.0 / inch}, {"dB/km", 1e-3}};
   static const std::vector<Unit> decibel = {{"dB", 1.0}};
+  static const std::vector<Unit> area = {{"m^2", 1.0}, {"mm^2", 1e-6}, {"um^2", 1e-12}, {"µm^2", 1e-12},
+                                         {"um2", 1e-12}, {"mm2", 1e-6}, {"m2", 1.0}};
   switch (d) {
     case Dimension::length: return length;
     case Dimension::copper_thickness: return copper;
@@ -70,6 +72,7 @@ const std::vector<Unit>& units_of(Dimension d) {
     case Dimension::power: return power;
     case Dimension::attenuation_per_length: return attenuation;
     case Dimension::decibel: return decibel;
+    case Dimension::area: return area;
   }
   return length;
 }
@@ -115,6 +118,7 @@ std::string_view to_string(Dimension d) {
     case Dimension::power: return "power";
     case Dimension::attenuation_per_length: return "attenuation per length";
     case Dimension::decibel: return "level in dB";
+    case Dimension::area: return "area";
   }
   return "?";
 }
@@ -135,6 +139,7 @@ std::string_view examples(Dimension d) {
     case Dimension::power: return "\"-3 dBm\", \"2 mW\"";
     case Dimension::attenuation_per_length: return "\"2 dB/cm\", \"0.35 dB/km\"";
     case Dimension::decibel: return "\"3 dB\", \"-1.5 dB\"";
+    case Dimension::area: return "\"115 um^2\"";
   }
   return "";
 }
@@ -185,6 +190,7 @@ std::string format_quantity(double v, Dimension dim) {
     case Dimension::power: ladder = {{1.0, "W"}, {1e-3, "mW"}, {1e-6, "uW"}, {1e-9, "nW"}}; break;
     case Dimension::attenuation_per_length: ladder = {{1.0, "dB/m"}}; break;
     case Dimension::decibel: ladder = {{1.0, "dB"}}; break;
+    case Dimension::area: ladder = {{1.0, "m^2"}, {1e-6, "mm^2"}, {1e-12, "um^2"}}; break;
   }
   const double mag = std::abs(v);
   const Prefixed* pick = &ladder.back();

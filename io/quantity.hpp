@@ -22,6 +22,7 @@ enum class Dimension {
   power,              ///< W, mW, uW, nW, dBm (stored in W)
   attenuation_per_length,  ///< dB/m, dB/cm, dB/mm, dB/in, dB/km (stored in dB/m)
   decibel,            ///< dB
+  area,               ///< m^2, mm^2, um^2 (also µm^2, um2)
 };
 
 std::string_view to_string(Dimension d);

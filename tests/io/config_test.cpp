@@ -149,3 +149,18 @@ TEST_CASE("A config's own [materials] entry can be referenced", "[io][config][un
 TEST_CASE("Unknown presets are refused with the list", "[io][config][unit]") {
   CHECK_THROWS_WITH(load_preset("pcie5-sever"), Catch::Contains("did you mean \"pcie5-server\""));
 }
+
+TEST_CASE("A Huray foil can be given as nodules per tile and tile area", "[io][config][unit]") {
+  // SR = N 4 pi a^2 / A: 14 nodules of 0.5 um radius on a 50 um^2 tile gives 14 pi / 50.
+  std::string text = replace(kGood, "foil = \"hvlp\"",
+                             "foil = { model = \"huray\", nodule_radius = \"0.5 um\", nodules_per_tile = 14, "
+                             "tile_area = \"50 um^2\" }");
+  const Config c = load_config_text(text, "t.toml");
+  REQUIRE(c.copper);
+  CHECK(c.copper->segments()[0].line.conductor().strip_roughness.surface_ratio ==
+        Approx(14.0 * 3.14159265358979 / 50.0).epsilon(1e-9));
+  const auto e = errors_of(replace(kGood, "foil = \"hvlp\"",
+                                   "foil = { model = \"huray\", nodule_radius = \"0.5 um\", surface_ratio = 2.0, "
+                                   "nodules_per_tile = 14, tile_area = \"50 um^2\" }"));
+  CHECK_THAT(e, Catch::Contains("give either surface_ratio or nodules_per_tile"));
+}
