@@ -1,0 +1,133 @@
+// Optical components and photoreceiver noise.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "phy/constants.hpp"
+#include "phy/optics.hpp"
+#include "phy/photoreceiver.hpp"
+#include "phy/units.hpp"
+
+using namespace phylane::phy;
+
+TEST_CASE("Responsivity of an ideal photodiode at 1310 nm is 1.0566 A/W", "[phy][optics][reference]") {
+  // R = q lambda / (h c) = lambda[um] / 1.23984 for eta = 1 (Agrawal 2010, eq. 4.1.3).
+  CHECK(responsivity_a_per_w(1.0, 1.31e-6) == Approx(1.31 / 1.2398419843).epsilon(1e-9));
+  CHECK(responsivity_a_per_w(0.8, 1.55e-6) == Approx(0.8 * 1.55 / 1.2398419843).epsilon(1e-9));
+}
+
+TEST_CASE("OMA and extinction-ratio penalty follow their definitions", "[phy][optics][reference]") {
+  // P1 = 2 P r/(r+1), P0 = 2 P/(r+1): OMA = P1 - P0.
+  const double p = 1e-3, r = units::db_to_power_ratio(4.0);
+  CHECK(oma_w(p, r) == Approx(2 * p * r / (r + 1) - 2 * p / (r + 1)).epsilon(1e-14));
+  CHECK(extinction_ratio_penalty_db(10.0) == Approx(10 * std::log10(11.0 / 9.0)).epsilon(1e-14));
+  CHECK_THROWS_AS(oma_w(p, 1.0), std::invalid_argument);  // ER of 0 dB
+}
+
+TEST_CASE("Electro-optic responses are -3 dB at their bandwidth and 1 at DC", "[phy][optics][unit]") {
+  for (auto shape : {ResponseShape::single_pole, ResponseShape::second_order, ResponseShape::skin_effect}) {
+    INFO(to_string(shape));
+    CHECK(std::abs(eo_response(shape, 30e9, 0.0)) == Approx(1.0).epsilon(1e-12));
+    CHECK(std::norm(eo_response(shape, 30e9, 30e9)) == Approx(0.5).epsilon(1e-12));
+  }
+  // A peaked ring (Q = 1.5) overshoots below its bandwidth.
+  CHECK(std::abs(eo_response(ResponseShape::second_order, 30e9, 15e9, 1.5)) > 1.0);
+}
+
+TEST_CASE("Fiber dispersion response has its first null where theta = pi/2", "[phy][optics][reference]") {
+  // cos(pi lambda^2 D L f^2 / c) = 0 at f = sqrt(c / (2 lambda^2 D L)) (Wang & Petermann 1992).
+  const double lambda = 1.55e-6, d = 17e-6, len = 10e3;  // 17 ps/(nm km), 10 km
+  const double f_null = std::sqrt(c0 / (2 * lambda * lambda * d * len));
+  CHECK(f_null == Approx(19.1575e9).epsilon(1e-4));  // hand computation of the expression above
+  CHECK(std::abs(fiber_dispersion_response(lambda, d, len, f_null)) < 1e-12);
+  CHECK(fiber_dispersion_response(lambda, d, len, 0.0) == Approx(1.0).epsilon(1e-15));
+  // Chirp: H(0) stays 1.
+  CHECK(fiber_dispersion_response(lambda, d, len, 0.0, -0.7) == Approx(1.0).epsilon(1e-12));
+}
+
+TEST_CASE("The dispersion-limited length follows B sqrt(|beta2| L) = 1/4", "[phy][optics][reference]") {
+  // Agrawal 2010, ch. 2: at 1550 nm beta2 = -21.7 ps^2/km for D = 17 ps/(nm km).
+  CHECK(beta2_s2_per_m(1.55e-6, 17e-6) == Approx(-21.68e-27).epsilon(0.002));
+  const double l = dispersion_limited_length_m(10e9, 1.55e-6, 17e-6);
+  CHECK(10e9 * std::sqrt(21.68e-27 * l) == Approx(0.25).epsilon(0.002));
+}
+
+TEST_CASE("Grating-coupler loss rises 1 dB at half its 1-dB bandwidth", "[phy][optics][unit]") {
+  CHECK(coupler_loss_db(3.0, 30e-9, 1.31e-6, 1.31e-6) == 3.0);
+  CHECK(coupler_loss_db(3.0, 30e-9, 1.31e-6, 1.31e-6 + 15e-9) == Approx(4.0).epsilon(1e-12));
+}
+
+namespace {
+Photoreceiver thermal_rx() {
+  Photoreceiver rx;
+  rx.responsivity_a_per_w = 0.9;
+  rx.tia_noise_a_per_rthz = 15e-12;
+  rx.noise_bandwidth_hz = 20e9;
+  return rx;
+}
+}  // namespace
+
+TEST_CASE("Thermal-noise-limited OOK BER is 0.5 erfc(Q/sqrt 2) and the sensitivity solver inverts it",
+          "[phy][optics][reference]") {
+  // Hand computation: sigma = 15 pA/rtHz * sqrt(20 GHz) on both levels; Q = (I1 - I0)/(2 sigma).
+  Photoreceiver rx = thermal_rx();
+  const double sigma = 15e-12 * std::sqrt(20e9);
+  CHECK(rx.noise_rms_a(1e-3) == Approx(std::sqrt(sigma * sigma + 2 * q_e * 0.9e-3 * 20e9)).epsilon(1e-12));
+  const double i1 = 40e-6, i0 = 4e-6;
+  const double q = (i1 - i0) / (2 * sigma);
+  CHECK(ook_ber(i1, i0, sigma, sigma) == Approx(0.5 * std::erfc(q / std::sqrt(2.0))).epsilon(1e-6));
+  // Round trip: the BER computed by hand at the solved sensitivity equals the target.
+  const double r = units::db_to_power_ratio(5.0);
+  for (double ber : {1e-3, 2.4e-4, 1e-12}) {
+    const double p = ook_sensitivity_w(rx, r, ber);
+    const double p1 = 2 * p * r / (r + 1), p0 = 2 * p / (r + 1);
+    const double back = ook_ber(0.9 * p1, 0.9 * p0, rx.noise_rms_a(p1), rx.noise_rms_a(p0));
+    CHECK(back == Approx(ber).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("Shot-noise sensitivity with finite extinction ratio equals the closed-form quadratic root",
+          "[phy][optics][reference]") {
+  // R (P1 - P0) = Q (s1 + s0), s_k^2 = sT^2 + k_k P. With s = s1 + s0 = c P (c = R 2(r-1)/((r+1) Q))
+  // and s1 - s0 = (k1 - k0) P / s = d (d = (k1 - k0)/c): s1 = (c P + d)/2 and s1^2 = sT^2 + k1 P give
+  // c^2 P^2 + (2 c d - 4 k1) P + d^2 - 4 sT^2 = 0; the larger root is the sensitivity.
+  Photoreceiver rx = thermal_rx();
+  rx.tia_noise_a_per_rthz = 2e-12;  // low thermal noise so shot noise matters
+  const double R = rx.responsivity_a_per_w, B = rx.noise_bandwidth_hz;
+  const double sT = rx.thermal_rms_a();
+  for (double er_db : {3.0, 6.0, 10.0}) {
+    const double r = units::db_to_power_ratio(er_db);
+    const double Q = q_inverse(1e-12);
+    const double k1 = 2 * q_e * R * B * 2 * r / (r + 1), k0 = 2 * q_e * R * B * 2 / (r + 1);
+    const double c = R * 2 * (r - 1) / ((r + 1) * Q);
+    const double d = (k1 - k0) / c;
+    const double a2 = c * c, a1 = 2 * c * d - 4 * k1, a0 = d * d - 4 * sT * sT;
+    const double p_closed = (-a1 + std::sqrt(a1 * a1 - 4 * a2 * a0)) / (2 * a2);
+    INFO("ER " << er_db << " dB");
+    CHECK(ook_sensitivity_w(rx, r, 1e-12) == Approx(p_closed).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("The extinction-ratio penalty of the sensitivity tends to 10 log10((r+1)/(r-1)) when thermal noise dominates",
+          "[phy][optics][reference]") {
+  Photoreceiver rx = thermal_rx();
+  rx.tia_noise_a_per_rthz = 200e-12;  // thermal noise far above shot noise
+  const double p_inf = ook_sensitivity_w(rx, 1e9, 1e-12);
+  for (double er_db : {3.0, 6.0, 9.0}) {
+    const double r = units::db_to_power_ratio(er_db);
+    const double penalty = 10 * std::log10(ook_sensitivity_w(rx, r, 1e-12) / p_inf);
+    // Residual shot noise shifts it by < 0.01 dB here.
+    CHECK(penalty == Approx(extinction_ratio_penalty_db(r)).margin(0.01));
+  }
+}
+
+TEST_CASE("q_inverse inverts the Q function", "[phy][optics][unit]") {
+  for (double q : {0.4, 1e-3, 2.4e-4, 1e-12, 1e-15, 1e-18}) CHECK(q_function(q_inverse(q)) == Approx(q).epsilon(1e-10));
+  CHECK(q_inverse(1e-12) == Approx(7.034484).epsilon(1e-6));  // tabulated Q for BER 1e-12
+}
+
+TEST_CASE("Bad photoreceiver parameters are refused with the field named", "[phy][optics][unit]") {
+  Photoreceiver rx = thermal_rx();
+  rx.responsivity_a_per_w = -1.0;
+  CHECK_THROWS_WITH(rx.validate(), Catch::Contains("responsivity"));
+}
