@@ -1,0 +1,202 @@
+#include "channels/optical_link.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "phy/constants.hpp"
+#include "phy/units.hpp"
+
+namespace phylane::channels {
+
+namespace {
+using phy::units::db_to_power_ratio;
+using phy::units::power_ratio_to_db;
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument("optical link: " + what);
+}
+
+std::string fmt(double v, int prec = 3) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+  return buf;
+}
+
+// Second-order Butterworth TIA response (Q = 1/sqrt 2), 3 dB at fc.
+std::complex<double> tia_response(double fc, double f) {
+  const double x = f / fc;
+  return 1.0 / std::complex<double>(1.0 - x * x, std::sqrt(2.0) * x);
+}
+}  // namespace
+
+PathElement make_coupler(const std::string& name, double il_db, double bw_1db_m, double centre_m, double wavelength_m) {
+  PathElement e;
+  e.kind = "coupler";
+  e.name = name;
+  e.loss_db = phy::coupler_loss_db(il_db, bw_1db_m, centre_m, wavelength_m);
+  e.detail = fmt(il_db) + " dB" + (bw_1db_m > 0 && wavelength_m != centre_m ? " + detuning" : "");
+  return e;
+}
+
+PathElement make_waveguide(const std::string& name, double loss_db_per_m, double length_m, int bends,
+                           double bend_loss_db, int crossings, double crossing_loss_db) {
+  PathElement e;
+  e.kind = "waveguide";
+  e.name = name;
+  e.length_m = length_m;
+  e.loss_db = loss_db_per_m * length_m + bends * bend_loss_db + crossings * crossing_loss_db;
+  e.detail = fmt(loss_db_per_m / 100.0) + " dB/cm x " + fmt(length_m * 100.0) + " cm";
+  if (bends) e.detail += ", " + std::to_string(bends) + " bends";
+  if (crossings) e.detail += ", " + std::to_string(crossings) + " crossings";
+  return e;
+}
+
+PathElement make_fiber(const std::string& name, double loss_db_per_m, double length_m, double d,
+                       int connectors, double connector_loss_db, int splices, double splice_loss_db) {
+  PathElement e;
+  e.kind = "fiber";
+  e.name = name;
+  e.length_m = length_m;
+  e.dispersion_s_per_m2 = d;
+  e.loss_db = loss_db_per_m * length_m + connectors * connector_loss_db + splices * splice_loss_db;
+  e.detail = fmt(loss_db_per_m * 1e3) + " dB/km x " + fmt(length_m) + " m, D " + fmt(d * 1e6) + " ps/(nm km)";
+  if (connectors) e.detail += ", " + std::to_string(connectors) + " connectors";
+  if (splices) e.detail += ", " + std::to_string(splices) + " splices";
+  return e;
+}
+
+PathElement make_splitter(const std::string& name, int ways, double excess_db) {
+  PathElement e;
+  e.kind = "splitter";
+  e.name = name;
+  // Ideal 1xN power split 10 log10(N) (energy conservation) plus excess loss.
+  e.loss_db = 10.0 * std::log10(static_cast<double>(ways)) + excess_db;
+  e.detail = "1x" + std::to_string(ways) + " + " + fmt(excess_db) + " dB excess";
+  return e;
+}
+
+PathElement make_wdm(const std::string& kind, const std::string& name, double il_db, double crosstalk_db) {
+  PathElement e;
+  e.kind = kind;
+  e.name = name;
+  e.loss_db = il_db;
+  e.crosstalk_db = crosstalk_db;
+  e.detail = "IL " + fmt(il_db) + " dB, adjacent crosstalk " + fmt(crosstalk_db) + " dB";
+  return e;
+}
+
+PathElement make_loss(const std::string& kind, const std::string& name, double loss_db) {
+  PathElement e;
+  e.kind = kind;
+  e.name = name;
+  e.loss_db = loss_db;
+  e.detail = fmt(loss_db) + " dB";
+  return e;
+}
+
+OpticalLink::OpticalLink(Laser laser, Modulator modulator, std::vector<PathElement> path, Receiver receiver)
+    : laser_(laser), mod_(modulator), path_(std::move(path)), rx_(receiver) {
+  require(laser_.power_w > 0.0, "laser power must be > 0");
+  require(laser_.wavelength_m > 0.0, "laser wavelength must be > 0");
+  require(laser_.wall_plug_efficiency > 0.0 && laser_.wall_plug_efficiency <= 1.0,
+          "laser wall-plug efficiency must be in (0, 1]");
+  require(mod_.insertion_loss_db >= 0.0, "modulator insertion loss must be >= 0 dB");
+  require(mod_.extinction_ratio_db > 0.0, "modulator extinction ratio must be > 0 dB");
+  require(mod_.bandwidth_hz > 0.0, "modulator bandwidth must be > 0");
+  for (const auto& e : path_) require(e.loss_db >= 0.0 && std::isfinite(e.loss_db), "element '" + e.name + "' has a negative loss");
+  require(rx_.pd_bandwidth_hz > 0.0 && rx_.tia_bandwidth_hz > 0.0, "receiver bandwidths must be > 0");
+  require(rx_.transimpedance_ohm > 0.0, "transimpedance must be > 0");
+  // Noise bandwidth: trapezoid integral of |H_pd H_tia|^2 up to 40x the smaller bandwidth; the
+  // TIA's f^-4 tail beyond it holds < 1e-5 of the total.
+  const double fmax = 40.0 * std::min(rx_.pd_bandwidth_hz, rx_.tia_bandwidth_hz);
+  const int n = 40000;
+  double sum = 0.0;
+  for (int i = 0; i <= n; ++i) {
+    const double f = fmax * i / n;
+    const double h2 = std::norm(phy::eo_response(phy::ResponseShape::single_pole, rx_.pd_bandwidth_hz, f) *
+                                tia_response(rx_.tia_bandwidth_hz, f));
+    sum += (i == 0 || i == n ? 0.5 : 1.0) * h2;
+  }
+  noise_bw_hz_ = sum * fmax / n;
+  rx_.front_end.noise_bandwidth_hz = noise_bw_hz_;
+  rx_.front_end.rin_db_per_hz = laser_.rin_db_per_hz;
+  rx_.front_end.validate();
+}
+
+double OpticalLink::path_loss_db() const {
+  double l = 0.0;
+  for (const auto& e : path_) l += e.loss_db;
+  return l;
+}
+
+double OpticalLink::extinction_ratio() const { return db_to_power_ratio(mod_.extinction_ratio_db); }
+
+double OpticalLink::launch_average_power_w() const {
+  // The modulator's insertion loss applies to the "1" level; the "0" level is P1/r, so the average
+  // of equiprobable outer levels is P1 (1 + 1/r)/2.
+  const double p1 = laser_.power_w / db_to_power_ratio(mod_.insertion_loss_db);
+  return 0.5 * p1 * (1.0 + 1.0 / extinction_ratio());
+}
+
+double OpticalLink::received_average_power_w() const {
+  return launch_average_power_w() / db_to_power_ratio(path_loss_db());
+}
+
+double OpticalLink::received_oma_w() const { return phy::oma_w(received_average_power_w(), extinction_ratio()); }
+
+double OpticalLink::level_power_w(int k, int levels) const {
+  const double r = extinction_ratio();
+  const double pav = received_average_power_w();
+  const double p1 = 2.0 * pav * r / (r + 1.0), p0 = 2.0 * pav / (r + 1.0);
+  return p0 + (p1 - p0) * static_cast<double>(k) / static_cast<double>(levels - 1);
+}
+
+std::vector<BudgetLine> OpticalLink::budget() const {
+  std::vector<BudgetLine> out;
+  double p = laser_.power_w;
+  out.push_back({"laser", fmt(laser_.wavelength_m * 1e9, 5) + " nm, RIN " + fmt(laser_.rin_db_per_hz) + " dB/Hz",
+                 0.0, phy::units::watts_to_dbm(p)});
+  const double launch = launch_average_power_w();
+  out.push_back({"modulator",
+                 std::string(phy::to_string(mod_.kind)) + ", IL " + fmt(mod_.insertion_loss_db) + " dB, ER " +
+                     fmt(mod_.extinction_ratio_db) + " dB (average over levels)",
+                 power_ratio_to_db(p / launch), phy::units::watts_to_dbm(launch)});
+  p = launch;
+  for (const auto& e : path_) {
+    p /= db_to_power_ratio(e.loss_db);
+    out.push_back({e.name.empty() ? e.kind : e.name, e.kind + ": " + e.detail, e.loss_db, phy::units::watts_to_dbm(p)});
+  }
+  return out;
+}
+
+std::complex<double> OpticalLink::response(double f) const {
+  std::complex<double> h = phy::eo_response(mod_.shape, mod_.bandwidth_hz, f, mod_.q);
+  // Dispersion accumulates along the path: one power-fading response for the total D L.
+  const double dl = total_dispersion_s_per_m();
+  if (dl != 0.0) h *= phy::fiber_dispersion_response(laser_.wavelength_m, dl, 1.0, f, mod_.chirp_alpha);
+  h *= phy::eo_response(phy::ResponseShape::single_pole, rx_.pd_bandwidth_hz, f);
+  h *= tia_response(rx_.tia_bandwidth_hz, f);
+  return h;
+}
+
+double OpticalLink::receiver_noise_bandwidth_hz() const { return noise_bw_hz_; }
+
+phy::Photoreceiver OpticalLink::front_end() const { return rx_.front_end; }
+
+double OpticalLink::level_noise_v(int k, int levels) const {
+  return rx_.transimpedance_ohm * rx_.front_end.noise_rms_a(level_power_w(k, levels));
+}
+
+double OpticalLink::electrical_power_w() const {
+  return laser_.power_w / laser_.wall_plug_efficiency + mod_.driver_power_w + rx_.power_w;
+}
+
+double OpticalLink::total_dispersion_s_per_m() const {
+  double dl = 0.0;
+  for (const auto& e : path_)
+    if (e.kind == "fiber") dl += e.dispersion_s_per_m2 * e.length_m;
+  return dl;
+}
+
+}  // namespace phylane::channels

@@ -1,0 +1,116 @@
+#pragma once
+/// An intensity-modulated, directly detected optical link: laser -> modulator -> passive path ->
+/// photodiode + TIA. Produces the power budget (level after every element), the received levels,
+/// the electrical-equivalent frequency response and the level-dependent noise, so that the same
+/// statistical-eye engine as copper gives its eye and BER.
+#include <complex>
+#include <string>
+#include <vector>
+
+#include "phy/optics.hpp"
+#include "phy/photoreceiver.hpp"
+
+namespace phylane::channels {
+
+struct Laser {
+  double power_w = 1e-3;                 ///< optical output power (CW), > 0
+  double wavelength_m = 1.31e-6;         ///< > 0
+  double rin_db_per_hz = -150.0;         ///< relative intensity noise (one-sided)
+  double wall_plug_efficiency = 0.1;     ///< optical out / electrical in, (0, 1]
+};
+
+struct Modulator {
+  phy::ModulatorKind kind = phy::ModulatorKind::mach_zehnder;
+  double insertion_loss_db = 0.0;        ///< loss at the "1" level bias point, >= 0
+  double extinction_ratio_db = 5.0;      ///< P1/P0 of the outer levels, > 0
+  double bandwidth_hz = 30e9;            ///< electro-optic 3-dB bandwidth, > 0
+  phy::ResponseShape shape = phy::ResponseShape::single_pole;
+  double q = 0.7071067811865476;         ///< damping of the second-order shape
+  double chirp_alpha = 0.0;              ///< Henry/transient chirp parameter (0: push-pull MZM)
+  double drive_swing_v = 1.0;            ///< peak-to-peak drive (informational)
+  double driver_power_w = 0.0;           ///< electrical power of driver + bias/tuning (energy per bit)
+};
+
+/// One passive element of the optical path. `loss_db` is the total loss of the element at the
+/// carrier wavelength (computed from its parameters when built by the make_* helpers).
+struct PathElement {
+  std::string kind;   ///< "coupler", "waveguide", "fiber", "splitter", "mux", "demux", "connector", "loss"
+  std::string name;
+  double loss_db = 0.0;           ///< >= 0
+  double length_m = 0.0;          ///< waveguides and fiber
+  double dispersion_s_per_m2 = 0.0;  ///< fiber chromatic dispersion D at the carrier (SI)
+  double crosstalk_db = -1e9;     ///< WDM adjacent-channel isolation as a (negative) dB ratio
+  std::string detail;             ///< how loss_db was computed, for the budget table
+};
+
+/// Builders that compute an element's loss from its parameters (each documented in the .cpp).
+PathElement make_coupler(const std::string& name, double il_db, double bw_1db_m, double centre_m, double wavelength_m);
+PathElement make_waveguide(const std::string& name, double loss_db_per_m, double length_m, int bends,
+                           double bend_loss_db, int crossings, double crossing_loss_db);
+PathElement make_fiber(const std::string& name, double loss_db_per_m, double length_m, double dispersion_s_per_m2,
+                       int connectors, double connector_loss_db, int splices, double splice_loss_db);
+/// 1xN splitter/MMI: 10 log10(N) intrinsic + excess loss (signal stays on one output branch).
+PathElement make_splitter(const std::string& name, int ways, double excess_db);
+PathElement make_wdm(const std::string& kind, const std::string& name, double il_db, double crosstalk_db);
+PathElement make_loss(const std::string& kind, const std::string& name, double loss_db);
+
+struct Receiver {
+  phy::Photoreceiver front_end;          ///< responsivity, dark current, TIA noise, RIN (filled from the laser)
+  double pd_bandwidth_hz = 50e9;         ///< photodiode (transit/RC) 3-dB bandwidth, single pole
+  double tia_bandwidth_hz = 30e9;        ///< TIA 3-dB bandwidth, second-order Butterworth (Q = 0.707)
+  double transimpedance_ohm = 1000.0;    ///< V/A at the decision point
+  double power_w = 0.0;                  ///< electrical power of PD bias + TIA + CDR (energy per bit)
+};
+
+struct BudgetLine {
+  std::string element;   ///< "laser", "modulator", element names..., "receiver"
+  std::string detail;
+  double loss_db = 0.0;  ///< this element's loss
+  double power_dbm = 0.0;  ///< average power after it
+};
+
+/// The optical link of one wavelength.
+class OpticalLink {
+ public:
+  /// Throws std::invalid_argument naming the bad parameter.
+  OpticalLink(Laser laser, Modulator modulator, std::vector<PathElement> path, Receiver receiver);
+
+  /// Level after every element, average power. The sum of element losses equals
+  /// launch - received exactly (tests/channels/optical_link_test.cpp).
+  std::vector<BudgetLine> budget() const;
+  double path_loss_db() const;              ///< passive path (coupler ... demux), dB
+  double launch_average_power_w() const;    ///< after the modulator
+  double received_average_power_w() const;
+  double extinction_ratio() const;          ///< linear
+  double received_oma_w() const;            ///< P1 - P0 at the photodiode
+  /// Received optical power of PAM level k of M (k = 0 ... M-1), equally spaced in power between
+  /// P0 and P1 (outer levels).
+  double level_power_w(int k, int levels) const;
+
+  /// Electrical-equivalent small-signal response, normalised to 1 at DC: modulator EO response x
+  /// fiber dispersion (with chirp) x photodiode pole x TIA. Complex, causal; f >= 0.
+  std::complex<double> response(double freq_hz) const;
+  /// Noise bandwidth of the receiver (photodiode x TIA): Int |H|^2 df over 0 ... 20 f3dB [Hz].
+  double receiver_noise_bandwidth_hz() const;
+  /// Front end with the noise bandwidth and laser RIN filled in.
+  phy::Photoreceiver front_end() const;
+  /// Noise rms at the decision point [V] of PAM level k of M.
+  double level_noise_v(int k, int levels) const;
+  /// Electrical power of the link (laser electrical, driver, receiver) [W].
+  double electrical_power_w() const;
+  double total_dispersion_s_per_m() const;  ///< sum of D L over fiber elements [s/m]
+
+  const Laser& laser() const { return laser_; }
+  const Modulator& modulator() const { return mod_; }
+  const std::vector<PathElement>& path() const { return path_; }
+  const Receiver& receiver() const { return rx_; }
+
+ private:
+  Laser laser_;
+  Modulator mod_;
+  std::vector<PathElement> path_;
+  Receiver rx_;
+  double noise_bw_hz_ = 0.0;
+};
+
+}  // namespace phylane::channels
