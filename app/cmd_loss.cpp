@@ -68,6 +68,24 @@ void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
   }
 }
 
+void print_budget(const io::Config& cfg) {
+  const auto& link = *cfg.optical;
+  fmt::print("phylane loss: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+  fmt::print("  optical link, {:.2f} nm{}\n\n", link.laser().wavelength_m * 1e9,
+             cfg.optical_info.wdm_channels > 1
+                 ? fmt::format(", {} wavelengths at {:g} GHz spacing", cfg.optical_info.wdm_channels,
+                               cfg.optical_info.wdm_spacing_hz / 1e9)
+                 : std::string());
+  fmt::print("Power budget (average power)\n  {:<22}{:>9}{:>12}  {}\n", "element", "loss dB", "power dBm", "detail");
+  for (const auto& b : link.budget())
+    fmt::print("  {:<22}{:>9.3f}{:>12.3f}  {}\n", b.element.substr(0, 21), b.loss_db, b.power_dbm, b.detail);
+  fmt::print("\n  path loss {:.3f} dB; received average {:.3f} dBm, OMA {:.3f} dBm, extinction ratio {:.2f} dB\n",
+             link.path_loss_db(), phy::units::watts_to_dbm(link.received_average_power_w()),
+             phy::units::watts_to_dbm(link.received_oma_w()), link.modulator().extinction_ratio_db);
+  fmt::print("  receiver noise bandwidth {:.2f} GHz; electrical power {:.1f} mW per wavelength\n",
+             link.receiver_noise_bandwidth_hz() / 1e9, link.electrical_power_w() * 1e3);
+}
+
 }  // namespace
 
 int run_loss(const LossArgs& args) {
@@ -77,7 +95,18 @@ int run_loss(const LossArgs& args) {
     io::Config cfg = !args.config.empty() ? io::load_config(args.config)
                                           : io::load_preset(args.preset.empty() ? io::default_preset_name()
                                                                                 : args.preset);
-    if (!cfg.copper) throw io::InputError(cfg.source + ": the loss report needs a copper channel");
+    if (cfg.optical) {
+      if (!args.freqs.empty() || !args.fmax.empty() || args.points)
+        throw io::InputError("--freq, --fmax and --points apply to copper channels; " + cfg.source +
+                             " describes an optical link");
+      if (!args.output.empty()) io::write_budget_hdf5(args.output, cfg);
+      if (args.json)
+        io::write_budget_json(std::cout, cfg);
+      else
+        print_budget(cfg);
+      return 0;
+    }
+    if (!cfg.copper) throw io::InputError(cfg.source + ": the loss report needs a copper or optical channel");
     solvers::LossAnalysisOptions opt;
     opt.report_freqs_hz = cfg.report.frequencies_hz;
     opt.fmax_hz = cfg.report.fmax_hz;

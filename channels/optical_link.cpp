@@ -60,7 +60,9 @@ PathElement make_fiber(const std::string& name, double loss_db_per_m, double len
   e.length_m = length_m;
   e.dispersion_s_per_m2 = d;
   e.loss_db = loss_db_per_m * length_m + connectors * connector_loss_db + splices * splice_loss_db;
-  e.detail = fmt(loss_db_per_m * 1e3) + " dB/km x " + fmt(length_m) + " m, D " + fmt(d * 1e6) + " ps/(nm km)";
+  // |D| below 1e-12 s/m^2 (1e-6 ps/(nm km)) is rounding at the zero-dispersion wavelength: shown as 0.
+  e.detail = fmt(loss_db_per_m * 1e3) + " dB/km x " + fmt(length_m) + " m, D " +
+             fmt(std::abs(d) < 1e-12 ? 0.0 : d * 1e6) + " ps/(nm km)";
   if (connectors) e.detail += ", " + std::to_string(connectors) + " connectors";
   if (splices) e.detail += ", " + std::to_string(splices) + " splices";
   return e;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "io/detail/material_parse.hpp"
+#include "io/detail/optical_reader.hpp"
 #include "io/detail/toml_reader.hpp"
 #include "io/embedded.hpp"
 #include "phy/bem_stripline.hpp"
@@ -307,6 +308,58 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
   }
 }
 
+void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg) {
+  const double temp =
+      ch->quantity_or("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), "25 degC")
+          .value_or(25.0);
+  const auto mode = ch->choice<phy::LineMode>(
+      "mode",
+      [](std::string_view s) -> std::optional<phy::LineMode> {
+        if (s == "differential") return phy::LineMode::differential;
+        if (s == "common") return phy::LineMode::common;
+        return std::nullopt;
+      },
+      "differential, common (for coupled geometries)", "differential");
+  std::vector<channels::TraceSegment> segs;
+  auto seg_readers = ch->table_array("segments", true);
+  if (seg_readers.empty() && ch->has("segments"))
+    ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
+  bool all_ok = true;
+  for (std::size_t i = 0; i < seg_readers.size(); ++i) {
+    SegmentInfo info;
+    auto s = read_segment(seg_readers[i], i, temp, mode, mats, info);
+    if (s) segs.push_back(std::move(*s));
+    else all_ok = false;
+    cfg.segments.push_back(info);
+  }
+  // Terminations default to the usual reference impedance of the mode carried.
+  const bool differential =
+      !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::differential;
+  const bool common = !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::common;
+  const char* default_z = differential ? "100 ohm" : common ? "25 ohm" : "50 ohm";
+  double z_drv = 0, z_rcv = 0;
+  for (auto [key, dst] : {std::pair{"driver", &z_drv}, std::pair{"receiver", &z_rcv}}) {
+    if (auto t = ch->table(key, false)) {
+      *dst = t->quantity_or("impedance", Dimension::resistance, Rule::between(1.0, 1e4), default_z).value_or(0);
+      t->finish();
+    } else {
+      ch->accept(key);
+      ch->output().insert_or_assign(key, toml::table{{"impedance", default_z}});
+      *dst = parse_quantity(default_z, Dimension::resistance).value.value_or(0);
+    }
+  }
+  ch->finish();
+  if (all_ok && !segs.empty()) {
+    for (std::size_t i = 1; i < segs.size(); ++i)
+      if (segs[i].line.geometry().mode() != segs[0].line.geometry().mode())
+        ctx.error(&seg_readers[i].input(), seg_readers[i].key_path("geometry"), "",
+                  "this segment is " + std::string(phy::to_string(segs[i].line.geometry().mode())) +
+                      " but segment 1 is " + std::string(phy::to_string(segs[0].line.geometry().mode())) +
+                      "; all segments of a channel must carry the same mode (all coupled or all single)");
+    if (ctx.ok()) cfg.copper.emplace(std::move(segs), z_drv, z_rcv);
+  }
+}
+
 Config load_table(const toml::table& in, Context& ctx, const std::string& source) {
   Config cfg;
   cfg.source = source;
@@ -328,61 +381,16 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
   }
 
   if (auto ch = root.table("channel", true)) {
-    ch->choice<std::string>(
+    const auto type = ch->choice<std::string>(
         "type", [](std::string_view s) -> std::optional<std::string> {
-          if (s == "copper") return std::string(s);
+          if (s == "copper" || s == "optical") return std::string(s);
           return std::nullopt;
         },
-        "copper", "copper");
-    const double temp =
-        ch->quantity_or("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), "25 degC")
-            .value_or(25.0);
-    const auto mode = ch->choice<phy::LineMode>(
-        "mode",
-        [](std::string_view s) -> std::optional<phy::LineMode> {
-          if (s == "differential") return phy::LineMode::differential;
-          if (s == "common") return phy::LineMode::common;
-          return std::nullopt;
-        },
-        "differential, common (for coupled geometries)", "differential");
-    std::vector<channels::TraceSegment> segs;
-    auto seg_readers = ch->table_array("segments", true);
-    if (seg_readers.empty() && ch->has("segments"))
-      ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
-    bool all_ok = true;
-    for (std::size_t i = 0; i < seg_readers.size(); ++i) {
-      SegmentInfo info;
-      auto s = read_segment(seg_readers[i], i, temp, mode, mats, info);
-      if (s) segs.push_back(std::move(*s));
-      else all_ok = false;
-      cfg.segments.push_back(info);
-    }
-    // Terminations default to the usual reference impedance of the mode carried.
-    const bool differential =
-        !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::differential;
-    const bool common = !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::common;
-    const char* default_z = differential ? "100 ohm" : common ? "25 ohm" : "50 ohm";
-    double z_drv = 0, z_rcv = 0;
-    for (auto [key, dst] : {std::pair{"driver", &z_drv}, std::pair{"receiver", &z_rcv}}) {
-      if (auto t = ch->table(key, false)) {
-        *dst = t->quantity_or("impedance", Dimension::resistance, Rule::between(1.0, 1e4), default_z).value_or(0);
-        t->finish();
-      } else {
-        ch->accept(key);
-        ch->output().insert_or_assign(key, toml::table{{"impedance", default_z}});
-        *dst = parse_quantity(default_z, Dimension::resistance).value.value_or(0);
-      }
-    }
-    ch->finish();
-    if (all_ok && !segs.empty()) {
-      for (std::size_t i = 1; i < segs.size(); ++i)
-        if (segs[i].line.geometry().mode() != segs[0].line.geometry().mode())
-          ctx.error(&seg_readers[i].input(), seg_readers[i].key_path("geometry"), "",
-                    "this segment is " + std::string(phy::to_string(segs[i].line.geometry().mode())) +
-                        " but segment 1 is " + std::string(phy::to_string(segs[0].line.geometry().mode())) +
-                        "; all segments of a channel must carry the same mode (all coupled or all single)");
-      if (ctx.ok()) cfg.copper.emplace(std::move(segs), z_drv, z_rcv);
-    }
+        "copper, optical", "copper");
+    if (type && *type == "optical")
+      detail::read_optical(*ch, cfg.optical, cfg.optical_info);
+    else if (type)
+      read_copper(&*ch, ctx, mats, cfg);
   }
 
   ReportOptions rep;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "channels/copper_channel.hpp"
+#include "channels/optical_link.hpp"
 
 namespace phylane::io {
 
@@ -30,12 +31,20 @@ struct SegmentInfo {
   std::string field_solver;   ///< "closed-form" or "bem" (the one used)
 };
 
+/// Descriptive facts about an optical channel beyond the link itself.
+struct OpticalInfo {
+  int wdm_channels = 1;            ///< wavelengths sharing the path
+  double wdm_spacing_hz = 0.0;     ///< channel spacing (0: single wavelength)
+};
+
 struct Config {
   std::string source;  ///< file path, or "preset:NAME"
   std::string title;
   std::string description;
   std::optional<channels::CopperChannel> copper;
   std::vector<SegmentInfo> segments;
+  std::optional<channels::OpticalLink> optical;  ///< [channel] type = "optical"
+  OpticalInfo optical_info;
   ReportOptions report;
   /// The complete configuration as used: the user's values, every default made explicit, and the
   /// library entries it referenced copied under [materials] / [foils]. Loading it again gives the

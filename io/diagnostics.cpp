@@ -72,7 +72,12 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   }
   // Accept up to a third of the word's length in edits (at least 2).
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  return best_d <= limit ? best : std::string();
+  if (best_d <= limit) return best;
+  // Otherwise a candidate that starts with the word ("quantum" -> "quantum_efficiency").
+  if (w.size() >= 3)
+    for (const auto& c : candidates)
+      if (lower(c).rfind(w, 0) == 0) return c;
+  return std::string();
 }
 
 }  // namespace phylane::io

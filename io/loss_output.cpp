@@ -1,5 +1,6 @@
 #include "io/loss_output.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -181,6 +182,73 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
   h.attribute("/", "config", cfg.resolved_toml);
   h.attribute("/", "driver_impedance_ohm", cfg.copper->driver_ohm());
   h.attribute("/", "receiver_impedance_ohm", cfg.copper->receiver_ohm());
+  h.commit();
+}
+
+void write_budget_json(std::ostream& os, const Config& cfg) {
+  const auto& link = *cfg.optical;
+  JsonWriter j(os);
+  j.begin_object();
+  j.field("phylane_version", phylane_version());
+  j.field("command", "loss");
+  j.field("config", cfg.source);
+  j.field("name", cfg.title);
+  j.field("kind", "optical");
+  j.field("wavelength_m", link.laser().wavelength_m);
+  j.field("wdm_channels", cfg.optical_info.wdm_channels);
+  j.field("wdm_spacing_hz", cfg.optical_info.wdm_spacing_hz);
+  j.field("laser_power_dbm", phy::units::watts_to_dbm(link.laser().power_w));
+  j.field("launch_average_power_dbm", phy::units::watts_to_dbm(link.launch_average_power_w()));
+  j.field("path_loss_db", link.path_loss_db());
+  j.field("received_average_power_dbm", phy::units::watts_to_dbm(link.received_average_power_w()));
+  j.field("received_oma_dbm", phy::units::watts_to_dbm(link.received_oma_w()));
+  j.field("extinction_ratio_db", link.modulator().extinction_ratio_db);
+  j.field("receiver_noise_bandwidth_hz", link.receiver_noise_bandwidth_hz());
+  j.field("electrical_power_w", link.electrical_power_w());
+  j.key("budget").begin_array();
+  for (const auto& b : link.budget())
+    j.begin_object().field("element", b.element).field("detail", b.detail).field("loss_db", b.loss_db)
+        .field("power_dbm", b.power_dbm).end_object();
+  j.end_array();
+  j.end_object();
+  j.done();
+}
+
+void write_budget_hdf5(const std::filesystem::path& file, const Config& cfg) {
+  const auto& link = *cfg.optical;
+  Hdf5Writer h(file);
+  std::vector<std::string> names, details;
+  std::vector<double> loss, power;
+  for (const auto& b : link.budget()) {
+    names.push_back(b.element);
+    details.push_back(b.detail);
+    loss.push_back(b.loss_db);
+    power.push_back(b.power_dbm);
+  }
+  h.strings("/budget/element", names, "element names in order from the laser");
+  h.strings("/budget/detail", details, "how each loss was computed");
+  h.dataset("/budget/loss_db", loss, "dB", "loss of each element");
+  h.dataset("/budget/power_dbm", power, "dBm", "average optical power after each element");
+  // Electrical-equivalent response on a grid to 2x the receiver bandwidth.
+  const double fmax = 2.0 * std::max(link.receiver().tia_bandwidth_hz, link.modulator().bandwidth_hz);
+  std::vector<double> f(400), mag(400);
+  std::vector<std::complex<double>> hs(400);
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    f[k] = fmax * static_cast<double>(k) / 399.0;
+    hs[k] = link.response(f[k]);
+    mag[k] = phy::units::amplitude_ratio_to_db(std::max(std::abs(hs[k]), 1e-300));
+  }
+  h.dataset("/response/frequency_hz", f, "Hz");
+  h.dataset_complex("/response/h", hs, "1", "electrical-equivalent response, 1 at DC");
+  h.dataset("/response/magnitude_db", mag, "dB");
+  h.attribute("/", "phylane_version", phylane_version());
+  h.attribute("/", "command", "loss");
+  h.attribute("/", "kind", "optical");
+  h.attribute("/", "source", cfg.source);
+  h.attribute("/", "config", cfg.resolved_toml);
+  h.attribute("/", "received_average_power_dbm", phy::units::watts_to_dbm(link.received_average_power_w()));
+  h.attribute("/", "received_oma_dbm", phy::units::watts_to_dbm(link.received_oma_w()));
+  h.attribute("/", "path_loss_db", link.path_loss_db());
   h.commit();
 }
 

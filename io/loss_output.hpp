@@ -18,4 +18,8 @@ void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAna
 void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
                      const solvers::LossAnalysis& a);
 
+/// The optical power budget as JSON / HDF5 (phylane loss on an optical config).
+void write_budget_json(std::ostream& os, const Config& cfg);
+void write_budget_hdf5(const std::filesystem::path& file, const Config& cfg);
+
 }  // namespace phylane::io

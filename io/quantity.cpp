@@ -57,6 +57,17 @@ const std::vector<Unit>& units_of(Dimension d) {
   static const std::vector<Unit> decibel = {{"dB", 1.0}};
   static const std::vector<Unit> area = {{"m^2", 1.0}, {"mm^2", 1e-6}, {"um^2", 1e-12}, {"µm^2", 1e-12},
                                          {"um2", 1e-12}, {"mm2", 1e-6}, {"m2", 1.0}};
+  static const std::vector<Unit> current = {{"A", 1.0}, {"mA", 1e-3}, {"uA", 1e-6}, {"µA", 1e-6}, {"nA", 1e-9},
+                                            {"pA", 1e-12}};
+  static const std::vector<Unit> current_density = {
+      {"A/sqrt(Hz)", 1.0}, {"nA/sqrt(Hz)", 1e-9}, {"pA/sqrt(Hz)", 1e-12}, {"pA/rtHz", 1e-12},
+      {"pA/√Hz", 1e-12},   {"A/rtHz", 1.0},       {"nA/rtHz", 1e-9}};
+  static const std::vector<Unit> responsivity = {{"A/W", 1.0}, {"mA/mW", 1.0}};
+  static const std::vector<Unit> rin = {{"dB/Hz", 1.0}};
+  // 1 ps/(nm km) = 1e-12 s / (1e-9 m * 1e3 m) = 1e-6 s/m^2.
+  static const std::vector<Unit> dispersion = {{"ps/(nm km)", 1e-6}, {"ps/(nm*km)", 1e-6}, {"ps/nm/km", 1e-6},
+                                               {"ps/(nm·km)", 1e-6}, {"s/m^2", 1.0}};
+  static const std::vector<Unit> power_psd = {{"V^2/Hz", 1.0}, {"V^2/GHz", 1e-9}};
   switch (d) {
     case Dimension::length: return length;
     case Dimension::copper_thickness: return copper;
@@ -73,6 +84,13 @@ const std::vector<Unit>& units_of(Dimension d) {
     case Dimension::attenuation_per_length: return attenuation;
     case Dimension::decibel: return decibel;
     case Dimension::area: return area;
+    case Dimension::current: return current;
+    case Dimension::current_density: return current_density;
+    case Dimension::responsivity: return responsivity;
+    case Dimension::rin: return rin;
+    case Dimension::dispersion: return dispersion;
+    case Dimension::wavelength: return length;
+    case Dimension::power_psd: return power_psd;
   }
   return length;
 }
@@ -119,6 +137,13 @@ std::string_view to_string(Dimension d) {
     case Dimension::attenuation_per_length: return "attenuation per length";
     case Dimension::decibel: return "level in dB";
     case Dimension::area: return "area";
+    case Dimension::current: return "current";
+    case Dimension::current_density: return "current noise density";
+    case Dimension::responsivity: return "responsivity";
+    case Dimension::rin: return "relative intensity noise";
+    case Dimension::dispersion: return "chromatic dispersion";
+    case Dimension::wavelength: return "wavelength";
+    case Dimension::power_psd: return "noise power spectral density";
   }
   return "?";
 }
@@ -140,6 +165,13 @@ std::string_view examples(Dimension d) {
     case Dimension::attenuation_per_length: return "\"2 dB/cm\", \"0.35 dB/km\"";
     case Dimension::decibel: return "\"3 dB\", \"-1.5 dB\"";
     case Dimension::area: return "\"115 um^2\"";
+    case Dimension::current: return "\"10 nA\", \"1 mA\"";
+    case Dimension::current_density: return "\"12 pA/sqrt(Hz)\"";
+    case Dimension::responsivity: return "\"0.9 A/W\"";
+    case Dimension::rin: return "\"-145 dB/Hz\"";
+    case Dimension::dispersion: return "\"17 ps/(nm km)\"";
+    case Dimension::wavelength: return "\"1310 nm\", \"1.55 um\"";
+    case Dimension::power_psd: return "\"5.2e-8 V^2/GHz\"";
   }
   return "";
 }
@@ -191,6 +223,13 @@ std::string format_quantity(double v, Dimension dim) {
     case Dimension::attenuation_per_length: ladder = {{1.0, "dB/m"}}; break;
     case Dimension::decibel: ladder = {{1.0, "dB"}}; break;
     case Dimension::area: ladder = {{1.0, "m^2"}, {1e-6, "mm^2"}, {1e-12, "um^2"}}; break;
+    case Dimension::current: ladder = {{1.0, "A"}, {1e-3, "mA"}, {1e-6, "uA"}, {1e-9, "nA"}, {1e-12, "pA"}}; break;
+    case Dimension::current_density: ladder = {{1.0, "A/sqrt(Hz)"}, {1e-12, "pA/sqrt(Hz)"}}; break;
+    case Dimension::responsivity: ladder = {{1.0, "A/W"}}; break;
+    case Dimension::rin: ladder = {{1.0, "dB/Hz"}}; break;
+    case Dimension::dispersion: ladder = {{1e-6, "ps/(nm km)"}}; break;
+    case Dimension::wavelength: ladder = {{1.0, "m"}, {1e-6, "um"}, {1e-9, "nm"}}; break;
+    case Dimension::power_psd: ladder = {{1.0, "V^2/Hz"}, {1e-9, "V^2/GHz"}}; break;
   }
   const double mag = std::abs(v);
   const Prefixed* pick = &ladder.back();

@@ -23,6 +23,13 @@ enum class Dimension {
   attenuation_per_length,  ///< dB/m, dB/cm, dB/mm, dB/in, dB/km (stored in dB/m)
   decibel,            ///< dB
   area,               ///< m^2, mm^2, um^2 (also µm^2, um2)
+  current,            ///< A, mA, uA, nA, pA
+  current_density,    ///< A/sqrt(Hz), pA/sqrt(Hz) (also /rtHz, /√Hz)
+  responsivity,       ///< A/W, mA/mW
+  rin,                ///< dB/Hz (relative intensity noise)
+  dispersion,         ///< ps/(nm km) (also ps/nm/km), s/m^2; stored in s/m^2
+  wavelength,         ///< nm, um, m (a length)
+  power_psd,          ///< V^2/Hz, V^2/GHz; stored in V^2/Hz
 };
 
 std::string_view to_string(Dimension d);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -8,10 +9,9 @@ namespace phylane::io::detail {
 
 namespace {
 std::string shortest(double v) {
-  std::ostringstream os;
-  os.precision(15);
-  os << v;
-  return os.str();
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 }  // namespace
 
@@ -70,6 +70,7 @@ std::string node_text(const toml::node& n) {
     os << toml::toml_formatter{*n.as_array()};
     return os.str();
   }
+  if (auto d = n.value_exact<double>()) return shortest(*d);
   n.visit([&](auto&& v) {
     if constexpr (toml::is_value<decltype(v)>) os << toml::toml_formatter{v};
   });

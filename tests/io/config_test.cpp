@@ -164,3 +164,39 @@ TEST_CASE("A Huray foil can be given as nodules per tile and tile area", "[io][c
                                    "nodules_per_tile = 14, tile_area = \"50 um^2\" }"));
   CHECK_THAT(e, Catch::Contains("give either surface_ratio or nodules_per_tile"));
 }
+
+TEST_CASE("An optical config builds a link and reports bad optical values compiler style", "[io][config][optical]") {
+  const std::string good = R"toml(name = "optical"
+[channel]
+type = "optical"
+[channel.laser]
+power = "10 dBm"
+wavelength = "1310 nm"
+[channel.modulator]
+extinction_ratio = "5 dB"
+bandwidth = "35 GHz"
+[[channel.path]]
+element = "fiber"
+length = "500 m"
+[channel.receiver]
+responsivity = "0.9 A/W"
+pd_bandwidth = "50 GHz"
+tia_noise = "12 pA/sqrt(Hz)"
+tia_bandwidth = "30 GHz"
+)toml";
+  const Config c = load_config_text(good, "o.toml");
+  REQUIRE(c.optical);
+  CHECK_FALSE(c.copper);
+  // Fiber defaults (docs/optical.md): 0.35 dB/km, no connectors, G.652 dispersion.
+  CHECK(c.optical->path_loss_db() == Approx(0.175).epsilon(1e-12));
+  CHECK(std::abs(c.optical->total_dispersion_s_per_m()) < 1e-12);  // 1310 nm is the zero-dispersion point
+  auto bad = replace(good, "\"0.9 A/W\"", "\"-0.9 A/W\"");
+  bad = replace(bad, "\"5 dB\"", "\"0 dB\"");
+  bad = replace(bad, "element = \"fiber\"", "element = \"fibre\"");
+  const auto e = errors_of(bad);
+  CHECK_THAT(e, Catch::Contains("t.toml:8:20: channel.modulator.extinction_ratio = \"0 dB\"") &&
+                    Catch::Contains("channel.path[0].element = \"fibre\": must be one of: coupler, waveguide, fiber") &&
+                    Catch::Contains("channel.receiver.responsivity = \"-0.9 A/W\""));
+  CHECK_THAT(errors_of(replace(good, "[channel.receiver]", "[channel.receiver]\nquantum = 0.8")),
+             Catch::Contains("unknown key; did you mean \"quantum_efficiency\"?"));
+}

@@ -1,0 +1,208 @@
+// Reading an optical channel from a config: [channel] type = "optical" with [channel.laser],
+// [channel.modulator], [[channel.path]], [channel.receiver] and [channel.wdm]. Format in
+// docs/optical.md.
+#include <cmath>
+#include <string>
+
+#include "io/detail/optical_reader.hpp"
+#include "phy/constants.hpp"
+#include "phy/optics.hpp"
+
+namespace phylane::io::detail {
+
+namespace {
+
+// ITU-T G.652 single-mode fiber: D(lambda) = (S0/4) (lambda - lambda0^4 / lambda^3), with the
+// recommendation's typical S0 = 0.092 ps/(nm^2 km) and lambda0 = 1310 nm (ITU-T G.652 (11/2016),
+// sec. 6 and Table 1: 1300 <= lambda0 <= 1324 nm, S0max = 0.092 ps/(nm^2 km)).
+double g652_dispersion_s_per_m2(double wavelength_m) {
+  const double s0 = 0.092e-12 / (1e-9 * 1e-9 * 1e3);  // 0.092 ps/(nm^2 km) = 92 s/m^3
+  const double l0 = 1310e-9;
+  return s0 / 4.0 * (wavelength_m - std::pow(l0, 4) / std::pow(wavelength_m, 3));
+}
+
+const char* const kElements = "coupler, waveguide, fiber, splitter, mux, demux, connector, loss";
+
+std::optional<channels::PathElement> read_element(TableReader& e, std::size_t index, double wavelength_m) {
+  const auto kind = e.choice<std::string>(
+      "element",
+      [](std::string_view s) -> std::optional<std::string> {
+        for (std::string_view k : {"coupler", "waveguide", "fiber", "splitter", "mux", "demux", "connector", "loss"})
+          if (s == k) return std::string(s);
+        return std::nullopt;
+      },
+      kElements, std::nullopt);
+  const std::string name = e.text_or("name", kind.value_or("element") + " " + std::to_string(index + 1)).value_or("");
+  if (!kind) {
+    for (auto k : {"loss", "bandwidth_1db", "center", "loss_per_length", "length", "bends", "bend_loss", "crossings",
+                   "crossing_loss", "dispersion", "connectors", "connector_loss", "splices", "splice_loss", "ways",
+                   "excess_loss", "crosstalk"})
+      e.accept(k);
+    e.finish();
+    return std::nullopt;
+  }
+  const Rule db_nonneg = Rule::between(0.0, 100.0);
+  std::optional<channels::PathElement> out;
+  if (*kind == "coupler") {
+    const auto il = e.quantity("loss", Dimension::decibel, db_nonneg, true);
+    const auto bw = e.quantity_or("bandwidth_1db", Dimension::length, Rule::non_negative(), "0 nm");
+    const auto centre = e.quantity("center", Dimension::wavelength, Rule::positive(), false);
+    if (il && bw) out = channels::make_coupler(name, *il, *bw, centre.value_or(wavelength_m), wavelength_m);
+  } else if (*kind == "waveguide") {
+    const auto lpl = e.quantity("loss_per_length", Dimension::attenuation_per_length, Rule::between(0.0, 1e5), true);
+    const auto len = e.quantity("length", Dimension::length, Rule::positive(), true);
+    const auto bends = e.integer_or("bends", Rule::between(0, 1e6), 0);
+    const auto bl = e.quantity_or("bend_loss", Dimension::decibel, db_nonneg, "0 dB");
+    const auto cr = e.integer_or("crossings", Rule::between(0, 1e6), 0);
+    const auto cl = e.quantity_or("crossing_loss", Dimension::decibel, db_nonneg, "0 dB");
+    if (lpl && len && bends && bl && cr && cl)
+      out = channels::make_waveguide(name, *lpl, *len, static_cast<int>(*bends), *bl, static_cast<int>(*cr), *cl);
+  } else if (*kind == "fiber") {
+    const auto lpl = e.quantity_or("loss_per_length", Dimension::attenuation_per_length, Rule::between(0.0, 1e5),
+                                   "0.35 dB/km");
+    const auto len = e.quantity("length", Dimension::length, Rule::positive(), true);
+    std::optional<double> d;
+    if (e.has("dispersion"))
+      d = e.quantity("dispersion", Dimension::dispersion, Rule::between(-1e-3, 1e-3), false);
+    else {
+      e.accept("dispersion");
+      d = g652_dispersion_s_per_m2(wavelength_m);
+    }
+    const auto nc = e.integer_or("connectors", Rule::between(0, 1e6), 0);
+    const auto cl = e.quantity_or("connector_loss", Dimension::decibel, db_nonneg, "0.3 dB");
+    const auto ns = e.integer_or("splices", Rule::between(0, 1e6), 0);
+    const auto sl = e.quantity_or("splice_loss", Dimension::decibel, db_nonneg, "0.05 dB");
+    if (lpl && len && d && nc && cl && ns && sl)
+      out = channels::make_fiber(name, *lpl, *len, *d, static_cast<int>(*nc), *cl, static_cast<int>(*ns), *sl);
+  } else if (*kind == "splitter") {
+    const auto ways = e.integer_or("ways", Rule::between(2, 1024), 2);
+    const auto ex = e.quantity_or("excess_loss", Dimension::decibel, db_nonneg, "0 dB");
+    if (ways && ex) out = channels::make_splitter(name, static_cast<int>(*ways), *ex);
+  } else if (*kind == "mux" || *kind == "demux") {
+    const auto il = e.quantity("loss", Dimension::decibel, db_nonneg, true);
+    const auto xt = e.quantity_or("crosstalk", Dimension::decibel, Rule::between(-100.0, 0.0), "-30 dB");
+    if (il && xt) out = channels::make_wdm(*kind, name, *il, *xt);
+  } else {
+    const auto il = e.quantity("loss", Dimension::decibel, db_nonneg, true);
+    if (il) out = channels::make_loss(*kind, name, *il);
+  }
+  e.finish();
+  return out;
+}
+
+}  // namespace
+
+void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, OpticalInfo& info) {
+  Context& ctx = ch.context();
+  for (auto k : {"temperature", "mode", "driver", "receiver_impedance", "segments"})
+    ch.reject(k, std::string("'") + k + "' belongs to copper channels (type = \"copper\")");
+  bool ok = true;
+
+  channels::Laser laser;
+  if (auto t = ch.table("laser", true)) {
+    const auto p = t->quantity("power", Dimension::power, Rule::between(1e-9, 10.0), true);
+    const auto wl = t->quantity("wavelength", Dimension::wavelength, Rule::between(200e-9, 3e-6), true);
+    const auto rin = t->quantity_or("rin", Dimension::rin, Rule::between(-200.0, -80.0), "-150 dB/Hz");
+    const auto wpe = t->number_or("wall_plug_efficiency", Rule::between(0.0, 1.0, false, true), 0.1);
+    t->finish();
+    if (p && wl && rin && wpe) laser = {*p, *wl, *rin, *wpe};
+    else ok = false;
+  } else {
+    ok = false;
+  }
+
+  channels::Modulator mod;
+  if (auto t = ch.table("modulator", true)) {
+    const auto kind = t->choice<phy::ModulatorKind>("kind", phy::parse_modulator_kind,
+                                                    "mach-zehnder, microring, electro-absorption", "mach-zehnder");
+    const auto il = t->quantity_or("insertion_loss", Dimension::decibel, Rule::between(0.0, 50.0), "0 dB");
+    const auto er = t->quantity("extinction_ratio", Dimension::decibel, Rule::between(0.0, 60.0, false, true), true);
+    const auto bw = t->quantity("bandwidth", Dimension::frequency, Rule::positive(), true);
+    const auto shape = t->choice<phy::ResponseShape>("shape", phy::parse_response_shape,
+                                                     "single-pole, second-order, skin-effect", "single-pole");
+    const auto q = t->number_or("q", Rule::between(0.1, 20.0), 0.7071067811865476);
+    const auto chirp = t->number_or("chirp", Rule::between(-10.0, 10.0), 0.0);
+    const auto swing = t->quantity_or("drive_swing", Dimension::voltage, Rule::between(0.0, 100.0), "1 V");
+    const auto dp = t->quantity_or("driver_power", Dimension::power, Rule::between(0.0, 100.0), "0 W");
+    t->finish();
+    if (kind && il && er && bw && shape && q && chirp && swing && dp)
+      mod = {*kind, *il, *er, *bw, *shape, *q, *chirp, *swing, *dp};
+    else ok = false;
+  } else {
+    ok = false;
+  }
+
+  std::vector<channels::PathElement> path;
+  auto elems = ch.table_array("path", false);
+  for (std::size_t i = 0; i < elems.size(); ++i) {
+    auto e = read_element(elems[i], i, laser.wavelength_m);
+    if (e) path.push_back(*e);
+    else ok = false;
+  }
+
+  channels::Receiver rx;
+  if (auto t = ch.table("receiver", true)) {
+    std::optional<double> resp;
+    if (t->has("quantum_efficiency")) {
+      t->reject("responsivity", "give either responsivity or quantum_efficiency");
+      const auto qe = t->number("quantum_efficiency", Rule::between(0.0, 1.0, false, true), true);
+      if (qe) resp = phy::responsivity_a_per_w(*qe, laser.wavelength_m);
+    } else {
+      t->accept("quantum_efficiency");
+      resp = t->quantity("responsivity", Dimension::responsivity, Rule::between(0.0, 10.0, false, true), true);
+    }
+    const auto dark = t->quantity_or("dark_current", Dimension::current, Rule::between(0.0, 1e-3), "0 A");
+    const auto pdbw = t->quantity("pd_bandwidth", Dimension::frequency, Rule::positive(), true);
+    std::optional<double> tia_noise, rf, nf;
+    if (t->has("feedback_resistance")) {
+      t->reject("tia_noise", "give either tia_noise or feedback_resistance (with noise_figure)");
+      rf = t->quantity("feedback_resistance", Dimension::resistance, Rule::positive(), true);
+      nf = t->quantity_or("noise_figure", Dimension::decibel, Rule::between(0.0, 30.0), "0 dB");
+      tia_noise = 0.0;
+    } else {
+      t->accept("feedback_resistance");
+      t->accept("noise_figure");
+      tia_noise = t->quantity("tia_noise", Dimension::current_density, Rule::between(0.0, 1e-6, false, true), true);
+      rf = 0.0;
+      nf = 0.0;
+    }
+    const auto tiabw = t->quantity("tia_bandwidth", Dimension::frequency, Rule::positive(), true);
+    const auto zt = t->quantity_or("transimpedance", Dimension::resistance, Rule::positive(), "1 kohm");
+    const auto temp = t->quantity_or("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), "27 degC");
+    const auto pw = t->quantity_or("power", Dimension::power, Rule::between(0.0, 100.0), "0 W");
+    t->finish();
+    if (resp && dark && pdbw && tia_noise && rf && nf && tiabw && zt && temp && pw) {
+      rx.front_end.responsivity_a_per_w = *resp;
+      rx.front_end.dark_current_a = *dark;
+      rx.front_end.tia_noise_a_per_rthz = *tia_noise;
+      rx.front_end.feedback_resistance_ohm = *rf;
+      rx.front_end.noise_figure_db = *nf;
+      rx.front_end.temperature_k = *temp + 273.15;
+      rx.pd_bandwidth_hz = *pdbw;
+      rx.tia_bandwidth_hz = *tiabw;
+      rx.transimpedance_ohm = *zt;
+      rx.power_w = *pw;
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+
+  if (auto t = ch.table("wdm", false)) {
+    info.wdm_channels = static_cast<int>(t->integer_or("channels", Rule::between(1, 1024), 1).value_or(1));
+    info.wdm_spacing_hz = t->quantity_or("spacing", Dimension::frequency, Rule::non_negative(), "0 Hz").value_or(0.0);
+    t->finish();
+  } else {
+    ch.accept("wdm");
+  }
+  ch.finish();
+  if (!ok || !ctx.ok()) return;
+  try {
+    out.emplace(laser, mod, std::move(path), rx);
+  } catch (const std::invalid_argument& e) {
+    ctx.error(&ch.input(), ch.path(), "", std::string("cannot build this optical link: ") + e.what());
+  }
+}
+
+}  // namespace phylane::io::detail
