@@ -1,0 +1,183 @@
+#pragma once
+/// Equalizers on a pulse response: the transmitter's FFE (a UI-spaced FIR), the DFE tap values a
+/// receiver would converge to, a COM-style SNR figure of merit, and an optimiser that picks the
+/// CTLE setting, the Tx FFE taps and the DFE taps together.
+///
+/// Coordination with the statistical eye (solvers/statistical_eye.*): dfe_taps() returns, per
+/// post-cursor n = 1..n_taps, the voltage taps_v[n-1] that the DFE subtracts n UI after a symbol
+/// of value +1 (scaled by the decided symbol value for other levels). The eye engine applies them
+/// by replacing the post-cursor h(n) with residual_v[n-1] = h(n) - taps_v[n-1] (correct past
+/// decisions assumed), sampling at DfeResult::cursor_index.
+/// Documented in docs/pulse_and_equalizers.md. Tested by: tests/solvers/equalizer_test.cpp
+/// "[solvers][equalizer]".
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include "solvers/filters.hpp"
+#include "solvers/pulse.hpp"
+#include "solvers/pulse_response.hpp"
+
+namespace phylane::solvers {
+
+// ------------------------------------------------------------------------------------------------
+// Tx FFE
+
+/// Transmitter FFE: taps c[-n_pre] .. c[0] .. c[n_post], one UI apart. The transmitted waveform for
+/// symbols a_m is sum_m a_m sum_k c[k] rect(t - (m + k) UI), so the equalised pulse is
+/// sum_k c[k] p(t - k UI) (a pre-cursor tap, k < 0, advances a copy of the pulse).
+/// Swing normalisation: sum_k |c[k]| = 1, so the largest transmitted level stays at the swing A
+/// (the driver's peak amplitude does not grow with equalisation, as in IEEE 802.3 Annex 93A.1.6,
+/// c(0) = 1 - sum of |other taps|); equalisation lowers the low-frequency level instead.
+struct TxFfe {
+  int n_pre = 0;              ///< pre-cursor taps, >= 0
+  std::vector<double> taps;   ///< n_pre + 1 + n_post values; empty means {1} (no equalisation)
+
+  /// c[0] = 1 - sum |pre| - sum |post|; pre[0] is c[-1], post[0] is c[1]. Throws
+  /// std::invalid_argument if c[0] would be <= 0.
+  static TxFfe from_side_taps(const std::vector<double>& pre, const std::vector<double>& post);
+  int n_post() const;
+  double main_tap() const;
+  /// sum of |c[k]| over k != 0 (how much equalisation).
+  double side_weight() const;
+};
+
+/// The pulse after the Tx FFE: out[i] = sum_k c[k] in[i - k samples_per_ui], samples outside the
+/// record taken as 0 (the record should start early enough that the pre-cursor region is ~0 and
+/// extend past the tail). main_index is unchanged. Throws std::invalid_argument unless
+/// sum |c| = 1 within 1e-9 and c has n_pre + 1 + n_post >= 1 entries with n_pre >= 0.
+PulseResponse apply_tx_ffe(const PulseResponse& pulse, const TxFfe& ffe);
+/// The same into `out` (its storage reused: no allocation once sized).
+void apply_tx_ffe(const PulseResponse& pulse, const TxFfe& ffe, PulseResponse& out);
+
+// ------------------------------------------------------------------------------------------------
+// DFE
+
+/// Limits on the DFE taps relative to the main cursor, per tap n = 1, 2, ...: the tap ratio
+/// b(n) = taps_v[n-1] / h(0) is clipped to [min_rel[n-1], max_rel[n-1]] (IEEE 802.3 Annex 93A
+/// eq. (93A-26)). A list shorter than the number of taps repeats its last value; empty max_rel
+/// means unlimited; empty min_rel means -max_rel.
+struct DfeLimits {
+  std::vector<double> max_rel;
+  std::vector<double> min_rel;
+  double max_for(int tap) const;  ///< tap = 1, 2, ...
+  double min_for(int tap) const;
+};
+
+struct DfeResult {
+  std::size_t cursor_index = 0;    ///< sample of PulseResponse::samples_v used as the main cursor
+  double main_cursor_v = 0.0;      ///< h(0) [V]
+  std::vector<double> cursors_v;   ///< post-cursors h(1..n_taps) before the DFE [V] (0 past the record)
+  std::vector<double> taps_v;      ///< DFE feedback for post-cursor n = 1..n_taps [V], clipped
+  std::vector<double> taps_rel;    ///< b(n) = taps_v / h(0)
+  std::vector<double> residual_v;  ///< h(n) - taps_v: what the eye engine keeps of each post-cursor [V]
+};
+
+/// The clipped zero-forcing DFE at sampling phase `cursor_index`: taps_v[n-1] = h(0) clip(h(n)/h(0)).
+/// Throws std::invalid_argument if cursor_index is outside the record, n_taps < 0, or h(0) <= 0
+/// while limits are finite (the ratio is undefined).
+DfeResult dfe_taps(const PulseResponse& pulse, std::size_t cursor_index, int n_taps,
+                   const DfeLimits& limits = {});
+
+// ------------------------------------------------------------------------------------------------
+// COM-style SNR
+
+/// Inputs of the fast figure of merit.
+struct SnrOptions {
+  int levels = 2;              ///< PAM-L, >= 2 (symbols equally spaced in [-1, 1])
+  int dfe_taps = 0;            ///< DFE taps, >= 0
+  DfeLimits dfe_limits;
+  double a_dd_ui = 0.0;        ///< dual-Dirac deterministic jitter A_DD [UI], >= 0
+  double sigma_rj_ui = 0.0;    ///< random jitter sigma_RJ [UI], >= 0
+  /// Tx SNR [dB] (COM SNR_TX: sigma_TX^2 = h(0)^2 10^{-SNR_TX/10}); infinity = no Tx noise.
+  double tx_snr_db = std::numeric_limits<double>::infinity();
+};
+
+struct SnrResult {
+  double snr_db = 0.0;          ///< 10 log10(signal^2 / (isi^2 + noise^2 + jitter^2 + tx^2))
+  std::size_t cursor_index = 0;
+  double signal_v = 0.0;        ///< A_s = h(0) / (L - 1): half the inner eye's opening [V]
+  double isi_sigma_v = 0.0;
+  double noise_sigma_v = 0.0;
+  double jitter_sigma_v = 0.0;
+  double tx_noise_sigma_v = 0.0;
+};
+
+/// COM-style SNR (IEEE 802.3 Annex 93A.1.6, the figure of merit of eq. (93A-36) without
+/// crosstalk) at the best sampling phase within +-UI/2 of pulse.main_index:
+///   signal     A_s = h(0) / (L-1)
+///   ISI        sigma_ISI^2 = sigma_X^2 sum_{n != 0} h_res(n)^2, h_res = h minus the clipped DFE
+///              for n = 1..dfe_taps (93A-26, 93A-27, 93A-31), every cursor of the record
+///   level var. sigma_X^2 = (L^2 - 1) / (3 (L-1)^2)                                     (93A-29)
+///   jitter     sigma_J^2 = (A_DD^2 + sigma_RJ^2) sigma_X^2 sum_n h_J(n)^2, h_J(n) the slope at
+///              cursor n in V/UI, (h(+1 sample) - h(-1 sample)) samples_per_ui / 2  (93A-28, 93A-32)
+///   noise      noise_sigma_v (the caller's sigma_N, e.g. integrated_noise_sigma_v)     (93A-35)
+///   Tx noise   sigma_TX^2 = h(0)^2 10^{-SNR_TX/10}                                    (93A-30)
+/// A Gaussian-sum stand-in for COM's PDF convolution: fast, and monotone in the same things.
+/// Phases with h(0) <= 0 are skipped; if all are, snr_db = -infinity. An interference of exactly
+/// zero is floored at 1e-15 A_s (snr_db <= 300 dB).
+SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt);
+
+// ------------------------------------------------------------------------------------------------
+// Optimiser
+
+/// Candidate values of one FFE tap: min, min + step, ... <= max (+1e-9 step). step > 0, or
+/// step = 0 with min = max (a fixed tap).
+struct TapRange {
+  double min = 0.0, max = 0.0, step = 0.0;
+};
+
+/// A user figure of merit, larger is better: the equalised pulse (CTLE and FFE applied) and the
+/// DFE at the phase the fast SNR chose. E.g. the statistical eye's margin.
+using EqualizerObjective = std::function<double(const PulseResponse&, const DfeResult&)>;
+
+struct EqualizerSearchOptions {
+  std::vector<Ctle> ctle;          ///< CTLE candidates; empty = {Ctle::none()}
+  std::vector<TapRange> ffe_pre;   ///< ranges of c[-1], c[-2], ...; empty = no pre-cursor taps
+  std::vector<TapRange> ffe_post;  ///< ranges of c[1], c[2], ...
+  double ffe_main_min = 0.0;       ///< skip combinations with c[0] < this (COM's c0_min), [0, 1)
+  SnrOptions snr;                  ///< fast objective; also sets the DFE (taps, limits)
+  /// One-sided input-referred noise PSD at the receiver input [V^2/Hz], >= 0, integrated through
+  /// the Rx filter and each CTLE up to fmax (integrated_noise_sigma_v).
+  double noise_psd_v2_per_hz = 0.0;
+  EqualizerObjective objective;    ///< ranks candidates when set; otherwise snr_db does
+};
+
+struct EqualizerCandidate {
+  std::size_t ctle_index = 0;     ///< into EqualizerSearchOptions::ctle
+  TxFfe ffe;
+  std::size_t cursor_index = 0;   ///< phase chosen by the fast SNR
+  double snr_db = 0.0;
+  double objective = 0.0;         ///< = snr_db unless a user objective is set
+};
+
+struct EqualizerResult {
+  std::vector<EqualizerCandidate> candidates;  ///< every candidate: CTLE-major, FFE grid order
+  std::size_t best = 0;                        ///< index into candidates
+  Ctle ctle;                                   ///< the chosen settings
+  TxFfe ffe;
+  PulseResult pulse;   ///< the chosen equalised pulse (CTLE and FFE) and its grid
+  DfeResult dfe;       ///< the DFE at the chosen phase
+  SnrResult snr;       ///< the fast SNR breakdown of the chosen setting
+  std::vector<double> noise_sigma_v;  ///< per CTLE candidate
+};
+
+/// Exhaustive search over CTLE x Tx FFE, with the clipped DFE always at its optimum. Per CTLE
+/// setting one multiply and one IFFT on the prepared spectrum; FFE applied in time; the phase
+/// picked by com_snr. Ties (objective within 1e-9 relative) go to less equalisation: lower CTLE
+/// peaking first, then smaller FFE side weight. The FFE grid contains c = {1} iff every range
+/// includes 0. Throws std::invalid_argument on bad ranges or if no FFE combination satisfies
+/// ffe_main_min.
+EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum& spectrum,
+                                   const EqualizerSearchOptions& opt);
+/// Convenience: prepares the channel with its own engine (opt.ctle of the pulse options ignored).
+EqualizerResult optimize_equalizer(const TransferFunction& h, const PulseResponseOptions& pulse_opt,
+                                   const EqualizerSearchOptions& opt);
+
+/// The FFE grid the optimiser enumerates (exposed for plots and tests): the cartesian product of
+/// the ranges, c[-1] outermost, filtered by c[0] >= main_min and c[0] > 0.
+std::vector<TxFfe> ffe_grid(const std::vector<TapRange>& pre, const std::vector<TapRange>& post,
+                            double main_min = 0.0);
+
+}  // namespace phylane::solvers

@@ -1,0 +1,318 @@
+#include "solvers/pulse_response.hpp"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "phy/constants.hpp"
+
+namespace phylane::solvers {
+
+using cplx = std::complex<double>;
+
+std::mutex& fftw_planner_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+std::size_t next_fft_size(std::size_t n) {
+  if (n < 2) return 2;
+  std::size_t best = 0;
+  // Enumerate 2^a 3^b 5^c (a >= 1) around n; at most a few hundred candidates.
+  for (std::size_t p5 = 1; p5 < 2 * n; p5 *= 5)
+    for (std::size_t p35 = p5; p35 < 2 * n; p35 *= 3) {
+      std::size_t v = 2 * p35;
+      while (v < n) v *= 2;
+      if (best == 0 || v < best) best = v;
+    }
+  return best;
+}
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream s;
+  s.precision(6);
+  s << v;
+  return s.str();
+}
+
+void validate(const PulseResponseOptions& o) {
+  auto bad = [](const std::string& field, double v, const char* rule) {
+    throw std::invalid_argument("pulse response: " + field + " = " + num(v) + " " + rule);
+  };
+  if (!(o.symbol_rate_baud > 0.0) || !std::isfinite(o.symbol_rate_baud))
+    bad("symbol_rate_baud", o.symbol_rate_baud, "must be a finite rate > 0");
+  if (o.samples_per_ui < 2 || o.samples_per_ui % 2 != 0)
+    bad("samples_per_ui", o.samples_per_ui, "must be even and >= 2");
+  if (!(o.tx_swing_v > 0.0) || !std::isfinite(o.tx_swing_v))
+    bad("tx_swing_v", o.tx_swing_v, "must be a finite amplitude > 0");
+  if (o.record_ui < 2) bad("record_ui", o.record_ui, "must be >= 2");
+  if (o.precursor_ui < 1 || o.precursor_ui >= o.record_ui)
+    bad("precursor_ui", o.precursor_ui, "must be >= 1 and < record_ui");
+  if (!(o.wrap_tolerance > 0.0 && o.wrap_tolerance < 1.0))
+    bad("wrap_tolerance", o.wrap_tolerance, "must be in (0, 1)");
+  if (!std::isfinite(o.delay_s)) bad("delay_s", o.delay_s, "must be finite (< 0 to estimate)");
+  if (!(o.min_period_s >= 0.0) || !std::isfinite(o.min_period_s))
+    bad("min_period_s", o.min_period_s, "must be finite and >= 0");
+  if (o.max_fft_size < 64) bad("max_fft_size", static_cast<double>(o.max_fft_size), "must be >= 64");
+  const double rec = static_cast<double>(o.record_ui) * o.samples_per_ui;
+  if (rec * 1.25 > static_cast<double>(o.max_fft_size))
+    bad("record_ui", o.record_ui, "times samples_per_ui (plus margin) exceeds max_fft_size");
+}
+
+// Rule 3: the part of the period beyond delay + record [UI].
+double margin_ui(const PulseResponseOptions& o) { return std::max(16.0, 0.25 * o.record_ui); }
+
+// Rule 2: median group delay over 0.05..0.5 baud (clipped to fmax), 1e-4 baud finite difference.
+double estimate_delay(const TransferFunction& h, const PulseResponseOptions& o) {
+  constexpr int m = 16;
+  const double fmax = 0.5 * o.samples_per_ui * o.symbol_rate_baud;
+  const double delta = 1e-4 * o.symbol_rate_baud;
+  std::vector<double> f(2 * m);
+  for (int i = 0; i < m; ++i) {
+    const double fi = std::min(o.symbol_rate_baud * (0.05 + 0.45 * i / (m - 1)), fmax - delta);
+    f[static_cast<std::size_t>(2 * i)] = fi;
+    f[static_cast<std::size_t>(2 * i + 1)] = fi + delta;
+  }
+  std::vector<cplx> v(f.size());
+  h(f, v);
+  std::vector<double> tau;
+  for (int i = 0; i < m; ++i) {
+    const cplx a = v[static_cast<std::size_t>(2 * i)], b = v[static_cast<std::size_t>(2 * i + 1)];
+    if (std::abs(a) == 0.0 || std::abs(b) == 0.0 || !std::isfinite(std::abs(a)) || !std::isfinite(std::abs(b)))
+      continue;
+    tau.push_back(-std::arg(b / a) / (2.0 * phy::pi * delta));
+  }
+  if (tau.empty()) return 0.0;
+  std::nth_element(tau.begin(), tau.begin() + static_cast<std::ptrdiff_t>(tau.size() / 2), tau.end());
+  return std::max(0.0, tau[tau.size() / 2]);
+}
+
+// A c2r plan of one size with its own aligned buffers.
+struct FftPlan {
+  std::size_t n = 0;
+  double* time = nullptr;
+  fftw_complex* freq = nullptr;
+  fftw_plan plan = nullptr;
+
+  explicit FftPlan(std::size_t size) : n(size) {
+    time = static_cast<double*>(fftw_malloc(sizeof(double) * n));
+    freq = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1)));
+    if (!time || !freq) {
+      fftw_free(time);
+      fftw_free(freq);
+      throw std::bad_alloc();
+    }
+    {
+      // FFTW_ESTIMATE: planning is instantaneous and does not touch the buffers; the transform is a
+      // few percent of a pulse response (the channel evaluation dominates), so measuring would not pay.
+      std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+      plan = fftw_plan_dft_c2r_1d(static_cast<int>(n), freq, time, FFTW_ESTIMATE);
+    }
+    if (!plan) {
+      fftw_free(time);
+      fftw_free(freq);
+      throw std::runtime_error("pulse response: FFTW could not plan a transform of size " +
+                               std::to_string(n));
+    }
+  }
+  ~FftPlan() {
+    {
+      std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+      fftw_destroy_plan(plan);
+    }
+    fftw_free(time);
+    fftw_free(freq);
+  }
+  FftPlan(const FftPlan&) = delete;
+  FftPlan& operator=(const FftPlan&) = delete;
+};
+
+}  // namespace
+
+struct PulseResponseEngine::Impl {
+  std::map<std::size_t, std::unique_ptr<FftPlan>> plans;
+  FftPlan& plan(std::size_t n) {
+    auto it = plans.find(n);
+    if (it == plans.end()) it = plans.emplace(n, std::make_unique<FftPlan>(n)).first;
+    return *it->second;
+  }
+};
+
+PulseResponseEngine::PulseResponseEngine() : impl_(std::make_unique<Impl>()) {}
+PulseResponseEngine::~PulseResponseEngine() = default;
+PulseResponseEngine::PulseResponseEngine(PulseResponseEngine&&) noexcept = default;
+PulseResponseEngine& PulseResponseEngine::operator=(PulseResponseEngine&&) noexcept = default;
+
+TransferFunction copper_transfer_function(const channels::CopperChannel& channel) {
+  return [ch = channel](std::span<const double> f, std::span<cplx> h) {
+    const auto r = channels::compute_response(ch, f, false);
+    std::copy(r.s21.begin(), r.s21.end(), h.begin());
+  };
+}
+
+void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
+  const auto& o = s.opt_;
+  const double ui = 1.0 / o.symbol_rate_baud;
+  const double dt = ui / o.samples_per_ui;
+  const std::size_t nb = n / 2 + 1;
+  const double df = 1.0 / (static_cast<double>(n) * dt);
+  // A doubled grid (the usual case after a failed wrap check) contains the old one at its even
+  // bins: H is evaluated only at the odd bins, so a run of doublings costs one final-grid sweep.
+  const bool doubled = s.n_ != 0 && n == 2 * s.n_;
+  if (doubled) {
+    std::vector<double> fo(nb / 2);
+    std::vector<cplx> ho(nb / 2);
+    for (std::size_t i = 0; i < fo.size(); ++i) fo[i] = df * static_cast<double>(2 * i + 1);
+    s.h_(fo, ho);
+    std::vector<cplx> h(nb);
+    for (std::size_t k = 0; k < nb; k += 2) h[k] = s.hraw_[k / 2];
+    for (std::size_t i = 0; i < ho.size(); ++i) h[2 * i + 1] = ho[i];
+    s.hraw_ = std::move(h);
+  } else {
+    s.hraw_.resize(nb);
+    std::vector<double> f(nb);
+    for (std::size_t k = 0; k < nb; ++k) f[k] = df * static_cast<double>(k);
+    s.h_(f, s.hraw_);
+  }
+  s.n_ = n;
+  s.df_ = df;
+  s.f_.resize(nb);
+  s.x_.resize(nb);
+  for (std::size_t k = 0; k < nb; ++k) s.f_[k] = df * static_cast<double>(k);
+  const cplx h0 = s.hraw_[0];
+  if (!std::isfinite(h0.real()) || std::abs(h0.imag()) > 1e-9 * std::abs(h0) + 1e-12)
+    throw std::invalid_argument("pulse response: H(0) = (" + num(h0.real()) + ", " + num(h0.imag()) +
+                                ") must be real (a real impulse response has a real DC gain)");
+  // Exact spectrum of the rectangle [0, UI): R = UI sinc(x) e^{-jx} = UI (1 - e^{-j2x}) / (j2x),
+  // x = pi f UI. e^{-j2x} advances by a fixed rotation per bin; it is recomputed exactly every
+  // 256 bins so the recurrence's rounding cannot accumulate (error < 1e-13).
+  const cplx step = std::polar(1.0, -2.0 * phy::pi * df * ui);
+  cplx rot(1.0, 0.0);
+  for (std::size_t k = 0; k < nb; ++k) {
+    const double f = s.f_[k];
+    const cplx hk = s.hraw_[k];
+    if (!std::isfinite(hk.real()) || !std::isfinite(hk.imag()))
+      throw std::invalid_argument("pulse response: H(" + num(f) + " Hz) is not finite");
+    if (k % 256 == 0) rot = std::polar(1.0, -2.0 * phy::pi * f * ui);
+    const double x = phy::pi * f * ui;
+    const cplx rect = k == 0 ? cplx(ui, 0.0) : ui * (1.0 - rot) / cplx(0.0, 2.0 * x);
+    rot *= step;
+    s.x_[k] = hk * (o.tx_swing_v * rect * o.tx_edge.response(f) * o.rx_filter.response(f));
+  }
+  s.x_[0] = cplx(s.x_[0].real(), 0.0);
+}
+
+ChannelSpectrum PulseResponseEngine::prepare(const TransferFunction& h, const PulseResponseOptions& opt) {
+  validate(opt);
+  if (!h) throw std::invalid_argument("pulse response: the transfer function is empty");
+  ChannelSpectrum s;
+  s.h_ = h;
+  s.opt_ = opt;
+  s.delay_s_ = opt.delay_s >= 0.0 ? opt.delay_s : estimate_delay(h, opt);
+  const double ui = 1.0 / opt.symbol_rate_baud;
+  const double dt = ui / opt.samples_per_ui;
+  const double period = std::max(s.delay_s_ + (opt.record_ui + margin_ui(opt)) * ui, opt.min_period_s);
+  const std::size_t n = next_fft_size(static_cast<std::size_t>(std::ceil(period / dt)));
+  if (n > opt.max_fft_size)
+    throw std::runtime_error("pulse response: the channel delay " + num(s.delay_s_) +
+                             " s plus the record needs an FFT of " + std::to_string(n) +
+                             " points, more than max_fft_size = " + std::to_string(opt.max_fft_size));
+  evaluate(s, n);
+  return s;
+}
+
+PulseResult PulseResponseEngine::compute(const TransferFunction& h, const PulseResponseOptions& opt) {
+  auto s = prepare(h, opt);
+  return compute(s, opt.ctle);
+}
+
+PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
+  const auto& o = s.opt_;
+  const std::size_t spu = static_cast<std::size_t>(o.samples_per_ui);
+  const std::size_t rec = static_cast<std::size_t>(o.record_ui) * spu;
+  const std::size_t pre = static_cast<std::size_t>(o.precursor_ui) * spu;
+  const double dt = 1.0 / (o.symbol_rate_baud * o.samples_per_ui);
+  PulseResult r;
+  for (;;) {
+    const std::size_t n = s.n_;
+    FftPlan& p = impl_->plan(n);
+    const std::size_t nb = n / 2 + 1;
+    // p[n] = df sum_k X_k e^{j 2 pi k n / N} over the two-sided band; FFTW's c2r is that sum.
+    for (std::size_t k = 0; k < nb; ++k) {
+      const cplx x = s.x_[k] * ctle.response(s.f_[k]) * s.df_;
+      p.freq[k][0] = x.real();
+      p.freq[k][1] = x.imag();
+    }
+    p.freq[0][1] = 0.0;
+    p.freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
+    fftw_execute(p.plan);
+
+    const double* t = p.time;
+    const std::size_t peak = static_cast<std::size_t>(std::max_element(t, t + n) - t);
+    // The peak is at t >= 0 (near the delay, which the period exceeds by record + margin) unless it
+    // sits in the last half margin of the period, taken as negative times: only a non-causal H
+    // (a time advance) can put it there.
+    const std::size_t gap = n - rec;
+    const std::size_t negative_zone = static_cast<std::size_t>(0.5 * margin_ui(o)) * spu;
+    const std::ptrdiff_t peak_signed =
+        peak >= n - negative_zone ? static_cast<std::ptrdiff_t>(peak) - static_cast<std::ptrdiff_t>(n)
+                                  : static_cast<std::ptrdiff_t>(peak);
+    const std::ptrdiff_t start = peak_signed - static_cast<std::ptrdiff_t>(pre);
+    auto at = [&](std::ptrdiff_t i) {
+      const std::ptrdiff_t nn = static_cast<std::ptrdiff_t>(n);
+      return t[static_cast<std::size_t>(((i % nn) + nn) % nn)];
+    };
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) total += t[i] * t[i];
+    // Witness: the third quarter of the gap after the record end (rule 6). It ends gap/4 >= 4 UI
+    // before the record start, so the non-causal lead of a zero-phase filter just before the record
+    // is not mistaken for a tail; its samples are the tail at times earlier than the folded tail
+    // p(t + T) that reaches the record, hence an upper bound on it for a decaying tail.
+    const std::ptrdiff_t end = start + static_cast<std::ptrdiff_t>(rec);
+    const std::size_t w = std::max(spu, gap / 4);
+    double witness = 0.0, witness_max = 0.0;
+    for (std::size_t i = 0; i < w; ++i) {
+      const double v = at(end + static_cast<std::ptrdiff_t>(gap / 2 + i));
+      witness += v * v;
+      witness_max = std::max(witness_max, std::abs(v));
+    }
+    const double fraction = total > 0.0 ? witness / total : 0.0;
+    const double peak_abs = std::max(std::abs(t[peak]), std::abs(*std::min_element(t, t + n)));
+    const double ratio = peak_abs > 0.0 ? witness_max / peak_abs : 0.0;
+    if (ratio <= o.wrap_tolerance) {
+      r.pulse.symbol_rate_baud = o.symbol_rate_baud;
+      r.pulse.samples_per_ui = o.samples_per_ui;
+      r.pulse.samples_v.resize(rec);
+      for (std::size_t i = 0; i < rec; ++i) r.pulse.samples_v[i] = at(start + static_cast<std::ptrdiff_t>(i));
+      r.pulse.main_index = pre;
+      r.start_time_s = static_cast<double>(start) * dt;
+      r.delay_estimate_s = s.delay_s_;
+      r.fft_size = n;
+      r.freq_step_hz = s.df_;
+      r.period_s = static_cast<double>(n) * dt;
+      r.wrap_energy_fraction = fraction;
+      r.wrap_amplitude_ratio = ratio;
+      r.dc_gain = s.x_[0].real() / (o.tx_swing_v / o.symbol_rate_baud) * ctle.response(0.0).real();
+      return r;
+    }
+    const std::size_t n2 = next_fft_size(2 * n);
+    if (n2 > o.max_fft_size)
+      throw std::runtime_error(
+          "pulse response: the impulse response does not decay within the period: the tail in the "
+          "wrap witness reaches " + num(ratio) + " of the peak, more than wrap_tolerance = " + num(o.wrap_tolerance) +
+          " at N = " + std::to_string(n) + " (period " + num(static_cast<double>(n) * dt) +
+          " s); doubling would exceed max_fft_size = " + std::to_string(o.max_fft_size));
+    evaluate(s, n2);
+    ++r.doublings;
+  }
+}
+
+}  // namespace phylane::solvers

@@ -1,0 +1,162 @@
+#pragma once
+/// Pulse response of a link from its transfer function H(f): the received waveform of one isolated
+/// transmitted symbol, sampled at samples_per_ui points per unit interval, computed by one inverse
+/// real FFT (FFTW) on a frequency grid chosen so the impulse response cannot wrap around.
+///
+/// Model. The transmitter sends a rectangle of one UI and height A (the swing convention: a
+/// symbol of value +1 leaves the transmitter at +A volts, -1 at -A; A is the peak amplitude,
+/// half the peak-to-peak swing, e.g. COM's A_v), starting at t = 0. It passes through
+///   X(f) = A * R(f) * H_tx(f) * H(f) * H_rx(f) * H_ctle(f),
+///   R(f) = UI sinc(f UI) e^{-j pi f UI}        (exact spectrum of the 1-UI rectangle on [0, UI))
+/// and p(t) = integral X(f) e^{j 2 pi f t} df is sampled at dt = UI / samples_per_ui.
+///
+/// Grid and window rules (docs/pulse_and_equalizers.md has the reasoning):
+///  1. fmax = samples_per_ui * baud / 2 (the Nyquist frequency of the samples); bins k = 0..N/2 at
+///     f_k = k df with df = 1 / (N dt): the period is T = N dt.
+///  2. The channel delay d is estimated as the median group delay -d(arg H)/d(omega), measured by
+///     a 1e-4*baud finite difference at 16 frequencies from 0.05 to 0.5 baud (robust to the
+///     ripple of reflections; exact for a pure delay), unless given.
+///  3. N is the smallest even 2^a 3^b 5^c with N dt >= max(d + record + margin, min_period),
+///     margin = max(16 UI, record / 4).
+///  4. DC bin: H(0) must be real (|Im| <= 1e-9 |H(0)| + 1e-12) and its real part is used; the
+///     Nyquist bin's real part is used (the symmetric band-limited convention; for even
+///     samples_per_ui R(fmax) = 0 anyway).
+///  5. After the IFFT the peak sample is the main cursor. The record starts precursor_ui UI before
+///     it and holds record_ui UI (read circularly, so times before t = 0, where the zero-phase Tx
+///     edge filter puts part of the rising edge, come from the end of the period).
+///  6. Wrap-around check: the tail folds back as p(t + T) onto the record, at most as large as the
+///     tail at any earlier time. The witness is the third quarter of the gap between record end
+///     and record start (circularly: from gap/2 to 3 gap/4 after the record end, >= 1 UI long),
+///     which holds the tail at times before T + record start and stays gap/4 >= 4 UI clear of the
+///     record start, where a zero-phase (non-causal) Tx edge puts its lead. Its largest |sample|
+///     must be <= wrap_tolerance times the peak |sample|; otherwise N is doubled (to the next
+///     2^a 3^b 5^c; H is then evaluated only at the new odd bins) and the check repeated, up to
+///     max_fft_size (then std::runtime_error with the measured ratio). For a tail that decays
+///     monotonically the aliasing error in the record is then below ~2 wrap_tolerance of the peak
+///     (the folds p(t + mT), m >= 1, are each below the witness; a t^{-3/2} skin-effect tail sums
+///     to < 2x the first). An amplitude criterion rather than an energy fraction: it maps directly
+///     to the error of a sample, independently of the witness length and the pulse width.
+///
+/// Accuracy. The result is exactly the band-limited (|f| <= fmax) pulse: the only approximation
+/// is dropping X beyond fmax. For physical channels (line loss, Tx edge and Rx filters) that is
+/// below 1e-12; a channel that only rolls off as 1/f (a bare RC) leaves an error of at most
+/// 2 A f_c / (pi fmax) at the two kinks of its pulse, decaying as 1/n^2 away from them.
+///
+/// Threading: one PulseResponseEngine per thread. FFTW plans are created through
+/// fftw_planner_mutex(), which every FFTW user in phylane must take around plan creation and
+/// destruction (the FFTW planner is not thread-safe; executing plans is).
+/// Tested by: tests/solvers/pulse_response_test.cpp "[solvers][pulse]".
+#include <complex>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "channels/copper_channel.hpp"
+#include "solvers/filters.hpp"
+#include "solvers/pulse.hpp"
+
+namespace phylane::solvers {
+
+/// Evaluates the channel's voltage transfer function H(f) (e.g. SDD21 referenced to the
+/// terminations) at each frequency of freq_hz (all >= 0, including 0) into h (same size).
+using TransferFunction =
+    std::function<void(std::span<const double> freq_hz, std::span<std::complex<double>> h)>;
+
+/// S21 of a copper channel referenced to its driver and receiver impedances (a copy of the
+/// channel is captured). With equal terminations, S21 is V_rx / V_tx where V_tx is what the driver
+/// delivers into a matched load.
+TransferFunction copper_transfer_function(const channels::CopperChannel& channel);
+
+struct PulseResponseOptions {
+  double symbol_rate_baud = 0.0;  ///< symbols per second [Bd], > 0
+  int samples_per_ui = 32;        ///< >= 2, even
+  double tx_swing_v = 1.0;        ///< peak amplitude A of symbol +1 at the transmitter [V], > 0
+  TxEdgeFilter tx_edge;           ///< Tx edge (rise-time) filter; default none
+  RxFilter rx_filter;             ///< receiver front-end filter; default none
+  Ctle ctle;                      ///< CTLE; default none
+  int record_ui = 100;            ///< record length [UI], >= 2
+  int precursor_ui = 8;           ///< UI kept before the main cursor, 1 <= precursor_ui < record_ui
+  double wrap_tolerance = 1e-5;   ///< largest witness sample / peak allowed (rule 6), (0, 1)
+  double delay_s = -1.0;          ///< channel delay [s]; < 0: estimated (rule 2)
+  double min_period_s = 0.0;      ///< lower bound on the FFT period [s], >= 0
+  std::size_t max_fft_size = std::size_t{1} << 24;  ///< cap on N, >= 64
+};
+
+/// A pulse response and how it was computed.
+struct PulseResult {
+  PulseResponse pulse;            ///< main_index = precursor_ui * samples_per_ui (the peak)
+  /// Time of samples_v[0] after the start of the transmitted 1-UI rectangle [s] (may be < 0).
+  double start_time_s = 0.0;
+  double delay_estimate_s = 0.0;  ///< the delay used to size the grid [s]
+  std::size_t fft_size = 0;       ///< N
+  double freq_step_hz = 0.0;      ///< df = 1 / period
+  double period_s = 0.0;          ///< T = N dt
+  double wrap_amplitude_ratio = 0.0;  ///< largest witness |sample| / peak on the final grid (rule 6)
+  double wrap_energy_fraction = 0.0;  ///< witness energy / energy of the period (diagnostic)
+  int doublings = 0;              ///< period doublings this call needed
+  double dc_gain = 0.0;           ///< H(0) H_ctle(0) (H_tx(0) = H_rx(0) = 1)
+};
+
+class PulseResponseEngine;
+
+/// The channel evaluated on a grid, with everything but the CTLE applied:
+/// A R(f) H_tx(f) H(f) H_rx(f) at f_k = k df, k = 0..N/2. Made by PulseResponseEngine::prepare;
+/// reused for many CTLE settings (one multiply and one IFFT each). The engine may enlarge the grid
+/// (rule 6), re-evaluating H through the stored TransferFunction.
+class ChannelSpectrum {
+ public:
+  const PulseResponseOptions& options() const { return opt_; }
+  std::size_t fft_size() const { return n_; }
+  double freq_step_hz() const { return df_; }
+  double fmax_hz() const { return 0.5 * opt_.samples_per_ui * opt_.symbol_rate_baud; }
+  double delay_estimate_s() const { return delay_s_; }
+  std::span<const double> freq_hz() const { return f_; }
+  std::span<const std::complex<double>> spectrum() const { return x_; }  ///< [V/Hz]
+
+ private:
+  friend class PulseResponseEngine;
+  TransferFunction h_;
+  PulseResponseOptions opt_;
+  std::size_t n_ = 0;
+  double df_ = 0.0, delay_s_ = 0.0;
+  std::vector<double> f_;
+  std::vector<std::complex<double>> hraw_;  // H(f_k) as returned by h_
+  std::vector<std::complex<double>> x_;
+};
+
+/// Owns FFTW plans (one per transform size, created once, reused by every later call of that
+/// size) and scratch buffers. Not copyable; movable. Not for concurrent use: one per thread.
+class PulseResponseEngine {
+ public:
+  PulseResponseEngine();
+  ~PulseResponseEngine();
+  PulseResponseEngine(const PulseResponseEngine&) = delete;
+  PulseResponseEngine& operator=(const PulseResponseEngine&) = delete;
+  PulseResponseEngine(PulseResponseEngine&&) noexcept;
+  PulseResponseEngine& operator=(PulseResponseEngine&&) noexcept;
+
+  /// The pulse response with opt.ctle. Throws std::invalid_argument on bad options (naming the
+  /// field, value and rule) or a complex H(0), std::runtime_error when no period up to
+  /// max_fft_size passes the wrap-around check.
+  PulseResult compute(const TransferFunction& h, const PulseResponseOptions& opt);
+  /// Evaluates the channel on the grid of rules 1-3 (opt.ctle is ignored here).
+  ChannelSpectrum prepare(const TransferFunction& h, const PulseResponseOptions& opt);
+  /// The pulse response of a prepared channel with the given CTLE (may enlarge its grid).
+  PulseResult compute(ChannelSpectrum& spectrum, const Ctle& ctle);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  void evaluate(ChannelSpectrum& s, std::size_t n);
+};
+
+/// Smallest even 2^a 3^b 5^c >= n (n >= 1).
+std::size_t next_fft_size(std::size_t n);
+
+/// The lock every FFTW user in phylane takes around fftw_plan_* and fftw_destroy_plan.
+std::mutex& fftw_planner_mutex();
+
+}  // namespace phylane::solvers
