@@ -91,7 +91,10 @@ ChannelResponse compute_response(const CopperChannel& channel, std::span<const d
         lb.dielectric_db += phy::units::nepers_to_db(p.alpha_dielectric * s.length_m);
       }
     }
-    const S2 sp = to_s(m, channel.driver_ohm(), channel.receiver_ohm());
+    S2 sp = to_s(m, channel.driver_ohm(), channel.receiver_ohm());
+    // Every block here is reciprocal (AD - BC = 1 analytically); S12 from the computed
+    // determinant differs from S21 only by rounding (1e-10), so use S21 itself.
+    sp.s12 = sp.s21;
     r.s11[k] = sp.s11;
     r.s21[k] = sp.s21;
     r.s22[k] = sp.s22;

@@ -1,5 +1,6 @@
 #include "channels/network.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -89,9 +90,25 @@ Eigen::MatrixXcd y_to_s(const Eigen::MatrixXcd& y, const std::vector<double>& z0
 Network renormalize(const Network& n, std::vector<double> new_z0) {
   Network out(n.freq_hz(), n.ports(), std::move(new_z0));
   out.name = n.name;
-  for (std::size_t k = 0; k < n.size(); ++k) {
-    // Through Z: Z is independent of the reference.
-    out.s(k) = z_to_s(s_to_z(n.s(k), n.z0_ohm()), out.z0_ohm());
+  // Directly between the two sets of power waves, not through Z: Z does not exist for a thru or
+  // a lossless line at a multiple of half a wavelength (I - S singular), and loses digits near it.
+  // With g = (z' - z)/(z' + z), k = (z + z')/(2 sqrt(z z')): a' = k (a - g b), b' = k (b - g a), so
+  // S' = K (S - G)(I - G S)^-1 K^-1 (Kurokawa 1965, power waves; see also
+  // channels/network_ops.hpp renormalize_matrix). (I - G S) is invertible for passive S, |g| < 1.
+  const auto p = static_cast<Eigen::Index>(n.ports());
+  Eigen::VectorXd g(p), k(p);
+  for (Eigen::Index i = 0; i < p; ++i) {
+    const double zo = n.z0_ohm()[static_cast<std::size_t>(i)], zn = out.z0_ohm()[static_cast<std::size_t>(i)];
+    g(i) = (zn - zo) / (zn + zo);
+    k(i) = (zo + zn) / (2.0 * std::sqrt(zo * zn));
+  }
+  const Eigen::MatrixXcd gd = g.cast<cplx>().asDiagonal();
+  const Eigen::MatrixXcd id = Eigen::MatrixXcd::Identity(p, p);
+  for (std::size_t f = 0; f < n.size(); ++f) {
+    const Eigen::MatrixXcd s = n.s(f);
+    // (S - G)(I - G S)^-1 = ((I - G S)^-T (S - G)^T)^T
+    const Eigen::MatrixXcd y = (id - gd * s).transpose().partialPivLu().solve((s - gd).transpose()).transpose();
+    out.s(f) = k.cast<cplx>().asDiagonal() * y * k.cwiseInverse().cast<cplx>().asDiagonal();
   }
   return out;
 }
