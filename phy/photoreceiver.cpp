@@ -5,6 +5,7 @@
 #include <string>
 
 #include "phy/constants.hpp"
+#include "phy/gaussian.hpp"
 #include "phy/units.hpp"
 
 namespace phylane::phy {
@@ -40,26 +41,6 @@ void Photoreceiver::validate() const {
   if (!(feedback_resistance_ohm >= 0.0)) bad("feedback resistance must be >= 0");
   if (!(noise_bandwidth_hz > 0.0)) bad("noise bandwidth must be > 0");
   if (!(temperature_k > 0.0)) bad("temperature must be > 0 K");
-}
-
-double q_function(double x) { return 0.5 * std::erfc(x / std::sqrt(2.0)); }
-
-double q_inverse(double q) {
-  if (!(q > 0.0 && q < 1.0)) throw std::invalid_argument("q_inverse: argument must be in (0, 1)");
-  // Bisection on the monotone Q function, then Newton polish; exact to ~1e-14 relative.
-  double lo = -40.0, hi = 40.0;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if (q_function(mid) > q) lo = mid; else hi = mid;
-    if (hi - lo < 1e-15 * std::max(1.0, std::abs(mid))) break;
-  }
-  double x = 0.5 * (lo + hi);
-  for (int i = 0; i < 3; ++i) {
-    const double pdf = std::exp(-0.5 * x * x) / std::sqrt(2.0 * pi);
-    if (pdf <= 0.0) break;
-    x += (q_function(x) - q) / pdf;
-  }
-  return x;
 }
 
 double ook_ber(double i1, double i0, double s1, double s0) {

@@ -4,6 +4,8 @@
 /// Currents in A, powers in W, noise densities one-sided.
 #include <vector>
 
+#include "phy/gaussian.hpp"
+
 namespace phylane::phy {
 
 /// Receiver front end referred to the photodiode output (the TIA input).
@@ -39,9 +41,7 @@ struct Photoreceiver {
   void validate() const;
 };
 
-/// Gaussian Q function Q(x) = 0.5 erfc(x / sqrt 2) and its inverse (x > 0 for Q < 0.5).
-double q_function(double x);
-double q_inverse(double q);
+/// The Gaussian Q function and its inverse are in phy/gaussian.hpp.
 
 /// Bit-error ratio of on-off keying with a decision threshold placed optimally between two
 /// Gaussian levels I1 > I0 with noise sigma1, sigma0: BER = 0.5 erfc(Q / sqrt 2),
