@@ -18,6 +18,14 @@ struct LossArgs {
 };
 
 int run_loss(const LossArgs& args);
+
+struct EyeArgs {
+  std::string config;
+  std::string preset;
+  bool json = false;
+  std::string output;
+};
+int run_eye(const EyeArgs& args);
 int run_presets(bool json);
 int run_materials(bool json);
 

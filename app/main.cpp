@@ -21,6 +21,13 @@ int main(int argc, char** argv) {
   c_loss->add_flag("--json", loss.json, "Machine-readable JSON on stdout");
   c_loss->add_option("-o,--output", loss.output, "Write results to an HDF5 file");
 
+  EyeArgs eye;
+  auto* c_eye = cli.add_subcommand("eye", "Pulse response, equalization, statistical eye and BER");
+  c_eye->add_option("config", eye.config, "Config file (TOML) with a [signal] section");
+  c_eye->add_option("--preset", eye.preset, "Use an embedded preset (see `phylane presets`)");
+  c_eye->add_flag("--json", eye.json, "Machine-readable JSON on stdout");
+  c_eye->add_option("-o,--output", eye.output, "Write results to an HDF5 file");
+
   bool presets_json = false, materials_json = false;
   auto* c_presets = cli.add_subcommand("presets", "List the embedded example links");
   c_presets->add_flag("--json", presets_json, "JSON output");
@@ -40,6 +47,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*c_loss) return run_loss(loss);
+  if (*c_eye) return run_eye(eye);
   if (*c_presets) return run_presets(presets_json);
   if (*c_mat) return run_materials(materials_json);
   std::cout << cli.help();

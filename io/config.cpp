@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "io/detail/material_parse.hpp"
+#include "io/detail/eye_reader.hpp"
 #include "io/detail/optical_reader.hpp"
 #include "io/detail/toml_reader.hpp"
 #include "io/embedded.hpp"
@@ -392,6 +393,9 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
     else if (type)
       read_copper(&*ch, ctx, mats, cfg);
   }
+
+  detail::read_eye_sections(root, cfg.optical.has_value(), cfg.eye);
+  if (cfg.eye && cfg.optical) solvers::set_optical_levels(*cfg.optical, cfg.eye->spec);
 
   ReportOptions rep;
   if (auto r = root.table("report", false)) {

@@ -10,6 +10,7 @@
 
 #include "channels/copper_channel.hpp"
 #include "channels/optical_link.hpp"
+#include "solvers/eye_analysis.hpp"
 
 namespace phylane::io {
 
@@ -37,6 +38,15 @@ struct OpticalInfo {
   double wdm_spacing_hz = 0.0;     ///< channel spacing (0: single wavelength)
 };
 
+/// Signalling, transmitter and receiver: what `phylane eye` needs besides the channel.
+struct EyeSettings {
+  solvers::EyeLinkSpec spec;       ///< filled except the optical levels (set from the link)
+  double data_rate_bps = 0.0;      ///< line bit rate = symbol rate x log2(M)
+  std::string modulation;          ///< "nrz", "pam4", ...
+  bool ffe_search = false;         ///< true when any FFE tap is a range to optimise
+  bool ctle_search = false;        ///< true when more than one CTLE setting is given
+};
+
 struct Config {
   std::string source;  ///< file path, or "preset:NAME"
   std::string title;
@@ -45,6 +55,7 @@ struct Config {
   std::vector<SegmentInfo> segments;
   std::optional<channels::OpticalLink> optical;  ///< [channel] type = "optical"
   OpticalInfo optical_info;
+  std::optional<EyeSettings> eye;  ///< present when the config has a [signal] section
   ReportOptions report;
   /// The complete configuration as used: the user's values, every default made explicit, and the
   /// library entries it referenced copied under [materials] / [foils]. Loading it again gives the

@@ -130,3 +130,29 @@ TEST_CASE("phylane materials and presets list the library", "[app][info]") {
   CHECK(p.exit_code == 0);
   CHECK_THAT(p.out, Catch::Contains("pcie5-server"));
 }
+
+TEST_CASE("phylane eye runs the default preset and writes its eye to HDF5", "[app][eye]") {
+  const auto dir = temp_dir("eye");
+  const auto r = run_phylane("eye -o eye.h5", dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Eye at BER 1e-12") && Catch::Contains("CTLE") && Catch::Contains("DFE") &&
+                        Catch::Contains("limiting term"));
+  hid_t f = H5Fopen((dir + "/eye.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  for (const char* ds : {"/eye/log10_ber", "/eye/phase_ui", "/eye/voltage_v", "/pulse/equalized/v",
+                         "/pulse/unequalized/v", "/eye/bathtub_vertical_log10_ber", "/equalizer/tx_ffe_taps"}) {
+    INFO(ds);
+    hid_t d = H5Dopen2(f, ds, H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    CHECK_FALSE(read_string_attribute(d, "units").empty());
+    H5Dclose(d);
+  }
+  H5Fclose(f);
+  const auto j = run_phylane("eye --json");
+  CHECK(j.exit_code == 0);
+  CHECK_THAT(j.out, Catch::Contains("\"eye_height_v\"") && Catch::Contains("\"margin_db\""));
+  const auto bad = run_phylane("eye --preset fr4-consumer");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("needs a [signal] section"));
+  fs::remove_all(dir);
+}

@@ -206,3 +206,34 @@ tia_bandwidth = "30 GHz"
   CHECK_THAT(errors_of(replace(good, "[channel.receiver]", "[channel.receiver]\nquantum = 0.8")),
              Catch::Contains("unknown key; did you mean \"quantum_efficiency\"?"));
 }
+
+TEST_CASE("Bad signal, transmitter and receiver settings get compiler-style errors", "[io][config][eye]") {
+  const std::string base = std::string(kGood) + R"toml(
+[signal]
+rate = "32 GT/s"
+modulation = "nrz"
+[rx]
+noise_psd = "5.2e-8 V^2/GHz"
+dfe_taps = 3
+)toml";
+  const Config ok = load_config_text(base, "t.toml");
+  REQUIRE(ok.eye);
+  CHECK(ok.eye->spec.symbol_rate_baud == 32e9);
+  CHECK(ok.eye->spec.noise_psd_v2_per_hz == Approx(5.2e-17).epsilon(1e-12));
+  // PAM4 at 106.25 Gb/s is 53.125 GBd; a rate in GBd is symbols.
+  const Config p4 = load_config_text(replace(replace(base, "\"32 GT/s\"", "\"106.25 Gb/s\""), "\"nrz\"", "\"pam4\""), "t.toml");
+  CHECK(p4.eye->spec.symbol_rate_baud == Approx(53.125e9).epsilon(1e-12));
+  CHECK(p4.eye->spec.levels == 4);
+
+  CHECK_THAT(errors_of(replace(base, "\"nrz\"", "\"pam3\"")),
+             Catch::Contains("signal.modulation = \"pam3\": must be nrz or pam<M> with M a power of two"));
+  CHECK_THAT(errors_of(replace(base, "\"5.2e-8 V^2/GHz\"", "\"-1e-8 V^2/GHz\"")),
+             Catch::Contains("rx.noise_psd = \"-1e-8 V^2/GHz\": must be a noise power spectral density from 0"));
+  CHECK_THAT(errors_of(replace(base, "modulation = \"nrz\"", "modulation = \"nrz\"\nsamples_per_ui = 0")),
+             Catch::Contains("signal.samples_per_ui = 0: must be a whole number from 2 to 256"));
+  CHECK_THAT(errors_of(replace(base, "dfe_taps = 3", "dfe_taps = 60")),
+             Catch::Contains("rx.dfe_taps = 60: more DFE taps than post-cursors in the record"));
+  CHECK_THAT(errors_of(replace(base, "[signal]", "[signal]\nrate_ = 1")), Catch::Contains("did you mean \"rate\""));
+  CHECK_THAT(errors_of(replace(base, "\"32 GT/s\"", "\"32 GHz\"")),
+             Catch::Contains("\"GHz\" is not a unit of data rate"));
+}

@@ -1,0 +1,86 @@
+// phylane eye: pulse response, equalization, statistical eye and BER of a link.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <stdexcept>
+
+#include "app/commands.hpp"
+#include "io/config.hpp"
+#include "io/diagnostics.hpp"
+#include "io/eye_output.hpp"
+#include "phy/units.hpp"
+#include "solvers/eye_analysis.hpp"
+
+namespace phylane::app {
+
+namespace {
+
+void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
+  const auto& es = *cfg.eye;
+  const auto& eye = a.eye;
+  const auto& eq = a.equalizer;
+  fmt::print("phylane eye: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+  fmt::print("  {} {:g} GBd ({:g} Gb/s), target BER {:g}, {} channel\n\n", es.modulation,
+             es.spec.symbol_rate_baud / 1e9, es.data_rate_bps / 1e9, es.spec.target_ber,
+             cfg.optical ? "optical" : "copper");
+  fmt::print("Equalization ({} candidates searched)\n", eq.candidates.size());
+  fmt::print("  CTLE     {} (peaking {:.1f} dB)\n", eq.ctle.label(), eq.ctle.peaking_db());
+  std::string taps;
+  for (double c : eq.ffe.taps.empty() ? std::vector<double>{1.0} : eq.ffe.taps) taps += fmt::format("{:+.3f} ", c);
+  fmt::print("  Tx FFE   {}({} pre-cursor)\n", taps, eq.ffe.n_pre);
+  std::string dfe;
+  for (double b : eye.dfe_taps_v) dfe += fmt::format("{:+.1f} ", b * 1e3);
+  fmt::print("  DFE      {}\n\n", eye.dfe_taps_v.empty() ? std::string("none") : dfe + "mV");
+  fmt::print("Eye at BER {:g}: {}{}\n", es.spec.target_ber, solvers::to_string(eye.status),
+             eye.reason.empty() ? "" : " (" + eye.reason + ")");
+  fmt::print("  {:<8}{:>12}{:>11}{:>13}{:>12}{:>13}\n", "eye", "height mV", "width UI", "threshold mV", "margin dB",
+             "log10 BER");
+  for (std::size_t i = 0; i < eye.eyes.size(); ++i) {
+    const auto& e = eye.eyes[i];
+    fmt::print("  {:<8}{:>12.2f}{:>11.3f}{:>13.2f}{:>12.2f}{:>13.2f}\n", i + 1, e.height_v * 1e3, e.width_ui,
+               e.threshold_v * 1e3, e.margin_db, e.log10_ber);
+  }
+  fmt::print("\n  sampling phase {:+.3f} UI, main cursor {:.2f} mV, noise {:.3f} mV rms\n", eye.best_phase_ui,
+             eye.main_cursor_v * 1e3, a.noise_sigma_v * 1e3);
+  fmt::print("  BER at the optimum {:.3g} (SER {:.3g}); margin {:.2f} dB; COM-style SNR {:.2f} dB\n", eye.ber, eye.ser,
+             eye.margin_db, eq.snr.snr_db);
+  fmt::print("  limiting term: {} (closure {:.2f} mV; without ISI {:.2f}, without noise {:.2f}, without jitter {:.2f})\n",
+             solvers::to_string(eye.closure.limiting), eye.closure.a_ni_v * 1e3, eye.closure.a_ni_without_isi_v * 1e3,
+             eye.closure.a_ni_without_noise_v * 1e3, eye.closure.a_ni_without_jitter_v * 1e3);
+}
+
+}  // namespace
+
+int run_eye(const EyeArgs& args) {
+  try {
+    if (!args.config.empty() && !args.preset.empty())
+      throw io::InputError("give either a config file or --preset, not both");
+    io::Config cfg = !args.config.empty() ? io::load_config(args.config)
+                                          : io::load_preset(args.preset.empty() ? io::default_preset_name()
+                                                                                : args.preset);
+    if (!cfg.eye)
+      throw io::InputError(cfg.source + ": the eye needs a [signal] section (rate, modulation); see docs/eye.md");
+    solvers::TransferFunction h;
+    if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
+    else if (cfg.optical) h = solvers::optical_transfer_function(*cfg.optical);
+    else throw io::InputError(cfg.source + ": no channel");
+    const solvers::EyeAnalysis a = solvers::analyze_eye(h, cfg.eye->spec);
+    if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, a);
+    if (args.json)
+      io::write_eye_json(std::cout, cfg, a);
+    else
+      print_eye(cfg, a);
+    return 0;
+  } catch (const io::InputError& e) {
+    std::cerr << "phylane: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "phylane: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "phylane: failure: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace phylane::app

@@ -1,0 +1,147 @@
+#include "io/eye_output.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "io/hdf5_writer.hpp"
+#include "io/json_writer.hpp"
+#include "io/version.hpp"
+
+namespace phylane::io {
+
+namespace {
+
+std::vector<double> ffe_taps(const solvers::TxFfe& f) { return f.taps.empty() ? std::vector<double>{1.0} : f.taps; }
+
+}  // namespace
+
+void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnalysis& a) {
+  const auto& es = *cfg.eye;
+  const auto& eye = a.eye;
+  const auto& eq = a.equalizer;
+  JsonWriter j(os);
+  j.begin_object();
+  j.field("phylane_version", phylane_version());
+  j.field("command", "eye");
+  j.field("config", cfg.source);
+  j.field("name", cfg.title);
+  j.field("channel_kind", cfg.optical ? "optical" : "copper");
+  j.field("modulation", es.modulation);
+  j.field("levels", es.spec.levels);
+  j.field("symbol_rate_baud", es.spec.symbol_rate_baud);
+  j.field("data_rate_bps", es.data_rate_bps);
+  j.field("target_ber", es.spec.target_ber);
+  j.field("status", solvers::to_string(eye.status));
+  j.field("reason", eye.reason);
+  j.field("eye_height_v", eye.height_v);
+  j.field("eye_width_ui", eye.width_ui);
+  j.field("margin_db", eye.margin_db);
+  j.field("ber", eye.ber);
+  j.field("ser", eye.ser);
+  j.field("best_phase_ui", eye.best_phase_ui);
+  j.field("main_cursor_v", eye.main_cursor_v);
+  j.field("noise_sigma_v", a.noise_sigma_v);
+  j.field("limiting_term", solvers::to_string(eye.closure.limiting));
+  j.field("channel_dc_gain", a.channel_dc_gain);
+  j.key("eyes").begin_array();
+  for (const auto& e : eye.eyes)
+    j.begin_object()
+        .field("threshold_v", e.threshold_v)
+        .field("height_v", e.height_v)
+        .field("width_ui", e.width_ui)
+        .field("log10_ber", e.log10_ber)
+        .field("margin_db", e.margin_db)
+        .end_object();
+  j.end_array();
+  j.key("equalizer").begin_object();
+  j.field("ctle", eq.ctle.label());
+  j.field("ctle_peaking_db", eq.ctle.peaking_db());
+  j.array("tx_ffe_taps", ffe_taps(eq.ffe));
+  j.field("tx_ffe_pre_taps", eq.ffe.n_pre);
+  j.array("dfe_taps_v", eye.dfe_taps_v);
+  j.field("com_snr_db", eq.snr.snr_db);
+  j.field("candidates", eq.candidates.size());
+  j.end_object();
+  j.key("closure_v").begin_object();
+  j.field("all", eye.closure.a_ni_v);
+  j.field("without_isi", eye.closure.a_ni_without_isi_v);
+  j.field("without_noise", eye.closure.a_ni_without_noise_v);
+  j.field("without_jitter", eye.closure.a_ni_without_jitter_v);
+  j.end_object();
+  j.end_object();
+  j.done();
+}
+
+void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a) {
+  const auto& es = *cfg.eye;
+  const auto& eye = a.eye;
+  const auto& eq = a.equalizer;
+  Hdf5Writer h(file);
+  // Pulse responses on their own time axes (relative to the main cursor).
+  auto write_pulse = [&](const std::string& grp, const solvers::PulseResponse& p, double start) {
+    std::vector<double> t(p.samples_v.size());
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = start + static_cast<double>(i) * p.dt_s();
+    h.dataset(grp + "/time_s", t, "s", "time from the start of the record");
+    h.dataset(grp + "/v", p.samples_v, "V", "pulse response at the decision point");
+    h.attribute(grp + "/v", "main_index", static_cast<std::int64_t>(p.main_index));
+    h.attribute(grp + "/v", "samples_per_ui", static_cast<std::int64_t>(p.samples_per_ui));
+  };
+  write_pulse("/pulse/unequalized", a.unequalized.pulse, a.unequalized.start_time_s);
+  write_pulse("/pulse/equalized", eq.pulse.pulse, eq.pulse.start_time_s);
+
+  h.dataset("/eye/phase_ui", eye.phase_ui, "UI", "sampling phase relative to the main cursor");
+  h.dataset("/eye/voltage_v", eye.voltage_v, "V", "decision threshold voltage");
+  h.dataset_2d("/eye/log10_ber", eye.log10_ber, eye.phase_ui.size(), eye.voltage_v.size(), "log10(1)",
+               "log10 of the error probability at (phase, threshold)");
+  h.dataset("/eye/bathtub_vertical_log10_ber", eye.vertical_bathtub_log10_ber, "log10(1)",
+            "the map at the optimal phase over voltage");
+  std::vector<double> hb;
+  for (const auto& row : eye.horizontal_bathtub_log10_ber) hb.insert(hb.end(), row.begin(), row.end());
+  h.dataset_2d("/eye/bathtub_horizontal_log10_ber", hb, eye.horizontal_bathtub_log10_ber.size(), eye.phase_ui.size(),
+               "log10(1)", "per eye, the map at its threshold over phase");
+  std::vector<double> heights, widths, thresholds, margins;
+  for (const auto& e : eye.eyes) {
+    heights.push_back(e.height_v);
+    widths.push_back(e.width_ui);
+    thresholds.push_back(e.threshold_v);
+    margins.push_back(e.margin_db);
+  }
+  h.dataset("/eye/heights_v", heights, "V", "eye heights at the target BER, lowest eye first");
+  h.dataset("/eye/widths_ui", widths, "UI");
+  h.dataset("/eye/thresholds_v", thresholds, "V");
+  h.dataset("/eye/margins_db", margins, "dB");
+  h.dataset("/eye/worst_eye_height_v", eye.worst_eye_height_v, "V", "smallest eye height per phase");
+
+  std::vector<double> cand_snr, cand_obj, cand_ctle;
+  for (const auto& c : eq.candidates) {
+    cand_snr.push_back(c.snr_db);
+    cand_obj.push_back(c.objective);
+    cand_ctle.push_back(static_cast<double>(c.ctle_index));
+  }
+  h.dataset("/equalizer/candidate_snr_db", cand_snr, "dB", "fast COM-style SNR of every candidate");
+  h.dataset("/equalizer/candidate_objective", cand_obj, "dB");
+  h.dataset("/equalizer/candidate_ctle_index", cand_ctle, "1");
+  h.dataset("/equalizer/tx_ffe_taps", ffe_taps(eq.ffe), "1", "chosen Tx FFE, pre-cursors first");
+  h.dataset("/equalizer/dfe_taps_v", eye.dfe_taps_v, "V");
+  h.attribute("/equalizer", "ctle", eq.ctle.label());
+  h.attribute("/equalizer", "ctle_peaking_db", eq.ctle.peaking_db());
+  h.attribute("/equalizer", "com_snr_db", eq.snr.snr_db);
+
+  h.attribute("/", "phylane_version", phylane_version());
+  h.attribute("/", "command", "eye");
+  h.attribute("/", "source", cfg.source);
+  h.attribute("/", "config", cfg.resolved_toml);
+  h.attribute("/", "modulation", es.modulation);
+  h.attribute("/", "symbol_rate_baud", es.spec.symbol_rate_baud);
+  h.attribute("/", "data_rate_bps", es.data_rate_bps);
+  h.attribute("/", "target_ber", es.spec.target_ber);
+  h.attribute("/", "status", solvers::to_string(eye.status));
+  h.attribute("/", "eye_height_v", eye.height_v);
+  h.attribute("/", "eye_width_ui", eye.width_ui);
+  h.attribute("/", "margin_db", eye.margin_db);
+  h.attribute("/", "ber", eye.ber);
+  h.attribute("/", "limiting_term", solvers::to_string(eye.closure.limiting));
+  h.commit();
+}
+
+}  // namespace phylane::io

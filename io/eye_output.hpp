@@ -1,0 +1,19 @@
+#pragma once
+/// Machine outputs of `phylane eye`: JSON (units in field names) and HDF5 (units attributes).
+#include <filesystem>
+#include <ostream>
+
+#include "io/config.hpp"
+#include "solvers/eye_analysis.hpp"
+
+namespace phylane::io {
+
+void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnalysis& a);
+
+/// HDF5: /pulse/{time_s, unequalized_v, equalized_v}, /eye/{phase_ui, voltage_v, log10_ber
+/// (phase x voltage)}, /eye/bathtub_vertical_log10_ber, /eye/bathtub_horizontal_log10_ber
+/// (eye x phase), /eye/heights_v, /eye/widths_ui, /equalizer/{candidate_*}, settings as
+/// attributes, root attributes with version and the resolved config.
+void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a);
+
+}  // namespace phylane::io

@@ -1,0 +1,376 @@
+// Reading [signal], [tx] and [rx]: the signalling, transmitter and receiver of a link, for
+// `phylane eye` (and the rate and reach searches). Format in docs/eye.md.
+#include <cmath>
+#include <string>
+
+#include "io/detail/eye_reader.hpp"
+#include "solvers/filters.hpp"
+
+namespace phylane::io::detail {
+
+namespace {
+
+// Which family a data-rate text belongs to: symbols (Bd, T/s) or bits (b/s).
+bool is_symbol_rate_unit(const std::string& text) {
+  const auto pos = text.find_last_not_of(" \t");
+  const std::string t = text.substr(0, pos + 1);
+  auto ends = [&](std::string_view suf) { return t.size() >= suf.size() && t.compare(t.size() - suf.size(), suf.size(), suf) == 0; };
+  return ends("Bd") || ends("T/s");
+}
+
+std::optional<int> parse_modulation(std::string_view s) {
+  if (s == "nrz" || s == "pam2") return 2;
+  if (s.size() > 3 && s.substr(0, 3) == "pam") {
+    int m = 0;
+    for (char c : s.substr(3)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      m = m * 10 + (c - '0');
+      if (m > 64) return std::nullopt;
+    }
+    // Gray-coded PAM carries log2(M) bits per symbol: M must be a power of two.
+    if (m >= 2 && (m & (m - 1)) == 0) return m;
+  }
+  return std::nullopt;
+}
+
+// A jitter value given in UI ("0.01 UI") or as a time ("0.3 ps"), returned in UI.
+std::optional<double> read_ui(TableReader& t, std::string_view key, double baud, double max_ui) {
+  t.accept(key);
+  const toml::node* n = t.input().get(key);
+  if (!n) {
+    t.output().insert_or_assign(key, "0 UI");
+    return 0.0;
+  }
+  const auto s = n->value_exact<std::string>();
+  std::optional<double> ui;
+  std::string err;
+  if (s) {
+    std::string txt = *s;
+    const auto end = txt.find_last_not_of(" \t");
+    txt = txt.substr(0, end + 1);
+    if (txt.size() > 2 && txt.compare(txt.size() - 2, 2, "UI") == 0) {
+      const auto num = txt.substr(0, txt.size() - 2);
+      char* stop = nullptr;
+      const double v = std::strtod(num.c_str(), &stop);
+      if (stop && stop != num.c_str() && std::string(stop).find_first_not_of(" \t") == std::string::npos) ui = v;
+      else err = "must be a number of UI or a time, e.g. \"0.01 UI\", \"0.3 ps\"";
+    } else {
+      const auto q = parse_quantity(txt, Dimension::time);
+      if (q.value) ui = *q.value * baud;
+      else err = "must be in UI or a time: " + q.error;
+    }
+  } else {
+    err = "must be a string with UI or a time unit, e.g. \"0.01 UI\", \"0.3 ps\"";
+  }
+  if (!ui) {
+    t.context().error(n, t.key_path(key), node_text(*n), err);
+    return std::nullopt;
+  }
+  if (!(*ui >= 0.0 && *ui < max_ui)) {
+    t.context().error(n, t.key_path(key), node_text(*n),
+                      "must be from 0 to below " + std::to_string(max_ui).substr(0, 4) + " UI");
+    return std::nullopt;
+  }
+  t.output().insert_or_assign(key, *s);
+  return ui;
+}
+
+// FFE side taps: each element a number (fixed tap) or a table {min, max, step} (searched).
+std::optional<std::vector<solvers::TapRange>> read_taps(TableReader& t, std::string_view key, bool& search) {
+  t.accept(key);
+  const toml::node* n = t.input().get(key);
+  if (!n) return std::vector<solvers::TapRange>{};
+  const toml::array* a = n->as_array();
+  if (!a) {
+    t.context().error(n, t.key_path(key), node_text(*n),
+                      "must be a list of taps: numbers (fixed) or {min, max, step} tables (searched)");
+    return std::nullopt;
+  }
+  std::vector<solvers::TapRange> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto& el = (*a)[i];
+    const std::string kp = t.key_path(key) + "[" + std::to_string(i) + "]";
+    if (auto v = el.value<double>(); v && el.is_number()) {
+      if (!(*v > -1.0 && *v < 1.0)) {
+        t.context().error(&el, kp, node_text(el), "a tap must be between -1 and 1 (taps are normalised)");
+        ok = false;
+      }
+      out.push_back({*v, *v, 0.0});
+    } else if (const toml::table* tb = el.as_table()) {
+      const auto mn = tb->get("min") ? (*tb)["min"].value<double>() : std::nullopt;
+      const auto mx = tb->get("max") ? (*tb)["max"].value<double>() : std::nullopt;
+      const auto st = tb->get("step") ? (*tb)["step"].value<double>() : std::nullopt;
+      if (!mn || !mx || !st || !(*mn <= *mx) || !(*st > 0.0) || *mn <= -1.0 || *mx >= 1.0 || tb->size() != 3) {
+        t.context().error(&el, kp, node_text(el),
+                          "must be {min = ..., max = ..., step = ...} with -1 < min <= max < 1 and step > 0");
+        ok = false;
+        continue;
+      }
+      out.push_back({*mn, *mx, *st});
+      if (*mx > *mn) search = true;
+    } else {
+      t.context().error(&el, kp, node_text(el), "must be a number or a {min, max, step} table");
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  n->visit([&](auto&& v) { t.output().insert_or_assign(key, v); });
+  return out;
+}
+
+// A list of dB values, or a {from, to, step} range in dB.
+std::optional<std::vector<double>> read_db_list(TableReader& t, std::string_view key, std::string_view default_from,
+                                                std::string_view default_to, std::string_view default_step) {
+  t.accept(key);
+  const toml::node* n = t.input().get(key);
+  auto expand = [](double from, double to, double step) {
+    std::vector<double> v;
+    for (int i = 0;; ++i) {
+      const double x = from + i * step;
+      if (x > to + 1e-9 * std::abs(step)) break;
+      v.push_back(x);
+      if (v.size() > 10000) break;
+    }
+    return v;
+  };
+  if (!n) {
+    t.output().insert_or_assign(key, toml::table{{"from", std::string(default_from)}, {"to", std::string(default_to)},
+                                                 {"step", std::string(default_step)}});
+    return expand(*parse_quantity(default_from, Dimension::decibel).value,
+                  *parse_quantity(default_to, Dimension::decibel).value,
+                  *parse_quantity(default_step, Dimension::decibel).value);
+  }
+  if (n->is_table()) {
+    auto r = t.table(key, true);
+    const auto from = r->quantity("from", Dimension::decibel, Rule::between(-60.0, 60.0), true);
+    const auto to = r->quantity("to", Dimension::decibel, Rule::between(-60.0, 60.0), true);
+    const auto step = r->quantity_or("step", Dimension::decibel, Rule::between(0.0, 60.0, false, true), "1 dB");
+    r->finish();
+    if (!from || !to || !step) return std::nullopt;
+    if (*to < *from) {
+      t.context().error(n, t.key_path(key), node_text(*n), "empty range: 'to' is below 'from'");
+      return std::nullopt;
+    }
+    return expand(*from, *to, *step);
+  }
+  return t.quantity_list(key, Dimension::decibel, Rule::between(-60.0, 60.0), true);
+}
+
+}  // namespace
+
+void read_eye_sections(TableReader& root, bool optical, std::optional<EyeSettings>& out) {
+  Context& ctx = root.context();
+  auto sig = root.table("signal", false);
+  if (!sig) {
+    for (auto k : {"tx", "rx"})
+      if (root.has(k)) root.reject(k, "[" + std::string(k) + "] needs a [signal] section (rate, modulation)");
+      else root.accept(k);
+    return;
+  }
+  EyeSettings es;
+  auto& spec = es.spec;
+  bool ok = true;
+
+  // [signal]
+  const auto mod_name = sig->text_or("modulation", "nrz");
+  const auto levels = mod_name ? parse_modulation(*mod_name) : std::nullopt;
+  if (mod_name && !levels) {
+    ctx.error(sig->input().get("modulation"), sig->key_path("modulation"), "\"" + *mod_name + "\"",
+              "must be nrz or pam<M> with M a power of two (pam4, pam8): Gray-coded PAM carries log2(M) bits "
+              "per symbol");
+    ok = false;
+  }
+  spec.levels = levels.value_or(2);
+  es.modulation = mod_name.value_or("nrz");
+  const auto rate = sig->quantity("rate", Dimension::data_rate, Rule::positive(), true);
+  if (rate) {
+    const std::string txt = sig->input()["rate"].value_or(std::string());
+    const double bits = std::log2(static_cast<double>(spec.levels));
+    if (is_symbol_rate_unit(txt)) {
+      spec.symbol_rate_baud = *rate;
+      es.data_rate_bps = *rate * bits;
+    } else {
+      es.data_rate_bps = *rate;
+      spec.symbol_rate_baud = *rate / bits;
+    }
+  } else {
+    ok = false;
+  }
+  const auto ber = sig->number_or("target_ber", Rule::between(1e-20, 0.1), 1e-12);
+  const auto spu = sig->integer_or("samples_per_ui", Rule::between(2, 256), 32);
+  if (spu && *spu % 2 != 0) {
+    ctx.error(sig->input().get("samples_per_ui"), sig->key_path("samples_per_ui"), std::to_string(*spu),
+              "must be an even whole number from 2 to 256");
+    ok = false;
+  }
+  const auto rec = sig->integer_or("record_ui", Rule::between(8, 4096), 64);
+  const auto pre = sig->integer_or("precursor_ui", Rule::between(1, 64), 8);
+  sig->finish();
+  if (!ber || !spu || !rec || !pre) ok = false;
+  spec.target_ber = ber.value_or(1e-12);
+  spec.samples_per_ui = static_cast<int>(spu.value_or(32));
+  spec.record_ui = static_cast<int>(rec.value_or(64));
+  spec.precursor_ui = static_cast<int>(pre.value_or(8));
+  const double baud = spec.symbol_rate_baud > 0.0 ? spec.symbol_rate_baud : 1.0;
+
+  // [tx]
+  auto tx = root.table("tx", false);
+  if (!tx) root.accept("tx");
+  if (tx) {
+    if (optical) {
+      tx->reject("swing", "an optical transmitter's levels come from [channel.laser] and [channel.modulator]");
+    } else {
+      const auto swing = tx->quantity_or("swing", Dimension::voltage, Rule::between(0.0, 10.0, false, true), "0.8 V");
+      if (swing) spec.tx_amplitude_v = 0.5 * *swing;
+      else ok = false;
+    }
+    const auto rise = tx->quantity_or("rise_time", Dimension::time, Rule::between(0.0, 1e-9), "0 ps");
+    if (rise && *rise > 0.0) spec.tx_edge = solvers::TxEdgeFilter::gaussian(*rise);
+    if (!rise) ok = false;
+    bool search = false;
+    const auto pre_taps = read_taps(*tx, "ffe_pre", search);
+    const auto post_taps = read_taps(*tx, "ffe_post", search);
+    if (pre_taps) spec.ffe_pre = *pre_taps; else ok = false;
+    if (post_taps) spec.ffe_post = *post_taps; else ok = false;
+    es.ffe_search = search;
+    const auto mm = tx->number_or("ffe_main_min", Rule::between(0.0, 1.0, true, false), 0.0);
+    spec.ffe_main_min = mm.value_or(0.0);
+    const auto rj = read_ui(*tx, "rj", baud, 0.5);
+    const auto dj = read_ui(*tx, "dj", baud, 1.0);
+    if (rj && dj) spec.jitter = {*rj, *dj};
+    else ok = false;
+    const auto snr = tx->quantity("snr", Dimension::decibel, Rule::between(0.0, 200.0), false);
+    if (snr) spec.tx_snr_db = *snr;
+    tx->finish();
+  } else if (!optical) {
+    spec.tx_amplitude_v = 0.4;
+    root.output().insert_or_assign("tx", toml::table{{"swing", "0.8 V"}});
+  }
+
+  // [rx]
+  auto rx = root.table("rx", false);
+  toml::table empty;
+  if (!rx) {
+    // Absent: read the defaults from an empty table, recording them in the resolved config.
+    root.accept("rx");
+    root.output().insert_or_assign("rx", toml::table{});
+  }
+  TableReader rx_default(ctx, empty, *root.output().get_as<toml::table>("rx"), "rx");
+  TableReader& r = rx ? *rx : rx_default;
+  if (optical) {
+    for (auto k : {"noise_psd", "filter", "filter_order", "bandwidth", "bandwidth_ratio"})
+      r.reject(k, "an optical receiver's noise and bandwidth come from [channel.receiver]");
+  } else {
+    // COM's receiver noise eta0 = 5.2e-8 V^2/GHz (IEEE 802.3 Annex 93A, Table 93A-1 / 93-8).
+    const auto psd = r.quantity_or("noise_psd", Dimension::power_psd, Rule::between(0.0, 1e-6), "5.2e-8 V^2/GHz");
+    spec.noise_psd_v2_per_hz = psd.value_or(0.0);
+    if (!psd) ok = false;
+    const auto ftype = r.choice<solvers::RxFilterType>(
+        "filter",
+        [](std::string_view s) -> std::optional<solvers::RxFilterType> {
+          if (s == "none") return solvers::RxFilterType::none;
+          if (s == "butterworth") return solvers::RxFilterType::butterworth;
+          if (s == "bessel-thomson") return solvers::RxFilterType::bessel_thomson;
+          return std::nullopt;
+        },
+        "butterworth, bessel-thomson, none", "butterworth");
+    const auto order = r.integer_or("filter_order", Rule::between(1, 10), 4);
+    std::optional<double> f3db;
+    if (r.has("bandwidth")) {
+      r.reject("bandwidth_ratio", "give either bandwidth or bandwidth_ratio");
+      f3db = r.quantity("bandwidth", Dimension::frequency, Rule::positive(), true);
+    } else {
+      r.accept("bandwidth");
+      // COM's receiver filter at f_r = 0.75 f_b (IEEE 802.3 Annex 93A, eq. 93A-20).
+      const auto ratio = r.number_or("bandwidth_ratio", Rule::between(0.05, 10.0), 0.75);
+      if (ratio) f3db = *ratio * baud;
+    }
+    if (ftype && order && f3db)
+      spec.rx_filter = solvers::RxFilter::make(*ftype, static_cast<int>(*order), *f3db);
+    else
+      ok = false;
+  }
+  const auto ctle = r.choice<std::string>(
+      "ctle",
+      [](std::string_view s) -> std::optional<std::string> {
+        if (s == "none" || s == "com" || s == "generic") return std::string(s);
+        return std::nullopt;
+      },
+      "none, com, generic", "none");
+  if (ctle && *ctle == "com") {
+    const auto g = read_db_list(r, "ctle_gdc", "-12 dB", "0 dB", "1 dB");
+    const auto fz = r.quantity_or("ctle_fz", Dimension::frequency, Rule::positive(),
+                                  format_quantity(baud / 4.0, Dimension::frequency));
+    const auto fp1 = r.quantity_or("ctle_fp1", Dimension::frequency, Rule::positive(),
+                                   format_quantity(baud / 4.0, Dimension::frequency));
+    const auto fp2 = r.quantity_or("ctle_fp2", Dimension::frequency, Rule::positive(),
+                                   format_quantity(baud, Dimension::frequency));
+    if (g && fz && fp1 && fp2) {
+      for (double gdb : *g) spec.ctle.push_back(solvers::Ctle::com(gdb, *fz, *fp1, *fp2));
+      es.ctle_search = g->size() > 1;
+    } else {
+      ok = false;
+    }
+    for (auto k : {"ctle_zeros", "ctle_poles", "ctle_gain"}) r.reject(k, "applies to ctle = \"generic\"");
+  } else if (ctle && *ctle == "generic") {
+    const auto zeros = r.quantity_list("ctle_zeros", Dimension::frequency, Rule::positive(), true);
+    const auto poles = r.quantity_list("ctle_poles", Dimension::frequency, Rule::positive(), true);
+    const auto gain = r.quantity_or("ctle_gain", Dimension::decibel, Rule::between(-60.0, 60.0), "0 dB");
+    if (zeros && poles && gain) spec.ctle.push_back(solvers::Ctle::generic(*gain, *zeros, *poles));
+    else ok = false;
+    for (auto k : {"ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2"}) r.reject(k, "applies to ctle = \"com\"");
+  } else {
+    for (auto k : {"ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_zeros", "ctle_poles", "ctle_gain"})
+      r.reject(k, "set ctle = \"com\" or \"generic\" to use it");
+  }
+  const auto taps = r.integer_or("dfe_taps", Rule::between(0, 64), 0);
+  if (taps) {
+    spec.dfe_taps = static_cast<int>(*taps);
+    if (spec.dfe_taps >= spec.record_ui - spec.precursor_ui) {
+      ctx.error(r.input().get("dfe_taps"), r.key_path("dfe_taps"), std::to_string(*taps),
+                "more DFE taps than post-cursors in the record (" +
+                    std::to_string(spec.record_ui - spec.precursor_ui - 1) + "); raise [signal] record_ui");
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  // DFE limits: numbers are relative to the main cursor (COM b_max), voltages are absolute.
+  r.accept("dfe_limits");
+  if (const toml::node* n = r.input().get("dfe_limits")) {
+    const toml::array* a = n->as_array();
+    if (!a) {
+      ctx.error(n, r.key_path("dfe_limits"), node_text(*n), "must be a list: numbers (relative) or voltages");
+      ok = false;
+    } else {
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const auto& el = (*a)[i];
+        const std::string kp = r.key_path("dfe_limits") + "[" + std::to_string(i) + "]";
+        if (auto v = el.value<double>(); v && el.is_number()) {
+          if (!(*v >= 0.0 && *v <= 2.0)) {
+            ctx.error(&el, kp, node_text(el), "a relative limit must be from 0 to 2 (fraction of the main cursor)");
+            ok = false;
+          }
+          spec.dfe_limits.max_rel.push_back(*v);
+        } else if (auto sv = el.value_exact<std::string>()) {
+          const auto q = parse_quantity(*sv, Dimension::voltage);
+          if (!q.value || *q.value < 0.0) {
+            ctx.error(&el, kp, node_text(el), q.value ? "must be >= 0" : q.error);
+            ok = false;
+          } else {
+            spec.dfe_limits_v.push_back(*q.value);
+          }
+        } else {
+          ctx.error(&el, kp, node_text(el), "must be a number (relative) or a voltage string");
+          ok = false;
+        }
+      }
+      n->visit([&](auto&& v) { r.output().insert_or_assign("dfe_limits", v); });
+    }
+  }
+  r.finish();
+  if (ok) out = es;
+}
+
+}  // namespace phylane::io::detail

@@ -1,0 +1,106 @@
+#include "solvers/eye_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace phylane::solvers {
+
+TransferFunction optical_transfer_function(const channels::OpticalLink& link) {
+  return [link](std::span<const double> f, std::span<std::complex<double>> h) {
+    for (std::size_t k = 0; k < f.size(); ++k) h[k] = link.response(f[k]);
+  };
+}
+
+void set_optical_levels(const channels::OpticalLink& link, EyeLinkSpec& spec) {
+  const double zt = link.receiver().transimpedance_ohm;
+  const double r = link.receiver().front_end.responsivity_a_per_w;
+  spec.tx_amplitude_v = 0.5 * zt * r * link.received_oma_w();
+  spec.sigma_per_level_v.clear();
+  for (int k = 0; k < spec.levels; ++k) spec.sigma_per_level_v.push_back(link.level_noise_v(k, spec.levels));
+  spec.noise_psd_v2_per_hz = 0.0;
+  spec.rx_filter = RxFilter::none();
+}
+
+EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec) {
+  if (!(spec.symbol_rate_baud > 0.0)) throw std::invalid_argument("eye: symbol rate must be > 0");
+  if (spec.levels < 2) throw std::invalid_argument("eye: levels must be >= 2");
+  if (!(spec.tx_amplitude_v > 0.0)) throw std::invalid_argument("eye: transmit amplitude must be > 0");
+  if (spec.dfe_taps < 0) throw std::invalid_argument("eye: DFE taps must be >= 0");
+  if (!spec.sigma_per_level_v.empty() && static_cast<int>(spec.sigma_per_level_v.size()) != spec.levels)
+    throw std::invalid_argument("eye: one noise value per level is needed");
+
+  EyeAnalysis out;
+  PulseResponseOptions po;
+  po.symbol_rate_baud = spec.symbol_rate_baud;
+  po.samples_per_ui = spec.samples_per_ui;
+  po.tx_swing_v = spec.tx_amplitude_v;
+  po.tx_edge = spec.tx_edge;
+  po.rx_filter = spec.rx_filter;
+  po.record_ui = spec.record_ui;
+  po.precursor_ui = spec.precursor_ui;
+
+  PulseResponseEngine engine;
+  ChannelSpectrum spectrum = engine.prepare(channel, po);
+  out.unequalized = engine.compute(spectrum, Ctle::none());
+  out.channel_dc_gain = out.unequalized.dc_gain;
+
+  // Noise at the sampler: copper noise PSD shaped per CTLE inside the search; optical noise is
+  // already at the decision point (the largest level's sigma drives the fast objective).
+  const bool optical = !spec.sigma_per_level_v.empty();
+  const double optical_sigma =
+      optical ? *std::max_element(spec.sigma_per_level_v.begin(), spec.sigma_per_level_v.end()) : 0.0;
+
+  EqualizerSearchOptions eo;
+  eo.ctle = spec.ctle;
+  eo.ffe_pre = spec.ffe_pre;
+  eo.ffe_post = spec.ffe_post;
+  eo.ffe_main_min = spec.ffe_main_min;
+  eo.snr.levels = spec.levels;
+  eo.snr.dfe_taps = spec.dfe_taps;
+  eo.snr.dfe_limits = spec.dfe_limits;
+  eo.snr.a_dd_ui = 0.5 * spec.jitter.dj_pp_ui;
+  eo.snr.sigma_rj_ui = spec.jitter.rj_rms_ui;
+  eo.snr.tx_snr_db = spec.tx_snr_db >= 1e8 ? std::numeric_limits<double>::infinity() : spec.tx_snr_db;
+  if (!optical) eo.noise_psd_v2_per_hz = spec.noise_psd_v2_per_hz;
+  if (optical) {
+    eo.objective = [&](const PulseResponse& p, const DfeResult&) {
+      return com_snr(p, optical_sigma, eo.snr).snr_db;
+    };
+  }
+  out.equalizer = optimize_equalizer(engine, spectrum, eo);
+
+  // Statistical eye at the chosen settings.
+  const auto& chosen = out.equalizer;
+  std::size_t ctle_index = chosen.candidates.empty() ? 0 : chosen.candidates[chosen.best].ctle_index;
+  out.noise_sigma_v = optical ? optical_sigma
+                              : (ctle_index < chosen.noise_sigma_v.size() ? chosen.noise_sigma_v[ctle_index] : 0.0);
+  StatEyeSpec es;
+  es.signalling.levels = spec.levels;
+  // The pulse already carries the transmit amplitude (PulseResponseOptions::tx_swing_v), so the
+  // symbol values are +-1 ... : amplitude 1 in the eye engine's convention.
+  es.signalling.amplitude_v = 1.0;
+  if (optical)
+    es.noise.sigma_per_level_v = spec.sigma_per_level_v;
+  else
+    es.noise.sigma_v = std::max(out.noise_sigma_v, 1e-12);
+  es.jitter = spec.jitter;
+  es.dfe.taps = spec.dfe_taps;
+  if (spec.dfe_taps > 0) {
+    // Absolute limits from the relative ones and the chosen main cursor; explicit volts win.
+    const double h0 = std::abs(chosen.dfe.main_cursor_v);
+    es.dfe.tap_limits_v.resize(static_cast<std::size_t>(spec.dfe_taps));
+    for (int j = 1; j <= spec.dfe_taps; ++j) {
+      double lim = std::isfinite(spec.dfe_limits.max_for(j)) ? spec.dfe_limits.max_for(j) * h0 : 1e9;
+      if (static_cast<std::size_t>(j) <= spec.dfe_limits_v.size()) lim = std::min(lim, spec.dfe_limits_v[static_cast<std::size_t>(j - 1)]);
+      es.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)] = lim;
+    }
+  }
+  StatEyeOptions so;
+  so.target_ber = spec.target_ber;
+  so.phases_per_ui = spec.samples_per_ui;
+  out.eye = statistical_eye(chosen.pulse.pulse, es, so);
+  return out;
+}
+
+}  // namespace phylane::solvers
