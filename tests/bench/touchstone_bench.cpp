@@ -1,0 +1,103 @@
+// Touchstone reading and writing on the largest reference file (TE SMT I/O 4-port, 4201
+// frequencies, 2.9 MB, MA format). Target: reading >= 10x faster than scikit-rf 0.15.4, timed by
+// tests/reference/skrf/bench_skrf.py on the same file. Run: make bench.
+// The file is looked up in $PHYLANE_REFERENCE_DATA/touchstone, else /work/shared/data/touchstone;
+// each benchmark reports an error (and is skipped) when it is absent.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "channels/network.hpp"
+#include "io/touchstone.hpp"
+
+using namespace phylane;
+
+namespace {
+
+std::optional<std::filesystem::path> reference_touchstone(const std::string& name) {
+  const char* env = std::getenv("PHYLANE_REFERENCE_DATA");
+  const std::filesystem::path root = env && *env ? env : "/work/shared/data";
+  const auto p = root / "touchstone" / name;
+  if (!std::filesystem::exists(p)) return std::nullopt;
+  return p;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const char* const largest = "TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p";  // MA, 4 ports, 4201 frequencies
+const char* const db_file = "CABLE1_TX_pair.s4p";                   // DB, 4 ports, 6401 frequencies
+const char* const ri_file = "pcb_stripline_119mm.s2p";              // RI, 2 ports, 7000 frequencies
+
+void set_counters(benchmark::State& state, std::size_t bytes, std::size_t frequencies) {
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes) * static_cast<std::int64_t>(state.iterations()));
+  state.counters["frequencies_per_s"] = benchmark::Counter(
+      static_cast<double>(frequencies) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+/// read_touchstone(path): open, read the file in one go, parse, build the Network.
+void BM_read_touchstone_file(benchmark::State& state, const char* name) {
+  const auto path = reference_touchstone(name);
+  if (!path) {
+    state.SkipWithError("reference Touchstone file absent (set PHYLANE_REFERENCE_DATA)");
+    return;
+  }
+  std::size_t frequencies = 0;
+  for (auto _ : state) {
+    const channels::Network n = io::read_touchstone(*path);
+    frequencies = n.size();
+    benchmark::DoNotOptimize(n.s(0).data());
+  }
+  set_counters(state, std::filesystem::file_size(*path), frequencies);
+}
+BENCHMARK_CAPTURE(BM_read_touchstone_file, largest_MA_4port, largest)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_read_touchstone_file, DB_4port, db_file)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_read_touchstone_file, RI_2port, ri_file)->Unit(benchmark::kMillisecond);
+
+/// read_touchstone_text: the parser alone, on text already in memory.
+void BM_read_touchstone_text(benchmark::State& state) {
+  const auto path = reference_touchstone(largest);
+  if (!path) {
+    state.SkipWithError("reference Touchstone file absent (set PHYLANE_REFERENCE_DATA)");
+    return;
+  }
+  const std::string text = slurp(*path);
+  const int ports = io::touchstone_ports_from_extension(*path);
+  std::size_t frequencies = 0;
+  for (auto _ : state) {
+    const channels::Network n = io::read_touchstone_text(text, largest, ports);
+    frequencies = n.size();
+    benchmark::DoNotOptimize(n.s(0).data());
+  }
+  set_counters(state, text.size(), frequencies);
+}
+BENCHMARK(BM_read_touchstone_text)->Unit(benchmark::kMillisecond);
+
+/// write_touchstone of the largest file's network, RI (bit-exact) and MA, through .tmp + rename.
+void BM_write_touchstone(benchmark::State& state) {
+  const auto path = reference_touchstone(largest);
+  if (!path) {
+    state.SkipWithError("reference Touchstone file absent (set PHYLANE_REFERENCE_DATA)");
+    return;
+  }
+  const channels::Network n = io::read_touchstone(*path);
+  io::TouchstoneWriteOptions o;
+  o.format = state.range(0) == 0 ? io::TouchstoneFormat::ri : io::TouchstoneFormat::ma;
+  o.frequency_unit = io::FrequencyUnit::hz;
+  const auto out = std::filesystem::temp_directory_path() / "phylane_touchstone_bench.s4p";
+  for (auto _ : state) io::write_touchstone(n, out, o);
+  set_counters(state, std::filesystem::file_size(out), n.size());
+  std::filesystem::remove(out);
+}
+BENCHMARK(BM_write_touchstone)->Arg(0)->Arg(1)->ArgName("ri0_ma1")->Unit(benchmark::kMillisecond);
+
+}  // namespace
