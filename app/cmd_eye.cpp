@@ -1,7 +1,9 @@
 // phylane eye: pulse response, equalization, statistical eye and BER of a link.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
 #include "app/commands.hpp"
@@ -62,7 +64,13 @@ int run_eye(const EyeArgs& args) {
       throw io::InputError(cfg.source + ": the eye needs a [signal] section (rate, modulation); see docs/eye.md");
     solvers::TransferFunction h;
     if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
-    else if (cfg.optical) h = solvers::optical_transfer_function(*cfg.optical);
+    else if (cfg.composed) {
+      const auto composed = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+      h = [composed](std::span<const double> f, std::span<std::complex<double>> out) {
+        const auto t = composed->transfer(f);
+        std::copy(t.begin(), t.end(), out.begin());
+      };
+    } else if (cfg.optical) h = solvers::optical_transfer_function(*cfg.optical);
     else throw io::InputError(cfg.source + ": no channel");
     const solvers::EyeAnalysis a = solvers::analyze_eye(h, cfg.eye->spec);
     if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, a);

@@ -27,44 +27,66 @@ std::string ghz(double f) { return fmt::format("{:g} GHz", f / 1e9); }
 
 void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
   using phy::units::inch;
-  const auto& ch = *cfg.copper;
-  const bool diff = ch.mode() == phy::LineMode::differential;
-  const char* zname = diff ? "Zdiff" : ch.mode() == phy::LineMode::common ? "Zcm" : "Z0";
+  const bool composed = !cfg.copper.has_value();
+  const phy::LineMode mode = cfg.copper ? cfg.copper->mode()
+                                        : (cfg.composed->differential() ? phy::LineMode::differential
+                                                                        : phy::LineMode::single_ended);
+  const double zd = cfg.copper ? cfg.copper->driver_ohm() : cfg.composed->driver_ohm();
+  const double zr = cfg.copper ? cfg.copper->receiver_ohm() : cfg.composed->receiver_ohm();
+  const bool diff = mode == phy::LineMode::differential;
+  const char* zname = diff ? "Zdiff" : mode == phy::LineMode::common ? "Zcm" : "Z0";
   fmt::print("phylane loss: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
-  fmt::print("  {} channel, {} segment{}, {:.3f} in ({:.1f} mm), delay {:.1f} ps, DC resistance {:.3f} ohm\n",
-             phy::to_string(ch.mode()), a.segments.size(), a.segments.size() == 1 ? "" : "s",
-             a.total_length_m / inch, a.total_length_m * 1e3, a.total_delay_s * 1e12, a.dc_resistance_ohm);
-  fmt::print("  driver {:g} ohm, receiver {:g} ohm (S-parameters referenced to these)\n\n", ch.driver_ohm(),
-             ch.receiver_ohm());
+  fmt::print("  {} channel, {} trace segment{}{}, {:.3f} in ({:.1f} mm) of trace, trace delay {:.1f} ps\n",
+             phy::to_string(mode), a.segments.size(), a.segments.size() == 1 ? "" : "s",
+             composed ? fmt::format(" and {} other block{}", a.block_names.size(), a.block_names.size() == 1 ? "" : "s")
+                      : std::string(),
+             a.total_length_m / inch, a.total_length_m * 1e3, a.total_delay_s * 1e12);
+  fmt::print("  driver {:g} ohm, receiver {:g} ohm (S-parameters referenced to these)\n\n", zd, zr);
 
-  const double fz = a.report_freqs_hz.back();
-  fmt::print("Segments ({} and delay at {})\n", zname, ghz(fz));
-  fmt::print("  {:<3}{:<18}{:<20}{:>9}  {:<14}{:<10}{:>9}{:>11}\n", "#", "name", "geometry", "length", "material",
-             "foil", zname, "delay");
-  for (std::size_t i = 0; i < a.segments.size(); ++i) {
-    const auto& s = a.segments[i];
-    const auto& info = cfg.segments[i];
-    fmt::print("  {:<3}{:<18}{:<20}{:>6.3f} in  {:<14}{:<10}{:>5.1f} ohm{:>6.1f} ps/in\n", i + 1, s.name.substr(0, 17),
-               s.geometry, s.length_m / inch, info.material, info.foil,
-               s.at.back().impedance_ohm, s.delay_s_per_m * inch * 1e12);
+  if (!a.segments.empty()) {
+    const auto infos = io::trace_infos(cfg);
+    const double fz = a.report_freqs_hz.back();
+    fmt::print("Trace segments ({} and delay at {})\n", zname, ghz(fz));
+    fmt::print("  {:<3}{:<18}{:<20}{:>9}  {:<14}{:<10}{:>9}{:>11}\n", "#", "name", "geometry", "length", "material",
+               "foil", zname, "delay");
+    for (std::size_t i = 0; i < a.segments.size(); ++i) {
+      const auto& s = a.segments[i];
+      const auto& info = infos[i];
+      fmt::print("  {:<3}{:<18}{:<20}{:>6.3f} in  {:<14}{:<10}{:>5.1f} ohm{:>6.1f} ps/in\n", i + 1,
+                 s.name.substr(0, 17), s.geometry, s.length_m / inch, info.material, info.foil,
+                 s.at.back().impedance_ohm, s.delay_s_per_m * inch * 1e12);
+    }
+    fmt::print("\nLoss per inch of each segment [dB/in]: total = conductor + roughness + dielectric\n");
+    fmt::print("  {:<3}{:<18}{:>10}{:>9}{:>11}{:>11}{:>12}{:>8}{:>8}\n", "#", "name", "freq", "total", "conductor",
+               "roughness", "dielectric", "Dk", "Df");
+    for (std::size_t i = 0; i < a.segments.size(); ++i) {
+      const auto& s = a.segments[i];
+      for (const auto& x : s.at)
+        fmt::print("  {:<3}{:<18}{:>10}{:>9.3f}{:>11.3f}{:>11.3f}{:>12.3f}{:>8.3f}{:>8.4f}\n", i + 1,
+                   s.name.substr(0, 17), ghz(x.freq_hz), x.loss_db_per_m * inch, x.conductor_db_per_m * inch,
+                   x.roughness_db_per_m * inch, x.dielectric_db_per_m * inch, x.dk, x.df);
+    }
+    fmt::print("\n");
   }
-  fmt::print("\nLoss per inch of each segment [dB/in]: total = conductor + roughness + dielectric\n");
-  fmt::print("  {:<3}{:<18}{:>10}{:>9}{:>11}{:>11}{:>12}{:>8}{:>8}\n", "#", "name", "freq", "total", "conductor",
-             "roughness", "dielectric", "Dk", "Df");
-  for (std::size_t i = 0; i < a.segments.size(); ++i) {
-    const auto& s = a.segments[i];
-    for (const auto& x : s.at)
-      fmt::print("  {:<3}{:<18}{:>10}{:>9.3f}{:>11.3f}{:>11.3f}{:>12.3f}{:>8.3f}{:>8.4f}\n", i + 1,
-                 s.name.substr(0, 17), ghz(x.freq_hz), x.loss_db_per_m * inch, x.conductor_db_per_m * inch,
-                 x.roughness_db_per_m * inch, x.dielectric_db_per_m * inch, x.dk, x.df);
+  if (!a.block_names.empty()) {
+    fmt::print("Other blocks: own insertion loss between matched references [dB]\n  {:<24}", "block");
+    for (double f : a.report_freqs_hz) fmt::print("{:>12}", ghz(f));
+    fmt::print("\n");
+    for (std::size_t i = 0; i < a.block_names.size(); ++i) {
+      fmt::print("  {:<24}", a.block_names[i].substr(0, 23));
+      for (double v : a.block_loss_db_at_report[i]) fmt::print("{:>12.3f}", v);
+      fmt::print("\n");
+    }
+    fmt::print("\n");
   }
-  fmt::print("\nChannel insertion loss [dB] ({})\n", diff ? "SDD21" : "S21");
-  fmt::print("  {:>10}{:>9}{:>11}{:>11}{:>12}{:>10}\n", "freq", "total", "conductor", "roughness", "dielectric",
-             "mismatch");
+  fmt::print("Channel insertion loss [dB] ({})\n", diff ? "SDD21" : "S21");
+  fmt::print("  {:>10}{:>9}{:>11}{:>11}{:>12}{}{:>10}\n", "freq", "total", "conductor", "roughness", "dielectric",
+             composed ? fmt::format("{:>9}", "blocks") : std::string(), "mismatch");
   for (std::size_t k = 0; k < a.report_freqs_hz.size(); ++k) {
     const auto& b = a.at_report[k];
-    fmt::print("  {:>10}{:>9.3f}{:>11.3f}{:>11.3f}{:>12.3f}{:>10.3f}\n", ghz(a.report_freqs_hz[k]), b.total_db,
-               b.conductor_db, b.roughness_db, b.dielectric_db, b.mismatch_db);
+    fmt::print("  {:>10}{:>9.3f}{:>11.3f}{:>11.3f}{:>12.3f}{}{:>10.3f}\n", ghz(a.report_freqs_hz[k]), b.total_db,
+               b.conductor_db, b.roughness_db, b.dielectric_db,
+               composed ? fmt::format("{:>9.3f}", b.blocks_db) : std::string(), b.mismatch_db);
   }
 }
 
@@ -106,7 +128,8 @@ int run_loss(const LossArgs& args) {
         print_budget(cfg);
       return 0;
     }
-    if (!cfg.copper) throw io::InputError(cfg.source + ": the loss report needs a copper or optical channel");
+    if (!cfg.copper && !cfg.composed)
+      throw io::InputError(cfg.source + ": the loss report needs a copper or optical channel");
     solvers::LossAnalysisOptions opt;
     opt.report_freqs_hz = cfg.report.frequencies_hz;
     opt.fmax_hz = cfg.report.fmax_hz;
@@ -122,7 +145,8 @@ int run_loss(const LossArgs& args) {
       opt.points = *args.points;
     }
     opt.keep_line_points = !args.output.empty();
-    const solvers::LossAnalysis a = solvers::analyze_loss(*cfg.copper, opt);
+    const solvers::LossAnalysis a =
+        cfg.copper ? solvers::analyze_loss(*cfg.copper, opt) : solvers::analyze_loss(*cfg.composed, opt);
 
     if (!args.output.empty()) io::write_loss_hdf5(args.output, cfg, a);
     if (args.json)

@@ -26,6 +26,26 @@ struct EyeArgs {
   std::string output;
 };
 int run_eye(const EyeArgs& args);
+
+struct SparamsArgs {
+  std::string config;
+  std::string preset;
+  std::string output;                 // FILE.s2p / FILE.s4p
+  std::string fmax;
+  std::optional<int> points;
+  std::string port_order = "12-34";
+  bool from_dc = false;
+};
+int run_sparams(const SparamsArgs& args);
+
+struct CheckArgs {
+  std::string file;
+  std::vector<std::string> freqs;
+  std::string port_order = "12-34";
+  bool json = false;
+};
+/// Exit code 0 when the file passes every check, 3 when a check fails, 2 for bad input.
+int run_check(const CheckArgs& args);
 int run_presets(bool json);
 int run_materials(bool json);
 

@@ -28,6 +28,23 @@ int main(int argc, char** argv) {
   c_eye->add_flag("--json", eye.json, "Machine-readable JSON on stdout");
   c_eye->add_option("-o,--output", eye.output, "Write results to an HDF5 file");
 
+  SparamsArgs sp;
+  auto* c_sp = cli.add_subcommand("sparams", "Write the composed channel as a Touchstone file");
+  c_sp->add_option("config", sp.config, "Config file (TOML); default: the embedded preset");
+  c_sp->add_option("--preset", sp.preset, "Use an embedded preset");
+  c_sp->add_option("-o,--output", sp.output, "Output FILE.s2p or FILE.s4p")->required();
+  c_sp->add_option("--fmax", sp.fmax, "Top of the grid, e.g. \"50 GHz\"");
+  c_sp->add_option("--points", sp.points, "Number of frequency points");
+  c_sp->add_option("--port-order", sp.port_order, "4-port order: 12-34 (1->2, 3->4) or 13-24 (1->3, 2->4)");
+  c_sp->add_flag("--dc", sp.from_dc, "Include a DC point");
+
+  CheckArgs ck;
+  auto* c_ck = cli.add_subcommand("check", "Passivity, reciprocity, causality and coverage of a Touchstone file");
+  c_ck->add_option("file", ck.file, "Touchstone file (.sNp)")->required();
+  c_ck->add_option("--freq", ck.freqs, "Report insertion loss at this frequency (repeatable)");
+  c_ck->add_option("--port-order", ck.port_order, "4-port order: 12-34 (1->2, 3->4) or 13-24 (1->3, 2->4)");
+  c_ck->add_flag("--json", ck.json, "Machine-readable JSON on stdout");
+
   bool presets_json = false, materials_json = false;
   auto* c_presets = cli.add_subcommand("presets", "List the embedded example links");
   c_presets->add_flag("--json", presets_json, "JSON output");
@@ -48,6 +65,8 @@ int main(int argc, char** argv) {
   }
   if (*c_loss) return run_loss(loss);
   if (*c_eye) return run_eye(eye);
+  if (*c_sp) return run_sparams(sp);
+  if (*c_ck) return run_check(ck);
   if (*c_presets) return run_presets(presets_json);
   if (*c_mat) return run_materials(materials_json);
   std::cout << cli.help();

@@ -56,6 +56,7 @@ struct LossBreakdown {
   double conductor_db = 0.0;
   double roughness_db = 0.0;
   double dielectric_db = 0.0;
+  double blocks_db = 0.0;    ///< matched insertion loss of Touchstone and element blocks (composed channels)
   double mismatch_db = 0.0;
 };
 

@@ -11,6 +11,10 @@
 #include "io/detail/optical_reader.hpp"
 #include "io/detail/toml_reader.hpp"
 #include "io/embedded.hpp"
+#include "io/touchstone.hpp"
+#include "channels/composed_channel.hpp"
+#include "channels/elements.hpp"
+#include "channels/network_ops.hpp"
 #include "phy/bem_stripline.hpp"
 #include "phy/conductor.hpp"
 #include "phy/constants.hpp"
@@ -156,7 +160,8 @@ std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats
 std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t index,
                                                    double default_temperature_c,
                                                    std::optional<phy::LineMode> coupled_mode,
-                                                   Materials& mats, SegmentInfo& info) {
+                                                   Materials& mats, SegmentInfo& info,
+                                                   std::optional<channels::TraceSegment>* common_out) {
   info.name = seg.text_or("name", "segment " + std::to_string(index + 1)).value_or("");
   const auto geometry = seg.choice<std::string>(
       "geometry",
@@ -242,10 +247,24 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
 
   std::shared_ptr<const phy::LineGeometry> g;
   try {
+    auto make_geometry = [&](phy::LineMode mode) -> std::shared_ptr<const phy::LineGeometry> {
+      if (strip) {
+        phy::StriplineDims d{*width, *thickness, *h_below, *h_above, spacing.value_or(0.0), *plane_t};
+        if (info.field_solver == "bem") return std::make_shared<phy::BemStripline>(d, mode);
+        if (coupled) return std::make_shared<phy::CoupledStripline>(d, mode);
+        return std::make_shared<phy::Stripline>(d);
+      }
+      phy::MicrostripDims d;
+      d.width_m = *width;
+      d.thickness_m = *thickness;
+      d.height_m = *height;
+      d.plane_thickness_m = *plane_t;
+      d.spacing_m = spacing.value_or(0.0);
+      if (coupled) return std::make_shared<phy::CoupledMicrostrip>(d, mode);
+      return std::make_shared<phy::Microstrip>(d);
+    };
     if (strip) {
       if (!field_solver) return std::nullopt;
-      phy::StriplineDims d{*width, *thickness, *h_below, *h_above, spacing.value_or(0.0), *plane_t};
-      const auto mode = coupled ? coupled_mode.value_or(phy::LineMode::differential) : phy::LineMode::single_ended;
       const bool centred = std::abs(*h_below - *h_above) <= 0.01 * (*h_below + *h_above);
       // Wheeler's thickness correction is stated for t/b <= 0.25 (Wheeler 1978).
       const double t_over_b = *thickness / (*h_below + *h_above + *thickness);
@@ -258,12 +277,6 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
       const bool use_bem =
           *field_solver == "bem" || (*field_solver == "auto" && (coupled || !centred || t_over_b > 0.25));
       info.field_solver = use_bem ? "bem" : "closed-form";
-      if (use_bem)
-        g = std::make_shared<phy::BemStripline>(d, mode);
-      else if (coupled)
-        g = std::make_shared<phy::CoupledStripline>(d, mode);
-      else
-        g = std::make_shared<phy::Stripline>(d);
     } else {
       info.field_solver = "closed-form";
       // Published validity of the closed forms: Hammerstad-Jensen 0.01 <= w/h <= 100;
@@ -286,22 +299,19 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
         outside("spacing", gap, 0.1, 10.0, "spacing/height");
         return std::nullopt;
       }
-      phy::MicrostripDims d;
-      d.width_m = *width;
-      d.thickness_m = *thickness;
-      d.height_m = *height;
-      d.plane_thickness_m = *plane_t;
-      d.spacing_m = spacing.value_or(0.0);
-      if (coupled)
-        g = std::make_shared<phy::CoupledMicrostrip>(d, coupled_mode.value_or(phy::LineMode::differential));
-      else
-        g = std::make_shared<phy::Microstrip>(d);
     }
+    const phy::LineMode mode = coupled ? coupled_mode.value_or(phy::LineMode::differential) : phy::LineMode::single_ended;
+    g = make_geometry(mode);
+    std::shared_ptr<const phy::LineGeometry> g_common;
+    if (coupled && common_out) g_common = make_geometry(phy::LineMode::common);
     const double t_c = temperature.value_or(default_temperature_c);
     const double sigma = conductivity ? conductivity.value() / (1.0 + phy::copper_temperature_coefficient *
                                                                           (t_c - phy::copper_reference_temperature_c))
                                       : phy::copper_conductivity(t_c);
-    phy::TransmissionLine line(g, *dielectric, phy::LineConductor{sigma, *strip_rough, *plane_rough});
+    const phy::LineConductor cond{sigma, *strip_rough, *plane_rough};
+    phy::TransmissionLine line(g, *dielectric, cond);
+    if (g_common && common_out != nullptr)
+      *common_out = channels::TraceSegment{info.name, *length, phy::TransmissionLine(g_common, *dielectric, cond)};
     return channels::TraceSegment{info.name, *length, std::move(line)};
   } catch (const std::invalid_argument& e) {
     seg.context().error(&seg.input(), seg.path(), "", std::string("cannot build this segment: ") + e.what());
@@ -309,7 +319,123 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
   }
 }
 
-void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg) {
+// A Touchstone block: the file (relative to the config's folder), its port order for 4-ports.
+std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, const std::string& name,
+                                                            const std::filesystem::path& base_dir, int& ports) {
+  const auto file = t.text("file", true);
+  const auto order = t.choice<channels::PortOrder>("port_order", channels::parse_port_order,
+                                                   channels::port_order_names(), "12-34");
+  if (!file || !order) return std::nullopt;
+  std::filesystem::path path(*file);
+  if (path.is_relative()) path = base_dir / path;
+  try {
+    channels::Network net = read_touchstone(path);
+    ports = net.ports();
+    if (ports == 4) net = channels::to_inputs_outputs(net, *order);
+    else if (ports != 2) {
+      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+                        "has " + std::to_string(ports) + " ports; a channel block needs a 2-port or a 4-port");
+      return std::nullopt;
+    }
+    auto src = std::make_shared<const channels::NetworkSource>(std::move(net));
+    channels::ChannelBlock b;
+    b.name = name;
+    b.kind = "touchstone";
+    b.network = [src](std::span<const double> f) { return src->evaluate(f); };
+    return b;
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) t.context().diagnostics.push_back(d);
+  } catch (const std::exception& e) {
+    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", e.what());
+  }
+  return std::nullopt;
+}
+
+// Element blocks between traces: via, AC-coupling capacitor, lumped pi/tee package or connector.
+// Returns the single-ended 2-port builder and the differential 4-port (inputs-outputs) builder;
+// the channel's mode picks one once every block has been read.
+struct ElementBuilders {
+  std::function<channels::Network(std::span<const double>)> single, pair;
+};
+
+std::optional<ElementBuilders> read_element_block(TableReader& t, const std::string& kind) {
+  auto pair_of = [](std::function<channels::Network(std::span<const double>)> one) {
+    // The same element on each line of the pair (channels::uncoupled_pair).
+    return [one](std::span<const double> f) {
+      const auto n = one(f);
+      return channels::uncoupled_pair(n, n, channels::PortOrder::pairs_13_24);
+    };
+  };
+  ElementBuilders out;
+  if (kind == "via") {
+    channels::Via v;
+    const auto z0 = t.quantity_or("impedance", Dimension::resistance, Rule::between(1.0, 1e3), "50 ohm");
+    const auto dk = t.number_or("dk", Rule::between(1.0, 20.0), 3.8);
+    const auto barrel = t.quantity("barrel_length", Dimension::length, Rule::non_negative(), true);
+    const auto stub = t.quantity_or("stub_length", Dimension::length, Rule::non_negative(), "0 mm");
+    const auto pad = t.quantity_or("pad_capacitance", Dimension::capacitance, Rule::between(0.0, 1e-9), "0 pF");
+    const auto stub_pad = t.quantity_or("stub_pad_capacitance", Dimension::capacitance, Rule::between(0.0, 1e-9), "0 pF");
+    const auto backdrill = t.quantity("backdrill_residual", Dimension::length, Rule::non_negative(), false);
+    const auto zodd = t.quantity("odd_impedance", Dimension::resistance, Rule::between(1.0, 1e3), false);
+    const auto zeven = t.quantity("even_impedance", Dimension::resistance, Rule::between(1.0, 1e3), false);
+    if (!z0 || !dk || !barrel || !stub || !pad || !stub_pad) return std::nullopt;
+    v.z0_ohm = *z0;
+    v.delay_s_per_m = std::sqrt(*dk) / phy::c0;
+    v.barrel_length_m = *barrel;
+    v.stub_length_m = *stub;
+    v.pad_capacitance_f = *pad;
+    v.stub_end_capacitance_f = *stub_pad;
+    if (backdrill) v = v.backdrilled(*backdrill);
+    const double zo = zodd.value_or(*z0), ze = zeven.value_or(*z0);
+    out.single = [v](std::span<const double> f) { return channels::via(v, f); };
+    out.pair = [v, zo, ze](std::span<const double> f) {
+      return channels::via_pair(v, zo, ze, f, 50.0, channels::PortOrder::pairs_13_24);
+    };
+    return out;
+  }
+  if (kind == "capacitor") {
+    const auto cap = t.quantity("capacitance", Dimension::capacitance, Rule::between(0.0, 1e-3, false, true), true);
+    const auto esr = t.quantity_or("esr", Dimension::resistance, Rule::between(0.0, 100.0), "0 ohm");
+    const auto esl = t.quantity_or("esl", Dimension::inductance, Rule::between(0.0, 1e-6), "0 nH");
+    if (!cap || !esr || !esl) return std::nullopt;
+    const channels::AcCapacitor c{*cap, *esr, *esl};
+    out.single = [c](std::span<const double> f) { return channels::ac_capacitor(c, f); };
+    out.pair = pair_of(out.single);
+    return out;
+  }
+  // lumped: pi (C1 - series R+L - C2) or tee (R1+L1 - shunt C - R2+L2), per line.
+  const auto model = t.choice<std::string>(
+      "model", [](std::string_view m) -> std::optional<std::string> {
+        if (m == "pi" || m == "tee") return std::string(m);
+        return std::nullopt;
+      },
+      "pi, tee", "pi");
+  if (!model) return std::nullopt;
+  if (*model == "pi") {
+    const auto c1 = t.quantity_or("c1", Dimension::capacitance, Rule::between(0.0, 1e-6), "0 pF");
+    const auto r = t.quantity_or("r", Dimension::resistance, Rule::between(0.0, 1e3), "0 ohm");
+    const auto l = t.quantity_or("l", Dimension::inductance, Rule::between(0.0, 1e-6), "0 nH");
+    const auto c2 = t.quantity_or("c2", Dimension::capacitance, Rule::between(0.0, 1e-6), "0 pF");
+    for (auto k : {"r1", "l1", "c", "r2", "l2"}) t.reject(k, "applies to model = \"tee\"");
+    if (!c1 || !r || !l || !c2) return std::nullopt;
+    const channels::PiModel m{*c1, *r, *l, *c2};
+    out.single = [m](std::span<const double> f) { return channels::pi_network(m, f); };
+  } else {
+    const auto r1 = t.quantity_or("r1", Dimension::resistance, Rule::between(0.0, 1e3), "0 ohm");
+    const auto l1 = t.quantity_or("l1", Dimension::inductance, Rule::between(0.0, 1e-6), "0 nH");
+    const auto c = t.quantity_or("c", Dimension::capacitance, Rule::between(0.0, 1e-6), "0 pF");
+    const auto r2 = t.quantity_or("r2", Dimension::resistance, Rule::between(0.0, 1e3), "0 ohm");
+    const auto l2 = t.quantity_or("l2", Dimension::inductance, Rule::between(0.0, 1e-6), "0 nH");
+    for (auto k : {"c1", "r", "l", "c2"}) t.reject(k, "applies to model = \"pi\"");
+    if (!r1 || !l1 || !c || !r2 || !l2) return std::nullopt;
+    const channels::TeeModel m{*r1, *l1, *c, *r2, *l2};
+    out.single = [m](std::span<const double> f) { return channels::tee_network(m, f); };
+  }
+  out.pair = pair_of(out.single);
+  return out;
+}
+
+void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bool whole_touchstone) {
   const double temp =
       ch->quantity_or("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), "25 degC")
           .value_or(25.0);
@@ -322,22 +448,94 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg) {
       },
       "differential, common (for coupled geometries)", "differential");
   std::vector<channels::TraceSegment> segs;
-  auto seg_readers = ch->table_array("segments", true);
-  if (seg_readers.empty() && ch->has("segments"))
-    ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
-  bool all_ok = true;
-  for (std::size_t i = 0; i < seg_readers.size(); ++i) {
-    SegmentInfo info;
-    auto s = read_segment(seg_readers[i], i, temp, mode, mats, info);
-    if (s) segs.push_back(std::move(*s));
-    else all_ok = false;
-    cfg.segments.push_back(info);
+  std::vector<channels::ChannelBlock> blocks;
+  bool all_ok = true, any_block = false, any_differential = false, any_single = false;
+  std::vector<const toml::node*> block_nodes;
+  std::vector<std::pair<std::size_t, ElementBuilders>> elements;  // element blocks: index, builders
+  if (whole_touchstone) {
+    int ports = 0;
+    auto b = read_touchstone_block(*ch, "channel", ctx.base_dir, ports);
+    ch->reject("segments", "a touchstone channel is the file itself; use type = \"copper\" to add segments");
+    if (b) {
+      blocks.push_back(std::move(*b));
+      any_block = true;
+      (ports == 4 ? any_differential : any_single) = true;
+      SegmentInfo info;
+      info.name = "channel";
+      info.geometry = "touchstone";
+      cfg.segments.push_back(info);
+    } else {
+      all_ok = false;
+    }
+  } else {
+    for (auto k : {"file", "port_order"})
+      ch->reject(k, "applies to type = \"touchstone\" (a whole channel from one file)");
+    auto seg_readers = ch->table_array("segments", true);
+    if (seg_readers.empty() && ch->has("segments"))
+      ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
+    for (std::size_t i = 0; i < seg_readers.size(); ++i) {
+      auto& sr = seg_readers[i];
+      const auto kind = sr.choice<std::string>(
+          "kind",
+          [](std::string_view s) -> std::optional<std::string> {
+            for (std::string_view k : {"trace", "touchstone", "via", "capacitor", "lumped"})
+              if (s == k) return std::string(s);
+            return std::nullopt;
+          },
+          "trace, touchstone, via, capacitor, lumped", "trace");
+      SegmentInfo info;
+      if (!kind) {
+        all_ok = false;
+        cfg.segments.push_back(info);
+        continue;
+      }
+      if (*kind == "trace") {
+        std::optional<channels::TraceSegment> common;
+        auto s = read_segment(sr, i, temp, mode, mats, info, &common);
+        if (s) {
+          const bool diff = s->line.geometry().mode() != phy::LineMode::single_ended;
+          (diff ? any_differential : any_single) = true;
+          channels::ChannelBlock b;
+          b.name = s->name;
+          b.kind = "trace";
+          b.trace = *s;
+          b.trace_common = common;
+          blocks.push_back(std::move(b));
+          segs.push_back(std::move(*s));
+        } else {
+          all_ok = false;
+        }
+      } else {
+        any_block = true;
+        info.name = sr.text_or("name", *kind + " " + std::to_string(i + 1)).value_or("");
+        info.geometry = *kind;
+        std::optional<channels::ChannelBlock> b;
+        if (*kind == "touchstone") {
+          int ports = 0;
+          b = read_touchstone_block(sr, info.name, ctx.base_dir, ports);
+          if (b) (ports == 4 ? any_differential : any_single) = true;
+        } else if (auto e = read_element_block(sr, *kind)) {
+          b.emplace();
+          b->name = info.name;
+          b->kind = *kind;
+          elements.emplace_back(blocks.size(), *e);
+        }
+        sr.finish();
+        if (b) blocks.push_back(std::move(*b));
+        else all_ok = false;
+      }
+      block_nodes.push_back(&sr.input());
+      cfg.segments.push_back(info);
+    }
   }
+  const bool differential = any_differential;
+  if (any_differential && any_single)
+    ctx.error(&ch->input(), ch->key_path(whole_touchstone ? "file" : "segments"), "",
+              "mixes single-ended blocks (single lines, 2-port files) with differential ones (coupled lines, "
+              "4-port files); a channel carries one mode");
   // Terminations default to the usual reference impedance of the mode carried.
-  const bool differential =
-      !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::differential;
   const bool common = !segs.empty() && segs.front().line.geometry().mode() == phy::LineMode::common;
-  const char* default_z = differential ? "100 ohm" : common ? "25 ohm" : "50 ohm";
+  const char* default_z = differential ? (common ? "25 ohm" : "100 ohm") : "50 ohm";
   double z_drv = 0, z_rcv = 0;
   for (auto [key, dst] : {std::pair{"driver", &z_drv}, std::pair{"receiver", &z_rcv}}) {
     if (auto t = ch->table(key, false)) {
@@ -350,14 +548,32 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg) {
     }
   }
   ch->finish();
-  if (all_ok && !segs.empty()) {
+  if (!all_ok || !ctx.ok()) return;
+  if (!any_block) {
+    if (segs.empty()) return;
     for (std::size_t i = 1; i < segs.size(); ++i)
       if (segs[i].line.geometry().mode() != segs[0].line.geometry().mode())
-        ctx.error(&seg_readers[i].input(), seg_readers[i].key_path("geometry"), "",
-                  "this segment is " + std::string(phy::to_string(segs[i].line.geometry().mode())) +
+        ctx.error(block_nodes.size() > i ? block_nodes[i] : &ch->input(), ch->key_path("segments"), "",
+                  "segment " + std::to_string(i + 1) + " is " + std::string(phy::to_string(segs[i].line.geometry().mode())) +
                       " but segment 1 is " + std::string(phy::to_string(segs[0].line.geometry().mode())) +
                       "; all segments of a channel must carry the same mode (all coupled or all single)");
-    if (ctx.ok()) cfg.copper.emplace(std::move(segs), z_drv, z_rcv);
+    if (!ctx.ok()) return;
+    cfg.copper.emplace(std::move(segs), z_drv, z_rcv);
+    // The same chain as a composed channel, for the S-parameter export (it carries the
+    // common-mode lines of differential pairs).
+    if (!common) cfg.composed.emplace(differential, std::move(blocks), z_drv, z_rcv);
+    return;
+  }
+  for (auto& [index, builders] : elements) blocks[index].network = differential ? builders.pair : builders.single;
+  if (common) {
+    ctx.error(ch->input().get("mode"), ch->key_path("mode"), "\"common\"",
+              "channels with Touchstone or element blocks are composed for the differential mode only");
+    return;
+  }
+  try {
+    cfg.composed.emplace(differential, std::move(blocks), z_drv, z_rcv);
+  } catch (const std::invalid_argument& e) {
+    ctx.error(&ch->input(), ch->path(), "", std::string("cannot compose this channel: ") + e.what());
   }
 }
 
@@ -384,14 +600,14 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
   if (auto ch = root.table("channel", true)) {
     const auto type = ch->choice<std::string>(
         "type", [](std::string_view s) -> std::optional<std::string> {
-          if (s == "copper" || s == "optical") return std::string(s);
+          if (s == "copper" || s == "optical" || s == "touchstone") return std::string(s);
           return std::nullopt;
         },
-        "copper, optical", "copper");
+        "copper, optical, touchstone", "copper");
     if (type && *type == "optical")
       detail::read_optical(*ch, cfg.optical, cfg.optical_info);
     else if (type)
-      read_copper(&*ch, ctx, mats, cfg);
+      read_copper(&*ch, ctx, mats, cfg, *type == "touchstone");
   }
 
   detail::read_eye_sections(root, cfg.optical.has_value(), cfg.eye);
@@ -437,8 +653,13 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
 }  // namespace
 
 Config load_config_text(std::string_view text, const std::string& name) {
+  return load_config_text_in(text, name, std::filesystem::current_path());
+}
+
+Config load_config_text_in(std::string_view text, const std::string& name, const std::filesystem::path& base_dir) {
   Context ctx;
   ctx.file = name;
+  ctx.base_dir = base_dir;
   toml::table in;
   try {
     in = toml::parse(text, name);
@@ -458,7 +679,17 @@ Config load_config(const std::filesystem::path& file) {
   if (!f) throw InputError(file.string() + ": cannot open the config file");
   std::ostringstream ss;
   ss << f.rdbuf();
-  return load_config_text(ss.str(), file.string());
+  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
+  return load_config_text_in(ss.str(), file.string(), dir);
+}
+
+std::vector<SegmentInfo> trace_infos(const Config& cfg) {
+  std::vector<SegmentInfo> out;
+  for (const auto& s : cfg.segments)
+    if (s.geometry == "stripline" || s.geometry == "coupled_stripline" || s.geometry == "microstrip" ||
+        s.geometry == "coupled_microstrip")
+      out.push_back(s);
+  return out;
 }
 
 std::vector<std::string> preset_names() {

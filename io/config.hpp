@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "channels/copper_channel.hpp"
+#include "channels/composed_channel.hpp"
 #include "channels/optical_link.hpp"
 #include "solvers/eye_analysis.hpp"
 
@@ -51,7 +52,9 @@ struct Config {
   std::string source;  ///< file path, or "preset:NAME"
   std::string title;
   std::string description;
-  std::optional<channels::CopperChannel> copper;
+  std::optional<channels::CopperChannel> copper;  ///< a chain of modelled traces only
+  /// Traces mixed with Touchstone and element blocks, or a whole Touchstone channel.
+  std::optional<channels::ComposedChannel> composed;
   std::vector<SegmentInfo> segments;
   std::optional<channels::OpticalLink> optical;  ///< [channel] type = "optical"
   OpticalInfo optical_info;
@@ -63,10 +66,15 @@ struct Config {
   std::string resolved_toml;
 };
 
+/// The SegmentInfo of the modelled trace segments only (the order of LossAnalysis::segments).
+std::vector<SegmentInfo> trace_infos(const Config& cfg);
+
 /// Loads a config file. Throws InputError (with all diagnostics) on any problem.
 Config load_config(const std::filesystem::path& file);
-/// Loads config text; `name` is used in messages as the file name.
+/// Loads config text; `name` is used in messages as the file name; relative file paths in it
+/// (Touchstone blocks) resolve against the current directory, or `base_dir`.
 Config load_config_text(std::string_view text, const std::string& name);
+Config load_config_text_in(std::string_view text, const std::string& name, const std::filesystem::path& base_dir);
 /// Loads an embedded preset by name (data/presets/NAME.toml).
 Config load_preset(std::string_view name);
 /// Names of the embedded presets.

@@ -15,8 +15,13 @@ namespace phylane::io {
 namespace {
 
 std::string mode_name(const Config& cfg) {
-  return cfg.copper ? std::string(phy::to_string(cfg.copper->mode())) : "";
+  if (cfg.copper) return std::string(phy::to_string(cfg.copper->mode()));
+  if (cfg.composed) return cfg.composed->differential() ? "differential" : "single-ended";
+  return "";
 }
+
+double driver_ohm(const Config& cfg) { return cfg.copper ? cfg.copper->driver_ohm() : cfg.composed->driver_ohm(); }
+double receiver_ohm(const Config& cfg) { return cfg.copper ? cfg.copper->receiver_ohm() : cfg.composed->receiver_ohm(); }
 
 }  // namespace
 
@@ -29,8 +34,8 @@ void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAna
   j.field("config", cfg.source);
   j.field("name", cfg.title);
   j.field("mode", mode_name(cfg));
-  j.field("driver_impedance_ohm", cfg.copper->driver_ohm());
-  j.field("receiver_impedance_ohm", cfg.copper->receiver_ohm());
+  j.field("driver_impedance_ohm", driver_ohm(cfg));
+  j.field("receiver_impedance_ohm", receiver_ohm(cfg));
   j.field("total_length_m", a.total_length_m);
   j.field("total_length_in", a.total_length_m / inch);
   j.field("total_delay_s", a.total_delay_s);
@@ -44,15 +49,26 @@ void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAna
     j.field("conductor_db", b.conductor_db);
     j.field("roughness_db", b.roughness_db);
     j.field("dielectric_db", b.dielectric_db);
+    j.field("blocks_db", b.blocks_db);
     j.field("mismatch_db", b.mismatch_db);
     j.field("s21_phase_rad", std::arg(a.s21_at_report[k]));
     j.end_object();
   }
   j.end_array();
+  j.key("blocks").begin_array();
+  for (std::size_t i = 0; i < a.block_names.size(); ++i) {
+    j.begin_object().field("name", a.block_names[i]);
+    j.key("at_frequencies").begin_array();
+    for (std::size_t k = 0; k < a.report_freqs_hz.size(); ++k)
+      j.begin_object().field("freq_hz", a.report_freqs_hz[k]).field("insertion_loss_db", a.block_loss_db_at_report[i][k]).end_object();
+    j.end_array().end_object();
+  }
+  j.end_array();
+  const auto infos = trace_infos(cfg);
   j.key("segments").begin_array();
   for (std::size_t i = 0; i < a.segments.size(); ++i) {
     const auto& s = a.segments[i];
-    const auto& info = cfg.segments[i];
+    const auto& info = infos[i];
     j.begin_object();
     j.field("name", s.name);
     j.field("geometry", s.geometry);
@@ -95,22 +111,24 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
   const auto& sw = a.sweep;
   const std::size_t n = sw.freq_hz.size();
   h.dataset("/frequency_hz", sw.freq_hz, "Hz", "frequency grid");
-  std::vector<double> il(n), cond(n), rough(n), diel(n), mism(n);
+  std::vector<double> il(n), cond(n), rough(n), diel(n), blk(n), mism(n);
   for (std::size_t k = 0; k < n; ++k) {
     il[k] = sw.loss[k].total_db;
     cond[k] = sw.loss[k].conductor_db;
     rough[k] = sw.loss[k].roughness_db;
     diel[k] = sw.loss[k].dielectric_db;
+    blk[k] = sw.loss[k].blocks_db;
     mism[k] = sw.loss[k].mismatch_db;
   }
   h.dataset("/insertion_loss_db", il, "dB", "insertion loss -20 log10|S21| (SDD21 for differential)");
   h.dataset("/breakdown/conductor_db", cond, "dB", "smooth-conductor attenuation summed over segments");
   h.dataset("/breakdown/roughness_db", rough, "dB", "excess attenuation from surface roughness");
   h.dataset("/breakdown/dielectric_db", diel, "dB", "dielectric attenuation");
+  h.dataset("/breakdown/blocks_db", blk, "dB", "matched insertion loss of Touchstone and element blocks");
   h.dataset("/breakdown/mismatch_db", mism, "dB", "insertion loss minus matched attenuation (reflections)");
   h.dataset_complex("/s21", sw.s21, "1", "transmission, referenced to the terminations");
-  h.dataset_complex("/s11", sw.s11, "1", "reflection at the driver");
-  h.dataset_complex("/s22", sw.s22, "1", "reflection at the receiver");
+  if (!sw.s11.empty()) h.dataset_complex("/s11", sw.s11, "1", "reflection at the driver");
+  if (!sw.s22.empty()) h.dataset_complex("/s22", sw.s22, "1", "reflection at the receiver");
 
   h.dataset("/report/frequency_hz", a.report_freqs_hz, "Hz", "named report frequencies");
   std::vector<double> r_il, r_c, r_r, r_d, r_m;
@@ -127,6 +145,7 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
   h.dataset("/report/dielectric_db", r_d, "dB");
   h.dataset("/report/mismatch_db", r_m, "dB");
 
+  const auto infos = trace_infos(cfg);
   for (std::size_t i = 0; i < a.segments.size(); ++i) {
     char grp[32];
     std::snprintf(grp, sizeof grp, "/segments/%02zu", i);
@@ -171,17 +190,17 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
     }
     h.attribute(g, "name", s.name);
     h.attribute(g, "geometry", s.geometry);
-    h.attribute(g, "material", cfg.segments[i].material);
-    h.attribute(g, "foil", cfg.segments[i].foil);
-    h.attribute(g, "field_solver", cfg.segments[i].field_solver);
+    h.attribute(g, "material", infos[i].material);
+    h.attribute(g, "foil", infos[i].foil);
+    h.attribute(g, "field_solver", infos[i].field_solver);
   }
   h.attribute("/", "phylane_version", phylane_version());
   h.attribute("/", "command", "loss");
   h.attribute("/", "source", cfg.source);
   h.attribute("/", "mode", mode_name(cfg));
   h.attribute("/", "config", cfg.resolved_toml);
-  h.attribute("/", "driver_impedance_ohm", cfg.copper->driver_ohm());
-  h.attribute("/", "receiver_impedance_ohm", cfg.copper->receiver_ohm());
+  h.attribute("/", "driver_impedance_ohm", driver_ohm(cfg));
+  h.attribute("/", "receiver_impedance_ohm", receiver_ohm(cfg));
   h.commit();
 }
 

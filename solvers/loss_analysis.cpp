@@ -70,4 +70,97 @@ LossAnalysis analyze_loss(const channels::CopperChannel& channel, const LossAnal
   return a;
 }
 
+namespace {
+
+SegmentSummary summarize_segment(const channels::TraceSegment& s, const std::vector<double>& report, double f_delay) {
+  SegmentSummary sum;
+  sum.name = s.name;
+  sum.geometry = std::string(s.line.geometry().kind());
+  sum.length_m = s.length_m;
+  const phy::LinePoint pd = s.line.at(f_delay, false);
+  sum.delay_s_per_m = pd.gamma.imag() / (2.0 * phy::pi * f_delay);
+  sum.dc_resistance_ohm_per_m = s.line.at(0.0, false).z_per_m.real();
+  for (double f : report) {
+    const phy::LinePoint p = s.line.at(f, true);
+    SegmentAtFrequency x;
+    x.freq_hz = f;
+    x.impedance_ohm = p.z0.real();
+    x.loss_db_per_m = phy::units::nepers_to_db(p.gamma.real());
+    x.conductor_db_per_m = phy::units::nepers_to_db(p.alpha_conductor);
+    x.roughness_db_per_m = phy::units::nepers_to_db(p.alpha_roughness);
+    x.dielectric_db_per_m = phy::units::nepers_to_db(p.alpha_dielectric);
+    const auto eps = s.line.dielectric().permittivity(f);
+    x.dk = eps.real();
+    x.df = -eps.imag() / eps.real();
+    x.eps_eff = s.line.geometry().effective_permittivity(f, eps).real();
+    sum.at.push_back(x);
+  }
+  return sum;
+}
+
+// Breakdown of a composed channel on a grid.
+std::vector<channels::LossBreakdown> composed_breakdown(const channels::ComposedChannel& ch,
+                                                        const std::vector<double>& f,
+                                                        std::vector<channels::cplx>& s21,
+                                                        std::vector<std::vector<double>>* per_block) {
+  s21 = ch.transfer(f);
+  std::vector<channels::LossBreakdown> out(f.size());
+  for (std::size_t k = 0; k < f.size(); ++k)
+    out[k].total_db = -phy::units::amplitude_ratio_to_db(std::max(std::abs(s21[k]), 1e-300));
+  for (std::size_t i = 0; i < ch.blocks().size(); ++i) {
+    const auto& b = ch.blocks()[i];
+    if (b.trace) {
+      for (std::size_t k = 0; k < f.size(); ++k) {
+        const phy::LinePoint p = b.trace->line.at(f[k], true);
+        out[k].conductor_db += phy::units::nepers_to_db(p.alpha_conductor * b.trace->length_m);
+        out[k].roughness_db += phy::units::nepers_to_db(p.alpha_roughness * b.trace->length_m);
+        out[k].dielectric_db += phy::units::nepers_to_db(p.alpha_dielectric * b.trace->length_m);
+      }
+      continue;
+    }
+    const auto h = ch.block_transfer(i, f);
+    std::vector<double> loss(f.size());
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      loss[k] = -phy::units::amplitude_ratio_to_db(std::max(std::abs(h[k]), 1e-300));
+      out[k].blocks_db += loss[k];
+    }
+    if (per_block) per_block->push_back(std::move(loss));
+  }
+  for (auto& b : out) b.mismatch_db = b.total_db - b.conductor_db - b.roughness_db - b.dielectric_db - b.blocks_db;
+  return out;
+}
+
+}  // namespace
+
+LossAnalysis analyze_loss(const channels::ComposedChannel& channel, const LossAnalysisOptions& opt) {
+  if (opt.report_freqs_hz.empty())
+    throw std::invalid_argument("loss analysis: at least one report frequency is needed");
+  LossAnalysis a;
+  const auto grid = loss_grid(opt.fmax_hz, opt.points);
+  a.sweep.freq_hz = grid;
+  a.sweep.loss = composed_breakdown(channel, grid, a.sweep.s21, nullptr);
+  // Reflections of the whole channel, from its composed network at the driver's reference.
+  a.report_freqs_hz = opt.report_freqs_hz;
+  a.at_report = composed_breakdown(channel, opt.report_freqs_hz, a.s21_at_report, &a.block_loss_db_at_report);
+  const double f_delay = *std::max_element(opt.report_freqs_hz.begin(), opt.report_freqs_hz.end());
+  for (std::size_t i = 0; i < channel.blocks().size(); ++i) {
+    const auto& b = channel.blocks()[i];
+    if (!b.trace) {
+      a.block_names.push_back(b.name);
+      continue;
+    }
+    SegmentSummary sum = summarize_segment(*b.trace, opt.report_freqs_hz, f_delay);
+    if (opt.keep_line_points) {
+      std::vector<phy::LinePoint> pts(grid.size());
+      for (std::size_t k = 0; k < grid.size(); ++k) pts[k] = b.trace->line.at(grid[k], true);
+      a.line_points.push_back(std::move(pts));
+    }
+    a.total_length_m += sum.length_m;
+    a.total_delay_s += sum.delay_s_per_m * sum.length_m;
+    a.dc_resistance_ohm += sum.dc_resistance_ohm_per_m * sum.length_m;
+    a.segments.push_back(std::move(sum));
+  }
+  return a;
+}
+
 }  // namespace phylane::solvers

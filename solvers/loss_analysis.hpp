@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "channels/composed_channel.hpp"
 #include "channels/copper_channel.hpp"
 
 namespace phylane::solvers {
@@ -44,6 +45,8 @@ struct LossAnalysis {
   std::vector<channels::LossBreakdown> at_report;    ///< channel totals at report frequencies
   std::vector<channels::cplx> s21_at_report;
   std::vector<SegmentSummary> segments;
+  std::vector<std::string> block_names;              ///< composed: non-trace blocks
+  std::vector<std::vector<double>> block_loss_db_at_report;  ///< [block][report frequency]
   double total_length_m = 0.0;
   double total_delay_s = 0.0;                        ///< sum of segment phase delays
   double dc_resistance_ohm = 0.0;                    ///< series DC resistance of the whole route
@@ -51,6 +54,11 @@ struct LossAnalysis {
 
 /// Throws std::invalid_argument on bad options. Tested by: tests/solvers/loss_analysis_test.cpp
 LossAnalysis analyze_loss(const channels::CopperChannel& channel, const LossAnalysisOptions& opt);
+
+/// The same for a composed channel (traces with Touchstone and element blocks): total from the
+/// composed transfer, trace parts as for copper, each other block's own matched insertion loss
+/// under `blocks_db`, and mismatch the remainder. Per-segment summaries cover the traces only.
+LossAnalysis analyze_loss(const channels::ComposedChannel& channel, const LossAnalysisOptions& opt);
 
 /// The uniform grid used by analyze_loss: fmax/points ... fmax (DC excluded).
 std::vector<double> loss_grid(double fmax_hz, int points);

@@ -5,6 +5,7 @@
 // "did you mean"), and writes the values it used, defaults included, into a "resolved" table so
 // that a result file can store the exact configuration that produced it.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <set>
@@ -21,6 +22,7 @@ namespace phylane::io::detail {
 
 struct Context {
   std::string file;
+  std::filesystem::path base_dir;  ///< folder of the config file (relative paths in it resolve here)
   std::vector<Diagnostic> diagnostics;
   void error(const toml::node* where, std::string key, std::string value, std::string message);
   bool ok() const { return diagnostics.empty(); }

@@ -1,0 +1,122 @@
+#include "channels/composed_channel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "channels/elements.hpp"
+#include "channels/network_ops.hpp"
+#include "channels/resample.hpp"
+
+namespace phylane::channels {
+
+namespace {
+
+// A 2-port network of a trace segment on a grid, referenced to z_ref on both sides.
+Network trace_network(const TraceSegment& s, std::span<const double> f, double z_ref) {
+  Network n(std::vector<double>(f.begin(), f.end()), 2, {z_ref});
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const phy::LinePoint p = s.line.at(f[k], false);
+    const Abcd m = f[k] <= 0.0 ? Abcd::series(p.z_per_m * s.length_m) : Abcd::line(p.gamma, p.z0, s.length_m);
+    const S2 sp = to_s(m, z_ref, z_ref);
+    n.s(k, 0, 0) = sp.s11;
+    n.s(k, 1, 0) = sp.s21;
+    n.s(k, 0, 1) = sp.s21;  // reciprocal
+    n.s(k, 1, 1) = sp.s22;
+  }
+  return n;
+}
+
+}  // namespace
+
+NetworkSource::NetworkSource(Network net) : data_(std::move(net)) {
+  if (data_.ports() != 2 && data_.ports() != 4)
+    throw std::invalid_argument("network block: " + data_.name + " has " + std::to_string(data_.ports()) +
+                                " ports; a channel block needs 2 (single-ended) or 4 (a pair)");
+  if (data_.size() < 2) throw std::invalid_argument("network block: " + data_.name + " needs at least 2 frequencies");
+  with_dc_ = data_.freq_hz().front() > 0.0 ? extrapolate_to_dc(data_) : data_;
+}
+
+Network NetworkSource::evaluate(std::span<const double> freq_hz) const {
+  if (freq_hz.empty()) return Network({}, data_.ports(), data_.z0_ohm());
+  const double fmax_req = *std::max_element(freq_hz.begin(), freq_hz.end());
+  const double fmax_data = data_.freq_hz().back();
+  if (fmax_req <= fmax_data) return resample(with_dc_, freq_hz);
+  // Beyond the data: the band-limit strategy on a uniform grid of the data's own step, then resample.
+  const double df = std::min(fmax_data / static_cast<double>(data_.size() - 1), fmax_req / 64.0);
+  const Network extended = to_uniform_grid(data_, df, fmax_req + df);
+  return resample(extended, freq_hz);
+}
+
+ComposedChannel::ComposedChannel(bool differential, std::vector<ChannelBlock> blocks, double driver_ohm,
+                                 double receiver_ohm)
+    : differential_(differential), blocks_(std::move(blocks)), driver_ohm_(driver_ohm), receiver_ohm_(receiver_ohm) {
+  if (blocks_.empty()) throw std::invalid_argument("channel: no blocks");
+  if (!(driver_ohm_ > 0.0 && receiver_ohm_ > 0.0)) throw std::invalid_argument("channel: terminations must be > 0");
+  for (const auto& b : blocks_) {
+    if (!b.trace && !b.network) throw std::invalid_argument("channel: block '" + b.name + "' is empty");
+    if (b.trace && differential_ && !b.trace_common)
+      throw std::invalid_argument("channel: differential trace block '" + b.name + "' needs its common-mode line");
+  }
+}
+
+Network ComposedChannel::block_network(const ChannelBlock& b, std::span<const double> f) const {
+  // Internal reference: half the driver's differential termination per line (differential), the
+  // driver's termination (single-ended). Blocks are renormalised to it; the ends are moved to the
+  // actual terminations at the end.
+  const double zref = differential_ ? 0.5 * driver_ohm_ : driver_ohm_;
+  if (b.trace) {
+    if (!differential_) return trace_network(*b.trace, f, zref);
+    // Mode circuits: differential references 2 zref, common zref/2; from_modes builds the
+    // single-ended 4-port; pairs_13_24 puts it in inputs-outputs order.
+    return from_modes(trace_network(*b.trace, f, 2.0 * zref), trace_network(*b.trace_common, f, 0.5 * zref),
+                      PortOrder::pairs_13_24);
+  }
+  Network n = b.network(f);
+  const int want = differential_ ? 4 : 2;
+  if (n.ports() != want)
+    throw std::invalid_argument("channel: block '" + b.name + "' has " + std::to_string(n.ports()) + " ports; a " +
+                                (differential_ ? "differential" : "single-ended") + " channel needs " +
+                                std::to_string(want));
+  return renormalize(n, {zref});
+}
+
+Network ComposedChannel::network(std::span<const double> f) const {
+  std::vector<Network> nets;
+  nets.reserve(blocks_.size());
+  for (const auto& b : blocks_) nets.push_back(block_network(b, f));
+  Network out = nets.size() == 1 ? nets.front() : cascade(std::span<const Network>(nets));
+  out.name = "composed channel";
+  return out;
+}
+
+std::vector<cplx> ComposedChannel::transfer(std::span<const double> f) const {
+  const Network n = network(f);
+  std::vector<cplx> h(f.size());
+  if (!differential_) {
+    const Network r = renormalize(n, {driver_ohm_, receiver_ohm_});
+    for (std::size_t k = 0; k < f.size(); ++k) h[k] = r.s(k, 1, 0);
+    return h;
+  }
+  // Mixed mode [D1, D2, C1, C2] (references 2 z0, z0/2), then the differential ports moved to the
+  // driver and receiver terminations.
+  const Network mm = to_mixed_mode(n, PortOrder::pairs_13_24);
+  const auto z = mm.z0_ohm();
+  const Network r = renormalize(mm, {driver_ohm_, receiver_ohm_, z[2], z[3]});
+  for (std::size_t k = 0; k < f.size(); ++k) h[k] = r.s(k, 1, 0);
+  return h;
+}
+
+std::vector<cplx> ComposedChannel::block_transfer(std::size_t index, std::span<const double> f) const {
+  const Network n = block_network(blocks_.at(index), f);
+  std::vector<cplx> h(f.size());
+  if (!differential_) {
+    for (std::size_t k = 0; k < f.size(); ++k) h[k] = n.s(k, 1, 0);
+    return h;
+  }
+  const Network mm = to_mixed_mode(n, PortOrder::pairs_13_24);
+  for (std::size_t k = 0; k < f.size(); ++k) h[k] = mm.s(k, 1, 0);
+  return h;
+}
+
+}  // namespace phylane::channels

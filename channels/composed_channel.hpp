@@ -1,0 +1,75 @@
+#pragma once
+/// A channel of mixed blocks, in order from driver to receiver: modelled trace segments,
+/// Touchstone networks (connectors, packages, cables, whole measured routes) and element blocks
+/// (vias, AC capacitors, lumped parts). Blocks are composed as S-parameter networks (star product,
+/// channels/network_ops.hpp), so reflections between them and, for differential channels, mode
+/// conversion inside Touchstone blocks are kept.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "channels/copper_channel.hpp"
+#include "channels/network.hpp"
+
+namespace phylane::channels {
+
+/// A measured or simulated network to be evaluated on any frequency grid: resampled inside its
+/// data (channels/resample.hpp), extrapolated to DC below it, and continued with the main path's
+/// phase slope and a raised-cosine taper above it (passive by construction; docs/sparams.md).
+class NetworkSource {
+ public:
+  /// `net` is 2-port (single-ended) or 4-port; for 4-ports, `inputs_outputs` means ports (0, 1) are
+  /// the inputs and (2, 3) the outputs (convert with to_inputs_outputs first).
+  explicit NetworkSource(Network net);
+  const Network& data() const { return data_; }
+  /// The network on `freq_hz` (any non-negative grid), references as in the data.
+  Network evaluate(std::span<const double> freq_hz) const;
+
+ private:
+  Network data_;
+  Network with_dc_;  // data with an extrapolated DC point
+};
+
+struct ChannelBlock {
+  std::string name;
+  std::string kind;  ///< "trace", "touchstone", "via", "capacitor", "lumped", ...
+  /// Modelled trace (differential channels: the differential-mode line and, alongside, the
+  /// common-mode line of the same pair).
+  std::optional<TraceSegment> trace;
+  std::optional<TraceSegment> trace_common;
+  /// Everything else: a network on any grid (2-port single-ended, or 4-port in inputs-outputs
+  /// order), referenced to the impedances it reports.
+  std::function<Network(std::span<const double>)> network;
+};
+
+class ComposedChannel {
+ public:
+  /// differential: every block is a 4-port (traces from their two mode lines); single-ended:
+  /// 2-ports. driver_ohm and receiver_ohm are the mode's termination (differential: between the
+  /// lines). Throws std::invalid_argument for an empty list or a block of the wrong kind.
+  ComposedChannel(bool differential, std::vector<ChannelBlock> blocks, double driver_ohm, double receiver_ohm);
+
+  bool differential() const { return differential_; }
+  double driver_ohm() const { return driver_ohm_; }
+  double receiver_ohm() const { return receiver_ohm_; }
+  const std::vector<ChannelBlock>& blocks() const { return blocks_; }
+
+  /// The composed single-ended network: a 2-port, or a 4-port in inputs-outputs order, with every
+  /// port referenced to half the differential termination (or to the terminations for 2-ports).
+  Network network(std::span<const double> freq_hz) const;
+  /// S21 or SDD21 between the driver and the receiver, referenced to their impedances.
+  std::vector<cplx> transfer(std::span<const double> freq_hz) const;
+  /// The same for one block alone between matched references (for a loss breakdown).
+  std::vector<cplx> block_transfer(std::size_t index, std::span<const double> freq_hz) const;
+
+ private:
+  Network block_network(const ChannelBlock& b, std::span<const double> freq_hz) const;
+  bool differential_;
+  std::vector<ChannelBlock> blocks_;
+  double driver_ohm_, receiver_ohm_;
+};
+
+}  // namespace phylane::channels
