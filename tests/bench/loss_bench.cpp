@@ -50,6 +50,35 @@ channels::CopperChannel four_segment_channel() {
   return channels::CopperChannel(std::move(segs), 100.0, 100.0);
 }
 
+// The common board route: four stripline segments on one laminate and foil (breakout, two main
+// sections of different width, breakin), closed-form cross-sections.
+channels::CopperChannel four_stripline_channel() {
+  const auto diel = phy::Dielectric::djordjevic_sarkar(3.68, 0.0092, 2e9);
+  const phy::LineConductor cu{5.8e7, hammerstad(0.6), hammerstad(0.6)};
+  const auto d = phy::LineMode::differential;
+  const phy::StriplineDims bo{3.5 * mil, 0.6 * mil, 3.5 * mil, 3.5 * mil, 4 * mil, 1.2 * mil};
+  const phy::StriplineDims m1{4.5 * mil, 0.6 * mil, 4 * mil, 4 * mil, 6 * mil, 1.2 * mil};
+  const phy::StriplineDims m2{5 * mil, 0.6 * mil, 4 * mil, 4 * mil, 7 * mil, 1.2 * mil};
+  std::vector<channels::TraceSegment> segs;
+  segs.push_back({"breakout", 0.5 * inch, phy::TransmissionLine(std::make_shared<phy::CoupledStripline>(bo, d), diel, cu)});
+  segs.push_back({"main 1", 6 * inch, phy::TransmissionLine(std::make_shared<phy::CoupledStripline>(m1, d), diel, cu)});
+  segs.push_back({"main 2", 5 * inch, phy::TransmissionLine(std::make_shared<phy::CoupledStripline>(m2, d), diel, cu)});
+  segs.push_back({"breakin", 0.5 * inch, phy::TransmissionLine(std::make_shared<phy::CoupledStripline>(bo, d), diel, cu)});
+  return channels::CopperChannel(std::move(segs), 85.0, 85.0);
+}
+
+void BM_S21_4stripline_4096(benchmark::State& state) {
+  const auto ch = four_stripline_channel();
+  const auto grid = solvers::loss_grid(50e9, 4096);
+  for (auto _ : state) {
+    auto r = channels::compute_response(ch, grid, false);
+    benchmark::DoNotOptimize(r.s21.data());
+  }
+  state.counters["points_per_s"] = benchmark::Counter(static_cast<double>(grid.size()) * static_cast<double>(state.iterations()),
+                                                      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_S21_4stripline_4096)->Unit(benchmark::kMillisecond);
+
 void BM_S21_4segment_4096(benchmark::State& state) {
   const auto ch = four_segment_channel();
   const auto grid = solvers::loss_grid(50e9, 4096);
