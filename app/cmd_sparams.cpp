@@ -172,6 +172,17 @@ int run_check(const CheckArgs& args) {
       }
       for (const auto& n : info.notices) fmt::print("  note: {}\n", n);
     }
+    if (!args.enforce_output.empty()) {
+      const auto fixed = channels::enforce_passivity(net);
+      io::TouchstoneWriteOptions wo;
+      wo.program_version = std::string(io::phylane_version());
+      wo.comments = {"passivity enforced by phylane check: " + std::to_string(fixed.frequencies_changed) +
+                     " frequencies changed, largest singular value before " + std::to_string(fixed.largest_sigma_before)};
+      io::write_touchstone(fixed.network, args.enforce_output, wo);
+      if (!args.json)
+        fmt::print("  wrote {}: {} frequencies clipped to passivity (largest change {:.3g})\n", args.enforce_output,
+                   fixed.frequencies_changed, fixed.largest_change);
+    }
     return pass.passive() && recip.reciprocal() && caus.causal() ? 0 : 3;
   } catch (const io::InputError& e) {
     std::cerr << "phylane: error: " << e.what() << '\n';

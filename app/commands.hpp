@@ -43,6 +43,7 @@ struct CheckArgs {
   std::vector<std::string> freqs;
   std::string port_order = "12-34";
   bool json = false;
+  std::string enforce_output;  // --enforce-passivity FILE: write the passivity-enforced network
 };
 /// Exit code 0 when the file passes every check, 3 when a check fails, 2 for bad input.
 int run_check(const CheckArgs& args);

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   c_ck->add_option("--freq", ck.freqs, "Report insertion loss at this frequency (repeatable)");
   c_ck->add_option("--port-order", ck.port_order, "4-port order: 12-34 (1->2, 3->4) or 13-24 (1->3, 2->4)");
   c_ck->add_flag("--json", ck.json, "Machine-readable JSON on stdout");
+  c_ck->add_option("--enforce-passivity", ck.enforce_output,
+                   "Write a copy with singular values above 1 clipped to 1 (same number of ports)");
 
   bool presets_json = false, materials_json = false;
   auto* c_presets = cli.add_subcommand("presets", "List the embedded example links");

@@ -156,3 +156,24 @@ TEST_CASE("phylane eye runs the default preset and writes its eye to HDF5", "[ap
   CHECK_THAT(bad.err, Catch::Contains("needs a [signal] section"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("phylane sparams writes the composed channel and phylane check reports on it", "[app][sparams]") {
+  const auto dir = temp_dir("sp");
+  const auto w = run_phylane("sparams -o route.s4p --points 300", dir);
+  REQUIRE(w.exit_code == 0);
+  REQUIRE(fs::exists(dir + "/route.s4p"));
+  const auto c = run_phylane("check route.s4p --freq '16 GHz' --json", dir);
+  CHECK(c.exit_code == 0);  // a modelled channel is passive, reciprocal and causal
+  CHECK_THAT(c.out, Catch::Contains("\"passive\": true") && Catch::Contains("\"causal\": true") &&
+                        Catch::Contains("\"loss_db\""));
+  const auto bad = run_phylane("sparams -o route.s2p", dir);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("name the file *.s4p"));
+  const auto missing = run_phylane("check nowhere.s4p", dir);
+  CHECK(missing.exit_code == 2);
+  std::ofstream(dir + "/broken.s2p") << "# GHz S RI R 50\n1 0.1 0 0.9 0 0.9 0\n";
+  const auto broken = run_phylane("check broken.s2p", dir);
+  CHECK(broken.exit_code == 2);
+  CHECK_THAT(broken.err, Catch::Contains("broken.s2p:2"));
+  fs::remove_all(dir);
+}
