@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -24,7 +25,7 @@ void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
   fmt::print("phylane eye: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
   fmt::print("  {} {:g} GBd ({:g} Gb/s), target BER {:g}, {} channel\n\n", es.modulation,
              es.spec.symbol_rate_baud / 1e9, es.data_rate_bps / 1e9, es.spec.target_ber,
-             cfg.optical ? "optical" : "copper");
+             cfg.optical ? "optical" : cfg.pulse ? (cfg.pulse->impulse ? "impulse-response" : "pulse-response") : "copper");
   fmt::print("Equalization ({} candidates searched)\n", eq.candidates.size());
   fmt::print("  CTLE     {} (peaking {:.1f} dB)\n", eq.ctle.label(), eq.ctle.peaking_db());
   std::string taps;
@@ -62,8 +63,24 @@ int run_eye(const EyeArgs& args) {
                                                                                 : args.preset);
     if (!cfg.eye)
       throw io::InputError(cfg.source + ": the eye needs a [signal] section (rate, modulation); see docs/eye.md");
+    if (cfg.pulse && !cfg.pulse->impulse) {
+      solvers::PulseResponse pr;
+      pr.symbol_rate_baud = cfg.eye->spec.symbol_rate_baud;
+      pr.samples_per_ui = cfg.pulse->samples_per_ui;
+      pr.samples_v = cfg.pulse->values_v;
+      std::size_t peak = 0;
+      for (std::size_t i = 1; i < pr.samples_v.size(); ++i)
+        if (std::abs(pr.samples_v[i]) > std::abs(pr.samples_v[peak])) peak = i;
+      pr.main_index = peak;
+      const solvers::EyeAnalysis a = solvers::analyze_eye_pulse(pr, cfg.eye->spec, cfg.eye->spec.noise_rms_v);
+      if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, a);
+      if (args.json) io::write_eye_json(std::cout, cfg, a);
+      else print_eye(cfg, a);
+      return 0;
+    }
     solvers::TransferFunction h;
-    if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
+    if (cfg.pulse) h = solvers::impulse_transfer_function(cfg.pulse->values_v, cfg.pulse->dt_s);
+    else if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
     else if (cfg.composed) {
       const auto composed = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
       h = [composed](std::span<const double> f, std::span<std::complex<double>> out) {

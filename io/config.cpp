@@ -9,6 +9,7 @@
 #include "io/detail/material_parse.hpp"
 #include "io/detail/eye_reader.hpp"
 #include "io/detail/optical_reader.hpp"
+#include "io/detail/pulse_reader.hpp"
 #include "io/detail/toml_reader.hpp"
 #include "io/embedded.hpp"
 #include "io/touchstone.hpp"
@@ -600,17 +601,24 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
   if (auto ch = root.table("channel", true)) {
     const auto type = ch->choice<std::string>(
         "type", [](std::string_view s) -> std::optional<std::string> {
-          if (s == "copper" || s == "optical" || s == "touchstone") return std::string(s);
+          if (s == "copper" || s == "optical" || s == "touchstone" || s == "pulse") return std::string(s);
           return std::nullopt;
         },
-        "copper, optical, touchstone", "copper");
+        "copper, optical, touchstone, pulse", "copper");
     if (type && *type == "optical")
       detail::read_optical(*ch, cfg.optical, cfg.optical_info);
+    else if (type && *type == "pulse")
+      detail::read_pulse_channel(*ch, cfg.pulse);
     else if (type)
       read_copper(&*ch, ctx, mats, cfg, *type == "touchstone");
   }
 
-  detail::read_eye_sections(root, cfg.optical.has_value(), cfg.eye);
+  detail::read_eye_sections(root, cfg.optical.has_value() ? detail::ReceiverKind::optical
+                                  : cfg.pulse ? (cfg.pulse->impulse ? detail::ReceiverKind::impulse : detail::ReceiverKind::pulse)
+                                              : detail::ReceiverKind::copper,
+                            cfg.eye);
+  if (cfg.pulse && !cfg.eye && ctx.ok())
+    ctx.error(&root.input(), "signal", "", "a pulse channel needs a [signal] section (its rate sets the UI)");
   if (cfg.eye && cfg.optical) solvers::set_optical_levels(*cfg.optical, cfg.eye->spec);
 
   ReportOptions rep;

@@ -39,6 +39,15 @@ struct OpticalInfo {
   double wdm_spacing_hz = 0.0;     ///< channel spacing (0: single wavelength)
 };
 
+/// A user-supplied sampled response ([channel] type = "pulse").
+struct PulseChannel {
+  bool impulse = false;          ///< true: impulse response h(t); false: pulse response to one UI
+  std::vector<double> values_v;  ///< samples [V] (pulse: for a 1-V symbol; impulse: [V/s] x dt units, see docs)
+  int samples_per_ui = 0;        ///< pulse: samples per UI of the data
+  double dt_s = 0.0;             ///< impulse: sample interval
+  std::string origin;            ///< "inline" or the file it came from
+};
+
 /// Signalling, transmitter and receiver: what `phylane eye` needs besides the channel.
 struct EyeSettings {
   solvers::EyeLinkSpec spec;       ///< filled except the optical levels (set from the link)
@@ -59,6 +68,7 @@ struct Config {
   std::optional<channels::OpticalLink> optical;  ///< [channel] type = "optical"
   OpticalInfo optical_info;
   std::optional<EyeSettings> eye;  ///< present when the config has a [signal] section
+  std::optional<PulseChannel> pulse;  ///< [channel] type = "pulse"
   ReportOptions report;
   /// The complete configuration as used: the user's values, every default made explicit, and the
   /// library entries it referenced copied under [materials] / [foils]. Loading it again gives the

@@ -25,7 +25,7 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   j.field("command", "eye");
   j.field("config", cfg.source);
   j.field("name", cfg.title);
-  j.field("channel_kind", cfg.optical ? "optical" : "copper");
+  j.field("channel_kind", cfg.optical ? "optical" : cfg.pulse ? (cfg.pulse->impulse ? "impulse" : "pulse") : "copper");
   j.field("modulation", es.modulation);
   j.field("levels", es.spec.levels);
   j.field("symbol_rate_baud", es.spec.symbol_rate_baud);

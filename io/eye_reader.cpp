@@ -159,7 +159,8 @@ std::optional<std::vector<double>> read_db_list(TableReader& t, std::string_view
 
 }  // namespace
 
-void read_eye_sections(TableReader& root, bool optical, std::optional<EyeSettings>& out) {
+void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSettings>& out) {
+  const bool optical = kind == ReceiverKind::optical;
   Context& ctx = root.context();
   auto sig = root.table("signal", false);
   if (!sig) {
@@ -220,6 +221,9 @@ void read_eye_sections(TableReader& root, bool optical, std::optional<EyeSetting
   if (tx) {
     if (optical) {
       tx->reject("swing", "an optical transmitter's levels come from [channel.laser] and [channel.modulator]");
+    } else if (kind == ReceiverKind::pulse) {
+      tx->reject("swing", "a pulse response already carries the transmitted amplitude");
+      tx->reject("rise_time", "a pulse response already carries the transmitter's edge");
     } else {
       const auto swing = tx->quantity_or("swing", Dimension::voltage, Rule::between(0.0, 10.0, false, true), "0.8 V");
       if (swing) spec.tx_amplitude_v = 0.5 * *swing;
@@ -259,13 +263,27 @@ void read_eye_sections(TableReader& root, bool optical, std::optional<EyeSetting
   TableReader rx_default(ctx, empty, *root.output().get_as<toml::table>("rx"), "rx");
   TableReader& r = rx ? *rx : rx_default;
   if (optical) {
-    for (auto k : {"noise_psd", "filter", "filter_order", "bandwidth", "bandwidth_ratio"})
+    for (auto k : {"noise_psd", "noise_rms", "filter", "filter_order", "bandwidth", "bandwidth_ratio"})
       r.reject(k, "an optical receiver's noise and bandwidth come from [channel.receiver]");
+  } else if (kind == ReceiverKind::pulse) {
+    for (auto k : {"noise_psd", "filter", "filter_order", "bandwidth", "bandwidth_ratio"})
+      r.reject(k, "a pulse response is already at the decision point: give noise_rms");
+    const auto rms = r.quantity("noise_rms", Dimension::voltage, Rule::between(0.0, 10.0, false, true), true);
+    if (rms) spec.noise_rms_v = *rms;
+    else ok = false;
   } else {
-    // COM's receiver noise eta0 = 5.2e-8 V^2/GHz (IEEE 802.3 Annex 93A, Table 93A-1 / 93-8).
-    const auto psd = r.quantity_or("noise_psd", Dimension::power_psd, Rule::between(0.0, 1e-6), "5.2e-8 V^2/GHz");
-    spec.noise_psd_v2_per_hz = psd.value_or(0.0);
-    if (!psd) ok = false;
+    if (r.has("noise_rms")) {
+      r.reject("noise_psd", "give either noise_rms (at the decision point) or noise_psd (at the receiver input)");
+      const auto rms = r.quantity("noise_rms", Dimension::voltage, Rule::between(0.0, 10.0, false, true), true);
+      if (rms) spec.noise_rms_v = *rms;
+      else ok = false;
+    } else {
+      r.accept("noise_rms");
+      // COM's receiver noise eta0 = 5.2e-8 V^2/GHz (IEEE 802.3 Annex 93A, Table 93A-1 / 93-8).
+      const auto psd = r.quantity_or("noise_psd", Dimension::power_psd, Rule::between(0.0, 1e-6), "5.2e-8 V^2/GHz");
+      spec.noise_psd_v2_per_hz = psd.value_or(0.0);
+      if (!psd) ok = false;
+    }
     const auto ftype = r.choice<solvers::RxFilterType>(
         "filter",
         [](std::string_view s) -> std::optional<solvers::RxFilterType> {
@@ -291,6 +309,9 @@ void read_eye_sections(TableReader& root, bool optical, std::optional<EyeSetting
     else
       ok = false;
   }
+  if (kind == ReceiverKind::pulse)
+    for (auto k : {"ctle", "ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_zeros", "ctle_poles", "ctle_gain"})
+      r.reject(k, "a CTLE needs a frequency response: give the channel as an impulse response");
   const auto ctle = r.choice<std::string>(
       "ctle",
       [](std::string_view s) -> std::optional<std::string> {

@@ -1,6 +1,8 @@
 #include "solvers/eye_analysis.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <memory>
 #include <cmath>
 #include <stdexcept>
 
@@ -47,9 +49,12 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
 
   // Noise at the sampler: copper noise PSD shaped per CTLE inside the search; optical noise is
   // already at the decision point (the largest level's sigma drives the fast objective).
-  const bool optical = !spec.sigma_per_level_v.empty();
+  // A fixed noise at the sampler (optical levels, or an explicit rms) replaces the PSD.
+  const bool optical = !spec.sigma_per_level_v.empty() || spec.noise_rms_v > 0.0;
   const double optical_sigma =
-      optical ? *std::max_element(spec.sigma_per_level_v.begin(), spec.sigma_per_level_v.end()) : 0.0;
+      !spec.sigma_per_level_v.empty()
+          ? *std::max_element(spec.sigma_per_level_v.begin(), spec.sigma_per_level_v.end())
+          : spec.noise_rms_v;
 
   EqualizerSearchOptions eo;
   eo.ctle = spec.ctle;
@@ -80,7 +85,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   // The pulse already carries the transmit amplitude (PulseResponseOptions::tx_swing_v), so the
   // symbol values are +-1 ... : amplitude 1 in the eye engine's convention.
   es.signalling.amplitude_v = 1.0;
-  if (optical)
+  if (!spec.sigma_per_level_v.empty())
     es.noise.sigma_per_level_v = spec.sigma_per_level_v;
   else
     es.noise.sigma_v = std::max(out.noise_sigma_v, 1e-12);
@@ -101,6 +106,98 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   so.phases_per_ui = spec.samples_per_ui;
   out.eye = statistical_eye(chosen.pulse.pulse, es, so);
   return out;
+}
+
+namespace {
+
+StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& dfe) {
+  StatEyeSpec es;
+  es.signalling.levels = spec.levels;
+  es.signalling.amplitude_v = 1.0;
+  if (!spec.sigma_per_level_v.empty())
+    es.noise.sigma_per_level_v = spec.sigma_per_level_v;
+  else
+    es.noise.sigma_v = std::max(sigma, 1e-12);
+  es.jitter = spec.jitter;
+  es.dfe.taps = spec.dfe_taps;
+  if (spec.dfe_taps > 0) {
+    const double h0 = std::abs(dfe.main_cursor_v);
+    es.dfe.tap_limits_v.resize(static_cast<std::size_t>(spec.dfe_taps));
+    for (int j = 1; j <= spec.dfe_taps; ++j) {
+      double lim = std::isfinite(spec.dfe_limits.max_for(j)) ? spec.dfe_limits.max_for(j) * h0 : 1e9;
+      if (static_cast<std::size_t>(j) <= spec.dfe_limits_v.size())
+        lim = std::min(lim, spec.dfe_limits_v[static_cast<std::size_t>(j - 1)]);
+      es.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)] = lim;
+    }
+  }
+  return es;
+}
+
+}  // namespace
+
+EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spec, double noise_sigma_v) {
+  if (pulse.samples_v.size() < 4) throw std::invalid_argument("eye: the pulse response needs at least 4 samples");
+  if (!(pulse.symbol_rate_baud > 0.0) || pulse.samples_per_ui < 1)
+    throw std::invalid_argument("eye: the pulse response needs a symbol rate and samples per UI");
+  if (!spec.ctle.empty())
+    throw std::invalid_argument("eye: a CTLE needs a frequency response; give an impulse response instead of a pulse");
+  EyeAnalysis out;
+  out.unequalized.pulse = pulse;
+  out.noise_sigma_v = noise_sigma_v;
+  SnrOptions so;
+  so.levels = spec.levels;
+  so.dfe_taps = spec.dfe_taps;
+  so.dfe_limits = spec.dfe_limits;
+  so.a_dd_ui = 0.5 * spec.jitter.dj_pp_ui;
+  so.sigma_rj_ui = spec.jitter.rj_rms_ui;
+  so.tx_snr_db = spec.tx_snr_db >= 1e8 ? std::numeric_limits<double>::infinity() : spec.tx_snr_db;
+  // Tx FFE applied in time over the requested grid, ranked by the COM-style SNR.
+  auto& eq = out.equalizer;
+  const auto grid = ffe_grid(spec.ffe_pre, spec.ffe_post, spec.ffe_main_min);
+  PulseResponse work;
+  double best = -INFINITY;
+  for (const auto& ffe : grid.empty() ? std::vector<TxFfe>{TxFfe{}} : grid) {
+    apply_tx_ffe(pulse, ffe, work);
+    const SnrResult snr = com_snr(work, noise_sigma_v, so);
+    EqualizerCandidate c;
+    c.ffe = ffe;
+    c.cursor_index = snr.cursor_index;
+    c.snr_db = c.objective = snr.snr_db;
+    if (snr.snr_db > best) {
+      best = snr.snr_db;
+      eq.best = eq.candidates.size();
+      eq.ffe = ffe;
+      eq.snr = snr;
+      eq.pulse.pulse = work;
+    }
+    eq.candidates.push_back(c);
+  }
+  eq.ctle = Ctle::none();
+  eq.noise_sigma_v = {noise_sigma_v};
+  eq.dfe = dfe_taps(eq.pulse.pulse, eq.snr.cursor_index, spec.dfe_taps, spec.dfe_limits);
+  StatEyeOptions opt;
+  opt.target_ber = spec.target_ber;
+  opt.phases_per_ui = pulse.samples_per_ui;
+  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, noise_sigma_v, eq.dfe), opt);
+  return out;
+}
+
+TransferFunction impulse_transfer_function(std::vector<double> h, double dt) {
+  if (h.empty()) throw std::invalid_argument("impulse response: no samples");
+  if (!(dt > 0.0)) throw std::invalid_argument("impulse response: the sample interval must be > 0");
+  auto data = std::make_shared<const std::vector<double>>(std::move(h));
+  return [data, dt](std::span<const double> f, std::span<std::complex<double>> out) {
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      // Recurrence for e^{-j w n dt}: one complex multiply per sample.
+      const std::complex<double> step = std::polar(1.0, -2.0 * 3.14159265358979323846 * f[k] * dt);
+      std::complex<double> rot(1.0, 0.0), acc(0.0, 0.0);
+      for (double v : *data) {
+        acc += v * rot;
+        rot *= step;
+      }
+      out[k] = acc * dt;
+    }
+  };
 }
 
 }  // namespace phylane::solvers

@@ -33,6 +33,7 @@ struct EyeLinkSpec {
   DfeLimits dfe_limits;              ///< relative to the main cursor (empty: unconstrained)
   std::vector<double> dfe_limits_v;  ///< absolute limits [V] (take precedence per tap when given)
   double noise_psd_v2_per_hz = 0.0;  ///< one-sided, at the receiver input (copper)
+  double noise_rms_v = 0.0;          ///< fixed rms noise at the decision point; > 0 overrides the PSD
   std::vector<double> sigma_per_level_v;  ///< optical: noise at the decision point per level, lowest first
   TxJitter jitter;
   double tx_snr_db = 1e9;            ///< transmitter SNR (COM SNR_TX); large = off
@@ -50,6 +51,17 @@ struct EyeAnalysis {
 /// Runs the analysis. Throws std::invalid_argument for bad specifications; a closed eye is a
 /// result (eye.status), not an error. Tested by: tests/solvers/eye_analysis_test.cpp
 EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec);
+
+/// The eye of a user-supplied pulse response (already at the decision point, e.g. exported by
+/// another tool): Tx FFE searched in time over the spec's ranges, DFE and statistical eye as for
+/// any channel; no Rx filter or CTLE (they need a frequency response: give an impulse response
+/// instead). noise_sigma_v is the rms noise at the decision point.
+EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spec, double noise_sigma_v);
+
+/// H(f) of a sampled impulse response h[n] (n >= 0, step dt_s): H(f) = dt sum_n h[n] e^{-j 2 pi f n dt}
+/// (the discrete-time Fourier transform scaled to continuous time; exact for a response band-limited
+/// below 1/(2 dt)). Evaluated directly, O(N) per frequency.
+TransferFunction impulse_transfer_function(std::vector<double> h, double dt_s);
 
 /// The electrical-equivalent response of an optical link as a TransferFunction (1 at DC).
 TransferFunction optical_transfer_function(const channels::OpticalLink& link);

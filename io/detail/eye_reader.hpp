@@ -5,8 +5,12 @@
 
 namespace phylane::io::detail {
 
-/// Reads the three sections from the root table; `optical` selects the receiver defaults.
-/// On success fills `out`.
-void read_eye_sections(TableReader& root, bool optical, std::optional<EyeSettings>& out);
+/// What the receiver keys may contain: copper (noise PSD + Rx filter, or noise_rms), optical
+/// (noise from the photoreceiver), pulse (a response at the decision point: noise_rms only, no
+/// CTLE), impulse (noise_rms or PSD, CTLE allowed).
+enum class ReceiverKind { copper, optical, pulse, impulse };
+
+/// Reads the three sections from the root table. On success fills `out`.
+void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSettings>& out);
 
 }  // namespace phylane::io::detail

@@ -237,3 +237,28 @@ dfe_taps = 3
   CHECK_THAT(errors_of(replace(base, "\"32 GT/s\"", "\"32 GHz\"")),
              Catch::Contains("\"GHz\" is not a unit of data rate"));
 }
+
+TEST_CASE("A pulse channel reads inline samples and refuses what does not apply", "[io][config][pulse]") {
+  const std::string base = R"toml([channel]
+type = "pulse"
+response = "pulse"
+samples_per_ui = 4
+values = [0.0, 0.01, 0.05, 0.2, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01, 0.0, 0.0]
+[signal]
+rate = "10 GBd"
+[rx]
+noise_rms = "2 mV"
+dfe_taps = 1
+)toml";
+  const Config c = load_config_text(base, "t.toml");
+  REQUIRE(c.pulse);
+  REQUIRE(c.eye);
+  CHECK(c.pulse->values_v.size() == 12);
+  CHECK(c.eye->spec.noise_rms_v == Approx(2e-3).epsilon(1e-12));
+  CHECK_THAT(errors_of(replace(base, "[rx]", "[rx]\nctle = \"com\"")), Catch::Contains("a CTLE needs a frequency response"));
+  CHECK_THAT(errors_of(replace(base, "noise_rms = \"2 mV\"", "noise_psd = \"5.2e-8 V^2/GHz\"")),
+             Catch::Contains("already at the decision point"));
+  CHECK_THAT(errors_of(replace(base, "response = \"pulse\"", "response = \"impulse\"")),
+             Catch::Contains("samples_per_ui") && Catch::Contains("sample_interval"));
+  CHECK_THAT(errors_of(replace(base, "values = [", "file = \"x.csv\"\nvalues = [")), Catch::Contains("either inline"));
+}
