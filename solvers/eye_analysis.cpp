@@ -8,6 +8,33 @@
 
 namespace phylane::solvers {
 
+namespace {
+
+StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& dfe) {
+  StatEyeSpec es;
+  es.signalling.levels = spec.levels;
+  es.signalling.amplitude_v = 1.0;
+  if (!spec.sigma_per_level_v.empty())
+    es.noise.sigma_per_level_v = spec.sigma_per_level_v;
+  else
+    es.noise.sigma_v = std::max(sigma, 1e-12);
+  es.jitter = spec.jitter;
+  es.dfe.taps = spec.dfe_taps;
+  if (spec.dfe_taps > 0) {
+    const double h0 = std::abs(dfe.main_cursor_v);
+    es.dfe.tap_limits_v.resize(static_cast<std::size_t>(spec.dfe_taps));
+    for (int j = 1; j <= spec.dfe_taps; ++j) {
+      double lim = std::isfinite(spec.dfe_limits.max_for(j)) ? spec.dfe_limits.max_for(j) * h0 : 1e9;
+      if (static_cast<std::size_t>(j) <= spec.dfe_limits_v.size())
+        lim = std::min(lim, spec.dfe_limits_v[static_cast<std::size_t>(j - 1)]);
+      es.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)] = lim;
+    }
+  }
+  return es;
+}
+
+}  // namespace
+
 TransferFunction optical_transfer_function(const channels::OpticalLink& link) {
   return [link](std::span<const double> f, std::span<std::complex<double>> h) {
     for (std::size_t k = 0; k < f.size(); ++k) h[k] = link.response(f[k]);
@@ -75,65 +102,51 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   }
   out.equalizer = optimize_equalizer(engine, spectrum, eo);
 
-  // Statistical eye at the chosen settings.
-  const auto& chosen = out.equalizer;
-  std::size_t ctle_index = chosen.candidates.empty() ? 0 : chosen.candidates[chosen.best].ctle_index;
-  out.noise_sigma_v = optical ? optical_sigma
-                              : (ctle_index < chosen.noise_sigma_v.size() ? chosen.noise_sigma_v[ctle_index] : 0.0);
-  StatEyeSpec es;
-  es.signalling.levels = spec.levels;
-  // The pulse already carries the transmit amplitude (PulseResponseOptions::tx_swing_v), so the
-  // symbol values are +-1 ... : amplitude 1 in the eye engine's convention.
-  es.signalling.amplitude_v = 1.0;
-  if (!spec.sigma_per_level_v.empty())
-    es.noise.sigma_per_level_v = spec.sigma_per_level_v;
-  else
-    es.noise.sigma_v = std::max(out.noise_sigma_v, 1e-12);
-  es.jitter = spec.jitter;
-  es.dfe.taps = spec.dfe_taps;
-  if (spec.dfe_taps > 0) {
-    // Absolute limits from the relative ones and the chosen main cursor; explicit volts win.
-    const double h0 = std::abs(chosen.dfe.main_cursor_v);
-    es.dfe.tap_limits_v.resize(static_cast<std::size_t>(spec.dfe_taps));
-    for (int j = 1; j <= spec.dfe_taps; ++j) {
-      double lim = std::isfinite(spec.dfe_limits.max_for(j)) ? spec.dfe_limits.max_for(j) * h0 : 1e9;
-      if (static_cast<std::size_t>(j) <= spec.dfe_limits_v.size()) lim = std::min(lim, spec.dfe_limits_v[static_cast<std::size_t>(j - 1)]);
-      es.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)] = lim;
-    }
-  }
+  // Statistical eye at the chosen settings. The fast SNR ranks every candidate; the statistical
+  // eye's margin then decides among the best few (spec.refine_candidates), so the result
+  // maximises the margin the eye engine reports, not only its Gaussian proxy.
+  auto& eq = out.equalizer;
+  auto sigma_for = [&](std::size_t ctle_index) {
+    return optical ? optical_sigma : (ctle_index < eq.noise_sigma_v.size() ? eq.noise_sigma_v[ctle_index] : 0.0);
+  };
   StatEyeOptions so;
   so.target_ber = spec.target_ber;
   so.phases_per_ui = spec.samples_per_ui;
-  out.eye = statistical_eye(chosen.pulse.pulse, es, so);
-  return out;
-}
-
-namespace {
-
-StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& dfe) {
-  StatEyeSpec es;
-  es.signalling.levels = spec.levels;
-  es.signalling.amplitude_v = 1.0;
-  if (!spec.sigma_per_level_v.empty())
-    es.noise.sigma_per_level_v = spec.sigma_per_level_v;
-  else
-    es.noise.sigma_v = std::max(sigma, 1e-12);
-  es.jitter = spec.jitter;
-  es.dfe.taps = spec.dfe_taps;
-  if (spec.dfe_taps > 0) {
-    const double h0 = std::abs(dfe.main_cursor_v);
-    es.dfe.tap_limits_v.resize(static_cast<std::size_t>(spec.dfe_taps));
-    for (int j = 1; j <= spec.dfe_taps; ++j) {
-      double lim = std::isfinite(spec.dfe_limits.max_for(j)) ? spec.dfe_limits.max_for(j) * h0 : 1e9;
-      if (static_cast<std::size_t>(j) <= spec.dfe_limits_v.size())
-        lim = std::min(lim, spec.dfe_limits_v[static_cast<std::size_t>(j - 1)]);
-      es.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)] = lim;
+  std::size_t best_ctle = eq.candidates.empty() ? 0 : eq.candidates[eq.best].ctle_index;
+  out.noise_sigma_v = sigma_for(best_ctle);
+  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, out.noise_sigma_v, eq.dfe), so);
+  if (spec.refine_candidates > 1 && eq.candidates.size() > 1) {
+    std::vector<std::size_t> order(eq.candidates.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(spec.refine_candidates), order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+                      [&](std::size_t a, std::size_t b) { return eq.candidates[a].objective > eq.candidates[b].objective; });
+    PulseResponse work;
+    for (std::size_t r = 0; r < k; ++r) {
+      const std::size_t idx = order[r];
+      if (idx == eq.best) continue;
+      const auto& c = eq.candidates[idx];
+      const Ctle ctle = eo.ctle.empty() ? Ctle::none() : eo.ctle[c.ctle_index];
+      PulseResult pr = engine.compute(spectrum, ctle);
+      apply_tx_ffe(pr.pulse, c.ffe, work);
+      const double sigma = sigma_for(c.ctle_index);
+      const DfeResult dfe = dfe_taps(work, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
+      StatEyeResult eye = statistical_eye(work, stat_spec(spec, sigma, dfe), so);
+      if (eye.margin_db > out.eye.margin_db + 1e-9) {
+        out.eye = std::move(eye);
+        out.noise_sigma_v = sigma;
+        eq.best = idx;
+        eq.ctle = ctle;
+        eq.ffe = c.ffe;
+        pr.pulse = work;
+        eq.pulse = pr;
+        eq.dfe = dfe;
+        eq.snr = com_snr(work, sigma, eo.snr);
+      }
     }
   }
-  return es;
+  return out;
 }
-
-}  // namespace
 
 EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spec, double noise_sigma_v) {
   if (pulse.samples_v.size() < 4) throw std::invalid_argument("eye: the pulse response needs at least 4 samples");

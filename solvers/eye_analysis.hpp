@@ -38,6 +38,8 @@ struct EyeLinkSpec {
   TxJitter jitter;
   double tx_snr_db = 1e9;            ///< transmitter SNR (COM SNR_TX); large = off
   double target_ber = 1e-12;
+  /// The best candidates by the fast SNR that are re-ranked by the statistical eye's margin.
+  int refine_candidates = 6;
 };
 
 struct EyeAnalysis {
