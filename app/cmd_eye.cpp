@@ -13,6 +13,7 @@
 #include "io/eye_output.hpp"
 #include "phy/units.hpp"
 #include "solvers/eye_analysis.hpp"
+#include "solvers/optical_analysis.hpp"
 
 namespace phylane::app {
 
@@ -52,6 +53,23 @@ void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
              eye.closure.a_ni_without_noise_v * 1e3, eye.closure.a_ni_without_jitter_v * 1e3);
 }
 
+void print_optical(const solvers::OpticalAnalysis& oa) {
+  fmt::print("\nOptical link figures\n");
+  fmt::print("  received OMA {:.2f} dBm (average {:.2f} dBm)\n", oa.received_oma_dbm, oa.received_average_dbm);
+  if (!oa.reachable) {
+    fmt::print("  sensitivity: not reachable ({})\n", oa.reason);
+  } else {
+    fmt::print("  sensitivity {:.2f} dBm OMA ({:.2f} dBm average) at the target BER\n", oa.sensitivity_oma_dbm,
+               oa.sensitivity_average_dbm);
+    fmt::print("  link margin {:.2f} dB; maximum channel loss {:.2f} dB\n", oa.link_margin_db, oa.max_channel_loss_db);
+    fmt::print("  penalties [dB]: extinction ratio {:.2f}, ISI {:.2f}, RIN {:.2f}, dispersion {:.2f}, WDM crosstalk {:.2f}\n",
+               oa.penalties.extinction_ratio_db, oa.penalties.isi_db, oa.penalties.rin_db, oa.penalties.dispersion_db,
+               oa.penalties.crosstalk_db);
+  }
+  fmt::print("  {} wavelength{} x {:g} Gb/s = {:g} Gb/s; energy {:.2f} pJ/bit\n", oa.wavelengths,
+             oa.wavelengths == 1 ? "" : "s", oa.lane_rate_bps / 1e9, oa.aggregate_rate_bps / 1e9, oa.energy_per_bit_j * 1e12);
+}
+
 }  // namespace
 
 int run_eye(const EyeArgs& args) {
@@ -87,7 +105,18 @@ int run_eye(const EyeArgs& args) {
         const auto t = composed->transfer(f);
         std::copy(t.begin(), t.end(), out.begin());
       };
-    } else if (cfg.optical) h = solvers::optical_transfer_function(*cfg.optical);
+    } else if (cfg.optical) {
+      // Optical links: the eye plus sensitivity, margin, penalties and energy per bit.
+      const solvers::OpticalAnalysis oa = solvers::analyze_optical(*cfg.optical, cfg.eye->spec,
+                                                                   cfg.optical_info.wdm_channels, cfg.eye->data_rate_bps);
+      if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, oa.eye, &oa);
+      if (args.json) io::write_eye_json(std::cout, cfg, oa.eye, &oa);
+      else {
+        print_eye(cfg, oa.eye);
+        print_optical(oa);
+      }
+      return 0;
+    }
     else throw io::InputError(cfg.source + ": no channel");
     const solvers::EyeAnalysis a = solvers::analyze_eye(h, cfg.eye->spec);
     if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, a);

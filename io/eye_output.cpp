@@ -15,7 +15,8 @@ std::vector<double> ffe_taps(const solvers::TxFfe& f) { return f.taps.empty() ? 
 
 }  // namespace
 
-void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnalysis& a) {
+void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnalysis& a,
+                    const solvers::OpticalAnalysis* optical) {
   const auto& es = *cfg.eye;
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
@@ -68,11 +69,35 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   j.field("without_noise", eye.closure.a_ni_without_noise_v);
   j.field("without_jitter", eye.closure.a_ni_without_jitter_v);
   j.end_object();
+  if (optical) {
+    const auto& o = *optical;
+    j.key("optical").begin_object();
+    j.field("reachable", o.reachable);
+    j.field("received_oma_dbm", o.received_oma_dbm);
+    j.field("received_average_dbm", o.received_average_dbm);
+    if (o.reachable) {
+      j.field("sensitivity_oma_dbm", o.sensitivity_oma_dbm);
+      j.field("sensitivity_average_dbm", o.sensitivity_average_dbm);
+      j.field("link_margin_db", o.link_margin_db);
+      j.field("max_channel_loss_db", o.max_channel_loss_db);
+    }
+    j.field("penalty_extinction_ratio_db", o.penalties.extinction_ratio_db);
+    j.field("penalty_isi_db", o.penalties.isi_db);
+    j.field("penalty_rin_db", o.penalties.rin_db);
+    j.field("penalty_dispersion_db", o.penalties.dispersion_db);
+    j.field("penalty_crosstalk_db", o.penalties.crosstalk_db);
+    j.field("wavelengths", o.wavelengths);
+    j.field("lane_rate_bps", o.lane_rate_bps);
+    j.field("aggregate_rate_bps", o.aggregate_rate_bps);
+    j.field("energy_per_bit_j", o.energy_per_bit_j);
+    j.end_object();
+  }
   j.end_object();
   j.done();
 }
 
-void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a) {
+void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a,
+                    const solvers::OpticalAnalysis* optical) {
   const auto& es = *cfg.eye;
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
@@ -141,6 +166,21 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
   h.attribute("/", "margin_db", eye.margin_db);
   h.attribute("/", "ber", eye.ber);
   h.attribute("/", "limiting_term", solvers::to_string(eye.closure.limiting));
+  if (optical) {
+    const auto& o = *optical;
+    std::vector<double> pen = {o.penalties.extinction_ratio_db, o.penalties.isi_db, o.penalties.rin_db,
+                               o.penalties.dispersion_db, o.penalties.crosstalk_db};
+    h.dataset("/optical/penalties_db", pen, "dB", "extinction ratio, ISI, RIN, dispersion, WDM crosstalk");
+    h.attribute("/optical/penalties_db", "order", "extinction_ratio, isi, rin, dispersion, crosstalk");
+    h.attribute("/optical/penalties_db", "received_oma_dbm", o.received_oma_dbm);
+    if (o.reachable) {
+      h.attribute("/optical/penalties_db", "sensitivity_oma_dbm", o.sensitivity_oma_dbm);
+      h.attribute("/optical/penalties_db", "link_margin_db", o.link_margin_db);
+      h.attribute("/optical/penalties_db", "max_channel_loss_db", o.max_channel_loss_db);
+    }
+    h.attribute("/optical/penalties_db", "energy_per_bit_j", o.energy_per_bit_j);
+    h.attribute("/optical/penalties_db", "aggregate_rate_bps", o.aggregate_rate_bps);
+  }
   h.commit();
 }
 

@@ -5,15 +5,19 @@
 
 #include "io/config.hpp"
 #include "solvers/eye_analysis.hpp"
+#include "solvers/optical_analysis.hpp"
 
 namespace phylane::io {
 
-void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnalysis& a);
+/// `optical` (optional) adds the optical link figures.
+void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnalysis& a,
+                    const solvers::OpticalAnalysis* optical = nullptr);
 
 /// HDF5: /pulse/{time_s, unequalized_v, equalized_v}, /eye/{phase_ui, voltage_v, log10_ber
 /// (phase x voltage)}, /eye/bathtub_vertical_log10_ber, /eye/bathtub_horizontal_log10_ber
 /// (eye x phase), /eye/heights_v, /eye/widths_ui, /equalizer/{candidate_*}, settings as
 /// attributes, root attributes with version and the resolved config.
-void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a);
+void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a,
+                    const solvers::OpticalAnalysis* optical = nullptr);
 
 }  // namespace phylane::io
