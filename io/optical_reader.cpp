@@ -152,7 +152,19 @@ void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, Op
       resp = t->quantity("responsivity", Dimension::responsivity, Rule::between(0.0, 10.0, false, true), true);
     }
     const auto dark = t->quantity_or("dark_current", Dimension::current, Rule::between(0.0, 1e-3), "0 A");
-    const auto pdbw = t->quantity("pd_bandwidth", Dimension::frequency, Rule::positive(), true);
+    // Photodiode bandwidth directly, or from its capacitance and the TIA's input resistance as
+    // an RC pole f = 1 / (2 pi R C) (transit time neglected; Agrawal 2010, ch. 4).
+    std::optional<double> pdbw;
+    if (t->has("pd_capacitance")) {
+      t->reject("pd_bandwidth", "give either pd_bandwidth or pd_capacitance with tia_input_resistance");
+      const auto cpd = t->quantity("pd_capacitance", Dimension::capacitance, Rule::between(0.0, 1e-9, false, true), true);
+      const auto rin_tia = t->quantity("tia_input_resistance", Dimension::resistance, Rule::between(0.0, 1e6, false, true), true);
+      if (cpd && rin_tia) pdbw = 1.0 / (2.0 * phy::pi * *rin_tia * *cpd);
+    } else {
+      t->accept("pd_capacitance");
+      t->reject("tia_input_resistance", "applies with pd_capacitance");
+      pdbw = t->quantity("pd_bandwidth", Dimension::frequency, Rule::positive(), true);
+    }
     std::optional<double> tia_noise, rf, nf;
     if (t->has("feedback_resistance")) {
       t->reject("tia_noise", "give either tia_noise or feedback_resistance (with noise_figure)");

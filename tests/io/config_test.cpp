@@ -262,3 +262,26 @@ dfe_taps = 1
              Catch::Contains("samples_per_ui") && Catch::Contains("sample_interval"));
   CHECK_THAT(errors_of(replace(base, "values = [", "file = \"x.csv\"\nvalues = [")), Catch::Contains("either inline"));
 }
+
+TEST_CASE("A photodiode's bandwidth can come from its capacitance and the TIA input resistance", "[io][config][optical]") {
+  // f = 1/(2 pi R C): 50 ohm and 100 fF give 31.83 GHz.
+  const std::string text = R"toml([channel]
+type = "optical"
+[channel.laser]
+power = "0 dBm"
+wavelength = "1310 nm"
+[channel.modulator]
+extinction_ratio = "5 dB"
+bandwidth = "35 GHz"
+[channel.receiver]
+quantum_efficiency = 0.8
+pd_capacitance = "100 fF"
+tia_input_resistance = "50 ohm"
+tia_noise = "12 pA/sqrt(Hz)"
+tia_bandwidth = "30 GHz"
+)toml";
+  const Config c = load_config_text(text, "t.toml");
+  REQUIRE(c.optical);
+  CHECK(c.optical->receiver().pd_bandwidth_hz == Approx(1.0 / (2 * 3.14159265358979 * 50 * 100e-15)).epsilon(1e-12));
+  CHECK(c.optical->receiver().front_end.responsivity_a_per_w == Approx(0.8 * 1.31 / 1.2398419843).epsilon(1e-9));
+}
