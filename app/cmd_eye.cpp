@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "app/commands.hpp"
+#include "app/common.hpp"
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/eye_output.hpp"
@@ -73,7 +74,7 @@ void print_optical(const solvers::OpticalAnalysis& oa) {
 }  // namespace
 
 int run_eye(const EyeArgs& args) {
-  try {
+  return guarded([&]() -> int {
     if (!args.config.empty() && !args.preset.empty())
       throw io::InputError("give either a config file or --preset, not both");
     io::Config cfg = !args.config.empty() ? io::load_config(args.config)
@@ -125,16 +126,7 @@ int run_eye(const EyeArgs& args) {
     else
       print_eye(cfg, a);
     return 0;
-  } catch (const io::InputError& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "phylane: failure: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 }  // namespace phylane::app

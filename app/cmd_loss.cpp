@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/commands.hpp"
+#include "app/common.hpp"
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/loss_output.hpp"
@@ -15,13 +16,6 @@
 namespace phylane::app {
 
 namespace {
-
-double option_frequency(const std::string& option, const std::string& text) {
-  const auto q = io::parse_quantity(text, io::Dimension::frequency);
-  if (!q.value) throw io::InputError(option + " \"" + text + "\": " + q.error);
-  if (!(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": must be a positive frequency");
-  return *q.value;
-}
 
 std::string ghz(double f) { return fmt::format("{:g} GHz", f / 1e9); }
 
@@ -111,7 +105,7 @@ void print_budget(const io::Config& cfg) {
 }  // namespace
 
 int run_loss(const LossArgs& args) {
-  try {
+  return guarded([&]() -> int {
     if (!args.config.empty() && !args.preset.empty())
       throw io::InputError("give either a config file or --preset, not both");
     io::Config cfg = !args.config.empty() ? io::load_config(args.config)
@@ -154,16 +148,7 @@ int run_loss(const LossArgs& args) {
     else
       print_human(cfg, a);
     return 0;
-  } catch (const io::InputError& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "phylane: failure: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 }  // namespace phylane::app

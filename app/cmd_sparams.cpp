@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "app/commands.hpp"
+#include "app/common.hpp"
 #include "channels/network_checks.hpp"
 #include "channels/network_ops.hpp"
 #include "io/config.hpp"
@@ -22,13 +23,6 @@ namespace phylane::app {
 
 namespace {
 
-double option_frequency(const std::string& option, const std::string& text) {
-  const auto q = io::parse_quantity(text, io::Dimension::frequency);
-  if (!q.value) throw io::InputError(option + " \"" + text + "\": " + q.error);
-  if (!(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": must be a positive frequency");
-  return *q.value;
-}
-
 channels::PortOrder option_port_order(const std::string& text) {
   const auto o = channels::parse_port_order(text);
   if (!o)
@@ -39,7 +33,7 @@ channels::PortOrder option_port_order(const std::string& text) {
 }  // namespace
 
 int run_sparams(const SparamsArgs& args) {
-  try {
+  return guarded([&]() -> int {
     if (args.output.empty()) throw io::InputError("sparams needs -o FILE.s2p or FILE.s4p");
     io::Config cfg = !args.config.empty() ? io::load_config(args.config)
                                           : io::load_preset(args.preset.empty() ? io::default_preset_name() : args.preset);
@@ -76,20 +70,11 @@ int run_sparams(const SparamsArgs& args) {
     fmt::print("wrote {} ({} ports, {} frequencies, {:g} ... {:g} GHz, reference {:g} ohm)\n", args.output, net.ports(),
                net.size(), net.freq_hz().front() / 1e9, net.freq_hz().back() / 1e9, net.z0_ohm().front());
     return 0;
-  } catch (const io::InputError& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "phylane: failure: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 int run_check(const CheckArgs& args) {
-  try {
+  return guarded([&]() -> int {
     io::TouchstoneInfo info;
     const channels::Network net = io::read_touchstone(args.file, &info);
     const auto order = option_port_order(args.port_order);
@@ -184,16 +169,7 @@ int run_check(const CheckArgs& args) {
                    fixed.frequencies_changed, fixed.largest_change);
     }
     return pass.passive() && recip.reciprocal() && caus.causal() ? 0 : 3;
-  } catch (const io::InputError& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "phylane: failure: " << e.what() << '\n';
-    return 1;
-  }
+  });
 }
 
 }  // namespace phylane::app

@@ -17,59 +17,6 @@ std::vector<double> loss_grid(double fmax_hz, int points) {
   return f;
 }
 
-LossAnalysis analyze_loss(const channels::CopperChannel& channel, const LossAnalysisOptions& opt) {
-  if (opt.report_freqs_hz.empty())
-    throw std::invalid_argument("loss analysis: at least one report frequency is needed");
-  for (double f : opt.report_freqs_hz)
-    if (!(f > 0.0)) throw std::invalid_argument("loss analysis: report frequencies must be > 0");
-
-  LossAnalysis a;
-  const auto grid = loss_grid(opt.fmax_hz, opt.points);
-  a.sweep = channels::compute_response(channel, grid, true);
-  if (opt.keep_line_points) {
-    for (const auto& s : channel.segments()) {
-      std::vector<phy::LinePoint> pts(grid.size());
-      for (std::size_t k = 0; k < grid.size(); ++k) pts[k] = s.line.at(grid[k], true);
-      a.line_points.push_back(std::move(pts));
-    }
-  }
-  a.report_freqs_hz = opt.report_freqs_hz;
-  const auto rep = channels::compute_response(channel, opt.report_freqs_hz, true);
-  a.at_report = rep.loss;
-  a.s21_at_report = rep.s21;
-
-  const double f_delay = *std::max_element(opt.report_freqs_hz.begin(), opt.report_freqs_hz.end());
-  for (const auto& s : channel.segments()) {
-    SegmentSummary sum;
-    sum.name = s.name;
-    sum.geometry = std::string(s.line.geometry().kind());
-    sum.length_m = s.length_m;
-    const phy::LinePoint pd = s.line.at(f_delay, false);
-    sum.delay_s_per_m = pd.gamma.imag() / (2.0 * phy::pi * f_delay);
-    sum.dc_resistance_ohm_per_m = s.line.at(0.0, false).z_per_m.real();
-    for (double f : opt.report_freqs_hz) {
-      const phy::LinePoint p = s.line.at(f, true);
-      SegmentAtFrequency x;
-      x.freq_hz = f;
-      x.impedance_ohm = p.z0.real();
-      x.loss_db_per_m = phy::units::nepers_to_db(p.gamma.real());
-      x.conductor_db_per_m = phy::units::nepers_to_db(p.alpha_conductor);
-      x.roughness_db_per_m = phy::units::nepers_to_db(p.alpha_roughness);
-      x.dielectric_db_per_m = phy::units::nepers_to_db(p.alpha_dielectric);
-      const auto eps = s.line.dielectric().permittivity(f);
-      x.dk = eps.real();
-      x.df = -eps.imag() / eps.real();
-      x.eps_eff = s.line.geometry().effective_permittivity(f, eps).real();
-      sum.at.push_back(x);
-    }
-    a.total_length_m += s.length_m;
-    a.total_delay_s += sum.delay_s_per_m * s.length_m;
-    a.dc_resistance_ohm += sum.dc_resistance_ohm_per_m * s.length_m;
-    a.segments.push_back(std::move(sum));
-  }
-  return a;
-}
-
 namespace {
 
 SegmentSummary summarize_segment(const channels::TraceSegment& s, const std::vector<double>& report, double f_delay) {
@@ -97,6 +44,42 @@ SegmentSummary summarize_segment(const channels::TraceSegment& s, const std::vec
   }
   return sum;
 }
+
+}  // namespace
+
+LossAnalysis analyze_loss(const channels::CopperChannel& channel, const LossAnalysisOptions& opt) {
+  if (opt.report_freqs_hz.empty())
+    throw std::invalid_argument("loss analysis: at least one report frequency is needed");
+  for (double f : opt.report_freqs_hz)
+    if (!(f > 0.0)) throw std::invalid_argument("loss analysis: report frequencies must be > 0");
+
+  LossAnalysis a;
+  const auto grid = loss_grid(opt.fmax_hz, opt.points);
+  a.sweep = channels::compute_response(channel, grid, true);
+  if (opt.keep_line_points) {
+    for (const auto& s : channel.segments()) {
+      std::vector<phy::LinePoint> pts(grid.size());
+      for (std::size_t k = 0; k < grid.size(); ++k) pts[k] = s.line.at(grid[k], true);
+      a.line_points.push_back(std::move(pts));
+    }
+  }
+  a.report_freqs_hz = opt.report_freqs_hz;
+  const auto rep = channels::compute_response(channel, opt.report_freqs_hz, true);
+  a.at_report = rep.loss;
+  a.s21_at_report = rep.s21;
+
+  const double f_delay = *std::max_element(opt.report_freqs_hz.begin(), opt.report_freqs_hz.end());
+  for (const auto& s : channel.segments()) {
+    SegmentSummary sum = summarize_segment(s, opt.report_freqs_hz, f_delay);
+    a.total_length_m += sum.length_m;
+    a.total_delay_s += sum.delay_s_per_m * sum.length_m;
+    a.dc_resistance_ohm += sum.dc_resistance_ohm_per_m * sum.length_m;
+    a.segments.push_back(std::move(sum));
+  }
+  return a;
+}
+
+namespace {
 
 // Breakdown of a composed channel on a grid.
 std::vector<channels::LossBreakdown> composed_breakdown(const channels::ComposedChannel& ch,
