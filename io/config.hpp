@@ -55,6 +55,23 @@ struct EyeSettings {
   std::string modulation;          ///< "nrz", "pam4", ...
   bool ffe_search = false;         ///< true when any FFE tap is a range to optimise
   bool ctle_search = false;        ///< true when more than one CTLE setting is given
+
+  /// What follows the symbol rate when the rate changes (rate and reach searches): the Rx
+  /// filter given as a ratio of the rate, COM CTLE corners left at their rate-relative defaults,
+  /// jitter given in UI. Values the config gives in absolute units stay as given.
+  struct Recipe {
+    solvers::RxFilterType rx_type = solvers::RxFilterType::none;
+    int rx_order = 4;
+    double rx_bandwidth_hz = 0.0;     ///< absolute, or 0
+    double rx_bandwidth_ratio = 0.0;  ///< x symbol rate, or 0
+    std::string ctle = "none";        ///< none, com, generic
+    std::vector<double> ctle_gdc_db;
+    double ctle_fz_hz = 0.0, ctle_fp1_hz = 0.0, ctle_fp2_hz = 0.0;  ///< 0: baud/4, baud/4, baud
+    double rj_s = -1.0, dj_s = -1.0;  ///< when given as times (else the spec's UI values hold)
+  } recipe;
+
+  /// The specification at another symbol rate and modulation (levels >= 2).
+  solvers::EyeLinkSpec at(double symbol_rate_baud, int levels) const;
 };
 
 struct Config {

@@ -1,6 +1,7 @@
 // Reading [signal], [tx] and [rx]: the signalling, transmitter and receiver of a link, for
 // `phylane eye` (and the rate and reach searches). Format in docs/eye.md.
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "io/detail/eye_reader.hpp"
@@ -34,7 +35,8 @@ std::optional<int> parse_modulation(std::string_view s) {
 }
 
 // A jitter value given in UI ("0.01 UI") or as a time ("0.3 ps"), returned in UI.
-std::optional<double> read_ui(TableReader& t, std::string_view key, double baud, double max_ui) {
+std::optional<double> read_ui(TableReader& t, std::string_view key, double baud, double max_ui,
+                              double* seconds = nullptr) {
   t.accept(key);
   const toml::node* n = t.input().get(key);
   if (!n) {
@@ -56,8 +58,12 @@ std::optional<double> read_ui(TableReader& t, std::string_view key, double baud,
       else err = "must be a number of UI or a time, e.g. \"0.01 UI\", \"0.3 ps\"";
     } else {
       const auto q = parse_quantity(txt, Dimension::time);
-      if (q.value) ui = *q.value * baud;
-      else err = "must be in UI or a time: " + q.error;
+      if (q.value) {
+        ui = *q.value * baud;
+        if (seconds) *seconds = *q.value;
+      } else {
+        err = "must be in UI or a time: " + q.error;
+      }
     }
   } else {
     err = "must be a string with UI or a time unit, e.g. \"0.01 UI\", \"0.3 ps\"";
@@ -240,8 +246,8 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     es.ffe_search = search;
     const auto mm = tx->number_or("ffe_main_min", Rule::between(0.0, 1.0, true, false), 0.0);
     spec.ffe_main_min = mm.value_or(0.0);
-    const auto rj = read_ui(*tx, "rj", baud, 0.5);
-    const auto dj = read_ui(*tx, "dj", baud, 1.0);
+    const auto rj = read_ui(*tx, "rj", baud, 0.5, &es.recipe.rj_s);
+    const auto dj = read_ui(*tx, "dj", baud, 1.0, &es.recipe.dj_s);
     if (rj && dj) spec.jitter = {*rj, *dj};
     else ok = false;
     const auto snr = tx->quantity("snr", Dimension::decibel, Rule::between(0.0, 200.0), false);
@@ -298,16 +304,23 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     if (r.has("bandwidth")) {
       r.reject("bandwidth_ratio", "give either bandwidth or bandwidth_ratio");
       f3db = r.quantity("bandwidth", Dimension::frequency, Rule::positive(), true);
+      if (f3db) es.recipe.rx_bandwidth_hz = *f3db;
     } else {
       r.accept("bandwidth");
       // COM's receiver filter at f_r = 0.75 f_b (IEEE 802.3 Annex 93A, eq. 93A-20).
       const auto ratio = r.number_or("bandwidth_ratio", Rule::between(0.05, 10.0), 0.75);
-      if (ratio) f3db = *ratio * baud;
+      if (ratio) {
+        f3db = *ratio * baud;
+        es.recipe.rx_bandwidth_ratio = *ratio;
+      }
     }
-    if (ftype && order && f3db)
+    if (ftype && order && f3db) {
       spec.rx_filter = solvers::RxFilter::make(*ftype, static_cast<int>(*order), *f3db);
-    else
+      es.recipe.rx_type = *ftype;
+      es.recipe.rx_order = static_cast<int>(*order);
+    } else {
       ok = false;
+    }
   }
   if (kind == ReceiverKind::pulse)
     for (auto k : {"ctle", "ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_zeros", "ctle_poles", "ctle_gain"})
@@ -321,6 +334,10 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       "none, com, generic", "none");
   if (ctle && *ctle == "com") {
     const auto g = read_db_list(r, "ctle_gdc", "-12 dB", "0 dB", "1 dB");
+    // Corners given explicitly stay fixed when the rate changes; defaults follow the rate.
+    if (r.has("ctle_fz")) es.recipe.ctle_fz_hz = r.quantity("ctle_fz", Dimension::frequency, Rule::positive(), true).value_or(0.0);
+    if (r.has("ctle_fp1")) es.recipe.ctle_fp1_hz = r.quantity("ctle_fp1", Dimension::frequency, Rule::positive(), true).value_or(0.0);
+    if (r.has("ctle_fp2")) es.recipe.ctle_fp2_hz = r.quantity("ctle_fp2", Dimension::frequency, Rule::positive(), true).value_or(0.0);
     const auto fz = r.quantity_or("ctle_fz", Dimension::frequency, Rule::positive(),
                                   format_quantity(baud / 4.0, Dimension::frequency));
     const auto fp1 = r.quantity_or("ctle_fp1", Dimension::frequency, Rule::positive(),
@@ -330,6 +347,8 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     if (g && fz && fp1 && fp2) {
       for (double gdb : *g) spec.ctle.push_back(solvers::Ctle::com(gdb, *fz, *fp1, *fp2));
       es.ctle_search = g->size() > 1;
+      es.recipe.ctle = "com";
+      es.recipe.ctle_gdc_db = *g;
     } else {
       ok = false;
     }
@@ -338,7 +357,10 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     const auto zeros = r.quantity_list("ctle_zeros", Dimension::frequency, Rule::positive(), true);
     const auto poles = r.quantity_list("ctle_poles", Dimension::frequency, Rule::positive(), true);
     const auto gain = r.quantity_or("ctle_gain", Dimension::decibel, Rule::between(-60.0, 60.0), "0 dB");
-    if (zeros && poles && gain) spec.ctle.push_back(solvers::Ctle::generic(*gain, *zeros, *poles));
+    if (zeros && poles && gain) {
+      spec.ctle.push_back(solvers::Ctle::generic(*gain, *zeros, *poles));
+      es.recipe.ctle = "generic";  // absolute corners: the same CTLE at every rate
+    }
     else ok = false;
     for (auto k : {"ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2"}) r.reject(k, "applies to ctle = \"com\"");
   } else {
@@ -374,13 +396,15 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
             ok = false;
           }
           spec.dfe_limits.max_rel.push_back(*v);
+          spec.dfe_limits.max_abs_v.push_back(std::numeric_limits<double>::infinity());
         } else if (auto sv = el.value_exact<std::string>()) {
           const auto q = parse_quantity(*sv, Dimension::voltage);
           if (!q.value || *q.value < 0.0) {
             ctx.error(&el, kp, node_text(el), q.value ? "must be >= 0" : q.error);
             ok = false;
           } else {
-            spec.dfe_limits_v.push_back(*q.value);
+            spec.dfe_limits.max_rel.push_back(std::numeric_limits<double>::infinity());
+            spec.dfe_limits.max_abs_v.push_back(*q.value);
           }
         } else {
           ctx.error(&el, kp, node_text(el), "must be a number (relative) or a voltage string");
@@ -395,3 +419,31 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
 }
 
 }  // namespace phylane::io::detail
+
+namespace phylane::io {
+
+solvers::EyeLinkSpec EyeSettings::at(double baud, int levels) const {
+  if (!(baud > 0.0)) throw std::invalid_argument("eye: symbol rate must be > 0");
+  if (levels < 2) throw std::invalid_argument("eye: levels must be >= 2");
+  solvers::EyeLinkSpec s = spec;
+  s.symbol_rate_baud = baud;
+  s.levels = levels;
+  if (recipe.rx_type != solvers::RxFilterType::none) {
+    const double f3db = recipe.rx_bandwidth_hz > 0.0 ? recipe.rx_bandwidth_hz : recipe.rx_bandwidth_ratio * baud;
+    s.rx_filter = solvers::RxFilter::make(recipe.rx_type, recipe.rx_order, f3db);
+  }
+  if (recipe.ctle == "com") {
+    s.ctle.clear();
+    const double fz = recipe.ctle_fz_hz > 0.0 ? recipe.ctle_fz_hz : baud / 4.0;
+    const double fp1 = recipe.ctle_fp1_hz > 0.0 ? recipe.ctle_fp1_hz : baud / 4.0;
+    const double fp2 = recipe.ctle_fp2_hz > 0.0 ? recipe.ctle_fp2_hz : baud;
+    for (double g : recipe.ctle_gdc_db) s.ctle.push_back(solvers::Ctle::com(g, fz, fp1, fp2));
+  }
+  if (recipe.rj_s >= 0.0) s.jitter.rj_rms_ui = recipe.rj_s * baud;
+  if (recipe.dj_s >= 0.0) s.jitter.dj_pp_ui = recipe.dj_s * baud;
+  // Optical levels: the noise per level depends on M (the levels' powers).
+  if (!s.sigma_per_level_v.empty() && static_cast<int>(s.sigma_per_level_v.size()) != levels) s.sigma_per_level_v.clear();
+  return s;
+}
+
+}  // namespace phylane::io

@@ -125,6 +125,20 @@ double DfeLimits::min_for(int tap) const {
   return min_rel[std::min(static_cast<std::size_t>(tap - 1), min_rel.size() - 1)];
 }
 
+double DfeLimits::abs_for(int tap) const {
+  if (max_abs_v.empty()) return std::numeric_limits<double>::infinity();
+  return max_abs_v[std::min(static_cast<std::size_t>(tap - 1), max_abs_v.size() - 1)];
+}
+
+// Clipped DFE feedback (93A-26), then the absolute full-scale clamp.
+double DfeLimits::feedback(int tap, double v, double h0) const {
+  const double lo = min_for(tap), hi = max_for(tap);
+  double fb = (std::isinf(hi) && std::isinf(lo)) ? v : h0 * std::clamp(v / h0, lo, hi);
+  const double a = abs_for(tap);
+  if (std::isfinite(a)) fb = std::clamp(fb, -a, a);
+  return fb;
+}
+
 namespace {
 
 void validate_limits(const DfeLimits& l) {
@@ -134,18 +148,16 @@ void validate_limits(const DfeLimits& l) {
                                   " must be >= 0");
   if (!l.min_rel.empty() && l.max_rel.empty())
     throw std::invalid_argument("DFE limits: min_rel is given without max_rel");
+  for (std::size_t i = 0; i < l.max_abs_v.size(); ++i)
+    if (!(l.max_abs_v[i] >= 0.0))
+      throw std::invalid_argument("DFE limits: max_abs_v[" + std::to_string(i) + "] = " + num(l.max_abs_v[i]) +
+                                  " V must be >= 0");
   for (std::size_t i = 0; i < l.min_rel.size(); ++i) {
     const double mx = l.max_for(static_cast<int>(i) + 1);
     if (!(l.min_rel[i] <= mx))
       throw std::invalid_argument("DFE limits: min_rel[" + std::to_string(i) + "] = " + num(l.min_rel[i]) +
                                   " must be <= max_rel = " + num(mx));
   }
-}
-
-// Clipped DFE feedback for post-cursor value v with main cursor h0 (93A-26).
-double dfe_feedback(double v, double h0, double lo, double hi) {
-  if (std::isinf(hi) && std::isinf(lo)) return v;
-  return h0 * std::clamp(v / h0, lo, hi);
 }
 
 }  // namespace
@@ -161,15 +173,15 @@ DfeResult dfe_taps(const PulseResponse& pulse, std::size_t cursor_index, int n_t
   DfeResult r;
   r.cursor_index = cursor_index;
   r.main_cursor_v = p[cursor_index];
-  const bool limited = !limits.max_rel.empty();
-  if (limited && !(r.main_cursor_v > 0.0) && n_taps > 0)
+  const bool limited = limits.limited();
+  if (!limits.max_rel.empty() && !(r.main_cursor_v > 0.0) && n_taps > 0)
     throw std::invalid_argument("DFE: main cursor h(0) = " + num(r.main_cursor_v) +
                                 " V must be > 0 for relative tap limits");
   const std::size_t spu = static_cast<std::size_t>(pulse.samples_per_ui);
   for (int n = 1; n <= n_taps; ++n) {
     const std::size_t i = cursor_index + static_cast<std::size_t>(n) * spu;
     const double h = i < p.size() ? p[i] : 0.0;
-    const double fb = limited ? dfe_feedback(h, r.main_cursor_v, limits.min_for(n), limits.max_for(n)) : h;
+    const double fb = limited ? limits.feedback(n, h, r.main_cursor_v) : h;
     r.cursors_v.push_back(h);
     r.taps_v.push_back(fb);
     r.taps_rel.push_back(r.main_cursor_v != 0.0 ? fb / r.main_cursor_v : 0.0);
@@ -200,7 +212,7 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
   const double var_x = (l * l - 1.0) / (3.0 * (l - 1.0) * (l - 1.0));  // 93A-29
   const double jit2 = opt.a_dd_ui * opt.a_dd_ui + opt.sigma_rj_ui * opt.sigma_rj_ui;
   const double tx_ratio = std::isinf(opt.tx_snr_db) ? 0.0 : 1.0 / phy::units::db_to_power_ratio(opt.tx_snr_db);
-  const bool limited = !opt.dfe_limits.max_rel.empty();
+  const bool limited = opt.dfe_limits.limited();
 
   SnrResult best;
   best.snr_db = -std::numeric_limits<double>::infinity();
@@ -223,7 +235,7 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
       const std::ptrdiff_t n = (m - c) / spu;
       if (n >= 1 && n <= opt.dfe_taps) {
         const int tap = static_cast<int>(n);
-        v -= limited ? dfe_feedback(v, h0, opt.dfe_limits.min_for(tap), opt.dfe_limits.max_for(tap)) : v;
+        v -= limited ? opt.dfe_limits.feedback(tap, v, h0) : v;
       }
       isi2 += v * v;
     }

@@ -25,8 +25,7 @@ StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& df
     es.dfe.tap_limits_v.resize(static_cast<std::size_t>(spec.dfe_taps));
     for (int j = 1; j <= spec.dfe_taps; ++j) {
       double lim = std::isfinite(spec.dfe_limits.max_for(j)) ? spec.dfe_limits.max_for(j) * h0 : 1e9;
-      if (static_cast<std::size_t>(j) <= spec.dfe_limits_v.size())
-        lim = std::min(lim, spec.dfe_limits_v[static_cast<std::size_t>(j - 1)]);
+      lim = std::min(lim, spec.dfe_limits.abs_for(j));
       es.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)] = lim;
     }
   }

@@ -30,8 +30,7 @@ struct EyeLinkSpec {
   std::vector<TapRange> ffe_post;
   double ffe_main_min = 0.0;
   int dfe_taps = 0;
-  DfeLimits dfe_limits;              ///< relative to the main cursor (empty: unconstrained)
-  std::vector<double> dfe_limits_v;  ///< absolute limits [V] (take precedence per tap when given)
+  DfeLimits dfe_limits;              ///< relative and absolute tap limits (empty: unconstrained)
   double noise_psd_v2_per_hz = 0.0;  ///< one-sided, at the receiver input (copper)
   double noise_rms_v = 0.0;          ///< fixed rms noise at the decision point; > 0 overrides the PSD
   std::vector<double> sigma_per_level_v;  ///< optical: noise at the decision point per level, lowest first

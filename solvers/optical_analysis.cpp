@@ -44,7 +44,8 @@ double margin_at(const channels::OpticalLink& link, const EyeLinkSpec& base, con
   if (s.dfe_taps > 0) {
     const double h0 = std::abs(ref.equalizer.dfe.main_cursor_v) * scale;
     for (int j = 1; j <= s.dfe_taps; ++j)
-      es.dfe.tap_limits_v.push_back(std::isfinite(s.dfe_limits.max_for(j)) ? s.dfe_limits.max_for(j) * h0 : 1e9);
+      es.dfe.tap_limits_v.push_back(
+          std::min(std::isfinite(s.dfe_limits.max_for(j)) ? s.dfe_limits.max_for(j) * h0 : 1e9, s.dfe_limits.abs_for(j)));
   }
   StatEyeOptions so;
   so.target_ber = s.target_ber;

@@ -224,6 +224,15 @@ dfe_taps = 3
   const Config p4 = load_config_text(replace(replace(base, "\"32 GT/s\"", "\"106.25 Gb/s\""), "\"nrz\"", "\"pam4\""), "t.toml");
   CHECK(p4.eye->spec.symbol_rate_baud == Approx(53.125e9).epsilon(1e-12));
   CHECK(p4.eye->spec.levels == 4);
+  // DFE limits by position: a number is relative to the main cursor, a voltage is the tap's full
+  // scale; the other kind is unlimited at that position.
+  const Config lim = load_config_text(replace(base, "dfe_taps = 3", "dfe_taps = 3\ndfe_limits = [0.8, \"20 mV\"]"), "t.toml");
+  const auto& l = lim.eye->spec.dfe_limits;
+  CHECK(l.max_for(1) == 0.8);
+  CHECK(std::isinf(l.abs_for(1)));
+  CHECK(std::isinf(l.max_for(2)));
+  CHECK(l.abs_for(2) == Approx(0.02).epsilon(1e-12));
+  CHECK(l.abs_for(3) == Approx(0.02).epsilon(1e-12));  // the last value repeats
 
   CHECK_THAT(errors_of(replace(base, "\"nrz\"", "\"pam3\"")),
              Catch::Contains("signal.modulation = \"pam3\": must be nrz or pam<M> with M a power of two"));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <complex>
 #include <memory>
 #include <vector>
@@ -169,6 +170,17 @@ TEST_CASE("DFE taps are the clipped post-cursors", "[solvers][equalizer][unit]")
   CHECK(d.taps_v[2] == 0.0);
   CHECK(d.residual_v[0] == Approx(0.1).epsilon(1e-14));
   CHECK(d.taps_rel[0] == Approx(0.2).epsilon(1e-15));
+  // An absolute full scale of 0.15 V on tap 1 (no relative limit there) clips h1 = 0.3 to 0.15;
+  // where the relative limit is tighter (0.2 h0 = 0.2 V against 0.25 V) it still wins.
+  DfeLimits abs_lim;
+  abs_lim.max_rel = {std::numeric_limits<double>::infinity()};
+  abs_lim.max_abs_v = {0.15};
+  const auto a = dfe_taps(p, 6, 2, abs_lim);
+  CHECK(a.taps_v[0] == Approx(0.15).epsilon(1e-15));
+  CHECK(a.residual_v[0] == Approx(0.15).epsilon(1e-14));
+  CHECK(a.taps_v[1] == Approx(0.1).epsilon(1e-15));
+  lim.max_abs_v = {0.25};
+  CHECK(dfe_taps(p, 6, 1, lim).taps_v[0] == Approx(0.2).epsilon(1e-15));
   const auto u = dfe_taps(p, 6, 2);  // unlimited: every post-cursor cancelled
   CHECK(u.residual_v == std::vector<double>{0.0, 0.0});
   CHECK_THROWS_WITH(dfe_taps(p, 99, 1), Catch::Contains("cursor_index = 99"));
@@ -199,6 +211,10 @@ TEST_CASE("The COM-style SNR has the hand-computed values", "[solvers][equalizer
   CHECK(r.jitter_sigma_v == Approx(std::sqrt(0.0049)).epsilon(1e-12));
   o.a_dd_ui = 0.0;
   o.dfe_limits.max_rel = {0.2};
+  CHECK(com_snr(p, 0.05, o).snr_db == Approx(14.881166390).margin(1e-9));
+  // The same clip as an absolute 0.2 V full scale (h0 = 1 V) gives the same SNR.
+  o.dfe_limits.max_rel = {};
+  o.dfe_limits.max_abs_v = {0.2};
   CHECK(com_snr(p, 0.05, o).snr_db == Approx(14.881166390).margin(1e-9));
 }
 
