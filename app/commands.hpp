@@ -27,6 +27,33 @@ struct EyeArgs {
 };
 int run_eye(const EyeArgs& args);
 
+struct MaxRateArgs {
+  std::string config;
+  std::string preset;
+  std::string modulations = "nrz,pam4";
+  std::string min_rate;
+  std::string max_rate;
+  std::optional<double> margin_db;  ///< overrides [signal] required_margin
+  bool full_curve = false;
+  bool json = false;
+  std::string output;               ///< HDF5
+};
+int run_maxrate(const MaxRateArgs& args);
+
+struct ReachArgs {
+  std::string config;
+  std::string preset;
+  std::string rate;                 ///< default: the config's [signal] rate
+  std::string modulation;           ///< default: the config's
+  std::string element;              ///< index (1-based) or name; default: longest trace / the fiber
+  std::string min_length, max_length;
+  std::optional<double> margin_db;
+  bool full_curve = false;
+  bool json = false;
+  std::string output;
+};
+int run_reach(const ReachArgs& args);
+
 struct SparamsArgs {
   std::string config;
   std::string preset;

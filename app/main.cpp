@@ -28,6 +28,32 @@ int main(int argc, char** argv) {
   c_eye->add_flag("--json", eye.json, "Machine-readable JSON on stdout");
   c_eye->add_option("-o,--output", eye.output, "Write results to an HDF5 file");
 
+  MaxRateArgs mr;
+  auto* c_mr = cli.add_subcommand("maxrate", "Highest per-lane data rate meeting the target BER (NRZ vs PAM4)");
+  c_mr->add_option("config", mr.config, "Config file (TOML) with a [signal] section");
+  c_mr->add_option("--preset", mr.preset, "Use an embedded preset");
+  c_mr->add_option("--modulation", mr.modulations, "Comma list: nrz, pam4, pam8 (default nrz,pam4)");
+  c_mr->add_option("--min", mr.min_rate, "Lowest rate searched, e.g. \"1 Gb/s\"");
+  c_mr->add_option("--max", mr.max_rate, "Highest rate searched, e.g. \"224 Gb/s\"");
+  c_mr->add_option("--margin", mr.margin_db, "Eye margin required at the target BER [dB] (default: [signal] required_margin)");
+  c_mr->add_flag("--curve", mr.full_curve, "Evaluate every scan point (the whole margin-vs-rate curve)");
+  c_mr->add_flag("--json", mr.json, "Machine-readable JSON on stdout");
+  c_mr->add_option("-o,--output", mr.output, "Write results to an HDF5 file");
+
+  ReachArgs re;
+  auto* c_re = cli.add_subcommand("reach", "Longest length meeting the target BER at a rate (loss vs reach)");
+  c_re->add_option("config", re.config, "Config file (TOML) with a [signal] section");
+  c_re->add_option("--preset", re.preset, "Use an embedded preset");
+  c_re->add_option("--rate", re.rate, "Data rate, e.g. \"64 GT/s\" (default: [signal] rate)");
+  c_re->add_option("--modulation", re.modulation, "nrz, pam4 or pam8 (default: [signal] modulation)");
+  c_re->add_option("--element", re.element, "Segment or path element to stretch: 1-based index or name");
+  c_re->add_option("--min", re.min_length, "Shortest length, e.g. \"1 cm\" (default: config length / 100)");
+  c_re->add_option("--max", re.max_length, "Longest length, e.g. \"10 m\" (default: config length x 100)");
+  c_re->add_option("--margin", re.margin_db, "Eye margin required at the target BER [dB]");
+  c_re->add_flag("--curve", re.full_curve, "Evaluate every scan point");
+  c_re->add_flag("--json", re.json, "Machine-readable JSON on stdout");
+  c_re->add_option("-o,--output", re.output, "Write results to an HDF5 file");
+
   SparamsArgs sp;
   auto* c_sp = cli.add_subcommand("sparams", "Write the composed channel as a Touchstone file");
   c_sp->add_option("config", sp.config, "Config file (TOML); default: the embedded preset");
@@ -68,6 +94,8 @@ int main(int argc, char** argv) {
   if (*c_loss) return run_loss(loss);
   if (*c_eye) return run_eye(eye);
   if (*c_sp) return run_sparams(sp);
+  if (*c_mr) return run_maxrate(mr);
+  if (*c_re) return run_reach(re);
   if (*c_ck) return run_check(ck);
   if (*c_presets) return run_presets(presets_json);
   if (*c_mat) return run_materials(materials_json);

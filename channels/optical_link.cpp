@@ -46,6 +46,7 @@ PathElement make_waveguide(const std::string& name, double loss_db_per_m, double
   e.name = name;
   e.length_m = length_m;
   e.loss_db = loss_db_per_m * length_m + bends * bend_loss_db + crossings * crossing_loss_db;
+  e.loss_db_per_m = loss_db_per_m;
   e.detail = fmt(loss_db_per_m / 100.0) + " dB/cm x " + fmt(length_m * 100.0) + " cm";
   if (bends) e.detail += ", " + std::to_string(bends) + " bends";
   if (crossings) e.detail += ", " + std::to_string(crossings) + " crossings";
@@ -60,12 +61,25 @@ PathElement make_fiber(const std::string& name, double loss_db_per_m, double len
   e.length_m = length_m;
   e.dispersion_s_per_m2 = d;
   e.loss_db = loss_db_per_m * length_m + connectors * connector_loss_db + splices * splice_loss_db;
+  e.loss_db_per_m = loss_db_per_m;
   // |D| below 1e-12 s/m^2 (1e-6 ps/(nm km)) is rounding at the zero-dispersion wavelength: shown as 0.
   e.detail = fmt(loss_db_per_m * 1e3) + " dB/km x " + fmt(length_m) + " m, D " +
              fmt(std::abs(d) < 1e-12 ? 0.0 : d * 1e6) + " ps/(nm km)";
   if (connectors) e.detail += ", " + std::to_string(connectors) + " connectors";
   if (splices) e.detail += ", " + std::to_string(splices) + " splices";
   return e;
+}
+
+PathElement with_length(const PathElement& e, double length_m) {
+  if (e.kind != "fiber" && e.kind != "waveguide")
+    throw std::invalid_argument("path element \"" + e.name + "\" (" + e.kind + ") has no length to change");
+  if (!(length_m > 0.0)) throw std::invalid_argument("path element \"" + e.name + "\": length must be > 0");
+  PathElement out = e;
+  const double fixed = e.loss_db - e.loss_db_per_m * e.length_m;
+  out.length_m = length_m;
+  out.loss_db = fixed + e.loss_db_per_m * length_m;
+  out.detail = e.detail + " (length set to " + fmt(length_m) + " m)";
+  return out;
 }
 
 PathElement make_splitter(const std::string& name, int ways, double excess_db) {

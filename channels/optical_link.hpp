@@ -38,10 +38,16 @@ struct PathElement {
   std::string name;
   double loss_db = 0.0;           ///< >= 0
   double length_m = 0.0;          ///< waveguides and fiber
+  double loss_db_per_m = 0.0;     ///< waveguides and fiber: the length-proportional part of loss_db
   double dispersion_s_per_m2 = 0.0;  ///< fiber chromatic dispersion D at the carrier (SI)
   double crosstalk_db = -1e9;     ///< WDM adjacent-channel isolation as a (negative) dB ratio
   std::string detail;             ///< how loss_db was computed, for the budget table
 };
+
+/// The same waveguide or fiber at another length: loss_db = (loss_db - a L) + a L_new, the fixed
+/// part (connectors, splices, bends, crossings) kept. Throws std::invalid_argument for other
+/// kinds or a length <= 0.
+PathElement with_length(const PathElement& e, double length_m);
 
 /// Builders that compute an element's loss from its parameters (each documented in the .cpp).
 PathElement make_coupler(const std::string& name, double il_db, double bw_1db_m, double centre_m, double wavelength_m);

@@ -3,6 +3,7 @@
 /// reported compiler style (file:line:col, key, value, what is allowed) before anything runs.
 /// The config format is documented in docs/config.md.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,15 @@ struct EyeSettings {
   std::string modulation;          ///< "nrz", "pam4", ...
   bool ffe_search = false;         ///< true when any FFE tap is a range to optimise
   bool ctle_search = false;        ///< true when more than one CTLE setting is given
+  /// What meeting the target requires ([signal] required_margin, min_eye_height, min_eye_width):
+  /// the searches' criterion; `phylane eye` reports against it.
+  double required_margin_db = 0.0;
+  double min_eye_height_v = 0.0;               ///< every modulation, unless given per modulation
+  double min_eye_width_ui = 0.0;
+  std::map<int, double> min_eye_height_by_levels;  ///< levels -> height [V]
+  std::map<int, double> min_eye_width_by_levels;   ///< levels -> width [UI]
+  double min_eye_height_for(int levels) const;
+  double min_eye_width_for(int levels) const;
 
   /// What follows the symbol rate when the rate changes (rate and reach searches): the Rx
   /// filter given as a ratio of the rate, COM CTLE corners left at their rate-relative defaults,

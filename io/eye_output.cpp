@@ -96,12 +96,9 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   j.done();
 }
 
-void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a,
-                    const solvers::OpticalAnalysis* optical) {
-  const auto& es = *cfg.eye;
+void write_eye_groups(Hdf5Writer& h, const std::string& prefix, const solvers::EyeAnalysis& a) {
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
-  Hdf5Writer h(file);
   // Pulse responses on their own time axes (relative to the main cursor).
   auto write_pulse = [&](const std::string& grp, const solvers::PulseResponse& p, double start) {
     std::vector<double> t(p.samples_v.size());
@@ -111,18 +108,17 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
     h.attribute(grp + "/v", "main_index", static_cast<std::int64_t>(p.main_index));
     h.attribute(grp + "/v", "samples_per_ui", static_cast<std::int64_t>(p.samples_per_ui));
   };
-  write_pulse("/pulse/unequalized", a.unequalized.pulse, a.unequalized.start_time_s);
-  write_pulse("/pulse/equalized", eq.pulse.pulse, eq.pulse.start_time_s);
-
-  h.dataset("/eye/phase_ui", eye.phase_ui, "UI", "sampling phase relative to the main cursor");
-  h.dataset("/eye/voltage_v", eye.voltage_v, "V", "decision threshold voltage");
-  h.dataset_2d("/eye/log10_ber", eye.log10_ber, eye.phase_ui.size(), eye.voltage_v.size(), "log10(1)",
+  write_pulse(prefix + "/pulse/unequalized", a.unequalized.pulse, a.unequalized.start_time_s);
+  write_pulse(prefix + "/pulse/equalized", eq.pulse.pulse, eq.pulse.start_time_s);
+  h.dataset(prefix + "/eye/phase_ui", eye.phase_ui, "UI", "sampling phase relative to the main cursor");
+  h.dataset(prefix + "/eye/voltage_v", eye.voltage_v, "V", "decision threshold voltage");
+  h.dataset_2d(prefix + "/eye/log10_ber", eye.log10_ber, eye.phase_ui.size(), eye.voltage_v.size(), "log10(1)",
                "log10 of the error probability at (phase, threshold)");
-  h.dataset("/eye/bathtub_vertical_log10_ber", eye.vertical_bathtub_log10_ber, "log10(1)",
+  h.dataset(prefix + "/eye/bathtub_vertical_log10_ber", eye.vertical_bathtub_log10_ber, "log10(1)",
             "the map at the optimal phase over voltage");
   std::vector<double> hb;
   for (const auto& row : eye.horizontal_bathtub_log10_ber) hb.insert(hb.end(), row.begin(), row.end());
-  h.dataset_2d("/eye/bathtub_horizontal_log10_ber", hb, eye.horizontal_bathtub_log10_ber.size(), eye.phase_ui.size(),
+  h.dataset_2d(prefix + "/eye/bathtub_horizontal_log10_ber", hb, eye.horizontal_bathtub_log10_ber.size(), eye.phase_ui.size(),
                "log10(1)", "per eye, the map at its threshold over phase");
   std::vector<double> heights, widths, thresholds, margins;
   for (const auto& e : eye.eyes) {
@@ -131,11 +127,11 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
     thresholds.push_back(e.threshold_v);
     margins.push_back(e.margin_db);
   }
-  h.dataset("/eye/heights_v", heights, "V", "eye heights at the target BER, lowest eye first");
-  h.dataset("/eye/widths_ui", widths, "UI");
-  h.dataset("/eye/thresholds_v", thresholds, "V");
-  h.dataset("/eye/margins_db", margins, "dB");
-  h.dataset("/eye/worst_eye_height_v", eye.worst_eye_height_v, "V", "smallest eye height per phase");
+  h.dataset(prefix + "/eye/heights_v", heights, "V", "eye heights at the target BER, lowest eye first");
+  h.dataset(prefix + "/eye/widths_ui", widths, "UI");
+  h.dataset(prefix + "/eye/thresholds_v", thresholds, "V");
+  h.dataset(prefix + "/eye/margins_db", margins, "dB");
+  h.dataset(prefix + "/eye/worst_eye_height_v", eye.worst_eye_height_v, "V", "smallest eye height per phase");
 
   std::vector<double> cand_snr, cand_obj, cand_ctle;
   for (const auto& c : eq.candidates) {
@@ -143,14 +139,30 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
     cand_obj.push_back(c.objective);
     cand_ctle.push_back(static_cast<double>(c.ctle_index));
   }
-  h.dataset("/equalizer/candidate_snr_db", cand_snr, "dB", "fast COM-style SNR of every candidate");
-  h.dataset("/equalizer/candidate_objective", cand_obj, "dB");
-  h.dataset("/equalizer/candidate_ctle_index", cand_ctle, "1");
-  h.dataset("/equalizer/tx_ffe_taps", ffe_taps(eq.ffe), "1", "chosen Tx FFE, pre-cursors first");
-  h.dataset("/equalizer/dfe_taps_v", eye.dfe_taps_v, "V");
-  h.attribute("/equalizer", "ctle", eq.ctle.label());
-  h.attribute("/equalizer", "ctle_peaking_db", eq.ctle.peaking_db());
-  h.attribute("/equalizer", "com_snr_db", eq.snr.snr_db);
+  h.dataset(prefix + "/equalizer/candidate_snr_db", cand_snr, "dB", "fast COM-style SNR of every candidate");
+  h.dataset(prefix + "/equalizer/candidate_objective", cand_obj, "dB");
+  h.dataset(prefix + "/equalizer/candidate_ctle_index", cand_ctle, "1");
+  h.dataset(prefix + "/equalizer/tx_ffe_taps", ffe_taps(eq.ffe), "1", "chosen Tx FFE, pre-cursors first");
+  h.dataset(prefix + "/equalizer/dfe_taps_v", eye.dfe_taps_v, "V");
+  h.attribute(prefix + "/equalizer", "ctle", eq.ctle.label());
+  h.attribute(prefix + "/equalizer", "ctle_peaking_db", eq.ctle.peaking_db());
+  h.attribute(prefix + "/equalizer", "com_snr_db", eq.snr.snr_db);
+
+  h.attribute(prefix + "/eye", "status", solvers::to_string(eye.status));
+  h.attribute(prefix + "/eye", "eye_height_v", eye.height_v);
+  h.attribute(prefix + "/eye", "eye_width_ui", eye.width_ui);
+  h.attribute(prefix + "/eye", "margin_db", eye.margin_db);
+  h.attribute(prefix + "/eye", "ber", eye.ber);
+  h.attribute(prefix + "/eye", "symbol_rate_baud", a.unequalized.pulse.symbol_rate_baud);
+  h.attribute(prefix + "/eye", "limiting_term", solvers::to_string(eye.closure.limiting));
+}
+
+void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a,
+                    const solvers::OpticalAnalysis* optical) {
+  const auto& es = *cfg.eye;
+  const auto& eye = a.eye;
+  Hdf5Writer h(file);
+  write_eye_groups(h, "", a);
 
   h.attribute("/", "phylane_version", phylane_version());
   h.attribute("/", "command", "eye");

@@ -2,6 +2,8 @@
 // `phylane eye` (and the rate and reach searches). Format in docs/eye.md.
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "io/detail/eye_reader.hpp"
@@ -213,8 +215,57 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
   }
   const auto rec = sig->integer_or("record_ui", Rule::between(8, 4096), 64);
   const auto pre = sig->integer_or("precursor_ui", Rule::between(1, 64), 8);
+  // What "meets the target" requires (the rate and reach searches): margin over the BER target and
+  // an eye mask, e.g. PCIe 5.0 Rx: 15 mV x 0.3 UI at 1e-12 (PCI Express Base Specification 5.0,
+  // Rx stressed-eye calibration); IEEE 802.3ck: COM >= 3 dB.
+  const auto req_margin = sig->quantity_or("required_margin", Dimension::decibel, Rule::between(-20.0, 40.0), "0 dB");
+  // The mask may differ per modulation: a value for all, or a table keyed by modulation, e.g.
+  // min_eye_height = { nrz = "15 mV", pam4 = "6 mV" } (PCIe 5.0 NRZ / PCIe 6.0 PAM4).
+  auto read_mask = [&](std::string_view key, bool voltage, double& all, std::map<int, double>& per) {
+    sig->accept(key);
+    const toml::node* n = sig->input().get(key);
+    if (!n) return;
+    auto one = [&](const toml::node& el, const std::string& kp) -> std::optional<double> {
+      if (voltage) {
+        const auto sv = el.value_exact<std::string>();
+        const auto q = sv ? parse_quantity(*sv, Dimension::voltage) : ParsedQuantity{};
+        if (!sv || !q.value || *q.value < 0.0) {
+          ctx.error(&el, kp, node_text(el), !sv ? "must be a voltage string like \"15 mV\"" : (q.value ? "must be >= 0" : q.error));
+          return std::nullopt;
+        }
+        return *q.value;
+      }
+      const auto v = el.value<double>();
+      if (!v || !el.is_number() || *v < 0.0 || *v > 1.0) {
+        ctx.error(&el, kp, node_text(el), "must be a number of UI from 0 to 1");
+        return std::nullopt;
+      }
+      return *v;
+    };
+    if (const toml::table* t = n->as_table()) {
+      for (const auto& [k, v] : *t) {
+        const std::string kp = sig->key_path(key) + "." + std::string(k.str());
+        const auto lv = parse_modulation(k.str());
+        if (!lv) {
+          ctx.error(&v, kp, node_text(v), "keys must be modulations: nrz, pam4, pam8, ...");
+          ok = false;
+          continue;
+        }
+        if (const auto x = one(v, kp)) per[*lv] = *x;
+        else ok = false;
+      }
+    } else if (const auto x = one(*n, sig->key_path(key))) {
+      all = *x;
+    } else {
+      ok = false;
+    }
+    n->visit([&](auto&& v) { sig->output().insert_or_assign(key, v); });
+  };
+  read_mask("min_eye_height", true, es.min_eye_height_v, es.min_eye_height_by_levels);
+  read_mask("min_eye_width", false, es.min_eye_width_ui, es.min_eye_width_by_levels);
   sig->finish();
-  if (!ber || !spu || !rec || !pre) ok = false;
+  if (!ber || !spu || !rec || !pre || !req_margin) ok = false;
+  es.required_margin_db = req_margin.value_or(0.0);
   spec.target_ber = ber.value_or(1e-12);
   spec.samples_per_ui = static_cast<int>(spu.value_or(32));
   spec.record_ui = static_cast<int>(rec.value_or(64));
@@ -421,6 +472,16 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
 }  // namespace phylane::io::detail
 
 namespace phylane::io {
+
+double EyeSettings::min_eye_height_for(int levels) const {
+  const auto it = min_eye_height_by_levels.find(levels);
+  return it != min_eye_height_by_levels.end() ? it->second : min_eye_height_v;
+}
+
+double EyeSettings::min_eye_width_for(int levels) const {
+  const auto it = min_eye_width_by_levels.find(levels);
+  return it != min_eye_width_by_levels.end() ? it->second : min_eye_width_ui;
+}
 
 solvers::EyeLinkSpec EyeSettings::at(double baud, int levels) const {
   if (!(baud > 0.0)) throw std::invalid_argument("eye: symbol rate must be > 0");

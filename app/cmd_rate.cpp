@@ -1,0 +1,224 @@
+// phylane maxrate / reach / capacity: the highest per-lane rate, the longest reach at a rate, and
+// the Shannon capacity of a link.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "app/commands.hpp"
+#include "app/common.hpp"
+#include "io/config.hpp"
+#include "io/diagnostics.hpp"
+#include "io/json_writer.hpp"
+#include "io/link_search.hpp"
+#include "io/rate_output.hpp"
+#include "io/quantity.hpp"
+#include "io/version.hpp"
+#include "solvers/max_rate.hpp"
+
+namespace phylane::app {
+
+namespace {
+
+io::Config load(const std::string& config, const std::string& preset) {
+  if (!config.empty() && !preset.empty()) throw io::InputError("give either a config file or --preset, not both");
+  io::Config cfg = !config.empty() ? io::load_config(config)
+                                   : io::load_preset(preset.empty() ? io::default_preset_name() : preset);
+  if (!cfg.eye) throw io::InputError(cfg.source + ": needs a [signal] section (modulation, target BER); see docs/eye.md");
+  return cfg;
+}
+
+double option_rate(const std::string& option, const std::string& text) {
+  const auto q = io::parse_quantity(text, io::Dimension::data_rate);
+  if (!q.value || !(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": " + (q.value ? "must be > 0" : q.error));
+  return *q.value;
+}
+
+std::vector<int> parse_levels(const std::string& text) {
+  std::vector<int> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const std::string tok = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (tok == "nrz") out.push_back(2);
+    else if (tok == "pam4") out.push_back(4);
+    else if (tok == "pam8") out.push_back(8);
+    else throw io::InputError("--modulation \"" + text + "\": use a comma list of nrz, pam4, pam8");
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+// The search criterion: the config's [signal] requirements, the margin overridden by --margin.
+template <class Options>
+void apply_criterion(const io::Config& cfg, const std::optional<double>& margin_db, Options& opt) {
+  opt.required_margin_db = margin_db ? *margin_db : cfg.eye->required_margin_db;
+  opt.min_eye_height_v = cfg.eye->min_eye_height_v;
+  opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
+  if constexpr (requires { opt.min_eye_height_by_levels; }) {
+    opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
+    opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
+  } else {
+    // Reach runs at one modulation: its own mask.
+    opt.min_eye_height_v = cfg.eye->min_eye_height_for(cfg.eye->spec.levels);
+    opt.min_eye_width_ui = cfg.eye->min_eye_width_for(cfg.eye->spec.levels);
+  }
+}
+
+std::string criterion_text(double margin_db, double eh_v, double ew_ui) {
+  std::string t = fmt::format("margin >= {:g} dB", margin_db);
+  if (eh_v > 0.0) t += fmt::format(", eye height >= {:g} mV", eh_v * 1e3);
+  if (ew_ui > 0.0) t += fmt::format(", eye width >= {:g} UI", ew_ui);
+  return t;
+}
+
+std::string eq_text(const solvers::EyeAnalysis& a) {
+  std::string t = "CTLE " + a.equalizer.ctle.label();
+  if (!a.equalizer.ffe.taps.empty()) {
+    t += ", Tx FFE";
+    for (double c : a.equalizer.ffe.taps) t += fmt::format(" {:+.2f}", c);
+  }
+  if (!a.eye.dfe_taps_v.empty()) t += fmt::format(", DFE {} taps", a.eye.dfe_taps_v.size());
+  return t;
+}
+
+int run_maxrate(const MaxRateArgs& args) {
+  return guarded([&]() -> int {
+    const io::Config cfg = load(args.config, args.preset);
+    solvers::MaxRateOptions opt;
+    opt.levels = parse_levels(args.modulations);
+    if (!args.min_rate.empty()) opt.min_rate_bps = option_rate("--min", args.min_rate);
+    if (!args.max_rate.empty()) opt.max_rate_bps = option_rate("--max", args.max_rate);
+    if (!(opt.max_rate_bps > opt.min_rate_bps)) throw io::InputError("--max must be above --min");
+    apply_criterion(cfg, args.margin_db, opt);
+    opt.full_curve = args.full_curve;
+    const auto h = io::search_channel(cfg, opt.max_rate_bps);
+    const auto r = solvers::find_max_rate(io::search_eye(cfg, h), opt);
+    if (!args.output.empty()) io::write_maxrate_hdf5(args.output, cfg, opt, r);
+    if (args.json) {
+      io::write_maxrate_json(std::cout, cfg, opt, r);
+      return 0;
+    }
+    fmt::print("phylane maxrate: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+    fmt::print("  target BER {:g}, {}; search {:g} ... {:g} Gb/s to {:g} %\n\n", cfg.eye->spec.target_ber,
+               criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui),
+               opt.min_rate_bps / 1e9, opt.max_rate_bps / 1e9, opt.resolution * 100);
+    for (const auto& m : r.per_modulation) {
+      const std::string name = m.levels == 2 ? "NRZ" : fmt::format("PAM{}", m.levels);
+      if (!m.found) {
+        fmt::print("  {:<5} no rate down to {:g} Gb/s meets the target\n", name, opt.min_rate_bps / 1e9);
+        continue;
+      }
+      fmt::print("  {:<5} max {:7.2f} Gb/s{} ({:.2f} GBd): margin {:.2f} dB, eye {:.1f} mV x {:.3f} UI, limited by {}\n",
+                 name, m.max_rate_bps / 1e9, m.capped ? " (top of the range)" : "",
+                 m.max_rate_bps / std::log2(m.levels) / 1e9, m.at_max.eye.margin_db, m.at_max.eye.height_v * 1e3,
+                 m.at_max.eye.width_ui, solvers::to_string(m.at_max.eye.closure.limiting));
+      fmt::print("        {}{}\n", eq_text(m.at_max),
+                 opt.min_eye_height_for(m.levels) > 0.0 || opt.min_eye_width_for(m.levels) > 0.0
+                     ? fmt::format("; mask {:g} mV x {:g} UI", opt.min_eye_height_for(m.levels) * 1e3,
+                                   opt.min_eye_width_for(m.levels))
+                     : std::string());
+    }
+    if (r.found)
+      fmt::print("\n  best: {} at {:.2f} Gb/s per lane\n", r.best_levels == 2 ? "NRZ" : fmt::format("PAM{}", r.best_levels),
+                 r.max_rate_bps / 1e9);
+    else
+      fmt::print("\n  {}\n", r.reason);
+    fmt::print("\nMargin vs rate [dB]{}\n", args.full_curve ? "" : " (from the top down to the first meeting point; --curve for all)");
+    for (const auto& m : r.per_modulation) {
+      fmt::print("  {:<5}", m.levels == 2 ? "NRZ" : fmt::format("PAM{}", m.levels));
+      for (const auto& p : m.curve) fmt::print(" {:.4g}G:{:+.1f}", p.rate_bps / 1e9, p.margin_db);
+      fmt::print("\n");
+    }
+    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
+    return 0;
+  });
+}
+
+namespace {
+
+std::string length_text(double m, bool optical) {
+  if (optical) return m >= 1000.0 ? fmt::format("{:.4g} km", m / 1000.0) : fmt::format("{:.4g} m", m);
+  return fmt::format("{:.4g} m ({:.4g} in)", m, m / 0.0254);
+}
+
+double option_length(const std::string& option, const std::string& text) {
+  const auto q = io::parse_quantity(text, io::Dimension::length);
+  if (!q.value || !(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": " + (q.value ? "must be > 0" : q.error));
+  return *q.value;
+}
+
+}  // namespace
+
+int run_reach(const ReachArgs& args) {
+  return guarded([&]() -> int {
+    const io::Config cfg = load(args.config, args.preset);
+    const auto levels = parse_levels(args.modulation.empty() ? cfg.eye->modulation : args.modulation);
+    if (levels.size() != 1) throw io::InputError("--modulation \"" + args.modulation + "\": give one modulation");
+    const int lv = levels[0];
+    const double rate = args.rate.empty() ? cfg.eye->data_rate_bps : option_rate("--rate", args.rate);
+    const double baud = rate / std::log2(static_cast<double>(lv));
+    const io::Stretch st = io::stretchable(cfg, args.element, 4.0 * baud);
+    solvers::ReachOptions opt;
+    opt.min_length_m = args.min_length.empty() ? st.base_length_m / 100.0 : option_length("--min", args.min_length);
+    opt.max_length_m = args.max_length.empty() ? st.base_length_m * 100.0 : option_length("--max", args.max_length);
+    if (!(opt.max_length_m > opt.min_length_m)) throw io::InputError("--max must be above --min");
+    apply_criterion(cfg, args.margin_db, opt);
+    opt.min_eye_height_v = cfg.eye->min_eye_height_for(lv);
+    opt.min_eye_width_ui = cfg.eye->min_eye_width_for(lv);
+    opt.full_curve = args.full_curve;
+    auto eye_at = [&cfg, &st, baud, lv](double len) {
+      auto s = cfg.eye->at(baud, lv);
+      s.samples_per_ui = 16;
+      s.refine_candidates = 1;
+      const io::Stretched x = st.at(len);
+      if (x.link) solvers::set_optical_levels(*x.link, s);
+      return solvers::analyze_eye(x.h, s);
+    };
+    auto r = solvers::find_max_reach(eye_at, opt);
+    // The loss-versus-reach line: copper insertion loss at Nyquist, optical path loss.
+    for (auto& p : r.curve) {
+      const io::Stretched x = st.at(p.length_m);
+      if (x.link) {
+        p.loss_db = x.link->path_loss_db();
+        continue;
+      }
+      const double f = 0.5 * baud;
+      std::complex<double> hv;
+      x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
+      p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
+    }
+    io::ReachContext ctx{st.label, rate, st.base_length_m};
+    if (!args.output.empty()) io::write_reach_hdf5(args.output, cfg, ctx, opt, r);
+    if (args.json) {
+      io::write_reach_json(std::cout, cfg, ctx, opt, r);
+      return 0;
+    }
+    fmt::print("phylane reach: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+    fmt::print("  {} at {:g} Gb/s ({:g} GBd), target BER {:g}, {}\n", io::modulation_name(lv), rate / 1e9, baud / 1e9,
+               cfg.eye->spec.target_ber,
+               criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui));
+    fmt::print("  varying {} (config: {:g} m), search {:g} ... {:g} m\n\n", st.label, st.base_length_m, opt.min_length_m,
+               opt.max_length_m);
+    if (r.found) {
+      fmt::print("  max reach {}{}: margin {:.2f} dB, eye {:.1f} mV x {:.3f} UI, limited by {}\n",
+                 length_text(r.max_length_m, cfg.optical.has_value()), r.capped ? " (top of the range)" : "", r.at_max.eye.margin_db,
+                 r.at_max.eye.height_v * 1e3, r.at_max.eye.width_ui, solvers::to_string(r.at_max.eye.closure.limiting));
+      fmt::print("  {}\n", eq_text(r.at_max));
+    } else {
+      fmt::print("  {}\n", r.reason);
+    }
+    fmt::print("\n  {:>12} {:>15} {:>10}  meets\n", "length m", cfg.optical ? "path loss dB" : "Nyquist loss dB", "margin dB");
+    for (const auto& p : r.curve)
+      fmt::print("  {:>12.4g} {:>15.2f} {:>10.2f}  {}\n", p.length_m, p.loss_db, p.margin_db, p.meets ? "yes" : "no");
+    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
+    return 0;
+  });
+}
+
+}  // namespace phylane::app

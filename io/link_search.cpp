@@ -1,0 +1,146 @@
+#include "io/link_search.hpp"
+
+#include <algorithm>
+#include <complex>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "io/diagnostics.hpp"
+#include "solvers/pulse_response.hpp"
+
+namespace phylane::io {
+
+solvers::TransferFunction search_channel(const Config& cfg, double max_rate_bps) {
+  solvers::TransferFunction h;
+  if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
+  else if (cfg.composed) {
+    auto c = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+    h = [c](std::span<const double> f, std::span<std::complex<double>> out) {
+      const auto t = c->transfer(f);
+      std::copy(t.begin(), t.end(), out.begin());
+    };
+    // Touchstone blocks are resampled on every new grid: tabulate once to the highest frequency
+    // the search's pulse responses need (8 x the top NRZ baud at 16 samples per UI).
+    const double ftop = 8.0 * max_rate_bps;
+    return solvers::tabulated_transfer_function(h, ftop, std::max(10e6, ftop / 131072.0));
+  } else if (cfg.optical) h = solvers::optical_transfer_function(*cfg.optical);
+  else if (cfg.pulse && cfg.pulse->impulse) h = solvers::impulse_transfer_function(cfg.pulse->values_v, cfg.pulse->dt_s);
+  else throw InputError(cfg.source + ": the rate search needs a channel with a frequency response (not a pulse)");
+  return solvers::without_bulk_delay(h, max_rate_bps);
+}
+
+solvers::EyeAtRate search_eye(const Config& cfg, const solvers::TransferFunction& h) {
+  return [&cfg, h](double baud, int levels) {
+    auto s = cfg.eye->at(baud, levels);
+    s.samples_per_ui = 16;
+    s.refine_candidates = 1;
+    if (cfg.optical) solvers::set_optical_levels(*cfg.optical, s);
+    return solvers::analyze_eye(h, s);
+  };
+}
+
+Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz) {
+  // --element: a 1-based index into the segments (copper) or the path (optical), or a name.
+  auto pick = [&](const std::vector<std::string>& names, const std::vector<double>& lengths,
+                  const std::vector<bool>& ok, const std::string& what) -> std::size_t {
+    if (which.empty()) {
+      std::size_t best = names.size();
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (ok[i] && (best == names.size() || lengths[i] > lengths[best])) best = i;
+      if (best == names.size()) throw InputError(cfg.source + ": no " + what + " with a length to vary");
+      return best;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == which || std::to_string(i + 1) == which) {
+        if (!ok[i]) throw InputError("--element \"" + which + "\": that element has no length to vary (use a " + what + ")");
+        return i;
+      }
+    std::string list;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (ok[i]) list += (list.empty() ? "" : ", ") + std::to_string(i + 1) + " (" + names[i] + ")";
+    throw InputError("--element \"" + which + "\": no such element; lengths can vary for: " + list);
+  };
+  Stretch st;
+  if (cfg.copper) {
+    const auto& segs = cfg.copper->segments();
+    std::vector<std::string> names;
+    std::vector<double> lengths;
+    std::vector<bool> ok;
+    for (const auto& sg : segs) {
+      names.push_back(sg.name);
+      lengths.push_back(sg.length_m);
+      ok.push_back(true);
+    }
+    const std::size_t i = pick(names, lengths, ok, "trace segment");
+    st.label = "trace segment " + std::to_string(i + 1) + " (" + names[i] + ")";
+    st.base_length_m = lengths[i];
+    const channels::CopperChannel base = *cfg.copper;
+    st.at = [base, i, fmax_hz](double len) {
+      auto s2 = base.segments();
+      s2[i].length_m = len;
+      const channels::CopperChannel ch(std::move(s2), base.driver_ohm(), base.receiver_ohm());
+      return Stretched{solvers::without_bulk_delay(solvers::copper_transfer_function(ch), fmax_hz), std::nullopt};
+    };
+    return st;
+  }
+  if (cfg.composed) {
+    const auto& blocks = cfg.composed->blocks();
+    std::vector<std::string> names;
+    std::vector<double> lengths;
+    std::vector<bool> ok;
+    for (const auto& b : blocks) {
+      names.push_back(b.name);
+      lengths.push_back(b.trace ? b.trace->length_m : 0.0);
+      ok.push_back(b.trace.has_value());
+    }
+    const std::size_t i = pick(names, lengths, ok, "trace segment");
+    st.label = "segment " + std::to_string(i + 1) + " (" + names[i] + ")";
+    st.base_length_m = lengths[i];
+    const auto base = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+    st.at = [base, i, fmax_hz](double len) {
+      auto b2 = base->blocks();
+      b2[i].trace->length_m = len;
+      if (b2[i].trace_common) b2[i].trace_common->length_m = len;
+      auto ch = std::make_shared<const channels::ComposedChannel>(base->differential(), std::move(b2), base->driver_ohm(),
+                                                                  base->receiver_ohm());
+      solvers::TransferFunction h = [ch](std::span<const double> f, std::span<std::complex<double>> out) {
+        const auto t = ch->transfer(f);
+        std::copy(t.begin(), t.end(), out.begin());
+      };
+      return Stretched{solvers::without_bulk_delay(h, fmax_hz), std::nullopt};
+    };
+    return st;
+  }
+  if (cfg.optical) {
+    const auto& path = cfg.optical->path();
+    std::vector<std::string> names;
+    std::vector<double> lengths;
+    std::vector<bool> ok;
+    bool any_fiber = false;
+    for (const auto& e : path) any_fiber = any_fiber || e.kind == "fiber";
+    for (const auto& e : path) {
+      names.push_back(e.name.empty() ? e.kind : e.name);
+      lengths.push_back(e.length_m);
+      // Default: the fiber when there is one, else the longest waveguide.
+      ok.push_back(e.kind == "fiber" || (e.kind == "waveguide" && (!any_fiber || !which.empty())));
+    }
+    const std::size_t i = pick(names, lengths, ok, "fiber or waveguide");
+    st.label = path[i].kind + " (path element " + std::to_string(i + 1) + ", " + names[i] + ")";
+    st.base_length_m = lengths[i];
+    const channels::OpticalLink base = *cfg.optical;
+    st.at = [base, i, fmax_hz](double len) {
+      auto p2 = base.path();
+      p2[i] = channels::with_length(p2[i], len);
+      Stretched out;
+      out.link.emplace(base.laser(), base.modulator(), std::move(p2), base.receiver());
+      out.h = solvers::without_bulk_delay(solvers::optical_transfer_function(*out.link), fmax_hz);
+      return out;
+    };
+    return st;
+  }
+  throw InputError(cfg.source + ": the reach search needs a copper, composed or optical channel");
+}
+
+
+}  // namespace phylane::io

@@ -1,0 +1,181 @@
+#include "io/rate_output.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/eye_output.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/json_writer.hpp"
+#include "io/version.hpp"
+
+namespace phylane::io {
+
+std::string modulation_name(int levels) { return levels == 2 ? "nrz" : "pam" + std::to_string(levels); }
+
+namespace {
+
+std::vector<double> ffe_or_unity(const solvers::TxFfe& f) { return f.taps.empty() ? std::vector<double>{1.0} : f.taps; }
+
+void eye_summary_json(JsonWriter& j, const solvers::EyeAnalysis& a) {
+  j.field("margin_db", a.eye.margin_db)
+      .field("eye_height_v", a.eye.height_v)
+      .field("eye_width_ui", a.eye.width_ui)
+      .field("ber", a.eye.ber)
+      .field("limiting_term", solvers::to_string(a.eye.closure.limiting))
+      .field("ctle", a.equalizer.ctle.label())
+      .field("ctle_peaking_db", a.equalizer.ctle.peaking_db());
+  j.array("tx_ffe_taps", ffe_or_unity(a.equalizer.ffe));
+  j.array("dfe_taps_v", a.eye.dfe_taps_v);
+}
+
+void criterion_json(JsonWriter& j, const Config& cfg, double margin_db, double eh_v, double ew_ui) {
+  j.field("target_ber", cfg.eye->spec.target_ber)
+      .field("required_margin_db", margin_db)
+      .field("min_eye_height_v", eh_v)
+      .field("min_eye_width_ui", ew_ui);
+}
+
+void criterion_hdf5(Hdf5Writer& h, const Config& cfg, double margin_db, double eh_v, double ew_ui) {
+  h.attribute("/", "phylane_version", phylane_version());
+  h.attribute("/", "source", cfg.source);
+  h.attribute("/", "config", cfg.resolved_toml);
+  h.attribute("/", "target_ber", cfg.eye->spec.target_ber);
+  h.attribute("/", "required_margin_db", margin_db);
+  h.attribute("/", "min_eye_height_v", eh_v);
+  h.attribute("/", "min_eye_width_ui", ew_ui);
+}
+
+}  // namespace
+
+void write_maxrate_json(std::ostream& os, const Config& cfg, const solvers::MaxRateOptions& opt,
+                        const solvers::MaxRateResult& r) {
+  JsonWriter j(os);
+  j.begin_object().field("phylane_version", phylane_version()).field("command", "maxrate").field("config", cfg.source);
+  criterion_json(j, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
+  j.field("min_rate_bps", opt.min_rate_bps).field("max_rate_searched_bps", opt.max_rate_bps).field("resolution", opt.resolution);
+  j.field("found", r.found).field("max_rate_bps", r.max_rate_bps);
+  j.field("best_modulation", r.found ? modulation_name(r.best_levels) : std::string()).field("reason", r.reason);
+  j.key("modulations").begin_array();
+  for (const auto& m : r.per_modulation) {
+    j.begin_object()
+        .field("modulation", modulation_name(m.levels))
+        .field("levels", m.levels)
+        .field("found", m.found)
+        .field("capped", m.capped)
+        .field("max_rate_bps", m.max_rate_bps)
+        .field("symbol_rate_baud", m.max_rate_bps / std::log2(static_cast<double>(m.levels)))
+        .field("min_eye_height_v", opt.min_eye_height_for(m.levels))
+        .field("min_eye_width_ui", opt.min_eye_width_for(m.levels));
+    if (m.found) {
+      j.key("at_max").begin_object();
+      eye_summary_json(j, m.at_max);
+      j.end_object();
+    }
+    j.key("curve").begin_array();
+    for (const auto& p : m.curve)
+      j.begin_object()
+          .field("rate_bps", p.rate_bps)
+          .field("margin_db", p.margin_db)
+          .field("eye_height_v", p.eye_height_v)
+          .field("eye_width_ui", p.eye_width_ui)
+          .field("meets", p.meets)
+          .field("limiting_term", p.limiting)
+          .end_object();
+    j.end_array().end_object();
+  }
+  j.end_array().end_object();
+  j.done();
+}
+
+void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::MaxRateOptions& opt,
+                        const solvers::MaxRateResult& r) {
+  Hdf5Writer h(file);
+  for (const auto& m : r.per_modulation) {
+    const std::string g = "/" + modulation_name(m.levels);
+    std::vector<double> rate, baud, margin, eh, ew, meets;
+    for (const auto& p : m.curve) {
+      rate.push_back(p.rate_bps);
+      baud.push_back(p.symbol_rate_baud);
+      margin.push_back(p.margin_db);
+      eh.push_back(p.eye_height_v);
+      ew.push_back(p.eye_width_ui);
+      meets.push_back(p.meets ? 1.0 : 0.0);
+    }
+    h.dataset(g + "/curve/rate_bps", rate, "b/s", "every evaluated data rate, ascending");
+    h.dataset(g + "/curve/symbol_rate_baud", baud, "Bd");
+    h.dataset(g + "/curve/margin_db", margin, "dB", "statistical-eye margin at the target BER");
+    h.dataset(g + "/curve/eye_height_v", eh, "V");
+    h.dataset(g + "/curve/eye_width_ui", ew, "UI");
+    h.dataset(g + "/curve/meets", meets, "1", "1 where the rate meets the criterion");
+    h.attribute(g, "levels", static_cast<std::int64_t>(m.levels));
+    h.attribute(g, "found", static_cast<std::int64_t>(m.found));
+    h.attribute(g, "capped", static_cast<std::int64_t>(m.capped));
+    h.attribute(g, "max_rate_bps", m.max_rate_bps);
+    h.attribute(g, "min_eye_height_v", opt.min_eye_height_for(m.levels));
+    h.attribute(g, "min_eye_width_ui", opt.min_eye_width_for(m.levels));
+    if (m.found) write_eye_groups(h, g + "/at_max", m.at_max);
+  }
+  criterion_hdf5(h, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
+  h.attribute("/", "command", "maxrate");
+  h.attribute("/", "max_rate_bps", r.max_rate_bps);
+  h.attribute("/", "best_modulation", r.found ? modulation_name(r.best_levels) : std::string("none"));
+  h.commit();
+}
+
+void write_reach_json(std::ostream& os, const Config& cfg, const ReachContext& ctx, const solvers::ReachOptions& opt,
+                      const solvers::ReachResult& r) {
+  JsonWriter j(os);
+  j.begin_object().field("phylane_version", phylane_version()).field("command", "reach").field("config", cfg.source);
+  criterion_json(j, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
+  j.field("element", ctx.element).field("rate_bps", ctx.rate_bps).field("config_length_m", ctx.base_length_m);
+  j.field("found", r.found).field("capped", r.capped).field("max_length_m", r.max_length_m).field("reason", r.reason);
+  if (r.found) {
+    j.key("at_max").begin_object();
+    eye_summary_json(j, r.at_max);
+    j.end_object();
+  }
+  j.key("curve").begin_array();
+  for (const auto& p : r.curve)
+    j.begin_object()
+        .field("length_m", p.length_m)
+        .field("loss_db", p.loss_db)
+        .field("margin_db", p.margin_db)
+        .field("eye_height_v", p.eye_height_v)
+        .field("eye_width_ui", p.eye_width_ui)
+        .field("meets", p.meets)
+        .end_object();
+  j.end_array().end_object();
+  j.done();
+}
+
+void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, const ReachContext& ctx,
+                      const solvers::ReachOptions& opt, const solvers::ReachResult& r) {
+  Hdf5Writer h(file);
+  std::vector<double> len, loss, margin, eh, ew, meets;
+  for (const auto& p : r.curve) {
+    len.push_back(p.length_m);
+    loss.push_back(p.loss_db);
+    margin.push_back(p.margin_db);
+    eh.push_back(p.eye_height_v);
+    ew.push_back(p.eye_width_ui);
+    meets.push_back(p.meets ? 1.0 : 0.0);
+  }
+  h.dataset("/curve/length_m", len, "m", "every evaluated length, ascending");
+  h.dataset("/curve/loss_db", loss, "dB", "copper: insertion loss at half the symbol rate; optical: passive path loss");
+  h.dataset("/curve/margin_db", margin, "dB", "statistical-eye margin at the target BER");
+  h.dataset("/curve/eye_height_v", eh, "V");
+  h.dataset("/curve/eye_width_ui", ew, "UI");
+  h.dataset("/curve/meets", meets, "1", "1 where the length meets the criterion");
+  if (r.found) write_eye_groups(h, "/at_max", r.at_max);
+  criterion_hdf5(h, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
+  h.attribute("/", "command", "reach");
+  h.attribute("/", "element", ctx.element);
+  h.attribute("/", "rate_bps", ctx.rate_bps);
+  h.attribute("/", "max_length_m", r.max_length_m);
+  h.attribute("/", "found", static_cast<std::int64_t>(r.found));
+  h.commit();
+}
+
+}  // namespace phylane::io

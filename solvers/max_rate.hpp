@@ -1,0 +1,126 @@
+#pragma once
+/// The highest per-lane data rate a link supports at its target BER and required margin, per
+/// modulation, with the margin-versus-rate curve; and the longest reach at a given rate.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "solvers/eye_analysis.hpp"
+
+namespace phylane::solvers {
+
+/// The eye of the link at a symbol rate and modulation (levels). Supplied by the caller (it owns
+/// the channel and how the transmitter and receiver follow the rate).
+using EyeAtRate = std::function<EyeAnalysis(double symbol_rate_baud, int levels)>;
+
+struct MaxRateOptions {
+  std::vector<int> levels = {2, 4};   ///< modulations to compare
+  double min_rate_bps = 1e9;          ///< search range of the data rate (bits/s)
+  double max_rate_bps = 224e9;
+  int coarse_points = 12;             ///< log-spaced scan per modulation (feasibility may be non-monotonic)
+  double resolution = 0.01;           ///< relative width of the final bracket (model uncertainty is larger)
+  double required_margin_db = 0.0;    ///< eye margin needed at the target BER
+  double min_eye_height_v = 0.0;      ///< eye-mask height needed at the target BER (e.g. PCIe 15 mV)
+  double min_eye_width_ui = 0.0;      ///< eye-mask width needed at the target BER (e.g. PCIe 0.3 UI)
+  /// Per-modulation masks (levels -> value) that replace the two above for that modulation.
+  std::map<int, double> min_eye_height_by_levels;
+  std::map<int, double> min_eye_width_by_levels;
+  double min_eye_height_for(int m) const {
+    const auto it = min_eye_height_by_levels.find(m);
+    return it != min_eye_height_by_levels.end() ? it->second : min_eye_height_v;
+  }
+  double min_eye_width_for(int m) const {
+    const auto it = min_eye_width_by_levels.find(m);
+    return it != min_eye_width_by_levels.end() ? it->second : min_eye_width_ui;
+  }
+  /// Evaluate every scan point (the whole margin-versus-rate curve); otherwise the scan runs from
+  /// the top down and stops at the first meeting point, which is all the maximum needs.
+  bool full_curve = false;
+  int threads = 2;                    ///< modulations searched concurrently (eye_at must be thread-safe)
+};
+
+struct RatePoint {
+  double rate_bps = 0.0;
+  double symbol_rate_baud = 0.0;
+  double margin_db = 0.0;   ///< statistical-eye margin at the target BER
+  bool meets = false;       ///< open, margin >= required, eye height and width >= the mask
+  std::string limiting;     ///< "isi", "noise", "jitter"
+  double eye_height_v = 0.0;
+  double eye_width_ui = 0.0;
+};
+
+struct ModulationMaxRate {
+  int levels = 2;
+  bool found = false;          ///< some scanned rate meets the target
+  bool capped = false;         ///< the top of the range still meets it
+  double max_rate_bps = 0.0;   ///< highest meeting rate (to the resolution)
+  std::vector<RatePoint> curve;  ///< every evaluated point, by rate
+  EyeAnalysis at_max;          ///< the eye at max_rate_bps
+};
+
+struct MaxRateResult {
+  std::vector<ModulationMaxRate> per_modulation;
+  bool found = false;
+  int best_levels = 0;         ///< the modulation with the highest rate
+  double max_rate_bps = 0.0;
+  std::string reason;          ///< why none was found, when found is false
+};
+
+/// Coarse log-spaced scan of the rate for each modulation, then bisection between the highest
+/// meeting scan point and the next (failing) one, to `resolution`. Feasibility need not be
+/// monotonic (resonances, reflections): the answer is the highest meeting point of the scan,
+/// refined; a rate between two meeting scan points that fails is only seen with full_curve. A
+/// rate meets the target when the statistical eye is open at the target BER with at least the
+/// required margin, eye height and eye width. Expected outcomes (nothing meets) are results, not
+/// exceptions. Tested by: tests/solvers/max_rate_test.cpp
+MaxRateResult find_max_rate(const EyeAtRate& eye_at, const MaxRateOptions& options);
+
+/// The eye of the link family at a length [m] and fixed rate (the caller rebuilds the channel).
+using EyeAtLength = std::function<EyeAnalysis(double length_m)>;
+
+struct ReachOptions {
+  double min_length_m = 1e-3;
+  double max_length_m = 100.0;
+  int coarse_points = 12;
+  double resolution = 0.01;
+  double required_margin_db = 0.0;
+  double min_eye_height_v = 0.0;
+  double min_eye_width_ui = 0.0;
+  bool full_curve = false;
+};
+
+struct ReachPoint {
+  double length_m = 0.0;
+  double margin_db = 0.0;
+  bool meets = false;
+  double eye_height_v = 0.0;
+  double eye_width_ui = 0.0;
+  double loss_db = 0.0;  ///< copper: insertion loss at half the symbol rate; optical: path loss (filled by the caller)
+};
+
+struct ReachResult {
+  bool found = false;          ///< the shortest length meets the target
+  bool capped = false;         ///< the longest length still meets it
+  double max_length_m = 0.0;
+  std::vector<ReachPoint> curve;
+  EyeAnalysis at_max;          ///< the eye at max_length_m
+  std::string reason;
+};
+
+/// Longest length meeting the target at the given rate: log-spaced scan, then bisection.
+ReachResult find_max_reach(const EyeAtLength& eye_at, const ReachOptions& options);
+
+/// The channel without its bulk delay: H(f) e^{+j 2 pi f tau}, tau >= 0 the median group delay
+/// over 1 % ... 25 % of fmax_hz (the band where a rate search's eyes live). A pure delay changes no eye, margin or rate; removing it lets the
+/// pulse-response FFT span the record instead of the flight time (a 20 in route at 64 GBd: 80 UI
+/// instead of 300). `removed_delay_s`, if given, receives tau.
+TransferFunction without_bulk_delay(const TransferFunction& h, double fmax_hz, double* removed_delay_s = nullptr);
+
+/// without_bulk_delay(h), evaluated once on the uniform grid 0, df, ..., fmax and then linearly
+/// interpolated (above fmax: evaluated directly). For channels that are costly to evaluate on a
+/// new grid (Touchstone blocks are resampled per call) and sampled data anyway: with the bulk
+/// delay removed, the phase between grid points is smooth. df > 0, fmax > df.
+TransferFunction tabulated_transfer_function(const TransferFunction& h, double fmax_hz, double df_hz);
+
+}  // namespace phylane::solvers
