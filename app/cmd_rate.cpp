@@ -12,6 +12,8 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/json_writer.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/link_capacity.hpp"
 #include "io/link_search.hpp"
 #include "io/rate_output.hpp"
 #include "io/quantity.hpp"
@@ -216,6 +218,80 @@ int run_reach(const ReachArgs& args) {
     fmt::print("\n  {:>12} {:>15} {:>10}  meets\n", "length m", cfg.optical ? "path loss dB" : "Nyquist loss dB", "margin dB");
     for (const auto& p : r.curve)
       fmt::print("  {:>12.4g} {:>15.2f} {:>10.2f}  {}\n", p.length_m, p.loss_db, p.margin_db, p.meets ? "yes" : "no");
+    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
+    return 0;
+  });
+}
+
+int run_capacity(const CapacityArgs& args) {
+  return guarded([&]() -> int {
+    const io::Config cfg = load(args.config, args.preset);
+    io::LinkCapacityOptions co;
+    if (!args.bandwidth.empty()) co.bandwidth_hz = option_frequency("--bandwidth", args.bandwidth);
+    if (args.points) {
+      if (*args.points < 16 || *args.points > 1000000) throw io::InputError("--points " + std::to_string(*args.points) + ": must be from 16 to 1000000");
+      co.points = *args.points;
+    }
+    const io::LinkCapacity c = io::link_capacity(cfg, co);
+    // The achieved rate: the max-rate search over NRZ and PAM4 with the config's criterion.
+    std::optional<solvers::MaxRateResult> mr;
+    solvers::MaxRateOptions opt;
+    if (!args.no_rate) {
+      apply_criterion(cfg, std::nullopt, opt);
+      const auto h = io::search_channel(cfg, opt.max_rate_bps);
+      mr = solvers::find_max_rate(io::search_eye(cfg, h), opt);
+    }
+    const double cap = c.result.capacity_bps;
+    const double rate = mr && mr->found ? mr->max_rate_bps : 0.0;
+    if (!args.output.empty()) {
+      io::Hdf5Writer w(args.output);
+      std::vector<double> gain_db(c.gain2.size()), snr_db(c.result.snr.size());
+      for (std::size_t k = 0; k < gain_db.size(); ++k) gain_db[k] = 10.0 * std::log10(std::max(c.gain2[k], 1e-300));
+      for (std::size_t k = 0; k < snr_db.size(); ++k) snr_db[k] = 10.0 * std::log10(std::max(c.result.snr[k], 1e-300));
+      w.dataset("/capacity/freq_hz", c.result.freq_hz, "Hz", "cell midpoints");
+      w.dataset("/capacity/gain_db", gain_db, "dB", "channel power gain |H|^2");
+      w.dataset("/capacity/noise_psd", c.noise_psd, "V^2/Hz", "one-sided noise PSD");
+      w.dataset("/capacity/tx_psd", c.result.tx_psd, "V^2/Hz", "water-filled transmit PSD");
+      w.dataset("/capacity/snr_db", snr_db, "dB", "SNR per cell (-3000 where no power is sent)");
+      w.attribute("/capacity", "capacity_bps", cap);
+      w.attribute("/capacity", "used_bandwidth_hz", c.result.used_bandwidth_hz);
+      w.attribute("/capacity", "tx_power_v2", c.tx_power_v2);
+      w.attribute("/capacity", "bandwidth_hz", c.bandwidth_hz);
+      w.attribute("/capacity", "max_rate_bps", rate);
+      w.strings("/capacity/assumptions", c.assumptions);
+      w.attribute("/", "phylane_version", io::phylane_version());
+      w.attribute("/", "command", "capacity");
+      w.attribute("/", "source", cfg.source);
+      w.attribute("/", "config", cfg.resolved_toml);
+      w.commit();
+    }
+    if (args.json) {
+      io::JsonWriter j(std::cout);
+      j.begin_object().field("phylane_version", io::phylane_version()).field("command", "capacity").field("config", cfg.source);
+      j.field("capacity_bps", cap).field("used_bandwidth_hz", c.result.used_bandwidth_hz).field("bandwidth_hz", c.bandwidth_hz);
+      j.field("tx_power_v2", c.tx_power_v2).field("pam_power_v2", c.pam_power_v2).field("water_level_v2_per_hz", c.result.water_level);
+      if (mr) {
+        j.field("max_rate_bps", rate).field("max_rate_modulation", mr->found ? io::modulation_name(mr->best_levels) : std::string());
+        j.field("fraction_of_capacity", cap > 0.0 ? rate / cap : 0.0);
+      }
+      j.key("assumptions").begin_array();
+      for (const auto& a : c.assumptions) j.value(a);
+      j.end_array().end_object();
+      j.done();
+      return 0;
+    }
+    fmt::print("phylane capacity: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+    fmt::print("  Shannon capacity {:.1f} Gb/s (water-filled over {:.1f} of {:g} GHz; power {:.3g} V^2)\n", cap / 1e9,
+               c.result.used_bandwidth_hz / 1e9, c.bandwidth_hz / 1e9, c.tx_power_v2);
+    if (mr) {
+      if (mr->found)
+        fmt::print("  max rate {:.1f} Gb/s ({}) = {:.1f} % of capacity\n", rate / 1e9, io::modulation_name(mr->best_levels),
+                   100.0 * rate / cap);
+      else
+        fmt::print("  max rate: {}\n", mr->reason);
+    }
+    fmt::print("  assumptions:\n");
+    for (const auto& a : c.assumptions) fmt::print("    - {}\n", a);
     if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
     return 0;
   });

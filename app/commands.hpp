@@ -54,6 +54,17 @@ struct ReachArgs {
 };
 int run_reach(const ReachArgs& args);
 
+struct CapacityArgs {
+  std::string config;
+  std::string preset;
+  std::string bandwidth;            ///< top of the band, e.g. "100 GHz"
+  std::optional<int> points;
+  bool no_rate = false;             ///< skip the max-rate search
+  bool json = false;
+  std::string output;
+};
+int run_capacity(const CapacityArgs& args);
+
 struct SparamsArgs {
   std::string config;
   std::string preset;

@@ -54,6 +54,16 @@ int main(int argc, char** argv) {
   c_re->add_flag("--json", re.json, "Machine-readable JSON on stdout");
   c_re->add_option("-o,--output", re.output, "Write results to an HDF5 file");
 
+  CapacityArgs ca;
+  auto* c_ca = cli.add_subcommand("capacity", "Shannon capacity (water-filling) and the achieved rate as its fraction");
+  c_ca->add_option("config", ca.config, "Config file (TOML) with a [signal] section");
+  c_ca->add_option("--preset", ca.preset, "Use an embedded preset");
+  c_ca->add_option("--bandwidth", ca.bandwidth, "Top of the band, e.g. \"100 GHz\"");
+  c_ca->add_option("--points", ca.points, "Cells of the integration grid (default 4000)");
+  c_ca->add_flag("--no-rate", ca.no_rate, "Skip the max-rate search");
+  c_ca->add_flag("--json", ca.json, "Machine-readable JSON on stdout");
+  c_ca->add_option("-o,--output", ca.output, "Write results to an HDF5 file");
+
   SparamsArgs sp;
   auto* c_sp = cli.add_subcommand("sparams", "Write the composed channel as a Touchstone file");
   c_sp->add_option("config", sp.config, "Config file (TOML); default: the embedded preset");
@@ -96,6 +106,7 @@ int main(int argc, char** argv) {
   if (*c_sp) return run_sparams(sp);
   if (*c_mr) return run_maxrate(mr);
   if (*c_re) return run_reach(re);
+  if (*c_ca) return run_capacity(ca);
   if (*c_ck) return run_check(ck);
   if (*c_presets) return run_presets(presets_json);
   if (*c_mat) return run_materials(materials_json);

@@ -2,6 +2,7 @@
 /// Shannon capacity of a frequency-selective channel with additive Gaussian noise, with the
 /// transmit power distributed by water-filling.
 #include <functional>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -26,5 +27,15 @@ struct CapacityResult {
 CapacityResult water_filling_capacity(const std::function<double(double)>& gain2,
                                       const std::function<double(double)>& noise_psd, double tx_power,
                                       double bandwidth_hz, int points = 4000);
+
+/// The same on given samples: freq_hz the midpoints of equal cells of width df_hz, gain2 and
+/// noise_psd at them. `snr_ceiling` (> 0, linear; infinity = none) caps the SNR of every cell as
+/// a signal-proportional impairment does (a transmitter's SNR_TX, IEEE 802.3 93A-30): the
+/// capacity integrand becomes log2(1 + 1 / (1/snr + 1/ceiling)); the water-filling itself is the
+/// classical one (with a ceiling it is then a lower bound on the optimum allocation's capacity,
+/// which is itself bounded by B log2(1 + ceiling)).
+CapacityResult water_filling_capacity(std::vector<double> freq_hz, const std::vector<double>& gain2,
+                                      const std::vector<double>& noise_psd, double df_hz, double tx_power,
+                                      double snr_ceiling = std::numeric_limits<double>::infinity());
 
 }  // namespace phylane::solvers

@@ -3,7 +3,9 @@
 
 #include <hdf5.h>
 
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "tests/support/run_command.hpp"
@@ -60,4 +62,47 @@ TEST_CASE("Bad search options exit with code 2 and write nothing", "[app][maxrat
   CHECK_THAT(d.err, Catch::Contains("[signal]"));
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
   fs::remove_all(dir);
+}
+
+namespace {
+
+double json_number(const std::string& json, const std::string& key) {
+  const auto p = json.find("\"" + key + "\": ");
+  REQUIRE(p != std::string::npos);
+  return std::stod(json.substr(p + key.size() + 4));
+}
+
+}  // namespace
+
+TEST_CASE("phylane capacity equals B log2(1 + P/(N0 B)) on a flat channel with white noise", "[app][capacity][reference]") {
+  // A one-sample impulse response of area 1 (H = 1), 2 mV rms noise over the 5 GHz Nyquist band of
+  // 10 GBd (N0 = 8e-16 V^2/Hz), the default 0.8 V swing (P = 0.4^2 V^2), 20 GHz: C = 20e9 log2(1 +
+  // 0.16 / (8e-16 x 20e9)) = 20e9 log2(10001) (Cover & Thomas, eq. 9.63).
+  const auto dir = temp_dir("capacity_flat");
+  {
+    std::ofstream(dir + "/flat.toml") << "[channel]\ntype = \"pulse\"\nresponse = \"impulse\"\nsample_interval = \"1 ps\"\n"
+                                         "values = [1e12, 0.0, 0.0, 0.0]\n[signal]\nrate = \"10 GBd\"\n[rx]\nnoise_rms = \"2 mV\"\n";
+  }
+  const auto r = run_phylane("capacity flat.toml --bandwidth '20 GHz' --no-rate --json", dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(json_number(r.out, "capacity_bps") == Approx(20e9 * std::log2(10001.0)).epsilon(1e-9));
+  CHECK(json_number(r.out, "used_bandwidth_hz") == Approx(20e9).epsilon(1e-12));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("Capacity is never below the achieved rate", "[app][capacity][property]") {
+  for (const char* preset : {"pcie5-server", "dr4-400g-lane", "cpo-microring"}) {
+    INFO(preset);
+    const auto r = run_phylane(std::string("capacity --json --preset ") + preset);
+    REQUIRE(r.exit_code == 0);
+    const double c = json_number(r.out, "capacity_bps"), rate = json_number(r.out, "max_rate_bps");
+    CHECK(rate > 0.0);
+    CHECK(c >= rate);
+    CHECK(json_number(r.out, "fraction_of_capacity") == Approx(rate / c).epsilon(1e-9));
+  }
+  const auto bad = run_phylane("capacity --preset fr4-consumer");
+  CHECK(bad.exit_code == 2);
+  const auto bad2 = run_phylane("capacity --bandwidth '3 in'");
+  CHECK(bad2.exit_code == 2);
+  CHECK_THAT(bad2.err, Catch::Contains("--bandwidth"));
 }

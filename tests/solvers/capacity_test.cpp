@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <vector>
 
 #include "solvers/capacity.hpp"
 
@@ -34,4 +35,19 @@ TEST_CASE("Capacity grows with power and with bandwidth", "[solvers][capacity][p
   CHECK(c2 > c1);
   // Equal when the extra band gets no water; the two grids differ by ~1e-8 (midpoint rule).
   CHECK(c3 >= c2 * (1.0 - 1e-6));
+}
+
+TEST_CASE("A transmitter SNR ceiling caps a flat channel at B log2(1 + 1/(1/SNR + 1/ceiling))",
+          "[solvers][capacity][reference]") {
+  // Flat |H|^2 = 0.1, N0 = 1e-12 V^2/Hz, P = 0.25 V^2 over 16 GHz: SNR = 1562.5; with a 33 dB
+  // ceiling (1995.26) the per-cell SNR is 1/(1/1562.5 + 1/1995.26) = 876.3 (exact arithmetic).
+  const double b = 16e9, p = 0.25, n0 = 1e-12, g2 = 0.1;
+  const int n = 64;
+  std::vector<double> f(n), g(n, g2), nn(n, n0);
+  for (int k = 0; k < n; ++k) f[static_cast<std::size_t>(k)] = (k + 0.5) * b / n;
+  const double ceiling = std::pow(10.0, 3.3);
+  const auto r = water_filling_capacity(f, g, nn, b / n, p, ceiling);
+  const double snr = p * g2 / (n0 * b);
+  CHECK(r.capacity_bps == Approx(b * std::log2(1.0 + 1.0 / (1.0 / snr + 1.0 / ceiling))).epsilon(1e-10));
+  CHECK(r.capacity_bps < b * std::log2(1.0 + ceiling));
 }
