@@ -12,13 +12,19 @@
 namespace phylane::io {
 
 LinkCapacity link_capacity(const Config& cfg, const LinkCapacityOptions& opt) {
+  const double band = opt.bandwidth_hz > 0.0 ? opt.bandwidth_hz : 100e9;
+  return link_capacity(cfg, search_channel(cfg, band), cfg.optical ? &*cfg.optical : nullptr, opt);
+}
+
+LinkCapacity link_capacity(const Config& cfg, const solvers::TransferFunction& h, const channels::OpticalLink* link,
+                           const LinkCapacityOptions& opt) {
   if (!cfg.eye) throw InputError(cfg.source + ": capacity needs a [signal] section (transmitter and noise); see docs/eye.md");
   if (opt.points < 2) throw InputError("capacity: points = " + std::to_string(opt.points) + " must be >= 2");
   if (opt.bandwidth_hz < 0.0) throw InputError("capacity: the bandwidth must be > 0");
   LinkCapacity out;
   solvers::EyeLinkSpec spec = cfg.eye->spec;
-  const bool optical = cfg.optical.has_value();
-  if (optical) solvers::set_optical_levels(*cfg.optical, spec);
+  const bool optical = link != nullptr;
+  if (optical) solvers::set_optical_levels(*link, spec);
   const double a = spec.tx_amplitude_v;
   const double m = spec.levels;
   out.tx_power_v2 = a * a;
@@ -27,7 +33,7 @@ LinkCapacity link_capacity(const Config& cfg, const LinkCapacityOptions& opt) {
   double band = opt.bandwidth_hz;
   double white_psd = 0.0;
   if (optical) {
-    const double bn = cfg.optical->receiver_noise_bandwidth_hz();
+    const double bn = link->receiver_noise_bandwidth_hz();
     const double sigma = *std::max_element(spec.sigma_per_level_v.begin(), spec.sigma_per_level_v.end());
     white_psd = sigma * sigma / bn;
     if (band == 0.0) band = 3.0 * bn;
@@ -54,7 +60,6 @@ LinkCapacity link_capacity(const Config& cfg, const LinkCapacityOptions& opt) {
   if (std::isfinite(out.snr_ceiling_db))
     out.assumptions.push_back("transmitter SNR " + std::to_string(out.snr_ceiling_db) + " dB caps every frequency's SNR");
 
-  const auto h = search_channel(cfg, band);
   const auto n = static_cast<std::size_t>(opt.points);
   const double df = band / static_cast<double>(n);
   std::vector<double> f(n);

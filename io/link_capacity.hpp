@@ -6,6 +6,7 @@
 
 #include "io/config.hpp"
 #include "solvers/capacity.hpp"
+#include "solvers/pulse_response.hpp"
 
 namespace phylane::io {
 
@@ -33,5 +34,10 @@ struct LinkCapacity {
 /// point, against the electrical response of the whole link; power = A^2 with A the received
 /// OMA's half-swing at the decision point. Throws InputError when there is no noise to bound it.
 LinkCapacity link_capacity(const Config& cfg, const LinkCapacityOptions& options = {});
+
+/// The same for the config's transmitter and receiver over another channel `h` (e.g. one element
+/// stretched); `link` (optical configs) gives the levels and noise of that channel.
+LinkCapacity link_capacity(const Config& cfg, const solvers::TransferFunction& h, const channels::OpticalLink* link,
+                           const LinkCapacityOptions& options);
 
 }  // namespace phylane::io

@@ -80,7 +80,9 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
       auto s2 = base.segments();
       s2[i].length_m = len;
       const channels::CopperChannel ch(std::move(s2), base.driver_ohm(), base.receiver_ohm());
-      return Stretched{solvers::without_bulk_delay(solvers::copper_transfer_function(ch), fmax_hz), std::nullopt};
+      Stretched out;
+      out.h = solvers::without_bulk_delay(solvers::copper_transfer_function(ch), fmax_hz, &out.delay_s);
+      return out;
     };
     return st;
   }
@@ -108,7 +110,9 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
         const auto t = ch->transfer(f);
         std::copy(t.begin(), t.end(), out.begin());
       };
-      return Stretched{solvers::without_bulk_delay(h, fmax_hz), std::nullopt};
+      Stretched out;
+      out.h = solvers::without_bulk_delay(h, fmax_hz, &out.delay_s);
+      return out;
     };
     return st;
   }
@@ -134,7 +138,7 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
       p2[i] = channels::with_length(p2[i], len);
       Stretched out;
       out.link.emplace(base.laser(), base.modulator(), std::move(p2), base.receiver());
-      out.h = solvers::without_bulk_delay(solvers::optical_transfer_function(*out.link), fmax_hz);
+      out.h = solvers::without_bulk_delay(solvers::optical_transfer_function(*out.link), fmax_hz, &out.delay_s);
       return out;
     };
     return st;

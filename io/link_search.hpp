@@ -24,6 +24,7 @@ solvers::EyeAtRate search_eye(const Config& cfg, const solvers::TransferFunction
 struct Stretched {
   solvers::TransferFunction h;                ///< bulk delay removed
   std::optional<channels::OpticalLink> link;  ///< optical: the rebuilt link (its levels follow the loss)
+  double delay_s = 0.0;                       ///< the bulk delay removed from h (0 where h has none)
 };
 struct Stretch {
   std::string label;           ///< "trace segment 2 (main route)", ...

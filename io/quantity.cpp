@@ -68,6 +68,9 @@ const std::vector<Unit>& units_of(Dimension d) {
   static const std::vector<Unit> dispersion = {{"ps/(nm km)", 1e-6}, {"ps/(nm*km)", 1e-6}, {"ps/nm/km", 1e-6},
                                                {"ps/(nm·km)", 1e-6}, {"s/m^2", 1.0}};
   static const std::vector<Unit> power_psd = {{"V^2/Hz", 1.0}, {"V^2/GHz", 1e-9}};
+  static const std::vector<Unit> energy = {{"J", 1.0},      {"mJ", 1e-3},     {"uJ", 1e-6},     {"nJ", 1e-9},
+                                           {"pJ", 1e-12},   {"fJ", 1e-15},    {"J/bit", 1.0},   {"pJ/bit", 1e-12},
+                                           {"fJ/bit", 1e-15}, {"pJ/b", 1e-12}, {"fJ/b", 1e-15}};
   switch (d) {
     case Dimension::length: return length;
     case Dimension::copper_thickness: return copper;
@@ -91,6 +94,7 @@ const std::vector<Unit>& units_of(Dimension d) {
     case Dimension::dispersion: return dispersion;
     case Dimension::wavelength: return length;
     case Dimension::power_psd: return power_psd;
+    case Dimension::energy: return energy;
   }
   return length;
 }
@@ -144,6 +148,7 @@ std::string_view to_string(Dimension d) {
     case Dimension::dispersion: return "chromatic dispersion";
     case Dimension::wavelength: return "wavelength";
     case Dimension::power_psd: return "noise power spectral density";
+    case Dimension::energy: return "energy";
   }
   return "?";
 }
@@ -172,6 +177,7 @@ std::string_view examples(Dimension d) {
     case Dimension::dispersion: return "\"17 ps/(nm km)\"";
     case Dimension::wavelength: return "\"1310 nm\", \"1.55 um\"";
     case Dimension::power_psd: return "\"5.2e-8 V^2/GHz\"";
+    case Dimension::energy: return "\"5 pJ\", \"60 fJ/bit\"";
   }
   return "";
 }
@@ -230,6 +236,7 @@ std::string format_quantity(double v, Dimension dim) {
     case Dimension::dispersion: ladder = {{1e-6, "ps/(nm km)"}}; break;
     case Dimension::wavelength: ladder = {{1.0, "m"}, {1e-6, "um"}, {1e-9, "nm"}}; break;
     case Dimension::power_psd: ladder = {{1.0, "V^2/Hz"}, {1e-9, "V^2/GHz"}}; break;
+    case Dimension::energy: ladder = {{1.0, "J"}, {1e-3, "mJ"}, {1e-6, "uJ"}, {1e-9, "nJ"}, {1e-12, "pJ"}, {1e-15, "fJ"}}; break;
   }
   const double mag = std::abs(v);
   const Prefixed* pick = &ladder.back();

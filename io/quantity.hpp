@@ -30,6 +30,7 @@ enum class Dimension {
   dispersion,         ///< ps/(nm km) (also ps/nm/km), s/m^2; stored in s/m^2
   wavelength,         ///< nm, um, m (a length)
   power_psd,          ///< V^2/Hz, V^2/GHz; stored in V^2/Hz
+  energy,             ///< J, mJ, uJ, nJ, pJ, fJ (also pJ/bit, fJ/b: energy per bit)
 };
 
 std::string_view to_string(Dimension d);

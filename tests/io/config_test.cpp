@@ -49,7 +49,7 @@ TEST_CASE("Every embedded preset loads and builds a channel", "[io][config][regr
   for (const auto& n : names) {
     INFO(n);
     const Config c = load_preset(n);
-    REQUIRE((c.copper.has_value() || c.optical.has_value()));
+    REQUIRE((c.copper.has_value() || c.composed.has_value() || c.optical.has_value()));
     CHECK_FALSE(c.title.empty());
     if (c.copper) CHECK(c.copper->segments().size() == c.segments.size());
   }
@@ -78,6 +78,12 @@ TEST_CASE("The resolved config reproduces the same channel", "[io][config][prope
       REQUIRE(b.optical);
       CHECK(a.optical->received_average_power_w() == b.optical->received_average_power_w());
       CHECK(a.optical->response(2e10) == b.optical->response(2e10));
+      continue;
+    }
+    if (a.composed) {
+      REQUIRE(b.composed);
+      const std::vector<double> f = {1e8, 5e9, 2e10};
+      CHECK(a.composed->transfer(f) == b.composed->transfer(f));
       continue;
     }
     REQUIRE(b.copper);
