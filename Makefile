@@ -1,5 +1,5 @@
 # phylane — top-level convenience targets.
-#   make run    install missing packages, build (Release), run the main job on the embedded default
+#   make run    install missing packages, build (Release), run the default study (copper vs optics)
 #   make test   the same build, then the whole test suite through ctest
 #   make bench  build and run the Google Benchmark suite (tests/bench)
 BUILD_DIR ?= build
@@ -20,7 +20,7 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@./$(BUILD_DIR)/app/phylane loss
+	@./$(BUILD_DIR)/app/phylane study
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

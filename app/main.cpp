@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/cmd_study.hpp"
+#include "app/cmd_throughput.hpp"
 
 int main(int argc, char** argv) {
   using namespace phylane::app;
@@ -83,6 +85,9 @@ int main(int argc, char** argv) {
   c_ck->add_option("--enforce-passivity", ck.enforce_output,
                    "Write a copy with singular values above 1 clipped to 1 (same number of ports)");
 
+  ThroughputArgs tp; auto* c_tp = register_throughput(cli, tp);
+  StudyArgs sa; auto* c_st = register_study(cli, sa);
+
   bool presets_json = false, materials_json = false;
   auto* c_presets = cli.add_subcommand("presets", "List the embedded example links");
   c_presets->add_flag("--json", presets_json, "JSON output");
@@ -108,6 +113,8 @@ int main(int argc, char** argv) {
   if (*c_re) return run_reach(re);
   if (*c_ca) return run_capacity(ca);
   if (*c_ck) return run_check(ck);
+  if (*c_tp) return run_throughput(tp);
+  if (*c_st) return run_study(sa);
   if (*c_presets) return run_presets(presets_json);
   if (*c_mat) return run_materials(materials_json);
   std::cout << cli.help();

@@ -1,5 +1,7 @@
 #include "io/link_search.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <complex>
 #include <memory>
@@ -109,9 +111,28 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
       solvers::TransferFunction h = [ch](std::span<const double> f, std::span<std::complex<double>> out) {
         const auto t = ch->transfer(f);
         std::copy(t.begin(), t.end(), out.begin());
+        // As solvers::copper_transfer_function: beyond 300 Np of trace attenuation the chain matrix
+        // overflows and the transmission (< 1e-130) is 0.
+        for (std::size_t k = 0; k < f.size(); ++k) {
+          if (std::isfinite(out[k].real()) && std::isfinite(out[k].imag())) continue;
+          double np = 0.0;
+          for (const auto& b : ch->blocks())
+            if (b.trace) np += b.trace->line.at(f[k]).gamma.real() * b.trace->length_m;
+          if (!(np > 300.0))
+            throw std::runtime_error("composed channel: transfer at " + std::to_string(f[k]) +
+                                     " Hz is not finite with only " + std::to_string(np) + " Np of trace attenuation");
+          out[k] = 0.0;
+        }
       };
       Stretched out;
       out.h = solvers::without_bulk_delay(h, fmax_hz, &out.delay_s);
+      // As search_channel: tabulate once (Touchstone blocks resample per call; every block's chain
+      // matrix is costly) up to the highest frequency the search's pulse responses need.
+      // The table's spacing must resolve the impulse response's duration (it repeats at 1/df):
+      // a long route (reach searches) keeps the direct evaluation.
+      const double ftop = 8.0 * fmax_hz;
+      const double df = std::max(10e6, ftop / 131072.0);
+      if (8.0 * out.delay_s < 1.0 / df) out.h = solvers::tabulated_transfer_function(out.h, ftop, df);
       return out;
     };
     return st;

@@ -68,9 +68,10 @@ const std::vector<Unit>& units_of(Dimension d) {
   static const std::vector<Unit> dispersion = {{"ps/(nm km)", 1e-6}, {"ps/(nm*km)", 1e-6}, {"ps/nm/km", 1e-6},
                                                {"ps/(nm·km)", 1e-6}, {"s/m^2", 1.0}};
   static const std::vector<Unit> power_psd = {{"V^2/Hz", 1.0}, {"V^2/GHz", 1e-9}};
-  static const std::vector<Unit> energy = {{"J", 1.0},      {"mJ", 1e-3},     {"uJ", 1e-6},     {"nJ", 1e-9},
-                                           {"pJ", 1e-12},   {"fJ", 1e-15},    {"J/bit", 1.0},   {"pJ/bit", 1e-12},
-                                           {"fJ/bit", 1e-15}, {"pJ/b", 1e-12}, {"fJ/b", 1e-15}};
+  // Energy per bit is written "5 pJ", "5 pJ/bit" or "5 pJ/b": parse_quantity strips the "/bit" or
+  // "/b" of an energy before looking the unit up here.
+  static const std::vector<Unit> energy = {{"J", 1.0},   {"mJ", 1e-3},  {"uJ", 1e-6},  {"µJ", 1e-6},
+                                           {"nJ", 1e-9}, {"pJ", 1e-12}, {"fJ", 1e-15}, {"aJ", 1e-18}};
   switch (d) {
     case Dimension::length: return length;
     case Dimension::copper_thickness: return copper;
@@ -112,6 +113,7 @@ std::string unit_list(Dimension d) {
     out += u.name;
   }
   if (d == Dimension::power) out += ", dBm";
+  if (d == Dimension::energy) out += "; each optionally per bit: pJ/bit, pJ/b";
   return out;
 }
 
@@ -199,8 +201,15 @@ ParsedQuantity parse_quantity(std::string_view text, Dimension dim) {
     return {std::nullopt, "needs a unit: a " + std::string(to_string(dim)) + " such as " +
                               std::string(examples(dim))};
   if (dim == Dimension::power && unit == "dBm") return {phy::units::dbm_to_watts(number), {}};
+  std::string_view base = unit;
+  if (dim == Dimension::energy)
+    for (const std::string_view per : {"/bit", "/b"})
+      if (base.size() > per.size() && base.substr(base.size() - per.size()) == per) {
+        base = trim(base.substr(0, base.size() - per.size()));
+        break;
+      }
   for (const auto& u : units_of(dim))
-    if (unit == u.name) return {number * u.scale + u.offset, {}};
+    if (base == u.name) return {number * u.scale + u.offset, {}};
   return {std::nullopt, "\"" + std::string(unit) + "\" is not a unit of " +
                             std::string(to_string(dim)) + " (allowed: " + unit_list(dim) + ")"};
 }
@@ -236,7 +245,9 @@ std::string format_quantity(double v, Dimension dim) {
     case Dimension::dispersion: ladder = {{1e-6, "ps/(nm km)"}}; break;
     case Dimension::wavelength: ladder = {{1.0, "m"}, {1e-6, "um"}, {1e-9, "nm"}}; break;
     case Dimension::power_psd: ladder = {{1.0, "V^2/Hz"}, {1e-9, "V^2/GHz"}}; break;
-    case Dimension::energy: ladder = {{1.0, "J"}, {1e-3, "mJ"}, {1e-6, "uJ"}, {1e-9, "nJ"}, {1e-12, "pJ"}, {1e-15, "fJ"}}; break;
+    case Dimension::energy:
+      ladder = {{1.0, "J"}, {1e-3, "mJ"}, {1e-6, "uJ"}, {1e-9, "nJ"}, {1e-12, "pJ"}, {1e-15, "fJ"}, {1e-18, "aJ"}};
+      break;
   }
   const double mag = std::abs(v);
   const Prefixed* pick = &ladder.back();

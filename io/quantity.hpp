@@ -30,7 +30,7 @@ enum class Dimension {
   dispersion,         ///< ps/(nm km) (also ps/nm/km), s/m^2; stored in s/m^2
   wavelength,         ///< nm, um, m (a length)
   power_psd,          ///< V^2/Hz, V^2/GHz; stored in V^2/Hz
-  energy,             ///< J, mJ, uJ, nJ, pJ, fJ (also pJ/bit, fJ/b: energy per bit)
+  energy,             ///< J, mJ, uJ, nJ, pJ, fJ, aJ, each optionally per bit ("5 pJ/bit", "60 fJ/b")
 };
 
 std::string_view to_string(Dimension d);

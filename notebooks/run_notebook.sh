@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # Executes a notebook headlessly against a freshly computed phylane result (used by ctest).
 # usage: run_notebook.sh PHYLANE_BINARY NOTEBOOK WORKDIR -- PHYLANE_ARGS...
+# The notebook saves its figures in WORKDIR/figures (PHYLANE_FIG_DIR); with PHYLANE_EXPECT_FIGURES=N
+# set, at least N non-empty PNG files must be there.
 set -euo pipefail
 bin=$1; nb=$2; work=$3; shift 4
+rm -rf "$work/figures"
 mkdir -p "$work"
+export PHYLANE_FIG_DIR="$work/figures"
 "$bin" "$@" -o "$work/result.h5" > /dev/null
 PHYLANE_H5="$work/result.h5" MPLBACKEND=Agg /usr/bin/python3 -m nbconvert --to notebook --execute \
   --ExecutePreprocessor.timeout=300 --output-dir "$work" --output executed.ipynb "$nb" > /dev/null 2>&1 \
   || { PHYLANE_H5="$work/result.h5" MPLBACKEND=Agg /usr/bin/python3 -m nbconvert --to notebook --execute \
        --output-dir "$work" --output executed.ipynb "$nb"; exit 1; }
-echo "executed $nb"
+if [[ -n "${PHYLANE_EXPECT_FIGURES:-}" ]]; then
+  n=$(find "$work/figures" -name '*.png' -size +1k 2>/dev/null | wc -l)
+  if (( n < PHYLANE_EXPECT_FIGURES )); then
+    echo "$nb produced $n figures in $work/figures, expected $PHYLANE_EXPECT_FIGURES" >&2
+    exit 1
+  fi
+  echo "executed $nb: $n figures"
+else
+  echo "executed $nb"
+fi

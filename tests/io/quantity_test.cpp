@@ -49,3 +49,29 @@ TEST_CASE("Formatted quantities parse back to the same value", "[io][quantity][p
   CHECK(format_quantity(16e9, Dimension::frequency) == "16 GHz");
   CHECK(format_quantity(127e-6, Dimension::length) == "127 um");
 }
+
+TEST_CASE("Energies parse with or without a per-bit suffix", "[io][quantity][unit]") {
+  // Energy per bit is an energy: "5 pJ/bit" = "5 pJ/b" = "5 pJ" = 5e-12 J (SI prefixes exact).
+  struct Row {
+    const char* text;
+    double si;
+  };
+  const Row rows[] = {{"5 pJ", 5e-12},       {"5 pJ/bit", 5e-12},   {"5 pJ/b", 5e-12},     {"60 fJ/bit", 60e-15},
+                      {"0.5 fJ/b", 0.5e-15}, {"3 nJ/bit", 3e-9},    {"2 uJ/b", 2e-6},      {"2 µJ", 2e-6},
+                      {"1 mJ/bit", 1e-3},    {"1.5 J/b", 1.5},      {"800 aJ/bit", 800e-18}};
+  for (const auto& r : rows) {
+    const auto q = parse_quantity(r.text, Dimension::energy);
+    INFO(r.text << ": " << q.error);
+    REQUIRE(q.value.has_value());
+    CHECK(*q.value == Approx(r.si).epsilon(1e-15));
+  }
+  auto err = [](const char* t) { return parse_quantity(t, Dimension::energy).error; };
+  CHECK_THAT(err("5 pW"), Catch::Contains("\"pW\" is not a unit of energy") && Catch::Contains("pJ/bit"));
+  CHECK_THAT(err("5 /bit"), Catch::Contains("\"/bit\" is not a unit of energy"));
+  CHECK_THAT(err("5 pJ/s"), Catch::Contains("\"pJ/s\" is not a unit of energy"));
+  CHECK_THAT(err("5"), Catch::Contains("needs a unit"));
+  // Per-bit suffixes belong to energy only.
+  CHECK_FALSE(parse_quantity("5 W/bit", Dimension::power).value.has_value());
+  CHECK(format_quantity(3.9e-12, Dimension::energy) == "3.9 pJ");
+  CHECK(parse_quantity(format_quantity(7.15e-12, Dimension::energy), Dimension::energy).value == 7.15e-12);
+}

@@ -1,0 +1,491 @@
+#include "io/study.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <complex>
+#include <fstream>
+#include <sstream>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "io/detail/toml_reader.hpp"
+#include "io/embedded.hpp"
+#include "io/eye_output.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/json_writer.hpp"
+#include "io/link_capacity.hpp"
+#include "io/link_search.hpp"
+#include "io/version.hpp"
+#include "phy/constants.hpp"
+#include "solvers/max_rate.hpp"
+
+namespace phylane::io {
+
+using detail::Context;
+using detail::Rule;
+using detail::TableReader;
+
+namespace {
+
+// Group index of G.652 single-mode fibre at 1310 nm (ITU-T G.652 / Corning SMF-28 data sheet:
+// n_eff = 1.4676 at 1310 nm), for the flight time of a fibre of a given length.
+constexpr double kFiberGroupIndex = 1.4676;
+
+std::optional<solvers::Algorithm> parse_algo(std::string_view s) { return solvers::parse_algorithm(s); }
+
+Study read_study(const toml::table& in, Context& ctx, const std::string& name, int points_override) {
+  Study st;
+  st.source = name;
+  toml::table out;
+  TableReader root(ctx, in, out, "");
+  st.name = root.text_or("name", "study").value_or("study");
+  root.accept("description");
+
+  // [reach]: log-spaced lengths.
+  if (auto r = root.table("reach", false)) {
+    const auto from = r->quantity_or("from", Dimension::length, Rule::positive(), "1 cm");
+    const auto to = r->quantity_or("to", Dimension::length, Rule::positive(), "10 m");
+    const auto n = r->integer_or("points", Rule::between(2, 200), 12);
+    r->finish();
+    if (from && to && n) {
+      if (!(*to > *from)) {
+        ctx.error(r->input().get("to"), r->key_path("to"), detail::node_text(*r->input().get("to")),
+                  "must be longer than reach.from");
+      } else {
+        const int np = points_override > 0 ? points_override : static_cast<int>(*n);
+        for (int i = 0; i < np; ++i)
+          st.reach_m.push_back(*from * std::pow(*to / *from, np == 1 ? 0.0 : static_cast<double>(i) / (np - 1)));
+      }
+    }
+  } else {
+    const int np = points_override > 0 ? points_override : 12;
+    for (int i = 0; i < np; ++i) st.reach_m.push_back(0.01 * std::pow(1000.0, static_cast<double>(i) / (np - 1)));
+  }
+
+  // [[link]]
+  auto links = root.table_array("link", true);
+  for (auto& l : links) {
+    StudyLink sl;
+    sl.name = l.text("name", true).value_or("");
+    const auto preset = l.text("preset", false);
+    const auto cfile = l.text("config", false);
+    if (preset.has_value() == cfile.has_value()) {
+      ctx.error(&l.input(), l.key_path("preset"), "", "give exactly one of preset = \"NAME\" or config = \"FILE.toml\"");
+    } else {
+      try {
+        sl.config = preset ? load_preset(*preset) : load_config(ctx.base_dir / *cfile);
+        if (!sl.config.eye)
+          ctx.error(l.input().get(preset ? "preset" : "config"), l.key_path(preset ? "preset" : "config"),
+                    "\"" + (preset ? *preset : *cfile) + "\"", "the link needs a [signal] section (rate, Tx, Rx)");
+      } catch (const InputError& e) {
+        ctx.error(l.input().get(preset ? "preset" : "config"), l.key_path(preset ? "preset" : "config"),
+                  "\"" + (preset ? *preset : *cfile) + "\"", e.what());
+      }
+    }
+    sl.element = l.text_or("element", "").value_or("");
+    sl.lanes = static_cast<int>(l.integer_or("lanes", Rule::between(1, 1024), 1).value_or(1));
+    sl.lanes_label = l.text_or("lanes_label", "x" + std::to_string(sl.lanes)).value_or("");
+    const auto enc = l.text_or("encoding", "none");
+    if (enc) {
+      if (auto e = solvers::encoding(*enc)) sl.encoding = *e;
+      else {
+        std::string names;
+        for (const auto& n : solvers::encoding_names()) names += (names.empty() ? "" : ", ") + n;
+        ctx.error(l.input().get("encoding"), l.key_path("encoding"), "\"" + *enc + "\"", "must be one of: " + names);
+      }
+    }
+    sl.alpha_s = l.quantity_or("alpha", Dimension::time, Rule::non_negative(), "0 s").value_or(0.0);
+    if (const toml::node* e = l.input().get("energy_per_bit"); e && e->value<std::string>() == std::string("model")) {
+      l.accept("energy_per_bit");
+      sl.energy_per_bit_j = -1.0;
+      sl.energy_source = "the optical link's electrical power (laser, driver, receiver) / rate";
+      if (!sl.config.optical)
+        ctx.error(e, l.key_path("energy_per_bit"), "\"model\"", "\"model\" needs an optical link; give an energy like \"5 pJ\"");
+    } else {
+      const auto q = l.quantity_or("energy_per_bit", Dimension::energy, Rule::non_negative(), "0 J");
+      sl.energy_per_bit_j = q.value_or(0.0);
+      sl.energy_source = l.text_or("energy_source", "").value_or("");
+    }
+    l.finish();
+    st.links.push_back(std::move(sl));
+  }
+
+  if (auto w = root.table("workload", false)) {
+    st.workload.parameters = w->number_or("parameters", Rule::positive(), 70e9).value_or(70e9);
+    st.workload.bytes_per_parameter = w->number_or("bytes_per_parameter", Rule::positive(), 2.0).value_or(2.0);
+    w->accept("devices");
+    if (const toml::node* d = w->input().get("devices")) {
+      st.workload.devices.clear();
+      const toml::array* a = d->as_array();
+      if (!a || a->empty()) ctx.error(d, w->key_path("devices"), detail::node_text(*d), "must be a list of device counts, e.g. [8, 64]");
+      else
+        for (const auto& el : *a) {
+          const auto v = el.value<std::int64_t>();
+          if (!v || *v < 2 || *v > 1000000) ctx.error(&el, w->key_path("devices"), detail::node_text(el), "each count must be a whole number from 2 to 1000000");
+          else st.workload.devices.push_back(static_cast<int>(*v));
+        }
+    }
+    st.workload.algorithm = w->choice<solvers::Algorithm>("algorithm", parse_algo, "ring, tree", "ring").value_or(solvers::Algorithm::ring);
+    w->finish();
+  }
+  st.claims = root.text_or("claims", "").value_or("");
+  if (!st.claims.empty() && !embedded_file(st.claims) && !std::filesystem::exists(ctx.base_dir / st.claims))
+    ctx.error(in.get("claims"), "claims", "\"" + st.claims + "\"", "no such embedded claim file or file");
+  else if (!st.claims.empty() && !embedded_file(st.claims))
+    st.claims = (ctx.base_dir / st.claims).string();
+  root.finish();
+  ctx.throw_if_errors();
+  return st;
+}
+
+}  // namespace
+
+Study load_study_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir, int points) {
+  Context ctx;
+  ctx.file = name;
+  ctx.base_dir = base_dir;
+  toml::table in;
+  try {
+    in = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    Diagnostic d;
+    d.file = name;
+    d.line = static_cast<int>(e.source().begin.line);
+    d.column = static_cast<int>(e.source().begin.column);
+    d.message = "TOML syntax error: " + std::string(e.description());
+    throw InputError(std::vector<Diagnostic>{d});
+  }
+  Study st = read_study(in, ctx, name, points);
+  st.text = std::string(text);
+  return st;
+}
+
+Study load_study(const std::filesystem::path& file, int points) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) throw InputError(file.string() + ": cannot open the study file");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
+  return load_study_text(ss.str(), file.string(), dir, points);
+}
+
+Study default_study(int points) {
+  const auto text = embedded_file("studies/default.toml");
+  if (!text) throw std::runtime_error("the embedded default study is missing (data/studies/default.toml)");
+  return load_study_text(*text, "embedded:studies/default.toml", std::filesystem::current_path(), points);
+}
+
+namespace {
+
+struct LinkSetup {
+  Stretch stretch;
+  solvers::MaxRateOptions rate_options;
+};
+
+LinkSetup setup_link(const StudyLink& link) {
+  const Config& cfg = link.config;
+  LinkSetup s;
+  auto& ro = s.rate_options;
+  ro.min_eye_height_v = cfg.eye->min_eye_height_v;
+  ro.min_eye_width_ui = cfg.eye->min_eye_width_ui;
+  ro.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
+  ro.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
+  ro.required_margin_db = cfg.eye->required_margin_db;
+  // The searches of all cases already run on the available cores; one modulation at a time each.
+  ro.threads = 1;
+  s.stretch = stretchable(cfg, link.element, ro.max_rate_bps);
+  return s;
+}
+
+StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetup& setup, double len) {
+  const Config& cfg = link.config;
+  StudyPoint p;
+  p.length_m = len;
+  const Stretched x = setup.stretch.at(len);
+  // Loss vs reach: the optical path loss, or the copper insertion loss at the configured Nyquist.
+  if (x.link) {
+    p.loss_db = x.link->path_loss_db();
+    p.propagation_s = len * kFiberGroupIndex / phy::c0;
+  } else {
+    const double f = 0.5 * cfg.eye->spec.symbol_rate_baud;
+    std::complex<double> hv;
+    x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
+    p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
+    p.propagation_s = x.delay_s;  // the flight time removed from the channel (median group delay)
+  }
+  // Capacity of the same channel with the same transmitter and noise (docs/capacity.md).
+  try {
+    p.capacity_bps = link_capacity(cfg, x.h, x.link ? &*x.link : nullptr, LinkCapacityOptions{}).result.capacity_bps;
+  } catch (const std::invalid_argument&) {
+    p.capacity_bps = 0.0;  // the channel passes nothing in the band
+  }
+  // Max rate, NRZ and PAM4, at the link's target BER and eye mask (docs/rate_and_reach.md). No
+  // scheme beats the capacity: with a bit error ratio p allowed, source-channel separation and the
+  // rate-distortion function of a fair binary source, R(p) = 1 - h2(p), give R <= C / (1 - h2(p))
+  // (T. M. Cover, J. A. Thomas, "Elements of Information Theory", 2nd ed., 2006, thm. 10.3.1 and
+  // sec. 10.4). The search is confined below it, which spares the costly scans of long routes.
+  solvers::MaxRateOptions ro = setup.rate_options;
+  const double ber = cfg.eye->spec.target_ber;
+  const double h2 = -ber * std::log2(ber) - (1.0 - ber) * std::log2(1.0 - ber);
+  const double bound = p.capacity_bps / (1.0 - h2);
+  if (bound < ro.max_rate_bps) {
+    ro.max_rate_bps = bound;
+    p.search_capped_by_capacity = true;
+  }
+  if (ro.max_rate_bps >= ro.min_rate_bps) {
+    auto eye = [&cfg, &x](double b, int levels) {
+      auto s = cfg.eye->at(b, levels);
+      s.samples_per_ui = 16;
+      s.refine_candidates = 1;
+      if (x.link) solvers::set_optical_levels(*x.link, s);
+      return solvers::analyze_eye(x.h, s);
+    };
+    solvers::MaxRateResult mr;
+    try {
+      mr = solvers::find_max_rate(eye, ro);
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& e) {
+      // A numerical failure of one case (e.g. a pulse response that does not decay within the
+      // largest FFT) is recorded with its reason; the study goes on.
+      mr.found = false;
+      mr.reason = std::string("numerical failure: ") + e.what();
+      p.failed = true;
+    }
+    for (const auto& m : mr.per_modulation) {
+      if (m.levels == 2) p.max_rate_nrz_bps = m.found ? m.max_rate_bps : 0.0;
+      if (m.levels == 4) p.max_rate_pam4_bps = m.found ? m.max_rate_bps : 0.0;
+    }
+    p.max_rate_bps = mr.found ? mr.max_rate_bps : 0.0;
+    p.best_levels = mr.found ? mr.best_levels : 0;
+    if (!mr.found) p.note = mr.reason;
+  } else {
+    p.note = "the capacity bound is below the lowest rate searched";
+  }
+  // System: payload bandwidth per direction, gradient all-reduce per step, link energy per step.
+  p.link_bandwidth_bytes_per_s =
+      p.max_rate_bps > 0.0 ? solvers::link_bandwidth_bytes_per_s(link.lanes, p.max_rate_bps, link.encoding.efficiency) : 0.0;
+  p.energy_per_bit_j = link.energy_per_bit_j >= 0.0
+                           ? link.energy_per_bit_j
+                           : (p.max_rate_bps > 0.0 && x.link ? x.link->electrical_power_w() / p.max_rate_bps : 0.0);
+  const double bytes = st.workload.parameters * st.workload.bytes_per_parameter;
+  for (int n : st.workload.devices) {
+    const double t = p.link_bandwidth_bytes_per_s > 0.0
+                         ? solvers::gradient_sync_time_s(st.workload.parameters, st.workload.bytes_per_parameter, n,
+                                                         st.workload.algorithm, p.link_bandwidth_bytes_per_s,
+                                                         link.alpha_s + p.propagation_s)
+                         : std::numeric_limits<double>::infinity();
+    p.sync_time_s.push_back(t);
+    // Each of the n devices sends bus_factor x S payload bytes per step (NCCL's bus-bandwidth
+    // accounting), i.e. S x 8 / efficiency line bits, each costing energy_per_bit.
+    const double sent = solvers::bus_factor(solvers::Collective::all_reduce, n) * bytes;
+    p.energy_per_step_j.push_back(p.max_rate_bps > 0.0 ? n * solvers::transfer_energy_j(sent, link.encoding.efficiency,
+                                                                                         p.energy_per_bit_j)
+                                                       : std::numeric_limits<double>::quiet_NaN());
+  }
+  return p;
+}
+
+}  // namespace
+
+StudyResult run_study(const Study& st, const std::function<void(int, int)>& progress, int threads) {
+  const auto t0 = std::chrono::steady_clock::now();
+  StudyResult res;
+  std::vector<LinkSetup> setups;
+  for (const auto& link : st.links) {
+    try {
+      setups.push_back(setup_link(link));
+    } catch (const InputError& e) {
+      throw InputError(st.source + ": link \"" + link.name + "\": " + e.what());
+    }
+  }
+  // Cases: per link the eye at the configured length (index 0) and one per reach point.
+  const std::size_t per_link = st.reach_m.size() + 1;
+  const std::size_t total = st.links.size() * per_link;
+  res.links.resize(st.links.size());
+  for (std::size_t i = 0; i < st.links.size(); ++i) {
+    auto& lr = res.links[i];
+    lr.name = st.links[i].name;
+    lr.points.resize(st.reach_m.size());
+    lr.config_rate_bps = st.links[i].config.eye->data_rate_bps;
+    lr.element_label = setups[i].stretch.label;
+    lr.config_length_m = setups[i].stretch.base_length_m;
+    lr.loss_label = st.links[i].config.optical ? "passive optical path loss"
+                                               : "insertion loss at half the configured symbol rate";
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> done{0};
+  std::mutex report;
+  std::vector<std::exception_ptr> errors(total);
+  auto worker = [&] {
+    for (std::size_t c = next++; c < total; c = next++) {
+      const std::size_t li = c / per_link, k = c % per_link;
+      const StudyLink& link = st.links[li];
+      try {
+        if (k == 0) {
+          // The eye at the configured length and rate, at the fidelity `phylane eye` uses.
+          const Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
+          auto s = link.config.eye->spec;
+          if (x.link) solvers::set_optical_levels(*x.link, s);
+          res.links[li].eye_at_config = solvers::analyze_eye(x.h, s);
+        } else {
+          const auto tc = std::chrono::steady_clock::now();
+          res.links[li].points[k - 1] = evaluate_point(st, link, setups[li], st.reach_m[k - 1]);
+          if (std::getenv("PHYLANE_STUDY_TIMING"))
+            std::fprintf(stderr, "case %zu/%zu %.3g m: %.2f s\n", li, k, st.reach_m[k - 1],
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - tc).count());
+        }
+      } catch (...) {
+        errors[c] = std::current_exception();
+      }
+      const int d = ++done;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(report);
+        progress(d, static_cast<int>(total));
+      }
+    }
+  };
+  const int nt = std::max(1, std::min<int>(threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency()),
+                                           static_cast<int>(total)));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < nt; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  res.threads = nt;
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+void write_study_hdf5(const std::filesystem::path& file, const Study& st, const StudyResult& r) {
+  Hdf5Writer h(file);
+  h.dataset("/reach_m", st.reach_m, "m", "lengths of the stretched element");
+  std::vector<double> devices(st.workload.devices.begin(), st.workload.devices.end());
+  h.dataset("/workload/devices", devices, "1", "device counts");
+  h.attribute("/workload", "parameters", st.workload.parameters);
+  h.attribute("/workload", "bytes_per_parameter", st.workload.bytes_per_parameter);
+  h.attribute("/workload", "algorithm", std::string(solvers::to_string(st.workload.algorithm)));
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < r.links.size(); ++i) {
+    const auto& lr = r.links[i];
+    const auto& sl = st.links[i];
+    names.push_back(lr.name);
+    const std::string g = "/links/" + std::to_string(i);
+    std::vector<double> loss, nrz, pam4, best, lv, cap, bw, prop, ebit;
+    const std::size_t nd = st.workload.devices.size();
+    std::vector<double> sync, energy;
+    for (const auto& p : lr.points) {
+      loss.push_back(p.loss_db);
+      nrz.push_back(p.max_rate_nrz_bps);
+      pam4.push_back(p.max_rate_pam4_bps);
+      best.push_back(p.max_rate_bps);
+      lv.push_back(p.best_levels);
+      cap.push_back(p.capacity_bps);
+      bw.push_back(p.link_bandwidth_bytes_per_s);
+      prop.push_back(p.propagation_s);
+      ebit.push_back(p.energy_per_bit_j);
+    }
+    for (std::size_t d = 0; d < nd; ++d)
+      for (const auto& p : lr.points) {
+        sync.push_back(p.sync_time_s[d]);
+        energy.push_back(p.energy_per_step_j[d]);
+      }
+    h.dataset(g + "/loss_db", loss, "dB", lr.loss_label);
+    h.dataset(g + "/max_rate_nrz_bps", nrz, "b/s", "highest NRZ rate meeting the target (0: none)");
+    h.dataset(g + "/max_rate_pam4_bps", pam4, "b/s", "highest PAM4 rate meeting the target (0: none)");
+    h.dataset(g + "/max_rate_bps", best, "b/s", "the better modulation");
+    h.dataset(g + "/best_levels", lv, "1", "2 = NRZ, 4 = PAM4, 0 = none");
+    h.dataset(g + "/capacity_bps", cap, "b/s", "Shannon capacity (water-filling), docs/capacity.md");
+    h.dataset(g + "/link_bandwidth_bytes_per_s", bw, "B/s", "lanes x rate x coding efficiency / 8, per direction");
+    h.dataset(g + "/propagation_s", prop, "s", "flight time at each length");
+    h.dataset(g + "/energy_per_bit_j", ebit, "J", "energy per line bit (energy_source attribute)");
+    std::vector<double> capped, failed;
+    std::vector<std::string> notes;
+    for (const auto& p : lr.points) {
+      capped.push_back(p.search_capped_by_capacity ? 1.0 : 0.0);
+      failed.push_back(p.failed ? 1.0 : 0.0);
+      notes.push_back(p.note);
+    }
+    h.dataset(g + "/search_capped_by_capacity", capped, "1", "1 where the rate search stopped at C / (1 - h2(BER))");
+    h.dataset(g + "/failed", failed, "1", "1 where the rate search failed numerically (see notes)");
+    h.strings(g + "/notes", notes, "why no rate was found, per length (empty: found)");
+    h.dataset_2d(g + "/sync_time_s", sync, nd, lr.points.size(), "s", "gradient all-reduce time per step [devices x reach]");
+    h.dataset_2d(g + "/energy_per_step_j", energy, nd, lr.points.size(), "J", "link energy per step [devices x reach]");
+    h.attribute(g, "name", lr.name);
+    h.attribute(g, "element", lr.element_label);
+    h.attribute(g, "config_length_m", lr.config_length_m);
+    h.attribute(g, "config_rate_bps", lr.config_rate_bps);
+    h.attribute(g, "lanes", static_cast<std::int64_t>(sl.lanes));
+    h.attribute(g, "lanes_label", sl.lanes_label);
+    h.attribute(g, "encoding", sl.encoding.name);
+    h.attribute(g, "encoding_efficiency", sl.encoding.efficiency);
+    h.attribute(g, "alpha_s", sl.alpha_s);
+    h.attribute(g, "energy_source", sl.energy_source);
+    h.attribute(g, "source", sl.config.source);
+    h.attribute(g, "config", sl.config.resolved_toml);
+    write_eye_groups(h, g + "/eye_at_config", lr.eye_at_config);
+  }
+  h.strings("/links/names", names, "link names, in the order of /links/<i>");
+  h.attribute("/", "phylane_version", phylane_version());
+  h.attribute("/", "command", "study");
+  h.attribute("/", "name", st.name);
+  h.attribute("/", "source", st.source);
+  h.attribute("/", "study", st.text);
+  h.attribute("/", "seconds", r.seconds);
+  h.attribute("/", "units_convention", "1 GB = 1e9 bytes; bandwidths per direction");
+  h.commit();
+}
+
+void write_study_json(std::ostream& os, const Study& st, const StudyResult& r) {
+  JsonWriter j(os);
+  j.begin_object();
+  j.field("command", "study").field("name", st.name).field("source", st.source);
+  j.field("units_convention", "1 GB = 1e9 bytes; bandwidths per direction");
+  j.array("reach_m", st.reach_m);
+  j.key("workload").begin_object();
+  j.field("parameters", st.workload.parameters).field("bytes_per_parameter", st.workload.bytes_per_parameter);
+  j.field("algorithm", std::string(solvers::to_string(st.workload.algorithm)));
+  j.key("devices").begin_array();
+  for (int n : st.workload.devices) j.value(n);
+  j.end_array().end_object();
+  j.key("links").begin_array();
+  for (std::size_t i = 0; i < r.links.size(); ++i) {
+    const auto& lr = r.links[i];
+    const auto& sl = st.links[i];
+    j.begin_object();
+    j.field("name", lr.name).field("source", sl.config.source).field("element", lr.element_label);
+    j.field("lanes", sl.lanes).field("encoding", sl.encoding.name).field("encoding_efficiency", sl.encoding.efficiency);
+    j.field("alpha_s", sl.alpha_s).field("config_length_m", lr.config_length_m).field("config_rate_bps", lr.config_rate_bps);
+    j.field("loss", lr.loss_label);
+    j.key("eye_at_config").begin_object();
+    j.field("eye_height_v", lr.eye_at_config.eye.height_v).field("eye_width_ui", lr.eye_at_config.eye.width_ui);
+    j.field("margin_db", lr.eye_at_config.eye.margin_db).field("ber", lr.eye_at_config.eye.ber);
+    j.end_object();
+    j.key("points").begin_array();
+    for (const auto& p : lr.points) {
+      j.begin_object();
+      j.field("length_m", p.length_m).field("loss_db", p.loss_db);
+      j.field("max_rate_nrz_bps", p.max_rate_nrz_bps).field("max_rate_pam4_bps", p.max_rate_pam4_bps);
+      j.field("max_rate_bps", p.max_rate_bps).field("best_levels", p.best_levels).field("capacity_bps", p.capacity_bps);
+      j.field("link_bandwidth_bytes_per_s", p.link_bandwidth_bytes_per_s).field("propagation_s", p.propagation_s);
+      j.field("energy_per_bit_j", p.energy_per_bit_j);
+      j.array("sync_time_s", p.sync_time_s);
+      j.array("energy_per_step_j", p.energy_per_step_j);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.field("seconds", r.seconds).field("threads", r.threads);
+  j.end_object();
+  j.done();
+}
+
+}  // namespace phylane::io

@@ -1,0 +1,426 @@
+// Reading a system description (docs/throughput.md): [[link]] entries and a [workload].
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "io/detail/toml_reader.hpp"
+#include "io/embedded.hpp"
+#include "io/system.hpp"
+
+namespace phylane::io {
+
+using detail::Context;
+using detail::node_text;
+using detail::Rule;
+using detail::TableReader;
+
+std::string_view to_string(LaneDirection d) { return d == LaneDirection::each ? "each" : "shared"; }
+
+double LinkSpec::lanes_per_direction() const {
+  return direction == LaneDirection::each ? static_cast<double>(lanes) : 0.5 * lanes;
+}
+
+namespace {
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+/// A whole string as a number ("70e9"), or nullopt.
+std::optional<double> parse_number(std::string_view text) {
+  const std::string t = trim(text);
+  if (t.empty()) return std::nullopt;
+  double v = 0.0;
+  const char* first = t.data();
+  if (*first == '+') ++first;
+  const auto r = std::from_chars(first, t.data() + t.size(), v);
+  if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+bool valid_name(const std::string& n) {
+  if (n.empty() || !std::isalnum(static_cast<unsigned char>(n.front()))) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+';
+  });
+}
+
+struct Loader {
+  Context& ctx;
+  std::vector<Diagnostic> referenced;  ///< problems inside channel configs the system points to
+
+  // --- one link -------------------------------------------------------------------------------
+  LinkSpec link(TableReader& r, std::vector<std::string>& names) {
+    LinkSpec l;
+    if (!r.has("name"))
+      ctx.error(&r.input(), r.key_path("name"), "", "missing required key (the link's name, e.g. \"pcie5-x16\")");
+    if (auto n = r.text("name", false)) {
+      const toml::node* node = r.input().get("name");
+      if (!valid_name(*n))
+        ctx.error(node, r.key_path("name"), node_text(*node),
+                  "must be a name of letters, digits, '-', '_', '.', '+' starting with a letter or digit (it names the HDF5 group)");
+      else if (std::find(names.begin(), names.end(), *n) != names.end())
+        ctx.error(node, r.key_path("name"), node_text(*node), "is already the name of another link; names must be unique");
+      l.name = *n;
+      names.push_back(*n);
+    }
+    if (!r.has("lanes")) ctx.error(&r.input(), r.key_path("lanes"), "", "missing required key (a whole number of lanes, 1 to 1024)");
+    const auto lanes = r.integer_or("lanes", Rule::between(1, 1024), 1);
+    l.lanes = static_cast<int>(lanes.value_or(1));
+    l.direction = r.choice<LaneDirection>(
+                       "direction",
+                       [](std::string_view s) -> std::optional<LaneDirection> {
+                         if (s == "each") return LaneDirection::each;
+                         if (s == "shared") return LaneDirection::shared;
+                         return std::nullopt;
+                       },
+                       "each (lanes in each direction), shared (lanes split between the two directions)", "each")
+                      .value_or(LaneDirection::each);
+    if (l.direction == LaneDirection::shared && lanes && l.lanes % 2 != 0 && r.has("lanes"))
+      ctx.error(r.input().get("lanes"), r.key_path("lanes"), node_text(*r.input().get("lanes")),
+                "must be even with direction = \"shared\" (half the lanes carry each direction)");
+
+    read_rate(r, l);
+    read_encoding(r, l);
+    if (!r.has("alpha"))
+      ctx.error(&r.input(), r.key_path("alpha"), "",
+                "missing required key (the per-hop latency of one collective step, e.g. \"5.7 us\"; \"0 s\" for none)");
+    l.alpha_s = r.quantity("alpha", Dimension::time, Rule::non_negative(), false).value_or(0.0);
+    // Energy per line bit, optional: "5 pJ", "5 pJ/bit" (io/quantity.hpp, Dimension::energy).
+    l.energy_per_bit_j = r.quantity("energy_per_bit", Dimension::energy, Rule::positive(), false);
+    r.finish();
+    return l;
+  }
+
+  void read_rate(TableReader& r, LinkSpec& l) {
+    r.accept("rate");
+    r.accept("config");
+    r.accept("preset");
+    r.accept("modulations");
+    const toml::node* n = r.input().get("rate");
+    const toml::node* cfg_node = r.input().get("config");
+    const toml::node* preset_node = r.input().get("preset");
+    const toml::node* mod_node = r.input().get("modulations");
+    if (!n) {
+      ctx.error(&r.input(), r.key_path("rate"), "",
+                "missing required key (a per-lane line rate such as \"32 GT/s\" or \"106.25 Gb/s\", or \"max\" "
+                "with config or preset)");
+      return;
+    }
+    const auto s = n->value_exact<std::string>();
+    if (!s) {
+      ctx.error(n, r.key_path("rate"), node_text(*n),
+                "must be a string: a per-lane line rate with a unit (\"32 GT/s\", \"106.25 Gb/s\") or \"max\"");
+      return;
+    }
+    if (trim(*s) != "max") {
+      const std::pair<const toml::node*, const char*> only_max[] = {
+          {cfg_node, "config"}, {preset_node, "preset"}, {mod_node, "modulations"}};
+      for (const auto& [node, key] : only_max)
+        if (node) ctx.error(node, r.key_path(key), node_text(*node), "applies only with rate = \"max\"");
+      const std::string t = trim(*s);
+      if (t.size() >= 2 && t.compare(t.size() - 2, 2, "Bd") == 0) {
+        ctx.error(n, r.key_path("rate"), node_text(*n),
+                  "is a symbol rate; give the per-lane line bit rate (b/s or GT/s): PAM4 carries 2 bits per symbol");
+        return;
+      }
+      const ParsedQuantity q = parse_quantity(*s, Dimension::data_rate);
+      if (!q.value) {
+        ctx.error(n, r.key_path("rate"), node_text(*n), q.error + ", or \"max\"");
+        return;
+      }
+      if (!(*q.value > 0.0)) {
+        ctx.error(n, r.key_path("rate"), node_text(*n), "must be a positive data rate");
+        return;
+      }
+      l.lane_rate_bps = q.value;
+      r.output().insert_or_assign("rate", *s);
+      return;
+    }
+    r.output().insert_or_assign("rate", std::string("max"));
+    // rate = "max": the channel to search.
+    if (mod_node) {
+      const toml::array* a = mod_node->as_array();
+      std::vector<int> levels;
+      bool ok = a && !a->empty();
+      if (a)
+        for (const auto& e : *a) {
+          const auto m = e.value_exact<std::string>();
+          if (m && *m == "nrz") levels.push_back(2);
+          else if (m && *m == "pam4") levels.push_back(4);
+          else if (m && *m == "pam8") levels.push_back(8);
+          else ok = false;
+        }
+      if (!ok)
+        ctx.error(mod_node, r.key_path("modulations"), node_text(*mod_node),
+                  "must be a non-empty list of \"nrz\", \"pam4\", \"pam8\"");
+      else {
+        l.modulations = levels;
+        r.output().insert_or_assign("modulations", *a);
+      }
+    }
+    if (cfg_node && preset_node) {
+      ctx.error(preset_node, r.key_path("preset"), node_text(*preset_node), "give either config or preset, not both");
+      return;
+    }
+    if (!cfg_node && !preset_node) {
+      ctx.error(n, r.key_path("rate"), node_text(*n),
+                "\"max\" needs the channel to search: config = \"link.toml\" (relative to this file) or preset = \"NAME\"");
+      return;
+    }
+    const toml::node* where = cfg_node ? cfg_node : preset_node;
+    const std::string key = r.key_path(cfg_node ? "config" : "preset");
+    const auto value = where->value_exact<std::string>();
+    if (!value) {
+      ctx.error(where, key, node_text(*where), cfg_node ? "must be a file name (string)" : "must be a preset name (string)");
+      return;
+    }
+    try {
+      Config c;
+      if (cfg_node) {
+        std::filesystem::path p(*value);
+        if (p.is_relative()) p = ctx.base_dir / p;
+        if (!std::filesystem::exists(p)) {
+          ctx.error(where, key, node_text(*where), "no such file (" + p.string() + "); paths are relative to the system file");
+          return;
+        }
+        c = load_config(p);
+      } else {
+        c = load_preset(*value);
+      }
+      if (!c.eye) {
+        ctx.error(where, key, node_text(*where),
+                  "the channel has no [signal] section (modulation, target BER): the max-rate search needs one");
+        return;
+      }
+      if (c.pulse && !c.pulse->impulse) {
+        ctx.error(where, key, node_text(*where), "a sampled pulse response has no frequency response to search over rate");
+        return;
+      }
+      l.channel = std::make_shared<const Config>(std::move(c));
+      r.output().insert_or_assign(cfg_node ? "config" : "preset", *value);
+    } catch (const InputError& e) {
+      if (preset_node) {
+        ctx.error(where, key, node_text(*where), e.what());
+      } else {
+        ctx.error(where, key, node_text(*where), "the channel config has errors (listed after this file's)");
+        for (const auto& d : e.diagnostics()) referenced.push_back(d);
+      }
+    }
+  }
+
+  void read_encoding(TableReader& r, LinkSpec& l) {
+    const auto names = solvers::encoding_names();
+    std::string allowed;
+    for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + n;
+    if (r.has("encoding") && r.has("efficiency")) {
+      r.accept("encoding");
+      r.accept("efficiency");
+      ctx.error(r.input().get("efficiency"), r.key_path("efficiency"), node_text(*r.input().get("efficiency")),
+                "give either encoding (a name) or efficiency (a number), not both");
+      return;
+    }
+    if (r.has("efficiency")) {
+      r.accept("encoding");
+      if (auto e = r.number("efficiency", Rule::between(0.0, 1.0, false, true), true))
+        l.encoding = {"custom", *e, "efficiency given in the system file"};
+      return;
+    }
+    r.accept("efficiency");
+    if (!r.has("encoding")) {
+      ctx.error(&r.input(), r.key_path("encoding"), "",
+                "missing required key (one of: " + allowed + "; or efficiency = payload bits / line bits)");
+      r.accept("encoding");
+      return;
+    }
+    if (auto e = r.choice<solvers::Encoding>(
+            "encoding", [](std::string_view s) { return solvers::encoding(s); },
+            allowed + "; or efficiency = payload bits / line bits", std::nullopt))
+      l.encoding = *e;
+  }
+
+  // --- the workload ---------------------------------------------------------------------------
+  Workload workload(TableReader& r) {
+    Workload w;
+    // parameters: a number (70e9) or a string holding one ("70e9").
+    r.accept("parameters");
+    if (const toml::node* n = r.input().get("parameters")) {
+      std::optional<double> v;
+      if (n->is_number()) v = n->value<double>();
+      else if (auto s = n->value_exact<std::string>()) v = parse_number(*s);
+      if (!v || !(*v >= 1.0))
+        ctx.error(n, r.key_path("parameters"), node_text(*n),
+                  "must be a number of model parameters >= 1, as a number or a string (70e9 or \"70e9\")");
+      else {
+        w.parameters = *v;
+        r.output().insert_or_assign("parameters", *v);
+      }
+    } else {
+      ctx.error(&r.input(), r.key_path("parameters"), "", "missing required key (model parameters, e.g. 70e9)");
+    }
+    w.bytes_per_parameter = r.number_or("bytes_per_parameter", Rule::positive(), 2.0).value_or(2.0);
+
+    r.accept("devices");
+    if (const toml::node* n = r.input().get("devices")) {
+      std::vector<int> devs;
+      bool ok = true;
+      auto take = [&](const toml::node& e) {
+        const auto v = e.value_exact<std::int64_t>();
+        if (!v || *v < 2 || *v > 1000000) ok = false;
+        else if (std::find(devs.begin(), devs.end(), static_cast<int>(*v)) != devs.end()) ok = false;
+        else devs.push_back(static_cast<int>(*v));
+      };
+      if (const toml::array* a = n->as_array()) {
+        for (const auto& e : *a) take(e);
+        if (a->empty()) ok = false;
+      } else {
+        take(*n);
+      }
+      if (!ok)
+        ctx.error(n, r.key_path("devices"), node_text(*n),
+                  "must be a device count or a non-empty list of different ones, whole numbers from 2 to 1000000 (e.g. [8, 64])");
+      else {
+        w.devices = devs;
+        toml::array out;
+        for (int d : devs) out.push_back(static_cast<std::int64_t>(d));
+        r.output().insert_or_assign("devices", out);
+      }
+    } else {
+      ctx.error(&r.input(), r.key_path("devices"), "", "missing required key (device counts, e.g. [8, 64])");
+    }
+
+    w.collective = r.choice<solvers::Collective>(
+                        "collective",
+                        [](std::string_view s) -> std::optional<solvers::Collective> {
+                          if (s == "all_reduce" || s == "all-reduce") return solvers::Collective::all_reduce;
+                          if (s == "reduce_scatter" || s == "reduce-scatter") return solvers::Collective::reduce_scatter;
+                          if (s == "all_gather" || s == "all-gather") return solvers::Collective::all_gather;
+                          return std::nullopt;
+                        },
+                        "all_reduce, reduce_scatter, all_gather", "all_reduce")
+                       .value_or(solvers::Collective::all_reduce);
+    w.algorithm = r.choice<solvers::Algorithm>(
+                       "algorithm", [](std::string_view s) { return solvers::parse_algorithm(s); }, "ring, tree", "ring")
+                      .value_or(solvers::Algorithm::ring);
+    if (w.algorithm == solvers::Algorithm::tree && w.collective != solvers::Collective::all_reduce)
+      ctx.error(r.input().get("algorithm"), r.key_path("algorithm"), "\"tree\"",
+                "tree applies to all_reduce only (NCCL runs reduce-scatter and all-gather as rings); use ring");
+    w.compute_time_s = r.quantity("compute_time", Dimension::time, Rule::positive(), false);
+    if (r.has("overlap") && !r.has("compute_time")) {
+      r.reject("overlap", "needs compute_time (the compute the communication would hide behind)");
+    } else {
+      w.overlap = r.number_or("overlap", Rule::between(0.0, 1.0), 0.0).value_or(0.0);
+    }
+    r.finish();
+    return w;
+  }
+};
+
+System load_table(const toml::table& in, Context& ctx, const std::string& source) {
+  System sys;
+  sys.source = source;
+  toml::table resolved;
+  TableReader root(ctx, in, resolved, "");
+  Loader ld{ctx, {}};
+  sys.title = root.text_or("title", "").value_or("");
+  sys.description = root.text_or("description", "").value_or("");
+  std::vector<std::string> names;
+  if (!root.has("link"))
+    ctx.error(&in, "link", "", "missing required [[link]] table (lanes, rate, encoding, alpha of each link to compare)");
+  auto links = root.table_array("link", false);
+  if (root.has("link") && links.empty() && ctx.ok())
+    ctx.error(in.get("link"), "link", "[]", "needs at least one [[link]]");
+  for (auto& lr : links) sys.links.push_back(ld.link(lr, names));
+  if (!root.has("workload"))
+    ctx.error(&in, "workload", "", "missing required [workload] table (parameters, devices: the training step to model)");
+  if (auto w = root.table("workload", false)) sys.workload = ld.workload(*w);
+  root.accept("baseline");
+  if (const toml::node* b = in.get("baseline")) {
+    const auto s = b->value_exact<std::string>();
+    const auto it = s ? std::find(names.begin(), names.end(), *s) : names.end();
+    if (it == names.end()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      ctx.error(b, "baseline", node_text(*b), "must name one of the links (" + list + ")");
+    } else {
+      sys.baseline = static_cast<std::size_t>(it - names.begin());
+      resolved.insert_or_assign("baseline", *s);
+    }
+  } else if (!names.empty()) {
+    resolved.insert_or_assign("baseline", names.front());
+  }
+  root.finish();
+
+  if (!ctx.ok() || !ld.referenced.empty()) {
+    auto sorted = ctx.diagnostics;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    sorted.insert(sorted.end(), ld.referenced.begin(), ld.referenced.end());
+    throw InputError(std::move(sorted));
+  }
+  std::ostringstream os;
+  os << toml::toml_formatter{resolved};
+  sys.resolved_toml = os.str();
+  return sys;
+}
+
+}  // namespace
+
+System load_system_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir) {
+  Context ctx;
+  ctx.file = name;
+  ctx.base_dir = base_dir;
+  toml::table in;
+  try {
+    in = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    Diagnostic d;
+    d.file = name;
+    d.line = static_cast<int>(e.source().begin.line);
+    d.column = static_cast<int>(e.source().begin.column);
+    d.message = "TOML syntax error: " + std::string(e.description());
+    throw InputError(std::vector<Diagnostic>{d});
+  }
+  return load_table(in, ctx, name);
+}
+
+System load_system(const std::filesystem::path& file) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) throw InputError(file.string() + ": cannot open the system file");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
+  return load_system_text(ss.str(), file.string(), dir);
+}
+
+std::vector<std::string> system_names() {
+  std::vector<std::string> out;
+  for (const auto& p : embedded_paths("systems/")) {
+    std::string n = p.substr(8);
+    if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") out.push_back(n.substr(0, n.size() - 5));
+  }
+  return out;
+}
+
+std::string default_system_name() { return "pcie-vs-photonic"; }
+
+System load_embedded_system(std::string_view name) {
+  const auto text = embedded_file("systems/" + std::string(name) + ".toml");
+  if (!text) {
+    const auto names = system_names();
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    const std::string guess = closest_match(std::string(name), names);
+    throw InputError("unknown system \"" + std::string(name) + "\"" + (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") +
+                     " (embedded systems: " + list + ")");
+  }
+  return load_system_text(*text, "system:" + std::string(name), std::filesystem::current_path());
+}
+
+}  // namespace phylane::io

@@ -1,0 +1,180 @@
+// The study file reader and the study's physics and arithmetic on a small study: loss grows and
+// the maximum rate falls with length, capacity bounds the rate, and the all-reduce time is the
+// alpha-beta formula written out here by hand.
+#include <catch2/catch.hpp>
+
+#include <hdf5.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/diagnostics.hpp"
+#include "io/study.hpp"
+
+using namespace phylane::io;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kStudy = R"(name = "small"
+[reach]
+from = "5 cm"
+to = "40 cm"
+points = 3
+
+[[link]]
+name = "copper"
+preset = "pcie5-server"
+lanes = 16
+encoding = "128b130b"
+alpha = "5.7 us"
+energy_per_bit = "3.9 pJ/bit"
+
+[[link]]
+name = "optics"
+preset = "cpo-microring"
+element = "3 m SMF"
+lanes = 16
+lanes_label = "16 wavelengths"
+alpha = "2 us"
+energy_per_bit = "model"
+
+[workload]
+parameters = 1e9
+bytes_per_parameter = 2
+devices = [2, 8]
+)";
+
+std::string errors_of(const std::string& text) {
+  try {
+    (void)load_study_text(text, "s.toml", fs::current_path());
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto p = s.find(from);
+  REQUIRE(p != std::string::npos);
+  return s.replace(p, from.size(), to);
+}
+
+herr_t check_units(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  auto* missing = static_cast<std::vector<std::string>*>(data);
+  hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
+  if (H5Aexists(d, "units") <= 0) missing->push_back(name);
+  H5Dclose(d);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io][study][unit]") {
+  const Study s = load_study_text(kStudy, "s.toml", fs::current_path());
+  REQUIRE(s.links.size() == 2);
+  REQUIRE(s.reach_m.size() == 3);
+  CHECK(s.reach_m[0] == Approx(0.05));
+  CHECK(s.reach_m[1] == Approx(std::sqrt(0.05 * 0.40)));
+  CHECK(s.reach_m[2] == Approx(0.40));
+  CHECK(s.links[0].encoding.efficiency == Approx(128.0 / 130.0));
+  CHECK(s.links[0].energy_per_bit_j == Approx(3.9e-12));
+  CHECK(s.links[0].lanes_label == "x16");
+  CHECK(s.links[1].energy_per_bit_j < 0.0);  // "model": from the optical link's power
+  CHECK(s.links[1].encoding.efficiency == 1.0);
+  CHECK(s.workload.devices == std::vector<int>{2, 8});
+  CHECK(load_study_text(kStudy, "s.toml", fs::current_path(), 5).reach_m.size() == 5);
+
+  const Study d = default_study(3);
+  CHECK(d.links.size() >= 2);
+  CHECK(d.reach_m.front() == Approx(0.01));
+  CHECK(d.reach_m.back() == Approx(10.0));
+  CHECK(d.workload.parameters == 70e9);
+  CHECK(d.workload.devices == std::vector<int>{8, 64});
+}
+
+TEST_CASE("Bad study files are reported with file, line, key and what is allowed", "[io][study][unit]") {
+  CHECK_THAT(errors_of(replace(kStudy, "\"128b130b\"", "\"8b9b\"")),
+             Catch::Contains("s.toml:") && Catch::Contains("link[0].encoding = \"8b9b\"") && Catch::Contains("128b130b"));
+  CHECK_THAT(errors_of(replace(kStudy, "devices = [2, 8]", "devices = [1, 8]")),
+             Catch::Contains("workload.devices") && Catch::Contains("2 to 1000000"));
+  CHECK_THAT(errors_of(replace(kStudy, "to = \"40 cm\"", "to = \"4 cm\"")), Catch::Contains("reach.from"));
+  CHECK_THAT(errors_of(replace(kStudy, "to = \"40 cm\"", "to = \"40 GHz\"")), Catch::Contains("reach.to = \"40 GHz\""));
+  CHECK_THAT(errors_of(replace(kStudy, "preset = \"pcie5-server\"", "preset = \"nope\"")), Catch::Contains("nope"));
+  CHECK_THAT(errors_of(replace(kStudy, "lanes = 16\nencoding", "lanez = 16\nencoding")), Catch::Contains("lanez"));
+  CHECK_THAT(errors_of(replace(kStudy, "energy_per_bit = \"3.9 pJ/bit\"", "energy_per_bit = \"model\"")),
+             Catch::Contains("needs an optical link"));
+  CHECK_THAT(errors_of(std::string(kStudy) + "claims = \"no/such/claims.toml\"\n"), Catch::Contains("claims"));
+  CHECK_THAT(errors_of("name = \"x\"\n"), Catch::Contains("link"));
+}
+
+TEST_CASE("A small study: physics trends, the capacity bound and the all-reduce arithmetic", "[io][study][property]") {
+  const Study s = load_study_text(kStudy, "s.toml", fs::current_path());
+  int calls = 0;
+  const StudyResult r = run_study(s, [&calls](int done, int total) {
+    ++calls;
+    CHECK(done <= total);
+  });
+  CHECK(calls == 8);  // 2 links x (3 lengths + the eye at the configured length)
+  REQUIRE(r.links.size() == 2);
+  for (std::size_t li = 0; li < 2; ++li) {
+    const auto& lr = r.links[li];
+    const auto& sl = s.links[li];
+    INFO(lr.name);
+    REQUIRE(lr.points.size() == 3);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto& p = lr.points[k];
+      INFO(p.length_m);
+      REQUIRE(p.max_rate_bps > 0.0);
+      // Shannon: no modulation beats the water-filling capacity of the same channel and noise.
+      CHECK(p.capacity_bps >= p.max_rate_bps);
+      CHECK(p.max_rate_bps == std::max(p.max_rate_nrz_bps, p.max_rate_pam4_bps));
+      if (k > 0) {
+        CHECK(p.loss_db >= lr.points[k - 1].loss_db);
+        CHECK(p.propagation_s > lr.points[k - 1].propagation_s);
+        // A longer channel supports at most the rate of a shorter one (1 % search resolution).
+        CHECK(p.max_rate_bps <= lr.points[k - 1].max_rate_bps * 1.01);
+        CHECK(p.capacity_bps <= lr.points[k - 1].capacity_bps * (1 + 1e-9));
+      }
+      // Payload bandwidth B = lanes x rate x efficiency / 8 (1 GB = 1e9 B, per direction), and the
+      // ring all-reduce t = 2(n-1)/n S/B + 2(n-1)(alpha + flight time) (Thakur, Rabenseifner,
+      // Gropp 2005; NCCL's bus-bandwidth factor), written out by hand.
+      const double eff = sl.encoding.efficiency;
+      const double bw = sl.lanes * p.max_rate_bps * eff / 8.0;
+      CHECK(p.link_bandwidth_bytes_per_s == Approx(bw).epsilon(1e-14));
+      const double bytes = 1e9 * 2.0;
+      for (std::size_t d = 0; d < 2; ++d) {
+        const double n = s.workload.devices[d];
+        const double expect = 2.0 * (n - 1.0) / n * bytes / bw + 2.0 * (n - 1.0) * (sl.alpha_s + p.propagation_s);
+        CHECK(p.sync_time_s[d] == Approx(expect).epsilon(1e-13));
+        const double energy = n * 2.0 * (n - 1.0) / n * bytes * 8.0 / eff * p.energy_per_bit_j;
+        CHECK(p.energy_per_step_j[d] == Approx(energy).epsilon(1e-13));
+      }
+    }
+  }
+  // Copper loses more with length; the fibre's 0.35 dB/km is invisible over 35 cm.
+  CHECK(r.links[0].points[2].loss_db - r.links[0].points[0].loss_db > 5.0);
+  CHECK(r.links[1].points[2].loss_db - r.links[1].points[0].loss_db < 0.01);
+  // Copper flight time: a stripline in Dk ~3.7 laminate, ~6.4 ns/m (c / sqrt(3.7)); fibre 4.9 ns/m.
+  const double dl = s.reach_m[2] - s.reach_m[0];
+  CHECK((r.links[0].points[2].propagation_s - r.links[0].points[0].propagation_s) / dl == Approx(6.4e-9).epsilon(0.1));
+  CHECK((r.links[1].points[2].propagation_s - r.links[1].points[0].propagation_s) / dl == Approx(4.895e-9).epsilon(0.01));
+  // The optical energy per bit comes from the link's electrical power at the found rate.
+  CHECK(r.links[1].points[0].energy_per_bit_j > 1e-13);
+  CHECK(r.links[1].points[0].energy_per_bit_j < 1e-10);
+  CHECK(r.links[0].eye_at_config.eye.height_v > 0.0);
+
+  // The HDF5 file: every dataset carries units.
+  const auto file = fs::temp_directory_path() / "phylane_study_test.h5";
+  write_study_hdf5(file, s, r);
+  hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  std::vector<std::string> missing;
+  H5Ovisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, check_units, &missing);
+  H5Fclose(f);
+  CHECK(missing.empty());
+  fs::remove(file);
+}
