@@ -9,8 +9,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "app/common.hpp"
+#include "io/claims_output.hpp"
+#include "io/embedded.hpp"
 #include "io/quantity.hpp"
 #include "io/study.hpp"
 
@@ -77,22 +81,33 @@ void print_table(const io::Study& st, const io::StudyResult& r) {
 int run_study(const StudyArgs& args) {
   return guarded([&] {
     const io::Study st = args.study.empty() ? io::default_study(args.points) : io::load_study(args.study, args.points);
+    // The claim file is read (and checked) before anything is computed.
+    const std::optional<io::ClaimSet> claim_set = args.no_claims ? std::nullopt : io::load_study_claims(st);
     const bool tty = isatty(fileno(stderr)) != 0 && !args.json;
     const io::StudyResult r = io::run_study(st, [tty](int done, int total) {
       if (tty) fmt::print(stderr, "\r  {}/{} cases", done, total);
     });
     if (tty) fmt::print(stderr, "\r{:30}\r", "");
+    std::optional<io::ClaimsReport> claims;
+    if (claim_set) claims = io::evaluate_claims(*claim_set);
+    const io::ClaimsReport* cr = claims ? &*claims : nullptr;
     const bool write = !args.output.empty() && args.output != "-";
     if (write) {
       const std::filesystem::path out(args.output);
       if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-      io::write_study_hdf5(out, st, r);
+      io::write_study_hdf5(out, st, r, cr);
     }
     if (args.json) {
-      io::write_study_json(std::cout, st, r);
+      io::write_study_json(std::cout, st, r, cr);
       return 0;
     }
     print_table(st, r);
+    if (claims) {
+      std::ostringstream os;
+      io::print_claims(os, *claims, true);
+      const bool embedded = io::embedded_file(st.claims).has_value();
+      fmt::print("\n{}  details: phylane claims {}{}\n", os.str(), embedded ? "--embedded " : "", st.claims);
+    }
     fmt::print("\n{:.1f} s on {} threads.", r.seconds, r.threads);
     if (write)
       fmt::print(" Wrote {}; plot it with\n  PHYLANE_H5={} /usr/bin/python3 -m nbconvert --to html --execute notebooks/study.ipynb\n",

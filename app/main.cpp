@@ -6,6 +6,7 @@
 #include "app/commands.hpp"
 #include "app/cmd_study.hpp"
 #include "app/cmd_throughput.hpp"
+#include "app/cmd_claims.hpp"
 
 int main(int argc, char** argv) {
   using namespace phylane::app;
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
                    "Write a copy with singular values above 1 clipped to 1 (same number of ports)");
 
   ThroughputArgs tp; auto* c_tp = register_throughput(cli, tp);
+  ClaimsArgs cl; auto* c_cl = register_claims(cli, cl);
   StudyArgs sa; auto* c_st = register_study(cli, sa);
 
   bool presets_json = false, materials_json = false;
@@ -114,6 +116,7 @@ int main(int argc, char** argv) {
   if (*c_ca) return run_capacity(ca);
   if (*c_ck) return run_check(ck);
   if (*c_tp) return run_throughput(tp);
+  if (*c_cl) return run_claims(cl);
   if (*c_st) return run_study(sa);
   if (*c_presets) return run_presets(presets_json);
   if (*c_mat) return run_materials(materials_json);

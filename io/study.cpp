@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "io/detail/toml_reader.hpp"
+#include "io/claims_output.hpp"
 #include "io/embedded.hpp"
 #include "io/eye_output.hpp"
 #include "io/hdf5_writer.hpp"
@@ -363,8 +364,18 @@ StudyResult run_study(const Study& st, const std::function<void(int, int)>& prog
   return res;
 }
 
-void write_study_hdf5(const std::filesystem::path& file, const Study& st, const StudyResult& r) {
+std::optional<ClaimSet> load_study_claims(const Study& st) {
+  if (st.claims.empty()) return std::nullopt;
+  try {
+    return embedded_file(st.claims) ? load_embedded_claims(st.claims) : load_claims(st.claims);
+  } catch (const InputError& e) {
+    throw InputError(st.source + ": claims = \"" + st.claims + "\": " + e.what());
+  }
+}
+
+void write_study_hdf5(const std::filesystem::path& file, const Study& st, const StudyResult& r, const ClaimsReport* claims) {
   Hdf5Writer h(file);
+  if (claims) write_claims_hdf5(h, "/claims", *claims);
   h.dataset("/reach_m", st.reach_m, "m", "lengths of the stretched element");
   std::vector<double> devices(st.workload.devices.begin(), st.workload.devices.end());
   h.dataset("/workload/devices", devices, "1", "device counts");
@@ -442,7 +453,7 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
   h.commit();
 }
 
-void write_study_json(std::ostream& os, const Study& st, const StudyResult& r) {
+void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, const ClaimsReport* claims) {
   JsonWriter j(os);
   j.begin_object();
   j.field("command", "study").field("name", st.name).field("source", st.source);
@@ -483,6 +494,16 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r) {
     j.end_object();
   }
   j.end_array();
+  if (claims) {
+    j.key("claims").begin_object();
+    j.field("source", claims->source);
+    j.key("verdicts").begin_array();
+    for (const auto& c : claims->claims) {
+      j.begin_object().field("id", c.id).field("verdict", std::string(to_string(c.verdict)));
+      j.field("explanation", c.explanation).end_object();
+    }
+    j.end_array().end_object();
+  }
   j.field("seconds", r.seconds).field("threads", r.threads);
   j.end_object();
   j.done();

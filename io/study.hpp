@@ -4,10 +4,12 @@
 /// of a data-parallel training step's gradient all-reduce. The file format is in docs/study.md.
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "io/claims.hpp"
 #include "io/config.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/throughput.hpp"
@@ -91,10 +93,15 @@ struct StudyResult {
 /// cannot be stretched, before anything is computed. Tested by: tests/io/study_test.cpp
 StudyResult run_study(const Study& study, const std::function<void(int, int)>& progress = {}, int threads = 0);
 
-/// JSON of the results (units in the field names).
-void write_study_json(std::ostream& os, const Study& study, const StudyResult& result);
+/// JSON of the results (units in the field names); with `claims`, each claim's id and verdict.
+void write_study_json(std::ostream& os, const Study& study, const StudyResult& result,
+                      const ClaimsReport* claims = nullptr);
 
-/// HDF5 layout in docs/study.md; every dataset carries units.
-void write_study_hdf5(const std::filesystem::path& file, const Study& study, const StudyResult& result);
+/// The study's claim file, loaded (validated) before anything runs; nullopt when it names none.
+std::optional<ClaimSet> load_study_claims(const Study& study);
+
+/// HDF5 layout in docs/study.md; every dataset carries units. `claims`, when given, go under /claims.
+void write_study_hdf5(const std::filesystem::path& file, const Study& study, const StudyResult& result,
+                      const ClaimsReport* claims = nullptr);
 
 }  // namespace phylane::io

@@ -88,7 +88,12 @@ TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io]
   CHECK(s.workload.devices == std::vector<int>{2, 8});
   CHECK(load_study_text(kStudy, "s.toml", fs::current_path(), 5).reach_m.size() == 5);
 
+  CHECK_FALSE(load_study_claims(s).has_value());
+
   const Study d = default_study(3);
+  const auto claims = load_study_claims(d);  // the embedded claim file the default study evaluates
+  REQUIRE(claims.has_value());
+  CHECK(claims->claims.size() == 17);
   CHECK(d.links.size() >= 2);
   CHECK(d.reach_m.front() == Approx(0.01));
   CHECK(d.reach_m.back() == Approx(10.0));

@@ -1,0 +1,44 @@
+// phylane claims: verdicts on statements with numbers, from phylane's models and standard figures.
+#include "app/cmd_claims.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "app/common.hpp"
+#include "io/claims.hpp"
+#include "io/claims_output.hpp"
+#include "io/diagnostics.hpp"
+
+namespace phylane::app {
+
+CLI::App* register_claims(CLI::App& cli, ClaimsArgs& args) {
+  auto* c = cli.add_subcommand("claims", "Judge claims with numbers against phylane's models and standard figures");
+  c->add_option("file", args.file, "Claim file (TOML, see docs/claims.md); default: the embedded example");
+  c->add_option("--embedded", args.embedded, "Use an embedded claim file (data/claims/NAME.toml)");
+  c->add_flag("--compact", args.compact, "One line per claim, no details");
+  c->add_flag("--json", args.json, "Machine-readable JSON on stdout");
+  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  return c;
+}
+
+int run_claims(const ClaimsArgs& args) {
+  return guarded([&]() -> int {
+    if (!args.file.empty() && !args.embedded.empty()) throw io::InputError("give either a claim file or --embedded, not both");
+    const io::ClaimSet set = !args.file.empty() ? io::load_claims(args.file)
+                                                : io::load_embedded_claims(args.embedded.empty() ? io::default_claim_set_name()
+                                                                                                 : args.embedded);
+    const io::ClaimsReport r = io::evaluate_claims(set);
+    if (!args.output.empty()) io::write_claims_hdf5(args.output, r);
+    if (args.json) {
+      io::write_claims_json(std::cout, r);
+      return 0;
+    }
+    io::print_claims(std::cout, r, args.compact);
+    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
+    return 0;
+  });
+}
+
+}  // namespace phylane::app
