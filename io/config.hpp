@@ -74,9 +74,12 @@ struct EyeSettings {
     int rx_order = 4;
     double rx_bandwidth_hz = 0.0;     ///< absolute, or 0
     double rx_bandwidth_ratio = 0.0;  ///< x symbol rate, or 0
-    std::string ctle = "none";        ///< none, com, generic
+    std::string ctle = "none";        ///< none, com, com-ck, generic
     std::vector<double> ctle_gdc_db;
-    double ctle_fz_hz = 0.0, ctle_fp1_hz = 0.0, ctle_fp2_hz = 0.0;  ///< 0: baud/4, baud/4, baud
+    std::vector<double> ctle_gdc2_db;  ///< com-ck: the low-frequency gains g_DC2
+    /// 0: the rate-relative defaults, com: baud/4, baud/4, baud; com-ck: baud/2.5, baud/2.5, baud
+    double ctle_fz_hz = 0.0, ctle_fp1_hz = 0.0, ctle_fp2_hz = 0.0;
+    double ctle_flf_hz = 0.0;         ///< com-ck; 0: baud/80
     double rj_s = -1.0, dj_s = -1.0;  ///< when given as times (else the spec's UI values hold)
   } recipe;
 

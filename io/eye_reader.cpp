@@ -374,16 +374,47 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     }
   }
   if (kind == ReceiverKind::pulse)
-    for (auto k : {"ctle", "ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_zeros", "ctle_poles", "ctle_gain"})
+    for (auto k : {"ctle", "ctle_gdc", "ctle_gdc2", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_flf", "ctle_zeros",
+                   "ctle_poles", "ctle_gain"})
       r.reject(k, "a CTLE needs a frequency response: give the channel as an impulse response");
   const auto ctle = r.choice<std::string>(
       "ctle",
       [](std::string_view s) -> std::optional<std::string> {
-        if (s == "none" || s == "com" || s == "generic") return std::string(s);
+        if (s == "none" || s == "com" || s == "com-ck" || s == "generic") return std::string(s);
         return std::nullopt;
       },
-      "none, com, generic", "none");
-  if (ctle && *ctle == "com") {
+      "none, com, com-ck, generic", "none");
+  if (ctle && *ctle == "com-ck") {
+    // IEEE 802.3ck-2022 amendment of 93A-22: the 802.3bj CTLE times a low-frequency pole/zero
+    // pair (solvers::Ctle::com_ck). Defaults are the 802.3ck KR/CR/C2C values relative to the
+    // symbol rate: g_DC -20 ... 0 dB, g_DC2 -6 ... 0 dB (1 dB steps), f_z = f_p1 = f_b/2.5,
+    // f_p2 = f_b, f_LF = f_b/80 (data/standards/ethernet.toml [kr1_ck]).
+    const auto g = read_db_list(r, "ctle_gdc", "-20 dB", "0 dB", "1 dB");
+    const auto g2 = read_db_list(r, "ctle_gdc2", "-6 dB", "0 dB", "1 dB");
+    if (r.has("ctle_fz")) es.recipe.ctle_fz_hz = r.quantity("ctle_fz", Dimension::frequency, Rule::positive(), true).value_or(0.0);
+    if (r.has("ctle_fp1")) es.recipe.ctle_fp1_hz = r.quantity("ctle_fp1", Dimension::frequency, Rule::positive(), true).value_or(0.0);
+    if (r.has("ctle_fp2")) es.recipe.ctle_fp2_hz = r.quantity("ctle_fp2", Dimension::frequency, Rule::positive(), true).value_or(0.0);
+    if (r.has("ctle_flf")) es.recipe.ctle_flf_hz = r.quantity("ctle_flf", Dimension::frequency, Rule::positive(), true).value_or(0.0);
+    const auto fz = r.quantity_or("ctle_fz", Dimension::frequency, Rule::positive(),
+                                  format_quantity(baud / 2.5, Dimension::frequency));
+    const auto fp1 = r.quantity_or("ctle_fp1", Dimension::frequency, Rule::positive(),
+                                   format_quantity(baud / 2.5, Dimension::frequency));
+    const auto fp2 = r.quantity_or("ctle_fp2", Dimension::frequency, Rule::positive(),
+                                   format_quantity(baud, Dimension::frequency));
+    const auto flf = r.quantity_or("ctle_flf", Dimension::frequency, Rule::positive(),
+                                   format_quantity(baud / 80.0, Dimension::frequency));
+    if (g && g2 && fz && fp1 && fp2 && flf) {
+      for (double gdb2 : *g2)
+        for (double gdb : *g) spec.ctle.push_back(solvers::Ctle::com_ck(gdb, gdb2, *fz, *fp1, *fp2, *flf));
+      es.ctle_search = spec.ctle.size() > 1;
+      es.recipe.ctle = "com-ck";
+      es.recipe.ctle_gdc_db = *g;
+      es.recipe.ctle_gdc2_db = *g2;
+    } else {
+      ok = false;
+    }
+    for (auto k : {"ctle_zeros", "ctle_poles", "ctle_gain"}) r.reject(k, "applies to ctle = \"generic\"");
+  } else if (ctle && *ctle == "com") {
     const auto g = read_db_list(r, "ctle_gdc", "-12 dB", "0 dB", "1 dB");
     // Corners given explicitly stay fixed when the rate changes; defaults follow the rate.
     if (r.has("ctle_fz")) es.recipe.ctle_fz_hz = r.quantity("ctle_fz", Dimension::frequency, Rule::positive(), true).value_or(0.0);
@@ -404,6 +435,7 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       ok = false;
     }
     for (auto k : {"ctle_zeros", "ctle_poles", "ctle_gain"}) r.reject(k, "applies to ctle = \"generic\"");
+    for (auto k : {"ctle_gdc2", "ctle_flf"}) r.reject(k, "applies to ctle = \"com-ck\"");
   } else if (ctle && *ctle == "generic") {
     const auto zeros = r.quantity_list("ctle_zeros", Dimension::frequency, Rule::positive(), true);
     const auto poles = r.quantity_list("ctle_poles", Dimension::frequency, Rule::positive(), true);
@@ -413,10 +445,12 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       es.recipe.ctle = "generic";  // absolute corners: the same CTLE at every rate
     }
     else ok = false;
-    for (auto k : {"ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2"}) r.reject(k, "applies to ctle = \"com\"");
+    for (auto k : {"ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2"}) r.reject(k, "applies to ctle = \"com\" or \"com-ck\"");
+    for (auto k : {"ctle_gdc2", "ctle_flf"}) r.reject(k, "applies to ctle = \"com-ck\"");
   } else {
-    for (auto k : {"ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_zeros", "ctle_poles", "ctle_gain"})
-      r.reject(k, "set ctle = \"com\" or \"generic\" to use it");
+    for (auto k : {"ctle_gdc", "ctle_gdc2", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_flf", "ctle_zeros", "ctle_poles",
+                   "ctle_gain"})
+      r.reject(k, "set ctle = \"com\", \"com-ck\" or \"generic\" to use it");
   }
   const auto taps = r.integer_or("dfe_taps", Rule::between(0, 64), 0);
   if (taps) {
@@ -499,6 +533,14 @@ solvers::EyeLinkSpec EyeSettings::at(double baud, int levels) const {
     const double fp1 = recipe.ctle_fp1_hz > 0.0 ? recipe.ctle_fp1_hz : baud / 4.0;
     const double fp2 = recipe.ctle_fp2_hz > 0.0 ? recipe.ctle_fp2_hz : baud;
     for (double g : recipe.ctle_gdc_db) s.ctle.push_back(solvers::Ctle::com(g, fz, fp1, fp2));
+  } else if (recipe.ctle == "com-ck") {
+    s.ctle.clear();
+    const double fz = recipe.ctle_fz_hz > 0.0 ? recipe.ctle_fz_hz : baud / 2.5;
+    const double fp1 = recipe.ctle_fp1_hz > 0.0 ? recipe.ctle_fp1_hz : baud / 2.5;
+    const double fp2 = recipe.ctle_fp2_hz > 0.0 ? recipe.ctle_fp2_hz : baud;
+    const double flf = recipe.ctle_flf_hz > 0.0 ? recipe.ctle_flf_hz : baud / 80.0;
+    for (double g2 : recipe.ctle_gdc2_db)
+      for (double g : recipe.ctle_gdc_db) s.ctle.push_back(solvers::Ctle::com_ck(g, g2, fz, fp1, fp2, flf));
   }
   if (recipe.rj_s >= 0.0) s.jitter.rj_rms_ui = recipe.rj_s * baud;
   if (recipe.dj_s >= 0.0) s.jitter.dj_pp_ui = recipe.dj_s * baud;

@@ -6,18 +6,34 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "phy/units.hpp"
+
 namespace phylane::solvers {
 
 namespace {
 
+// Transmitter noise at the sampler [V rms]: IEEE 802.3 Annex 93A eq. (93A-30),
+// sigma_TX^2 = h(0)^2 10^{-SNR_TX/10}, with h(0) the main cursor at the sampling phase (as in
+// com_snr, solvers/equalizer.cpp). 0 when the spec has no Tx SNR.
+double tx_noise_sigma_v(const EyeLinkSpec& spec, double main_cursor_v) {
+  if (!(spec.tx_snr_db < 1e8)) return 0.0;
+  return std::abs(main_cursor_v) * std::sqrt(1.0 / phy::units::db_to_power_ratio(spec.tx_snr_db));
+}
+
+// The statistical eye's Gaussian noise: the receiver's (sigma, or one per level) and the
+// transmitter's (93A-30), independent, so their variances add (93A-35 sums the noise terms the
+// same way). The Tx term enters the margin exactly as COM's does, not only the fast SNR.
 StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& dfe) {
   StatEyeSpec es;
   es.signalling.levels = spec.levels;
   es.signalling.amplitude_v = 1.0;
-  if (!spec.sigma_per_level_v.empty())
+  const double tx = tx_noise_sigma_v(spec, dfe.main_cursor_v);
+  if (!spec.sigma_per_level_v.empty()) {
     es.noise.sigma_per_level_v = spec.sigma_per_level_v;
-  else
-    es.noise.sigma_v = std::max(sigma, 1e-12);
+    for (double& s : es.noise.sigma_per_level_v) s = std::hypot(s, tx);
+  } else {
+    es.noise.sigma_v = std::max(std::hypot(sigma, tx), 1e-12);
+  }
   es.jitter = spec.jitter;
   es.dfe.taps = spec.dfe_taps;
   if (spec.dfe_taps > 0) {
@@ -112,8 +128,8 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   so.target_ber = spec.target_ber;
   so.phases_per_ui = spec.samples_per_ui;
   std::size_t best_ctle = eq.candidates.empty() ? 0 : eq.candidates[eq.best].ctle_index;
-  out.noise_sigma_v = sigma_for(best_ctle);
-  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, out.noise_sigma_v, eq.dfe), so);
+  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, sigma_for(best_ctle), eq.dfe), so);
+  out.noise_sigma_v = std::hypot(sigma_for(best_ctle), tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
   if (spec.refine_candidates > 1 && eq.candidates.size() > 1) {
     std::vector<std::size_t> order(eq.candidates.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -133,7 +149,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
       StatEyeResult eye = statistical_eye(work, stat_spec(spec, sigma, dfe), so);
       if (eye.margin_db > out.eye.margin_db + 1e-9) {
         out.eye = std::move(eye);
-        out.noise_sigma_v = sigma;
+        out.noise_sigma_v = std::hypot(sigma, tx_noise_sigma_v(spec, dfe.main_cursor_v));
         eq.best = idx;
         eq.ctle = ctle;
         eq.ffe = c.ffe;
@@ -191,6 +207,7 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
   opt.target_ber = spec.target_ber;
   opt.phases_per_ui = pulse.samples_per_ui;
   out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, noise_sigma_v, eq.dfe), opt);
+  out.noise_sigma_v = std::hypot(noise_sigma_v, tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
   return out;
 }
 

@@ -35,7 +35,9 @@ struct EyeLinkSpec {
   double noise_rms_v = 0.0;          ///< fixed rms noise at the decision point; > 0 overrides the PSD
   std::vector<double> sigma_per_level_v;  ///< optical: noise at the decision point per level, lowest first
   TxJitter jitter;
-  double tx_snr_db = 1e9;            ///< transmitter SNR (COM SNR_TX); large = off
+  /// Transmitter SNR (COM SNR_TX) [dB]; >= 1e8 = off. Its noise h(0)^2 10^{-SNR_TX/10} (93A-30)
+  /// enters both the fast SNR and the statistical eye's Gaussian.
+  double tx_snr_db = 1e9;
   double target_ber = 1e-12;
   /// The best candidates by the fast SNR that are re-ranked by the statistical eye's margin.
   int refine_candidates = 6;
@@ -45,7 +47,9 @@ struct EyeAnalysis {
   PulseResult unequalized;           ///< channel + Tx edge + Rx filter, no CTLE/FFE
   EqualizerResult equalizer;         ///< search result: chosen CTLE, FFE, DFE, candidates
   StatEyeResult eye;                 ///< at the chosen settings
-  double noise_sigma_v = 0.0;        ///< rms noise at the sampler used (max over levels for optics)
+  /// rms noise at the sampler used (max over levels for optics): the receiver's, and the
+  /// transmitter's h(0) 10^{-SNR_TX/20} (93A-30) when tx_snr_db is set, added in power
+  double noise_sigma_v = 0.0;
   double channel_dc_gain = 0.0;
 };
 

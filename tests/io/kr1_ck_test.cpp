@@ -1,0 +1,191 @@
+// The IEEE 802.3ck KR1 acceptance case (issue 6): the kr1-ck-28db preset's channel loss, its
+// approximation of the COM reference package, the 802.3ck CTLE config (ctle = "com-ck"), and its
+// maximum PAM4 rate. docs/rate_and_reach.md "The IEEE 802.3ck KR1 case".
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <complex>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "io/config.hpp"
+#include "io/diagnostics.hpp"
+#include "io/link_search.hpp"
+#include "solvers/max_rate.hpp"
+#include "tests/support/reference_data.hpp"
+
+using namespace phylane;
+
+namespace {
+
+const io::Config& preset() {
+  static const io::Config c = io::load_preset("kr1-ck-28db");
+  return c;
+}
+
+double loss_db(const channels::ComposedChannel& ch, double f_hz) {
+  const std::vector<double> f = {f_hz};
+  return -20.0 * std::log10(std::abs(ch.transfer(f)[0]));
+}
+
+// The composed channel as `phylane maxrate` sees it (io::search_channel), its bulk delay removed
+// and tabulated once, but only up to fmax_hz (the top of the PAM4 rates evaluated here, not
+// 8 x the top NRZ rate) at 20 MHz: echoes in this channel are under 5 ns and attenuated by more
+// than 30 dB, so linear interpolation between grid points changes the pulse by far less than the
+// eye's resolution.
+solvers::TransferFunction tabulated_channel(const io::Config& cfg, double fmax_hz) {
+  auto c = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+  solvers::TransferFunction h = [c](std::span<const double> f, std::span<std::complex<double>> out) {
+    const auto t = c->transfer(f);
+    std::copy(t.begin(), t.end(), out.begin());
+  };
+  return solvers::tabulated_transfer_function(h, fmax_hz, 20e6);
+}
+
+std::string errors_of(const std::string& text) {
+  try {
+    io::load_config_text(text, "t.toml");
+  } catch (const io::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const char* const kLink = R"(name = "ck rx"
+[channel]
+[[channel.segments]]
+geometry = "coupled_stripline"
+length = "10 in"
+width = "5 mil"
+spacing = "7 mil"
+height = "5 mil"
+material = "megtron-6"
+foil = "hvlp"
+[signal]
+rate = "106.25 Gb/s"
+modulation = "pam4"
+[rx]
+)";
+
+}  // namespace
+
+TEST_CASE("The KR1 preset loses 28 dB at 26.5625 GHz bump to bump", "[io][kr1][reference]") {
+  const auto& cfg = preset();
+  REQUIRE(cfg.composed);
+  // IEEE 802.3ck 100GBASE-KR1 channel objective: 28 dB at the PAM4 Nyquist frequency 26.5625 GHz
+  // (data/standards/ethernet.toml [kr1_ck]), here die to die with the COM reference packages.
+  // +-1 dB: the packages' resonances ripple the loss by about that much around 26.56 GHz.
+  CHECK(loss_db(*cfg.composed, 26.5625e9) == Approx(28.0).margin(1.0));
+  // It is a backplane-class loss curve: roughly half the Nyquist loss at half the frequency.
+  CHECK(loss_db(*cfg.composed, 13.28125e9) == Approx(15.3).margin(1.5));
+}
+
+TEST_CASE("The preset's die and package follow the 802.3ck COM package model of Annex 93A",
+          "[io][kr1][reference]") {
+  // Reference: tests/reference/com_package/com_package_93a.py evaluates C_d - L_s - C_b, the
+  // 93A-9...14 package line (12 mm at 87.5 ohm, 1.8 mm at 92.5 ohm) and C_p exactly; the preset
+  // approximates the line by lossy coupled striplines (phylane has no 93A line block).
+  const auto& cfg = preset();
+  REQUIRE(cfg.composed);
+  const auto& b = cfg.composed->blocks();
+  REQUIRE(b.size() > 4);
+  REQUIRE(b[0].name == "Tx die and bump");
+  REQUIRE(b[3].name == "Tx package ball");
+  const channels::ComposedChannel pkg(true, {b[0], b[1], b[2], b[3]}, cfg.composed->driver_ohm(),
+                                      cfg.composed->receiver_ohm());
+  std::ifstream in(test::source_file("tests/reference/com_package/ck_kr_package_il.csv"));
+  REQUIRE(in);
+  std::string line;
+  std::getline(in, line);  // header
+  int rows = 0;
+  while (std::getline(in, line)) {
+    std::istringstream ss(line);
+    double f = 0.0, ref = 0.0;
+    char comma = 0;
+    ss >> f >> comma >> ref;
+    INFO("f = " << f / 1e9 << " GHz, 93A " << ref << " dB");
+    // Tolerance: 0.35 dB up to the PAM4 Nyquist frequency (the band that sets the eye), 0.75 dB
+    // above, where the stripline stand-in's loss and the pads' resonance differ most from 93A.
+    CHECK(loss_db(pkg, f) == Approx(ref).margin(f <= 26.6e9 ? 0.35 : 0.75));
+    ++rows;
+  }
+  CHECK(rows == 9);
+}
+
+TEST_CASE("ctle = com-ck is the 802.3ck CTLE family and follows the rate", "[io][kr1][unit]") {
+  const io::Config c = io::load_config_text(std::string(kLink) + "ctle = \"com-ck\"\n", "t.toml");
+  REQUIRE(c.eye);
+  const auto& s = c.eye->spec;
+  // Defaults: g_DC -20...0 dB x g_DC2 -6...0 dB in 1 dB steps (802.3ck COM tables).
+  REQUIRE(s.ctle.size() == 21u * 7u);
+  CHECK(c.eye->ctle_search);
+  // 93A-22 as amended by 802.3ck, written out: (G + j f/f_z)(G2 + j f/f_LF) /
+  // ((1 + j f/f_p1)(1 + j f/f_p2)(1 + j f/f_LF)), f_z = f_p1 = f_b/2.5, f_p2 = f_b, f_LF = f_b/80.
+  auto ck = [](double gdc, double gdc2, double fb, double f) {
+    using C = std::complex<double>;
+    const C j(0.0, 1.0);
+    const double g = std::pow(10.0, gdc / 20.0), g2 = std::pow(10.0, gdc2 / 20.0);
+    const double fz = fb / 2.5, fp1 = fb / 2.5, fp2 = fb, flf = fb / 80.0;
+    return (g + j * f / fz) * (g2 + j * f / flf) / ((1.0 + j * f / fp1) * (1.0 + j * f / fp2) * (1.0 + j * f / flf));
+  };
+  const double fb = 53.125e9;
+  // g_DC2 is the outer loop, least equalization first: index 0 is (-20, -6), the last (0, 0).
+  for (double f : {1e8, 6.64e8, 5e9, 26.5625e9}) {
+    CHECK(std::abs(s.ctle.front().response(f) - ck(-20.0, -6.0, fb, f)) < 1e-12);
+    CHECK(std::abs(s.ctle[22].response(f) - ck(-19.0, -5.0, fb, f)) < 1e-12);
+  }
+  // At another rate the corners follow it (the reference receiver scaled to the rate).
+  const auto s2 = c.eye->at(2.0 * fb, 4);
+  REQUIRE(s2.ctle.size() == s.ctle.size());
+  for (double f : {1e9, 30e9}) CHECK(std::abs(s2.ctle[22].response(2.0 * f) - s.ctle[22].response(f)) < 1e-12);
+  // Explicit corners stay fixed.
+  const io::Config fixed = io::load_config_text(
+      std::string(kLink) + "ctle = \"com-ck\"\nctle_gdc = [\"-9 dB\"]\nctle_gdc2 = [\"-3 dB\"]\nctle_flf = \"1 GHz\"\n", "t.toml");
+  REQUIRE(fixed.eye->spec.ctle.size() == 1u);
+  CHECK_FALSE(fixed.eye->ctle_search);
+  const auto f2 = fixed.eye->at(2.0 * fb, 4);
+  // With f_LF fixed at 1 GHz the low-frequency pair stays put while f_z, f_p1, f_p2 double: at DC
+  // the gain is G G2 either way.
+  CHECK(std::abs(f2.ctle[0].response(0.0)) == Approx(std::pow(10.0, -12.0 / 20.0)).epsilon(1e-12));
+  CHECK(std::abs(fixed.eye->spec.ctle[0].response(0.0)) == Approx(std::pow(10.0, -12.0 / 20.0)).epsilon(1e-12));
+}
+
+TEST_CASE("The 802.3ck CTLE keys are validated like the others", "[io][kr1][errors]") {
+  CHECK_THAT(errors_of(std::string(kLink) + "ctle = \"com\"\nctle_gdc2 = [\"-3 dB\"]\n"),
+             Catch::Contains("rx.ctle_gdc2") && Catch::Contains("applies to ctle = \"com-ck\""));
+  CHECK_THAT(errors_of(std::string(kLink) + "ctle_flf = \"1 GHz\"\n"),
+             Catch::Contains("rx.ctle_flf") && Catch::Contains("set ctle = \"com\", \"com-ck\" or \"generic\""));
+  CHECK_THAT(errors_of(std::string(kLink) + "ctle = \"com-kr\"\n"), Catch::Contains("none, com, com-ck, generic"));
+  CHECK_THAT(errors_of(std::string(kLink) + "ctle = \"com-ck\"\nctle_gdc2 = { from = \"0 dB\", to = \"-6 dB\" }\n"),
+             Catch::Contains("rx.ctle_gdc2") && Catch::Contains("empty range"));
+}
+
+TEST_CASE("The KR1 preset carries PAM4 near the 802.3ck design rate of 106.25 Gb/s", "[io][kr1][regression]") {
+  const auto& cfg = preset();
+  REQUIRE(cfg.eye);
+  // The eye exactly as `phylane maxrate` evaluates it (io::search_eye: the preset's Tx and Rx
+  // following the rate, 16 samples per UI), on the channel tabulated once up to 8 x 75 GBd.
+  const solvers::TransferFunction h = tabulated_channel(cfg, 600e9);
+  const solvers::EyeAtRate eye_at = io::search_eye(cfg, h);
+  const double required = cfg.eye->required_margin_db;
+  const auto m = [&](double rate_bps) { return eye_at(rate_bps / 2.0, 4).eye.margin_db; };
+  // 802.3ck sets this loss for 106.25 Gb/s PAM4 at COM = 3 dB with crosstalk, the longer of its
+  // two reference-package cases and a sampling point fixed by its CDR rule. phylane has none of
+  // the three, so it must come out above 106.25 Gb/s, by what they cost: `phylane maxrate` gives
+  // 137.6 Gb/s, and the 31-mm package case alone brings it to 124.6 Gb/s (docs/rate_and_reach.md).
+  // The margin falls ~0.12 dB per Gb/s here, so the band 100 ... 150 Gb/s allows 106.25 Gb/s
+  // minus what phylane's receiver lacks in its favour (floating DFE taps, the full equalizer
+  // grid: < 1 dB) and plus ~5 dB for what it omits against it. Outside it, the model has changed.
+  // The maximum lies in the band when the margin meets the requirement at its bottom and fails
+  // at its top (two evaluations instead of a search: this test must stay fast).
+  const double m100 = m(100e9);
+  const double m150 = m(150e9);
+  CHECK(m100 >= required);
+  CHECK(m150 < required);
+  // And the margin-versus-rate curve is sensible: it falls with the rate, here by ~6 dB over the
+  // band (7.6 dB at 100 Gb/s, 1.2 dB at 150 Gb/s when written).
+  CHECK(m100 - m150 == Approx(6.4).margin(2.0));
+}
