@@ -5,6 +5,7 @@
 
 #include "app/commands.hpp"
 #include "app/cmd_study.hpp"
+#include "app/cmd_sweep.hpp"
 #include "app/cmd_throughput.hpp"
 #include "app/cmd_claims.hpp"
 
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
   ThroughputArgs tp; auto* c_tp = register_throughput(cli, tp);
   ClaimsArgs cl; auto* c_cl = register_claims(cli, cl);
   StudyArgs sa; auto* c_st = register_study(cli, sa);
+  SweepArgs sw; auto* c_sw = register_sweep(cli, sw);
 
   bool presets_json = false, materials_json = false;
   auto* c_presets = cli.add_subcommand("presets", "List the embedded example links");
@@ -118,6 +120,7 @@ int main(int argc, char** argv) {
   if (*c_tp) return run_throughput(tp);
   if (*c_cl) return run_claims(cl);
   if (*c_st) return run_study(sa);
+  if (*c_sw) return run_sweep(sw);
   if (*c_presets) return run_presets(presets_json);
   if (*c_mat) return run_materials(materials_json);
   std::cout << cli.help();

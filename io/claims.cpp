@@ -867,17 +867,7 @@ ClaimSet load_claims_text(std::string_view text, const std::string& name, const 
   Context ctx;
   ctx.file = name;
   ctx.base_dir = base_dir;
-  toml::table in;
-  try {
-    in = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    Diagnostic d;
-    d.file = name;
-    d.line = static_cast<int>(e.source().begin.line);
-    d.column = static_cast<int>(e.source().begin.column);
-    d.message = "TOML syntax error: " + std::string(e.description());
-    throw InputError(std::vector<Diagnostic>{d});
-  }
+  const toml::table in = detail::parse_toml(text, name);
   ClaimSet set;
   set.source = name;
   set.text = std::string(text);
@@ -1066,11 +1056,12 @@ std::string modulation_name(int levels) { return levels == 2 ? "NRZ" : fmt::form
 
 /// The search criterion of a config's [signal] section (as `phylane maxrate` applies it).
 void apply_signal_criterion(const Config& cfg, solvers::MaxRateOptions& opt) {
-  opt.required_margin_db = cfg.eye->required_margin_db;
-  opt.min_eye_height_v = cfg.eye->min_eye_height_v;
-  opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-  opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
-  opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
+  const auto c = rate_criterion(cfg);
+  opt.required_margin_db = c.required_margin_db;
+  opt.min_eye_height_v = c.min_eye_height_v;
+  opt.min_eye_width_ui = c.min_eye_width_ui;
+  opt.min_eye_height_by_levels = c.min_eye_height_by_levels;
+  opt.min_eye_width_by_levels = c.min_eye_width_by_levels;
 }
 
 std::string criterion_text(const Config& cfg, int levels) {

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/detail/config_table.hpp"
 #include "io/detail/material_parse.hpp"
 #include "io/detail/eye_reader.hpp"
 #include "io/detail/optical_reader.hpp"
@@ -641,9 +642,17 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
   auto copy_entries = [&](const char* table, const std::string& path,
                           const std::vector<std::string>& ids) {
     if (ids.empty()) return;
-    const auto text = embedded_file(path);
-    if (!text) return;
-    const toml::table lib = toml::parse(*text);
+    // The embedded library files are parsed once per process: a parameter sweep loads thousands
+    // of configs, and parsing them was half of each load (io/sweep.cpp).
+    static const toml::table dielectric_lib = [] {
+      const auto t = embedded_file("materials/dielectrics.toml");
+      return t ? toml::parse(*t) : toml::table{};
+    }();
+    static const toml::table foil_lib = [] {
+      const auto t = embedded_file("materials/foils.toml");
+      return t ? toml::parse(*t) : toml::table{};
+    }();
+    const toml::table& lib = path == "materials/dielectrics.toml" ? dielectric_lib : foil_lib;
     if (!resolved.contains(table)) resolved.insert(table, toml::table{});
     toml::table& dst = *resolved.get_as<toml::table>(table);
     for (const auto& id : ids)
@@ -668,19 +677,20 @@ Config load_config_text_in(std::string_view text, const std::string& name, const
   Context ctx;
   ctx.file = name;
   ctx.base_dir = base_dir;
-  toml::table in;
-  try {
-    in = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    Diagnostic d;
-    d.file = name;
-    d.line = static_cast<int>(e.source().begin.line);
-    d.column = static_cast<int>(e.source().begin.column);
-    d.message = "TOML syntax error: " + std::string(e.description());
-    throw InputError(std::vector<Diagnostic>{d});
-  }
+  const toml::table in = detail::parse_toml(text, name);
   return load_table(in, ctx, name);
 }
+
+namespace detail {
+
+Config load_config_table(const toml::table& table, const std::string& name, const std::filesystem::path& base_dir) {
+  Context ctx;
+  ctx.file = name;
+  ctx.base_dir = base_dir;
+  return load_table(table, ctx, name);
+}
+
+}  // namespace detail
 
 Config load_config(const std::filesystem::path& file) {
   std::ifstream f(file, std::ios::binary);

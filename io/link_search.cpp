@@ -32,6 +32,16 @@ solvers::TransferFunction search_channel(const Config& cfg, double max_rate_bps)
   return solvers::without_bulk_delay(h, max_rate_bps);
 }
 
+solvers::MaxRateOptions rate_criterion(const Config& cfg) {
+  solvers::MaxRateOptions opt;
+  opt.required_margin_db = cfg.eye->required_margin_db;
+  opt.min_eye_height_v = cfg.eye->min_eye_height_v;
+  opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
+  opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
+  opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
+  return opt;
+}
+
 solvers::EyeAtRate search_eye(const Config& cfg, const solvers::TransferFunction& h) {
   return [&cfg, h](double baud, int levels) {
     auto s = cfg.eye->at(baud, levels);

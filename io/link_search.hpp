@@ -18,6 +18,10 @@ solvers::TransferFunction search_channel(const Config& cfg, double max_rate_bps)
 /// The eye at a symbol rate and modulation: the config's Tx and Rx following the rate
 /// (EyeSettings::at), 16 samples per UI, no eye-margin re-ranking (speed); optical levels from the
 /// link. `cfg` must outlive the function. Thread-safe.
+/// Max-rate search options carrying the config's [signal] criterion: required margin and the eye
+/// mask (per modulation where given). Needs cfg.eye.
+solvers::MaxRateOptions rate_criterion(const Config& cfg);
+
 solvers::EyeAtRate search_eye(const Config& cfg, const solvers::TransferFunction& h);
 
 /// The channel with one element at another length.

@@ -150,17 +150,7 @@ Study load_study_text(std::string_view text, const std::string& name, const std:
   Context ctx;
   ctx.file = name;
   ctx.base_dir = base_dir;
-  toml::table in;
-  try {
-    in = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    Diagnostic d;
-    d.file = name;
-    d.line = static_cast<int>(e.source().begin.line);
-    d.column = static_cast<int>(e.source().begin.column);
-    d.message = "TOML syntax error: " + std::string(e.description());
-    throw InputError(std::vector<Diagnostic>{d});
-  }
+  const toml::table in = detail::parse_toml(text, name);
   Study st = read_study(in, ctx, name, points);
   st.text = std::string(text);
   return st;
@@ -192,11 +182,7 @@ LinkSetup setup_link(const StudyLink& link) {
   const Config& cfg = link.config;
   LinkSetup s;
   auto& ro = s.rate_options;
-  ro.min_eye_height_v = cfg.eye->min_eye_height_v;
-  ro.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-  ro.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
-  ro.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
-  ro.required_margin_db = cfg.eye->required_margin_db;
+  ro = rate_criterion(cfg);
   // The searches of all cases already run on the available cores; one modulation at a time each.
   ro.threads = 1;
   s.stretch = stretchable(cfg, link.element, ro.max_rate_bps);

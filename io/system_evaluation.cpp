@@ -13,13 +13,8 @@ namespace {
 /// criterion `phylane maxrate` applies, per-modulation eye masks included).
 solvers::MaxRateResult search_rate(const LinkSpec& l) {
   const Config& cfg = *l.channel;
-  solvers::MaxRateOptions opt;
+  solvers::MaxRateOptions opt = rate_criterion(cfg);
   opt.levels = l.modulations;
-  opt.required_margin_db = cfg.eye->required_margin_db;
-  opt.min_eye_height_v = cfg.eye->min_eye_height_v;
-  opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-  opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
-  opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
   const auto h = search_channel(cfg, opt.max_rate_bps);
   return solvers::find_max_rate(search_eye(cfg, h), opt);
 }

@@ -62,6 +62,19 @@ std::string Rule::describe(std::string_view what) const {
   return "";
 }
 
+toml::table parse_toml(std::string_view text, const std::string& name) {
+  try {
+    return toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    Diagnostic d;
+    d.file = name;
+    d.line = static_cast<int>(e.source().begin.line);
+    d.column = static_cast<int>(e.source().begin.column);
+    d.message = "TOML syntax error: " + std::string(e.description());
+    throw InputError(std::vector<Diagnostic>{d});
+  }
+}
+
 std::string node_text(const toml::node& n) {
   if (auto s = n.value_exact<std::string>()) return "\"" + *s + "\"";
   std::ostringstream os;

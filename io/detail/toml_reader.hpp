@@ -49,6 +49,9 @@ struct Rule {
 /// Text of a node as the user wrote it: strings quoted, numbers and booleans as TOML.
 std::string node_text(const toml::node& n);
 
+/// Parses TOML text; a syntax error becomes an InputError "name:line:col: TOML syntax error: ...".
+toml::table parse_toml(std::string_view text, const std::string& name);
+
 class TableReader {
  public:
   TableReader(Context& ctx, const toml::table& in, toml::table& out, std::string path);

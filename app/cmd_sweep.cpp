@@ -1,0 +1,226 @@
+// phylane sweep: parameter sweeps over any config key, in parallel, results to HDF5.
+#include "app/cmd_sweep.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "app/common.hpp"
+#include "io/diagnostics.hpp"
+#include "io/sweep_run.hpp"
+#include "io/sweep_store.hpp"
+#include "io/version.hpp"
+
+namespace phylane::app {
+
+#ifdef PHYLANE_WITH_MPI
+namespace sweep_detail {
+int run_sweep_mpi(const SweepArgs& args, int (*local)(const SweepArgs&));  // app/cmd_sweep_mpi.cpp
+}
+#endif
+
+CLI::App* register_sweep(CLI::App& cli, SweepArgs& args) {
+  auto* c = cli.add_subcommand("sweep", "Parameter sweep over any config keys, in parallel, results to HDF5");
+  c->add_option("sweep", args.sweep, "Sweep file (TOML, see docs/sweep.md); optional with --resume");
+  c->add_option("-o,--output", args.output, "Results file (HDF5), written as cases complete");
+  c->add_option("--resume", args.resume, "Finish the missing cases of this results file");
+  c->add_option("-j,--jobs", args.jobs, "Worker threads (per MPI rank); default: all cores");
+  c->add_option("--case", args.print_case, "Print the config of case N (TOML) and exit");
+  c->add_flag("--check", args.check, "Validate every case and exit without computing");
+  c->add_option("--flush-every", args.flush_every_s, "Seconds between writes of finished cases to the file (default 1)");
+  return c;
+}
+
+namespace sweep_detail {
+
+namespace {
+std::atomic<bool> g_stop{false};
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_stop_signal(int sig) {
+  g_signal = sig;
+  g_stop.store(true);
+}
+
+std::string clock_text(double s) {
+  if (!(s >= 0.0) || s > 1e7) return "--:--";
+  const auto t = static_cast<long long>(s + 0.5);
+  return t >= 3600 ? fmt::format("{}:{:02}:{:02}", t / 3600, (t / 60) % 60, t % 60) : fmt::format("{}:{:02}", t / 60, t % 60);
+}
+}  // namespace
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &sa, nullptr);
+}
+const std::atomic<bool>& stop_flag() { return g_stop; }
+int stop_signal() { return static_cast<int>(g_signal); }
+
+Prepared prepare(const SweepArgs& a) {
+  Prepared p;
+  if (!(a.flush_every_s > 0.0)) throw io::InputError("--flush-every must be > 0 seconds");
+  if (a.jobs < 0) throw io::InputError("--jobs " + std::to_string(a.jobs) + ": must be >= 1 (or 0 for all cores)");
+  if (!a.resume.empty()) {
+    if (!a.output.empty() && std::filesystem::path(a.output) != std::filesystem::path(a.resume))
+      throw io::InputError("--resume FILE finishes FILE itself: drop -o (or give the same file)");
+    const io::StoredSweep st = io::read_stored_sweep(a.resume);
+    if (st.phylane_version != io::phylane_version())
+      std::cerr << fmt::format("phylane: warning: {} was started by phylane {}; this is {}: its values may differ\n", a.resume,
+                               st.phylane_version, io::phylane_version());
+    if (!a.sweep.empty()) {
+      const io::Sweep given = io::load_sweep(a.sweep);
+      if (given.text != st.sweep_text)
+        throw io::InputError(a.sweep + ": differs from the sweep stored in " + a.resume +
+                             "; resume needs the same sweep (or give only --resume)");
+    }
+    p.sweep = io::load_sweep_text(st.sweep_text, st.sweep_source, st.sweep_dir, st.base_text);
+    p.file = a.resume;
+    p.resume = true;
+    return p;
+  }
+  if (a.sweep.empty()) throw io::InputError("give a sweep file (phylane sweep SWEEP.toml -o results.h5) or --resume results.h5");
+  p.sweep = io::load_sweep(a.sweep);
+  if (a.output.empty() && !a.print_case && !a.check)
+    throw io::InputError("give the results file: -o results.h5 (or --check to validate only)");
+  p.file = a.output;
+  // Starting over would throw away finished cases of an interrupted sweep: ask for a choice.
+  if (!p.file.empty() && !a.print_case && !a.check && std::filesystem::exists(p.file)) {
+    bool unfinished = false;
+    try {
+      unfinished = !io::read_stored_sweep(p.file).complete;
+    } catch (const io::InputError&) {  // not a sweep file: overwritten like any output
+    }
+    if (unfinished)
+      throw io::InputError(p.file + " holds an unfinished sweep: finish it with phylane sweep --resume " + p.file +
+                           ", or delete it to start over");
+  }
+  return p;
+}
+
+Progress::Progress(std::string what, std::size_t offset, std::size_t total)
+    : what_(std::move(what)), offset_(offset), total_(total), tty_(isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void Progress::update(std::size_t done, std::size_t total_this_run) {
+  const auto now = std::chrono::steady_clock::now();
+  const double since = std::chrono::duration<double>(now - last_).count();
+  const bool end = done >= total_this_run;
+  if (tty_ ? (since < 0.1 && !end) : (since < 10.0)) return;
+  last_ = now;
+  const double el = std::chrono::duration<double>(now - start_).count();
+  const double rate = el > 0.0 ? static_cast<double>(done) / el : 0.0;
+  const double left = rate > 0.0 ? static_cast<double>(total_this_run - done) / rate : -1.0;
+  const std::size_t all = offset_ + done;
+  const double frac = total_ ? static_cast<double>(all) / static_cast<double>(total_) : 1.0;
+  if (tty_) {
+    constexpr int kWidth = 30;
+    const int fill = static_cast<int>(frac * kWidth);
+    std::cerr << fmt::format("\r{} [{}{}] {}/{} cases {:.1f}/s, {} left   ", what_, std::string(static_cast<std::size_t>(fill), '#'),
+                             std::string(static_cast<std::size_t>(kWidth - fill), '.'), all, total_, rate, clock_text(left))
+              << std::flush;
+    drawn_ = true;
+  } else {
+    std::cerr << fmt::format("{}: {} of {} cases ({:.1f} %), {:.1f} cases/s, about {} left\n", what_, all, total_, 100.0 * frac,
+                             rate, clock_text(left))
+              << std::flush;
+  }
+}
+
+void Progress::finish() {
+  if (tty_ && drawn_) std::cerr << "\n" << std::flush;
+  drawn_ = false;
+}
+
+int report(const Prepared& p, std::size_t total, std::size_t done, std::size_t failed, std::size_t computed, double seconds,
+           int workers, bool interrupted) {
+  const io::Sweep& s = p.sweep;
+  std::string shape;
+  for (auto d : s.shape()) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+  fmt::print("phylane sweep: {} ({} {}, {} cases)\n", s.source, io::to_string(s.mode), shape, total);
+  fmt::print("  computed {} cases in {:.2f} s ({:.1f} cases/s, {} worker{})\n", computed, seconds,
+             seconds > 0.0 ? static_cast<double>(computed) / seconds : 0.0, workers, workers == 1 ? "" : "s");
+  const std::size_t missing = total - done - failed;
+  fmt::print("  {} done, {} failed, {} missing{}\n", done, failed, missing,
+             failed ? " (reasons in /failures of the file)" : "");
+  if (interrupted) {
+    const int sig = stop_signal();
+    fmt::print("  interrupted{}: every finished case is in {}; finish with: phylane sweep --resume {}\n",
+               sig ? fmt::format(" by signal {}", sig) : "", p.file, p.file);
+    std::cout << std::flush;
+    return 128 + (sig ? sig : SIGINT);
+  }
+  fmt::print("wrote {}\n", p.file);
+  return 0;
+}
+
+}  // namespace sweep_detail
+
+namespace {
+
+using namespace sweep_detail;
+
+int run_local(const SweepArgs& args) {
+  return guarded([&]() -> int {
+    Prepared p = prepare(args);
+    io::Sweep& s = p.sweep;
+    const std::size_t total = s.case_count();
+    if (args.print_case) {
+      if (*args.print_case >= total)
+        throw io::InputError("--case " + std::to_string(*args.print_case) + ": the sweep has cases 0 to " + std::to_string(total - 1));
+      std::cout << "# " << s.source << " case " << *args.print_case << ": " << s.case_label(*args.print_case) << "\n"
+                << io::case_config_text(s, *args.print_case);
+      return 0;
+    }
+    // A resume checks the cases it will run (the others were checked when the sweep started).
+    std::unique_ptr<io::SweepStore> store;
+    std::vector<std::uint64_t> todo;
+    if (p.resume) {
+      store = io::SweepStore::open(p.file, s);
+      todo = store->missing_cases();
+    }
+    if (!p.resume || !todo.empty()) {
+      Progress vp("phylane sweep: checking", 0, p.resume ? todo.size() : total);
+      io::validate_sweep(s, args.jobs, [&](std::size_t d, std::size_t n) { vp.update(d, n); }, todo);
+      vp.finish();
+    }
+    if (args.check) {
+      fmt::print("phylane sweep: {}: all {} cases are valid\n", s.source, p.resume ? todo.size() : total);
+      return 0;
+    }
+    install_stop_handlers();
+    if (!store) {
+      store = io::SweepStore::create(p.file, s);
+      todo = store->missing_cases();
+    }
+    Progress pr("phylane sweep", total - todo.size(), total);
+    io::SweepRunOptions opt;
+    opt.jobs = args.jobs;
+    opt.flush_interval_s = args.flush_every_s;
+    opt.stop = &stop_flag();
+    opt.progress = [&](std::size_t d, std::size_t n) { pr.update(d, n); };
+    const auto sum = io::run_sweep_cases(s, todo, *store, opt);
+    pr.finish();
+    const std::size_t done = store->done_count(), failed = store->failed_count();
+    store->close();
+    return report(p, total, done, failed, sum.computed, sum.seconds, sum.threads, sum.interrupted);
+  });
+}
+
+}  // namespace
+
+int run_sweep(const SweepArgs& args) {
+#ifdef PHYLANE_WITH_MPI
+  return sweep_detail::run_sweep_mpi(args, &run_local);
+#else
+  return run_local(args);
+#endif
+}
+
+}  // namespace phylane::app
