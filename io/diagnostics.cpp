@@ -41,15 +41,21 @@ InputError::InputError(const std::string& message) : std::runtime_error(message)
   diagnostics_.push_back(d);
 }
 
+// Optimal string alignment distance: Levenshtein's insertions, deletions and substitutions plus
+// the transposition of two adjacent characters as one edit, the commonest typing slip ("lenght")
+// (F. J. Damerau, "A technique for computer detection and correction of spelling errors",
+// Comm. ACM 7(3), 1964).
 std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
   std::iota(prev.begin(), prev.end(), std::size_t{0});
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
     }
+    std::swap(prev2, prev);
     std::swap(prev, cur);
   }
   return prev[b.size()];

@@ -799,17 +799,7 @@ Sweep load_sweep_text(std::string_view text, const std::string& name, const std:
   Context ctx;
   ctx.file = name;
   ctx.base_dir = dir;
-  toml::table in;
-  try {
-    in = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    Diagnostic d;
-    d.file = name;
-    d.line = static_cast<int>(e.source().begin.line);
-    d.column = static_cast<int>(e.source().begin.column);
-    d.message = "TOML syntax error: " + std::string(e.description());
-    throw InputError(std::vector<Diagnostic>{d});
-  }
+  const toml::table in = detail::parse_toml(text, name);
   toml::table resolved;
   TableReader root(ctx, in, resolved, "");
   root.text_or("name", "");

@@ -363,15 +363,11 @@ std::vector<int> parse_levels(const std::string& text, const std::string& what) 
 std::string level_name(int levels) { return levels == 2 ? "nrz" : "pam" + std::to_string(levels); }
 
 solvers::MaxRateOptions maxrate_options(const Config& cfg, const CommandOptions& o) {
-  solvers::MaxRateOptions opt;
+  solvers::MaxRateOptions opt = rate_criterion(cfg);
   opt.levels = parse_levels(o.text("modulation").value_or("nrz,pam4"), "[outputs.maxrate] modulation");
   if (auto v = o.value("min")) opt.min_rate_bps = *v;
   if (auto v = o.value("max")) opt.max_rate_bps = *v;
-  opt.required_margin_db = o.value("margin").value_or(cfg.eye->required_margin_db);
-  opt.min_eye_height_v = cfg.eye->min_eye_height_v;
-  opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-  opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
-  opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
+  if (auto v = o.value("margin")) opt.required_margin_db = *v;
   opt.threads = 1;  // cases run in parallel already; each search is the same run sequentially
   return opt;
 }
@@ -605,12 +601,7 @@ CommandOutputs capacity_command() {
     CapacityOut out{link_capacity(cfg, capacity_options(o)), std::nullopt};
     if (std::any_of(scalars.begin(), scalars.end(), [](const OutputRequest& r) { return needs_rate(r.quantity); })) {
       // As `phylane capacity`: default modulations and range, the config's criterion.
-      solvers::MaxRateOptions opt;
-      opt.required_margin_db = cfg.eye->required_margin_db;
-      opt.min_eye_height_v = cfg.eye->min_eye_height_v;
-      opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-      opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
-      opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
+      solvers::MaxRateOptions opt = rate_criterion(cfg);
       opt.threads = 1;
       const auto h = search_channel(cfg, opt.max_rate_bps);
       out.mr = solvers::find_max_rate(search_eye(cfg, h), opt);

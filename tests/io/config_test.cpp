@@ -300,3 +300,13 @@ tia_bandwidth = "30 GHz"
   CHECK(c.optical->receiver().pd_bandwidth_hz == Approx(1.0 / (2 * 3.14159265358979 * 50 * 100e-15)).epsilon(1e-12));
   CHECK(c.optical->receiver().front_end.responsivity_a_per_w == Approx(0.8 * 1.31 / 1.2398419843).epsilon(1e-9));
 }
+
+TEST_CASE("Did-you-mean counts an adjacent transposition as one edit", "[io][config][unit]") {
+  // Damerau's optimal string alignment distance, worked by hand.
+  CHECK(edit_distance("lenght", "length") == 1);
+  CHECK(edit_distance("lenght", "height") == 2);
+  CHECK(edit_distance("kitten", "sitting") == 3);  // Levenshtein's classic example
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("ca", "abc") == 3);          // OSA, not full Damerau-Levenshtein (2)
+  CHECK(closest_match("lenght", {"height", "length", "width"}) == "length");
+}
