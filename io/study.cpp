@@ -311,7 +311,9 @@ StudyResult run_study(const Study& st, const std::function<void(int, int)>& prog
   std::vector<std::exception_ptr> errors(total);
   auto worker = [&] {
     for (std::size_t c = next++; c < total; c = next++) {
-      const std::size_t li = c / per_link, k = c % per_link;
+      // Longest lengths first: they cost the most (long pulse responses), and starting them early
+      // balances the two workers (longest-processing-time-first scheduling).
+      const std::size_t li = c / per_link, k = per_link - 1 - c % per_link;
       const StudyLink& link = st.links[li];
       try {
         if (k == 0) {
