@@ -888,21 +888,11 @@ ClaimSet load_claims_text(std::string_view text, const std::string& name, const 
 }
 
 ClaimSet load_claims(const std::filesystem::path& file) {
-  std::ifstream f(file, std::ios::binary);
-  if (!f) throw InputError(file.string() + ": cannot open the claim file");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
-  return load_claims_text(ss.str(), file.string(), dir);
+  return load_claims_text(detail::read_input_file(file, "claim file"), file.string(), detail::folder_of(file));
 }
 
 std::vector<std::string> claim_set_names() {
-  std::vector<std::string> out;
-  for (const auto& p : embedded_paths("claims/")) {
-    std::string n = p.substr(7);
-    if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") out.push_back(n.substr(0, n.size() - 5));
-  }
-  return out;
+  return embedded_toml_names("claims");
 }
 
 std::string default_claim_set_name() { return "photonic-vs-pcie"; }

@@ -693,12 +693,7 @@ Config load_config_table(const toml::table& table, const std::string& name, cons
 }  // namespace detail
 
 Config load_config(const std::filesystem::path& file) {
-  std::ifstream f(file, std::ios::binary);
-  if (!f) throw InputError(file.string() + ": cannot open the config file");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
-  return load_config_text_in(ss.str(), file.string(), dir);
+  return load_config_text_in(detail::read_input_file(file, "config file"), file.string(), detail::folder_of(file));
 }
 
 std::vector<SegmentInfo> trace_infos(const Config& cfg) {
@@ -711,12 +706,7 @@ std::vector<SegmentInfo> trace_infos(const Config& cfg) {
 }
 
 std::vector<std::string> preset_names() {
-  std::vector<std::string> out;
-  for (const auto& p : embedded_paths("presets/")) {
-    std::string n = p.substr(8);
-    if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") out.push_back(n.substr(0, n.size() - 5));
-  }
-  return out;
+  return embedded_toml_names("presets");
 }
 
 std::string default_preset_name() { return "pcie5-server"; }

@@ -22,4 +22,14 @@ std::vector<std::string> embedded_paths(std::string_view prefix) {
   return out;
 }
 
+std::vector<std::string> embedded_toml_names(std::string_view folder) {
+  const std::string prefix = std::string(folder) + "/";
+  std::vector<std::string> out;
+  for (const auto& p : embedded_paths(prefix)) {
+    std::string n = p.substr(prefix.size());
+    if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") out.push_back(n.substr(0, n.size() - 5));
+  }
+  return out;
+}
+
 }  // namespace phylane::io

@@ -157,12 +157,7 @@ Study load_study_text(std::string_view text, const std::string& name, const std:
 }
 
 Study load_study(const std::filesystem::path& file, int points) {
-  std::ifstream f(file, std::ios::binary);
-  if (!f) throw InputError(file.string() + ": cannot open the study file");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
-  return load_study_text(ss.str(), file.string(), dir, points);
+  return load_study_text(detail::read_input_file(file, "study file"), file.string(), detail::folder_of(file), points);
 }
 
 Study default_study(int points) {

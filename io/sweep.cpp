@@ -699,13 +699,6 @@ void sample_lhs(Sweep& s) {
   }
 }
 
-std::string read_text_file(const std::filesystem::path& p, const std::string& what) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) throw InputError(p.string() + ": cannot open the " + what);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -785,7 +778,7 @@ std::string Sweep::case_label(std::size_t c) const {
 }
 
 Sweep load_sweep(const std::filesystem::path& file) {
-  const std::string text = read_text_file(file, "sweep file");
+  const std::string text = detail::read_input_file(file, "sweep file");
   const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
   return load_sweep_text(text, file.string(), dir);
 }
@@ -845,7 +838,7 @@ Sweep load_sweep_text(std::string_view text, const std::string& name, const std:
         if (p.is_relative()) p = dir / p;
         s.base_name = p.lexically_normal().string();
         s.base_dir = p.has_parent_path() ? p.parent_path() : std::filesystem::current_path();
-        s.base_text = base_text ? *base_text : read_text_file(p, "base config");
+        s.base_text = base_text ? *base_text : detail::read_input_file(p, "base config");
       }
       auto b = std::make_shared<detail::SweepBase>();
       b->table = toml::parse(s.base_text, s.base_name);

@@ -381,21 +381,11 @@ System load_system_text(std::string_view text, const std::string& name, const st
 }
 
 System load_system(const std::filesystem::path& file) {
-  std::ifstream f(file, std::ios::binary);
-  if (!f) throw InputError(file.string() + ": cannot open the system file");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
-  return load_system_text(ss.str(), file.string(), dir);
+  return load_system_text(detail::read_input_file(file, "system file"), file.string(), detail::folder_of(file));
 }
 
 std::vector<std::string> system_names() {
-  std::vector<std::string> out;
-  for (const auto& p : embedded_paths("systems/")) {
-    std::string n = p.substr(8);
-    if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") out.push_back(n.substr(0, n.size() - 5));
-  }
-  return out;
+  return embedded_toml_names("systems");
 }
 
 std::string default_system_name() { return "pcie-vs-photonic"; }

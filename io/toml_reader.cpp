@@ -5,6 +5,8 @@
 
 #include "io/detail/toml_reader.hpp"
 
+#include <fstream>
+
 namespace phylane::io::detail {
 
 namespace {
@@ -60,6 +62,18 @@ std::string Rule::describe(std::string_view what) const {
              shortest(lo) + (hi_inclusive ? " to " : " and below ") + shortest(hi);
   }
   return "";
+}
+
+std::string read_input_file(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(path.string() + ": cannot open the " + std::string(what));
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::filesystem::path folder_of(const std::filesystem::path& file) {
+  return file.has_parent_path() ? file.parent_path() : std::filesystem::current_path();
 }
 
 toml::table parse_toml(std::string_view text, const std::string& name) {

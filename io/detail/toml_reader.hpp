@@ -49,6 +49,11 @@ struct Rule {
 /// Text of a node as the user wrote it: strings quoted, numbers and booleans as TOML.
 std::string node_text(const toml::node& n);
 
+/// The whole text of an input file; InputError "PATH: cannot open the WHAT" when it cannot be read.
+std::string read_input_file(const std::filesystem::path& path, std::string_view what);
+/// The folder relative paths in an input file resolve against: its own (or the working folder).
+std::filesystem::path folder_of(const std::filesystem::path& file);
+
 /// Parses TOML text; a syntax error becomes an InputError "name:line:col: TOML syntax error: ...".
 toml::table parse_toml(std::string_view text, const std::string& name);
 
