@@ -1089,7 +1089,7 @@ std::vector<double> get_doubles(std::span<const char> b, std::size_t& at) {
   const auto n = get<std::uint32_t>(b, at);
   if (at + n * sizeof(double) > b.size()) throw std::runtime_error("sweep results: truncated message");
   std::vector<double> v(n);
-  std::memcpy(v.data(), b.data() + at, n * sizeof(double));
+  if (n > 0) std::memcpy(v.data(), b.data() + at, n * sizeof(double));  // data() may be null when n == 0
   at += n * sizeof(double);
   return v;
 }

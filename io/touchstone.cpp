@@ -1,6 +1,7 @@
 #include "io/touchstone.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -8,11 +9,24 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
+#include <type_traits>
 #include <utility>
 
+#if defined(__linux__)
+#include <sched.h>
+#include <sys/mman.h>
+#endif
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "io/detail/touchstone_scan.hpp"
 #include "io/diagnostics.hpp"
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
@@ -128,11 +142,18 @@ constexpr std::size_t max_diagnostics = 20;
 /// Space, tab, vertical tab, form feed, carriage return ('\n' never occurs inside a line).
 bool is_blank(char c) { return c == ' ' || static_cast<unsigned char>(c - '\t') <= 4; }
 
+/// A blank, or the end of a line ('\n') or of its data ('!' starts a comment): what may follow a
+/// number. (Within a line's data, before its '!', only blanks can.)
+bool ends_token(char c) { return is_blank(c) || c == '\n' || c == '!'; }
+
 /// The first non-blank in [p, e), or e. Real files pad their columns with runs of spaces, and a
 /// byte-by-byte loop with an unpredictable exit took a third of the reading time: spaces are
 /// skipped eight at a time and the first non-space found with a bit trick (SWAR, little-endian).
 /// The 8-byte loads may look past e (a line's end) but never past hard_end (the text's end).
+/// With newlines = false, a '\n' is not skipped (for scanning a run of lines, scan_data_line).
+template <bool newlines = true>
 const char* skip_blanks(const char* p, const char* e, const char* hard_end) {
+  auto blank = [](char c) { return is_blank(c) && (newlines || c != '\n'); };
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t spaces = 0x2020202020202020ull;
     constexpr std::uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
@@ -147,11 +168,11 @@ const char* skip_blanks(const char* p, const char* e, const char* hard_end) {
       // High bit of each byte set where x is nonzero (exact: no carry crosses bytes).
       const std::uint64_t nonzero = (x | ((x & low7) + low7)) & ~low7;
       p += std::countr_zero(nonzero) >> 3;
-      if (!is_blank(*p)) return p < e ? p : e;
+      if (!blank(*p)) return p < e ? p : e;
       ++p;  // a tab or carriage return: go on
     }
   }
-  while (p < e && is_blank(*p)) ++p;
+  while (p < e && blank(*p)) ++p;
   return p < e ? p : e;
 }
 
@@ -159,7 +180,7 @@ const char* skip_blanks(const char* p, const char* e, const char* hard_end) {
 /// their value: SWAR digit test and the digit-combining multiplications of fast_float
 /// (D. Lemire, "Number parsing at a gigabyte per second", Software: Practice and Experience 2021).
 /// Little-endian only (callers check).
-unsigned leading_digits8(const char* s, std::uint64_t& value) {
+[[gnu::always_inline]] inline unsigned leading_digits8(const char* s, std::uint64_t& value) {
   std::uint64_t w;
   std::memcpy(&w, s, 8);
   const std::uint64_t x = w ^ 0x3030303030303030ull;  // digit bytes become 0..9
@@ -273,8 +294,9 @@ double scaled_decimal(std::string_view tok, int exp10, double parsed) {
 /// one IEEE multiplication or division gives the correctly rounded value, the same double
 /// std::from_chars returns. Most values in real files qualify ("0.990477233", "-3.48889559");
 /// anything else (and anything within 24 bytes of the text's end) returns false and goes to
-/// std::from_chars. On success p is moved past the number, which must end at e or at a blank.
-bool fast_number(const char*& p, const char* e, const char* hard_end, double& out) {
+/// std::from_chars. On success p is moved past the number, which must end at e or at a blank,
+/// '\n' or '!' (ends_token).
+[[gnu::always_inline]] inline bool fast_number(const char*& p, const char* e, const char* hard_end, double& out) {
   if constexpr (std::endian::native != std::endian::little) return false;
   static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -318,7 +340,7 @@ bool fast_number(const char*& p, const char* e, const char* hard_end, double& ou
     s += n;
     exp10 += eneg ? -static_cast<int>(block) : static_cast<int>(block);
   }
-  if (s < e && !is_blank(*s)) return false;
+  if (s < e && !ends_token(*s)) return false;
   double v = 0.0;
   if (m != 0) {
     if (m > (std::uint64_t{1} << 53) || exp10 < -22 || exp10 > 22) return false;
@@ -381,6 +403,207 @@ class Tokens {
   const char* line_;
   const char* hard_;  ///< end of the whole text: 8-byte loads may read up to here
 };
+
+/// Raw memory for Scratch. Blocks of 64 KiB and more are, on Linux, anonymous mappings, from 1 MiB
+/// on advised for transparent huge pages: the reader touches every byte of them, and a first touch
+/// of a 4 KiB page costs a kernel fault and zeroing, ~1.4 us on the development VM (0.35 ms per
+/// megabyte, as long as parsing a sixth of it), against ~25 us per 2 MiB page. Released mappings
+/// are kept for the next read in the same thread (a benchmark, a sweep or a cascade reads many
+/// files), up to 8 of them and 32 MiB: reusing them costs nothing. Smaller blocks, and other
+/// systems, use new[].
+struct Block {
+  char* data = nullptr;
+  std::size_t bytes = 0;   ///< usable from data
+  void* map = nullptr;     ///< the mapping, when there is one
+  std::size_t map_length = 0;
+};
+
+class BlockPool {
+ public:
+  BlockPool() = default;
+  BlockPool(const BlockPool&) = delete;
+  BlockPool& operator=(const BlockPool&) = delete;
+  ~BlockPool() {
+    for (const Block& b : kept_) unmap(b);
+  }
+  static BlockPool& local() {
+    thread_local BlockPool pool;
+    return pool;
+  }
+  Block acquire(std::size_t bytes) {
+#if defined(__linux__)
+    if (bytes >= (std::size_t{64} << 10)) {
+      // The smallest kept mapping that is large enough, if not wastefully so.
+      std::size_t best = kept_.size();
+      for (std::size_t i = 0; i < kept_.size(); ++i)
+        if (kept_[i].bytes >= bytes && kept_[i].bytes <= 4 * bytes + (std::size_t{2} << 20) &&
+            (best == kept_.size() || kept_[i].bytes < kept_[best].bytes))
+          best = i;
+      if (best < kept_.size()) {
+        const Block b = kept_[best];
+        kept_bytes_ -= b.map_length;
+        kept_.erase(kept_.begin() + static_cast<std::ptrdiff_t>(best));
+        return b;
+      }
+      // 1 MiB and more: whole 2 MiB pages, aligned; less: 4 KiB pages.
+      const std::size_t page = bytes >= (std::size_t{1} << 20) ? std::size_t{2} << 20 : std::size_t{4} << 10;
+      const std::size_t usable = (bytes + page - 1) / page * page;
+      const std::size_t length = usable + (page > 4096 ? page : 0);  // room to align
+      void* m = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (m == MAP_FAILED) throw std::bad_alloc();
+      auto* aligned = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(m) + page - 1) & ~(page - 1));
+      if (page > 4096) madvise(aligned, usable, MADV_HUGEPAGE);  // advice only: failure is harmless
+      return Block{aligned, usable, m, length};
+    }
+#endif
+    return Block{new char[bytes], bytes, nullptr, 0};
+  }
+  void release(const Block& b) {
+    if (!b.data) return;
+    if (!b.map) {
+      delete[] b.data;
+      return;
+    }
+    constexpr std::size_t keep_at_most = std::size_t{32} << 20;
+    if (kept_bytes_ + b.map_length <= keep_at_most && kept_.size() < 8) {
+      kept_.push_back(b);
+      kept_bytes_ += b.map_length;
+      return;
+    }
+    unmap(b);
+  }
+
+ private:
+  static void unmap(const Block& b) {
+#if defined(__linux__)
+    munmap(b.map, b.map_length);
+#else
+    (void)b;
+#endif
+  }
+  std::vector<Block> kept_;
+  std::size_t kept_bytes_ = 0;
+};
+
+/// Uninitialised storage of n elements of a trivial type T for the reader's large scratch arrays
+/// (the file text, the values, the second thread's records), from BlockPool.
+template <class T>
+class Scratch {
+  static_assert(std::is_trivial_v<T>);
+
+ public:
+  Scratch() = default;
+  explicit Scratch(std::size_t n) { allocate(n); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { BlockPool::local().release(block_); }
+
+  T* data() const { return reinterpret_cast<T*>(block_.data); }
+  std::size_t capacity() const { return block_.bytes / sizeof(T); }
+  /// Drops the contents and makes room for n elements.
+  void allocate(std::size_t n) {
+    BlockPool& pool = BlockPool::local();
+    pool.release(block_);
+    block_ = Block{};
+    if (n > 0) block_ = pool.acquire(n * sizeof(T));
+  }
+  /// Makes room for n elements keeping the first `keep`.
+  void grow(std::size_t n, std::size_t keep) {
+    if (n <= capacity()) return;
+    Scratch bigger(n);
+    if (keep) std::memcpy(bigger.data(), data(), keep * sizeof(T));
+    std::swap(block_, bigger.block_);
+  }
+
+ private:
+  Block block_;
+};
+
+/// The network values (frequencies left out) in file order: a vector without zero-filling.
+class Values {
+ public:
+  std::size_t size() const { return size_; }
+  double* data() { return store_.data(); }
+  double& operator[](std::size_t i) { return store_.data()[i]; }
+  void reserve(std::size_t n) { store_.grow(n, size_); }
+  /// Room for n more values, growing geometrically; returns where they go.
+  double* extend(std::size_t n) {
+    if (size_ + n > store_.capacity()) store_.grow(std::max(size_ + n, 2 * store_.capacity()), size_);
+    return store_.data() + size_;
+  }
+  void push_back(double v) { *extend(1) = v; ++size_; }
+  void set_size(std::size_t n) { size_ = n; }  ///< after writing through extend(); n <= capacity
+
+ private:
+  Scratch<double> store_;
+  std::size_t size_ = 0;
+};
+
+/// What scan_data_line found on a line.
+enum class ScanKind {
+  blank,    ///< nothing but blanks
+  comment,  ///< a comment and nothing before it
+  data,     ///< numbers (and perhaps a comment after them)
+  other     ///< anything else: for the line-by-line path to judge and report
+};
+
+struct ScannedLine {
+  std::size_t values = 0;           ///< data: numbers on the line
+  const char* first = nullptr;      ///< data: the first number's text
+  const char* first_end = nullptr;
+  const char* bang = nullptr;       ///< comment: its '!'
+  const char* line_end = nullptr;   ///< comment: the line's '\n' (or the text's end)
+};
+
+/// Reads the line at p as a line of network data, the common case the reader is fast for: blanks,
+/// at most `most` finite numbers each read entirely by fast_number or std::from_chars (the same
+/// values as Tokens::next_number gives), and perhaps a '!' comment. The first number goes to
+/// *first_out, the next ones to rest_out[0], rest_out[1], ... On anything else (a keyword, an option
+/// line, a token that is not a finite number, a number out of range, more than `most` numbers)
+/// returns ScanKind::other and leaves p; otherwise moves p to the next line.
+ScanKind scan_data_line(const char*& p, const char* end, std::size_t most, double* first_out, double* rest_out,
+                        ScannedLine& line) {
+  const char* q = p;
+  std::size_t n = 0;
+  double* out = first_out;
+  for (;;) {
+    q = skip_blanks<false>(q, end, end);
+    if (q == end) break;
+    if (*q == '\n') {
+      ++q;
+      break;
+    }
+    if (*q == '!') {
+      const auto* nl = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)));
+      if (n == 0) {
+        line.bang = q;
+        line.line_end = nl ? nl : end;
+        p = nl ? nl + 1 : end;
+        return ScanKind::comment;
+      }
+      q = nl ? nl + 1 : end;
+      break;
+    }
+    if (n == most) return ScanKind::other;
+    const char* s = q;
+    double v = 0;
+    if (!fast_number(q, end, end, v)) {
+      const auto r = std::from_chars(s, end, v);
+      if (r.ec != std::errc() || (r.ptr != end && !ends_token(*r.ptr)) || !std::isfinite(v)) return ScanKind::other;
+      q = r.ptr;
+    }
+    if (n == 0) {
+      line.first = s;
+      line.first_end = q;
+    }
+    *out = v;
+    out = n == 0 ? rest_out : out + 1;
+    ++n;
+  }
+  p = q;
+  line.values = n;
+  return n ? ScanKind::data : ScanKind::blank;
+}
 
 struct Line {
   int number = 0;
@@ -445,55 +668,377 @@ double db_to_magnitude(double db) {
 
 /// sin x and cos x for |x| <= pi/4: the polynomial kernels of fdlibm (Sun Microsystems, 1993,
 /// k_sin.c and k_cos.c; freely distributable), each within 1 ulp on this interval. glibc's sincos
-/// spent most of its time deciding which range it is in; here the range is known.
+/// spent most of its time deciding which range it is in; here the range is known. The
+/// coefficients are shared with polar_two_pairs_sse2.
+constexpr double s1 = -1.66666666666666324348e-01, s2 = 8.33333333332248946124e-03,
+                 s3 = -1.98412698298579493134e-04, s4 = 2.75573137070700676789e-06,
+                 s5 = -2.50507602534068634195e-08, s6 = 1.58969099521155010221e-10;
+constexpr double c1 = 4.16666666666666019037e-02, c2 = -1.38888888888741095749e-03,
+                 c3 = 2.48015872894767294178e-05, c4 = -2.75573143513906633035e-07,
+                 c5 = 2.08757232129817482790e-09, c6 = -1.13596475577881948265e-11;
+
 double kernel_sin(double x) {
-  constexpr double s1 = -1.66666666666666324348e-01, s2 = 8.33333333332248946124e-03,
-                   s3 = -1.98412698298579493134e-04, s4 = 2.75573137070700676789e-06,
-                   s5 = -2.50507602534068634195e-08, s6 = 1.58969099521155010221e-10;
   const double z = x * x, v = z * x;
   const double r = s2 + z * (s3 + z * (s4 + z * (s5 + z * s6)));
   return x + v * (s1 + z * r);
 }
 
 double kernel_cos(double x) {
-  constexpr double c1 = 4.16666666666666019037e-02, c2 = -1.38888888888741095749e-03,
-                   c3 = 2.48015872894767294178e-05, c4 = -2.75573143513906633035e-07,
-                   c5 = 2.08757232129817482790e-09, c6 = -1.13596475577881948265e-11;
   const double z = x * x;
   const double r = z * (c1 + z * (c2 + z * (c3 + z * (c4 + z * (c5 + z * c6)))));
   const double ax = std::abs(x);
-  if (ax < 0.3) return 1.0 - (0.5 * z - z * r);
   // 1 - z/2 loses bits for |x| >= 0.3: split off qx ~ x^2/4 exactly (fdlibm's high-word trick).
-  const double qx = ax > 0.78125 ? 0.28125
-                                 : std::bit_cast<double>((std::bit_cast<std::uint64_t>(ax) - (std::uint64_t{0x00200000} << 32)) &
-                                                         0xffffffff00000000ull);
+  // For |x| < 0.3 fdlibm returns 1 - (z/2 - z r), which is what qx = 0 gives (1 - 0 and z/2 - 0
+  // are exact); selecting qx instead of branching keeps the loop over a record branch-free.
+  const double qx_mid = std::bit_cast<double>((std::bit_cast<std::uint64_t>(ax) - (std::uint64_t{0x00200000} << 32)) &
+                                              0xffffffff00000000ull);
+  const double qx = ax < 0.3 ? 0.0 : ax > 0.78125 ? 0.28125 : qx_mid;
   return (1.0 - qx) - ((0.5 * z - qx) - z * r);
 }
+
+/// Round to the nearest integer, ties to even, for |x| < 2^51: adding and subtracting 1.5 * 2^52
+/// leaves no fraction bits (the default rounding mode does the rounding), the same value as
+/// std::nearbyint without its library call. The low bits of the intermediate sum's representation
+/// are the integer in two's complement.
+constexpr double round_shift = 6755399441055744.0;  // 1.5 * 2^52
 
 /// mag (cos t, sin t) for an angle t in degrees, reduced exactly to [-45, 45] degrees first
 /// (r = t - 90 q is exact: r is a multiple of ulp(t) no larger than |t|). Multiples of 90 degrees
 /// come out exact (-1 at 180 degrees, without a 1e-16 imaginary part), and the quadrant is applied
 /// without branches (the angles of measured data are random, so a switch mispredicts).
+/// Valid for |t| < 1e15 (polar_degrees takes any t).
+inline void polar_degrees_reduced(double mag, double t, double& re, double& im) {
+  const double shifted = t / 90.0 + round_shift;
+  const double q = shifted - round_shift;
+  const auto k = std::bit_cast<std::uint64_t>(shifted);  // low two bits: the quadrant q mod 4
+  const double rad = (t - 90.0 * q) * (phy::pi / 180.0);
+  const double c = mag * kernel_cos(rad), s = mag * kernel_sin(rad);
+  const bool odd = k & 1;
+  // cos(r + k 90) = (1, 0, -1, 0)-weighted c and s: the real part is +-c or +-s, the imaginary part +-s or +-c;
+  // the signs are applied as sign-bit flips, which are exact.
+  const std::uint64_t flip_re = ((k ^ (k >> 1)) & 1) << 63, flip_im = ((k >> 1) & 1) << 63;
+  re = std::bit_cast<double>(std::bit_cast<std::uint64_t>(odd ? s : c) ^ flip_re);
+  im = std::bit_cast<double>(std::bit_cast<std::uint64_t>(odd ? c : s) ^ flip_im);
+}
+
+#if defined(__SSE2__)
+/// polar_degrees_reduced for the two pairs (mag, t) at v[0..1] and v[2..3], written back as
+/// (re, im): the same IEEE operations in the same order (so bit-identical results), two at a time
+/// and with selects instead of branches, which GCC does not manage to vectorise by itself.
+inline void polar_two_pairs_sse2(double* v) {
+  const __m128d p0 = _mm_loadu_pd(v), p1 = _mm_loadu_pd(v + 2);
+  const __m128d mag = _mm_unpacklo_pd(p0, p1), t = _mm_unpackhi_pd(p0, p1);
+  const __m128d shift = _mm_set1_pd(round_shift);
+  const __m128d shifted = _mm_add_pd(_mm_div_pd(t, _mm_set1_pd(90.0)), shift);
+  const __m128d q = _mm_sub_pd(shifted, shift);
+  const __m128i k = _mm_castpd_si128(shifted);
+  const __m128d x = _mm_mul_pd(_mm_sub_pd(t, _mm_mul_pd(_mm_set1_pd(90.0), q)), _mm_set1_pd(phy::pi / 180.0));
+  const __m128d z = _mm_mul_pd(x, x);
+  auto madd = [](__m128d a, __m128d b, double c) { return _mm_add_pd(_mm_set1_pd(c), _mm_mul_pd(a, b)); };
+  // kernel_sin
+  const __m128d vv = _mm_mul_pd(z, x);
+  __m128d r = madd(z, _mm_set1_pd(s6), s5);
+  r = madd(z, r, s4);
+  r = madd(z, r, s3);
+  r = madd(z, r, s2);
+  const __m128d sn = _mm_add_pd(x, _mm_mul_pd(vv, madd(z, r, s1)));
+  // kernel_cos
+  __m128d rc = madd(z, _mm_set1_pd(c6), c5);
+  rc = madd(z, rc, c4);
+  rc = madd(z, rc, c3);
+  rc = madd(z, rc, c2);
+  rc = madd(z, rc, c1);
+  rc = _mm_mul_pd(z, rc);
+  const __m128d ax = _mm_andnot_pd(_mm_set1_pd(-0.0), x);
+  const __m128d qx_mid = _mm_castsi128_pd(
+      _mm_and_si128(_mm_sub_epi64(_mm_castpd_si128(ax), _mm_set1_epi64x(std::int64_t{0x00200000} << 32)),
+                    _mm_set1_epi64x(static_cast<std::int64_t>(0xffffffff00000000ull))));
+  const __m128d big = _mm_cmpgt_pd(ax, _mm_set1_pd(0.78125)), small = _mm_cmplt_pd(ax, _mm_set1_pd(0.3));
+  __m128d qx = _mm_or_pd(_mm_and_pd(big, _mm_set1_pd(0.28125)), _mm_andnot_pd(big, qx_mid));
+  qx = _mm_andnot_pd(small, qx);
+  const __m128d half_z = _mm_mul_pd(_mm_set1_pd(0.5), z);
+  const __m128d cs =
+      _mm_sub_pd(_mm_sub_pd(_mm_set1_pd(1.0), qx), _mm_sub_pd(_mm_sub_pd(half_z, qx), _mm_mul_pd(z, rc)));
+  const __m128d c = _mm_mul_pd(mag, cs), s = _mm_mul_pd(mag, sn);
+  // quadrant: odd k swaps cos and sin; sign flips as in polar_degrees_reduced
+  const __m128i one = _mm_set1_epi64x(1);
+  // All ones where k is odd.
+  const __m128d odd = _mm_castsi128_pd(_mm_sub_epi64(_mm_setzero_si128(), _mm_and_si128(k, one)));
+  const __m128i flip_re = _mm_slli_epi64(_mm_and_si128(_mm_xor_si128(k, _mm_srli_epi64(k, 1)), one), 63);
+  const __m128i flip_im = _mm_slli_epi64(_mm_and_si128(_mm_srli_epi64(k, 1), one), 63);
+  const __m128d re = _mm_xor_pd(_mm_or_pd(_mm_and_pd(odd, s), _mm_andnot_pd(odd, c)), _mm_castsi128_pd(flip_re));
+  const __m128d im = _mm_xor_pd(_mm_or_pd(_mm_and_pd(odd, c), _mm_andnot_pd(odd, s)), _mm_castsi128_pd(flip_im));
+  _mm_storeu_pd(v, _mm_unpacklo_pd(re, im));
+  _mm_storeu_pd(v + 2, _mm_unpackhi_pd(re, im));
+}
+#endif
+
+/// The same for any t (|t| >= 1e15 has no exact reduction in double; such angles only come from
+/// corrupted files).
 cplx polar_degrees(double mag, double t) {
   if (!(std::abs(t) < 1e15)) {
     const double rad = t * (phy::pi / 180.0);
     return {mag * std::cos(rad), mag * std::sin(rad)};
   }
-  static constexpr double sign_re[4] = {1.0, -1.0, -1.0, 1.0}, sign_im[4] = {1.0, 1.0, -1.0, -1.0};
-  const double q = std::nearbyint(t / 90.0);
-  const double rad = (t - 90.0 * q) * (phy::pi / 180.0);
-  const double c = mag * kernel_cos(rad), s = mag * kernel_sin(rad);
-  const auto k = static_cast<std::size_t>(static_cast<long long>(q) & 3);
-  const bool odd = k & 1;
-  return {sign_re[k] * (odd ? s : c), sign_im[k] * (odd ? c : s)};
+  double re = 0, im = 0;
+  polar_degrees_reduced(mag, t, re, im);
+  return {re, im};
+}
+
+/// Converts `pairs` (magnitude or dB, angle [deg]) pairs at v to (re, im) in place, and returns
+/// false when some result is not finite: two pairs at a time (polar_two_pairs_sse2) while the
+/// angles are within the exact reduction's range, one by one (polar_degrees) from there on. Both
+/// give bit-identical results, so how the pairs are batched does not change any value.
+bool polar_pairs_in_place(double* v, std::size_t pairs, TouchstoneFormat fmt) {
+  if (fmt == TouchstoneFormat::db)
+    for (std::size_t i = 0; i < pairs; ++i) v[2 * i] = db_to_magnitude(v[2 * i]);
+  std::size_t i = 0;
+  bool finite = true;
+#if defined(__SSE2__)
+  __m128d nan_if_not_finite = _mm_setzero_pd();  // x - x is 0 for finite x, NaN otherwise; NaN sticks in a sum
+  auto accumulate = [&](const double* w) {
+    const __m128d a = _mm_loadu_pd(w), b = _mm_loadu_pd(w + 2);
+    nan_if_not_finite = _mm_add_pd(nan_if_not_finite, _mm_add_pd(_mm_sub_pd(a, a), _mm_sub_pd(b, b)));
+  };
+  auto in_range = [&](std::size_t j) { return std::abs(v[2 * j + 1]) < 1e15; };
+  // Four pairs at a time: two independent chains of dependent multiplications and additions
+  // (the polynomials) overlap in the processor.
+  for (; i + 4 <= pairs && in_range(i) && in_range(i + 1) && in_range(i + 2) && in_range(i + 3); i += 4) {
+    polar_two_pairs_sse2(v + 2 * i);
+    polar_two_pairs_sse2(v + 2 * i + 4);
+    accumulate(v + 2 * i);
+    accumulate(v + 2 * i + 4);
+  }
+  for (; i + 2 <= pairs && in_range(i) && in_range(i + 1); i += 2) {
+    polar_two_pairs_sse2(v + 2 * i);
+    accumulate(v + 2 * i);
+  }
+  finite = _mm_movemask_pd(_mm_cmpunord_pd(nan_if_not_finite, nan_if_not_finite)) == 0;
+#endif
+  for (; i < pairs; ++i) {  // the last pair, and every pair from an angle beyond 1e15 degrees on
+    const cplx c = polar_degrees(v[2 * i], v[2 * i + 1]);
+    v[2 * i] = c.real();
+    v[2 * i + 1] = c.imag();
+    finite &= std::isfinite(c.real()) && std::isfinite(c.imag());
+  }
+  return finite;
+}
+
+/// What bulk_scan needs to know of a record: the values on each of its lines (those of the
+/// first record, Records::layout) and the frequency unit.
+struct RecordShape {
+  const std::vector<int>* layout = nullptr;
+  std::size_t per_record = 0;  ///< values after the frequency (2 per complex parameter)
+  int unit_exp = 0;
+};
+
+enum class BulkStop {
+  end,      ///< the end of the text
+  misfit,   ///< a record (or the lines before it) that bulk_scan does not take: p is at its first line
+  seam,     ///< p reached the hand-over point
+  full,     ///< the sink has no room left
+  stopped   ///< the sink was asked to stop
+};
+
+/// Whole records laid out line for line as the first one, with blank and comment lines anywhere,
+/// read with scan_data_line: the common case the reader is fast for. For each record, sink.room()
+/// gives where its values go, the frequency is checked (finite, >= 0, above sink.prev_freq()) and
+/// sink.commit() takes it; comment-only lines go to sink.comment() as they come. A record that does
+/// not fit (a short or long line, a token that is not a finite number, a frequency not above the
+/// previous one, a keyword, the end of the text within it ...) is undone with sink.rollback(),
+/// together with the comment lines before it, and bulk_scan returns with p and line at its first
+/// line (BulkStop::misfit): the line-by-line path then reads it, and reports it as it always has.
+/// At `seam` (a line start; nullptr: none), when no record is under way, it returns BulkStop::seam.
+template <class Sink>
+BulkStop bulk_scan(const char*& p, int& line, const char* end, const RecordShape& shape, Sink& sink,
+                   const char* seam) {
+  const std::vector<int>& layout = *shape.layout;
+  while (p < end) {
+    if (sink.stop_requested()) return BulkStop::stopped;
+    double* const room = sink.room();
+    if (!room) return BulkStop::full;
+    sink.begin_record();
+    const char* q = p;
+    int ln = line;
+    double* out = room;
+    double f = 0;
+    int first_line = 0;
+    const char* first_begin = nullptr;
+    std::size_t i = 0;  // data lines of the record so far
+    bool fits = true;
+    while (i < layout.size()) {
+      if (i == 0 && q == seam) {
+        p = q;  // the comment and blank lines before it are taken
+        line = ln;
+        return BulkStop::seam;
+      }
+      const char* begin = q;
+      const auto want = static_cast<std::size_t>(layout[i]);
+      ScannedLine sl;
+      const ScanKind kind = q == end ? ScanKind::other
+                                     : scan_data_line(q, end, want, i == 0 ? &f : out, i == 0 ? out : out + 1, sl);
+      if (kind == ScanKind::other) {
+        fits = false;
+        break;
+      }
+      ++ln;
+      if (kind == ScanKind::blank) continue;
+      if (kind == ScanKind::comment) {
+        if (!sink.comment(ln, sl.bang, sl.line_end)) {
+          sink.rollback();
+          return BulkStop::full;
+        }
+        continue;
+      }
+      if (sl.values != want) {
+        fits = false;
+        break;
+      }
+      if (i == 0) {
+        const std::string_view token(sl.first, static_cast<std::size_t>(sl.first_end - sl.first));
+        f = scaled_decimal(token, shape.unit_exp, f);
+        if (!(std::isfinite(f) && f >= 0.0 && f > sink.prev_freq())) {
+          fits = false;
+          break;
+        }
+        first_line = ln;
+        first_begin = begin;
+        out += want - 1;
+      } else {
+        out += want;
+      }
+      ++i;
+    }
+    if (!fits) {
+      sink.rollback();
+      return BulkStop::misfit;
+    }
+    sink.commit(room, f, first_line, first_begin, q, ln);
+    p = q;
+    line = ln;
+  }
+  return BulkStop::end;
+}
+
+/// The cores this process may run on (its affinity mask on Linux, so that `taskset -c 0 phylane`
+/// reads with one thread), 0 when unknown.
+unsigned usable_cores() {
+#if defined(__linux__)
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
+#endif
+  return std::thread::hardware_concurrency();
+}
+
+/// The network data of a large file cut into chunks at guessed record starts, for a second thread
+/// (worker) that reads them from the last one backwards while the reading thread reads forwards
+/// (Parser::start_worker). Whichever thread gets to a chunk first claims it: the two meet wherever
+/// their speeds (and the machine's load) take them, and the reading thread never waits. When the
+/// reading thread arrives at the start of a chunk the worker has read, with no record under way,
+/// it takes the worker's records (Parser::take_chunks); lines are counted from the chunk's start,
+/// and values are stored converted to (re, im) already.
+struct Chunks {
+  enum State : int { unclaimed, worker_reading, main_reading, worker_read };
+  struct Record {
+    double freq_hz;
+    int first_line;        ///< line of its first data line
+    int end_line;          ///< lines up to its last line
+    const char* next;      ///< start of the line after it
+    std::size_t comments;  ///< comment lines up to its end
+    bool finite;           ///< its converted values are finite
+  };
+  struct Comment {
+    int line;
+    const char* bang;
+    const char* line_end;
+  };
+  struct Chunk {
+    const char* begin = nullptr;  ///< a guessed record start
+    const char* end = nullptr;    ///< the next chunk's begin, or the text's end
+    std::atomic<int> state{unclaimed};
+    // Written by the worker before it sets state = worker_read (release).
+    std::size_t first_record = 0, record_room = 0;    ///< its part of `records` (and of `values`)
+    std::size_t first_comment = 0, comment_room = 0;  ///< its part of `comments`
+    std::size_t records = 0;                          ///< records read
+    bool complete = false;                            ///< read up to `end`
+  };
+
+  const char* text_end = nullptr;
+  RecordShape shape;
+  TouchstoneFormat format = TouchstoneFormat::ri;
+  std::size_t max_records = 0;
+  std::vector<Chunk> chunks;  ///< sized once, before the worker starts
+  Scratch<Record> records;
+  Scratch<double> values;
+  Scratch<Comment> comments;
+  std::atomic<bool> stop{false};  ///< set by the reading thread: no more chunks are needed
+  std::atomic<bool> done{false};  ///< set by the worker when it returns
+};
+
+/// bulk_scan's sink for one chunk of a Chunks, in the worker.
+struct ChunkSink {
+  Chunks& all;
+  Chunks::Chunk& chunk;
+  std::size_t& total_records;
+  std::size_t n = 0;                              ///< records so far
+  std::size_t comment_count = 0, comment_mark = 0;
+
+  bool stop_requested() const {
+    return all.stop.load(std::memory_order_relaxed) || total_records >= all.max_records;
+  }
+  double* room() {
+    if (n >= chunk.record_room) return nullptr;
+    return all.values.data() + (chunk.first_record + n) * all.shape.per_record;
+  }
+  void begin_record() { comment_mark = comment_count; }
+  bool comment(int line, const char* bang, const char* line_end) {
+    if (comment_count == chunk.comment_room) return false;
+    all.comments.data()[chunk.first_comment + comment_count++] = {line, bang, line_end};
+    return true;
+  }
+  void rollback() { comment_count = comment_mark; }
+  double prev_freq() const {
+    return n ? all.records.data()[chunk.first_record + n - 1].freq_hz : -std::numeric_limits<double>::infinity();
+  }
+  void commit(double* values_at, double f, int first_line, const char*, const char* next, int end_line) {
+    const bool finite =
+        all.format == TouchstoneFormat::ri || polar_pairs_in_place(values_at, all.shape.per_record / 2, all.format);
+    all.records.data()[chunk.first_record + n] = {f, first_line, end_line, next, comment_count, finite};
+    ++n;
+    ++total_records;
+  }
+};
+
+/// The worker: chunks from the last one backwards, each claimed first, until one is claimed by
+/// the reading thread, a stop request or options' record limit.
+void read_chunks(Chunks& all) noexcept {
+  std::size_t total = 0;
+  for (std::size_t c = all.chunks.size(); c-- > 0;) {
+    Chunks::Chunk& chunk = all.chunks[c];
+    int expected = Chunks::unclaimed;
+    if (all.stop.load(std::memory_order_relaxed) || total >= all.max_records ||
+        !chunk.state.compare_exchange_strong(expected, Chunks::worker_reading, std::memory_order_acq_rel))
+      break;
+    ChunkSink sink{all, chunk, total};
+    const char* p = chunk.begin;
+    int line = 0;
+    const BulkStop stop = bulk_scan(p, line, all.text_end, all.shape, sink, chunk.end);
+    chunk.records = sink.n;
+    chunk.complete = stop == BulkStop::seam || (stop == BulkStop::end && chunk.end == all.text_end);
+    chunk.state.store(Chunks::worker_read, std::memory_order_release);
+  }
+  all.done.store(true, std::memory_order_release);
 }
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string name, int ports_hint)
-      : text_(text), name_(std::move(name)), ports_hint_(ports_hint) {
+  Parser(std::string_view text, std::string name, int ports_hint, const detail::TouchstoneScanOptions& options)
+      : text_(text), name_(std::move(name)), ports_hint_(ports_hint), options_(options) {
     info_.version = "1.0";
   }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  ~Parser() { stop_worker(); }
 
   channels::Network run(TouchstoneInfo* info_out);
 
@@ -531,6 +1076,50 @@ class Parser {
 
   // --- line handlers
   void process_line(const Line& ln, const char* bang);
+  void comment_line(int number, const char* bang, const char* line_end);
+  bool bulk_ready() const;
+  void bulk_records(const char*& p, int& number);
+  void start_worker(const char* p);
+  const char* record_start_from(const char* q) const;
+  const char* next_seam(const char* p);
+  void take_chunk(const char*& p, int& number);
+  void stop_worker();
+
+  /// The sink of bulk_scan for this thread: records go to net_ and values_, comments to info_.
+  struct Sink {
+    Parser& ps;
+    std::size_t comments = 0, notices = 0;
+    bool noticed = false;
+    bool stop_requested() const { return false; }
+    double* room() { return ps.values_.extend(ps.net_.len - 1); }
+    void begin_record() {
+      comments = ps.info_.comments.size();
+      notices = ps.info_.notices.size();
+      noticed = ps.port_impedance_noticed_;
+    }
+    bool comment(int line, const char* bang, const char* line_end) {
+      ps.comment_line(line, bang, line_end);
+      return true;
+    }
+    void rollback() {
+      ps.info_.comments.resize(comments);
+      ps.info_.notices.resize(notices);
+      ps.port_impedance_noticed_ = noticed;
+    }
+    double prev_freq() const { return ps.net_.freq_hz.back(); }
+    void commit(double* values_at, double f, int first_line, const char* first_begin, const char*, int) {
+      Records& rs = ps.net_;
+      const std::size_t per_record = rs.len - 1;
+      if (ps.info_.format != TouchstoneFormat::ri)
+        ps.all_finite_ &= polar_pairs_in_place(values_at, per_record / 2, ps.info_.format);
+      ps.converted_.resize(rs.freq_hz.size(), 0);
+      ps.converted_.push_back(1);
+      rs.freq_hz.push_back(f);
+      rs.start_line.push_back(first_line);
+      rs.start_ptr = first_begin;
+      ps.values_.set_size(ps.values_.size() + per_record);
+    }
+  };
   void option_line(const Line& ln, const char* hash);
   void keyword_line(const Line& ln, const char* open);
   void data_line(const Line& ln);
@@ -551,6 +1140,7 @@ class Parser {
   std::string_view text_;
   std::string name_;
   int ports_hint_;
+  detail::TouchstoneScanOptions options_;
   TouchstoneInfo info_;
   std::vector<Diagnostic> diags_;
   bool fatal_ = false;
@@ -585,7 +1175,17 @@ class Parser {
 
   Records net_;
   Records noise_;
-  std::vector<double> values_;  ///< network data without the frequencies, record after record
+  Values values_;  ///< network data without the frequencies, record after record
+
+  std::size_t first_record_bytes_ = 0;    ///< text of the first network record [bytes]
+  std::vector<unsigned char> converted_;  ///< per record: values_ holds it as (re, im) already (bulk_records)
+  bool all_finite_ = true;                ///< every value converted so far is finite
+
+  // Chunks of a large file's data for a second thread (bulk_records).
+  std::unique_ptr<Chunks> chunks_;
+  std::thread worker_;
+  bool worker_tried_ = false;
+  std::size_t next_chunk_ = 0;  ///< the first chunk whose start this thread has not handled
 };
 
 channels::Network Parser::run(TouchstoneInfo* info_out) {
@@ -594,6 +1194,10 @@ channels::Network Parser::run(TouchstoneInfo* info_out) {
   if (text_.size() >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;  // UTF-8 byte-order mark
   int number = 0;
   while (p < end && !fatal_) {
+    if (bulk_ready()) {
+      bulk_records(p, number);
+      if (p == end) break;
+    }
     ++number;
     const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     const char* le = nl ? nl : end;
@@ -602,6 +1206,7 @@ channels::Network Parser::run(TouchstoneInfo* info_out) {
     process_line(ln, bang);
     p = nl ? nl + 1 : end;
   }
+  stop_worker();
   last_line_ = number;
   if (!fatal_) finish();
   if (diags_.empty()) {
@@ -619,18 +1224,7 @@ void Parser::process_line(const Line& ln, const char* bang) {
   Tokens probe = tk;
   std::string_view first;
   if (!probe.next(first)) {
-    if (bang) {
-      const char* ce = ln.end;
-      while (ce > bang + 1 && is_blank(ce[-1])) --ce;
-      std::string_view comment(bang + 1, static_cast<std::size_t>(ce - bang - 1));
-      if (!port_impedance_noticed_ && comment.size() >= 15 && iequals(comment.substr(0, 15), " port impedance")) {
-        port_impedance_noticed_ = true;
-        notice(at_line(ln.number) +
-               ": per-frequency port impedances in comments (HFSS) are ignored; the data are taken as "
-               "referenced to the option line's R / [Reference]");
-      }
-      info_.comments.emplace_back(comment);
-    }
+    if (bang) comment_line(ln.number, bang, ln.end);
     return;
   }
   const char c = first.front();
@@ -667,6 +1261,19 @@ void Parser::process_line(const Line& ln, const char* bang) {
   else
     data_line(ln);
   anything_seen_ = true;
+}
+
+void Parser::comment_line(int number, const char* bang, const char* line_end) {
+  const char* ce = line_end;
+  while (ce > bang + 1 && is_blank(ce[-1])) --ce;
+  std::string_view comment(bang + 1, static_cast<std::size_t>(ce - bang - 1));
+  if (!port_impedance_noticed_ && comment.size() >= 15 && iequals(comment.substr(0, 15), " port impedance")) {
+    port_impedance_noticed_ = true;
+    notice(at_line(number) +
+           ": per-frequency port impedances in comments (HFSS) are ignored; the data are taken as "
+           "referenced to the option line's R / [Reference]");
+  }
+  info_.comments.emplace_back(comment);
 }
 
 void Parser::option_line(const Line& ln, const char* hash) {
@@ -1148,16 +1755,176 @@ void Parser::record_line(const Line& ln, Tokens tk, bool noise) {
           // declared count only where the bytes left could hold it: each value takes at least 2 bytes.
           reserved_ = true;
           const auto record_bytes = static_cast<std::size_t>(ln.end - rs.start_ptr) + 1;
+          first_record_bytes_ = record_bytes;
           const auto remaining = static_cast<std::size_t>(text_.data() + text_.size() - ln.end);
           std::size_t expect = remaining / record_bytes + 1;
           if (declared_freqs_ && *declared_freqs_ < expect) expect = static_cast<std::size_t>(*declared_freqs_);
           values_.reserve(std::min(expect * (rs.len - 1), remaining / 2 + rs.len));
+          rs.freq_hz.reserve(std::min(expect, remaining / 2) + 1);
+          rs.start_line.reserve(std::min(expect, remaining / 2) + 1);
         }
       }
       rs.have = 0;
     }
   }
   if (rs.have > 0 && on_line > 0) rs.current.emplace_back(ln.number, static_cast<int>(on_line));
+}
+
+bool Parser::bulk_ready() const {
+  return options_.bulk && section_ == Section::network && net_.have == 0 && !net_.layout.empty() &&
+         !reference_pending_ && !fatal_;
+}
+
+/// Records read by bulk_scan, in this thread and, for a large file, in a second one (start_worker)
+/// whose chunks are taken as this thread gets to them. Returns with p and number at the first line
+/// for the line-by-line path.
+void Parser::bulk_records(const char*& p, int& number) {
+  const char* const end = text_.data() + text_.size();
+  if (!worker_tried_) start_worker(p);
+  const RecordShape shape{&net_.layout, net_.len - 1, unit_exp_};
+  Sink sink{*this};
+  for (;;) {
+    const BulkStop stop = bulk_scan(p, number, end, shape, sink, next_seam(p));
+    if (stop != BulkStop::seam) return;
+    take_chunk(p, number);
+  }
+}
+
+/// The first line at or after the line start q that can only be the first line of a record: a data
+/// line with as many numbers as a record's first line has, when no other line of a record has that
+/// many (otherwise records cannot be told apart from the middle of the data); nullptr if there is
+/// none within a record's lines and 16 more.
+const char* Parser::record_start_from(const char* q) const {
+  const char* const end = text_.data() + text_.size();
+  const std::vector<int>& layout = net_.layout;
+  const int first_count = layout.front();
+  if (std::count(layout.begin(), layout.end(), first_count) != 1) return nullptr;
+  const auto most = static_cast<std::size_t>(*std::max_element(layout.begin(), layout.end()));
+  std::vector<double> scratch(most + 1);
+  for (std::size_t lines = 0; q < end && lines <= layout.size() + 16; ++lines) {
+    const char* line = q;
+    ScannedLine sl;
+    const ScanKind kind = scan_data_line(q, end, most, scratch.data(), scratch.data() + 1, sl);
+    if (kind == ScanKind::other) return nullptr;
+    if (kind == ScanKind::data && sl.values == static_cast<std::size_t>(first_count)) return line;
+  }
+  return nullptr;
+}
+
+/// For large data, once: the rest of the data from p on is cut into chunks of about
+/// options_.chunk_bytes at guessed record starts, and a second thread reads them from the last one
+/// backwards (read_chunks) while this one reads from p forwards.
+void Parser::start_worker(const char* p) {
+  worker_tried_ = true;
+  const char* const end = text_.data() + text_.size();
+  const auto bytes = static_cast<std::size_t>(end - p);
+  if (bytes < options_.parallel_min_bytes) return;
+  static const unsigned cores = usable_cores();
+  if (cores < 2 && !options_.ignore_core_count) return;
+  const std::vector<int>& layout = net_.layout;
+  if (std::count(layout.begin(), layout.end(), layout.front()) != 1) return;  // see record_start_from
+  try {
+    // Chunk starts: the first record start from each line start about chunk_bytes after the last.
+    std::vector<const char*> starts;
+    const std::size_t step = std::max<std::size_t>(options_.chunk_bytes, 1);
+    for (const char* from = p; static_cast<std::size_t>(end - from) > step;) {
+      const char* target = from + step;
+      if (target[-1] != '\n') {
+        const auto* nl = static_cast<const char*>(std::memchr(target, '\n', static_cast<std::size_t>(end - target)));
+        if (!nl) break;
+        target = nl + 1;
+      }
+      const char* start = target < end ? record_start_from(target) : nullptr;
+      if (start) starts.push_back(start);
+      from = start ? start : target;
+    }
+    if (starts.empty()) return;
+    auto ck = std::make_unique<Chunks>();
+    ck->text_end = end;
+    ck->shape = RecordShape{&net_.layout, net_.len - 1, unit_exp_};
+    ck->format = info_.format;
+    ck->max_records = options_.worker_max_records;
+    ck->chunks = std::vector<Chunks::Chunk>(starts.size());
+    // Room for the records a chunk holds if they are as long as the first one (plus a margin); a
+    // chunk that fills up ends early and this thread reads the rest of it.
+    std::size_t records = 0, comments = 0;
+    for (std::size_t c = 0; c < starts.size(); ++c) {
+      Chunks::Chunk& ch = ck->chunks[c];
+      ch.begin = starts[c];
+      ch.end = c + 1 < starts.size() ? starts[c + 1] : end;
+      const auto part = static_cast<std::size_t>(ch.end - ch.begin);
+      ch.first_record = records;
+      ch.record_room = part / std::max<std::size_t>(first_record_bytes_, 1) * 5 / 4 + 2;
+      ch.first_comment = comments;
+      ch.comment_room = std::min(ch.record_room * (net_.layout.size() + 2), part / 2 + 1);  // 2 bytes or more each
+      records += ch.record_room;
+      comments += ch.comment_room;
+    }
+    ck->records.allocate(records);
+    ck->values.allocate(records * ck->shape.per_record);
+    ck->comments.allocate(comments);
+    worker_ = std::thread(read_chunks, std::ref(*ck));
+    chunks_ = std::move(ck);
+    next_chunk_ = 0;
+    if (options_.wait_for_worker)
+      while (!chunks_->done.load(std::memory_order_acquire)) std::this_thread::yield();
+  } catch (const std::exception&) {
+    // No memory or no thread: read on in this thread alone.
+  }
+}
+
+/// The start of the next chunk from p on that this thread has not handled, or nullptr.
+const char* Parser::next_seam(const char* p) {
+  if (!chunks_) return nullptr;
+  const auto& chunks = chunks_->chunks;
+  while (next_chunk_ < chunks.size() && chunks[next_chunk_].begin < p) ++next_chunk_;
+  return next_chunk_ < chunks.size() ? chunks[next_chunk_].begin : nullptr;
+}
+
+/// At the start of chunk next_chunk_, with no record under way. A chunk nobody has read yet is this
+/// thread's to read. A chunk the worker is reading is read here too (the worker is told to stop:
+/// waiting for it could take long on a busy machine). A chunk the worker has read gives its records,
+/// with their comment lines, exactly as bulk_scan here would have read them, if its first frequency
+/// is above the last one read here; this thread goes on after its last record (the next chunk's
+/// start when the chunk was read to its end).
+void Parser::take_chunk(const char*& p, int& number) {
+  Chunks::Chunk& ch = chunks_->chunks[next_chunk_++];
+  int state = Chunks::unclaimed;
+  if (ch.state.compare_exchange_strong(state, Chunks::main_reading, std::memory_order_acq_rel)) return;
+  if (state == Chunks::worker_reading && options_.wait_for_worker)
+    while ((state = ch.state.load(std::memory_order_acquire)) == Chunks::worker_reading) std::this_thread::yield();
+  if (state == Chunks::worker_reading) {
+    chunks_->stop.store(true, std::memory_order_relaxed);
+    return;
+  }
+  const Chunks::Record* rec = chunks_->records.data() + ch.first_record;
+  if (ch.records == 0 || !(rec[0].freq_hz > net_.freq_hz.back())) return;
+  const Chunks::Record& last = rec[ch.records - 1];
+  for (std::size_t c = 0; c < last.comments; ++c) {
+    const Chunks::Comment& cm = chunks_->comments.data()[ch.first_comment + c];
+    comment_line(number + cm.line, cm.bang, cm.line_end);
+  }
+  const std::size_t per_record = net_.len - 1;
+  std::memcpy(values_.extend(ch.records * per_record), chunks_->values.data() + ch.first_record * per_record,
+              ch.records * per_record * sizeof(double));
+  values_.set_size(values_.size() + ch.records * per_record);
+  converted_.resize(net_.freq_hz.size(), 0);
+  converted_.resize(net_.freq_hz.size() + ch.records, 1);
+  for (std::size_t r = 0; r < ch.records; ++r) {
+    net_.freq_hz.push_back(rec[r].freq_hz);
+    net_.start_line.push_back(number + rec[r].first_line);
+    all_finite_ &= rec[r].finite;
+  }
+  p = last.next;
+  number += last.end_line;
+}
+
+void Parser::stop_worker() {
+  if (worker_.joinable()) {
+    chunks_->stop.store(true, std::memory_order_relaxed);
+    worker_.join();
+  }
+  chunks_.reset();
 }
 
 void Parser::finish() {
@@ -1229,20 +1996,32 @@ channels::Network Parser::build() {
   channels::Network net(std::move(net_.freq_hz), n, z0);
   net.name = name_;
   Eigen::MatrixXcd x(n, n);
-  const TouchstoneFormat fmt = info_.format;
+  // All pairs to (re, im) first, in place (values_ holds nf records of m pairs), then each record
+  // to its matrix positions. Records read by bulk_scan were converted as they were read; the
+  // others (read line by line) come in runs between them.
+  bool all_finite = all_finite_;
+  if (info_.format == TouchstoneFormat::ri) {
+    for (std::size_t i = 0; i < 2 * m * nf; ++i) all_finite &= std::isfinite(values_[i]);
+  } else {
+    converted_.resize(nf, 0);
+    for (std::size_t k = 0; k < nf;) {
+      if (converted_[k]) {
+        ++k;
+        continue;
+      }
+      std::size_t k2 = k + 1;
+      while (k2 < nf && !converted_[k2]) ++k2;
+      all_finite &= polar_pairs_in_place(values_.data() + 2 * m * k, m * (k2 - k), info_.format);
+      k = k2;
+    }
+  }
   const double* v = values_.data();
   for (std::size_t k = 0; k < nf; ++k, v += 2 * m) {
     bool finite = true;
     cplx* out = convert ? x.data() : net.s(k).data();
     for (std::size_t p = 0; p < m; ++p) {
-      const double a = v[2 * p], b = v[2 * p + 1];
-      cplx c;
-      if (fmt == TouchstoneFormat::ri) {
-        c = cplx(a, b);
-      } else {
-        c = polar_degrees(fmt == TouchstoneFormat::ma ? a : db_to_magnitude(a), b);
-      }
-      finite &= std::isfinite(c.real()) & std::isfinite(c.imag());
+      const cplx c(v[2 * p], v[2 * p + 1]);
+      if (!all_finite) finite &= std::isfinite(c.real()) & std::isfinite(c.imag());
       out[at[p]] = c;
       out[mirror[p]] = c;
     }
@@ -1276,24 +2055,14 @@ channels::Network Parser::build() {
 
 channels::Network read_touchstone_text(std::string_view text, const std::string& name, int ports_hint,
                                        TouchstoneInfo* info) {
-  Parser parser(text, name, ports_hint);
-  return parser.run(info);
+  return detail::read_touchstone_text(text, name, ports_hint, info, {});
 }
 
-namespace {
-
-/// An uninitialised byte buffer for a whole file (a zero-filled std::string costs a pass over
-/// memory).
-class FileBuffer {
- public:
-  explicit FileBuffer(std::size_t bytes) : data_(new char[bytes + 1]) {}
-  char* data() const { return data_.get(); }
-
- private:
-  std::unique_ptr<char[]> data_;
-};
-
-}  // namespace
+channels::Network detail::read_touchstone_text(std::string_view text, const std::string& name, int ports_hint,
+                                               TouchstoneInfo* info, const TouchstoneScanOptions& options) {
+  Parser parser(text, name, ports_hint, options);
+  return parser.run(info);
+}
 
 channels::Network read_touchstone(const std::filesystem::path& file, TouchstoneInfo* info) {
   std::error_code ec;
@@ -1303,7 +2072,7 @@ channels::Network read_touchstone(const std::filesystem::path& file, TouchstoneI
     throw InputError(file.string() + ": the file is " + std::to_string(size) + " bytes; at most " +
                      std::to_string(touchstone_max_file_bytes) + " are accepted");
   const auto bytes = static_cast<std::size_t>(size);
-  const FileBuffer buf(bytes);
+  const Scratch<char> buf(bytes + 1);  // uninitialised (a zero-filled std::string costs a pass over memory)
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> fh(std::fopen(file.c_str(), "rb"), &std::fclose);
   if (!fh) throw InputError(file.string() + ": cannot open the Touchstone file");
   const std::size_t got = bytes == 0 ? 0 : std::fread(buf.data(), 1, bytes, fh.get());

@@ -1,6 +1,9 @@
 // Touchstone reading and writing on the largest reference file (TE SMT I/O 4-port, 4201
 // frequencies, 2.9 MB, MA format). Target: reading >= 10x faster than scikit-rf 0.15.4, timed by
 // tests/reference/skrf/bench_skrf.py on the same file. Run: make bench.
+// Reading uses a second thread for large data (docs/touchstone.md, "Speed"): the read benchmarks
+// report wall time ("Time") and the CPU time of the whole process, both threads ("CPU"); the
+// one_thread variants read with the second thread turned off.
 // The file is looked up in $PHYLANE_REFERENCE_DATA/touchstone, else /work/shared/data/touchstone;
 // each benchmark reports an error (and is skipped) when it is absent.
 #include <benchmark/benchmark.h>
@@ -8,11 +11,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
 
 #include "channels/network.hpp"
+#include "io/detail/touchstone_scan.hpp"
 #include "io/touchstone.hpp"
 
 using namespace phylane;
@@ -59,11 +64,21 @@ void BM_read_touchstone_file(benchmark::State& state, const char* name) {
   }
   set_counters(state, std::filesystem::file_size(*path), frequencies);
 }
-BENCHMARK_CAPTURE(BM_read_touchstone_file, largest_MA_4port, largest)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_read_touchstone_file, DB_4port, db_file)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_read_touchstone_file, RI_2port, ri_file)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_read_touchstone_file, largest_MA_4port, largest)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_read_touchstone_file, DB_4port, db_file)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_read_touchstone_file, RI_2port, ri_file)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
-/// read_touchstone_text: the parser alone, on text already in memory.
+/// read_touchstone_text: the parser alone, on text already in memory; state.range(0) = 1: with
+/// the second thread turned off.
 void BM_read_touchstone_text(benchmark::State& state) {
   const auto path = reference_touchstone(largest);
   if (!path) {
@@ -72,15 +87,23 @@ void BM_read_touchstone_text(benchmark::State& state) {
   }
   const std::string text = slurp(*path);
   const int ports = io::touchstone_ports_from_extension(*path);
+  io::detail::TouchstoneScanOptions options;
+  if (state.range(0) == 1) options.parallel_min_bytes = std::numeric_limits<std::size_t>::max();
   std::size_t frequencies = 0;
   for (auto _ : state) {
-    const channels::Network n = io::read_touchstone_text(text, largest, ports);
+    const channels::Network n = io::detail::read_touchstone_text(text, largest, ports, nullptr, options);
     frequencies = n.size();
     benchmark::DoNotOptimize(n.s(0).data());
   }
   set_counters(state, text.size(), frequencies);
 }
-BENCHMARK(BM_read_touchstone_text)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_read_touchstone_text)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("one_thread")
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 /// write_touchstone of the largest file's network, RI (bit-exact) and MA, through .tmp + rename.
 void BM_write_touchstone(benchmark::State& state) {
