@@ -52,6 +52,13 @@ void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
   fmt::print("  limiting term: {} (closure {:.2f} mV; without ISI {:.2f}, without noise {:.2f}, without jitter {:.2f})\n",
              solvers::to_string(eye.closure.limiting), eye.closure.a_ni_v * 1e3, eye.closure.a_ni_without_isi_v * 1e3,
              eye.closure.a_ni_without_noise_v * 1e3, eye.closure.a_ni_without_jitter_v * 1e3);
+  if (!a.crosstalk.empty()) {
+    fmt::print("  crosstalk {:.3f} mV rms (closure without it {:.2f} mV)\n", eye.crosstalk_sigma_v * 1e3,
+               eye.closure.a_ni_without_crosstalk_v * 1e3);
+    for (const auto& x : a.crosstalk)
+      fmt::print("    {:<48} phase {:+.3f} UI, {:.3f} mV rms, peak {:.3f} mV\n", x.name, x.phase_ui, x.sigma_v * 1e3,
+                 x.peak_v * 1e3);
+  }
 }
 
 void print_optical(const solvers::OpticalAnalysis& oa) {

@@ -8,6 +8,7 @@
 
 #include "io/detail/config_table.hpp"
 #include "io/detail/material_parse.hpp"
+#include "io/detail/crosstalk_reader.hpp"
 #include "io/detail/eye_reader.hpp"
 #include "io/detail/optical_reader.hpp"
 #include "io/detail/pulse_reader.hpp"
@@ -618,6 +619,7 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
                                   : cfg.pulse ? (cfg.pulse->impulse ? detail::ReceiverKind::impulse : detail::ReceiverKind::pulse)
                                               : detail::ReceiverKind::copper,
                             cfg.eye);
+  detail::read_crosstalk(root, cfg);
   if (cfg.pulse && !cfg.eye && ctx.ok())
     ctx.error(&root.input(), "signal", "", "a pulse channel needs a [signal] section (its rate sets the UI)");
   if (cfg.eye && cfg.optical) solvers::set_optical_levels(*cfg.optical, cfg.eye->spec);

@@ -68,7 +68,15 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   j.field("without_isi", eye.closure.a_ni_without_isi_v);
   j.field("without_noise", eye.closure.a_ni_without_noise_v);
   j.field("without_jitter", eye.closure.a_ni_without_jitter_v);
+  if (!a.crosstalk.empty()) j.field("without_crosstalk", eye.closure.a_ni_without_crosstalk_v);
   j.end_object();
+  if (!a.crosstalk.empty()) {
+    j.field("crosstalk_sigma_v", eye.crosstalk_sigma_v);
+    j.key("crosstalk").begin_array();
+    for (const auto& x : a.crosstalk)
+      j.begin_object().field("name", x.name).field("phase_ui", x.phase_ui).field("sigma_v", x.sigma_v).field("peak_v", x.peak_v).end_object();
+    j.end_array();
+  }
   if (optical) {
     const auto& o = *optical;
     j.key("optical").begin_object();

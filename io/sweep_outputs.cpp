@@ -227,6 +227,7 @@ double limiting_code(solvers::Impairment i) {
     case solvers::Impairment::isi: return 0.0;
     case solvers::Impairment::noise: return 1.0;
     case solvers::Impairment::jitter: return 2.0;
+    case solvers::Impairment::crosstalk: return 3.0;
   }
   return kNaN;
 }
@@ -248,7 +249,7 @@ const std::vector<Scalar<EyeResult>>& eye_scalars() {
       {{"com_snr_db", "dB", "COM-style SNR of the chosen equalization"}, [](const EyeResult& r) { return r.eye.equalizer.snr.snr_db; }},
       {{"ctle_peaking_db", "dB", "peaking of the chosen CTLE"}, [](const EyeResult& r) { return r.eye.equalizer.ctle.peaking_db(); }},
       {{"channel_dc_gain", "1", "channel gain at DC"}, [](const EyeResult& r) { return r.eye.channel_dc_gain; }},
-      {{"limiting", "1", "the impairment closing the eye most: 0 ISI, 1 noise, 2 jitter"},
+      {{"limiting", "1", "the impairment closing the eye most: 0 ISI, 1 noise, 2 jitter, 3 crosstalk"},
        [](const EyeResult& r) { return limiting_code(r.eye.eye.closure.limiting); }},
       {{"symbol_rate_baud", "Bd", "symbol rate of the case"}, [](const EyeResult& r) { return r.cfg->eye->spec.symbol_rate_baud; }},
       {{"data_rate_bps", "b/s", "line bit rate of the case"}, [](const EyeResult& r) { return r.cfg->eye->data_rate_bps; }},

@@ -193,7 +193,7 @@ DfeResult dfe_taps(const PulseResponse& pulse, std::size_t cursor_index, int n_t
 // ------------------------------------------------------------------------------------------------
 // COM-style SNR
 
-SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt) {
+SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt, double crosstalk_sigma_v) {
   if (opt.levels < 2) throw std::invalid_argument("COM SNR: levels = " + std::to_string(opt.levels) + " must be >= 2");
   if (opt.dfe_taps < 0)
     throw std::invalid_argument("COM SNR: dfe_taps = " + std::to_string(opt.dfe_taps) + " must be >= 0");
@@ -202,6 +202,8 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
                                 num(opt.sigma_rj_ui) + " must be >= 0");
   if (!(noise_sigma_v >= 0.0))
     throw std::invalid_argument("COM SNR: noise_sigma_v = " + num(noise_sigma_v) + " must be >= 0");
+  if (!(crosstalk_sigma_v >= 0.0) || !std::isfinite(crosstalk_sigma_v))
+    throw std::invalid_argument("COM SNR: crosstalk_sigma_v = " + num(crosstalk_sigma_v) + " must be finite and >= 0");
   if (std::isnan(opt.tx_snr_db)) throw std::invalid_argument("COM SNR: tx_snr_db must not be NaN");
   validate_limits(opt.dfe_limits);
   const auto& p = pulse.samples_v;
@@ -218,6 +220,7 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
   best.snr_db = -std::numeric_limits<double>::infinity();
   best.cursor_index = pulse.main_index;
   best.noise_sigma_v = noise_sigma_v;
+  best.crosstalk_sigma_v = crosstalk_sigma_v;
   const std::ptrdiff_t centre = static_cast<std::ptrdiff_t>(pulse.main_index);
   for (std::ptrdiff_t c = centre - spu / 2; c < centre + spu / 2; ++c) {
     if (c < 1 || c > len - 2) continue;
@@ -243,7 +246,8 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
     const double var_isi = var_x * isi2;                      // 93A-31
     const double var_j = jit2 * var_x * slope2;               // 93A-32
     const double var_tx = h0 * h0 * tx_ratio;                 // 93A-30
-    double interference = var_isi + var_j + var_tx + noise_sigma_v * noise_sigma_v;
+    // sigma_XT^2 (93A-34) last: with no crosstalk the sum is bit-identical to the one without it.
+    double interference = var_isi + var_j + var_tx + noise_sigma_v * noise_sigma_v + crosstalk_sigma_v * crosstalk_sigma_v;
     interference = std::max(interference, 1e-30 * signal * signal);
     const double snr = phy::units::power_ratio_to_db(signal * signal / interference);  // 93A-36
     if (snr > best.snr_db) {
@@ -255,6 +259,105 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
       best.tx_noise_sigma_v = std::sqrt(var_tx);
     }
   }
+  return best;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Crosstalk
+
+CrosstalkPhase crosstalk_phase(const PulseResponse& aggressor) {
+  const auto& p = aggressor.samples_v;
+  if (p.empty()) throw std::invalid_argument("crosstalk phase: the aggressor's pulse has no samples");
+  if (aggressor.samples_per_ui < 1)
+    throw std::invalid_argument("crosstalk phase: samples_per_ui = " + std::to_string(aggressor.samples_per_ui) +
+                                " must be >= 1");
+  const std::size_t spu = static_cast<std::size_t>(aggressor.samples_per_ui);
+  CrosstalkPhase best;
+  best.energy_v2 = -1.0;
+  // 93A-33: the phase m maximising sum_n h(m + n M)^2.
+  for (std::size_t m = 0; m < spu; ++m) {
+    double e = 0.0;
+    for (std::size_t i = m; i < p.size(); i += spu) e += p[i] * p[i];
+    if (e > best.energy_v2) best = {m, e};
+  }
+  return best;
+}
+
+CrosstalkFfeEnergy::CrosstalkFfeEnergy(const PulseResponse& aggressor, int n_pre, int n_post) {
+  reset(aggressor, n_pre, n_post);
+}
+
+void CrosstalkFfeEnergy::reset(const PulseResponse& aggressor, int n_pre, int n_post) {
+  const auto& p = aggressor.samples_v;
+  if (p.empty()) throw std::invalid_argument("crosstalk FFE energy: the aggressor's pulse has no samples");
+  if (aggressor.samples_per_ui < 1)
+    throw std::invalid_argument("crosstalk FFE energy: samples_per_ui = " + std::to_string(aggressor.samples_per_ui) +
+                                " must be >= 1");
+  if (n_pre < 0 || n_post < 0)
+    throw std::invalid_argument("crosstalk FFE energy: n_pre = " + std::to_string(n_pre) + " and n_post = " +
+                                std::to_string(n_post) + " must be >= 0");
+  phases_ = aggressor.samples_per_ui;
+  n_pre_ = n_pre;
+  span_ = n_pre + n_post + 1;
+  const std::size_t np = static_cast<std::size_t>(phases_);
+  gram_.assign(static_cast<std::size_t>(span_ * (span_ + 1) / 2) * np, 0.0);
+  const std::ptrdiff_t spu = phases_;
+  const std::ptrdiff_t len = static_cast<std::ptrdiff_t>(p.size());
+  std::size_t pair = 0;
+  for (std::ptrdiff_t a = 0; a < span_; ++a)
+    for (std::ptrdiff_t b = a; b < span_; ++b, ++pair) {
+      // Taps k = a - n_pre, l = b - n_pre: G_m(k, l) = sum_{n = 0}^{cnt-1} x[n - k] x[n - l] with
+      // x[n] = p[m + n M] (n = 0 ... cnt-1, the record's samples of phase m): the output samples n
+      // that apply_tx_ffe keeps (inside the record), x zero outside it.
+      const std::ptrdiff_t k = a - n_pre, l = b - n_pre;
+      double* g = gram_.data() + pair * np;
+      for (std::ptrdiff_t m = 0; m < spu; ++m) {
+        const std::ptrdiff_t cnt = m < len ? (len - 1 - m) / spu + 1 : 0;
+        const double* x = p.data() + m;
+        const std::ptrdiff_t n0 = std::max<std::ptrdiff_t>({0, k, l});
+        const std::ptrdiff_t n1 = std::min({cnt, cnt + k, cnt + l});
+        double acc = 0.0;
+        for (std::ptrdiff_t n = n0; n < n1; ++n) acc += x[(n - k) * spu] * x[(n - l) * spu];
+        g[m] = acc;
+      }
+    }
+}
+
+CrosstalkPhase CrosstalkFfeEnergy::best(const TxFfe& ffe) const {
+  const TapView v = view(ffe);
+  const int n_post = static_cast<int>(v.size) - v.n_pre - 1;
+  if (v.n_pre > n_pre_ || n_post > span_ - n_pre_ - 1)
+    throw std::invalid_argument("crosstalk FFE energy: an FFE with " + std::to_string(v.n_pre) + " pre- and " +
+                                std::to_string(n_post) + " post-cursor taps exceeds the " + std::to_string(n_pre_) +
+                                " and " + std::to_string(span_ - n_pre_ - 1) + " it was built for");
+  // E_m = sum_{k,l} c_k c_l G_m(k, l) = sum_{k <= l} w_kl G_m(k, l), w = c_k^2 or 2 c_k c_l: the
+  // energy of phase m after the FFE. Phases innermost (contiguous: vectorised), 8 at a time.
+  const std::size_t np = static_cast<std::size_t>(phases_);
+  const std::size_t off = static_cast<std::size_t>(n_pre_ - v.n_pre);  // Gram index of tap 0 of ffe
+  const std::size_t sp = static_cast<std::size_t>(span_);
+  auto pair_index = [sp](std::size_t a, std::size_t b) { return a * sp - a * (a - 1) / 2 + (b - a); };  // a <= b
+  CrosstalkPhase best;
+  best.energy_v2 = -1.0;
+  constexpr std::size_t kBlock = 8;
+  for (std::size_t m0 = 0; m0 < np; m0 += kBlock) {
+    const std::size_t nb = std::min(kBlock, np - m0);
+    double e[kBlock] = {};
+    for (std::size_t i = 0; i < v.size; ++i) {
+      const double ci = v.c[i];
+      if (ci == 0.0) continue;
+      for (std::size_t j = i; j < v.size; ++j) {
+        const double cj = v.c[j];
+        if (cj == 0.0) continue;
+        const double w = (j == i ? 1.0 : 2.0) * ci * cj;
+        const double* g = gram_.data() + pair_index(i + off, j + off) * np + m0;
+        for (std::size_t t = 0; t < nb; ++t) e[t] += w * g[t];
+      }
+    }
+    // 93A-33: the phase with the most energy (ties: the first).
+    for (std::size_t t = 0; t < nb; ++t)
+      if (e[t] > best.energy_v2) best = {m0 + t, e[t]};
+  }
+  best.energy_v2 = std::max(best.energy_v2, 0.0);
   return best;
 }
 
@@ -327,23 +430,62 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
     throw std::invalid_argument("equalizer search: no Tx FFE combination has c[0] >= ffe_main_min = " +
                                 num(opt.ffe_main_min));
 
+  // Crosstalk aggressors: prepared like the victim (same grid step and samples per UI).
+  const auto& vo = spectrum.options();
+  for (std::size_t a = 0; a < opt.crosstalk.size(); ++a) {
+    const ChannelSpectrum* x = opt.crosstalk[a];
+    if (!x) throw std::invalid_argument("equalizer search: crosstalk[" + std::to_string(a) + "] is null");
+    const auto& xo = x->options();
+    if (xo.samples_per_ui != vo.samples_per_ui || xo.symbol_rate_baud != vo.symbol_rate_baud)
+      throw std::invalid_argument("equalizer search: crosstalk[" + std::to_string(a) +
+                                  "] must be prepared with the victim's symbol_rate_baud and samples_per_ui");
+  }
+  int max_pre = 0, max_post = 0;
+  for (const auto& f : ffes) {
+    max_pre = std::max(max_pre, f.taps.empty() ? 0 : f.n_pre);
+    max_post = std::max(max_post, f.n_post());
+  }
+  const double levels = opt.snr.levels;
+  const double var_x = (levels * levels - 1.0) / (3.0 * (levels - 1.0) * (levels - 1.0));  // 93A-29
+  std::vector<CrosstalkFfeEnergy> xt(opt.crosstalk.size());
+
   EqualizerResult res;
   res.candidates.reserve(ctles.size() * ffes.size());
   const RxFilter& rx = spectrum.options().rx_filter;
   for (const auto& c : ctles)
     res.noise_sigma_v.push_back(integrated_noise_sigma_v(opt.noise_psd_v2_per_hz, rx, c, spectrum.fmax_hz()));
 
+  if (!opt.crosstalk_tx_ffe.empty() && opt.crosstalk_tx_ffe.size() != opt.crosstalk.size())
+    throw std::invalid_argument("equalizer search: crosstalk_tx_ffe has " + std::to_string(opt.crosstalk_tx_ffe.size()) +
+                                " entries for " + std::to_string(opt.crosstalk.size()) + " aggressors");
+  auto with_ffe = [&](std::size_t a) { return opt.crosstalk_tx_ffe.empty() || opt.crosstalk_tx_ffe[a]; };
   PulseResponse scratch;
   bool have_best = false;
   double best_obj = 0.0, best_peak = 0.0, best_side = 0.0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     const PulseResult pr = engine.compute(spectrum, ctles[ci]);
+    // Each aggressor's pulse through this CTLE, once; the FFE enters through its Gram matrices.
+    for (std::size_t a = 0; a < xt.size(); ++a)
+      xt[a].reset(engine.compute(*opt.crosstalk[a], ctles[ci]).pulse, max_pre, max_post);
+    // Aggressors without Tx FFE: one energy per CTLE setting.
+    std::vector<double> fixed_e(xt.size(), 0.0);
+    for (std::size_t a = 0; a < xt.size(); ++a)
+      if (!with_ffe(a)) fixed_e[a] = xt[a].best(TxFfe{}).energy_v2;
     for (const auto& f : ffes) {
       apply_tx_ffe(pr.pulse, f, scratch);
-      const SnrResult s = com_snr(scratch, res.noise_sigma_v[ci], opt.snr);
+      // sigma_XT^2 = sigma_X^2 sum_k max_m E_k,m (93A-33, 93A-34), each aggressor at its own phase.
+      double xt_sigma = 0.0;
+      if (!xt.empty()) {
+        double e = 0.0;
+        for (std::size_t a = 0; a < xt.size(); ++a)
+          e += with_ffe(a) ? xt[a].best(f).energy_v2 : fixed_e[a];
+        xt_sigma = std::sqrt(var_x * e);
+      }
+      const SnrResult s = com_snr(scratch, res.noise_sigma_v[ci], opt.snr, xt_sigma);
       EqualizerCandidate cand;
       cand.ctle_index = ci;
       cand.ffe = f;
+      cand.crosstalk_sigma_v = xt_sigma;
       cand.cursor_index = s.cursor_index;
       cand.snr_db = s.snr_db;
       cand.objective = s.snr_db;
@@ -374,7 +516,7 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
   res.ffe = b.ffe;
   res.pulse = engine.compute(spectrum, res.ctle);
   res.pulse.pulse = apply_tx_ffe(res.pulse.pulse, res.ffe);
-  res.snr = com_snr(res.pulse.pulse, res.noise_sigma_v[b.ctle_index], opt.snr);
+  res.snr = com_snr(res.pulse.pulse, res.noise_sigma_v[b.ctle_index], opt.snr, b.crosstalk_sigma_v);
   res.dfe = dfe_taps(res.pulse.pulse, res.snr.cursor_index, opt.snr.dfe_taps, opt.snr.dfe_limits);
   return res;
 }

@@ -102,17 +102,18 @@ struct SnrOptions {
 };
 
 struct SnrResult {
-  double snr_db = 0.0;          ///< 10 log10(signal^2 / (isi^2 + noise^2 + jitter^2 + tx^2))
+  double snr_db = 0.0;          ///< 10 log10(signal^2 / (isi^2 + noise^2 + jitter^2 + tx^2 + crosstalk^2))
   std::size_t cursor_index = 0;
   double signal_v = 0.0;        ///< A_s = h(0) / (L - 1): half the inner eye's opening [V]
   double isi_sigma_v = 0.0;
   double noise_sigma_v = 0.0;
   double jitter_sigma_v = 0.0;
   double tx_noise_sigma_v = 0.0;
+  double crosstalk_sigma_v = 0.0;  ///< the caller's sigma_XT [V]
 };
 
-/// COM-style SNR (IEEE 802.3 Annex 93A.1.6, the figure of merit of eq. (93A-36) without
-/// crosstalk) at the best sampling phase within +-UI/2 of pulse.main_index:
+/// COM-style SNR (IEEE 802.3 Annex 93A.1.6, the figure of merit of eq. (93A-36)) at the best
+/// sampling phase within +-UI/2 of pulse.main_index:
 ///   signal     A_s = h(0) / (L-1)
 ///   ISI        sigma_ISI^2 = sigma_X^2 sum_{n != 0} h_res(n)^2, h_res = h minus the clipped DFE
 ///              for n = 1..dfe_taps (93A-26, 93A-27, 93A-31), every cursor of the record
@@ -121,10 +122,49 @@ struct SnrResult {
 ///              cursor n in V/UI, (h(+1 sample) - h(-1 sample)) samples_per_ui / 2  (93A-28, 93A-32)
 ///   noise      noise_sigma_v (the caller's sigma_N, e.g. integrated_noise_sigma_v)     (93A-35)
 ///   Tx noise   sigma_TX^2 = h(0)^2 10^{-SNR_TX/10}                                    (93A-30)
+///   crosstalk  crosstalk_sigma_v, the caller's sigma_XT (93A-34; e.g. from crosstalk_phase or
+///              CrosstalkFfeEnergy: it does not depend on the victim's phase), >= 0, finite
 /// A Gaussian-sum stand-in for COM's PDF convolution: fast, and monotone in the same things.
 /// Phases with h(0) <= 0 are skipped; if all are, snr_db = -infinity. An interference of exactly
 /// zero is floored at 1e-15 A_s (snr_db <= 300 dB).
-SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt);
+SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt,
+                  double crosstalk_sigma_v = 0.0);
+
+// ------------------------------------------------------------------------------------------------
+// Crosstalk (IEEE 802.3-2022 Annex 93A.1.6: each aggressor sampled at its own best phase)
+
+/// An aggressor's sampling phase and the energy there.
+struct CrosstalkPhase {
+  std::size_t phase = 0;   ///< m in [0, samples_per_ui): the samples m, m + M, m + 2M, ... of the record
+  double energy_v2 = 0.0;  ///< sum_n h(m + n M)^2 [V^2]
+};
+
+/// The phase of an aggressor's pulse (at the decision point, equalised like the victim's) with the
+/// largest energy sum_n h(m + n M)^2 over the whole record, m = 0 ... M-1 (93A-33); ties go to
+/// the smallest m. Its crosstalk variance is sigma_X^2 energy_v2 (93A-29, 93A-34). Throws
+/// std::invalid_argument for an empty record or samples_per_ui < 1.
+CrosstalkPhase crosstalk_phase(const PulseResponse& aggressor);
+
+/// crosstalk_phase of apply_tx_ffe(pulse, ffe) for many FFE settings without applying them: the
+/// energy of phase m after the FFE is the quadratic form sum_{k,l} c_k c_l G_m(k, l) with the Gram
+/// matrix G_m(k, l) = sum_n x_m[n - k] x_m[n - l], n over the record's samples of that phase and
+/// x_m zero outside the record (exactly apply_tx_ffe's truncation at both ends). G is built once
+/// per pulse (M (K+1) K / 2 record sweeps, K = the taps' span); each query then costs
+/// ~M K^2 / 2 multiply-adds. Agrees with crosstalk_phase(apply_tx_ffe(...)) to rounding.
+class CrosstalkFfeEnergy {
+ public:
+  CrosstalkFfeEnergy() = default;
+  /// For FFEs with at most n_pre pre-cursor and n_post post-cursor taps (>= 0).
+  CrosstalkFfeEnergy(const PulseResponse& aggressor, int n_pre, int n_post);
+  void reset(const PulseResponse& aggressor, int n_pre, int n_post);
+  /// The best phase (93A-33) and its energy after `ffe`. Throws std::invalid_argument if ffe has
+  /// more pre- or post-cursor taps than the Gram matrices were built for.
+  CrosstalkPhase best(const TxFfe& ffe) const;
+
+ private:
+  int phases_ = 0, n_pre_ = 0, span_ = 1;
+  std::vector<double> gram_;  // [pair (a, b), a <= b, row-major upper triangle][phase]; a = tap + n_pre
+};
 
 // ------------------------------------------------------------------------------------------------
 // Optimiser
@@ -149,6 +189,16 @@ struct EqualizerSearchOptions {
   /// the Rx filter and each CTLE up to fmax (integrated_noise_sigma_v).
   double noise_psd_v2_per_hz = 0.0;
   EqualizerObjective objective;    ///< ranks candidates when set; otherwise snr_db does
+  /// Crosstalk aggressors, each prepared on the same engine with the victim's options except
+  /// tx_swing_v = the aggressor's amplitude (not owned; non-null; the engine may enlarge their
+  /// grids). Per CTLE each one's pulse is computed once; per candidate its best-phase energy after
+  /// the candidate's Tx FFE (CrosstalkFfeEnergy, 93A-33) gives sigma_XT^2 = sigma_X^2 sum_k E_k
+  /// (93A-29, 93A-34), which com_snr adds to the interference (93A-36).
+  std::vector<ChannelSpectrum*> crosstalk;
+  /// Per aggressor (empty: all true): whether its transmitter uses the candidate's Tx FFE (FEXT:
+  /// the far-end transmitters are set like the victim's) or none (NEXT: COM sends the near-end
+  /// aggressor through no Tx FFE, its settings belonging to another link).
+  std::vector<bool> crosstalk_tx_ffe;
 };
 
 struct EqualizerCandidate {
@@ -157,6 +207,7 @@ struct EqualizerCandidate {
   std::size_t cursor_index = 0;   ///< phase chosen by the fast SNR
   double snr_db = 0.0;
   double objective = 0.0;         ///< = snr_db unless a user objective is set
+  double crosstalk_sigma_v = 0.0; ///< sigma_XT of this setting [V] (0 without aggressors)
 };
 
 struct EqualizerResult {

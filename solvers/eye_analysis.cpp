@@ -1,10 +1,13 @@
 #include "solvers/eye_analysis.hpp"
 
 #include <algorithm>
+#include <complex>
 #include <limits>
 #include <memory>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "phy/units.hpp"
 
@@ -23,8 +26,10 @@ double tx_noise_sigma_v(const EyeLinkSpec& spec, double main_cursor_v) {
 // The statistical eye's Gaussian noise: the receiver's (sigma, or one per level) and the
 // transmitter's (93A-30), independent, so their variances add (93A-35 sums the noise terms the
 // same way). The Tx term enters the margin exactly as COM's does, not only the fast SNR.
-StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& dfe) {
+StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& dfe,
+                      std::vector<double> crosstalk_v = {}) {
   StatEyeSpec es;
+  es.crosstalk_v = std::move(crosstalk_v);
   es.signalling.levels = spec.levels;
   es.signalling.amplitude_v = 1.0;
   const double tx = tx_noise_sigma_v(spec, dfe.main_cursor_v);
@@ -46,6 +51,74 @@ StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& df
     }
   }
   return es;
+}
+
+// The victim's H(f) remembered at every frequency it was evaluated at, so that aggressors defined
+// relative to it (CrosstalkAggressor::times_victim) reuse those values on the same FFT grid
+// instead of evaluating the channel again (a composed channel's evaluation is the costly part of a
+// pulse response). Values are returned exactly as the channel gave them; a frequency not seen is
+// evaluated (and remembered). Kept sorted by frequency: the engine asks for ascending grids, so a
+// lookup is a merge-like walk, not a hash per bin.
+struct ResponseCache {
+  const TransferFunction* channel = nullptr;
+  std::vector<std::pair<double, std::complex<double>>> values;  // ascending, unique frequencies
+
+  void record(std::span<const double> f, std::span<const std::complex<double>> h) {
+    const auto old = static_cast<std::ptrdiff_t>(values.size());
+    for (std::size_t k = 0; k < f.size(); ++k) values.emplace_back(f[k], h[k]);
+    auto by_f = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(values.begin() + old, values.end(), by_f))
+      std::stable_sort(values.begin() + old, values.end(), by_f);
+    std::inplace_merge(values.begin(), values.begin() + old, values.end(), by_f);
+    values.erase(std::unique(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 values.end());
+  }
+  void lookup(std::span<const double> f, std::span<std::complex<double>> h) {
+    std::vector<double> miss_f;
+    std::vector<std::size_t> miss_k;
+    auto it = values.begin();
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      // Walk forward a few entries from the last hit (ascending grids), else binary search.
+      int steps = 0;
+      while (it != values.end() && it->first < f[k] && steps < 4) {
+        ++it;
+        ++steps;
+      }
+      if (it == values.end() || it->first < f[k] || (it != values.begin() && std::prev(it)->first >= f[k]))
+        it = std::lower_bound(values.begin(), values.end(), f[k],
+                              [](const auto& a, double x) { return a.first < x; });
+      if (it != values.end() && it->first == f[k]) {
+        h[k] = it->second;
+      } else {
+        miss_f.push_back(f[k]);
+        miss_k.push_back(k);
+      }
+    }
+    if (miss_f.empty()) return;
+    std::vector<std::complex<double>> mh(miss_f.size());
+    (*channel)(miss_f, mh);
+    record(miss_f, mh);
+    for (std::size_t j = 0; j < miss_k.size(); ++j) h[miss_k[j]] = mh[j];
+  }
+};
+
+void validate_crosstalk(const EyeLinkSpec& spec) {
+  if (spec.crosstalk.empty()) return;
+  if (!spec.sigma_per_level_v.empty() || spec.noise_rms_v > 0.0)
+    throw std::invalid_argument(
+        "eye: crosstalk (" + std::to_string(spec.crosstalk.size()) +
+        " aggressors) needs a copper link whose noise is a PSD at the receiver input; it is not "
+        "allowed with optical levels (sigma_per_level_v) or a fixed noise_rms_v");
+  for (std::size_t i = 0; i < spec.crosstalk.size(); ++i) {
+    const auto& x = spec.crosstalk[i];
+    const std::string at = "eye: crosstalk[" + std::to_string(i) + "] (\"" + x.name + "\")";
+    if (!x.path) throw std::invalid_argument(at + ".path is empty");
+    if (!(x.tx_amplitude_v > 0.0) || !std::isfinite(x.tx_amplitude_v)) {
+      std::ostringstream os;
+      os << at << ".tx_amplitude_v = " << x.tx_amplitude_v << " V must be a finite amplitude > 0";
+      throw std::invalid_argument(os.str());
+    }
+  }
 }
 
 }  // namespace
@@ -73,6 +146,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   if (spec.dfe_taps < 0) throw std::invalid_argument("eye: DFE taps must be >= 0");
   if (!spec.sigma_per_level_v.empty() && static_cast<int>(spec.sigma_per_level_v.size()) != spec.levels)
     throw std::invalid_argument("eye: one noise value per level is needed");
+  validate_crosstalk(spec);
 
   EyeAnalysis out;
   PulseResponseOptions po;
@@ -85,9 +159,88 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   po.precursor_ui = spec.precursor_ui;
 
   PulseResponseEngine engine;
-  ChannelSpectrum spectrum = engine.prepare(channel, po);
+  // Aggressors relative to the victim read its H(f) from a cache filled while the victim's grid is
+  // evaluated (the same values; without such aggressors the channel is used directly).
+  const bool relative = std::any_of(spec.crosstalk.begin(), spec.crosstalk.end(),
+                                    [](const CrosstalkAggressor& x) { return x.times_victim; });
+  const auto cache = relative ? std::make_shared<ResponseCache>() : nullptr;
+  if (cache) cache->channel = &channel;
+  ChannelSpectrum spectrum =
+      cache ? engine.prepare(
+                  [&channel, cache](std::span<const double> f, std::span<std::complex<double>> h) {
+                    channel(f, h);
+                    cache->record(f, h);
+                  },
+                  po)
+            : engine.prepare(channel, po);
   out.unequalized = engine.compute(spectrum, Ctle::none());
   out.channel_dc_gain = out.unequalized.dc_gain;
+
+  // Crosstalk aggressors: the victim's pulse options with the aggressor's amplitude. Each sizes its
+  // own FFT grid (a short NEXT path needs far fewer points than a long victim); one relative to the
+  // victim has the victim's delay, hence its first grid, and its doublings are sub-grids of the
+  // victim's, so every H(f) it needs is already in the cache.
+  std::vector<ChannelSpectrum> aggressors;
+  aggressors.reserve(spec.crosstalk.size());
+  for (std::size_t i = 0; i < spec.crosstalk.size(); ++i) {
+    const auto& x = spec.crosstalk[i];
+    PulseResponseOptions pa = po;
+    pa.tx_swing_v = x.tx_amplitude_v;
+    // The wrap-around check relative to the aggressor's own peak, which is far below the victim's:
+    // 1e-3 of it is still ~1e-5 of the victim's signal or less. (A high-pass NEXT path at a low
+    // rate has a small peak next to the ripple of its tabulated spectrum.)
+    // Paths relative to the victim keep its tolerance (and so its grids).
+    if (!x.times_victim) pa.wrap_tolerance = std::max(po.wrap_tolerance, 1e-3);
+    // The engine's errors (a complex H(0), a response that does not decay) name the aggressor.
+    auto named = [&](const std::string& what) { return "eye: crosstalk[" + std::to_string(i) + "] (\"" + x.name + "\"): " + what; };
+    try {
+      if (x.times_victim) {
+        aggressors.push_back(engine.prepare(
+            [path = x.path, cache](std::span<const double> f, std::span<std::complex<double>> h) {
+              path(f, h);
+              std::vector<std::complex<double>> v(f.size());
+              cache->lookup(f, v);
+              for (std::size_t k = 0; k < f.size(); ++k) h[k] *= v[k];
+            },
+            pa));
+      } else {
+        aggressors.push_back(engine.prepare(x.path, pa));
+      }
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(named(e.what()));
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(named(e.what()));
+    }
+  }
+  // The aggressors' samples at the decision point for one equalizer setting: each one's pulse
+  // through the CTLE and Tx FFE, sampled at its best phase (93A-33), every cursor kept (93A-44).
+  const double var_x = pam_level_variance(spec.levels);  // 93A-29
+  auto crosstalk_at = [&](const Ctle& ctle, const TxFfe& ffe, std::vector<CrosstalkContribution>& report) {
+    std::vector<double> xs;
+    report.clear();
+    PulseResponse w;
+    for (std::size_t a = 0; a < aggressors.size(); ++a) {
+      apply_tx_ffe(engine.compute(aggressors[a], ctle).pulse, spec.crosstalk[a].victim_tx_ffe ? ffe : TxFfe{}, w);
+      const CrosstalkPhase ph = crosstalk_phase(w);
+      const std::size_t spu = static_cast<std::size_t>(w.samples_per_ui);
+      CrosstalkContribution c;
+      c.name = spec.crosstalk[a].name;
+      std::size_t imax = 0;
+      for (std::size_t i = 1; i < w.samples_v.size(); ++i)
+        if (std::abs(w.samples_v[i]) > std::abs(w.samples_v[imax])) imax = i;
+      long d = static_cast<long>(ph.phase) - static_cast<long>(imax % spu);
+      if (d < 0) d += static_cast<long>(spu);
+      if (2 * d >= static_cast<long>(spu)) d -= static_cast<long>(spu);
+      c.phase_ui = static_cast<double>(d) / static_cast<double>(spu);
+      for (std::size_t i = ph.phase; i < w.samples_v.size(); i += spu) {
+        xs.push_back(w.samples_v[i]);
+        c.peak_v = std::max(c.peak_v, std::abs(w.samples_v[i]));
+      }
+      c.sigma_v = std::sqrt(var_x * ph.energy_v2);  // 93A-34, one aggressor
+      report.push_back(std::move(c));
+    }
+    return xs;
+  };
 
   // Noise at the sampler: copper noise PSD shaped per CTLE inside the search; optical noise is
   // already at the decision point (the largest level's sigma drives the fast objective).
@@ -110,6 +263,8 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   eo.snr.sigma_rj_ui = spec.jitter.rj_rms_ui;
   eo.snr.tx_snr_db = spec.tx_snr_db >= 1e8 ? std::numeric_limits<double>::infinity() : spec.tx_snr_db;
   if (!optical) eo.noise_psd_v2_per_hz = spec.noise_psd_v2_per_hz;
+  for (auto& a : aggressors) eo.crosstalk.push_back(&a);
+  for (const auto& x : spec.crosstalk) eo.crosstalk_tx_ffe.push_back(x.victim_tx_ffe);
   if (optical) {
     eo.objective = [&](const PulseResponse& p, const DfeResult&) {
       return com_snr(p, optical_sigma, eo.snr).snr_db;
@@ -128,7 +283,9 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   so.target_ber = spec.target_ber;
   so.phases_per_ui = spec.samples_per_ui;
   std::size_t best_ctle = eq.candidates.empty() ? 0 : eq.candidates[eq.best].ctle_index;
-  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, sigma_for(best_ctle), eq.dfe), so);
+  std::vector<double> xt_v;
+  if (!aggressors.empty()) xt_v = crosstalk_at(eq.ctle, eq.ffe, out.crosstalk);
+  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, sigma_for(best_ctle), eq.dfe, std::move(xt_v)), so);
   out.noise_sigma_v = std::hypot(sigma_for(best_ctle), tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
   if (spec.refine_candidates > 1 && eq.candidates.size() > 1) {
     std::vector<std::size_t> order(eq.candidates.size());
@@ -137,6 +294,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
                       [&](std::size_t a, std::size_t b) { return eq.candidates[a].objective > eq.candidates[b].objective; });
     PulseResponse work;
+    std::vector<CrosstalkContribution> report;
     for (std::size_t r = 0; r < k; ++r) {
       const std::size_t idx = order[r];
       if (idx == eq.best) continue;
@@ -146,9 +304,12 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
       apply_tx_ffe(pr.pulse, c.ffe, work);
       const double sigma = sigma_for(c.ctle_index);
       const DfeResult dfe = dfe_taps(work, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
-      StatEyeResult eye = statistical_eye(work, stat_spec(spec, sigma, dfe), so);
+      std::vector<double> xs;
+      if (!aggressors.empty()) xs = crosstalk_at(ctle, c.ffe, report);
+      StatEyeResult eye = statistical_eye(work, stat_spec(spec, sigma, dfe, std::move(xs)), so);
       if (eye.margin_db > out.eye.margin_db + 1e-9) {
         out.eye = std::move(eye);
+        out.crosstalk = report;
         out.noise_sigma_v = std::hypot(sigma, tx_noise_sigma_v(spec, dfe.main_cursor_v));
         eq.best = idx;
         eq.ctle = ctle;
@@ -156,7 +317,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
         pr.pulse = work;
         eq.pulse = pr;
         eq.dfe = dfe;
-        eq.snr = com_snr(work, sigma, eo.snr);
+        eq.snr = com_snr(work, sigma, eo.snr, c.crosstalk_sigma_v);
       }
     }
   }
@@ -169,6 +330,10 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
     throw std::invalid_argument("eye: the pulse response needs a symbol rate and samples per UI");
   if (!spec.ctle.empty())
     throw std::invalid_argument("eye: a CTLE needs a frequency response; give an impulse response instead of a pulse");
+  if (!spec.crosstalk.empty())
+    throw std::invalid_argument("eye: crosstalk (" + std::to_string(spec.crosstalk.size()) +
+                                " aggressors) needs the channel's frequency response; give an impulse response "
+                                "instead of a pulse");
   EyeAnalysis out;
   out.unequalized.pulse = pulse;
   out.noise_sigma_v = noise_sigma_v;

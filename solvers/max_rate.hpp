@@ -45,7 +45,7 @@ struct RatePoint {
   double symbol_rate_baud = 0.0;
   double margin_db = 0.0;   ///< statistical-eye margin at the target BER
   bool meets = false;       ///< open, margin >= required, eye height and width >= the mask
-  std::string limiting;     ///< "isi", "noise", "jitter"
+  std::string limiting;     ///< "isi", "noise", "jitter", "crosstalk"
   double eye_height_v = 0.0;
   double eye_width_ui = 0.0;
 };

@@ -27,6 +27,8 @@ std::string to_string(Impairment i) {
       return "noise";
     case Impairment::jitter:
       return "jitter";
+    case Impairment::crosstalk:
+      return "crosstalk";
   }
   return "?";
 }
@@ -156,6 +158,7 @@ struct Variant {
   bool jitter = true;
   double points_per_sigma = 16.0;
   double noise_floor_v = 0.0;  // replaces the noise when noise == false
+  bool crosstalk = true;
 };
 
 struct PhaseState {
@@ -298,7 +301,7 @@ class Engine {
       double c, j, spread, var, k4;
     };
     std::vector<Cur> cur;
-    cur.reserve(nc);
+    cur.reserve(nc + (var.crosstalk ? spec_.crosstalk_v.size() : 0));
     for (std::size_t k = 0; k < nc; ++k) {
       const double cc = var.isi ? c.isi_v[k] : 0.0;
       const double jj = c.slope_v[k];
@@ -309,6 +312,15 @@ class Engine {
       const double m4 = m4_a_ * (cc * cc * cc * cc + 6.0 * cc * cc * jd * jd + jd * jd * jd * jd);
       cur.push_back({cc, jj, spread, v, m4 - 3.0 * v * v});
     }
+    // Crosstalk cursors (93A-44): X = b x with b on the same M levels, independent of everything
+    // else; no slope (COM applies no jitter to crosstalk), never touched by the DFE (the taps act
+    // on c.isi_v only).
+    if (var.crosstalk)
+      for (const double x : spec_.crosstalk_v) {
+        if (x == 0.0) continue;
+        const double v = var_a_ * x * x;
+        cur.push_back({x, 0.0, std::abs(x), v, m4_a_ * x * x * x * x - 3.0 * v * v});
+      }
     std::sort(cur.begin(), cur.end(), [](const Cur& x, const Cur& y) { return x.spread < y.spread; });
 
     // Fold the smallest cursors into the Gaussian by their variance while the Edgeworth
@@ -738,6 +750,9 @@ void validate(const PulseResponse& pulse, const StatEyeSpec& spec, const StatEye
     fail("jitter.rj_rms_ui = " + num(spec.jitter.rj_rms_ui) + " must be in [0, 0.5)");
   if (!(spec.jitter.dj_pp_ui >= 0.0 && spec.jitter.dj_pp_ui < 1.0))
     fail("jitter.dj_pp_ui = " + num(spec.jitter.dj_pp_ui) + " must be in [0, 1)");
+  for (std::size_t i = 0; i < spec.crosstalk_v.size(); ++i)
+    if (!std::isfinite(spec.crosstalk_v[i]))
+      fail("crosstalk_v[" + std::to_string(i) + "] = " + num(spec.crosstalk_v[i]) + " must be finite");
   if (spec.dfe.taps < 0) fail("dfe.taps = " + std::to_string(spec.dfe.taps) + " must be >= 0");
   if (!spec.dfe.tap_limits_v.empty()) {
     if (static_cast<int>(spec.dfe.tap_limits_v.size()) != spec.dfe.taps)
@@ -784,6 +799,16 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   StatEyeResult res;
   res.levels = m;
   res.target_ber = target;
+  // Crosstalk rms, sigma_X^2 sum x^2 (93A-29 with the sum of 93A-34 over the given cursors).
+  bool has_crosstalk = false;
+  {
+    double sum2 = 0.0;
+    for (const double x : spec.crosstalk_v) {
+      has_crosstalk = has_crosstalk || x != 0.0;
+      sum2 += x * x;
+    }
+    res.crosstalk_sigma_v = std::sqrt(pam_level_variance(m) * sum2);
+  }
   res.phase_ui.resize(static_cast<std::size_t>(phases));
   for (int j = 0; j < phases; ++j) res.phase_ui[static_cast<std::size_t>(j)] = eng.phase_ui(j);
 
@@ -803,7 +828,7 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   for (int i = 0; i < nv; ++i) res.voltage_v[static_cast<std::size_t>(i)] = -vmax + dv * i;
   const auto& volts = res.voltage_v;
 
-  const Variant full{true, true, true, opt.grid_points_per_sigma, 0.0};
+  const Variant full{true, true, true, opt.grid_points_per_sigma, 0.0, true};
   auto worst_height = [](const std::vector<EyeAtPhase>& e) {
     double h = std::numeric_limits<double>::infinity();
     for (const auto& x : e) h = std::min(h, x.height_v);
@@ -842,7 +867,7 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   int dfe_phase = -1;
   if (spec.dfe.taps > 0) {
     PhaseState st;
-    const Variant coarse{true, true, true, std::max(6.0, 0.5 * opt.grid_points_per_sigma), 0.0};
+    const Variant coarse{true, true, true, std::max(6.0, 0.5 * opt.grid_points_per_sigma), 0.0, true};
     std::vector<std::vector<EyeAtPhase>> sums(static_cast<std::size_t>(phases));
     for (int j = 0; j < phases; ++j) {
       PhaseCursors c = curs[static_cast<std::size_t>(j)];
@@ -1074,16 +1099,23 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
     const double floor_noise = 0.01 * (sb.valid ? sb.main_v / (m - 1) : spec.signalling.amplitude_v);
     PhaseState st;
     res.closure.a_ni_v = res.eyes[static_cast<std::size_t>(worst)].noise_interference_v;
-    eng.build(c, Variant{false, true, true, 8.0, 0.0}, dv, st);
+    eng.build(c, Variant{false, true, true, 8.0, 0.0, true}, dv, st);
     res.closure.a_ni_without_isi_v = a_ni(st, worst);
-    eng.build(c, Variant{true, false, true, 4.0, floor_noise}, dv, st);
+    eng.build(c, Variant{true, false, true, 4.0, floor_noise, true}, dv, st);
     res.closure.a_ni_without_noise_v = a_ni(st, worst);
-    eng.build(c, Variant{true, true, false, 8.0, 0.0}, dv, st);
+    eng.build(c, Variant{true, true, false, 8.0, 0.0, true}, dv, st);
     res.closure.a_ni_without_jitter_v = a_ni(st, worst);
     const double di = res.closure.a_ni_v - res.closure.a_ni_without_isi_v;
     const double dn = res.closure.a_ni_v - res.closure.a_ni_without_noise_v;
     const double dj = res.closure.a_ni_v - res.closure.a_ni_without_jitter_v;
     res.closure.limiting = di >= dn && di >= dj ? Impairment::isi : (dn >= dj ? Impairment::noise : Impairment::jitter);
+    res.closure.a_ni_without_crosstalk_v = res.closure.a_ni_v;
+    if (has_crosstalk) {
+      eng.build(c, Variant{true, true, true, 8.0, 0.0, false}, dv, st);
+      res.closure.a_ni_without_crosstalk_v = a_ni(st, worst);
+      const double dx = res.closure.a_ni_v - res.closure.a_ni_without_crosstalk_v;
+      if (dx > std::max({di, dn, dj})) res.closure.limiting = Impairment::crosstalk;
+    }
   }
 
   if (res.height_v > 0.0) {

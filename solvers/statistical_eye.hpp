@@ -12,7 +12,12 @@
 /// A. Sanders, M. Resso, J. D'Ambrosia, "Channel compliance testing utilizing novel statistical eye
 /// methodology", DesignCon 2004 (the statistical eye as BER contours over phase and voltage);
 /// IEEE 802.3-2022 Annex 93A, 93A.1.6-93A.1.7 (COM: DFE, jitter through the pulse slope, A_s,
-/// A_ni). See docs/eye.md for the definitions in full and the accuracy measured.
+/// A_ni, crosstalk). See docs/eye.md for the definitions in full and the accuracy measured.
+///
+/// Crosstalk (93A-33, 93A-44): an aggressor's samples at its own sampling phase add
+/// sum_n b_n x_n to y, with b_n independent of the victim's symbols and of each other, each
+/// equiprobable on the same M levels; they are discrete variables like the ISI cursors (same
+/// convolution, same folding of the small ones), with no jitter and no DFE.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -59,6 +64,12 @@ struct StatEyeSpec {
   EyeNoise noise;
   TxJitter jitter;
   DfeSpec dfe;
+  /// Crosstalk cursors [V], each finite: the aggressors' pulse samples at the decision point, one
+  /// UI apart at each aggressor's own phase (93A-33), for an aggressor symbol of unit value (already
+  /// in volts at the aggressor's amplitude: NOT scaled by signalling.amplitude_v). The same at every
+  /// victim phase; every entry is an independent symbol a_n x_n, a_n equiprobable on the M levels
+  /// (93A-44); never cancelled by the DFE and not moved by jitter. Empty (or all 0) = none.
+  std::vector<double> crosstalk_v;
 };
 
 /// How the eye is computed and reported. Defaults suit a BER map down to 1e-20 with 1e-3 relative
@@ -92,7 +103,8 @@ struct StatEyeOptions {
 enum class EyeStatus { open, closed };
 std::string to_string(EyeStatus s);
 
-enum class Impairment { isi, noise, jitter };
+/// The terms of A_ni the closure breakdown removes in turn; crosstalk only when the spec has some.
+enum class Impairment { isi, noise, jitter, crosstalk };
 std::string to_string(Impairment i);
 
 /// One eye k (between levels k and k+1, lowest first) at the optimal sampling phase.
@@ -113,12 +125,16 @@ struct EyeOpening {
 };
 
 /// Which impairment limits the eye: A_ni of the worst eye with each term removed in turn. The
-/// limiting term is the one whose removal lowers A_ni the most.
+/// limiting term is the one whose removal lowers A_ni the most (ties: isi, noise, jitter,
+/// crosstalk in that order; crosstalk competes only when StatEyeSpec::crosstalk_v has a non-zero
+/// entry).
 struct ClosureBreakdown {
   double a_ni_v = 0.0;                 ///< all terms [V]
   double a_ni_without_isi_v = 0.0;     ///< residual ISI cursors set to zero (jitter slopes kept)
   double a_ni_without_noise_v = 0.0;   ///< Gaussian noise removed (a 1e-3 A_s numerical floor kept)
   double a_ni_without_jitter_v = 0.0;  ///< RJ and DJ removed
+  /// Crosstalk cursors removed [V]; = a_ni_v when there is no crosstalk.
+  double a_ni_without_crosstalk_v = 0.0;
   Impairment limiting = Impairment::noise;
 };
 
@@ -166,12 +182,15 @@ struct StatEyeResult {
 
   ClosureBreakdown closure;
   std::vector<double> dfe_taps_v;  ///< b_j [V], j = 1 ... taps
+  /// rms of the crosstalk at the sampler, sqrt(sigma_X^2 sum x_n^2) over StatEyeSpec::crosstalk_v
+  /// (93A-29, 93A-34) [V]; 0 without crosstalk.
+  double crosstalk_sigma_v = 0.0;
 
   // Numerics (at the optimal phase): for reporting the accuracy actually achieved.
   double grid_step_v = 0.0;  ///< ISI grid step
   double grid_step_over_sigma = 0.0;
-  int cursors_exact = 0;     ///< cursors convolved on the grid
-  int cursors_folded = 0;    ///< small cursors folded into the Gaussian by variance
+  int cursors_exact = 0;     ///< cursors convolved on the grid (crosstalk cursors included)
+  int cursors_folded = 0;    ///< small cursors folded into the Gaussian by variance (crosstalk included)
   bool grid_capped = false;  ///< max_grid_points limited the step at some phase
 };
 

@@ -24,7 +24,12 @@ are cross-checked against PyChOpMarg (github.com/capn-freako/PyChOpMarg, utility
 sCshunt / sPkgTline), which implements them the same way.
 
 Run: /usr/bin/python3 tests/reference/com_package/com_package_93a.py > tests/reference/com_package/ck_kr_package_il.csv
+     /usr/bin/python3 tests/reference/com_package/com_package_93a.py 31 > tests/reference/com_package/ck_kr_package_31mm_il.csv
+The optional argument is z_p in mm (COM's second package case; 31 mm is the case-2 length of the
+802.3ck C2C configuration, serdeskit examples/compute_com_c2c.py, z_p = [13, 31] mm; the KR
+sheet's case-2 value was not read).
 """
+import sys
 import numpy as np
 
 R0 = 50.0
@@ -66,6 +71,8 @@ def package_il_db(f_hz):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        SEGMENTS[0] = (SEGMENTS[0][0], float(sys.argv[1]))
     print("freq_hz,package_il_db")
     for f in [1e9, 5e9, 10e9, 13.28125e9, 20e9, 26.5625e9, 33e9, 40e9, 53.125e9]:
         print(f"{f:.6e},{package_il_db(f):.6f}")

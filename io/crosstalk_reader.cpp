@@ -1,0 +1,235 @@
+// [[crosstalk]]: the aggressors of a copper link (docs/crosstalk.md). Each entry is one kind of
+// aggressor (FEXT or NEXT), `count` identical ones, with its transmitter swing and its path: a
+// measured Touchstone file, or a parametric weak-coupling path (solvers/crosstalk_models.hpp).
+#include "io/detail/crosstalk_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <filesystem>
+#include <system_error>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "channels/network_ops.hpp"
+#include "io/touchstone.hpp"
+#include "phy/units.hpp"
+#include "solvers/crosstalk_models.hpp"
+#include "solvers/max_rate.hpp"
+
+namespace phylane::io::detail {
+
+namespace {
+
+// A path that is costly to evaluate (Touchstone resampling, a composed route) tabulated once on a
+// 10 MHz grid up to twice the highest frequency asked so far, and linearly interpolated with its
+// bulk delay removed (solvers::tabulated_transfer_function). A pure delay moves an aggressor's
+// pulse but not its samples at the phase 93A-33 picks, so removing it changes nothing. Thread-safe
+// (the rate search evaluates eyes on both cores).
+solvers::TransferFunction tabulated_on_demand(solvers::TransferFunction h) {
+  struct State {
+    std::mutex m;
+    solvers::TransferFunction raw;
+    solvers::TransferFunction table;
+    double fmax = 0.0;
+  };
+  auto st = std::make_shared<State>();
+  st->raw = std::move(h);
+  return [st](std::span<const double> f, std::span<std::complex<double>> out) {
+    double top = 0.0;
+    for (double x : f) top = std::max(top, x);
+    solvers::TransferFunction t;
+    {
+      std::lock_guard<std::mutex> lock(st->m);
+      if (!st->table || top > st->fmax) {
+        st->fmax = std::max(2.0 * top, 1e9);
+        st->table = solvers::tabulated_transfer_function(st->raw, st->fmax, 10e6);
+      }
+      t = st->table;
+    }
+    t(f, out);
+  };
+}
+
+// The victim's route from the named segment to the receiver, as a transfer function between the
+// victim's terminations. Returns an empty function (and records an error) when there is no such
+// segment.
+solvers::TransferFunction route_from(TableReader& t, const Config& cfg, const std::string& segment) {
+  std::size_t index = cfg.segments.size();
+  for (std::size_t i = 0; i < cfg.segments.size(); ++i)
+    if (cfg.segments[i].name == segment || std::to_string(i + 1) == segment) {
+      index = i;
+      break;
+    }
+  if (index == cfg.segments.size()) {
+    std::string names;
+    for (std::size_t i = 0; i < cfg.segments.size(); ++i)
+      names += (i ? ", " : "") + std::string("\"") + cfg.segments[i].name + "\"";
+    t.context().error(t.input().get("through"), t.key_path("through"), "\"" + segment + "\"",
+                      "must name a segment of [channel] (or give its 1-based index): " + names);
+    return {};
+  }
+  if (cfg.composed) {
+    const auto& all = cfg.composed->blocks();
+    std::vector<channels::ChannelBlock> tail(all.begin() + static_cast<std::ptrdiff_t>(index), all.end());
+    auto c = std::make_shared<const channels::ComposedChannel>(cfg.composed->differential(), std::move(tail),
+                                                               cfg.composed->driver_ohm(), cfg.composed->receiver_ohm());
+    return [c](std::span<const double> f, std::span<std::complex<double>> out) {
+      const auto v = c->transfer(f);
+      std::copy(v.begin(), v.end(), out.begin());
+    };
+  }
+  const auto& segs = cfg.copper->segments();
+  std::vector<channels::TraceSegment> tail(segs.begin() + static_cast<std::ptrdiff_t>(index), segs.end());
+  return solvers::copper_transfer_function(
+      channels::CopperChannel(std::move(tail), cfg.copper->driver_ohm(), cfg.copper->receiver_ohm()));
+}
+
+// A measured aggressor path: a 2-port (single-ended victim) or a 4-port (differential, SDD21),
+// referenced to the victim's terminations as the victim's own Touchstone blocks are.
+solvers::TransferFunction measured_path(TableReader& t, const Config& cfg) {
+  const auto file = t.text("file", true);
+  const auto order = t.choice<channels::PortOrder>("port_order", channels::parse_port_order,
+                                                   channels::port_order_names(), "12-34");
+  if (!file || !order) return {};
+  std::filesystem::path path(*file);
+  if (path.is_relative()) path = t.context().base_dir / path;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+                      "no such file (looked for " + path.string() + "; relative paths start at the config's folder)");
+    return {};
+  }
+  try {
+    channels::Network net = read_touchstone(path);
+    const int ports = net.ports();
+    const bool victim_differential = cfg.composed ? cfg.composed->differential()
+                                                  : cfg.copper->mode() != phy::LineMode::single_ended;
+    if (ports != 2 && ports != 4) {
+      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+                        "has " + std::to_string(ports) + " ports; a crosstalk path is a 4-port (differential) or a 2-port");
+      return {};
+    }
+    if ((ports == 4) != victim_differential) {
+      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+                        std::string("is a ") + std::to_string(ports) + "-port but the victim channel is " +
+                            (victim_differential ? "differential (give a 4-port)" : "single-ended (give a 2-port)"));
+      return {};
+    }
+    if (ports == 4) net = channels::to_inputs_outputs(net, *order);
+    auto src = std::make_shared<const channels::NetworkSource>(std::move(net));
+    channels::ChannelBlock b;
+    b.name = *file;
+    b.kind = "touchstone";
+    b.network = [src](std::span<const double> f) { return src->evaluate(f); };
+    const double zd = cfg.composed ? cfg.composed->driver_ohm() : cfg.copper->driver_ohm();
+    const double zr = cfg.composed ? cfg.composed->receiver_ohm() : cfg.copper->receiver_ohm();
+    auto c = std::make_shared<const channels::ComposedChannel>(ports == 4, std::vector<channels::ChannelBlock>{b}, zd, zr);
+    return [c](std::span<const double> f, std::span<std::complex<double>> out) {
+      const auto v = c->transfer(f);
+      std::copy(v.begin(), v.end(), out.begin());
+    };
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) t.context().diagnostics.push_back(d);
+  } catch (const std::exception& e) {
+    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", e.what());
+  }
+  return {};
+}
+
+}  // namespace
+
+void read_crosstalk(TableReader& root, Config& cfg) {
+  if (!root.has("crosstalk")) return;
+  auto entries = root.table_array("crosstalk", false);
+  Context& ctx = root.context();
+  if (!cfg.eye || !(cfg.copper || cfg.composed)) {
+    // A copper channel that failed to read has reported its own errors already.
+    if (!cfg.eye || cfg.optical || cfg.pulse)
+      ctx.error(root.input().get("crosstalk"), "crosstalk", "",
+                cfg.eye ? "crosstalk aggressors apply to copper channels (modelled or Touchstone), not to this channel type"
+                        : "crosstalk needs a [signal] section (the eye and rate commands use it)");
+    for (auto& t : entries) {
+      for (auto k : {"name", "kind", "count", "swing", "file", "port_order", "level", "at", "coupled_delay", "through"})
+        t.accept(k);
+      t.finish();
+    }
+    return;
+  }
+  auto& spec = cfg.eye->spec;
+  int index = 0;
+  for (auto& t : entries) {
+    ++index;
+    const auto kind = t.choice<std::string>(
+        "kind",
+        [](std::string_view s) -> std::optional<std::string> {
+          if (s == "fext" || s == "next") return std::string(s);
+          return std::nullopt;
+        },
+        "fext, next", std::nullopt);
+    const auto name = t.text_or("name", (kind ? *kind : std::string("crosstalk")) + " " + std::to_string(index));
+    const auto count = t.integer_or("count", Rule::between(1, 64), 1);
+    // The aggressor's transmitter: its peak-to-peak swing (COM A_fe, A_ne are peak values).
+    const auto swing = t.quantity_or("swing", Dimension::voltage, Rule::between(0.0, 10.0, false, true),
+                                     format_quantity(2.0 * spec.tx_amplitude_v, Dimension::voltage));
+    solvers::TransferFunction path;
+    bool relative = false;
+    if (t.has("file")) {
+      for (auto k : {"level", "at", "coupled_delay", "through"})
+        t.reject(k, "a measured path (file) is used as it is; level, at, coupled_delay and through describe a parametric one");
+      path = measured_path(t, cfg);
+      if (path) path = tabulated_on_demand(std::move(path));
+    } else if (kind && *kind == "fext") {
+      // Weak-coupling FEXT relative to the victim (solvers/crosstalk_models.hpp).
+      const auto level = t.quantity("level", Dimension::decibel, Rule::between(-120.0, 0.0, true, false), true);
+      const auto at = t.quantity("at", Dimension::frequency, Rule::positive(), true);
+      for (auto k : {"coupled_delay", "through", "port_order"})
+        t.reject(k, k == std::string("port_order") ? "applies to a measured path (file)"
+                                                    : "applies to kind = \"next\" (a parametric FEXT follows the victim's whole route)");
+      if (level && at) {
+        path = solvers::fext_relative(std::pow(10.0, *level / 20.0), *at);
+        relative = true;
+      }
+    } else if (kind && *kind == "next") {
+      // A coupled section near the victim's receiver: the aggressor's signal comes along its own
+      // copy of the victim's route from `through` on (mirrored), couples, and goes to the
+      // receiver along the victim's route: H = H_route K_b (1 - e^{-j 4 pi f tau}) H_route.
+      const auto level = t.quantity("level", Dimension::decibel, Rule::between(-120.0, 0.0, true, false), true);
+      const auto delay = t.quantity("coupled_delay", Dimension::time, Rule::positive(), true);
+      const auto through = t.text("through", false);
+      t.reject("at", "applies to kind = \"fext\"");
+      t.reject("port_order", "applies to a measured path (file)");
+      if (level && delay) {
+        std::vector<solvers::TransferFunction> f{solvers::next_section(std::pow(10.0, *level / 20.0), *delay)};
+        if (through) {
+          auto r = route_from(t, cfg, *through);
+          if (r) {
+            f.push_back(r);
+            f.push_back(r);
+            path = tabulated_on_demand(solvers::product(std::move(f)));
+          }
+        } else {
+          path = solvers::product(std::move(f));
+        }
+      }
+    }
+    t.finish();
+    if (!path || !kind || !count || !swing) continue;
+    for (std::int64_t k = 0; k < *count; ++k) {
+      solvers::CrosstalkAggressor a;
+      a.name = *count > 1 ? *name + " #" + std::to_string(k + 1) : *name;
+      a.path = path;
+      a.times_victim = relative;
+      // COM (93A.1.6): far-end aggressors are equalised like the victim; the near-end aggressor's
+      // transmitter belongs to another link and is taken without Tx FFE.
+      a.victim_tx_ffe = *kind == "fext";
+      a.tx_amplitude_v = 0.5 * *swing;
+      spec.crosstalk.push_back(std::move(a));
+    }
+  }
+}
+
+}  // namespace phylane::io::detail
