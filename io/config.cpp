@@ -1,6 +1,7 @@
 #include "io/config.hpp"
 
 #include <cmath>
+#include <system_error>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "io/detail/material_parse.hpp"
 #include "io/detail/crosstalk_reader.hpp"
 #include "io/detail/eye_reader.hpp"
+#include "io/detail/touchstone_block.hpp"
 #include "io/detail/optical_reader.hpp"
 #include "io/detail/pulse_reader.hpp"
 #include "io/detail/toml_reader.hpp"
@@ -322,38 +324,6 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
   }
 }
 
-// A Touchstone block: the file (relative to the config's folder), its port order for 4-ports.
-std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, const std::string& name,
-                                                            const std::filesystem::path& base_dir, int& ports) {
-  const auto file = t.text("file", true);
-  const auto order = t.choice<channels::PortOrder>("port_order", channels::parse_port_order,
-                                                   channels::port_order_names(), "12-34");
-  if (!file || !order) return std::nullopt;
-  std::filesystem::path path(*file);
-  if (path.is_relative()) path = base_dir / path;
-  try {
-    channels::Network net = read_touchstone(path);
-    ports = net.ports();
-    if (ports == 4) net = channels::to_inputs_outputs(net, *order);
-    else if (ports != 2) {
-      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
-                        "has " + std::to_string(ports) + " ports; a channel block needs a 2-port or a 4-port");
-      return std::nullopt;
-    }
-    auto src = std::make_shared<const channels::NetworkSource>(std::move(net));
-    channels::ChannelBlock b;
-    b.name = name;
-    b.kind = "touchstone";
-    b.network = [src](std::span<const double> f) { return src->evaluate(f); };
-    return b;
-  } catch (const InputError& e) {
-    for (const auto& d : e.diagnostics()) t.context().diagnostics.push_back(d);
-  } catch (const std::exception& e) {
-    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", e.what());
-  }
-  return std::nullopt;
-}
-
 // Element blocks between traces: via, AC-coupling capacitor, lumped pi/tee package or connector.
 // Returns the single-ended 2-port builder and the differential 4-port (inputs-outputs) builder;
 // the channel's mode picks one once every block has been read.
@@ -457,7 +427,7 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
   std::vector<std::pair<std::size_t, ElementBuilders>> elements;  // element blocks: index, builders
   if (whole_touchstone) {
     int ports = 0;
-    auto b = read_touchstone_block(*ch, "channel", ctx.base_dir, ports);
+    auto b = detail::read_touchstone_block(*ch, "channel", ctx.base_dir, ports);
     ch->reject("segments", "a touchstone channel is the file itself; use type = \"copper\" to add segments");
     if (b) {
       blocks.push_back(std::move(*b));
@@ -515,7 +485,7 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
         std::optional<channels::ChannelBlock> b;
         if (*kind == "touchstone") {
           int ports = 0;
-          b = read_touchstone_block(sr, info.name, ctx.base_dir, ports);
+          b = detail::read_touchstone_block(sr, info.name, ctx.base_dir, ports);
           if (b) (ports == 4 ? any_differential : any_single) = true;
         } else if (auto e = read_element_block(sr, *kind)) {
           b.emplace();
@@ -684,6 +654,45 @@ Config load_config_text_in(std::string_view text, const std::string& name, const
 }
 
 namespace detail {
+
+// A Touchstone block: the file (relative to the config's folder), its port order for 4-ports.
+std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, const std::string& name,
+                                                            const std::filesystem::path& base_dir, int& ports,
+                                                            std::string_view what) {
+  const auto file = t.text("file", true);
+  const auto order = t.choice<channels::PortOrder>("port_order", channels::parse_port_order,
+                                                   channels::port_order_names(), "12-34");
+  if (!file || !order) return std::nullopt;
+  std::filesystem::path path(*file);
+  if (path.is_relative()) path = base_dir / path;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+                      "no such file (looked for " + path.string() + "; relative paths start at the config's folder)");
+    return std::nullopt;
+  }
+  try {
+    channels::Network net = read_touchstone(path);
+    ports = net.ports();
+    if (ports == 4) net = channels::to_inputs_outputs(net, *order);
+    else if (ports != 2) {
+      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+                        "has " + std::to_string(ports) + " ports; " + std::string(what) + " needs a 2-port or a 4-port");
+      return std::nullopt;
+    }
+    auto src = std::make_shared<const channels::NetworkSource>(std::move(net));
+    channels::ChannelBlock b;
+    b.name = name;
+    b.kind = "touchstone";
+    b.network = [src](std::span<const double> f) { return src->evaluate(f); };
+    return b;
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) t.context().diagnostics.push_back(d);
+  } catch (const std::exception& e) {
+    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", e.what());
+  }
+  return std::nullopt;
+}
 
 Config load_config_table(const toml::table& table, const std::string& name, const std::filesystem::path& base_dir) {
   Context ctx;

@@ -2,20 +2,17 @@
 // aggressor (FEXT or NEXT), `count` identical ones, with its transmitter swing and its path: a
 // measured Touchstone file, or a parametric weak-coupling path (solvers/crosstalk_models.hpp).
 #include "io/detail/crosstalk_reader.hpp"
+#include "io/detail/touchstone_block.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <filesystem>
-#include <system_error>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "channels/network_ops.hpp"
-#include "io/touchstone.hpp"
 #include "phy/units.hpp"
 #include "solvers/crosstalk_models.hpp"
 #include "solvers/max_rate.hpp"
@@ -75,12 +72,8 @@ solvers::TransferFunction route_from(TableReader& t, const Config& cfg, const st
   if (cfg.composed) {
     const auto& all = cfg.composed->blocks();
     std::vector<channels::ChannelBlock> tail(all.begin() + static_cast<std::ptrdiff_t>(index), all.end());
-    auto c = std::make_shared<const channels::ComposedChannel>(cfg.composed->differential(), std::move(tail),
-                                                               cfg.composed->driver_ohm(), cfg.composed->receiver_ohm());
-    return [c](std::span<const double> f, std::span<std::complex<double>> out) {
-      const auto v = c->transfer(f);
-      std::copy(v.begin(), v.end(), out.begin());
-    };
+    return solvers::composed_transfer_function(channels::ComposedChannel(
+        cfg.composed->differential(), std::move(tail), cfg.composed->driver_ohm(), cfg.composed->receiver_ohm()));
   }
   const auto& segs = cfg.copper->segments();
   std::vector<channels::TraceSegment> tail(segs.begin() + static_cast<std::ptrdiff_t>(index), segs.end());
@@ -91,53 +84,20 @@ solvers::TransferFunction route_from(TableReader& t, const Config& cfg, const st
 // A measured aggressor path: a 2-port (single-ended victim) or a 4-port (differential, SDD21),
 // referenced to the victim's terminations as the victim's own Touchstone blocks are.
 solvers::TransferFunction measured_path(TableReader& t, const Config& cfg) {
-  const auto file = t.text("file", true);
-  const auto order = t.choice<channels::PortOrder>("port_order", channels::parse_port_order,
-                                                   channels::port_order_names(), "12-34");
-  if (!file || !order) return {};
-  std::filesystem::path path(*file);
-  if (path.is_relative()) path = t.context().base_dir / path;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
-                      "no such file (looked for " + path.string() + "; relative paths start at the config's folder)");
+  int ports = 0;
+  auto b = read_touchstone_block(t, "crosstalk path", t.context().base_dir, ports, "a crosstalk path");
+  if (!b) return {};
+  const bool victim_differential = cfg.composed ? cfg.composed->differential()
+                                                : cfg.copper->mode() != phy::LineMode::single_ended;
+  if ((ports == 4) != victim_differential) {
+    t.context().error(t.input().get("file"), t.key_path("file"), node_text(*t.input().get("file")),
+                      std::string("is a ") + std::to_string(ports) + "-port but the victim channel is " +
+                          (victim_differential ? "differential (give a 4-port)" : "single-ended (give a 2-port)"));
     return {};
   }
-  try {
-    channels::Network net = read_touchstone(path);
-    const int ports = net.ports();
-    const bool victim_differential = cfg.composed ? cfg.composed->differential()
-                                                  : cfg.copper->mode() != phy::LineMode::single_ended;
-    if (ports != 2 && ports != 4) {
-      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
-                        "has " + std::to_string(ports) + " ports; a crosstalk path is a 4-port (differential) or a 2-port");
-      return {};
-    }
-    if ((ports == 4) != victim_differential) {
-      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
-                        std::string("is a ") + std::to_string(ports) + "-port but the victim channel is " +
-                            (victim_differential ? "differential (give a 4-port)" : "single-ended (give a 2-port)"));
-      return {};
-    }
-    if (ports == 4) net = channels::to_inputs_outputs(net, *order);
-    auto src = std::make_shared<const channels::NetworkSource>(std::move(net));
-    channels::ChannelBlock b;
-    b.name = *file;
-    b.kind = "touchstone";
-    b.network = [src](std::span<const double> f) { return src->evaluate(f); };
-    const double zd = cfg.composed ? cfg.composed->driver_ohm() : cfg.copper->driver_ohm();
-    const double zr = cfg.composed ? cfg.composed->receiver_ohm() : cfg.copper->receiver_ohm();
-    auto c = std::make_shared<const channels::ComposedChannel>(ports == 4, std::vector<channels::ChannelBlock>{b}, zd, zr);
-    return [c](std::span<const double> f, std::span<std::complex<double>> out) {
-      const auto v = c->transfer(f);
-      std::copy(v.begin(), v.end(), out.begin());
-    };
-  } catch (const InputError& e) {
-    for (const auto& d : e.diagnostics()) t.context().diagnostics.push_back(d);
-  } catch (const std::exception& e) {
-    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", e.what());
-  }
-  return {};
+  const double zd = cfg.composed ? cfg.composed->driver_ohm() : cfg.copper->driver_ohm();
+  const double zr = cfg.composed ? cfg.composed->receiver_ohm() : cfg.copper->receiver_ohm();
+  return solvers::composed_transfer_function(channels::ComposedChannel(ports == 4, {*b}, zd, zr));
 }
 
 }  // namespace

@@ -17,11 +17,7 @@ solvers::TransferFunction search_channel(const Config& cfg, double max_rate_bps)
   solvers::TransferFunction h;
   if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
   else if (cfg.composed) {
-    auto c = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
-    h = [c](std::span<const double> f, std::span<std::complex<double>> out) {
-      const auto t = c->transfer(f);
-      std::copy(t.begin(), t.end(), out.begin());
-    };
+    h = solvers::composed_transfer_function(*cfg.composed);
     // Touchstone blocks are resampled on every new grid: tabulate once to the highest frequency
     // the search's pulse responses need (8 x the top NRZ baud at 16 samples per UI).
     const double ftop = 8.0 * max_rate_bps;

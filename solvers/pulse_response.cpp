@@ -151,6 +151,14 @@ PulseResponseEngine::~PulseResponseEngine() = default;
 PulseResponseEngine::PulseResponseEngine(PulseResponseEngine&&) noexcept = default;
 PulseResponseEngine& PulseResponseEngine::operator=(PulseResponseEngine&&) noexcept = default;
 
+TransferFunction composed_transfer_function(const channels::ComposedChannel& channel) {
+  auto c = std::make_shared<const channels::ComposedChannel>(channel);
+  return [c](std::span<const double> f, std::span<cplx> h) {
+    const auto t = c->transfer(f);
+    std::copy(t.begin(), t.end(), h.begin());
+  };
+}
+
 TransferFunction copper_transfer_function(const channels::CopperChannel& channel) {
   return [ch = channel](std::span<const double> f, std::span<cplx> h) {
     const auto r = channels::compute_response(ch, f, false);

@@ -54,6 +54,7 @@
 #include <span>
 #include <vector>
 
+#include "channels/composed_channel.hpp"
 #include "channels/copper_channel.hpp"
 #include "solvers/filters.hpp"
 #include "solvers/pulse.hpp"
@@ -69,6 +70,10 @@ using TransferFunction =
 /// channel is captured). With equal terminations, S21 is V_rx / V_tx where V_tx is what the driver
 /// delivers into a matched load.
 TransferFunction copper_transfer_function(const channels::CopperChannel& channel);
+/// S21 or SDD21 of a composed channel (traces, Touchstone and element blocks) between its
+/// driver and receiver (ComposedChannel::transfer; a copy of the channel is shared by the copies
+/// of the function).
+TransferFunction composed_transfer_function(const channels::ComposedChannel& channel);
 
 struct PulseResponseOptions {
   double symbol_rate_baud = 0.0;  ///< symbols per second [Bd], > 0
