@@ -15,19 +15,20 @@
 #include "phy/units.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/optical_analysis.hpp"
+#include "workflows/eye.hpp"
 
 namespace phylane::app {
 
 namespace {
 
 void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
-  const auto& es = *cfg.eye;
+  const auto& es = *cfg.signalling;
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
   fmt::print("phylane eye: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
-  fmt::print("  {} {:g} GBd ({:g} Gb/s), target BER {:g}, {} channel\n\n", es.modulation,
+  fmt::print("  {} {:g} GBd ({:g} Gb/s), target BER {:g}, {} channel\n\n", channels::display_name(es.modulation),
              es.spec.symbol_rate_baud / 1e9, es.data_rate_bps / 1e9, es.spec.target_ber,
-             cfg.optical ? "optical" : cfg.pulse ? (cfg.pulse->impulse ? "impulse-response" : "pulse-response") : "copper");
+             cfg.optical() ? "optical" : cfg.sampled() ? (cfg.sampled()->impulse ? "impulse-response" : "pulse-response") : "copper");
   fmt::print("Equalization ({} candidates searched)\n", eq.candidates.size());
   fmt::print("  CTLE     {} (peaking {:.1f} dB)\n", eq.ctle.label(), eq.ctle.peaking_db());
   std::string taps;
@@ -87,51 +88,15 @@ int run_eye(const EyeArgs& args) {
     io::Config cfg = !args.config.empty() ? io::load_config(args.config)
                                           : io::load_preset(args.preset.empty() ? io::default_preset_name()
                                                                                 : args.preset);
-    if (!cfg.eye)
-      throw io::InputError(cfg.source + ": the eye needs a [signal] section (rate, modulation); see docs/eye.md");
-    if (cfg.pulse && !cfg.pulse->impulse) {
-      solvers::PulseResponse pr;
-      pr.symbol_rate_baud = cfg.eye->spec.symbol_rate_baud;
-      pr.samples_per_ui = cfg.pulse->samples_per_ui;
-      pr.samples_v = cfg.pulse->values_v;
-      std::size_t peak = 0;
-      for (std::size_t i = 1; i < pr.samples_v.size(); ++i)
-        if (std::abs(pr.samples_v[i]) > std::abs(pr.samples_v[peak])) peak = i;
-      pr.main_index = peak;
-      const solvers::EyeAnalysis a = solvers::analyze_eye_pulse(pr, cfg.eye->spec, cfg.eye->spec.noise_rms_v);
-      if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, a);
-      if (args.json) io::write_eye_json(std::cout, cfg, a);
-      else print_eye(cfg, a);
+    const workflows::EyeAnswer answer = workflows::eye(cfg);
+    const solvers::OpticalAnalysis* optical = answer.optical ? &*answer.optical : nullptr;
+    if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, answer.analysis, optical);
+    if (args.json) {
+      io::write_eye_json(std::cout, cfg, answer.analysis, optical);
       return 0;
     }
-    solvers::TransferFunction h;
-    if (cfg.pulse) h = solvers::impulse_transfer_function(cfg.pulse->values_v, cfg.pulse->dt_s);
-    else if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
-    else if (cfg.composed) {
-      const auto composed = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
-      h = [composed](std::span<const double> f, std::span<std::complex<double>> out) {
-        const auto t = composed->transfer(f);
-        std::copy(t.begin(), t.end(), out.begin());
-      };
-    } else if (cfg.optical) {
-      // Optical links: the eye plus sensitivity, margin, penalties and energy per bit.
-      const solvers::OpticalAnalysis oa = solvers::analyze_optical(*cfg.optical, cfg.eye->spec,
-                                                                   cfg.optical_info.wdm_channels, cfg.eye->data_rate_bps);
-      if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, oa.eye, &oa);
-      if (args.json) io::write_eye_json(std::cout, cfg, oa.eye, &oa);
-      else {
-        print_eye(cfg, oa.eye);
-        print_optical(oa);
-      }
-      return 0;
-    }
-    else throw io::InputError(cfg.source + ": no channel");
-    const solvers::EyeAnalysis a = solvers::analyze_eye(h, cfg.eye->spec);
-    if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, a);
-    if (args.json)
-      io::write_eye_json(std::cout, cfg, a);
-    else
-      print_eye(cfg, a);
+    print_eye(cfg, answer.analysis);
+    if (optical) print_optical(*optical);
     return 0;
   });
 }

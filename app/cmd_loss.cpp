@@ -21,12 +21,12 @@ std::string ghz(double f) { return fmt::format("{:g} GHz", f / 1e9); }
 
 void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
   using phy::units::inch;
-  const bool composed = !cfg.copper.has_value();
-  const phy::LineMode mode = cfg.copper ? cfg.copper->mode()
-                                        : (cfg.composed->differential() ? phy::LineMode::differential
+  const bool composed = cfg.copper() == nullptr;
+  const phy::LineMode mode = cfg.copper() ? cfg.copper()->mode()
+                                        : (cfg.composed()->differential() ? phy::LineMode::differential
                                                                         : phy::LineMode::single_ended);
-  const double zd = cfg.copper ? cfg.copper->driver_ohm() : cfg.composed->driver_ohm();
-  const double zr = cfg.copper ? cfg.copper->receiver_ohm() : cfg.composed->receiver_ohm();
+  const double zd = cfg.copper() ? cfg.copper()->driver_ohm() : cfg.composed()->driver_ohm();
+  const double zr = cfg.copper() ? cfg.copper()->receiver_ohm() : cfg.composed()->receiver_ohm();
   const bool diff = mode == phy::LineMode::differential;
   const char* zname = diff ? "Zdiff" : mode == phy::LineMode::common ? "Zcm" : "Z0";
   fmt::print("phylane loss: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
@@ -38,7 +38,7 @@ void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
   fmt::print("  driver {:g} ohm, receiver {:g} ohm (S-parameters referenced to these)\n\n", zd, zr);
 
   if (!a.segments.empty()) {
-    const auto infos = io::trace_infos(cfg);
+    const auto infos = channels::trace_infos(cfg);
     const double fz = a.report_freqs_hz.back();
     fmt::print("Trace segments ({} and delay at {})\n", zname, ghz(fz));
     fmt::print("  {:<3}{:<18}{:<20}{:>9}  {:<14}{:<10}{:>9}{:>11}\n", "#", "name", "geometry", "length", "material",
@@ -85,7 +85,7 @@ void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
 }
 
 void print_budget(const io::Config& cfg) {
-  const auto& link = *cfg.optical;
+  const auto& link = *cfg.optical();
   fmt::print("phylane loss: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
   fmt::print("  optical link, {:.2f} nm{}\n\n", link.laser().wavelength_m * 1e9,
              cfg.optical_info.wdm_channels > 1
@@ -111,7 +111,7 @@ int run_loss(const LossArgs& args) {
     io::Config cfg = !args.config.empty() ? io::load_config(args.config)
                                           : io::load_preset(args.preset.empty() ? io::default_preset_name()
                                                                                 : args.preset);
-    if (cfg.optical) {
+    if (cfg.optical()) {
       if (!args.freqs.empty() || !args.fmax.empty() || args.points)
         throw io::InputError("--freq, --fmax and --points apply to copper channels; " + cfg.source +
                              " describes an optical link");
@@ -122,7 +122,7 @@ int run_loss(const LossArgs& args) {
         print_budget(cfg);
       return 0;
     }
-    if (!cfg.copper && !cfg.composed)
+    if (!cfg.copper() && !cfg.composed())
       throw io::InputError(cfg.source + ": the loss report needs a copper or optical channel");
     solvers::LossAnalysisOptions opt;
     opt.report_freqs_hz = cfg.report.frequencies_hz;
@@ -140,7 +140,7 @@ int run_loss(const LossArgs& args) {
     }
     opt.keep_line_points = !args.output.empty();
     const solvers::LossAnalysis a =
-        cfg.copper ? solvers::analyze_loss(*cfg.copper, opt) : solvers::analyze_loss(*cfg.composed, opt);
+        cfg.copper() ? solvers::analyze_loss(*cfg.copper(), opt) : solvers::analyze_loss(*cfg.composed(), opt);
 
     if (!args.output.empty()) io::write_loss_hdf5(args.output, cfg, a);
     if (args.json)

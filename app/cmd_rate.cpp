@@ -13,12 +13,11 @@
 #include "io/diagnostics.hpp"
 #include "io/json_writer.hpp"
 #include "io/hdf5_writer.hpp"
-#include "io/link_capacity.hpp"
-#include "io/link_search.hpp"
 #include "io/rate_output.hpp"
 #include "io/quantity.hpp"
 #include "io/version.hpp"
-#include "solvers/max_rate.hpp"
+#include "workflows/link_capacity.hpp"
+#include "workflows/rate.hpp"
 
 namespace phylane::app {
 
@@ -28,49 +27,27 @@ io::Config load(const std::string& config, const std::string& preset) {
   if (!config.empty() && !preset.empty()) throw io::InputError("give either a config file or --preset, not both");
   io::Config cfg = !config.empty() ? io::load_config(config)
                                    : io::load_preset(preset.empty() ? io::default_preset_name() : preset);
-  if (!cfg.eye) throw io::InputError(cfg.source + ": needs a [signal] section (modulation, target BER); see docs/eye.md");
+  if (!cfg.signalling) throw io::InputError(cfg.source + ": needs a [signal] section (modulation, target BER); see docs/eye.md");
   return cfg;
 }
 
-double option_rate(const std::string& option, const std::string& text) {
-  const auto q = io::parse_quantity(text, io::Dimension::data_rate);
-  if (!q.value || !(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": " + (q.value ? "must be > 0" : q.error));
-  return *q.value;
+// A rate option in the one vocabulary (channels/modulation.hpp): Bd is a symbol rate, b/s and
+// T/s a bit rate; the modulation turns one into the other.
+channels::LineRate option_rate(const std::string& option, const std::string& text) {
+  const auto p = io::parse_rate(text);
+  if (!p.rate || !(p.rate->value > 0.0))
+    throw io::InputError(option + " \"" + text + "\": " + (p.rate ? "must be > 0" : p.error));
+  return *p.rate;
 }
 
+
 std::vector<int> parse_levels(const std::string& text) {
-  std::vector<int> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto comma = text.find(',', start);
-    const std::string tok = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (tok == "nrz") out.push_back(2);
-    else if (tok == "pam4") out.push_back(4);
-    else if (tok == "pam8") out.push_back(8);
-    else throw io::InputError("--modulation \"" + text + "\": use a comma list of nrz, pam4, pam8");
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
+  auto p = io::parse_modulation_list(text);
+  if (!p.error.empty()) throw io::InputError("--modulation \"" + text + "\": " + p.error);
+  return p.levels;
 }
 
 }  // namespace
-
-// The search criterion: the config's [signal] requirements, the margin overridden by --margin.
-template <class Options>
-void apply_criterion(const io::Config& cfg, const std::optional<double>& margin_db, Options& opt) {
-  opt.required_margin_db = margin_db ? *margin_db : cfg.eye->required_margin_db;
-  opt.min_eye_height_v = cfg.eye->min_eye_height_v;
-  opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-  if constexpr (requires { opt.min_eye_height_by_levels; }) {
-    opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
-    opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
-  } else {
-    // Reach runs at one modulation: its own mask.
-    opt.min_eye_height_v = cfg.eye->min_eye_height_for(cfg.eye->spec.levels);
-    opt.min_eye_width_ui = cfg.eye->min_eye_width_for(cfg.eye->spec.levels);
-  }
-}
 
 std::string criterion_text(double margin_db, double eh_v, double ew_ui) {
   std::string t = fmt::format("margin >= {:g} dB", margin_db);
@@ -92,22 +69,22 @@ std::string eq_text(const solvers::EyeAnalysis& a) {
 int run_maxrate(const MaxRateArgs& args) {
   return guarded([&]() -> int {
     const io::Config cfg = load(args.config, args.preset);
-    solvers::MaxRateOptions opt;
-    opt.levels = parse_levels(args.modulations);
-    if (!args.min_rate.empty()) opt.min_rate_bps = option_rate("--min", args.min_rate);
-    if (!args.max_rate.empty()) opt.max_rate_bps = option_rate("--max", args.max_rate);
-    if (!(opt.max_rate_bps > opt.min_rate_bps)) throw io::InputError("--max must be above --min");
-    apply_criterion(cfg, args.margin_db, opt);
-    opt.full_curve = args.full_curve;
-    const auto h = io::search_channel(cfg, opt.max_rate_bps);
-    const auto r = solvers::find_max_rate(io::search_eye(cfg, h), opt);
-    if (!args.output.empty()) io::write_maxrate_hdf5(args.output, cfg, opt, r);
+    workflows::MaxRateRequest rq;
+    rq.levels = parse_levels(args.modulations);
+    if (!args.min_rate.empty()) rq.min_rate = option_rate("--min", args.min_rate);
+    if (!args.max_rate.empty()) rq.max_rate = option_rate("--max", args.max_rate);
+    rq.margin_db = args.margin_db;
+    rq.full_curve = args.full_curve;
+    const workflows::MaxRateAnswer answer = workflows::max_rate(cfg, rq);
+    const solvers::MaxRateOptions& opt = answer.options;
+    const solvers::MaxRateResult& r = answer.result;
+    if (!args.output.empty()) io::write_maxrate_hdf5(args.output, cfg, answer);
     if (args.json) {
-      io::write_maxrate_json(std::cout, cfg, opt, r);
+      io::write_maxrate_json(std::cout, cfg, answer);
       return 0;
     }
     fmt::print("phylane maxrate: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
-    fmt::print("  target BER {:g}, {}; search {:g} ... {:g} Gb/s to {:g} %\n\n", cfg.eye->spec.target_ber,
+    fmt::print("  target BER {:g}, {}; search {:g} ... {:g} Gb/s to {:g} %\n\n", cfg.signalling->spec.target_ber,
                criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui),
                opt.min_rate_bps / 1e9, opt.max_rate_bps / 1e9, opt.resolution * 100);
     for (const auto& m : r.per_modulation) {
@@ -160,62 +137,43 @@ double option_length(const std::string& option, const std::string& text) {
 int run_reach(const ReachArgs& args) {
   return guarded([&]() -> int {
     const io::Config cfg = load(args.config, args.preset);
-    const auto levels = parse_levels(args.modulation.empty() ? cfg.eye->modulation : args.modulation);
-    if (levels.size() != 1) throw io::InputError("--modulation \"" + args.modulation + "\": give one modulation");
-    const int lv = levels[0];
-    const double rate = args.rate.empty() ? cfg.eye->data_rate_bps : option_rate("--rate", args.rate);
-    const double baud = rate / std::log2(static_cast<double>(lv));
-    const io::Stretch st = io::stretchable(cfg, args.element, 4.0 * baud);
-    solvers::ReachOptions opt;
-    opt.min_length_m = args.min_length.empty() ? st.base_length_m / 100.0 : option_length("--min", args.min_length);
-    opt.max_length_m = args.max_length.empty() ? st.base_length_m * 100.0 : option_length("--max", args.max_length);
-    if (!(opt.max_length_m > opt.min_length_m)) throw io::InputError("--max must be above --min");
-    apply_criterion(cfg, args.margin_db, opt);
-    opt.min_eye_height_v = cfg.eye->min_eye_height_for(lv);
-    opt.min_eye_width_ui = cfg.eye->min_eye_width_for(lv);
-    opt.full_curve = args.full_curve;
-    auto eye_at = [&cfg, &st, baud, lv](double len) {
-      auto s = cfg.eye->at(baud, lv);
-      s.samples_per_ui = 16;
-      s.refine_candidates = 1;
-      const io::Stretched x = st.at(len);
-      if (x.link) solvers::set_optical_levels(*x.link, s);
-      return solvers::analyze_eye(x.h, s);
-    };
-    auto r = solvers::find_max_reach(eye_at, opt);
-    // The loss-versus-reach line: copper insertion loss at Nyquist, optical path loss.
-    for (auto& p : r.curve) {
-      const io::Stretched x = st.at(p.length_m);
-      if (x.link) {
-        p.loss_db = x.link->path_loss_db();
-        continue;
-      }
-      const double f = 0.5 * baud;
-      std::complex<double> hv;
-      x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
-      p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
+    workflows::ReachRequest rq;
+    if (!args.modulation.empty()) {
+      const auto levels = parse_levels(args.modulation);
+      if (levels.size() != 1) throw io::InputError("--modulation \"" + args.modulation + "\": give one modulation");
+      rq.modulation = channels::modulation_with_levels(levels[0]);
     }
-    io::ReachContext ctx{st.label, rate, st.base_length_m};
-    if (!args.output.empty()) io::write_reach_hdf5(args.output, cfg, ctx, opt, r);
+    if (!args.rate.empty()) rq.rate = option_rate("--rate", args.rate);
+    rq.element = args.element;
+    if (!args.min_length.empty()) rq.min_length_m = option_length("--min", args.min_length);
+    if (!args.max_length.empty()) rq.max_length_m = option_length("--max", args.max_length);
+    rq.margin_db = args.margin_db;
+    rq.full_curve = args.full_curve;
+    const workflows::ReachAnswer answer = workflows::reach(cfg, rq);
+    const solvers::ReachOptions& opt = answer.options;
+    const solvers::ReachResult& r = answer.result;
+    const double rate = answer.rate_bps;
+    const double baud = answer.symbol_rate_baud;
+    if (!args.output.empty()) io::write_reach_hdf5(args.output, cfg, answer);
     if (args.json) {
-      io::write_reach_json(std::cout, cfg, ctx, opt, r);
+      io::write_reach_json(std::cout, cfg, answer);
       return 0;
     }
     fmt::print("phylane reach: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
-    fmt::print("  {} at {:g} Gb/s ({:g} GBd), target BER {:g}, {}\n", io::modulation_name(lv), rate / 1e9, baud / 1e9,
-               cfg.eye->spec.target_ber,
+    fmt::print("  {} at {:g} Gb/s ({:g} GBd), target BER {:g}, {}\n", channels::display_name(answer.modulation), rate / 1e9, baud / 1e9,
+               cfg.signalling->spec.target_ber,
                criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui));
-    fmt::print("  varying {} (config: {:g} m), search {:g} ... {:g} m\n\n", st.label, st.base_length_m, opt.min_length_m,
+    fmt::print("  varying {} (config: {:g} m), search {:g} ... {:g} m\n\n", answer.element, answer.base_length_m, opt.min_length_m,
                opt.max_length_m);
     if (r.found) {
       fmt::print("  max reach {}{}: margin {:.2f} dB, eye {:.1f} mV x {:.3f} UI, limited by {}\n",
-                 length_text(r.max_length_m, cfg.optical.has_value()), r.capped ? " (top of the range)" : "", r.at_max.eye.margin_db,
+                 length_text(r.max_length_m, cfg.optical() != nullptr), r.capped ? " (top of the range)" : "", r.at_max.eye.margin_db,
                  r.at_max.eye.height_v * 1e3, r.at_max.eye.width_ui, solvers::to_string(r.at_max.eye.closure.limiting));
       fmt::print("  {}\n", eq_text(r.at_max));
     } else {
       fmt::print("  {}\n", r.reason);
     }
-    fmt::print("\n  {:>12} {:>15} {:>10}  meets\n", "length m", cfg.optical ? "path loss dB" : "Nyquist loss dB", "margin dB");
+    fmt::print("\n  {:>12} {:>15} {:>10}  meets\n", "length m", cfg.optical() ? "path loss dB" : "Nyquist loss dB", "margin dB");
     for (const auto& p : r.curve)
       fmt::print("  {:>12.4g} {:>15.2f} {:>10.2f}  {}\n", p.length_m, p.loss_db, p.margin_db, p.meets ? "yes" : "no");
     if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
@@ -226,21 +184,15 @@ int run_reach(const ReachArgs& args) {
 int run_capacity(const CapacityArgs& args) {
   return guarded([&]() -> int {
     const io::Config cfg = load(args.config, args.preset);
-    io::LinkCapacityOptions co;
+    workflows::LinkCapacityOptions co;
     if (!args.bandwidth.empty()) co.bandwidth_hz = option_frequency("--bandwidth", args.bandwidth);
     if (args.points) {
       if (*args.points < 16 || *args.points > 1000000) throw io::InputError("--points " + std::to_string(*args.points) + ": must be from 16 to 1000000");
       co.points = *args.points;
     }
-    const io::LinkCapacity c = io::link_capacity(cfg, co);
-    // The achieved rate: the max-rate search over NRZ and PAM4 with the config's criterion.
-    std::optional<solvers::MaxRateResult> mr;
-    solvers::MaxRateOptions opt;
-    if (!args.no_rate) {
-      apply_criterion(cfg, std::nullopt, opt);
-      const auto h = io::search_channel(cfg, opt.max_rate_bps);
-      mr = solvers::find_max_rate(io::search_eye(cfg, h), opt);
-    }
+    const workflows::CapacityAnswer answer = workflows::capacity(cfg, co, args.no_rate ? std::nullopt : std::optional<workflows::MaxRateRequest>(workflows::MaxRateRequest{}));
+    const workflows::LinkCapacity& c = answer.capacity;
+    const solvers::MaxRateResult* mr = answer.rate ? &answer.rate->result : nullptr;
     const double cap = c.result.capacity_bps;
     const double rate = mr && mr->found ? mr->max_rate_bps : 0.0;
     if (!args.output.empty()) {
@@ -271,7 +223,7 @@ int run_capacity(const CapacityArgs& args) {
       j.field("capacity_bps", cap).field("used_bandwidth_hz", c.result.used_bandwidth_hz).field("bandwidth_hz", c.bandwidth_hz);
       j.field("tx_power_v2", c.tx_power_v2).field("pam_power_v2", c.pam_power_v2).field("water_level_v2_per_hz", c.result.water_level);
       if (mr) {
-        j.field("max_rate_bps", rate).field("max_rate_modulation", mr->found ? io::modulation_name(mr->best_levels) : std::string());
+        j.field("max_rate_bps", rate).field("max_rate_modulation", mr->found ? channels::modulation_name(mr->best_levels) : std::string());
         j.field("fraction_of_capacity", cap > 0.0 ? rate / cap : 0.0);
       }
       j.key("assumptions").begin_array();
@@ -285,7 +237,7 @@ int run_capacity(const CapacityArgs& args) {
                c.result.used_bandwidth_hz / 1e9, c.bandwidth_hz / 1e9, c.tx_power_v2);
     if (mr) {
       if (mr->found)
-        fmt::print("  max rate {:.1f} Gb/s ({}) = {:.1f} % of capacity\n", rate / 1e9, io::modulation_name(mr->best_levels),
+        fmt::print("  max rate {:.1f} Gb/s ({}) = {:.1f} % of capacity\n", rate / 1e9, channels::modulation_name(mr->best_levels),
                    100.0 * rate / cap);
       else
         fmt::print("  max rate: {}\n", mr->reason);

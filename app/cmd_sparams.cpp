@@ -37,7 +37,7 @@ int run_sparams(const SparamsArgs& args) {
     if (args.output.empty()) throw io::InputError("sparams needs -o FILE.s2p or FILE.s4p");
     io::Config cfg = !args.config.empty() ? io::load_config(args.config)
                                           : io::load_preset(args.preset.empty() ? io::default_preset_name() : args.preset);
-    if (!cfg.composed) throw io::InputError(cfg.source + ": S-parameters need a copper or Touchstone channel");
+    if (!cfg.composed()) throw io::InputError(cfg.source + ": S-parameters need a copper or Touchstone channel");
     const double fmax = args.fmax.empty() ? cfg.report.fmax_hz : option_frequency("--fmax", args.fmax);
     const int points = args.points.value_or(cfg.report.points);
     if (points < 2 || points > 1000000)
@@ -46,15 +46,15 @@ int run_sparams(const SparamsArgs& args) {
     // Grid from DC (or fmax/points) to fmax.
     std::vector<double> f = solvers::loss_grid(fmax, points);
     if (args.from_dc) f.insert(f.begin(), 0.0);
-    channels::Network net = cfg.composed->network(f);
-    if (cfg.composed->differential()) {
+    channels::Network net = cfg.composed()->network(f);
+    if (cfg.composed()->differential()) {
       // inputs-outputs (1,2 -> 3,4) to the requested order.
       if (order == channels::PortOrder::pairs_12_34) {
         const int to_12_34[4] = {0, 2, 1, 3};
         net = channels::reorder_ports(net, to_12_34);
       }
     }
-    const int want = cfg.composed->differential() ? 4 : 2;
+    const int want = cfg.composed()->differential() ? 4 : 2;
     const std::string ext = args.output.size() >= 4 ? args.output.substr(args.output.size() - 4) : "";
     if (ext != (want == 4 ? ".s4p" : ".s2p"))
       throw io::InputError("-o " + args.output + ": this channel is a " + std::to_string(want) +

@@ -30,7 +30,7 @@ CLI::App* register_sweep(CLI::App& cli, SweepArgs& args) {
   c->add_option("-o,--output", args.output, "Results file (HDF5), written as cases complete");
   c->add_option("--resume", args.resume, "Finish the missing cases of this results file");
   c->add_option("-j,--jobs", args.jobs, "Worker threads (per MPI rank); default: all cores");
-  c->add_option("--case", args.print_case, "Print the config of case N (TOML) and exit");
+  c->add_option("--case", args.print_case, "Print the config of case N (1 = the first) as TOML and exit");
   c->add_flag("--check", args.check, "Validate every case and exit without computing");
   c->add_option("--flush-every", args.flush_every_s, "Seconds between writes of finished cases to the file (default 1)");
   return c;
@@ -172,10 +172,12 @@ int run_local(const SweepArgs& args) {
     io::Sweep& s = p.sweep;
     const std::size_t total = s.case_count();
     if (args.print_case) {
-      if (*args.print_case >= total)
-        throw io::InputError("--case " + std::to_string(*args.print_case) + ": the sweep has cases 0 to " + std::to_string(total - 1));
-      std::cout << "# " << s.source << " case " << *args.print_case << ": " << s.case_label(*args.print_case) << "\n"
-                << io::case_config_text(s, *args.print_case);
+      // Cases count from 1 where a user sees them (DESIGN.md); the HDF5 datasets index from 0.
+      if (*args.print_case < 1 || *args.print_case > total)
+        throw io::InputError("--case " + std::to_string(*args.print_case) + ": the sweep has cases 1 to " + std::to_string(total));
+      const auto k = *args.print_case - 1;
+      std::cout << "# " << s.source << " case " << *args.print_case << ": " << s.case_label(k) << "\n"
+                << io::case_config_text(s, k);
       return 0;
     }
     // A resume checks the cases it will run (the others were checked when the sweep started).

@@ -1,7 +1,7 @@
 #pragma once
 /// Quality checks of S-parameters, returned as reports (values, never prints): passivity,
 /// reciprocity, causality, and passivity enforcement. Thresholds and methods: docs/sparams.md
-/// "Checks". Tested by: tests/channels/network_checks_test.cpp.
+/// "Checks". Tested by: tests/io/network_checks_test.cpp.
 #include <cstddef>
 #include <vector>
 

@@ -4,8 +4,8 @@
 /// 2N-ports. Conventions and the equations' sources are collected in docs/sparams.md.
 ///
 /// Every function takes and returns values (no I/O); preconditions throw std::invalid_argument
-/// naming the parameter, the value and the rule. Tested by: tests/channels/network_ops_test.cpp,
-/// tests/channels/skrf_reference_test.cpp (scikit-rf agreement), benchmarked by
+/// naming the parameter, the value and the rule. Tested by: tests/io/network_ops_test.cpp,
+/// tests/io/skrf_reference_test.cpp (scikit-rf agreement), benchmarked by
 /// tests/bench/network_bench.cpp.
 #include <Eigen/Dense>
 #include <array>

@@ -2,7 +2,7 @@
 /// Moving S-parameters between frequency grids: interpolation, extrapolation to DC, and the
 /// uniform grid from DC that time-domain work (FFT) needs, with a documented strategy for data that
 /// stops below the bandwidth asked for. Details and reasoning: docs/sparams.md "Resampling".
-/// Tested by: tests/channels/resample_test.cpp.
+/// Tested by: tests/io/resample_test.cpp.
 #include <span>
 #include <vector>
 
@@ -56,7 +56,7 @@ struct DcExtrapolationOptions {
 /// Accuracy: the loss of a line falls steeply between DC and the skin-effect onset (a few MHz to
 /// tens of MHz), which data starting above it cannot show; the even fit then overestimates the
 /// DC loss. Measured: 10 in stripline from 50 MHz, S21(0) low by 6e-3; the 42.8" Whisper
-/// backplane from 10 MHz, SDD21(0) low by 0.034 (tests/channels/resample_test.cpp).
+/// backplane from 10 MHz, SDD21(0) low by 0.034 (tests/io/resample_test.cpp).
 /// Throws std::invalid_argument for an empty network.
 Network extrapolate_to_dc(const Network& net, const DcExtrapolationOptions& options = {});
 

@@ -21,7 +21,8 @@
 #include "io/detail/toml_reader.hpp"
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
-#include "io/link_search.hpp"
+#include "workflows/link_search.hpp"
+#include "workflows/rate.hpp"
 #include "io/quantity.hpp"
 #include "io/system.hpp"
 #include "io/system_evaluation.hpp"
@@ -262,7 +263,7 @@ std::vector<std::string> measure_names() {
   return out;
 }
 
-bool is_copper(const Config& c) { return c.copper.has_value() || c.composed.has_value(); }
+bool is_copper(const Config& c) { return c.copper() != nullptr || c.composed() != nullptr; }
 
 // ---- the loader -------------------------------------------------------------------------------
 
@@ -417,8 +418,8 @@ struct Loader {
       return f;
     }
     r.accept("freq");
-    if (cfg && cfg->eye) {
-      const double f = 0.5 * cfg->eye->spec.symbol_rate_baud;
+    if (cfg && cfg->signalling) {
+      const double f = 0.5 * cfg->signalling->spec.symbol_rate_baud;
       m.params["freq"] = fmt::format("{:g} GHz (Nyquist of the config's [signal] rate)", f / 1e9);
       return f;
     }
@@ -486,7 +487,7 @@ struct Loader {
       const char* ck = cfg_key(r);
       if (n == "max_rate") {
         x.kind = ValueKind::rate;
-        need(r, cfg, ck, cfg && cfg->eye.has_value(), "the link needs a [signal] section (target BER, Tx, Rx) for a rate search");
+        need(r, cfg, ck, cfg && cfg->signalling.has_value(), "the link needs a [signal] section (target BER, Tx, Rx) for a rate search");
         const auto mod = r.choice<std::string>(
             "modulation", [](std::string_view s) -> std::optional<std::string> {
               if (s == "best" || s == "nrz" || s == "pam4") return std::string(s);
@@ -498,7 +499,7 @@ struct Loader {
         x.params["max"] = fmt::format("{:g} Gb/s", x.number / 1e9);
       } else if (n == "reach") {
         x.kind = ValueKind::length;
-        need(r, cfg, ck, cfg && cfg->eye.has_value(), "the link needs a [signal] section (target BER, Tx, Rx) for a reach search");
+        need(r, cfg, ck, cfg && cfg->signalling.has_value(), "the link needs a [signal] section (target BER, Tx, Rx) for a reach search");
         const auto rate = r.quantity("rate", Dimension::data_rate, Rule::positive(), true);
         x.number = rate.value_or(0.0);
         if (rate) x.params["rate"] = node_text(*r.input().get("rate"));
@@ -510,17 +511,17 @@ struct Loader {
             "config (the config's [signal] modulation), nrz, pam4, pam8", "config");
         x.params["modulation"] = mod.value_or("config");
         x.params["element"] = r.text_or("element", "").value_or("");
-        if (cfg && cfg->eye) {
-          const int levels = x.params["modulation"] == "config" ? cfg->eye->spec.levels
+        if (cfg && cfg->signalling) {
+          const int levels = x.params["modulation"] == "config" ? cfg->signalling->spec.levels
                              : x.params["modulation"] == "nrz"  ? 2
                              : x.params["modulation"] == "pam4" ? 4
                                                                 : 8;
           x.integer = levels;
           try {
-            const Stretch st = stretchable(*cfg, x.params["element"], 4.0 * x.number);
+            const workflows::Stretch st = workflows::stretchable(*cfg, x.params["element"], 4.0 * x.number);
             x.number2 = st.base_length_m;
             x.params["element_label"] = st.label;
-          } catch (const InputError& e) {
+          } catch (const std::invalid_argument& e) {
             error(r.input().get("element") ? r.input().get("element") : &r.input(), r.key_path("element"), e.what());
           }
         }
@@ -532,7 +533,7 @@ struct Loader {
         if (n == "resistive_share" || n == "delay_per_length")
           need(r, cfg, ck, cfg && is_copper(*cfg), "needs a copper channel (modelled traces)");
         else
-          need(r, cfg, ck, cfg && (is_copper(*cfg) || cfg->optical), "needs a copper or optical channel");
+          need(r, cfg, ck, cfg && (is_copper(*cfg) || cfg->optical()), "needs a copper or optical channel");
         if (cfg && (is_copper(*cfg) || n == "insertion_loss")) {
           if (auto f = read_freq(r, x, cfg.get())) x.number = *f;
         } else {
@@ -543,17 +544,17 @@ struct Loader {
         }
       } else if (n == "flight_time") {
         x.kind = ValueKind::time;
-        need(r, cfg, ck, cfg && (is_copper(*cfg) || cfg->optical), "needs a copper or optical channel");
-        need(r, cfg, ck, cfg && (cfg->optical || cfg->eye), "a copper channel needs a [signal] rate (the band of its group delay)");
+        need(r, cfg, ck, cfg && (is_copper(*cfg) || cfg->optical()), "needs a copper or optical channel");
+        need(r, cfg, ck, cfg && (cfg->optical() || cfg->signalling), "a copper channel needs a [signal] rate (the band of its group delay)");
       } else if (n == "fixed_loss") {
         x.kind = ValueKind::loss;
-        need(r, cfg, ck, cfg && cfg->optical.has_value(), "needs an optical link");
+        need(r, cfg, ck, cfg && cfg->optical() != nullptr, "needs an optical link");
       } else if (n == "channel_heat_per_bit") {
         x.kind = ValueKind::energy;
-        need(r, cfg, ck, cfg && is_copper(*cfg) && cfg->eye, "needs a copper channel with a [signal] section (swing, rate)");
+        need(r, cfg, ck, cfg && is_copper(*cfg) && cfg->signalling, "needs a copper channel with a [signal] section (swing, rate)");
       } else if (n == "energy_per_bit") {
         x.kind = ValueKind::energy;
-        need(r, cfg, ck, cfg && cfg->optical && cfg->eye, "an energy model exists for optical links with a [signal] section; for copper give system + link");
+        need(r, cfg, ck, cfg && cfg->optical() && cfg->signalling, "an energy model exists for optical links with a [signal] section; for copper give system + link");
         const auto rate = r.text_or("rate", "max").value_or("max");
         x.params["rate"] = rate;
         if (rate == "max") x.number = 0.0;
@@ -579,7 +580,7 @@ struct Loader {
       x.kind = ValueKind::length;
       read_config(r, x, "optical", "optical_config", x.config, x.config_key);
       read_config(r, x, "copper", "copper_config", x.config2, x.config2_key);
-      need(r, x.config, r.has("optical") ? "optical" : "optical_config", x.config && x.config->optical.has_value(), "must be an optical link");
+      need(r, x.config, r.has("optical") ? "optical" : "optical_config", x.config && x.config->optical() != nullptr, "must be an optical link");
       need(r, x.config2, r.has("copper") ? "copper" : "copper_config", x.config2 && is_copper(*x.config2), "must be a copper channel");
       if (x.config2 && is_copper(*x.config2))
         if (auto f = read_freq(r, x, x.config2.get())) x.number = *f;
@@ -1044,20 +1045,11 @@ std::string config_title(const Config& c) { return c.source + (c.title.empty() ?
 
 std::string modulation_name(int levels) { return levels == 2 ? "NRZ" : fmt::format("PAM{}", levels); }
 
-/// The search criterion of a config's [signal] section (as `phylane maxrate` applies it).
-void apply_signal_criterion(const Config& cfg, solvers::MaxRateOptions& opt) {
-  const auto c = rate_criterion(cfg);
-  opt.required_margin_db = c.required_margin_db;
-  opt.min_eye_height_v = c.min_eye_height_v;
-  opt.min_eye_width_ui = c.min_eye_width_ui;
-  opt.min_eye_height_by_levels = c.min_eye_height_by_levels;
-  opt.min_eye_width_by_levels = c.min_eye_width_by_levels;
-}
 
 std::string criterion_text(const Config& cfg, int levels) {
-  std::string t = fmt::format("BER {:g}", cfg.eye->spec.target_ber);
-  if (cfg.eye->required_margin_db > 0) t += fmt::format(", margin >= {:g} dB", cfg.eye->required_margin_db);
-  const double eh = cfg.eye->min_eye_height_for(levels), ew = cfg.eye->min_eye_width_for(levels);
+  std::string t = fmt::format("BER {:g}", cfg.signalling->spec.target_ber);
+  if (cfg.signalling->required_margin_db > 0) t += fmt::format(", margin >= {:g} dB", cfg.signalling->required_margin_db);
+  const double eh = cfg.signalling->min_eye_height_for(levels), ew = cfg.signalling->min_eye_width_for(levels);
   if (eh > 0 || ew > 0) t += fmt::format(", eye mask {:g} mV x {:g} UI", eh * 1e3, ew);
   return t;
 }
@@ -1113,13 +1105,11 @@ class Evaluator {
       const auto [cfg, top] = rate_configs_[key];
       jobs.push_back([s, cfg = cfg, top = top] {
         try {
-          solvers::MaxRateOptions opt;
-          opt.levels = {2, 4};
-          opt.min_rate_bps = kSearchMinBps;
-          opt.max_rate_bps = top;
-          apply_signal_criterion(*cfg, opt);
-          const auto h = search_channel(*cfg, opt.max_rate_bps);
-          s->result = solvers::find_max_rate(search_eye(*cfg, h), opt);
+          workflows::MaxRateRequest rq;
+          rq.levels = {2, 4};
+          rq.min_rate = channels::LineRate{kSearchMinBps, channels::RateUnit::bit};
+          rq.max_rate = channels::LineRate{top, channels::RateUnit::bit};
+          s->result = workflows::max_rate(*cfg, rq).result;
         } catch (const std::exception& e) {
           s->error = e.what();
         }
@@ -1212,18 +1202,18 @@ class Evaluator {
     const Config& cfg = *m.config;
     const int lv = m.integer;
     const double baud = m.number / std::log2(static_cast<double>(lv));
-    const Stretch st = stretchable(cfg, m.params.at("element"), 4.0 * baud);
+    const workflows::Stretch st = workflows::stretchable(cfg, m.params.at("element"), 4.0 * baud);
     solvers::ReachOptions opt;
     opt.min_length_m = st.base_length_m / 100.0;
     opt.max_length_m = st.base_length_m * 100.0;
-    opt.required_margin_db = cfg.eye->required_margin_db;
-    opt.min_eye_height_v = cfg.eye->min_eye_height_for(lv);
-    opt.min_eye_width_ui = cfg.eye->min_eye_width_for(lv);
+    opt.required_margin_db = cfg.signalling->required_margin_db;
+    opt.min_eye_height_v = cfg.signalling->min_eye_height_for(lv);
+    opt.min_eye_width_ui = cfg.signalling->min_eye_width_for(lv);
     auto eye_at = [&cfg, &st, baud, lv](double len) {
-      auto s = cfg.eye->at(baud, lv);
+      auto s = cfg.signalling->at(baud, lv);
       s.samples_per_ui = 16;
       s.refine_candidates = 1;
-      const Stretched x = st.at(len);
+      const workflows::Stretched x = st.at(len);
       if (x.link) solvers::set_optical_levels(*x.link, s);
       return solvers::analyze_eye(x.h, s);
     };
@@ -1315,7 +1305,7 @@ class Evaluator {
                                  : std::string("none"));
     why.push_back(fmt::format("max per-lane rate of {} at its [signal] criterion ({}), Tx/Rx equalization searched; "
                               "search {:g} ... {:g} Gb/s to 1 %: {}{}",
-                              config_title(cfg), criterion_text(cfg, cfg.eye->spec.levels), kSearchMinBps / 1e9,
+                              config_title(cfg), criterion_text(cfg, cfg.signalling->spec.levels), kSearchMinBps / 1e9,
                               m.number / 1e9, per, shared.empty() ? "" : " (" + shared + ")"));
     bool found = false, capped = false;
     double v = 0.0;
@@ -1369,15 +1359,15 @@ class Evaluator {
     o.fmax_hz = f;
     o.points = 2;
     o.keep_line_points = false;
-    return cfg.copper ? solvers::analyze_loss(*cfg.copper, o) : solvers::analyze_loss(*cfg.composed, o);
+    return cfg.copper() ? solvers::analyze_loss(*cfg.copper(), o) : solvers::analyze_loss(*cfg.composed(), o);
   }
 
   Computed insertion_loss(const Measure& m, std::vector<std::string>& why) {
     const Config& cfg = *m.config;
-    if (cfg.optical) {
+    if (cfg.optical()) {
       why.push_back(fmt::format("passive path loss of {} (couplers, waveguides, fiber, demux; laser and modulator excluded)",
                                 config_title(cfg)));
-      return Computed::exactly(cfg.optical->path_loss_db(), ValueKind::loss);
+      return Computed::exactly(cfg.optical()->path_loss_db(), ValueKind::loss);
     }
     const auto a = loss_at(cfg, m.number);
     why.push_back(fmt::format("insertion loss of {} at {} (phylane loss model, terminations as configured)", config_title(cfg),
@@ -1402,8 +1392,8 @@ class Evaluator {
   }
 
   Computed loss_per_length(const Config& cfg, const Measure& m, std::vector<std::string>& why) {
-    if (cfg.optical) {
-      for (const auto& e : cfg.optical->path())
+    if (cfg.optical()) {
+      for (const auto& e : cfg.optical()->path())
         if (e.kind == "fiber" && (m.params.at("segment").empty() || e.name == m.params.at("segment"))) {
           why.push_back(fmt::format("attenuation of the fiber \"{}\" of {}", e.name, config_title(cfg)));
           return Computed::exactly(e.loss_db_per_m, ValueKind::loss_per_length);
@@ -1459,25 +1449,25 @@ class Evaluator {
 
   Computed flight_time(const Measure& m, std::vector<std::string>& why) {
     const Config& cfg = *m.config;
-    if (cfg.optical) {
+    if (cfg.optical()) {
       double len = 0.0;
-      for (const auto& e : cfg.optical->path())
+      for (const auto& e : cfg.optical()->path())
         if (e.kind == "fiber") len += e.length_m;
       const double ng = fiber_group_index(why);
       why.push_back(fmt::format("flight time of {}: {} of fiber x n_g / c0 (on-chip waveguides not counted)", config_title(cfg),
                                 display_value(len, ValueKind::length)));
       return Computed::exactly(len * ng / phy::c0, ValueKind::time);
     }
-    const double fmax = 4.0 * cfg.eye->spec.symbol_rate_baud;
-    const Stretch st = stretchable(cfg, "", fmax);
-    const Stretched x = st.at(st.base_length_m);
+    const double fmax = 4.0 * cfg.signalling->spec.symbol_rate_baud;
+    const workflows::Stretch st = workflows::stretchable(cfg, "", fmax);
+    const workflows::Stretched x = st.at(st.base_length_m);
     why.push_back(fmt::format("flight time of {}: median group delay of the channel over {} ... {}", config_title(cfg),
                               display_value(0.01 * fmax, ValueKind::frequency), display_value(0.25 * fmax, ValueKind::frequency)));
     return Computed::exactly(x.delay_s, ValueKind::time);
   }
 
   static Computed fixed_loss(const Config& cfg, std::vector<std::string>& why) {
-    const auto& link = *cfg.optical;
+    const auto& link = *cfg.optical();
     double fixed = link.modulator().insertion_loss_db;
     std::vector<std::string> parts{fmt::format("modulator {:.3g} dB", fixed)};
     for (const auto& e : link.path()) {
@@ -1495,7 +1485,7 @@ class Evaluator {
     cu.config = m.config2;
     const Computed per_m = loss_per_length(*m.config2, cu, why);
     double fiber_per_m = 0.0;
-    for (const auto& e : m.config->optical->path())
+    for (const auto& e : m.config->optical()->path())
       if (e.kind == "fiber") fiber_per_m = std::max(fiber_per_m, e.loss_db_per_m);
     if (!(per_m.value > fiber_per_m)) throw std::runtime_error("the copper route loses no more per metre than the fiber");
     why.push_back(fmt::format("crossover = fixed optical loss / (copper {} - fiber {})", display_value(per_m.value, ValueKind::loss_per_length),
@@ -1567,7 +1557,7 @@ class Evaluator {
 
   Computed optical_energy(const Measure& m, std::vector<std::string>& why) {
     const Config& cfg = *m.config;
-    const auto& link = *cfg.optical;
+    const auto& link = *cfg.optical();
     Computed rate = Computed::exactly(m.number, ValueKind::rate);
     if (m.number == 0.0) {
       Measure mr = m;
@@ -1576,7 +1566,7 @@ class Evaluator {
       mr.params["modulation"] = "best";
       rate = max_rate(mr, why);
     } else if (m.number < 0.0) {
-      rate = Computed::exactly(cfg.eye->data_rate_bps, ValueKind::rate);
+      rate = Computed::exactly(cfg.signalling->data_rate_bps, ValueKind::rate);
       why.push_back("at the config's [signal] rate " + display_value(rate.value, ValueKind::rate));
     }
     const double p = link.electrical_power_w();
@@ -1599,9 +1589,9 @@ class Evaluator {
 
   Computed channel_heat(const Measure& m, std::vector<std::string>& why) {
     const Config& cfg = *m.config;
-    const double a = cfg.eye->spec.tx_amplitude_v;
-    const double z = cfg.copper ? cfg.copper->driver_ohm() : cfg.composed->driver_ohm();
-    const double rate = cfg.eye->data_rate_bps;
+    const double a = cfg.signalling->spec.tx_amplitude_v;
+    const double z = cfg.copper() ? cfg.copper()->driver_ohm() : cfg.composed()->driver_ohm();
+    const double rate = cfg.signalling->data_rate_bps;
     // A +-A binary (or PAM) waveform delivers at most A^2 / Z into the termination Z (Joule's law,
     // P = V^2 / R); the channel can turn at most all of it into heat.
     const double p = a * a / z;

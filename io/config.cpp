@@ -25,6 +25,7 @@
 #include "phy/constants.hpp"
 #include "phy/microstrip.hpp"
 #include "phy/stripline.hpp"
+#include "solvers/eye_analysis.hpp"
 
 namespace phylane::io {
 
@@ -96,7 +97,7 @@ std::optional<phy::Roughness> read_foil(TableReader& seg, std::string_view key,
   return r;
 }
 
-std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats, SegmentInfo& info) {
+std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats, channels::SegmentInfo& info) {
   const bool has_material = seg.has("material");
   const bool has_inline = seg.has("dk") || seg.has("df") || seg.has("at");
   const auto model = seg.choice<phy::DielectricModel>("dielectric_model", phy::parse_dielectric_model,
@@ -165,7 +166,7 @@ std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats
 std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t index,
                                                    double default_temperature_c,
                                                    std::optional<phy::LineMode> coupled_mode,
-                                                   Materials& mats, SegmentInfo& info,
+                                                   Materials& mats, channels::SegmentInfo& info,
                                                    std::optional<channels::TraceSegment>* common_out) {
   info.name = seg.text_or("name", "segment " + std::to_string(index + 1)).value_or("");
   const auto geometry = seg.choice<std::string>(
@@ -433,7 +434,7 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
       blocks.push_back(std::move(*b));
       any_block = true;
       (ports == 4 ? any_differential : any_single) = true;
-      SegmentInfo info;
+      channels::SegmentInfo info;
       info.name = "channel";
       info.geometry = "touchstone";
       cfg.segments.push_back(info);
@@ -456,7 +457,7 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
             return std::nullopt;
           },
           "trace, touchstone, via, capacitor, lumped", "trace");
-      SegmentInfo info;
+      channels::SegmentInfo info;
       if (!kind) {
         all_ok = false;
         cfg.segments.push_back(info);
@@ -531,10 +532,10 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
                       " but segment 1 is " + std::string(phy::to_string(segs[0].line.geometry().mode())) +
                       "; all segments of a channel must carry the same mode (all coupled or all single)");
     if (!ctx.ok()) return;
-    cfg.copper.emplace(std::move(segs), z_drv, z_rcv);
+    cfg.channel.emplace<channels::CopperChannel>(std::move(segs), z_drv, z_rcv);
     // The same chain as a composed channel, for the S-parameter export (it carries the
     // common-mode lines of differential pairs).
-    if (!common) cfg.composed.emplace(differential, std::move(blocks), z_drv, z_rcv);
+    if (!common) cfg.composed_equivalent.emplace(differential, std::move(blocks), z_drv, z_rcv);
     return;
   }
   for (auto& [index, builders] : elements) blocks[index].network = differential ? builders.pair : builders.single;
@@ -544,7 +545,7 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
     return;
   }
   try {
-    cfg.composed.emplace(differential, std::move(blocks), z_drv, z_rcv);
+    cfg.channel.emplace<channels::ComposedChannel>(differential, std::move(blocks), z_drv, z_rcv);
   } catch (const std::invalid_argument& e) {
     ctx.error(&ch->input(), ch->path(), "", std::string("cannot compose this channel: ") + e.what());
   }
@@ -577,22 +578,26 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
           return std::nullopt;
         },
         "copper, optical, touchstone, pulse", "copper");
-    if (type && *type == "optical")
-      detail::read_optical(*ch, cfg.optical, cfg.optical_info);
-    else if (type && *type == "pulse")
-      detail::read_pulse_channel(*ch, cfg.pulse);
-    else if (type)
+    if (type && *type == "optical") {
+      std::optional<channels::OpticalLink> optical;
+      detail::read_optical(*ch, optical, cfg.optical_info);
+      if (optical) cfg.channel = std::move(*optical);
+    } else if (type && *type == "pulse") {
+      std::optional<channels::SampledResponse> sampled;
+      detail::read_pulse_channel(*ch, sampled);
+      if (sampled) cfg.channel = std::move(*sampled);
+    } else if (type)
       read_copper(&*ch, ctx, mats, cfg, *type == "touchstone");
   }
 
-  detail::read_eye_sections(root, cfg.optical.has_value() ? detail::ReceiverKind::optical
-                                  : cfg.pulse ? (cfg.pulse->impulse ? detail::ReceiverKind::impulse : detail::ReceiverKind::pulse)
+  detail::read_eye_sections(root, cfg.optical() != nullptr ? detail::ReceiverKind::optical
+                                  : cfg.sampled() ? (cfg.sampled()->impulse ? detail::ReceiverKind::impulse : detail::ReceiverKind::pulse)
                                               : detail::ReceiverKind::copper,
-                            cfg.eye);
+                            cfg.signalling);
   detail::read_crosstalk(root, cfg);
-  if (cfg.pulse && !cfg.eye && ctx.ok())
+  if (cfg.sampled() && !cfg.signalling && ctx.ok())
     ctx.error(&root.input(), "signal", "", "a pulse channel needs a [signal] section (its rate sets the UI)");
-  if (cfg.eye && cfg.optical) solvers::set_optical_levels(*cfg.optical, cfg.eye->spec);
+  if (cfg.signalling && cfg.optical()) solvers::set_optical_levels(*cfg.optical(), cfg.signalling->spec);
 
   ReportOptions rep;
   if (auto r = root.table("report", false)) {
@@ -707,14 +712,6 @@ Config load_config(const std::filesystem::path& file) {
   return load_config_text_in(detail::read_input_file(file, "config file"), file.string(), detail::folder_of(file));
 }
 
-std::vector<SegmentInfo> trace_infos(const Config& cfg) {
-  std::vector<SegmentInfo> out;
-  for (const auto& s : cfg.segments)
-    if (s.geometry == "stripline" || s.geometry == "coupled_stripline" || s.geometry == "microstrip" ||
-        s.geometry == "coupled_microstrip")
-      out.push_back(s);
-  return out;
-}
 
 std::vector<std::string> preset_names() {
   return embedded_toml_names("presets");

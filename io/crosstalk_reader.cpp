@@ -26,11 +26,11 @@ namespace {
 // bulk delay removed (solvers::tabulated_transfer_function). A pure delay moves an aggressor's
 // pulse but not its samples at the phase 93A-33 picks, so removing it changes nothing. Thread-safe
 // (the rate search evaluates eyes on both cores).
-solvers::TransferFunction tabulated_on_demand(solvers::TransferFunction h) {
+channels::TransferFunction tabulated_on_demand(channels::TransferFunction h) {
   struct State {
     std::mutex m;
-    solvers::TransferFunction raw;
-    solvers::TransferFunction table;
+    channels::TransferFunction raw;
+    channels::TransferFunction table;
     double fmax = 0.0;
   };
   auto st = std::make_shared<State>();
@@ -38,7 +38,7 @@ solvers::TransferFunction tabulated_on_demand(solvers::TransferFunction h) {
   return [st](std::span<const double> f, std::span<std::complex<double>> out) {
     double top = 0.0;
     for (double x : f) top = std::max(top, x);
-    solvers::TransferFunction t;
+    channels::TransferFunction t;
     {
       std::lock_guard<std::mutex> lock(st->m);
       if (!st->table || top > st->fmax) {
@@ -54,7 +54,7 @@ solvers::TransferFunction tabulated_on_demand(solvers::TransferFunction h) {
 // The victim's route from the named segment to the receiver, as a transfer function between the
 // victim's terminations. Returns an empty function (and records an error) when there is no such
 // segment.
-solvers::TransferFunction route_from(TableReader& t, const Config& cfg, const std::string& segment) {
+channels::TransferFunction route_from(TableReader& t, const Config& cfg, const std::string& segment) {
   std::size_t index = cfg.segments.size();
   for (std::size_t i = 0; i < cfg.segments.size(); ++i)
     if (cfg.segments[i].name == segment || std::to_string(i + 1) == segment) {
@@ -69,35 +69,35 @@ solvers::TransferFunction route_from(TableReader& t, const Config& cfg, const st
                       "must name a segment of [channel] (or give its 1-based index): " + names);
     return {};
   }
-  if (cfg.composed) {
-    const auto& all = cfg.composed->blocks();
+  if (cfg.composed()) {
+    const auto& all = cfg.composed()->blocks();
     std::vector<channels::ChannelBlock> tail(all.begin() + static_cast<std::ptrdiff_t>(index), all.end());
-    return solvers::composed_transfer_function(channels::ComposedChannel(
-        cfg.composed->differential(), std::move(tail), cfg.composed->driver_ohm(), cfg.composed->receiver_ohm()));
+    return channels::composed_transfer_function(channels::ComposedChannel(
+        cfg.composed()->differential(), std::move(tail), cfg.composed()->driver_ohm(), cfg.composed()->receiver_ohm()));
   }
-  const auto& segs = cfg.copper->segments();
+  const auto& segs = cfg.copper()->segments();
   std::vector<channels::TraceSegment> tail(segs.begin() + static_cast<std::ptrdiff_t>(index), segs.end());
-  return solvers::copper_transfer_function(
-      channels::CopperChannel(std::move(tail), cfg.copper->driver_ohm(), cfg.copper->receiver_ohm()));
+  return channels::copper_transfer_function(
+      channels::CopperChannel(std::move(tail), cfg.copper()->driver_ohm(), cfg.copper()->receiver_ohm()));
 }
 
 // A measured aggressor path: a 2-port (single-ended victim) or a 4-port (differential, SDD21),
 // referenced to the victim's terminations as the victim's own Touchstone blocks are.
-solvers::TransferFunction measured_path(TableReader& t, const Config& cfg) {
+channels::TransferFunction measured_path(TableReader& t, const Config& cfg) {
   int ports = 0;
   auto b = read_touchstone_block(t, "crosstalk path", t.context().base_dir, ports, "a crosstalk path");
   if (!b) return {};
-  const bool victim_differential = cfg.composed ? cfg.composed->differential()
-                                                : cfg.copper->mode() != phy::LineMode::single_ended;
+  const bool victim_differential = cfg.composed() ? cfg.composed()->differential()
+                                                : cfg.copper()->mode() != phy::LineMode::single_ended;
   if ((ports == 4) != victim_differential) {
     t.context().error(t.input().get("file"), t.key_path("file"), node_text(*t.input().get("file")),
                       std::string("is a ") + std::to_string(ports) + "-port but the victim channel is " +
                           (victim_differential ? "differential (give a 4-port)" : "single-ended (give a 2-port)"));
     return {};
   }
-  const double zd = cfg.composed ? cfg.composed->driver_ohm() : cfg.copper->driver_ohm();
-  const double zr = cfg.composed ? cfg.composed->receiver_ohm() : cfg.copper->receiver_ohm();
-  return solvers::composed_transfer_function(channels::ComposedChannel(ports == 4, {*b}, zd, zr));
+  const double zd = cfg.composed() ? cfg.composed()->driver_ohm() : cfg.copper()->driver_ohm();
+  const double zr = cfg.composed() ? cfg.composed()->receiver_ohm() : cfg.copper()->receiver_ohm();
+  return channels::composed_transfer_function(channels::ComposedChannel(ports == 4, {*b}, zd, zr));
 }
 
 }  // namespace
@@ -106,11 +106,11 @@ void read_crosstalk(TableReader& root, Config& cfg) {
   if (!root.has("crosstalk")) return;
   auto entries = root.table_array("crosstalk", false);
   Context& ctx = root.context();
-  if (!cfg.eye || !(cfg.copper || cfg.composed)) {
+  if (!cfg.signalling || !(cfg.copper() || cfg.composed())) {
     // A copper channel that failed to read has reported its own errors already.
-    if (!cfg.eye || cfg.optical || cfg.pulse)
+    if (!cfg.signalling || cfg.optical() || cfg.sampled())
       ctx.error(root.input().get("crosstalk"), "crosstalk", "",
-                cfg.eye ? "crosstalk aggressors apply to copper channels (modelled or Touchstone), not to this channel type"
+                cfg.signalling ? "crosstalk aggressors apply to copper channels (modelled or Touchstone), not to this channel type"
                         : "crosstalk needs a [signal] section (the eye and rate commands use it)");
     for (auto& t : entries) {
       for (auto k : {"name", "kind", "count", "swing", "file", "port_order", "level", "at", "coupled_delay", "through"})
@@ -119,7 +119,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
     }
     return;
   }
-  auto& spec = cfg.eye->spec;
+  auto& spec = cfg.signalling->spec;
   int index = 0;
   for (auto& t : entries) {
     ++index;
@@ -135,7 +135,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
     // The aggressor's transmitter: its peak-to-peak swing (COM A_fe, A_ne are peak values).
     const auto swing = t.quantity_or("swing", Dimension::voltage, Rule::between(0.0, 10.0, false, true),
                                      format_quantity(2.0 * spec.tx_amplitude_v, Dimension::voltage));
-    solvers::TransferFunction path;
+    channels::TransferFunction path;
     bool relative = false;
     if (t.has("file")) {
       for (auto k : {"level", "at", "coupled_delay", "through"})
@@ -163,7 +163,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
       t.reject("at", "applies to kind = \"fext\"");
       t.reject("port_order", "applies to a measured path (file)");
       if (level && delay) {
-        std::vector<solvers::TransferFunction> f{solvers::next_section(std::pow(10.0, *level / 20.0), *delay)};
+        std::vector<channels::TransferFunction> f{solvers::next_section(std::pow(10.0, *level / 20.0), *delay)};
         if (through) {
           auto r = route_from(t, cfg, *through);
           if (r) {
@@ -179,7 +179,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
     t.finish();
     if (!path || !kind || !count || !swing) continue;
     for (std::int64_t k = 0; k < *count; ++k) {
-      solvers::CrosstalkAggressor a;
+      channels::CrosstalkAggressor a;
       a.name = *count > 1 ? *name + " #" + std::to_string(k + 1) : *name;
       a.path = path;
       a.times_victim = relative;

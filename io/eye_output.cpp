@@ -17,7 +17,7 @@ std::vector<double> ffe_taps(const solvers::TxFfe& f) { return f.taps.empty() ? 
 
 void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnalysis& a,
                     const solvers::OpticalAnalysis* optical) {
-  const auto& es = *cfg.eye;
+  const auto& es = *cfg.signalling;
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
   JsonWriter j(os);
@@ -26,8 +26,8 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   j.field("command", "eye");
   j.field("config", cfg.source);
   j.field("name", cfg.title);
-  j.field("channel_kind", cfg.optical ? "optical" : cfg.pulse ? (cfg.pulse->impulse ? "impulse" : "pulse") : "copper");
-  j.field("modulation", es.modulation);
+  j.field("channel_kind", cfg.optical() ? "optical" : cfg.sampled() ? (cfg.sampled()->impulse ? "impulse" : "pulse") : "copper");
+  j.field("modulation", std::string(channels::to_string(es.modulation)));
   j.field("levels", es.spec.levels);
   j.field("symbol_rate_baud", es.spec.symbol_rate_baud);
   j.field("data_rate_bps", es.data_rate_bps);
@@ -167,7 +167,7 @@ void write_eye_groups(Hdf5Writer& h, const std::string& prefix, const solvers::E
 
 void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a,
                     const solvers::OpticalAnalysis* optical) {
-  const auto& es = *cfg.eye;
+  const auto& es = *cfg.signalling;
   const auto& eye = a.eye;
   Hdf5Writer h(file);
   write_eye_groups(h, "", a);
@@ -176,7 +176,7 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
   h.attribute("/", "command", "eye");
   h.attribute("/", "source", cfg.source);
   h.attribute("/", "config", cfg.resolved_toml);
-  h.attribute("/", "modulation", es.modulation);
+  h.attribute("/", "modulation", std::string(channels::to_string(es.modulation)));
   h.attribute("/", "symbol_rate_baud", es.spec.symbol_rate_baud);
   h.attribute("/", "data_rate_bps", es.data_rate_bps);
   h.attribute("/", "target_ber", es.spec.target_ber);

@@ -7,34 +7,12 @@
 #include <string>
 
 #include "io/detail/eye_reader.hpp"
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 
 namespace phylane::io::detail {
 
 namespace {
 
-// Which family a data-rate text belongs to: symbols (Bd, T/s) or bits (b/s).
-bool is_symbol_rate_unit(const std::string& text) {
-  const auto pos = text.find_last_not_of(" \t");
-  const std::string t = text.substr(0, pos + 1);
-  auto ends = [&](std::string_view suf) { return t.size() >= suf.size() && t.compare(t.size() - suf.size(), suf.size(), suf) == 0; };
-  return ends("Bd") || ends("T/s");
-}
-
-std::optional<int> parse_modulation(std::string_view s) {
-  if (s == "nrz" || s == "pam2") return 2;
-  if (s.size() > 3 && s.substr(0, 3) == "pam") {
-    int m = 0;
-    for (char c : s.substr(3)) {
-      if (c < '0' || c > '9') return std::nullopt;
-      m = m * 10 + (c - '0');
-      if (m > 64) return std::nullopt;
-    }
-    // Gray-coded PAM carries log2(M) bits per symbol: M must be a power of two.
-    if (m >= 2 && (m & (m - 1)) == 0) return m;
-  }
-  return std::nullopt;
-}
 
 // A jitter value given in UI ("0.01 UI") or as a time ("0.3 ps"), returned in UI.
 std::optional<double> read_ui(TableReader& t, std::string_view key, double baud, double max_ui,
@@ -84,21 +62,21 @@ std::optional<double> read_ui(TableReader& t, std::string_view key, double baud,
 }
 
 // FFE side taps: each element a number (fixed tap) or a table {min, max, step} (searched).
-std::optional<std::vector<solvers::TapRange>> read_taps(TableReader& t, std::string_view key, bool& search) {
+std::optional<std::vector<channels::TapRange>> read_taps(TableReader& t, std::string_view key, bool& search) {
   t.accept(key);
   const toml::node* n = t.input().get(key);
-  if (!n) return std::vector<solvers::TapRange>{};
+  if (!n) return std::vector<channels::TapRange>{};
   const toml::array* a = n->as_array();
   if (!a) {
     t.context().error(n, t.key_path(key), node_text(*n),
                       "must be a list of taps: numbers (fixed) or {min, max, step} tables (searched)");
     return std::nullopt;
   }
-  std::vector<solvers::TapRange> out;
+  std::vector<channels::TapRange> out;
   bool ok = true;
   for (std::size_t i = 0; i < a->size(); ++i) {
     const auto& el = (*a)[i];
-    const std::string kp = t.key_path(key) + "[" + std::to_string(i) + "]";
+    const std::string kp = t.key_path(key) + "[" + std::to_string(i + 1) + "]";
     if (auto v = el.value<double>(); v && el.is_number()) {
       if (!(*v > -1.0 && *v < 1.0)) {
         t.context().error(&el, kp, node_text(el), "a tap must be between -1 and 1 (taps are normalised)");
@@ -167,7 +145,7 @@ std::optional<std::vector<double>> read_db_list(TableReader& t, std::string_view
 
 }  // namespace
 
-void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSettings>& out) {
+void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<channels::LinkSignalling>& out) {
   const bool optical = kind == ReceiverKind::optical;
   Context& ctx = root.context();
   auto sig = root.table("signal", false);
@@ -177,32 +155,29 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       else root.accept(k);
     return;
   }
-  EyeSettings es;
+  channels::LinkSignalling es;
   auto& spec = es.spec;
   bool ok = true;
 
   // [signal]
   const auto mod_name = sig->text_or("modulation", "nrz");
-  const auto levels = mod_name ? parse_modulation(*mod_name) : std::nullopt;
-  if (mod_name && !levels) {
+  const auto modulation = mod_name ? channels::parse_modulation(*mod_name) : std::nullopt;
+  if (mod_name && !modulation) {
     ctx.error(sig->input().get("modulation"), sig->key_path("modulation"), "\"" + *mod_name + "\"",
-              "must be nrz or pam<M> with M a power of two (pam4, pam8): Gray-coded PAM carries log2(M) bits "
-              "per symbol");
+              "must be " + std::string(channels::allowed_modulations()) +
+                  " (Gray-coded PAM-M with M a power of two carries log2(M) bits per symbol)");
     ok = false;
   }
-  spec.levels = levels.value_or(2);
-  es.modulation = mod_name.value_or("nrz");
+  es.modulation = modulation.value_or(channels::Modulation::nrz);
+  spec.levels = channels::levels(es.modulation);
+  // One rate vocabulary (channels/modulation.hpp): Bd is the symbol rate; b/s and T/s (PCIe
+  // transfers, one raw bit each) are the line bit rate.
   const auto rate = sig->quantity("rate", Dimension::data_rate, Rule::positive(), true);
   if (rate) {
-    const std::string txt = sig->input()["rate"].value_or(std::string());
-    const double bits = std::log2(static_cast<double>(spec.levels));
-    if (is_symbol_rate_unit(txt)) {
-      spec.symbol_rate_baud = *rate;
-      es.data_rate_bps = *rate * bits;
-    } else {
-      es.data_rate_bps = *rate;
-      spec.symbol_rate_baud = *rate / bits;
-    }
+    const auto parsed = parse_rate(sig->input()["rate"].value_or(std::string()));
+    es.rate = parsed.rate.value_or(channels::LineRate{*rate, channels::RateUnit::bit});
+    spec.symbol_rate_baud = es.rate.symbol_rate_baud(es.modulation);
+    es.data_rate_bps = es.rate.bit_rate_bps(es.modulation);
   } else {
     ok = false;
   }
@@ -245,13 +220,13 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     if (const toml::table* t = n->as_table()) {
       for (const auto& [k, v] : *t) {
         const std::string kp = sig->key_path(key) + "." + std::string(k.str());
-        const auto lv = parse_modulation(k.str());
-        if (!lv) {
-          ctx.error(&v, kp, node_text(v), "keys must be modulations: nrz, pam4, pam8, ...");
+        const auto mod = channels::parse_modulation(k.str());
+        if (!mod) {
+          ctx.error(&v, kp, node_text(v), "keys must be modulations: " + std::string(channels::allowed_modulations()));
           ok = false;
           continue;
         }
-        if (const auto x = one(v, kp)) per[*lv] = *x;
+        if (const auto x = one(v, kp)) per[channels::levels(*mod)] = *x;
         else ok = false;
       }
     } else if (const auto x = one(*n, sig->key_path(key))) {
@@ -287,7 +262,7 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       else ok = false;
     }
     const auto rise = tx->quantity_or("rise_time", Dimension::time, Rule::between(0.0, 1e-9), "0 ps");
-    if (rise && *rise > 0.0) spec.tx_edge = solvers::TxEdgeFilter::gaussian(*rise);
+    if (rise && *rise > 0.0) spec.tx_edge = channels::TxEdgeFilter::gaussian(*rise);
     if (!rise) ok = false;
     bool search = false;
     const auto pre_taps = read_taps(*tx, "ffe_pre", search);
@@ -341,12 +316,12 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       spec.noise_psd_v2_per_hz = psd.value_or(0.0);
       if (!psd) ok = false;
     }
-    const auto ftype = r.choice<solvers::RxFilterType>(
+    const auto ftype = r.choice<channels::RxFilterType>(
         "filter",
-        [](std::string_view s) -> std::optional<solvers::RxFilterType> {
-          if (s == "none") return solvers::RxFilterType::none;
-          if (s == "butterworth") return solvers::RxFilterType::butterworth;
-          if (s == "bessel-thomson") return solvers::RxFilterType::bessel_thomson;
+        [](std::string_view s) -> std::optional<channels::RxFilterType> {
+          if (s == "none") return channels::RxFilterType::none;
+          if (s == "butterworth") return channels::RxFilterType::butterworth;
+          if (s == "bessel-thomson") return channels::RxFilterType::bessel_thomson;
           return std::nullopt;
         },
         "butterworth, bessel-thomson, none", "butterworth");
@@ -366,7 +341,7 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       }
     }
     if (ftype && order && f3db) {
-      spec.rx_filter = solvers::RxFilter::make(*ftype, static_cast<int>(*order), *f3db);
+      spec.rx_filter = channels::RxFilter::make(*ftype, static_cast<int>(*order), *f3db);
       es.recipe.rx_type = *ftype;
       es.recipe.rx_order = static_cast<int>(*order);
     } else {
@@ -386,7 +361,7 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
       "none, com, com-ck, generic", "none");
   if (ctle && *ctle == "com-ck") {
     // IEEE 802.3ck-2022 amendment of 93A-22: the 802.3bj CTLE times a low-frequency pole/zero
-    // pair (solvers::Ctle::com_ck). Defaults are the 802.3ck KR/CR/C2C values relative to the
+    // pair (channels::Ctle::com_ck). Defaults are the 802.3ck KR/CR/C2C values relative to the
     // symbol rate: g_DC -20 ... 0 dB, g_DC2 -6 ... 0 dB (1 dB steps), f_z = f_p1 = f_b/2.5,
     // f_p2 = f_b, f_LF = f_b/80 (data/standards/ethernet.toml [kr1_ck]).
     const auto g = read_db_list(r, "ctle_gdc", "-20 dB", "0 dB", "1 dB");
@@ -405,9 +380,9 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
                                    format_quantity(baud / 80.0, Dimension::frequency));
     if (g && g2 && fz && fp1 && fp2 && flf) {
       for (double gdb2 : *g2)
-        for (double gdb : *g) spec.ctle.push_back(solvers::Ctle::com_ck(gdb, gdb2, *fz, *fp1, *fp2, *flf));
+        for (double gdb : *g) spec.ctle.push_back(channels::Ctle::com_ck(gdb, gdb2, *fz, *fp1, *fp2, *flf));
       es.ctle_search = spec.ctle.size() > 1;
-      es.recipe.ctle = "com-ck";
+      es.recipe.ctle = channels::CtleType::com_ck;
       es.recipe.ctle_gdc_db = *g;
       es.recipe.ctle_gdc2_db = *g2;
     } else {
@@ -427,9 +402,9 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     const auto fp2 = r.quantity_or("ctle_fp2", Dimension::frequency, Rule::positive(),
                                    format_quantity(baud, Dimension::frequency));
     if (g && fz && fp1 && fp2) {
-      for (double gdb : *g) spec.ctle.push_back(solvers::Ctle::com(gdb, *fz, *fp1, *fp2));
+      for (double gdb : *g) spec.ctle.push_back(channels::Ctle::com(gdb, *fz, *fp1, *fp2));
       es.ctle_search = g->size() > 1;
-      es.recipe.ctle = "com";
+      es.recipe.ctle = channels::CtleType::com;
       es.recipe.ctle_gdc_db = *g;
     } else {
       ok = false;
@@ -441,8 +416,8 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     const auto poles = r.quantity_list("ctle_poles", Dimension::frequency, Rule::positive(), true);
     const auto gain = r.quantity_or("ctle_gain", Dimension::decibel, Rule::between(-60.0, 60.0), "0 dB");
     if (zeros && poles && gain) {
-      spec.ctle.push_back(solvers::Ctle::generic(*gain, *zeros, *poles));
-      es.recipe.ctle = "generic";  // absolute corners: the same CTLE at every rate
+      spec.ctle.push_back(channels::Ctle::generic(*gain, *zeros, *poles));
+      es.recipe.ctle = channels::CtleType::generic;  // absolute corners: the same CTLE at every rate
     }
     else ok = false;
     for (auto k : {"ctle_gdc", "ctle_fz", "ctle_fp1", "ctle_fp2"}) r.reject(k, "applies to ctle = \"com\" or \"com-ck\"");
@@ -474,7 +449,7 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
     } else {
       for (std::size_t i = 0; i < a->size(); ++i) {
         const auto& el = (*a)[i];
-        const std::string kp = r.key_path("dfe_limits") + "[" + std::to_string(i) + "]";
+        const std::string kp = r.key_path("dfe_limits") + "[" + std::to_string(i + 1) + "]";
         if (auto v = el.value<double>(); v && el.is_number()) {
           if (!(*v >= 0.0 && *v <= 2.0)) {
             ctx.error(&el, kp, node_text(el), "a relative limit must be from 0 to 2 (fraction of the main cursor)");
@@ -504,49 +479,3 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSe
 }
 
 }  // namespace phylane::io::detail
-
-namespace phylane::io {
-
-double EyeSettings::min_eye_height_for(int levels) const {
-  const auto it = min_eye_height_by_levels.find(levels);
-  return it != min_eye_height_by_levels.end() ? it->second : min_eye_height_v;
-}
-
-double EyeSettings::min_eye_width_for(int levels) const {
-  const auto it = min_eye_width_by_levels.find(levels);
-  return it != min_eye_width_by_levels.end() ? it->second : min_eye_width_ui;
-}
-
-solvers::EyeLinkSpec EyeSettings::at(double baud, int levels) const {
-  if (!(baud > 0.0)) throw std::invalid_argument("eye: symbol rate must be > 0");
-  if (levels < 2) throw std::invalid_argument("eye: levels must be >= 2");
-  solvers::EyeLinkSpec s = spec;
-  s.symbol_rate_baud = baud;
-  s.levels = levels;
-  if (recipe.rx_type != solvers::RxFilterType::none) {
-    const double f3db = recipe.rx_bandwidth_hz > 0.0 ? recipe.rx_bandwidth_hz : recipe.rx_bandwidth_ratio * baud;
-    s.rx_filter = solvers::RxFilter::make(recipe.rx_type, recipe.rx_order, f3db);
-  }
-  if (recipe.ctle == "com") {
-    s.ctle.clear();
-    const double fz = recipe.ctle_fz_hz > 0.0 ? recipe.ctle_fz_hz : baud / 4.0;
-    const double fp1 = recipe.ctle_fp1_hz > 0.0 ? recipe.ctle_fp1_hz : baud / 4.0;
-    const double fp2 = recipe.ctle_fp2_hz > 0.0 ? recipe.ctle_fp2_hz : baud;
-    for (double g : recipe.ctle_gdc_db) s.ctle.push_back(solvers::Ctle::com(g, fz, fp1, fp2));
-  } else if (recipe.ctle == "com-ck") {
-    s.ctle.clear();
-    const double fz = recipe.ctle_fz_hz > 0.0 ? recipe.ctle_fz_hz : baud / 2.5;
-    const double fp1 = recipe.ctle_fp1_hz > 0.0 ? recipe.ctle_fp1_hz : baud / 2.5;
-    const double fp2 = recipe.ctle_fp2_hz > 0.0 ? recipe.ctle_fp2_hz : baud;
-    const double flf = recipe.ctle_flf_hz > 0.0 ? recipe.ctle_flf_hz : baud / 80.0;
-    for (double g2 : recipe.ctle_gdc2_db)
-      for (double g : recipe.ctle_gdc_db) s.ctle.push_back(solvers::Ctle::com_ck(g, g2, fz, fp1, fp2, flf));
-  }
-  if (recipe.rj_s >= 0.0) s.jitter.rj_rms_ui = recipe.rj_s * baud;
-  if (recipe.dj_s >= 0.0) s.jitter.dj_pp_ui = recipe.dj_s * baud;
-  // Optical levels: the noise per level depends on M (the levels' powers).
-  if (!s.sigma_per_level_v.empty() && static_cast<int>(s.sigma_per_level_v.size()) != levels) s.sigma_per_level_v.clear();
-  return s;
-}
-
-}  // namespace phylane::io

@@ -15,13 +15,13 @@ namespace phylane::io {
 namespace {
 
 std::string mode_name(const Config& cfg) {
-  if (cfg.copper) return std::string(phy::to_string(cfg.copper->mode()));
-  if (cfg.composed) return cfg.composed->differential() ? "differential" : "single-ended";
+  if (cfg.copper()) return std::string(phy::to_string(cfg.copper()->mode()));
+  if (cfg.composed()) return cfg.composed()->differential() ? "differential" : "single-ended";
   return "";
 }
 
-double driver_ohm(const Config& cfg) { return cfg.copper ? cfg.copper->driver_ohm() : cfg.composed->driver_ohm(); }
-double receiver_ohm(const Config& cfg) { return cfg.copper ? cfg.copper->receiver_ohm() : cfg.composed->receiver_ohm(); }
+double driver_ohm(const Config& cfg) { return cfg.copper() ? cfg.copper()->driver_ohm() : cfg.composed()->driver_ohm(); }
+double receiver_ohm(const Config& cfg) { return cfg.copper() ? cfg.copper()->receiver_ohm() : cfg.composed()->receiver_ohm(); }
 
 }  // namespace
 
@@ -64,7 +64,7 @@ void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAna
     j.end_array().end_object();
   }
   j.end_array();
-  const auto infos = trace_infos(cfg);
+  const auto infos = channels::trace_infos(cfg);
   j.key("segments").begin_array();
   for (std::size_t i = 0; i < a.segments.size(); ++i) {
     const auto& s = a.segments[i];
@@ -145,7 +145,7 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
   h.dataset("/report/dielectric_db", r_d, "dB");
   h.dataset("/report/mismatch_db", r_m, "dB");
 
-  const auto infos = trace_infos(cfg);
+  const auto infos = channels::trace_infos(cfg);
   for (std::size_t i = 0; i < a.segments.size(); ++i) {
     char grp[32];
     std::snprintf(grp, sizeof grp, "/segments/%02zu", i);
@@ -205,7 +205,7 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
 }
 
 void write_budget_json(std::ostream& os, const Config& cfg) {
-  const auto& link = *cfg.optical;
+  const auto& link = *cfg.optical();
   JsonWriter j(os);
   j.begin_object();
   j.field("phylane_version", phylane_version());
@@ -234,7 +234,7 @@ void write_budget_json(std::ostream& os, const Config& cfg) {
 }
 
 void write_budget_hdf5(const std::filesystem::path& file, const Config& cfg) {
-  const auto& link = *cfg.optical;
+  const auto& link = *cfg.optical();
   Hdf5Writer h(file);
   std::vector<std::string> names, details;
   std::vector<double> loss, power;

@@ -92,7 +92,7 @@ std::optional<channels::PathElement> read_element(TableReader& e, std::size_t in
 
 }  // namespace
 
-void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, OpticalInfo& info) {
+void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, channels::OpticalInfo& info) {
   Context& ctx = ch.context();
   for (auto k : {"temperature", "mode", "driver", "receiver_impedance", "segments"})
     ch.reject(k, std::string("'") + k + "' belongs to copper channels (type = \"copper\")");

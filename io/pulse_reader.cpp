@@ -104,11 +104,11 @@ bool read_h5(const std::filesystem::path& path, const std::string& dataset, std:
 
 }  // namespace
 
-void read_pulse_channel(TableReader& ch, std::optional<PulseChannel>& out) {
+void read_pulse_channel(TableReader& ch, std::optional<channels::SampledResponse>& out) {
   Context& ctx = ch.context();
   for (auto k : {"temperature", "mode", "driver", "receiver", "segments", "port_order"})
     ch.reject(k, std::string("'") + k + "' does not apply to a pulse channel");
-  PulseChannel p;
+  channels::SampledResponse p;
   const auto resp = ch.choice<std::string>(
       "response",
       [](std::string_view s) -> std::optional<std::string> {
@@ -147,7 +147,7 @@ void read_pulse_channel(TableReader& ch, std::optional<PulseChannel>& out) {
       for (std::size_t i = 0; i < a->size(); ++i) {
         const auto v = (*a)[i].value<double>();
         if (!v || !(*a)[i].is_number() || !std::isfinite(*v)) {
-          ctx.error(&(*a)[i], ch.key_path("values") + "[" + std::to_string(i) + "]", node_text((*a)[i]), "must be a number");
+          ctx.error(&(*a)[i], ch.key_path("values") + "[" + std::to_string(i + 1) + "]", node_text((*a)[i]), "must be a number");
           continue;
         }
         p.values_v.push_back(*v);

@@ -264,4 +264,38 @@ std::string format_quantity(double v, Dimension dim) {
   return shortest(v / ladder.front().scale) + " " + std::string(ladder.front().unit);
 }
 
+ParsedRate parse_rate(std::string_view text) {
+  const ParsedQuantity q = parse_quantity(text, Dimension::data_rate);
+  if (!q.value) return {std::nullopt, q.error};
+  std::string_view t = text;
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  auto ends = [&t](std::string_view suffix) { return t.size() >= suffix.size() && t.substr(t.size() - suffix.size()) == suffix; };
+  const channels::RateUnit unit = ends("Bd") ? channels::RateUnit::baud
+                                  : ends("T/s") ? channels::RateUnit::transfers
+                                                : channels::RateUnit::bit;
+  return {channels::LineRate{*q.value, unit}, {}};
+}
+
+ParsedLevels parse_modulation_list(std::string_view text) {
+  ParsedLevels out;
+  std::size_t start = 0;
+  for (;;) {
+    const auto comma = text.find(',', start);
+    std::string_view tok = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!tok.empty() && tok.front() == ' ') tok.remove_prefix(1);
+    while (!tok.empty() && tok.back() == ' ') tok.remove_suffix(1);
+    const auto m = channels::parse_modulation(tok);
+    if (!m) {
+      out.levels.clear();
+      out.error = "\"" + std::string(tok) + "\" is not a modulation: use a comma list of " +
+                  std::string(channels::allowed_modulations());
+      return out;
+    }
+    out.levels.push_back(channels::levels(*m));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace phylane::io

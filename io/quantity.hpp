@@ -3,6 +3,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "channels/modulation.hpp"
 
 namespace phylane::io {
 
@@ -45,6 +48,23 @@ struct ParsedQuantity {
 };
 /// Tested by: tests/io/quantity_test.cpp
 ParsedQuantity parse_quantity(std::string_view text, Dimension dim);
+
+/// A rate in the one vocabulary of channels/modulation.hpp: "32 GBd" (symbol rate), "106.25 Gb/s"
+/// (bit rate), "64 GT/s" (PCIe transfers = bit rate per lane). The error explains what is allowed.
+/// Tested by: tests/io/quantity_test.cpp
+struct ParsedRate {
+  std::optional<channels::LineRate> rate;
+  std::string error;
+};
+ParsedRate parse_rate(std::string_view text);
+
+/// A comma list of modulations ("nrz,pam4"), as the command line, sweeps and claims take it: the
+/// levels of each (2, 4, ...), in the order given, or an error naming what is allowed.
+struct ParsedLevels {
+  std::vector<int> levels;
+  std::string error;
+};
+ParsedLevels parse_modulation_list(std::string_view text);
 
 /// A value printed back in its dimension's SI unit with an engineering prefix ("127 um",
 /// "16 GHz", "25 degC"), in the shortest form that parses back to exactly the same double.

@@ -12,8 +12,6 @@
 
 namespace phylane::io {
 
-std::string modulation_name(int levels) { return levels == 2 ? "nrz" : "pam" + std::to_string(levels); }
-
 namespace {
 
 std::vector<double> ffe_or_unity(const solvers::TxFfe& f) { return f.taps.empty() ? std::vector<double>{1.0} : f.taps; }
@@ -31,7 +29,7 @@ void eye_summary_json(JsonWriter& j, const solvers::EyeAnalysis& a) {
 }
 
 void criterion_json(JsonWriter& j, const Config& cfg, double margin_db, double eh_v, double ew_ui) {
-  j.field("target_ber", cfg.eye->spec.target_ber)
+  j.field("target_ber", cfg.signalling->spec.target_ber)
       .field("required_margin_db", margin_db)
       .field("min_eye_height_v", eh_v)
       .field("min_eye_width_ui", ew_ui);
@@ -41,7 +39,7 @@ void criterion_hdf5(Hdf5Writer& h, const Config& cfg, double margin_db, double e
   h.attribute("/", "phylane_version", phylane_version());
   h.attribute("/", "source", cfg.source);
   h.attribute("/", "config", cfg.resolved_toml);
-  h.attribute("/", "target_ber", cfg.eye->spec.target_ber);
+  h.attribute("/", "target_ber", cfg.signalling->spec.target_ber);
   h.attribute("/", "required_margin_db", margin_db);
   h.attribute("/", "min_eye_height_v", eh_v);
   h.attribute("/", "min_eye_width_ui", ew_ui);
@@ -49,18 +47,19 @@ void criterion_hdf5(Hdf5Writer& h, const Config& cfg, double margin_db, double e
 
 }  // namespace
 
-void write_maxrate_json(std::ostream& os, const Config& cfg, const solvers::MaxRateOptions& opt,
-                        const solvers::MaxRateResult& r) {
+void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::MaxRateAnswer& a) {
+  const solvers::MaxRateOptions& opt = a.options;
+  const solvers::MaxRateResult& r = a.result;
   JsonWriter j(os);
   j.begin_object().field("phylane_version", phylane_version()).field("command", "maxrate").field("config", cfg.source);
   criterion_json(j, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   j.field("min_rate_bps", opt.min_rate_bps).field("max_rate_searched_bps", opt.max_rate_bps).field("resolution", opt.resolution);
   j.field("found", r.found).field("max_rate_bps", r.max_rate_bps);
-  j.field("best_modulation", r.found ? modulation_name(r.best_levels) : std::string()).field("reason", r.reason);
+  j.field("best_modulation", r.found ? channels::modulation_name(r.best_levels) : std::string()).field("reason", r.reason);
   j.key("modulations").begin_array();
   for (const auto& m : r.per_modulation) {
     j.begin_object()
-        .field("modulation", modulation_name(m.levels))
+        .field("modulation", channels::modulation_name(m.levels))
         .field("levels", m.levels)
         .field("found", m.found)
         .field("capped", m.capped)
@@ -89,11 +88,12 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const solvers::MaxR
   j.done();
 }
 
-void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::MaxRateOptions& opt,
-                        const solvers::MaxRateResult& r) {
+void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, const workflows::MaxRateAnswer& a) {
+  const solvers::MaxRateOptions& opt = a.options;
+  const solvers::MaxRateResult& r = a.result;
   Hdf5Writer h(file);
   for (const auto& m : r.per_modulation) {
-    const std::string g = "/" + modulation_name(m.levels);
+    const std::string g = "/" + channels::modulation_name(m.levels);
     std::vector<double> rate, baud, margin, eh, ew, meets;
     for (const auto& p : m.curve) {
       rate.push_back(p.rate_bps);
@@ -120,16 +120,18 @@ void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, co
   criterion_hdf5(h, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "command", "maxrate");
   h.attribute("/", "max_rate_bps", r.max_rate_bps);
-  h.attribute("/", "best_modulation", r.found ? modulation_name(r.best_levels) : std::string("none"));
+  h.attribute("/", "best_modulation", r.found ? channels::modulation_name(r.best_levels) : std::string("none"));
   h.commit();
 }
 
-void write_reach_json(std::ostream& os, const Config& cfg, const ReachContext& ctx, const solvers::ReachOptions& opt,
-                      const solvers::ReachResult& r) {
+void write_reach_json(std::ostream& os, const Config& cfg, const workflows::ReachAnswer& a) {
+  const solvers::ReachOptions& opt = a.options;
+  const solvers::ReachResult& r = a.result;
   JsonWriter j(os);
   j.begin_object().field("phylane_version", phylane_version()).field("command", "reach").field("config", cfg.source);
   criterion_json(j, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
-  j.field("element", ctx.element).field("rate_bps", ctx.rate_bps).field("config_length_m", ctx.base_length_m);
+  j.field("element", a.element).field("modulation", std::string(channels::to_string(a.modulation)));
+  j.field("rate_bps", a.rate_bps).field("symbol_rate_baud", a.symbol_rate_baud).field("config_length_m", a.base_length_m);
   j.field("found", r.found).field("capped", r.capped).field("max_length_m", r.max_length_m).field("reason", r.reason);
   if (r.found) {
     j.key("at_max").begin_object();
@@ -150,8 +152,9 @@ void write_reach_json(std::ostream& os, const Config& cfg, const ReachContext& c
   j.done();
 }
 
-void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, const ReachContext& ctx,
-                      const solvers::ReachOptions& opt, const solvers::ReachResult& r) {
+void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, const workflows::ReachAnswer& a) {
+  const solvers::ReachOptions& opt = a.options;
+  const solvers::ReachResult& r = a.result;
   Hdf5Writer h(file);
   std::vector<double> len, loss, margin, eh, ew, meets;
   for (const auto& p : r.curve) {
@@ -171,8 +174,10 @@ void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, cons
   if (r.found) write_eye_groups(h, "/at_max", r.at_max);
   criterion_hdf5(h, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "command", "reach");
-  h.attribute("/", "element", ctx.element);
-  h.attribute("/", "rate_bps", ctx.rate_bps);
+  h.attribute("/", "element", a.element);
+  h.attribute("/", "modulation", std::string(channels::to_string(a.modulation)));
+  h.attribute("/", "rate_bps", a.rate_bps);
+  h.attribute("/", "symbol_rate_baud", a.symbol_rate_baud);
   h.attribute("/", "max_length_m", r.max_length_m);
   h.attribute("/", "found", static_cast<std::int64_t>(r.found));
   h.commit();

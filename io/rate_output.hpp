@@ -5,33 +5,20 @@
 #include <ostream>
 
 #include "io/config.hpp"
-#include "solvers/max_rate.hpp"
+#include "workflows/rate.hpp"
 
 namespace phylane::io {
 
-void write_maxrate_json(std::ostream& os, const Config& cfg, const solvers::MaxRateOptions& opt,
-                        const solvers::MaxRateResult& r);
+void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::MaxRateAnswer& a);
 
 /// /<modulation>/curve/{rate_bps, symbol_rate_baud, margin_db, eye_height_v, eye_width_ui, meets},
 /// /<modulation>/at_max/{pulse, eye, equalizer} (write_eye_groups), modulation attributes
 /// max_rate_bps, found, capped; root attributes: version, command, config, criterion, best.
-void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::MaxRateOptions& opt,
-                        const solvers::MaxRateResult& r);
+void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, const workflows::MaxRateAnswer& a);
 
-/// What `phylane reach` varied (for the outputs).
-struct ReachContext {
-  std::string element;         ///< "copper segment 1", "fiber (path element 2)", ...
-  double rate_bps = 0.0;       ///< the data rate held fixed
-  double base_length_m = 0.0;  ///< the length in the config
-};
 
-void write_reach_json(std::ostream& os, const Config& cfg, const ReachContext& ctx, const solvers::ReachOptions& opt,
-                      const solvers::ReachResult& r);
+void write_reach_json(std::ostream& os, const Config& cfg, const workflows::ReachAnswer& a);
 /// /curve/{length_m, margin_db, eye_height_v, eye_width_ui, meets}, /at_max/{pulse, eye, equalizer}.
-void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, const ReachContext& ctx,
-                      const solvers::ReachOptions& opt, const solvers::ReachResult& r);
-
-/// "nrz", "pam4", ...
-std::string modulation_name(int levels);
+void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, const workflows::ReachAnswer& a);
 
 }  // namespace phylane::io

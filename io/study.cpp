@@ -19,8 +19,8 @@
 #include "io/eye_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
-#include "io/link_capacity.hpp"
-#include "io/link_search.hpp"
+#include "workflows/link_capacity.hpp"
+#include "workflows/link_search.hpp"
 #include "io/version.hpp"
 #include "phy/constants.hpp"
 #include "solvers/max_rate.hpp"
@@ -80,7 +80,7 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
     } else {
       try {
         sl.config = preset ? load_preset(*preset) : load_config(ctx.base_dir / *cfile);
-        if (!sl.config.eye)
+        if (!sl.config.signalling)
           ctx.error(l.input().get(preset ? "preset" : "config"), l.key_path(preset ? "preset" : "config"),
                     "\"" + (preset ? *preset : *cfile) + "\"", "the link needs a [signal] section (rate, Tx, Rx)");
       } catch (const InputError& e) {
@@ -105,7 +105,7 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
       l.accept("energy_per_bit");
       sl.energy_per_bit_j = -1.0;
       sl.energy_source = "the optical link's electrical power (laser, driver, receiver) / rate";
-      if (!sl.config.optical)
+      if (!sl.config.optical())
         ctx.error(e, l.key_path("energy_per_bit"), "\"model\"", "\"model\" needs an optical link; give an energy like \"5 pJ\"");
     } else {
       const auto q = l.quantity_or("energy_per_bit", Dimension::energy, Rule::non_negative(), "0 J");
@@ -169,7 +169,7 @@ Study default_study(int points) {
 namespace {
 
 struct LinkSetup {
-  Stretch stretch;
+  workflows::Stretch stretch;
   solvers::MaxRateOptions rate_options;
 };
 
@@ -177,10 +177,10 @@ LinkSetup setup_link(const StudyLink& link) {
   const Config& cfg = link.config;
   LinkSetup s;
   auto& ro = s.rate_options;
-  ro = rate_criterion(cfg);
+  ro = workflows::rate_criterion(cfg);
   // The searches of all cases already run on the available cores; one modulation at a time each.
   ro.threads = 1;
-  s.stretch = stretchable(cfg, link.element, ro.max_rate_bps);
+  s.stretch = workflows::stretchable(cfg, link.element, ro.max_rate_bps);
   return s;
 }
 
@@ -188,13 +188,13 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   const Config& cfg = link.config;
   StudyPoint p;
   p.length_m = len;
-  const Stretched x = setup.stretch.at(len);
+  const workflows::Stretched x = setup.stretch.at(len);
   // Loss vs reach: the optical path loss, or the copper insertion loss at the configured Nyquist.
   if (x.link) {
     p.loss_db = x.link->path_loss_db();
     p.propagation_s = len * kFiberGroupIndex / phy::c0;
   } else {
-    const double f = 0.5 * cfg.eye->spec.symbol_rate_baud;
+    const double f = 0.5 * cfg.signalling->spec.symbol_rate_baud;
     std::complex<double> hv;
     x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
     p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
@@ -202,7 +202,7 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   }
   // Capacity of the same channel with the same transmitter and noise (docs/capacity.md).
   try {
-    p.capacity_bps = link_capacity(cfg, x.h, x.link ? &*x.link : nullptr, LinkCapacityOptions{}).result.capacity_bps;
+    p.capacity_bps = workflows::link_capacity(cfg, x.h, x.link ? &*x.link : nullptr, workflows::LinkCapacityOptions{}).result.capacity_bps;
   } catch (const std::invalid_argument&) {
     p.capacity_bps = 0.0;  // the channel passes nothing in the band
   }
@@ -212,7 +212,7 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   // (T. M. Cover, J. A. Thomas, "Elements of Information Theory", 2nd ed., 2006, thm. 10.3.1 and
   // sec. 10.4). The search is confined below it, which spares the costly scans of long routes.
   solvers::MaxRateOptions ro = setup.rate_options;
-  const double ber = cfg.eye->spec.target_ber;
+  const double ber = cfg.signalling->spec.target_ber;
   const double h2 = -ber * std::log2(ber) - (1.0 - ber) * std::log2(1.0 - ber);
   const double bound = p.capacity_bps / (1.0 - h2);
   if (bound < ro.max_rate_bps) {
@@ -221,7 +221,7 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   }
   if (ro.max_rate_bps >= ro.min_rate_bps) {
     auto eye = [&cfg, &x](double b, int levels) {
-      auto s = cfg.eye->at(b, levels);
+      auto s = cfg.signalling->at(b, levels);
       s.samples_per_ui = 16;
       s.refine_candidates = 1;
       if (x.link) solvers::set_optical_levels(*x.link, s);
@@ -284,6 +284,8 @@ StudyResult run_study(const Study& st, const std::function<void(int, int)>& prog
       setups.push_back(setup_link(link));
     } catch (const InputError& e) {
       throw InputError(st.source + ": link \"" + link.name + "\": " + e.what());
+    } catch (const std::invalid_argument& e) {  // a request the workflows refuse (e.g. no such element)
+      throw InputError(st.source + ": link \"" + link.name + "\": " + e.what());
     }
   }
   // Cases: per link the eye at the configured length (index 0) and one per reach point.
@@ -294,10 +296,10 @@ StudyResult run_study(const Study& st, const std::function<void(int, int)>& prog
     auto& lr = res.links[i];
     lr.name = st.links[i].name;
     lr.points.resize(st.reach_m.size());
-    lr.config_rate_bps = st.links[i].config.eye->data_rate_bps;
+    lr.config_rate_bps = st.links[i].config.signalling->data_rate_bps;
     lr.element_label = setups[i].stretch.label;
     lr.config_length_m = setups[i].stretch.base_length_m;
-    lr.loss_label = st.links[i].config.optical ? "passive optical path loss"
+    lr.loss_label = st.links[i].config.optical() ? "passive optical path loss"
                                                : "insertion loss at half the configured symbol rate";
   }
   std::atomic<std::size_t> next{0};
@@ -313,8 +315,8 @@ StudyResult run_study(const Study& st, const std::function<void(int, int)>& prog
       try {
         if (k == 0) {
           // The eye at the configured length and rate, at the fidelity `phylane eye` uses.
-          const Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
-          auto s = link.config.eye->spec;
+          const workflows::Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
+          auto s = link.config.signalling->spec;
           if (x.link) solvers::set_optical_levels(*x.link, s);
           res.links[li].eye_at_config = solvers::analyze_eye(x.h, s);
         } else {

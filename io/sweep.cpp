@@ -114,8 +114,9 @@ std::optional<std::vector<std::string>> parse_key_path(const std::string& key, s
       const char* b = key.data() + i + 1;
       const char* e = close == std::string::npos ? b : key.data() + close;
       const auto r = std::from_chars(b, e, idx);
-      if (close == std::string::npos || b == e || r.ptr != e) {
-        error = "an index is written [N] with N a whole number from 0";
+      // Indices a user sees count from 1 everywhere (DESIGN.md): [1] is the first entry.
+      if (close == std::string::npos || b == e || r.ptr != e || idx == 0) {
+        error = "an index is written [N] with N a whole number from 1 (the first entry is [1])";
         return std::nullopt;
       }
       out.push_back("[" + std::to_string(idx) + "]");
@@ -141,7 +142,8 @@ std::string path_text(const std::vector<std::string>& path, std::size_t count) {
   return out;
 }
 
-std::size_t index_of(const std::string& component) { return std::stoul(component.substr(1, component.size() - 2)); }
+// The 0-based position of a 1-based index component "[N]".
+std::size_t index_of(const std::string& component) { return std::stoul(component.substr(1, component.size() - 2)) - 1; }
 
 std::vector<std::string> keys_of(const toml::table& t) {
   std::vector<std::string> out;
@@ -181,9 +183,9 @@ std::string set_at_path(toml::table& root, const std::vector<std::string>& path,
       if (!a) return path_text(path, i) + " is not a list in the base config";
       const std::size_t k = index_of(c);
       if (k >= a->size())
-        return "index " + std::to_string(k) + " is out of range: " + path_text(path, i) + " has " +
+        return "index " + std::to_string(k + 1) + " is out of range: " + path_text(path, i) + " has " +
                std::to_string(a->size()) + (a->size() == 1 ? " entry" : " entries") +
-               (a->empty() ? "" : " (indices 0 to " + std::to_string(a->size() - 1) + ")") + " in the base config";
+               (a->empty() ? "" : " (indices 1 to " + std::to_string(a->size()) + ")") + " in the base config";
       if (last) {
         if ((*a)[k].is_table() || (*a)[k].is_array())
           return path_text(path, i + 1) + " is a " + ((*a)[k].is_table() ? "table" : "list") +
@@ -299,7 +301,7 @@ struct Problem {
 
 Diagnostic compose(const Sweep& s, const Problem& p, std::size_t case_index, std::size_t more) {
   const std::string cases =
-      "case " + std::to_string(case_index) + (more ? " (and " + std::to_string(more) + " more cases)" : "");
+      "case " + std::to_string(case_index + 1) + (more ? " (and " + std::to_string(more) + " more cases)" : "");
   Diagnostic d;
   d.file = s.source;
   if (p.axis >= 0) {
@@ -390,7 +392,7 @@ void read_list(TableReader& r, SweepAxis& a, std::size_t idx, Context& ctx) {
     bool ok = false;
     AxisValue v = value_from_node((*arr)[i], ok);
     if (!ok) {
-      ctx.error(&(*arr)[i], where + "[" + std::to_string(i) + "]", detail::node_text((*arr)[i]),
+      ctx.error(&(*arr)[i], where + "[" + std::to_string(i + 1) + "]", detail::node_text((*arr)[i]),
                 "an axis value is a string (a quantity with its unit, or a name), a number or a boolean");
       return;
     }
@@ -398,7 +400,7 @@ void read_list(TableReader& r, SweepAxis& a, std::size_t idx, Context& ctx) {
       const bool same = (v.kind == AxisValue::Kind::text) == (a.listed[0].kind == AxisValue::Kind::text) &&
                         (v.kind == AxisValue::Kind::boolean) == (a.listed[0].kind == AxisValue::Kind::boolean);
       if (!same) {
-        ctx.error(&(*arr)[i], where + "[" + std::to_string(i) + "]", detail::node_text((*arr)[i]),
+        ctx.error(&(*arr)[i], where + "[" + std::to_string(i + 1) + "]", detail::node_text((*arr)[i]),
                   "is " + std::string(kind_name(v)) + " but the axis's first value " + a.listed[0].toml() + " is " +
                       kind_name(a.listed[0]) + ": every value of an axis has the same kind");
         return;
@@ -421,7 +423,7 @@ void read_list(TableReader& r, SweepAxis& a, std::size_t idx, Context& ctx) {
   for (std::size_t i = 1; i < masks.size(); ++i) {
     if (masks[0] == 0 && masks[i] == 0) continue;  // names
     if ((masks[i] != 0) != (masks[0] != 0) || (common & masks[i]) == 0) {
-      ctx.error(&(*arr)[i], where + "[" + std::to_string(i) + "]", detail::node_text((*arr)[i]),
+      ctx.error(&(*arr)[i], where + "[" + std::to_string(i + 1) + "]", detail::node_text((*arr)[i]),
                 "unit mismatch along " + a.label(idx) + ": " + a.listed[i].toml() + " is " + dimension_text(masks[i]) +
                     " but " + first.toml() + " is " + dimension_text(masks[0]) +
                     "; every value of an axis needs the same kind of unit");
@@ -651,7 +653,12 @@ void read_outputs(TableReader& out, Sweep& s, Context& ctx) {
     if (auto t = out.table(c.command, false)) {
       for (const auto& o : c.options) {
         if (o.dimension) {
-          if (auto v = t->quantity(o.key, *o.dimension, Rule::any(), false)) plan.options.values[o.key] = *v;
+          if (auto v = t->quantity(o.key, *o.dimension, Rule::any(), false)) {
+            plan.options.values[o.key] = *v;
+            // A rate keeps its text: its unit says whether it is a symbol or a bit rate.
+            if (*o.dimension == Dimension::data_rate)
+              plan.options.texts[o.key] = t->input()[o.key].value_or(std::string());
+          }
         } else if (o.number) {
           if (auto v = t->number(o.key, Rule::any(), false)) plan.options.values[o.key] = *v;
         } else {

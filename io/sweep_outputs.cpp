@@ -11,8 +11,10 @@
 #include <stdexcept>
 
 #include "io/diagnostics.hpp"
-#include "io/link_capacity.hpp"
-#include "io/link_search.hpp"
+#include "workflows/link_capacity.hpp"
+#include "workflows/eye.hpp"
+#include "workflows/link_search.hpp"
+#include "workflows/rate.hpp"
 #include "phy/units.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/loss_analysis.hpp"
@@ -49,7 +51,7 @@ const Scalar<Result>& scalar_named(const std::vector<Scalar<Result>>& v, const s
   throw std::logic_error("sweep outputs: no scalar " + name);  // requests are checked at load
 }
 
-bool has_frequency_response(const Config& cfg) { return cfg.copper || cfg.composed || cfg.optical || (cfg.pulse && cfg.pulse->impulse); }
+bool has_frequency_response(const Config& cfg) { return cfg.copper() || cfg.composed() || cfg.optical() || (cfg.sampled() && cfg.sampled()->impulse); }
 
 // ---------------------------------------------------------------------------------------------
 // loss: copper and composed channels (insertion loss and its breakdown), optical power budget.
@@ -103,15 +105,15 @@ const std::vector<Scalar<LossResult>>& loss_copper_scalars() {
 const std::vector<Scalar<LossResult>>& loss_optical_scalars() {
   using phy::units::watts_to_dbm;
   static const std::vector<Scalar<LossResult>> v = {
-      {{"path_loss_db", "dB", "optical: passive path loss"}, [](const LossResult& r) { return r.cfg->optical->path_loss_db(); }},
+      {{"path_loss_db", "dB", "optical: passive path loss"}, [](const LossResult& r) { return r.cfg->optical()->path_loss_db(); }},
       {{"launch_average_power_dbm", "dBm", "optical: average power launched into the path"},
-       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical->launch_average_power_w()); }},
+       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical()->launch_average_power_w()); }},
       {{"received_average_power_dbm", "dBm", "optical: average power at the photodiode"},
-       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical->received_average_power_w()); }},
+       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical()->received_average_power_w()); }},
       {{"received_oma_dbm", "dBm", "optical: optical modulation amplitude at the photodiode"},
-       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical->received_oma_w()); }},
+       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical()->received_oma_w()); }},
       {{"electrical_power_w", "W", "optical: electrical power per wavelength"},
-       [](const LossResult& r) { return r.cfg->optical->electrical_power_w(); }},
+       [](const LossResult& r) { return r.cfg->optical()->electrical_power_w(); }},
   };
   return v;
 }
@@ -132,14 +134,14 @@ CommandOutputs loss_command() {
   for (const auto& s : loss_frequency_scalars()) c.curves.push_back({s.out.name, s.out.units, s.out.description});
   c.applies = [](const Config& cfg, const CommandOptions&, std::span<const OutputRequest> scalars,
                  std::span<const OutputRequest> curves) -> std::string {
-    const bool copper = cfg.copper || cfg.composed;
+    const bool copper = cfg.copper() || cfg.composed();
     for (const auto& r : scalars) {
       if (is_optical_loss_scalar(r.quantity)) {
-        if (!cfg.optical) return r.label + " applies to optical links";
+        if (!cfg.optical()) return r.label + " applies to optical links";
       } else if (!copper) {
         return r.label + " applies to copper channels (traces, Touchstone and element blocks)";
       }
-      if (r.at_nyquist && !cfg.eye) return r.label + ": @nyquist needs a [signal] section (its rate)";
+      if (r.at_nyquist && !cfg.signalling) return r.label + ": @nyquist needs a [signal] section (its rate)";
     }
     if (!curves.empty() && !copper) return "loss curves apply to copper channels (traces, Touchstone and element blocks)";
     return "";
@@ -149,7 +151,7 @@ CommandOutputs loss_command() {
     LossResult r;
     r.cfg = &cfg;
     auto analyze = [&cfg](const solvers::LossAnalysisOptions& o) {
-      return cfg.copper ? solvers::analyze_loss(*cfg.copper, o) : solvers::analyze_loss(*cfg.composed, o);
+      return cfg.copper() ? solvers::analyze_loss(*cfg.copper(), o) : solvers::analyze_loss(*cfg.composed(), o);
     };
     bool whole = false;  // total length, delay and DC resistance
     std::vector<double> freqs;
@@ -251,8 +253,8 @@ const std::vector<Scalar<EyeResult>>& eye_scalars() {
       {{"channel_dc_gain", "1", "channel gain at DC"}, [](const EyeResult& r) { return r.eye.channel_dc_gain; }},
       {{"limiting", "1", "the impairment closing the eye most: 0 ISI, 1 noise, 2 jitter, 3 crosstalk"},
        [](const EyeResult& r) { return limiting_code(r.eye.eye.closure.limiting); }},
-      {{"symbol_rate_baud", "Bd", "symbol rate of the case"}, [](const EyeResult& r) { return r.cfg->eye->spec.symbol_rate_baud; }},
-      {{"data_rate_bps", "b/s", "line bit rate of the case"}, [](const EyeResult& r) { return r.cfg->eye->data_rate_bps; }},
+      {{"symbol_rate_baud", "Bd", "symbol rate of the case"}, [](const EyeResult& r) { return r.cfg->signalling->spec.symbol_rate_baud; }},
+      {{"data_rate_bps", "b/s", "line bit rate of the case"}, [](const EyeResult& r) { return r.cfg->signalling->data_rate_bps; }},
       // Optical links: the figures `phylane eye` adds (analyze_optical).
       {{"reachable", "1", "optical: 1 when some received power meets the target"},
        [](const EyeResult& r) { return r.optical->reachable ? 1.0 : 0.0; }},
@@ -275,45 +277,13 @@ bool is_optical_eye_scalar(const std::string& q) {
   return std::find(names.begin(), names.end(), q) != names.end();
 }
 
-// The analysis `phylane eye` runs for this config (app/cmd_eye.cpp).
+// The analysis `phylane eye` runs for this config (workflows::eye).
 EyeResult run_eye(const Config& cfg, bool optical_figures) {
   EyeResult r;
   r.cfg = &cfg;
-  if (cfg.pulse && !cfg.pulse->impulse) {
-    solvers::PulseResponse pr;
-    pr.symbol_rate_baud = cfg.eye->spec.symbol_rate_baud;
-    pr.samples_per_ui = cfg.pulse->samples_per_ui;
-    pr.samples_v = cfg.pulse->values_v;
-    std::size_t peak = 0;
-    for (std::size_t i = 1; i < pr.samples_v.size(); ++i)
-      if (std::abs(pr.samples_v[i]) > std::abs(pr.samples_v[peak])) peak = i;
-    pr.main_index = peak;
-    r.eye = solvers::analyze_eye_pulse(pr, cfg.eye->spec, cfg.eye->spec.noise_rms_v);
-    return r;
-  }
-  if (cfg.optical) {
-    if (optical_figures) {
-      r.optical = solvers::analyze_optical(*cfg.optical, cfg.eye->spec, cfg.optical_info.wdm_channels, cfg.eye->data_rate_bps);
-      r.eye = r.optical->eye;
-    } else {
-      // The eye part of analyze_optical: the spec with the link's levels (already set at load).
-      solvers::EyeLinkSpec s = cfg.eye->spec;
-      solvers::set_optical_levels(*cfg.optical, s);
-      r.eye = solvers::analyze_eye(solvers::optical_transfer_function(*cfg.optical), s);
-    }
-    return r;
-  }
-  solvers::TransferFunction h;
-  if (cfg.pulse) h = solvers::impulse_transfer_function(cfg.pulse->values_v, cfg.pulse->dt_s);
-  else if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
-  else {
-    const auto composed = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
-    h = [composed](std::span<const double> f, std::span<std::complex<double>> out) {
-      const auto t = composed->transfer(f);
-      std::copy(t.begin(), t.end(), out.begin());
-    };
-  }
-  r.eye = solvers::analyze_eye(h, cfg.eye->spec);
+  workflows::EyeAnswer a = workflows::eye(cfg, workflows::EyeRequest{optical_figures});
+  r.eye = std::move(a.analysis);
+  r.optical = std::move(a.optical);
   return r;
 }
 
@@ -324,10 +294,10 @@ CommandOutputs eye_command() {
   c.scalars = outputs_of(eye_scalars());
   c.applies = [](const Config& cfg, const CommandOptions&, std::span<const OutputRequest> scalars,
                  std::span<const OutputRequest>) -> std::string {
-    if (!cfg.eye) return "eye outputs need a [signal] section (rate, modulation); see docs/eye.md";
-    if (!cfg.copper && !cfg.composed && !cfg.optical && !cfg.pulse) return "eye outputs need a channel";
+    if (!cfg.signalling) return "eye outputs need a [signal] section (rate, modulation); see docs/eye.md";
+    if (!cfg.copper() && !cfg.composed() && !cfg.optical() && !cfg.sampled()) return "eye outputs need a channel";
     for (const auto& r : scalars)
-      if (is_optical_eye_scalar(r.quantity) && !cfg.optical) return r.label + " applies to optical links";
+      if (is_optical_eye_scalar(r.quantity) && !cfg.optical()) return r.label + " applies to optical links";
     return "";
   };
   c.evaluate = [](const Config& cfg, const CommandOptions&, std::span<const OutputRequest> scalars, std::span<double> values,
@@ -344,33 +314,30 @@ CommandOutputs eye_command() {
 // maxrate and reach: as `phylane maxrate` and `phylane reach` (app/cmd_rate.cpp).
 
 std::vector<int> parse_levels(const std::string& text, const std::string& what) {
-  std::vector<int> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto comma = text.find(',', start);
-    std::string tok = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    tok.erase(0, tok.find_first_not_of(' '));
-    tok.erase(tok.find_last_not_of(' ') + 1);
-    if (tok == "nrz") out.push_back(2);
-    else if (tok == "pam4") out.push_back(4);
-    else if (tok == "pam8") out.push_back(8);
-    else throw InputError(what + " = \"" + text + "\": use a comma list of nrz, pam4, pam8");
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
+  auto p = parse_modulation_list(text);
+  if (!p.error.empty()) throw InputError(what + " = \"" + text + "\": " + p.error);
+  return p.levels;
 }
 
-std::string level_name(int levels) { return levels == 2 ? "nrz" : "pam" + std::to_string(levels); }
+std::string level_name(int levels) { return channels::modulation_name(levels); }
 
-solvers::MaxRateOptions maxrate_options(const Config& cfg, const CommandOptions& o) {
-  solvers::MaxRateOptions opt = rate_criterion(cfg);
-  opt.levels = parse_levels(o.text("modulation").value_or("nrz,pam4"), "[outputs.maxrate] modulation");
-  if (auto v = o.value("min")) opt.min_rate_bps = *v;
-  if (auto v = o.value("max")) opt.max_rate_bps = *v;
-  if (auto v = o.value("margin")) opt.required_margin_db = *v;
-  opt.threads = 1;  // cases run in parallel already; each search is the same run sequentially
-  return opt;
+// A rate option in the one vocabulary: the text keeps its unit (symbol or bit rate).
+std::optional<channels::LineRate> rate_option(const CommandOptions& o, const std::string& key, const std::string& what) {
+  const auto text = o.text(key);
+  if (!text) return std::nullopt;
+  const auto p = parse_rate(*text);
+  if (!p.rate) throw InputError(what + " = \"" + *text + "\": " + p.error);
+  return p.rate;
+}
+
+workflows::MaxRateRequest maxrate_request(const CommandOptions& o) {
+  workflows::MaxRateRequest rq;
+  rq.levels = parse_levels(o.text("modulation").value_or("nrz,pam4"), "[outputs.maxrate] modulation");
+  rq.min_rate = rate_option(o, "min", "[outputs.maxrate] min");
+  rq.max_rate = rate_option(o, "max", "[outputs.maxrate] max");
+  rq.margin_db = o.value("margin");
+  rq.threads = 1;  // cases run in parallel already; each search is the same run sequentially
+  return rq;
 }
 
 struct MaxRateOut {
@@ -421,7 +388,7 @@ int scalar_levels(const std::string& q) {
 }
 
 std::string rate_applies(const Config& cfg) {
-  if (!cfg.eye) return "needs a [signal] section (modulation, target BER); see docs/eye.md";
+  if (!cfg.signalling) return "needs a [signal] section (modulation, target BER); see docs/eye.md";
   if (!has_frequency_response(cfg)) return "needs a channel with a frequency response (not a pulse response)";
   return "";
 }
@@ -438,18 +405,21 @@ CommandOutputs maxrate_command() {
   c.applies = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars,
                  std::span<const OutputRequest>) -> std::string {
     if (auto why = rate_applies(cfg); !why.empty()) return "maxrate outputs " + why;
-    const auto opt = maxrate_options(cfg, o);
-    if (!(opt.max_rate_bps > opt.min_rate_bps)) return "[outputs.maxrate]: max must be above min";
+    workflows::MaxRateRequest rq;
+    try {
+      rq = maxrate_request(o);
+      workflows::check_max_rate(cfg, rq);
+    } catch (const std::exception& e) {
+      return "[outputs.maxrate]: " + std::string(e.what());
+    }
     for (const auto& r : scalars)
-      if (const int lv = scalar_levels(r.quantity); lv && std::find(opt.levels.begin(), opt.levels.end(), lv) == opt.levels.end())
+      if (const int lv = scalar_levels(r.quantity); lv && std::find(rq.levels.begin(), rq.levels.end(), lv) == rq.levels.end())
         return r.label + " needs " + level_name(lv) + " in [outputs.maxrate] modulation";
     return "";
   };
   c.evaluate = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
-    const auto opt = maxrate_options(cfg, o);
-    const auto h = search_channel(cfg, opt.max_rate_bps);
-    MaxRateOut m{solvers::find_max_rate(search_eye(cfg, h), opt)};
+    MaxRateOut m{workflows::max_rate(cfg, maxrate_request(o)).result};
     for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(maxrate_scalars(), scalars[i].quantity).get(m);
   };
   return c;
@@ -477,28 +447,21 @@ const std::vector<Scalar<ReachOut>>& reach_scalars() {
   return v;
 }
 
-// What `phylane reach` sets up: the modulation, rate, stretched element and search options.
-struct ReachSetup {
-  int levels = 2;
-  double rate_bps = 0.0, baud = 0.0;
-  Stretch stretch;
-  solvers::ReachOptions opt;
-};
-
-ReachSetup reach_setup(const Config& cfg, const CommandOptions& o) {
-  ReachSetup s;
-  const auto lv = parse_levels(o.text("modulation").value_or(cfg.eye->modulation), "[outputs.reach] modulation");
-  if (lv.size() != 1) throw InputError("[outputs.reach] modulation: give one modulation");
-  s.levels = lv[0];
-  s.rate_bps = o.value("rate").value_or(cfg.eye->data_rate_bps);
-  s.baud = s.rate_bps / std::log2(static_cast<double>(s.levels));
-  s.stretch = stretchable(cfg, o.text("element").value_or(""), 4.0 * s.baud);
-  s.opt.min_length_m = o.value("min").value_or(s.stretch.base_length_m / 100.0);
-  s.opt.max_length_m = o.value("max").value_or(s.stretch.base_length_m * 100.0);
-  s.opt.required_margin_db = o.value("margin").value_or(cfg.eye->required_margin_db);
-  s.opt.min_eye_height_v = cfg.eye->min_eye_height_for(s.levels);
-  s.opt.min_eye_width_ui = cfg.eye->min_eye_width_for(s.levels);
-  return s;
+// What `phylane reach` is asked ([outputs.reach] options).
+workflows::ReachRequest reach_request(const CommandOptions& o) {
+  workflows::ReachRequest rq;
+  if (const auto text = o.text("modulation")) {
+    const auto lv = parse_levels(*text, "[outputs.reach] modulation");
+    if (lv.size() != 1) throw InputError("[outputs.reach] modulation = \"" + *text + "\": give one modulation");
+    rq.modulation = channels::modulation_with_levels(lv[0]);
+  }
+  rq.rate = rate_option(o, "rate", "[outputs.reach] rate");
+  rq.element = o.text("element").value_or("");
+  rq.min_length_m = o.value("min");
+  rq.max_length_m = o.value("max");
+  rq.margin_db = o.value("margin");
+  rq.curve_loss = false;
+  return rq;
 }
 
 CommandOutputs reach_command() {
@@ -516,27 +479,16 @@ CommandOutputs reach_command() {
                  std::span<const OutputRequest>) -> std::string {
     if (auto why = rate_applies(cfg); !why.empty()) return "reach outputs " + why;
     try {
-      const auto s = reach_setup(cfg, o);
-      if (!(s.opt.max_length_m > s.opt.min_length_m)) return "[outputs.reach]: max must be above min";
-    } catch (const InputError& e) {
-      return e.what();
+      workflows::check_reach(cfg, reach_request(o));
+    } catch (const std::exception& e) {
+      return "[outputs.reach]: " + std::string(e.what());
     }
     return "";
   };
   c.evaluate = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
-    const ReachSetup s = reach_setup(cfg, o);
-    const int lv = s.levels;
-    const double baud = s.baud;
-    auto eye_at = [&cfg, &s, baud, lv](double len) {
-      auto spec = cfg.eye->at(baud, lv);
-      spec.samples_per_ui = 16;
-      spec.refine_candidates = 1;
-      const Stretched x = s.stretch.at(len);
-      if (x.link) solvers::set_optical_levels(*x.link, spec);
-      return solvers::analyze_eye(x.h, spec);
-    };
-    ReachOut out{solvers::find_max_reach(eye_at, s.opt), s.rate_bps};
+    const workflows::ReachAnswer a = workflows::reach(cfg, reach_request(o));
+    ReachOut out{a.result, a.rate_bps};
     for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(reach_scalars(), scalars[i].quantity).get(out);
   };
   return c;
@@ -547,7 +499,7 @@ CommandOutputs reach_command() {
 // achieved rate as its fraction (the same max-rate search as that command).
 
 struct CapacityOut {
-  LinkCapacity c;
+  workflows::LinkCapacity c;
   std::optional<solvers::MaxRateResult> mr;
   double rate_bps() const { return mr && mr->found ? mr->max_rate_bps : 0.0; }
 };
@@ -572,8 +524,8 @@ const std::vector<Scalar<CapacityOut>>& capacity_scalars() {
 
 bool needs_rate(const std::string& q) { return q == "max_rate_bps" || q == "fraction_of_capacity"; }
 
-LinkCapacityOptions capacity_options(const CommandOptions& o) {
-  LinkCapacityOptions co;
+workflows::LinkCapacityOptions capacity_options(const CommandOptions& o) {
+  workflows::LinkCapacityOptions co;
   if (auto v = o.value("bandwidth")) co.bandwidth_hz = *v;
   if (auto v = o.value("points")) co.points = static_cast<int>(*v);
   return co;
@@ -593,20 +545,21 @@ CommandOutputs capacity_command() {
     if (auto p = o.value("points"); p && (*p < 16 || *p > 1e6 || *p != std::floor(*p)))
       return "[outputs.capacity] points must be a whole number from 16 to 1000000";
     if (co.bandwidth_hz < 0.0) return "[outputs.capacity] bandwidth must be > 0";
-    if (!cfg.optical && !(cfg.eye->spec.noise_psd_v2_per_hz > 0.0) && !(cfg.eye->spec.noise_rms_v > 0.0))
+    if (!cfg.optical() && !(cfg.signalling->spec.noise_psd_v2_per_hz > 0.0) && !(cfg.signalling->spec.noise_rms_v > 0.0))
       return "capacity outputs need receiver noise ([rx] noise_psd or noise_rms); without it the bound is infinite";
     return "";
   };
   c.evaluate = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
-    CapacityOut out{link_capacity(cfg, capacity_options(o)), std::nullopt};
+    // As `phylane capacity`: default modulations and range, the config's criterion.
+    std::optional<workflows::MaxRateRequest> rate;
     if (std::any_of(scalars.begin(), scalars.end(), [](const OutputRequest& r) { return needs_rate(r.quantity); })) {
-      // As `phylane capacity`: default modulations and range, the config's criterion.
-      solvers::MaxRateOptions opt = rate_criterion(cfg);
-      opt.threads = 1;
-      const auto h = search_channel(cfg, opt.max_rate_bps);
-      out.mr = solvers::find_max_rate(search_eye(cfg, h), opt);
+      rate.emplace();
+      rate->threads = 1;  // cases run in parallel already
     }
+    workflows::CapacityAnswer a = workflows::capacity(cfg, capacity_options(o), rate);
+    CapacityOut out{std::move(a.capacity), std::nullopt};
+    if (a.rate) out.mr = std::move(a.rate->result);
     for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(capacity_scalars(), scalars[i].quantity).get(out);
   };
   return c;
@@ -616,8 +569,8 @@ CommandOutputs capacity_command() {
 
 double request_frequency_hz(const OutputRequest& r, const Config& cfg) {
   if (!r.at_nyquist) return r.at_hz;
-  if (!cfg.eye) throw InputError(r.label + ": @nyquist needs a [signal] section");
-  return 0.5 * cfg.eye->spec.symbol_rate_baud;
+  if (!cfg.signalling) throw InputError(r.label + ": @nyquist needs a [signal] section");
+  return 0.5 * cfg.signalling->spec.symbol_rate_baud;
 }
 
 const std::vector<CommandOutputs>& sweep_commands() {

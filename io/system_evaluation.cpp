@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "io/link_search.hpp"
+#include "workflows/rate.hpp"
 
 namespace phylane::io {
 
@@ -12,11 +12,9 @@ namespace {
 /// The max-rate search of a rate = "max" link, with its channel's [signal] criterion (the same
 /// criterion `phylane maxrate` applies, per-modulation eye masks included).
 solvers::MaxRateResult search_rate(const LinkSpec& l) {
-  const Config& cfg = *l.channel;
-  solvers::MaxRateOptions opt = rate_criterion(cfg);
-  opt.levels = l.modulations;
-  const auto h = search_channel(cfg, opt.max_rate_bps);
-  return solvers::find_max_rate(search_eye(cfg, h), opt);
+  workflows::MaxRateRequest rq;
+  rq.levels = l.modulations;
+  return workflows::max_rate(*l.channel, rq).result;
 }
 
 CollectivePoint collective_point(const Workload& w, int n, double bandwidth, double alpha_s, double efficiency,
@@ -73,7 +71,7 @@ SystemResult evaluate_system(const System& sys) {
     if (l.lane_rate_bps) {
       lr.lane_rate_bps = *l.lane_rate_bps;
     } else {
-      if (!l.channel || !l.channel->eye)
+      if (!l.channel || !l.channel->signalling)
         throw std::invalid_argument("evaluate_system: link " + l.name + " has neither a rate nor a channel with [signal] to search");
       auto r = search_rate(l);
       if (!r.found)

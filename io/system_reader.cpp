@@ -102,6 +102,7 @@ struct Loader {
     r.accept("config");
     r.accept("preset");
     r.accept("modulations");
+    r.accept("modulation");
     const toml::node* n = r.input().get("rate");
     const toml::node* cfg_node = r.input().get("config");
     const toml::node* preset_node = r.input().get("preset");
@@ -123,25 +124,41 @@ struct Loader {
           {cfg_node, "config"}, {preset_node, "preset"}, {mod_node, "modulations"}};
       for (const auto& [node, key] : only_max)
         if (node) ctx.error(node, r.key_path(key), node_text(*node), "applies only with rate = \"max\"");
-      const std::string t = trim(*s);
-      if (t.size() >= 2 && t.compare(t.size() - 2, 2, "Bd") == 0) {
-        ctx.error(n, r.key_path("rate"), node_text(*n),
-                  "is a symbol rate; give the per-lane line bit rate (b/s or GT/s): PAM4 carries 2 bits per symbol");
+      // One rate vocabulary (channels/modulation.hpp): b/s and T/s are the per-lane bit rate; a
+      // symbol rate (Bd) needs the lane's modulation to become one.
+      const ParsedRate pr = parse_rate(*s);
+      if (!pr.rate) {
+        ctx.error(n, r.key_path("rate"), node_text(*n), pr.error + ", or \"max\"");
         return;
       }
-      const ParsedQuantity q = parse_quantity(*s, Dimension::data_rate);
-      if (!q.value) {
-        ctx.error(n, r.key_path("rate"), node_text(*n), q.error + ", or \"max\"");
-        return;
-      }
-      if (!(*q.value > 0.0)) {
+      if (!(pr.rate->value > 0.0)) {
         ctx.error(n, r.key_path("rate"), node_text(*n), "must be a positive data rate");
         return;
       }
-      l.lane_rate_bps = q.value;
+      std::optional<channels::Modulation> mod;
+      if (const toml::node* m = r.input().get("modulation")) {
+        const auto text = m->value_exact<std::string>();
+        mod = text ? channels::parse_modulation(*text) : std::nullopt;
+        if (!mod) {
+          ctx.error(m, r.key_path("modulation"), node_text(*m),
+                    "must be " + std::string(channels::allowed_modulations()) + " (the lane's modulation)");
+          return;
+        }
+        r.output().insert_or_assign("modulation", std::string(channels::to_string(*mod)));
+      }
+      if (pr.rate->is_symbol_rate() && !mod) {
+        ctx.error(n, r.key_path("rate"), node_text(*n),
+                  "is a symbol rate: give the lane's modulation (modulation = \"pam4\": 2 bits per symbol) or the "
+                  "per-lane bit rate (b/s or GT/s)");
+        return;
+      }
+      l.lane_rate_bps = pr.rate->bit_rate_bps(mod.value_or(channels::Modulation::nrz));
       r.output().insert_or_assign("rate", *s);
       return;
     }
+    if (const toml::node* m = r.input().get("modulation"))
+      ctx.error(m, r.key_path("modulation"), node_text(*m),
+                "applies only with a fixed rate; with rate = \"max\" give modulations = [\"nrz\", \"pam4\"]");
     r.output().insert_or_assign("rate", std::string("max"));
     // rate = "max": the channel to search.
     if (mod_node) {
@@ -151,14 +168,13 @@ struct Loader {
       if (a)
         for (const auto& e : *a) {
           const auto m = e.value_exact<std::string>();
-          if (m && *m == "nrz") levels.push_back(2);
-          else if (m && *m == "pam4") levels.push_back(4);
-          else if (m && *m == "pam8") levels.push_back(8);
+          const auto mod = m ? channels::parse_modulation(*m) : std::nullopt;
+          if (mod) levels.push_back(channels::levels(*mod));
           else ok = false;
         }
       if (!ok)
         ctx.error(mod_node, r.key_path("modulations"), node_text(*mod_node),
-                  "must be a non-empty list of \"nrz\", \"pam4\", \"pam8\"");
+                  "must be a non-empty list of " + std::string(channels::allowed_modulations()));
       else {
         l.modulations = levels;
         r.output().insert_or_assign("modulations", *a);
@@ -193,12 +209,12 @@ struct Loader {
       } else {
         c = load_preset(*value);
       }
-      if (!c.eye) {
+      if (!c.signalling) {
         ctx.error(where, key, node_text(*where),
                   "the channel has no [signal] section (modulation, target BER): the max-rate search needs one");
         return;
       }
-      if (c.pulse && !c.pulse->impulse) {
+      if (c.sampled() && !c.sampled()->impulse) {
         ctx.error(where, key, node_text(*where), "a sampled pulse response has no frequency response to search over rate");
         return;
       }

@@ -73,13 +73,13 @@ void write_throughput_json(std::ostream& os, const System& sys, const SystemResu
     if (l.rate_searched) {
       j.field("channel", l.channel)
           .field("channel_title", l.channel_title)
-          .field("modulation", modulation_name(l.levels))
+          .field("modulation", channels::modulation_name(l.levels))
           .field("symbol_rate_baud", l.lane_rate_bps / std::log2(static_cast<double>(l.levels)))
           .field("capped", l.capped);
       j.key("modulations").begin_array();
       for (const auto& m : l.search->per_modulation)
         j.begin_object()
-            .field("modulation", modulation_name(m.levels))
+            .field("modulation", channels::modulation_name(m.levels))
             .field("found", m.found)
             .field("max_rate_bps", m.max_rate_bps)
             .end_object();
@@ -173,7 +173,7 @@ void write_throughput_hdf5(const std::filesystem::path& file, const System& sys,
     h.attribute(g, "rate_source", l.rate_searched ? "max-rate search" : "given");
     if (l.rate_searched) {
       h.attribute(g, "channel", l.channel);
-      h.attribute(g, "modulation", modulation_name(l.levels));
+      h.attribute(g, "modulation", channels::modulation_name(l.levels));
       h.attribute(g, "capped", static_cast<std::int64_t>(l.capped));
     }
     h.attribute(g, "encoding", l.encoding);

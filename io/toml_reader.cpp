@@ -237,7 +237,7 @@ std::optional<std::vector<std::string>> TableReader::text_list(std::string_view 
   for (std::size_t i = 0; i < a->size(); ++i) {
     const auto s = (*a)[i].value_exact<std::string>();
     if (!s) {
-      ctx_.error(&(*a)[i], key_path(key) + "[" + std::to_string(i) + "]", node_text((*a)[i]),
+      ctx_.error(&(*a)[i], key_path(key) + "[" + std::to_string(i + 1) + "]", node_text((*a)[i]),
                  "must be a string");
       ok = false;
       continue;
@@ -264,7 +264,7 @@ std::optional<std::vector<double>> TableReader::quantity_list(std::string_view k
   bool ok = true;
   for (std::size_t i = 0; i < a->size(); ++i) {
     const auto& el = (*a)[i];
-    const std::string kp = key_path(key) + "[" + std::to_string(i) + "]";
+    const std::string kp = key_path(key) + "[" + std::to_string(i + 1) + "]";
     const auto s = el.value_exact<std::string>();
     const ParsedQuantity q =
         s ? parse_quantity(*s, dim)
@@ -310,7 +310,7 @@ std::vector<TableReader> TableReader::table_array(std::string_view key, bool req
   toml::array& ra = *out_.get_as<toml::array>(key);
   for (std::size_t i = 0; i < a->size(); ++i) ra.push_back(toml::table{});
   for (std::size_t i = 0; i < a->size(); ++i) {
-    const std::string kp = key_path(key) + "[" + std::to_string(i) + "]";
+    const std::string kp = key_path(key) + "[" + std::to_string(i + 1) + "]";
     const toml::table* t = (*a)[i].as_table();
     if (!t) {
       ctx_.error(&(*a)[i], kp, node_text((*a)[i]), "must be a table");

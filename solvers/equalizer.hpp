@@ -15,9 +15,11 @@
 #include <limits>
 #include <vector>
 
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 #include "solvers/pulse.hpp"
 #include "solvers/pulse_response.hpp"
+
+#include "channels/transceiver.hpp"
 
 namespace phylane::solvers {
 
@@ -54,23 +56,7 @@ void apply_tx_ffe(const PulseResponse& pulse, const TxFfe& ffe, PulseResponse& o
 // ------------------------------------------------------------------------------------------------
 // DFE
 
-/// Limits on the DFE taps relative to the main cursor, per tap n = 1, 2, ...: the tap ratio
-/// b(n) = taps_v[n-1] / h(0) is clipped to [min_rel[n-1], max_rel[n-1]] (IEEE 802.3 Annex 93A
-/// eq. (93A-26)). A list shorter than the number of taps repeats its last value; empty max_rel
-/// means unlimited; empty min_rel means -max_rel. max_abs_v adds an absolute magnitude limit
-/// [V] per tap (a DAC's full scale; +inf = none), with the same repeat-last rule: the feedback
-/// is the relative clip, then clamped to [-max_abs_v, +max_abs_v].
-struct DfeLimits {
-  std::vector<double> max_rel;
-  std::vector<double> min_rel;
-  std::vector<double> max_abs_v;
-  double max_for(int tap) const;  ///< tap = 1, 2, ...
-  double min_for(int tap) const;
-  double abs_for(int tap) const;  ///< +inf when max_abs_v is empty
-  bool limited() const { return !max_rel.empty() || !max_abs_v.empty(); }
-  /// The feedback the tap applies to post-cursor value v [V] with main cursor h0 [V].
-  double feedback(int tap, double v, double h0) const;
-};
+using channels::DfeLimits;
 
 struct DfeResult {
   std::size_t cursor_index = 0;    ///< sample of PulseResponse::samples_v used as the main cursor
@@ -169,11 +155,7 @@ class CrosstalkFfeEnergy {
 // ------------------------------------------------------------------------------------------------
 // Optimiser
 
-/// Candidate values of one FFE tap: min, min + step, ... <= max (+1e-9 step). step > 0, or
-/// step = 0 with min = max (a fixed tap).
-struct TapRange {
-  double min = 0.0, max = 0.0, step = 0.0;
-};
+using channels::TapRange;
 
 /// A user figure of merit, larger is better: the equalised pulse (CTLE and FFE applied) and the
 /// DFE at the phase the fast SNR chose. E.g. the statistical eye's margin.

@@ -123,11 +123,6 @@ void validate_crosstalk(const EyeLinkSpec& spec) {
 
 }  // namespace
 
-TransferFunction optical_transfer_function(const channels::OpticalLink& link) {
-  return [link](std::span<const double> f, std::span<std::complex<double>> h) {
-    for (std::size_t k = 0; k < f.size(); ++k) h[k] = link.response(f[k]);
-  };
-}
 
 void set_optical_levels(const channels::OpticalLink& link, EyeLinkSpec& spec) {
   const double zt = link.receiver().transimpedance_ohm;
@@ -376,22 +371,5 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
   return out;
 }
 
-TransferFunction impulse_transfer_function(std::vector<double> h, double dt) {
-  if (h.empty()) throw std::invalid_argument("impulse response: no samples");
-  if (!(dt > 0.0)) throw std::invalid_argument("impulse response: the sample interval must be > 0");
-  auto data = std::make_shared<const std::vector<double>>(std::move(h));
-  return [data, dt](std::span<const double> f, std::span<std::complex<double>> out) {
-    for (std::size_t k = 0; k < f.size(); ++k) {
-      // Recurrence for e^{-j w n dt}: one complex multiply per sample.
-      const std::complex<double> step = std::polar(1.0, -2.0 * 3.14159265358979323846 * f[k] * dt);
-      std::complex<double> rot(1.0, 0.0), acc(0.0, 0.0);
-      for (double v : *data) {
-        acc += v * rot;
-        rot *= step;
-      }
-      out[k] = acc * dt;
-    }
-  };
-}
 
 }  // namespace phylane::solvers

@@ -9,59 +9,17 @@
 
 #include "channels/optical_link.hpp"
 #include "solvers/equalizer.hpp"
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
 #include "solvers/statistical_eye.hpp"
 
+#include "channels/transceiver.hpp"
+
 namespace phylane::solvers {
 
-/// One crosstalk aggressor (IEEE 802.3-2022 Annex 93A.1.6-93A.1.7: the FEXT and NEXT paths of
-/// COM): the transfer function from the aggressor's transmitter to the victim's receiver input
-/// (differential, same reference as the victim channel) and the aggressor's drive. Its pulse
-/// goes through the same Tx edge filter, Tx FFE, Rx filter and CTLE as the victim's (93A.1.6);
-/// its symbols are independent of the victim's and equiprobable on the same M levels.
-struct CrosstalkAggressor {
-  std::string name;               ///< for reports
-  TransferFunction path;          ///< aggressor Tx -> victim Rx input
-  /// true: the aggressor's transfer function is path(f) x H(f), H the victim channel given to
-  /// analyze_eye (a coupling relative to the victim, e.g. weak-coupling FEXT, which follows the
-  /// victim's delay removal and length changes); false: path(f) alone.
-  bool times_victim = false;
-  double tx_amplitude_v = 0.0;    ///< peak symbol value of the aggressor's transmitter [V] (COM A_fe, A_ne), > 0
-  /// true: the aggressor's transmitter uses the victim's Tx FFE (FEXT: far-end transmitters set
-  /// like the victim's, as COM does); false: no Tx FFE (NEXT: COM's near-end aggressor).
-  bool victim_tx_ffe = true;
-};
+using channels::CrosstalkAggressor;
 
-/// Everything that sets the eye besides the channel. Units SI; defaults documented per field.
-struct EyeLinkSpec {
-  double symbol_rate_baud = 0.0;     ///< > 0
-  int levels = 2;                    ///< PAM-M, >= 2
-  double tx_amplitude_v = 0.5;       ///< A: peak symbol value at the transmitter (half the p-p swing) [V]
-  int samples_per_ui = 32;
-  int record_ui = 64;                ///< pulse-response record kept [UI]
-  int precursor_ui = 8;
-  TxEdgeFilter tx_edge;              ///< rise-time filter
-  RxFilter rx_filter;                ///< receiver front end (none for optical: PD x TIA are in H)
-  std::vector<Ctle> ctle;            ///< candidates; empty = no CTLE
-  std::vector<TapRange> ffe_pre;     ///< Tx FFE search ranges; empty = none
-  std::vector<TapRange> ffe_post;
-  double ffe_main_min = 0.0;
-  int dfe_taps = 0;
-  DfeLimits dfe_limits;              ///< relative and absolute tap limits (empty: unconstrained)
-  double noise_psd_v2_per_hz = 0.0;  ///< one-sided, at the receiver input (copper)
-  double noise_rms_v = 0.0;          ///< fixed rms noise at the decision point; > 0 overrides the PSD
-  std::vector<double> sigma_per_level_v;  ///< optical: noise at the decision point per level, lowest first
-  TxJitter jitter;
-  /// Crosstalk aggressors (copper); empty = none. Not allowed with optical levels.
-  std::vector<CrosstalkAggressor> crosstalk;
-  /// Transmitter SNR (COM SNR_TX) [dB]; >= 1e8 = off. Its noise h(0)^2 10^{-SNR_TX/10} (93A-30)
-  /// enters both the fast SNR and the statistical eye's Gaussian.
-  double tx_snr_db = 1e9;
-  double target_ber = 1e-12;
-  /// The best candidates by the fast SNR that are re-ranked by the statistical eye's margin.
-  int refine_candidates = 6;
-};
+using channels::EyeLinkSpec;
 
 /// What one aggressor contributes at the chosen equalizer settings (its pulse through the
 /// victim's CTLE and Tx FFE, sampled at its own best phase, 93A-33).
@@ -106,13 +64,8 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
 /// here (std::invalid_argument if spec.crosstalk is not empty): its paths need the same filters.
 EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spec, double noise_sigma_v);
 
-/// H(f) of a sampled impulse response h[n] (n >= 0, step dt_s): H(f) = dt sum_n h[n] e^{-j 2 pi f n dt}
-/// (the discrete-time Fourier transform scaled to continuous time; exact for a response band-limited
-/// below 1/(2 dt)). Evaluated directly, O(N) per frequency.
-TransferFunction impulse_transfer_function(std::vector<double> h, double dt_s);
-
-/// The electrical-equivalent response of an optical link as a TransferFunction (1 at DC).
-TransferFunction optical_transfer_function(const channels::OpticalLink& link);
+using channels::impulse_transfer_function;
+using channels::optical_transfer_function;
 
 /// Fills an EyeLinkSpec's amplitude and level-dependent noise for an optical link at M levels:
 /// A = Z_T R OMA / 2 (peak symbol value around the mean), sigma_k = Z_T sigma_i(P_k).

@@ -73,7 +73,7 @@ struct MaxRateResult {
 /// refined; a rate between two meeting scan points that fails is only seen with full_curve. A
 /// rate meets the target when the statistical eye is open at the target BER with at least the
 /// required margin, eye height and eye width. Expected outcomes (nothing meets) are results, not
-/// exceptions. Tested by: tests/solvers/max_rate_test.cpp
+/// exceptions. Tested by: tests/io/max_rate_test.cpp
 MaxRateResult find_max_rate(const EyeAtRate& eye_at, const MaxRateOptions& options);
 
 /// The eye of the link family at a length [m] and fixed rate (the caller rebuilds the channel).

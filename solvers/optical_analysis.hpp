@@ -37,7 +37,7 @@ struct OpticalAnalysis {
   double energy_per_bit_j = 0.0;          ///< electrical power / lane rate
 };
 
-/// Tested by: tests/solvers/optical_analysis_test.cpp
+/// Tested by: tests/io/optical_analysis_test.cpp
 OpticalAnalysis analyze_optical(const channels::OpticalLink& link, const EyeLinkSpec& spec, int wavelengths = 1,
                                 double bit_rate_bps = 0.0);
 

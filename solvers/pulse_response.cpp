@@ -151,31 +151,6 @@ PulseResponseEngine::~PulseResponseEngine() = default;
 PulseResponseEngine::PulseResponseEngine(PulseResponseEngine&&) noexcept = default;
 PulseResponseEngine& PulseResponseEngine::operator=(PulseResponseEngine&&) noexcept = default;
 
-TransferFunction composed_transfer_function(const channels::ComposedChannel& channel) {
-  auto c = std::make_shared<const channels::ComposedChannel>(channel);
-  return [c](std::span<const double> f, std::span<cplx> h) {
-    const auto t = c->transfer(f);
-    std::copy(t.begin(), t.end(), h.begin());
-  };
-}
-
-TransferFunction copper_transfer_function(const channels::CopperChannel& channel) {
-  return [ch = channel](std::span<const double> f, std::span<cplx> h) {
-    const auto r = channels::compute_response(ch, f, false);
-    std::copy(r.s21.begin(), r.s21.end(), h.begin());
-    // A very long line (reach searches) overflows cosh(gamma l) in the chain matrix: where the
-    // total attenuation exceeds 300 Np (2600 dB) the transmission is below 1e-130 and is 0 here.
-    for (std::size_t k = 0; k < f.size(); ++k) {
-      if (std::isfinite(h[k].real()) && std::isfinite(h[k].imag())) continue;
-      double np = 0.0;
-      for (const auto& s : ch.segments()) np += s.line.at(f[k]).gamma.real() * s.length_m;
-      if (!(np > 300.0))
-        throw std::runtime_error("copper channel: S21 at " + num(f[k]) + " Hz is not finite with only " + num(np) +
-                                 " Np of attenuation");
-      h[k] = 0.0;
-    }
-  };
-}
 
 void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
   const auto& o = s.opt_;

@@ -54,26 +54,29 @@
 #include <span>
 #include <vector>
 
-#include "channels/composed_channel.hpp"
-#include "channels/copper_channel.hpp"
-#include "solvers/filters.hpp"
+#include "channels/transfer_function.hpp"
+#include "channels/filters.hpp"
 #include "solvers/pulse.hpp"
 
 namespace phylane::solvers {
 
-/// Evaluates the channel's voltage transfer function H(f) (e.g. SDD21 referenced to the
-/// terminations) at each frequency of freq_hz (all >= 0, including 0) into h (same size).
-using TransferFunction =
-    std::function<void(std::span<const double> freq_hz, std::span<std::complex<double>> h)>;
-
-/// S21 of a copper channel referenced to its driver and receiver impedances (a copy of the
-/// channel is captured). With equal terminations, S21 is V_rx / V_tx where V_tx is what the driver
-/// delivers into a matched load.
-TransferFunction copper_transfer_function(const channels::CopperChannel& channel);
-/// S21 or SDD21 of a composed channel (traces, Touchstone and element blocks) between its
-/// driver and receiver (ComposedChannel::transfer; a copy of the channel is shared by the copies
-/// of the function).
-TransferFunction composed_transfer_function(const channels::ComposedChannel& channel);
+// The channel's H(f) and the one way each kind of channel produces it live in channels/.
+using channels::TransferFunction;
+using channels::composed_transfer_function;
+using channels::copper_transfer_function;
+// The Tx and Rx filter models (channels/filters.hpp), used by every engine here.
+using channels::com_ck_ctle_family;
+using channels::com_ctle_family;
+using channels::Ctle;
+using channels::CtleType;
+using channels::integrated_noise_sigma_v;
+using channels::NoisePsd;
+using channels::parse_rx_filter_type;
+using channels::RationalFilter;
+using channels::RxFilter;
+using channels::RxFilterType;
+using channels::to_string;
+using channels::TxEdgeFilter;
 
 struct PulseResponseOptions {
   double symbol_rate_baud = 0.0;  ///< symbols per second [Bd], > 0

@@ -26,6 +26,8 @@
 #include "solvers/pulse.hpp"
 #include "solvers/signalling.hpp"
 
+#include "channels/transceiver.hpp"
+
 namespace phylane::solvers {
 
 /// Gaussian noise at the sampler, already integrated over the receiver bandwidth by the caller.
@@ -37,16 +39,7 @@ struct EyeNoise {
   std::vector<double> sigma_per_level_v;
 };
 
-/// Transmitter jitter, converted to amplitude through the slope of the pulse response
-/// (IEEE 802.3-2022 93A.1.6 (c)-(e), eqs. 93A-28, 93A-31, 93A-40). Every symbol's pulse is
-/// displaced in time by its own jitter tau_n, independent from symbol to symbol, and the sample
-/// moves by a_n h'_n tau_n (linearised; h'_n is the central-difference slope, eq. 93A-28).
-struct TxJitter {
-  double rj_rms_ui = 0.0;  ///< random jitter, rms [UI], in [0, 0.5)
-  /// Dual-Dirac deterministic jitter, peak-to-peak [UI], in [0, 1): each symbol is displaced by
-  /// +dj_pp/2 or -dj_pp/2 with equal probability (COM's A_DD is this Dirac offset dj_pp/2).
-  double dj_pp_ui = 0.0;
-};
+using channels::TxJitter;
 
 /// Decision-feedback equalizer (IEEE 802.3-2022 93A.1.6, eqs. 93A-26, 93A-27). Tap j (j = 1 ...
 /// taps) is set to the j-th post-cursor at the chosen sampling phase, clipped to its limit:

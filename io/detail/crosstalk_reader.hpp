@@ -6,7 +6,7 @@
 namespace phylane::io::detail {
 
 /// Reads the [[crosstalk]] array of the root table (docs/crosstalk.md) into eye->spec.crosstalk.
-/// Needs the channel already read (cfg.copper or cfg.composed: the victim, for the terminations of
+/// Needs the channel already read (cfg.copper() or cfg.composed(): the victim, for the terminations of
 /// measured paths and the route named by `through`). Errors go to the context.
 void read_crosstalk(TableReader& root, Config& cfg);
 

@@ -11,6 +11,6 @@ namespace phylane::io::detail {
 enum class ReceiverKind { copper, optical, pulse, impulse };
 
 /// Reads the three sections from the root table. On success fills `out`.
-void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<EyeSettings>& out);
+void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<channels::LinkSignalling>& out);
 
 }  // namespace phylane::io::detail

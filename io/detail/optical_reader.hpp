@@ -9,6 +9,6 @@
 namespace phylane::io::detail {
 
 /// Reads laser, modulator, path, receiver and wdm from the [channel] table; on success fills `out`.
-void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, OpticalInfo& info);
+void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, channels::OpticalInfo& info);
 
 }  // namespace phylane::io::detail

@@ -4,5 +4,5 @@
 #include "io/detail/toml_reader.hpp"
 
 namespace phylane::io::detail {
-void read_pulse_channel(TableReader& ch, std::optional<PulseChannel>& out);
+void read_pulse_channel(TableReader& ch, std::optional<channels::SampledResponse>& out);
 }  // namespace phylane::io::detail

@@ -116,7 +116,7 @@ TEST_CASE("A bad claim file exits with code 2, names file:line:col and writes no
   write(dir + "/bad.toml", bad);
   const auto r = run_phylane("claims bad.toml -o out.h5", dir);
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("bad.toml:7:11: claim[0].claimed = \"32 GHz\"") && Catch::Contains("data rate"));
+  CHECK_THAT(r.err, Catch::Contains("bad.toml:7:11: claim[1].claimed = \"32 GHz\"") && Catch::Contains("data rate"));
   CHECK(r.out.empty());
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
   CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));

@@ -100,7 +100,7 @@ TEST_CASE("Bad input exits with code 2, names file, key and value, and writes no
   write(dir + "/bad.toml", bad);
   const auto r = run_phylane("loss bad.toml -o out.h5", dir);
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("bad.toml:5:10: channel.segments[0].length = \"-3 in\": must be a positive length"));
+  CHECK_THAT(r.err, Catch::Contains("bad.toml:5:10: channel.segments[1].length = \"-3 in\": must be a positive length"));
   CHECK(r.out.empty());
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
   CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));

@@ -174,10 +174,10 @@ std::size_t done_cases(const std::string& file) {
 
 const char* kLossSweep = R"(base = "preset:pcie5-server"
 [[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 values = ["3 in", "9 in"]
 [[axis]]
-key = "channel.segments[1].width"
+key = "channel.segments[2].width"
 values = ["4 mil", "5 mil"]
 [outputs]
 scalars = ["loss.insertion_loss_db@16 GHz", "loss.dielectric_db@8 GHz", "loss.dc_resistance_ohm"]
@@ -193,7 +193,7 @@ TEST_CASE("a 2-axis sweep equals each case run on its own with phylane loss and 
   CHECK_THAT(r.out, Catch::Contains("grid 2 x 2, 4 cases") && Catch::Contains("4 done, 0 failed, 0 missing"));
   for (std::size_t c = 0; c < 4; ++c) {
     INFO("case " << c);
-    const auto cc = run_phylane("sweep loss.toml --case " + std::to_string(c), dir);
+    const auto cc = run_phylane("sweep loss.toml --case " + std::to_string(c + 1), dir);
     REQUIRE(cc.exit_code == 0);
     write_file(dir + "/case.toml", cc.out);
     const auto j = run_phylane("loss case.toml --freq \"16 GHz\" --freq \"8 GHz\" --json", dir);
@@ -219,7 +219,7 @@ scalars = ["eye.margin_db", "eye.eye_height_v"]
 )");
   REQUIRE(run_phylane("sweep eye.toml -o eye.h5", dir).exit_code == 0);
   for (std::size_t c = 0; c < 2; ++c) {
-    const auto cc = run_phylane("sweep eye.toml --case " + std::to_string(c), dir);
+    const auto cc = run_phylane("sweep eye.toml --case " + std::to_string(c + 1), dir);
     REQUIRE(cc.exit_code == 0);
     write_file(dir + "/case.toml", cc.out);
     const auto j = run_phylane("eye case.toml --json", dir);
@@ -235,9 +235,9 @@ TEST_CASE("bad sweeps exit with code 2, name the axis and write nothing", "[app]
   const std::string head = "base = \"preset:pcie5-server\"\n[[axis]]\n";
   const std::string tail = "\n[outputs]\nscalars = [\"loss.insertion_loss_db@16 GHz\"]\n";
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"key = \"channel.segments[1].lenght\"\nvalues = [\"1 in\", \"2 in\"]", "axis 1 (channel.segments[1].lenght)"},
-      {"key = \"channel.segments[1].length\"\nvalues = [\"1 in\", \"2 GHz\"]", "unit mismatch along axis 1 (channel.segments[1].length)"},
-      {"key = \"channel.segments[1].length\"\nfrom = \"1 in\"\nto = \"9 in\"\nsteps = 0", "empty range on axis 1 (channel.segments[1].length)"},
+      {"key = \"channel.segments[2].lenght\"\nvalues = [\"1 in\", \"2 in\"]", "axis 1 (channel.segments[2].lenght)"},
+      {"key = \"channel.segments[2].length\"\nvalues = [\"1 in\", \"2 GHz\"]", "unit mismatch along axis 1 (channel.segments[2].length)"},
+      {"key = \"channel.segments[2].length\"\nfrom = \"1 in\"\nto = \"9 in\"\nsteps = 0", "empty range on axis 1 (channel.segments[2].length)"},
   };
   for (const auto& [axis, message] : bad) {
     INFO(axis);
@@ -258,12 +258,12 @@ TEST_CASE("a sweep killed halfway by a signal and resumed gives the uninterrupte
   // 300 small loss cases: about a third of a second on one thread.
   write_file(dir + "/s.toml", R"(base = "preset:pcie5-server"
 [[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 from = "1 in"
 to = "30 in"
 steps = 10
 [[axis]]
-key = "channel.segments[1].material"
+key = "channel.segments[2].material"
 values = ["fr408hr", "megtron6", "fr4"]
 [[axis]]
 key = "channel.temperature"

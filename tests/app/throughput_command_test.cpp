@@ -198,8 +198,8 @@ TEST_CASE("Bad system files exit with code 2, say why, and write nothing", "[app
   const auto r = run_phylane("throughput bad.toml -o out.h5", dir);
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK_THAT(r.err, Catch::Contains("bad.toml:4:9: link[0].lanes = 0: must be a whole number from 1 to 1024") &&
-                        Catch::Contains("bad.toml:6:12: link[0].encoding = \"8b9b\": must be one of") &&
+  CHECK_THAT(r.err, Catch::Contains("bad.toml:4:9: link[1].lanes = 0: must be a whole number from 1 to 1024") &&
+                        Catch::Contains("bad.toml:6:12: link[1].encoding = \"8b9b\": must be one of") &&
                         Catch::Contains("bad.toml:12:11: workload.devices = [ 1 ]"));
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
   CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));
@@ -211,14 +211,14 @@ TEST_CASE("Bad system files exit with code 2, say why, and write nothing", "[app
   const auto u = run_phylane("throughput units.toml --json -o out.h5", dir);
   CHECK(u.exit_code == 2);
   CHECK(u.out.empty());
-  CHECK_THAT(u.err, Catch::Contains("link[0].rate = \"8 GHz\"") && Catch::Contains("link[0].energy_per_bit = \"1 pW\""));
+  CHECK_THAT(u.err, Catch::Contains("link[1].rate = \"8 GHz\"") && Catch::Contains("link[1].energy_per_bit = \"1 pW\""));
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
 
   write(dir + "/missing.toml", "[[link]]\nname = \"x\"\n[workload]\nparameters = 1e9\ndevices = [8]\n");
   const auto m = run_phylane("throughput missing.toml -o out.h5", dir);
   CHECK(m.exit_code == 2);
-  CHECK_THAT(m.err, Catch::Contains("link[0].lanes: missing required key") && Catch::Contains("link[0].rate: missing required key") &&
-                        Catch::Contains("link[0].alpha: missing required key"));
+  CHECK_THAT(m.err, Catch::Contains("link[1].lanes: missing required key") && Catch::Contains("link[1].rate: missing required key") &&
+                        Catch::Contains("link[1].alpha: missing required key"));
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
 
   const auto n = run_phylane("throughput does-not-exist.toml -o out.h5", dir);

@@ -3,7 +3,7 @@
 // with no aggressor and with four (two far-end paths relative to the victim, two near-end
 // sections). Target: four aggressors cost < 30 % more than none (docs/eye.md "Crosstalk").
 //   Eye_*:    analyze_eye as `phylane eye` runs it (32 samples/UI, the channel with its delay).
-//   Search_*: the eye as `phylane maxrate` evaluates it (io::search_eye: 16 samples/UI, the bulk
+//   Search_*: the eye as `phylane maxrate` evaluates it (workflows::search_eye: 16 samples/UI, the bulk
 //             delay removed, no re-ranking), at 106.25 Gb/s.
 // The counters give the margin and sigma_XT so that a change of result shows next to the time.
 // (DoNotOptimize takes a pointer: with GCC, Google Benchmark 1.7's DoNotOptimize on a double lvalue
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "io/config.hpp"
-#include "io/link_search.hpp"
+#include "workflows/link_search.hpp"
 #include "solvers/eye_analysis.hpp"
 
 using namespace phylane;
@@ -31,19 +31,19 @@ const io::Config& kr1() {
 
 // Weak-coupling FEXT relative to the victim, -j (f / f_ref) k (times_victim = true), and a
 // saturated NEXT section K_b (1 - e^{-j 4 pi f tau}).
-solvers::TransferFunction fext(double k, double f_ref_hz) {
+channels::TransferFunction fext(double k, double f_ref_hz) {
   return [k, f_ref_hz](std::span<const double> f, std::span<std::complex<double>> h) {
     for (std::size_t i = 0; i < f.size(); ++i) h[i] = std::complex<double>(0.0, -k * f[i] / f_ref_hz);
   };
 }
-solvers::TransferFunction next(double kb, double tau_s) {
+channels::TransferFunction next(double kb, double tau_s) {
   return [kb, tau_s](std::span<const double> f, std::span<std::complex<double>> h) {
     for (std::size_t i = 0; i < f.size(); ++i) h[i] = kb * (1.0 - std::polar(1.0, -4.0 * std::numbers::pi * f[i] * tau_s));
   };
 }
 
-std::vector<solvers::CrosstalkAggressor> aggressors(int n) {
-  std::vector<solvers::CrosstalkAggressor> all = {
+std::vector<channels::CrosstalkAggressor> aggressors(int n) {
+  std::vector<channels::CrosstalkAggressor> all = {
       {"FEXT 1", fext(0.0178, 26.5625e9), true, 0.413},   // -35 dB at the PAM4 Nyquist frequency
       {"FEXT 2", fext(0.0100, 26.5625e9), true, 0.413},   // -40 dB
       {"NEXT 1", next(0.0100, 50e-12), false, 0.608},     // -40 dB, 50 ps section
@@ -53,8 +53,8 @@ std::vector<solvers::CrosstalkAggressor> aggressors(int n) {
   return all;
 }
 
-solvers::TransferFunction composed(const io::Config& cfg) {
-  auto c = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+channels::TransferFunction composed(const io::Config& cfg) {
+  auto c = std::make_shared<const channels::ComposedChannel>(*cfg.composed());
   return [c](std::span<const double> f, std::span<std::complex<double>> out) {
     const auto t = c->transfer(f);
     std::copy(t.begin(), t.end(), out.begin());
@@ -80,11 +80,11 @@ void eye(benchmark::State& state, int n) {
 }
 
 void search(benchmark::State& state, int n) {
-  // search_eye reads the aggressors from the config; a copy with ours in place of the preset's.
+  // workflows::search_eye reads the aggressors from the config; a copy with ours in place of the preset's.
   static io::Config cfg = kr1();
-  cfg.eye->spec.crosstalk = aggressors(n);
-  const auto h = io::search_channel(cfg, 60e9);
-  const auto eye_at = io::search_eye(cfg, h);
+  cfg.signalling->spec.crosstalk = aggressors(n);
+  const auto h = workflows::search_channel(cfg, 60e9);
+  const auto eye_at = workflows::search_eye(cfg, h);
   solvers::EyeAnalysis a;
   for (auto _ : state) {
     a = eye_at(53.125e9, 4);

@@ -11,7 +11,7 @@
 #include "phy/stripline.hpp"
 #include "phy/units.hpp"
 #include "solvers/equalizer.hpp"
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
 
 using namespace phylane;
@@ -39,8 +39,8 @@ solvers::PulseResponseOptions pulse_options() {
   o.symbol_rate_baud = baud;
   o.samples_per_ui = 32;
   o.tx_swing_v = 0.4;
-  o.tx_edge = solvers::TxEdgeFilter::gaussian(0.25 / baud);
-  o.rx_filter = solvers::RxFilter::com_receiver(baud);
+  o.tx_edge = channels::TxEdgeFilter::gaussian(0.25 / baud);
+  o.rx_filter = channels::RxFilter::com_receiver(baud);
   o.record_ui = 200;
   o.precursor_ui = 10;
   return o;
@@ -49,7 +49,7 @@ solvers::PulseResponseOptions pulse_options() {
 solvers::EqualizerSearchOptions search_options() {
   solvers::EqualizerSearchOptions s;
   // 802.3ck-style family: 10 g_DC x 5 g_DC2 = 50 settings.
-  s.ctle = solvers::com_ck_ctle_family(baud, {0, -1, -2, -3, -4, -5, -6, -7, -8, -9}, {0, -1, -2, -3, -4});
+  s.ctle = channels::com_ck_ctle_family(baud, {0, -1, -2, -3, -4, -5, -6, -7, -8, -9}, {0, -1, -2, -3, -4});
   s.ffe_pre = {{-0.15, 0.0, 0.05}};  // 4 values
   s.ffe_post = {{-0.2, 0.0, 0.05}};  // 5 values: 20 FFE settings
   s.snr.dfe_taps = 4;
@@ -62,7 +62,7 @@ solvers::EqualizerSearchOptions search_options() {
 // The whole pulse response: channel evaluated on the grid (incl. any period doublings), IFFT,
 // wrap check. The engine (and so its FFTW plans) is reused across iterations, as in a sweep.
 void BM_pulse_response_20in_200ui(benchmark::State& state) {
-  const auto h = solvers::copper_transfer_function(stripline_20in());
+  const auto h = channels::copper_transfer_function(stripline_20in());
   auto o = pulse_options();
   o.wrap_tolerance = state.range(0) == 0 ? 1e-5 : 1e-4;
   solvers::PulseResponseEngine eng;
@@ -79,10 +79,10 @@ BENCHMARK(BM_pulse_response_20in_200ui)->Arg(0)->Arg(1)->Unit(benchmark::kMillis
 
 // One CTLE setting on a prepared channel: one multiply and one IFFT (the optimiser's inner step).
 void BM_pulse_from_prepared_spectrum(benchmark::State& state) {
-  const auto h = solvers::copper_transfer_function(stripline_20in());
+  const auto h = channels::copper_transfer_function(stripline_20in());
   solvers::PulseResponseEngine eng;
   auto spec = eng.prepare(h, pulse_options());
-  const auto ctle = solvers::Ctle::com(-6.0, baud / 4, baud / 4, baud);
+  const auto ctle = channels::Ctle::com(-6.0, baud / 4, baud / 4, baud);
   eng.compute(spec, ctle);  // settle the grid
   for (auto _ : state) {
     auto r = eng.compute(spec, ctle);
@@ -95,7 +95,7 @@ BENCHMARK(BM_pulse_from_prepared_spectrum)->Unit(benchmark::kMicrosecond);
 // 50 CTLE x 20 FFE = 1000 candidates with the fast COM-style objective, including the channel
 // evaluation (prepare) and every IFFT.
 void BM_optimize_50ctle_x_20ffe(benchmark::State& state) {
-  const auto h = solvers::copper_transfer_function(stripline_20in());
+  const auto h = channels::copper_transfer_function(stripline_20in());
   const auto po = pulse_options();
   const auto so = search_options();
   solvers::PulseResponseEngine eng;

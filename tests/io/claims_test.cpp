@@ -377,16 +377,16 @@ measure = "value"
 value = "1 ns"
 source = "me"
 )");
-  CHECK_THAT(e, Catch::Contains("t.toml:6:11: claim[0].claimed = \"128 GHz\"") && Catch::Contains("not a unit of data rate"));
-  CHECK_THAT(e, Catch::Contains("t.toml:7:13: claim[0].tolerence = 0.2: unknown key; did you mean \"tolerance\"?"));
-  CHECK_THAT(e, Catch::Contains("claim[0].test[0].standard = \"pcie7\": no such standard; did you mean"));
+  CHECK_THAT(e, Catch::Contains("t.toml:6:11: claim[1].claimed = \"128 GHz\"") && Catch::Contains("not a unit of data rate"));
+  CHECK_THAT(e, Catch::Contains("t.toml:7:13: claim[1].tolerence = 0.2: unknown key; did you mean \"tolerance\"?"));
+  CHECK_THAT(e, Catch::Contains("claim[1].test[1].standard = \"pcie7\": no such standard; did you mean"));
   CHECK_THAT(e, Catch::Contains("pcie6"));
-  CHECK_THAT(e, Catch::Contains("claim[1].id = \"a\": is already the id of another claim"));
-  CHECK_THAT(e, Catch::Contains("claim[1].quantity = \"per_lane_rte\": did you mean \"per_lane_rate\"?"));
-  CHECK_THAT(e, Catch::Contains("claim[1].test[0].measure = \"lane_rates\": must be one of: standard, lane_rate"));
-  CHECK_THAT(e, Catch::Contains("claim[2].test[0].figure = \"rates\": no such figure; did you mean \"rate\"?"));
-  CHECK_THAT(e, Catch::Contains("claim[2].test[1].measure = \"lane_rate\": computes a data rate but the claim's quantity latency is a time"));
-  CHECK_THAT(e, Catch::Contains("claim[2].test[2].measure = \"value\": a literal value cannot decide a verdict"));
+  CHECK_THAT(e, Catch::Contains("claim[2].id = \"a\": is already the id of another claim"));
+  CHECK_THAT(e, Catch::Contains("claim[2].quantity = \"per_lane_rte\": did you mean \"per_lane_rate\"?"));
+  CHECK_THAT(e, Catch::Contains("claim[2].test[1].measure = \"lane_rates\": must be one of: standard, lane_rate"));
+  CHECK_THAT(e, Catch::Contains("claim[3].test[1].figure = \"rates\": no such figure; did you mean \"rate\"?"));
+  CHECK_THAT(e, Catch::Contains("claim[3].test[2].measure = \"lane_rate\": computes a data rate but the claim's quantity latency is a time"));
+  CHECK_THAT(e, Catch::Contains("claim[3].test[3].measure = \"value\": a literal value cannot decide a verdict"));
 }
 
 TEST_CASE("References to presets, systems, links and device counts are checked at load", "[io][claims][errors]") {
@@ -425,11 +425,11 @@ text = "t"
 quantity = "speedup"
 claimed = "3"
 )");
-  CHECK_THAT(e, Catch::Contains("claim[0].test[0].preset = \"pcie5-servr\": unknown preset") && Catch::Contains("pcie5-server"));
-  CHECK_THAT(e, Catch::Contains("claim[0].test[1].link = \"pcie5-x61\": no such link; did you mean \"pcie5-x16\"?"));
-  CHECK_THAT(e, Catch::Contains("claim[1].test[0].devices = 16: must be one of the workload's device counts") && Catch::Contains("8, 64"));
-  CHECK_THAT(e, Catch::Contains("claim[2].reason: a qualitative claim needs checks"));
-  CHECK_THAT(e, Catch::Contains("claim[3].test: missing: at least one [[claim.test]]"));
+  CHECK_THAT(e, Catch::Contains("claim[1].test[1].preset = \"pcie5-servr\": unknown preset") && Catch::Contains("pcie5-server"));
+  CHECK_THAT(e, Catch::Contains("claim[1].test[2].link = \"pcie5-x61\": no such link; did you mean \"pcie5-x16\"?"));
+  CHECK_THAT(e, Catch::Contains("claim[2].test[1].devices = 16: must be one of the workload's device counts") && Catch::Contains("8, 64"));
+  CHECK_THAT(e, Catch::Contains("claim[3].reason: a qualitative claim needs checks"));
+  CHECK_THAT(e, Catch::Contains("claim[4].test: missing: at least one [[claim.test]]"));
   CHECK_THAT(errors_of("source = \"x\"\n[[claim]\n"), Catch::Contains("t.toml:2:") && Catch::Contains("TOML syntax error"));
   CHECK_THAT(errors_of("[[claim]]\nid = \"x\"\n"), Catch::Contains("t.toml:") && Catch::Contains("source: missing required key"));
   CHECK_THROWS_AS(load_embedded_claims("photonic-vs-pcei"), InputError);

@@ -54,7 +54,7 @@ std::string errors_of(const std::string& text) {
   return "";
 }
 
-cplx eval(const solvers::TransferFunction& h, double f) {
+cplx eval(const channels::TransferFunction& h, double f) {
   std::vector<double> fs{f};
   std::vector<cplx> out(1);
   h(fs, out);
@@ -71,8 +71,8 @@ count = 3
 level = "-35 dB"
 at = "26.5625 GHz"
 )", "t.toml");
-  REQUIRE(c.eye);
-  const auto& x = c.eye->spec.crosstalk;
+  REQUIRE(c.signalling);
+  const auto& x = c.signalling->spec.crosstalk;
   REQUIRE(x.size() == 3);
   CHECK(x[0].name == "fext 1 #1");
   CHECK(x[2].name == "fext 1 #3");
@@ -96,16 +96,16 @@ coupled_delay = "50 ps"
 through = "card"
 swing = "1.2 V"
 )", "t.toml");
-  REQUIRE(c.eye);
-  REQUIRE(c.copper);
-  const auto& x = c.eye->spec.crosstalk;
+  REQUIRE(c.signalling);
+  REQUIRE(c.copper());
+  const auto& x = c.signalling->spec.crosstalk;
   REQUIRE(x.size() == 1);
   CHECK(x[0].name == "near");
   CHECK_FALSE(x[0].times_victim);
   CHECK(x[0].tx_amplitude_v == Approx(0.6));
   // The route from "card" on is the 3-in segment alone between the victim's terminations.
-  const channels::CopperChannel card({c.copper->segments()[1]}, c.copper->driver_ohm(), c.copper->receiver_ohm());
-  const auto route = solvers::copper_transfer_function(card);
+  const channels::CopperChannel card({c.copper()->segments()[1]}, c.copper()->driver_ohm(), c.copper()->receiver_ohm());
+  const auto route = channels::copper_transfer_function(card);
   const auto section = solvers::next_section(0.01, 50e-12);
   for (double f : {1e9, 5e9, 13.3e9}) {
     const cplx want = eval(route, f) * eval(section, f) * eval(route, f);
@@ -123,7 +123,7 @@ TEST_CASE("A measured crosstalk path is the file's SDD21 between the victim's te
   }
   // The file read as an aggressor path and as the victim channel itself must agree (the same
   // mixed-mode conversion and terminations); scikit-rf's SDD21 of this file is checked elsewhere
-  // (tests/channels/skrf_reference_test.cpp).
+  // (tests/io/skrf_reference_test.cpp).
   const std::string cfg = std::string(R"(name = "measured"
 [channel]
 type = "touchstone"
@@ -138,33 +138,33 @@ file = ")" + file->string() + R"("
 port_order = "13-24"
 )";
   const auto c = io::load_config_text(cfg, "t.toml");
-  REQUIRE(c.composed);
-  REQUIRE(c.eye->spec.crosstalk.size() == 1);
-  const auto& a = c.eye->spec.crosstalk[0];
+  REQUIRE(c.composed());
+  REQUIRE(c.signalling->spec.crosstalk.size() == 1);
+  const auto& a = c.signalling->spec.crosstalk[0];
   CHECK_FALSE(a.times_victim);
   for (double f : {1e9, 6e9, 12.5e9}) {
     const std::vector<double> fs{f};
-    CHECK(std::abs(eval(a.path, f)) == Approx(std::abs(c.composed->transfer(fs)[0])).epsilon(3e-3));
+    CHECK(std::abs(eval(a.path, f)) == Approx(std::abs(c.composed()->transfer(fs)[0])).epsilon(3e-3));
   }
 }
 
 TEST_CASE("Bad crosstalk entries are reported with the key, the value and what is allowed", "[io][crosstalk][errors]") {
   const std::string base(kLink);
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nlevel = \"-30 dB\"\nat = \"1 GHz\"\n"),
-             Catch::Contains("crosstalk[0].kind") && Catch::Contains("fext, next"));
+             Catch::Contains("crosstalk[1].kind") && Catch::Contains("fext, next"));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"xext\"\n"), Catch::Contains("must be one of: fext, next"));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"fext\"\nlevel = \"-30 dB\"\n"),
-             Catch::Contains("crosstalk[0].at") && Catch::Contains("missing"));
+             Catch::Contains("crosstalk[1].at") && Catch::Contains("missing"));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"fext\"\nlevel = \"10 dB\"\nat = \"1 GHz\"\n"),
-             Catch::Contains("crosstalk[0].level"));
+             Catch::Contains("crosstalk[1].level"));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"next\"\nlevel = \"-40 dB\"\ncoupled_delay = \"50 ps\"\nthrough = \"nowhere\"\n"),
-             Catch::Contains("crosstalk[0].through") && Catch::Contains("\"route\", \"card\""));
+             Catch::Contains("crosstalk[1].through") && Catch::Contains("\"route\", \"card\""));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"next\"\nlevel = \"-40 dB\"\ncoupled_delay = \"50 ps\"\nat = \"1 GHz\"\n"),
-             Catch::Contains("crosstalk[0].at") && Catch::Contains("fext"));
+             Catch::Contains("crosstalk[1].at") && Catch::Contains("fext"));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"fext\"\nfile = \"missing.s4p\"\n"),
-             Catch::Contains("crosstalk[0].file") && Catch::Contains("missing.s4p"));
+             Catch::Contains("crosstalk[1].file") && Catch::Contains("missing.s4p"));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"fext\"\nlevel = \"-30 dB\"\nat = \"1 GHz\"\ncount = 0\n"),
-             Catch::Contains("crosstalk[0].count"));
+             Catch::Contains("crosstalk[1].count"));
   CHECK_THAT(errors_of(base + "[[crosstalk]]\nkind = \"fext\"\nlevel = \"-30 dB\"\nat = \"1 GHz\"\nlevle = 3\n"),
              Catch::Contains("level"));
   // Crosstalk needs a copper victim with a [signal] section.

@@ -14,7 +14,7 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
-#include "io/link_search.hpp"
+#include "workflows/link_search.hpp"
 #include "solvers/max_rate.hpp"
 #include "tests/support/reference_data.hpp"
 
@@ -32,14 +32,14 @@ double loss_db(const channels::ComposedChannel& ch, double f_hz) {
   return -20.0 * std::log10(std::abs(ch.transfer(f)[0]));
 }
 
-// The composed channel as `phylane maxrate` sees it (io::search_channel), its bulk delay removed
+// The composed channel as `phylane maxrate` sees it (workflows::search_channel), its bulk delay removed
 // and tabulated once, but only up to fmax_hz (the top of the PAM4 rates evaluated here, not
 // 8 x the top NRZ rate) at 20 MHz: echoes in this channel are under 5 ns and attenuated by more
 // than 30 dB, so linear interpolation between grid points changes the pulse by far less than the
 // eye's resolution.
-solvers::TransferFunction tabulated_channel(const io::Config& cfg, double fmax_hz) {
-  auto c = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
-  solvers::TransferFunction h = [c](std::span<const double> f, std::span<std::complex<double>> out) {
+channels::TransferFunction tabulated_channel(const io::Config& cfg, double fmax_hz) {
+  auto c = std::make_shared<const channels::ComposedChannel>(*cfg.composed());
+  channels::TransferFunction h = [c](std::span<const double> f, std::span<std::complex<double>> out) {
     const auto t = c->transfer(f);
     std::copy(t.begin(), t.end(), out.begin());
   };
@@ -81,13 +81,13 @@ io::Config preset_with_package(const std::string& length) {
 
 // Compares the preset's Tx die + package (blocks 0-3) with the exact 93A model in `csv`.
 void check_package(const io::Config& cfg, const std::string& csv, double tol_above_nyquist_db) {
-  REQUIRE(cfg.composed);
-  const auto& b = cfg.composed->blocks();
+  REQUIRE(cfg.composed());
+  const auto& b = cfg.composed()->blocks();
   REQUIRE(b.size() > 4);
   REQUIRE(b[0].name == "Tx die and bump");
   REQUIRE(b[3].name == "Tx package ball");
-  const channels::ComposedChannel pkg(true, {b[0], b[1], b[2], b[3]}, cfg.composed->driver_ohm(),
-                                      cfg.composed->receiver_ohm());
+  const channels::ComposedChannel pkg(true, {b[0], b[1], b[2], b[3]}, cfg.composed()->driver_ohm(),
+                                      cfg.composed()->receiver_ohm());
   std::ifstream in(test::source_file(csv));
   REQUIRE(in);
   std::string line;
@@ -111,8 +111,8 @@ void check_package(const io::Config& cfg, const std::string& csv, double tol_abo
 
 TEST_CASE("The KR1 preset's channel loses 28 dB at 26.5625 GHz ball to ball", "[io][kr1][reference]") {
   const auto& cfg = preset();
-  REQUIRE(cfg.composed);
-  const auto& b = cfg.composed->blocks();
+  REQUIRE(cfg.composed());
+  const auto& b = cfg.composed()->blocks();
   REQUIRE(b.size() == 21u);
   REQUIRE(b[4].name == "Tx BGA via");
   REQUIRE(b[16].name == "Rx BGA via");
@@ -120,14 +120,14 @@ TEST_CASE("The KR1 preset's channel loses 28 dB at 26.5625 GHz ball to ball", "[
   // (data/standards/ethernet.toml [kr1_ck]) between the package balls (TP0 to TP5); COM adds its
   // reference packages to that.
   const channels::ComposedChannel board(true, std::vector<channels::ChannelBlock>(b.begin() + 4, b.begin() + 17),
-                                        cfg.composed->driver_ohm(), cfg.composed->receiver_ohm());
+                                        cfg.composed()->driver_ohm(), cfg.composed()->receiver_ohm());
   CHECK(loss_db(board, 26.5625e9) == Approx(28.0).margin(0.25));
   // It is a backplane-class loss curve: roughly half the Nyquist loss at half the frequency.
   CHECK(loss_db(board, 13.28125e9) == Approx(15.5).margin(1.5));
   // Die to die with the 31-mm packages: 28 dB plus 2 x 4.76 dB (93A's loss of one die + package,
   // tests/reference/com_package/ck_kr_package_31mm_il.csv) = 37.5 dB, less what the mismatches
   // at the joints do not add.
-  CHECK(loss_db(*cfg.composed, 26.5625e9) == Approx(37.5).margin(1.0));
+  CHECK(loss_db(*cfg.composed(), 26.5625e9) == Approx(37.5).margin(1.0));
 }
 
 TEST_CASE("The preset's die and package follow the 802.3ck COM package model of Annex 93A",
@@ -142,11 +142,11 @@ TEST_CASE("The preset's die and package follow the 802.3ck COM package model of 
 
 TEST_CASE("ctle = com-ck is the 802.3ck CTLE family and follows the rate", "[io][kr1][unit]") {
   const io::Config c = io::load_config_text(std::string(kLink) + "ctle = \"com-ck\"\n", "t.toml");
-  REQUIRE(c.eye);
-  const auto& s = c.eye->spec;
+  REQUIRE(c.signalling);
+  const auto& s = c.signalling->spec;
   // Defaults: g_DC -20...0 dB x g_DC2 -6...0 dB in 1 dB steps (802.3ck COM tables).
   REQUIRE(s.ctle.size() == 21u * 7u);
-  CHECK(c.eye->ctle_search);
+  CHECK(c.signalling->ctle_search);
   // 93A-22 as amended by 802.3ck, written out: (G + j f/f_z)(G2 + j f/f_LF) /
   // ((1 + j f/f_p1)(1 + j f/f_p2)(1 + j f/f_LF)), f_z = f_p1 = f_b/2.5, f_p2 = f_b, f_LF = f_b/80.
   auto ck = [](double gdc, double gdc2, double fb, double f) {
@@ -163,19 +163,19 @@ TEST_CASE("ctle = com-ck is the 802.3ck CTLE family and follows the rate", "[io]
     CHECK(std::abs(s.ctle[22].response(f) - ck(-19.0, -5.0, fb, f)) < 1e-12);
   }
   // At another rate the corners follow it (the reference receiver scaled to the rate).
-  const auto s2 = c.eye->at(2.0 * fb, 4);
+  const auto s2 = c.signalling->at(2.0 * fb, 4);
   REQUIRE(s2.ctle.size() == s.ctle.size());
   for (double f : {1e9, 30e9}) CHECK(std::abs(s2.ctle[22].response(2.0 * f) - s.ctle[22].response(f)) < 1e-12);
   // Explicit corners stay fixed.
   const io::Config fixed = io::load_config_text(
       std::string(kLink) + "ctle = \"com-ck\"\nctle_gdc = [\"-9 dB\"]\nctle_gdc2 = [\"-3 dB\"]\nctle_flf = \"1 GHz\"\n", "t.toml");
-  REQUIRE(fixed.eye->spec.ctle.size() == 1u);
-  CHECK_FALSE(fixed.eye->ctle_search);
-  const auto f2 = fixed.eye->at(2.0 * fb, 4);
+  REQUIRE(fixed.signalling->spec.ctle.size() == 1u);
+  CHECK_FALSE(fixed.signalling->ctle_search);
+  const auto f2 = fixed.signalling->at(2.0 * fb, 4);
   // With f_LF fixed at 1 GHz the low-frequency pair stays put while f_z, f_p1, f_p2 double: at DC
   // the gain is G G2 either way.
   CHECK(std::abs(f2.ctle[0].response(0.0)) == Approx(std::pow(10.0, -12.0 / 20.0)).epsilon(1e-12));
-  CHECK(std::abs(fixed.eye->spec.ctle[0].response(0.0)) == Approx(std::pow(10.0, -12.0 / 20.0)).epsilon(1e-12));
+  CHECK(std::abs(fixed.signalling->spec.ctle[0].response(0.0)) == Approx(std::pow(10.0, -12.0 / 20.0)).epsilon(1e-12));
 }
 
 TEST_CASE("The 802.3ck CTLE keys are validated like the others", "[io][kr1][errors]") {
@@ -190,12 +190,12 @@ TEST_CASE("The 802.3ck CTLE keys are validated like the others", "[io][kr1][erro
 
 TEST_CASE("The KR1 preset carries PAM4 near the 802.3ck design rate of 106.25 Gb/s", "[io][kr1][regression]") {
   const auto& cfg = preset();
-  REQUIRE(cfg.eye);
-  // The eye exactly as `phylane maxrate` evaluates it (io::search_eye: the preset's Tx and Rx
+  REQUIRE(cfg.signalling);
+  // The eye exactly as `phylane maxrate` evaluates it (workflows::search_eye: the preset's Tx and Rx
   // following the rate, 16 samples per UI), on the channel tabulated once up to 8 x 75 GBd.
-  const solvers::TransferFunction h = tabulated_channel(cfg, 600e9);
-  const solvers::EyeAtRate eye_at = io::search_eye(cfg, h);
-  const double required = cfg.eye->required_margin_db;
+  const channels::TransferFunction h = tabulated_channel(cfg, 600e9);
+  const solvers::EyeAtRate eye_at = workflows::search_eye(cfg, h);
+  const double required = cfg.signalling->required_margin_db;
   const auto m = [&](double rate_bps) { return eye_at(rate_bps / 2.0, 4).eye.margin_db; };
   // 802.3ck sets this channel loss for 106.25 Gb/s PAM4 at COM = 3 dB (phylane's margin 3.45 dB,
   // the preset's required_margin), with crosstalk and the binding one of COM's two package cases,
@@ -209,8 +209,8 @@ TEST_CASE("The KR1 preset carries PAM4 near the 802.3ck design rate of 106.25 Gb
   CHECK(m118 < required);
   // Without the aggressors the lane is clearly faster: crosstalk is what the search now sees.
   io::Config quiet = cfg;
-  quiet.eye->spec.crosstalk.clear();
-  const solvers::EyeAtRate quiet_at = io::search_eye(quiet, h);
+  quiet.signalling->spec.crosstalk.clear();
+  const solvers::EyeAtRate quiet_at = workflows::search_eye(quiet, h);
   CHECK(quiet_at(118e9 / 2.0, 4).eye.margin_db > m118 + 0.5);
   // And the margin falls with the rate: 4.0 dB at 100 Gb/s, 1.9 dB at 118 Gb/s when written.
   CHECK(m100 - m118 == Approx(2.1).margin(1.0));

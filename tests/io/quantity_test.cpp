@@ -75,3 +75,31 @@ TEST_CASE("Energies parse with or without a per-bit suffix", "[io][quantity][uni
   CHECK(format_quantity(3.9e-12, Dimension::energy) == "3.9 pJ");
   CHECK(parse_quantity(format_quantity(7.15e-12, Dimension::energy), Dimension::energy).value == 7.15e-12);
 }
+
+TEST_CASE("Rates keep their unit family: Bd symbol rate, b/s and T/s bit rate", "[io][quantity][unit]") {
+  using phylane::channels::RateUnit;
+  const auto a = parse_rate("64 GT/s");
+  REQUIRE(a.rate);
+  CHECK(a.rate->value == 64e9);
+  CHECK(a.rate->unit == RateUnit::transfers);
+  const auto b = parse_rate("53.125 GBd ");
+  REQUIRE(b.rate);
+  CHECK(b.rate->value == 53.125e9);
+  CHECK(b.rate->unit == RateUnit::baud);
+  const auto c = parse_rate("106.25 Gb/s");
+  REQUIRE(c.rate);
+  CHECK(c.rate->unit == RateUnit::bit);
+  CHECK(parse_rate("100 Gbps").rate->unit == RateUnit::bit);
+  const auto bad = parse_rate("16 GHz");
+  CHECK_FALSE(bad.rate);
+  CHECK_THAT(bad.error, Catch::Contains("data rate"));
+}
+
+TEST_CASE("A modulation list parses to levels and names what is allowed", "[io][quantity][unit]") {
+  const auto ok = parse_modulation_list("nrz, pam4,PAM8");
+  CHECK(ok.error.empty());
+  CHECK(ok.levels == std::vector<int>{2, 4, 8});
+  const auto bad = parse_modulation_list("nrz,qam16");
+  CHECK(bad.levels.empty());
+  CHECK_THAT(bad.error, Catch::Contains("\"qam16\"") && Catch::Contains("nrz, pam4, pam8 or pam16"));
+}

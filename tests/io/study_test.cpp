@@ -103,7 +103,7 @@ TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io]
 
 TEST_CASE("Bad study files are reported with file, line, key and what is allowed", "[io][study][unit]") {
   CHECK_THAT(errors_of(replace(kStudy, "\"128b130b\"", "\"8b9b\"")),
-             Catch::Contains("s.toml:") && Catch::Contains("link[0].encoding = \"8b9b\"") && Catch::Contains("128b130b"));
+             Catch::Contains("s.toml:") && Catch::Contains("link[1].encoding = \"8b9b\"") && Catch::Contains("128b130b"));
   CHECK_THAT(errors_of(replace(kStudy, "devices = [2, 8]", "devices = [1, 8]")),
              Catch::Contains("workload.devices") && Catch::Contains("2 to 1000000"));
   CHECK_THAT(errors_of(replace(kStudy, "to = \"40 cm\"", "to = \"4 cm\"")), Catch::Contains("reach.from"));

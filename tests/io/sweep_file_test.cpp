@@ -36,10 +36,10 @@ std::string error_of(const std::string& axes, const std::string& head = "",
 
 TEST_CASE("a grid numbers its cases row-major with the first axis slowest", "[io][sweep][unit]") {
   const Sweep s = sweep_of(R"([[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 values = ["4 in", "8 in", "12 in"]
 [[axis]]
-key = "channel.segments[1].material"
+key = "channel.segments[2].material"
 values = ["fr408hr", "megtron6"])");
   REQUIRE(s.case_count() == 6);
   CHECK(s.shape() == std::vector<std::size_t>{3, 2});
@@ -52,14 +52,14 @@ values = ["fr408hr", "megtron6"])");
   // Case 3 = (8 in, megtron6): the loaded config carries exactly those values.
   const Config cfg = case_config(s, 3);
   CHECK(cfg.segments.at(1).material == "megtron-6");  // the library id of the alias "megtron6"
-  CHECK(cfg.copper->segments().at(1).length_m == 8 * 0.0254);  // exact: "8 in" parses to 8 x 0.0254
-  CHECK(cfg.copper->segments().at(0).length_m == 0.5 * 0.0254);  // untouched
-  CHECK(s.case_label(3) == "channel.segments[1].length = \"8 in\", channel.segments[1].material = \"megtron6\"");
+  CHECK(cfg.copper()->segments().at(1).length_m == 8 * 0.0254);  // exact: "8 in" parses to 8 x 0.0254
+  CHECK(cfg.copper()->segments().at(0).length_m == 0.5 * 0.0254);  // untouched
+  CHECK(s.case_label(3) == "channel.segments[2].length = \"8 in\", channel.segments[2].material = \"megtron6\"");
 }
 
 TEST_CASE("ranges have exact ends, even linear or logarithmic spacing, and whole numbers stay whole", "[io][sweep][unit]") {
   const Sweep s = sweep_of(R"([[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 from = "1 in"
 to = "30 in"
 steps = 30
@@ -93,12 +93,12 @@ steps = 4)");
     CHECK(s.axes[2].value(static_cast<std::size_t>(k)).integer == k);
   }
   CHECK(s.case_count() == 30 * 3 * 4);
-  CHECK(case_config(s, 4 * 3 * 4 - 1).eye->spec.dfe_taps == 3);
+  CHECK(case_config(s, 4 * 3 * 4 - 1).signalling->spec.dfe_taps == 3);
 }
 
 TEST_CASE("zipped axes pair their values case by case", "[io][sweep][unit]") {
   const Sweep s = sweep_of(R"([[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 values = ["4 in", "8 in"]
 [[axis]]
 key = "signal.rate"
@@ -107,30 +107,30 @@ values = ["16 GT/s", "32 GT/s"])",
   REQUIRE(s.case_count() == 2);
   CHECK(s.shape() == std::vector<std::size_t>{2});
   const Config c1 = case_config(s, 1);
-  CHECK(c1.copper->segments().at(1).length_m == 8 * 0.0254);
-  CHECK(c1.eye->data_rate_bps == 32e9);
+  CHECK(c1.copper()->segments().at(1).length_m == 8 * 0.0254);
+  CHECK(c1.signalling->data_rate_bps == 32e9);
   CHECK_THAT(error_of(R"([[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 values = ["4 in", "8 in"]
 [[axis]]
 key = "signal.rate"
 values = ["16 GT/s"])",
                       "mode = \"zip\""),
-             Catch::Contains("axis 2 (signal.rate) has 1 values but axis 1 (channel.segments[1].length) has 2"));
+             Catch::Contains("axis 2 (signal.rate) has 1 values but axis 1 (channel.segments[2].length) has 2"));
 }
 
 TEST_CASE("a Latin hypercube puts one sample in each stratum of every axis, reproducibly from its seed",
           "[io][sweep][property]") {
   const std::string axes = R"([[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 from = "1 in"
 to = "21 in"
 [[axis]]
-key = "channel.segments[1].width"
+key = "channel.segments[2].width"
 from = "3 mil"
 to = "6 mil"
 [[axis]]
-key = "channel.segments[1].material"
+key = "channel.segments[2].material"
 values = ["fr408hr", "megtron6", "fr4", "megtron6"])";
   const Sweep a = sweep_of(axes, "mode = \"lhs\"\nsamples = 40\nseed = 7");
   const Sweep b = sweep_of(axes, "mode = \"lhs\"\nsamples = 40\nseed = 7");
@@ -161,7 +161,7 @@ values = ["fr408hr", "megtron6", "fr4", "megtron6"])";
   CHECK(same);
   CHECK(differ);
   CHECK_THAT(error_of(R"([[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 from = "1 in"
 to = "2 in"
 steps = 4)",
@@ -171,54 +171,54 @@ steps = 4)",
 
 TEST_CASE("bad sweeps are rejected before anything runs, each error naming the axis", "[io][sweep][validation]") {
   // Unknown key path: caught by the config loader on the case, with its "did you mean".
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].lenght\"\nvalues = [\"1 in\"]"),
-             Catch::Contains("axis 1 (channel.segments[1].lenght), case 0") && Catch::Contains("unknown key"));
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].lenght\"\nvalues = [\"1 in\"]"),
+             Catch::Contains("axis 1 (channel.segments[2].lenght), case 1") && Catch::Contains("unknown key"));
   CHECK_THAT(error_of("[[axis]]\nkey = \"sginal.rate\"\nvalues = [\"8 GT/s\"]"),
              Catch::Contains("axis 1 (sginal.rate)") && Catch::Contains("did you mean \"signal\""));
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[5].length\"\nvalues = [\"1 in\"]"),
-             Catch::Contains("t.toml:3:1: axis 1 (channel.segments[5].length): unknown key path: index 5 is out of range") &&
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[6].length\"\nvalues = [\"1 in\"]"),
+             Catch::Contains("t.toml:3:1: axis 1 (channel.segments[6].length): unknown key path: index 6 is out of range") &&
                  Catch::Contains("3 entries"));
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segmnts[0].length\"\nvalues = [\"1 in\"]"),
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segmnts[1].length\"\nvalues = [\"1 in\"]"),
              Catch::Contains("axis 1") && Catch::Contains("did you mean \"segments\""));
   // Unit mismatch along an axis: a list, and a range's ends.
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"1 in\", \"8 GHz\"]"),
-             Catch::Contains("unit mismatch along axis 1 (channel.segments[1].length)") &&
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 in\", \"8 GHz\"]"),
+             Catch::Contains("unit mismatch along axis 1 (channel.segments[2].length)") &&
                  Catch::Contains("\"8 GHz\" is a frequency") && Catch::Contains("\"1 in\" is a length"));
   CHECK_THAT(error_of("[[axis]]\nkey = \"signal.rate\"\nfrom = \"8 GT/s\"\nto = \"20 in\"\nsteps = 3"),
              Catch::Contains("unit mismatch along axis 1 (signal.rate)"));
   CHECK_THAT(error_of("[[axis]]\nkey = \"signal.rate\"\nfrom = \"8 GT/s\"\nto = 20\nsteps = 3"),
              Catch::Contains("unit mismatch along axis 1 (signal.rate)"));
   // The right kind of unit for the axis but not for the key: the loader's rule, with the axis.
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"1 GHz\"]"),
-             Catch::Contains("axis 1 (channel.segments[1].length), case 0") && Catch::Contains("not a unit of length"));
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 GHz\"]"),
+             Catch::Contains("axis 1 (channel.segments[2].length), case 1") && Catch::Contains("not a unit of length"));
   // Empty ranges and lists.
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nfrom = \"1 in\"\nto = \"2 in\"\nsteps = 0"),
-             Catch::Contains("empty range on axis 1 (channel.segments[1].length)"));
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = []"),
-             Catch::Contains("axis 1 (channel.segments[1].length) is empty"));
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nfrom = \"1 in\"\nto = \"2 in\"\nsteps = 0"),
+             Catch::Contains("empty range on axis 1 (channel.segments[2].length)"));
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = []"),
+             Catch::Contains("axis 1 (channel.segments[2].length) is empty"));
   // A value the config rejects, on one case of many: that case's index and value.
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"1 in\", \"-2 in\", \"3 in\"]"),
-             Catch::Contains("axis 1 (channel.segments[1].length), case 1:") && Catch::Contains("\"-2 in\"") &&
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 in\", \"-2 in\", \"3 in\"]"),
+             Catch::Contains("axis 1 (channel.segments[2].length), case 2:") && Catch::Contains("\"-2 in\"") &&
                  Catch::Contains("positive"));
   // Outputs.
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"1 in\"]", "",
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 in\"]", "",
                       "scalars = [\"loss.insertion_los_db@16 GHz\"]"),
              Catch::Contains("did you mean \"insertion_loss_db\""));
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"1 in\"]", "", "scalars = [\"loss.insertion_loss_db\"]"),
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 in\"]", "", "scalars = [\"loss.insertion_loss_db\"]"),
              Catch::Contains("add \"@16 GHz\" or \"@nyquist\""));
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"1 in\"]", "", "scalars = [\"eye.margin_db\"]\n[outputs.maxrate]\nmodulaton = \"nrz\""),
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 in\"]", "", "scalars = [\"eye.margin_db\"]\n[outputs.maxrate]\nmodulaton = \"nrz\""),
              Catch::Contains("modulaton"));
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1]\"\nvalues = [\"1 in\"]"),
-             Catch::Contains("axis 1 (channel.segments[1])") && Catch::Contains("a single value"));
-  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"1 in\"]\n[[axis]]\nkey = \"channel.segments[1].length\"\nvalues = [\"2 in\"]"),
-             Catch::Contains("axis 2 (channel.segments[1].length) repeats the key"));
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2]\"\nvalues = [\"1 in\"]"),
+             Catch::Contains("axis 1 (channel.segments[2])") && Catch::Contains("a single value"));
+  CHECK_THAT(error_of("[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 in\"]\n[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"2 in\"]"),
+             Catch::Contains("axis 2 (channel.segments[2].length) repeats the key"));
 }
 
 TEST_CASE("an output that does not apply to a case's config is an error before anything runs", "[io][sweep][validation]") {
   // The optical preset has no copper trace: a copper loss breakdown does not exist there.
   const std::string text = R"(base = "preset:dr4-400g-lane"
 [[axis]]
-key = "channel.path[0].length"
+key = "channel.path[1].length"
 values = ["100 m", "200 m"]
 [outputs]
 scalars = ["loss.insertion_loss_db@10 GHz"])";

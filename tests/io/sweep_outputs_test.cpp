@@ -7,7 +7,7 @@
 #include <set>
 
 #include "io/config.hpp"
-#include "io/link_capacity.hpp"
+#include "workflows/link_capacity.hpp"
 #include "io/sweep_outputs.hpp"
 #include "solvers/loss_analysis.hpp"
 
@@ -64,7 +64,7 @@ TEST_CASE("sweep loss outputs are the loss analysis' values for the case, bit fo
   o.report_freqs_hz = {16e9, 8e9};
   o.fmax_hz = 20e9;
   o.points = 40;
-  const auto a = solvers::analyze_loss(*cfg.copper, o);
+  const auto a = solvers::analyze_loss(*cfg.copper(), o);
   CHECK(v[0] == a.at_report[0].total_db);
   CHECK(v[1] == a.at_report[1].dielectric_db);
   CHECK(v[2] == a.total_length_m);
@@ -84,10 +84,10 @@ TEST_CASE("sweep capacity outputs are the link's water-filling capacity", "[io][
   REQUIRE(cap.applies(cfg, opt, rq, {}).empty());
   std::vector<double> v(rq.size());
   cap.evaluate(cfg, opt, rq, v, {}, {}, {});
-  LinkCapacityOptions co;
+  workflows::LinkCapacityOptions co;
   co.points = 500;
   co.bandwidth_hz = 50e9;
-  const auto c = link_capacity(cfg, co);
+  const auto c = workflows::link_capacity(cfg, co);
   CHECK(v[0] == c.result.capacity_bps);
   CHECK(v[1] == c.result.used_bandwidth_hz);
   CHECK(v[0] > 0.0);

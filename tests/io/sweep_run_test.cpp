@@ -22,12 +22,12 @@ namespace {
 
 const char* kSweep = R"(base = "preset:pcie5-server"
 [[axis]]
-key = "channel.segments[1].length"
+key = "channel.segments[2].length"
 from = "2 in"
 to = "12 in"
 steps = 6
 [[axis]]
-key = "channel.segments[1].material"
+key = "channel.segments[2].material"
 values = ["fr408hr", "megtron6", "fr4"]
 [outputs]
 scalars = ["loss.insertion_loss_db@16 GHz", "loss.dc_resistance_ohm"]
@@ -57,7 +57,7 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 
 std::vector<std::string> datasets() {
   return {"/outputs/loss.insertion_loss_db@16 GHz", "/outputs/loss.dc_resistance_ohm", "/curves/loss.insertion_loss_db",
-          "/status", "/axes/channel.segments[1].length"};
+          "/status", "/axes/channel.segments[2].length"};
 }
 
 }  // namespace

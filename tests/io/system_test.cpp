@@ -229,7 +229,7 @@ devices = [8]
     load_system_text(broken, "sys.toml", dir);
     FAIL("a broken channel config must be an input error");
   } catch (const InputError& e) {
-    CHECK_THAT(std::string(e.what()), Catch::Contains("sys.toml:5:10: link[0].config = \"broken.toml\": the channel config has errors") &&
+    CHECK_THAT(std::string(e.what()), Catch::Contains("sys.toml:5:10: link[1].config = \"broken.toml\": the channel config has errors") &&
                                           Catch::Contains("broken.toml:2:"));
   }
   fs::remove_all(dir);
@@ -242,43 +242,43 @@ TEST_CASE("Bad system files name the file, line, column, key, value and what is 
   bad = replace(bad, "rate = \"106.25 Gb/s\"", "rate = \"106.25 GHz\"");
   bad = replace(bad, "devices = [8, 64]", "devices = [1]");
   const std::string e = errors_of(bad);
-  CHECK_THAT(e, Catch::Contains("sys.toml:7:9: link[0].lanes = 0: must be a whole number from 1 to 1024"));
-  CHECK_THAT(e, Catch::Contains("sys.toml:9:12: link[0].encoding = \"128b132b\": must be one of: none, 8b10b, 128b130b, "
+  CHECK_THAT(e, Catch::Contains("sys.toml:7:9: link[1].lanes = 0: must be a whole number from 1 to 1024"));
+  CHECK_THAT(e, Catch::Contains("sys.toml:9:12: link[1].encoding = \"128b132b\": must be one of: none, 8b10b, 128b130b, "
                                 "pcie6-flit, 64b66b, rs528, rs544; or efficiency"));
-  CHECK_THAT(e, Catch::Contains("sys.toml:16:8: link[1].rate = \"106.25 GHz\": \"GHz\" is not a unit of data rate"));
+  CHECK_THAT(e, Catch::Contains("sys.toml:16:8: link[2].rate = \"106.25 GHz\": \"GHz\" is not a unit of data rate"));
   CHECK_THAT(e, Catch::Contains("sys.toml:24:11: workload.devices = [ 1 ]: must be a device count") &&
                     Catch::Contains("from 2 to 1000000"));
 
   // Wrong units and forms of the other quantities.
   CHECK_THAT(errors_of(replace(kSystem, "alpha = \"5.7 us\"", "alpha = \"5.7 m\"")),
-             Catch::Contains("sys.toml:10:9: link[0].alpha = \"5.7 m\": \"m\" is not a unit of time"));
+             Catch::Contains("sys.toml:10:9: link[1].alpha = \"5.7 m\": \"m\" is not a unit of time"));
   CHECK_THAT(errors_of(replace(kSystem, "alpha = \"5.7 us\"", "alpha = \"-1 us\"")),
-             Catch::Contains("link[0].alpha = \"-1 us\": must be a non-negative time"));
+             Catch::Contains("link[1].alpha = \"-1 us\": must be a non-negative time"));
   CHECK_THAT(errors_of(replace(kSystem, "\"3.9 pJ/bit\"", "\"3.9 pW\"")),
-             Catch::Contains("sys.toml:11:18: link[0].energy_per_bit = \"3.9 pW\": \"pW\" is not a unit of energy") &&
+             Catch::Contains("sys.toml:11:18: link[1].energy_per_bit = \"3.9 pW\": \"pW\" is not a unit of energy") &&
                  Catch::Contains("pJ/bit"));
   CHECK_THAT(errors_of(replace(kSystem, "\"3.9 pJ/bit\"", "3.9")),
-             Catch::Contains("link[0].energy_per_bit = 3.9: needs a unit, written as a string"));
+             Catch::Contains("link[1].energy_per_bit = 3.9: needs a unit, written as a string"));
   CHECK_THAT(errors_of(replace(kSystem, "\"3.9 pJ/bit\"", "\"0 pJ\"")),
-             Catch::Contains("link[0].energy_per_bit = \"0 pJ\": must be a positive energy"));
+             Catch::Contains("link[1].energy_per_bit = \"0 pJ\": must be a positive energy"));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"32 GT/s\"", "rate = \"32 GBd\"")),
-             Catch::Contains("link[0].rate = \"32 GBd\": is a symbol rate; give the per-lane line bit rate"));
+             Catch::Contains("link[1].rate = \"32 GBd\": is a symbol rate: give the lane's modulation"));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"32 GT/s\"", "rate = 32")),
-             Catch::Contains("link[0].rate = 32: must be a string"));
+             Catch::Contains("link[1].rate = 32: must be a string"));
   CHECK_THAT(errors_of(replace(kSystem, "encoding = \"rs544\"", "efficiency = 1.5")),
-             Catch::Contains("link[1].efficiency = 1.5: must be a number above 0 to 1"));
+             Catch::Contains("link[2].efficiency = 1.5: must be a number above 0 to 1"));
   CHECK_THAT(errors_of(replace(kSystem, "encoding = \"rs544\"", "encoding = \"rs544\"\nefficiency = 0.9")),
-             Catch::Contains("link[1].efficiency = 0.9: give either encoding (a name) or efficiency (a number), not both"));
+             Catch::Contains("link[2].efficiency = 0.9: give either encoding (a name) or efficiency (a number), not both"));
   CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 3\ndirection = \"shared\"")),
-             Catch::Contains("link[1].lanes = 3: must be even with direction = \"shared\""));
+             Catch::Contains("link[2].lanes = 3: must be even with direction = \"shared\""));
   CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 4\ndirection = \"both\"")),
-             Catch::Contains("link[1].direction = \"both\": must be one of: each") && Catch::Contains("shared"));
+             Catch::Contains("link[2].direction = \"both\": must be one of: each") && Catch::Contains("shared"));
   CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 2.5")),
-             Catch::Contains("link[1].lanes = 2.5: must be a whole number"));
+             Catch::Contains("link[2].lanes = 2.5: must be a whole number"));
   CHECK_THAT(errors_of(replace(kSystem, "name = \"dr4\"", "name = \"pcie5\"")),
-             Catch::Contains("link[1].name = \"pcie5\": is already the name of another link"));
+             Catch::Contains("link[2].name = \"pcie5\": is already the name of another link"));
   CHECK_THAT(errors_of(replace(kSystem, "name = \"dr4\"", "name = \"dr 4\"")),
-             Catch::Contains("link[1].name = \"dr 4\": must be a name of letters, digits"));
+             Catch::Contains("link[2].name = \"dr 4\": must be a name of letters, digits"));
   CHECK_THAT(errors_of(replace(kSystem, "baseline = \"pcie5\"", "baseline = \"pcie4\"")),
              Catch::Contains("sys.toml:3:12: baseline = \"pcie4\": must name one of the links (pcie5, dr4)"));
 
@@ -310,9 +310,9 @@ TEST_CASE("Bad system files name the file, line, column, key, value and what is 
 
 TEST_CASE("Missing keys in a system file are named with what they need", "[io][system][unit]") {
   const std::string e = errors_of("[[link]]\n[workload]\n");
-  for (const char* key : {"link[0].name: missing required key", "link[0].lanes: missing required key (a whole number of lanes",
-                          "link[0].rate: missing required key (a per-lane line rate", "link[0].encoding: missing required key",
-                          "link[0].alpha: missing required key (the per-hop latency", "workload.parameters: missing required key",
+  for (const char* key : {"link[1].name: missing required key", "link[1].lanes: missing required key (a whole number of lanes",
+                          "link[1].rate: missing required key (a per-lane line rate", "link[1].encoding: missing required key",
+                          "link[1].alpha: missing required key (the per-hop latency", "workload.parameters: missing required key",
                           "workload.devices: missing required key"})
     CHECK_THAT(e, Catch::Contains(std::string("sys.toml:1:1: ") + key) || Catch::Contains(std::string("sys.toml:2:1: ") + key));
   const std::string none = errors_of("title = \"empty\"\n");
@@ -324,7 +324,7 @@ TEST_CASE("Missing keys in a system file are named with what they need", "[io][s
 
 TEST_CASE("Unknown keys in a system file are errors with a did-you-mean", "[io][system][unit]") {
   CHECK_THAT(errors_of(replace(kSystem, "lanes = 16", "lanes = 16\nlane = 8")),
-             Catch::Contains("sys.toml:8:8: link[0].lane = 8: unknown key; did you mean \"lanes\"?"));
+             Catch::Contains("sys.toml:8:8: link[1].lane = 8: unknown key; did you mean \"lanes\"?"));
   CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8, 64]\ncolective = \"all_reduce\"")),
              Catch::Contains("workload.colective = \"all_reduce\": unknown key; did you mean \"collective\"?"));
   CHECK_THAT(errors_of(replace(kSystem, "title = \"hand check\"", "titel = \"hand check\"")),
@@ -334,21 +334,21 @@ TEST_CASE("Unknown keys in a system file are errors with a did-you-mean", "[io][
 TEST_CASE("rate = \"max\" keys are checked", "[io][system][unit]") {
   // The channel keys apply only to a searched rate; a searched rate needs exactly one channel.
   CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 4\npreset = \"dr4-400g-lane\"")),
-             Catch::Contains("link[1].preset = \"dr4-400g-lane\": applies only with rate = \"max\""));
+             Catch::Contains("link[2].preset = \"dr4-400g-lane\": applies only with rate = \"max\""));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"")),
-             Catch::Contains("link[1].rate = \"max\": \"max\" needs the channel to search: config = "));
+             Catch::Contains("link[2].rate = \"max\": \"max\" needs the channel to search: config = "));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g-lane\"\nconfig = \"x.toml\"")),
              Catch::Contains("give either config or preset, not both"));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g\"")),
-             Catch::Contains("link[1].preset = \"dr4-400g\": unknown preset") && Catch::Contains("did you mean \"dr4-400g-lane\"?"));
+             Catch::Contains("link[2].preset = \"dr4-400g\": unknown preset") && Catch::Contains("did you mean \"dr4-400g-lane\"?"));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"fr4-consumer\"")),
-             Catch::Contains("link[1].preset = \"fr4-consumer\": the channel has no [signal] section"));
+             Catch::Contains("link[2].preset = \"fr4-consumer\": the channel has no [signal] section"));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\nconfig = \"no-such-link.toml\"")),
-             Catch::Contains("link[1].config = \"no-such-link.toml\": no such file") &&
+             Catch::Contains("link[2].config = \"no-such-link.toml\": no such file") &&
                  Catch::Contains("paths are relative to the system file"));
   CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"",
                                "rate = \"max\"\npreset = \"dr4-400g-lane\"\nmodulations = [\"qam16\"]")),
-             Catch::Contains("link[1].modulations = [ 'qam16' ]: must be a non-empty list of \"nrz\", \"pam4\", \"pam8\""));
+             Catch::Contains("link[2].modulations = [ 'qam16' ]: must be a non-empty list of nrz, pam4, pam8 or pam16"));
 }
 
 // ---- evaluation --------------------------------------------------------------------------------

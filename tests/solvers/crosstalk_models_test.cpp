@@ -15,7 +15,7 @@ using cplx = std::complex<double>;
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 
-cplx eval(const solvers::TransferFunction& h, double f) {
+cplx eval(const channels::TransferFunction& h, double f) {
   std::vector<double> fs{f};
   std::vector<cplx> out(1);
   h(fs, out);

@@ -15,7 +15,7 @@
 #include "phy/stripline.hpp"
 #include "phy/units.hpp"
 #include "solvers/equalizer.hpp"
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
 
 using namespace phylane;

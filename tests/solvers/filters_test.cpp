@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "phy/constants.hpp"
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
 
 using namespace phylane;

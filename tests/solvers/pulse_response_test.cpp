@@ -13,7 +13,7 @@
 #include "phy/constants.hpp"
 #include "phy/stripline.hpp"
 #include "phy/units.hpp"
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
 
 using namespace phylane;

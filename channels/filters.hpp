@@ -7,14 +7,14 @@
 /// and the rms noise a one-sided noise PSD leaves at the sampler after the receiver filters.
 /// All responses are voltage transfer functions H(f), e^{+j 2 pi f t} convention (a causal pole
 /// is 1 / (1 + j f / f_p)). Documented in docs/pulse_and_equalizers.md.
-/// Tested by: tests/solvers/filters_test.cpp "[solvers][filters]".
+/// Tested by: tests/solvers/filters_test.cpp "[solvers][filters]" (with pulse responses).
 #include <complex>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace phylane::solvers {
+namespace phylane::channels {
 
 /// A rational transfer function in factored, DC-normalised form:
 ///   H(f) = gain * prod_i (1 - j f / z_i) / prod_k (1 - j f / p_k),
@@ -219,4 +219,4 @@ double integrated_noise_sigma_v(const NoisePsd& psd_v2_per_hz, const RxFilter& r
 double integrated_noise_sigma_v(double psd_v2_per_hz, const RxFilter& rx, const Ctle& ctle,
                                 double fmax_hz);
 
-}  // namespace phylane::solvers
+}  // namespace phylane::channels

@@ -1,30 +1,30 @@
-#include "io/link_capacity.hpp"
+#include "workflows/link_capacity.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <limits>
 
-#include "io/diagnostics.hpp"
-#include "io/link_search.hpp"
+#include <stdexcept>
+#include "workflows/link_search.hpp"
 #include "solvers/eye_analysis.hpp"
 
-namespace phylane::io {
+namespace phylane::workflows {
 
-LinkCapacity link_capacity(const Config& cfg, const LinkCapacityOptions& opt) {
+LinkCapacity link_capacity(const channels::Link& link, const LinkCapacityOptions& opt) {
   const double band = opt.bandwidth_hz > 0.0 ? opt.bandwidth_hz : 100e9;
-  return link_capacity(cfg, search_channel(cfg, band), cfg.optical ? &*cfg.optical : nullptr, opt);
+  return link_capacity(link, search_channel(link, band), link.optical() ? link.optical() : nullptr, opt);
 }
 
-LinkCapacity link_capacity(const Config& cfg, const solvers::TransferFunction& h, const channels::OpticalLink* link,
+LinkCapacity link_capacity(const channels::Link& link, const channels::TransferFunction& h, const channels::OpticalLink* optical,
                            const LinkCapacityOptions& opt) {
-  if (!cfg.eye) throw InputError(cfg.source + ": capacity needs a [signal] section (transmitter and noise); see docs/eye.md");
-  if (opt.points < 2) throw InputError("capacity: points = " + std::to_string(opt.points) + " must be >= 2");
-  if (opt.bandwidth_hz < 0.0) throw InputError("capacity: the bandwidth must be > 0");
+  if (!link.signalling) throw std::invalid_argument(link.source + ": capacity needs a [signal] section (transmitter and noise); see docs/eye.md");
+  if (opt.points < 2) throw std::invalid_argument("capacity: points = " + std::to_string(opt.points) + " must be >= 2");
+  if (opt.bandwidth_hz < 0.0) throw std::invalid_argument("capacity: the bandwidth must be > 0");
   LinkCapacity out;
-  solvers::EyeLinkSpec spec = cfg.eye->spec;
-  const bool optical = link != nullptr;
-  if (optical) solvers::set_optical_levels(*link, spec);
+  channels::EyeLinkSpec spec = link.signalling->spec;
+  const bool is_optical = optical != nullptr;
+  if (is_optical) solvers::set_optical_levels(*optical, spec);
   const double a = spec.tx_amplitude_v;
   const double m = spec.levels;
   out.tx_power_v2 = a * a;
@@ -32,8 +32,8 @@ LinkCapacity link_capacity(const Config& cfg, const solvers::TransferFunction& h
 
   double band = opt.bandwidth_hz;
   double white_psd = 0.0;
-  if (optical) {
-    const double bn = link->receiver_noise_bandwidth_hz();
+  if (is_optical) {
+    const double bn = optical->receiver_noise_bandwidth_hz();
     const double sigma = *std::max_element(spec.sigma_per_level_v.begin(), spec.sigma_per_level_v.end());
     white_psd = sigma * sigma / bn;
     if (band == 0.0) band = 3.0 * bn;
@@ -50,7 +50,7 @@ LinkCapacity link_capacity(const Config& cfg, const solvers::TransferFunction& h
       white_psd = spec.noise_rms_v * spec.noise_rms_v / (0.5 * spec.symbol_rate_baud);
       out.assumptions.push_back("noise: [rx] noise_rms spread white over the Nyquist band of the configured rate");
     } else {
-      throw InputError(cfg.source + ": capacity needs receiver noise ([rx] noise_psd or noise_rms); without it the bound is infinite");
+      throw std::invalid_argument(link.source + ": capacity needs receiver noise ([rx] noise_psd or noise_rms); without it the bound is infinite");
     }
     if (band == 0.0) band = 100e9;
     out.assumptions.push_back("power: A^2 with A = [tx] swing / 2, the largest average power of a peak-limited driver");
@@ -75,4 +75,17 @@ LinkCapacity link_capacity(const Config& cfg, const solvers::TransferFunction& h
   return out;
 }
 
-}  // namespace phylane::io
+double CapacityAnswer::fraction() const {
+  if (!rate || !rate->result.found || !(capacity.result.capacity_bps > 0.0)) return 0.0;
+  return rate->result.max_rate_bps / capacity.result.capacity_bps;
+}
+
+CapacityAnswer capacity(const channels::Link& link, const LinkCapacityOptions& options,
+                        const std::optional<MaxRateRequest>& rate) {
+  CapacityAnswer out;
+  out.capacity = link_capacity(link, options);
+  if (rate) out.rate = max_rate(link, *rate);
+  return out;
+}
+
+}  // namespace phylane::workflows

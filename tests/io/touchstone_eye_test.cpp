@@ -55,8 +55,8 @@ TEST_CASE("On the MEGTRON 6 backplane, NRZ at 10 dB Nyquist loss is open unequal
     return;
   }
   const auto cfg = io::load_config_text("[channel]\ntype = \"touchstone\"\nfile = \"" + file->string() + "\"\n", "w.toml");
-  REQUIRE(cfg.composed);
-  const auto ch = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+  REQUIRE(cfg.composed());
+  const auto ch = std::make_shared<const channels::ComposedChannel>(*cfg.composed());
   const TransferFunction h = [ch](std::span<const double> f, std::span<std::complex<double>> out) {
     const auto t = ch->transfer(f);
     std::copy(t.begin(), t.end(), out.begin());

@@ -78,18 +78,18 @@ TEST_CASE("A modelled channel exported as .s4p and read back gives the same SDD2
   // SDD21 of the file (port order 12-34) must equal the channel's own transfer at the written
   // reference (RI text is bit-exact; tolerance 1e-12 for the renormalisation arithmetic).
   const auto cfg = io::load_preset("pcie5-server");
-  REQUIRE(cfg.composed);
+  REQUIRE(cfg.composed());
   const std::vector<double> f = {5e8, 4e9, 8e9, 16e9, 24e9};
-  Network net = cfg.composed->network(f);
+  Network net = cfg.composed()->network(f);
   const int to_12_34[4] = {0, 2, 1, 3};
   net = reorder_ports(net, to_12_34);
   const std::string text = io::touchstone_text(net);
   const Network back = io::read_touchstone_text(text, "round.s4p", 4);
   const auto sdd = sdd21(back, PortOrder::pairs_12_34);
   // The file's reference is 42.5 ohm per line = 85 ohm differential: the terminations.
-  const auto h = cfg.copper->s_params(f[0]).s21;
+  const auto h = cfg.copper()->s_params(f[0]).s21;
   CHECK(std::abs(sdd[0] - h) < 1e-12);
-  for (std::size_t k = 0; k < f.size(); ++k) CHECK(std::abs(sdd[k] - cfg.copper->s_params(f[k]).s21) < 1e-12);
+  for (std::size_t k = 0; k < f.size(); ++k) CHECK(std::abs(sdd[k] - cfg.copper()->s_params(f[k]).s21) < 1e-12);
 }
 
 TEST_CASE("A whole Touchstone channel reproduces scikit-rf's SDD21 of the Whisper backplane",
@@ -103,9 +103,9 @@ TEST_CASE("A whole Touchstone channel reproduces scikit-rf's SDD21 of the Whispe
   }
   const std::string text = "[channel]\ntype = \"touchstone\"\nfile = \"" + file->string() + "\"\n";
   const auto cfg = io::load_config_text(text, "t.toml");
-  REQUIRE(cfg.composed);
+  REQUIRE(cfg.composed());
   const std::vector<double> f = {12.89e9};
-  const double il = -20 * std::log10(std::abs(cfg.composed->transfer(f)[0]));
+  const double il = -20 * std::log10(std::abs(cfg.composed()->transfer(f)[0]));
   CHECK(il == Approx(26.850).margin(1e-3));
 }
 
@@ -142,15 +142,15 @@ file = "peters_01_0605_B1_thru.s4p"
 port_order = "12-34"
 )toml";
   const auto cfg = io::load_config_text_in(text, "route.toml", file->parent_path());
-  REQUIRE(cfg.composed);
-  REQUIRE_FALSE(cfg.copper);
+  REQUIRE(cfg.composed());
+  REQUIRE_FALSE(cfg.copper());
   const std::vector<double> f = {1e9, 5e9, 10e9};
-  const auto h = cfg.composed->transfer(f);
+  const auto h = cfg.composed()->transfer(f);
   for (std::size_t k = 0; k < f.size(); ++k) {
     CHECK(std::abs(h[k]) < 1.0);
-    CHECK(std::abs(h[k]) < std::abs(cfg.composed->block_transfer(0, f)[k]));  // more loss than the trace alone
+    CHECK(std::abs(h[k]) < std::abs(cfg.composed()->block_transfer(0, f)[k]));  // more loss than the trace alone
   }
-  const Network n = cfg.composed->network(f);
+  const Network n = cfg.composed()->network(f);
   for (std::size_t k = 0; k < f.size(); ++k) {
     Eigen::JacobiSVD<Eigen::MatrixXcd> svd(n.s(k));
     CHECK(svd.singularValues()(0) <= 1.0 + 1e-6);

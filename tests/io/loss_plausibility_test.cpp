@@ -22,7 +22,7 @@ double loss_db_per_in(const std::string& material, const std::string& foil, cons
                            "width = \"" + width + "\"\nspacing = \"" + spacing + "\"\nheight = \"" + height +
                            "\"\nmaterial = \"" + material + "\"\nfoil = \"" + foil + "\"\n";
   const auto cfg = io::load_config_text(text, "plausibility.toml");
-  const auto p = cfg.copper->segments()[0].line.at(f);
+  const auto p = cfg.copper()->segments()[0].line.at(f);
   return phy::units::nepers_to_db(p.gamma.real()) * phy::units::inch;
 }
 
@@ -31,7 +31,7 @@ double zdiff(const std::string& material, const std::string& width, const std::s
   const std::string text = "[channel]\n[[channel.segments]]\ngeometry = \"coupled_stripline\"\nlength = \"1 in\"\n"
                            "width = \"" + width + "\"\nspacing = \"" + spacing + "\"\nheight = \"" + height +
                            "\"\nmaterial = \"" + material + "\"\nfoil = \"smooth\"\n";
-  return io::load_config_text(text, "z.toml").copper->segments()[0].line.impedance_ohm(1e10);
+  return io::load_config_text(text, "z.toml").copper()->segments()[0].line.impedance_ohm(1e10);
 }
 
 }  // namespace

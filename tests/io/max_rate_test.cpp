@@ -190,9 +190,9 @@ double loss_db_at(const channels::CopperChannel& ch, double f) {
 }
 
 EyeAtRate eye_function(const io::Config& cfg) {
-  const auto h = without_bulk_delay(copper_transfer_function(*cfg.copper), 224e9);
+  const auto h = without_bulk_delay(copper_transfer_function(*cfg.copper()), 224e9);
   return [&cfg, h](double baud, int levels) {
-    auto s = cfg.eye->at(baud, levels);
+    auto s = cfg.signalling->at(baud, levels);
     s.samples_per_ui = 16;
     s.refine_candidates = 1;
     return analyze_eye(h, s);
@@ -202,9 +202,9 @@ EyeAtRate eye_function(const io::Config& cfg) {
 MaxRateOptions criterion(const io::Config& cfg, std::vector<int> levels) {
   MaxRateOptions o;
   o.levels = std::move(levels);
-  o.min_eye_height_v = cfg.eye->min_eye_height_v;
-  o.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-  o.required_margin_db = cfg.eye->required_margin_db;
+  o.min_eye_height_v = cfg.signalling->min_eye_height_v;
+  o.min_eye_width_ui = cfg.signalling->min_eye_width_ui;
+  o.required_margin_db = cfg.signalling->required_margin_db;
   return o;
 }
 
@@ -218,10 +218,10 @@ TEST_CASE("A 36 dB channel at 16 GHz with the PCIe 5.0 reference receiver suppor
   // loss slope is ~2 dB per GHz near 16 GHz, so +-10 % in rate is +-3.5 dB of loss: the expected
   // band is 26 ... 38 GT/s.
   const io::Config one = io::load_config_text(pcie_link("10 in"), "pcie.toml");
-  const double per_in = loss_db_at(*one.copper, 16e9) / 10.0;
+  const double per_in = loss_db_at(*one.copper(), 16e9) / 10.0;
   const double len_in = 36.0 / per_in;
   const io::Config cfg = io::load_config_text(pcie_link(std::to_string(len_in) + " in"), "pcie.toml");
-  REQUIRE(loss_db_at(*cfg.copper, 16e9) == Approx(36.0).margin(0.1));
+  REQUIRE(loss_db_at(*cfg.copper(), 16e9) == Approx(36.0).margin(0.1));
   const auto r = find_max_rate(eye_function(cfg), criterion(cfg, {2}));
   REQUIRE(r.found);
   INFO("36 dB at 16 GHz (" << len_in << " in): NRZ max " << r.max_rate_bps / 1e9 << " GT/s");
@@ -241,12 +241,12 @@ TEST_CASE("A 36 dB channel at 16 GHz with the PCIe 5.0 reference receiver suppor
 TEST_CASE("Max reach falls when the rate grows", "[solvers][reach][property]") {
   const io::Config cfg = io::load_config_text(pcie_link("10 in"), "pcie.toml");
   auto reach_at = [&](double baud) {
-    const auto& seg = cfg.copper->segments()[0];
+    const auto& seg = cfg.copper()->segments()[0];
     auto eye = [&](double len) {
-      auto s2 = cfg.copper->segments();
+      auto s2 = cfg.copper()->segments();
       s2[0].length_m = len;
-      const channels::CopperChannel ch(std::move(s2), cfg.copper->driver_ohm(), cfg.copper->receiver_ohm());
-      auto s = cfg.eye->at(baud, 2);
+      const channels::CopperChannel ch(std::move(s2), cfg.copper()->driver_ohm(), cfg.copper()->receiver_ohm());
+      auto s = cfg.signalling->at(baud, 2);
       s.samples_per_ui = 16;
       s.refine_candidates = 1;
       return analyze_eye(without_bulk_delay(copper_transfer_function(ch), 4 * baud), s);
@@ -296,7 +296,7 @@ dfe_limits = [0.8, 0.3]
 )toml";
   auto max_rate = [&](const std::filesystem::path& file, double& loss_at_12g) {
     const auto cfg = io::load_config_text("[channel]\ntype = \"touchstone\"\nfile = \"" + file.string() + "\"\n" + rx, "w.toml");
-    const auto ch = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+    const auto ch = std::make_shared<const channels::ComposedChannel>(*cfg.composed());
     const std::vector<double> f = {12.89e9};
     loss_at_12g = -20.0 * std::log10(std::abs(ch->transfer(f)[0]));
     const TransferFunction h = tabulated_transfer_function(
@@ -306,7 +306,7 @@ dfe_limits = [0.8, 0.3]
         },
         800e9, 10e6);
     auto eye = [&cfg, h](double baud, int levels) {
-      auto s = cfg.eye->at(baud, levels);
+      auto s = cfg.signalling->at(baud, levels);
       s.samples_per_ui = 16;
       s.refine_candidates = 1;
       return analyze_eye(h, s);

@@ -64,15 +64,15 @@ TEST_CASE("The DR4-like preset lands within the IEEE 400GBASE-DR4 envelope", "[s
   // the pre-FEC BER 2.4e-4. The preset's receiver is unstressed (no TDECQ/SECQ stress), so it
   // beats the limit; the link must then close with margin over the 3-dB channel.
   const auto cfg = io::load_preset("dr4-400g-lane");
-  REQUIRE(cfg.optical);
-  REQUIRE(cfg.eye);
-  const auto& link = *cfg.optical;
+  REQUIRE(cfg.optical());
+  REQUIRE(cfg.signalling);
+  const auto& link = *cfg.optical();
   const double tx_oma_dbm = phy::units::watts_to_dbm(phy::oma_w(link.launch_average_power_w(), link.extinction_ratio()));
   CHECK(tx_oma_dbm >= -0.8);
   CHECK(tx_oma_dbm <= 4.2);
   CHECK(link.path_loss_db() <= 3.0);
   CHECK(link.modulator().extinction_ratio_db >= 3.5);
-  const auto a = analyze_optical(link, cfg.eye->spec, 1, cfg.eye->data_rate_bps);
+  const auto a = analyze_optical(link, cfg.signalling->spec, 1, cfg.signalling->data_rate_bps);
   REQUIRE(a.reachable);
   INFO("sensitivity " << a.sensitivity_oma_dbm << " dBm OMA, margin " << a.link_margin_db << " dB");
   CHECK(a.sensitivity_oma_dbm <= -4.4);

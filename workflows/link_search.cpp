@@ -1,4 +1,4 @@
-#include "io/link_search.hpp"
+#include "workflows/link_search.hpp"
 
 #include <cmath>
 
@@ -8,47 +8,45 @@
 #include <span>
 #include <vector>
 
-#include "io/diagnostics.hpp"
+#include <stdexcept>
 #include "solvers/pulse_response.hpp"
 
-namespace phylane::io {
+namespace phylane::workflows {
 
-solvers::TransferFunction search_channel(const Config& cfg, double max_rate_bps) {
-  solvers::TransferFunction h;
-  if (cfg.copper) h = solvers::copper_transfer_function(*cfg.copper);
-  else if (cfg.composed) {
-    h = solvers::composed_transfer_function(*cfg.composed);
+channels::TransferFunction search_channel(const channels::Link& link, double max_rate_bps) {
+  if (!link.has_transfer_function())
+    throw std::invalid_argument(link.source + ": the rate search needs a channel with a frequency response (not a pulse)");
+  const channels::TransferFunction h = channels::transfer_function(link);
+  if (std::holds_alternative<channels::ComposedChannel>(link.channel)) {
     // Touchstone blocks are resampled on every new grid: tabulate once to the highest frequency
     // the search's pulse responses need (8 x the top NRZ baud at 16 samples per UI).
     const double ftop = 8.0 * max_rate_bps;
     return solvers::tabulated_transfer_function(h, ftop, std::max(10e6, ftop / 131072.0));
-  } else if (cfg.optical) h = solvers::optical_transfer_function(*cfg.optical);
-  else if (cfg.pulse && cfg.pulse->impulse) h = solvers::impulse_transfer_function(cfg.pulse->values_v, cfg.pulse->dt_s);
-  else throw InputError(cfg.source + ": the rate search needs a channel with a frequency response (not a pulse)");
+  }
   return solvers::without_bulk_delay(h, max_rate_bps);
 }
 
-solvers::MaxRateOptions rate_criterion(const Config& cfg) {
+solvers::MaxRateOptions rate_criterion(const channels::Link& link) {
   solvers::MaxRateOptions opt;
-  opt.required_margin_db = cfg.eye->required_margin_db;
-  opt.min_eye_height_v = cfg.eye->min_eye_height_v;
-  opt.min_eye_width_ui = cfg.eye->min_eye_width_ui;
-  opt.min_eye_height_by_levels = cfg.eye->min_eye_height_by_levels;
-  opt.min_eye_width_by_levels = cfg.eye->min_eye_width_by_levels;
+  opt.required_margin_db = link.signalling->required_margin_db;
+  opt.min_eye_height_v = link.signalling->min_eye_height_v;
+  opt.min_eye_width_ui = link.signalling->min_eye_width_ui;
+  opt.min_eye_height_by_levels = link.signalling->min_eye_height_by_levels;
+  opt.min_eye_width_by_levels = link.signalling->min_eye_width_by_levels;
   return opt;
 }
 
-solvers::EyeAtRate search_eye(const Config& cfg, const solvers::TransferFunction& h) {
-  return [&cfg, h](double baud, int levels) {
-    auto s = cfg.eye->at(baud, levels);
+solvers::EyeAtRate search_eye(const channels::Link& link, const channels::TransferFunction& h) {
+  return [&link, h](double baud, int levels) {
+    auto s = link.signalling->at(baud, levels);
     s.samples_per_ui = 16;
     s.refine_candidates = 1;
-    if (cfg.optical) solvers::set_optical_levels(*cfg.optical, s);
+    if (link.optical()) solvers::set_optical_levels(*link.optical(), s);
     return solvers::analyze_eye(h, s);
   };
 }
 
-Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz) {
+Stretch stretchable(const channels::Link& link, const std::string& which, double fmax_hz) {
   // --element: a 1-based index into the segments (copper) or the path (optical), or a name.
   auto pick = [&](const std::vector<std::string>& names, const std::vector<double>& lengths,
                   const std::vector<bool>& ok, const std::string& what) -> std::size_t {
@@ -56,22 +54,22 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
       std::size_t best = names.size();
       for (std::size_t i = 0; i < names.size(); ++i)
         if (ok[i] && (best == names.size() || lengths[i] > lengths[best])) best = i;
-      if (best == names.size()) throw InputError(cfg.source + ": no " + what + " with a length to vary");
+      if (best == names.size()) throw std::invalid_argument(link.source + ": no " + what + " with a length to vary");
       return best;
     }
     for (std::size_t i = 0; i < names.size(); ++i)
       if (names[i] == which || std::to_string(i + 1) == which) {
-        if (!ok[i]) throw InputError("--element \"" + which + "\": that element has no length to vary (use a " + what + ")");
+        if (!ok[i]) throw std::invalid_argument("--element \"" + which + "\": that element has no length to vary (use a " + what + ")");
         return i;
       }
     std::string list;
     for (std::size_t i = 0; i < names.size(); ++i)
       if (ok[i]) list += (list.empty() ? "" : ", ") + std::to_string(i + 1) + " (" + names[i] + ")";
-    throw InputError("--element \"" + which + "\": no such element; lengths can vary for: " + list);
+    throw std::invalid_argument("--element \"" + which + "\": no such element; lengths can vary for: " + list);
   };
   Stretch st;
-  if (cfg.copper) {
-    const auto& segs = cfg.copper->segments();
+  if (link.copper()) {
+    const auto& segs = link.copper()->segments();
     std::vector<std::string> names;
     std::vector<double> lengths;
     std::vector<bool> ok;
@@ -83,19 +81,19 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
     const std::size_t i = pick(names, lengths, ok, "trace segment");
     st.label = "trace segment " + std::to_string(i + 1) + " (" + names[i] + ")";
     st.base_length_m = lengths[i];
-    const channels::CopperChannel base = *cfg.copper;
+    const channels::CopperChannel base = *link.copper();
     st.at = [base, i, fmax_hz](double len) {
       auto s2 = base.segments();
       s2[i].length_m = len;
       const channels::CopperChannel ch(std::move(s2), base.driver_ohm(), base.receiver_ohm());
       Stretched out;
-      out.h = solvers::without_bulk_delay(solvers::copper_transfer_function(ch), fmax_hz, &out.delay_s);
+      out.h = solvers::without_bulk_delay(channels::copper_transfer_function(ch), fmax_hz, &out.delay_s);
       return out;
     };
     return st;
   }
-  if (cfg.composed) {
-    const auto& blocks = cfg.composed->blocks();
+  if (link.composed()) {
+    const auto& blocks = link.composed()->blocks();
     std::vector<std::string> names;
     std::vector<double> lengths;
     std::vector<bool> ok;
@@ -107,29 +105,13 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
     const std::size_t i = pick(names, lengths, ok, "trace segment");
     st.label = "segment " + std::to_string(i + 1) + " (" + names[i] + ")";
     st.base_length_m = lengths[i];
-    const auto base = std::make_shared<const channels::ComposedChannel>(*cfg.composed);
+    const auto base = std::make_shared<const channels::ComposedChannel>(*link.composed());
     st.at = [base, i, fmax_hz](double len) {
       auto b2 = base->blocks();
       b2[i].trace->length_m = len;
       if (b2[i].trace_common) b2[i].trace_common->length_m = len;
-      auto ch = std::make_shared<const channels::ComposedChannel>(base->differential(), std::move(b2), base->driver_ohm(),
-                                                                  base->receiver_ohm());
-      solvers::TransferFunction h = [ch](std::span<const double> f, std::span<std::complex<double>> out) {
-        const auto t = ch->transfer(f);
-        std::copy(t.begin(), t.end(), out.begin());
-        // As solvers::copper_transfer_function: beyond 300 Np of trace attenuation the chain matrix
-        // overflows and the transmission (< 1e-130) is 0.
-        for (std::size_t k = 0; k < f.size(); ++k) {
-          if (std::isfinite(out[k].real()) && std::isfinite(out[k].imag())) continue;
-          double np = 0.0;
-          for (const auto& b : ch->blocks())
-            if (b.trace) np += b.trace->line.at(f[k]).gamma.real() * b.trace->length_m;
-          if (!(np > 300.0))
-            throw std::runtime_error("composed channel: transfer at " + std::to_string(f[k]) +
-                                     " Hz is not finite with only " + std::to_string(np) + " Np of trace attenuation");
-          out[k] = 0.0;
-        }
-      };
+      const channels::TransferFunction h = channels::composed_transfer_function(
+          channels::ComposedChannel(base->differential(), std::move(b2), base->driver_ohm(), base->receiver_ohm()));
       Stretched out;
       out.h = solvers::without_bulk_delay(h, fmax_hz, &out.delay_s);
       // As search_channel: tabulate once (Touchstone blocks resample per call; every block's chain
@@ -143,8 +125,8 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
     };
     return st;
   }
-  if (cfg.optical) {
-    const auto& path = cfg.optical->path();
+  if (link.optical()) {
+    const auto& path = link.optical()->path();
     std::vector<std::string> names;
     std::vector<double> lengths;
     std::vector<bool> ok;
@@ -159,19 +141,19 @@ Stretch stretchable(const Config& cfg, const std::string& which, double fmax_hz)
     const std::size_t i = pick(names, lengths, ok, "fiber or waveguide");
     st.label = path[i].kind + " (path element " + std::to_string(i + 1) + ", " + names[i] + ")";
     st.base_length_m = lengths[i];
-    const channels::OpticalLink base = *cfg.optical;
+    const channels::OpticalLink base = *link.optical();
     st.at = [base, i, fmax_hz](double len) {
       auto p2 = base.path();
       p2[i] = channels::with_length(p2[i], len);
       Stretched out;
       out.link.emplace(base.laser(), base.modulator(), std::move(p2), base.receiver());
-      out.h = solvers::without_bulk_delay(solvers::optical_transfer_function(*out.link), fmax_hz, &out.delay_s);
+      out.h = solvers::without_bulk_delay(channels::optical_transfer_function(*out.link), fmax_hz, &out.delay_s);
       return out;
     };
     return st;
   }
-  throw InputError(cfg.source + ": the reach search needs a copper, composed or optical channel");
+  throw std::invalid_argument(link.source + ": the reach search needs a copper, composed or optical channel");
 }
 
 
-}  // namespace phylane::io
+}  // namespace phylane::workflows

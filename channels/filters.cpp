@@ -1,4 +1,4 @@
-#include "solvers/filters.hpp"
+#include "channels/filters.hpp"
 
 #include <Eigen/Dense>
 #include <Eigen/Eigenvalues>
@@ -15,7 +15,7 @@
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
 
-namespace phylane::solvers {
+namespace phylane::channels {
 
 using cplx = std::complex<double>;
 
@@ -461,4 +461,4 @@ double integrated_noise_sigma_v(double psd_v2_per_hz, const RxFilter& rx, const 
   return integrated_noise_sigma_v([psd_v2_per_hz](double) { return psd_v2_per_hz; }, rx, ctle, fmax_hz);
 }
 
-}  // namespace phylane::solvers
+}  // namespace phylane::channels

@@ -1,0 +1,128 @@
+#include "workflows/rate.hpp"
+
+#include <cmath>
+#include <complex>
+#include <span>
+#include <stdexcept>
+
+#include "workflows/link_search.hpp"
+
+namespace phylane::workflows {
+
+namespace {
+
+void need_signalling(const channels::Link& link, const char* question) {
+  if (!link.signalling)
+    throw std::invalid_argument(link.source + ": " + question + " needs a [signal] section (modulation, target BER); see docs/eye.md");
+}
+
+// A search bound in bits per second; a symbol rate converts with the one modulation searched.
+double bit_rate_bound(const char* option, const channels::LineRate& r, const std::vector<int>& levels) {
+  if (!(r.value > 0.0)) throw std::invalid_argument(std::string(option) + ": the rate must be > 0");
+  if (!r.is_symbol_rate()) return r.value;
+  if (levels.size() != 1)
+    throw std::invalid_argument(std::string(option) + ": a symbol rate bounds one modulation's search; give a bit rate "
+                                "(Gb/s or GT/s) when comparing several modulations, or one modulation");
+  return r.bit_rate_bps(*channels::modulation_with_levels(levels[0]));
+}
+
+solvers::MaxRateOptions max_rate_options(const channels::Link& link, const MaxRateRequest& rq) {
+  need_signalling(link, "the max-rate search");
+  if (!link.has_transfer_function())
+    throw std::invalid_argument(link.source + ": the rate search needs a channel with a frequency response (not a pulse)");
+  if (rq.levels.empty()) throw std::invalid_argument("max rate: give at least one modulation");
+  for (int lv : rq.levels)
+    if (!channels::modulation_with_levels(lv))
+      throw std::invalid_argument("max rate: " + std::to_string(lv) + " levels is not a modulation (" +
+                                  std::string(channels::allowed_modulations()) + ")");
+  solvers::MaxRateOptions opt = rate_criterion(link);
+  opt.levels = rq.levels;
+  if (rq.min_rate) opt.min_rate_bps = bit_rate_bound("--min", *rq.min_rate, rq.levels);
+  if (rq.max_rate) opt.max_rate_bps = bit_rate_bound("--max", *rq.max_rate, rq.levels);
+  if (!(opt.max_rate_bps > opt.min_rate_bps)) throw std::invalid_argument("max rate: --max must be above --min");
+  if (rq.margin_db) opt.required_margin_db = *rq.margin_db;
+  opt.full_curve = rq.full_curve;
+  opt.threads = rq.threads;
+  return opt;
+}
+
+// What a reach search runs: the modulation, the rate, the stretched element and the options.
+struct ReachPlan {
+  ReachAnswer head;  // everything but the result
+  Stretch stretch;
+};
+
+ReachPlan reach_plan(const channels::Link& link, const ReachRequest& rq) {
+  need_signalling(link, "the reach search");
+  ReachPlan plan;
+  ReachAnswer& out = plan.head;
+  const channels::LinkSignalling& sig = *link.signalling;
+  out.modulation = rq.modulation.value_or(sig.modulation);
+  const int lv = channels::levels(out.modulation);
+  // The rate in the link's vocabulary: "64 GT/s" with PAM4 is 64 Gb/s at 32 GBd; "32 GBd" is 64 Gb/s.
+  const channels::LineRate given = rq.rate.value_or(sig.rate);
+  if (!(given.value > 0.0)) throw std::invalid_argument("reach: --rate must be > 0");
+  out.rate_bps = given.bit_rate_bps(out.modulation);
+  out.symbol_rate_baud = given.symbol_rate_baud(out.modulation);
+  plan.stretch = stretchable(link, rq.element, 4.0 * out.symbol_rate_baud);
+  out.element = plan.stretch.label;
+  out.base_length_m = plan.stretch.base_length_m;
+  solvers::ReachOptions& opt = out.options;
+  opt.min_length_m = rq.min_length_m.value_or(plan.stretch.base_length_m / 100.0);
+  opt.max_length_m = rq.max_length_m.value_or(plan.stretch.base_length_m * 100.0);
+  if (!(opt.min_length_m > 0.0)) throw std::invalid_argument("reach: --min must be a positive length");
+  if (!(opt.max_length_m > opt.min_length_m)) throw std::invalid_argument("reach: --max must be above --min");
+  opt.required_margin_db = rq.margin_db.value_or(sig.required_margin_db);
+  opt.min_eye_height_v = sig.min_eye_height_for(lv);
+  opt.min_eye_width_ui = sig.min_eye_width_for(lv);
+  opt.full_curve = rq.full_curve;
+  return plan;
+}
+
+}  // namespace
+
+void check_max_rate(const channels::Link& link, const MaxRateRequest& request) { max_rate_options(link, request); }
+
+void check_reach(const channels::Link& link, const ReachRequest& request) { reach_plan(link, request); }
+
+MaxRateAnswer max_rate(const channels::Link& link, const MaxRateRequest& rq) {
+  MaxRateAnswer out;
+  out.options = max_rate_options(link, rq);
+  const auto h = search_channel(link, out.options.max_rate_bps);
+  out.result = solvers::find_max_rate(search_eye(link, h), out.options);
+  return out;
+}
+
+ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
+  ReachPlan plan = reach_plan(link, rq);
+  ReachAnswer out = std::move(plan.head);
+  const Stretch& st = plan.stretch;
+  const channels::LinkSignalling& sig = *link.signalling;
+  const double baud = out.symbol_rate_baud;
+  const int lv = channels::levels(out.modulation);
+  auto eye_at = [&sig, &st, baud, lv](double len) {
+    auto s = sig.at(baud, lv);
+    s.samples_per_ui = 16;
+    s.refine_candidates = 1;
+    const Stretched x = st.at(len);
+    if (x.link) solvers::set_optical_levels(*x.link, s);
+    return solvers::analyze_eye(x.h, s);
+  };
+  out.result = solvers::find_max_reach(eye_at, out.options);
+  if (!rq.curve_loss) return out;
+  // The loss-versus-reach line: copper insertion loss at Nyquist, optical path loss.
+  for (auto& p : out.result.curve) {
+    const Stretched x = st.at(p.length_m);
+    if (x.link) {
+      p.loss_db = x.link->path_loss_db();
+      continue;
+    }
+    const double f = 0.5 * baud;
+    std::complex<double> hv;
+    x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
+    p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
+  }
+  return out;
+}
+
+}  // namespace phylane::workflows

@@ -1,0 +1,65 @@
+#pragma once
+/// The rate questions of a link, each answered by one function that the command line, sweeps,
+/// systems, studies and claims all call:
+///   - max_rate: the highest per-lane rate meeting the link's target (NRZ vs PAM4 ...);
+///   - reach: the longest length of one element meeting the target at a rate.
+/// Rates follow the one vocabulary of channels/modulation.hpp (Bd symbol rate; b/s and T/s bit
+/// rate). Bad requests throw std::invalid_argument naming the option, the value and what is
+/// allowed. Documented in docs/maxrate.md. Tested by: tests/workflows/rate_test.cpp.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "channels/link.hpp"
+#include "solvers/max_rate.hpp"
+
+namespace phylane::workflows {
+
+struct MaxRateRequest {
+  std::vector<int> levels = {2, 4};          ///< modulations compared (levels: 2 NRZ, 4 PAM4, ...)
+  std::optional<channels::LineRate> min_rate;  ///< default 1 Gb/s; a symbol rate needs one modulation
+  std::optional<channels::LineRate> max_rate;  ///< default 224 Gb/s
+  std::optional<double> margin_db;           ///< default: the link's required margin
+  bool full_curve = false;                   ///< evaluate every scan point
+  int threads = 2;                           ///< modulations searched concurrently
+};
+
+struct MaxRateAnswer {
+  solvers::MaxRateOptions options;  ///< the search as run (criterion, range)
+  solvers::MaxRateResult result;
+};
+
+/// Needs link.signalling and a channel with a frequency response.
+MaxRateAnswer max_rate(const channels::Link& link, const MaxRateRequest& request = {});
+
+struct ReachRequest {
+  std::optional<channels::LineRate> rate;       ///< default: the link's rate as given
+  std::optional<channels::Modulation> modulation;  ///< default: the link's
+  std::string element;                          ///< 1-based index or name; empty: longest trace / the fiber
+  std::optional<double> min_length_m;           ///< default: the element's length / 100
+  std::optional<double> max_length_m;           ///< default: the element's length x 100
+  std::optional<double> margin_db;              ///< default: the link's required margin
+  bool full_curve = false;
+  bool curve_loss = true;                       ///< fill each curve point's loss_db (one channel evaluation each)
+};
+
+struct ReachAnswer {
+  std::string element;             ///< "trace segment 2 (main route)", ...
+  double base_length_m = 0.0;      ///< the element's length in the link
+  channels::Modulation modulation = channels::Modulation::nrz;
+  double rate_bps = 0.0;           ///< line bit rate searched at
+  double symbol_rate_baud = 0.0;
+  solvers::ReachOptions options;   ///< the search as run
+  /// The search; each curve point carries the loss at that length: copper the insertion loss at
+  /// half the symbol rate, optical the path loss.
+  solvers::ReachResult result;
+};
+
+/// Needs link.signalling and a copper, composed or optical channel.
+ReachAnswer reach(const channels::Link& link, const ReachRequest& request = {});
+/// Everything reach() checks before it searches (cheap: no eye is computed); throws as reach().
+void check_reach(const channels::Link& link, const ReachRequest& request);
+/// Everything max_rate() checks before it searches.
+void check_max_rate(const channels::Link& link, const MaxRateRequest& request);
+
+}  // namespace phylane::workflows
