@@ -214,7 +214,8 @@ int run_capacity(const CapacityArgs& args) {
       w.attribute("/", "phylane_version", io::phylane_version());
       w.attribute("/", "command", "capacity");
       w.attribute("/", "source", cfg.source);
-      w.attribute("/", "config", cfg.resolved_toml);
+      w.attribute("/", "config", cfg.stored_toml);
+      w.attribute("/", "config_resolved", cfg.resolved_toml);
       w.commit();
     }
     if (args.json) {

@@ -551,6 +551,24 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
   }
 }
 
+// Every `file = "..."` value in the tree, made absolute against base_dir.
+void absolute_file_paths(toml::node& n, const std::filesystem::path& base_dir) {
+  if (toml::table* t = n.as_table()) {
+    for (auto&& [k, v] : *t) {
+      if (k.str() == "file") {
+        if (auto* text = v.as_string()) {
+          const std::filesystem::path p(text->get());
+          if (p.is_relative()) *text = (base_dir / p).lexically_normal().string();
+          continue;
+        }
+      }
+      absolute_file_paths(v, base_dir);
+    }
+  } else if (toml::array* a = n.as_array()) {
+    for (auto& e : *a) absolute_file_paths(e, base_dir);
+  }
+}
+
 Config load_table(const toml::table& in, Context& ctx, const std::string& source) {
   Config cfg;
   cfg.source = source;
@@ -616,7 +634,7 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
   ctx.throw_if_errors();
 
   // Copy the library entries used into the resolved config, so that it stands alone.
-  auto copy_entries = [&](const char* table, const std::string& path,
+  auto copy_entries = [&](toml::table& into, const char* table, const std::string& path,
                           const std::vector<std::string>& ids) {
     if (ids.empty()) return;
     // The embedded library files are parsed once per process: a parameter sweep loads thousands
@@ -630,17 +648,27 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
       return t ? toml::parse(*t) : toml::table{};
     }();
     const toml::table& lib = path == "materials/dielectrics.toml" ? dielectric_lib : foil_lib;
-    if (!resolved.contains(table)) resolved.insert(table, toml::table{});
-    toml::table& dst = *resolved.get_as<toml::table>(table);
+    if (!into.contains(table)) into.insert(table, toml::table{});
+    toml::table& dst = *into.get_as<toml::table>(table);
     for (const auto& id : ids)
       if (!dst.contains(id))
         if (const toml::node* n = lib.get(id)) dst.insert(id, *n->as_table());
   };
-  copy_entries("materials", "materials/dielectrics.toml", mats.used_diel);
-  copy_entries("foils", "materials/foils.toml", mats.used_foil);
+  // The stored config is what the user gave, defaults left as defaults (so that values that
+  // follow the rate keep following it), with the library entries it used copied in and its
+  // file paths made absolute: loading it again anywhere gives the same link and the same results.
+  toml::table stored = in;
+  absolute_file_paths(stored, ctx.base_dir);
+  for (toml::table* t : {&stored, &resolved}) {
+    copy_entries(*t, "materials", "materials/dielectrics.toml", mats.used_diel);
+    copy_entries(*t, "foils", "materials/foils.toml", mats.used_foil);
+  }
   std::ostringstream os;
   os << toml::toml_formatter{resolved};
   cfg.resolved_toml = os.str();
+  std::ostringstream st;
+  st << toml::toml_formatter{stored};
+  cfg.stored_toml = st.str();
   return cfg;
 }
 

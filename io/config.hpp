@@ -24,9 +24,14 @@ struct ReportOptions {
 /// to store with results.
 struct Config : channels::Link {
   ReportOptions report;
-  /// The complete configuration as used: the user's values, every default made explicit, and the
-  /// library entries it referenced copied under [materials] / [foils]. Loading it again gives the
-  /// same channel.
+  /// The configuration as the user gave it, defaults left as defaults (values that follow the
+  /// rate keep following it), with the library entries it referenced copied under [materials] /
+  /// [foils] and file paths made absolute: running a command on it reproduces that command's
+  /// result exactly. Stored in result files as the root attribute `config`.
+  std::string stored_toml;
+  /// The complete configuration as used: the user's values and every default made explicit (for
+  /// reading what was assumed; root attribute `config_resolved`). Not for re-running: defaults
+  /// that follow the rate (CTLE corners, Rx bandwidth) are frozen at the configured rate here.
   std::string resolved_toml;
 };
 

@@ -175,7 +175,8 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
   h.attribute("/", "phylane_version", phylane_version());
   h.attribute("/", "command", "eye");
   h.attribute("/", "source", cfg.source);
-  h.attribute("/", "config", cfg.resolved_toml);
+  h.attribute("/", "config", cfg.stored_toml);
+  h.attribute("/", "config_resolved", cfg.resolved_toml);
   h.attribute("/", "modulation", std::string(channels::to_string(es.modulation)));
   h.attribute("/", "symbol_rate_baud", es.spec.symbol_rate_baud);
   h.attribute("/", "data_rate_bps", es.data_rate_bps);

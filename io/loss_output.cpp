@@ -198,7 +198,8 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
   h.attribute("/", "command", "loss");
   h.attribute("/", "source", cfg.source);
   h.attribute("/", "mode", mode_name(cfg));
-  h.attribute("/", "config", cfg.resolved_toml);
+  h.attribute("/", "config", cfg.stored_toml);
+  h.attribute("/", "config_resolved", cfg.resolved_toml);
   h.attribute("/", "driver_impedance_ohm", driver_ohm(cfg));
   h.attribute("/", "receiver_impedance_ohm", receiver_ohm(cfg));
   h.commit();
@@ -264,7 +265,8 @@ void write_budget_hdf5(const std::filesystem::path& file, const Config& cfg) {
   h.attribute("/", "command", "loss");
   h.attribute("/", "kind", "optical");
   h.attribute("/", "source", cfg.source);
-  h.attribute("/", "config", cfg.resolved_toml);
+  h.attribute("/", "config", cfg.stored_toml);
+  h.attribute("/", "config_resolved", cfg.resolved_toml);
   h.attribute("/", "received_average_power_dbm", phy::units::watts_to_dbm(link.received_average_power_w()));
   h.attribute("/", "received_oma_dbm", phy::units::watts_to_dbm(link.received_oma_w()));
   h.attribute("/", "path_loss_db", link.path_loss_db());

@@ -38,7 +38,8 @@ void criterion_json(JsonWriter& j, const Config& cfg, double margin_db, double e
 void criterion_hdf5(Hdf5Writer& h, const Config& cfg, double margin_db, double eh_v, double ew_ui) {
   h.attribute("/", "phylane_version", phylane_version());
   h.attribute("/", "source", cfg.source);
-  h.attribute("/", "config", cfg.resolved_toml);
+  h.attribute("/", "config", cfg.stored_toml);
+  h.attribute("/", "config_resolved", cfg.resolved_toml);
   h.attribute("/", "target_ber", cfg.signalling->spec.target_ber);
   h.attribute("/", "required_margin_db", margin_db);
   h.attribute("/", "min_eye_height_v", eh_v);

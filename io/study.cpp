@@ -424,7 +424,8 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.attribute(g, "alpha_s", sl.alpha_s);
     h.attribute(g, "energy_source", sl.energy_source);
     h.attribute(g, "source", sl.config.source);
-    h.attribute(g, "config", sl.config.resolved_toml);
+    h.attribute(g, "config", sl.config.stored_toml);
+    h.attribute(g, "config_resolved", sl.config.resolved_toml);
     write_eye_groups(h, g + "/eye_at_config", lr.eye_at_config);
   }
   h.strings("/links/names", names, "link names, in the order of /links/<i>");

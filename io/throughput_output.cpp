@@ -221,7 +221,7 @@ void write_throughput_hdf5(const std::filesystem::path& file, const System& sys,
   h.attribute("/", "title", r.title);
   h.attribute("/", "system", sys.resolved_toml);
   for (const auto& l : sys.links)
-    if (l.channel) h.attribute("/links/" + l.name, "channel_config", l.channel->resolved_toml);
+    if (l.channel) h.attribute("/links/" + l.name, "channel_config", l.channel->stored_toml);
   h.attribute("/", "convention", kConvention);
   h.attribute("/", "parameters", w.parameters);
   h.attribute("/", "bytes_per_parameter", w.bytes_per_parameter);
