@@ -11,7 +11,7 @@
 #include "io/diagnostics.hpp"
 #include "io/rate_output.hpp"
 #include "io/system.hpp"
-#include "io/system_evaluation.hpp"
+#include "workflows/throughput.hpp"
 #include "io/throughput_output.hpp"
 
 namespace phylane::app {
@@ -39,7 +39,7 @@ std::string collective_label(const io::Workload& w) {
   return fmt::format("{} {}", solvers::to_string(w.algorithm), solvers::to_string(w.collective));
 }
 
-void print_text(const io::SystemResult& r) {
+void print_text(const workflows::SystemResult& r) {
   const io::Workload& w = r.workload;
   fmt::print("phylane throughput: {}({})\n", r.title.empty() ? "" : r.title + " ", r.source);
   // Parameters as written in system files: 70e9 rather than 7e+10.
@@ -117,7 +117,7 @@ int run_throughput(const ThroughputArgs& args) {
     const io::System sys = !args.system.empty() ? io::load_system(args.system)
                                                 : io::load_embedded_system(args.embedded.empty() ? io::default_system_name()
                                                                                                  : args.embedded);
-    const io::SystemResult r = io::evaluate_system(sys);
+    const workflows::SystemResult r = workflows::evaluate_system(sys);
     if (!args.output.empty()) io::write_throughput_hdf5(args.output, sys, r);
     if (args.json) {
       io::write_throughput_json(std::cout, sys, r);

@@ -25,7 +25,7 @@
 #include "workflows/rate.hpp"
 #include "io/quantity.hpp"
 #include "io/system.hpp"
-#include "io/system_evaluation.hpp"
+#include "workflows/throughput.hpp"
 #include "phy/constants.hpp"
 #include "solvers/loss_analysis.hpp"
 #include "solvers/max_rate.hpp"
@@ -42,7 +42,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // Default range of the max-rate search: that of `phylane maxrate` and of the system evaluation
-// (io/system_evaluation.hpp), so that a system's searched link can be shared with a claim.
+// (workflows/throughput.hpp), so that a system's searched link can be shared with a claim.
 constexpr double kSearchMinBps = 1e9;
 constexpr double kSearchMaxBps = 224e9;
 
@@ -1120,7 +1120,7 @@ class Evaluator {
       const System* sys = system_specs_[key];
       jobs.push_back([s, sys] {
         try {
-          s->result = evaluate_system(*sys);
+          s->result = workflows::evaluate_system(*sys);
         } catch (const std::exception& e) {
           s->error = e.what();
         }
@@ -1220,7 +1220,7 @@ class Evaluator {
     return solvers::find_max_reach(eye_at, opt);
   }
 
-  const SystemResult& system_result(const std::string& key) {
+  const workflows::SystemResult& system_result(const std::string& key) {
     const auto& s = systems_.at(key);
     if (!s.result) throw std::runtime_error("system " + key + " could not be evaluated: " + s.error);
     return *s.result;
@@ -1230,7 +1230,7 @@ class Evaluator {
   std::pair<const solvers::MaxRateResult*, std::string> rate_result(const Measure& m, double top) {
     const std::string key = rate_key(m.config_key, top);
     if (auto it = shared_.find(key); it != shared_.end()) {
-      const SystemResult& r = system_result(it->second.system_key);
+      const workflows::SystemResult& r = system_result(it->second.system_key);
       const auto& l = r.links[it->second.link];
       if (!l.search) throw std::runtime_error("the system link " + l.name + " has no search result");
       return {&*l.search, "shared with link " + l.name + " of " + r.source};
@@ -1494,7 +1494,7 @@ class Evaluator {
   }
 
   Computed system_measure(const Measure& m, std::vector<std::string>& why) {
-    const SystemResult& r = system_result(m.system_key);
+    const workflows::SystemResult& r = system_result(m.system_key);
     const std::string& n = m.name;
     if (n == "step_speedup_bound") {
       const auto& base = r.links[r.baseline];
@@ -1544,12 +1544,12 @@ class Evaluator {
     return Computed::exactly(*bp.step_time_s / *p.step_time_s, ValueKind::ratio);
   }
 
-  static std::string collective(const SystemResult& r) {
+  static std::string collective(const workflows::SystemResult& r) {
     return fmt::format("{} {} of {:g} parameters x {:g} B", solvers::to_string(r.workload.algorithm),
                        solvers::to_string(r.workload.collective), r.workload.parameters, r.workload.bytes_per_parameter);
   }
 
-  static std::size_t point_index(const SystemResult& r, int devices) {
+  static std::size_t point_index(const workflows::SystemResult& r, int devices) {
     for (std::size_t k = 0; k < r.workload.devices.size(); ++k)
       if (r.workload.devices[k] == devices) return k;
     throw std::runtime_error(fmt::format("the workload has no point for {} devices", devices));
@@ -1626,7 +1626,7 @@ class Evaluator {
   }
 
   const ClaimSet& set_;
-  std::map<std::string, Slot<SystemResult>> systems_;
+  std::map<std::string, Slot<workflows::SystemResult>> systems_;
   std::map<std::string, const System*> system_specs_;
   std::map<std::string, Slot<solvers::MaxRateResult>> rates_;
   std::map<std::string, std::pair<const Config*, double>> rate_configs_;

@@ -15,10 +15,14 @@
 #include <string_view>
 #include <vector>
 
+namespace phylane::workflows {
+struct System;
+}
+
 namespace phylane::io {
 
 struct Config;
-struct System;
+using workflows::System;
 
 /// What kind of number a claim or a computation is, with its SI unit (JSON/HDF5 "units").
 enum class ValueKind {

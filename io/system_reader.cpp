@@ -16,11 +16,6 @@ using detail::node_text;
 using detail::Rule;
 using detail::TableReader;
 
-std::string_view to_string(LaneDirection d) { return d == LaneDirection::each ? "each" : "shared"; }
-
-double LinkSpec::lanes_per_direction() const {
-  return direction == LaneDirection::each ? static_cast<double>(lanes) : 0.5 * lanes;
-}
 
 namespace {
 
@@ -218,6 +213,7 @@ struct Loader {
         ctx.error(where, key, node_text(*where), "a sampled pulse response has no frequency response to search over rate");
         return;
       }
+      l.channel_config = c.stored_toml;
       l.channel = std::make_shared<const Config>(std::move(c));
       r.output().insert_or_assign(cfg_node ? "config" : "preset", *value);
     } catch (const InputError& e) {

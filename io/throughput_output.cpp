@@ -36,7 +36,7 @@ void optional_field(JsonWriter& j, std::string_view k, const std::optional<T>& v
 
 }  // namespace
 
-void write_throughput_json(std::ostream& os, const System& sys, const SystemResult& r) {
+void write_throughput_json(std::ostream& os, const System& sys, const workflows::SystemResult& r) {
   JsonWriter j(os);
   const Workload& w = r.workload;
   j.begin_object()
@@ -62,7 +62,7 @@ void write_throughput_json(std::ostream& os, const System& sys, const SystemResu
 
   j.key("links").begin_array();
   for (std::size_t i = 0; i < r.links.size(); ++i) {
-    const LinkResult& l = r.links[i];
+    const workflows::LinkResult& l = r.links[i];
     j.begin_object()
         .field("name", l.name)
         .field("lanes", l.lanes)
@@ -134,7 +134,7 @@ void write_throughput_json(std::ostream& os, const System& sys, const SystemResu
   j.done();
 }
 
-void write_throughput_hdf5(const std::filesystem::path& file, const System& sys, const SystemResult& r) {
+void write_throughput_hdf5(const std::filesystem::path& file, const System& sys, const workflows::SystemResult& r) {
   Hdf5Writer h(file);
   const Workload& w = r.workload;
   std::vector<double> devices(w.devices.begin(), w.devices.end());
@@ -221,7 +221,7 @@ void write_throughput_hdf5(const std::filesystem::path& file, const System& sys,
   h.attribute("/", "title", r.title);
   h.attribute("/", "system", sys.resolved_toml);
   for (const auto& l : sys.links)
-    if (l.channel) h.attribute("/links/" + l.name, "channel_config", l.channel->stored_toml);
+    if (l.channel) h.attribute("/links/" + l.name, "channel_config", l.channel_config);
   h.attribute("/", "convention", kConvention);
   h.attribute("/", "parameters", w.parameters);
   h.attribute("/", "bytes_per_parameter", w.bytes_per_parameter);

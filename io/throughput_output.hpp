@@ -5,11 +5,11 @@
 #include <ostream>
 
 #include "io/system.hpp"
-#include "io/system_evaluation.hpp"
+#include "workflows/throughput.hpp"
 
 namespace phylane::io {
 
-void write_throughput_json(std::ostream& os, const System& sys, const SystemResult& r);
+void write_throughput_json(std::ostream& os, const System& sys, const workflows::SystemResult& r);
 
 /// /devices; /links/<name>/{collective_time_s, latency_time_s, bandwidth_time_s,
 /// algorithm_bandwidth_bytes_per_s, bus_bandwidth_bytes_per_s, wire_bytes, [energy_per_step_j],
@@ -17,6 +17,6 @@ void write_throughput_json(std::ostream& os, const System& sys, const SystemResu
 /// /summary/{name, lanes_per_direction, lane_rate_bps, line_rate_bps, efficiency,
 /// payload_bandwidth_bytes_per_s, alpha_s}; /comparison/<name>/{speedup, [step_speedup], [energy_ratio]}; root attributes:
 /// version, command, source, system (resolved TOML), convention, workload.
-void write_throughput_hdf5(const std::filesystem::path& file, const System& sys, const SystemResult& r);
+void write_throughput_hdf5(const std::filesystem::path& file, const System& sys, const workflows::SystemResult& r);
 
 }  // namespace phylane::io

@@ -16,7 +16,7 @@
 #include "io/diagnostics.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/system.hpp"
-#include "io/system_evaluation.hpp"
+#include "workflows/throughput.hpp"
 #include "tests/support/run_command.hpp"
 
 using namespace phylane;
@@ -99,9 +99,9 @@ TEST_CASE("'A thousand times faster' does not hold per lane nor as a fibre vs x1
   const auto& c = claim(shipped().report, "thousand-times-faster");
   CHECK(c.verdict == Verdict::does_not_hold);
   // Independent: the system evaluation's own comparison of the same links (io/system_evaluation).
-  const SystemResult sys = evaluate_system(load_embedded_system("pcie-vs-photonic"));
+  const workflows::SystemResult sys = workflows::evaluate_system(load_embedded_system("pcie-vs-photonic"));
   const auto cmp = std::find_if(sys.comparison.begin(), sys.comparison.end(),
-                                [](const LinkComparison& x) { return x.name == "cpo-16-wavelengths"; });
+                                [](const workflows::LinkComparison& x) { return x.name == "cpo-16-wavelengths"; });
   REQUIRE(cmp != sys.comparison.end());
   const auto& per_lane = test_labelled(c, "per lane");
   const auto& per_link = test_labelled(c, "per link");

@@ -1,5 +1,5 @@
 // System files for `phylane throughput` (io/system.hpp) and their evaluation
-// (io/system_evaluation.hpp): every key, defaults, messages, and the figures checked by hand.
+// (workflows/throughput.hpp): every key, defaults, messages, and the figures checked by hand.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -9,7 +9,7 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/system.hpp"
-#include "io/system_evaluation.hpp"
+#include "workflows/throughput.hpp"
 #include "tests/support/run_command.hpp"
 
 using namespace phylane;
@@ -354,7 +354,7 @@ TEST_CASE("rate = \"max\" keys are checked", "[io][system][unit]") {
 // ---- evaluation --------------------------------------------------------------------------------
 
 TEST_CASE("Link bandwidth is lanes x rate x efficiency / 8 with 1 GB = 1e9 B, per direction", "[io][system][reference]") {
-  const SystemResult r = evaluate_system(load(kSystem));
+  const workflows::SystemResult r = workflows::evaluate_system(load(kSystem));
   REQUIRE(r.links.size() == 2);
   // PCIe 5.0 x16: 16 x 32e9 x 128/130 / 8 = 63.015 GB/s per direction (PCI-SIG; data/standards/pcie.toml
   // [pcie5] per_lane_throughput = 3.938 GB/s x 16). By hand: 64e9 x 128 / 130 = 63015384615.38... B/s.
@@ -366,18 +366,18 @@ TEST_CASE("Link bandwidth is lanes x rate x efficiency / 8 with 1 GB = 1e9 B, pe
   CHECK(r.message_bytes == 140e9);
 
   // Shared lanes carry half each way: 8 lanes shared = 4 per direction.
-  const SystemResult sh = evaluate_system(load(replace(kSystem, "lanes = 4", "lanes = 8\ndirection = \"shared\"")));
+  const workflows::SystemResult sh = workflows::evaluate_system(load(replace(kSystem, "lanes = 4", "lanes = 8\ndirection = \"shared\"")));
   CHECK(sh.links[1].lanes_per_direction == 4.0);
   CHECK(sh.links[1].payload_bandwidth_bytes_per_s == Approx(50e9).epsilon(1e-15));
   // A custom efficiency: 2 lanes x 10 Gb/s x 0.75 / 8 = 1.875e9 B/s.
-  const SystemResult cu =
-      evaluate_system(load(replace(replace(kSystem, "lanes = 4", "lanes = 2"), "rate = \"106.25 Gb/s\"\nencoding = \"rs544\"",
+  const workflows::SystemResult cu =
+      workflows::evaluate_system(load(replace(replace(kSystem, "lanes = 4", "lanes = 2"), "rate = \"106.25 Gb/s\"\nencoding = \"rs544\"",
                                    "rate = \"10 Gb/s\"\nefficiency = 0.75")));
   CHECK(cu.links[1].payload_bandwidth_bytes_per_s == Approx(1.875e9).epsilon(1e-15));
 }
 
 TEST_CASE("Ring all-reduce per step is 2(n-1)/n S/B + 2(n-1) alpha exactly", "[io][system][reference]") {
-  const SystemResult r = evaluate_system(load(kSystem));
+  const workflows::SystemResult r = workflows::evaluate_system(load(kSystem));
   const auto& p = r.links[0].points;
   REQUIRE(p.size() == 2);
   // By hand, S = 70e9 x 2 B = 140e9 B, B = 64e9 x 128/130 B/s, alpha = 5.7 us:
@@ -400,31 +400,31 @@ TEST_CASE("Ring all-reduce per step is 2(n-1)/n S/B + 2(n-1) alpha exactly", "[i
 
 TEST_CASE("Bus bandwidth equals the link bandwidth when alpha is zero", "[io][system][property]") {
   // With no latency the ring is bandwidth-bound and NCCL's busBw is the link's own bandwidth.
-  const SystemResult r =
-      evaluate_system(load(replace(replace(kSystem, "alpha = \"5.7 us\"", "alpha = \"0 s\""), "alpha = \"5.715 us\"", "alpha = \"0 s\"")));
+  const workflows::SystemResult r =
+      workflows::evaluate_system(load(replace(replace(kSystem, "alpha = \"5.7 us\"", "alpha = \"0 s\""), "alpha = \"5.715 us\"", "alpha = \"0 s\"")));
   for (const auto& l : r.links)
     for (const auto& p : l.points) CHECK(p.bus_bandwidth_bytes_per_s == Approx(l.payload_bandwidth_bytes_per_s).epsilon(1e-14));
 }
 
 TEST_CASE("Tree all-reduce and ring reduce-scatter / all-gather follow their step counts", "[io][system][reference]") {
   // Tree all-reduce, n = 8: 2 ceil(log2 8) = 6 latency steps, the same 1.75 S/B (double binary tree).
-  const SystemResult t = evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\nalgorithm = \"tree\"")));
+  const workflows::SystemResult t = workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\nalgorithm = \"tree\"")));
   CHECK(t.links[0].points[0].latency_time_s == Approx(6 * 5.7e-6).epsilon(1e-14));
   CHECK(t.links[0].points[0].time_s == Approx(3.887939453125 + 6 * 5.7e-6).epsilon(1e-15));
   // Ring reduce-scatter, n = 8: 7 alpha + 7/8 S/B = 3.887939453125 / 2 + 7 x 5.7e-6; each device
   // sends 7/8 S, so the n devices send (n-1) S = 980e9 B.
-  const SystemResult rs =
-      evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"reduce_scatter\"")));
+  const workflows::SystemResult rs =
+      workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"reduce_scatter\"")));
   const auto& p = rs.links[0].points[0];
   CHECK(p.bus_factor == 0.875);
   CHECK(p.time_s == Approx(3.887939453125 / 2 + 7 * 5.7e-6).epsilon(1e-15));
   CHECK(p.wire_bytes == Approx(980e9).epsilon(1e-15));
-  const SystemResult ag = evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"all-gather\"")));
+  const workflows::SystemResult ag = workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"all-gather\"")));
   CHECK(ag.links[0].points[0].time_s == Approx(p.time_s).epsilon(1e-15));
 }
 
 TEST_CASE("Energy per step is the line bits sent in the step times the energy per bit", "[io][system][reference]") {
-  const SystemResult r = evaluate_system(load(kSystem));
+  const workflows::SystemResult r = workflows::evaluate_system(load(kSystem));
   // Ring all-reduce on n = 8: each device sends 2(n-1)/n S, all n together 2 x 7 x 140e9 = 1.96e12 B of
   // payload = 1.568e13 payload bits = 1.568e13 x 130/128 = 1.5925e13 line bits; x 3.9 pJ = 62.1075 J.
   const auto& p = r.links[0].points[0];
@@ -438,20 +438,20 @@ TEST_CASE("Energy per step is the line bits sent in the step times the energy pe
   REQUIRE(r.links[1].points[0].energy_j);
   CHECK(*r.links[1].points[0].energy_j == Approx(469.812).epsilon(1e-14));
   // No energy per bit, no energy.
-  const SystemResult none = evaluate_system(load(replace(kSystem, "energy_per_bit = \"28.2 pJ\"\n", "")));
+  const workflows::SystemResult none = workflows::evaluate_system(load(replace(kSystem, "energy_per_bit = \"28.2 pJ\"\n", "")));
   CHECK_FALSE(none.links[1].points[0].energy_j);
   CHECK(none.comparison[1].energy_ratio.empty());
 }
 
 TEST_CASE("Links are compared with the baseline", "[io][system][reference]") {
-  const SystemResult r = evaluate_system(load(kSystem));
+  const workflows::SystemResult r = workflows::evaluate_system(load(kSystem));
   REQUIRE(r.comparison.size() == 2);
   CHECK(r.baseline == 0);
-  const LinkComparison& base = r.comparison[0];
+  const workflows::LinkComparison& base = r.comparison[0];
   CHECK(base.lane_rate_ratio == 1.0);
   CHECK(base.bandwidth_ratio == 1.0);
   CHECK(base.speedup == std::vector<double>{1.0, 1.0});
-  const LinkComparison& c = r.comparison[1];
+  const workflows::LinkComparison& c = r.comparison[1];
   CHECK(c.name == "dr4");
   // By hand: 106.25 / 32 = 3.3203125; 50e9 / (64e9 x 128/130) = 6500 / 8192 = 0.79345703125.
   CHECK(c.lane_rate_ratio == Approx(3.3203125).epsilon(1e-15));
@@ -462,7 +462,7 @@ TEST_CASE("Links are compared with the baseline", "[io][system][reference]") {
   CHECK(c.step_speedup.empty());  // no compute time given
 
   // Another baseline inverts the ratios.
-  const SystemResult r2 = evaluate_system(load(replace(kSystem, "baseline = \"pcie5\"", "baseline = \"dr4\"")));
+  const workflows::SystemResult r2 = workflows::evaluate_system(load(replace(kSystem, "baseline = \"pcie5\"", "baseline = \"dr4\"")));
   CHECK(r2.baseline == 1);
   CHECK(r2.comparison[0].speedup[0] == Approx(1.0 / c.speedup[0]).epsilon(1e-14));
   CHECK(r2.comparison[0].bandwidth_ratio == Approx(8192.0 / 6500.0).epsilon(1e-15));
@@ -471,19 +471,19 @@ TEST_CASE("Links are compared with the baseline", "[io][system][reference]") {
 TEST_CASE("Step time adds the exposed communication to the compute", "[io][system][reference]") {
   // No overlap: step = compute + t. t(n = 8) = 3.8880192531 s (above).
   const double t8 = 3.887939453125 + 7.98e-5;
-  const SystemResult a = evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15.1 s\"")));
+  const workflows::SystemResult a = workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15.1 s\"")));
   const auto& p = a.links[0].points[0];
   REQUIRE(p.step_time_s);
   CHECK(*p.step_time_s == Approx(15.1 + t8).epsilon(1e-15));
   CHECK(*p.communication_fraction == Approx(t8 / (15.1 + t8)).epsilon(1e-14));
   CHECK(a.comparison[1].step_speedup.size() == 1);
   // Full overlap with 1 s of compute hides 1 s of the communication: step = 1 + (t - 1) = t.
-  const SystemResult b = evaluate_system(
+  const workflows::SystemResult b = workflows::evaluate_system(
       load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"1 s\"\noverlap = 1")));
   CHECK(*b.links[0].points[0].step_time_s == Approx(t8).epsilon(1e-15));
   CHECK(*b.links[0].points[0].communication_fraction == Approx((t8 - 1.0) / t8).epsilon(1e-14));
   // Half overlap with 15.1 s of compute hides t/2.
-  const SystemResult c = evaluate_system(
+  const workflows::SystemResult c = workflows::evaluate_system(
       load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15.1 s\"\noverlap = 0.5")));
   CHECK(*c.links[0].points[0].step_time_s == Approx(15.1 + t8 / 2).epsilon(1e-15));
 }
@@ -500,8 +500,8 @@ alpha = "0 s"
 parameters = 1e9
 devices = [8]
 )");
-  const SystemResult r = evaluate_system(s);
-  const LinkResult& l = r.links[0];
+  const workflows::SystemResult r = workflows::evaluate_system(s);
+  const workflows::LinkResult& l = r.links[0];
   REQUIRE(l.rate_searched);
   REQUIRE(l.search);
   CHECK(l.search->found);

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "io/system.hpp"
+#include "workflows/system.hpp"
 #include "solvers/max_rate.hpp"
 
-namespace phylane::io {
+namespace phylane::workflows {
 
 /// One collective on n devices over one link.
 struct CollectivePoint {
@@ -72,7 +72,7 @@ struct SystemResult {
 /// Evaluates every link: rate = "max" links run the max-rate search of their channel (NRZ/PAM4 as
 /// `modulations`, the channel's [signal] criterion, 1 ... 224 Gb/s) and take the best modulation.
 /// Throws std::runtime_error naming the link when no rate meets the target.
-/// Tested by: tests/io/system_test.cpp
+/// Tested by: tests/io/system_test.cpp (from system files)
 SystemResult evaluate_system(const System& system);
 
-}  // namespace phylane::io
+}  // namespace phylane::workflows

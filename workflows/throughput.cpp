@@ -1,20 +1,20 @@
-#include "io/system_evaluation.hpp"
+#include "workflows/throughput.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
 #include "workflows/rate.hpp"
 
-namespace phylane::io {
+namespace phylane::workflows {
 
 namespace {
 
 /// The max-rate search of a rate = "max" link, with its channel's [signal] criterion (the same
 /// criterion `phylane maxrate` applies, per-modulation eye masks included).
 solvers::MaxRateResult search_rate(const LinkSpec& l) {
-  workflows::MaxRateRequest rq;
+  MaxRateRequest rq;
   rq.levels = l.modulations;
-  return workflows::max_rate(*l.channel, rq).result;
+  return max_rate(*l.channel, rq).result;
 }
 
 CollectivePoint collective_point(const Workload& w, int n, double bandwidth, double alpha_s, double efficiency,
@@ -120,4 +120,4 @@ SystemResult evaluate_system(const System& sys) {
   return res;
 }
 
-}  // namespace phylane::io
+}  // namespace phylane::workflows
