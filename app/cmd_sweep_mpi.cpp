@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <cstring>
 #include <iostream>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -75,31 +74,6 @@ int default_threads() {
   return std::max(1, hw / std::max(1, local));
 }
 
-// Evaluates `cases` on `threads` threads, results in the order of `cases`.
-std::vector<io::CaseResult> evaluate_block(const io::Sweep& s, const std::vector<std::uint64_t>& cases, int threads) {
-  std::vector<io::CaseResult> out(cases.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next.fetch_add(1); i < cases.size(); i = next.fetch_add(1)) {
-      try {
-        out[i] = io::evaluate_case(s, cases[i]);
-      } catch (const std::exception& e) {
-        out[i].index = cases[i];
-        out[i].ok = false;
-        out[i].reason = e.what();
-        out[i].scalars.assign(s.scalars.size(), std::numeric_limits<double>::quiet_NaN());
-        out[i].curves.assign(s.curves.size() * s.curve_freqs_hz.size(), std::numeric_limits<double>::quiet_NaN());
-      }
-    }
-  };
-  const std::size_t nt = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), cases.size());
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  return out;
-}
-
 int worker(const SweepArgs& args, int node_threads) {
   int go = 0;
   MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -122,7 +96,7 @@ int worker(const SweepArgs& args, int node_threads) {
     if (work.empty()) break;
     std::vector<std::uint64_t> cases(work.size() / sizeof(std::uint64_t));
     std::memcpy(cases.data(), work.data(), cases.size() * sizeof(std::uint64_t));
-    results = evaluate_block(s, cases, static_cast<int>(h.threads));
+    results = io::evaluate_cases(s, cases, static_cast<int>(h.threads));
   }
   return 0;
 }

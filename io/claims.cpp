@@ -5,17 +5,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <complex>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "io/config.hpp"
 #include "io/detail/toml_reader.hpp"
@@ -29,6 +26,7 @@
 #include "phy/constants.hpp"
 #include "solvers/loss_analysis.hpp"
 #include "solvers/max_rate.hpp"
+#include "solvers/parallel.hpp"
 #include "solvers/pulse_response.hpp"
 
 namespace phylane::io {
@@ -1137,15 +1135,9 @@ class Evaluator {
         }
       });
     }
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      for (std::size_t i = next++; i < jobs.size(); i = next++) jobs[i]();
-    };
-    const int n = std::max(1, std::min<int>(threads, static_cast<int>(jobs.size())));
-    std::vector<std::thread> pool;
-    for (int i = 1; i < n; ++i) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+    solvers::ParallelOptions po;
+    po.workers = threads;
+    solvers::parallel_for(jobs.size(), [&](std::size_t i, int) { jobs[i](); }, po);
   }
 
   /// The value of a measure and the assumptions behind it; throws std::runtime_error with the

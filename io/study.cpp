@@ -6,12 +6,9 @@
 #include <complex>
 #include <fstream>
 #include <sstream>
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
-#include <mutex>
-#include <thread>
 
 #include "io/detail/toml_reader.hpp"
 #include "io/claims_output.hpp"
@@ -24,6 +21,7 @@
 #include "io/version.hpp"
 #include "phy/constants.hpp"
 #include "solvers/max_rate.hpp"
+#include "solvers/parallel.hpp"
 
 namespace phylane::io {
 
@@ -302,49 +300,32 @@ StudyResult run_study(const Study& st, const std::function<void(int, int)>& prog
     lr.loss_label = st.links[i].config.optical() ? "passive optical path loss"
                                                : "insertion loss at half the configured symbol rate";
   }
-  std::atomic<std::size_t> next{0};
-  std::atomic<int> done{0};
-  std::mutex report;
-  std::vector<std::exception_ptr> errors(total);
-  auto worker = [&] {
-    for (std::size_t c = next++; c < total; c = next++) {
-      // Longest lengths first: they cost the most (long pulse responses), and starting them early
-      // balances the two workers (longest-processing-time-first scheduling).
-      const std::size_t li = c / per_link, k = per_link - 1 - c % per_link;
-      const StudyLink& link = st.links[li];
-      try {
-        if (k == 0) {
-          // The eye at the configured length and rate, at the fidelity `phylane eye` uses.
-          const workflows::Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
-          auto s = link.config.signalling->spec;
-          if (x.link) solvers::set_optical_levels(*x.link, s);
-          res.links[li].eye_at_config = solvers::analyze_eye(x.h, s);
-        } else {
-          const auto tc = std::chrono::steady_clock::now();
-          res.links[li].points[k - 1] = evaluate_point(st, link, setups[li], st.reach_m[k - 1]);
-          if (std::getenv("PHYLANE_STUDY_TIMING"))
-            std::fprintf(stderr, "case %zu/%zu %.3g m: %.2f s\n", li, k, st.reach_m[k - 1],
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - tc).count());
-        }
-      } catch (...) {
-        errors[c] = std::current_exception();
-      }
-      const int d = ++done;
-      if (progress) {
-        std::lock_guard<std::mutex> lock(report);
-        progress(d, static_cast<int>(total));
-      }
+  // Task c is link c / per_link, case k = per_link - 1 - c % per_link: the executor hands tasks
+  // out in index order, so each link's longest lengths start first. They cost the most (long pulse
+  // responses), and starting them early balances the workers (longest-processing-time-first).
+  auto run_case = [&](std::size_t c, int) {
+    const std::size_t li = c / per_link, k = per_link - 1 - c % per_link;
+    const StudyLink& link = st.links[li];
+    if (k == 0) {
+      // The eye at the configured length and rate, at the fidelity `phylane eye` uses.
+      const workflows::Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
+      auto s = link.config.signalling->spec;
+      if (x.link) solvers::set_optical_levels(*x.link, s);
+      res.links[li].eye_at_config = solvers::analyze_eye(x.h, s);
+    } else {
+      const auto tc = std::chrono::steady_clock::now();
+      res.links[li].points[k - 1] = evaluate_point(st, link, setups[li], st.reach_m[k - 1]);
+      if (std::getenv("PHYLANE_STUDY_TIMING"))
+        std::fprintf(stderr, "case %zu/%zu %.3g m: %.2f s\n", li, k, st.reach_m[k - 1],
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - tc).count());
     }
   };
-  const int nt = std::max(1, std::min<int>(threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency()),
-                                           static_cast<int>(total)));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < nt; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
-  res.threads = nt;
+  solvers::ParallelOptions po;
+  po.workers = threads;
+  if (progress)
+    po.progress = [&](std::size_t done, std::size_t all) { progress(static_cast<int>(done), static_cast<int>(all)); };
+  // A failing case stops the run; its error (the lowest-numbered case's, if several fail) is rethrown.
+  res.threads = solvers::parallel_for(total, run_case, po).workers;
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -15,12 +14,12 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "io/detail/config_table.hpp"
 #include "io/detail/toml_reader.hpp"
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
+#include "solvers/parallel.hpp"
 
 namespace phylane::io {
 
@@ -956,8 +955,6 @@ std::string case_config_text(const Sweep& s, std::size_t c) {
 void validate_sweep(const Sweep& s, int threads, const std::function<void(std::size_t, std::size_t)>& progress,
                     std::span<const std::uint64_t> only) {
   const std::size_t n = only.empty() ? s.case_count() : only.size();
-  const std::size_t nt = std::max<std::size_t>(
-      1, std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency())));
   struct Seen {
     std::size_t first = 0;
     std::size_t count = 0;
@@ -967,44 +964,27 @@ void validate_sweep(const Sweep& s, int threads, const std::function<void(std::s
   std::vector<std::pair<int, std::string>> order;
   std::size_t failing = 0;
   constexpr std::size_t kStopAfter = 10000;  // failing cases: enough to show every kind of problem
-  std::atomic<std::size_t> next{0}, done{0};
   std::atomic<bool> stop{false};
-  auto work = [&] {
-    for (;;) {
-      if (stop.load(std::memory_order_relaxed)) return;
-      const std::size_t k = next.fetch_add(1);
-      if (k >= n) return;
-      const std::size_t c = only.empty() ? k : static_cast<std::size_t>(only[k]);
-      const auto problems = case_problems(s, c, nullptr);
-      done.fetch_add(1);
-      if (problems.empty()) continue;
-      std::lock_guard<std::mutex> lock(m);
-      ++failing;
-      for (const auto& p : problems) {
-        auto key = std::make_pair(p.axis, p.what);
-        auto [it, fresh] = seen.try_emplace(key, Seen{c, 0});
-        if (fresh) order.push_back(key);
-        it->second.first = std::min(it->second.first, c);
-        ++it->second.count;
-      }
-      if (failing >= kStopAfter) stop = true;
+  auto check = [&](std::size_t k, int) {
+    const std::size_t c = only.empty() ? k : static_cast<std::size_t>(only[k]);
+    const auto problems = case_problems(s, c, nullptr);
+    if (problems.empty()) return;
+    std::lock_guard<std::mutex> lock(m);
+    ++failing;
+    for (const auto& p : problems) {
+      auto key = std::make_pair(p.axis, p.what);
+      auto [it, fresh] = seen.try_emplace(key, Seen{c, 0});
+      if (fresh) order.push_back(key);
+      it->second.first = std::min(it->second.first, c);
+      ++it->second.count;
     }
+    if (failing >= kStopAfter) stop = true;
   };
-  std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < nt; ++i) pool.emplace_back(work);
-  if (progress) {
-    std::thread last(work);
-    while (done.load() < n && !stop.load()) {
-      progress(done.load(), n);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (next.load() >= n) break;
-    }
-    last.join();
-  } else {
-    work();
-  }
-  for (auto& t : pool) t.join();
-  if (progress) progress(done.load(), n);
+  solvers::ParallelOptions po;
+  po.workers = threads;
+  po.progress = progress;
+  po.stop = &stop;
+  solvers::parallel_for(n, check, po);
   if (order.empty()) return;
   std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return seen[a].first < seen[b].first; });
   std::vector<Diagnostic> ds;

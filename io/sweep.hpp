@@ -130,8 +130,8 @@ std::string case_config_text(const Sweep& sweep, std::size_t case_index);
 /// Loads every case's config and checks that each requested output applies to it, on `threads`
 /// threads (0: all cores). Throws InputError listing the distinct problems (with the first case
 /// index of each and how many cases share it, at most 20 problems). `progress(done, total)` is
-/// called from the calling thread now and then. `only`: check just these cases (a resume checks
-/// the cases still missing); empty: all.
+/// called after each case checked, never concurrently (solvers::parallel_for). `only`: check just
+/// these cases (a resume checks the cases still missing); empty: all.
 void validate_sweep(const Sweep& sweep, int threads = 0,
                     const std::function<void(std::size_t, std::size_t)>& progress = {},
                     std::span<const std::uint64_t> only = {});

@@ -1,5 +1,6 @@
 #pragma once
-/// Running a sweep's cases on a pool of threads and writing their results as they complete.
+/// Running a sweep's cases on worker threads (solvers::parallel_produce) and writing their results
+/// as they complete.
 /// Cases share no mutable state (each loads its own config and runs its own solvers; FFTW plan
 /// creation is serialised in solvers/pulse_response.cpp, the BEM cross-section cache is locked);
 /// only the calling thread touches the HDF5 file.
@@ -16,8 +17,8 @@
 namespace phylane::io {
 
 struct SweepRunOptions {
-  int jobs = 0;                   ///< worker threads; 0: all cores
-  double flush_interval_s = 1.0;  ///< results reach the file at least this often
+  int jobs = 0;                   ///< worker threads, >= 0; 0: all cores
+  double flush_interval_s = 1.0;  ///< results reach the file at least this often [s], > 0
   std::size_t max_batch = 4096;   ///< and whenever this many are waiting
   /// Called on the calling thread after each write (and about every 0.2 s): cases finished in
   /// this run and the number this run has to do.
@@ -38,6 +39,11 @@ struct SweepRunSummary {
 /// Runs `cases` (indices into the sweep) and writes them to `store`.
 SweepRunSummary run_sweep_cases(const Sweep& sweep, std::span<const std::uint64_t> cases, SweepStore& store,
                                 const SweepRunOptions& options = {});
+
+/// Evaluates `cases` on `jobs` threads (0: all cores) and returns their results in the order of
+/// `cases` (an MPI worker rank's block). As in run_sweep_cases, an exception escaping a case
+/// (bad_alloc and the like) fails that case only.
+std::vector<CaseResult> evaluate_cases(const Sweep& sweep, std::span<const std::uint64_t> cases, int jobs);
 
 /// Collects results that arrive one by one (threads, MPI ranks) and writes them in batches: when
 /// max_batch are waiting or flush_interval_s has passed since the last write.

@@ -1181,7 +1181,11 @@ class Parser {
   std::vector<unsigned char> converted_;  ///< per record: values_ holds it as (re, im) already (bulk_records)
   bool all_finite_ = true;                ///< every value converted so far is finite
 
-  // Chunks of a large file's data for a second thread (bulk_records).
+  // Chunks of a large file's data for a second thread (bulk_records). The one thread phylane starts
+  // outside solvers/parallel.hpp: it is not a set of tasks to fork and join but a speculative reader
+  // started in the middle of this pass (once the record layout is known) and abandoned when this
+  // pass catches up with it; as a parallel_for task, the rest of the pass would have to run inside
+  // start_worker.
   std::unique_ptr<Chunks> chunks_;
   std::thread worker_;
   bool worker_tried_ = false;

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <future>
 #include <memory>
 #include <stdexcept>
+
+#include "solvers/parallel.hpp"
 
 namespace phylane::solvers {
 
@@ -156,15 +157,10 @@ MaxRateResult find_max_rate(const EyeAtRate& eye_at, const MaxRateOptions& opt) 
   // FFT engine; FFTW planning is serialised inside it).
   MaxRateResult r;
   r.per_modulation.resize(opt.levels.size());
-  if (opt.threads > 1 && opt.levels.size() > 1) {
-    std::vector<std::future<ModulationMaxRate>> jobs;
-    for (std::size_t i = 1; i < opt.levels.size(); ++i)
-      jobs.push_back(std::async(std::launch::async, search, opt.levels[i]));
-    r.per_modulation[0] = search(opt.levels[0]);
-    for (std::size_t i = 1; i < opt.levels.size(); ++i) r.per_modulation[i] = jobs[i - 1].get();
-  } else {
-    for (std::size_t i = 0; i < opt.levels.size(); ++i) r.per_modulation[i] = search(opt.levels[i]);
-  }
+  ParallelOptions po;
+  po.workers = opt.threads > 1 ? opt.threads : 1;
+  parallel_for(
+      opt.levels.size(), [&](std::size_t i, int) { r.per_modulation[i] = search(opt.levels[i]); }, po);
   for (const auto& m : r.per_modulation) {
     if (m.found && (!r.found || m.max_rate_bps > r.max_rate_bps)) {
       r.found = true;

@@ -37,7 +37,9 @@ struct MaxRateOptions {
   /// Evaluate every scan point (the whole margin-versus-rate curve); otherwise the scan runs from
   /// the top down and stops at the first meeting point, which is all the maximum needs.
   bool full_curve = false;
-  int threads = 2;                    ///< modulations searched concurrently (eye_at must be thread-safe)
+  /// Modulations searched concurrently, at most (eye_at must be thread-safe); <= 1: one after
+  /// another on the calling thread.
+  int threads = 2;
 };
 
 struct RatePoint {
