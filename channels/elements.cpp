@@ -7,19 +7,14 @@
 
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::channels {
 
 namespace {
 
-std::string str(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-
 void require(bool ok, const char* what, const char* field, double value, const char* rule) {
-  if (!ok) throw std::invalid_argument(std::string(what) + ": " + field + " = " + str(value) + " must be " + rule);
+  if (!ok) throw std::invalid_argument(std::string(what) + ": " + field + " = " + phy::number_text(value, 9) + " must be " + rule);
 }
 
 void require_freq(double f, const char* what) { require(f >= 0.0 && std::isfinite(f), what, "freq_hz", f, ">= 0"); }

@@ -14,6 +14,7 @@
 
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::channels {
 
@@ -21,16 +22,9 @@ using cplx = std::complex<double>;
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream s;
-  s.precision(6);
-  s << v;
-  return s.str();
-}
-
 void require_positive(const char* what, const char* name, double v) {
   if (!(v > 0.0) || !std::isfinite(v))
-    throw std::invalid_argument(std::string(what) + ": " + name + " = " + num(v) +
+    throw std::invalid_argument(std::string(what) + ": " + name + " = " + phy::number_text(v) +
                                 " must be a finite number > 0");
 }
 
@@ -48,16 +42,16 @@ void require_order(const char* what, int order) {
 RationalFilter::RationalFilter(double gain, std::vector<cplx> zeros_hz, std::vector<cplx> poles_hz)
     : gain_(gain), zeros_(std::move(zeros_hz)), poles_(std::move(poles_hz)) {
   if (!std::isfinite(gain_))
-    throw std::invalid_argument("rational filter: gain = " + num(gain_) + " must be finite");
+    throw std::invalid_argument("rational filter: gain = " + phy::number_text(gain_) + " must be finite");
   for (const auto& z : zeros_) {
     if (!std::isfinite(z.real()) || !std::isfinite(z.imag()) || z == cplx(0.0, 0.0))
-      throw std::invalid_argument("rational filter: zero (" + num(z.real()) + ", " + num(z.imag()) +
+      throw std::invalid_argument("rational filter: zero (" + phy::number_text(z.real()) + ", " + phy::number_text(z.imag()) +
                                   ") Hz must be finite and nonzero");
     inv_zeros_.push_back(1.0 / z);
   }
   for (const auto& p : poles_) {
     if (!std::isfinite(p.real()) || !std::isfinite(p.imag()) || !(p.real() < 0.0))
-      throw std::invalid_argument("rational filter: pole (" + num(p.real()) + ", " + num(p.imag()) +
+      throw std::invalid_argument("rational filter: pole (" + phy::number_text(p.real()) + ", " + phy::number_text(p.imag()) +
                                   ") Hz must be finite with a negative real part (stable, causal)");
     inv_poles_.push_back(1.0 / p);
   }
@@ -290,7 +284,7 @@ void Ctle::finish() {
 }
 
 Ctle Ctle::com(double g_dc_db, double f_z_hz, double f_p1_hz, double f_p2_hz) {
-  if (!std::isfinite(g_dc_db)) throw std::invalid_argument("COM CTLE: g_DC = " + num(g_dc_db) + " dB must be finite");
+  if (!std::isfinite(g_dc_db)) throw std::invalid_argument("COM CTLE: g_DC = " + phy::number_text(g_dc_db) + " dB must be finite");
   require_positive("COM CTLE", "f_z", f_z_hz);
   require_positive("COM CTLE", "f_p1", f_p1_hz);
   require_positive("COM CTLE", "f_p2", f_p2_hz);
@@ -307,8 +301,8 @@ Ctle Ctle::com(double g_dc_db, double f_z_hz, double f_p1_hz, double f_p2_hz) {
 Ctle Ctle::com_ck(double g_dc_db, double g_dc2_db, double f_z_hz, double f_p1_hz, double f_p2_hz,
                   double f_lf_hz) {
   if (!std::isfinite(g_dc_db) || !std::isfinite(g_dc2_db))
-    throw std::invalid_argument("COM CTLE (802.3ck): g_DC = " + num(g_dc_db) + " dB and g_DC2 = " +
-                                num(g_dc2_db) + " dB must be finite");
+    throw std::invalid_argument("COM CTLE (802.3ck): g_DC = " + phy::number_text(g_dc_db) + " dB and g_DC2 = " +
+                                phy::number_text(g_dc2_db) + " dB must be finite");
   require_positive("COM CTLE (802.3ck)", "f_z", f_z_hz);
   require_positive("COM CTLE (802.3ck)", "f_p1", f_p1_hz);
   require_positive("COM CTLE (802.3ck)", "f_p2", f_p2_hz);
@@ -328,18 +322,18 @@ Ctle Ctle::com_ck(double g_dc_db, double g_dc2_db, double f_z_hz, double f_p1_hz
 Ctle Ctle::generic(double gain_db, const std::vector<double>& zeros_hz,
                    const std::vector<double>& poles_hz, Normalization norm) {
   if (!std::isfinite(gain_db))
-    throw std::invalid_argument("generic CTLE: gain = " + num(gain_db) + " dB must be finite");
+    throw std::invalid_argument("generic CTLE: gain = " + phy::number_text(gain_db) + " dB must be finite");
   std::vector<cplx> z, p;
   for (std::size_t i = 0; i < zeros_hz.size(); ++i) {
     if (!(zeros_hz[i] > 0.0) || !std::isfinite(zeros_hz[i]))
       throw std::invalid_argument("generic CTLE: zeros_hz[" + std::to_string(i) + "] = " +
-                                  num(zeros_hz[i]) + " must be a finite frequency > 0");
+                                  phy::number_text(zeros_hz[i]) + " must be a finite frequency > 0");
     z.emplace_back(-zeros_hz[i], 0.0);
   }
   for (std::size_t i = 0; i < poles_hz.size(); ++i) {
     if (!(poles_hz[i] > 0.0) || !std::isfinite(poles_hz[i]))
       throw std::invalid_argument("generic CTLE: poles_hz[" + std::to_string(i) + "] = " +
-                                  num(poles_hz[i]) + " must be a finite frequency > 0");
+                                  phy::number_text(poles_hz[i]) + " must be a finite frequency > 0");
     p.emplace_back(-poles_hz[i], 0.0);
   }
   if (norm == Normalization::peak && z.size() > p.size())
@@ -362,9 +356,9 @@ Ctle Ctle::generic(double gain_db, const std::vector<double>& zeros_hz,
 std::string Ctle::label() const {
   switch (type_) {
     case CtleType::none: return "none";
-    case CtleType::com: return "COM g_DC=" + num(g_dc_db_) + " dB";
-    case CtleType::com_ck: return "COM g_DC=" + num(g_dc_db_) + " dB g_DC2=" + num(g_dc2_db_) + " dB";
-    case CtleType::generic: return "generic peaking=" + num(peaking_db_) + " dB";
+    case CtleType::com: return "COM g_DC=" + phy::number_text(g_dc_db_) + " dB";
+    case CtleType::com_ck: return "COM g_DC=" + phy::number_text(g_dc_db_) + " dB g_DC2=" + phy::number_text(g_dc2_db_) + " dB";
+    case CtleType::generic: return "generic peaking=" + phy::number_text(peaking_db_) + " dB";
   }
   return "?";
 }
@@ -374,8 +368,8 @@ std::vector<Ctle> com_ctle_family(double symbol_rate_baud, double g_min_db, doub
   require_positive("COM CTLE family", "symbol_rate_baud", symbol_rate_baud);
   require_positive("COM CTLE family", "step_db", step_db);
   if (!(g_min_db <= g_max_db))
-    throw std::invalid_argument("COM CTLE family: g_min_db = " + num(g_min_db) +
-                                " must be <= g_max_db = " + num(g_max_db));
+    throw std::invalid_argument("COM CTLE family: g_min_db = " + phy::number_text(g_min_db) +
+                                " must be <= g_max_db = " + phy::number_text(g_max_db));
   std::vector<Ctle> out;
   const int n = static_cast<int>(std::floor((g_max_db - g_min_db) / step_db + 1e-9));
   for (int i = 0; i <= n; ++i)
@@ -426,7 +420,7 @@ double integrated_noise_sigma_v(const NoisePsd& psd_v2_per_hz, const RxFilter& r
   auto integrand = [&](double f) {
     const double s = psd_v2_per_hz(f);
     if (!(s >= 0.0) || !std::isfinite(s))
-      throw std::invalid_argument("integrated noise: psd(" + num(f) + " Hz) = " + num(s) +
+      throw std::invalid_argument("integrated noise: psd(" + phy::number_text(f) + " Hz) = " + phy::number_text(s) +
                                   " V^2/Hz must be finite and >= 0");
     return s * std::norm(rx.response(f) * ctle.response(f));
   };
@@ -452,7 +446,7 @@ double integrated_noise_sigma_v(const NoisePsd& psd_v2_per_hz, const RxFilter& r
 double integrated_noise_sigma_v(double psd_v2_per_hz, const RxFilter& rx, const Ctle& ctle,
                                 double fmax_hz) {
   if (!(psd_v2_per_hz >= 0.0) || !std::isfinite(psd_v2_per_hz))
-    throw std::invalid_argument("integrated noise: psd = " + num(psd_v2_per_hz) +
+    throw std::invalid_argument("integrated noise: psd = " + phy::number_text(psd_v2_per_hz) +
                                 " V^2/Hz must be finite and >= 0");
   if (psd_v2_per_hz == 0.0) {
     require_positive("integrated noise", "fmax", fmax_hz);

@@ -11,16 +11,11 @@
 
 #include "channels/resample.hpp"
 #include "phy/constants.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::channels {
 
 namespace {
-
-std::string str(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
 
 double sigma_max(const Eigen::MatrixXcd& s) {
   if (s.rows() == 1) return std::abs(s(0, 0));
@@ -30,7 +25,7 @@ double sigma_max(const Eigen::MatrixXcd& s) {
 }  // namespace
 
 PassivityReport check_passivity(const Network& net, double tolerance) {
-  if (!(tolerance >= 0.0)) throw std::invalid_argument("check_passivity: tolerance = " + str(tolerance) + " must be >= 0");
+  if (!(tolerance >= 0.0)) throw std::invalid_argument("check_passivity: tolerance = " + phy::number_text(tolerance, 9) + " must be >= 0");
   PassivityReport r;
   r.tolerance = tolerance;
   r.sigma_max.resize(net.size());
@@ -48,9 +43,9 @@ PassivityReport check_passivity(const Network& net, double tolerance) {
 }
 
 ReciprocityReport check_reciprocity(const Network& net, double floor, double tolerance) {
-  if (!(floor >= 0.0)) throw std::invalid_argument("check_reciprocity: floor = " + str(floor) + " must be >= 0");
+  if (!(floor >= 0.0)) throw std::invalid_argument("check_reciprocity: floor = " + phy::number_text(floor, 9) + " must be >= 0");
   if (!(tolerance >= 0.0))
-    throw std::invalid_argument("check_reciprocity: tolerance = " + str(tolerance) + " must be >= 0");
+    throw std::invalid_argument("check_reciprocity: tolerance = " + phy::number_text(tolerance, 9) + " must be >= 0");
   ReciprocityReport r;
   r.floor = floor;
   r.tolerance = tolerance;
@@ -75,13 +70,13 @@ CausalityReport check_causality(const Network& net, const CausalityOptions& o) {
   if (o.to_port < 0 || o.from_port < 0 || o.to_port >= net.ports() || o.from_port >= net.ports())
     throw std::invalid_argument("check_causality: term S[" + std::to_string(o.to_port) + "][" +
                                 std::to_string(o.from_port) + "] is not in a " + std::to_string(net.ports()) + "-port");
-  if (!(o.df_hz >= 0.0)) throw std::invalid_argument("check_causality: df_hz = " + str(o.df_hz) + " must be >= 0");
+  if (!(o.df_hz >= 0.0)) throw std::invalid_argument("check_causality: df_hz = " + phy::number_text(o.df_hz, 9) + " must be >= 0");
   if (!(o.window_hz >= 0.0))
-    throw std::invalid_argument("check_causality: window_hz = " + str(o.window_hz) + " must be >= 0");
-  if (!(o.guard_s >= 0.0)) throw std::invalid_argument("check_causality: guard_s = " + str(o.guard_s) + " must be >= 0");
+    throw std::invalid_argument("check_causality: window_hz = " + phy::number_text(o.window_hz, 9) + " must be >= 0");
+  if (!(o.guard_s >= 0.0)) throw std::invalid_argument("check_causality: guard_s = " + phy::number_text(o.guard_s, 9) + " must be >= 0");
   if (!(o.arrival_fraction > 0.0 && o.arrival_fraction < 1.0))
-    throw std::invalid_argument("check_causality: arrival_fraction = " + str(o.arrival_fraction) + " must be in (0, 1)");
-  if (!(o.limit > 0.0)) throw std::invalid_argument("check_causality: limit = " + str(o.limit) + " must be > 0");
+    throw std::invalid_argument("check_causality: arrival_fraction = " + phy::number_text(o.arrival_fraction, 9) + " must be in (0, 1)");
+  if (!(o.limit > 0.0)) throw std::invalid_argument("check_causality: limit = " + phy::number_text(o.limit, 9) + " must be > 0");
   if (net.size() < 4) throw std::invalid_argument("check_causality: needs at least 4 frequencies");
 
   // The term alone, as a 1-port (only it is resampled).
@@ -104,8 +99,8 @@ CausalityReport check_causality(const Network& net, const CausalityOptions& o) {
   }
   // 2^22 points is ~70 MB of work arrays; more means df is unreasonably small for the band.
   if (f_end / df > 1 << 20)
-    throw std::invalid_argument("check_causality: df = " + str(df) + " Hz gives more than 2^20 points up to " +
-                                str(f_end) + " Hz");
+    throw std::invalid_argument("check_causality: df = " + phy::number_text(df, 9) + " Hz gives more than 2^20 points up to " +
+                                phy::number_text(f_end, 9) + " Hz");
   r.df_hz = df;
   r.window_hz = o.window_hz > 0.0 ? o.window_hz : f_end / 3.0;
 

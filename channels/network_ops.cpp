@@ -7,6 +7,7 @@
 #include <string>
 
 #include "channels/copper_channel.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::channels {
 
@@ -28,12 +29,6 @@ auto blk(M&& m, Eigen::Index i, Eigen::Index j, Eigen::Index n) {
     return m.block(i, j, n, n);
   else
     return m.template block<N, N>(i, j);
-}
-
-std::string str(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
 }
 
 void require_same_grid(const Network& a, const Network& b, const char* what) {
@@ -286,7 +281,7 @@ Network cascade_abcd_t(std::span<const Network> blocks) {
         chain = chain * s_to_abcd_t<N>(load<twice(N)>(blocks[bi], k), blocks[bi].z0_ohm().data(), n);
       } catch (const std::invalid_argument&) {
         throw std::invalid_argument("cascade_abcd: block " + std::to_string(bi) + " has a singular transmission block at " +
-                                    str(first.freq_hz()[k]) + " Hz (no chain matrix); use cascade()");
+                                    phy::number_text(first.freq_hz()[k], 9) + " Hz (no chain matrix); use cascade()");
       }
     }
     store<twice(N)>(out, k, abcd_to_s_t<N>(chain, z0.data(), n));
@@ -375,7 +370,7 @@ Eigen::MatrixXcd renormalize_matrix(const Eigen::MatrixXcd& s, const std::vector
     const double zo = z_old[static_cast<std::size_t>(i)], zn = z_new[static_cast<std::size_t>(i)];
     if (!(zo > 0.0) || !(zn > 0.0) || !std::isfinite(zo) || !std::isfinite(zn))
       throw std::invalid_argument("renormalize_matrix: reference impedances must be finite and > 0 (port " +
-                                  std::to_string(i + 1) + ": " + str(zo) + " -> " + str(zn) + " ohm)");
+                                  std::to_string(i + 1) + ": " + phy::number_text(zo, 9) + " -> " + phy::number_text(zn, 9) + " ohm)");
     renorm_factors(zo, zn, g(i), kk(i));
   }
   return renorm(Eigen::MatrixXcd(s), g, kk);
@@ -519,7 +514,7 @@ Network to_mixed_mode(const Network& se4, PortOrder order) {
     const double zp = z[static_cast<std::size_t>(idx[2 * side])], zn = z[static_cast<std::size_t>(idx[2 * side + 1])];
     if (!same_z(zp, zn))
       throw std::invalid_argument("to_mixed_mode: the two lines of side " + std::to_string(side + 1) +
-                                  " have different references (" + str(zp) + " and " + str(zn) +
+                                  " have different references (" + phy::number_text(zp, 9) + " and " + phy::number_text(zn, 9) +
                                   " ohm); renormalize them to one value first");
   }
   const double z1 = z[static_cast<std::size_t>(idx[0])], z2 = z[static_cast<std::size_t>(idx[2])];

@@ -7,16 +7,11 @@
 #include <string>
 
 #include "phy/constants.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::channels {
 
 namespace {
-
-std::string str(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
 
 // Cubic spline through (x_i, y_i) with not-a-knot end conditions (the third derivative is
 // continuous at the second and the second-to-last points), so that the error is O(h^4) up to
@@ -138,8 +133,8 @@ Network resample(const Network& net, std::span<const double> new_freq_hz) {
   for (std::size_t k = 0; k < new_freq_hz.size(); ++k) {
     const double x = new_freq_hz[k];
     if (!(x >= lo - slack && x <= hi + slack))
-      throw std::invalid_argument("resample: frequency " + str(x) + " Hz is outside the data (" + str(lo) + " .. " +
-                                  str(hi) + " Hz); extrapolate_to_dc / to_uniform_grid extend the range");
+      throw std::invalid_argument("resample: frequency " + phy::number_text(x, 9) + " Hz is outside the data (" + phy::number_text(lo, 9) + " .. " +
+                                  phy::number_text(hi, 9) + " Hz); extrapolate_to_dc / to_uniform_grid extend the range");
     if (k > 0 && !(x > new_freq_hz[k - 1]))
       throw std::invalid_argument("resample: new frequencies must be strictly increasing (index " + std::to_string(k) + ")");
   }
@@ -202,11 +197,11 @@ Network extrapolate_to_dc(const Network& net, const DcExtrapolationOptions& opti
 
 Network to_uniform_grid(const Network& net, double df_hz, double fmax_hz, const BandLimitOptions& options) {
   if (!(df_hz > 0.0) || !std::isfinite(df_hz))
-    throw std::invalid_argument("to_uniform_grid: df = " + str(df_hz) + " Hz must be > 0");
+    throw std::invalid_argument("to_uniform_grid: df = " + phy::number_text(df_hz, 9) + " Hz must be > 0");
   if (!(fmax_hz >= df_hz) || !std::isfinite(fmax_hz))
-    throw std::invalid_argument("to_uniform_grid: fmax = " + str(fmax_hz) + " Hz must be >= df (" + str(df_hz) + " Hz)");
+    throw std::invalid_argument("to_uniform_grid: fmax = " + phy::number_text(fmax_hz, 9) + " Hz must be >= df (" + phy::number_text(df_hz, 9) + " Hz)");
   if (!(options.taper_hz >= 0.0))
-    throw std::invalid_argument("to_uniform_grid: taper = " + str(options.taper_hz) + " Hz must be >= 0");
+    throw std::invalid_argument("to_uniform_grid: taper = " + phy::number_text(options.taper_hz, 9) + " Hz must be >= 0");
   if (net.size() == 0) throw std::invalid_argument("to_uniform_grid: the network has no frequencies");
   const Network src = extrapolate_to_dc(net);
   const double f_end = src.freq_hz().back();

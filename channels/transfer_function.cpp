@@ -9,18 +9,13 @@
 #include <utility>
 
 #include "phy/constants.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::channels {
 
 namespace {
 
 using cplx = std::complex<double>;
-
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
 
 // Where the chain matrix of a long line overflows, the transmission is below 1e-130 if the traces
 // attenuate by more than 300 Np at that frequency: it is 0 then. Anything else non-finite is a bug.
@@ -30,7 +25,7 @@ void zero_overflowed(std::span<const double> f, std::span<cplx> h, const char* w
     if (std::isfinite(h[k].real()) && std::isfinite(h[k].imag())) continue;
     const double np = np_at(f[k]);
     if (!(np > 300.0))
-      throw std::runtime_error(std::string(what) + ": transfer at " + num(f[k]) + " Hz is not finite with only " + num(np) +
+      throw std::runtime_error(std::string(what) + ": transfer at " + phy::number_text(f[k]) + " Hz is not finite with only " + phy::number_text(np) +
                                " Np of trace attenuation");
     h[k] = 0.0;
   }

@@ -128,28 +128,20 @@ void write_eye_groups(Hdf5Writer& h, const std::string& prefix, const solvers::E
   for (const auto& row : eye.horizontal_bathtub_log10_ber) hb.insert(hb.end(), row.begin(), row.end());
   h.dataset_2d(prefix + "/eye/bathtub_horizontal_log10_ber", hb, eye.horizontal_bathtub_log10_ber.size(), eye.phase_ui.size(),
                "log10(1)", "per eye, the map at its threshold over phase");
-  std::vector<double> heights, widths, thresholds, margins;
-  for (const auto& e : eye.eyes) {
-    heights.push_back(e.height_v);
-    widths.push_back(e.width_ui);
-    thresholds.push_back(e.threshold_v);
-    margins.push_back(e.margin_db);
-  }
-  h.dataset(prefix + "/eye/heights_v", heights, "V", "eye heights at the target BER, lowest eye first");
-  h.dataset(prefix + "/eye/widths_ui", widths, "UI");
-  h.dataset(prefix + "/eye/thresholds_v", thresholds, "V");
-  h.dataset(prefix + "/eye/margins_db", margins, "dB");
+  using Eye = solvers::EyeOpening;
+  h.columns<Eye>(prefix + "/eye", eye.eyes,
+                 {{"heights_v", "V", "eye heights at the target BER, lowest eye first", [](const Eye& e) { return e.height_v; }},
+                  {"widths_ui", "UI", "", [](const Eye& e) { return e.width_ui; }},
+                  {"thresholds_v", "V", "", [](const Eye& e) { return e.threshold_v; }},
+                  {"margins_db", "dB", "", [](const Eye& e) { return e.margin_db; }}});
   h.dataset(prefix + "/eye/worst_eye_height_v", eye.worst_eye_height_v, "V", "smallest eye height per phase");
 
-  std::vector<double> cand_snr, cand_obj, cand_ctle;
-  for (const auto& c : eq.candidates) {
-    cand_snr.push_back(c.snr_db);
-    cand_obj.push_back(c.objective);
-    cand_ctle.push_back(static_cast<double>(c.ctle_index));
-  }
-  h.dataset(prefix + "/equalizer/candidate_snr_db", cand_snr, "dB", "fast COM-style SNR of every candidate");
-  h.dataset(prefix + "/equalizer/candidate_objective", cand_obj, "dB");
-  h.dataset(prefix + "/equalizer/candidate_ctle_index", cand_ctle, "1");
+  using Candidate = solvers::EqualizerCandidate;
+  h.columns<Candidate>(
+      prefix + "/equalizer", eq.candidates,
+      {{"candidate_snr_db", "dB", "fast COM-style SNR of every candidate", [](const Candidate& c) { return c.snr_db; }},
+       {"candidate_objective", "dB", "", [](const Candidate& c) { return c.objective; }},
+       {"candidate_ctle_index", "1", "", [](const Candidate& c) { return static_cast<double>(c.ctle_index); }}});
   h.dataset(prefix + "/equalizer/tx_ffe_taps", ffe_taps(eq.ffe), "1", "chosen Tx FFE, pre-cursors first");
   h.dataset(prefix + "/equalizer/dfe_taps_v", eye.dfe_taps_v, "V");
   h.attribute(prefix + "/equalizer", "ctle", eq.ctle.label());

@@ -5,6 +5,8 @@
 #include <complex>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +41,26 @@ class Hdf5Writer {
 
   /// Closes the file and renames it to the final path.
   void commit();
+
+  /// One column of a table of records: its dataset name (under the group), units, description
+  /// and how to read it from a record.
+  template <class Row>
+  struct Column {
+    std::string_view name;
+    std::string_view units;
+    std::string_view description;
+    std::function<double(const Row&)> get;
+  };
+  /// Writes each column of `rows` as a 1-D dataset `group/name` (one value per record, in order):
+  /// the records-to-columns loop every result writer needs, once.
+  template <class Row>
+  void columns(std::string_view group, const std::vector<Row>& rows, std::initializer_list<Column<Row>> cols) {
+    std::vector<double> v(rows.size());
+    for (const auto& c : cols) {
+      for (std::size_t i = 0; i < rows.size(); ++i) v[i] = c.get(rows[i]);
+      dataset(std::string(group) + "/" + std::string(c.name), v, c.units, c.description);
+    }
+  }
 
  private:
   void ensure_groups(std::string_view path);

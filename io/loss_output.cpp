@@ -109,41 +109,29 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
                      const solvers::LossAnalysis& a) {
   Hdf5Writer h(file);
   const auto& sw = a.sweep;
-  const std::size_t n = sw.freq_hz.size();
+  using Loss = channels::LossBreakdown;
   h.dataset("/frequency_hz", sw.freq_hz, "Hz", "frequency grid");
-  std::vector<double> il(n), cond(n), rough(n), diel(n), blk(n), mism(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    il[k] = sw.loss[k].total_db;
-    cond[k] = sw.loss[k].conductor_db;
-    rough[k] = sw.loss[k].roughness_db;
-    diel[k] = sw.loss[k].dielectric_db;
-    blk[k] = sw.loss[k].blocks_db;
-    mism[k] = sw.loss[k].mismatch_db;
-  }
-  h.dataset("/insertion_loss_db", il, "dB", "insertion loss -20 log10|S21| (SDD21 for differential)");
-  h.dataset("/breakdown/conductor_db", cond, "dB", "smooth-conductor attenuation summed over segments");
-  h.dataset("/breakdown/roughness_db", rough, "dB", "excess attenuation from surface roughness");
-  h.dataset("/breakdown/dielectric_db", diel, "dB", "dielectric attenuation");
-  h.dataset("/breakdown/blocks_db", blk, "dB", "matched insertion loss of Touchstone and element blocks");
-  h.dataset("/breakdown/mismatch_db", mism, "dB", "insertion loss minus matched attenuation (reflections)");
+  h.columns<Loss>("", sw.loss,
+                  {{"insertion_loss_db", "dB", "insertion loss -20 log10|S21| (SDD21 for differential)",
+                    [](const Loss& b) { return b.total_db; }}});
+  h.columns<Loss>(
+      "/breakdown", sw.loss,
+      {{"conductor_db", "dB", "smooth-conductor attenuation summed over segments", [](const Loss& b) { return b.conductor_db; }},
+       {"roughness_db", "dB", "excess attenuation from surface roughness", [](const Loss& b) { return b.roughness_db; }},
+       {"dielectric_db", "dB", "dielectric attenuation", [](const Loss& b) { return b.dielectric_db; }},
+       {"blocks_db", "dB", "matched insertion loss of Touchstone and element blocks", [](const Loss& b) { return b.blocks_db; }},
+       {"mismatch_db", "dB", "insertion loss minus matched attenuation (reflections)", [](const Loss& b) { return b.mismatch_db; }}});
   h.dataset_complex("/s21", sw.s21, "1", "transmission, referenced to the terminations");
   if (!sw.s11.empty()) h.dataset_complex("/s11", sw.s11, "1", "reflection at the driver");
   if (!sw.s22.empty()) h.dataset_complex("/s22", sw.s22, "1", "reflection at the receiver");
 
   h.dataset("/report/frequency_hz", a.report_freqs_hz, "Hz", "named report frequencies");
-  std::vector<double> r_il, r_c, r_r, r_d, r_m;
-  for (const auto& b : a.at_report) {
-    r_il.push_back(b.total_db);
-    r_c.push_back(b.conductor_db);
-    r_r.push_back(b.roughness_db);
-    r_d.push_back(b.dielectric_db);
-    r_m.push_back(b.mismatch_db);
-  }
-  h.dataset("/report/insertion_loss_db", r_il, "dB");
-  h.dataset("/report/conductor_db", r_c, "dB");
-  h.dataset("/report/roughness_db", r_r, "dB");
-  h.dataset("/report/dielectric_db", r_d, "dB");
-  h.dataset("/report/mismatch_db", r_m, "dB");
+  h.columns<Loss>("/report", a.at_report,
+                  {{"insertion_loss_db", "dB", "", [](const Loss& b) { return b.total_db; }},
+                   {"conductor_db", "dB", "", [](const Loss& b) { return b.conductor_db; }},
+                   {"roughness_db", "dB", "", [](const Loss& b) { return b.roughness_db; }},
+                   {"dielectric_db", "dB", "", [](const Loss& b) { return b.dielectric_db; }},
+                   {"mismatch_db", "dB", "", [](const Loss& b) { return b.mismatch_db; }}});
 
   const auto infos = channels::trace_infos(cfg);
   for (std::size_t i = 0; i < a.segments.size(); ++i) {
@@ -153,40 +141,24 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
     const auto& s = a.segments[i];
     std::vector<double> z(1, s.length_m);
     h.dataset(g + "/length_m", z, "m");
-    std::vector<double> imp, loss, lc, lr, ld;
-    for (const auto& x : s.at) {
-      imp.push_back(x.impedance_ohm);
-      loss.push_back(x.loss_db_per_m);
-      lc.push_back(x.conductor_db_per_m);
-      lr.push_back(x.roughness_db_per_m);
-      ld.push_back(x.dielectric_db_per_m);
-    }
-    h.dataset(g + "/report_impedance_ohm", imp, "ohm", "Re Z0 at the report frequencies");
-    h.dataset(g + "/report_loss_db_per_m", loss, "dB/m");
-    h.dataset(g + "/report_conductor_db_per_m", lc, "dB/m");
-    h.dataset(g + "/report_roughness_db_per_m", lr, "dB/m");
-    h.dataset(g + "/report_dielectric_db_per_m", ld, "dB/m");
+    using At = solvers::SegmentAtFrequency;
+    h.columns<At>(g, s.at,
+                  {{"report_impedance_ohm", "ohm", "Re Z0 at the report frequencies", [](const At& x) { return x.impedance_ohm; }},
+                   {"report_loss_db_per_m", "dB/m", "", [](const At& x) { return x.loss_db_per_m; }},
+                   {"report_conductor_db_per_m", "dB/m", "", [](const At& x) { return x.conductor_db_per_m; }},
+                   {"report_roughness_db_per_m", "dB/m", "", [](const At& x) { return x.roughness_db_per_m; }},
+                   {"report_dielectric_db_per_m", "dB/m", "", [](const At& x) { return x.dielectric_db_per_m; }}});
     if (i < a.line_points.size()) {
-      const auto& pts = a.line_points[i];
-      std::vector<double> R, L, G, C, alpha, beta, zre, zim;
-      for (const auto& p : pts) {
-        R.push_back(p.r_ohm_per_m());
-        L.push_back(p.l_h_per_m());
-        G.push_back(p.g_s_per_m());
-        C.push_back(p.c_f_per_m());
-        alpha.push_back(p.gamma.real());
-        beta.push_back(p.gamma.imag());
-        zre.push_back(p.z0.real());
-        zim.push_back(p.z0.imag());
-      }
-      h.dataset(g + "/r_ohm_per_m", R, "ohm/m", "series resistance per length on /frequency_hz");
-      h.dataset(g + "/l_h_per_m", L, "H/m", "series inductance per length");
-      h.dataset(g + "/g_s_per_m", G, "S/m", "shunt conductance per length");
-      h.dataset(g + "/c_f_per_m", C, "F/m", "shunt capacitance per length");
-      h.dataset(g + "/alpha_np_per_m", alpha, "Np/m", "attenuation constant");
-      h.dataset(g + "/beta_rad_per_m", beta, "rad/m", "phase constant");
-      h.dataset(g + "/z0_real_ohm", zre, "ohm", "characteristic impedance, real part");
-      h.dataset(g + "/z0_imag_ohm", zim, "ohm", "characteristic impedance, imaginary part");
+      using P = phy::LinePoint;
+      h.columns<P>(g, a.line_points[i],
+                   {{"r_ohm_per_m", "ohm/m", "series resistance per length on /frequency_hz", [](const P& p) { return p.r_ohm_per_m(); }},
+                    {"l_h_per_m", "H/m", "series inductance per length", [](const P& p) { return p.l_h_per_m(); }},
+                    {"g_s_per_m", "S/m", "shunt conductance per length", [](const P& p) { return p.g_s_per_m(); }},
+                    {"c_f_per_m", "F/m", "shunt capacitance per length", [](const P& p) { return p.c_f_per_m(); }},
+                    {"alpha_np_per_m", "Np/m", "attenuation constant", [](const P& p) { return p.gamma.real(); }},
+                    {"beta_rad_per_m", "rad/m", "phase constant", [](const P& p) { return p.gamma.imag(); }},
+                    {"z0_real_ohm", "ohm", "characteristic impedance, real part", [](const P& p) { return p.z0.real(); }},
+                    {"z0_imag_ohm", "ohm", "characteristic impedance, imaginary part", [](const P& p) { return p.z0.imag(); }}});
     }
     h.attribute(g, "name", s.name);
     h.attribute(g, "geometry", s.geometry);

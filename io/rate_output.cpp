@@ -95,21 +95,14 @@ void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, co
   Hdf5Writer h(file);
   for (const auto& m : r.per_modulation) {
     const std::string g = "/" + channels::modulation_name(m.levels);
-    std::vector<double> rate, baud, margin, eh, ew, meets;
-    for (const auto& p : m.curve) {
-      rate.push_back(p.rate_bps);
-      baud.push_back(p.symbol_rate_baud);
-      margin.push_back(p.margin_db);
-      eh.push_back(p.eye_height_v);
-      ew.push_back(p.eye_width_ui);
-      meets.push_back(p.meets ? 1.0 : 0.0);
-    }
-    h.dataset(g + "/curve/rate_bps", rate, "b/s", "every evaluated data rate, ascending");
-    h.dataset(g + "/curve/symbol_rate_baud", baud, "Bd");
-    h.dataset(g + "/curve/margin_db", margin, "dB", "statistical-eye margin at the target BER");
-    h.dataset(g + "/curve/eye_height_v", eh, "V");
-    h.dataset(g + "/curve/eye_width_ui", ew, "UI");
-    h.dataset(g + "/curve/meets", meets, "1", "1 where the rate meets the criterion");
+    using P = solvers::RatePoint;
+    h.columns<P>(g + "/curve", m.curve,
+                 {{"rate_bps", "b/s", "every evaluated data rate, ascending", [](const P& p) { return p.rate_bps; }},
+                  {"symbol_rate_baud", "Bd", "", [](const P& p) { return p.symbol_rate_baud; }},
+                  {"margin_db", "dB", "statistical-eye margin at the target BER", [](const P& p) { return p.margin_db; }},
+                  {"eye_height_v", "V", "", [](const P& p) { return p.eye_height_v; }},
+                  {"eye_width_ui", "UI", "", [](const P& p) { return p.eye_width_ui; }},
+                  {"meets", "1", "1 where the rate meets the criterion", [](const P& p) { return p.meets ? 1.0 : 0.0; }}});
     h.attribute(g, "levels", static_cast<std::int64_t>(m.levels));
     h.attribute(g, "found", static_cast<std::int64_t>(m.found));
     h.attribute(g, "capped", static_cast<std::int64_t>(m.capped));
@@ -157,21 +150,15 @@ void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, cons
   const solvers::ReachOptions& opt = a.options;
   const solvers::ReachResult& r = a.result;
   Hdf5Writer h(file);
-  std::vector<double> len, loss, margin, eh, ew, meets;
-  for (const auto& p : r.curve) {
-    len.push_back(p.length_m);
-    loss.push_back(p.loss_db);
-    margin.push_back(p.margin_db);
-    eh.push_back(p.eye_height_v);
-    ew.push_back(p.eye_width_ui);
-    meets.push_back(p.meets ? 1.0 : 0.0);
-  }
-  h.dataset("/curve/length_m", len, "m", "every evaluated length, ascending");
-  h.dataset("/curve/loss_db", loss, "dB", "copper: insertion loss at half the symbol rate; optical: passive path loss");
-  h.dataset("/curve/margin_db", margin, "dB", "statistical-eye margin at the target BER");
-  h.dataset("/curve/eye_height_v", eh, "V");
-  h.dataset("/curve/eye_width_ui", ew, "UI");
-  h.dataset("/curve/meets", meets, "1", "1 where the length meets the criterion");
+  using P = solvers::ReachPoint;
+  h.columns<P>("/curve", r.curve,
+               {{"length_m", "m", "every evaluated length, ascending", [](const P& p) { return p.length_m; }},
+                {"loss_db", "dB", "copper: insertion loss at half the symbol rate; optical: passive path loss",
+                 [](const P& p) { return p.loss_db; }},
+                {"margin_db", "dB", "statistical-eye margin at the target BER", [](const P& p) { return p.margin_db; }},
+                {"eye_height_v", "V", "", [](const P& p) { return p.eye_height_v; }},
+                {"eye_width_ui", "UI", "", [](const P& p) { return p.eye_width_ui; }},
+                {"meets", "1", "1 where the length meets the criterion", [](const P& p) { return p.meets ? 1.0 : 0.0; }}});
   if (r.found) write_eye_groups(h, "/at_max", r.at_max);
   criterion_hdf5(h, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "command", "reach");

@@ -1,5 +1,6 @@
 #include "io/throughput_output.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -142,30 +143,28 @@ void write_throughput_hdf5(const std::filesystem::path& file, const System& sys,
 
   for (const auto& l : r.links) {
     const std::string g = "/links/" + l.name;
-    std::vector<double> t, lat, bw, algbw, busbw, wire, energy, step, frac;
-    for (const auto& p : l.points) {
-      t.push_back(p.time_s);
-      lat.push_back(p.latency_time_s);
-      bw.push_back(p.bandwidth_time_s);
-      algbw.push_back(p.algorithm_bandwidth_bytes_per_s);
-      busbw.push_back(p.bus_bandwidth_bytes_per_s);
-      wire.push_back(p.wire_bytes);
-      if (p.energy_j) energy.push_back(*p.energy_j);
-      if (p.step_time_s) step.push_back(*p.step_time_s);
-      if (p.communication_fraction) frac.push_back(*p.communication_fraction);
-    }
-    h.dataset(g + "/collective_time_s", t, "s", "alpha-beta time of the collective, one per training step");
-    h.dataset(g + "/latency_time_s", lat, "s", "latency term: steps x alpha");
-    h.dataset(g + "/bandwidth_time_s", bw, "s", "bandwidth term: bus factor x S / B");
-    h.dataset(g + "/algorithm_bandwidth_bytes_per_s", algbw, "B/s", "NCCL algBw = S / time (1 GB = 1e9 B)");
-    h.dataset(g + "/bus_bandwidth_bytes_per_s", busbw, "B/s", "NCCL busBw = algBw x bus factor (1 GB = 1e9 B)");
-    h.dataset(g + "/wire_bytes", wire, "B", "payload bytes sent over all links in one step: n x bus factor x S");
-    if (energy.size() == l.points.size())
-      h.dataset(g + "/energy_per_step_j", energy, "J", "wire bytes x 8 / efficiency x energy per line bit");
-    if (step.size() == l.points.size()) {
-      h.dataset(g + "/step_time_s", step, "s", "compute time + exposed communication");
-      h.dataset(g + "/communication_fraction", frac, "1", "exposed communication / step time");
-    }
+    using P = workflows::CollectivePoint;
+    h.columns<P>(g, l.points,
+                 {{"collective_time_s", "s", "alpha-beta time of the collective, one per training step", [](const P& p) { return p.time_s; }},
+                  {"latency_time_s", "s", "latency term: steps x alpha", [](const P& p) { return p.latency_time_s; }},
+                  {"bandwidth_time_s", "s", "bandwidth term: bus factor x S / B", [](const P& p) { return p.bandwidth_time_s; }},
+                  {"algorithm_bandwidth_bytes_per_s", "B/s", "NCCL algBw = S / time (1 GB = 1e9 B)",
+                   [](const P& p) { return p.algorithm_bandwidth_bytes_per_s; }},
+                  {"bus_bandwidth_bytes_per_s", "B/s", "NCCL busBw = algBw x bus factor (1 GB = 1e9 B)",
+                   [](const P& p) { return p.bus_bandwidth_bytes_per_s; }},
+                  {"wire_bytes", "B", "payload bytes sent over all links in one step: n x bus factor x S",
+                   [](const P& p) { return p.wire_bytes; }}});
+    auto all = [&l](auto member) {
+      return std::all_of(l.points.begin(), l.points.end(), [member](const P& p) { return (p.*member).has_value(); });
+    };
+    if (all(&P::energy_j))
+      h.columns<P>(g, l.points, {{"energy_per_step_j", "J", "wire bytes x 8 / efficiency x energy per line bit",
+                                  [](const P& p) { return *p.energy_j; }}});
+    if (all(&P::step_time_s) && all(&P::communication_fraction))
+      h.columns<P>(g, l.points,
+                   {{"step_time_s", "s", "compute time + exposed communication", [](const P& p) { return *p.step_time_s; }},
+                    {"communication_fraction", "1", "exposed communication / step time",
+                     [](const P& p) { return *p.communication_fraction; }}});
     h.attribute(g, "lanes", static_cast<std::int64_t>(l.lanes));
     h.attribute(g, "direction", std::string(to_string(l.direction)));
     h.attribute(g, "lanes_per_direction", l.lanes_per_direction);
@@ -185,23 +184,17 @@ void write_throughput_hdf5(const std::filesystem::path& file, const System& sys,
   }
 
   std::vector<std::string> names;
-  std::vector<double> lanes, lane_rate, line_rate, eff, payload, alpha;
-  for (const auto& l : r.links) {
-    names.push_back(l.name);
-    lanes.push_back(l.lanes_per_direction);
-    lane_rate.push_back(l.lane_rate_bps);
-    line_rate.push_back(l.line_rate_bps);
-    eff.push_back(l.efficiency);
-    payload.push_back(l.payload_bandwidth_bytes_per_s);
-    alpha.push_back(l.alpha_s);
-  }
+  for (const auto& l : r.links) names.push_back(l.name);
   h.strings("/summary/name", names, "link names, the order of every /summary dataset");
-  h.dataset("/summary/lanes_per_direction", lanes, "1");
-  h.dataset("/summary/lane_rate_bps", lane_rate, "b/s", "line rate per lane");
-  h.dataset("/summary/line_rate_bps", line_rate, "b/s", "line rate per direction");
-  h.dataset("/summary/efficiency", eff, "1", "payload bits / line bits");
-  h.dataset("/summary/payload_bandwidth_bytes_per_s", payload, "B/s", "per direction, 1 GB = 1e9 B");
-  h.dataset("/summary/alpha_s", alpha, "s", "per-hop latency");
+  using L = workflows::LinkResult;
+  h.columns<L>("/summary", r.links,
+               {{"lanes_per_direction", "1", "", [](const L& l) { return l.lanes_per_direction; }},
+                {"lane_rate_bps", "b/s", "line rate per lane", [](const L& l) { return l.lane_rate_bps; }},
+                {"line_rate_bps", "b/s", "line rate per direction", [](const L& l) { return l.line_rate_bps; }},
+                {"efficiency", "1", "payload bits / line bits", [](const L& l) { return l.efficiency; }},
+                {"payload_bandwidth_bytes_per_s", "B/s", "per direction, 1 GB = 1e9 B",
+                 [](const L& l) { return l.payload_bandwidth_bytes_per_s; }},
+                {"alpha_s", "s", "per-hop latency", [](const L& l) { return l.alpha_s; }}});
 
   for (const auto& c : r.comparison) {
     const std::string g = "/comparison/" + c.name;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "phy/constants.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::phy::bem {
 
@@ -16,24 +17,18 @@ namespace {
 // ----------------------------------------------------------------------------------------------
 // Validation
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument("strip_bem: " + what);
 }
 
 void require_positive(double v, const char* fn, const char* name) {
   require(std::isfinite(v) && v > 0.0,
-          std::string(fn) + ": " + name + " = " + num(v) + " must be finite and > 0");
+          std::string(fn) + ": " + name + " = " + phy::number_text(v) + " must be finite and > 0");
 }
 
 void require_eps_r(double eps_r, const char* fn) {
   require(std::isfinite(eps_r) && eps_r >= 1.0 && eps_r <= 1000.0,
-          std::string(fn) + ": eps_r = " + num(eps_r) + " must be in [1, 1000]");
+          std::string(fn) + ": eps_r = " + phy::number_text(eps_r) + " must be in [1, 1000]");
 }
 
 void require_options(const Options& opt, const char* fn) {
@@ -42,12 +37,12 @@ void require_options(const Options& opt, const char* fn) {
               std::to_string(opt.segments_per_strip) +
               " must be >= 4, and even when Options.richardson is set");
   require(std::isfinite(opt.side_fraction) && opt.side_fraction > 0.0,
-          std::string(fn) + ": Options.side_fraction = " + num(opt.side_fraction) +
+          std::string(fn) + ": Options.side_fraction = " + phy::number_text(opt.side_fraction) +
               " must be finite and > 0");
 }
 
 std::string strip_field(const char* fn, std::size_t i, const char* field, double v) {
-  return std::string(fn) + ": strips[" + std::to_string(i) + "]." + field + " = " + num(v);
+  return std::string(fn) + ": strips[" + std::to_string(i) + "]." + field + " = " + phy::number_text(v);
 }
 
 void require_strip_shape(const Strip& s, std::size_t i, const char* fn) {
@@ -537,7 +532,7 @@ Eigen::MatrixXd stripline_capacitance(const std::vector<Strip>& strips, double b
     require(s.y_bottom_m + s.thickness_m < b_m,
             std::string(fn) + ": strips[" + std::to_string(i) +
                 "] top y_bottom_m + thickness_m = " +
-                num(s.y_bottom_m + s.thickness_m) + " must be < b_m = " + num(b_m));
+                phy::number_text(s.y_bottom_m + s.thickness_m) + " must be < b_m = " + phy::number_text(b_m));
   }
   require_disjoint(strips, fn);
 
@@ -577,7 +572,7 @@ Eigen::MatrixXd microstrip_capacitance(const std::vector<Strip>& strips, double 
     require(s.thickness_m == 0.0, strip_field(fn, i, "thickness_m", s.thickness_m) +
                                       " must be 0 (zero-thickness strips only)");
     require(std::abs(s.y_bottom_m - h_m) <= 1e-9 * h_m,
-            strip_field(fn, i, "y_bottom_m", s.y_bottom_m) + " must equal h_m = " + num(h_m) +
+            strip_field(fn, i, "y_bottom_m", s.y_bottom_m) + " must equal h_m = " + phy::number_text(h_m) +
                 " (strips lie on the substrate surface)");
   }
   require_disjoint(strips, fn);
@@ -612,7 +607,7 @@ LineResult stripline_single(double w, double t, double h_below, double h_above, 
                             const Options& opt) {
   constexpr const char* fn = "stripline_single";
   require_positive(w, fn, "w");
-  require(std::isfinite(t) && t >= 0.0, std::string(fn) + ": t = " + num(t) + " must be >= 0");
+  require(std::isfinite(t) && t >= 0.0, std::string(fn) + ": t = " + phy::number_text(t) + " must be >= 0");
   require_positive(h_below, fn, "h_below");
   require_positive(h_above, fn, "h_above");
   require_eps_r(eps_r, fn);
@@ -627,7 +622,7 @@ PairResult stripline_pair(double w, double s, double t, double h_below, double h
   constexpr const char* fn = "stripline_pair";
   require_positive(w, fn, "w");
   require_positive(s, fn, "s");
-  require(std::isfinite(t) && t >= 0.0, std::string(fn) + ": t = " + num(t) + " must be >= 0");
+  require(std::isfinite(t) && t >= 0.0, std::string(fn) + ": t = " + phy::number_text(t) + " must be >= 0");
   require_positive(h_below, fn, "h_below");
   require_positive(h_above, fn, "h_above");
   require_eps_r(eps_r, fn);

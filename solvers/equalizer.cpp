@@ -7,17 +7,11 @@
 #include <string>
 
 #include "phy/units.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::solvers {
 
 namespace {
-
-std::string num(double v) {
-  std::ostringstream s;
-  s.precision(6);
-  s << v;
-  return s.str();
-}
 
 // Taps vector of an FFE, with the empty-means-{1} convention resolved.
 struct TapView {
@@ -44,7 +38,7 @@ void validate_ffe(const TxFfe& f) {
     s += std::abs(c);
   }
   if (std::abs(s - 1.0) > 1e-9)
-    throw std::invalid_argument("Tx FFE: sum of |taps| = " + num(s) +
+    throw std::invalid_argument("Tx FFE: sum of |taps| = " + phy::number_text(s) +
                                 " must be 1 (swing normalisation: the peak output stays at the swing)");
 }
 
@@ -59,8 +53,8 @@ TxFfe TxFfe::from_side_taps(const std::vector<double>& pre, const std::vector<do
   for (double c : post) side += std::abs(c);
   const double c0 = 1.0 - side;
   if (!(c0 > 0.0))
-    throw std::invalid_argument("Tx FFE: sum of |side taps| = " + num(side) +
-                                " leaves c[0] = " + num(c0) + "; it must be < 1");
+    throw std::invalid_argument("Tx FFE: sum of |side taps| = " + phy::number_text(side) +
+                                " leaves c[0] = " + phy::number_text(c0) + "; it must be < 1");
   TxFfe f;
   f.n_pre = static_cast<int>(pre.size());
   f.taps.assign(pre.rbegin(), pre.rend());
@@ -121,19 +115,19 @@ namespace {
 void validate_limits(const DfeLimits& l) {
   for (std::size_t i = 0; i < l.max_rel.size(); ++i)
     if (!(l.max_rel[i] >= 0.0))
-      throw std::invalid_argument("DFE limits: max_rel[" + std::to_string(i) + "] = " + num(l.max_rel[i]) +
+      throw std::invalid_argument("DFE limits: max_rel[" + std::to_string(i) + "] = " + phy::number_text(l.max_rel[i]) +
                                   " must be >= 0");
   if (!l.min_rel.empty() && l.max_rel.empty())
     throw std::invalid_argument("DFE limits: min_rel is given without max_rel");
   for (std::size_t i = 0; i < l.max_abs_v.size(); ++i)
     if (!(l.max_abs_v[i] >= 0.0))
-      throw std::invalid_argument("DFE limits: max_abs_v[" + std::to_string(i) + "] = " + num(l.max_abs_v[i]) +
+      throw std::invalid_argument("DFE limits: max_abs_v[" + std::to_string(i) + "] = " + phy::number_text(l.max_abs_v[i]) +
                                   " V must be >= 0");
   for (std::size_t i = 0; i < l.min_rel.size(); ++i) {
     const double mx = l.max_for(static_cast<int>(i) + 1);
     if (!(l.min_rel[i] <= mx))
-      throw std::invalid_argument("DFE limits: min_rel[" + std::to_string(i) + "] = " + num(l.min_rel[i]) +
-                                  " must be <= max_rel = " + num(mx));
+      throw std::invalid_argument("DFE limits: min_rel[" + std::to_string(i) + "] = " + phy::number_text(l.min_rel[i]) +
+                                  " must be <= max_rel = " + phy::number_text(mx));
   }
 }
 
@@ -152,7 +146,7 @@ DfeResult dfe_taps(const PulseResponse& pulse, std::size_t cursor_index, int n_t
   r.main_cursor_v = p[cursor_index];
   const bool limited = limits.limited();
   if (!limits.max_rel.empty() && !(r.main_cursor_v > 0.0) && n_taps > 0)
-    throw std::invalid_argument("DFE: main cursor h(0) = " + num(r.main_cursor_v) +
+    throw std::invalid_argument("DFE: main cursor h(0) = " + phy::number_text(r.main_cursor_v) +
                                 " V must be > 0 for relative tap limits");
   const std::size_t spu = static_cast<std::size_t>(pulse.samples_per_ui);
   for (int n = 1; n <= n_taps; ++n) {
@@ -175,12 +169,12 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
   if (opt.dfe_taps < 0)
     throw std::invalid_argument("COM SNR: dfe_taps = " + std::to_string(opt.dfe_taps) + " must be >= 0");
   if (!(opt.a_dd_ui >= 0.0) || !(opt.sigma_rj_ui >= 0.0))
-    throw std::invalid_argument("COM SNR: a_dd_ui = " + num(opt.a_dd_ui) + " and sigma_rj_ui = " +
-                                num(opt.sigma_rj_ui) + " must be >= 0");
+    throw std::invalid_argument("COM SNR: a_dd_ui = " + phy::number_text(opt.a_dd_ui) + " and sigma_rj_ui = " +
+                                phy::number_text(opt.sigma_rj_ui) + " must be >= 0");
   if (!(noise_sigma_v >= 0.0))
-    throw std::invalid_argument("COM SNR: noise_sigma_v = " + num(noise_sigma_v) + " must be >= 0");
+    throw std::invalid_argument("COM SNR: noise_sigma_v = " + phy::number_text(noise_sigma_v) + " must be >= 0");
   if (!(crosstalk_sigma_v >= 0.0) || !std::isfinite(crosstalk_sigma_v))
-    throw std::invalid_argument("COM SNR: crosstalk_sigma_v = " + num(crosstalk_sigma_v) + " must be finite and >= 0");
+    throw std::invalid_argument("COM SNR: crosstalk_sigma_v = " + phy::number_text(crosstalk_sigma_v) + " must be finite and >= 0");
   if (std::isnan(opt.tx_snr_db)) throw std::invalid_argument("COM SNR: tx_snr_db must not be NaN");
   validate_limits(opt.dfe_limits);
   const auto& p = pulse.samples_v;
@@ -346,8 +340,8 @@ namespace {
 std::vector<double> range_values(const TapRange& r, const std::string& name) {
   if (!std::isfinite(r.min) || !std::isfinite(r.max) || !std::isfinite(r.step) || r.step < 0.0 ||
       r.max < r.min || (r.step == 0.0 && r.max != r.min))
-    throw std::invalid_argument("FFE grid: " + name + " = {min " + num(r.min) + ", max " + num(r.max) +
-                                ", step " + num(r.step) +
+    throw std::invalid_argument("FFE grid: " + name + " = {min " + phy::number_text(r.min) + ", max " + phy::number_text(r.max) +
+                                ", step " + phy::number_text(r.step) +
                                 "}: needs finite min <= max and step > 0 (or step = 0 with min = max)");
   std::vector<double> v;
   if (r.step == 0.0) return {r.min};
@@ -366,7 +360,7 @@ std::vector<double> range_values(const TapRange& r, const std::string& name) {
 std::vector<TxFfe> ffe_grid(const std::vector<TapRange>& pre, const std::vector<TapRange>& post,
                             double main_min) {
   if (!(main_min >= 0.0 && main_min < 1.0))
-    throw std::invalid_argument("FFE grid: ffe_main_min = " + num(main_min) + " must be in [0, 1)");
+    throw std::invalid_argument("FFE grid: ffe_main_min = " + phy::number_text(main_min) + " must be in [0, 1)");
   std::vector<std::vector<double>> axes;
   for (std::size_t i = 0; i < pre.size(); ++i) axes.push_back(range_values(pre[i], "ffe_pre[" + std::to_string(i) + "]"));
   for (std::size_t i = 0; i < post.size(); ++i)
@@ -398,14 +392,14 @@ std::vector<TxFfe> ffe_grid(const std::vector<TapRange>& pre, const std::vector<
 EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum& spectrum,
                                    const EqualizerSearchOptions& opt) {
   if (!(opt.noise_psd_v2_per_hz >= 0.0) || !std::isfinite(opt.noise_psd_v2_per_hz))
-    throw std::invalid_argument("equalizer search: noise_psd_v2_per_hz = " + num(opt.noise_psd_v2_per_hz) +
+    throw std::invalid_argument("equalizer search: noise_psd_v2_per_hz = " + phy::number_text(opt.noise_psd_v2_per_hz) +
                                 " must be finite and >= 0");
   std::vector<Ctle> ctles = opt.ctle;
   if (ctles.empty()) ctles.push_back(Ctle::none());
   const auto ffes = ffe_grid(opt.ffe_pre, opt.ffe_post, opt.ffe_main_min);
   if (ffes.empty())
     throw std::invalid_argument("equalizer search: no Tx FFE combination has c[0] >= ffe_main_min = " +
-                                num(opt.ffe_main_min));
+                                phy::number_text(opt.ffe_main_min));
 
   // Crosstalk aggressors: prepared like the victim (same grid step and samples per UI).
   const auto& vo = spectrum.options();

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "phy/constants.hpp"
+#include "phy/number_text.hpp"
 
 namespace phylane::solvers {
 
@@ -36,16 +37,9 @@ std::size_t next_fft_size(std::size_t n) {
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream s;
-  s.precision(6);
-  s << v;
-  return s.str();
-}
-
 void validate(const PulseResponseOptions& o) {
   auto bad = [](const std::string& field, double v, const char* rule) {
-    throw std::invalid_argument("pulse response: " + field + " = " + num(v) + " " + rule);
+    throw std::invalid_argument("pulse response: " + field + " = " + phy::number_text(v) + " " + rule);
   };
   if (!(o.symbol_rate_baud > 0.0) || !std::isfinite(o.symbol_rate_baud))
     bad("symbol_rate_baud", o.symbol_rate_baud, "must be a finite rate > 0");
@@ -183,7 +177,7 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
   for (std::size_t k = 0; k < nb; ++k) s.f_[k] = df * static_cast<double>(k);
   const cplx h0 = s.hraw_[0];
   if (!std::isfinite(h0.real()) || std::abs(h0.imag()) > 1e-9 * std::abs(h0) + 1e-12)
-    throw std::invalid_argument("pulse response: H(0) = (" + num(h0.real()) + ", " + num(h0.imag()) +
+    throw std::invalid_argument("pulse response: H(0) = (" + phy::number_text(h0.real()) + ", " + phy::number_text(h0.imag()) +
                                 ") must be real (a real impulse response has a real DC gain)");
   // Exact spectrum of the rectangle [0, UI): R = UI sinc(x) e^{-jx} = UI (1 - e^{-j2x}) / (j2x),
   // x = pi f UI. e^{-j2x} advances by a fixed rotation per bin; it is recomputed exactly every
@@ -194,7 +188,7 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
     const double f = s.f_[k];
     const cplx hk = s.hraw_[k];
     if (!std::isfinite(hk.real()) || !std::isfinite(hk.imag()))
-      throw std::invalid_argument("pulse response: H(" + num(f) + " Hz) is not finite");
+      throw std::invalid_argument("pulse response: H(" + phy::number_text(f) + " Hz) is not finite");
     if (k % 256 == 0) rot = std::polar(1.0, -2.0 * phy::pi * f * ui);
     const double x = phy::pi * f * ui;
     const cplx rect = k == 0 ? cplx(ui, 0.0) : ui * (1.0 - rot) / cplx(0.0, 2.0 * x);
@@ -216,7 +210,7 @@ ChannelSpectrum PulseResponseEngine::prepare(const TransferFunction& h, const Pu
   const double period = std::max(s.delay_s_ + (opt.record_ui + margin_ui(opt)) * ui, opt.min_period_s);
   const std::size_t n = next_fft_size(static_cast<std::size_t>(std::ceil(period / dt)));
   if (n > opt.max_fft_size)
-    throw std::runtime_error("pulse response: the channel delay " + num(s.delay_s_) +
+    throw std::runtime_error("pulse response: the channel delay " + phy::number_text(s.delay_s_) +
                              " s plus the record needs an FFT of " + std::to_string(n) +
                              " points, more than max_fft_size = " + std::to_string(opt.max_fft_size));
   evaluate(s, n);
@@ -301,8 +295,8 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     if (n2 > o.max_fft_size)
       throw std::runtime_error(
           "pulse response: the impulse response does not decay within the period: the tail in the "
-          "wrap witness reaches " + num(ratio) + " of the peak, more than wrap_tolerance = " + num(o.wrap_tolerance) +
-          " at N = " + std::to_string(n) + " (period " + num(static_cast<double>(n) * dt) +
+          "wrap witness reaches " + phy::number_text(ratio) + " of the peak, more than wrap_tolerance = " + phy::number_text(o.wrap_tolerance) +
+          " at N = " + std::to_string(n) + " (period " + phy::number_text(static_cast<double>(n) * dt) +
           " s); doubling would exceed max_fft_size = " + std::to_string(o.max_fft_size));
     evaluate(s, n2);
     ++r.doublings;
