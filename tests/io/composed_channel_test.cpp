@@ -96,11 +96,7 @@ TEST_CASE("A whole Touchstone channel reproduces scikit-rf's SDD21 of the Whispe
           "[channels][composed][reference]") {
   // ../shared/data/README.md: scikit-rf gives SDD21 = -26.9 dB at 12.89 GHz (26.850 dB to 3
   // decimals in tests/reference/skrf). Evaluated at a data frequency, no interpolation: 1e-3 dB.
-  const auto file = test::reference_file("touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p");
-  if (!file) {
-    WARN("../shared/data absent: skipping");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", return);
   const std::string text = "[channel]\ntype = \"touchstone\"\nfile = \"" + file->string() + "\"\n";
   const auto cfg = io::load_config_text(text, "t.toml");
   REQUIRE(cfg.composed());
@@ -113,11 +109,7 @@ TEST_CASE("Traces, a connector file and element blocks compose in order", "[chan
   // A route with an AC-coupling capacitor, a via and a connector (peters B1 thru as the
   // connector stand-in) loses more than the traces alone, stays passive, and is accepted by the
   // config loader with Touchstone paths relative to the config's folder.
-  const auto file = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
-  if (!file) {
-    WARN("../shared/data absent: skipping");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/peters_01_0605_B1_thru.s4p", return);
   const std::string text = R"toml([channel]
 [[channel.segments]]
 geometry = "coupled_stripline"

@@ -116,11 +116,7 @@ swing = "1.2 V"
 
 TEST_CASE("A measured crosstalk path is the file's SDD21 between the victim's terminations",
           "[io][crosstalk][reference]") {
-  const auto file = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
-  if (!file) {
-    WARN("../shared/data absent: skipping the measured-path test");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/peters_01_0605_B1_thru.s4p", return);
   // The file read as an aggressor path and as the victim channel itself must agree (the same
   // mixed-mode conversion and terminations); scikit-rf's SDD21 of this file is checked elsewhere
   // (tests/io/skrf_reference_test.cpp).

@@ -156,11 +156,7 @@ TEST_CASE("Measured backplane channels pass the causality check", "[channels][ch
   // (docs/sparams.md table), below the default limit 3e-5.
   for (const char* name : {"touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", "touchstone/peters_01_0605_B1_thru.s4p",
                            "touchstone/CABLE1_TX_pair.s4p"}) {
-    const auto path = test::reference_file(name);
-    if (!path) {
-      WARN("reference data absent, skipped: " << name);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(path, name, continue);
     INFO(name);
     const Network se = io::read_touchstone(*path);
     const auto s21 = check_causality(se);
@@ -174,11 +170,7 @@ TEST_CASE("A 2.4 % early path in the B1 thru sets the arrival instead of countin
   // peters_01_0605_B1 S21 has, besides its main path (group delay 2.27 ns), a path of ~2.4 %
   // amplitude arriving at ~1.5 ns (S43 has none). The arrival threshold (2 %) takes it as the
   // arrival, so the report stays causal.
-  const auto path = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
-  if (!path) {
-    WARN("reference data absent, skipped: peters_01_0605_B1_thru.s4p");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(path, "touchstone/peters_01_0605_B1_thru.s4p", return);
   const Network se = io::read_touchstone(*path);
   const auto s21 = check_causality(se);
   CHECK(s21.arrival_s < 1.7e-9);

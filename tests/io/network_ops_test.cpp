@@ -344,11 +344,7 @@ TEST_CASE("SDD21 of the Whisper backplanes matches scikit-rf's figures, and the 
   };
   for (const Row& row : {Row{"touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", -26.9},
                          Row{"touchstone/TEC_Whisper42p8in_Nelco6_THRU_C8C9.s4p", -50.0}}) {
-    const auto path = test::reference_file(row.file);
-    if (!path) {
-      WARN("reference data absent, skipped: " << row.file);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(path, row.file, continue);
     const Network n = io::read_touchstone(*path);
     const auto sdd = sdd21(n, PortOrder::pairs_12_34);
     std::size_t k = 0;

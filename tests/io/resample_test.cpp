@@ -129,11 +129,7 @@ TEST_CASE("A line extrapolated to DC from 50 MHz agrees with the line computed a
 TEST_CASE("DC extrapolation of measured thrus gives a real, positive |SDD21(0)| close to 1", "[channels][resample][data]") {
   // peters_01_0605_B1 starts at 50 MHz. A 0.5 m backplane thru's DC loss is a few tenths of a dB:
   // |SDD21(0)| must lie in [0.9, 1] with phase 0 (P370: real DC point; a thru does not invert).
-  const auto path = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
-  if (!path) {
-    WARN("reference data absent, skipped: peters_01_0605_B1_thru.s4p");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(path, "touchstone/peters_01_0605_B1_thru.s4p", return);
   const Network mm = extrapolate_to_dc(to_mixed_mode(io::read_touchstone(*path), PortOrder::pairs_12_34));
   const cplx sdd = mm.s(0, 1, 0);
   CHECK(sdd.imag() == 0.0);
@@ -147,11 +143,7 @@ TEST_CASE("DC extrapolated from 10 MHz comes close to the DC point stored in the
   // drops from |S21| = 0.960 at DC to 0.925 at 10 MHz (skin-effect onset), which the fit cannot
   // see: measured transmission (S21, S43, SDD21) low by 0.034-0.036, reflections high by 0.044,
   // near-end crosstalk off by 0.009. Tolerance 0.05 on every term, transmission on the loss side.
-  const auto path = test::reference_file("touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p");
-  if (!path) {
-    WARN("reference data absent, skipped: TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(path, "touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", return);
   const Network full = io::read_touchstone(*path);
   REQUIRE(full.freq_hz().front() == 0.0);
   std::vector<double> f(full.freq_hz().begin() + 1, full.freq_hz().end());

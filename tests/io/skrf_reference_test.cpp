@@ -106,11 +106,7 @@ void compare_matrix(const Network& n, const CsvTable& t) {
 
 TEST_CASE("Mixed-mode S of the Whisper Megtron 6 backplane agree with scikit-rf's se2gmm",
           "[channels][network_ops][reference][skrf]") {
-  const auto file = test::reference_file("touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p");
-  if (!file) {
-    WARN("reference data absent, skipped: TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", return);
   const Network mm = to_mixed_mode(io::read_touchstone(*file), PortOrder::pairs_12_34);
   CHECK(mm.z0_ohm() == std::vector<double>{100.0, 100.0, 25.0, 25.0});  // se2gmm's defaults
   const CsvTable t = read_csv(skrf_csv("mixed_mode_TEC_Whisper42p8in_Meg6_THRU_C8C9.csv"));
@@ -126,11 +122,7 @@ TEST_CASE("Mixed-mode S of the Whisper Megtron 6 backplane agree with scikit-rf'
 
 TEST_CASE("Mixed-mode S of the IEEE 802.3ap B1 thru agree with scikit-rf's se2gmm",
           "[channels][network_ops][reference][skrf]") {
-  const auto file = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
-  if (!file) {
-    WARN("reference data absent, skipped: peters_01_0605_B1_thru.s4p");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/peters_01_0605_B1_thru.s4p", return);
   const Network se = io::read_touchstone(*file);
   compare_matrix(to_mixed_mode(se, PortOrder::pairs_12_34), read_csv(skrf_csv("mixed_mode_peters_01_0605_B1_thru.csv")));
 }
@@ -168,11 +160,7 @@ TEST_CASE("Renormalising measured files to 40 and 45 ohm agrees with scikit-rf's
   for (const Case& c : {Case{"touchstone/pcb_stripline_119mm.s2p", 40.0, "renormalized_pcb_stripline_119mm_40ohm.csv"},
                         Case{"touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", 45.0,
                              "renormalized_TEC_SMT_IO_42GHz_Thru_B5B6_4in_45ohm.csv"}}) {
-    const auto file = test::reference_file(c.file);
-    if (!file) {
-      WARN("reference data absent, skipped: " << c.file);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(file, c.file, continue);
     INFO(c.file);
     compare_matrix(renormalize(io::read_touchstone(*file), {c.z}), read_csv(skrf_csv(c.csv)));
   }

@@ -49,11 +49,7 @@ EyeLinkSpec nrz(double baud, bool equalized) {
 
 TEST_CASE("On the MEGTRON 6 backplane, NRZ at 10 dB Nyquist loss is open unequalized and at 35 dB only with CTLE+DFE",
           "[solvers][eye][touchstone][reference]") {
-  const auto file = test::reference_file("touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p");
-  if (!file) {
-    WARN("../shared/data absent: skipping");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", return);
   const auto cfg = io::load_config_text("[channel]\ntype = \"touchstone\"\nfile = \"" + file->string() + "\"\n", "w.toml");
   REQUIRE(cfg.composed());
   const auto ch = std::make_shared<const channels::ComposedChannel>(*cfg.composed());

@@ -229,11 +229,7 @@ TEST_CASE("Mutated reference Touchstone files are rejected or read, never mishan
   Outcome out;
   std::uint64_t seed = 1000;
   for (const char* f : files) {
-    const auto path = test::reference_file(std::string("touchstone/") + f);
-    if (!path) {
-      WARN("reference data absent, skipped: " << f);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(path, std::string("touchstone/") + f, continue);
     std::ifstream in(*path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();

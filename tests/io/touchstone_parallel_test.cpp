@@ -210,11 +210,7 @@ std::vector<std::pair<std::string, int>> layouts() {
 TEST_CASE("Every reference file reads bit-identically line by line, in bulk, and split between two threads",
           "[io][touchstone][parallel]") {
   for (const char* f : reference_files) {
-    const auto path = test::reference_file(std::string("touchstone/") + f);
-    if (!path) {
-      WARN("reference data absent, skipped: " << f);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(path, std::string("touchstone/") + f, continue);
     const std::string text = slurp(*path);
     const int ports = touchstone_ports_from_extension(*path);
     const Outcome ref = same_every_way(text, ports, f, {1, 64 << 10, 1 << 20}, {all});
@@ -231,11 +227,7 @@ TEST_CASE("Every reference file reads bit-identically line by line, in bulk, and
 
 TEST_CASE("A second thread's records are taken over whatever the chunks and however many it read",
           "[io][touchstone][parallel]") {
-  const auto path = test::reference_file("touchstone/CABLE1_TX_pair.s4p");
-  if (!path) {
-    WARN("reference data absent, skipped");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(path, "touchstone/CABLE1_TX_pair.s4p", return);
   // The header and 150 records of 4 lines: chunks from one record (chunk starts at every record)
   // to the whole, workers that stop after 0, 1, 2 and 37 records or run to the end.
   const std::string whole = slurp(*path);
@@ -263,11 +255,7 @@ TEST_CASE("Corrupted records give the same errors and notices whichever path rea
   // Each corruption is applied to a data line early in the data, in the middle and late, so that it
   // falls in chunks read by this thread and by the second one, and at chunk starts; the line-by-line
   // path is the reference.
-  const auto path = test::reference_file("touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p");
-  if (!path) {
-    WARN("reference data absent, skipped");
-    return;
-  }
+  PHYLANE_REFERENCE_OR_SKIP(path, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
   const std::string text = head(slurp(*path), 1200);  // 48 header lines, then records of 4 lines, a blank and a '!'
   const auto starts = line_starts(text);
   const std::size_t lines = starts.size();

@@ -733,11 +733,7 @@ TEST_CASE("Every reference Touchstone file reads with its ports, frequencies and
   };
   for (const auto& r : rows) {
     INFO(r.file);
-    const auto path = test::reference_file(std::string("touchstone/") + r.file);
-    if (!path) {
-      WARN("reference data absent, skipped: " << r.file);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(path, std::string("touchstone/") + r.file, continue);
     TouchstoneInfo info;
     const Network n = read_touchstone(*path, &info);
     CHECK(n.ports() == r.ports);
@@ -776,11 +772,7 @@ TEST_CASE("Our reader gives the S-parameters scikit-rf reads from the same files
   for (const Row r : {Row{"pcb_stripline_119mm.s2p", "raw_pcb_stripline_119mm.csv"},
                       Row{"TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", "raw_TEC_Whisper42p8in_Meg6_THRU_C8C9.csv"}}) {
     INFO(r.touchstone);
-    const auto path = test::reference_file(std::string("touchstone/") + r.touchstone);
-    if (!path) {
-      WARN("reference data absent, skipped: " << r.touchstone);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(path, std::string("touchstone/") + r.touchstone, continue);
     const Network n = read_touchstone(*path);
     const Csv ref = read_csv(test::source_file(std::string("tests/reference/skrf/") + r.csv));
     const std::size_t step = decimation_step(n.size());
@@ -808,11 +800,7 @@ TEST_CASE("Insertion loss of both striplines equals scikit-rf's", "[io][touchsto
   // relative, as above (the loss is at least 0.1 dB here, so relative is meaningful).
   for (const char* name : {"pcb_stripline_119mm", "pcb_stripline_238mm"}) {
     INFO(name);
-    const auto path = test::reference_file(std::string("touchstone/") + name + ".s2p");
-    if (!path) {
-      WARN("reference data absent, skipped: " << name);
-      continue;
-    }
+    PHYLANE_REFERENCE_OR_SKIP(path, std::string("touchstone/") + name + ".s2p", continue);
     const Network n = read_touchstone(*path);
     const Csv ref = read_csv(test::source_file(std::string("tests/reference/skrf/il_") + name + ".csv"));
     const std::size_t step = decimation_step(n.size());

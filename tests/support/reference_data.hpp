@@ -17,3 +17,13 @@ std::filesystem::path source_file(const std::string& relative);
 std::filesystem::path phylane_binary();
 
 }  // namespace phylane::test
+
+/// Declares `var` = reference_file(relative); when the reference data is absent, says so (WARN:
+/// the skip is visible in the test output) and runs `action` (return, or continue in a loop).
+#define PHYLANE_REFERENCE_OR_SKIP(var, relative, action)                      \
+  const auto var = ::phylane::test::reference_file(relative);                 \
+  if (!var) {                                                                 \
+    WARN("reference data absent (../shared/data), skipped: " << (relative)); \
+    action;                                                                   \
+  }                                                                           \
+  static_assert(true, "")
