@@ -17,6 +17,7 @@
 #include "io/embedded.hpp"
 #include "io/quantity.hpp"
 #include "io/study.hpp"
+#include "workflows/study.hpp"
 
 namespace phylane::app {
 
@@ -42,7 +43,7 @@ std::string rate_text(double bps) { return bps > 0.0 ? fmt::format("{:.1f}", bps
 
 std::string time_text(double s) { return std::isfinite(s) ? fmt::format("{:.3g}", s) : std::string("-"); }
 
-void print_table(const io::Study& st, const io::StudyResult& r) {
+void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
   const auto& w = st.workload;
   fmt::print("phylane study: {} ({})\n", st.name, st.source);
   fmt::print("  {} lengths from {} to {}; {} all-reduce of {:g} parameters x {:g} B = {:g} GB per step on", st.reach_m.size(),
@@ -53,7 +54,7 @@ void print_table(const io::Study& st, const io::StudyResult& r) {
   for (std::size_t i = 0; i < r.links.size(); ++i) {
     const auto& lr = r.links[i];
     const auto& sl = st.links[i];
-    fmt::print("\n{} ({}, {}, {})\n", lr.name, sl.config.source, sl.lanes_label, sl.encoding.name);
+    fmt::print("\n{} ({}, {}, {})\n", lr.name, sl.link->source, sl.lanes_label, sl.encoding.name);
     fmt::print("  reach varies {}; loss = {}\n", lr.element_label, lr.loss_label);
     fmt::print("  {:>9} {:>8} {:>8} {:>8} {:>5} {:>9} {:>9}", "length", "loss", "NRZ", "PAM4", "best", "capacity",
                "link");
@@ -80,11 +81,11 @@ void print_table(const io::Study& st, const io::StudyResult& r) {
 
 int run_study(const StudyArgs& args) {
   return guarded([&] {
-    const io::Study st = args.study.empty() ? io::default_study(args.points) : io::load_study(args.study, args.points);
+    const workflows::Study st = args.study.empty() ? io::default_study(args.points) : io::load_study(args.study, args.points);
     // The claim file is read (and checked) before anything is computed.
     const std::optional<io::ClaimSet> claim_set = args.no_claims ? std::nullopt : io::load_study_claims(st);
     const bool tty = isatty(fileno(stderr)) != 0 && !args.json;
-    const io::StudyResult r = io::run_study(st, [tty](int done, int total) {
+    const workflows::StudyResult r = workflows::run_study(st, [tty](int done, int total) {
       if (tty) fmt::print(stderr, "\r  {}/{} cases", done, total);
     });
     if (tty) fmt::print(stderr, "\r{:30}\r", "");

@@ -1,39 +1,28 @@
 #include "io/study.hpp"
 
-#include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <complex>
-#include <fstream>
-#include <sstream>
-#include <cstdio>
-#include <cstdlib>
-#include <limits>
+#include <cstdint>
+#include <memory>
 
-#include "io/detail/toml_reader.hpp"
 #include "io/claims_output.hpp"
+#include "io/config.hpp"
+#include "io/detail/toml_reader.hpp"
 #include "io/embedded.hpp"
 #include "io/eye_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
-#include "workflows/link_capacity.hpp"
-#include "workflows/link_search.hpp"
 #include "io/version.hpp"
-#include "phy/constants.hpp"
-#include "solvers/max_rate.hpp"
-#include "solvers/parallel.hpp"
 
 namespace phylane::io {
 
 using detail::Context;
 using detail::Rule;
 using detail::TableReader;
+using workflows::Study;
+using workflows::StudyLink;
+using workflows::StudyResult;
 
 namespace {
-
-// Group index of G.652 single-mode fibre at 1310 nm (ITU-T G.652 / Corning SMF-28 data sheet:
-// n_eff = 1.4676 at 1310 nm), for the flight time of a fibre of a given length.
-constexpr double kFiberGroupIndex = 1.4676;
 
 std::optional<solvers::Algorithm> parse_algo(std::string_view s) { return solvers::parse_algorithm(s); }
 
@@ -77,8 +66,11 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
       ctx.error(&l.input(), l.key_path("preset"), "", "give exactly one of preset = \"NAME\" or config = \"FILE.toml\"");
     } else {
       try {
-        sl.config = preset ? load_preset(*preset) : load_config(ctx.base_dir / *cfile);
-        if (!sl.config.signalling)
+        Config config = preset ? load_preset(*preset) : load_config(ctx.base_dir / *cfile);
+        sl.config_toml = std::move(config.stored_toml);
+        sl.config_resolved_toml = std::move(config.resolved_toml);
+        sl.link = std::make_shared<const channels::Link>(static_cast<channels::Link&&>(std::move(config)));
+        if (!sl.link->signalling)
           ctx.error(l.input().get(preset ? "preset" : "config"), l.key_path(preset ? "preset" : "config"),
                     "\"" + (preset ? *preset : *cfile) + "\"", "the link needs a [signal] section (rate, Tx, Rx)");
       } catch (const InputError& e) {
@@ -103,7 +95,7 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
       l.accept("energy_per_bit");
       sl.energy_per_bit_j = -1.0;
       sl.energy_source = "the optical link's electrical power (laser, driver, receiver) / rate";
-      if (!sl.config.optical())
+      if (!sl.link || !sl.link->optical())
         ctx.error(e, l.key_path("energy_per_bit"), "\"model\"", "\"model\" needs an optical link; give an energy like \"5 pJ\"");
     } else {
       const auto q = l.quantity_or("energy_per_bit", Dimension::energy, Rule::non_negative(), "0 J");
@@ -114,6 +106,12 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
     st.links.push_back(std::move(sl));
   }
 
+  // The default workload: a 70-billion-parameter model in bf16, ring all-reduce on 8 and 64 devices.
+  st.workload.parameters = 70e9;
+  st.workload.bytes_per_parameter = 2.0;
+  st.workload.devices = {8, 64};
+  st.workload.collective = solvers::Collective::all_reduce;
+  st.workload.algorithm = solvers::Algorithm::ring;
   if (auto w = root.table("workload", false)) {
     st.workload.parameters = w->number_or("parameters", Rule::positive(), 70e9).value_or(70e9);
     st.workload.bytes_per_parameter = w->number_or("bytes_per_parameter", Rule::positive(), 2.0).value_or(2.0);
@@ -162,172 +160,6 @@ Study default_study(int points) {
   const auto text = embedded_file("studies/default.toml");
   if (!text) throw std::runtime_error("the embedded default study is missing (data/studies/default.toml)");
   return load_study_text(*text, "embedded:studies/default.toml", std::filesystem::current_path(), points);
-}
-
-namespace {
-
-struct LinkSetup {
-  workflows::Stretch stretch;
-  solvers::MaxRateOptions rate_options;
-};
-
-LinkSetup setup_link(const StudyLink& link) {
-  const Config& cfg = link.config;
-  LinkSetup s;
-  auto& ro = s.rate_options;
-  ro = workflows::rate_criterion(cfg);
-  // The searches of all cases already run on the available cores; one modulation at a time each.
-  ro.threads = 1;
-  s.stretch = workflows::stretchable(cfg, link.element, ro.max_rate_bps);
-  return s;
-}
-
-StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetup& setup, double len) {
-  const Config& cfg = link.config;
-  StudyPoint p;
-  p.length_m = len;
-  const workflows::Stretched x = setup.stretch.at(len);
-  // Loss vs reach: the optical path loss, or the copper insertion loss at the configured Nyquist.
-  if (x.link) {
-    p.loss_db = x.link->path_loss_db();
-    p.propagation_s = len * kFiberGroupIndex / phy::c0;
-  } else {
-    const double f = 0.5 * cfg.signalling->spec.symbol_rate_baud;
-    std::complex<double> hv;
-    x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
-    p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
-    p.propagation_s = x.delay_s;  // the flight time removed from the channel (median group delay)
-  }
-  // Capacity of the same channel with the same transmitter and noise (docs/capacity.md).
-  try {
-    p.capacity_bps = workflows::link_capacity(cfg, x.h, x.link ? &*x.link : nullptr, workflows::LinkCapacityOptions{}).result.capacity_bps;
-  } catch (const std::invalid_argument&) {
-    p.capacity_bps = 0.0;  // the channel passes nothing in the band
-  }
-  // Max rate, NRZ and PAM4, at the link's target BER and eye mask (docs/rate_and_reach.md). No
-  // scheme beats the capacity: with a bit error ratio p allowed, source-channel separation and the
-  // rate-distortion function of a fair binary source, R(p) = 1 - h2(p), give R <= C / (1 - h2(p))
-  // (T. M. Cover, J. A. Thomas, "Elements of Information Theory", 2nd ed., 2006, thm. 10.3.1 and
-  // sec. 10.4). The search is confined below it, which spares the costly scans of long routes.
-  solvers::MaxRateOptions ro = setup.rate_options;
-  const double ber = cfg.signalling->spec.target_ber;
-  const double h2 = -ber * std::log2(ber) - (1.0 - ber) * std::log2(1.0 - ber);
-  const double bound = p.capacity_bps / (1.0 - h2);
-  if (bound < ro.max_rate_bps) {
-    ro.max_rate_bps = bound;
-    p.search_capped_by_capacity = true;
-  }
-  if (ro.max_rate_bps >= ro.min_rate_bps) {
-    auto eye = [&cfg, &x](double b, int levels) {
-      auto s = cfg.signalling->at(b, levels);
-      s.samples_per_ui = 16;
-      s.refine_candidates = 1;
-      if (x.link) solvers::set_optical_levels(*x.link, s);
-      return solvers::analyze_eye(x.h, s);
-    };
-    solvers::MaxRateResult mr;
-    try {
-      mr = solvers::find_max_rate(eye, ro);
-    } catch (const InputError&) {
-      throw;
-    } catch (const std::exception& e) {
-      // A numerical failure of one case (e.g. a pulse response that does not decay within the
-      // largest FFT) is recorded with its reason; the study goes on.
-      mr.found = false;
-      mr.reason = std::string("numerical failure: ") + e.what();
-      p.failed = true;
-    }
-    for (const auto& m : mr.per_modulation) {
-      if (m.levels == 2) p.max_rate_nrz_bps = m.found ? m.max_rate_bps : 0.0;
-      if (m.levels == 4) p.max_rate_pam4_bps = m.found ? m.max_rate_bps : 0.0;
-    }
-    p.max_rate_bps = mr.found ? mr.max_rate_bps : 0.0;
-    p.best_levels = mr.found ? mr.best_levels : 0;
-    if (!mr.found) p.note = mr.reason;
-  } else {
-    p.note = "the capacity bound is below the lowest rate searched";
-  }
-  // System: payload bandwidth per direction, gradient all-reduce per step, link energy per step.
-  p.link_bandwidth_bytes_per_s =
-      p.max_rate_bps > 0.0 ? solvers::link_bandwidth_bytes_per_s(link.lanes, p.max_rate_bps, link.encoding.efficiency) : 0.0;
-  p.energy_per_bit_j = link.energy_per_bit_j >= 0.0
-                           ? link.energy_per_bit_j
-                           : (p.max_rate_bps > 0.0 && x.link ? x.link->electrical_power_w() / p.max_rate_bps : 0.0);
-  const double bytes = st.workload.parameters * st.workload.bytes_per_parameter;
-  for (int n : st.workload.devices) {
-    const double t = p.link_bandwidth_bytes_per_s > 0.0
-                         ? solvers::gradient_sync_time_s(st.workload.parameters, st.workload.bytes_per_parameter, n,
-                                                         st.workload.algorithm, p.link_bandwidth_bytes_per_s,
-                                                         link.alpha_s + p.propagation_s)
-                         : std::numeric_limits<double>::infinity();
-    p.sync_time_s.push_back(t);
-    // Each of the n devices sends bus_factor x S payload bytes per step (NCCL's bus-bandwidth
-    // accounting), i.e. S x 8 / efficiency line bits, each costing energy_per_bit.
-    const double sent = solvers::bus_factor(solvers::Collective::all_reduce, n) * bytes;
-    p.energy_per_step_j.push_back(p.max_rate_bps > 0.0 ? n * solvers::transfer_energy_j(sent, link.encoding.efficiency,
-                                                                                         p.energy_per_bit_j)
-                                                       : std::numeric_limits<double>::quiet_NaN());
-  }
-  return p;
-}
-
-}  // namespace
-
-StudyResult run_study(const Study& st, const std::function<void(int, int)>& progress, int threads) {
-  const auto t0 = std::chrono::steady_clock::now();
-  StudyResult res;
-  std::vector<LinkSetup> setups;
-  for (const auto& link : st.links) {
-    try {
-      setups.push_back(setup_link(link));
-    } catch (const InputError& e) {
-      throw InputError(st.source + ": link \"" + link.name + "\": " + e.what());
-    } catch (const std::invalid_argument& e) {  // a request the workflows refuse (e.g. no such element)
-      throw InputError(st.source + ": link \"" + link.name + "\": " + e.what());
-    }
-  }
-  // Cases: per link the eye at the configured length (index 0) and one per reach point.
-  const std::size_t per_link = st.reach_m.size() + 1;
-  const std::size_t total = st.links.size() * per_link;
-  res.links.resize(st.links.size());
-  for (std::size_t i = 0; i < st.links.size(); ++i) {
-    auto& lr = res.links[i];
-    lr.name = st.links[i].name;
-    lr.points.resize(st.reach_m.size());
-    lr.config_rate_bps = st.links[i].config.signalling->data_rate_bps;
-    lr.element_label = setups[i].stretch.label;
-    lr.config_length_m = setups[i].stretch.base_length_m;
-    lr.loss_label = st.links[i].config.optical() ? "passive optical path loss"
-                                               : "insertion loss at half the configured symbol rate";
-  }
-  // Task c is link c / per_link, case k = per_link - 1 - c % per_link: the executor hands tasks
-  // out in index order, so each link's longest lengths start first. They cost the most (long pulse
-  // responses), and starting them early balances the workers (longest-processing-time-first).
-  auto run_case = [&](std::size_t c, int) {
-    const std::size_t li = c / per_link, k = per_link - 1 - c % per_link;
-    const StudyLink& link = st.links[li];
-    if (k == 0) {
-      // The eye at the configured length and rate, at the fidelity `phylane eye` uses.
-      const workflows::Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
-      auto s = link.config.signalling->spec;
-      if (x.link) solvers::set_optical_levels(*x.link, s);
-      res.links[li].eye_at_config = solvers::analyze_eye(x.h, s);
-    } else {
-      const auto tc = std::chrono::steady_clock::now();
-      res.links[li].points[k - 1] = evaluate_point(st, link, setups[li], st.reach_m[k - 1]);
-      if (std::getenv("PHYLANE_STUDY_TIMING"))
-        std::fprintf(stderr, "case %zu/%zu %.3g m: %.2f s\n", li, k, st.reach_m[k - 1],
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - tc).count());
-    }
-  };
-  solvers::ParallelOptions po;
-  po.workers = threads;
-  if (progress)
-    po.progress = [&](std::size_t done, std::size_t all) { progress(static_cast<int>(done), static_cast<int>(all)); };
-  // A failing case stops the run; its error (the lowest-numbered case's, if several fail) is rethrown.
-  res.threads = solvers::parallel_for(total, run_case, po).workers;
-  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return res;
 }
 
 std::optional<ClaimSet> load_study_claims(const Study& st) {
@@ -404,9 +236,9 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.attribute(g, "encoding_efficiency", sl.encoding.efficiency);
     h.attribute(g, "alpha_s", sl.alpha_s);
     h.attribute(g, "energy_source", sl.energy_source);
-    h.attribute(g, "source", sl.config.source);
-    h.attribute(g, "config", sl.config.stored_toml);
-    h.attribute(g, "config_resolved", sl.config.resolved_toml);
+    h.attribute(g, "source", sl.link->source);
+    h.attribute(g, "config", sl.config_toml);
+    h.attribute(g, "config_resolved", sl.config_resolved_toml);
     write_eye_groups(h, g + "/eye_at_config", lr.eye_at_config);
   }
   h.strings("/links/names", names, "link names, in the order of /links/<i>");
@@ -437,7 +269,7 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
     const auto& lr = r.links[i];
     const auto& sl = st.links[i];
     j.begin_object();
-    j.field("name", lr.name).field("source", sl.config.source).field("element", lr.element_label);
+    j.field("name", lr.name).field("source", sl.link->source).field("element", lr.element_label);
     j.field("lanes", sl.lanes).field("encoding", sl.encoding.name).field("encoding_efficiency", sl.encoding.efficiency);
     j.field("alpha_s", sl.alpha_s).field("config_length_m", lr.config_length_m).field("config_rate_bps", lr.config_rate_bps);
     j.field("loss", lr.loss_label);

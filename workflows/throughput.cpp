@@ -1,7 +1,10 @@
 #include "workflows/throughput.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "workflows/rate.hpp"
 
@@ -17,8 +20,23 @@ solvers::MaxRateResult search_rate(const LinkSpec& l) {
   return max_rate(*l.channel, rq).result;
 }
 
+}  // namespace
+
 CollectivePoint collective_point(const Workload& w, int n, double bandwidth, double alpha_s, double efficiency,
                                  const std::optional<double>& energy_per_bit_j) {
+  // Preconditions, each named with its value (shortest round-trip text) and the rule.
+  auto check = [](bool ok, const char* name, double value, const char* rule) {
+    if (ok) return;
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+    throw std::invalid_argument(std::string("collective_point: ") + name + " = " + std::string(text, end) + ": " + rule);
+  };
+  check(n >= 2, "devices", n, "must be >= 2");
+  check(bandwidth > 0.0 && std::isfinite(bandwidth), "bandwidth [B/s]", bandwidth, "must be positive and finite");
+  check(alpha_s >= 0.0, "alpha [s]", alpha_s, "must be >= 0");
+  check(efficiency > 0.0 && efficiency <= 1.0, "efficiency", efficiency, "must be in (0, 1]");
+  if (energy_per_bit_j) check(*energy_per_bit_j >= 0.0, "energy per bit [J]", *energy_per_bit_j, "must be >= 0");
+  check(w.message_bytes() > 0.0, "parameters x bytes per parameter", w.message_bytes(), "must be > 0");
   CollectivePoint p;
   p.devices = n;
   const double s = w.message_bytes();
@@ -43,8 +61,6 @@ CollectivePoint collective_point(const Workload& w, int n, double bandwidth, dou
   }
   return p;
 }
-
-}  // namespace
 
 SystemResult evaluate_system(const System& sys) {
   if (sys.links.empty()) throw std::invalid_argument("evaluate_system: the system has no links");

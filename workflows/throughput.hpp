@@ -69,6 +69,27 @@ struct SystemResult {
   std::vector<LinkComparison> comparison;  ///< every link, baseline included (ratios 1)
 };
 
+/// One collective step of `workload` (its collective and algorithm over S = P x b bytes) on
+/// `devices` devices over links of payload bandwidth B per direction [B/s] with per-hop latency
+/// alpha [s]. The one place the collective's time and energy are accounted, for
+/// `phylane throughput` (evaluate_system) and `phylane study` (run_study):
+///   time (alpha-beta model, solvers::collective_time_s; R. Thakur, R. Rabenseifner, W. Gropp,
+///   "Optimization of collective communication operations in MPICH", IJHPCA 19(1), 2005), e.g.
+///   ring all-reduce 2 (n-1) alpha + 2 (n-1)/n S/B;
+///   NCCL's algBw = S / time and busBw = algBw x bus factor (nccl-tests doc/PERFORMANCE.md);
+///   wire bytes n x bus factor x S (what all links carry in the step) and, when energy_per_bit_j
+///   is given, energy = wire bytes x 8 / efficiency x energy per line bit;
+///   with workload.compute_time_s, the step time with `overlap` of the communication hidden.
+/// @param devices  n >= 2
+/// @param bandwidth_bytes_per_s  B > 0 (finite)
+/// @param alpha_s  >= 0
+/// @param efficiency  line coding efficiency, (0, 1]
+/// @param energy_per_bit_j  per line bit [J], >= 0, or nullopt (no energy)
+/// Throws std::invalid_argument naming the parameter and value otherwise.
+/// Tested by: tests/workflows/study_test.cpp "[workflows][throughput]".
+CollectivePoint collective_point(const Workload& workload, int devices, double bandwidth_bytes_per_s, double alpha_s,
+                                 double efficiency, const std::optional<double>& energy_per_bit_j);
+
 /// Evaluates every link: rate = "max" links run the max-rate search of their channel (NRZ/PAM4 as
 /// `modulations`, the channel's [signal] criterion, 1 ... 224 Gb/s) and take the best modulation.
 /// Throws std::runtime_error naming the link when no rate meets the target.

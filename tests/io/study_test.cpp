@@ -1,6 +1,6 @@
-// The study file reader and the study's physics and arithmetic on a small study: loss grows and
-// the maximum rate falls with length, capacity bounds the rate, and the all-reduce time is the
-// alpha-beta formula written out here by hand.
+// The study file reader, and the study (workflows::run_study) on a small study file: loss grows
+// and the maximum rate falls with length, capacity bounds the rate, and the all-reduce time is the
+// alpha-beta formula written out here by hand; the HDF5 writer gives every dataset its units.
 #include <catch2/catch.hpp>
 
 #include <hdf5.h>
@@ -12,8 +12,12 @@
 
 #include "io/diagnostics.hpp"
 #include "io/study.hpp"
+#include "workflows/study.hpp"
 
 using namespace phylane::io;
+using phylane::workflows::Study;
+using phylane::workflows::StudyResult;
+using phylane::workflows::run_study;
 namespace fs = std::filesystem;
 
 namespace {
@@ -86,6 +90,20 @@ TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io]
   CHECK(s.links[1].energy_per_bit_j < 0.0);  // "model": from the optical link's power
   CHECK(s.links[1].encoding.efficiency == 1.0);
   CHECK(s.workload.devices == std::vector<int>{2, 8});
+  CHECK(s.workload.collective == phylane::solvers::Collective::all_reduce);
+  // The link as a value, with its config text kept for result files.
+  REQUIRE(s.links[0].link);
+  CHECK(s.links[0].link->source == "preset:pcie5-server");
+  CHECK(s.links[0].link->signalling.has_value());
+  CHECK_THAT(s.links[0].config_toml, Catch::Contains("[signal]"));
+  CHECK_FALSE(s.links[0].config_resolved_toml.empty());
+  // Without [workload]: 70e9 parameters of 2 B, ring all-reduce on 8 and 64 devices.
+  const std::string no_workload = std::string(kStudy).substr(0, std::string(kStudy).find("[workload]"));
+  const Study nw = load_study_text(no_workload, "s.toml", fs::current_path());
+  CHECK(nw.workload.parameters == 70e9);
+  CHECK(nw.workload.bytes_per_parameter == 2.0);
+  CHECK(nw.workload.devices == std::vector<int>{8, 64});
+  CHECK(nw.workload.algorithm == phylane::solvers::Algorithm::ring);
   CHECK(load_study_text(kStudy, "s.toml", fs::current_path(), 5).reach_m.size() == 5);
 
   CHECK_FALSE(load_study_claims(s).has_value());

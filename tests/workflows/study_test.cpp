@@ -1,0 +1,121 @@
+// The collective accounting `phylane throughput` and `phylane study` share (collective_point)
+// against the alpha-beta formulas written out by hand, its preconditions, and the study's refusal
+// of links it cannot run before any case is computed.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+#include "channels/link.hpp"
+#include "workflows/study.hpp"
+#include "workflows/throughput.hpp"
+
+using namespace phylane;
+using phylane::workflows::collective_point;
+using phylane::workflows::Workload;
+
+namespace {
+
+// 1e9 parameters in bf16: S = 2e9 bytes.
+Workload workload(solvers::Collective c, solvers::Algorithm a) {
+  Workload w;
+  w.parameters = 1e9;
+  w.bytes_per_parameter = 2.0;
+  w.devices = {8};
+  w.collective = c;
+  w.algorithm = a;
+  return w;
+}
+
+// Only floating-point rounding separates the function from the hand evaluation.
+constexpr double kRounding = 1e-13;
+
+}  // namespace
+
+TEST_CASE("A ring all-reduce step takes 2(n-1) alpha + 2(n-1)/n S/B and every device sends 2(n-1)/n S",
+          "[workflows][throughput][reference]") {
+  // Alpha-beta model of the ring all-reduce (reduce-scatter then all-gather, 2(n-1) steps of S/n
+  // each): R. Thakur, R. Rabenseifner, W. Gropp, "Optimization of collective communication
+  // operations in MPICH", IJHPCA 19(1), 2005, sec. 4. n = 8, S = 2e9 B, B = 50e9 B/s,
+  // alpha = 5 us: 14 x 5 us + 1.75 x 2e9 / 50e9 = 70 us + 70 ms = 0.07007 s.
+  const Workload w = workload(solvers::Collective::all_reduce, solvers::Algorithm::ring);
+  const double eff = 128.0 / 130.0;
+  const auto p = collective_point(w, 8, 50e9, 5e-6, eff, 5e-12);
+  CHECK(p.devices == 8);
+  CHECK(p.time_s == Approx(0.07007).epsilon(kRounding));
+  CHECK(p.latency_time_s == Approx(70e-6).epsilon(kRounding));
+  CHECK(p.bandwidth_time_s == Approx(0.07).epsilon(kRounding));
+  CHECK(p.bus_factor == 1.75);
+  // NCCL (nccl-tests doc/PERFORMANCE.md): algBw = S / t, busBw = algBw x 2(n-1)/n.
+  CHECK(p.algorithm_bandwidth_bytes_per_s == Approx(2e9 / 0.07007).epsilon(kRounding));
+  CHECK(p.bus_bandwidth_bytes_per_s == Approx(1.75 * 2e9 / 0.07007).epsilon(kRounding));
+  // All 8 devices send 1.75 x 2e9 B: 2.8e10 payload bytes, 2.8e10 x 8 x 130/128 line bits at
+  // 5 pJ each = 1.1375 J.
+  CHECK(p.wire_bytes == 2.8e10);
+  REQUIRE(p.energy_j.has_value());
+  CHECK(*p.energy_j == Approx(1.1375).epsilon(kRounding));
+  CHECK_FALSE(p.step_time_s.has_value());
+  CHECK_FALSE(collective_point(w, 8, 50e9, 5e-6, eff, std::nullopt).energy_j.has_value());
+  // With no latency the bus bandwidth is the link bandwidth (NCCL's reason for defining it).
+  CHECK(collective_point(w, 8, 50e9, 0.0, 1.0, std::nullopt).bus_bandwidth_bytes_per_s == Approx(50e9).epsilon(kRounding));
+}
+
+TEST_CASE("Tree all-reduce and ring reduce-scatter follow their own latency terms", "[workflows][throughput][reference]") {
+  // Double binary tree: 2 ceil(log2 n) alpha + 2(n-1)/n S/B; n = 64: 12 alpha.
+  const auto t = collective_point(workload(solvers::Collective::all_reduce, solvers::Algorithm::tree), 64, 50e9, 5e-6, 1.0,
+                                  std::nullopt);
+  CHECK(t.time_s == Approx(12 * 5e-6 + 2.0 * 63.0 / 64.0 * 2e9 / 50e9).epsilon(kRounding));
+  // Ring reduce-scatter: (n-1) alpha + (n-1)/n S/B (Thakur et al. 2005, sec. 4).
+  const auto r = collective_point(workload(solvers::Collective::reduce_scatter, solvers::Algorithm::ring), 8, 50e9, 5e-6, 1.0,
+                                  std::nullopt);
+  CHECK(r.time_s == Approx(7 * 5e-6 + 7.0 / 8.0 * 2e9 / 50e9).epsilon(kRounding));
+  CHECK(r.wire_bytes == 8 * 0.875 * 2e9);
+}
+
+TEST_CASE("With a compute time, the step time adds the communication not hidden behind compute",
+          "[workflows][throughput][unit]") {
+  Workload w = workload(solvers::Collective::all_reduce, solvers::Algorithm::ring);
+  w.compute_time_s = 0.1;
+  w.overlap = 0.5;
+  const auto p = collective_point(w, 8, 50e9, 5e-6, 1.0, std::nullopt);
+  REQUIRE(p.step_time_s.has_value());
+  // Half of 0.07007 s is hidden: 0.1 + 0.035035 s.
+  CHECK(*p.step_time_s == Approx(0.135035).epsilon(kRounding));
+  CHECK(*p.communication_fraction == Approx(0.035035 / 0.135035).epsilon(kRounding));
+}
+
+TEST_CASE("collective_point refuses impossible inputs, naming the parameter, its value and the rule",
+          "[workflows][throughput][errors]") {
+  const Workload w = workload(solvers::Collective::all_reduce, solvers::Algorithm::ring);
+  CHECK_THROWS_WITH(collective_point(w, 1, 50e9, 0.0, 1.0, std::nullopt), Catch::Contains("devices = 1") && Catch::Contains(">= 2"));
+  CHECK_THROWS_WITH(collective_point(w, 8, 0.0, 0.0, 1.0, std::nullopt), Catch::Contains("bandwidth") && Catch::Contains("= 0"));
+  CHECK_THROWS_WITH(collective_point(w, 8, 50e9, -1e-6, 1.0, std::nullopt), Catch::Contains("alpha") && Catch::Contains("-1e-06"));
+  CHECK_THROWS_WITH(collective_point(w, 8, 50e9, 0.0, 1.5, std::nullopt), Catch::Contains("efficiency = 1.5") && Catch::Contains("(0, 1]"));
+  CHECK_THROWS_WITH(collective_point(w, 8, 50e9, 0.0, 1.0, -1.0), Catch::Contains("energy per bit"));
+  CHECK_THROWS_WITH(collective_point(Workload{}, 8, 50e9, 0.0, 1.0, std::nullopt), Catch::Contains("parameters"));
+}
+
+TEST_CASE("A study refuses a link it cannot run, naming the study and the link, before any case runs",
+          "[workflows][study][errors]") {
+  workflows::Study st;
+  st.source = "s.toml";
+  st.reach_m = {0.1, 1.0};
+  st.workload = workload(solvers::Collective::all_reduce, solvers::Algorithm::ring);
+  workflows::StudyLink sl;
+  sl.name = "bare";
+  auto bare = std::make_shared<channels::Link>();
+  bare->source = "bare.toml";
+  sl.link = bare;
+  st.links.push_back(sl);
+  int calls = 0;
+  auto count = [&calls](int, int) { ++calls; };
+  CHECK_THROWS_WITH(workflows::run_study(st, count), Catch::Contains("s.toml") && Catch::Contains("\"bare\"") &&
+                                                         Catch::Contains("[signal]"));
+  st.links[0].link = nullptr;
+  CHECK_THROWS_AS(workflows::run_study(st, count), std::invalid_argument);
+  st.links[0].link = bare;
+  st.workload.devices = {1};
+  CHECK_THROWS_WITH(workflows::run_study(st, count), Catch::Contains("workload.devices = 1"));
+  CHECK(calls == 0);
+}

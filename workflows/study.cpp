@@ -1,0 +1,198 @@
+#include "workflows/study.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <span>
+#include <stdexcept>
+
+#include "phy/constants.hpp"
+#include "solvers/max_rate.hpp"
+#include "solvers/parallel.hpp"
+#include "workflows/link_capacity.hpp"
+#include "workflows/link_search.hpp"
+#include "workflows/throughput.hpp"
+
+namespace phylane::workflows {
+
+namespace {
+
+// Group index of G.652 single-mode fibre at 1310 nm (ITU-T G.652 / Corning SMF-28 data sheet:
+// n_eff = 1.4676 at 1310 nm), for the flight time of a fibre of a given length.
+constexpr double kFiberGroupIndex = 1.4676;
+
+struct LinkSetup {
+  Stretch stretch;
+  solvers::MaxRateOptions rate_options;
+};
+
+LinkSetup setup_link(const StudyLink& link) {
+  LinkSetup s;
+  auto& ro = s.rate_options;
+  ro = rate_criterion(*link.link);
+  // The searches of all cases already run on the available cores; one modulation at a time each.
+  ro.threads = 1;
+  s.stretch = stretchable(*link.link, link.element, ro.max_rate_bps);
+  return s;
+}
+
+StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetup& setup, double len) {
+  const channels::Link& cfg = *link.link;
+  StudyPoint p;
+  p.length_m = len;
+  const Stretched x = setup.stretch.at(len);
+  // Loss vs reach: the optical path loss, or the copper insertion loss at the configured Nyquist.
+  if (x.link) {
+    p.loss_db = x.link->path_loss_db();
+    p.propagation_s = len * kFiberGroupIndex / phy::c0;
+  } else {
+    const double f = 0.5 * cfg.signalling->spec.symbol_rate_baud;
+    std::complex<double> hv;
+    x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
+    p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
+    p.propagation_s = x.delay_s;  // the flight time removed from the channel (median group delay)
+  }
+  // Capacity of the same channel with the same transmitter and noise (docs/capacity.md).
+  try {
+    p.capacity_bps = link_capacity(cfg, x.h, x.link ? &*x.link : nullptr, LinkCapacityOptions{}).result.capacity_bps;
+  } catch (const std::invalid_argument&) {
+    p.capacity_bps = 0.0;  // the channel passes nothing in the band
+  }
+  // Max rate, NRZ and PAM4, at the link's target BER and eye mask (docs/rate_and_reach.md). No
+  // scheme beats the capacity: with a bit error ratio p allowed, source-channel separation and the
+  // rate-distortion function of a fair binary source, R(p) = 1 - h2(p), give R <= C / (1 - h2(p))
+  // (T. M. Cover, J. A. Thomas, "Elements of Information Theory", 2nd ed., 2006, thm. 10.3.1 and
+  // sec. 10.4). The search is confined below it, which spares the costly scans of long routes.
+  solvers::MaxRateOptions ro = setup.rate_options;
+  const double ber = cfg.signalling->spec.target_ber;
+  const double h2 = -ber * std::log2(ber) - (1.0 - ber) * std::log2(1.0 - ber);
+  const double bound = p.capacity_bps / (1.0 - h2);
+  if (bound < ro.max_rate_bps) {
+    ro.max_rate_bps = bound;
+    p.search_capped_by_capacity = true;
+  }
+  if (ro.max_rate_bps >= ro.min_rate_bps) {
+    auto eye = [&cfg, &x](double b, int levels) {
+      auto s = cfg.signalling->at(b, levels);
+      s.samples_per_ui = 16;
+      s.refine_candidates = 1;
+      if (x.link) solvers::set_optical_levels(*x.link, s);
+      return solvers::analyze_eye(x.h, s);
+    };
+    solvers::MaxRateResult mr;
+    try {
+      mr = solvers::find_max_rate(eye, ro);
+    } catch (const std::exception& e) {
+      // A numerical failure of one case (e.g. a pulse response that does not decay within the
+      // largest FFT) is recorded with its reason; the study goes on.
+      mr.found = false;
+      mr.reason = std::string("numerical failure: ") + e.what();
+      p.failed = true;
+    }
+    for (const auto& m : mr.per_modulation) {
+      if (m.levels == 2) p.max_rate_nrz_bps = m.found ? m.max_rate_bps : 0.0;
+      if (m.levels == 4) p.max_rate_pam4_bps = m.found ? m.max_rate_bps : 0.0;
+    }
+    p.max_rate_bps = mr.found ? mr.max_rate_bps : 0.0;
+    p.best_levels = mr.found ? mr.best_levels : 0;
+    if (!mr.found) p.note = mr.reason;
+  } else {
+    p.note = "the capacity bound is below the lowest rate searched";
+  }
+  // System: payload bandwidth per direction; per device count the collective's time and the
+  // energy of all links per step, accounted as `phylane throughput` does (collective_point).
+  p.link_bandwidth_bytes_per_s =
+      p.max_rate_bps > 0.0 ? solvers::link_bandwidth_bytes_per_s(link.lanes, p.max_rate_bps, link.encoding.efficiency) : 0.0;
+  p.energy_per_bit_j = link.energy_per_bit_j >= 0.0
+                           ? link.energy_per_bit_j
+                           : (p.max_rate_bps > 0.0 && x.link ? x.link->electrical_power_w() / p.max_rate_bps : 0.0);
+  for (int n : st.workload.devices) {
+    if (p.link_bandwidth_bytes_per_s > 0.0) {
+      // The per-hop latency is the protocol stack's plus the flight time at this length.
+      const CollectivePoint c = collective_point(st.workload, n, p.link_bandwidth_bytes_per_s,
+                                                 link.alpha_s + p.propagation_s, link.encoding.efficiency,
+                                                 p.energy_per_bit_j);
+      p.sync_time_s.push_back(c.time_s);
+      p.energy_per_step_j.push_back(*c.energy_j);
+    } else {
+      p.sync_time_s.push_back(std::numeric_limits<double>::infinity());
+      p.energy_per_step_j.push_back(std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  return p;
+}
+
+void check_study(const Study& st) {
+  if (st.workload.devices.empty()) throw std::invalid_argument("run_study: workload.devices is empty: give at least one device count >= 2");
+  for (int n : st.workload.devices)
+    if (n < 2) throw std::invalid_argument("run_study: workload.devices = " + std::to_string(n) + ": each count must be >= 2");
+  if (!(st.workload.parameters > 0.0) || !(st.workload.bytes_per_parameter > 0.0))
+    throw std::invalid_argument("run_study: workload.parameters and workload.bytes_per_parameter must be > 0");
+  for (double l : st.reach_m)
+    if (!(l > 0.0)) throw std::invalid_argument("run_study: reach_m = " + std::to_string(l) + ": lengths must be > 0");
+  for (const auto& l : st.links) {
+    const std::string who = st.source + ": link \"" + l.name + "\": ";
+    if (!l.link || !l.link->signalling) throw std::invalid_argument(who + "the link needs a [signal] section (rate, Tx, Rx)");
+    if (l.lanes < 1) throw std::invalid_argument(who + "lanes = " + std::to_string(l.lanes) + ": must be >= 1");
+    if (l.energy_per_bit_j < 0.0 && !l.link->optical())
+      throw std::invalid_argument(who + "energy per bit from the link's power needs an optical link");
+  }
+}
+
+}  // namespace
+
+StudyResult run_study(const Study& st, const std::function<void(int, int)>& progress, int threads) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_study(st);
+  StudyResult res;
+  std::vector<LinkSetup> setups;
+  for (const auto& link : st.links) {
+    try {
+      setups.push_back(setup_link(link));
+    } catch (const std::invalid_argument& e) {  // a request the workflows refuse (e.g. no such element)
+      throw std::invalid_argument(st.source + ": link \"" + link.name + "\": " + e.what());
+    }
+  }
+  // Cases: per link the eye at the configured length (index 0) and one per reach point.
+  const std::size_t per_link = st.reach_m.size() + 1;
+  const std::size_t total = st.links.size() * per_link;
+  res.links.resize(st.links.size());
+  for (std::size_t i = 0; i < st.links.size(); ++i) {
+    auto& lr = res.links[i];
+    const channels::Link& link = *st.links[i].link;
+    lr.name = st.links[i].name;
+    lr.points.resize(st.reach_m.size());
+    lr.config_rate_bps = link.signalling->data_rate_bps;
+    lr.element_label = setups[i].stretch.label;
+    lr.config_length_m = setups[i].stretch.base_length_m;
+    lr.loss_label = link.optical() ? "passive optical path loss" : "insertion loss at half the configured symbol rate";
+  }
+  // Task c is link c / per_link, case k = per_link - 1 - c % per_link: the executor hands tasks
+  // out in index order, so each link's longest lengths start first. They cost the most (long pulse
+  // responses), and starting them early balances the workers (longest-processing-time-first).
+  auto run_case = [&](std::size_t c, int) {
+    const std::size_t li = c / per_link, k = per_link - 1 - c % per_link;
+    const StudyLink& link = st.links[li];
+    if (k == 0) {
+      // The eye at the configured length and rate, at the fidelity `phylane eye` uses.
+      const Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
+      auto s = link.link->signalling->spec;
+      if (x.link) solvers::set_optical_levels(*x.link, s);
+      res.links[li].eye_at_config = solvers::analyze_eye(x.h, s);
+    } else {
+      res.links[li].points[k - 1] = evaluate_point(st, link, setups[li], st.reach_m[k - 1]);
+    }
+  };
+  solvers::ParallelOptions po;
+  po.workers = threads;
+  if (progress)
+    po.progress = [&](std::size_t done, std::size_t all) { progress(static_cast<int>(done), static_cast<int>(all)); };
+  // A failing case stops the run; its error (the lowest-numbered case's, if several fail) is rethrown.
+  res.threads = solvers::parallel_for(total, run_case, po).workers;
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace phylane::workflows

@@ -1,0 +1,96 @@
+#pragma once
+/// A study: several links (copper, optical) compared over reach — loss, maximum per-lane rate
+/// (NRZ and PAM4) with the Shannon capacity, the resulting link bandwidth, and the time and energy
+/// of a data-parallel training step's collective (a gradient all-reduce). Plain values: io/study.hpp
+/// reads them from study files (docs/study.md) and writes the results; run_study() computes them.
+/// Convention: 1 GB = 1e9 bytes; rates and bandwidths are per direction.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "channels/link.hpp"
+#include "solvers/eye_analysis.hpp"
+#include "solvers/throughput.hpp"
+#include "workflows/system.hpp"
+
+namespace phylane::workflows {
+
+/// One link of the study and how it is counted in the system.
+struct StudyLink {
+  std::string name;
+  /// The link at its configured lengths; needs signalling ([signal]: rate, Tx, Rx).
+  std::shared_ptr<const channels::Link> link;
+  /// The link's config as given (io: Config::stored_toml) and with every default explicit
+  /// (Config::resolved_toml), for result files; not used by the computation.
+  std::string config_toml;
+  std::string config_resolved_toml;
+  std::string element;           ///< what reach stretches ("" = longest trace / the fiber); see stretchable()
+  int lanes = 1;                 ///< lanes per link (x16) or wavelengths per fibre, >= 1
+  std::string lanes_label;       ///< "x16", "per fibre", ...
+  solvers::Encoding encoding;
+  double alpha_s = 0.0;          ///< per-hop latency of the protocol stack [s], >= 0; flight time added per length
+  /// Energy per line bit [J], >= 0; < 0: the optical link's electrical power / rate (optical links only).
+  double energy_per_bit_j = 0.0;
+  std::string energy_source;     ///< where energy_per_bit comes from
+};
+
+struct Study {
+  std::string name;
+  std::string source;            ///< where it came from: a file path or "embedded:studies/default.toml"
+  std::string text;              ///< the study file as read (for result files)
+  std::vector<double> reach_m;   ///< lengths evaluated [m] (ascending, > 0)
+  std::vector<StudyLink> links;
+  /// The training step: the collective (all-reduce from study files) of parameters x bytes per
+  /// parameter on each device count. compute_time_s and overlap are not used by the study.
+  Workload workload;
+  std::string claims;            ///< claim file the io layer evaluates ("" = none); not used here
+};
+
+struct StudyPoint {
+  double length_m = 0.0;
+  double loss_db = 0.0;            ///< copper: insertion loss at the configured Nyquist; optical: path loss
+  double max_rate_nrz_bps = 0.0;   ///< 0 where no rate meets the target
+  double max_rate_pam4_bps = 0.0;
+  double max_rate_bps = 0.0;       ///< the better of the two
+  int best_levels = 0;
+  double capacity_bps = 0.0;
+  double propagation_s = 0.0;      ///< flight time of the link at this length
+  double link_bandwidth_bytes_per_s = 0.0;     ///< lanes x rate x efficiency / 8, per direction
+  std::vector<double> sync_time_s;             ///< collective time per step, per workload.devices (inf: no rate)
+  std::vector<double> energy_per_step_j;       ///< per workload.devices, all links of the ring (NaN: no rate)
+  double energy_per_bit_j = 0.0;
+  bool search_capped_by_capacity = false;  ///< the rate search stopped at the capacity bound
+  bool failed = false;             ///< the rate search failed numerically (note says why)
+  std::string note;                ///< why no rate was found, when none was
+};
+
+struct StudyLinkResult {
+  std::string name;
+  std::vector<StudyPoint> points;  ///< one per Study::reach_m, same order
+  double config_length_m = 0.0;    ///< the stretched element's length in the config
+  std::string element_label;
+  std::string loss_label;          ///< what loss_db is
+  solvers::EyeAnalysis eye_at_config;  ///< the eye at the configured length and rate
+  double config_rate_bps = 0.0;
+};
+
+struct StudyResult {
+  std::vector<StudyLinkResult> links;  ///< one per Study::links, same order
+  double seconds = 0.0;
+  int threads = 1;
+};
+
+/// Runs the study's (link, length) cases on the parallel executor with `threads` workers (0: all
+/// cores); `progress(done, total)` is called after each case (serialised). Per point: loss, the
+/// capacity (link_capacity), the max rate NRZ/PAM4 below the capacity bound (find_max_rate with
+/// the link's criterion), the payload bandwidth, and per device count the collective's time and
+/// energy from collective_point() (workflows/throughput.hpp), the same accounting as
+/// `phylane throughput`. A numerical failure of one case is recorded in its point (failed, note).
+/// Throws std::invalid_argument before anything is computed for a link without [signal] or whose
+/// `element` cannot be stretched (naming the study's source, the link and the allowed elements),
+/// or for a workload without device counts or parameters.
+/// Tested by: tests/io/study_test.cpp (from a study file), tests/workflows/study_test.cpp.
+StudyResult run_study(const Study& study, const std::function<void(int, int)>& progress = {}, int threads = 0);
+
+}  // namespace phylane::workflows
