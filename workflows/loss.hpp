@@ -2,7 +2,8 @@
 /// `phylane loss`: the insertion loss of a copper or composed channel with its breakdown
 /// (conductor, roughness, dielectric, blocks, mismatch) on a frequency grid and at named
 /// frequencies, or the power budget of an optical link. One function for the command, sweeps
-/// and the Python module. Documented in docs/loss.md. Tested by: tests/workflows/loss_test.cpp.
+/// and the Python module. Documented in docs/loss.md. Tested by: tests/io/sweep_outputs_test.cpp
+/// (sweep values equal solvers::analyze_loss and the optical budget), tests/app/loss_command_test.cpp.
 #include <optional>
 #include <vector>
 
