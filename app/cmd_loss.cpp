@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <stdexcept>
+#include <utility>
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
@@ -12,6 +13,7 @@
 #include "io/quantity.hpp"
 #include "phy/units.hpp"
 #include "solvers/loss_analysis.hpp"
+#include "workflows/loss.hpp"
 
 namespace phylane::app {
 
@@ -124,7 +126,7 @@ int run_loss(const LossArgs& args) {
     }
     if (!cfg.copper() && !cfg.composed())
       throw io::InputError(cfg.source + ": the loss report needs a copper or optical channel");
-    solvers::LossAnalysisOptions opt;
+    workflows::LossRequest opt;
     opt.report_freqs_hz = cfg.report.frequencies_hz;
     opt.fmax_hz = cfg.report.fmax_hz;
     opt.points = cfg.report.points;
@@ -139,8 +141,7 @@ int run_loss(const LossArgs& args) {
       opt.points = *args.points;
     }
     opt.keep_line_points = !args.output.empty();
-    const solvers::LossAnalysis a =
-        cfg.copper() ? solvers::analyze_loss(*cfg.copper(), opt) : solvers::analyze_loss(*cfg.composed(), opt);
+    const solvers::LossAnalysis a = std::move(*workflows::loss(cfg, opt).analysis);
 
     if (!args.output.empty()) io::write_loss_hdf5(args.output, cfg, a);
     if (args.json)

@@ -33,6 +33,7 @@ CLI::App* register_sweep(CLI::App& cli, SweepArgs& args) {
   c->add_option("--case", args.print_case, "Print the config of case N (1 = the first) as TOML and exit");
   c->add_flag("--check", args.check, "Validate every case and exit without computing");
   c->add_option("--flush-every", args.flush_every_s, "Seconds between writes of finished cases to the file (default 1)");
+  c->add_flag("--json", args.json, "The run's summary as JSON on stdout (progress stays on stderr)");
   return c;
 }
 
@@ -65,6 +66,7 @@ int stop_signal() { return static_cast<int>(g_signal); }
 
 Prepared prepare(const SweepArgs& a) {
   Prepared p;
+  p.json = a.json;
   if (!(a.flush_every_s > 0.0)) throw io::InputError("--flush-every must be > 0 seconds");
   if (a.jobs < 0) throw io::InputError("--jobs " + std::to_string(a.jobs) + ": must be >= 1 (or 0 for all cores)");
   if (!a.resume.empty()) {
@@ -141,6 +143,27 @@ void Progress::finish() {
 int report(const Prepared& p, std::size_t total, std::size_t done, std::size_t failed, std::size_t computed, double seconds,
            int workers, bool interrupted) {
   const io::Sweep& s = p.sweep;
+  const int sig = interrupted ? stop_signal() : 0;
+  const int code = interrupted ? 128 + (sig ? sig : SIGINT) : 0;
+  if (p.json) {
+    io::SweepReport r;
+    r.sweep = s.source;
+    r.mode = std::string(io::to_string(s.mode));
+    r.shape = s.shape();
+    r.cases = total;
+    r.computed = computed;
+    r.done = done;
+    r.failed = failed;
+    r.missing = total - done - failed;
+    r.interrupted = interrupted;
+    r.signal = sig;
+    r.workers = workers;
+    r.elapsed_s = seconds;
+    r.output = p.file;
+    io::write_sweep_json(std::cout, r);
+    std::cout << std::flush;
+    return code;
+  }
   std::string shape;
   for (auto d : s.shape()) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
   fmt::print("phylane sweep: {} ({} {}, {} cases)\n", s.source, io::to_string(s.mode), shape, total);
@@ -150,11 +173,10 @@ int report(const Prepared& p, std::size_t total, std::size_t done, std::size_t f
   fmt::print("  {} done, {} failed, {} missing{}\n", done, failed, missing,
              failed ? " (reasons in /failures of the file)" : "");
   if (interrupted) {
-    const int sig = stop_signal();
     fmt::print("  interrupted{}: every finished case is in {}; finish with: phylane sweep --resume {}\n",
                sig ? fmt::format(" by signal {}", sig) : "", p.file, p.file);
     std::cout << std::flush;
-    return 128 + (sig ? sig : SIGINT);
+    return code;
   }
   fmt::print("wrote {}\n", p.file);
   return 0;
@@ -172,6 +194,7 @@ int run_local(const SweepArgs& args) {
     io::Sweep& s = p.sweep;
     const std::size_t total = s.case_count();
     if (args.print_case) {
+      if (args.json) throw io::InputError("--case prints the case's config as TOML: drop --json");
       // Cases count from 1 where a user sees them (DESIGN.md); the HDF5 datasets index from 0.
       if (*args.print_case < 1 || *args.print_case > total)
         throw io::InputError("--case " + std::to_string(*args.print_case) + ": the sweep has cases 1 to " + std::to_string(total));
@@ -193,6 +216,16 @@ int run_local(const SweepArgs& args) {
       vp.finish();
     }
     if (args.check) {
+      if (args.json) {
+        io::SweepReport r;
+        r.sweep = s.source;
+        r.mode = std::string(io::to_string(s.mode));
+        r.shape = s.shape();
+        r.cases = total;
+        r.valid_cases = p.resume ? todo.size() : total;
+        io::write_sweep_json(std::cout, r);
+        return 0;
+      }
       fmt::print("phylane sweep: {}: all {} cases are valid\n", s.source, p.resume ? todo.size() : total);
       return 0;
     }

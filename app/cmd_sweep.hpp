@@ -24,6 +24,7 @@ struct SweepArgs {
   std::optional<std::size_t> print_case;  ///< --case N: print case N's config (TOML) and exit
   bool check = false;   ///< --check: validate every case, compute nothing
   double flush_every_s = 1.0;  ///< --flush-every S: finished cases reach the file at least this often
+  bool json = false;    ///< --json: the run's summary as JSON on stdout (io::write_sweep_json)
 };
 
 /// Adds the `sweep` subcommand to `cli`, bound to `args`.
@@ -42,6 +43,7 @@ struct Prepared {
   io::Sweep sweep;
   std::string file;  ///< the results file
   bool resume = false;
+  bool json = false;  ///< report as JSON
 };
 /// Reads and checks the arguments and the sweep (not the cases). Throws io::InputError.
 Prepared prepare(const SweepArgs& args);
@@ -68,7 +70,7 @@ void install_stop_handlers();
 const std::atomic<bool>& stop_flag();
 int stop_signal();
 
-/// The one-paragraph summary after a run; returns the exit code.
+/// The one-paragraph summary after a run (JSON with --json); returns the exit code.
 int report(const Prepared& p, std::size_t total, std::size_t done, std::size_t failed, std::size_t computed,
            double seconds, int workers, bool interrupted);
 

@@ -147,7 +147,7 @@ int coordinator(const SweepArgs& args, int size, int (*local)(const SweepArgs&))
   int active = size - 1, threads_total = 0;
   std::vector<bool> seen(static_cast<std::size_t>(size), false);
   const int result = guarded([&]() -> int {
-    io::SweepResultBatcher batcher(*store, args.flush_every_s, 4096);
+    workflows::SweepResultBatcher batcher(io::store_sink(*store), args.flush_every_s, 4096);
     while (active > 0) {
       int flag = 0;
       MPI_Status st;

@@ -1,5 +1,5 @@
 // Sweep files: reading and checking the description, the case configs (the base config's table
-// with the axis values set), validation of every case, and one case's evaluation.
+// with the axis values set) and the cases' links, validation of every case.
 #include "io/sweep.hpp"
 
 #include <algorithm>
@@ -28,6 +28,14 @@ struct SweepBase {
   toml::table table;
 };
 }  // namespace detail
+
+using workflows::CommandOutputs;
+using workflows::CurveOutput;
+using workflows::OutputRequest;
+using workflows::ScalarOutput;
+using workflows::SweepCommandPlan;
+using workflows::find_sweep_command;
+using workflows::sweep_commands;
 
 namespace {
 
@@ -352,10 +360,7 @@ std::vector<Problem> case_problems(const Sweep& s, std::size_t c, std::optional<
   if (!problems.empty()) return problems;
   try {
     Config cfg = detail::load_config_table(t, s.base_name, s.base_dir);
-    for (const auto& plan : s.plans) {
-      const std::string why = plan.command->applies(cfg, plan.options, plan.scalars, plan.curves);
-      if (!why.empty()) problems.push_back({-1, why});
-    }
+    for (auto& why : workflows::output_problems(s, cfg)) problems.push_back({-1, std::move(why)});
     if (problems.empty() && cfg_out) *cfg_out = std::move(cfg);
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) {
@@ -651,17 +656,39 @@ void read_outputs(TableReader& out, Sweep& s, Context& ctx) {
     plan.command = &c;
     if (auto t = out.table(c.command, false)) {
       for (const auto& o : c.options) {
-        if (o.dimension) {
-          if (auto v = t->quantity(o.key, *o.dimension, Rule::any(), false)) {
-            plan.options.values[o.key] = *v;
-            // A rate keeps its text: its unit says whether it is a symbol or a bit rate.
-            if (*o.dimension == Dimension::data_rate)
-              plan.options.texts[o.key] = t->input()[o.key].value_or(std::string());
-          }
-        } else if (o.number) {
-          if (auto v = t->number(o.key, Rule::any(), false)) plan.options.values[o.key] = *v;
-        } else {
-          if (auto v = t->text(o.key, false)) plan.options.texts[o.key] = *v;
+        const toml::node* node = t->input().get(o.key);
+        switch (o.kind) {
+          case workflows::OptionKind::text:
+            if (auto v = t->text(o.key, false)) plan.options.texts[o.key] = *v;
+            break;
+          case workflows::OptionKind::number:
+            if (auto v = t->number(o.key, Rule::any(), false)) plan.options.values[o.key] = *v;
+            break;
+          case workflows::OptionKind::modulations:
+            if (auto v = t->text(o.key, false)) {
+              const auto p = parse_modulation_list(*v);
+              if (!p.error.empty()) {
+                ctx.error(node, t->key_path(o.key), "\"" + *v + "\"", p.error);
+              } else {
+                plan.options.texts[o.key] = *v;
+                plan.options.levels[o.key] = p.levels;
+              }
+            }
+            break;
+          case workflows::OptionKind::rate:
+            // A rate keeps its unit: it says whether it is a symbol or a bit rate.
+            if (t->quantity(o.key, Dimension::data_rate, Rule::any(), false)) {
+              const std::string text = node->value_or(std::string());
+              const auto p = parse_rate(text);
+              if (p.rate)
+                plan.options.rates[o.key] = *p.rate;
+              else
+                ctx.error(node, t->key_path(o.key), "\"" + text + "\"", p.error);
+            }
+            break;
+          default:
+            if (auto v = t->quantity(o.key, *option_dimension(o.kind), Rule::any(), false)) plan.options.values[o.key] = *v;
+            break;
         }
       }
       t->finish();
@@ -1013,41 +1040,31 @@ void validate_sweep(const Sweep& s, int threads, const std::function<void(std::s
   throw InputError(ds);
 }
 
-CaseResult evaluate_case(const Sweep& s, std::size_t c) {
-  CaseResult r;
-  r.index = c;
-  const std::size_t nf = s.curve_freqs_hz.size();
-  r.scalars.assign(s.scalars.size(), kNaN);
-  r.curves.assign(s.curves.size() * nf, kNaN);
-  std::optional<Config> cfg;
-  try {
-    cfg = case_config(s, c);
-  } catch (const std::exception& e) {
-    r.ok = false;
-    r.reason = e.what();
-    return r;
+std::optional<Dimension> option_dimension(workflows::OptionKind kind) {
+  switch (kind) {
+    case workflows::OptionKind::frequency: return Dimension::frequency;
+    case workflows::OptionKind::length: return Dimension::length;
+    case workflows::OptionKind::decibel: return Dimension::decibel;
+    case workflows::OptionKind::rate: return Dimension::data_rate;
+    case workflows::OptionKind::text:
+    case workflows::OptionKind::number:
+    case workflows::OptionKind::modulations: return std::nullopt;
   }
-  for (const auto& plan : s.plans) {
-    std::vector<double> vals(plan.scalars.size(), kNaN), cv(plan.curves.size() * nf, kNaN);
-    try {
-      plan.command->evaluate(*cfg, plan.options, plan.scalars, vals, plan.curves, s.curve_freqs_hz, cv);
-    } catch (const std::exception& e) {
-      // A numerical failure of one command: recorded, the other commands' values kept.
-      r.ok = false;
-      r.reason += (r.reason.empty() ? "" : "; ") + plan.command->command + ": " + e.what();
-      continue;
-    } catch (...) {
-      r.ok = false;
-      r.reason += (r.reason.empty() ? "" : "; ") + plan.command->command + ": unknown failure";
-      continue;
-    }
-    for (std::size_t i = 0; i < plan.scalar_slots.size(); ++i) r.scalars[plan.scalar_slots[i]] = vals[i];
-    for (std::size_t i = 0; i < plan.curve_slots.size(); ++i)
-      std::copy_n(cv.begin() + static_cast<std::ptrdiff_t>(i * nf), nf,
-                  r.curves.begin() + static_cast<std::ptrdiff_t>(plan.curve_slots[i] * nf));
-  }
-  return r;
+  return std::nullopt;
 }
+
+workflows::SweepCase sweep_case(Config&& cfg) {
+  workflows::SweepCase c;
+  c.report_freqs_hz = std::move(cfg.report.frequencies_hz);
+  c.link = std::move(static_cast<channels::Link&>(cfg));
+  return c;
+}
+
+workflows::CaseBuilder case_builder(const Sweep& s) {
+  return [&s](std::uint64_t c) { return sweep_case(case_config(s, static_cast<std::size_t>(c))); };
+}
+
+CaseResult evaluate_case(const Sweep& s, std::size_t c) { return workflows::evaluate_case(s, c, case_builder(s)); }
 
 // ---------------------------------------------------------------------------------------------
 // Encoding: per result u64 index, u8 ok, u32 reason length + bytes, u32 n scalars + doubles,

@@ -2,8 +2,12 @@
 /// A parameter sweep: a base config, axes over any of its keys by path
 /// (`channel.segments[1].length`, `signal.rate`, `rx.dfe_taps`, `channel.path[2].length`), each a
 /// list of values or a range with units, combined as a full grid, zipped, or Latin-hypercube
-/// sampled with a seed; and the outputs to record per case (io/sweep_outputs.hpp). The file
-/// format is in docs/sweep.md.
+/// sampled with a seed; and the outputs to record per case (workflows/sweep_outputs.hpp). The
+/// file format is in docs/sweep.md. This file reads the format and builds each case's link; the
+/// execution (workflows/sweep_run.hpp) and the HDF5 store (io/sweep_store.hpp) are apart.
+///
+/// Case generation (grid numbering, zip, Latin-hypercube samples) stays here: it is bound to the
+/// file's axes (their sizes, their values, the sampled points kept per axis).
 ///
 /// Cases are numbered 0 .. case_count()-1; a grid's case index is the row-major (C order) flat
 /// index over the axes, axis 0 varying slowest. Each case's config is the base config's TOML
@@ -22,7 +26,8 @@
 
 #include "io/config.hpp"
 #include "io/quantity.hpp"
-#include "io/sweep_outputs.hpp"
+#include "workflows/sweep_outputs.hpp"
+#include "workflows/sweep_run.hpp"
 
 namespace phylane::io {
 
@@ -70,21 +75,20 @@ struct SweepAxis {
   std::vector<std::uint32_t> picks;      ///< Latin hypercube lists: the listed index of each sample
 };
 
-/// The outputs of one command in a sweep, with where they go in a case's value vectors.
-struct SweepCommandPlan {
-  const CommandOutputs* command = nullptr;
-  CommandOptions options;
-  std::vector<OutputRequest> scalars;
-  std::vector<std::size_t> scalar_slots;  ///< index in Sweep::scalars (and CaseResult::scalars)
-  std::vector<OutputRequest> curves;
-  std::vector<std::size_t> curve_slots;   ///< index in Sweep::curves
-};
-
 namespace detail {
 struct SweepBase;  // the parsed base config (toml++ stays out of this header)
 }
 
-struct Sweep {
+using workflows::CaseResult;
+
+/// The dimension in which the reader parses an option of that kind; nullopt for text, plain
+/// numbers and modulation lists.
+std::optional<Dimension> option_dimension(workflows::OptionKind kind);
+
+/// A sweep as read from its file: the outputs every case records (workflows::SweepOutputs:
+/// scalars, curves, curve_freqs_hz, plans, in the order of the file) and where the cases come
+/// from.
+struct Sweep : workflows::SweepOutputs {
   std::string source;                 ///< sweep file name as given
   std::string text;                   ///< the sweep file as read
   std::filesystem::path dir;          ///< its folder (a relative base path resolves here)
@@ -96,10 +100,6 @@ struct Sweep {
   std::uint64_t seed = 1;             ///< Latin hypercube
   std::size_t samples = 0;            ///< Latin hypercube
   std::vector<SweepAxis> axes;
-  std::vector<OutputRequest> scalars;  ///< in the order of the file
-  std::vector<OutputRequest> curves;
-  std::vector<double> curve_freqs_hz;  ///< curve_fmax / curve_points ... curve_fmax
-  std::vector<SweepCommandPlan> plans;
   std::shared_ptr<const detail::SweepBase> base_table;
 
   /// Grid: the axis sizes; zip and Latin hypercube: {case_count()}.
@@ -136,17 +136,14 @@ void validate_sweep(const Sweep& sweep, int threads = 0,
                     const std::function<void(std::size_t, std::size_t)>& progress = {},
                     std::span<const std::uint64_t> only = {});
 
-/// One case's outputs. Failed (a numerical failure): ok = false, reason set, values NaN.
-struct CaseResult {
-  std::uint64_t index = 0;
-  bool ok = true;
-  std::string reason;
-  std::vector<double> scalars;  ///< Sweep::scalars order
-  std::vector<double> curves;   ///< curve i at frequency k: [i * curve_freqs_hz.size() + k]
-};
+/// A loaded config as a sweep case (its link and its [report] frequencies), moved out of `cfg`.
+workflows::SweepCase sweep_case(Config&& cfg);
+/// "Build case i" for the sweep's execution (workflows/sweep_run.hpp): case_config as a
+/// SweepCase. Throws InputError as case_config. `sweep` must outlive the builder.
+workflows::CaseBuilder case_builder(const Sweep& sweep);
 
-/// Loads and evaluates one case. Never throws for a failure of the case itself (recorded in the
-/// result); thread-safe: cases may run concurrently.
+/// Loads and evaluates one case (workflows::evaluate_case). Never throws for a failure of the
+/// case itself (recorded in the result); thread-safe: cases may run concurrently.
 CaseResult evaluate_case(const Sweep& sweep, std::size_t case_index);
 
 /// Byte encoding of results for transport between processes (MPI), appended to `out`.

@@ -1,42 +1,25 @@
 #pragma once
-/// Running a sweep's cases on worker threads (solvers::parallel_produce) and writing their results
-/// as they complete.
-/// Cases share no mutable state (each loads its own config and runs its own solvers; FFTW plan
-/// creation is serialised in solvers/pulse_response.cpp, the BEM cross-section cache is locked);
-/// only the calling thread touches the HDF5 file.
-#include <atomic>
-#include <chrono>
+/// A sweep file's cases run into its HDF5 store: the execution (workflows/sweep_run.hpp, on all
+/// cores through solvers::parallel_produce) given "build the link of case i" from the sweep's
+/// base config and axes (io/sweep.hpp) and the store as the results' sink. Only the calling
+/// thread touches the HDF5 file.
 #include <cstdint>
-#include <functional>
+#include <optional>
+#include <ostream>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "io/sweep.hpp"
 #include "io/sweep_store.hpp"
+#include "workflows/sweep_run.hpp"
 
 namespace phylane::io {
 
-struct SweepRunOptions {
-  int jobs = 0;                   ///< worker threads, >= 0; 0: all cores
-  double flush_interval_s = 1.0;  ///< results reach the file at least this often [s], > 0
-  std::size_t max_batch = 4096;   ///< and whenever this many are waiting
-  /// Called on the calling thread after each write (and about every 0.2 s): cases finished in
-  /// this run and the number this run has to do.
-  std::function<void(std::size_t done, std::size_t total)> progress;
-  /// When it becomes true (e.g. set by a signal handler) no new case starts; the cases running
-  /// finish, everything finished is written, and the run returns with interrupted = true.
-  const std::atomic<bool>* stop = nullptr;
-};
+using workflows::SweepRunOptions;
+using workflows::SweepRunSummary;
 
-struct SweepRunSummary {
-  std::size_t computed = 0;  ///< cases finished in this run (done or failed)
-  std::size_t failed = 0;
-  bool interrupted = false;
-  int threads = 1;
-  double seconds = 0.0;
-};
-
-/// Runs `cases` (indices into the sweep) and writes them to `store`.
+/// Runs `cases` (indices into the sweep) and writes them to `store` as they complete.
 SweepRunSummary run_sweep_cases(const Sweep& sweep, std::span<const std::uint64_t> cases, SweepStore& store,
                                 const SweepRunOptions& options = {});
 
@@ -45,26 +28,31 @@ SweepRunSummary run_sweep_cases(const Sweep& sweep, std::span<const std::uint64_
 /// (bad_alloc and the like) fails that case only.
 std::vector<CaseResult> evaluate_cases(const Sweep& sweep, std::span<const std::uint64_t> cases, int jobs);
 
-/// Collects results that arrive one by one (threads, MPI ranks) and writes them in batches: when
-/// max_batch are waiting or flush_interval_s has passed since the last write.
-class SweepResultBatcher {
- public:
-  SweepResultBatcher(SweepStore& store, double flush_interval_s, std::size_t max_batch);
-  void add(CaseResult&& r);
-  /// Writes what is waiting when a write is due; returns whether it wrote.
-  bool maybe_write();
-  /// Writes everything waiting.
-  void write_all();
-  std::size_t written() const { return written_; }
-  std::size_t failed() const { return failed_; }
+/// The store as a results' sink: each batch written and made durable (SweepStore::write).
+workflows::ResultSink store_sink(SweepStore& store);
 
- private:
-  SweepStore& store_;
-  double interval_s_;
-  std::size_t max_batch_;
-  std::vector<CaseResult> waiting_;
-  std::chrono::steady_clock::time_point last_;
-  std::size_t written_ = 0, failed_ = 0;
+/// What `phylane sweep --json` reports after a run.
+struct SweepReport {
+  std::string sweep;          ///< the sweep file as given
+  std::string mode;           ///< grid, zip, lhs
+  std::vector<std::size_t> shape;
+  std::size_t cases = 0;      ///< in the sweep
+  std::size_t computed = 0;   ///< finished in this run (done or failed)
+  std::size_t done = 0;       ///< in the file, this run and before
+  std::size_t failed = 0;     ///< in the file
+  std::size_t missing = 0;    ///< in the file
+  bool interrupted = false;
+  int signal = 0;             ///< the signal that interrupted the run, or 0
+  int workers = 1;
+  double elapsed_s = 0.0;     ///< of this run's computation
+  std::string output;         ///< the results file
+  /// --check: the number of cases checked (all valid); set, the run's fields are left out.
+  std::optional<std::size_t> valid_cases;
 };
+
+/// The report as one JSON object: phylane_version, command ("sweep"), sweep, mode, shape,
+/// cases, then either valid_cases (--check) or computed, done, failed, missing, interrupted,
+/// signal, workers, elapsed_s, output. Format in docs/sweep.md.
+void write_sweep_json(std::ostream& os, const SweepReport& r);
 
 }  // namespace phylane::io

@@ -230,6 +230,31 @@ scalars = ["eye.margin_db", "eye.eye_height_v"]
   fs::remove_all(dir);
 }
 
+TEST_CASE("phylane sweep --json reports the run as one JSON object on stdout", "[app][sweep][unit]") {
+  const auto dir = temp_dir("sweep_json");
+  write_file(dir + "/loss.toml", kLossSweep);
+  const auto r = run_phylane("sweep loss.toml -o loss.h5 --jobs 2 --json", dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.front() == '{');
+  CHECK(r.out.find("computed 4 cases") == std::string::npos);  // no human summary
+  CHECK_THAT(r.out, Catch::Contains("\"phylane_version\": ") && Catch::Contains("\"command\": \"sweep\"") &&
+                        Catch::Contains("\"sweep\": \"loss.toml\"") && Catch::Contains("\"mode\": \"grid\"") &&
+                        Catch::Contains("\"interrupted\": false") && Catch::Contains("\"output\": \"loss.h5\""));
+  CHECK(json_number(r.out, "", "cases") == 4);
+  CHECK(json_number(r.out, "", "computed") == 4);
+  CHECK(json_number(r.out, "", "done") == 4);
+  CHECK(json_number(r.out, "", "failed") == 0);
+  CHECK(json_number(r.out, "", "missing") == 0);
+  // --check: the cases checked.
+  const auto c = run_phylane("sweep loss.toml --check --json", dir);
+  REQUIRE(c.exit_code == 0);
+  CHECK(json_number(c.out, "", "valid_cases") == 4);
+  CHECK(c.out.find("\"computed\"") == std::string::npos);
+  // --case prints TOML, not JSON.
+  CHECK(run_phylane("sweep loss.toml --case 1 --json", dir).exit_code == 2);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("bad sweeps exit with code 2, name the axis and write nothing", "[app][sweep][validation]") {
   const auto dir = temp_dir("sweep_bad");
   const std::string head = "base = \"preset:pcie5-server\"\n[[axis]]\n";

@@ -250,3 +250,26 @@ TEST_CASE("case results survive the byte encoding used between MPI ranks", "[io]
   bytes.pop_back();
   CHECK_THROWS(decode_results(bytes));
 }
+
+TEST_CASE("output options are parsed when the sweep file is read: rates keep their unit, modulations their levels",
+          "[io][sweep][unit]") {
+  const std::string axis = "[[axis]]\nkey = \"channel.segments[2].length\"\nvalues = [\"1 in\"]";
+  const Sweep s = sweep_of(axis, "",
+                           "scalars = [\"maxrate.max_rate_bps\"]\n[outputs.maxrate]\nmodulation = \"pam4\"\nmax = \"40 GBd\"\n"
+                           "min = \"8 Gb/s\"\nmargin = \"1 dB\"");
+  REQUIRE(s.plans.size() == 1);
+  const auto& o = s.plans[0].options;
+  CHECK(o.level_list("modulation") == std::vector<int>{4});
+  REQUIRE(o.rate("max"));
+  CHECK(o.rate("max")->unit == phylane::channels::RateUnit::baud);
+  CHECK(o.rate("max")->value == 40e9);
+  CHECK(o.rate("min")->unit == phylane::channels::RateUnit::bit);
+  CHECK(o.rate("min")->value == 8e9);
+  CHECK(o.value("margin") == 1.0);
+  // A bad value is an error of the file (its key, its value, what is allowed), before any case.
+  CHECK_THAT(error_of(axis, "", "scalars = [\"maxrate.max_rate_bps\"]\n[outputs.maxrate]\nmodulation = \"nrz,pam5\""),
+             Catch::Contains("t.toml:") && Catch::Contains("modulation") && Catch::Contains("\"nrz,pam5\"") &&
+                 Catch::Contains("pam4"));
+  CHECK_THAT(error_of(axis, "", "scalars = [\"reach.max_length_m\"]\n[outputs.reach]\nrate = \"40 GHz\""),
+             Catch::Contains("rate") && Catch::Contains("\"40 GHz\""));
+}

@@ -1,5 +1,6 @@
-// The registry of sweep outputs: every command's scalars are well formed, each value equals what
-// the command's own library call gives for that config, and outputs that do not apply say why.
+// The registry of sweep outputs (workflows/sweep_outputs.hpp): every command's scalars are well
+// formed, each value equals what the command's own library call gives for that config, and
+// outputs that do not apply say why. Here in io's tests because the cases are loaded presets.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -7,12 +8,16 @@
 #include <set>
 
 #include "io/config.hpp"
-#include "workflows/link_capacity.hpp"
-#include "io/sweep_outputs.hpp"
+#include "io/sweep.hpp"
+#include "phy/units.hpp"
 #include "solvers/loss_analysis.hpp"
+#include "workflows/link_capacity.hpp"
+#include "workflows/loss.hpp"
+#include "workflows/sweep_outputs.hpp"
 
 using namespace phylane;
 using namespace phylane::io;
+using namespace phylane::workflows;
 
 namespace {
 OutputRequest request(const std::string& command, const std::string& quantity, double at_hz = 0.0) {
@@ -57,7 +62,7 @@ TEST_CASE("sweep loss outputs are the loss analysis' values for the case, bit fo
   const std::vector<double> freqs = solvers::loss_grid(20e9, 40);
   std::vector<double> v(rq.size()), cv(freqs.size());
   REQUIRE(loss.applies(cfg, {}, rq, curves).empty());
-  loss.evaluate(cfg, {}, rq, v, curves, freqs, cv);
+  loss.evaluate(sweep_case(Config(cfg)), {}, rq, v, curves, freqs, cv);
 
   // What `phylane loss --freq "16 GHz" --freq "8 GHz"` computes (app/cmd_loss.cpp).
   solvers::LossAnalysisOptions o;
@@ -83,7 +88,7 @@ TEST_CASE("sweep capacity outputs are the link's water-filling capacity", "[io][
   opt.values["bandwidth"] = 50e9;
   REQUIRE(cap.applies(cfg, opt, rq, {}).empty());
   std::vector<double> v(rq.size());
-  cap.evaluate(cfg, opt, rq, v, {}, {}, {});
+  cap.evaluate(sweep_case(Config(cfg)), opt, rq, v, {}, {}, {});
   workflows::LinkCapacityOptions co;
   co.points = 500;
   co.bandwidth_hz = 50e9;
@@ -105,4 +110,18 @@ TEST_CASE("a sweep output that does not apply to a config says why", "[io][sweep
   CHECK_THAT(find_sweep_command("loss")->applies(optical, {}, std::vector<OutputRequest>{il}, {}),
              Catch::Contains("copper"));
   CHECK(find_sweep_command("loss")->applies(optical, {}, std::vector<OutputRequest>{request("loss", "path_loss_db")}, {}).empty());
+}
+
+TEST_CASE("sweep optical loss outputs are the link's power budget, bit for bit", "[io][sweep][regression]") {
+  const Config cfg = load_preset("dr4-400g-lane");
+  const CommandOutputs& loss = *find_sweep_command("loss");
+  std::vector<OutputRequest> rq = {request("loss", "path_loss_db"), request("loss", "received_oma_dbm"),
+                                   request("loss", "electrical_power_w")};
+  REQUIRE(loss.applies(cfg, {}, rq, {}).empty());
+  std::vector<double> v(rq.size());
+  loss.evaluate(sweep_case(Config(cfg)), {}, rq, v, {}, {}, {});
+  // What `phylane loss` reports for an optical config (io/loss_output.cpp: the link's budget).
+  CHECK(v[0] == cfg.optical()->path_loss_db());
+  CHECK(v[1] == phy::units::watts_to_dbm(cfg.optical()->received_oma_w()));
+  CHECK(v[2] == cfg.optical()->electrical_power_w());
 }

@@ -1,7 +1,7 @@
 // The registry of what a sweep can record per case: each command's scalars and curves, computed
-// exactly as the command itself computes them (same library calls, same options), so a sweep's
-// value equals the command's run on that case's config.
-#include "io/sweep_outputs.hpp"
+// by the command's own workflow with the same options, so a sweep's value equals the command's
+// run on that case's config.
+#include "workflows/sweep_outputs.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,18 +10,18 @@
 #include <memory>
 #include <stdexcept>
 
-#include "io/diagnostics.hpp"
-#include "workflows/link_capacity.hpp"
-#include "workflows/eye.hpp"
-#include "workflows/link_search.hpp"
-#include "workflows/rate.hpp"
 #include "phy/units.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/loss_analysis.hpp"
 #include "solvers/max_rate.hpp"
 #include "solvers/optical_analysis.hpp"
+#include "workflows/eye.hpp"
+#include "workflows/link_capacity.hpp"
+#include "workflows/link_search.hpp"
+#include "workflows/loss.hpp"
+#include "workflows/rate.hpp"
 
-namespace phylane::io {
+namespace phylane::workflows {
 
 namespace {
 
@@ -51,13 +51,13 @@ const Scalar<Result>& scalar_named(const std::vector<Scalar<Result>>& v, const s
   throw std::logic_error("sweep outputs: no scalar " + name);  // requests are checked at load
 }
 
-bool has_frequency_response(const Config& cfg) { return cfg.copper() || cfg.composed() || cfg.optical() || (cfg.sampled() && cfg.sampled()->impulse); }
+bool has_frequency_response(const channels::Link& cfg) { return cfg.copper() || cfg.composed() || cfg.optical() || (cfg.sampled() && cfg.sampled()->impulse); }
 
 // ---------------------------------------------------------------------------------------------
 // loss: copper and composed channels (insertion loss and its breakdown), optical power budget.
 
 struct LossResult {
-  const Config* cfg = nullptr;
+  std::optional<OpticalLossFigures> optical;       // optical links
   std::vector<double> freqs;                       // report frequencies of `at`
   std::vector<channels::LossBreakdown> at;         // at those frequencies
   double total_length_m = kNaN, total_delay_s = kNaN, dc_resistance_ohm = kNaN;
@@ -105,15 +105,15 @@ const std::vector<Scalar<LossResult>>& loss_copper_scalars() {
 const std::vector<Scalar<LossResult>>& loss_optical_scalars() {
   using phy::units::watts_to_dbm;
   static const std::vector<Scalar<LossResult>> v = {
-      {{"path_loss_db", "dB", "optical: passive path loss"}, [](const LossResult& r) { return r.cfg->optical()->path_loss_db(); }},
+      {{"path_loss_db", "dB", "optical: passive path loss"}, [](const LossResult& r) { return r.optical->path_loss_db; }},
       {{"launch_average_power_dbm", "dBm", "optical: average power launched into the path"},
-       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical()->launch_average_power_w()); }},
+       [](const LossResult& r) { return watts_to_dbm(r.optical->launch_average_power_w); }},
       {{"received_average_power_dbm", "dBm", "optical: average power at the photodiode"},
-       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical()->received_average_power_w()); }},
+       [](const LossResult& r) { return watts_to_dbm(r.optical->received_average_power_w); }},
       {{"received_oma_dbm", "dBm", "optical: optical modulation amplitude at the photodiode"},
-       [](const LossResult& r) { return watts_to_dbm(r.cfg->optical()->received_oma_w()); }},
+       [](const LossResult& r) { return watts_to_dbm(r.optical->received_oma_w); }},
       {{"electrical_power_w", "W", "optical: electrical power per wavelength"},
-       [](const LossResult& r) { return r.cfg->optical()->electrical_power_w(); }},
+       [](const LossResult& r) { return r.optical->electrical_power_w; }},
   };
   return v;
 }
@@ -132,7 +132,7 @@ CommandOutputs loss_command() {
   for (const auto& s : outputs_of(loss_copper_scalars())) c.scalars.push_back(s);
   for (const auto& s : outputs_of(loss_optical_scalars())) c.scalars.push_back(s);
   for (const auto& s : loss_frequency_scalars()) c.curves.push_back({s.out.name, s.out.units, s.out.description});
-  c.applies = [](const Config& cfg, const CommandOptions&, std::span<const OutputRequest> scalars,
+  c.applies = [](const channels::Link& cfg, const CommandOptions&, std::span<const OutputRequest> scalars,
                  std::span<const OutputRequest> curves) -> std::string {
     const bool copper = cfg.copper() || cfg.composed();
     for (const auto& r : scalars) {
@@ -146,14 +146,14 @@ CommandOutputs loss_command() {
     if (!curves.empty() && !copper) return "loss curves apply to copper channels (traces, Touchstone and element blocks)";
     return "";
   };
-  c.evaluate = [](const Config& cfg, const CommandOptions&, std::span<const OutputRequest> scalars, std::span<double> values,
+  c.evaluate = [](const SweepCase& sc, const CommandOptions&, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest> curves, std::span<const double> curve_freqs, std::span<double> curve_values) {
+    const channels::Link& cfg = sc.link;
     LossResult r;
-    r.cfg = &cfg;
-    auto analyze = [&cfg](const solvers::LossAnalysisOptions& o) {
-      return cfg.copper() ? solvers::analyze_loss(*cfg.copper(), o) : solvers::analyze_loss(*cfg.composed(), o);
-    };
+    // The loss analysis `phylane loss` runs (workflows::loss), on the grid these outputs need.
+    auto analyze = [&cfg](const LossRequest& o) { return std::move(*loss(cfg, o).analysis); };
     bool whole = false;  // total length, delay and DC resistance
+    bool optical = false;  // the power budget
     std::vector<double> freqs;
     for (const auto& q : scalars) {
       const auto& fs = loss_frequency_scalars();
@@ -163,13 +163,18 @@ CommandOutputs loss_command() {
         if (std::find(freqs.begin(), freqs.end(), f) == freqs.end()) freqs.push_back(f);
       } else if (!is_optical_loss_scalar(q.quantity)) {
         whole = true;
+      } else {
+        optical = true;
       }
     }
+    if (optical) r.optical = loss(cfg, LossRequest{}).optical;
     if (whole) {
       // As `phylane loss` reports them: the phase delay at the highest [report] frequency. The
       // grid does not enter these figures; two points keep it cheap.
-      solvers::LossAnalysisOptions o;
-      o.report_freqs_hz = cfg.report.frequencies_hz;
+      if (sc.report_freqs_hz.empty())
+        throw std::invalid_argument("loss.total_length_m, total_delay_s, dc_resistance_ohm: the case has no report frequencies");
+      LossRequest o;
+      o.report_freqs_hz = sc.report_freqs_hz;
       o.fmax_hz = *std::max_element(o.report_freqs_hz.begin(), o.report_freqs_hz.end());
       o.points = 2;
       o.keep_line_points = false;
@@ -179,8 +184,9 @@ CommandOutputs loss_command() {
       r.dc_resistance_ohm = a.dc_resistance_ohm;
     }
     if (!freqs.empty() || !curves.empty()) {
-      solvers::LossAnalysisOptions o;
-      o.report_freqs_hz = freqs.empty() ? cfg.report.frequencies_hz : freqs;
+      LossRequest o;
+      o.report_freqs_hz = freqs.empty() ? sc.report_freqs_hz : freqs;
+      if (o.report_freqs_hz.empty()) throw std::invalid_argument("loss curves: the case has no report frequencies");
       o.keep_line_points = false;
       if (!curves.empty()) {
         o.fmax_hz = curve_freqs.back();
@@ -219,7 +225,7 @@ CommandOutputs loss_command() {
 // eye: the equalized statistical eye, as `phylane eye` (optical links add their figures).
 
 struct EyeResult {
-  const Config* cfg = nullptr;
+  const channels::Link* cfg = nullptr;
   solvers::EyeAnalysis eye;
   std::optional<solvers::OpticalAnalysis> optical;
 };
@@ -277,11 +283,11 @@ bool is_optical_eye_scalar(const std::string& q) {
   return std::find(names.begin(), names.end(), q) != names.end();
 }
 
-// The analysis `phylane eye` runs for this config (workflows::eye).
-EyeResult run_eye(const Config& cfg, bool optical_figures) {
+// The analysis `phylane eye` runs for this link (workflows::eye).
+EyeResult run_eye(const channels::Link& cfg, bool optical_figures) {
   EyeResult r;
   r.cfg = &cfg;
-  workflows::EyeAnswer a = workflows::eye(cfg, workflows::EyeRequest{optical_figures});
+  EyeAnswer a = eye(cfg, EyeRequest{optical_figures});
   r.eye = std::move(a.analysis);
   r.optical = std::move(a.optical);
   return r;
@@ -292,7 +298,7 @@ CommandOutputs eye_command() {
   c.command = "eye";
   c.summary = "equalized statistical eye and BER, as `phylane eye`";
   c.scalars = outputs_of(eye_scalars());
-  c.applies = [](const Config& cfg, const CommandOptions&, std::span<const OutputRequest> scalars,
+  c.applies = [](const channels::Link& cfg, const CommandOptions&, std::span<const OutputRequest> scalars,
                  std::span<const OutputRequest>) -> std::string {
     if (!cfg.signalling) return "eye outputs need a [signal] section (rate, modulation); see docs/eye.md";
     if (!cfg.copper() && !cfg.composed() && !cfg.optical() && !cfg.sampled()) return "eye outputs need a channel";
@@ -300,8 +306,9 @@ CommandOutputs eye_command() {
       if (is_optical_eye_scalar(r.quantity) && !cfg.optical()) return r.label + " applies to optical links";
     return "";
   };
-  c.evaluate = [](const Config& cfg, const CommandOptions&, std::span<const OutputRequest> scalars, std::span<double> values,
+  c.evaluate = [](const SweepCase& sc, const CommandOptions&, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
+    const channels::Link& cfg = sc.link;
     const bool optical_figures =
         std::any_of(scalars.begin(), scalars.end(), [](const OutputRequest& r) { return is_optical_eye_scalar(r.quantity); });
     const EyeResult r = run_eye(cfg, optical_figures);
@@ -311,30 +318,15 @@ CommandOutputs eye_command() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// maxrate and reach: as `phylane maxrate` and `phylane reach` (app/cmd_rate.cpp).
-
-std::vector<int> parse_levels(const std::string& text, const std::string& what) {
-  auto p = parse_modulation_list(text);
-  if (!p.error.empty()) throw InputError(what + " = \"" + text + "\": " + p.error);
-  return p.levels;
-}
+// maxrate and reach: as `phylane maxrate` and `phylane reach` (workflows::max_rate, reach).
 
 std::string level_name(int levels) { return channels::modulation_name(levels); }
 
-// A rate option in the one vocabulary: the text keeps its unit (symbol or bit rate).
-std::optional<channels::LineRate> rate_option(const CommandOptions& o, const std::string& key, const std::string& what) {
-  const auto text = o.text(key);
-  if (!text) return std::nullopt;
-  const auto p = parse_rate(*text);
-  if (!p.rate) throw InputError(what + " = \"" + *text + "\": " + p.error);
-  return p.rate;
-}
-
-workflows::MaxRateRequest maxrate_request(const CommandOptions& o) {
-  workflows::MaxRateRequest rq;
-  rq.levels = parse_levels(o.text("modulation").value_or("nrz,pam4"), "[outputs.maxrate] modulation");
-  rq.min_rate = rate_option(o, "min", "[outputs.maxrate] min");
-  rq.max_rate = rate_option(o, "max", "[outputs.maxrate] max");
+MaxRateRequest maxrate_request(const CommandOptions& o) {
+  MaxRateRequest rq;
+  if (auto lv = o.level_list("modulation")) rq.levels = *lv;  // default "nrz,pam4", as `phylane maxrate`
+  rq.min_rate = o.rate("min");
+  rq.max_rate = o.rate("max");
   rq.margin_db = o.value("margin");
   rq.threads = 1;  // cases run in parallel already; each search is the same run sequentially
   return rq;
@@ -387,7 +379,7 @@ int scalar_levels(const std::string& q) {
   return 0;
 }
 
-std::string rate_applies(const Config& cfg) {
+std::string rate_applies(const channels::Link& cfg) {
   if (!cfg.signalling) return "needs a [signal] section (modulation, target BER); see docs/eye.md";
   if (!has_frequency_response(cfg)) return "needs a channel with a frequency response (not a pulse response)";
   return "";
@@ -398,17 +390,17 @@ CommandOutputs maxrate_command() {
   c.command = "maxrate";
   c.summary = "highest per-lane data rate meeting the target, NRZ vs PAM4, as `phylane maxrate`";
   c.scalars = outputs_of(maxrate_scalars());
-  c.options = {{"modulation", std::nullopt, false, "comma list of nrz, pam4, pam8 (default \"nrz,pam4\")"},
-               {"min", Dimension::data_rate, false, "lowest rate searched (default 1 Gb/s)"},
-               {"max", Dimension::data_rate, false, "highest rate searched (default 224 Gb/s)"},
-               {"margin", Dimension::decibel, false, "eye margin required (default: [signal] required_margin)"}};
-  c.applies = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars,
+  c.options = {{"modulation", OptionKind::modulations, "comma list of nrz, pam4, pam8 (default \"nrz,pam4\")"},
+               {"min", OptionKind::rate, "lowest rate searched (default 1 Gb/s)"},
+               {"max", OptionKind::rate, "highest rate searched (default 224 Gb/s)"},
+               {"margin", OptionKind::decibel, "eye margin required (default: [signal] required_margin)"}};
+  c.applies = [](const channels::Link& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars,
                  std::span<const OutputRequest>) -> std::string {
     if (auto why = rate_applies(cfg); !why.empty()) return "maxrate outputs " + why;
-    workflows::MaxRateRequest rq;
+    MaxRateRequest rq;
     try {
       rq = maxrate_request(o);
-      workflows::check_max_rate(cfg, rq);
+      check_max_rate(cfg, rq);
     } catch (const std::exception& e) {
       return "[outputs.maxrate]: " + std::string(e.what());
     }
@@ -417,9 +409,10 @@ CommandOutputs maxrate_command() {
         return r.label + " needs " + level_name(lv) + " in [outputs.maxrate] modulation";
     return "";
   };
-  c.evaluate = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
+  c.evaluate = [](const SweepCase& sc, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
-    MaxRateOut m{workflows::max_rate(cfg, maxrate_request(o)).result};
+    const channels::Link& cfg = sc.link;
+    MaxRateOut m{max_rate(cfg, maxrate_request(o)).result};
     for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(maxrate_scalars(), scalars[i].quantity).get(m);
   };
   return c;
@@ -448,14 +441,14 @@ const std::vector<Scalar<ReachOut>>& reach_scalars() {
 }
 
 // What `phylane reach` is asked ([outputs.reach] options).
-workflows::ReachRequest reach_request(const CommandOptions& o) {
-  workflows::ReachRequest rq;
-  if (const auto text = o.text("modulation")) {
-    const auto lv = parse_levels(*text, "[outputs.reach] modulation");
-    if (lv.size() != 1) throw InputError("[outputs.reach] modulation = \"" + *text + "\": give one modulation");
-    rq.modulation = channels::modulation_with_levels(lv[0]);
+ReachRequest reach_request(const CommandOptions& o) {
+  ReachRequest rq;
+  if (const auto lv = o.level_list("modulation")) {
+    if (lv->size() != 1)
+      throw std::invalid_argument("[outputs.reach] modulation = \"" + o.text("modulation").value_or("") + "\": give one modulation");
+    rq.modulation = channels::modulation_with_levels(lv->front());
   }
-  rq.rate = rate_option(o, "rate", "[outputs.reach] rate");
+  rq.rate = o.rate("rate");
   rq.element = o.text("element").value_or("");
   rq.min_length_m = o.value("min");
   rq.max_length_m = o.value("max");
@@ -469,25 +462,26 @@ CommandOutputs reach_command() {
   c.command = "reach";
   c.summary = "longest length of one element meeting the target at a rate, as `phylane reach`";
   c.scalars = outputs_of(reach_scalars());
-  c.options = {{"rate", Dimension::data_rate, false, "data rate (default: the case's [signal] rate)"},
-               {"modulation", std::nullopt, false, "nrz, pam4 or pam8 (default: the case's)"},
-               {"element", std::nullopt, false, "segment or path element to stretch: 1-based index or name (default: the longest trace / the fiber)"},
-               {"min", Dimension::length, false, "shortest length (default: config length / 100)"},
-               {"max", Dimension::length, false, "longest length (default: config length x 100)"},
-               {"margin", Dimension::decibel, false, "eye margin required (default: [signal] required_margin)"}};
-  c.applies = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest>,
+  c.options = {{"rate", OptionKind::rate, "data rate (default: the case's [signal] rate)"},
+               {"modulation", OptionKind::modulations, "nrz, pam4 or pam8 (default: the case's)"},
+               {"element", OptionKind::text, "segment or path element to stretch: 1-based index or name (default: the longest trace / the fiber)"},
+               {"min", OptionKind::length, "shortest length (default: config length / 100)"},
+               {"max", OptionKind::length, "longest length (default: config length x 100)"},
+               {"margin", OptionKind::decibel, "eye margin required (default: [signal] required_margin)"}};
+  c.applies = [](const channels::Link& cfg, const CommandOptions& o, std::span<const OutputRequest>,
                  std::span<const OutputRequest>) -> std::string {
     if (auto why = rate_applies(cfg); !why.empty()) return "reach outputs " + why;
     try {
-      workflows::check_reach(cfg, reach_request(o));
+      check_reach(cfg, reach_request(o));
     } catch (const std::exception& e) {
       return "[outputs.reach]: " + std::string(e.what());
     }
     return "";
   };
-  c.evaluate = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
+  c.evaluate = [](const SweepCase& sc, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
-    const workflows::ReachAnswer a = workflows::reach(cfg, reach_request(o));
+    const channels::Link& cfg = sc.link;
+    const ReachAnswer a = reach(cfg, reach_request(o));
     ReachOut out{a.result, a.rate_bps};
     for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(reach_scalars(), scalars[i].quantity).get(out);
   };
@@ -495,11 +489,11 @@ CommandOutputs reach_command() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// capacity: the water-filling Shannon bound, as `phylane capacity` (app/cmd_rate.cpp), and the
+// capacity: the water-filling Shannon bound, as `phylane capacity` (workflows::capacity), and the
 // achieved rate as its fraction (the same max-rate search as that command).
 
 struct CapacityOut {
-  workflows::LinkCapacity c;
+  LinkCapacity c;
   std::optional<solvers::MaxRateResult> mr;
   double rate_bps() const { return mr && mr->found ? mr->max_rate_bps : 0.0; }
 };
@@ -524,8 +518,8 @@ const std::vector<Scalar<CapacityOut>>& capacity_scalars() {
 
 bool needs_rate(const std::string& q) { return q == "max_rate_bps" || q == "fraction_of_capacity"; }
 
-workflows::LinkCapacityOptions capacity_options(const CommandOptions& o) {
-  workflows::LinkCapacityOptions co;
+LinkCapacityOptions capacity_options(const CommandOptions& o) {
+  LinkCapacityOptions co;
   if (auto v = o.value("bandwidth")) co.bandwidth_hz = *v;
   if (auto v = o.value("points")) co.points = static_cast<int>(*v);
   return co;
@@ -536,9 +530,9 @@ CommandOutputs capacity_command() {
   c.command = "capacity";
   c.summary = "Shannon capacity (water-filling) and the max rate as its fraction, as `phylane capacity`";
   c.scalars = outputs_of(capacity_scalars());
-  c.options = {{"bandwidth", Dimension::frequency, false, "top of the band (default: copper 100 GHz, optical 3 x the Rx noise bandwidth)"},
-               {"points", std::nullopt, true, "cells of the integration grid, 16 to 1000000 (default 4000)"}};
-  c.applies = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest>,
+  c.options = {{"bandwidth", OptionKind::frequency, "top of the band (default: copper 100 GHz, optical 3 x the Rx noise bandwidth)"},
+               {"points", OptionKind::number, "cells of the integration grid, 16 to 1000000 (default 4000)"}};
+  c.applies = [](const channels::Link& cfg, const CommandOptions& o, std::span<const OutputRequest>,
                  std::span<const OutputRequest>) -> std::string {
     if (auto why = rate_applies(cfg); !why.empty()) return "capacity outputs " + why;
     const auto co = capacity_options(o);
@@ -549,15 +543,16 @@ CommandOutputs capacity_command() {
       return "capacity outputs need receiver noise ([rx] noise_psd or noise_rms); without it the bound is infinite";
     return "";
   };
-  c.evaluate = [](const Config& cfg, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
+  c.evaluate = [](const SweepCase& sc, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
+    const channels::Link& cfg = sc.link;
     // As `phylane capacity`: default modulations and range, the config's criterion.
-    std::optional<workflows::MaxRateRequest> rate;
+    std::optional<MaxRateRequest> rate;
     if (std::any_of(scalars.begin(), scalars.end(), [](const OutputRequest& r) { return needs_rate(r.quantity); })) {
       rate.emplace();
       rate->threads = 1;  // cases run in parallel already
     }
-    workflows::CapacityAnswer a = workflows::capacity(cfg, capacity_options(o), rate);
+    CapacityAnswer a = capacity(cfg, capacity_options(o), rate);
     CapacityOut out{std::move(a.capacity), std::nullopt};
     if (a.rate) out.mr = std::move(a.rate->result);
     for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(capacity_scalars(), scalars[i].quantity).get(out);
@@ -567,11 +562,37 @@ CommandOutputs capacity_command() {
 
 }  // namespace
 
-double request_frequency_hz(const OutputRequest& r, const Config& cfg) {
+double request_frequency_hz(const OutputRequest& r, const channels::Link& link) {
   if (!r.at_nyquist) return r.at_hz;
-  if (!cfg.signalling) throw InputError(r.label + ": @nyquist needs a [signal] section");
-  return 0.5 * cfg.signalling->spec.symbol_rate_baud;
+  if (!link.signalling) throw std::invalid_argument(r.label + ": @nyquist needs a [signal] section");
+  return 0.5 * link.signalling->spec.symbol_rate_baud;
 }
+
+std::string_view to_string(OptionKind k) {
+  switch (k) {
+    case OptionKind::text: return "text";
+    case OptionKind::number: return "number";
+    case OptionKind::modulations: return "modulations";
+    case OptionKind::frequency: return "frequency";
+    case OptionKind::length: return "length";
+    case OptionKind::decibel: return "decibel";
+    case OptionKind::rate: return "rate";
+  }
+  return "";
+}
+
+namespace {
+template <class Map>
+std::optional<typename Map::mapped_type> find_in(const Map& m, const std::string& key) {
+  const auto it = m.find(key);
+  return it == m.end() ? std::nullopt : std::optional<typename Map::mapped_type>(it->second);
+}
+}  // namespace
+
+std::optional<double> CommandOptions::value(const std::string& key) const { return find_in(values, key); }
+std::optional<std::string> CommandOptions::text(const std::string& key) const { return find_in(texts, key); }
+std::optional<std::vector<int>> CommandOptions::level_list(const std::string& key) const { return find_in(levels, key); }
+std::optional<channels::LineRate> CommandOptions::rate(const std::string& key) const { return find_in(rates, key); }
 
 const std::vector<CommandOutputs>& sweep_commands() {
   static const std::vector<CommandOutputs> all = {loss_command(), eye_command(), maxrate_command(), reach_command(),
@@ -585,4 +606,4 @@ const CommandOutputs* find_sweep_command(const std::string& command) {
   return nullptr;
 }
 
-}  // namespace phylane::io
+}  // namespace phylane::workflows
