@@ -10,6 +10,7 @@
 #include "io/claims.hpp"
 #include "io/claims_output.hpp"
 #include "io/diagnostics.hpp"
+#include "workflows/claims.hpp"
 
 namespace phylane::app {
 
@@ -26,10 +27,10 @@ CLI::App* register_claims(CLI::App& cli, ClaimsArgs& args) {
 int run_claims(const ClaimsArgs& args) {
   return guarded([&]() -> int {
     if (!args.file.empty() && !args.embedded.empty()) throw io::InputError("give either a claim file or --embedded, not both");
-    const io::ClaimSet set = !args.file.empty() ? io::load_claims(args.file)
+    const workflows::ClaimSet set = !args.file.empty() ? io::load_claims(args.file)
                                                 : io::load_embedded_claims(args.embedded.empty() ? io::default_claim_set_name()
                                                                                                  : args.embedded);
-    const io::ClaimsReport r = io::evaluate_claims(set);
+    const workflows::ClaimsReport r = workflows::evaluate_claims(set);
     if (!args.output.empty()) io::write_claims_hdf5(args.output, r);
     if (args.json) {
       io::write_claims_json(std::cout, r);

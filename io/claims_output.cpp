@@ -167,6 +167,7 @@ void json_test(JsonWriter& j, const TestResult& t) {
 void write_claims_json(std::ostream& os, const ClaimsReport& r) {
   JsonWriter j(os);
   j.begin_object();
+  j.field("phylane_version", phylane_version()).field("command", "claims");
   j.field("source", r.source).field("title", r.title).field("origin", r.origin).field("seconds", r.seconds);
   j.key("summary").begin_object();
   j.field("claims", r.claims.size())

@@ -1,5 +1,5 @@
 #pragma once
-/// Reports of evaluated claims (io/claims.hpp): a table with details, JSON, and HDF5 under a group
+/// Reports of evaluated claims (workflows/claims.hpp): a table with details, JSON, and HDF5 under a group
 /// (the command writes the root, the study writes /claims). Layouts are in docs/claims.md.
 #include <filesystem>
 #include <ostream>

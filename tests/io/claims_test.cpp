@@ -389,6 +389,19 @@ source = "me"
   CHECK_THAT(e, Catch::Contains("claim[3].test[3].measure = \"value\": a literal value cannot decide a verdict"));
 }
 
+TEST_CASE("A claimed data rate in T/s is the bit rate per lane; a symbol rate in Bd is refused with the key", "[io][claims][errors]") {
+  // PCIe 6.0: 64 GT/s is 64 Gb/s per lane (32 GBd PAM4); data/standards/pcie.toml [pcie6].
+  const std::string pcie6 = kHead + "[[claim]]\nid = \"c\"\ntext = \"t\"\nquantity = \"per_lane_rate\"\nclaimed = \"64 GT/s\"\n"
+                            "[[claim.test]]\nlabel = \"pcie6 line\"\nmeasure = \"lane_rate\"\nstandard = \"pcie6\"\n";
+  const ClaimsReport r = eval_text(pcie6);
+  CHECK(r.claims.at(0).verdict == Verdict::holds);
+  CHECK(r.claims.at(0).tests.at(0).value.value == 64e9);  // exact: a figure times 1
+  const std::string e = errors_of(lane_claim("32 GBd", "approx", 0.1));
+  CHECK(e.find("claim[0].claimed") != std::string::npos);
+  CHECK(e.find("32 GBd") != std::string::npos);
+  CHECK(e.find("symbol rate") != std::string::npos);
+}
+
 TEST_CASE("References to presets, systems, links and device counts are checked at load", "[io][claims][errors]") {
   const std::string e = errors_of(kHead + R"([[claim]]
 id = "a"
@@ -460,6 +473,9 @@ TEST_CASE("The report prints a table, a compact summary, JSON and HDF5 under a g
                               Catch::Contains("data/standards/pcie.toml [pcie5] rate = \"32 GT/s\""));
   const std::string lines = compact.str();
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 2);  // header + one claim
+  // The first fields, as every command's JSON: the version and the command.
+  CHECK(json.str().find("\"phylane_version\"") < json.str().find("\"source\""));
+  CHECK_THAT(json.str(), Catch::Contains("\"command\": \"claims\""));
   CHECK_THAT(json.str(), Catch::Contains("\"verdict\": \"does not hold\"") && Catch::Contains("\"value_si\": 3.2e+10") &&
                              Catch::Contains("\"units\": \"b/s\""));
 
