@@ -12,6 +12,7 @@
 
 #include "phy/constants.hpp"
 #include "solvers/loss_analysis.hpp"
+#include "workflows/loss.hpp"
 #include "solvers/parallel.hpp"
 #include "workflows/link_search.hpp"
 
@@ -61,14 +62,14 @@ const SystemRef* system_of(const Measure& m) {
 
 bool is_copper(const channels::Link& c) { return c.copper() != nullptr || c.composed() != nullptr; }
 
+// The loss question (workflows::loss) at one frequency, on a two-point grid ending there.
 solvers::LossAnalysis loss_at(const channels::Link& cfg, double f) {
-  solvers::LossAnalysisOptions o;
-  o.report_freqs_hz = {f};
-  o.fmax_hz = f;
-  o.points = 2;
-  o.keep_line_points = false;
   if (!is_copper(cfg)) throw std::runtime_error(cfg.source + " has no copper channel");
-  return cfg.copper() ? solvers::analyze_loss(*cfg.copper(), o) : solvers::analyze_loss(*cfg.composed(), o);
+  LossRequest rq;
+  rq.report_freqs_hz = {f};
+  rq.fmax_hz = f;
+  rq.points = 2;
+  return std::move(*loss(cfg, rq).analysis);
 }
 
 std::size_t pick_segment(const std::vector<solvers::SegmentSummary>& segs, const std::string& which, const std::string& source) {
