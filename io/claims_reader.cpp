@@ -65,23 +65,6 @@ std::string join(const std::vector<std::string>& v, std::string_view sep = ", ")
   return out;
 }
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-std::optional<double> parse_plain_number(std::string_view text) {
-  const std::string t = trim(text);
-  if (t.empty()) return std::nullopt;
-  double v = 0.0;
-  const char* first = t.data();
-  if (*first == '+') ++first;
-  const auto r = std::from_chars(first, t.data() + t.size(), v);
-  if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 // ---- values with units ------------------------------------------------------------------------
 
@@ -101,7 +84,7 @@ ParsedQuantity parse_value(std::string_view text, ValueKind k) {
         return {std::nullopt, "is a symbol rate (Bd); a data rate needs its modulation: write it in b/s or T/s, e.g. \"64 GT/s\""};
       ParsedQuantity q{std::nullopt, pr.error};
       // Bytes per second, as standards quote throughput: 1 B = 8 b.
-      const std::string t = trim(text);
+      const std::string t(trim(text));
       static const std::pair<const char*, double> bytes[] = {{"B/s", 8.0},     {"kB/s", 8e3}, {"MB/s", 8e6},
                                                              {"GB/s", 8e9},    {"TB/s", 8e12}};
       for (const auto& [unit, scale] : bytes) {
@@ -120,12 +103,12 @@ ParsedQuantity parse_value(std::string_view text, ValueKind k) {
     case ValueKind::power: return parse_quantity(text, Dimension::power);
     case ValueKind::delay_per_length: {
       // "4.89 ns/m", "163 ps/in": a time per unit length.
-      const std::string t = trim(text);
+      const std::string t(trim(text));
       const auto slash = t.rfind('/');
       const std::string allowed = "must be a time per length, e.g. \"4.89 ns/m\", \"163 ps/in\"";
       if (slash == std::string::npos) return {std::nullopt, allowed};
       const auto num = parse_quantity(t.substr(0, slash), Dimension::time);
-      const auto den = parse_quantity("1 " + trim(t.substr(slash + 1)), Dimension::length);
+      const auto den = parse_quantity("1 " + std::string(trim(std::string_view(t).substr(slash + 1))), Dimension::length);
       if (!num.value || !den.value) return {std::nullopt, allowed};
       return {*num.value / *den.value, ""};
     }

@@ -100,12 +100,6 @@ const std::vector<Unit>& units_of(Dimension d) {
   return length;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string unit_list(Dimension d) {
   std::string out;
   for (const auto& u : units_of(d)) {
@@ -296,6 +290,23 @@ ParsedLevels parse_modulation_list(std::string_view text) {
     start = comma + 1;
   }
   return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<double> parse_plain_number(std::string_view text) {
+  const std::string_view t = trim(text);
+  if (t.empty()) return std::nullopt;
+  double v = 0.0;
+  const char* first = t.data();
+  if (*first == '+') ++first;
+  const auto r = std::from_chars(first, t.data() + t.size(), v);
+  if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 }  // namespace phylane::io

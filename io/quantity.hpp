@@ -66,6 +66,11 @@ struct ParsedLevels {
 };
 ParsedLevels parse_modulation_list(std::string_view text);
 
+/// `s` without leading and trailing blanks and tabs.
+std::string_view trim(std::string_view s);
+/// A whole string as a plain number ("70e9", "+3", " 2.5 "), finite; nullopt otherwise.
+std::optional<double> parse_plain_number(std::string_view text);
+
 /// A value printed back in its dimension's SI unit with an engineering prefix ("127 um",
 /// "16 GHz", "25 degC"), in the shortest form that parses back to exactly the same double.
 std::string format_quantity(double si_value, Dimension dim);

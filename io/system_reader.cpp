@@ -16,27 +16,7 @@ using detail::node_text;
 using detail::Rule;
 using detail::TableReader;
 
-
 namespace {
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-/// A whole string as a number ("70e9"), or nullopt.
-std::optional<double> parse_number(std::string_view text) {
-  const std::string t = trim(text);
-  if (t.empty()) return std::nullopt;
-  double v = 0.0;
-  const char* first = t.data();
-  if (*first == '+') ++first;
-  const auto r = std::from_chars(first, t.data() + t.size(), v);
-  if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 bool valid_name(const std::string& n) {
   if (n.empty() || !std::isalnum(static_cast<unsigned char>(n.front()))) return false;
@@ -264,7 +244,7 @@ struct Loader {
     if (const toml::node* n = r.input().get("parameters")) {
       std::optional<double> v;
       if (n->is_number()) v = n->value<double>();
-      else if (auto s = n->value_exact<std::string>()) v = parse_number(*s);
+      else if (auto s = n->value_exact<std::string>()) v = parse_plain_number(*s);
       if (!v || !(*v >= 1.0))
         ctx.error(n, r.key_path("parameters"), node_text(*n),
                   "must be a number of model parameters >= 1, as a number or a string (70e9 or \"70e9\")");
