@@ -24,6 +24,7 @@ struct SweepArgs {
   std::optional<std::size_t> print_case;  ///< --case N: print case N's config (TOML) and exit
   bool check = false;   ///< --check: validate every case, compute nothing
   double flush_every_s = 1.0;  ///< --flush-every S: finished cases reach the file at least this often
+  bool quiet = false;   ///< -q,--quiet: no progress on stderr
 };
 
 /// Adds the `sweep` subcommand to `cli`, bound to `args`.
