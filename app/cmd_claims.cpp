@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/common.hpp"
+#include "app/progress.hpp"
 #include "io/claims.hpp"
 #include "io/claims_output.hpp"
 #include "io/diagnostics.hpp"
@@ -17,20 +18,24 @@ namespace phylane::app {
 CLI::App* register_claims(CLI::App& cli, ClaimsArgs& args) {
   auto* c = cli.add_subcommand("claims", "Judge claims with numbers against phylane's models and standard figures");
   c->add_option("file", args.file, "Claim file (TOML, see docs/claims.md); default: the embedded example");
-  c->add_option("--embedded", args.embedded, "Use an embedded claim file (data/claims/NAME.toml)");
+  add_preset_option(*c, args.embedded, "Use an embedded claim set (see `phylane presets --kind claims`)", "--embedded");
   c->add_flag("--compact", args.compact, "One line per claim, no details");
-  c->add_flag("--json", args.json, "Machine-readable JSON on stdout");
+  add_output_flags(*c, args.json, &args.quiet);
   c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
   return c;
 }
 
 int run_claims(const ClaimsArgs& args) {
   return guarded([&]() -> int {
-    if (!args.file.empty() && !args.embedded.empty()) throw io::InputError("give either a claim file or --embedded, not both");
+    either_file_or_preset(args.file, args.embedded, "a claim file");
+    Progress progress("claims", args.quiet);
     const workflows::ClaimSet set = !args.file.empty() ? io::load_claims(args.file)
-                                                : io::load_embedded_claims(args.embedded.empty() ? io::default_claim_set_name()
-                                                                                                 : args.embedded);
+                                                       : io::load_embedded_claims(args.embedded.empty() ? io::default_claim_set_name()
+                                                                                                        : args.embedded);
+    progress.stage("judging the claims");
     const workflows::ClaimsReport r = workflows::evaluate_claims(set);
+    throw_if_interrupted();
+    progress.finish();
     if (!args.output.empty()) io::write_claims_hdf5(args.output, r);
     if (args.json) {
       io::write_claims_json(std::cout, r);

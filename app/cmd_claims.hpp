@@ -10,8 +10,9 @@ class App;
 namespace phylane::app {
 
 struct ClaimsArgs {
-  std::string file;      ///< claim file; empty: the embedded default (or --embedded NAME)
-  std::string embedded;  ///< --embedded NAME: data/claims/NAME.toml compiled into phylane
+  std::string file;      ///< claim file; empty: the embedded default (or --preset NAME)
+  std::string embedded;  ///< --preset NAME (old spelling --embedded NAME): data/claims/NAME.toml compiled into phylane
+  bool quiet = false;    ///< no progress on stderr
   bool compact = false;  ///< one line per claim
   bool json = false;
   std::string output;    ///< -o FILE.h5
@@ -20,7 +21,9 @@ struct ClaimsArgs {
 /// Adds the `claims` subcommand to `cli`, bound to `args`.
 CLI::App* register_claims(CLI::App& cli, ClaimsArgs& args);
 
-/// Exit code: 0 success (whatever the verdicts), 2 bad input (nothing written), 1 a failure.
+/// Exit code (docs/cli.md): 0 every claim was judged (whatever the verdicts: a claim that does
+/// not hold is an answer, read it in the report), 2 bad input (nothing written), 1 a failure,
+/// 130 interrupted.
 int run_claims(const ClaimsArgs& args);
 
 }  // namespace phylane::app

@@ -1,4 +1,5 @@
 // phylane eye: pulse response, equalization, statistical eye and BER of a link.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/progress.hpp"
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/eye_output.hpp"
@@ -25,7 +27,7 @@ void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
   const auto& es = *cfg.signalling;
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
-  fmt::print("phylane eye: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+  fmt::print("{}\n", header_line("eye", cfg));
   fmt::print("  {} {:g} GBd ({:g} Gb/s), target BER {:g}, {} channel\n\n", channels::display_name(es.modulation),
              es.spec.symbol_rate_baud / 1e9, es.data_rate_bps / 1e9, es.spec.target_ber,
              cfg.optical() ? "optical" : cfg.sampled() ? (cfg.sampled()->impulse ? "impulse-response" : "pulse-response") : "copper");
@@ -81,23 +83,35 @@ void print_optical(const solvers::OpticalAnalysis& oa) {
 
 }  // namespace
 
+CLI::App* register_eye(CLI::App& cli, EyeArgs& args) {
+  auto* c = cli.add_subcommand("eye", "Pulse response, equalization, statistical eye and BER");
+  add_link_input(*c, args.input, "Config file (TOML) with a [signal] section; default: the default preset");
+  add_output_flags(*c, args.json, &args.quiet);
+  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  return c;
+}
+
 int run_eye(const EyeArgs& args) {
   return guarded([&]() -> int {
-    if (!args.config.empty() && !args.preset.empty())
-      throw io::InputError("give either a config file or --preset, not both");
-    io::Config cfg = !args.config.empty() ? io::load_config(args.config)
-                                          : io::load_preset(args.preset.empty() ? io::default_preset_name()
-                                                                                : args.preset);
-    const workflows::EyeAnswer answer = workflows::eye(cfg);
+    Progress progress("eye", args.quiet);
+    progress.stage("loading the link");
+    const io::Config cfg = load_link(args.input);
+    workflows::EyeRequest rq;
+    rq.stop = &interrupt_flag();
+    rq.progress = [&](const char* stage) { progress.stage(stage); };
+    const workflows::EyeAnswer answer = workflows::eye(cfg, rq);
+    throw_if_interrupted();
+    progress.finish();
     const solvers::OpticalAnalysis* optical = answer.optical ? &*answer.optical : nullptr;
+    const int rc = answer.analysis.eye.status == solvers::EyeStatus::open ? exit_code::answered : exit_code::negative;
     if (!args.output.empty()) io::write_eye_hdf5(args.output, cfg, answer.analysis, optical);
     if (args.json) {
       io::write_eye_json(std::cout, cfg, answer.analysis, optical);
-      return 0;
+      return rc;
     }
     print_eye(cfg, answer.analysis);
     if (optical) print_optical(*optical);
-    return 0;
+    return rc;
   });
 }
 

@@ -1,4 +1,5 @@
 // phylane loss: insertion loss of a copper channel, with its breakdown.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
@@ -31,7 +32,7 @@ void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
   const double zr = cfg.copper() ? cfg.copper()->receiver_ohm() : cfg.composed()->receiver_ohm();
   const bool diff = mode == phy::LineMode::differential;
   const char* zname = diff ? "Zdiff" : mode == phy::LineMode::common ? "Zcm" : "Z0";
-  fmt::print("phylane loss: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+  fmt::print("{}\n", header_line("loss", cfg));
   fmt::print("  {} channel, {} trace segment{}{}, {:.3f} in ({:.1f} mm) of trace, trace delay {:.1f} ps\n",
              phy::to_string(mode), a.segments.size(), a.segments.size() == 1 ? "" : "s",
              composed ? fmt::format(" and {} other block{}", a.block_names.size(), a.block_names.size() == 1 ? "" : "s")
@@ -88,7 +89,7 @@ void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
 
 void print_budget(const io::Config& cfg) {
   const auto& link = *cfg.optical();
-  fmt::print("phylane loss: {}{}\n", cfg.title.empty() ? "" : cfg.title + " ", "(" + cfg.source + ")");
+  fmt::print("{}\n", header_line("loss", cfg));
   fmt::print("  optical link, {:.2f} nm{}\n\n", link.laser().wavelength_m * 1e9,
              cfg.optical_info.wdm_channels > 1
                  ? fmt::format(", {} wavelengths at {:g} GHz spacing", cfg.optical_info.wdm_channels,
@@ -106,13 +107,20 @@ void print_budget(const io::Config& cfg) {
 
 }  // namespace
 
+CLI::App* register_loss(CLI::App& cli, LossArgs& args) {
+  auto* c = cli.add_subcommand("loss", "Insertion loss vs frequency with its breakdown");
+  add_link_input(*c, args.input);
+  c->add_option("--freq", args.freqs, "Report frequency, e.g. \"16 GHz\" (repeatable)");
+  c->add_option("--fmax", args.fmax, "Top of the swept grid, e.g. \"50 GHz\"");
+  c->add_option("--points", args.points, "Number of swept frequency points");
+  add_output_flags(*c, args.json);
+  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  return c;
+}
+
 int run_loss(const LossArgs& args) {
   return guarded([&]() -> int {
-    if (!args.config.empty() && !args.preset.empty())
-      throw io::InputError("give either a config file or --preset, not both");
-    io::Config cfg = !args.config.empty() ? io::load_config(args.config)
-                                          : io::load_preset(args.preset.empty() ? io::default_preset_name()
-                                                                                : args.preset);
+    const io::Config cfg = load_link(args.input);
     if (cfg.optical()) {
       if (!args.freqs.empty() || !args.fmax.empty() || args.points)
         throw io::InputError("--freq, --fmax and --points apply to copper channels; " + cfg.source +

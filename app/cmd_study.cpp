@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "app/common.hpp"
+#include "app/progress.hpp"
 #include "io/claims_output.hpp"
+#include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
 #include "io/quantity.hpp"
 #include "io/study.hpp"
@@ -25,14 +27,25 @@ CLI::App* register_study(CLI::App& cli, StudyArgs& args) {
   auto* c = cli.add_subcommand(
       "study", "Copper vs optics over reach: loss, max rate and capacity, link bandwidth, all-reduce time per step");
   c->add_option("study", args.study, "Study file (TOML, see docs/study.md); default: the embedded study");
+  add_preset_option(*c, args.preset, "Use an embedded study (see `phylane presets --kind studies`)");
   c->add_option("-o,--output", args.output, "HDF5 results (default results/study.h5; \"-\" for none)");
   c->add_option("--points", args.points, "Number of reach points (overrides [reach] points)")->check(CLI::Range(2, 200));
-  c->add_flag("--json", args.json, "Machine-readable JSON on stdout instead of the table");
+  add_output_flags(*c, args.json, &args.quiet);
   c->add_flag("--no-claims", args.no_claims, "Do not evaluate the study's claim file");
   return c;
 }
 
 namespace {
+
+workflows::Study embedded_study(const std::string& name, int points) {
+  const auto text = io::embedded_file("studies/" + name + ".toml");
+  if (!text) {
+    std::string known;
+    for (const auto& n : io::embedded_toml_names("studies")) known += (known.empty() ? "" : ", ") + n;
+    throw io::InputError("--preset \"" + name + "\": no such study; built in: " + known);
+  }
+  return io::load_study_text(*text, "embedded:studies/" + name + ".toml", std::filesystem::current_path(), points);
+}
 
 std::string length_text(double m) {
   if (m < 1.0) return fmt::format("{:.3g} cm", m * 100.0);
@@ -81,14 +94,19 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
 
 int run_study(const StudyArgs& args) {
   return guarded([&] {
-    const workflows::Study st = args.study.empty() ? io::default_study(args.points) : io::load_study(args.study, args.points);
+    either_file_or_preset(args.study, args.preset, "a study file");
+    const workflows::Study st = !args.study.empty()    ? io::load_study(args.study, args.points)
+                                : !args.preset.empty() ? embedded_study(args.preset, args.points)
+                                                       : io::default_study(args.points);
     // The claim file is read (and checked) before anything is computed.
     const std::optional<io::ClaimSet> claim_set = args.no_claims ? std::nullopt : io::load_study_claims(st);
-    const bool tty = isatty(fileno(stderr)) != 0 && !args.json;
-    const workflows::StudyResult r = workflows::run_study(st, [tty](int done, int total) {
-      if (tty) fmt::print(stderr, "\r  {}/{} cases", done, total);
+    Progress progress("study", args.quiet);
+    progress.stage("computing");
+    const workflows::StudyResult r = workflows::run_study(st, [&progress](int done, int total) {
+      progress.update(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
     });
-    if (tty) fmt::print(stderr, "\r{:30}\r", "");
+    throw_if_interrupted();
+    progress.finish();
     std::optional<io::ClaimsReport> claims;
     if (claim_set) claims = io::evaluate_claims(*claim_set);
     const io::ClaimsReport* cr = claims ? &*claims : nullptr;
@@ -107,7 +125,7 @@ int run_study(const StudyArgs& args) {
       std::ostringstream os;
       io::print_claims(os, *claims, true);
       const bool embedded = io::embedded_file(st.claims).has_value();
-      fmt::print("\n{}  details: phylane claims {}{}\n", os.str(), embedded ? "--embedded " : "", st.claims);
+      fmt::print("\n{}  details: phylane claims {}{}\n", os.str(), embedded ? "--preset " : "", st.claims);
     }
     fmt::print("\n{:.1f} s on {} threads.", r.seconds, r.threads);
     if (write)

@@ -10,7 +10,9 @@ class App;
 namespace phylane::app {
 
 struct StudyArgs {
-  std::string study;                         ///< study file; empty: the embedded default
+  std::string study;                         ///< study file; empty: the embedded default (or --preset NAME)
+  std::string preset;                        ///< --preset NAME: data/studies/NAME.toml compiled into phylane
+  bool quiet = false;                        ///< no progress on stderr
   std::string output = "results/study.h5";   ///< HDF5 results ("" or "-": none)
   int points = 0;                            ///< > 0: override the number of reach points
   bool json = false;
@@ -19,7 +21,7 @@ struct StudyArgs {
 
 CLI::App* register_study(CLI::App& cli, StudyArgs& args);
 
-/// Exit code: 0 success, 2 bad input (nothing written).
+/// Exit code (docs/cli.md): 0 answered, 2 bad input (nothing written), 1 a failure, 130 interrupted.
 int run_study(const StudyArgs& args);
 
 }  // namespace phylane::app

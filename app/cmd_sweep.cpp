@@ -34,6 +34,7 @@ CLI::App* register_sweep(CLI::App& cli, SweepArgs& args) {
   c->add_flag("--check", args.check, "Validate every case and exit without computing");
   c->add_option("--flush-every", args.flush_every_s, "Seconds between writes of finished cases to the file (default 1)");
   c->add_flag("--json", args.json, "The run's summary as JSON on stdout (progress stays on stderr)");
+  c->add_flag("-q,--quiet", args.quiet, "No progress on stderr");
   return c;
 }
 
@@ -212,7 +213,7 @@ int run_local(const SweepArgs& args) {
     }
     if (!p.resume || !todo.empty()) {
       Progress vp("phylane sweep: checking", 0, p.resume ? todo.size() : total);
-      io::validate_sweep(s, args.jobs, [&](std::size_t d, std::size_t n) { vp.update(d, n); }, todo);
+      io::validate_sweep(s, args.jobs, [&](std::size_t d, std::size_t n) { if (!args.quiet) vp.update(d, n); }, todo);
       vp.finish();
     }
     if (args.check) {
@@ -239,7 +240,7 @@ int run_local(const SweepArgs& args) {
     opt.jobs = args.jobs;
     opt.flush_interval_s = args.flush_every_s;
     opt.stop = &stop_flag();
-    opt.progress = [&](std::size_t d, std::size_t n) { pr.update(d, n); };
+    opt.progress = [&](std::size_t d, std::size_t n) { if (!args.quiet) pr.update(d, n); };
     const auto sum = io::run_sweep_cases(s, todo, *store, opt);
     pr.finish();
     const std::size_t done = store->done_count(), failed = store->failed_count();

@@ -25,6 +25,7 @@ struct SweepArgs {
   bool check = false;   ///< --check: validate every case, compute nothing
   double flush_every_s = 1.0;  ///< --flush-every S: finished cases reach the file at least this often
   bool json = false;    ///< --json: the run's summary as JSON on stdout (io::write_sweep_json)
+  bool quiet = false;   ///< -q,--quiet: no progress on stderr
 };
 
 /// Adds the `sweep` subcommand to `cli`, bound to `args`.

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "app/common.hpp"
+#include "app/progress.hpp"
 #include "io/diagnostics.hpp"
 #include "io/rate_output.hpp"
 #include "io/system.hpp"
@@ -19,8 +20,8 @@ namespace phylane::app {
 CLI::App* register_throughput(CLI::App& cli, ThroughputArgs& args) {
   auto* c = cli.add_subcommand("throughput", "System throughput: link bandwidth, collective time and energy per training step");
   c->add_option("system", args.system, "System file (TOML, see docs/throughput.md); default: the embedded example");
-  c->add_option("--system", args.embedded, "Use an embedded system (data/systems/NAME.toml)");
-  c->add_flag("--json", args.json, "Machine-readable JSON on stdout");
+  add_preset_option(*c, args.embedded, "Use an embedded system (see `phylane presets --kind systems`)", "--system");
+  add_output_flags(*c, args.json, &args.quiet);
   c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
   return c;
 }
@@ -113,11 +114,15 @@ void print_text(const workflows::SystemResult& r) {
 
 int run_throughput(const ThroughputArgs& args) {
   return guarded([&]() -> int {
-    if (!args.system.empty() && !args.embedded.empty()) throw io::InputError("give either a system file or --system, not both");
+    either_file_or_preset(args.system, args.embedded, "a system file");
+    Progress progress("throughput", args.quiet);
     const io::System sys = !args.system.empty() ? io::load_system(args.system)
                                                 : io::load_embedded_system(args.embedded.empty() ? io::default_system_name()
                                                                                                  : args.embedded);
+    progress.stage("evaluating the links");
     const workflows::SystemResult r = workflows::evaluate_system(sys);
+    throw_if_interrupted();
+    progress.finish();
     if (!args.output.empty()) io::write_throughput_hdf5(args.output, sys, r);
     if (args.json) {
       io::write_throughput_json(std::cout, sys, r);

@@ -10,17 +10,18 @@ class App;
 namespace phylane::app {
 
 struct ThroughputArgs {
-  std::string system;   ///< system file; empty: the embedded default (or --system NAME)
-  std::string embedded; ///< --system NAME: an embedded system (data/systems/NAME.toml)
+  std::string system;   ///< system file; empty: the embedded default (or --preset NAME)
+  std::string embedded; ///< --preset NAME (old spelling --system NAME): an embedded system (data/systems/NAME.toml)
   bool json = false;
+  bool quiet = false;   ///< no progress on stderr
   std::string output;   ///< -o FILE.h5
 };
 
 /// Adds the `throughput` subcommand to `cli`, bound to `args`.
 CLI::App* register_throughput(CLI::App& cli, ThroughputArgs& args);
 
-/// Exit code: 0 success, 2 bad input (nothing written), 1 a failure (e.g. no rate meets a
-/// rate = "max" link's target).
+/// Exit code (docs/cli.md): 0 answered, 2 bad input (nothing written), 1 a failure (e.g. no rate
+/// meets a rate = "max" link's target), 130 interrupted.
 int run_throughput(const ThroughputArgs& args);
 
 }  // namespace phylane::app

@@ -1,48 +1,60 @@
 #pragma once
-// Subcommands of the phylane command line. Each returns the process exit code:
-// 0 success, 1 a failure inside phylane (numeric or I/O), 2 bad input (config, options).
+// The link subcommands of the phylane command line and what is built in. Each registers itself
+// the same way, `register_<name>(cli, args)`, and runs with `run_<name>(args)`, returning the
+// exit code of the one contract in docs/cli.md (app/common.hpp exit_code): 0 answered and the
+// answer meets the target, 3 answered but negative, 1 failure, 2 bad input, 130 interrupted.
+// throughput, claims, study and sweep have their own headers (cmd_<name>.hpp).
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "app/common.hpp"
+
+namespace CLI {
+class App;
+}
+
 namespace phylane::app {
 
 struct LossArgs {
-  std::string config;                  // empty: the default preset
-  std::string preset;                  // --preset NAME
+  LinkInput input;
   std::vector<std::string> freqs;      // --freq F (repeatable), as typed
   std::string fmax;                    // --fmax F
   std::optional<int> points;           // --points N
   bool json = false;
   std::string output;                  // -o FILE.h5
 };
-
+CLI::App* register_loss(CLI::App& cli, LossArgs& args);
+/// 0 (a loss is always an answer), 1, 2.
 int run_loss(const LossArgs& args);
 
 struct EyeArgs {
-  std::string config;
-  std::string preset;
+  LinkInput input;
   bool json = false;
+  bool quiet = false;
   std::string output;
 };
+CLI::App* register_eye(CLI::App& cli, EyeArgs& args);
+/// 0 the eye is open at the target BER, 3 it is closed.
 int run_eye(const EyeArgs& args);
 
 struct MaxRateArgs {
-  std::string config;
-  std::string preset;
+  LinkInput input;
   std::string modulations = "nrz,pam4";
   std::string min_rate;
   std::string max_rate;
   std::optional<double> margin_db;  ///< overrides [signal] required_margin
   bool full_curve = false;
   bool json = false;
+  bool quiet = false;
   std::string output;               ///< HDF5
 };
+CLI::App* register_maxrate(CLI::App& cli, MaxRateArgs& args);
+/// 0 a rate meets the target, 3 none does.
 int run_maxrate(const MaxRateArgs& args);
 
 struct ReachArgs {
-  std::string config;
-  std::string preset;
+  LinkInput input;
   std::string rate;                 ///< default: the config's [signal] rate
   std::string modulation;           ///< default: the config's
   std::string element;              ///< index (1-based) or name; default: longest trace / the fiber
@@ -50,30 +62,37 @@ struct ReachArgs {
   std::optional<double> margin_db;
   bool full_curve = false;
   bool json = false;
+  bool quiet = false;
   std::string output;
 };
+CLI::App* register_reach(CLI::App& cli, ReachArgs& args);
+/// 0 a length meets the target, 3 not even the shortest does.
 int run_reach(const ReachArgs& args);
 
 struct CapacityArgs {
-  std::string config;
-  std::string preset;
+  LinkInput input;
   std::string bandwidth;            ///< top of the band, e.g. "100 GHz"
   std::optional<int> points;
   bool no_rate = false;             ///< skip the max-rate search
   bool json = false;
+  bool quiet = false;
   std::string output;
 };
+CLI::App* register_capacity(CLI::App& cli, CapacityArgs& args);
+/// 0 the bound (and, unless --no-rate, a rate meeting the target), 3 no rate meets it.
 int run_capacity(const CapacityArgs& args);
 
 struct SparamsArgs {
-  std::string config;
-  std::string preset;
+  LinkInput input;
   std::string output;                 // FILE.s2p / FILE.s4p
   std::string fmax;
   std::optional<int> points;
   std::string port_order = "12-34";
   bool from_dc = false;
+  bool json = false;
 };
+CLI::App* register_sparams(CLI::App& cli, SparamsArgs& args);
+/// 0 written, 1, 2.
 int run_sparams(const SparamsArgs& args);
 
 struct CheckArgs {
@@ -83,9 +102,21 @@ struct CheckArgs {
   bool json = false;
   std::string enforce_output;  // --enforce-passivity FILE: write the passivity-enforced network
 };
-/// Exit code 0 when the file passes every check, 3 when a check fails, 2 for bad input.
+CLI::App* register_check(CLI::App& cli, CheckArgs& args);
+/// 0 the file passes every check, 3 a check fails, 2 bad input.
 int run_check(const CheckArgs& args);
-int run_presets(bool json);
-int run_materials(bool json);
+
+struct PresetsArgs {
+  std::string kind;  ///< links, systems, claims, studies, sweeps; empty: all
+  bool json = false;
+};
+CLI::App* register_presets(CLI::App& cli, PresetsArgs& args);
+int run_presets(const PresetsArgs& args);
+
+struct MaterialsArgs {
+  bool json = false;
+};
+CLI::App* register_materials(CLI::App& cli, MaterialsArgs& args);
+int run_materials(const MaterialsArgs& args);
 
 }  // namespace phylane::app

@@ -1,26 +1,77 @@
 #include "app/common.hpp"
 
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
 #include <iostream>
 #include <stdexcept>
 
+#include "app/progress.hpp"
 #include "io/diagnostics.hpp"
 #include "io/quantity.hpp"
+#include "solvers/eye_analysis.hpp"
+#include "solvers/max_rate.hpp"
 
 namespace phylane::app {
 
 int guarded(const std::function<int()>& body) {
   try {
-    return body();
+    const int rc = body();
+    if (interrupted()) {
+      std::cerr << "phylane: interrupted\n";
+      return exit_code::interrupted;
+    }
+    return rc;
+  } catch (const solvers::SearchInterrupted&) {
+    std::cerr << "phylane: interrupted\n";
+    return exit_code::interrupted;
   } catch (const io::InputError& e) {
     std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
+    return exit_code::bad_input;
   } catch (const std::invalid_argument& e) {
     std::cerr << "phylane: error: " << e.what() << '\n';
-    return 2;
+    return exit_code::bad_input;
   } catch (const std::exception& e) {
+    if (interrupted()) {
+      std::cerr << "phylane: interrupted\n";
+      return exit_code::interrupted;
+    }
     std::cerr << "phylane: failure: " << e.what() << '\n';
-    return 1;
+    return exit_code::failure;
   }
+}
+
+void add_link_input(CLI::App& c, LinkInput& in, const std::string& config_help) {
+  c.add_option("config", in.config, config_help);
+  add_preset_option(c, in.preset, "Use an embedded link (see `phylane presets --kind links`)");
+}
+
+void add_preset_option(CLI::App& c, std::string& name, const std::string& help, const std::string& old_spelling) {
+  c.add_option("--preset", name, help);
+  if (old_spelling.empty()) return;
+  c.add_option(old_spelling, name, "Deprecated spelling of --preset")
+      ->group("")
+      ->each([old_spelling](const std::string&) {
+        std::cerr << "phylane: warning: " << old_spelling << " is deprecated; use --preset\n";
+      });
+}
+
+void add_output_flags(CLI::App& c, bool& json, bool* quiet) {
+  c.add_flag("--json", json, "Machine-readable JSON on stdout");
+  if (quiet) c.add_flag("-q,--quiet", *quiet, "No progress on stderr");
+}
+
+void either_file_or_preset(const std::string& file, const std::string& preset, const std::string& what) {
+  if (!file.empty() && !preset.empty()) throw io::InputError("give either " + what + " or --preset, not both");
+}
+
+io::Config load_link(const LinkInput& in, bool need_signal) {
+  either_file_or_preset(in.config, in.preset, "a config file");
+  io::Config cfg = !in.config.empty() ? io::load_config(in.config)
+                                      : io::load_preset(in.preset.empty() ? io::default_preset_name() : in.preset);
+  if (need_signal && !cfg.signalling)
+    throw io::InputError(cfg.source + ": needs a [signal] section (modulation, target BER); see docs/eye.md");
+  return cfg;
 }
 
 double option_frequency(const std::string& option, const std::string& text) {
@@ -28,6 +79,59 @@ double option_frequency(const std::string& option, const std::string& text) {
   if (!q.value) throw io::InputError(option + " \"" + text + "\": " + q.error);
   if (!(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": must be a positive frequency");
   return *q.value;
+}
+
+channels::LineRate option_rate(const std::string& option, const std::string& text) {
+  const auto p = io::parse_rate(text);
+  if (!p.rate || !(p.rate->value > 0.0))
+    throw io::InputError(option + " \"" + text + "\": " + (p.rate ? "must be > 0" : p.error));
+  return *p.rate;
+}
+
+double option_length(const std::string& option, const std::string& text) {
+  const auto q = io::parse_quantity(text, io::Dimension::length);
+  if (!q.value || !(*q.value > 0.0)) throw io::InputError(option + " \"" + text + "\": " + (q.value ? "must be > 0" : q.error));
+  return *q.value;
+}
+
+std::vector<int> option_modulations(const std::string& text) {
+  auto p = io::parse_modulation_list(text);
+  if (!p.error.empty()) throw io::InputError("--modulation \"" + text + "\": " + p.error);
+  return p.levels;
+}
+
+channels::PortOrder option_port_order(const std::string& text) {
+  const auto o = channels::parse_port_order(text);
+  if (!o) throw io::InputError("--port-order \"" + text + "\": must be one of " + std::string(channels::port_order_names()));
+  return *o;
+}
+
+std::string criterion_text(double margin_db, double eh_v, double ew_ui) {
+  std::string t = fmt::format("margin >= {:g} dB", margin_db);
+  if (eh_v > 0.0) t += fmt::format(", eye height >= {:g} mV", eh_v * 1e3);
+  if (ew_ui > 0.0) t += fmt::format(", eye width >= {:g} UI", ew_ui);
+  return t;
+}
+
+std::string equalizer_text(const solvers::EyeAnalysis& a) {
+  std::string t = "CTLE " + a.equalizer.ctle.label();
+  if (!a.equalizer.ffe.taps.empty()) {
+    t += ", Tx FFE";
+    for (double c : a.equalizer.ffe.taps) t += fmt::format(" {:+.2f}", c);
+  }
+  if (!a.eye.dfe_taps_v.empty()) t += fmt::format(", DFE {} taps", a.eye.dfe_taps_v.size());
+  return t;
+}
+
+std::string eye_figures_text(const solvers::EyeAnalysis& a) {
+  return fmt::format("margin {:.2f} dB, eye {:.1f} mV x {:.3f} UI, limited by {}", a.eye.margin_db, a.eye.height_v * 1e3,
+                     a.eye.width_ui, solvers::to_string(a.eye.closure.limiting));
+}
+
+std::string modulation_label(int levels) { return levels == 2 ? "NRZ" : fmt::format("PAM{}", levels); }
+
+std::string header_line(const std::string& command, const io::Config& cfg) {
+  return fmt::format("phylane {}: {}({})", command, cfg.title.empty() ? "" : cfg.title + " ", cfg.source);
 }
 
 }  // namespace phylane::app

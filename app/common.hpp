@@ -1,15 +1,97 @@
 #pragma once
-// Helpers shared by the subcommands: exit-code mapping and option parsing.
+// Helpers shared by the subcommands, each written once: the exit-code contract, loading a link
+// from a config file or a preset, option parsing for rates, lengths, frequencies and modulations,
+// and the text of a search criterion. The exit codes are documented in docs/cli.md.
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "channels/modulation.hpp"
+#include "channels/network_ops.hpp"
+#include "io/config.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace phylane::solvers {
+struct EyeAnalysis;
+}
 
 namespace phylane::app {
 
+/// The one exit-code contract of every subcommand (docs/cli.md).
+namespace exit_code {
+inline constexpr int answered = 0;     ///< answered, and the answer meets the target
+inline constexpr int failure = 1;      ///< a failure inside phylane (numeric, I/O)
+inline constexpr int bad_input = 2;    ///< bad input; nothing written
+inline constexpr int negative = 3;     ///< answered, but no: closed eye, no rate, no reach, a check fails
+inline constexpr int interrupted = 130;  ///< Ctrl-C (SIGINT); nothing written
+}  // namespace exit_code
+
 /// Runs a subcommand body and maps failures to exit codes, printing the message on stderr:
-/// io::InputError and std::invalid_argument (bad input) -> 2, any other exception -> 1.
+/// io::InputError and std::invalid_argument (bad input) -> 2; an interrupted search (Ctrl-C) ->
+/// "interrupted", 130; any other exception -> 1. A body that returns normally after Ctrl-C
+/// arrived also ends with 130 (its result is not trusted: it may be partial).
 int guarded(const std::function<int()>& body);
+
+/// A subcommand as main() sees it: its CLI11 node and the function that runs it.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+/// Registers a subcommand whose flags bind to an Args value it owns:
+/// `command<LossArgs>(cli, register_loss, run_loss)`.
+template <class Args>
+Command command(CLI::App& cli, CLI::App* (*registrar)(CLI::App&, Args&), int (*runner)(const Args&)) {
+  auto args = std::make_shared<Args>();
+  CLI::App* node = registrar(cli, *args);
+  return Command{node, [args, runner] { return runner(*args); }};
+}
+
+/// The flags every link command has in common, added the same way everywhere.
+struct LinkInput {
+  std::string config;  ///< positional config file (TOML)
+  std::string preset;  ///< --preset NAME (an embedded link, `phylane presets`)
+};
+/// Adds the positional config and --preset NAME.
+void add_link_input(CLI::App& c, LinkInput& in, const std::string& config_help = "Config file (TOML); default: the default preset");
+/// Adds --preset NAME bound to `name`; `old_spelling` ("--system"), when given, is kept as a
+/// hidden deprecated alias that still works (with a warning on stderr).
+void add_preset_option(CLI::App& c, std::string& name, const std::string& help, const std::string& old_spelling = "");
+/// Adds --json (and, when `quiet` is given, -q,--quiet: no progress on stderr).
+void add_output_flags(CLI::App& c, bool& json, bool* quiet = nullptr);
+
+/// The link of a config file or preset (the default preset when neither is given). Throws
+/// io::InputError when both are given, or, with `need_signal`, when the config lacks [signal].
+io::Config load_link(const LinkInput& in, bool need_signal = false);
+
+/// Refuses "a file and --preset" together: `what` names the file ("a system file").
+void either_file_or_preset(const std::string& file, const std::string& preset, const std::string& what);
 
 /// A frequency given on the command line ("16 GHz"); throws io::InputError naming the option.
 double option_frequency(const std::string& option, const std::string& text);
+/// A rate in the one vocabulary (channels/modulation.hpp): Bd a symbol rate, b/s and T/s a bit rate.
+channels::LineRate option_rate(const std::string& option, const std::string& text);
+/// A positive length ("10 in", "2 km").
+double option_length(const std::string& option, const std::string& text);
+/// A comma list of modulations ("nrz,pam4") as levels.
+std::vector<int> option_modulations(const std::string& text);
+
+/// --port-order of sparams and check: "12-34" or "13-24".
+channels::PortOrder option_port_order(const std::string& text);
+
+/// "margin >= 3 dB, eye height >= 15 mV, eye width >= 0.3 UI".
+std::string criterion_text(double margin_db, double eye_height_v, double eye_width_ui);
+/// "CTLE ..., Tx FFE +0.10 -0.20, DFE 3 taps".
+std::string equalizer_text(const solvers::EyeAnalysis& a);
+/// "eye 31.2 mV x 0.412 UI, margin 3.10 dB, limited by isi": the figures of a search's answer.
+std::string eye_figures_text(const solvers::EyeAnalysis& a);
+/// "NRZ", "PAM4".
+std::string modulation_label(int levels);
+/// "phylane maxrate: TITLE (SOURCE)" header line.
+std::string header_line(const std::string& command, const io::Config& cfg);
 
 }  // namespace phylane::app

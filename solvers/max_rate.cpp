@@ -102,6 +102,15 @@ void scan_then_refine(double lo_x, double hi_x, int points, double resolution, b
   }
 }
 
+// The stop check before an eye and the progress call after it.
+template <class F>
+auto hooked(const SearchHooks& hooks, F&& f) {
+  if (hooks.stop && hooks.stop->load()) throw SearchInterrupted();
+  auto r = f();
+  if (hooks.on_point) hooks.on_point();
+  return r;
+}
+
 bool meets_mask(const EyeAnalysis& a, double margin_db, double height_v, double width_ui) {
   return a.eye.status == EyeStatus::open && a.eye.margin_db >= margin_db && a.eye.height_v >= height_v &&
          a.eye.width_ui >= width_ui;
@@ -137,7 +146,7 @@ MaxRateResult find_max_rate(const EyeAtRate& eye_at, const MaxRateOptions& opt) 
       RatePoint p;
       p.rate_bps = rate;
       p.symbol_rate_baud = rate / bits;
-      a = eye_at(p.symbol_rate_baud, levels);
+      a = hooked(opt.hooks, [&] { return eye_at(p.symbol_rate_baud, levels); });
       p.margin_db = a.eye.margin_db;
       p.eye_height_v = a.eye.height_v;
       p.eye_width_ui = a.eye.width_ui;
@@ -159,8 +168,10 @@ MaxRateResult find_max_rate(const EyeAtRate& eye_at, const MaxRateOptions& opt) 
   r.per_modulation.resize(opt.levels.size());
   ParallelOptions po;
   po.workers = opt.threads > 1 ? opt.threads : 1;
-  parallel_for(
+  po.stop = opt.hooks.stop;
+  const ParallelSummary ran = parallel_for(
       opt.levels.size(), [&](std::size_t i, int) { r.per_modulation[i] = search(opt.levels[i]); }, po);
+  if (ran.stopped) throw SearchInterrupted();
   for (const auto& m : r.per_modulation) {
     if (m.found && (!r.found || m.max_rate_bps > r.max_rate_bps)) {
       r.found = true;
@@ -182,7 +193,7 @@ ReachResult find_max_reach(const EyeAtLength& eye_at, const ReachOptions& opt) {
   auto eval = [&](double len, EyeAnalysis& a, double& slack) {
     ReachPoint p;
     p.length_m = len;
-    a = eye_at(len);
+    a = hooked(opt.hooks, [&] { return eye_at(len); });
     p.margin_db = a.eye.margin_db;
     p.eye_height_v = a.eye.height_v;
     p.eye_width_ui = a.eye.width_ui;

@@ -1,8 +1,10 @@
 #pragma once
 /// The highest per-lane data rate a link supports at its target BER and required margin, per
 /// modulation, with the margin-versus-rate curve; and the longest reach at a given rate.
+#include <atomic>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,19 @@ namespace phylane::solvers {
 /// The eye of the link at a symbol rate and modulation (levels). Supplied by the caller (it owns
 /// the channel and how the transmitter and receiver follow the rate).
 using EyeAtRate = std::function<EyeAnalysis(double symbol_rate_baud, int levels)>;
+
+/// Thrown by a search whose `stop` flag was set (Ctrl-C): no result, nothing half-made.
+struct SearchInterrupted : std::runtime_error {
+  SearchInterrupted() : std::runtime_error("interrupted") {}
+};
+
+/// Progress and cancellation of a search, optional.
+struct SearchHooks {
+  /// Called after each evaluated eye (from the modulations' worker threads: concurrently).
+  std::function<void()> on_point = nullptr;
+  /// Read before each eye; once true the search throws SearchInterrupted. May be set by a signal handler.
+  const std::atomic<bool>* stop = nullptr;
+};
 
 struct MaxRateOptions {
   std::vector<int> levels = {2, 4};   ///< modulations to compare
@@ -40,6 +55,7 @@ struct MaxRateOptions {
   /// Modulations searched concurrently, at most (eye_at must be thread-safe); <= 1: one after
   /// another on the calling thread.
   int threads = 2;
+  SearchHooks hooks;  ///< progress per evaluated eye, Ctrl-C
 };
 
 struct RatePoint {
@@ -90,6 +106,7 @@ struct ReachOptions {
   double min_eye_height_v = 0.0;
   double min_eye_width_ui = 0.0;
   bool full_curve = false;
+  SearchHooks hooks;  ///< progress per evaluated eye, Ctrl-C
 };
 
 struct ReachPoint {

@@ -5,11 +5,19 @@
 
 namespace phylane::workflows {
 
+namespace {
+void stage(const EyeRequest& rq, const char* name) {
+  if (rq.stop && rq.stop->load()) throw solvers::SearchInterrupted();
+  if (rq.progress) rq.progress(name);
+}
+}  // namespace
+
 EyeAnswer eye(const channels::Link& link, const EyeRequest& request) {
   if (!link.signalling)
     throw std::invalid_argument(link.source + ": the eye needs a [signal] section (rate, modulation); see docs/eye.md");
   const channels::LinkSignalling& sig = *link.signalling;
   EyeAnswer out;
+  stage(request, "equalizer search and statistical eye");
   if (const auto* sampled = link.sampled(); sampled && !sampled->impulse) {
     solvers::PulseResponse pr;
     pr.symbol_rate_baud = sig.spec.symbol_rate_baud;
@@ -20,6 +28,7 @@ EyeAnswer eye(const channels::Link& link, const EyeRequest& request) {
       if (std::abs(pr.samples_v[i]) > std::abs(pr.samples_v[peak])) peak = i;
     pr.main_index = peak;
     out.analysis = solvers::analyze_eye_pulse(pr, sig.spec, sig.spec.noise_rms_v);
+    stage(request, "done");
     return out;
   }
   if (const auto* optical = link.optical()) {
@@ -32,9 +41,11 @@ EyeAnswer eye(const channels::Link& link, const EyeRequest& request) {
       solvers::set_optical_levels(*optical, s);
       out.analysis = solvers::analyze_eye(channels::optical_transfer_function(*optical), s);
     }
+    stage(request, "done");
     return out;
   }
   out.analysis = solvers::analyze_eye(channels::transfer_function(link), sig.spec);
+  stage(request, "done");
   return out;
 }
 

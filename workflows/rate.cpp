@@ -43,6 +43,8 @@ solvers::MaxRateOptions max_rate_options(const channels::Link& link, const MaxRa
   if (rq.margin_db) opt.required_margin_db = *rq.margin_db;
   opt.full_curve = rq.full_curve;
   opt.threads = rq.threads;
+  opt.hooks.on_point = rq.progress;
+  opt.hooks.stop = rq.stop;
   return opt;
 }
 
@@ -76,6 +78,8 @@ ReachPlan reach_plan(const channels::Link& link, const ReachRequest& rq) {
   opt.min_eye_height_v = sig.min_eye_height_for(lv);
   opt.min_eye_width_ui = sig.min_eye_width_for(lv);
   opt.full_curve = rq.full_curve;
+  opt.hooks.on_point = rq.progress;
+  opt.hooks.stop = rq.stop;
   return plan;
 }
 
@@ -112,6 +116,7 @@ ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
   if (!rq.curve_loss) return out;
   // The loss-versus-reach line: copper insertion loss at Nyquist, optical path loss.
   for (auto& p : out.result.curve) {
+    if (rq.stop && rq.stop->load()) throw solvers::SearchInterrupted();
     const Stretched x = st.at(p.length_m);
     if (x.link) {
       p.loss_db = x.link->path_loss_db();

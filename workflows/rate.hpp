@@ -6,6 +6,8 @@
 /// Rates follow the one vocabulary of channels/modulation.hpp (Bd symbol rate; b/s and T/s bit
 /// rate). Bad requests throw std::invalid_argument naming the option, the value and what is
 /// allowed. Documented in docs/maxrate.md. Tested by: tests/workflows/rate_test.cpp.
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,10 @@ struct MaxRateRequest {
   std::optional<double> margin_db;           ///< default: the link's required margin
   bool full_curve = false;                   ///< evaluate every scan point
   int threads = 2;                           ///< modulations searched concurrently
+  /// Progress (called after each evaluated eye, possibly concurrently) and Ctrl-C (the search
+  /// throws solvers::SearchInterrupted once *stop is true). Both optional.
+  std::function<void()> progress = nullptr;
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct MaxRateAnswer {
@@ -41,6 +47,8 @@ struct ReachRequest {
   std::optional<double> margin_db;              ///< default: the link's required margin
   bool full_curve = false;
   bool curve_loss = true;                       ///< fill each curve point's loss_db (one channel evaluation each)
+  std::function<void()> progress = nullptr;     ///< after each evaluated eye
+  const std::atomic<bool>* stop = nullptr;      ///< true: throws solvers::SearchInterrupted
 };
 
 struct ReachAnswer {

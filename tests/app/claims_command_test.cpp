@@ -123,7 +123,7 @@ TEST_CASE("A bad claim file exits with code 2, names file:line:col and writes no
   const auto m = run_phylane("claims missing.toml", dir);
   CHECK(m.exit_code == 2);
   CHECK_THAT(m.err, Catch::Contains("cannot open the claim file"));
-  const auto e = run_phylane("claims --embedded nope", dir);
+  const auto e = run_phylane("claims --preset nope", dir);
   CHECK(e.exit_code == 2);
   CHECK_THAT(e.err, Catch::Contains("photonic-vs-pcie"));
   fs::remove_all(dir);

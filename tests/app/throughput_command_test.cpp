@@ -90,7 +90,7 @@ herr_t collect_dataset(hid_t group, const char* name, const H5L_info_t*, void* d
 }  // namespace
 
 TEST_CASE("phylane throughput runs the embedded default system", "[app][throughput]") {
-  const auto r = run_phylane("throughput");
+  const auto r = run_phylane("throughput --quiet");
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK_THAT(r.out, Catch::Contains("convention: 1 GB = 1e9 B") && Catch::Contains("ring all-reduce per training step") &&
@@ -224,10 +224,10 @@ TEST_CASE("Bad system files exit with code 2, say why, and write nothing", "[app
   const auto n = run_phylane("throughput does-not-exist.toml -o out.h5", dir);
   CHECK(n.exit_code == 2);
   CHECK_THAT(n.err, Catch::Contains("does-not-exist.toml: cannot open"));
-  const auto s = run_phylane("throughput --system nope -o out.h5", dir);
+  const auto s = run_phylane("throughput --preset nope -o out.h5", dir);
   CHECK(s.exit_code == 2);
   CHECK_THAT(s.err, Catch::Contains("unknown system \"nope\""));
-  const auto both = run_phylane("throughput units.toml --system pcie-vs-photonic", dir);
+  const auto both = run_phylane("throughput units.toml --preset pcie-vs-photonic", dir);
   CHECK(both.exit_code == 2);
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
   fs::remove_all(dir);

@@ -1,50 +1,32 @@
-// phylane presets / phylane materials: what is built in.
+// phylane materials: the built-in dielectric and copper-foil library.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
 
 #include "app/commands.hpp"
-#include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/json_writer.hpp"
 #include "io/material_library.hpp"
+#include "io/version.hpp"
 #include "phy/roughness.hpp"
 
 namespace phylane::app {
 
-int run_presets(bool json) {
-  try {
-    const auto names = io::preset_names();
-    if (json) {
-      io::JsonWriter j(std::cout);
-      j.begin_object().key("presets").begin_array();
-      for (const auto& n : names) {
-        const auto cfg = io::load_preset(n);
-        j.begin_object().field("name", n).field("title", cfg.title).field("description", cfg.description);
-        j.field("default", n == io::default_preset_name()).end_object();
-      }
-      j.end_array().end_object();
-      j.done();
-      return 0;
-    }
-    fmt::print("Embedded presets (use: phylane loss --preset NAME):\n");
-    for (const auto& n : names) {
-      const auto cfg = io::load_preset(n);
-      fmt::print("  {:<22} {}{}\n", n, cfg.title, n == io::default_preset_name() ? "  [default]" : "");
-    }
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "phylane: failure: " << e.what() << '\n';
-    return 1;
-  }
+CLI::App* register_materials(CLI::App& cli, MaterialsArgs& args) {
+  auto* c = cli.add_subcommand("materials", "List the material and copper-foil library");
+  add_output_flags(*c, args.json);
+  return c;
 }
 
-int run_materials(bool json) {
+int run_materials(const MaterialsArgs& args) {
+  const bool json = args.json;
   try {
     const auto& lib = io::MaterialLibrary::builtin();
     if (json) {
       io::JsonWriter j(std::cout);
-      j.begin_object().key("dielectrics").begin_array();
+      j.begin_object().field("phylane_version", io::phylane_version()).field("command", "materials");
+      j.key("dielectrics").begin_array();
       for (const auto& m : lib.dielectrics())
         j.begin_object()
             .field("id", m.id)

@@ -1,0 +1,113 @@
+// phylane capacity: the Shannon capacity of a link (water-filling) and the achieved rate as its fraction.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <optional>
+
+#include "app/commands.hpp"
+#include "app/common.hpp"
+#include "app/progress.hpp"
+#include "io/diagnostics.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/json_writer.hpp"
+#include "io/version.hpp"
+#include "workflows/link_capacity.hpp"
+
+namespace phylane::app {
+
+CLI::App* register_capacity(CLI::App& cli, CapacityArgs& args) {
+  auto* c = cli.add_subcommand("capacity", "Shannon capacity (water-filling) and the achieved rate as its fraction");
+  add_link_input(*c, args.input, "Config file (TOML) with a [signal] section; default: the default preset");
+  c->add_option("--bandwidth", args.bandwidth, "Top of the band, e.g. \"100 GHz\"");
+  c->add_option("--points", args.points, "Cells of the integration grid (default 4000)");
+  c->add_flag("--no-rate", args.no_rate, "Skip the max-rate search");
+  add_output_flags(*c, args.json, &args.quiet);
+  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  return c;
+}
+
+int run_capacity(const CapacityArgs& args) {
+  return guarded([&]() -> int {
+    Progress progress("capacity", args.quiet);
+    const io::Config cfg = load_link(args.input, true);
+    workflows::LinkCapacityOptions co;
+    if (!args.bandwidth.empty()) co.bandwidth_hz = option_frequency("--bandwidth", args.bandwidth);
+    if (args.points) {
+      if (*args.points < 16 || *args.points > 1000000) throw io::InputError("--points " + std::to_string(*args.points) + ": must be from 16 to 1000000");
+      co.points = *args.points;
+    }
+    std::optional<workflows::MaxRateRequest> rq;
+    if (!args.no_rate) {
+      rq.emplace();
+      rq->progress = progress.ticker();
+      rq->stop = &interrupt_flag();
+    }
+    progress.stage(args.no_rate ? "water-filling" : "water-filling and the max-rate search");
+    const workflows::CapacityAnswer answer = workflows::capacity(cfg, co, rq);
+    throw_if_interrupted();
+    progress.stage("done");
+    progress.finish();
+    const int rc = answer.rate && !answer.rate->result.found ? exit_code::negative : exit_code::answered;
+    const workflows::LinkCapacity& c = answer.capacity;
+    const solvers::MaxRateResult* mr = answer.rate ? &answer.rate->result : nullptr;
+    const double cap = c.result.capacity_bps;
+    const double rate = mr && mr->found ? mr->max_rate_bps : 0.0;
+    if (!args.output.empty()) {
+      io::Hdf5Writer w(args.output);
+      std::vector<double> gain_db(c.gain2.size()), snr_db(c.result.snr.size());
+      for (std::size_t k = 0; k < gain_db.size(); ++k) gain_db[k] = 10.0 * std::log10(std::max(c.gain2[k], 1e-300));
+      for (std::size_t k = 0; k < snr_db.size(); ++k) snr_db[k] = 10.0 * std::log10(std::max(c.result.snr[k], 1e-300));
+      w.dataset("/capacity/freq_hz", c.result.freq_hz, "Hz", "cell midpoints");
+      w.dataset("/capacity/gain_db", gain_db, "dB", "channel power gain |H|^2");
+      w.dataset("/capacity/noise_psd", c.noise_psd, "V^2/Hz", "one-sided noise PSD");
+      w.dataset("/capacity/tx_psd", c.result.tx_psd, "V^2/Hz", "water-filled transmit PSD");
+      w.dataset("/capacity/snr_db", snr_db, "dB", "SNR per cell (-3000 where no power is sent)");
+      w.attribute("/capacity", "capacity_bps", cap);
+      w.attribute("/capacity", "used_bandwidth_hz", c.result.used_bandwidth_hz);
+      w.attribute("/capacity", "tx_power_v2", c.tx_power_v2);
+      w.attribute("/capacity", "bandwidth_hz", c.bandwidth_hz);
+      w.attribute("/capacity", "max_rate_bps", rate);
+      w.strings("/capacity/assumptions", c.assumptions);
+      w.attribute("/", "phylane_version", io::phylane_version());
+      w.attribute("/", "command", "capacity");
+      w.attribute("/", "source", cfg.source);
+      w.attribute("/", "config", cfg.stored_toml);
+      w.attribute("/", "config_resolved", cfg.resolved_toml);
+      w.commit();
+    }
+    if (args.json) {
+      io::JsonWriter j(std::cout);
+      j.begin_object().field("phylane_version", io::phylane_version()).field("command", "capacity").field("config", cfg.source);
+      j.field("capacity_bps", cap).field("used_bandwidth_hz", c.result.used_bandwidth_hz).field("bandwidth_hz", c.bandwidth_hz);
+      j.field("tx_power_v2", c.tx_power_v2).field("pam_power_v2", c.pam_power_v2).field("water_level_v2_per_hz", c.result.water_level);
+      if (mr) {
+        j.field("max_rate_bps", rate).field("max_rate_modulation", mr->found ? channels::modulation_name(mr->best_levels) : std::string());
+        j.field("fraction_of_capacity", cap > 0.0 ? rate / cap : 0.0);
+      }
+      j.key("assumptions").begin_array();
+      for (const auto& a : c.assumptions) j.value(a);
+      j.end_array().end_object();
+      j.done();
+      return rc;
+    }
+    fmt::print("{}\n", header_line("capacity", cfg));
+    fmt::print("  Shannon capacity {:.1f} Gb/s (water-filled over {:.1f} of {:g} GHz; power {:.3g} V^2)\n", cap / 1e9,
+               c.result.used_bandwidth_hz / 1e9, c.bandwidth_hz / 1e9, c.tx_power_v2);
+    if (mr) {
+      if (mr->found)
+        fmt::print("  max rate {:.1f} Gb/s ({}) = {:.1f} % of capacity\n", rate / 1e9, channels::modulation_name(mr->best_levels),
+                   100.0 * rate / cap);
+      else
+        fmt::print("  max rate: {}\n", mr->reason);
+    }
+    fmt::print("  assumptions:\n");
+    for (const auto& a : c.assumptions) fmt::print("    - {}\n", a);
+    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
+    return rc;
+  });
+}
+
+}  // namespace phylane::app

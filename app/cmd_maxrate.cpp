@@ -1,0 +1,97 @@
+// phylane maxrate: the highest per-lane data rate meeting the link's target, per modulation.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "app/common.hpp"
+#include "app/progress.hpp"
+#include "io/rate_output.hpp"
+#include "workflows/rate.hpp"
+
+namespace phylane::app {
+
+CLI::App* register_maxrate(CLI::App& cli, MaxRateArgs& args) {
+  auto* c = cli.add_subcommand("maxrate", "Highest per-lane data rate meeting the target BER (NRZ vs PAM4)");
+  add_link_input(*c, args.input, "Config file (TOML) with a [signal] section; default: the default preset");
+  c->add_option("--modulation", args.modulations, "Comma list: nrz, pam4, pam8 (default nrz,pam4)");
+  c->add_option("--min", args.min_rate, "Lowest rate searched, e.g. \"1 Gb/s\"");
+  c->add_option("--max", args.max_rate, "Highest rate searched, e.g. \"224 Gb/s\"");
+  c->add_option("--margin", args.margin_db, "Eye margin required at the target BER [dB] (default: [signal] required_margin)");
+  c->add_flag("--curve", args.full_curve, "Evaluate every scan point (the whole margin-vs-rate curve)");
+  add_output_flags(*c, args.json, &args.quiet);
+  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  return c;
+}
+
+namespace {
+
+void print_text(const io::Config& cfg, const workflows::MaxRateAnswer& answer, bool full_curve) {
+  const solvers::MaxRateOptions& opt = answer.options;
+  const solvers::MaxRateResult& r = answer.result;
+  fmt::print("{}\n", header_line("maxrate", cfg));
+  fmt::print("  target BER {:g}, {}; search {:g} ... {:g} Gb/s to {:g} %\n\n", cfg.signalling->spec.target_ber,
+             criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui), opt.min_rate_bps / 1e9,
+             opt.max_rate_bps / 1e9, opt.resolution * 100);
+  for (const auto& m : r.per_modulation) {
+    const std::string name = modulation_label(m.levels);
+    if (!m.found) {
+      fmt::print("  {:<5} no rate down to {:g} Gb/s meets the target\n", name, opt.min_rate_bps / 1e9);
+      continue;
+    }
+    fmt::print("  {:<5} max {:7.2f} Gb/s{} ({:.2f} GBd): {}\n", name, m.max_rate_bps / 1e9, m.capped ? " (top of the range)" : "",
+               m.max_rate_bps / std::log2(m.levels) / 1e9, eye_figures_text(m.at_max));
+    fmt::print("        {}{}\n", equalizer_text(m.at_max),
+               opt.min_eye_height_for(m.levels) > 0.0 || opt.min_eye_width_for(m.levels) > 0.0
+                   ? fmt::format("; mask {:g} mV x {:g} UI", opt.min_eye_height_for(m.levels) * 1e3, opt.min_eye_width_for(m.levels))
+                   : std::string());
+  }
+  if (r.found)
+    fmt::print("\n  best: {} at {:.2f} Gb/s per lane\n", modulation_label(r.best_levels), r.max_rate_bps / 1e9);
+  else
+    fmt::print("\n  {}\n", r.reason);
+  fmt::print("\nMargin vs rate [dB]{}\n", full_curve ? "" : " (from the top down to the first meeting point; --curve for all)");
+  for (const auto& m : r.per_modulation) {
+    fmt::print("  {:<5}", modulation_label(m.levels));
+    for (const auto& p : m.curve) fmt::print(" {:.4g}G:{:+.1f}", p.rate_bps / 1e9, p.margin_db);
+    fmt::print("\n");
+  }
+}
+
+}  // namespace
+
+int run_maxrate(const MaxRateArgs& args) {
+  return guarded([&]() -> int {
+    Progress progress("maxrate", args.quiet);
+    const io::Config cfg = load_link(args.input, true);
+    workflows::MaxRateRequest rq;
+    rq.levels = option_modulations(args.modulations);
+    if (!args.min_rate.empty()) rq.min_rate = option_rate("--min", args.min_rate);
+    if (!args.max_rate.empty()) rq.max_rate = option_rate("--max", args.max_rate);
+    rq.margin_db = args.margin_db;
+    rq.full_curve = args.full_curve;
+    rq.progress = progress.ticker();
+    rq.stop = &interrupt_flag();
+    workflows::check_max_rate(cfg, rq);
+    std::string mods;
+    for (int lv : rq.levels) mods += (mods.empty() ? "" : ", ") + modulation_label(lv);
+    progress.stage("searching " + mods);
+    const workflows::MaxRateAnswer answer = workflows::max_rate(cfg, rq);
+    throw_if_interrupted();
+    progress.stage("done");
+    progress.finish();
+    const int rc = answer.result.found ? exit_code::answered : exit_code::negative;
+    if (!args.output.empty()) io::write_maxrate_hdf5(args.output, cfg, answer);
+    if (args.json) {
+      io::write_maxrate_json(std::cout, cfg, answer);
+      return rc;
+    }
+    print_text(cfg, answer, args.full_curve);
+    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
+    return rc;
+  });
+}
+
+}  // namespace phylane::app
