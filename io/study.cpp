@@ -255,7 +255,7 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
 void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, const ClaimsReport* claims) {
   JsonWriter j(os);
   j.begin_object();
-  j.field("command", "study").field("name", st.name).field("source", st.source);
+  j.field("phylane_version", phylane_version()).field("command", "study").field("name", st.name).field("source", st.source);
   j.field("units_convention", "1 GB = 1e9 bytes; bandwidths per direction");
   j.array("reach_m", st.reach_m);
   j.key("workload").begin_object();

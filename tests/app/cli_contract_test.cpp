@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/reference_data.hpp"
 #include "tests/support/run_command.hpp"
 
 using phylane::test::run_phylane;
@@ -64,6 +65,10 @@ TEST_CASE("Every command's JSON object starts with phylane_version and then comm
       {"presets --json", "presets"},
       {"presets --kind systems --json", "presets"},
       {"materials --json", "materials"},
+      {"claims --json --quiet", "claims"},
+      {"study --points 2 --no-claims --json --quiet", "study"},
+      {"sweep " + phylane::test::source_file("data/sweeps/loss-length-material.toml").string() + " -o s.h5 --json --quiet",
+       "sweep"},
   };
   for (const auto& c : cases) {
     INFO(c.args);
