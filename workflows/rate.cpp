@@ -1,7 +1,10 @@
 #include "workflows/rate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
+#include <map>
+#include <mutex>
 #include <span>
 #include <stdexcept>
 
@@ -104,28 +107,35 @@ ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
   const channels::LinkSignalling& sig = *link.signalling;
   const double baud = out.symbol_rate_baud;
   const int lv = channels::levels(out.modulation);
-  auto eye_at = [&sig, &st, baud, lv](double len) {
+  // The loss-versus-reach line (copper: insertion loss at Nyquist; optical: path loss) is read
+  // off the channel each eye is computed on, so no length's channel is built twice.
+  const double f_nyquist = 0.5 * baud;
+  auto loss_of = [f_nyquist](const Stretched& x) {
+    if (x.link) return x.link->path_loss_db();
+    std::complex<double> hv;
+    x.h(std::span<const double>(&f_nyquist, 1), std::span<std::complex<double>>(&hv, 1));
+    return -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
+  };
+  std::map<double, double> loss_at_length;
+  std::mutex loss_mutex;
+  auto eye_at = [&](double len) {
     auto s = sig.at(baud, lv);
     s.samples_per_ui = 16;
     s.refine_candidates = 1;
     const Stretched x = st.at(len);
+    if (rq.curve_loss) {
+      const double l = loss_of(x);
+      const std::lock_guard<std::mutex> lock(loss_mutex);
+      loss_at_length[len] = l;
+    }
     if (x.link) solvers::set_optical_levels(*x.link, s);
     return solvers::analyze_eye(x.h, s);
   };
   out.result = solvers::find_max_reach(eye_at, out.options);
   if (!rq.curve_loss) return out;
-  // The loss-versus-reach line: copper insertion loss at Nyquist, optical path loss.
   for (auto& p : out.result.curve) {
-    if (rq.stop && rq.stop->load()) throw solvers::SearchInterrupted();
-    const Stretched x = st.at(p.length_m);
-    if (x.link) {
-      p.loss_db = x.link->path_loss_db();
-      continue;
-    }
-    const double f = 0.5 * baud;
-    std::complex<double> hv;
-    x.h(std::span<const double>(&f, 1), std::span<std::complex<double>>(&hv, 1));
-    p.loss_db = -20.0 * std::log10(std::max(std::abs(hv), 1e-300));
+    const auto it = loss_at_length.find(p.length_m);
+    p.loss_db = it != loss_at_length.end() ? it->second : loss_of(st.at(p.length_m));
   }
   return out;
 }
