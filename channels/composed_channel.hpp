@@ -5,6 +5,7 @@
 /// channels/network_ops.hpp), so reflections between them and, for differential channels, mode
 /// conversion inside Touchstone blocks are kept.
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -13,6 +14,7 @@
 
 #include "channels/copper_channel.hpp"
 #include "channels/network.hpp"
+#include "channels/resample.hpp"
 
 namespace phylane::channels {
 
@@ -25,12 +27,14 @@ class NetworkSource {
   /// the inputs and (2, 3) the outputs (convert with to_inputs_outputs first).
   explicit NetworkSource(Network net);
   const Network& data() const { return data_; }
-  /// The network on `freq_hz` (any non-negative grid), references as in the data.
+  /// Every S_ij is exactly 0 above this frequency [Hz] (the end of the band-limit taper).
+  double zero_above_hz() const { return band_limited_.zero_above_hz(); }
+  /// The network on `freq_hz` (any non-negative frequencies), references as in the data.
   Network evaluate(std::span<const double> freq_hz) const;
 
  private:
   Network data_;
-  Network with_dc_;  // data with an extrapolated DC point
+  BandLimitedNetwork band_limited_;  // DC point, splines and taper, prepared once
 };
 
 struct ChannelBlock {
@@ -43,6 +47,9 @@ struct ChannelBlock {
   /// Everything else: a network on any grid (2-port single-ended, or 4-port in inputs-outputs
   /// order), referenced to the impedances it reports.
   std::function<Network(std::span<const double>)> network;
+  /// The block transmits nothing above this frequency [Hz] (a Touchstone block beyond its data's
+  /// band-limit taper: all of S is 0), so neither does the channel; +inf: no such limit.
+  double zero_above_hz = std::numeric_limits<double>::infinity();
 };
 
 class ComposedChannel {
@@ -60,7 +67,10 @@ class ComposedChannel {
   /// The composed single-ended network: a 2-port, or a 4-port in inputs-outputs order, with every
   /// port referenced to half the differential termination (or to the terminations for 2-ports).
   Network network(std::span<const double> freq_hz) const;
-  /// S21 or SDD21 between the driver and the receiver, referenced to their impedances.
+  /// Above this frequency [Hz] the channel transmits nothing (the smallest block zero_above_hz).
+  double zero_above_hz() const;
+  /// S21 or SDD21 between the driver and the receiver, referenced to their impedances (exactly 0
+  /// above zero_above_hz(), where the blocks are not evaluated).
   std::vector<cplx> transfer(std::span<const double> freq_hz) const;
   /// The same for one block alone between matched references (for a loss breakdown).
   std::vector<cplx> block_transfer(std::size_t index, std::span<const double> freq_hz) const;

@@ -87,6 +87,28 @@ Eigen::MatrixXcd y_to_s(const Eigen::MatrixXcd& y, const std::vector<double>& z0
   return (id + yn).transpose().partialPivLu().solve((id - yn).transpose()).transpose();
 }
 
+namespace {
+
+// renormalize's per-frequency transform with P x P matrices (P fixed for 2- and 4-ports, so that
+// nothing is allocated per frequency; Eigen::Dynamic otherwise).
+template <int P>
+void renormalize_all(const Network& n, Network& out, const Eigen::VectorXd& g, const Eigen::VectorXd& k) {
+  using M = Eigen::Matrix<cplx, P, P>;
+  const auto p = static_cast<Eigen::Index>(n.ports());
+  const M gd = g.cast<cplx>().asDiagonal();
+  const M id = M::Identity(p, p);
+  const M kd = k.cast<cplx>().asDiagonal();
+  const M kinv = k.cwiseInverse().cast<cplx>().asDiagonal();
+  for (std::size_t f = 0; f < n.size(); ++f) {
+    const M s = n.s(f);
+    // (S - G)(I - G S)^-1 = ((I - G S)^-T (S - G)^T)^T
+    const M y = (id - gd * s).transpose().partialPivLu().solve((s - gd).transpose()).transpose();
+    out.s(f) = kd * y * kinv;
+  }
+}
+
+}  // namespace
+
 Network renormalize(const Network& n, std::vector<double> new_z0) {
   Network out(n.freq_hz(), n.ports(), std::move(new_z0));
   out.name = n.name;
@@ -97,19 +119,20 @@ Network renormalize(const Network& n, std::vector<double> new_z0) {
   // channels/network_ops.hpp renormalize_matrix). (I - G S) is invertible for passive S, |g| < 1.
   const auto p = static_cast<Eigen::Index>(n.ports());
   Eigen::VectorXd g(p), k(p);
+  bool same = true;
   for (Eigen::Index i = 0; i < p; ++i) {
     const double zo = n.z0_ohm()[static_cast<std::size_t>(i)], zn = out.z0_ohm()[static_cast<std::size_t>(i)];
     g(i) = (zn - zo) / (zn + zo);
     k(i) = (zo + zn) / (2.0 * std::sqrt(zo * zn));
+    same = same && zo == zn;
   }
-  const Eigen::MatrixXcd gd = g.cast<cplx>().asDiagonal();
-  const Eigen::MatrixXcd id = Eigen::MatrixXcd::Identity(p, p);
-  for (std::size_t f = 0; f < n.size(); ++f) {
-    const Eigen::MatrixXcd s = n.s(f);
-    // (S - G)(I - G S)^-1 = ((I - G S)^-T (S - G)^T)^T
-    const Eigen::MatrixXcd y = (id - gd * s).transpose().partialPivLu().solve((s - gd).transpose()).transpose();
-    out.s(f) = k.cast<cplx>().asDiagonal() * y * k.cwiseInverse().cast<cplx>().asDiagonal();
+  if (same) {  // G = 0, K = I: S' = S
+    for (std::size_t f = 0; f < n.size(); ++f) out.s(f) = n.s(f);
+    return out;
   }
+  if (p == 2) renormalize_all<2>(n, out, g, k);
+  else if (p == 4) renormalize_all<4>(n, out, g, k);
+  else renormalize_all<Eigen::Dynamic>(n, out, g, k);
   return out;
 }
 

@@ -13,64 +13,69 @@ namespace phylane::channels {
 
 namespace {
 
-// Cubic spline through (x_i, y_i) with not-a-knot end conditions (the third derivative is
+// Cubic splines through (x_i, y_i) with not-a-knot end conditions (the third derivative is
 // continuous at the second and the second-to-last points), so that the error is O(h^4) up to
 // the ends, where a natural spline (zero curvature at the ends) would be O(h^2). Second
 // derivatives from the tridiagonal system by the Thomas algorithm. Source: C. de Boor, A
 // Practical Guide to Splines, rev. ed., Springer 2001, ch. IV (not-a-knot); W. H. Press et al.,
 // Numerical Recipes, 3rd ed., sec. 3.3 (the tridiagonal system). 3 points: natural; fewer: linear.
-class Spline {
+// The system depends on the abscissae only: it is eliminated once and then solved for every
+// term's real and imaginary parts (2 P^2 right-hand sides of one network).
+class SplineSystem {
  public:
-  Spline(const std::vector<double>& x, std::vector<double> y) : x_(x), y_(std::move(y)), m_(x.size(), 0.0) {
+  explicit SplineSystem(const std::vector<double>& x) : x_(x) {
     const std::size_t n = x_.size();
     if (n < 3) return;
-    // Unknowns m_1 .. m_{n-2}; row i: a m_{i-1} + b m_i + c m_{i+1} = r.
     const std::size_t u = n - 2;
-    std::vector<double> lo(u, 0.0), di(u, 0.0), up(u, 0.0), rhs(u, 0.0);
+    lo_.assign(u, 0.0);
+    di_.assign(u, 0.0);
+    up_.assign(u, 0.0);
+    w_.assign(u, 0.0);
     for (std::size_t i = 1; i + 1 < n; ++i) {
       const double h0 = x_[i] - x_[i - 1], h1 = x_[i + 1] - x_[i];
-      lo[i - 1] = h0 / 6.0;
-      di[i - 1] = (h0 + h1) / 3.0;
-      up[i - 1] = h1 / 6.0;
-      rhs[i - 1] = (y_[i + 1] - y_[i]) / h1 - (y_[i] - y_[i - 1]) / h0;
+      lo_[i - 1] = h0 / 6.0;
+      di_[i - 1] = (h0 + h1) / 3.0;
+      up_[i - 1] = h1 / 6.0;
     }
-    const bool not_a_knot = n >= 4;
-    if (not_a_knot) {
+    if (n >= 4) {
       // m_0 = ((h0 + h1) m_1 - h0 m_2) / h1 folded into the first row, likewise at the end.
       const double h0 = x_[1] - x_[0], h1 = x_[2] - x_[1];
-      di[0] += lo[0] * (h0 + h1) / h1;
-      up[0] -= lo[0] * h0 / h1;
+      di_[0] += lo_[0] * (h0 + h1) / h1;
+      up_[0] -= lo_[0] * h0 / h1;
       const double g0 = x_[n - 1] - x_[n - 2], g1 = x_[n - 2] - x_[n - 3];
-      di[u - 1] += up[u - 1] * (g0 + g1) / g1;
-      lo[u - 1] -= up[u - 1] * g0 / g1;
+      di_[u - 1] += up_[u - 1] * (g0 + g1) / g1;
+      lo_[u - 1] -= up_[u - 1] * g0 / g1;
     }
     for (std::size_t i = 1; i < u; ++i) {
-      const double w = lo[i] / di[i - 1];
-      di[i] -= w * up[i - 1];
-      rhs[i] -= w * rhs[i - 1];
-    }
-    m_[u] = rhs[u - 1] / di[u - 1];
-    for (std::size_t i = u - 1; i >= 1; --i) m_[i] = (rhs[i - 1] - up[i - 1] * m_[i + 1]) / di[i - 1];
-    if (not_a_knot) {
-      const double h0 = x_[1] - x_[0], h1 = x_[2] - x_[1];
-      m_[0] = ((h0 + h1) * m_[1] - h0 * m_[2]) / h1;
-      const double g0 = x_[n - 1] - x_[n - 2], g1 = x_[n - 2] - x_[n - 3];
-      m_[n - 1] = ((g0 + g1) * m_[n - 2] - g0 * m_[n - 3]) / g1;
+      w_[i] = lo_[i] / di_[i - 1];
+      di_[i] -= w_[i] * up_[i - 1];
     }
   }
-  /// Value at x, given the index i of the interval [x_i, x_{i+1}] that holds it.
-  double at(double x, std::size_t i) const {
+  /// Second derivatives m (size n) of the spline through y (size n); rhs is scratch of size n.
+  void solve(const double* y, double* m, std::vector<double>& rhs) const {
     const std::size_t n = x_.size();
-    if (n == 1) return y_[0];
-    const double h = x_[i + 1] - x_[i];
-    const double t = (x - x_[i]) / h, u = 1.0 - t;
-    return u * y_[i] + t * y_[i + 1] + ((u * u * u - u) * m_[i] + (t * t * t - t) * m_[i + 1]) * h * h / 6.0;
+    std::fill(m, m + n, 0.0);
+    if (n < 3) return;
+    const std::size_t u = n - 2;
+    rhs.resize(u);
+    for (std::size_t i = 1; i + 1 < n; ++i) {
+      const double h0 = x_[i] - x_[i - 1], h1 = x_[i + 1] - x_[i];
+      rhs[i - 1] = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
+    }
+    for (std::size_t i = 1; i < u; ++i) rhs[i] -= w_[i] * rhs[i - 1];
+    m[u] = rhs[u - 1] / di_[u - 1];
+    for (std::size_t i = u - 1; i >= 1; --i) m[i] = (rhs[i - 1] - up_[i - 1] * m[i + 1]) / di_[i - 1];
+    if (n >= 4) {
+      const double h0 = x_[1] - x_[0], h1 = x_[2] - x_[1];
+      m[0] = ((h0 + h1) * m[1] - h0 * m[2]) / h1;
+      const double g0 = x_[n - 1] - x_[n - 2], g1 = x_[n - 2] - x_[n - 3];
+      m[n - 1] = ((g0 + g1) * m[n - 2] - g0 * m[n - 3]) / g1;
+    }
   }
 
  private:
   const std::vector<double>& x_;
-  std::vector<double> y_;
-  std::vector<double> m_;
+  std::vector<double> lo_, di_, up_, w_;
 };
 
 std::size_t interval_of(const std::vector<double>& x, double f) {
@@ -84,6 +89,71 @@ cplx rotate(cplx v, double f, double tau) {
   const double ph = 2.0 * phy::pi * f * tau;
   return v * cplx(std::cos(ph), std::sin(ph));
 }
+
+// Every term of a network prepared for interpolation (resample's method): its delay removed, and
+// the spline second derivatives of the real and imaginary parts of the remainder. Stored point-major
+// (all terms of point i together) so that one frequency reads one contiguous stretch.
+class TermSplines {
+ public:
+  explicit TermSplines(const Network& net) : f_(net.freq_hz()), ports_(net.ports()) {
+    const std::size_t n = net.size(), terms = static_cast<std::size_t>(ports_ * ports_);
+    tau_.resize(terms);
+    y_.resize(2 * n * terms);
+    m_.resize(2 * n * terms);
+    const SplineSystem system(f_);
+    std::vector<double> re(n), im(n), mre(n), mim(n), scratch;
+    for (int j = 0; j < ports_; ++j)
+      for (int i = 0; i < ports_; ++i) {
+        const std::size_t t = static_cast<std::size_t>(j * ports_ + i);  // column-major, as Network stores
+        tau_[t] = term_delay_s(net, i, j);
+        for (std::size_t k = 0; k < n; ++k) {
+          const cplx v = rotate(net.s(k, i, j), f_[k], tau_[t]);
+          re[k] = v.real();
+          im[k] = v.imag();
+        }
+        system.solve(re.data(), mre.data(), scratch);
+        system.solve(im.data(), mim.data(), scratch);
+        for (std::size_t k = 0; k < n; ++k) {
+          const std::size_t at = 2 * (k * terms + t);
+          y_[at] = re[k];
+          y_[at + 1] = im[k];
+          m_[at] = mre[k];
+          m_[at + 1] = mim[k];
+        }
+      }
+  }
+  const std::vector<double>& freq_hz() const { return f_; }
+  /// The interpolated S-matrix at x (clamped to the data) into out (column-major, ports^2 values).
+  void at(double x, cplx* out) const {
+    const double lo = f_.front(), hi = f_.back();
+    x = std::clamp(x, lo, hi);
+    const std::size_t terms = tau_.size();
+    const std::size_t n = f_.size();
+    if (n == 1) {
+      for (std::size_t t = 0; t < terms; ++t) out[t] = rotate(cplx(y_[2 * t], y_[2 * t + 1]), x, -tau_[t]);
+      return;
+    }
+    const std::size_t i = interval_of(f_, x);
+    const double h = f_[i + 1] - f_[i];
+    const double t1 = (x - f_[i]) / h, u = 1.0 - t1;
+    const double c0 = (u * u * u - u) * h * h / 6.0, c1 = (t1 * t1 * t1 - t1) * h * h / 6.0;
+    const double* y0 = &y_[2 * i * terms];
+    const double* y1 = y0 + 2 * terms;
+    const double* m0 = &m_[2 * i * terms];
+    const double* m1 = m0 + 2 * terms;
+    for (std::size_t t = 0; t < terms; ++t) {
+      const double re = u * y0[2 * t] + t1 * y1[2 * t] + (c0 * m0[2 * t] + c1 * m1[2 * t]);
+      const double im = u * y0[2 * t + 1] + t1 * y1[2 * t + 1] + (c0 * m0[2 * t + 1] + c1 * m1[2 * t + 1]);
+      out[t] = tau_[t] == 0.0 ? cplx(re, im) : rotate(cplx(re, im), x, -tau_[t]);
+    }
+  }
+
+ private:
+  std::vector<double> f_;
+  int ports_;
+  std::vector<double> tau_;
+  std::vector<double> y_, m_;  // [point][term][re, im]
+};
 
 }  // namespace
 
@@ -138,26 +208,10 @@ Network resample(const Network& net, std::span<const double> new_freq_hz) {
     if (k > 0 && !(x > new_freq_hz[k - 1]))
       throw std::invalid_argument("resample: new frequencies must be strictly increasing (index " + std::to_string(k) + ")");
   }
-
   Network out(std::vector<double>(new_freq_hz.begin(), new_freq_hz.end()), net.ports(), net.z0_ohm());
   out.name = net.name;
-  std::vector<std::size_t> interval(new_freq_hz.size());
-  for (std::size_t k = 0; k < new_freq_hz.size(); ++k) interval[k] = interval_of(f, new_freq_hz[k]);
-  std::vector<double> re(net.size()), im(net.size());
-  for (int i = 0; i < net.ports(); ++i)
-    for (int j = 0; j < net.ports(); ++j) {
-      const double tau = term_delay_s(net, i, j);
-      for (std::size_t k = 0; k < net.size(); ++k) {
-        const cplx v = rotate(net.s(k, i, j), f[k], tau);
-        re[k] = v.real();
-        im[k] = v.imag();
-      }
-      const Spline sr(f, re), si(f, im);
-      for (std::size_t k = 0; k < new_freq_hz.size(); ++k) {
-        const double x = std::clamp(new_freq_hz[k], lo, hi);
-        out.s(k, i, j) = rotate(cplx(sr.at(x, interval[k]), si.at(x, interval[k])), x, -tau);
-      }
-    }
+  const TermSplines splines(net);
+  for (std::size_t k = 0; k < new_freq_hz.size(); ++k) splines.at(new_freq_hz[k], out.s(k).data());
   return out;
 }
 
@@ -195,29 +249,22 @@ Network extrapolate_to_dc(const Network& net, const DcExtrapolationOptions& opti
   return out;
 }
 
-Network to_uniform_grid(const Network& net, double df_hz, double fmax_hz, const BandLimitOptions& options) {
-  if (!(df_hz > 0.0) || !std::isfinite(df_hz))
-    throw std::invalid_argument("to_uniform_grid: df = " + phy::number_text(df_hz, 9) + " Hz must be > 0");
-  if (!(fmax_hz >= df_hz) || !std::isfinite(fmax_hz))
-    throw std::invalid_argument("to_uniform_grid: fmax = " + phy::number_text(fmax_hz, 9) + " Hz must be >= df (" + phy::number_text(df_hz, 9) + " Hz)");
+struct BandLimitedNetwork::Impl {
+  Network src;              // the data with a DC point
+  TermSplines splines;
+  double f_end = 0.0, taper_hz = 0.0, tau_s = 0.0;
+  Eigen::MatrixXcd last;    // S(f_end)
+  explicit Impl(Network with_dc) : src(std::move(with_dc)), splines(src) {}
+};
+
+BandLimitedNetwork::BandLimitedNetwork(const Network& net, const BandLimitOptions& options) {
   if (!(options.taper_hz >= 0.0))
     throw std::invalid_argument("to_uniform_grid: taper = " + phy::number_text(options.taper_hz, 9) + " Hz must be >= 0");
   if (net.size() == 0) throw std::invalid_argument("to_uniform_grid: the network has no frequencies");
-  const Network src = extrapolate_to_dc(net);
-  const double f_end = src.freq_hz().back();
-  const auto count = static_cast<std::size_t>(std::floor(fmax_hz / df_hz * (1.0 + 1e-12))) + 1;
-  std::vector<double> grid(count);
-  for (std::size_t k = 0; k < count; ++k) grid[k] = df_hz * static_cast<double>(k);
-  std::size_t inside = 0;
-  while (inside < count && grid[inside] <= f_end * (1.0 + 1e-12)) ++inside;
-
-  Network out(grid, src.ports(), src.z0_ohm());
-  out.name = src.name;
-  const Network in_band = resample(src, std::span<const double>(grid.data(), inside));
-  for (std::size_t k = 0; k < inside; ++k) out.s(k) = in_band.s(k);
-  if (inside == count) return out;
-
-  // Band-limit strategy (see header): common linear phase of the main path, raised-cosine taper.
+  auto impl = std::make_shared<Impl>(extrapolate_to_dc(net));
+  const Network& src = impl->src;
+  impl->f_end = src.freq_hz().back();
+  // Band-limit strategy (see to_uniform_grid): common linear phase of the main path, raised-cosine taper.
   int ti = 0, tj = 0;
   double best = -1.0;
   for (int i = 0; i < src.ports(); ++i)
@@ -231,15 +278,46 @@ Network to_uniform_grid(const Network& net, double df_hz, double fmax_hz, const 
         tj = j;
       }
     }
-  const double tau = term_delay_s(src, ti, tj);
-  const double taper = options.taper_hz > 0.0 ? options.taper_hz : 0.1 * f_end;
-  const Eigen::MatrixXcd last = src.s(src.size() - 1);
-  for (std::size_t k = inside; k < count; ++k) {
-    const double x = grid[k] - f_end;
-    const double w = x < taper ? 0.5 * (1.0 + std::cos(phy::pi * x / taper)) : 0.0;
-    out.s(k) = last * (w * rotate(cplx(1.0, 0.0), x, -tau));
+  impl->tau_s = term_delay_s(src, ti, tj);
+  impl->taper_hz = options.taper_hz > 0.0 ? options.taper_hz : 0.1 * impl->f_end;
+  impl->last = src.s(src.size() - 1);
+  impl_ = std::move(impl);
+}
+
+int BandLimitedNetwork::ports() const { return impl_->src.ports(); }
+const std::vector<double>& BandLimitedNetwork::z0_ohm() const { return impl_->src.z0_ohm(); }
+double BandLimitedNetwork::data_end_hz() const { return impl_->f_end; }
+double BandLimitedNetwork::zero_above_hz() const { return impl_->f_end + impl_->taper_hz; }
+
+Network BandLimitedNetwork::evaluate(std::span<const double> freq_hz) const {
+  const Impl& m = *impl_;
+  for (std::size_t k = 0; k < freq_hz.size(); ++k)
+    if (!(freq_hz[k] >= 0.0) || !std::isfinite(freq_hz[k]))
+      throw std::invalid_argument("network: frequency " + phy::number_text(freq_hz[k], 9) + " Hz must be finite and >= 0");
+  Network out(std::vector<double>(freq_hz.begin(), freq_hz.end()), m.src.ports(), m.src.z0_ohm());
+  out.name = m.src.name;
+  for (std::size_t k = 0; k < freq_hz.size(); ++k) {
+    const double f = freq_hz[k];
+    if (f <= m.f_end * (1.0 + 1e-12)) {
+      m.splines.at(f, out.s(k).data());
+    } else if (const double x = f - m.f_end; x < m.taper_hz) {
+      const double w = 0.5 * (1.0 + std::cos(phy::pi * x / m.taper_hz));
+      out.s(k) = m.last * (w * rotate(cplx(1.0, 0.0), x, -m.tau_s));
+    }  // else 0: the network's constructor zeroes S
   }
   return out;
+}
+
+Network to_uniform_grid(const Network& net, double df_hz, double fmax_hz, const BandLimitOptions& options) {
+  if (!(df_hz > 0.0) || !std::isfinite(df_hz))
+    throw std::invalid_argument("to_uniform_grid: df = " + phy::number_text(df_hz, 9) + " Hz must be > 0");
+  if (!(fmax_hz >= df_hz) || !std::isfinite(fmax_hz))
+    throw std::invalid_argument("to_uniform_grid: fmax = " + phy::number_text(fmax_hz, 9) + " Hz must be >= df (" + phy::number_text(df_hz, 9) + " Hz)");
+  const BandLimitedNetwork band_limited(net, options);
+  const auto count = static_cast<std::size_t>(std::floor(fmax_hz / df_hz * (1.0 + 1e-12))) + 1;
+  std::vector<double> grid(count);
+  for (std::size_t k = 0; k < count; ++k) grid[k] = df_hz * static_cast<double>(k);
+  return band_limited.evaluate(grid);
 }
 
 }  // namespace phylane::channels

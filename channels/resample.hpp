@@ -3,6 +3,7 @@
 /// uniform grid from DC that time-domain work (FFT) needs, with a documented strategy for data that
 /// stops below the bandwidth asked for. Details and reasoning: docs/sparams.md "Resampling".
 /// Tested by: tests/io/resample_test.cpp.
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -65,6 +66,27 @@ struct BandLimitOptions {
   /// Width of the raised-cosine taper beyond the last data point [Hz], >= 0;
   /// 0 = 10 % of the last data frequency.
   double taper_hz = 0.0;
+};
+
+/// A network prepared once for evaluation at any frequencies >= 0, in any order: inside the data as
+/// resample() gives it, below the first point from the DC point of extrapolate_to_dc, above the last
+/// point by the band-limit strategy of to_uniform_grid (exactly 0 above zero_above_hz()). The DC
+/// point, each term's delay and the splines are computed at construction, so a Touchstone block asked
+/// for many grids (each pulse response, rate or length of a question) pays for them once.
+/// Copies share the prepared data (immutable). Tested by tests/io/resample_test.cpp.
+class BandLimitedNetwork {
+ public:
+  explicit BandLimitedNetwork(const Network& net, const BandLimitOptions& options = {});
+  int ports() const;
+  const std::vector<double>& z0_ohm() const;
+  double data_end_hz() const;   ///< the last data frequency f_end [Hz]
+  double zero_above_hz() const; ///< f_end + taper [Hz]: every S_ij is 0 above it
+  /// The network at freq_hz (each finite and >= 0; throws std::invalid_argument otherwise).
+  Network evaluate(std::span<const double> freq_hz) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
 };
 
 /// S-parameters on the uniform grid 0, df, 2 df, ... up to fmax_hz (the last point is the largest

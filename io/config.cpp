@@ -718,6 +718,7 @@ std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, cons
     b.name = name;
     b.kind = "touchstone";
     b.network = [src](std::span<const double> f) { return src->evaluate(f); };
+    b.zero_above_hz = src->zero_above_hz();
     return b;
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) t.context().diagnostics.push_back(d);

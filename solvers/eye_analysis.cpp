@@ -4,6 +4,7 @@
 #include <complex>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -62,8 +63,13 @@ StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& df
 struct ResponseCache {
   const TransferFunction* channel = nullptr;
   std::vector<std::pair<double, std::complex<double>>> values;  // ascending, unique frequencies
+  std::mutex mutex;  // the pulse engine evaluates a large grid on two threads
 
   void record(std::span<const double> f, std::span<const std::complex<double>> h) {
+    std::lock_guard<std::mutex> lock(mutex);
+    record_locked(f, h);
+  }
+  void record_locked(std::span<const double> f, std::span<const std::complex<double>> h) {
     const auto old = static_cast<std::ptrdiff_t>(values.size());
     for (std::size_t k = 0; k < f.size(); ++k) values.emplace_back(f[k], h[k]);
     auto by_f = [](const auto& a, const auto& b) { return a.first < b.first; };
@@ -74,6 +80,7 @@ struct ResponseCache {
                  values.end());
   }
   void lookup(std::span<const double> f, std::span<std::complex<double>> h) {
+    std::lock_guard<std::mutex> lock(mutex);
     std::vector<double> miss_f;
     std::vector<std::size_t> miss_k;
     auto it = values.begin();
@@ -97,7 +104,7 @@ struct ResponseCache {
     if (miss_f.empty()) return;
     std::vector<std::complex<double>> mh(miss_f.size());
     (*channel)(miss_f, mh);
-    record(miss_f, mh);
+    record_locked(miss_f, mh);
     for (std::size_t j = 0; j < miss_k.size(); ++j) h[miss_k[j]] = mh[j];
   }
 };
@@ -186,6 +193,9 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     // rate has a small peak next to the ripple of its tabulated spectrum.)
     // Paths relative to the victim keep its tolerance (and so its grids).
     if (!x.times_victim) pa.wrap_tolerance = std::max(po.wrap_tolerance, 1e-3);
+    // A path relative to the victim travels with it: the victim's delay, so the same delay removal
+    // and the same grid (every H(f) it needs is then in the cache).
+    if (x.times_victim) pa.delay_s = spectrum.delay_estimate_s();
     // The engine's errors (a complex H(0), a response that does not decay) name the aggressor.
     auto named = [&](const std::string& what) { return "eye: crosstalk[" + std::to_string(i) + "] (\"" + x.name + "\"): " + what; };
     try {

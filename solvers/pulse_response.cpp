@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -12,6 +13,7 @@
 
 #include "phy/constants.hpp"
 #include "phy/number_text.hpp"
+#include "solvers/parallel.hpp"
 
 namespace phylane::solvers {
 
@@ -89,6 +91,36 @@ double estimate_delay(const TransferFunction& h, const PulseResponseOptions& o) 
   return std::max(0.0, tau[tau.size() / 2]);
 }
 
+// H on a grid. A large grid is split into its even and odd bins (each still ascending, each spread
+// over the whole band, so the halves cost the same even where a band-limited channel is 0 above
+// some frequency) evaluated on two cores: the channel's evaluation is most of a pulse response.
+// Transfer functions are const and thread-safe (the rate search and sweeps already call them
+// from several threads).
+void evaluate_h(const TransferFunction& h, std::span<const double> f, std::span<cplx> out) {
+  constexpr std::size_t parallel_from = 1024;
+  if (f.size() < parallel_from || parallel_workers(0, 2) < 2) {
+    h(f, out);
+    return;
+  }
+  std::array<std::vector<double>, 2> fs;
+  std::array<std::vector<cplx>, 2> hs;
+  for (std::size_t part = 0; part < 2; ++part) {
+    for (std::size_t k = part; k < f.size(); k += 2) fs[part].push_back(f[k]);
+    hs[part].resize(fs[part].size());
+  }
+  ParallelOptions po;
+  po.workers = 2;
+  parallel_for(2, [&](std::size_t part, int) { h(fs[part], hs[part]); }, po);
+  for (std::size_t k = 0; k < f.size(); ++k) out[k] = hs[k % 2][k / 2];
+}
+
+// Rule 2b: H(f) e^{+j 2 pi f tau}, the removed bulk delay tau put back as a time shift of the
+// record (PulseResult::start_time_s).
+void remove_delay(std::span<const double> f, std::span<cplx> h, double tau) {
+  if (tau == 0.0) return;
+  for (std::size_t k = 0; k < f.size(); ++k) h[k] *= std::polar(1.0, 2.0 * phy::pi * f[k] * tau);
+}
+
 // A c2r plan of one size with its own aligned buffers.
 struct FftPlan {
   std::size_t n = 0;
@@ -159,7 +191,8 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
     std::vector<double> fo(nb / 2);
     std::vector<cplx> ho(nb / 2);
     for (std::size_t i = 0; i < fo.size(); ++i) fo[i] = df * static_cast<double>(2 * i + 1);
-    s.h_(fo, ho);
+    evaluate_h(s.h_, fo, ho);
+    remove_delay(fo, ho, s.removed_delay_s_);
     std::vector<cplx> h(nb);
     for (std::size_t k = 0; k < nb; k += 2) h[k] = s.hraw_[k / 2];
     for (std::size_t i = 0; i < ho.size(); ++i) h[2 * i + 1] = ho[i];
@@ -168,7 +201,8 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
     s.hraw_.resize(nb);
     std::vector<double> f(nb);
     for (std::size_t k = 0; k < nb; ++k) f[k] = df * static_cast<double>(k);
-    s.h_(f, s.hraw_);
+    evaluate_h(s.h_, f, s.hraw_);
+    remove_delay(f, s.hraw_, s.removed_delay_s_);
   }
   s.n_ = n;
   s.df_ = df;
@@ -193,9 +227,13 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
     const double x = phy::pi * f * ui;
     const cplx rect = k == 0 ? cplx(ui, 0.0) : ui * (1.0 - rot) / cplx(0.0, 2.0 * x);
     rot *= step;
-    s.x_[k] = hk * (o.tx_swing_v * rect * o.tx_edge.response(f) * o.rx_filter.response(f));
+    s.x_[k] = hk == 0.0 ? cplx(0.0, 0.0) : hk * (o.tx_swing_v * rect * o.tx_edge.response(f) * o.rx_filter.response(f));
   }
   s.x_[0] = cplx(s.x_[0].real(), 0.0);
+  // A band-limited channel (Touchstone data, zero above their taper) leaves most bins 0 at high
+  // samples per UI: the per-CTLE loop stops at the last nonzero one.
+  s.used_bins_ = nb;
+  while (s.used_bins_ > 1 && s.x_[s.used_bins_ - 1] == 0.0) --s.used_bins_;
 }
 
 ChannelSpectrum PulseResponseEngine::prepare(const TransferFunction& h, const PulseResponseOptions& opt) {
@@ -207,7 +245,11 @@ ChannelSpectrum PulseResponseEngine::prepare(const TransferFunction& h, const Pu
   s.delay_s_ = opt.delay_s >= 0.0 ? opt.delay_s : estimate_delay(h, opt);
   const double ui = 1.0 / opt.symbol_rate_baud;
   const double dt = ui / opt.samples_per_ui;
-  const double period = std::max(s.delay_s_ + (opt.record_ui + margin_ui(opt)) * ui, opt.min_period_s);
+  // Rule 2b: all but precursor_ui of the delay is removed, in whole samples, so the period spans the
+  // record rather than the flight time and the samples fall at the same times as without removal.
+  s.removed_delay_s_ = dt * std::floor(std::max(0.0, s.delay_s_ - opt.precursor_ui * ui) / dt);
+  const double period =
+      std::max(s.delay_s_ - s.removed_delay_s_ + (opt.record_ui + margin_ui(opt)) * ui, opt.min_period_s);
   const std::size_t n = next_fft_size(static_cast<std::size_t>(std::ceil(period / dt)));
   if (n > opt.max_fft_size)
     throw std::runtime_error("pulse response: the channel delay " + phy::number_text(s.delay_s_) +
@@ -234,11 +276,14 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     FftPlan& p = impl_->plan(n);
     const std::size_t nb = n / 2 + 1;
     // p[n] = df sum_k X_k e^{j 2 pi k n / N} over the two-sided band; FFTW's c2r is that sum.
-    for (std::size_t k = 0; k < nb; ++k) {
+    const std::size_t used = std::min(s.used_bins_, nb);
+    for (std::size_t k = 0; k < used; ++k) {
       const cplx x = s.x_[k] * ctle.response(s.f_[k]) * s.df_;
       p.freq[k][0] = x.real();
       p.freq[k][1] = x.imag();
     }
+    double* const bins = &p.freq[0][0];
+    std::fill(bins + 2 * used, bins + 2 * nb, 0.0);
     p.freq[0][1] = 0.0;
     p.freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
     fftw_execute(p.plan);
@@ -281,7 +326,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
       r.pulse.samples_v.resize(rec);
       for (std::size_t i = 0; i < rec; ++i) r.pulse.samples_v[i] = at(start + static_cast<std::ptrdiff_t>(i));
       r.pulse.main_index = pre;
-      r.start_time_s = static_cast<double>(start) * dt;
+      r.start_time_s = static_cast<double>(start) * dt + s.removed_delay_s_;
       r.delay_estimate_s = s.delay_s_;
       r.fft_size = n;
       r.freq_step_hz = s.df_;
