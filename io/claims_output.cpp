@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "io/detail/command_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
-#include "io/version.hpp"
 
 namespace phylane::io {
 
@@ -166,8 +166,7 @@ void json_test(JsonWriter& j, const TestResult& t) {
 
 void write_claims_json(std::ostream& os, const ClaimsReport& r) {
   JsonWriter j(os);
-  j.begin_object();
-  j.field("phylane_version", phylane_version()).field("command", "claims");
+  detail::begin_command_json(j, "claims");
   j.field("source", r.source).field("title", r.title).field("origin", r.origin).field("seconds", r.seconds);
   j.key("summary").begin_object();
   j.field("claims", r.claims.size())
@@ -298,8 +297,7 @@ void write_claims_hdf5(Hdf5Writer& h, std::string_view group, const ClaimsReport
 void write_claims_hdf5(const std::filesystem::path& file, const ClaimsReport& r) {
   Hdf5Writer h(file);
   write_claims_hdf5(h, "/", r);
-  h.attribute("/", "phylane_version", phylane_version());
-  h.attribute("/", "command", "claims");
+  detail::command_attributes(h, "claims");
   h.attribute("/", "source", r.source);
   h.attribute("/", "title", r.title);
   h.attribute("/", "origin", r.origin);

@@ -932,9 +932,7 @@ struct Loader {
 }  // namespace
 
 ClaimSet load_claims_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir) {
-  Context ctx;
-  ctx.file = name;
-  ctx.base_dir = base_dir;
+  Context ctx{name, base_dir};
   const toml::table in = detail::parse_toml(text, name);
   ClaimSet set;
   set.source = name;
@@ -969,14 +967,8 @@ ClaimSet load_embedded_claims(std::string_view name) {
   std::string n(name);
   if (n.rfind("claims/", 0) == 0) n = n.substr(7);
   if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") n = n.substr(0, n.size() - 5);
-  const auto text = embedded_file("claims/" + n + ".toml");
-  if (!text) {
-    const auto names = claim_set_names();
-    const std::string guess = closest_match(n, names);
-    throw InputError("unknown claim file \"" + std::string(name) + "\"" +
-                     (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") + " (embedded: " + join(names) + ")");
-  }
-  return load_claims_text(*text, "claims:" + n, std::filesystem::current_path());
+  const std::string_view text = embedded_toml("claims", n, "claim file", "embedded", name);
+  return load_claims_text(text, "claims:" + n, std::filesystem::current_path());
 }
 
 }  // namespace phylane::io

@@ -679,9 +679,7 @@ Config load_config_text(std::string_view text, const std::string& name) {
 }
 
 Config load_config_text_in(std::string_view text, const std::string& name, const std::filesystem::path& base_dir) {
-  Context ctx;
-  ctx.file = name;
-  ctx.base_dir = base_dir;
+  Context ctx{name, base_dir};
   const toml::table in = detail::parse_toml(text, name);
   return load_table(in, ctx, name);
 }
@@ -729,9 +727,7 @@ std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, cons
 }
 
 Config load_config_table(const toml::table& table, const std::string& name, const std::filesystem::path& base_dir) {
-  Context ctx;
-  ctx.file = name;
-  ctx.base_dir = base_dir;
+  Context ctx{name, base_dir};
   return load_table(table, ctx, name);
 }
 
@@ -749,16 +745,8 @@ std::vector<std::string> preset_names() {
 std::string default_preset_name() { return "pcie5-server"; }
 
 Config load_preset(std::string_view name) {
-  const auto text = embedded_file("presets/" + std::string(name) + ".toml");
-  if (!text) {
-    const auto names = preset_names();
-    const std::string guess = closest_match(std::string(name), names);
-    throw InputError("unknown preset \"" + std::string(name) + "\"" +
-                     (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") + " (presets: " +
-                     join(names) + ")");
-  }
-  Config c = load_config_text(*text, "preset:" + std::string(name));
-  return c;
+  const std::string_view text = embedded_toml("presets", std::string(name), "preset", "presets");
+  return load_config_text(text, "preset:" + std::string(name));
 }
 
 }  // namespace phylane::io

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "io/diagnostics.hpp"
+
 namespace phylane::io {
 namespace detail {
 const std::vector<std::pair<std::string_view, std::string_view>>& embedded_files();
@@ -30,6 +32,18 @@ std::vector<std::string> embedded_toml_names(std::string_view folder) {
     if (n.size() > 5 && n.substr(n.size() - 5) == ".toml") out.push_back(n.substr(0, n.size() - 5));
   }
   return out;
+}
+
+std::string_view embedded_toml(std::string_view folder, const std::string& name, std::string_view what,
+                               std::string_view list_label, std::string_view as_written) {
+  if (const auto text = embedded_file(std::string(folder) + "/" + name + ".toml")) return *text;
+  const auto names = embedded_toml_names(folder);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  const std::string guess = closest_match(name, names);
+  throw InputError("unknown " + std::string(what) + " \"" + std::string(as_written.empty() ? name : as_written) + "\"" +
+                   (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") + " (" + std::string(list_label) + ": " +
+                   list + ")");
 }
 
 }  // namespace phylane::io

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <vector>
 
+#include "io/detail/command_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
-#include "io/version.hpp"
 
 namespace phylane::io {
 
@@ -21,11 +21,7 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
   JsonWriter j(os);
-  j.begin_object();
-  j.field("phylane_version", phylane_version());
-  j.field("command", "eye");
-  j.field("config", cfg.source);
-  j.field("name", cfg.title);
+  detail::begin_config_json(j, "eye", cfg);
   j.field("channel_kind", cfg.optical() ? "optical" : cfg.sampled() ? (cfg.sampled()->impulse ? "impulse" : "pulse") : "copper");
   j.field("modulation", std::string(channels::to_string(es.modulation)));
   j.field("levels", es.spec.levels);
@@ -164,11 +160,7 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
   Hdf5Writer h(file);
   write_eye_groups(h, "", a);
 
-  h.attribute("/", "phylane_version", phylane_version());
-  h.attribute("/", "command", "eye");
-  h.attribute("/", "source", cfg.source);
-  h.attribute("/", "config", cfg.stored_toml);
-  h.attribute("/", "config_resolved", cfg.resolved_toml);
+  detail::config_attributes(h, "eye", cfg);
   h.attribute("/", "modulation", std::string(channels::to_string(es.modulation)));
   h.attribute("/", "symbol_rate_baud", es.spec.symbol_rate_baud);
   h.attribute("/", "data_rate_bps", es.data_rate_bps);

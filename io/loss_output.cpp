@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <vector>
 
+#include "io/detail/command_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
-#include "io/version.hpp"
 #include "phy/units.hpp"
 
 namespace phylane::io {
@@ -28,11 +28,7 @@ double receiver_ohm(const Config& cfg) { return cfg.copper() ? cfg.copper()->rec
 void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAnalysis& a) {
   using phy::units::inch;
   JsonWriter j(os);
-  j.begin_object();
-  j.field("phylane_version", phylane_version());
-  j.field("command", "loss");
-  j.field("config", cfg.source);
-  j.field("name", cfg.title);
+  detail::begin_config_json(j, "loss", cfg);
   j.field("mode", mode_name(cfg));
   j.field("driver_impedance_ohm", driver_ohm(cfg));
   j.field("receiver_impedance_ohm", receiver_ohm(cfg));
@@ -166,12 +162,8 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
     h.attribute(g, "foil", infos[i].foil);
     h.attribute(g, "field_solver", infos[i].field_solver);
   }
-  h.attribute("/", "phylane_version", phylane_version());
-  h.attribute("/", "command", "loss");
-  h.attribute("/", "source", cfg.source);
+  detail::config_attributes(h, "loss", cfg);
   h.attribute("/", "mode", mode_name(cfg));
-  h.attribute("/", "config", cfg.stored_toml);
-  h.attribute("/", "config_resolved", cfg.resolved_toml);
   h.attribute("/", "driver_impedance_ohm", driver_ohm(cfg));
   h.attribute("/", "receiver_impedance_ohm", receiver_ohm(cfg));
   h.commit();
@@ -180,11 +172,7 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
 void write_budget_json(std::ostream& os, const Config& cfg) {
   const auto& link = *cfg.optical();
   JsonWriter j(os);
-  j.begin_object();
-  j.field("phylane_version", phylane_version());
-  j.field("command", "loss");
-  j.field("config", cfg.source);
-  j.field("name", cfg.title);
+  detail::begin_config_json(j, "loss", cfg);
   j.field("kind", "optical");
   j.field("wavelength_m", link.laser().wavelength_m);
   j.field("wdm_channels", cfg.optical_info.wdm_channels);
@@ -233,12 +221,8 @@ void write_budget_hdf5(const std::filesystem::path& file, const Config& cfg) {
   h.dataset("/response/frequency_hz", f, "Hz");
   h.dataset_complex("/response/h", hs, "1", "electrical-equivalent response, 1 at DC");
   h.dataset("/response/magnitude_db", mag, "dB");
-  h.attribute("/", "phylane_version", phylane_version());
-  h.attribute("/", "command", "loss");
+  detail::config_attributes(h, "loss", cfg);
   h.attribute("/", "kind", "optical");
-  h.attribute("/", "source", cfg.source);
-  h.attribute("/", "config", cfg.stored_toml);
-  h.attribute("/", "config_resolved", cfg.resolved_toml);
   h.attribute("/", "received_average_power_dbm", phy::units::watts_to_dbm(link.received_average_power_w()));
   h.attribute("/", "received_oma_dbm", phy::units::watts_to_dbm(link.received_oma_w()));
   h.attribute("/", "path_loss_db", link.path_loss_db());

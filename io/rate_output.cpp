@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "io/detail/command_output.hpp"
 #include "io/eye_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
-#include "io/version.hpp"
 
 namespace phylane::io {
 
@@ -35,11 +35,9 @@ void criterion_json(JsonWriter& j, const Config& cfg, double margin_db, double e
       .field("min_eye_width_ui", ew_ui);
 }
 
-void criterion_hdf5(Hdf5Writer& h, const Config& cfg, double margin_db, double eh_v, double ew_ui) {
-  h.attribute("/", "phylane_version", phylane_version());
-  h.attribute("/", "source", cfg.source);
-  h.attribute("/", "config", cfg.stored_toml);
-  h.attribute("/", "config_resolved", cfg.resolved_toml);
+void criterion_hdf5(Hdf5Writer& h, std::string_view command, const Config& cfg, double margin_db, double eh_v,
+                    double ew_ui) {
+  detail::config_attributes(h, command, cfg);
   h.attribute("/", "target_ber", cfg.signalling->spec.target_ber);
   h.attribute("/", "required_margin_db", margin_db);
   h.attribute("/", "min_eye_height_v", eh_v);
@@ -52,7 +50,7 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::Ma
   const solvers::MaxRateOptions& opt = a.options;
   const solvers::MaxRateResult& r = a.result;
   JsonWriter j(os);
-  j.begin_object().field("phylane_version", phylane_version()).field("command", "maxrate").field("config", cfg.source);
+  detail::begin_command_json(j, "maxrate").field("config", cfg.source);
   criterion_json(j, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   j.field("min_rate_bps", opt.min_rate_bps).field("max_rate_searched_bps", opt.max_rate_bps).field("resolution", opt.resolution);
   j.field("found", r.found).field("max_rate_bps", r.max_rate_bps);
@@ -111,8 +109,7 @@ void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, co
     h.attribute(g, "min_eye_width_ui", opt.min_eye_width_for(m.levels));
     if (m.found) write_eye_groups(h, g + "/at_max", m.at_max);
   }
-  criterion_hdf5(h, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
-  h.attribute("/", "command", "maxrate");
+  criterion_hdf5(h, "maxrate", cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "max_rate_bps", r.max_rate_bps);
   h.attribute("/", "best_modulation", r.found ? channels::modulation_name(r.best_levels) : std::string("none"));
   h.commit();
@@ -122,7 +119,7 @@ void write_reach_json(std::ostream& os, const Config& cfg, const workflows::Reac
   const solvers::ReachOptions& opt = a.options;
   const solvers::ReachResult& r = a.result;
   JsonWriter j(os);
-  j.begin_object().field("phylane_version", phylane_version()).field("command", "reach").field("config", cfg.source);
+  detail::begin_command_json(j, "reach").field("config", cfg.source);
   criterion_json(j, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   j.field("element", a.element).field("modulation", std::string(channels::to_string(a.modulation)));
   j.field("rate_bps", a.rate_bps).field("symbol_rate_baud", a.symbol_rate_baud).field("config_length_m", a.base_length_m);
@@ -160,8 +157,7 @@ void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, cons
                 {"eye_width_ui", "UI", "", [](const P& p) { return p.eye_width_ui; }},
                 {"meets", "1", "1 where the length meets the criterion", [](const P& p) { return p.meets ? 1.0 : 0.0; }}});
   if (r.found) write_eye_groups(h, "/at_max", r.at_max);
-  criterion_hdf5(h, cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
-  h.attribute("/", "command", "reach");
+  criterion_hdf5(h, "reach", cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "element", a.element);
   h.attribute("/", "modulation", std::string(channels::to_string(a.modulation)));
   h.attribute("/", "rate_bps", a.rate_bps);

@@ -6,12 +6,12 @@
 
 #include "io/claims_output.hpp"
 #include "io/config.hpp"
+#include "io/detail/command_output.hpp"
 #include "io/detail/toml_reader.hpp"
 #include "io/embedded.hpp"
 #include "io/eye_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
-#include "io/version.hpp"
 
 namespace phylane::io {
 
@@ -143,9 +143,7 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
 }  // namespace
 
 Study load_study_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir, int points) {
-  Context ctx;
-  ctx.file = name;
-  ctx.base_dir = base_dir;
+  Context ctx{name, base_dir};
   const toml::table in = detail::parse_toml(text, name);
   Study st = read_study(in, ctx, name, points);
   st.text = std::string(text);
@@ -242,8 +240,7 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     write_eye_groups(h, g + "/eye_at_config", lr.eye_at_config);
   }
   h.strings("/links/names", names, "link names, in the order of /links/<i>");
-  h.attribute("/", "phylane_version", phylane_version());
-  h.attribute("/", "command", "study");
+  detail::command_attributes(h, "study");
   h.attribute("/", "name", st.name);
   h.attribute("/", "source", st.source);
   h.attribute("/", "study", st.text);
@@ -254,8 +251,7 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
 
 void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, const ClaimsReport* claims) {
   JsonWriter j(os);
-  j.begin_object();
-  j.field("phylane_version", phylane_version()).field("command", "study").field("name", st.name).field("source", st.source);
+  detail::begin_command_json(j, "study").field("name", st.name).field("source", st.source);
   j.field("units_convention", "1 GB = 1e9 bytes; bandwidths per direction");
   j.array("reach_m", st.reach_m);
   j.key("workload").begin_object();

@@ -88,6 +88,18 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   return out;
 }
 
+/// The item of `items` whose name is `name` (nullptr if none); `names` receives every item's
+/// name, in order, for the message that lists them.
+template <class T>
+const T* find_named(const std::vector<T>& items, const std::string& name, std::vector<std::string>& names) {
+  const T* found = nullptr;
+  for (const auto& item : items) {
+    names.push_back(item.name);
+    if (item.name == name) found = &item;
+  }
+  return found;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Key paths: name ( "[" index "]" )* ( "." name ( "[" index "]" )* )*, names bare TOML keys.
 
@@ -573,14 +585,10 @@ void read_outputs(TableReader& out, Sweep& s, Context& ctx) {
       return bad("unknown command \"" + r.command + "\"" + (g.empty() ? "" : "; did you mean \"" + g + "\"?") +
                  " (commands: " + join(command_names) + ")");
     }
+    std::vector<std::string> names;
     if (curve) {
       if (at != std::string::npos) return bad("a curve covers the whole frequency grid: drop the \"@...\"");
-      std::vector<std::string> names;
-      const CurveOutput* found = nullptr;
-      for (const auto& cv : c->curves) {
-        names.push_back(cv.name);
-        if (cv.name == r.quantity) found = &cv;
-      }
+      const CurveOutput* found = find_named(c->curves, r.quantity, names);
       if (!found) {
         if (names.empty()) return bad(r.command + " has no curves");
         const std::string g = closest_match(r.quantity, names);
@@ -590,12 +598,7 @@ void read_outputs(TableReader& out, Sweep& s, Context& ctx) {
       r.description = found->description;
       return r;
     }
-    std::vector<std::string> names;
-    const ScalarOutput* found = nullptr;
-    for (const auto& sc : c->scalars) {
-      names.push_back(sc.name);
-      if (sc.name == r.quantity) found = &sc;
-    }
+    const ScalarOutput* found = find_named(c->scalars, r.quantity, names);
     if (!found) {
       const std::string g = closest_match(r.quantity, names);
       return bad("unknown " + r.command + " output" + (g.empty() ? "" : "; did you mean \"" + g + "\"?") + " (outputs: " + join(names) + ")");
@@ -822,9 +825,7 @@ Sweep load_sweep_text(std::string_view text, const std::string& name, const std:
   s.source = name;
   s.text = std::string(text);
   s.dir = dir;
-  Context ctx;
-  ctx.file = name;
-  ctx.base_dir = dir;
+  Context ctx{name, dir};
   const toml::table in = detail::parse_toml(text, name);
   toml::table resolved;
   TableReader root(ctx, in, resolved, "");
@@ -862,9 +863,7 @@ Sweep load_sweep_text(std::string_view text, const std::string& name, const std:
         if (base_text) {
           s.base_text = *base_text;
         } else {
-          const auto t = embedded_file("presets/" + preset + ".toml");
-          if (!t) load_preset(preset);  // throws the "unknown preset, did you mean" error
-          s.base_text = std::string(*t);
+          s.base_text = std::string(embedded_toml("presets", preset, "preset", "presets"));
         }
       } else {
         std::filesystem::path p = *base;

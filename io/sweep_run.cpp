@@ -1,7 +1,7 @@
 #include "io/sweep_run.hpp"
 
+#include "io/detail/command_output.hpp"
 #include "io/json_writer.hpp"
-#include "io/version.hpp"
 
 namespace phylane::io {
 
@@ -20,9 +20,7 @@ std::vector<CaseResult> evaluate_cases(const Sweep& sweep, std::span<const std::
 
 void write_sweep_json(std::ostream& os, const SweepReport& r) {
   JsonWriter w(os);
-  w.begin_object()
-      .field("phylane_version", phylane_version())
-      .field("command", "sweep")
+  detail::begin_command_json(w, "sweep")
       .field("sweep", r.sweep)
       .field("mode", r.mode);
   w.key("shape").begin_array();

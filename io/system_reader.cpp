@@ -365,9 +365,7 @@ System load_table(const toml::table& in, Context& ctx, const std::string& source
 }  // namespace
 
 System load_system_text(std::string_view text, const std::string& name, const std::filesystem::path& base_dir) {
-  Context ctx;
-  ctx.file = name;
-  ctx.base_dir = base_dir;
+  Context ctx{name, base_dir};
   const toml::table in = detail::parse_toml(text, name);
   return load_table(in, ctx, name);
 }
@@ -383,16 +381,8 @@ std::vector<std::string> system_names() {
 std::string default_system_name() { return "pcie-vs-photonic"; }
 
 System load_embedded_system(std::string_view name) {
-  const auto text = embedded_file("systems/" + std::string(name) + ".toml");
-  if (!text) {
-    const auto names = system_names();
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    const std::string guess = closest_match(std::string(name), names);
-    throw InputError("unknown system \"" + std::string(name) + "\"" + (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") +
-                     " (embedded systems: " + list + ")");
-  }
-  return load_system_text(*text, "system:" + std::string(name), std::filesystem::current_path());
+  const std::string_view text = embedded_toml("systems", std::string(name), "system", "embedded systems");
+  return load_system_text(text, "system:" + std::string(name), std::filesystem::current_path());
 }
 
 }  // namespace phylane::io

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "io/detail/command_output.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/json_writer.hpp"
 #include "io/rate_output.hpp"
-#include "io/version.hpp"
 
 namespace phylane::io {
 
@@ -40,9 +40,7 @@ void optional_field(JsonWriter& j, std::string_view k, const std::optional<T>& v
 void write_throughput_json(std::ostream& os, const System& sys, const workflows::SystemResult& r) {
   JsonWriter j(os);
   const Workload& w = r.workload;
-  j.begin_object()
-      .field("phylane_version", phylane_version())
-      .field("command", "throughput")
+  detail::begin_command_json(j, "throughput")
       .field("system", r.source)
       .field("title", r.title)
       .field("description", sys.description)
@@ -208,8 +206,7 @@ void write_throughput_hdf5(const std::filesystem::path& file, const System& sys,
   }
   h.attribute("/comparison", "baseline", r.links[r.baseline].name);
 
-  h.attribute("/", "phylane_version", phylane_version());
-  h.attribute("/", "command", "throughput");
+  detail::command_attributes(h, "throughput");
   h.attribute("/", "source", r.source);
   h.attribute("/", "title", r.title);
   h.attribute("/", "system", sys.resolved_toml);

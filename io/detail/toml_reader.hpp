@@ -23,7 +23,7 @@ namespace phylane::io::detail {
 struct Context {
   std::string file;
   std::filesystem::path base_dir;  ///< folder of the config file (relative paths in it resolve here)
-  std::vector<Diagnostic> diagnostics;
+  std::vector<Diagnostic> diagnostics = {};
   void error(const toml::node* where, std::string key, std::string value, std::string message);
   bool ok() const { return diagnostics.empty(); }
   /// Throws InputError when any diagnostic was recorded.

@@ -1,8 +1,8 @@
 #pragma once
-// Internal to phylane_io and its tests: how the Touchstone reader (io/touchstone.cpp) reads the
-// network data. After the first record it reads whole records at a time where they are laid out
-// as the first one (the bulk path), and for large data a second thread reads the second part
-// meanwhile. read_touchstone and read_touchstone_text use the defaults; the knobs exist so that
+// Internal to phylane_io and its tests: how the Touchstone reader (io/touchstone.cpp,
+// io/touchstone_bulk.cpp) reads the network data. After the first record it reads whole records at
+// a time where they are laid out as the first one (the bulk path), and for large data a second
+// thread (solvers::parallel_for) reads the second part meanwhile. read_touchstone and read_touchstone_text use the defaults; the knobs exist so that
 // tests can force every path (line by line only, never or always split, split anywhere, a second
 // thread that stops early, a hand-over at a fixed point) and check that all give the same network,
 // comments, notices and errors. See docs/touchstone.md, "Speed".
@@ -32,7 +32,7 @@ struct TouchstoneScanOptions {
   std::size_t worker_max_records = std::numeric_limits<std::size_t>::max();
   /// This thread waits for the second one to finish before reading on, and waits for a chunk the
   /// second thread is reading instead of reading it too (testing: the second thread then reads all
-  /// it can, deterministically).
+  /// it can, deterministically). Needs a second thread: where none can be started, it waits forever.
   bool wait_for_worker = false;
   /// Use the second thread even on a single-core machine (testing).
   bool ignore_core_count = false;
