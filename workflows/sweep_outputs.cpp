@@ -102,20 +102,20 @@ struct LossAt {
   double freq;
 };
 
+// One term of the loss breakdown at the requested frequency.
+Getter<LossAt> at_freq(double channels::LossBreakdown::*term) {
+  return [term](const LossAt& x) { return x.r->at_freq(x.freq).*term; };
+}
+
 const std::vector<Scalar<LossAt>>& loss_frequency_scalars() {
+  using B = channels::LossBreakdown;
   static const std::vector<Scalar<LossAt>> v = {
-      {{"insertion_loss_db", "dB", "insertion loss -20 log10|S21| (SDD21 for differential)", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).total_db; }},
-      {{"conductor_db", "dB", "smooth-conductor attenuation summed over segments", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).conductor_db; }},
-      {{"roughness_db", "dB", "excess attenuation from surface roughness", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).roughness_db; }},
-      {{"dielectric_db", "dB", "dielectric attenuation", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).dielectric_db; }},
-      {{"blocks_db", "dB", "matched insertion loss of Touchstone and element blocks", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).blocks_db; }},
-      {{"mismatch_db", "dB", "insertion loss minus matched attenuation (reflections)", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).mismatch_db; }},
+      {{"insertion_loss_db", "dB", "insertion loss -20 log10|S21| (SDD21 for differential)", true}, at_freq(&B::total_db)},
+      {{"conductor_db", "dB", "smooth-conductor attenuation summed over segments", true}, at_freq(&B::conductor_db)},
+      {{"roughness_db", "dB", "excess attenuation from surface roughness", true}, at_freq(&B::roughness_db)},
+      {{"dielectric_db", "dB", "dielectric attenuation", true}, at_freq(&B::dielectric_db)},
+      {{"blocks_db", "dB", "matched insertion loss of Touchstone and element blocks", true}, at_freq(&B::blocks_db)},
+      {{"mismatch_db", "dB", "insertion loss minus matched attenuation (reflections)", true}, at_freq(&B::mismatch_db)},
   };
   return v;
 }
