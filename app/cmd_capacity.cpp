@@ -20,12 +20,11 @@ namespace phylane::app {
 
 CLI::App* register_capacity(CLI::App& cli, CapacityArgs& args) {
   auto* c = cli.add_subcommand("capacity", "Shannon capacity (water-filling) and the achieved rate as its fraction");
-  add_link_input(*c, args.input, "Config file (TOML) with a [signal] section; default: the default preset");
+  add_signal_link_input(*c, args.input);
   c->add_option("--bandwidth", args.bandwidth, "Top of the band, e.g. \"100 GHz\"");
   c->add_option("--points", args.points, "Cells of the integration grid (default 4000)");
   c->add_flag("--no-rate", args.no_rate, "Skip the max-rate search");
-  add_output_flags(*c, args.json, &args.quiet);
-  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  add_result_flags(*c, args);
   return c;
 }
 
@@ -47,9 +46,7 @@ int run_capacity(const CapacityArgs& args) {
     }
     progress.stage(args.no_rate ? "water-filling" : "water-filling and the max-rate search");
     const workflows::CapacityAnswer answer = workflows::capacity(cfg, co, rq);
-    throw_if_interrupted();
-    progress.stage("done");
-    progress.finish();
+    progress.complete();
     const int rc = answer.rate && !answer.rate->result.found ? exit_code::negative : exit_code::answered;
     const workflows::LinkCapacity& c = answer.capacity;
     const solvers::MaxRateResult* mr = answer.rate ? &answer.rate->result : nullptr;

@@ -20,8 +20,7 @@ CLI::App* register_claims(CLI::App& cli, ClaimsArgs& args) {
   c->add_option("file", args.file, "Claim file (TOML, see docs/claims.md); default: the embedded example");
   add_preset_option(*c, args.embedded, "Use an embedded claim set (see `phylane presets --kind claims`)", "--embedded");
   c->add_flag("--compact", args.compact, "One line per claim, no details");
-  add_output_flags(*c, args.json, &args.quiet);
-  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  add_result_flags(*c, args);
   return c;
 }
 
@@ -33,17 +32,13 @@ int run_claims(const ClaimsArgs& args) {
                                                        : io::load_embedded_claims(args.embedded.empty() ? io::default_claim_set_name()
                                                                                                         : args.embedded);
     progress.stage("judging the claims");
-    const workflows::ClaimsReport r = workflows::evaluate_claims(set);
-    throw_if_interrupted();
-    progress.finish();
-    if (!args.output.empty()) io::write_claims_hdf5(args.output, r);
-    if (args.json) {
-      io::write_claims_json(std::cout, r);
-      return 0;
-    }
-    io::print_claims(std::cout, r, args.compact);
-    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
-    return 0;
+    workflows::ClaimsRequest rq;
+    rq.hooks = progress.run_hooks("computations");
+    const workflows::ClaimsReport r = workflows::evaluate_claims(set, rq);
+    progress.complete();
+    return deliver(
+        args, exit_code::answered, [&](const std::string& file) { io::write_claims_hdf5(file, r); },
+        [&](std::ostream& os) { io::write_claims_json(os, r); }, [&] { io::print_claims(std::cout, r, args.compact); });
   });
 }
 

@@ -3,19 +3,18 @@
 // against phylane's models and the cited figures of data/standards (docs/claims.md).
 #include <string>
 
+#include "app/common.hpp"
+
 namespace CLI {
 class App;
 }
 
 namespace phylane::app {
 
-struct ClaimsArgs {
+struct ClaimsArgs : ResultArgs {
   std::string file;      ///< claim file; empty: the embedded default (or --preset NAME)
   std::string embedded;  ///< --preset NAME (old spelling --embedded NAME): data/claims/NAME.toml compiled into phylane
-  bool quiet = false;    ///< no progress on stderr
   bool compact = false;  ///< one line per claim
-  bool json = false;
-  std::string output;    ///< -o FILE.h5
 };
 
 /// Adds the `claims` subcommand to `cli`, bound to `args`.

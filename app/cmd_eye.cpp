@@ -85,9 +85,8 @@ void print_optical(const solvers::OpticalAnalysis& oa) {
 
 CLI::App* register_eye(CLI::App& cli, EyeArgs& args) {
   auto* c = cli.add_subcommand("eye", "Pulse response, equalization, statistical eye and BER");
-  add_link_input(*c, args.input, "Config file (TOML) with a [signal] section; default: the default preset");
-  add_output_flags(*c, args.json, &args.quiet);
-  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  add_signal_link_input(*c, args.input);
+  add_result_flags(*c, args);
   return c;
 }
 

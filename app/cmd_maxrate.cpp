@@ -15,14 +15,12 @@ namespace phylane::app {
 
 CLI::App* register_maxrate(CLI::App& cli, MaxRateArgs& args) {
   auto* c = cli.add_subcommand("maxrate", "Highest per-lane data rate meeting the target BER (NRZ vs PAM4)");
-  add_link_input(*c, args.input, "Config file (TOML) with a [signal] section; default: the default preset");
+  add_signal_link_input(*c, args.input);
   c->add_option("--modulation", args.modulations, "Comma list: nrz, pam4, pam8 (default nrz,pam4)");
   c->add_option("--min", args.min_rate, "Lowest rate searched, e.g. \"1 Gb/s\"");
   c->add_option("--max", args.max_rate, "Highest rate searched, e.g. \"224 Gb/s\"");
-  c->add_option("--margin", args.margin_db, "Eye margin required at the target BER [dB] (default: [signal] required_margin)");
-  c->add_flag("--curve", args.full_curve, "Evaluate every scan point (the whole margin-vs-rate curve)");
-  add_output_flags(*c, args.json, &args.quiet);
-  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  add_search_flags(*c, args.margin_db, args.full_curve);
+  add_result_flags(*c, args);
   return c;
 }
 
@@ -79,18 +77,11 @@ int run_maxrate(const MaxRateArgs& args) {
     for (int lv : rq.levels) mods += (mods.empty() ? "" : ", ") + modulation_label(lv);
     progress.stage("searching " + mods);
     const workflows::MaxRateAnswer answer = workflows::max_rate(cfg, rq);
-    throw_if_interrupted();
-    progress.stage("done");
-    progress.finish();
-    const int rc = answer.result.found ? exit_code::answered : exit_code::negative;
-    if (!args.output.empty()) io::write_maxrate_hdf5(args.output, cfg, answer);
-    if (args.json) {
-      io::write_maxrate_json(std::cout, cfg, answer);
-      return rc;
-    }
-    print_text(cfg, answer, args.full_curve);
-    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
-    return rc;
+    progress.complete();
+    return deliver(
+        args, answer.result.found ? exit_code::answered : exit_code::negative,
+        [&](const std::string& file) { io::write_maxrate_hdf5(file, cfg, answer); },
+        [&](std::ostream& os) { io::write_maxrate_json(os, cfg, answer); }, [&] { print_text(cfg, answer, args.full_curve); });
   });
 }
 

@@ -15,16 +15,14 @@ namespace phylane::app {
 
 CLI::App* register_reach(CLI::App& cli, ReachArgs& args) {
   auto* c = cli.add_subcommand("reach", "Longest length meeting the target BER at a rate (loss vs reach)");
-  add_link_input(*c, args.input, "Config file (TOML) with a [signal] section; default: the default preset");
+  add_signal_link_input(*c, args.input);
   c->add_option("--rate", args.rate, "Data rate, e.g. \"64 GT/s\" (default: [signal] rate)");
   c->add_option("--modulation", args.modulation, "nrz, pam4 or pam8 (default: [signal] modulation)");
   c->add_option("--element", args.element, "Segment or path element to stretch: 1-based index or name");
   c->add_option("--min", args.min_length, "Shortest length, e.g. \"1 cm\" (default: config length / 100)");
   c->add_option("--max", args.max_length, "Longest length, e.g. \"10 m\" (default: config length x 100)");
-  c->add_option("--margin", args.margin_db, "Eye margin required at the target BER [dB]");
-  c->add_flag("--curve", args.full_curve, "Evaluate every scan point");
-  add_output_flags(*c, args.json, &args.quiet);
-  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  add_search_flags(*c, args.margin_db, args.full_curve);
+  add_result_flags(*c, args);
   return c;
 }
 
@@ -79,18 +77,11 @@ int run_reach(const ReachArgs& args) {
     workflows::check_reach(cfg, rq);
     progress.stage("searching the length");
     const workflows::ReachAnswer answer = workflows::reach(cfg, rq);
-    throw_if_interrupted();
-    progress.stage("done");
-    progress.finish();
-    const int rc = answer.result.found ? exit_code::answered : exit_code::negative;
-    if (!args.output.empty()) io::write_reach_hdf5(args.output, cfg, answer);
-    if (args.json) {
-      io::write_reach_json(std::cout, cfg, answer);
-      return rc;
-    }
-    print_text(cfg, answer);
-    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
-    return rc;
+    progress.complete();
+    return deliver(
+        args, answer.result.found ? exit_code::answered : exit_code::negative,
+        [&](const std::string& file) { io::write_reach_hdf5(file, cfg, answer); },
+        [&](std::ostream& os) { io::write_reach_json(os, cfg, answer); }, [&] { print_text(cfg, answer); });
   });
 }
 

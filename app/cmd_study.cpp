@@ -19,6 +19,7 @@
 #include "io/embedded.hpp"
 #include "io/quantity.hpp"
 #include "io/study.hpp"
+#include "workflows/claims.hpp"
 #include "workflows/study.hpp"
 
 namespace phylane::app {
@@ -102,13 +103,17 @@ int run_study(const StudyArgs& args) {
     const std::optional<io::ClaimSet> claim_set = args.no_claims ? std::nullopt : io::load_study_claims(st);
     Progress progress("study", args.quiet);
     progress.stage("computing");
-    const workflows::StudyResult r = workflows::run_study(st, [&progress](int done, int total) {
-      progress.update(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
-    });
-    throw_if_interrupted();
-    progress.finish();
+    workflows::StudyRequest rq;
+    rq.hooks = progress.run_hooks();
+    const workflows::StudyResult r = workflows::run_study(st, rq);
     std::optional<io::ClaimsReport> claims;
-    if (claim_set) claims = io::evaluate_claims(*claim_set);
+    if (claim_set) {
+      progress.stage("judging the claims");
+      workflows::ClaimsRequest cq;
+      cq.hooks = progress.run_hooks("computations");
+      claims = io::evaluate_claims(*claim_set, cq);
+    }
+    progress.complete();
     const io::ClaimsReport* cr = claims ? &*claims : nullptr;
     const bool write = !args.output.empty() && args.output != "-";
     if (write) {

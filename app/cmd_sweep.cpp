@@ -3,14 +3,13 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include "app/common.hpp"
+#include "app/progress.hpp"
 #include "io/diagnostics.hpp"
 #include "io/sweep_run.hpp"
 #include "io/sweep_store.hpp"
@@ -39,31 +38,6 @@ CLI::App* register_sweep(CLI::App& cli, SweepArgs& args) {
 }
 
 namespace sweep_detail {
-
-namespace {
-std::atomic<bool> g_stop{false};
-volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_stop_signal(int sig) {
-  g_signal = sig;
-  g_stop.store(true);
-}
-
-std::string clock_text(double s) {
-  if (!(s >= 0.0) || s > 1e7) return "--:--";
-  const auto t = static_cast<long long>(s + 0.5);
-  return t >= 3600 ? fmt::format("{}:{:02}:{:02}", t / 3600, (t / 60) % 60, t % 60) : fmt::format("{}:{:02}", t / 60, t % 60);
-}
-}  // namespace
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;
-  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &sa, nullptr);
-}
-const std::atomic<bool>& stop_flag() { return g_stop; }
-int stop_signal() { return static_cast<int>(g_signal); }
 
 Prepared prepare(const SweepArgs& a) {
   Prepared p;
@@ -107,51 +81,25 @@ Prepared prepare(const SweepArgs& a) {
   return p;
 }
 
-Progress::Progress(std::string what, std::size_t offset, std::size_t total)
-    : what_(std::move(what)), offset_(offset), total_(total), tty_(isatty(STDERR_FILENO) != 0),
-      start_(std::chrono::steady_clock::now()), last_(start_) {}
-
-void Progress::update(std::size_t done, std::size_t total_this_run) {
-  const auto now = std::chrono::steady_clock::now();
-  const double since = std::chrono::duration<double>(now - last_).count();
-  const bool end = done >= total_this_run;
-  if (tty_ ? (since < 0.1 && !end) : (since < 10.0)) return;
-  last_ = now;
-  const double el = std::chrono::duration<double>(now - start_).count();
-  const double rate = el > 0.0 ? static_cast<double>(done) / el : 0.0;
-  const double left = rate > 0.0 ? static_cast<double>(total_this_run - done) / rate : -1.0;
-  const std::size_t all = offset_ + done;
-  const double frac = total_ ? static_cast<double>(all) / static_cast<double>(total_) : 1.0;
-  if (tty_) {
-    constexpr int kWidth = 30;
-    const int fill = static_cast<int>(frac * kWidth);
-    std::cerr << fmt::format("\r{} [{}{}] {}/{} cases {:.1f}/s, {} left   ", what_, std::string(static_cast<std::size_t>(fill), '#'),
-                             std::string(static_cast<std::size_t>(kWidth - fill), '.'), all, total_, rate, clock_text(left))
-              << std::flush;
-    drawn_ = true;
-  } else {
-    std::cerr << fmt::format("{}: {} of {} cases ({:.1f} %), {:.1f} cases/s, about {} left\n", what_, all, total_, 100.0 * frac,
-                             rate, clock_text(left))
-              << std::flush;
-  }
+namespace {
+// What every JSON report of a sweep starts with: the sweep, its mode and shape, its cases.
+io::SweepReport report_of(const io::Sweep& s) {
+  io::SweepReport r;
+  r.sweep = s.source;
+  r.mode = std::string(io::to_string(s.mode));
+  r.shape = s.shape();
+  r.cases = s.case_count();
+  return r;
 }
-
-void Progress::finish() {
-  if (tty_ && drawn_) std::cerr << "\n" << std::flush;
-  drawn_ = false;
-}
+}  // namespace
 
 int report(const Prepared& p, std::size_t total, std::size_t done, std::size_t failed, std::size_t computed, double seconds,
            int workers, bool interrupted) {
   const io::Sweep& s = p.sweep;
-  const int sig = interrupted ? stop_signal() : 0;
-  const int code = interrupted ? 128 + (sig ? sig : SIGINT) : 0;
+  const int sig = interrupted ? interrupt_signal() : 0;
+  const int code = interrupted ? exit_code::by_signal(sig ? sig : SIGINT) : 0;
   if (p.json) {
-    io::SweepReport r;
-    r.sweep = s.source;
-    r.mode = std::string(io::to_string(s.mode));
-    r.shape = s.shape();
-    r.cases = total;
+    io::SweepReport r = report_of(s);
     r.computed = computed;
     r.done = done;
     r.failed = failed;
@@ -211,18 +159,17 @@ int run_local(const SweepArgs& args) {
       store = io::SweepStore::open(p.file, s);
       todo = store->missing_cases();
     }
+    Progress progress("sweep", args.quiet);
     if (!p.resume || !todo.empty()) {
-      Progress vp("phylane sweep: checking", 0, p.resume ? todo.size() : total);
-      io::validate_sweep(s, args.jobs, [&](std::size_t d, std::size_t n) { if (!args.quiet) vp.update(d, n); }, todo);
-      vp.finish();
+      progress.stage("checking");
+      io::validate_sweep(s, args.jobs, progress.callback(), todo);
+      progress.finish();
     }
+    // Ctrl-C while the cases were checked: nothing is created (a resumed file is left as it was).
+    throw_if_interrupted();
     if (args.check) {
       if (args.json) {
-        io::SweepReport r;
-        r.sweep = s.source;
-        r.mode = std::string(io::to_string(s.mode));
-        r.shape = s.shape();
-        r.cases = total;
+        io::SweepReport r = report_of(s);
         r.valid_cases = p.resume ? todo.size() : total;
         io::write_sweep_json(std::cout, r);
         return 0;
@@ -230,19 +177,20 @@ int run_local(const SweepArgs& args) {
       fmt::print("phylane sweep: {}: all {} cases are valid\n", s.source, p.resume ? todo.size() : total);
       return 0;
     }
-    install_stop_handlers();
     if (!store) {
       store = io::SweepStore::create(p.file, s);
       todo = store->missing_cases();
     }
-    Progress pr("phylane sweep", total - todo.size(), total);
+    // From here an interrupt stops the run cleanly: the finished cases stay in the file.
+    const std::size_t before = total - todo.size();
+    progress.stage("computing", before);
     io::SweepRunOptions opt;
     opt.jobs = args.jobs;
     opt.flush_interval_s = args.flush_every_s;
-    opt.stop = &stop_flag();
-    opt.progress = [&](std::size_t d, std::size_t n) { if (!args.quiet) pr.update(d, n); };
+    opt.stop = &interrupt_flag();
+    opt.progress = [&](std::size_t d, std::size_t) { progress.update(before + d, total); };
     const auto sum = io::run_sweep_cases(s, todo, *store, opt);
-    pr.finish();
+    progress.finish();
     const std::size_t done = store->done_count(), failed = store->failed_count();
     store->close();
     return report(p, total, done, failed, sum.computed, sum.seconds, sum.threads, sum.interrupted);

@@ -2,8 +2,6 @@
 // phylane sweep SWEEP.toml -o results.h5 [--jobs N] | phylane sweep --resume results.h5:
 // a parameter sweep over any config keys, run on all cores (or across MPI ranks with the
 // phylane-mpi build), results written to HDF5 as they complete. Format and layout: docs/sweep.md.
-#include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -32,8 +30,9 @@ struct SweepArgs {
 CLI::App* register_sweep(CLI::App& cli, SweepArgs& args);
 
 /// Exit code: 0 done (failed cases are recorded in the file, not an error), 2 bad input (nothing
-/// written), 1 a failure (e.g. the file cannot be written), 128 + signal when interrupted (the
-/// file keeps every finished case; --resume finishes it).
+/// written), 1 a failure (e.g. the file cannot be written), 128 + signal when interrupted while
+/// the cases run (the file keeps every finished case; --resume finishes it), 130 when
+/// interrupted while the cases are checked (the results file is not created or changed).
 int run_sweep(const SweepArgs& args);
 
 // Shared by the single-process and the MPI runs (app/cmd_sweep.cpp, app/cmd_sweep_mpi.cpp).
@@ -48,28 +47,6 @@ struct Prepared {
 };
 /// Reads and checks the arguments and the sweep (not the cases). Throws io::InputError.
 Prepared prepare(const SweepArgs& args);
-
-/// Progress on stderr: a bar redrawn in place on a terminal, a plain line every 10 s otherwise.
-class Progress {
- public:
-  Progress(std::string what, std::size_t offset, std::size_t total);
-  /// `done` of this run (offset added); draws when due.
-  void update(std::size_t done, std::size_t total_this_run);
-  void finish();
-
- private:
-  std::string what_;
-  std::size_t offset_, total_;
-  bool tty_;
-  std::chrono::steady_clock::time_point start_, last_;
-  std::size_t start_done_ = 0;
-  bool drawn_ = false;
-};
-
-/// SIGINT, SIGTERM and SIGHUP set stop_flag() (and remember the signal) instead of killing.
-void install_stop_handlers();
-const std::atomic<bool>& stop_flag();
-int stop_signal();
 
 /// The one-paragraph summary after a run (JSON with --json); returns the exit code.
 int report(const Prepared& p, std::size_t total, std::size_t done, std::size_t failed, std::size_t computed,

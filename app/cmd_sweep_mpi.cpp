@@ -24,6 +24,7 @@
 
 #include "app/cmd_sweep.hpp"
 #include "app/common.hpp"
+#include "app/progress.hpp"
 #include "io/diagnostics.hpp"
 #include "io/sweep.hpp"
 #include "io/sweep_run.hpp"
@@ -80,13 +81,12 @@ int worker(const SweepArgs& args, int node_threads) {
   if (go != 0) return go == -1 ? 0 : go;
   const std::string text = recv_string(0, kTagSpec), source = recv_string(0, kTagSpec), dir = recv_string(0, kTagSpec),
                     base = recv_string(0, kTagSpec);
-  install_stop_handlers();
   const io::Sweep s = io::load_sweep_text(text, source, dir, base);  // checked by rank 0 already
   Header h;
   h.threads = static_cast<std::uint32_t>(args.jobs > 0 ? args.jobs : node_threads);
   std::vector<io::CaseResult> results;
   for (;;) {
-    h.leaving = stop_flag().load() ? 1 : 0;
+    h.leaving = interrupted() ? 1 : 0;
     std::vector<char> msg(sizeof(Header));
     std::memcpy(msg.data(), &h, sizeof h);
     io::encode_results(results, msg);
@@ -112,6 +112,7 @@ int coordinator(const SweepArgs& args, int size, int (*local)(const SweepArgs&))
   std::optional<Prepared> p;
   std::unique_ptr<io::SweepStore> store;
   std::vector<std::uint64_t> todo;
+  Progress progress("sweep", args.quiet);
   const int rc = guarded([&]() -> int {
     p.emplace(prepare(args));
     if (p->resume) {
@@ -119,10 +120,11 @@ int coordinator(const SweepArgs& args, int size, int (*local)(const SweepArgs&))
       todo = store->missing_cases();
     }
     if (!p->resume || !todo.empty()) {
-      Progress vp("phylane sweep: checking", 0, p->resume ? todo.size() : p->sweep.case_count());
-      io::validate_sweep(p->sweep, args.jobs, [&](std::size_t d, std::size_t n) { vp.update(d, n); }, todo);
-      vp.finish();
+      progress.stage("checking");
+      io::validate_sweep(p->sweep, args.jobs, progress.callback(), todo);
+      progress.finish();
     }
+    throw_if_interrupted();  // nothing is created (a resumed file is left as it was)
     if (!store) {
       store = io::SweepStore::create(p->file, p->sweep);
       todo = store->missing_cases();
@@ -139,10 +141,10 @@ int coordinator(const SweepArgs& args, int size, int (*local)(const SweepArgs&))
     send_string(s.dir.string(), r, kTagSpec);
     send_string(s.base_text, r, kTagSpec);
   }
-  install_stop_handlers();
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t total = s.case_count();
-  Progress pr("phylane sweep", total - todo.size(), total);
+  const std::size_t before = total - todo.size();
+  progress.stage("computing", before);
   std::size_t next = 0, computed = 0;
   int active = size - 1, threads_total = 0;
   std::vector<bool> seen(static_cast<std::size_t>(size), false);
@@ -153,7 +155,7 @@ int coordinator(const SweepArgs& args, int size, int (*local)(const SweepArgs&))
       MPI_Status st;
       MPI_Iprobe(MPI_ANY_SOURCE, kTagResults, MPI_COMM_WORLD, &flag, &st);
       if (!flag) {
-        if (batcher.maybe_write()) pr.update(computed, todo.size());
+        if (batcher.maybe_write()) progress.update(before + computed, total);
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         continue;
       }
@@ -175,15 +177,15 @@ int coordinator(const SweepArgs& args, int size, int (*local)(const SweepArgs&))
       // Blocks shrink as the sweep ends so that the ranks finish together.
       const std::size_t left = todo.size() - next;
       const std::size_t per = std::max<std::size_t>(h.threads, std::min<std::size_t>(16 * h.threads, left / (4 * static_cast<std::size_t>(size - 1)) + 1));
-      const std::size_t n = stop_flag().load() ? 0 : std::min(left, per);
+      const std::size_t n = interrupted() ? 0 : std::min(left, per);
       MPI_Send(todo.data() + next, static_cast<int>(n * sizeof(std::uint64_t)), MPI_BYTE, from, kTagWork, MPI_COMM_WORLD);
       next += n;
       if (n == 0) --active;
-      if (batcher.maybe_write()) pr.update(computed, todo.size());
+      if (batcher.maybe_write()) progress.update(before + computed, total);
     }
     batcher.write_all();
-    pr.update(computed, todo.size());
-    pr.finish();
+    progress.update(before + computed, total);
+    progress.finish();
     const std::size_t done = store->done_count(), failed = store->failed_count();
     store->close();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -200,6 +202,7 @@ int coordinator(const SweepArgs& args, int size, int (*local)(const SweepArgs&))
 int run_sweep_mpi(const SweepArgs& args, int (*local)(const SweepArgs&)) {
   int provided = 0;
   MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  install_interrupt_handler();  // MPI_Init may install signal handlers of its own: ours again after it
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);

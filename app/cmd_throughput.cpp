@@ -21,8 +21,7 @@ CLI::App* register_throughput(CLI::App& cli, ThroughputArgs& args) {
   auto* c = cli.add_subcommand("throughput", "System throughput: link bandwidth, collective time and energy per training step");
   c->add_option("system", args.system, "System file (TOML, see docs/throughput.md); default: the embedded example");
   add_preset_option(*c, args.embedded, "Use an embedded system (see `phylane presets --kind systems`)", "--system");
-  add_output_flags(*c, args.json, &args.quiet);
-  c->add_option("-o,--output", args.output, "Write results to an HDF5 file");
+  add_result_flags(*c, args);
   return c;
 }
 
@@ -120,17 +119,11 @@ int run_throughput(const ThroughputArgs& args) {
                                                 : io::load_embedded_system(args.embedded.empty() ? io::default_system_name()
                                                                                                  : args.embedded);
     progress.stage("evaluating the links");
-    const workflows::SystemResult r = workflows::evaluate_system(sys);
-    throw_if_interrupted();
-    progress.finish();
-    if (!args.output.empty()) io::write_throughput_hdf5(args.output, sys, r);
-    if (args.json) {
-      io::write_throughput_json(std::cout, sys, r);
-      return 0;
-    }
-    print_text(r);
-    if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
-    return 0;
+    const workflows::SystemResult r = workflows::evaluate_system(sys, progress.run_hooks("links"));
+    progress.complete();
+    return deliver(
+        args, exit_code::answered, [&](const std::string& file) { io::write_throughput_hdf5(file, sys, r); },
+        [&](std::ostream& os) { io::write_throughput_json(os, sys, r); }, [&] { print_text(r); });
   });
 }
 

@@ -3,18 +3,17 @@
 // collective time per training step, bus bandwidth, energy per step) and a comparison of links.
 #include <string>
 
+#include "app/common.hpp"
+
 namespace CLI {
 class App;
 }
 
 namespace phylane::app {
 
-struct ThroughputArgs {
+struct ThroughputArgs : ResultArgs {
   std::string system;   ///< system file; empty: the embedded default (or --preset NAME)
   std::string embedded; ///< --preset NAME (old spelling --system NAME): an embedded system (data/systems/NAME.toml)
-  bool json = false;
-  bool quiet = false;   ///< no progress on stderr
-  std::string output;   ///< -o FILE.h5
 };
 
 /// Adds the `throughput` subcommand to `cli`, bound to `args`.

@@ -28,32 +28,26 @@ CLI::App* register_loss(CLI::App& cli, LossArgs& args);
 /// 0 (a loss is always an answer), 1, 2.
 int run_loss(const LossArgs& args);
 
-struct EyeArgs {
+struct EyeArgs : ResultArgs {
   LinkInput input;
-  bool json = false;
-  bool quiet = false;
-  std::string output;
 };
 CLI::App* register_eye(CLI::App& cli, EyeArgs& args);
 /// 0 the eye is open at the target BER, 3 it is closed.
 int run_eye(const EyeArgs& args);
 
-struct MaxRateArgs {
+struct MaxRateArgs : ResultArgs {
   LinkInput input;
   std::string modulations = "nrz,pam4";
   std::string min_rate;
   std::string max_rate;
   std::optional<double> margin_db;  ///< overrides [signal] required_margin
   bool full_curve = false;
-  bool json = false;
-  bool quiet = false;
-  std::string output;               ///< HDF5
 };
 CLI::App* register_maxrate(CLI::App& cli, MaxRateArgs& args);
 /// 0 a rate meets the target, 3 none does.
 int run_maxrate(const MaxRateArgs& args);
 
-struct ReachArgs {
+struct ReachArgs : ResultArgs {
   LinkInput input;
   std::string rate;                 ///< default: the config's [signal] rate
   std::string modulation;           ///< default: the config's
@@ -61,22 +55,16 @@ struct ReachArgs {
   std::string min_length, max_length;
   std::optional<double> margin_db;
   bool full_curve = false;
-  bool json = false;
-  bool quiet = false;
-  std::string output;
 };
 CLI::App* register_reach(CLI::App& cli, ReachArgs& args);
 /// 0 a length meets the target, 3 not even the shortest does.
 int run_reach(const ReachArgs& args);
 
-struct CapacityArgs {
+struct CapacityArgs : ResultArgs {
   LinkInput input;
   std::string bandwidth;            ///< top of the band, e.g. "100 GHz"
   std::optional<int> points;
   bool no_rate = false;             ///< skip the max-rate search
-  bool json = false;
-  bool quiet = false;
-  std::string output;
 };
 CLI::App* register_capacity(CLI::App& cli, CapacityArgs& args);
 /// 0 the bound (and, unless --no-rate, a rate meeting the target), 3 no rate meets it.

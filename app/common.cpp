@@ -17,7 +17,7 @@ namespace phylane::app {
 int guarded(const std::function<int()>& body) {
   try {
     const int rc = body();
-    if (interrupted()) {
+    if (interrupted() && rc != exit_code::by_signal(interrupt_signal())) {
       std::cerr << "phylane: interrupted\n";
       return exit_code::interrupted;
     }
@@ -59,6 +59,32 @@ void add_preset_option(CLI::App& c, std::string& name, const std::string& help, 
 void add_output_flags(CLI::App& c, bool& json, bool* quiet) {
   c.add_flag("--json", json, "Machine-readable JSON on stdout");
   if (quiet) c.add_flag("-q,--quiet", *quiet, "No progress on stderr");
+}
+
+void add_result_flags(CLI::App& c, ResultArgs& args) {
+  add_output_flags(c, args.json, &args.quiet);
+  c.add_option("-o,--output", args.output, "Write results to an HDF5 file");
+}
+
+int deliver(const ResultArgs& args, int rc, const std::function<void(const std::string&)>& write_hdf5,
+            const std::function<void(std::ostream&)>& write_json, const std::function<void()>& print_text) {
+  if (!args.output.empty()) write_hdf5(args.output);
+  if (args.json) {
+    write_json(std::cout);
+    return rc;
+  }
+  print_text();
+  if (!args.output.empty()) fmt::print("\nwrote {}\n", args.output);
+  return rc;
+}
+
+void add_signal_link_input(CLI::App& c, LinkInput& in) {
+  add_link_input(c, in, "Config file (TOML) with a [signal] section; default: the default preset");
+}
+
+void add_search_flags(CLI::App& c, std::optional<double>& margin_db, bool& full_curve) {
+  c.add_option("--margin", margin_db, "Eye margin required at the target BER [dB] (default: [signal] required_margin)");
+  c.add_flag("--curve", full_curve, "Evaluate every scan point (the whole margin curve)");
 }
 
 void either_file_or_preset(const std::string& file, const std::string& preset, const std::string& what) {

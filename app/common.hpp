@@ -3,7 +3,9 @@
 // from a config file or a preset, option parsing for rates, lengths, frequencies and modulations,
 // and the text of a search criterion. The exit codes are documented in docs/cli.md.
 #include <functional>
+#include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,13 +29,16 @@ inline constexpr int answered = 0;     ///< answered, and the answer meets the t
 inline constexpr int failure = 1;      ///< a failure inside phylane (numeric, I/O)
 inline constexpr int bad_input = 2;    ///< bad input; nothing written
 inline constexpr int negative = 3;     ///< answered, but no: closed eye, no rate, no reach, a check fails
-inline constexpr int interrupted = 130;  ///< Ctrl-C (SIGINT); nothing written
+inline constexpr int interrupted = 130;  ///< Ctrl-C (SIGINT), SIGTERM or SIGHUP; nothing written
+/// What `sweep` exits with when a signal stopped it (its file keeps the finished cases).
+inline constexpr int by_signal(int signal) { return 128 + signal; }
 }  // namespace exit_code
 
 /// Runs a subcommand body and maps failures to exit codes, printing the message on stderr:
 /// io::InputError and std::invalid_argument (bad input) -> 2; an interrupted search (Ctrl-C) ->
 /// "interrupted", 130; any other exception -> 1. A body that returns normally after Ctrl-C
-/// arrived also ends with 130 (its result is not trusted: it may be partial).
+/// arrived also ends with 130 (its result is not trusted: it may be partial), unless it returned
+/// exit_code::by_signal of that signal: it has reported the interrupt itself (sweep).
 int guarded(const std::function<int()>& body);
 
 /// A subcommand as main() sees it: its CLI11 node and the function that runs it.
@@ -63,6 +68,26 @@ void add_link_input(CLI::App& c, LinkInput& in, const std::string& config_help =
 void add_preset_option(CLI::App& c, std::string& name, const std::string& help, const std::string& old_spelling = "");
 /// Adds --json (and, when `quiet` is given, -q,--quiet: no progress on stderr).
 void add_output_flags(CLI::App& c, bool& json, bool* quiet = nullptr);
+
+/// The output flags of every command that computes a result (eye, maxrate, reach, capacity,
+/// throughput, claims).
+struct ResultArgs {
+  bool json = false;   ///< --json: the result as JSON on stdout
+  bool quiet = false;  ///< -q,--quiet: no progress on stderr
+  std::string output;  ///< -o,--output FILE.h5 ("": none)
+};
+/// Adds --json, -q,--quiet and -o,--output bound to `args`.
+void add_result_flags(CLI::App& c, ResultArgs& args);
+/// The end of such a command, the same everywhere: the HDF5 file when -o was given
+/// (`write_hdf5(file)`), then the JSON (`write_json(stdout)`) or the text (`print_text()`)
+/// followed by "wrote FILE". Returns `rc`.
+int deliver(const ResultArgs& args, int rc, const std::function<void(const std::string&)>& write_hdf5,
+            const std::function<void(std::ostream&)>& write_json, const std::function<void()>& print_text);
+
+/// Adds the positional config and --preset NAME of a command that needs the link's [signal].
+void add_signal_link_input(CLI::App& c, LinkInput& in);
+/// Adds --margin DB and --curve of the rate and reach searches.
+void add_search_flags(CLI::App& c, std::optional<double>& margin_db, bool& full_curve);
 
 /// The link of a config file or preset (the default preset when neither is given). Throws
 /// io::InputError when both are given, or, with `need_signal`, when the config lacks [signal].

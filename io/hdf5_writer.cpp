@@ -42,7 +42,11 @@ void string_attribute(hid_t obj, std::string_view name, std::string_view value) 
   check(H5Awrite(attr, type, v.data()), "attribute write");
 }
 
+std::atomic<const std::atomic<bool>*> g_abandon{nullptr};
+
 }  // namespace
+
+void Hdf5Writer::abandon_commits_when(const std::atomic<bool>* flag) { g_abandon.store(flag); }
 
 Hdf5Writer::Hdf5Writer(std::filesystem::path final_path) : final_(std::move(final_path)) {
   tmp_ = final_;
@@ -157,6 +161,10 @@ void Hdf5Writer::commit() {
     check(H5Fclose(file_), "file close");
     file_ = -1;
   }
+  // An interrupt handler only sets the flag, so it never cuts the rename short: an interrupt
+  // that came before this check leaves no file, one after it the whole file.
+  if (const std::atomic<bool>* stop = g_abandon.load(); stop && stop->load())
+    throw std::runtime_error(final_.string() + ": interrupted before the result was moved into place; not written");
   std::error_code ec;
   std::filesystem::rename(tmp_, final_, ec);
   if (ec) throw std::runtime_error(final_.string() + ": cannot move the result into place: " + ec.message());

@@ -1,7 +1,9 @@
 #pragma once
 /// Writing self-describing HDF5 result files. The file is written under a temporary name and
 /// renamed into place by commit(); a writer destroyed without commit() removes the temporary, so
-/// a failed run never leaves a partial result behind. Every dataset carries a `units` attribute.
+/// a failed or interrupted run never leaves a partial result behind. Every dataset carries a
+/// `units` attribute.
+#include <atomic>
 #include <complex>
 #include <cstdint>
 #include <filesystem>
@@ -39,8 +41,15 @@ class Hdf5Writer {
   void attribute(std::string_view object_path, std::string_view name, double value);
   void attribute(std::string_view object_path, std::string_view name, std::int64_t value);
 
-  /// Closes the file and renames it to the final path.
+  /// Closes the file and renames it to the final path. Once the flag given to
+  /// abandon_commits_when() is set, the result is abandoned instead: commit() throws
+  /// std::runtime_error and the destructor removes the temporary. The rename is atomic, so the
+  /// final path holds either the whole file or nothing (whatever was there before).
   void commit();
+
+  /// The process's interrupt flag (app/progress.hpp: set by Ctrl-C), read by every commit();
+  /// nullptr: commits are never abandoned (the default).
+  static void abandon_commits_when(const std::atomic<bool>* flag);
 
   /// One column of a table of records: its dataset name (under the group), units, description
   /// and how to read it from a record.

@@ -252,11 +252,26 @@ std::string link_text(const SystemResult& r, const LinkResult& l) {
                      l.lanes_per_direction, display_value(l.lane_rate_bps, ValueKind::rate), rate_how, l.encoding, l.efficiency);
 }
 
+/// A shared computation as a job filling its slot: the result, or why it failed. Ctrl-C is no
+/// failure of the computation: the interrupt goes on to the caller.
+template <class Slot, class Compute>
+std::function<void()> job(Slot& slot, Compute compute) {
+  return [&slot, compute] {
+    try {
+      slot.result = compute();
+    } catch (const solvers::SearchInterrupted&) {
+      throw;
+    } catch (const std::exception& e) {
+      slot.error = e.what();
+    }
+  };
+}
+
 }  // namespace
 
 // ---- the shared computations ------------------------------------------------------------------
 
-void ClaimMeasures::prefetch(int threads) {
+void ClaimMeasures::prefetch(int threads, const RunHooks& hooks) {
   std::vector<const Measure*> all;
   std::function<void(const std::shared_ptr<const Measure>&)> add = [&](const std::shared_ptr<const Measure>& m) {
     if (!m) return;
@@ -307,50 +322,38 @@ void ClaimMeasures::prefetch(int threads) {
 
   std::vector<std::function<void()>> jobs;
   for (auto& [key, slot] : rates_) {
-    auto* s = &slot;
     const auto [link, top] = rate_links_[key];
-    jobs.push_back([s, link = link, top = top] {
-      try {
-        MaxRateRequest rq;
-        rq.levels = {2, 4};
-        rq.min_rate = channels::LineRate{kSearchMinBps, channels::RateUnit::bit};
-        rq.max_rate = channels::LineRate{top, channels::RateUnit::bit};
-        s->result = workflows::max_rate(*link, rq).result;
-      } catch (const std::exception& e) {
-        s->error = e.what();
-      }
-    });
+    jobs.push_back(job(slot, [link = link, top = top, &hooks] {
+      MaxRateRequest rq;
+      rq.levels = {2, 4};
+      rq.min_rate = channels::LineRate{kSearchMinBps, channels::RateUnit::bit};
+      rq.max_rate = channels::LineRate{top, channels::RateUnit::bit};
+      rq.stop = hooks.stop;
+      return workflows::max_rate(*link, rq).result;
+    }));
   }
   for (auto& [key, slot] : systems_) {
-    auto* s = &slot;
     const System* sys = system_specs_[key];
-    jobs.push_back([s, sys] {
-      try {
-        s->result = evaluate_system(*sys);
-      } catch (const std::exception& e) {
-        s->error = e.what();
-      }
-    });
+    jobs.push_back(job(slot, [sys, &hooks] { return evaluate_system(*sys, RunHooks{nullptr, hooks.stop}); }));
   }
   for (auto& [key, slot] : reaches_) {
-    auto* s = &slot;
     const ReachMeasure* m = reach_measures_[key];
-    jobs.push_back([s, m] {
-      try {
-        ReachRequest rq;
-        rq.rate = m->rate;
-        rq.modulation = m->modulation;
-        rq.element = m->element;
-        rq.curve_loss = false;
-        s->result = workflows::reach(*m->link.link, rq);
-      } catch (const std::exception& e) {
-        s->error = e.what();
-      }
-    });
+    jobs.push_back(job(slot, [m, &hooks] {
+      ReachRequest rq;
+      rq.rate = m->rate;
+      rq.modulation = m->modulation;
+      rq.element = m->element;
+      rq.curve_loss = false;
+      rq.stop = hooks.stop;
+      return workflows::reach(*m->link.link, rq);
+    }));
   }
   solvers::ParallelOptions po;
   po.workers = threads;
+  po.progress = hooks.progress;
+  po.stop = hooks.stop;
   solvers::parallel_for(jobs.size(), [&](std::size_t i, int) { jobs[i](); }, po);
+  hooks.throw_if_stopped();  // computations were left out
 }
 
 std::optional<ClaimMeasures::SharedLink> ClaimMeasures::system_link_for(const std::string& link_source) const {

@@ -27,8 +27,10 @@ class ClaimMeasures {
 
   explicit ClaimMeasures(const ClaimSet& set) : set_(set) {}
 
-  /// Runs every costly computation the claims need, on up to `threads` threads.
-  void prefetch(int threads);
+  /// Runs every costly computation the claims need, on up to `threads` threads; hooks.progress
+  /// after each, and once hooks.stop is set the running searches stop and prefetch throws
+  /// solvers::SearchInterrupted.
+  void prefetch(int threads, const RunHooks& hooks = {});
 
   /// The value of a measure; appends the assumptions behind it to `why`. Throws
   /// std::runtime_error with the reason when it cannot be computed.

@@ -19,36 +19,39 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // ---- names and display --------------------------------------------------------------------------
 
+namespace {
+// Each kind's name and SI unit, in one row.
+struct KindText {
+  ValueKind kind;
+  std::string_view name, unit;
+};
+constexpr KindText kKindTexts[] = {
+    {ValueKind::rate, "data rate", "b/s"},
+    {ValueKind::ratio, "ratio", "1"},
+    {ValueKind::time, "time", "s"},
+    {ValueKind::length, "length", "m"},
+    {ValueKind::frequency, "frequency", "Hz"},
+    {ValueKind::loss, "loss", "dB"},
+    {ValueKind::loss_per_length, "loss per length", "dB/m"},
+    {ValueKind::delay_per_length, "delay per length", "s/m"},
+    {ValueKind::energy, "energy", "J"},
+    {ValueKind::power, "power", "W"},
+};
+const KindText* kind_text(ValueKind k) {
+  for (const auto& t : kKindTexts)
+    if (t.kind == k) return &t;
+  return nullptr;
+}
+}  // namespace
+
 std::string_view to_string(ValueKind k) {
-  switch (k) {
-    case ValueKind::rate: return "data rate";
-    case ValueKind::ratio: return "ratio";
-    case ValueKind::time: return "time";
-    case ValueKind::length: return "length";
-    case ValueKind::frequency: return "frequency";
-    case ValueKind::loss: return "loss";
-    case ValueKind::loss_per_length: return "loss per length";
-    case ValueKind::delay_per_length: return "delay per length";
-    case ValueKind::energy: return "energy";
-    case ValueKind::power: return "power";
-  }
-  return "?";
+  const KindText* t = kind_text(k);
+  return t ? t->name : "?";
 }
 
 std::string_view si_unit(ValueKind k) {
-  switch (k) {
-    case ValueKind::rate: return "b/s";
-    case ValueKind::ratio: return "1";
-    case ValueKind::time: return "s";
-    case ValueKind::length: return "m";
-    case ValueKind::frequency: return "Hz";
-    case ValueKind::loss: return "dB";
-    case ValueKind::loss_per_length: return "dB/m";
-    case ValueKind::delay_per_length: return "s/m";
-    case ValueKind::energy: return "J";
-    case ValueKind::power: return "W";
-  }
-  return "1";
+  const KindText* t = kind_text(k);
+  return t ? t->unit : "1";
 }
 
 std::string_view to_string(ClaimKind k) {
@@ -345,7 +348,7 @@ ClaimResult judge_claim(const Claim& c, std::vector<TestResult> tests, std::vect
   return out;
 }
 
-ClaimsReport evaluate_claims(const ClaimSet& set, int threads) {
+ClaimsReport evaluate_claims(const ClaimSet& set, const ClaimsRequest& request) {
   const auto t0 = std::chrono::steady_clock::now();
   ClaimsReport rep;
   rep.source = set.source;
@@ -353,8 +356,9 @@ ClaimsReport evaluate_claims(const ClaimSet& set, int threads) {
   rep.origin = set.origin;
   rep.text = set.text;
   ClaimMeasures ev(set);
-  ev.prefetch(std::max(1, threads));
+  ev.prefetch(std::max(1, request.threads), request.hooks);
   for (const auto& c : set.claims) {
+    request.hooks.throw_if_stopped();
     std::vector<TestResult> tests, context;
     for (const auto& t : c.tests) tests.push_back(run_test(ev, t, false));
     for (const auto& t : c.context) context.push_back(run_test(ev, t, true));
@@ -362,6 +366,12 @@ ClaimsReport evaluate_claims(const ClaimSet& set, int threads) {
   }
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
+}
+
+ClaimsReport evaluate_claims(const ClaimSet& set, int threads) {
+  ClaimsRequest rq;
+  rq.threads = threads;
+  return evaluate_claims(set, rq);
 }
 
 }  // namespace phylane::workflows

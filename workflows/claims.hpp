@@ -19,6 +19,7 @@
 
 #include "channels/link.hpp"
 #include "channels/modulation.hpp"
+#include "workflows/run_hooks.hpp"
 #include "workflows/system.hpp"
 
 namespace phylane::workflows {
@@ -336,9 +337,20 @@ Verdict judge(const Computed& c, Comparison comparison, double reference, double
 /// explanation by the claim's combine rule (any: some test holds; all: every test holds).
 ClaimResult judge_claim(const Claim& claim, std::vector<TestResult> tests, std::vector<TestResult> context = {});
 
+/// How evaluate_claims runs.
+struct ClaimsRequest {
+  int threads = 2;  ///< threads of the shared computations, >= 1
+  /// Progress after each shared computation (a search, a system); Ctrl-C: no computation starts
+  /// once the flag is set, the running searches stop, and evaluate_claims throws
+  /// solvers::SearchInterrupted (also when it is set while the claims are judged).
+  RunHooks hooks;
+};
+
 /// Evaluates every claim: the costly computations (max-rate and reach searches, system
-/// evaluations) run once each on up to `threads` threads (solvers/parallel.hpp) and are shared by
-/// all claims; a test whose computation fails is "cannot tell" with the reason.
+/// evaluations) run once each on up to request.threads threads (solvers/parallel.hpp) and are
+/// shared by all claims; a test whose computation fails is "cannot tell" with the reason.
+ClaimsReport evaluate_claims(const ClaimSet& set, const ClaimsRequest& request);
+/// The same on `threads` threads, without progress or stop flag.
 ClaimsReport evaluate_claims(const ClaimSet& set, int threads = 2);
 
 }  // namespace phylane::workflows

@@ -28,12 +28,13 @@ struct LinkSetup {
   solvers::MaxRateOptions rate_options;
 };
 
-LinkSetup setup_link(const StudyLink& link) {
+LinkSetup setup_link(const StudyLink& link, const std::atomic<bool>* stop) {
   LinkSetup s;
   auto& ro = s.rate_options;
   ro = rate_criterion(*link.link);
   // The searches of all cases already run on the available cores; one modulation at a time each.
   ro.threads = 1;
+  ro.hooks.stop = stop;
   s.stretch = stretchable(*link.link, link.element, ro.max_rate_bps);
   return s;
 }
@@ -84,6 +85,8 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
     solvers::MaxRateResult mr;
     try {
       mr = solvers::find_max_rate(eye, ro);
+    } catch (const solvers::SearchInterrupted&) {
+      throw;  // Ctrl-C: the whole study stops
     } catch (const std::exception& e) {
       // A numerical failure of one case (e.g. a pulse response that does not decay within the
       // largest FFT) is recorded with its reason; the study goes on.
@@ -143,14 +146,14 @@ void check_study(const Study& st) {
 
 }  // namespace
 
-StudyResult run_study(const Study& st, const std::function<void(int, int)>& progress, int threads) {
+StudyResult run_study(const Study& st, const StudyRequest& request) {
   const auto t0 = std::chrono::steady_clock::now();
   check_study(st);
   StudyResult res;
   std::vector<LinkSetup> setups;
   for (const auto& link : st.links) {
     try {
-      setups.push_back(setup_link(link));
+      setups.push_back(setup_link(link, request.hooks.stop));
     } catch (const std::invalid_argument& e) {  // a request the workflows refuse (e.g. no such element)
       throw std::invalid_argument(st.source + ": link \"" + link.name + "\": " + e.what());
     }
@@ -186,13 +189,24 @@ StudyResult run_study(const Study& st, const std::function<void(int, int)>& prog
     }
   };
   solvers::ParallelOptions po;
-  po.workers = threads;
-  if (progress)
-    po.progress = [&](std::size_t done, std::size_t all) { progress(static_cast<int>(done), static_cast<int>(all)); };
+  po.workers = request.threads;
+  po.progress = request.hooks.progress;
+  po.stop = request.hooks.stop;
   // A failing case stops the run; its error (the lowest-numbered case's, if several fail) is rethrown.
   res.threads = solvers::parallel_for(total, run_case, po).workers;
+  request.hooks.throw_if_stopped();  // cases were left out: the result is partial
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
+}
+
+StudyResult run_study(const Study& st, const std::function<void(int, int)>& progress, int threads) {
+  StudyRequest rq;
+  rq.threads = threads;
+  if (progress)
+    rq.hooks.progress = [&progress](std::size_t done, std::size_t all) {
+      progress(static_cast<int>(done), static_cast<int>(all));
+    };
+  return run_study(st, rq);
 }
 
 }  // namespace phylane::workflows

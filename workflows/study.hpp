@@ -12,6 +12,7 @@
 #include "channels/link.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/throughput.hpp"
+#include "workflows/run_hooks.hpp"
 #include "workflows/system.hpp"
 
 namespace phylane::workflows {
@@ -81,16 +82,27 @@ struct StudyResult {
   int threads = 1;
 };
 
-/// Runs the study's (link, length) cases on the parallel executor with `threads` workers (0: all
-/// cores); `progress(done, total)` is called after each case (serialised). Per point: loss, the
-/// capacity (link_capacity), the max rate NRZ/PAM4 below the capacity bound (find_max_rate with
-/// the link's criterion), the payload bandwidth, and per device count the collective's time and
-/// energy from collective_point() (workflows/throughput.hpp), the same accounting as
-/// `phylane throughput`. A numerical failure of one case is recorded in its point (failed, note).
+/// How run_study runs.
+struct StudyRequest {
+  int threads = 0;  ///< workers of the parallel executor, >= 0 (0: all cores)
+  /// Progress after each (link, length) case; Ctrl-C: no case starts once the flag is set, the
+  /// running rate searches stop, and run_study throws solvers::SearchInterrupted.
+  RunHooks hooks;
+};
+
+/// Runs the study's (link, length) cases on the parallel executor with request.threads workers.
+/// Per point: loss, the capacity (link_capacity), the max rate NRZ/PAM4 below the capacity bound
+/// (find_max_rate with the link's criterion), the payload bandwidth, and per device count the
+/// collective's time and energy from collective_point() (workflows/throughput.hpp), the same
+/// accounting as `phylane throughput`. A numerical failure of one case is recorded in its point
+/// (failed, note).
 /// Throws std::invalid_argument before anything is computed for a link without [signal] or whose
 /// `element` cannot be stretched (naming the study's source, the link and the allowed elements),
-/// or for a workload without device counts or parameters.
+/// or for a workload without device counts or parameters; solvers::SearchInterrupted once
+/// request.hooks.stop is set.
 /// Tested by: tests/io/study_test.cpp (from a study file), tests/workflows/study_test.cpp.
+StudyResult run_study(const Study& study, const StudyRequest& request);
+/// The same with `threads` workers, `progress(done, total)` called after each case, and no stop flag.
 StudyResult run_study(const Study& study, const std::function<void(int, int)>& progress = {}, int threads = 0);
 
 }  // namespace phylane::workflows

@@ -51,6 +51,34 @@ const Scalar<Result>& scalar_named(const std::vector<Scalar<Result>>& v, const s
   throw std::logic_error("sweep outputs: no scalar " + name);  // requests are checked at load
 }
 
+// Each requested scalar read from the command's result, in the order of the requests.
+template <class Result>
+void fill_scalars(const std::vector<Scalar<Result>>& v, const Result& result, std::span<const OutputRequest> scalars,
+                  std::span<double> values) {
+  for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(v, scalars[i].quantity).get(result);
+}
+
+// A command whose scalars are all read from one result (`applies` and `evaluate` are the caller's).
+template <class Result>
+CommandOutputs command_of(std::string name, std::string summary, const std::vector<Scalar<Result>>& v) {
+  CommandOutputs c;
+  c.command = std::move(name);
+  c.summary = std::move(summary);
+  c.scalars = outputs_of(v);
+  return c;
+}
+
+// "" when `check` accepts the command's options for the case, else why not, naming the section.
+template <class Check>
+std::string options_refused(const std::string& command, Check check) {
+  try {
+    check();
+  } catch (const std::exception& e) {
+    return "[outputs." + command + "]: " + std::string(e.what());
+  }
+  return "";
+}
+
 bool has_frequency_response(const channels::Link& cfg) { return cfg.copper() || cfg.composed() || cfg.optical() || (cfg.sampled() && cfg.sampled()->impulse); }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,20 +102,20 @@ struct LossAt {
   double freq;
 };
 
+// One term of the loss breakdown at the requested frequency.
+Getter<LossAt> at_freq(double channels::LossBreakdown::*term) {
+  return [term](const LossAt& x) { return x.r->at_freq(x.freq).*term; };
+}
+
 const std::vector<Scalar<LossAt>>& loss_frequency_scalars() {
+  using B = channels::LossBreakdown;
   static const std::vector<Scalar<LossAt>> v = {
-      {{"insertion_loss_db", "dB", "insertion loss -20 log10|S21| (SDD21 for differential)", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).total_db; }},
-      {{"conductor_db", "dB", "smooth-conductor attenuation summed over segments", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).conductor_db; }},
-      {{"roughness_db", "dB", "excess attenuation from surface roughness", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).roughness_db; }},
-      {{"dielectric_db", "dB", "dielectric attenuation", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).dielectric_db; }},
-      {{"blocks_db", "dB", "matched insertion loss of Touchstone and element blocks", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).blocks_db; }},
-      {{"mismatch_db", "dB", "insertion loss minus matched attenuation (reflections)", true},
-       [](const LossAt& x) { return x.r->at_freq(x.freq).mismatch_db; }},
+      {{"insertion_loss_db", "dB", "insertion loss -20 log10|S21| (SDD21 for differential)", true}, at_freq(&B::total_db)},
+      {{"conductor_db", "dB", "smooth-conductor attenuation summed over segments", true}, at_freq(&B::conductor_db)},
+      {{"roughness_db", "dB", "excess attenuation from surface roughness", true}, at_freq(&B::roughness_db)},
+      {{"dielectric_db", "dB", "dielectric attenuation", true}, at_freq(&B::dielectric_db)},
+      {{"blocks_db", "dB", "matched insertion loss of Touchstone and element blocks", true}, at_freq(&B::blocks_db)},
+      {{"mismatch_db", "dB", "insertion loss minus matched attenuation (reflections)", true}, at_freq(&B::mismatch_db)},
   };
   return v;
 }
@@ -294,10 +322,7 @@ EyeResult run_eye(const channels::Link& cfg, bool optical_figures) {
 }
 
 CommandOutputs eye_command() {
-  CommandOutputs c;
-  c.command = "eye";
-  c.summary = "equalized statistical eye and BER, as `phylane eye`";
-  c.scalars = outputs_of(eye_scalars());
+  CommandOutputs c = command_of("eye", "equalized statistical eye and BER, as `phylane eye`", eye_scalars());
   c.applies = [](const channels::Link& cfg, const CommandOptions&, std::span<const OutputRequest> scalars,
                  std::span<const OutputRequest>) -> std::string {
     if (!cfg.signalling) return "eye outputs need a [signal] section (rate, modulation); see docs/eye.md";
@@ -311,8 +336,7 @@ CommandOutputs eye_command() {
     const channels::Link& cfg = sc.link;
     const bool optical_figures =
         std::any_of(scalars.begin(), scalars.end(), [](const OutputRequest& r) { return is_optical_eye_scalar(r.quantity); });
-    const EyeResult r = run_eye(cfg, optical_figures);
-    for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(eye_scalars(), scalars[i].quantity).get(r);
+    fill_scalars(eye_scalars(), run_eye(cfg, optical_figures), scalars, values);
   };
   return c;
 }
@@ -386,10 +410,8 @@ std::string rate_applies(const channels::Link& cfg) {
 }
 
 CommandOutputs maxrate_command() {
-  CommandOutputs c;
-  c.command = "maxrate";
-  c.summary = "highest per-lane data rate meeting the target, NRZ vs PAM4, as `phylane maxrate`";
-  c.scalars = outputs_of(maxrate_scalars());
+  CommandOutputs c =
+      command_of("maxrate", "highest per-lane data rate meeting the target, NRZ vs PAM4, as `phylane maxrate`", maxrate_scalars());
   c.options = {{"modulation", OptionKind::modulations, "comma list of nrz, pam4, pam8 (default \"nrz,pam4\")"},
                {"min", OptionKind::rate, "lowest rate searched (default 1 Gb/s)"},
                {"max", OptionKind::rate, "highest rate searched (default 224 Gb/s)"},
@@ -398,12 +420,12 @@ CommandOutputs maxrate_command() {
                  std::span<const OutputRequest>) -> std::string {
     if (auto why = rate_applies(cfg); !why.empty()) return "maxrate outputs " + why;
     MaxRateRequest rq;
-    try {
-      rq = maxrate_request(o);
-      check_max_rate(cfg, rq);
-    } catch (const std::exception& e) {
-      return "[outputs.maxrate]: " + std::string(e.what());
-    }
+    if (auto why = options_refused("maxrate", [&] {
+          rq = maxrate_request(o);
+          check_max_rate(cfg, rq);
+        });
+        !why.empty())
+      return why;
     for (const auto& r : scalars)
       if (const int lv = scalar_levels(r.quantity); lv && std::find(rq.levels.begin(), rq.levels.end(), lv) == rq.levels.end())
         return r.label + " needs " + level_name(lv) + " in [outputs.maxrate] modulation";
@@ -411,9 +433,7 @@ CommandOutputs maxrate_command() {
   };
   c.evaluate = [](const SweepCase& sc, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
-    const channels::Link& cfg = sc.link;
-    MaxRateOut m{max_rate(cfg, maxrate_request(o)).result};
-    for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(maxrate_scalars(), scalars[i].quantity).get(m);
+    fill_scalars(maxrate_scalars(), MaxRateOut{max_rate(sc.link, maxrate_request(o)).result}, scalars, values);
   };
   return c;
 }
@@ -458,10 +478,8 @@ ReachRequest reach_request(const CommandOptions& o) {
 }
 
 CommandOutputs reach_command() {
-  CommandOutputs c;
-  c.command = "reach";
-  c.summary = "longest length of one element meeting the target at a rate, as `phylane reach`";
-  c.scalars = outputs_of(reach_scalars());
+  CommandOutputs c =
+      command_of("reach", "longest length of one element meeting the target at a rate, as `phylane reach`", reach_scalars());
   c.options = {{"rate", OptionKind::rate, "data rate (default: the case's [signal] rate)"},
                {"modulation", OptionKind::modulations, "nrz, pam4 or pam8 (default: the case's)"},
                {"element", OptionKind::text, "segment or path element to stretch: 1-based index or name (default: the longest trace / the fiber)"},
@@ -471,19 +489,12 @@ CommandOutputs reach_command() {
   c.applies = [](const channels::Link& cfg, const CommandOptions& o, std::span<const OutputRequest>,
                  std::span<const OutputRequest>) -> std::string {
     if (auto why = rate_applies(cfg); !why.empty()) return "reach outputs " + why;
-    try {
-      check_reach(cfg, reach_request(o));
-    } catch (const std::exception& e) {
-      return "[outputs.reach]: " + std::string(e.what());
-    }
-    return "";
+    return options_refused("reach", [&] { check_reach(cfg, reach_request(o)); });
   };
   c.evaluate = [](const SweepCase& sc, const CommandOptions& o, std::span<const OutputRequest> scalars, std::span<double> values,
                   std::span<const OutputRequest>, std::span<const double>, std::span<double>) {
-    const channels::Link& cfg = sc.link;
-    const ReachAnswer a = reach(cfg, reach_request(o));
-    ReachOut out{a.result, a.rate_bps};
-    for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(reach_scalars(), scalars[i].quantity).get(out);
+    const ReachAnswer a = reach(sc.link, reach_request(o));
+    fill_scalars(reach_scalars(), ReachOut{a.result, a.rate_bps}, scalars, values);
   };
   return c;
 }
@@ -526,10 +537,8 @@ LinkCapacityOptions capacity_options(const CommandOptions& o) {
 }
 
 CommandOutputs capacity_command() {
-  CommandOutputs c;
-  c.command = "capacity";
-  c.summary = "Shannon capacity (water-filling) and the max rate as its fraction, as `phylane capacity`";
-  c.scalars = outputs_of(capacity_scalars());
+  CommandOutputs c = command_of("capacity", "Shannon capacity (water-filling) and the max rate as its fraction, as `phylane capacity`",
+                                capacity_scalars());
   c.options = {{"bandwidth", OptionKind::frequency, "top of the band (default: copper 100 GHz, optical 3 x the Rx noise bandwidth)"},
                {"points", OptionKind::number, "cells of the integration grid, 16 to 1000000 (default 4000)"}};
   c.applies = [](const channels::Link& cfg, const CommandOptions& o, std::span<const OutputRequest>,
@@ -555,7 +564,7 @@ CommandOutputs capacity_command() {
     CapacityAnswer a = capacity(cfg, capacity_options(o), rate);
     CapacityOut out{std::move(a.capacity), std::nullopt};
     if (a.rate) out.mr = std::move(a.rate->result);
-    for (std::size_t i = 0; i < scalars.size(); ++i) values[i] = scalar_named(capacity_scalars(), scalars[i].quantity).get(out);
+    fill_scalars(capacity_scalars(), out, scalars, values);
   };
   return c;
 }

@@ -14,9 +14,10 @@ namespace {
 
 /// The max-rate search of a rate = "max" link, with its channel's [signal] criterion (the same
 /// criterion `phylane maxrate` applies, per-modulation eye masks included).
-solvers::MaxRateResult search_rate(const LinkSpec& l) {
+solvers::MaxRateResult search_rate(const LinkSpec& l, const std::atomic<bool>* stop) {
   MaxRateRequest rq;
   rq.levels = l.modulations;
+  rq.stop = stop;
   return max_rate(*l.channel, rq).result;
 }
 
@@ -62,7 +63,7 @@ CollectivePoint collective_point(const Workload& w, int n, double bandwidth, dou
   return p;
 }
 
-SystemResult evaluate_system(const System& sys) {
+SystemResult evaluate_system(const System& sys, const RunHooks& hooks) {
   if (sys.links.empty()) throw std::invalid_argument("evaluate_system: the system has no links");
   if (sys.baseline >= sys.links.size()) throw std::invalid_argument("evaluate_system: baseline index out of range");
   if (sys.workload.devices.empty()) throw std::invalid_argument("evaluate_system: the workload has no device counts");
@@ -79,6 +80,7 @@ SystemResult evaluate_system(const System& sys) {
   res.baseline = sys.baseline;
 
   for (const auto& l : sys.links) {
+    hooks.throw_if_stopped();
     LinkResult lr;
     lr.name = l.name;
     lr.lanes = l.lanes;
@@ -89,7 +91,7 @@ SystemResult evaluate_system(const System& sys) {
     } else {
       if (!l.channel || !l.channel->signalling)
         throw std::invalid_argument("evaluate_system: link " + l.name + " has neither a rate nor a channel with [signal] to search");
-      auto r = search_rate(l);
+      auto r = search_rate(l, hooks.stop);
       if (!r.found)
         throw std::runtime_error("link " + l.name + " (" + l.channel->source + "): no per-lane rate meets the target: " + r.reason);
       lr.rate_searched = true;
@@ -116,7 +118,9 @@ SystemResult evaluate_system(const System& sys) {
       lr.points.push_back(
           collective_point(sys.workload, n, lr.payload_bandwidth_bytes_per_s, lr.alpha_s, lr.efficiency, lr.energy_per_bit_j));
     res.links.push_back(std::move(lr));
+    if (hooks.progress) hooks.progress(res.links.size(), sys.links.size());
   }
+  hooks.throw_if_stopped();
 
   const LinkResult& base = res.links[res.baseline];
   for (const auto& lr : res.links) {

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "workflows/system.hpp"
 #include "solvers/max_rate.hpp"
+#include "workflows/run_hooks.hpp"
+#include "workflows/system.hpp"
 
 namespace phylane::workflows {
 
@@ -92,8 +93,10 @@ CollectivePoint collective_point(const Workload& workload, int devices, double b
 
 /// Evaluates every link: rate = "max" links run the max-rate search of their channel (NRZ/PAM4 as
 /// `modulations`, the channel's [signal] criterion, 1 ... 224 Gb/s) and take the best modulation.
+/// hooks.progress is called after each link; once hooks.stop is set the running search stops and
+/// evaluate_system throws solvers::SearchInterrupted.
 /// Throws std::runtime_error naming the link when no rate meets the target.
 /// Tested by: tests/io/system_test.cpp (from system files)
-SystemResult evaluate_system(const System& system);
+SystemResult evaluate_system(const System& system, const RunHooks& hooks = {});
 
 }  // namespace phylane::workflows
