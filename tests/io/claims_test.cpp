@@ -382,7 +382,7 @@ source = "me"
   CHECK_THAT(e, Catch::Contains("claim[3].test[3].measure = \"value\": a literal value cannot decide a verdict"));
 }
 
-TEST_CASE("A claimed data rate in T/s is the bit rate per lane; a symbol rate in Bd is refused with the key", "[io][claims][errors]") {
+TEST_CASE("A claimed data rate in T/s is the bit rate per lane, a symbol rate in Bd is refused with the key", "[io][claims][errors]") {
   // PCIe 6.0: 64 GT/s is 64 Gb/s per lane (32 GBd PAM4); data/standards/pcie.toml [pcie6].
   const std::string pcie6 = kHead + "[[claim]]\nid = \"c\"\ntext = \"t\"\nquantity = \"per_lane_rate\"\nclaimed = \"64 GT/s\"\n"
                             "[[claim.test]]\nlabel = \"pcie6 line\"\nmeasure = \"lane_rate\"\nstandard = \"pcie6\"\n";
@@ -390,7 +390,7 @@ TEST_CASE("A claimed data rate in T/s is the bit rate per lane; a symbol rate in
   CHECK(r.claims.at(0).verdict == Verdict::holds);
   CHECK(r.claims.at(0).tests.at(0).value.value == 64e9);  // exact: a figure times 1
   const std::string e = errors_of(lane_claim("32 GBd", "approx", 0.1));
-  CHECK(e.find("claim[0].claimed") != std::string::npos);
+  CHECK(e.find("claim[1].claimed") != std::string::npos);  // claims count from 1, as above
   CHECK(e.find("32 GBd") != std::string::npos);
   CHECK(e.find("symbol rate") != std::string::npos);
 }

@@ -59,7 +59,7 @@ std::shared_ptr<const Measure> lane_rate(bool payload, int lanes) {
 
 }  // namespace
 
-TEST_CASE("an exact value meets an approximate rule inside its relative tolerance; comparative rules are strict",
+TEST_CASE("an exact value meets an approximate rule inside its relative tolerance, and comparative rules are strict",
           "[workflows][claims][unit]") {
   struct Case {
     double value;
@@ -136,7 +136,7 @@ TEST_CASE("judge_claim refuses results that do not match the claim's tests", "[w
   CHECK_THROWS_AS(judge_claim(c, {computed(64e9)}), std::invalid_argument);
 }
 
-TEST_CASE("a lane rate in GT/s is the bit rate per lane; payload applies the line coding and lanes multiply",
+TEST_CASE("a lane rate in GT/s is the bit rate per lane, payload applies the line coding and lanes multiply",
           "[workflows][claims][unit]") {
   ClaimSet set;
   set.source = "hand-made";
