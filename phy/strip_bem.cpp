@@ -8,6 +8,7 @@
 #include <string>
 
 #include "phy/constants.hpp"
+#include "phy/gauss_legendre.hpp"
 #include "phy/number_text.hpp"
 
 namespace phylane::phy::bem {
@@ -76,40 +77,12 @@ void require_disjoint(const std::vector<Strip>& strips, const char* fn) {
 // ----------------------------------------------------------------------------------------------
 // Quadrature and closed-form segment integrals
 
-// n-point Gauss-Legendre rule on [-1, 1] (Newton iteration on P_n from the Chebyshev guess).
-template <int N>
-struct GaussRule {
-  std::array<double, N> x{};
-  std::array<double, N> w{};
-  GaussRule() {
-    for (int i = 0; i < N; ++i) {
-      double z = std::cos(pi * (i + 0.75) / (N + 0.5));
-      double dp = 1.0;
-      for (int it = 0; it < 100; ++it) {
-        double p0 = 1.0;
-        double p1 = z;
-        for (int k = 2; k <= N; ++k) {
-          const double p2 = ((2.0 * k - 1.0) * z * p1 - (k - 1.0) * p0) / k;
-          p0 = p1;
-          p1 = p2;
-        }
-        dp = N * (z * p1 - p0) / (z * z - 1.0);
-        const double dz = p1 / dp;
-        z -= dz;
-        if (std::abs(dz) < 1e-16) break;
-      }
-      x[static_cast<std::size_t>(i)] = z;
-      w[static_cast<std::size_t>(i)] = 2.0 / ((1.0 - z * z) * dp * dp);
-    }
-  }
-};
-
-const GaussRule<8>& gauss8() {
-  static const GaussRule<8> rule;
+const GaussLegendre<8>& gauss8() {
+  static const GaussLegendre<8> rule;
   return rule;
 }
-const GaussRule<4>& gauss4() {
-  static const GaussRule<4> rule;
+const GaussLegendre<4>& gauss4() {
+  static const GaussLegendre<4> rule;
   return rule;
 }
 

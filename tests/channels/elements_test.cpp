@@ -10,17 +10,14 @@
 #include "channels/network_ops.hpp"
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
+#include "tests/support/frequency.hpp"
 
 using namespace phylane;
 using namespace phylane::channels;
 
 namespace {
 
-std::vector<double> grid(double f0, double f1, double df) {
-  std::vector<double> f;
-  for (double x = f0; x <= f1 * (1 + 1e-12); x += df) f.push_back(x);
-  return f;
-}
+using test::grid;
 
 cplx jw(double f, double x) { return {0.0, 2 * phy::pi * f * x}; }
 

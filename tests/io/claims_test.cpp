@@ -17,6 +17,7 @@
 #include "io/hdf5_writer.hpp"
 #include "io/system.hpp"
 #include "workflows/throughput.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
 
 using namespace phylane;
@@ -56,21 +57,24 @@ ClaimsReport eval_text(const std::string& text) {
 }
 
 std::string errors_of(const std::string& text) {
-  try {
-    load_claims_text(text, "t.toml", std::filesystem::current_path());
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return phylane::test::input_errors([&] { load_claims_text(text, "t.toml", std::filesystem::current_path()); });
 }
 
 const std::string kHead = "source = \"synthetic\"\n";
 
+/// A claim file with one numeric claim "c" on `quantity`: `claimed` by `comparison` with
+/// `tolerance`, and one test, [[claim.test]] with the keys given.
+std::string numeric_claim(const std::string& quantity, const std::string& claimed, const std::string& comparison,
+                          double tolerance, const std::string& test_keys) {
+  return kHead + "[[claim]]\nid = \"c\"\ntext = \"t\"\nquantity = \"" + quantity + "\"\nclaimed = \"" + claimed +
+         "\"\ncomparison = \"" + comparison + "\"\ntolerance = " + std::to_string(tolerance) + "\n[[claim.test]]\n" +
+         test_keys;
+}
+
 /// A numeric claim on the PCIe 5.0 lane rate (32 Gb/s line rate, from data/standards).
 std::string lane_claim(const std::string& claimed, const std::string& comparison, double tolerance) {
-  return kHead + "[[claim]]\nid = \"c\"\ntext = \"t\"\nquantity = \"per_lane_rate\"\nclaimed = \"" + claimed +
-         "\"\ncomparison = \"" + comparison + "\"\ntolerance = " + std::to_string(tolerance) +
-         "\n[[claim.test]]\nlabel = \"pcie5 line\"\nmeasure = \"lane_rate\"\nstandard = \"pcie5\"\n";
+  return numeric_claim("per_lane_rate", claimed, comparison, tolerance,
+                       "label = \"pcie5 line\"\nmeasure = \"lane_rate\"\nstandard = \"pcie5\"\n");
 }
 
 Verdict verdict_of(const std::string& text) { return eval_text(text).claims.at(0).verdict; }
@@ -235,15 +239,10 @@ label = "gen5 / gen6"
 numerator = { measure = "lane_rate", standard = "pcie5" }
 denominator = { measure = "lane_rate", standard = "pcie6" }
 )";
-  auto with = [&](const std::string& dir) {
-    std::string s = base;
-    s.replace(s.find("DIR"), 3, dir);
-    return s;
-  };
-  const auto r = eval_text(with("less"));
+  const auto r = eval_text(test::replace_first(base, "DIR", "less"));
   CHECK(r.claims[0].verdict == Verdict::holds);
   CHECK(r.claims[0].tests[0].value.value == 0.5);  // 32 / 64 GT/s
-  CHECK(verdict_of(with("greater")) == Verdict::does_not_hold);
+  CHECK(verdict_of(test::replace_first(base, "DIR", "greater")) == Verdict::does_not_hold);
 }
 
 TEST_CASE("combine = any holds on one reading, all needs every check", "[io][claims][rules]") {
@@ -263,15 +262,10 @@ label = "gen6"
 measure = "lane_rate"
 standard = "pcie6"
 )";
-  auto with = [&](const std::string& how) {
-    std::string s = base;
-    s.replace(s.find("HOW"), 3, how);
-    return s;
-  };
-  const auto any = eval_text(with("any"));
+  const auto any = eval_text(test::replace_first(base, "HOW", "any"));
   CHECK(any.claims[0].verdict == Verdict::holds);
   CHECK(any.claims[0].decisive == 1);
-  const auto all = eval_text(with("all"));
+  const auto all = eval_text(test::replace_first(base, "HOW", "all"));
   CHECK(all.claims[0].verdict == Verdict::does_not_hold);
   CHECK(all.claims[0].decisive == 0);
 }
@@ -280,9 +274,8 @@ TEST_CASE("Bounds from searches and upper-bound models give cannot tell where th
   // The co-packaged link still meets its target at 2 Gb/s, the top of this search: its max rate is
   // at least 2 Gb/s (a lower bound).
   auto rate_claim = [](const std::string& claimed, const std::string& cmp, double tol) {
-    return kHead + "[[claim]]\nid = \"c\"\ntext = \"t\"\nquantity = \"per_lane_rate\"\nclaimed = \"" + claimed +
-           "\"\ncomparison = \"" + cmp + "\"\ntolerance = " + std::to_string(tol) +
-           "\n[[claim.test]]\nlabel = \"cpo\"\nmeasure = \"max_rate\"\npreset = \"cpo-microring\"\nmax = \"2 Gb/s\"\n";
+    return numeric_claim("per_lane_rate", claimed, cmp, tol,
+                         "label = \"cpo\"\nmeasure = \"max_rate\"\npreset = \"cpo-microring\"\nmax = \"2 Gb/s\"\n");
   };
   const auto r = eval_text(rate_claim("2.2 Gb/s", "approx", 0.25));  // 1.65 ... 2.75 vs >= 2
   REQUIRE(r.claims[0].tests[0].computed);
@@ -294,9 +287,8 @@ TEST_CASE("Bounds from searches and upper-bound models give cannot tell where th
 
   // Channel heat is an upper bound (<= 58.8 fJ per bit for pcie5-server).
   auto heat_claim = [](const std::string& claimed, const std::string& cmp, double tol) {
-    return kHead + "[[claim]]\nid = \"c\"\ntext = \"t\"\nquantity = \"energy_per_bit\"\nclaimed = \"" + claimed +
-           "\"\ncomparison = \"" + cmp + "\"\ntolerance = " + std::to_string(tol) +
-           "\n[[claim.test]]\nlabel = \"heat\"\nmeasure = \"channel_heat_per_bit\"\npreset = \"pcie5-server\"\n";
+    return numeric_claim("energy_per_bit", claimed, cmp, tol,
+                         "label = \"heat\"\nmeasure = \"channel_heat_per_bit\"\npreset = \"pcie5-server\"\n");
   };
   CHECK(verdict_of(heat_claim("0.1 pJ", "at_most", 0.0)) == Verdict::holds);
   CHECK(verdict_of(heat_claim("0.1 pJ", "at_least", 0.0)) == Verdict::does_not_hold);
@@ -390,7 +382,7 @@ source = "me"
   CHECK_THAT(e, Catch::Contains("claim[3].test[3].measure = \"value\": a literal value cannot decide a verdict"));
 }
 
-TEST_CASE("A claimed data rate in T/s is the bit rate per lane; a symbol rate in Bd is refused with the key", "[io][claims][errors]") {
+TEST_CASE("A claimed data rate in T/s is the bit rate per lane, a symbol rate in Bd is refused with the key", "[io][claims][errors]") {
   // PCIe 6.0: 64 GT/s is 64 Gb/s per lane (32 GBd PAM4); data/standards/pcie.toml [pcie6].
   const std::string pcie6 = kHead + "[[claim]]\nid = \"c\"\ntext = \"t\"\nquantity = \"per_lane_rate\"\nclaimed = \"64 GT/s\"\n"
                             "[[claim.test]]\nlabel = \"pcie6 line\"\nmeasure = \"lane_rate\"\nstandard = \"pcie6\"\n";
@@ -398,7 +390,7 @@ TEST_CASE("A claimed data rate in T/s is the bit rate per lane; a symbol rate in
   CHECK(r.claims.at(0).verdict == Verdict::holds);
   CHECK(r.claims.at(0).tests.at(0).value.value == 64e9);  // exact: a figure times 1
   const std::string e = errors_of(lane_claim("32 GBd", "approx", 0.1));
-  CHECK(e.find("claim[0].claimed") != std::string::npos);
+  CHECK(e.find("claim[1].claimed") != std::string::npos);  // claims count from 1, as above
   CHECK(e.find("32 GBd") != std::string::npos);
   CHECK(e.find("symbol rate") != std::string::npos);
 }

@@ -3,42 +3,48 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "phy/units.hpp"
+#include "tests/support/input_text.hpp"
 
 using namespace phylane;
 using namespace phylane::io;
 
 namespace {
 
-const char* const kGood = R"(name = "test route"
-[channel]
-[[channel.segments]]
-geometry = "coupled_stripline"
-length = "10 in"
-width = "5 mil"
-spacing = "7 mil"
-height = "5 mil"
-material = "megtron-6"
-foil = "hvlp"
-)";
+// The smallest route: one 10-inch segment (tests/support/input_text.hpp). Line 5 is its length.
+const std::string kGood = "name = \"test route\"\n[channel]\n" + test::coupled_stripline_segment("10 in");
 
 // All diagnostics of a config text, joined, or "" when it loads.
 std::string errors_of(const std::string& text) {
-  try {
-    load_config_text(text, "t.toml");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return test::input_errors([&] { load_config_text(text, "t.toml"); });
 }
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto p = s.find(from);
-  REQUIRE(p != std::string::npos);
-  return s.replace(p, from.size(), to);
+using test::replace_first;
+
+// An optical link: a 10 dBm laser at 1310 nm, a 5 dB / 35 GHz modulator, 500 m of fiber, and a
+// receiver with a 12 pA/sqrt(Hz), 30 GHz TIA and the photodiode keys given. Line 8 is the
+// extinction ratio.
+std::string optical_config(const std::string& photodiode_keys) {
+  return R"toml(name = "optical"
+[channel]
+type = "optical"
+[channel.laser]
+power = "10 dBm"
+wavelength = "1310 nm"
+[channel.modulator]
+extinction_ratio = "5 dB"
+bandwidth = "35 GHz"
+[[channel.path]]
+element = "fiber"
+length = "500 m"
+[channel.receiver]
+tia_noise = "12 pA/sqrt(Hz)"
+tia_bandwidth = "30 GHz"
+)toml" + photodiode_keys;
 }
 
 }  // namespace
@@ -92,44 +98,37 @@ TEST_CASE("The resolved config reproduces the same channel", "[io][config][prope
 }
 
 TEST_CASE("Bad values are reported compiler style with key, value and what is allowed", "[io][config][unit]") {
-  SECTION("negative length") {
-    const auto e = errors_of(replace(kGood, "\"10 in\"", "\"-3 in\""));
-    CHECK_THAT(e, Catch::Contains("t.toml:5:10: channel.segments[1].length = \"-3 in\": must be a positive length"));
-  }
-  SECTION("unknown unit") {
-    const auto e = errors_of(replace(kGood, "\"10 in\"", "\"5 parsecs\""));
-    CHECK_THAT(e, Catch::Contains("channel.segments[1].length = \"5 parsecs\"") &&
-                      Catch::Contains("\"parsecs\" is not a unit of length"));
-  }
-  SECTION("bare number") {
-    const auto e = errors_of(replace(kGood, "\"10 in\"", "10"));
-    CHECK_THAT(e, Catch::Contains("length = 10: needs a unit"));
-  }
-  SECTION("unknown material with a suggestion") {
-    const auto e = errors_of(replace(kGood, "megtron-6", "megtron-5"));
-    CHECK_THAT(e, Catch::Contains("material = \"megtron-5\": unknown material; did you mean") &&
-                      Catch::Contains("megtron-6"));
-  }
-  SECTION("missing key") {
-    const auto e = errors_of(replace(kGood, "width = \"5 mil\"\n", ""));
-    CHECK_THAT(e, Catch::Contains("channel.segments[1].width: missing required key"));
-  }
-  SECTION("unknown key with a suggestion") {
-    const auto e = errors_of(replace(kGood, "spacing", "spaceing"));
-    CHECK_THAT(e, Catch::Contains("spaceing = \"7 mil\": unknown key; did you mean \"spacing\"?"));
-  }
-  SECTION("a key that does not apply to the geometry") {
-    const auto e = errors_of(replace(kGood, "coupled_stripline", "stripline"));
-    CHECK_THAT(e, Catch::Contains("spacing applies only to coupled geometries"));
-  }
-  SECTION("unknown geometry lists the allowed ones") {
-    const auto e = errors_of(replace(kGood, "coupled_stripline", "coax"));
-    CHECK_THAT(e, Catch::Contains("geometry = \"coax\": must be one of: stripline, coupled_stripline"));
+  SECTION("one bad value, key or geometry: the message says what and where") {
+    struct Case {
+      const char* what;
+      const char* from;  ///< in kGood
+      const char* to;
+      std::vector<std::string> says;
+    };
+    const Case c = GENERATE(values<Case>({
+        {"negative length", "\"10 in\"", "\"-3 in\"",
+         {"t.toml:5:10: channel.segments[1].length = \"-3 in\": must be a positive length"}},
+        {"unknown unit", "\"10 in\"", "\"5 parsecs\"",
+         {"channel.segments[1].length = \"5 parsecs\"", "\"parsecs\" is not a unit of length"}},
+        {"bare number", "\"10 in\"", "10", {"length = 10: needs a unit"}},
+        {"unknown material with a suggestion", "megtron-6", "megtron-5",
+         {"material = \"megtron-5\": unknown material; did you mean", "megtron-6"}},
+        {"missing key", "width = \"5 mil\"\n", "", {"channel.segments[1].width: missing required key"}},
+        {"unknown key with a suggestion", "spacing", "spaceing",
+         {"spaceing = \"7 mil\": unknown key; did you mean \"spacing\"?"}},
+        {"a key that does not apply to the geometry", "coupled_stripline", "stripline",
+         {"spacing applies only to coupled geometries"}},
+        {"unknown geometry lists the allowed ones", "coupled_stripline", "coax",
+         {"geometry = \"coax\": must be one of: stripline, coupled_stripline"}},
+    }));
+    INFO(c.what);
+    const auto e = errors_of(replace_first(kGood, c.from, c.to));
+    for (const auto& part : c.says) CHECK_THAT(e, Catch::Contains(part));
   }
   SECTION("every problem is reported at once, in file order") {
-    auto text = replace(kGood, "\"10 in\"", "\"-3 in\"");
-    text = replace(text, "\"5 mil\"", "\"5 parsecs\"");
-    text = replace(text, "megtron-6", "unobtainium");
+    auto text = replace_first(kGood, "\"10 in\"", "\"-3 in\"");
+    text = replace_first(text, "\"5 mil\"", "\"5 parsecs\"");
+    text = replace_first(text, "megtron-6", "unobtainium");
     const auto e = errors_of(text);
     CHECK(std::count(e.begin(), e.end(), '\n') == 2);
     CHECK(e.find("length") < e.find("width"));
@@ -141,8 +140,8 @@ TEST_CASE("Bad values are reported compiler style with key, value and what is al
 }
 
 TEST_CASE("Inline materials and foils work like library entries", "[io][config][unit]") {
-  std::string text = replace(kGood, "material = \"megtron-6\"", "dk = 3.5\ndf = 0.003\nat = \"10 GHz\"");
-  text = replace(text, "foil = \"hvlp\"", "foil = { model = \"hammerstad\", rq = \"0.4 um\" }");
+  std::string text = replace_first(kGood, "material = \"megtron-6\"", "dk = 3.5\ndf = 0.003\nat = \"10 GHz\"");
+  text = replace_first(text, "foil = \"hvlp\"", "foil = { model = \"hammerstad\", rq = \"0.4 um\" }");
   const Config c = load_config_text(text, "t.toml");
   REQUIRE(c.copper());
   CHECK(c.copper()->segments()[0].line.dielectric().dk(10e9) == Approx(3.5).epsilon(1e-12));
@@ -151,7 +150,7 @@ TEST_CASE("Inline materials and foils work like library entries", "[io][config][
 }
 
 TEST_CASE("A config's own [materials] entry can be referenced", "[io][config][unit]") {
-  std::string text = replace(kGood, "megtron-6", "my-laminate");
+  std::string text = replace_first(kGood, "megtron-6", "my-laminate");
   text += "\n[materials.my-laminate]\ndk = 3.3\ndf = 0.002\nat = \"5 GHz\"\nsource = \"lab measurement\"\n";
   const Config c = load_config_text(text, "t.toml");
   REQUIRE(c.copper());
@@ -164,52 +163,35 @@ TEST_CASE("Unknown presets are refused with the list", "[io][config][unit]") {
 
 TEST_CASE("A Huray foil can be given as nodules per tile and tile area", "[io][config][unit]") {
   // SR = N 4 pi a^2 / A: 14 nodules of 0.5 um radius on a 50 um^2 tile gives 14 pi / 50.
-  std::string text = replace(kGood, "foil = \"hvlp\"",
+  std::string text = replace_first(kGood, "foil = \"hvlp\"",
                              "foil = { model = \"huray\", nodule_radius = \"0.5 um\", nodules_per_tile = 14, "
                              "tile_area = \"50 um^2\" }");
   const Config c = load_config_text(text, "t.toml");
   REQUIRE(c.copper());
   CHECK(c.copper()->segments()[0].line.conductor().strip_roughness.surface_ratio ==
         Approx(14.0 * 3.14159265358979 / 50.0).epsilon(1e-9));
-  const auto e = errors_of(replace(kGood, "foil = \"hvlp\"",
+  const auto e = errors_of(replace_first(kGood, "foil = \"hvlp\"",
                                    "foil = { model = \"huray\", nodule_radius = \"0.5 um\", surface_ratio = 2.0, "
                                    "nodules_per_tile = 14, tile_area = \"50 um^2\" }"));
   CHECK_THAT(e, Catch::Contains("give either surface_ratio or nodules_per_tile"));
 }
 
 TEST_CASE("An optical config builds a link and reports bad optical values compiler style", "[io][config][optical]") {
-  const std::string good = R"toml(name = "optical"
-[channel]
-type = "optical"
-[channel.laser]
-power = "10 dBm"
-wavelength = "1310 nm"
-[channel.modulator]
-extinction_ratio = "5 dB"
-bandwidth = "35 GHz"
-[[channel.path]]
-element = "fiber"
-length = "500 m"
-[channel.receiver]
-responsivity = "0.9 A/W"
-pd_bandwidth = "50 GHz"
-tia_noise = "12 pA/sqrt(Hz)"
-tia_bandwidth = "30 GHz"
-)toml";
+  const std::string good = optical_config("responsivity = \"0.9 A/W\"\npd_bandwidth = \"50 GHz\"\n");
   const Config c = load_config_text(good, "o.toml");
   REQUIRE(c.optical());
   CHECK_FALSE(c.copper());
   // Fiber defaults (docs/optical.md): 0.35 dB/km, no connectors, G.652 dispersion.
   CHECK(c.optical()->path_loss_db() == Approx(0.175).epsilon(1e-12));
   CHECK(std::abs(c.optical()->total_dispersion_s_per_m()) < 1e-12);  // 1310 nm is the zero-dispersion point
-  auto bad = replace(good, "\"0.9 A/W\"", "\"-0.9 A/W\"");
-  bad = replace(bad, "\"5 dB\"", "\"0 dB\"");
-  bad = replace(bad, "element = \"fiber\"", "element = \"fibre\"");
+  auto bad = replace_first(good, "\"0.9 A/W\"", "\"-0.9 A/W\"");
+  bad = replace_first(bad, "\"5 dB\"", "\"0 dB\"");
+  bad = replace_first(bad, "element = \"fiber\"", "element = \"fibre\"");
   const auto e = errors_of(bad);
   CHECK_THAT(e, Catch::Contains("t.toml:8:20: channel.modulator.extinction_ratio = \"0 dB\"") &&
                     Catch::Contains("channel.path[1].element = \"fibre\": must be one of: coupler, waveguide, fiber") &&
                     Catch::Contains("channel.receiver.responsivity = \"-0.9 A/W\""));
-  CHECK_THAT(errors_of(replace(good, "[channel.receiver]", "[channel.receiver]\nquantum = 0.8")),
+  CHECK_THAT(errors_of(replace_first(good, "[channel.receiver]", "[channel.receiver]\nquantum = 0.8")),
              Catch::Contains("unknown key; did you mean \"quantum_efficiency\"?"));
 }
 
@@ -227,12 +209,12 @@ dfe_taps = 3
   CHECK(ok.signalling->spec.symbol_rate_baud == 32e9);
   CHECK(ok.signalling->spec.noise_psd_v2_per_hz == Approx(5.2e-17).epsilon(1e-12));
   // PAM4 at 106.25 Gb/s is 53.125 GBd; a rate in GBd is symbols.
-  const Config p4 = load_config_text(replace(replace(base, "\"32 GT/s\"", "\"106.25 Gb/s\""), "\"nrz\"", "\"pam4\""), "t.toml");
+  const Config p4 = load_config_text(replace_first(replace_first(base, "\"32 GT/s\"", "\"106.25 Gb/s\""), "\"nrz\"", "\"pam4\""), "t.toml");
   CHECK(p4.signalling->spec.symbol_rate_baud == Approx(53.125e9).epsilon(1e-12));
   CHECK(p4.signalling->spec.levels == 4);
   // DFE limits by position: a number is relative to the main cursor, a voltage is the tap's full
   // scale; the other kind is unlimited at that position.
-  const Config lim = load_config_text(replace(base, "dfe_taps = 3", "dfe_taps = 3\ndfe_limits = [0.8, \"20 mV\"]"), "t.toml");
+  const Config lim = load_config_text(replace_first(base, "dfe_taps = 3", "dfe_taps = 3\ndfe_limits = [0.8, \"20 mV\"]"), "t.toml");
   const auto& l = lim.signalling->spec.dfe_limits;
   CHECK(l.max_for(1) == 0.8);
   CHECK(std::isinf(l.abs_for(1)));
@@ -240,16 +222,16 @@ dfe_taps = 3
   CHECK(l.abs_for(2) == Approx(0.02).epsilon(1e-12));
   CHECK(l.abs_for(3) == Approx(0.02).epsilon(1e-12));  // the last value repeats
 
-  CHECK_THAT(errors_of(replace(base, "\"nrz\"", "\"pam3\"")),
+  CHECK_THAT(errors_of(replace_first(base, "\"nrz\"", "\"pam3\"")),
              Catch::Contains("signal.modulation = \"pam3\": must be nrz, pam4, pam8 or pam16"));
-  CHECK_THAT(errors_of(replace(base, "\"5.2e-8 V^2/GHz\"", "\"-1e-8 V^2/GHz\"")),
+  CHECK_THAT(errors_of(replace_first(base, "\"5.2e-8 V^2/GHz\"", "\"-1e-8 V^2/GHz\"")),
              Catch::Contains("rx.noise_psd = \"-1e-8 V^2/GHz\": must be a noise power spectral density from 0"));
-  CHECK_THAT(errors_of(replace(base, "modulation = \"nrz\"", "modulation = \"nrz\"\nsamples_per_ui = 0")),
+  CHECK_THAT(errors_of(replace_first(base, "modulation = \"nrz\"", "modulation = \"nrz\"\nsamples_per_ui = 0")),
              Catch::Contains("signal.samples_per_ui = 0: must be a whole number from 2 to 256"));
-  CHECK_THAT(errors_of(replace(base, "dfe_taps = 3", "dfe_taps = 60")),
+  CHECK_THAT(errors_of(replace_first(base, "dfe_taps = 3", "dfe_taps = 60")),
              Catch::Contains("rx.dfe_taps = 60: more DFE taps than post-cursors in the record"));
-  CHECK_THAT(errors_of(replace(base, "[signal]", "[signal]\nrate_ = 1")), Catch::Contains("did you mean \"rate\""));
-  CHECK_THAT(errors_of(replace(base, "\"32 GT/s\"", "\"32 GHz\"")),
+  CHECK_THAT(errors_of(replace_first(base, "[signal]", "[signal]\nrate_ = 1")), Catch::Contains("did you mean \"rate\""));
+  CHECK_THAT(errors_of(replace_first(base, "\"32 GT/s\"", "\"32 GHz\"")),
              Catch::Contains("\"GHz\" is not a unit of data rate"));
 }
 
@@ -270,31 +252,18 @@ dfe_taps = 1
   REQUIRE(c.signalling);
   CHECK(c.sampled()->values_v.size() == 12);
   CHECK(c.signalling->spec.noise_rms_v == Approx(2e-3).epsilon(1e-12));
-  CHECK_THAT(errors_of(replace(base, "[rx]", "[rx]\nctle = \"com\"")), Catch::Contains("a CTLE needs a frequency response"));
-  CHECK_THAT(errors_of(replace(base, "noise_rms = \"2 mV\"", "noise_psd = \"5.2e-8 V^2/GHz\"")),
+  CHECK_THAT(errors_of(replace_first(base, "[rx]", "[rx]\nctle = \"com\"")), Catch::Contains("a CTLE needs a frequency response"));
+  CHECK_THAT(errors_of(replace_first(base, "noise_rms = \"2 mV\"", "noise_psd = \"5.2e-8 V^2/GHz\"")),
              Catch::Contains("already at the decision point"));
-  CHECK_THAT(errors_of(replace(base, "response = \"pulse\"", "response = \"impulse\"")),
+  CHECK_THAT(errors_of(replace_first(base, "response = \"pulse\"", "response = \"impulse\"")),
              Catch::Contains("samples_per_ui") && Catch::Contains("sample_interval"));
-  CHECK_THAT(errors_of(replace(base, "values = [", "file = \"x.csv\"\nvalues = [")), Catch::Contains("either inline"));
+  CHECK_THAT(errors_of(replace_first(base, "values = [", "file = \"x.csv\"\nvalues = [")), Catch::Contains("either inline"));
 }
 
 TEST_CASE("A photodiode's bandwidth can come from its capacitance and the TIA input resistance", "[io][config][optical]") {
   // f = 1/(2 pi R C): 50 ohm and 100 fF give 31.83 GHz.
-  const std::string text = R"toml([channel]
-type = "optical"
-[channel.laser]
-power = "0 dBm"
-wavelength = "1310 nm"
-[channel.modulator]
-extinction_ratio = "5 dB"
-bandwidth = "35 GHz"
-[channel.receiver]
-quantum_efficiency = 0.8
-pd_capacitance = "100 fF"
-tia_input_resistance = "50 ohm"
-tia_noise = "12 pA/sqrt(Hz)"
-tia_bandwidth = "30 GHz"
-)toml";
+  const std::string text =
+      optical_config("quantum_efficiency = 0.8\npd_capacitance = \"100 fF\"\ntia_input_resistance = \"50 ohm\"\n");
   const Config c = load_config_text(text, "t.toml");
   REQUIRE(c.optical());
   CHECK(c.optical()->receiver().pd_bandwidth_hz == Approx(1.0 / (2 * 3.14159265358979 * 50 * 100e-15)).epsilon(1e-12));

@@ -10,6 +10,8 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "solvers/crosstalk_models.hpp"
+#include "tests/support/frequency.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/reference_data.hpp"
 
 using namespace phylane;
@@ -17,27 +19,10 @@ using cplx = std::complex<double>;
 
 namespace {
 
-const char* const kLink = R"(name = "victim"
-[channel]
-[[channel.segments]]
-name = "route"
-geometry = "coupled_stripline"
-length = "10 in"
-width = "5 mil"
-spacing = "7 mil"
-height = "5 mil"
-material = "megtron-6"
-foil = "hvlp"
-[[channel.segments]]
-name = "card"
-geometry = "coupled_stripline"
-length = "3 in"
-width = "5 mil"
-spacing = "7 mil"
-height = "5 mil"
-material = "megtron-6"
-foil = "hvlp"
-[signal]
+// The victim: a 10-inch "route" and a 3-inch "card" (tests/support/input_text.hpp), PAM4 at
+// 53.125 GBd from a 0.8 V transmitter.
+const std::string kLink = "name = \"victim\"\n[channel]\n" + test::coupled_stripline_segment("10 in", "route") +
+                          test::coupled_stripline_segment("3 in", "card") + R"([signal]
 rate = "53.125 GBd"
 modulation = "pam4"
 [tx]
@@ -46,25 +31,15 @@ swing = "0.8 V"
 )";
 
 std::string errors_of(const std::string& text) {
-  try {
-    io::load_config_text(text, "t.toml");
-  } catch (const io::InputError& e) {
-    return e.what();
-  }
-  return "";
+  return test::input_errors([&] { io::load_config_text(text, "t.toml"); });
 }
 
-cplx eval(const channels::TransferFunction& h, double f) {
-  std::vector<double> fs{f};
-  std::vector<cplx> out(1);
-  h(fs, out);
-  return out[0];
-}
+using phylane::test::eval;
 
 }  // namespace
 
 TEST_CASE("A parametric FEXT entry is a victim-relative path at its level", "[io][crosstalk][unit]") {
-  const auto c = io::load_config_text(std::string(kLink) + R"(
+  const auto c = io::load_config_text(kLink + R"(
 [[crosstalk]]
 kind = "fext"
 count = 3
@@ -87,7 +62,7 @@ at = "26.5625 GHz"
 }
 
 TEST_CASE("A parametric NEXT entry runs the victim's route from `through` in and out", "[io][crosstalk][unit]") {
-  const auto c = io::load_config_text(std::string(kLink) + R"(
+  const auto c = io::load_config_text(kLink + R"(
 [[crosstalk]]
 name = "near"
 kind = "next"

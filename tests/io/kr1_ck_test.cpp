@@ -16,6 +16,7 @@
 #include "io/embedded.hpp"
 #include "workflows/link_search.hpp"
 #include "solvers/max_rate.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/reference_data.hpp"
 
 using namespace phylane;
@@ -47,25 +48,12 @@ channels::TransferFunction tabulated_channel(const io::Config& cfg, double fmax_
 }
 
 std::string errors_of(const std::string& text) {
-  try {
-    io::load_config_text(text, "t.toml");
-  } catch (const io::InputError& e) {
-    return e.what();
-  }
-  return "";
+  return test::input_errors([&] { io::load_config_text(text, "t.toml"); });
 }
 
-const char* const kLink = R"(name = "ck rx"
-[channel]
-[[channel.segments]]
-geometry = "coupled_stripline"
-length = "10 in"
-width = "5 mil"
-spacing = "7 mil"
-height = "5 mil"
-material = "megtron-6"
-foil = "hvlp"
-[signal]
+// A 10-inch route (tests/support/input_text.hpp) with a PAM4 signal; [rx] is last, so that a
+// test appends its receiver keys.
+const std::string kLink = "name = \"ck rx\"\n[channel]\n" + test::coupled_stripline_segment("10 in") + R"([signal]
 rate = "106.25 Gb/s"
 modulation = "pam4"
 [rx]
@@ -141,7 +129,7 @@ TEST_CASE("The preset's die and package follow the 802.3ck COM package model of 
 }
 
 TEST_CASE("ctle = com-ck is the 802.3ck CTLE family and follows the rate", "[io][kr1][unit]") {
-  const io::Config c = io::load_config_text(std::string(kLink) + "ctle = \"com-ck\"\n", "t.toml");
+  const io::Config c = io::load_config_text(kLink + "ctle = \"com-ck\"\n", "t.toml");
   REQUIRE(c.signalling);
   const auto& s = c.signalling->spec;
   // Defaults: g_DC -20...0 dB x g_DC2 -6...0 dB in 1 dB steps (802.3ck COM tables).
@@ -168,7 +156,7 @@ TEST_CASE("ctle = com-ck is the 802.3ck CTLE family and follows the rate", "[io]
   for (double f : {1e9, 30e9}) CHECK(std::abs(s2.ctle[22].response(2.0 * f) - s.ctle[22].response(f)) < 1e-12);
   // Explicit corners stay fixed.
   const io::Config fixed = io::load_config_text(
-      std::string(kLink) + "ctle = \"com-ck\"\nctle_gdc = [\"-9 dB\"]\nctle_gdc2 = [\"-3 dB\"]\nctle_flf = \"1 GHz\"\n", "t.toml");
+      kLink + "ctle = \"com-ck\"\nctle_gdc = [\"-9 dB\"]\nctle_gdc2 = [\"-3 dB\"]\nctle_flf = \"1 GHz\"\n", "t.toml");
   REQUIRE(fixed.signalling->spec.ctle.size() == 1u);
   CHECK_FALSE(fixed.signalling->ctle_search);
   const auto f2 = fixed.signalling->at(2.0 * fb, 4);
@@ -179,12 +167,12 @@ TEST_CASE("ctle = com-ck is the 802.3ck CTLE family and follows the rate", "[io]
 }
 
 TEST_CASE("The 802.3ck CTLE keys are validated like the others", "[io][kr1][errors]") {
-  CHECK_THAT(errors_of(std::string(kLink) + "ctle = \"com\"\nctle_gdc2 = [\"-3 dB\"]\n"),
+  CHECK_THAT(errors_of(kLink + "ctle = \"com\"\nctle_gdc2 = [\"-3 dB\"]\n"),
              Catch::Contains("rx.ctle_gdc2") && Catch::Contains("applies to ctle = \"com-ck\""));
-  CHECK_THAT(errors_of(std::string(kLink) + "ctle_flf = \"1 GHz\"\n"),
+  CHECK_THAT(errors_of(kLink + "ctle_flf = \"1 GHz\"\n"),
              Catch::Contains("rx.ctle_flf") && Catch::Contains("set ctle = \"com\", \"com-ck\" or \"generic\""));
-  CHECK_THAT(errors_of(std::string(kLink) + "ctle = \"com-kr\"\n"), Catch::Contains("none, com, com-ck, generic"));
-  CHECK_THAT(errors_of(std::string(kLink) + "ctle = \"com-ck\"\nctle_gdc2 = { from = \"0 dB\", to = \"-6 dB\" }\n"),
+  CHECK_THAT(errors_of(kLink + "ctle = \"com-kr\"\n"), Catch::Contains("none, com, com-ck, generic"));
+  CHECK_THAT(errors_of(kLink + "ctle = \"com-ck\"\nctle_gdc2 = { from = \"0 dB\", to = \"-6 dB\" }\n"),
              Catch::Contains("rx.ctle_gdc2") && Catch::Contains("empty range"));
 }
 

@@ -141,6 +141,15 @@ TEST_CASE("Removing the bulk delay recovers a known delay and leaves the rest of
 
 namespace {
 
+// The [tx] and [rx] sections both links here share around their own equalizer ranges: a 0.8 V
+// swing with 10 ps edges, 0.01 UI RJ and 0.05 UI DJ at the transmitter; at the receiver COM's
+// eta_0 noise density (5.2e-8 V^2/GHz) behind a Butterworth filter at 0.75 x the baud rate and
+// COM's CTLE. tx_ffe: the [tx] FFE keys; rx_eq: the CTLE gain and DFE keys.
+std::string transceiver(const std::string& tx_ffe, const std::string& rx_eq) {
+  return "[tx]\nswing = \"0.8 V\"\nrise_time = \"10 ps\"\n" + tx_ffe + "rj = \"0.01 UI\"\ndj = \"0.05 UI\"\n" +
+         "[rx]\nnoise_psd = \"5.2e-8 V^2/GHz\"\nfilter = \"butterworth\"\nbandwidth_ratio = 0.75\nctle = \"com\"\n" + rx_eq;
+}
+
 // A PCIe 5.0-class link on one 85-ohm FR408HR/VLP differential stripline of `length`, with the
 // PCIe 5.0 reference receiver (PCI Express Base Specification 5.0, sec. 8.4/8.5: CTLE with
 // A_DC from -5 to -15 dB in 1 dB steps, 3-tap DFE, BER 1e-12, eye 15 mV x 0.3 UI) and the
@@ -166,22 +175,10 @@ modulation = "nrz"
 target_ber = 1e-12
 min_eye_height = "15 mV"
 min_eye_width = 0.3
-[tx]
-swing = "0.8 V"
-rise_time = "10 ps"
-ffe_pre = [{ min = -0.25, max = 0.0, step = 0.05 }]
-ffe_post = [{ min = -0.35, max = 0.0, step = 0.05 }]
-rj = "0.01 UI"
-dj = "0.05 UI"
-[rx]
-noise_psd = "5.2e-8 V^2/GHz"
-filter = "butterworth"
-bandwidth_ratio = 0.75
-ctle = "com"
-ctle_gdc = { from = "-15 dB", to = "-5 dB", step = "1 dB" }
-dfe_taps = 3
-dfe_limits = [0.8, "20 mV"]
-)toml";
+)toml" +
+         transceiver("ffe_pre = [{ min = -0.25, max = 0.0, step = 0.05 }]\nffe_post = [{ min = -0.35, max = 0.0, step = 0.05 }]\n",
+                     "ctle_gdc = { from = \"-15 dB\", to = \"-5 dB\", step = \"1 dB\" }\ndfe_taps = 3\n"
+                     "dfe_limits = [0.8, \"20 mV\"]\n");
 }
 
 double loss_db_at(const channels::CopperChannel& ch, double f) {
@@ -273,27 +270,10 @@ TEST_CASE("On the measured backplanes the max rate follows the loss: MEGTRON 6 b
     WARN("../shared/data absent: skipping");
     return;
   }
-  const std::string rx = R"toml(
-[signal]
-rate = "25.78125 Gb/s"
-modulation = "nrz"
-target_ber = 1e-12
-[tx]
-swing = "0.8 V"
-rise_time = "10 ps"
-ffe_pre = [{ min = -0.15, max = 0.0, step = 0.05 }]
-ffe_post = [{ min = -0.3, max = 0.0, step = 0.05 }]
-rj = "0.01 UI"
-dj = "0.05 UI"
-[rx]
-noise_psd = "5.2e-8 V^2/GHz"
-filter = "butterworth"
-bandwidth_ratio = 0.75
-ctle = "com"
-ctle_gdc = { from = "-15 dB", to = "0 dB", step = "1 dB" }
-dfe_taps = 12
-dfe_limits = [0.8, 0.3]
-)toml";
+  const std::string rx =
+      "[signal]\nrate = \"25.78125 Gb/s\"\nmodulation = \"nrz\"\ntarget_ber = 1e-12\n" +
+      transceiver("ffe_pre = [{ min = -0.15, max = 0.0, step = 0.05 }]\nffe_post = [{ min = -0.3, max = 0.0, step = 0.05 }]\n",
+                  "ctle_gdc = { from = \"-15 dB\", to = \"0 dB\", step = \"1 dB\" }\ndfe_taps = 12\ndfe_limits = [0.8, 0.3]\n");
   auto max_rate = [&](const std::filesystem::path& file, double& loss_at_12g) {
     const auto cfg = io::load_config_text("[channel]\ntype = \"touchstone\"\nfile = \"" + file.string() + "\"\n" + rx, "w.toml");
     const auto ch = std::make_shared<const channels::ComposedChannel>(*cfg.composed());

@@ -15,6 +15,7 @@
 #include "phy/constants.hpp"
 #include "phy/stripline.hpp"
 #include "phy/units.hpp"
+#include "tests/support/frequency.hpp"
 #include "tests/support/reference_data.hpp"
 
 using namespace phylane;
@@ -22,11 +23,7 @@ using namespace phylane::channels;
 
 namespace {
 
-std::vector<double> grid(double f0, double f1, double df) {
-  std::vector<double> f;
-  for (double x = f0; x <= f1 * (1 + 1e-12); x += df) f.push_back(x);
-  return f;
-}
+using test::grid;
 
 // The 0.5 m centred stripline of tests/phy/transmission_line_test.cpp "causal impulse response",
 // between terminations equal to its impedance, sampled every 10 MHz from 10 MHz to 40 GHz.

@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "channels/elements.hpp"
 #include "channels/network_ops.hpp"
 #include "channels/two_port.hpp"
 #include "io/touchstone.hpp"
@@ -51,18 +52,10 @@ double max_diff(const Network& a, const Network& b) {
   return d;
 }
 
-// A 2-port from a closed-form chain matrix (Pozar Table 4.1) through Frickey's ABCD -> S
-// (channels::to_s), on the test grid.
+// A 2-port from a closed-form chain matrix (Pozar Table 4.1) on the test grid, through
+// channels::network_from_abcd (Frickey's ABCD -> S, channels::to_s, at each frequency).
 Network from_abcd(const std::function<Abcd(double)>& m, double z1, double z2) {
-  Network n(kFreqs, 2, {z1, z2});
-  for (std::size_t k = 0; k < n.size(); ++k) {
-    const S2 s = to_s(m(kFreqs[k]), z1, z2);
-    n.s(k, 0, 0) = s.s11;
-    n.s(k, 0, 1) = s.s12;
-    n.s(k, 1, 0) = s.s21;
-    n.s(k, 1, 1) = s.s22;
-  }
-  return n;
+  return network_from_abcd(kFreqs, m, z1, z2);
 }
 
 // A lossless line of impedance z and delay tau: ABCD [cos, j z sin; j sin / z, cos] (Pozar Table 4.1).

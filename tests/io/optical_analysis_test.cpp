@@ -82,7 +82,7 @@ TEST_CASE("The DR4-like preset lands within the IEEE 400GBASE-DR4 envelope", "[s
   CHECK(a.eye.eye.status == EyeStatus::open);
 }
 
-TEST_CASE("At 1550 nm the eye closes with fiber length at the rate the dispersion limit predicts; at 1310 nm it does not",
+TEST_CASE("At 1550 nm the eye closes with fiber length at the rate the dispersion limit predicts, at 1310 nm it does not",
           "[solvers][optical][reference]") {
   // Chirp-free NRZ at 10 Gb/s tolerates about 1000 ps/nm of accumulated dispersion for a 1-dB
   // penalty (about 60 km of G.652 fiber at 17 ps/(nm km)), the figure commonly quoted for

@@ -14,6 +14,7 @@
 #include "phy/constants.hpp"
 #include "phy/stripline.hpp"
 #include "phy/units.hpp"
+#include "tests/support/frequency.hpp"
 #include "tests/support/reference_data.hpp"
 
 using namespace phylane;
@@ -21,11 +22,7 @@ using namespace phylane::channels;
 
 namespace {
 
-std::vector<double> grid(double f0, double f1, double df) {
-  std::vector<double> f;
-  for (double x = f0; x <= f1 * (1 + 1e-12); x += df) f.push_back(x);
-  return f;
-}
+using test::grid;
 
 // A 60-ohm line with skin-effect loss between 50-ohm ports, in closed form: gamma l =
 // a sqrt(f/1GHz) (1 + j) + j 2 pi f tau, chain matrix [cosh, Z sinh; sinh/Z, cosh] (Pozar Table

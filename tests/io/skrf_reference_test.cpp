@@ -21,14 +21,13 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "channels/network_ops.hpp"
 #include "io/touchstone.hpp"
 #include "phy/units.hpp"
+#include "tests/support/csv_table.hpp"
 #include "tests/support/reference_data.hpp"
 
 using namespace phylane;
@@ -36,34 +35,8 @@ using namespace phylane::channels;
 
 namespace {
 
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<double>> rows;
-  int column(const std::string& name) const {
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name) return static_cast<int>(i);
-    return -1;
-  }
-};
-
-CsvTable read_csv(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  REQUIRE(in.good());
-  CsvTable t;
-  std::string line;
-  std::getline(in, line);
-  std::stringstream hs(line);
-  for (std::string cell; std::getline(hs, cell, ',');) t.header.push_back(cell);
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::vector<double> row;
-    std::stringstream ls(line);
-    for (std::string cell; std::getline(ls, cell, ',');) row.push_back(std::stod(cell));
-    REQUIRE(row.size() == t.header.size());
-    t.rows.push_back(std::move(row));
-  }
-  return t;
-}
+using test::CsvTable;
+using test::read_csv;
 
 std::filesystem::path skrf_csv(const std::string& name) { return test::source_file("tests/reference/skrf/" + name); }
 
@@ -80,9 +53,9 @@ std::size_t index_of(const Network& n, double f) {
 // Compares every row of a scikit-rf matrix CSV with the network (tolerance: see the top).
 void compare_matrix(const Network& n, const CsvTable& t) {
   const int p = n.ports();
-  REQUIRE(t.column("freq_hz") == 0);
-  REQUIRE(t.column("s11_re") == 1);
-  REQUIRE(t.column("s" + std::to_string(p) + std::to_string(p) + "_im") == 2 * p * p);
+  REQUIRE(t.column("freq_hz") == 0u);
+  REQUIRE(t.column("s11_re") == 1u);
+  REQUIRE(t.column("s" + std::to_string(p) + std::to_string(p) + "_im") == static_cast<std::size_t>(2 * p * p));
   REQUIRE(t.rows.size() > 100);
   double worst = 0.0, worst_rel = 0.0;
   for (const auto& row : t.rows) {
@@ -112,11 +85,11 @@ TEST_CASE("Mixed-mode S of the Whisper Megtron 6 backplane agree with scikit-rf'
   const CsvTable t = read_csv(skrf_csv("mixed_mode_TEC_Whisper42p8in_Meg6_THRU_C8C9.csv"));
   compare_matrix(mm, t);
   // scikit-rf's 20 log10 |SDD21| column through phylane's named dB helper: 1e-9 dB.
-  const int c = t.column("sdd21_db");
+  const std::size_t c = t.column("sdd21_db");
   REQUIRE(c > 0);
   for (const auto& row : t.rows) {
     const std::size_t k = index_of(mm, row[0]);
-    CHECK(std::abs(phy::units::amplitude_ratio_to_db(std::abs(mm.s(k, 1, 0))) - row[static_cast<std::size_t>(c)]) < 1e-9);
+    CHECK(std::abs(phy::units::amplitude_ratio_to_db(std::abs(mm.s(k, 1, 0))) - row[c]) < 1e-9);
   }
 }
 
@@ -143,11 +116,11 @@ TEST_CASE("Cascading the B1 and B12 thrus agrees with scikit-rf's connect (**)",
   compare_matrix(connect(a, 2, b, 0, 2), t);
   // SDD21 of the cascade (already in the 13-24 order): scikit-rf's dB column, 1e-9 dB.
   const auto sdd = sdd21(star, PortOrder::pairs_13_24);
-  const int c = t.column("sdd21_db");
+  const std::size_t c = t.column("sdd21_db");
   REQUIRE(c > 0);
   for (const auto& row : t.rows)
     CHECK(std::abs(phy::units::amplitude_ratio_to_db(std::abs(sdd[index_of(star, row[0])])) -
-                   row[static_cast<std::size_t>(c)]) < 1e-9);
+                   row[c]) < 1e-9);
 }
 
 TEST_CASE("Renormalising measured files to 40 and 45 ohm agrees with scikit-rf's renormalize",

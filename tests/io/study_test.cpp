@@ -13,6 +13,7 @@
 #include "io/diagnostics.hpp"
 #include "io/study.hpp"
 #include "workflows/study.hpp"
+#include "tests/support/input_text.hpp"
 
 using namespace phylane::io;
 using phylane::workflows::Study;
@@ -52,19 +53,10 @@ devices = [2, 8]
 )";
 
 std::string errors_of(const std::string& text) {
-  try {
-    (void)load_study_text(text, "s.toml", fs::current_path());
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return phylane::test::input_errors([&] { (void)load_study_text(text, "s.toml", fs::current_path()); });
 }
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto p = s.find(from);
-  REQUIRE(p != std::string::npos);
-  return s.replace(p, from.size(), to);
-}
+using phylane::test::replace_first;
 
 herr_t check_units(hid_t obj, const char* name, const H5O_info_t* info, void* data) {
   if (info->type != H5O_TYPE_DATASET) return 0;
@@ -120,15 +112,15 @@ TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io]
 }
 
 TEST_CASE("Bad study files are reported with file, line, key and what is allowed", "[io][study][unit]") {
-  CHECK_THAT(errors_of(replace(kStudy, "\"128b130b\"", "\"8b9b\"")),
+  CHECK_THAT(errors_of(replace_first(kStudy, "\"128b130b\"", "\"8b9b\"")),
              Catch::Contains("s.toml:") && Catch::Contains("link[1].encoding = \"8b9b\"") && Catch::Contains("128b130b"));
-  CHECK_THAT(errors_of(replace(kStudy, "devices = [2, 8]", "devices = [1, 8]")),
+  CHECK_THAT(errors_of(replace_first(kStudy, "devices = [2, 8]", "devices = [1, 8]")),
              Catch::Contains("workload.devices") && Catch::Contains("2 to 1000000"));
-  CHECK_THAT(errors_of(replace(kStudy, "to = \"40 cm\"", "to = \"4 cm\"")), Catch::Contains("reach.from"));
-  CHECK_THAT(errors_of(replace(kStudy, "to = \"40 cm\"", "to = \"40 GHz\"")), Catch::Contains("reach.to = \"40 GHz\""));
-  CHECK_THAT(errors_of(replace(kStudy, "preset = \"pcie5-server\"", "preset = \"nope\"")), Catch::Contains("nope"));
-  CHECK_THAT(errors_of(replace(kStudy, "lanes = 16\nencoding", "lanez = 16\nencoding")), Catch::Contains("lanez"));
-  CHECK_THAT(errors_of(replace(kStudy, "energy_per_bit = \"3.9 pJ/bit\"", "energy_per_bit = \"model\"")),
+  CHECK_THAT(errors_of(replace_first(kStudy, "to = \"40 cm\"", "to = \"4 cm\"")), Catch::Contains("reach.from"));
+  CHECK_THAT(errors_of(replace_first(kStudy, "to = \"40 cm\"", "to = \"40 GHz\"")), Catch::Contains("reach.to = \"40 GHz\""));
+  CHECK_THAT(errors_of(replace_first(kStudy, "preset = \"pcie5-server\"", "preset = \"nope\"")), Catch::Contains("nope"));
+  CHECK_THAT(errors_of(replace_first(kStudy, "lanes = 16\nencoding", "lanez = 16\nencoding")), Catch::Contains("lanez"));
+  CHECK_THAT(errors_of(replace_first(kStudy, "energy_per_bit = \"3.9 pJ/bit\"", "energy_per_bit = \"model\"")),
              Catch::Contains("needs an optical link"));
   CHECK_THAT(errors_of(std::string(kStudy) + "claims = \"no/such/claims.toml\"\n"), Catch::Contains("claims"));
   CHECK_THAT(errors_of("name = \"x\"\n"), Catch::Contains("link"));

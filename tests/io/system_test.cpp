@@ -10,6 +10,7 @@
 #include "io/diagnostics.hpp"
 #include "io/system.hpp"
 #include "workflows/throughput.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
 
 using namespace phylane;
@@ -49,19 +50,10 @@ System load(const std::string& text) { return load_system_text(text, "sys.toml",
 
 // All diagnostics of a system text, joined, or "" when it loads.
 std::string errors_of(const std::string& text) {
-  try {
-    load(text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return phylane::test::input_errors([&] { load(text); });
 }
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto p = s.find(from);
-  REQUIRE(p != std::string::npos);
-  return s.replace(p, from.size(), to);
-}
+using phylane::test::replace_first;
 
 }  // namespace
 
@@ -217,14 +209,14 @@ devices = [8]
   // config = "FILE" resolves against the system file's folder.
   const fs::path dir = phylane::test::temp_dir("system_config");  // per process: parallel runs do not collide
   std::ofstream(dir / "link.toml") << load_preset("cpo-microring").resolved_toml;
-  const std::string with_config = replace(link_max, "preset = \"cpo-microring\"", "config = \"link.toml\"");
+  const std::string with_config = replace_first(link_max, "preset = \"cpo-microring\"", "config = \"link.toml\"");
   const System c = load_system_text(with_config, "sys.toml", dir);
   REQUIRE(c.links[0].channel);
   CHECK_THAT(c.links[0].channel->source, Catch::Contains("link.toml"));
 
   // A channel config with errors: this file's line, then the config's own diagnostics.
   std::ofstream(dir / "broken.toml") << "[channel]\ntype = \"warp\"\n";
-  const std::string broken = replace(link_max, "preset = \"cpo-microring\"", "config = \"broken.toml\"");
+  const std::string broken = replace_first(link_max, "preset = \"cpo-microring\"", "config = \"broken.toml\"");
   try {
     load_system_text(broken, "sys.toml", dir);
     FAIL("a broken channel config must be an input error");
@@ -237,10 +229,10 @@ devices = [8]
 
 TEST_CASE("Bad system files name the file, line, column, key, value and what is allowed", "[io][system][unit]") {
   // lanes = 0, an unknown encoding, a rate with the wrong unit, one device, all reported at once.
-  std::string bad = replace(kSystem, "lanes = 16", "lanes = 0");
-  bad = replace(bad, "encoding = \"128b130b\"", "encoding = \"128b132b\"");
-  bad = replace(bad, "rate = \"106.25 Gb/s\"", "rate = \"106.25 GHz\"");
-  bad = replace(bad, "devices = [8, 64]", "devices = [1]");
+  std::string bad = replace_first(kSystem, "lanes = 16", "lanes = 0");
+  bad = replace_first(bad, "encoding = \"128b130b\"", "encoding = \"128b132b\"");
+  bad = replace_first(bad, "rate = \"106.25 Gb/s\"", "rate = \"106.25 GHz\"");
+  bad = replace_first(bad, "devices = [8, 64]", "devices = [1]");
   const std::string e = errors_of(bad);
   CHECK_THAT(e, Catch::Contains("sys.toml:7:9: link[1].lanes = 0: must be a whole number from 1 to 1024"));
   CHECK_THAT(e, Catch::Contains("sys.toml:9:12: link[1].encoding = \"128b132b\": must be one of: none, 8b10b, 128b130b, "
@@ -250,58 +242,58 @@ TEST_CASE("Bad system files name the file, line, column, key, value and what is 
                     Catch::Contains("from 2 to 1000000"));
 
   // Wrong units and forms of the other quantities.
-  CHECK_THAT(errors_of(replace(kSystem, "alpha = \"5.7 us\"", "alpha = \"5.7 m\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "alpha = \"5.7 us\"", "alpha = \"5.7 m\"")),
              Catch::Contains("sys.toml:10:9: link[1].alpha = \"5.7 m\": \"m\" is not a unit of time"));
-  CHECK_THAT(errors_of(replace(kSystem, "alpha = \"5.7 us\"", "alpha = \"-1 us\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "alpha = \"5.7 us\"", "alpha = \"-1 us\"")),
              Catch::Contains("link[1].alpha = \"-1 us\": must be a non-negative time"));
-  CHECK_THAT(errors_of(replace(kSystem, "\"3.9 pJ/bit\"", "\"3.9 pW\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "\"3.9 pJ/bit\"", "\"3.9 pW\"")),
              Catch::Contains("sys.toml:11:18: link[1].energy_per_bit = \"3.9 pW\": \"pW\" is not a unit of energy") &&
                  Catch::Contains("pJ/bit"));
-  CHECK_THAT(errors_of(replace(kSystem, "\"3.9 pJ/bit\"", "3.9")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "\"3.9 pJ/bit\"", "3.9")),
              Catch::Contains("link[1].energy_per_bit = 3.9: needs a unit, written as a string"));
-  CHECK_THAT(errors_of(replace(kSystem, "\"3.9 pJ/bit\"", "\"0 pJ\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "\"3.9 pJ/bit\"", "\"0 pJ\"")),
              Catch::Contains("link[1].energy_per_bit = \"0 pJ\": must be a positive energy"));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"32 GT/s\"", "rate = \"32 GBd\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"32 GT/s\"", "rate = \"32 GBd\"")),
              Catch::Contains("link[1].rate = \"32 GBd\": is a symbol rate: give the lane's modulation"));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"32 GT/s\"", "rate = 32")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"32 GT/s\"", "rate = 32")),
              Catch::Contains("link[1].rate = 32: must be a string"));
-  CHECK_THAT(errors_of(replace(kSystem, "encoding = \"rs544\"", "efficiency = 1.5")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "encoding = \"rs544\"", "efficiency = 1.5")),
              Catch::Contains("link[2].efficiency = 1.5: must be a number above 0 to 1"));
-  CHECK_THAT(errors_of(replace(kSystem, "encoding = \"rs544\"", "encoding = \"rs544\"\nefficiency = 0.9")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "encoding = \"rs544\"", "encoding = \"rs544\"\nefficiency = 0.9")),
              Catch::Contains("link[2].efficiency = 0.9: give either encoding (a name) or efficiency (a number), not both"));
-  CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 3\ndirection = \"shared\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 3\ndirection = \"shared\"")),
              Catch::Contains("link[2].lanes = 3: must be even with direction = \"shared\""));
-  CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 4\ndirection = \"both\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 4\ndirection = \"both\"")),
              Catch::Contains("link[2].direction = \"both\": must be one of: each") && Catch::Contains("shared"));
-  CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 2.5")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 2.5")),
              Catch::Contains("link[2].lanes = 2.5: must be a whole number"));
-  CHECK_THAT(errors_of(replace(kSystem, "name = \"dr4\"", "name = \"pcie5\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "name = \"dr4\"", "name = \"pcie5\"")),
              Catch::Contains("link[2].name = \"pcie5\": is already the name of another link"));
-  CHECK_THAT(errors_of(replace(kSystem, "name = \"dr4\"", "name = \"dr 4\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "name = \"dr4\"", "name = \"dr 4\"")),
              Catch::Contains("link[2].name = \"dr 4\": must be a name of letters, digits"));
-  CHECK_THAT(errors_of(replace(kSystem, "baseline = \"pcie5\"", "baseline = \"pcie4\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "baseline = \"pcie5\"", "baseline = \"pcie4\"")),
              Catch::Contains("sys.toml:3:12: baseline = \"pcie4\": must name one of the links (pcie5, dr4)"));
 
   // The workload.
-  CHECK_THAT(errors_of(replace(kSystem, "parameters = 70e9", "parameters = 0")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "parameters = 70e9", "parameters = 0")),
              Catch::Contains("workload.parameters = 0: must be a number of model parameters >= 1"));
-  CHECK_THAT(errors_of(replace(kSystem, "parameters = 70e9", "parameters = \"70 billion\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "parameters = 70e9", "parameters = \"70 billion\"")),
              Catch::Contains("workload.parameters = \"70 billion\": must be a number of model parameters"));
-  CHECK_THAT(errors_of(replace(kSystem, "bytes_per_parameter = 2", "bytes_per_parameter = -2")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "bytes_per_parameter = 2", "bytes_per_parameter = -2")),
              Catch::Contains("workload.bytes_per_parameter = -2: must be a positive number"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8, 8]")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8, 8]")),
              Catch::Contains("workload.devices = [ 8, 8 ]: must be a device count or a non-empty list of different ones"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = []")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = []")),
              Catch::Contains("workload.devices = []: must be a device count or a non-empty list"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"broadcast\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"broadcast\"")),
              Catch::Contains("workload.collective = \"broadcast\": must be one of: all_reduce, reduce_scatter, all_gather"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"all_gather\"\nalgorithm = \"tree\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"all_gather\"\nalgorithm = \"tree\"")),
              Catch::Contains("workload.algorithm = \"tree\": tree applies to all_reduce only"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8]\noverlap = 0.5")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\noverlap = 0.5")),
              Catch::Contains("workload.overlap = 0.5: needs compute_time"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"1 s\"\noverlap = 2")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"1 s\"\noverlap = 2")),
              Catch::Contains("workload.overlap = 2: must be a number from 0 to 1"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15 GHz\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15 GHz\"")),
              Catch::Contains("workload.compute_time = \"15 GHz\": \"GHz\" is not a unit of time"));
 
   // Syntax errors keep their position.
@@ -323,30 +315,30 @@ TEST_CASE("Missing keys in a system file are named with what they need", "[io][s
 }
 
 TEST_CASE("Unknown keys in a system file are errors with a did-you-mean", "[io][system][unit]") {
-  CHECK_THAT(errors_of(replace(kSystem, "lanes = 16", "lanes = 16\nlane = 8")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 16", "lanes = 16\nlane = 8")),
              Catch::Contains("sys.toml:8:8: link[1].lane = 8: unknown key; did you mean \"lanes\"?"));
-  CHECK_THAT(errors_of(replace(kSystem, "devices = [8, 64]", "devices = [8, 64]\ncolective = \"all_reduce\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8, 64]\ncolective = \"all_reduce\"")),
              Catch::Contains("workload.colective = \"all_reduce\": unknown key; did you mean \"collective\"?"));
-  CHECK_THAT(errors_of(replace(kSystem, "title = \"hand check\"", "titel = \"hand check\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "title = \"hand check\"", "titel = \"hand check\"")),
              Catch::Contains("titel = \"hand check\": unknown key; did you mean \"title\"?"));
 }
 
 TEST_CASE("rate = \"max\" keys are checked", "[io][system][unit]") {
   // The channel keys apply only to a searched rate; a searched rate needs exactly one channel.
-  CHECK_THAT(errors_of(replace(kSystem, "lanes = 4", "lanes = 4\npreset = \"dr4-400g-lane\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 4\npreset = \"dr4-400g-lane\"")),
              Catch::Contains("link[2].preset = \"dr4-400g-lane\": applies only with rate = \"max\""));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"")),
              Catch::Contains("link[2].rate = \"max\": \"max\" needs the channel to search: config = "));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g-lane\"\nconfig = \"x.toml\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g-lane\"\nconfig = \"x.toml\"")),
              Catch::Contains("give either config or preset, not both"));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g\"")),
              Catch::Contains("link[2].preset = \"dr4-400g\": unknown preset") && Catch::Contains("did you mean \"dr4-400g-lane\"?"));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"fr4-consumer\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"fr4-consumer\"")),
              Catch::Contains("link[2].preset = \"fr4-consumer\": the channel has no [signal] section"));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\nconfig = \"no-such-link.toml\"")),
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\nconfig = \"no-such-link.toml\"")),
              Catch::Contains("link[2].config = \"no-such-link.toml\": no such file") &&
                  Catch::Contains("paths are relative to the system file"));
-  CHECK_THAT(errors_of(replace(kSystem, "rate = \"106.25 Gb/s\"",
+  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"",
                                "rate = \"max\"\npreset = \"dr4-400g-lane\"\nmodulations = [\"qam16\"]")),
              Catch::Contains("link[2].modulations = [ 'qam16' ]: must be a non-empty list of nrz, pam4, pam8 or pam16"));
 }
@@ -366,12 +358,12 @@ TEST_CASE("Link bandwidth is lanes x rate x efficiency / 8 with 1 GB = 1e9 B, pe
   CHECK(r.message_bytes == 140e9);
 
   // Shared lanes carry half each way: 8 lanes shared = 4 per direction.
-  const workflows::SystemResult sh = workflows::evaluate_system(load(replace(kSystem, "lanes = 4", "lanes = 8\ndirection = \"shared\"")));
+  const workflows::SystemResult sh = workflows::evaluate_system(load(replace_first(kSystem, "lanes = 4", "lanes = 8\ndirection = \"shared\"")));
   CHECK(sh.links[1].lanes_per_direction == 4.0);
   CHECK(sh.links[1].payload_bandwidth_bytes_per_s == Approx(50e9).epsilon(1e-15));
   // A custom efficiency: 2 lanes x 10 Gb/s x 0.75 / 8 = 1.875e9 B/s.
   const workflows::SystemResult cu =
-      workflows::evaluate_system(load(replace(replace(kSystem, "lanes = 4", "lanes = 2"), "rate = \"106.25 Gb/s\"\nencoding = \"rs544\"",
+      workflows::evaluate_system(load(replace_first(replace_first(kSystem, "lanes = 4", "lanes = 2"), "rate = \"106.25 Gb/s\"\nencoding = \"rs544\"",
                                    "rate = \"10 Gb/s\"\nefficiency = 0.75")));
   CHECK(cu.links[1].payload_bandwidth_bytes_per_s == Approx(1.875e9).epsilon(1e-15));
 }
@@ -401,25 +393,25 @@ TEST_CASE("Ring all-reduce per step is 2(n-1)/n S/B + 2(n-1) alpha exactly", "[i
 TEST_CASE("Bus bandwidth equals the link bandwidth when alpha is zero", "[io][system][property]") {
   // With no latency the ring is bandwidth-bound and NCCL's busBw is the link's own bandwidth.
   const workflows::SystemResult r =
-      workflows::evaluate_system(load(replace(replace(kSystem, "alpha = \"5.7 us\"", "alpha = \"0 s\""), "alpha = \"5.715 us\"", "alpha = \"0 s\"")));
+      workflows::evaluate_system(load(replace_first(replace_first(kSystem, "alpha = \"5.7 us\"", "alpha = \"0 s\""), "alpha = \"5.715 us\"", "alpha = \"0 s\"")));
   for (const auto& l : r.links)
     for (const auto& p : l.points) CHECK(p.bus_bandwidth_bytes_per_s == Approx(l.payload_bandwidth_bytes_per_s).epsilon(1e-14));
 }
 
 TEST_CASE("Tree all-reduce and ring reduce-scatter / all-gather follow their step counts", "[io][system][reference]") {
   // Tree all-reduce, n = 8: 2 ceil(log2 8) = 6 latency steps, the same 1.75 S/B (double binary tree).
-  const workflows::SystemResult t = workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\nalgorithm = \"tree\"")));
+  const workflows::SystemResult t = workflows::evaluate_system(load(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\nalgorithm = \"tree\"")));
   CHECK(t.links[0].points[0].latency_time_s == Approx(6 * 5.7e-6).epsilon(1e-14));
   CHECK(t.links[0].points[0].time_s == Approx(3.887939453125 + 6 * 5.7e-6).epsilon(1e-15));
   // Ring reduce-scatter, n = 8: 7 alpha + 7/8 S/B = 3.887939453125 / 2 + 7 x 5.7e-6; each device
   // sends 7/8 S, so the n devices send (n-1) S = 980e9 B.
   const workflows::SystemResult rs =
-      workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"reduce_scatter\"")));
+      workflows::evaluate_system(load(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"reduce_scatter\"")));
   const auto& p = rs.links[0].points[0];
   CHECK(p.bus_factor == 0.875);
   CHECK(p.time_s == Approx(3.887939453125 / 2 + 7 * 5.7e-6).epsilon(1e-15));
   CHECK(p.wire_bytes == Approx(980e9).epsilon(1e-15));
-  const workflows::SystemResult ag = workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"all-gather\"")));
+  const workflows::SystemResult ag = workflows::evaluate_system(load(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"all-gather\"")));
   CHECK(ag.links[0].points[0].time_s == Approx(p.time_s).epsilon(1e-15));
 }
 
@@ -438,7 +430,7 @@ TEST_CASE("Energy per step is the line bits sent in the step times the energy pe
   REQUIRE(r.links[1].points[0].energy_j);
   CHECK(*r.links[1].points[0].energy_j == Approx(469.812).epsilon(1e-14));
   // No energy per bit, no energy.
-  const workflows::SystemResult none = workflows::evaluate_system(load(replace(kSystem, "energy_per_bit = \"28.2 pJ\"\n", "")));
+  const workflows::SystemResult none = workflows::evaluate_system(load(replace_first(kSystem, "energy_per_bit = \"28.2 pJ\"\n", "")));
   CHECK_FALSE(none.links[1].points[0].energy_j);
   CHECK(none.comparison[1].energy_ratio.empty());
 }
@@ -462,7 +454,7 @@ TEST_CASE("Links are compared with the baseline", "[io][system][reference]") {
   CHECK(c.step_speedup.empty());  // no compute time given
 
   // Another baseline inverts the ratios.
-  const workflows::SystemResult r2 = workflows::evaluate_system(load(replace(kSystem, "baseline = \"pcie5\"", "baseline = \"dr4\"")));
+  const workflows::SystemResult r2 = workflows::evaluate_system(load(replace_first(kSystem, "baseline = \"pcie5\"", "baseline = \"dr4\"")));
   CHECK(r2.baseline == 1);
   CHECK(r2.comparison[0].speedup[0] == Approx(1.0 / c.speedup[0]).epsilon(1e-14));
   CHECK(r2.comparison[0].bandwidth_ratio == Approx(8192.0 / 6500.0).epsilon(1e-15));
@@ -471,7 +463,7 @@ TEST_CASE("Links are compared with the baseline", "[io][system][reference]") {
 TEST_CASE("Step time adds the exposed communication to the compute", "[io][system][reference]") {
   // No overlap: step = compute + t. t(n = 8) = 3.8880192531 s (above).
   const double t8 = 3.887939453125 + 7.98e-5;
-  const workflows::SystemResult a = workflows::evaluate_system(load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15.1 s\"")));
+  const workflows::SystemResult a = workflows::evaluate_system(load(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15.1 s\"")));
   const auto& p = a.links[0].points[0];
   REQUIRE(p.step_time_s);
   CHECK(*p.step_time_s == Approx(15.1 + t8).epsilon(1e-15));
@@ -479,12 +471,12 @@ TEST_CASE("Step time adds the exposed communication to the compute", "[io][syste
   CHECK(a.comparison[1].step_speedup.size() == 1);
   // Full overlap with 1 s of compute hides 1 s of the communication: step = 1 + (t - 1) = t.
   const workflows::SystemResult b = workflows::evaluate_system(
-      load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"1 s\"\noverlap = 1")));
+      load(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"1 s\"\noverlap = 1")));
   CHECK(*b.links[0].points[0].step_time_s == Approx(t8).epsilon(1e-15));
   CHECK(*b.links[0].points[0].communication_fraction == Approx((t8 - 1.0) / t8).epsilon(1e-14));
   // Half overlap with 15.1 s of compute hides t/2.
   const workflows::SystemResult c = workflows::evaluate_system(
-      load(replace(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15.1 s\"\noverlap = 0.5")));
+      load(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15.1 s\"\noverlap = 0.5")));
   CHECK(*c.links[0].points[0].step_time_s == Approx(15.1 + t8 / 2).epsilon(1e-15));
 }
 

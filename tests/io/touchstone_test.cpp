@@ -9,7 +9,6 @@
 #include <complex>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -21,6 +20,7 @@
 #include "io/touchstone.hpp"
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
+#include "tests/support/csv_table.hpp"
 #include "tests/support/reference_data.hpp"
 #include "tests/support/run_command.hpp"
 
@@ -96,41 +96,6 @@ Network random_network(int ports, std::size_t nf, std::uint64_t seed, bool all_m
         n.s(k, i, j) = cplx(re, im);
       }
   return n;
-}
-
-/// A CSV file with a header line: column names and rows of doubles.
-struct Csv {
-  std::vector<std::string> names;
-  std::vector<std::vector<double>> rows;
-  std::size_t column(const std::string& name) const {
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] == name) return i;
-    FAIL("no column " << name);
-    return 0;
-  }
-};
-
-Csv read_csv(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  REQUIRE(in);
-  Csv c;
-  std::string line;
-  std::getline(in, line);
-  std::stringstream hs(line);
-  for (std::string cell; std::getline(hs, cell, ',');) c.names.push_back(cell);
-  while (std::getline(in, line)) {
-    std::vector<double> row;
-    std::stringstream ls(line);
-    for (std::string cell; std::getline(ls, cell, ',');) {
-      double v = 0;
-      const auto r = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-      REQUIRE(r.ec == std::errc());
-      row.push_back(v);
-    }
-    REQUIRE(row.size() == c.names.size());
-    c.rows.push_back(std::move(row));
-  }
-  return c;
 }
 
 /// make_reference.py keeps indices 0, s, 2s, ... with s = ceil(F / 200).
@@ -774,10 +739,10 @@ TEST_CASE("Our reader gives the S-parameters scikit-rf reads from the same files
     INFO(r.touchstone);
     PHYLANE_REFERENCE_OR_SKIP(path, std::string("touchstone/") + r.touchstone, continue);
     const Network n = read_touchstone(*path);
-    const Csv ref = read_csv(test::source_file(std::string("tests/reference/skrf/") + r.csv));
+    const test::CsvTable ref = test::read_csv(test::source_file(std::string("tests/reference/skrf/") + r.csv));
     const std::size_t step = decimation_step(n.size());
     REQUIRE(ref.rows.size() == (n.size() + step - 1) / step);
-    REQUIRE(ref.names.size() == 1 + 2 * static_cast<std::size_t>(n.ports() * n.ports()));
+    REQUIRE(ref.header.size() == 1 + 2 * static_cast<std::size_t>(n.ports() * n.ports()));
     double worst = 0.0;
     for (std::size_t row = 0; row < ref.rows.size(); ++row) {
       const std::size_t k = row * step;
@@ -802,7 +767,7 @@ TEST_CASE("Insertion loss of both striplines equals scikit-rf's", "[io][touchsto
     INFO(name);
     PHYLANE_REFERENCE_OR_SKIP(path, std::string("touchstone/") + name + ".s2p", continue);
     const Network n = read_touchstone(*path);
-    const Csv ref = read_csv(test::source_file(std::string("tests/reference/skrf/il_") + name + ".csv"));
+    const test::CsvTable ref = test::read_csv(test::source_file(std::string("tests/reference/skrf/il_") + name + ".csv"));
     const std::size_t step = decimation_step(n.size());
     REQUIRE(ref.rows.size() == (n.size() + step - 1) / step);
     const std::size_t col = ref.column("il_db");

@@ -47,7 +47,7 @@ TEST_CASE("BEM pair modes are the solver's even and odd impedances", "[phy][bem]
   CHECK(diff.strip_dc_factor_per_m2() == Approx(2.0 / (d.width_m * d.thickness_m)).epsilon(1e-12));
 }
 
-TEST_CASE("Moving a strip off centre lowers its impedance; the closed-form combination overestimates it",
+TEST_CASE("Moving a strip off centre lowers its impedance and the closed-form combination overestimates it",
           "[phy][bem][stripline][property]") {
   // Physical trend (closer to one plane: more capacitance) and the reason phylane solves offset
   // striplines numerically by default: the parallel combination is high by up to 9 % (measured

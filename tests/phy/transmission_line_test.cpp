@@ -145,7 +145,7 @@ double precursor_energy(const TransmissionLine& tl, double length_m, double fron
 
 }  // namespace
 
-TEST_CASE("A line with the Djordjevic-Sarkar dielectric has a causal impulse response; constant Df does not",
+TEST_CASE("A line with the Djordjevic-Sarkar dielectric has a causal impulse response, one with constant Df does not",
           "[phy][line][causality]") {
   // Causal: nothing arrives before the front L sqrt(eps_inf)/c (the infinite-frequency velocity).
   // The constant-Df line, whose fastest velocity is c/sqrt(Dk), shows energy before L sqrt(Dk)/c:

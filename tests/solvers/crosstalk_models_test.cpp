@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "solvers/crosstalk_models.hpp"
+#include "tests/support/frequency.hpp"
 
 using namespace phylane;
 using cplx = std::complex<double>;
@@ -15,12 +16,7 @@ using cplx = std::complex<double>;
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 
-cplx eval(const channels::TransferFunction& h, double f) {
-  std::vector<double> fs{f};
-  std::vector<cplx> out(1);
-  h(fs, out);
-  return out[0];
-}
+using phylane::test::eval;
 }  // namespace
 
 TEST_CASE("NEXT of a coupled section is Pozar's coupled-line coupler to first order in k",

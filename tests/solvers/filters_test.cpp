@@ -135,7 +135,7 @@ TEST_CASE("Bessel-Thomson filters are -3 dB at f3dB with the tabulated normalise
     CHECK(db(RxFilter::bessel_thomson(n, 10e9).response(10e9)) == Approx(-10.0 * std::log10(2.0)).epsilon(1e-9));
 }
 
-TEST_CASE("The Bessel-Thomson group delay is maximally flat; the Butterworth's is not",
+TEST_CASE("The Bessel-Thomson group delay is maximally flat, the Butterworth's is not",
           "[solvers][pulse][filters][property]") {
   // Maximally flat delay: tau(f) = tau(0) (1 - c f^{2n} + ...), so halving f divides the deviation
   // by 2^{2n} = 256 for n = 4. A Butterworth's deviation is ~f^2 (ratio 4). Measured at 0.2 and

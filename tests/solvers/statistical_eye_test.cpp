@@ -74,13 +74,74 @@ int eye_of(double v, double main_v, int m) {
   return static_cast<int>(std::clamp(e, 0.0, static_cast<double>(m - 2)));
 }
 
-PulseResponse one_sample_per_ui(std::vector<double> h, std::size_t main) {
+// A pulse response at `baud` with `spu` samples per UI, its main cursor at samples[main].
+PulseResponse sampled_pulse(double baud, int spu, std::vector<double> samples, std::size_t main) {
   PulseResponse p;
-  p.symbol_rate_baud = 25e9;
-  p.samples_per_ui = 1;
-  p.samples_v = std::move(h);
+  p.symbol_rate_baud = baud;
+  p.samples_per_ui = spu;
+  p.samples_v = std::move(samples);
   p.main_index = main;
   return p;
+}
+
+PulseResponse one_sample_per_ui(std::vector<double> h, std::size_t main) { return sampled_pulse(25e9, 1, std::move(h), main); }
+
+// A 10 GBd pulse of 8 samples per UI that ramps with slope `slope` (per UI, per unit symbol)
+// through its sampling point, 1.0 there, and is 0 one UI away: jitter of t UI moves the main
+// cursor by slope x t and touches no other cursor.
+PulseResponse ramp_pulse(double slope) {
+  const int spu = 8;
+  std::vector<double> samples(24, 0.0);
+  for (int k = -2; k <= 2; ++k) samples[static_cast<std::size_t>(12 + k)] = 1.0 + slope * k / spu;
+  return sampled_pulse(10e9, spu, std::move(samples), 12);
+}
+
+// M levels from -a to a (a: the amplitude, V) with Gaussian noise of sigma_v rms.
+StatEyeSpec noisy_levels(int m, double a, double sigma_v) {
+  StatEyeSpec spec;
+  spec.signalling = {m, a};
+  spec.noise.sigma_v = sigma_v;
+  return spec;
+}
+
+// A map of `points` voltages over +-max_v (the other options at their defaults).
+StatEyeOptions voltage_axis(double max_v, int points) {
+  StatEyeOptions opt;
+  opt.voltage_max_v = max_v;
+  opt.voltage_points = points;
+  return opt;
+}
+
+// The eye of ramp_pulse(slope) at levels +-0.5 V with noise sigma_v rms and the jitter given:
+// the map at the sampling phase only, 121 voltages over +-0.6 V.
+StatEyeResult ramp_eye(double slope, double sigma_v, const TxJitter& jitter) {
+  StatEyeSpec spec = noisy_levels(2, 0.5, sigma_v);
+  spec.jitter = jitter;
+  StatEyeOptions opt = voltage_axis(0.6, 121);
+  opt.phases_per_ui = 1;
+  return statistical_eye(ramp_pulse(slope), spec, opt);
+}
+
+// For enumeration: the cursors of h other than the main one h[main] = 1.
+Channel isi_except(const std::vector<double>& h, std::size_t main) {
+  Channel ch;
+  for (std::size_t i = 0; i < h.size(); ++i)
+    if (i != main) ch.isi_v.push_back(h[i]);
+  return ch;
+}
+
+// Checks the map at the first phase against ref(v) to `rel` relative at every axis point where
+// ref(v) is at least `floor`; returns the number of points checked.
+template <class Ref>
+int check_map_column(const StatEyeResult& r, const Ref& ref, double floor, double rel) {
+  int compared = 0;
+  for (std::size_t i = 0; i < r.voltage_v.size(); ++i) {
+    const double want = ref(r.voltage_v[i]);
+    if (want < floor) continue;
+    ++compared;
+    CHECK(std::pow(10.0, r.log10_ber_at(0, i)) == Approx(want).epsilon(rel));
+  }
+  return compared;
 }
 
 // Compares the map column of phase `ph` with enumeration at every axis point whose reference lies
@@ -111,17 +172,9 @@ TEST_CASE("The NRZ BER map equals exhaustive enumeration of all 2^11 ISI pattern
                                  0.0465, 0.0305, -0.0215, 0.0135, 0.00955, -0.00585};
   const std::size_t main = 3;
   const auto pulse = one_sample_per_ui(h, main);
-  Channel ch;
-  for (std::size_t i = 0; i < h.size(); ++i)
-    if (i != main) ch.isi_v.push_back(h[i]);
+  const Channel ch = isi_except(h, main);
   for (double sigma : {0.05, 0.035}) {
-    StatEyeSpec spec;
-    spec.signalling = {2, 1.0};
-    spec.noise.sigma_v = sigma;
-    StatEyeOptions opt;
-    opt.voltage_max_v = 1.2;
-    opt.voltage_points = 401;
-    const auto r = statistical_eye(pulse, spec, opt);
+    const auto r = statistical_eye(pulse, noisy_levels(2, 1.0, sigma), voltage_axis(1.2, 401));
     int compared = 0;
     const double err = worst_map_error(r, 0, ch, 2, {sigma, sigma}, 1e-15, 1e-4, compared);
     INFO("sigma " << sigma << ": " << compared << " thresholds compared, worst relative error " << err);
@@ -140,16 +193,8 @@ TEST_CASE("Cursors folded into the Gaussian by variance keep the map within 1e-3
   for (double c : {5e-4, -4e-4, 4e-4, 3e-4, -3e-4}) h.push_back(c);
   const std::size_t main = 3;
   const auto pulse = one_sample_per_ui(h, main);
-  Channel ch;
-  for (std::size_t i = 0; i < h.size(); ++i)
-    if (i != main) ch.isi_v.push_back(h[i]);
-  StatEyeSpec spec;
-  spec.signalling = {2, 1.0};
-  spec.noise.sigma_v = 0.05;
-  StatEyeOptions opt;
-  opt.voltage_max_v = 1.2;
-  opt.voltage_points = 201;
-  const auto r = statistical_eye(pulse, spec, opt);
+  const Channel ch = isi_except(h, main);
+  const auto r = statistical_eye(pulse, noisy_levels(2, 1.0, 0.05), voltage_axis(1.2, 201));
   CHECK(r.cursors_folded >= 3);
   int compared = 0;
   const double err = worst_map_error(r, 0, ch, 2, {0.05, 0.05}, 1e-15, 1e-4, compared);
@@ -163,17 +208,10 @@ TEST_CASE("The PAM4 BER map equals exhaustive enumeration of all 4^7 ISI pattern
   const std::vector<double> h = {-0.015, 0.033, 1.0, 0.069, -0.027, 0.0183, 0.0102, -0.0063};
   const std::size_t main = 2;
   const auto pulse = one_sample_per_ui(h, main);
-  Channel ch;
-  for (std::size_t i = 0; i < h.size(); ++i)
-    if (i != main) ch.isi_v.push_back(h[i]);
+  const Channel ch = isi_except(h, main);
   for (double sigma : {0.02, 0.012}) {
-    StatEyeSpec spec;
-    spec.signalling = {4, 1.0};
-    spec.noise.sigma_v = sigma;
-    StatEyeOptions opt;
-    opt.voltage_max_v = 1.2;
-    opt.voltage_points = 401;
-    const auto r = statistical_eye(pulse, spec, opt);
+    const StatEyeOptions opt = voltage_axis(1.2, 401);
+    const auto r = statistical_eye(pulse, noisy_levels(4, 1.0, sigma), opt);
     int compared = 0;
     const double err = worst_map_error(r, 0, ch, 4, std::vector<double>(4, sigma), 1e-15, 1e-4, compared);
     INFO("sigma " << sigma << ": " << compared << " thresholds compared, worst relative error " << err);
@@ -191,19 +229,12 @@ TEST_CASE("The PAM4 BER map equals exhaustive enumeration of all 4^7 ISI pattern
 TEST_CASE("Off-centre phases of a multi-sample pulse also equal enumeration of their own cursors",
           "[solvers][eye][reference]") {
   // 4 samples per UI and 4 phases: phase j uses every fourth sample, starting at its own offset.
-  PulseResponse p;
-  p.symbol_rate_baud = 10e9;
-  p.samples_per_ui = 4;
-  p.samples_v = {0.0,  0.01, 0.03, 0.1,   0.3,   0.62,  0.88,  1.0, 0.94, 0.78,  0.55,  0.33,  0.17,
-                 0.08, 0.03, 0.0,  -0.02, -0.03, -0.02, -0.01, 0.0, 0.01, 0.012, 0.008, 0.004, 0.0};
-  p.main_index = 7;
-  StatEyeSpec spec;
-  spec.signalling = {2, 0.5};
-  spec.noise.sigma_v = 0.03;
-  StatEyeOptions opt;
-  opt.voltage_max_v = 0.6;
-  opt.voltage_points = 241;
-  const auto r = statistical_eye(p, spec, opt);
+  const PulseResponse p =
+      sampled_pulse(10e9, 4,
+                    {0.0,  0.01, 0.03, 0.1,   0.3,   0.62,  0.88,  1.0, 0.94, 0.78,  0.55,  0.33,  0.17,
+                     0.08, 0.03, 0.0,  -0.02, -0.03, -0.02, -0.01, 0.0, 0.01, 0.012, 0.008, 0.004, 0.0},
+                    7);
+  const auto r = statistical_eye(p, noisy_levels(2, 0.5, 0.03), voltage_axis(0.6, 241));
   REQUIRE(r.phase_ui.size() == 4);
   int phases_compared = 0;
   for (std::size_t ph = 0; ph < 4; ++ph) {
@@ -231,21 +262,16 @@ TEST_CASE("Off-centre phases of a multi-sample pulse also equal enumeration of t
 TEST_CASE("Dual-Dirac jitter on every cursor equals enumeration over symbols and jitter signs",
           "[solvers][eye][reference]") {
   // 4 samples/UI so the central-difference slope (93A-28) is (p[n+1] - p[n-1]) / (2/4) per UI.
-  PulseResponse p;
-  p.symbol_rate_baud = 25e9;
-  p.samples_per_ui = 4;
-  p.samples_v = {0.0, 0.01, 0.03, 0.08, 0.2,   0.45, 0.75, 0.95,  1.0,  0.9,   0.7, 0.45,   0.25,   0.14,
-                 0.1, 0.08, 0.06, 0.05, 0.045, 0.03, 0.02, 0.015, 0.01, 0.004, 0.0, -0.005, -0.004, 0.0};
-  p.main_index = 8;
+  const PulseResponse p =
+      sampled_pulse(25e9, 4,
+                    {0.0, 0.01, 0.03, 0.08, 0.2,   0.45, 0.75, 0.95,  1.0,  0.9,   0.7, 0.45,   0.25,   0.14,
+                     0.1, 0.08, 0.06, 0.05, 0.045, 0.03, 0.02, 0.015, 0.01, 0.004, 0.0, -0.005, -0.004, 0.0},
+                    8);
   const double dj = 0.1;  // pp [UI]: Diracs at +-0.05 UI
-  StatEyeSpec spec;
-  spec.signalling = {2, 1.0};
-  spec.noise.sigma_v = 0.04;
+  StatEyeSpec spec = noisy_levels(2, 1.0, 0.04);
   spec.jitter.dj_pp_ui = dj;
-  StatEyeOptions opt;
+  StatEyeOptions opt = voltage_axis(1.2, 241);
   opt.phases_per_ui = 1;
-  opt.voltage_max_v = 1.2;
-  opt.voltage_points = 241;
   const auto r = statistical_eye(p, spec, opt);
   Channel ch;
   ch.dd_ui = dj / 2;
@@ -340,14 +366,8 @@ TEST_CASE("Level-dependent noise gives each PAM4 eye its own analytic error prob
     return 0.5 * (q_ref((v - lv[static_cast<std::size_t>(k)] * a) / sig[static_cast<std::size_t>(k)]) +
                   q_ref((lv[static_cast<std::size_t>(k + 1)] * a - v) / sig[static_cast<std::size_t>(k + 1)]));
   };
-  int compared = 0;
-  for (std::size_t i = 0; i < r.voltage_v.size(); ++i) {
-    const double v = r.voltage_v[i];
-    const double ref = map_scale(4) * pk(eye_of(v, a, 4), v);
-    if (ref < 1e-18) continue;
-    ++compared;
-    CHECK(std::pow(10.0, r.log10_ber_at(0, i)) == Approx(ref).epsilon(1e-7));  // tabulated Q: 1e-9
-  }
+  // 1e-7 relative: the engine's Q is tabulated to 1e-9.
+  const int compared = check_map_column(r, [&](double v) { return map_scale(4) * pk(eye_of(v, a, 4), v); }, 1e-18, 1e-7);
   CHECK(compared > 200);
   // Heights: independent bisection for the two crossings of each eye around its optimum.
   for (int k = 0; k < 3; ++k) {
@@ -371,66 +391,26 @@ TEST_CASE("Level-dependent noise gives each PAM4 eye its own analytic error prob
 
 TEST_CASE("Random jitter through a linear slope adds slope x sigma_RJ of amplitude noise",
           "[solvers][eye][reference]") {
-  // A ramp of slope s (per UI, per unit symbol) through the sampling point, nothing one UI away.
-  const int spu = 8;
   const double s = 2.0, rj = 0.07, sn = 0.05;
-  PulseResponse p;
-  p.symbol_rate_baud = 10e9;
-  p.samples_per_ui = spu;
-  p.samples_v.assign(24, 0.0);
-  p.main_index = 12;
-  for (int k = -2; k <= 2; ++k) p.samples_v[static_cast<std::size_t>(12 + k)] = 1.0 + s * k / spu;
-  StatEyeSpec spec;
-  spec.signalling = {2, 0.5};
-  spec.noise.sigma_v = sn;
-  spec.jitter.rj_rms_ui = rj;
-  StatEyeOptions opt;
-  opt.phases_per_ui = 1;
-  opt.voltage_max_v = 0.6;
-  opt.voltage_points = 121;
-  const auto r = statistical_eye(p, spec, opt);
+  const auto r = ramp_eye(s, sn, {.rj_rms_ui = rj});
   // Levels +-0.5 V; the amplitude noise is A s sigma_RJ = 0.5 * 2 * 0.07 = 70 mV rms, combined
   // in quadrature with the 50 mV of noise (BER ~ 3e-9 at the centre).
   const double st = std::hypot(sn, 0.5 * s * rj);
   CHECK(r.ber == Approx(q_ref(0.5 / st)).epsilon(1e-7));
-  for (std::size_t i = 0; i < r.voltage_v.size(); ++i) {
-    const double v = r.voltage_v[i];
-    const double ref = 0.5 * (q_ref((v + 0.5) / st) + q_ref((0.5 - v) / st));
-    if (ref > 1e-19) CHECK(std::pow(10.0, r.log10_ber_at(0, i)) == Approx(ref).epsilon(1e-7));
-  }
+  check_map_column(r, [&](double v) { return 0.5 * (q_ref((v + 0.5) / st) + q_ref((0.5 - v) / st)); }, 1e-19, 1e-7);
 }
 
 TEST_CASE("Dual-Dirac jitter splits each level into two copies shifted by +-slope x DJ/2",
           "[solvers][eye][reference]") {
-  const int spu = 8;
   const double s = 2.0, dj = 0.1, sn = 0.02;
-  PulseResponse p;
-  p.symbol_rate_baud = 10e9;
-  p.samples_per_ui = spu;
-  p.samples_v.assign(24, 0.0);
-  p.main_index = 12;
-  for (int k = -2; k <= 2; ++k) p.samples_v[static_cast<std::size_t>(12 + k)] = 1.0 + s * k / spu;
-  StatEyeSpec spec;
-  spec.signalling = {2, 0.5};
-  spec.noise.sigma_v = sn;
-  spec.jitter.dj_pp_ui = dj;
-  StatEyeOptions opt;
-  opt.phases_per_ui = 1;
-  opt.voltage_max_v = 0.6;
-  opt.voltage_points = 121;
-  const auto r = statistical_eye(p, spec, opt);
+  const auto r = ramp_eye(s, sn, {.dj_pp_ui = dj});
   const double shift = 0.5 * s * dj / 2;  // A s DJ/2 = 50 mV
-  int compared = 0;
-  for (std::size_t i = 0; i < r.voltage_v.size(); ++i) {
-    const double v = r.voltage_v[i];
+  auto ref = [&](double v) {
     const double up = 0.5 * (q_ref((v + 0.5 - shift) / sn) + q_ref((v + 0.5 + shift) / sn));
     const double low = 0.5 * (q_ref((0.5 - shift - v) / sn) + q_ref((0.5 + shift - v) / sn));
-    const double ref = 0.5 * (up + low);
-    if (ref < 1e-19) continue;
-    ++compared;
-    CHECK(std::pow(10.0, r.log10_ber_at(0, i)) == Approx(ref).epsilon(1e-7));
-  }
-  CHECK(compared > 50);
+    return 0.5 * (up + low);
+  };
+  CHECK(check_map_column(r, ref, 1e-19, 1e-7) > 50);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -439,14 +419,9 @@ TEST_CASE("Dual-Dirac jitter splits each level into two copies shifted by +-slop
 TEST_CASE("A DFE with enough unconstrained taps leaves exactly the pre-cursor eye", "[solvers][eye][reference]") {
   const std::vector<double> h = {0.04, -0.11, 1.0, 0.45, 0.22, -0.13, 0.07};
   const auto pulse = one_sample_per_ui(h, 2);
-  StatEyeSpec spec;
-  spec.signalling = {2, 1.0};
-  spec.noise.sigma_v = 0.06;
+  StatEyeSpec spec = noisy_levels(2, 1.0, 0.06);
   spec.dfe.taps = 4;
-  StatEyeOptions opt;
-  opt.voltage_max_v = 1.2;
-  opt.voltage_points = 241;
-  const auto r = statistical_eye(pulse, spec, opt);
+  const auto r = statistical_eye(pulse, spec, voltage_axis(1.2, 241));
   REQUIRE(r.dfe_taps_v.size() == 4);
   for (int j = 0; j < 4; ++j)
     CHECK(r.dfe_taps_v[static_cast<std::size_t>(j)] == Approx(h[static_cast<std::size_t>(3 + j)]).margin(1e-15));
@@ -462,15 +437,10 @@ TEST_CASE("A DFE with enough unconstrained taps leaves exactly the pre-cursor ey
 TEST_CASE("A DFE with tap limits leaves exactly the excess over each limit as ISI", "[solvers][eye][reference]") {
   const std::vector<double> h = {0.02, -0.05, 1.0, 0.45, 0.22, -0.13, 0.03};
   const auto pulse = one_sample_per_ui(h, 2);
-  StatEyeSpec spec;
-  spec.signalling = {4, 0.8};
-  spec.noise.sigma_v = 0.012;
+  StatEyeSpec spec = noisy_levels(4, 0.8, 0.012);
   spec.dfe.taps = 3;
   spec.dfe.tap_limits_v = {0.3, 0.2, 0.05};  // on A h_j: 0.36 and -0.104 are clipped, 0.176 is not
-  StatEyeOptions opt;
-  opt.voltage_max_v = 1.0;
-  opt.voltage_points = 401;
-  const auto r = statistical_eye(pulse, spec, opt);
+  const auto r = statistical_eye(pulse, spec, voltage_axis(1.0, 401));
   CHECK(r.dfe_taps_v[0] == Approx(0.3));
   CHECK(r.dfe_taps_v[1] == Approx(0.8 * 0.22).epsilon(1e-12));
   CHECK(r.dfe_taps_v[2] == Approx(-0.05));
@@ -524,12 +494,11 @@ TEST_CASE("The statistical BER agrees with a bit-by-bit Monte Carlo simulation w
           "[solvers][eye][montecarlo]") {
   // Pulses with 4 samples/UI; the eye chooses the phase and thresholds, the simulation convolves
   // the same pulse symbol by symbol at that phase and counts Gray-decoded bit errors.
-  PulseResponse nrz;
-  nrz.symbol_rate_baud = 25e9;
-  nrz.samples_per_ui = 4;
-  nrz.samples_v = {0.0,  0.01, 0.04, 0.12, 0.3,  0.58,  0.86,  1.0,   0.93,   0.72,   0.5, 0.33,  0.24,  0.19,
-                   0.14, 0.1,  0.06, 0.03, 0.02, 0.015, -0.01, -0.02, -0.015, -0.005, 0.0, 0.004, 0.003, 0.0};
-  nrz.main_index = 7;
+  const PulseResponse nrz =
+      sampled_pulse(25e9, 4,
+                    {0.0,  0.01, 0.04, 0.12, 0.3,  0.58,  0.86,  1.0,   0.93,   0.72,   0.5, 0.33,  0.24,  0.19,
+                     0.14, 0.1,  0.06, 0.03, 0.02, 0.015, -0.01, -0.02, -0.015, -0.005, 0.0, 0.004, 0.003, 0.0},
+                    7);
   PulseResponse pam4 = nrz;  // a sharper pulse, so that the PAM4 eyes open
   pam4.samples_v = {0.0,  0.02, 0.1,  0.35, 0.75, 1.0, 0.8,   0.4,    0.15,
                     0.08, 0.05, 0.03, 0.02, 0.01, 0.0, -0.01, -0.005, 0.0};
@@ -696,13 +665,9 @@ TEST_CASE("A grid capped by max_grid_points is flagged and stays close to enumer
   const std::vector<double> h = {0.1037, -0.2113, 1.0, 0.3071, 0.1529, -0.0983, 0.0517};
   Channel ch;
   ch.isi_v = {0.1037, -0.2113, 0.3071, 0.1529, -0.0983, 0.0517};
-  StatEyeSpec spec;
-  spec.signalling = {2, 1.0};
-  spec.noise.sigma_v = 0.003;
-  StatEyeOptions opt;
+  const StatEyeSpec spec = noisy_levels(2, 1.0, 0.003);
+  StatEyeOptions opt = voltage_axis(1.2, 2401);
   opt.max_grid_points = 2048;
-  opt.voltage_max_v = 1.2;
-  opt.voltage_points = 2401;
   const auto r = statistical_eye(one_sample_per_ui(h, 2), spec, opt);
   CHECK(r.grid_capped);
   CHECK(r.grid_step_over_sigma > 0.25);

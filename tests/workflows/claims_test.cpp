@@ -59,12 +59,29 @@ std::shared_ptr<const Measure> lane_rate(bool payload, int lanes) {
 
 }  // namespace
 
-TEST_CASE("an approximate rule holds inside its relative tolerance and fails outside it", "[workflows][claims][unit]") {
-  // 64 Gb/s +- 5 %: [60.8, 67.2] Gb/s.
-  CHECK(judge(Computed::exactly(66e9, ValueKind::rate), Comparison::approx, 64e9, 0.05) == Verdict::holds);
-  CHECK(judge(Computed::exactly(60.8e9, ValueKind::rate), Comparison::approx, 64e9, 0.05) == Verdict::holds);
-  CHECK(judge(Computed::exactly(68e9, ValueKind::rate), Comparison::approx, 64e9, 0.05) == Verdict::does_not_hold);
-  CHECK(judge(Computed::exactly(32e9, ValueKind::rate), Comparison::approx, 64e9, 0.05) == Verdict::does_not_hold);
+TEST_CASE("an exact value meets an approximate rule inside its relative tolerance, and comparative rules are strict",
+          "[workflows][claims][unit]") {
+  struct Case {
+    double value;
+    ValueKind kind;
+    Comparison rule;
+    double claimed, tolerance;
+    Verdict want;
+  };
+  const Case c = GENERATE(values<Case>({
+      // 64 Gb/s +- 5 %: [60.8, 67.2] Gb/s.
+      {66e9, ValueKind::rate, Comparison::approx, 64e9, 0.05, Verdict::holds},
+      {60.8e9, ValueKind::rate, Comparison::approx, 64e9, 0.05, Verdict::holds},
+      {68e9, ValueKind::rate, Comparison::approx, 64e9, 0.05, Verdict::does_not_hold},
+      {32e9, ValueKind::rate, Comparison::approx, 64e9, 0.05, Verdict::does_not_hold},
+      // Equal quantities are neither less nor greater.
+      {1.0, ValueKind::ratio, Comparison::less, 1.0, 0.0, Verdict::does_not_hold},
+      {1.0, ValueKind::ratio, Comparison::greater, 1.0, 0.0, Verdict::does_not_hold},
+      {0.5, ValueKind::ratio, Comparison::less, 1.0, 0.0, Verdict::holds},
+      {2.0, ValueKind::ratio, Comparison::greater, 1.0, 0.0, Verdict::holds},
+  }));
+  CAPTURE(c.value, c.claimed, c.tolerance);
+  CHECK(judge(Computed::exactly(c.value, c.kind), c.rule, c.claimed, c.tolerance) == c.want);
 }
 
 TEST_CASE("a bounded computation straddling the rule's limit cannot tell", "[workflows][claims][unit]") {
@@ -76,13 +93,6 @@ TEST_CASE("a bounded computation straddling the rule's limit cannot tell", "[wor
   CHECK(judge(capped, Comparison::approx, 100e9, 0.1) == Verdict::does_not_hold);
   // A search that finds nothing down to 1 Gb/s: at most 1 Gb/s.
   CHECK(judge(Computed::at_most(1e9, ValueKind::rate), Comparison::at_least, 32e9, 0.0) == Verdict::does_not_hold);
-}
-
-TEST_CASE("comparative rules are strict: equal quantities are neither less nor greater", "[workflows][claims][unit]") {
-  CHECK(judge(Computed::exactly(1.0, ValueKind::ratio), Comparison::less, 1.0, 0.0) == Verdict::does_not_hold);
-  CHECK(judge(Computed::exactly(1.0, ValueKind::ratio), Comparison::greater, 1.0, 0.0) == Verdict::does_not_hold);
-  CHECK(judge(Computed::exactly(0.5, ValueKind::ratio), Comparison::less, 1.0, 0.0) == Verdict::holds);
-  CHECK(judge(Computed::exactly(2.0, ValueKind::ratio), Comparison::greater, 1.0, 0.0) == Verdict::holds);
 }
 
 TEST_CASE("combine any: a claim holds when one reading holds, and the holding test is decisive", "[workflows][claims][unit]") {
@@ -126,7 +136,7 @@ TEST_CASE("judge_claim refuses results that do not match the claim's tests", "[w
   CHECK_THROWS_AS(judge_claim(c, {computed(64e9)}), std::invalid_argument);
 }
 
-TEST_CASE("a lane rate in GT/s is the bit rate per lane; payload applies the line coding and lanes multiply",
+TEST_CASE("a lane rate in GT/s is the bit rate per lane, payload applies the line coding and lanes multiply",
           "[workflows][claims][unit]") {
   ClaimSet set;
   set.source = "hand-made";

@@ -26,23 +26,13 @@ import sys
 
 import numpy
 
-# skrf 0.15.4 uses the alias numpy.bool that numpy 1.24 removed (shared/data/README.md).
-numpy.bool = bool
-import skrf  # noqa: E402
+# The shared data location and scikit-rf (../touchstone_data.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from touchstone_data import REPO, data_dir, skrf  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 FREQS_HZ = [4e9, 8e9, 12.89e9, 16e9, 20e9]
 MM_PER_IN = 25.4
-
-
-def data_dir():
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    env = os.environ.get("PHYLANE_REFERENCE_DATA")
-    if env:
-        return os.path.join(env, "touchstone")
-    return os.path.join(REPO, "..", "shared", "data", "touchstone")
 
 
 def sdd21_loss_db(path):

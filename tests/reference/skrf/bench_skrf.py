@@ -22,24 +22,12 @@ import time
 
 import numpy
 
-# skrf 0.15.4 uses aliases numpy 1.24 removed (see make_reference.py).
-numpy.bool = bool
-numpy.complex = complex
-import skrf  # noqa: E402
+# The shared data location and scikit-rf (../touchstone_data.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from touchstone_data import data_dir, skrf  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 FILES = ["TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", "CABLE1_TX_pair.s4p", "pcb_stripline_119mm.s2p"]
-
-
-def data_dir():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    if args:
-        return args[0]
-    env = os.environ.get("PHYLANE_REFERENCE_DATA")
-    if env:
-        return os.path.join(env, "touchstone")
-    return os.path.join(REPO, "..", "shared", "data", "touchstone")
 
 
 def best_cpu_s(fn, repeat=15, min_total_s=2.0):

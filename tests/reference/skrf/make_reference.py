@@ -23,14 +23,11 @@ import sys
 
 import numpy
 
-# skrf 0.15.4 uses the aliases numpy.bool (se2gmm) and numpy.complex (s2z/z2s, hence renormalize)
-# that numpy 1.24 removed (shared/data/README.md mentions the first).
-numpy.bool = bool
-numpy.complex = complex
-import skrf  # noqa: E402
+# The shared data location and scikit-rf (../touchstone_data.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from touchstone_data import REPO, data_dir, skrf  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 MAX_ROWS = 200
 
 WHISPER = "TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p"
@@ -39,15 +36,6 @@ STRIP_238 = "pcb_stripline_238mm.s2p"
 PETERS_B1 = "peters_01_0605_B1_thru.s4p"
 PETERS_B12 = "peters_01_0605_B12_thru.s4p"
 SMT_4IN = "TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p"
-
-
-def data_dir():
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    env = os.environ.get("PHYLANE_REFERENCE_DATA")
-    if env:
-        return os.path.join(env, "touchstone")
-    return os.path.join(REPO, "..", "shared", "data", "touchstone")
 
 
 def decimated(n):

@@ -1,0 +1,44 @@
+#pragma once
+/// Helpers shared by the tests of the io readers (configs, systems, studies, claims): the
+/// diagnostics a text earns, one-key edits of a fixture text, and the route most config tests use.
+/// Header-only: it needs phylane::io, which only the io and app tests link.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "io/diagnostics.hpp"
+
+namespace phylane::test {
+
+/// All diagnostics of the io::InputError that `load()` throws, joined as the reader prints them,
+/// or "" when it loads.
+template <class Load>
+std::string input_errors(Load&& load) {
+  try {
+    load();
+  } catch (const io::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+/// `text` with its first `from` replaced by `to`; the test fails when `from` is not in it.
+inline std::string replace_first(std::string text, const std::string& from, const std::string& to) {
+  const auto p = text.find(from);
+  REQUIRE(p != std::string::npos);
+  return text.replace(p, from.size(), to);
+}
+
+/// One [[channel.segments]] entry: a `length` of MEGTRON 6 coupled stripline, 5 mil
+/// wide, 7 mil apart, 5 mil from its planes, with HVLP foil. Its lines, from the entry's first:
+/// [[channel.segments]], name (only when `name` is given), geometry, length, width, spacing,
+/// height, material, foil.
+inline std::string coupled_stripline_segment(const std::string& length, const std::string& name = "") {
+  std::string entry = "[[channel.segments]]\n";
+  if (!name.empty()) entry += "name = \"" + name + "\"\n";
+  entry += "geometry = \"coupled_stripline\"\n";
+  entry += "length = \"" + length + "\"\n";
+  return entry + "width = \"5 mil\"\nspacing = \"7 mil\"\nheight = \"5 mil\"\nmaterial = \"megtron-6\"\nfoil = \"hvlp\"\n";
+}
+
+}  // namespace phylane::test
