@@ -121,6 +121,43 @@ void remove_delay(std::span<const double> f, std::span<cplx> h, double tau) {
   for (std::size_t k = 0; k < f.size(); ++k) h[k] *= std::polar(1.0, 2.0 * phy::pi * f[k] * tau);
 }
 
+// Rule 7: the low band whose pulse is computed on the long period, W(f) = exp(-(f/f_g)^2 / 2) with
+// f_g = baud / 32 (in time a Gaussian of sigma = 32/(2 pi) = 5.1 UI), taken as 0 above 7.5 f_g
+// (W < 7e-13 there).
+double low_band_sigma_hz(const PulseResponseOptions& o) { return o.symbol_rate_baud / 32.0; }
+double low_band_weight(double f, double fg) {
+  const double x = f / fg;
+  return x > 7.5 ? 0.0 : std::exp(-0.5 * x * x);
+}
+
+// A R(f) H_tx(f) H(f) H_rx(f) at one frequency (rule 1's spectrum), R exact (the rectangle).
+cplx spectrum_at(const PulseResponseOptions& o, double f, cplx h) {
+  if (h == 0.0) return 0.0;
+  const double ui = 1.0 / o.symbol_rate_baud;
+  const double x = phy::pi * f * ui;
+  const cplx rect = f == 0.0 ? cplx(ui, 0.0) : ui * (1.0 - std::polar(1.0, -2.0 * x)) / cplx(0.0, 2.0 * x);
+  return h * (o.tx_swing_v * rect * o.tx_edge.response(f) * o.rx_filter.response(f));
+}
+
+// Six-point Lagrange interpolation of a periodic sequence v (size m) at position x (in samples):
+// exact for quintics; the low band's pulse is sampled >= 10 times faster than its bandwidth, where
+// the error is below 1e-8 of its amplitude.
+double periodic_lagrange6(const double* v, std::size_t m, double x) {
+  const double fl = std::floor(x);
+  const double u = x - fl;
+  const auto mm = static_cast<long long>(m);
+  const long long c = static_cast<long long>(fl);
+  if (u == 0.0) return v[static_cast<std::size_t>(((c % mm) + mm) % mm)];
+  double sum = 0.0;
+  for (int a = -2; a <= 3; ++a) {
+    double w = 1.0;
+    for (int b = -2; b <= 3; ++b)
+      if (b != a) w *= (u - b) / static_cast<double>(a - b);
+    sum += w * v[static_cast<std::size_t>((((c + a) % mm) + mm) % mm)];
+  }
+  return sum;
+}
+
 // A c2r plan of one size with its own aligned buffers.
 struct FftPlan {
   std::size_t n = 0;
@@ -164,12 +201,16 @@ struct FftPlan {
 }  // namespace
 
 struct PulseResponseEngine::Impl {
-  std::map<std::size_t, std::unique_ptr<FftPlan>> plans;
-  FftPlan& plan(std::size_t n) {
-    auto it = plans.find(n);
-    if (it == plans.end()) it = plans.emplace(n, std::make_unique<FftPlan>(n)).first;
+  // The record's transforms and the low band's (rule 7) apart: both are read after both ran.
+  std::map<std::size_t, std::unique_ptr<FftPlan>> plans, low_plans;
+  std::vector<double> total;  // p_A + p_B over the short period (rule 7)
+  static FftPlan& get(std::map<std::size_t, std::unique_ptr<FftPlan>>& m, std::size_t n) {
+    auto it = m.find(n);
+    if (it == m.end()) it = m.emplace(n, std::make_unique<FftPlan>(n)).first;
     return *it->second;
   }
+  FftPlan& plan(std::size_t n) { return get(plans, n); }
+  FftPlan& low_plan(std::size_t n) { return get(low_plans, n); }
 };
 
 PulseResponseEngine::PulseResponseEngine() : impl_(std::make_unique<Impl>()) {}
@@ -234,6 +275,51 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
   // samples per UI: the per-CTLE loop stops at the last nonzero one.
   s.used_bins_ = nb;
   while (s.used_bins_ > 1 && s.x_[s.used_bins_ - 1] == 0.0) --s.used_bins_;
+  if (s.split_) split_weights(s);
+}
+
+void PulseResponseEngine::split_weights(ChannelSpectrum& s) {
+  const double fg = low_band_sigma_hz(s.opt_);
+  s.high_w_.resize(s.f_.size());
+  for (std::size_t k = 0; k < s.f_.size(); ++k) s.high_w_[k] = 1.0 - low_band_weight(s.f_[k], fg);
+}
+
+void PulseResponseEngine::evaluate_low(ChannelSpectrum& s, std::size_t coarse_n) {
+  const auto& o = s.opt_;
+  const double dt = 1.0 / (o.symbol_rate_baud * o.samples_per_ui);
+  const std::size_t long_n = coarse_n * s.decim_;
+  const double df = 1.0 / (static_cast<double>(long_n) * dt);
+  const double fg = low_band_sigma_hz(o);
+  const auto bins = static_cast<std::size_t>(std::floor(7.5 * fg / df)) + 1;
+  const bool doubled = s.low_n_ != 0 && coarse_n == 2 * s.low_n_;
+  std::vector<double> f;
+  std::vector<std::size_t> at;
+  std::vector<cplx> h(bins);
+  for (std::size_t j = 0; j < bins; ++j) {
+    if (doubled && j % 2 == 0 && j / 2 < s.low_h_.size()) {
+      h[j] = s.low_h_[j / 2];
+      continue;
+    }
+    f.push_back(df * static_cast<double>(j));
+    at.push_back(j);
+  }
+  std::vector<cplx> hv(f.size());
+  evaluate_h(s.h_, f, hv);
+  remove_delay(f, hv, s.removed_delay_s_);
+  for (std::size_t i = 0; i < at.size(); ++i) h[at[i]] = hv[i];
+  s.low_n_ = coarse_n;
+  s.low_df_ = df;
+  s.low_h_ = std::move(h);
+  s.low_f_.resize(bins);
+  s.low_x_.resize(bins);
+  for (std::size_t j = 0; j < bins; ++j) {
+    s.low_f_[j] = df * static_cast<double>(j);
+    const cplx hj = s.low_h_[j];
+    if (!std::isfinite(hj.real()) || !std::isfinite(hj.imag()))
+      throw std::invalid_argument("pulse response: H(" + phy::number_text(s.low_f_[j]) + " Hz) is not finite");
+    s.low_x_[j] = spectrum_at(o, s.low_f_[j], hj) * low_band_weight(s.low_f_[j], fg);
+  }
+  s.low_x_[0] = cplx(s.low_x_[0].real(), 0.0);
 }
 
 ChannelSpectrum PulseResponseEngine::prepare(const TransferFunction& h, const PulseResponseOptions& opt) {
@@ -248,8 +334,11 @@ ChannelSpectrum PulseResponseEngine::prepare(const TransferFunction& h, const Pu
   // Rule 2b: all but precursor_ui of the delay is removed, in whole samples, so the period spans the
   // record rather than the flight time and the samples fall at the same times as without removal.
   s.removed_delay_s_ = dt * std::floor(std::max(0.0, s.delay_s_ - opt.precursor_ui * ui) / dt);
-  const double period =
-      std::max(s.delay_s_ - s.removed_delay_s_ + (opt.record_ui + margin_ui(opt)) * ui, opt.min_period_s);
+  // Rule 3: the record and its margin after what is left of the delay, and the first echo (the
+  // wave reflected at both ends arrives 2 d after the main one) inside the period, where the wrap
+  // witness sees it rather than folding onto the record.
+  const double period = std::max({s.delay_s_ - s.removed_delay_s_ + (opt.record_ui + margin_ui(opt)) * ui,
+                                  2.0 * s.delay_s_ + opt.record_ui * ui, opt.min_period_s});
   const std::size_t n = next_fft_size(static_cast<std::size_t>(std::ceil(period / dt)));
   if (n > opt.max_fft_size)
     throw std::runtime_error("pulse response: the channel delay " + phy::number_text(s.delay_s_) +
@@ -276,9 +365,11 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     FftPlan& p = impl_->plan(n);
     const std::size_t nb = n / 2 + 1;
     // p[n] = df sum_k X_k e^{j 2 pi k n / N} over the two-sided band; FFTW's c2r is that sum.
+    // Split (rule 7): the high part X (1 - W) only.
     const std::size_t used = std::min(s.used_bins_, nb);
     for (std::size_t k = 0; k < used; ++k) {
-      const cplx x = s.x_[k] * ctle.response(s.f_[k]) * s.df_;
+      cplx x = s.x_[k] * ctle.response(s.f_[k]) * s.df_;
+      if (s.split_) x *= s.high_w_[k];
       p.freq[k][0] = x.real();
       p.freq[k][1] = x.imag();
     }
@@ -287,63 +378,138 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     p.freq[0][1] = 0.0;
     p.freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
     fftw_execute(p.plan);
+    const double* t = p.time;  // the pulse on the short period (split: its high part p_A)
 
-    const double* t = p.time;
-    const std::size_t peak = static_cast<std::size_t>(std::max_element(t, t + n) - t);
     // The peak is at t >= 0 (near the delay, which the period exceeds by record + margin) unless it
     // sits in the last half margin of the period, taken as negative times: only a non-causal H
     // (a time advance) can put it there.
-    const std::size_t gap = n - rec;
     const std::size_t negative_zone = static_cast<std::size_t>(0.5 * margin_ui(o)) * spu;
-    const std::ptrdiff_t peak_signed =
-        peak >= n - negative_zone ? static_cast<std::ptrdiff_t>(peak) - static_cast<std::ptrdiff_t>(n)
-                                  : static_cast<std::ptrdiff_t>(peak);
+    auto time_of = [&](std::size_t i) {
+      return i >= n - negative_zone ? static_cast<std::ptrdiff_t>(i) - static_cast<std::ptrdiff_t>(n)
+                                    : static_cast<std::ptrdiff_t>(i);
+    };
+    // Rule 7: the low part p_B on the long period, every decim_ samples, interpolated between.
+    const double* low = nullptr;
+    std::size_t low_m = 0;
+    if (s.split_) {
+      FftPlan& q = impl_->low_plan(s.low_n_);
+      const std::size_t mb = s.low_n_ / 2 + 1;
+      double* const qb = &q.freq[0][0];
+      std::fill(qb, qb + 2 * mb, 0.0);
+      for (std::size_t j = 0; j < s.low_x_.size() && j < mb; ++j) {
+        const cplx x = s.low_x_[j] * ctle.response(s.low_f_[j]) * s.low_df_;
+        q.freq[j][0] = x.real();
+        q.freq[j][1] = x.imag();
+      }
+      q.freq[0][1] = 0.0;
+      q.freq[mb - 1][1] = 0.0;
+      fftw_execute(q.plan);
+      low = q.time;
+      low_m = s.low_n_;
+    }
+    auto low_at = [&](std::ptrdiff_t i) {
+      return periodic_lagrange6(low, low_m, static_cast<double>(i) / static_cast<double>(s.decim_));
+    };
+    const double* v = t;  // the whole pulse over one short period, at the times time_of(i)
+    if (s.split_) {
+      auto& tot = impl_->total;
+      tot.resize(n);
+      for (std::size_t i = 0; i < n; ++i) tot[i] = t[i] + low_at(time_of(i));
+      v = tot.data();
+    }
+    const std::size_t peak = static_cast<std::size_t>(std::max_element(v, v + n) - v);
+    const std::size_t gap = n - rec;
+    const std::ptrdiff_t peak_signed = time_of(peak);
     const std::ptrdiff_t start = peak_signed - static_cast<std::ptrdiff_t>(pre);
     auto at = [&](std::ptrdiff_t i) {
       const std::ptrdiff_t nn = static_cast<std::ptrdiff_t>(n);
       return t[static_cast<std::size_t>(((i % nn) + nn) % nn)];
     };
     double total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) total += t[i] * t[i];
+    for (std::size_t i = 0; i < n; ++i) total += v[i] * v[i];
     // Witness: the third quarter of the gap after the record end (rule 6). It ends gap/4 >= 4 UI
     // before the record start, so the non-causal lead of a zero-phase filter just before the record
     // is not mistaken for a tail; its samples are the tail at times earlier than the folded tail
-    // p(t + T) that reaches the record, hence an upper bound on it for a decaying tail.
+    // p(t + T) that reaches the record, hence an upper bound on it for a decaying tail. Split: the
+    // tail of p_A on the short period; p_B's on the long one below.
     const std::ptrdiff_t end = start + static_cast<std::ptrdiff_t>(rec);
     const std::size_t w = std::max(spu, gap / 4);
     double witness = 0.0, witness_max = 0.0;
     for (std::size_t i = 0; i < w; ++i) {
-      const double v = at(end + static_cast<std::ptrdiff_t>(gap / 2 + i));
-      witness += v * v;
-      witness_max = std::max(witness_max, std::abs(v));
+      const double x = at(end + static_cast<std::ptrdiff_t>(gap / 2 + i));
+      witness += x * x;
+      witness_max = std::max(witness_max, std::abs(x));
     }
     const double fraction = total > 0.0 ? witness / total : 0.0;
-    const double peak_abs = std::max(std::abs(t[peak]), std::abs(*std::min_element(t, t + n)));
+    const double peak_abs = std::max(std::abs(v[peak]), std::abs(*std::min_element(v, v + n)));
     const double ratio = peak_abs > 0.0 ? witness_max / peak_abs : 0.0;
-    if (ratio <= o.wrap_tolerance) {
+    double low_ratio = 0.0;
+    if (s.split_) {
+      const std::size_t long_n = s.low_n_ * s.decim_;
+      const std::size_t gap_l = long_n - rec;
+      const auto d = static_cast<std::ptrdiff_t>(s.decim_);
+      const std::ptrdiff_t from = end + static_cast<std::ptrdiff_t>(gap_l / 2);
+      const std::ptrdiff_t to = from + static_cast<std::ptrdiff_t>(std::max(spu, gap_l / 4));
+      const auto mm = static_cast<std::ptrdiff_t>(low_m);
+      double low_max = 0.0;
+      for (std::ptrdiff_t c = (from + d - 1) / d; c * d < to; ++c)
+        low_max = std::max(low_max, std::abs(low[static_cast<std::size_t>(((c % mm) + mm) % mm)]));
+      low_ratio = peak_abs > 0.0 ? low_max / peak_abs : 0.0;
+    }
+    if (ratio <= o.wrap_tolerance && low_ratio <= o.wrap_tolerance) {
       r.pulse.symbol_rate_baud = o.symbol_rate_baud;
       r.pulse.samples_per_ui = o.samples_per_ui;
       r.pulse.samples_v.resize(rec);
-      for (std::size_t i = 0; i < rec; ++i) r.pulse.samples_v[i] = at(start + static_cast<std::ptrdiff_t>(i));
+      for (std::size_t i = 0; i < rec; ++i) {
+        const std::ptrdiff_t ti = start + static_cast<std::ptrdiff_t>(i);
+        r.pulse.samples_v[i] = s.split_ ? at(ti) + low_at(ti) : at(ti);
+      }
       r.pulse.main_index = pre;
       r.start_time_s = static_cast<double>(start) * dt + s.removed_delay_s_;
       r.delay_estimate_s = s.delay_s_;
       r.fft_size = n;
       r.freq_step_hz = s.df_;
       r.period_s = static_cast<double>(n) * dt;
+      r.low_band_period_s = s.split_ ? static_cast<double>(s.low_n_ * s.decim_) * dt : 0.0;
       r.wrap_energy_fraction = fraction;
-      r.wrap_amplitude_ratio = ratio;
+      r.wrap_amplitude_ratio = std::max(ratio, low_ratio);
       r.dc_gain = s.x_[0].real() / (o.tx_swing_v / o.symbol_rate_baud) * ctle.response(0.0).real();
       return r;
     }
-    const std::size_t n2 = next_fft_size(2 * n);
-    if (n2 > o.max_fft_size)
-      throw std::runtime_error(
-          "pulse response: the impulse response does not decay within the period: the tail in the "
-          "wrap witness reaches " + phy::number_text(ratio) + " of the peak, more than wrap_tolerance = " + phy::number_text(o.wrap_tolerance) +
-          " at N = " + std::to_string(n) + " (period " + phy::number_text(static_cast<double>(n) * dt) +
-          " s); doubling would exceed max_fft_size = " + std::to_string(o.max_fft_size));
-    evaluate(s, n2);
+    if (ratio > o.wrap_tolerance && !s.split_) {
+      // Rule 7: the slow part of the tail goes to the low band's long period instead of doubling
+      // the whole grid; the short period keeps the fast part, and is doubled only if that is slow.
+      s.split_ = true;
+      s.decim_ = 1;
+      for (std::size_t d = spu / 4; d >= 2; --d)
+        if (spu % d == 0) {
+          s.decim_ = d;
+          break;
+        }
+      split_weights(s);
+      evaluate_low(s, next_fft_size((8 * n + s.decim_ - 1) / s.decim_));
+      ++r.doublings;
+      continue;
+    }
+    if (ratio > o.wrap_tolerance) {
+      const std::size_t n2 = next_fft_size(2 * n);
+      if (n2 > o.max_fft_size)
+        throw std::runtime_error(
+            "pulse response: the impulse response does not decay within the period: the tail in the "
+            "wrap witness reaches " + phy::number_text(ratio) + " of the peak, more than wrap_tolerance = " + phy::number_text(o.wrap_tolerance) +
+            " at N = " + std::to_string(n) + " (period " + phy::number_text(static_cast<double>(n) * dt) +
+            " s); doubling would exceed max_fft_size = " + std::to_string(o.max_fft_size));
+      evaluate(s, n2);
+    } else {
+      const std::size_t m2 = next_fft_size(2 * s.low_n_);
+      if (m2 > o.max_fft_size)
+        throw std::runtime_error(
+            "pulse response: the impulse response's slow tail does not decay within the low band's period: it reaches " +
+            phy::number_text(low_ratio) + " of the peak, more than wrap_tolerance = " + phy::number_text(o.wrap_tolerance) +
+            " at a period of " + phy::number_text(static_cast<double>(s.low_n_ * s.decim_) * dt) +
+            " s; doubling would exceed max_fft_size = " + std::to_string(o.max_fft_size));
+      evaluate_low(s, m2);
+    }
     ++r.doublings;
   }
 }
