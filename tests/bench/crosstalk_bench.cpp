@@ -69,7 +69,7 @@ void report(benchmark::State& state, const solvers::EyeAnalysis& a) {
 
 void eye(benchmark::State& state, int n) {
   const auto h = composed(kr1());
-  auto spec = kr1().eye->spec;
+  auto spec = kr1().signalling->spec;
   spec.crosstalk = aggressors(n);
   solvers::EyeAnalysis a;
   for (auto _ : state) {

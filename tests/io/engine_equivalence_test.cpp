@@ -1,0 +1,108 @@
+// The evaluation engine against the results of the engine before issue 13's changes (commit 06d6178:
+// no delay removal, no band limit, one FFT period for the whole tail), recorded by
+// tests/reference/engine_equivalence/make_reference.py: the eye of every preset with a [signal]
+// section, the KR4-style lane around each measured 4-port channel in ../shared/data/touchstone, and
+// the max rate of the presets that search in about a second.
+//
+// Tolerances, from what was measured when the new engine landed: eye margins within 0.0015 dB of
+// the old engine (pulse samples agree to ~1e-6 of the peak), so 0.01 dB; the same CTLE setting
+// chosen; max rates within the search's resolution (1 %) -- they came out within 0.01 %.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "io/config.hpp"
+#include "tests/support/reference_data.hpp"
+#include "workflows/eye.hpp"
+#include "workflows/rate.hpp"
+
+using namespace phylane;
+
+namespace {
+
+struct Row {
+  std::string question, kind, name, value1, value2;
+};
+
+std::vector<Row> reference_rows() {
+  std::ifstream in(test::source_file("tests/reference/engine_equivalence/reference.csv"));
+  REQUIRE(in.good());
+  std::vector<Row> rows;
+  std::string line;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (header) {
+      header = false;
+      continue;
+    }
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    REQUIRE(cells.size() == 5);
+    rows.push_back({cells[0], cells[1], cells[2], cells[3], cells[4]});
+  }
+  return rows;
+}
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string replaced(std::string text, const std::string& key, const std::string& value) {
+  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+    text.replace(at, key.size(), value);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("Eye margins and chosen CTLE equal the previous engine's on every preset and measured channel",
+          "[workflows][eye][equivalence][reference]") {
+  const std::string templ = read_text(test::source_file("tests/reference/engine_equivalence/kr4_style.toml.in"));
+  int checked = 0;
+  for (const auto& row : reference_rows()) {
+    if (row.question != "eye") continue;
+    std::optional<io::Config> link;
+    if (row.kind == "preset") {
+      link = io::load_preset(row.name);
+    } else {
+      PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/" + row.name + ".s4p", continue);
+      link = io::load_config_text(replaced(replaced(templ, "@FILE@", file->string()), "@NAME@", row.name),
+                                  row.name + ".toml");
+    }
+    const auto answer = workflows::eye(*link);
+    INFO(row.kind << " " << row.name);
+    CHECK(answer.analysis.eye.margin_db == Approx(std::stod(row.value1)).margin(0.01));
+    CHECK(answer.analysis.equalizer.ctle.label() == row.value2);
+    ++checked;
+  }
+  CHECK(checked >= 6);
+}
+
+TEST_CASE("Max rates equal the previous engine's within the search resolution", "[workflows][maxrate][equivalence]") {
+  int checked = 0;
+  for (const auto& row : reference_rows()) {
+    if (row.question != "maxrate") continue;
+    const auto link = io::load_preset(row.name);
+    const auto answer = workflows::max_rate(link);
+    INFO(row.name);
+    const double want[2] = {std::stod(row.value1), std::stod(row.value2)};
+    REQUIRE(answer.result.per_modulation.size() == 2);
+    for (int m = 0; m < 2; ++m) {
+      const double got = answer.result.per_modulation[static_cast<std::size_t>(m)].max_rate_bps;
+      INFO((m == 0 ? "NRZ " : "PAM4 ") << got << " vs " << want[m]);
+      if (want[m] == 0.0) CHECK(got == 0.0);
+      else CHECK(std::abs(got / want[m] - 1.0) < answer.options.resolution);
+    }
+    ++checked;
+  }
+  CHECK(checked == 5);
+}
