@@ -139,24 +139,75 @@ cplx spectrum_at(const PulseResponseOptions& o, double f, cplx h) {
   return h * (o.tx_swing_v * rect * o.tx_edge.response(f) * o.rx_filter.response(f));
 }
 
-// Six-point Lagrange interpolation of a periodic sequence v (size m) at position x (in samples):
-// exact for quintics; the low band's pulse is sampled >= 10 times faster than its bandwidth, where
-// the error is below 1e-8 of its amplitude.
-double periodic_lagrange6(const double* v, std::size_t m, double x) {
-  const double fl = std::floor(x);
-  const double u = x - fl;
-  const auto mm = static_cast<long long>(m);
-  const long long c = static_cast<long long>(fl);
-  if (u == 0.0) return v[static_cast<std::size_t>(((c % mm) + mm) % mm)];
-  double sum = 0.0;
-  for (int a = -2; a <= 3; ++a) {
-    double w = 1.0;
-    for (int b = -2; b <= 3; ++b)
-      if (b != a) w *= (u - b) / static_cast<double>(a - b);
-    sum += w * v[static_cast<std::size_t>((((c + a) % mm) + mm) % mm)];
+// Six-point Lagrange interpolation of a periodic sequence v (size m) between its samples, at
+// positions c + r/d (c integer, 0 <= r < d): exact for quintics; the low band's pulse is sampled
+// >= 10 times faster than its bandwidth, where the error is below 1e-8 of its amplitude. The
+// weights depend only on r, so they are computed once per d.
+class PeriodicLagrange6 {
+ public:
+  explicit PeriodicLagrange6(std::size_t d) : d_(d), w_(6 * d) {
+    for (std::size_t r = 0; r < d; ++r) {
+      const double u = static_cast<double>(r) / static_cast<double>(d);
+      for (int a = -2; a <= 3; ++a) {
+        double w = 1.0;
+        for (int b = -2; b <= 3; ++b)
+          if (b != a) w *= (u - b) / static_cast<double>(a - b);
+        w_[6 * r + static_cast<std::size_t>(a + 2)] = w;
+      }
+    }
   }
-  return sum;
-}
+  /// Adds v at the fine positions t0, t0 + 1, ..., t0 + count - 1 to out[0 .. count) (the same as
+  /// at() for each, without a division or a wrap per sample).
+  void add(const double* v, std::size_t m, std::ptrdiff_t t0, std::size_t count, double* out,
+           std::vector<double>& scratch) const {
+    if (count == 0) return;
+    const auto d = static_cast<std::ptrdiff_t>(d_);
+    const auto mm = static_cast<std::ptrdiff_t>(m);
+    auto floor_div = [d](std::ptrdiff_t x) { return x >= 0 ? x / d : -((-x + d - 1) / d); };
+    const std::ptrdiff_t c_first = floor_div(t0) - 2;
+    const std::ptrdiff_t c_last = floor_div(t0 + static_cast<std::ptrdiff_t>(count) - 1) + 3;
+    scratch.resize(static_cast<std::size_t>(c_last - c_first + 1));
+    for (std::ptrdiff_t c = c_first; c <= c_last; ++c)
+      scratch[static_cast<std::size_t>(c - c_first)] = v[static_cast<std::size_t>(((c % mm) + mm) % mm)];
+    std::ptrdiff_t c = floor_div(t0), r = t0 - c * d;
+    for (std::size_t k = 0; k < count; ++k) {
+      const double* x = &scratch[static_cast<std::size_t>(c - 2 - c_first)];
+      if (r == 0) {
+        out[k] += x[2];
+      } else {
+        const double* w = &w_[6 * static_cast<std::size_t>(r)];
+        out[k] += w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3] + w[4] * x[4] + w[5] * x[5];
+      }
+      if (++r == d) {
+        r = 0;
+        ++c;
+      }
+    }
+  }
+  /// v at fine position i (in samples of the fine grid, d per sample of v; may be negative).
+  double at(const double* v, std::size_t m, std::ptrdiff_t i) const {
+    const auto d = static_cast<std::ptrdiff_t>(d_);
+    const auto mm = static_cast<std::ptrdiff_t>(m);
+    std::ptrdiff_t c = i / d, r = i % d;
+    if (r < 0) {
+      r += d;
+      --c;
+    }
+    if (r == 0) return v[static_cast<std::size_t>(((c % mm) + mm) % mm)];
+    const double* w = &w_[6 * static_cast<std::size_t>(r)];
+    std::ptrdiff_t k = ((c - 2) % mm + mm) % mm;
+    double sum = 0.0;
+    for (int a = 0; a < 6; ++a) {
+      sum += w[a] * v[static_cast<std::size_t>(k)];
+      if (++k == mm) k = 0;
+    }
+    return sum;
+  }
+
+ private:
+  std::size_t d_;
+  std::vector<double> w_;
+};
 
 // A c2r plan of one size with its own aligned buffers.
 struct FftPlan {
@@ -203,7 +254,8 @@ struct FftPlan {
 struct PulseResponseEngine::Impl {
   // The record's transforms and the low band's (rule 7) apart: both are read after both ran.
   std::map<std::size_t, std::unique_ptr<FftPlan>> plans, low_plans;
-  std::vector<double> total;  // p_A + p_B over the short period (rule 7)
+  std::vector<double> total;    // p_A + p_B over the short period (rule 7)
+  std::vector<double> scratch;  // the low band's samples around a stretch being interpolated
   static FftPlan& get(std::map<std::size_t, std::unique_ptr<FftPlan>>& m, std::size_t n) {
     auto it = m.find(n);
     if (it == m.end()) it = m.emplace(n, std::make_unique<FftPlan>(n)).first;
@@ -407,14 +459,16 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
       low = q.time;
       low_m = s.low_n_;
     }
-    auto low_at = [&](std::ptrdiff_t i) {
-      return periodic_lagrange6(low, low_m, static_cast<double>(i) / static_cast<double>(s.decim_));
-    };
+    const PeriodicLagrange6 interpolate(s.decim_);
+    auto low_at = [&](std::ptrdiff_t i) { return interpolate.at(low, low_m, i); };
     const double* v = t;  // the whole pulse over one short period, at the times time_of(i)
     if (s.split_) {
       auto& tot = impl_->total;
-      tot.resize(n);
-      for (std::size_t i = 0; i < n; ++i) tot[i] = t[i] + low_at(time_of(i));
+      tot.assign(t, t + n);
+      // time_of: samples [0, n - negative_zone) are at t >= 0, the rest at negative times.
+      interpolate.add(low, low_m, 0, n - negative_zone, tot.data(), impl_->scratch);
+      interpolate.add(low, low_m, -static_cast<std::ptrdiff_t>(negative_zone), negative_zone,
+                      tot.data() + (n - negative_zone), impl_->scratch);
       v = tot.data();
     }
     const std::size_t peak = static_cast<std::size_t>(std::max_element(v, v + n) - v);
