@@ -69,6 +69,27 @@ double time_of(const PulseResult& r, std::size_t i) {
 
 double peak_of(const PulseResponse& p) { return *std::max_element(p.samples_v.begin(), p.samples_v.end()); }
 
+// 16 GBd, 16 samples per UI, Gaussian Tx edge and 4th-order Bessel-Thomson receiver: the options
+// of the stripline pulse tests below.
+PulseResponseOptions stripline_pulse_options(int record_ui) {
+  PulseResponseOptions o;
+  o.symbol_rate_baud = 16e9;
+  o.samples_per_ui = 16;
+  o.tx_edge = TxEdgeFilter::gaussian(15e-12);
+  o.rx_filter = RxFilter::bessel_thomson(4, 12e9);
+  o.record_ui = record_ui;
+  return o;
+}
+
+// Largest |a - b| over two records of the same length, as a fraction of b's peak.
+double max_difference_of_peak(const PulseResult& a, const PulseResult& b) {
+  REQUIRE(a.pulse.samples_v.size() == b.pulse.samples_v.size());
+  double err = 0.0;
+  for (std::size_t i = 0; i < b.pulse.samples_v.size(); ++i)
+    err = std::max(err, std::abs(a.pulse.samples_v[i] - b.pulse.samples_v[i]));
+  return err / peak_of(b.pulse);
+}
+
 }  // namespace
 
 TEST_CASE("The pulse of a Gaussian-edged RC channel equals the closed-form exponentially modified Gaussian pulse",
@@ -192,12 +213,7 @@ TEST_CASE("The FFT pulse matches a direct inverse DFT of the same spectrum", "[s
   // Independent of FFTW: p[n] = df (X_0 + 2 Re sum_{k=1}^{N/2-1} X_k e^{j 2 pi k n/N} + Re X_{N/2} (-1)^n)
   // summed directly at 40 record samples, with X the prepared spectrum times the CTLE. Tolerance
   // 1e-12 of the peak (rounding of an N/2-term sum).
-  PulseResponseOptions o;
-  o.symbol_rate_baud = 16e9;
-  o.samples_per_ui = 16;
-  o.tx_edge = TxEdgeFilter::gaussian(15e-12);
-  o.rx_filter = RxFilter::bessel_thomson(4, 12e9);
-  o.record_ui = 24;
+  PulseResponseOptions o = stripline_pulse_options(24);
   o.min_period_s = 1024 / o.symbol_rate_baud;  // long enough for one period (no split, rule 7)
   PulseResponseEngine eng;
   auto spec = eng.prepare(copper_transfer_function(stripline_channel(4.0)), o);
@@ -233,12 +249,7 @@ TEST_CASE("Removing the bulk delay moves no sample: the same pulse as on a grid 
   // with delay_s = 0 nothing is removed and the period must cover the flight (the wrap check
   // doubles it). Both records start at the same time and agree to the wrap tolerance's order (each
   // is within ~2e-5 of the exact band-limited pulse by rule 6; measured: 1.4e-6 of the peak).
-  PulseResponseOptions o;
-  o.symbol_rate_baud = 16e9;
-  o.samples_per_ui = 16;
-  o.tx_edge = TxEdgeFilter::gaussian(15e-12);
-  o.rx_filter = RxFilter::bessel_thomson(4, 12e9);
-  o.record_ui = 24;
+  const PulseResponseOptions o = stripline_pulse_options(24);
   const auto h = copper_transfer_function(stripline_channel(20.0));
   PulseResponseEngine eng;
   const auto removed = eng.compute(h, o);
@@ -248,13 +259,9 @@ TEST_CASE("Removing the bulk delay moves no sample: the same pulse as on a grid 
   const auto spec = eng.prepare(h, o);
   CHECK(spec.removed_delay_s() > 2e-9);
   CHECK(removed.start_time_s == Approx(full.start_time_s).margin(1e-15));
-  REQUIRE(removed.pulse.samples_v.size() == full.pulse.samples_v.size());
-  const double peak = peak_of(full.pulse);
-  double err = 0.0;
-  for (std::size_t i = 0; i < full.pulse.samples_v.size(); ++i)
-    err = std::max(err, std::abs(removed.pulse.samples_v[i] - full.pulse.samples_v[i]));
-  INFO("max difference / peak " << err / peak);
-  CHECK(err / peak < 1e-5);
+  const double err = max_difference_of_peak(removed, full);
+  INFO("max difference / peak " << err);
+  CHECK(err < 1e-5);
 }
 
 TEST_CASE("A pulse split into a fast part and a slow tail (rule 7) equals the pulse on one long period",
@@ -263,12 +270,7 @@ TEST_CASE("A pulse split into a fast part and a slow tail (rule 7) equals the pu
   // wrap tolerance, so the engine splits the spectrum. The reference is the same pulse on a single
   // period of 4096 UI (min_period_s), where the first witness already passes and nothing is split.
   // Each is within ~2e-5 of the exact band-limited pulse (rule 6); measured difference: 4.1e-7.
-  PulseResponseOptions o;
-  o.symbol_rate_baud = 16e9;
-  o.samples_per_ui = 16;
-  o.tx_edge = TxEdgeFilter::gaussian(15e-12);
-  o.rx_filter = RxFilter::bessel_thomson(4, 12e9);
-  o.record_ui = 48;
+  const PulseResponseOptions o = stripline_pulse_options(48);
   const auto h = copper_transfer_function(stripline_channel(30.0));
   PulseResponseEngine eng;
   const Ctle ctle = Ctle::com(-6.0, 4e9, 4e9, 16e9);
@@ -281,13 +283,10 @@ TEST_CASE("A pulse split into a fast part and a slow tail (rule 7) equals the pu
   const auto full = eng.compute(long_spec, ctle);
   REQUIRE(full.low_band_period_s == 0.0);
   CHECK(split.start_time_s == Approx(full.start_time_s).margin(1e-15));
-  const double peak = peak_of(full.pulse);
-  double err = 0.0;
-  for (std::size_t i = 0; i < full.pulse.samples_v.size(); ++i)
-    err = std::max(err, std::abs(split.pulse.samples_v[i] - full.pulse.samples_v[i]));
-  INFO("max difference / peak " << err / peak << "; short period " << split.period_s << " s, low band "
+  const double err = max_difference_of_peak(split, full);
+  INFO("max difference / peak " << err << "; short period " << split.period_s << " s, low band "
                                 << split.low_band_period_s << " s");
-  CHECK(err / peak < 2e-6);
+  CHECK(err < 2e-6);
 }
 
 TEST_CASE("A Djordjevic-Sarkar copper line's pulse has no energy before its wavefront",
