@@ -116,6 +116,9 @@ struct Link {
   const SampledResponse* sampled() const { return std::get_if<SampledResponse>(&channel); }
   /// True for a channel with a frequency response (all but a sampled pulse response).
   bool has_transfer_function() const;
+  /// True when |H(f)| <= 1 everywhere: a copper or composed channel's S21/SDD21 between its
+  /// terminations (a passive network). False for optical links and sampled responses.
+  bool passive_transfer() const { return copper() != nullptr || std::holds_alternative<ComposedChannel>(channel); }
 };
 
 /// The link's H(f): copper, composed, optical (electrical equivalent) or a sampled impulse

@@ -94,6 +94,10 @@ struct EyeLinkSpec {
   double target_ber = 1e-12;
   /// The best candidates by the fast SNR that are re-ranked by the statistical eye's margin.
   int refine_candidates = 6;
+  /// |H(f)| <= 1 at every frequency (S21 or SDD21 of a passive channel between its terminations):
+  /// the pulse engine then leaves out the bins where the Tx edge and Rx filters alone bound the
+  /// pulse's spectrum below 1e-12 of the Tx amplitude (docs/pulse_and_equalizers.md, rule 8).
+  bool passive_channel = false;
 };
 
 }  // namespace phylane::channels

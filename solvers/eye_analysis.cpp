@@ -159,6 +159,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   po.rx_filter = spec.rx_filter;
   po.record_ui = spec.record_ui;
   po.precursor_ui = spec.precursor_ui;
+  po.passive_channel = spec.passive_channel;
 
   PulseResponseEngine engine;
   // Aggressors relative to the victim read its H(f) from a cache filled while the victim's grid is
@@ -188,6 +189,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     const auto& x = spec.crosstalk[i];
     PulseResponseOptions pa = po;
     pa.tx_swing_v = x.tx_amplitude_v;
+    pa.passive_channel = false;  // a coupling model (e.g. FEXT rising 20 dB/decade) is not bounded by 1
     // The wrap-around check relative to the aggressor's own peak, which is far below the victim's:
     // 1e-3 of it is still ~1e-5 of the victim's signal or less. (A high-pass NEXT path at a low
     // rate has a small peak next to the ripple of its tabulated spectrum.)

@@ -271,34 +271,61 @@ PulseResponseEngine::PulseResponseEngine(PulseResponseEngine&&) noexcept = defau
 PulseResponseEngine& PulseResponseEngine::operator=(PulseResponseEngine&&) noexcept = default;
 
 
+namespace {
+// Rule 8: the first bin from which the spectrum of a passive channel is negligible (nb: none).
+std::size_t negligible_from(const PulseResponseOptions& o, double df, std::size_t nb) {
+  if (!o.passive_channel) return nb;
+  const double budget = 1e-12 * o.tx_swing_v;
+  double tail = 0.0;
+  std::size_t k = nb;
+  while (k > 2) {
+    const double f = df * static_cast<double>(k - 1);
+    const double b = o.tx_swing_v * std::abs(o.tx_edge.response(f)) * std::abs(o.rx_filter.response(f)) / (phy::pi * f);
+    if (!(tail + 2.0 * df * b <= budget)) break;
+    tail += 2.0 * df * b;
+    --k;
+  }
+  return k;
+}
+}  // namespace
+
 void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
   const auto& o = s.opt_;
   const double ui = 1.0 / o.symbol_rate_baud;
   const double dt = ui / o.samples_per_ui;
   const std::size_t nb = n / 2 + 1;
   const double df = 1.0 / (static_cast<double>(n) * dt);
+  const std::size_t needed = negligible_from(o, df, nb);  // H on bins [0, needed) only (rule 8)
   // A doubled grid (the usual case after a failed wrap check) contains the old one at its even
   // bins: H is evaluated only at the odd bins, so a run of doublings costs one final-grid sweep.
   const bool doubled = s.n_ != 0 && n == 2 * s.n_;
   if (doubled) {
-    std::vector<double> fo(nb / 2);
-    std::vector<cplx> ho(nb / 2);
-    for (std::size_t i = 0; i < fo.size(); ++i) fo[i] = df * static_cast<double>(2 * i + 1);
+    // The new odd bins, and any even bin the old grid left out (rule 8) but this one needs.
+    std::vector<double> fo;
+    std::vector<std::size_t> ko;
+    for (std::size_t k = 1; k < needed; ++k)
+      if (k % 2 == 1 || k / 2 >= s.evaluated_bins_) {
+        fo.push_back(df * static_cast<double>(k));
+        ko.push_back(k);
+      }
+    std::vector<cplx> ho(fo.size());
     evaluate_h(s.h_, fo, ho);
     remove_delay(fo, ho, s.removed_delay_s_);
     std::vector<cplx> h(nb);
-    for (std::size_t k = 0; k < nb; k += 2) h[k] = s.hraw_[k / 2];
-    for (std::size_t i = 0; i < ho.size(); ++i) h[2 * i + 1] = ho[i];
+    for (std::size_t k = 0; k < needed; k += 2)
+      if (k / 2 < s.evaluated_bins_) h[k] = s.hraw_[k / 2];
+    for (std::size_t i = 0; i < ho.size(); ++i) h[ko[i]] = ho[i];
     s.hraw_ = std::move(h);
   } else {
-    s.hraw_.resize(nb);
-    std::vector<double> f(nb);
-    for (std::size_t k = 0; k < nb; ++k) f[k] = df * static_cast<double>(k);
-    evaluate_h(s.h_, f, s.hraw_);
-    remove_delay(f, s.hraw_, s.removed_delay_s_);
+    s.hraw_.assign(nb, cplx(0.0, 0.0));
+    std::vector<double> f(needed);
+    for (std::size_t k = 0; k < needed; ++k) f[k] = df * static_cast<double>(k);
+    evaluate_h(s.h_, f, std::span<cplx>(s.hraw_.data(), needed));
+    remove_delay(f, std::span<cplx>(s.hraw_.data(), needed), s.removed_delay_s_);
   }
   s.n_ = n;
   s.df_ = df;
+  s.evaluated_bins_ = needed;
   s.f_.resize(nb);
   s.x_.resize(nb);
   for (std::size_t k = 0; k < nb; ++k) s.f_[k] = df * static_cast<double>(k);

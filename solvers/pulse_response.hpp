@@ -44,6 +44,11 @@
 ///     (the folds p(t + mT), m >= 1, are each below the witness; a t^{-3/2} skin-effect tail sums
 ///     to < 2x the first). An amplitude criterion rather than an energy fraction: it maps directly
 ///     to the error of a sample, independently of the witness length and the pulse width.
+///  8. Negligible bins (passive_channel only). With |H| <= 1, |X(f)| <= B(f) = A |H_tx(f)| |H_rx(f)| / (pi f)
+///     (|R(f)| <= 1/(pi f)). The highest bins whose bound sums to 2 df sum B <= 1e-12 A can move no
+///     sample by more than 1e-12 A (times the CTLE's gain there, <= 1 for COM's CTLEs): H is not
+///     evaluated there and X is 0. At 32 samples per UI with a 0.2 UI Tx edge that is over half
+///     the grid of a modelled channel.
 ///  7. Split for slow tails. When the first witness fails, the pulse is split as p = p_A + p_B with
 ///     X = X (1 - W) + X W, W(f) = exp(-(f/f_g)^2 / 2), f_g = baud / 32 (0 above 7.5 f_g). In time
 ///     p_B = p * g is the pulse smoothed by a Gaussian of sigma = 5.1 UI: it carries the slow tail
@@ -112,6 +117,9 @@ struct PulseResponseOptions {
   double delay_s = -1.0;          ///< channel delay [s]; < 0: estimated (rule 2)
   double min_period_s = 0.0;      ///< lower bound on the FFT period [s], >= 0
   std::size_t max_fft_size = std::size_t{1} << 24;  ///< cap on N, >= 64
+  /// |H(f)| <= 1 everywhere (a passive channel's S21): H is not evaluated where rule 8 bounds the
+  /// spectrum below 1e-12 of the Tx amplitude. false: H on every bin.
+  bool passive_channel = false;
 };
 
 /// A pulse response and how it was computed.
@@ -154,6 +162,7 @@ class ChannelSpectrum {
   std::size_t n_ = 0;
   double df_ = 0.0, delay_s_ = 0.0;
   std::size_t used_bins_ = 0;  // bins 0 .. used_bins_ - 1 hold every nonzero x_
+  std::size_t evaluated_bins_ = 0;  // H evaluated on bins [0, evaluated_bins_) (rule 8: the rest 0)
   // Rule 7 (split): the low band on the long period of low_n_ * decim_ samples.
   bool split_ = false;
   std::size_t decim_ = 1;      // fine samples per sample of the low band's transform

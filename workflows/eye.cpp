@@ -44,7 +44,9 @@ EyeAnswer eye(const channels::Link& link, const EyeRequest& request) {
     stage(request, "done");
     return out;
   }
-  out.analysis = solvers::analyze_eye(channels::transfer_function(link), sig.spec);
+  channels::EyeLinkSpec spec = sig.spec;
+  spec.passive_channel = link.passive_transfer();
+  out.analysis = solvers::analyze_eye(channels::transfer_function(link), spec);
   stage(request, "done");
   return out;
 }

@@ -41,6 +41,7 @@ solvers::EyeAtRate search_eye(const channels::Link& link, const channels::Transf
     auto s = link.signalling->at(baud, levels);
     s.samples_per_ui = 16;
     s.refine_candidates = 1;
+    s.passive_channel = link.passive_transfer();  // the bulk delay removed or tabulated: |H| unchanged
     if (link.optical()) solvers::set_optical_levels(*link.optical(), s);
     return solvers::analyze_eye(h, s);
   };

@@ -129,6 +129,7 @@ ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
       loss_at_length[len] = l;
     }
     if (x.link) solvers::set_optical_levels(*x.link, s);
+    else s.passive_channel = link.passive_transfer();  // a stretched copper or composed channel
     return solvers::analyze_eye(x.h, s);
   };
   out.result = solvers::find_max_reach(eye_at, out.options);
