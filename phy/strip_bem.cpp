@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -421,23 +422,105 @@ Eigen::MatrixXd maxwell_matrix(const Eigen::MatrixXd& a, const std::vector<Segme
   return c;
 }
 
-// Capacitance matrix from `matrix_for(segs)`, the potential-coefficient matrix of a segmentation.
-// With Richardson extrapolation the discretisation error, which falls as N^-2 for
-// piecewise-constant charge with midpoint collocation on cosine-graded meshes (measured:
-// docs/field_solver.md), is removed to leading order from the nested N/2 and N solutions:
-// C = (4 C_N - C_{N/2}) / 3.
+// A strip set that is its own mirror image about x = 0, as pairs: strip right[k] (x_center > 0)
+// and strip left[k], its exact reflection (same width, height and thickness, x_center negated).
+struct MirrorPairs {
+  std::vector<std::size_t> right, left;
+};
+
+// The pairing when every strip has an exact mirror partner (bitwise-equal dimensions; a strip on
+// x = 0 is its own image and is left to the general path), none otherwise. The strips are
+// disjoint, so a partner is unique.
+std::optional<MirrorPairs> mirror_pairs(const std::vector<Strip>& strips) {
+  MirrorPairs pairs;
+  for (std::size_t i = 0; i < strips.size(); ++i) {
+    const Strip& a = strips[i];
+    if (!(a.x_center_m > 0.0)) continue;
+    const auto partner = std::find_if(strips.begin(), strips.end(), [&a](const Strip& b) {
+      return b.x_center_m == -a.x_center_m && b.width_m == a.width_m &&
+             b.y_bottom_m == a.y_bottom_m && b.thickness_m == a.thickness_m;
+    });
+    if (partner == strips.end()) return std::nullopt;
+    pairs.right.push_back(i);
+    pairs.left.push_back(static_cast<std::size_t>(partner - strips.begin()));
+  }
+  if (2 * pairs.right.size() != strips.size()) return std::nullopt;
+  return pairs;
+}
+
+// Maxwell matrix of one refinement level (segment counts multiplied by `factor`), from
+// `matrix_for(obs, src)`, the potential at the midpoint of each segment of obs of unit charge
+// density on each segment of src.
+//
+// A mirror-symmetric set is solved on the right half only (even/odd mode decomposition; the method
+// of images for a symmetry plane: C. R. Paul, Analysis of Multiconductor Transmission Lines, 2nd
+// ed., Wiley 2008, sec. 5.2 on symmetric lines; R. F. Harrington, Field Computation by Moment
+// Methods, Macmillan 1968, ch. 1 and 2). The left half's segments are the reflections of the
+// right half's, so with charge density +sigma (even) or -sigma (odd) on the reflection of every
+// right segment the potential at a right collocation point is (A_direct +- A_image) sigma. Solving
+// with 1 V on right strip j gives the charges E(i, j) = C(r_i, r_j) + C(r_i, l_j) (even) and
+// O(i, j) = C(r_i, r_j) - C(r_i, l_j) (odd), so C(r_i, r_j) = (E + O)/2 and C(r_i, l_j) =
+// (E - O)/2; reflection gives C(l_i, l_j) = C(r_i, r_j) and C(l_i, r_j) = C(r_i, l_j). Half the
+// matrix entries and two LU factorisations of half the size (1/4 the work) for the same
+// discretisation as the general path, whose left segments equal these reflections up to the
+// rounding of the cosine spacing; the two paths agree to ~1e-13 (tests/phy/strip_bem_test.cpp).
+template <class MatrixFor>
+Eigen::MatrixXd level_capacitance(const std::vector<Strip>& strips,
+                                  const std::optional<MirrorPairs>& mirror, int base,
+                                  double side_fraction, int factor, MatrixFor& matrix_for) {
+  if (!mirror) {
+    const auto segs = discretise(strips, base, side_fraction, factor);
+    return maxwell_matrix(matrix_for(segs, segs), segs, strips.size());
+  }
+  const std::size_t half = mirror->right.size();
+  std::vector<Strip> right;
+  for (std::size_t k : mirror->right) right.push_back(strips[k]);
+  const auto segs = discretise(right, base, side_fraction, factor);
+  // Reflections traversed from the image of b to the image of a, so that horizontal faces run
+  // towards +x as on every strip of the general path (the microstrip integral relies on it).
+  std::vector<Segment> image = segs;
+  for (Segment& s : image) s = Segment{-s.bx, s.by, -s.ax, s.ay, s.length, s.strip};
+  Eigen::MatrixXd a_even = matrix_for(segs, segs);
+  const Eigen::MatrixXd a_image = matrix_for(segs, image);
+  Eigen::MatrixXd a_odd = a_even - a_image;
+  a_even += a_image;
+  const Eigen::MatrixXd even = maxwell_matrix(a_even, segs, half);
+  const Eigen::MatrixXd odd = maxwell_matrix(a_odd, segs, half);
+  Eigen::MatrixXd c(strips.size(), strips.size());
+  for (std::size_t i = 0; i < half; ++i)
+    for (std::size_t j = 0; j < half; ++j) {
+      const auto ei = static_cast<Eigen::Index>(i);
+      const auto ej = static_cast<Eigen::Index>(j);
+      const double same = 0.5 * (even(ei, ej) + odd(ei, ej));
+      const double across = 0.5 * (even(ei, ej) - odd(ei, ej));
+      const auto ri = static_cast<Eigen::Index>(mirror->right[i]);
+      const auto rj = static_cast<Eigen::Index>(mirror->right[j]);
+      const auto li = static_cast<Eigen::Index>(mirror->left[i]);
+      const auto lj = static_cast<Eigen::Index>(mirror->left[j]);
+      c(ri, rj) = same;
+      c(li, lj) = same;
+      c(ri, lj) = across;
+      c(li, rj) = across;
+    }
+  return c;
+}
+
+// Capacitance matrix from `matrix_for(obs, src)` (see level_capacitance). With Richardson
+// extrapolation the discretisation error, which falls as N^-2 for piecewise-constant charge with
+// midpoint collocation on cosine-graded meshes (measured: docs/field_solver.md), is removed to
+// leading order from the nested N/2 and N solutions: C = (4 C_N - C_{N/2}) / 3.
 template <class MatrixFor>
 Eigen::MatrixXd solve_capacitance(const std::vector<Strip>& strips, const Options& opt,
                                   MatrixFor&& matrix_for) {
-  if (!opt.richardson) {
-    const auto segs = discretise(strips, opt.segments_per_strip, opt.side_fraction, 1);
-    return maxwell_matrix(matrix_for(segs), segs, strips.size());
-  }
+  const std::optional<MirrorPairs> mirror = opt.use_symmetry ? mirror_pairs(strips) : std::nullopt;
+  if (!opt.richardson)
+    return level_capacitance(strips, mirror, opt.segments_per_strip, opt.side_fraction, 1,
+                             matrix_for);
   const int base = opt.segments_per_strip / 2;
-  const auto coarse = discretise(strips, base, opt.side_fraction, 1);
-  const auto fine = discretise(strips, base, opt.side_fraction, 2);
-  const Eigen::MatrixXd c_coarse = maxwell_matrix(matrix_for(coarse), coarse, strips.size());
-  const Eigen::MatrixXd c_fine = maxwell_matrix(matrix_for(fine), fine, strips.size());
+  const Eigen::MatrixXd c_coarse =
+      level_capacitance(strips, mirror, base, opt.side_fraction, 1, matrix_for);
+  const Eigen::MatrixXd c_fine =
+      level_capacitance(strips, mirror, base, opt.side_fraction, 2, matrix_for);
   return (4.0 * c_fine - c_coarse) / 3.0;
 }
 
@@ -510,19 +593,18 @@ Eigen::MatrixXd stripline_capacitance(const std::vector<Strip>& strips, double b
   require_disjoint(strips, fn);
 
   const double sc = pi / b_m;
-  auto matrix_for = [sc](const std::vector<Segment>& segs) {
-    const Eigen::Index n = static_cast<Eigen::Index>(segs.size());
+  auto matrix_for = [sc](const std::vector<Segment>& obs, const std::vector<Segment>& src) {
     std::vector<StriplineSegment> scaled;
-    scaled.reserve(segs.size());
-    for (const Segment& s : segs) scaled.emplace_back(sc * s.ax, sc * s.ay, sc * s.bx, sc * s.by);
-    Eigen::MatrixXd a(n, n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Segment& o = segs[static_cast<std::size_t>(i)];
+    scaled.reserve(src.size());
+    for (const Segment& s : src) scaled.emplace_back(sc * s.ax, sc * s.ay, sc * s.bx, sc * s.by);
+    Eigen::MatrixXd a(static_cast<Eigen::Index>(obs.size()), static_cast<Eigen::Index>(src.size()));
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+      const Segment& o = obs[static_cast<std::size_t>(i)];
       const double px = sc * 0.5 * (o.ax + o.bx);
       const double py = sc * 0.5 * (o.ay + o.by);
       const double s = std::sin(0.5 * py);
       const double c = std::cos(0.5 * py);
-      for (Eigen::Index j = 0; j < n; ++j)
+      for (Eigen::Index j = 0; j < a.cols(); ++j)
         a(i, j) = scaled[static_cast<std::size_t>(j)].integral(px, py, s, c);
     }
     return a;
@@ -557,16 +639,16 @@ Eigen::MatrixXd microstrip_capacitance(const std::vector<Strip>& strips, double 
     hi = std::max(hi, s.x_center_m + 0.5 * s.width_m);
   }
   const MicrostripSeries series(eps_r, (hi - lo) / h_m);
-  auto matrix_for = [&series, h_m](const std::vector<Segment>& segs) {
+  auto matrix_for = [&series, h_m](const std::vector<Segment>& obs,
+                                   const std::vector<Segment>& src) {
     // H(X_obs - X_node) for every collocation point and segment end (ends shared by adjacent
     // segments are evaluated twice: simplicity over a 2x saving).
-    const Eigen::Index n = static_cast<Eigen::Index>(segs.size());
-    Eigen::MatrixXd a(n, n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Segment& o = segs[static_cast<std::size_t>(i)];
+    Eigen::MatrixXd a(static_cast<Eigen::Index>(obs.size()), static_cast<Eigen::Index>(src.size()));
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+      const Segment& o = obs[static_cast<std::size_t>(i)];
       const double px = 0.5 * (o.ax + o.bx) / h_m;
-      for (Eigen::Index j = 0; j < n; ++j) {
-        const Segment& s = segs[static_cast<std::size_t>(j)];
+      for (Eigen::Index j = 0; j < a.cols(); ++j) {
+        const Segment& s = src[static_cast<std::size_t>(j)];
         a(i, j) = series.antiderivative(px - s.ax / h_m) - series.antiderivative(px - s.bx / h_m);
       }
     }
