@@ -134,21 +134,29 @@ double stripline_kernel(double u, double v0, double v1) {
 // The kernel less its three logarithmic singularities that can come near the strips (the source
 // at v0 = 0 and its images at v1 = 0 and v1 = 2 pi):
 //   r(u, v0, v1) = k + ln(u^2 + v0^2) - ln(u^2 + v1^2) - ln(u^2 + (2 pi - v1)^2),
-// analytic in the region of the strips (the next images are >= pi away). Near the singular points
-// it is formed as a ratio of small quantities, each accurate to rounding.
-double stripline_remainder(double u, double v0, double v1) {
+// analytic in the region of the strips (the next images are >= pi away). For |u| <= 1 it is
+// formed as a ratio of small quantities, each accurate to rounding, from the half-angle values
+// sh = sinh(u/2), s0 = sin(v0/2), s1 = sin(v1/2), which the caller supplies (along a horizontal
+// segment v0 and v1 are the same at every node, along a vertical one u is); only called with
+// them for |u| <= 1, the full kernel otherwise (stripline_remainder_apart).
+double stripline_remainder(double u, double v0, double v1, double sh, double s0, double s1) {
   const double u2 = u * u;
   const double r0 = u2 + v0 * v0;
   const double ra = u2 + v1 * v1;
   const double rb = u2 + (2.0 * pi - v1) * (2.0 * pi - v1);
-  if (std::abs(u) > 1.0) return stripline_kernel(u, v0, v1) + std::log(r0 / (ra * rb));
-  const double sh = std::sinh(0.5 * u);
   const double sh2 = sh * sh;
-  const double a1 = half_cosh_minus_cos(sh2, v1);
+  const double a1 = sh2 + s1 * s1;
   // a0 / r0 -> 1/4 as r0 -> 0 (the collocation point of a self term is never a Gauss node, but
   // guard the limit anyway).
-  const double a0_over_r0 = r0 > 1e-280 ? half_cosh_minus_cos(sh2, v0) / r0 : 0.25;
+  const double a0_over_r0 = r0 > 1e-280 ? (sh2 + s0 * s0) / r0 : 0.25;
   return std::log(a1 / (ra * rb * a0_over_r0));
+}
+
+// r(u, v0, v1) for |u| > 1, where no singularity is near.
+double stripline_remainder_apart(double u, double v0, double v1) {
+  const double u2 = u * u;
+  const double rb = u2 + (2.0 * pi - v1) * (2.0 * pi - v1);
+  return stripline_kernel(u, v0, v1) + std::log((u2 + v0 * v0) / ((u2 + v1 * v1) * rb));
 }
 
 // One boundary segment in scaled coordinates, with its far-field quadrature nodes precomputed.
@@ -191,13 +199,30 @@ class StriplineSegment {
     const auto& g = gauss8();
     const double hx = (bx_ - ax_) / panels_;
     const double hy = (by_ - ay_) / panels_;
+    // Every strip face is horizontal (hy == 0: qy == ay_ at every node, bitwise) or vertical
+    // (hx == 0: qx == ax_), so the half-angle sines of v0, v1 or the sinh of u are computed once
+    // per segment, with the same values as at each node.
+    const bool horizontal = hy == 0.0;
+    const bool vertical = hx == 0.0;
+    const double s0_face = horizontal ? std::sin(0.5 * (py - ay_)) : 0.0;
+    const double s1_face = horizontal ? std::sin(0.5 * (py + ay_)) : 0.0;
+    const double sh_face = vertical ? std::sinh(0.5 * (px - ax_)) : 0.0;
     double sum = 0.0;
     for (int p = 0; p < panels_; ++p)
       for (std::size_t k = 0; k < g.x.size(); ++k) {
         const double f = p + 0.5 + 0.5 * g.x[k];
-        const double qx = ax_ + f * hx;
+        const double u = px - (ax_ + f * hx);
         const double qy = ay_ + f * hy;
-        sum += g.w[k] * stripline_remainder(px - qx, py - qy, py + qy);
+        const double v0 = py - qy;
+        const double v1 = py + qy;
+        if (std::abs(u) > 1.0) {
+          sum += g.w[k] * stripline_remainder_apart(u, v0, v1);
+          continue;
+        }
+        const double sh = vertical ? sh_face : std::sinh(0.5 * u);
+        const double s0 = horizontal ? s0_face : std::sin(0.5 * v0);
+        const double s1 = horizontal ? s1_face : std::sin(0.5 * v1);
+        sum += g.w[k] * stripline_remainder(u, v0, v1, sh, s0, s1);
       }
     return sum * 0.5 * len_ / panels_ - log_segment_integral(px, py, ax_, ay_, bx_, by_) +
            log_segment_integral(px, py, ax_, -ay_, bx_, -by_) +
