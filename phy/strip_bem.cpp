@@ -506,16 +506,16 @@ std::optional<MirrorPairs> mirror_pairs(const std::vector<Strip>& strips) {
 //
 // A mirror-symmetric set is solved on the right half only (even/odd mode decomposition; the method
 // of images for a symmetry plane: C. R. Paul, Analysis of Multiconductor Transmission Lines, 2nd
-// ed., Wiley 2008, sec. 5.2 on symmetric lines; R. F. Harrington, Field Computation by Moment
-// Methods, Macmillan 1968, ch. 1 and 2). The left half's segments are the reflections of the
-// right half's, so with charge density +sigma (even) or -sigma (odd) on the reflection of every
-// right segment the potential at a right collocation point is (A_direct +- A_image) sigma. Solving
+// ed., Wiley 2008, on symmetric lines; R. F. Harrington, Field Computation by Moment Methods,
+// Macmillan 1968). The left half's segments are the reflections of the right half's, so with
+// charge density +sigma (even) or -sigma (odd) on the reflection of every right segment the
+// potential at a right collocation point is (A_direct +- A_image) sigma. Solving
 // with 1 V on right strip j gives the charges E(i, j) = C(r_i, r_j) + C(r_i, l_j) (even) and
 // O(i, j) = C(r_i, r_j) - C(r_i, l_j) (odd), so C(r_i, r_j) = (E + O)/2 and C(r_i, l_j) =
 // (E - O)/2; reflection gives C(l_i, l_j) = C(r_i, r_j) and C(l_i, r_j) = C(r_i, l_j). Half the
 // matrix entries and two LU factorisations of half the size (1/4 the work) for the same
 // discretisation as the general path, whose left segments equal these reflections up to the
-// rounding of the cosine spacing; the two paths agree to ~1e-13 (tests/phy/strip_bem_test.cpp).
+// rounding of the cosine spacing; the two paths agree to ~1e-15 (tests/phy/strip_bem_test.cpp).
 template <class MatrixFor>
 Eigen::MatrixXd level_capacitance(const std::vector<Strip>& strips,
                                   const std::optional<MirrorPairs>& mirror, int base,
