@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -133,22 +134,45 @@ double stripline_kernel(double u, double v0, double v1) {
 // The kernel less its three logarithmic singularities that can come near the strips (the source
 // at v0 = 0 and its images at v1 = 0 and v1 = 2 pi):
 //   r(u, v0, v1) = k + ln(u^2 + v0^2) - ln(u^2 + v1^2) - ln(u^2 + (2 pi - v1)^2),
-// analytic in the region of the strips (the next images are >= pi away). Near the singular points
-// it is formed as a ratio of small quantities, each accurate to rounding.
-double stripline_remainder(double u, double v0, double v1) {
+// analytic in the region of the strips (the next images are >= pi away). For |u| <= 1 it is
+// formed as a ratio of small quantities, each accurate to rounding, from the half-angle values
+// sh = sinh(u/2), s0 = sin(v0/2), s1 = sin(v1/2), which the caller supplies (along a horizontal
+// segment v0 and v1 are the same at every node, along a vertical one u is); only called with
+// them for |u| <= 1, the full kernel otherwise (stripline_remainder_apart).
+double stripline_remainder(double u, double v0, double v1, double sh, double s0, double s1) {
   const double u2 = u * u;
   const double r0 = u2 + v0 * v0;
   const double ra = u2 + v1 * v1;
   const double rb = u2 + (2.0 * pi - v1) * (2.0 * pi - v1);
-  if (std::abs(u) > 1.0) return stripline_kernel(u, v0, v1) + std::log(r0 / (ra * rb));
-  const double sh = std::sinh(0.5 * u);
   const double sh2 = sh * sh;
-  const double a1 = half_cosh_minus_cos(sh2, v1);
+  const double a1 = sh2 + s1 * s1;
   // a0 / r0 -> 1/4 as r0 -> 0 (the collocation point of a self term is never a Gauss node, but
   // guard the limit anyway).
-  const double a0_over_r0 = r0 > 1e-280 ? half_cosh_minus_cos(sh2, v0) / r0 : 0.25;
+  const double a0_over_r0 = r0 > 1e-280 ? (sh2 + s0 * s0) / r0 : 0.25;
   return std::log(a1 / (ra * rb * a0_over_r0));
 }
+
+// r(u, v0, v1) for |u| > 1, where no singularity is near.
+double stripline_remainder_apart(double u, double v0, double v1) {
+  const double u2 = u * u;
+  const double rb = u2 + (2.0 * pi - v1) * (2.0 * pi - v1);
+  return stripline_kernel(u, v0, v1) + std::log((u2 + v0 * v0) / ((u2 + v1 * v1) * rb));
+}
+
+// An observation point in scaled coordinates with the functions of it that every segment integral
+// uses, computed once per point.
+struct Observer {
+  Observer(double x, double y)
+      : px(x), py(y), s(std::sin(0.5 * y)), c(std::cos(0.5 * y)), e_plus(std::exp(0.5 * x)),
+        e_minus(std::exp(-0.5 * x)) {}
+  double px, py;
+  double s, c;             // sin, cos of py/2
+  double e_plus, e_minus;  // exp(+-px/2)
+};
+
+// exp((px - xc)/2) is formed as the product of exp(px/2) and exp(-xc/2) while |px| and |2 xc| are
+// below this bound (factors < e^250, far from overflow); the far_integral comment has the error.
+constexpr double exp_product_range = 500.0;
 
 // One boundary segment in scaled coordinates, with its far-field quadrature nodes precomputed.
 // integral() returns the integral over the segment (arc length) of the stripline kernel k seen
@@ -164,6 +188,8 @@ class StriplineSegment {
     const double hy = (by - ay) / panels_;
     const double half = 0.5 * len_ / panels_;
     const double xc = 0.5 * (ax + bx);
+    e_plus_ = std::exp(0.5 * xc);
+    e_minus_ = std::exp(-0.5 * xc);
     const auto& g = gauss4();
     for (int p = 0; p < panels_; ++p)
       for (std::size_t k = 0; k < g.x.size(); ++k) {
@@ -175,8 +201,9 @@ class StriplineSegment {
       }
   }
 
-  /// Observation point P = (px, py) with s = sin(py/2), c = cos(py/2).
-  double integral(double px, double py, double s, double c) const {
+  double integral(const Observer& o) const {
+    const double px = o.px;
+    const double py = o.py;
     const double mx = 0.5 * (ax_ + bx_);
     const double my = 0.5 * (ay_ + by_);
     const double dx = px - mx;
@@ -184,19 +211,36 @@ class StriplineSegment {
     const double dx2 = dx * dx;
     const double d2_min = std::min({dx2 + (py - my) * (py - my), dx2 + (py + my) * (py + my),
                                     dx2 + (2.0 * pi - py - my) * (2.0 * pi - py - my)});
-    if (d2_min > 16.0 * len_ * len_) return far_integral(px, py, s, c);
+    if (d2_min > 16.0 * len_ * len_) return far_integral(o);
     // Near: the three logarithms in closed form (image segments reflected in Y = 0 and Y = pi),
     // the analytic remainder by 8-point Gauss per panel (error < 1e-15 relative).
     const auto& g = gauss8();
     const double hx = (bx_ - ax_) / panels_;
     const double hy = (by_ - ay_) / panels_;
+    // Every strip face is horizontal (hy == 0: qy == ay_ at every node, bitwise) or vertical
+    // (hx == 0: qx == ax_), so the half-angle sines of v0, v1 or the sinh of u are computed once
+    // per segment, with the same values as at each node.
+    const bool horizontal = hy == 0.0;
+    const bool vertical = hx == 0.0;
+    const double s0_face = horizontal ? std::sin(0.5 * (py - ay_)) : 0.0;
+    const double s1_face = horizontal ? std::sin(0.5 * (py + ay_)) : 0.0;
+    const double sh_face = vertical ? std::sinh(0.5 * (px - ax_)) : 0.0;
     double sum = 0.0;
     for (int p = 0; p < panels_; ++p)
       for (std::size_t k = 0; k < g.x.size(); ++k) {
         const double f = p + 0.5 + 0.5 * g.x[k];
-        const double qx = ax_ + f * hx;
+        const double u = px - (ax_ + f * hx);
         const double qy = ay_ + f * hy;
-        sum += g.w[k] * stripline_remainder(px - qx, py - qy, py + qy);
+        const double v0 = py - qy;
+        const double v1 = py + qy;
+        if (std::abs(u) > 1.0) {
+          sum += g.w[k] * stripline_remainder_apart(u, v0, v1);
+          continue;
+        }
+        const double sh = vertical ? sh_face : std::sinh(0.5 * u);
+        const double s0 = horizontal ? s0_face : std::sin(0.5 * v0);
+        const double s1 = horizontal ? s1_face : std::sin(0.5 * v1);
+        sum += g.w[k] * stripline_remainder(u, v0, v1, sh, s0, s1);
       }
     return sum * 0.5 * len_ / panels_ - log_segment_integral(px, py, ax_, ay_, bx_, by_) +
            log_segment_integral(px, py, ax_, -ay_, bx_, -by_) +
@@ -214,9 +258,15 @@ class StriplineSegment {
   // accurate to ~1e-10 relative (Bernstein ellipse rho > 15, error ~ rho^-8). The kernel is
   // k = ln[(sinh^2(u/2) + sin^2(v1/2)) / (sinh^2(u/2) + sin^2(v0/2))] with the half-angle
   // functions of u = px - x and v = py -+ y formed by addition theorems from precomputed node
-  // values: one exp per segment, no cancellation worse than 1e-16 / distance. The 4-point rule's
-  // nodes come in pairs of equal weight, so one log serves a pair.
-  double far_integral(double px, double py, double s, double c) const {
+  // values and exp((px - xc)/2) as the product of the point's and the segment's exponentials (no
+  // exp per pair; relative error 2 ulp, as good as a direct exp for the cancellation in sinh): no
+  // cancellation worse than 1e-16 / distance. The 4-point rule's nodes come in pairs of equal
+  // weight, so one log serves a pair.
+  double far_integral(const Observer& o) const {
+    const double px = o.px;
+    const double py = o.py;
+    const double s = o.s;
+    const double c = o.c;
     const double half_dx = 0.5 * (px - 0.5 * (ax_ + bx_));
     double sum = 0.0;
     if (std::abs(half_dx) > 20.0) {
@@ -224,9 +274,11 @@ class StriplineSegment {
       for (const FarNode& n : far_) sum += n.w * stripline_kernel(px - n.x, py - n.y, py + n.y);
       return sum;
     }
-    const double e = std::exp(half_dx);
-    const double sh_d = 0.5 * (e - 1.0 / e);
-    const double ch_d = 0.5 * (e + 1.0 / e);
+    const bool products = std::abs(px) < exp_product_range && std::abs(ax_ + bx_) < exp_product_range;
+    const double e = products ? o.e_plus * e_minus_ : std::exp(half_dx);
+    const double inv_e = products ? o.e_minus * e_plus_ : 1.0 / e;
+    const double sh_d = 0.5 * (e - inv_e);
+    const double ch_d = 0.5 * (e + inv_e);
     auto ratio = [&](const FarNode& n) {
       const double shu = sh_d * n.ch - ch_d * n.sh;  // sinh((px - x)/2)
       const double s0 = s * n.c - c * n.s;           // sin((py - y)/2)
@@ -242,6 +294,7 @@ class StriplineSegment {
   }
 
   double ax_, ay_, bx_, by_, len_;
+  double e_plus_ = 1.0, e_minus_ = 1.0;  // exp(+-xc/2), xc the mid abscissa
   int panels_ = 1;
   std::vector<FarNode> far_;
 };
@@ -421,23 +474,105 @@ Eigen::MatrixXd maxwell_matrix(const Eigen::MatrixXd& a, const std::vector<Segme
   return c;
 }
 
-// Capacitance matrix from `matrix_for(segs)`, the potential-coefficient matrix of a segmentation.
-// With Richardson extrapolation the discretisation error, which falls as N^-2 for
-// piecewise-constant charge with midpoint collocation on cosine-graded meshes (measured:
-// docs/field_solver.md), is removed to leading order from the nested N/2 and N solutions:
-// C = (4 C_N - C_{N/2}) / 3.
+// A strip set that is its own mirror image about x = 0, as pairs: strip right[k] (x_center > 0)
+// and strip left[k], its exact reflection (same width, height and thickness, x_center negated).
+struct MirrorPairs {
+  std::vector<std::size_t> right, left;
+};
+
+// The pairing when every strip has an exact mirror partner (bitwise-equal dimensions; a strip on
+// x = 0 is its own image and is left to the general path), none otherwise. The strips are
+// disjoint, so a partner is unique.
+std::optional<MirrorPairs> mirror_pairs(const std::vector<Strip>& strips) {
+  MirrorPairs pairs;
+  for (std::size_t i = 0; i < strips.size(); ++i) {
+    const Strip& a = strips[i];
+    if (!(a.x_center_m > 0.0)) continue;
+    const auto partner = std::find_if(strips.begin(), strips.end(), [&a](const Strip& b) {
+      return b.x_center_m == -a.x_center_m && b.width_m == a.width_m &&
+             b.y_bottom_m == a.y_bottom_m && b.thickness_m == a.thickness_m;
+    });
+    if (partner == strips.end()) return std::nullopt;
+    pairs.right.push_back(i);
+    pairs.left.push_back(static_cast<std::size_t>(partner - strips.begin()));
+  }
+  if (2 * pairs.right.size() != strips.size()) return std::nullopt;
+  return pairs;
+}
+
+// Maxwell matrix of one refinement level (segment counts multiplied by `factor`), from
+// `matrix_for(obs, src)`, the potential at the midpoint of each segment of obs of unit charge
+// density on each segment of src.
+//
+// A mirror-symmetric set is solved on the right half only (even/odd mode decomposition; the method
+// of images for a symmetry plane: C. R. Paul, Analysis of Multiconductor Transmission Lines, 2nd
+// ed., Wiley 2008, on symmetric lines; R. F. Harrington, Field Computation by Moment Methods,
+// Macmillan 1968). The left half's segments are the reflections of the right half's, so with
+// charge density +sigma (even) or -sigma (odd) on the reflection of every right segment the
+// potential at a right collocation point is (A_direct +- A_image) sigma. Solving
+// with 1 V on right strip j gives the charges E(i, j) = C(r_i, r_j) + C(r_i, l_j) (even) and
+// O(i, j) = C(r_i, r_j) - C(r_i, l_j) (odd), so C(r_i, r_j) = (E + O)/2 and C(r_i, l_j) =
+// (E - O)/2; reflection gives C(l_i, l_j) = C(r_i, r_j) and C(l_i, r_j) = C(r_i, l_j). Half the
+// matrix entries and two LU factorisations of half the size (1/4 the work) for the same
+// discretisation as the general path, whose left segments equal these reflections up to the
+// rounding of the cosine spacing; the two paths agree to ~1e-15 (tests/phy/strip_bem_test.cpp).
+template <class MatrixFor>
+Eigen::MatrixXd level_capacitance(const std::vector<Strip>& strips,
+                                  const std::optional<MirrorPairs>& mirror, int base,
+                                  double side_fraction, int factor, MatrixFor& matrix_for) {
+  if (!mirror) {
+    const auto segs = discretise(strips, base, side_fraction, factor);
+    return maxwell_matrix(matrix_for(segs, segs), segs, strips.size());
+  }
+  const std::size_t half = mirror->right.size();
+  std::vector<Strip> right;
+  for (std::size_t k : mirror->right) right.push_back(strips[k]);
+  const auto segs = discretise(right, base, side_fraction, factor);
+  // Reflections traversed from the image of b to the image of a, so that horizontal faces run
+  // towards +x as on every strip of the general path (the microstrip integral relies on it).
+  std::vector<Segment> image = segs;
+  for (Segment& s : image) s = Segment{-s.bx, s.by, -s.ax, s.ay, s.length, s.strip};
+  Eigen::MatrixXd a_even = matrix_for(segs, segs);
+  const Eigen::MatrixXd a_image = matrix_for(segs, image);
+  Eigen::MatrixXd a_odd = a_even - a_image;
+  a_even += a_image;
+  const Eigen::MatrixXd even = maxwell_matrix(a_even, segs, half);
+  const Eigen::MatrixXd odd = maxwell_matrix(a_odd, segs, half);
+  Eigen::MatrixXd c(strips.size(), strips.size());
+  for (std::size_t i = 0; i < half; ++i)
+    for (std::size_t j = 0; j < half; ++j) {
+      const auto ei = static_cast<Eigen::Index>(i);
+      const auto ej = static_cast<Eigen::Index>(j);
+      const double same = 0.5 * (even(ei, ej) + odd(ei, ej));
+      const double across = 0.5 * (even(ei, ej) - odd(ei, ej));
+      const auto ri = static_cast<Eigen::Index>(mirror->right[i]);
+      const auto rj = static_cast<Eigen::Index>(mirror->right[j]);
+      const auto li = static_cast<Eigen::Index>(mirror->left[i]);
+      const auto lj = static_cast<Eigen::Index>(mirror->left[j]);
+      c(ri, rj) = same;
+      c(li, lj) = same;
+      c(ri, lj) = across;
+      c(li, rj) = across;
+    }
+  return c;
+}
+
+// Capacitance matrix from `matrix_for(obs, src)` (see level_capacitance). With Richardson
+// extrapolation the discretisation error, which falls as N^-2 for piecewise-constant charge with
+// midpoint collocation on cosine-graded meshes (measured: docs/field_solver.md), is removed to
+// leading order from the nested N/2 and N solutions: C = (4 C_N - C_{N/2}) / 3.
 template <class MatrixFor>
 Eigen::MatrixXd solve_capacitance(const std::vector<Strip>& strips, const Options& opt,
                                   MatrixFor&& matrix_for) {
-  if (!opt.richardson) {
-    const auto segs = discretise(strips, opt.segments_per_strip, opt.side_fraction, 1);
-    return maxwell_matrix(matrix_for(segs), segs, strips.size());
-  }
+  const std::optional<MirrorPairs> mirror = opt.use_symmetry ? mirror_pairs(strips) : std::nullopt;
+  if (!opt.richardson)
+    return level_capacitance(strips, mirror, opt.segments_per_strip, opt.side_fraction, 1,
+                             matrix_for);
   const int base = opt.segments_per_strip / 2;
-  const auto coarse = discretise(strips, base, opt.side_fraction, 1);
-  const auto fine = discretise(strips, base, opt.side_fraction, 2);
-  const Eigen::MatrixXd c_coarse = maxwell_matrix(matrix_for(coarse), coarse, strips.size());
-  const Eigen::MatrixXd c_fine = maxwell_matrix(matrix_for(fine), fine, strips.size());
+  const Eigen::MatrixXd c_coarse =
+      level_capacitance(strips, mirror, base, opt.side_fraction, 1, matrix_for);
+  const Eigen::MatrixXd c_fine =
+      level_capacitance(strips, mirror, base, opt.side_fraction, 2, matrix_for);
   return (4.0 * c_fine - c_coarse) / 3.0;
 }
 
@@ -475,7 +610,7 @@ double stripline_segment_potential(double x, double y, double ax, double ay, dou
                                    double b_m, double eps_r) {
   const double sc = pi / b_m;
   const StriplineSegment seg(sc * ax, sc * ay, sc * bx, sc * by);
-  return seg.integral(sc * x, sc * y, std::sin(0.5 * sc * y), std::cos(0.5 * sc * y)) / sc /
+  return seg.integral(Observer(sc * x, sc * y)) / sc /
          (4.0 * pi * eps0 * eps_r);
 }
 
@@ -510,20 +645,15 @@ Eigen::MatrixXd stripline_capacitance(const std::vector<Strip>& strips, double b
   require_disjoint(strips, fn);
 
   const double sc = pi / b_m;
-  auto matrix_for = [sc](const std::vector<Segment>& segs) {
-    const Eigen::Index n = static_cast<Eigen::Index>(segs.size());
+  auto matrix_for = [sc](const std::vector<Segment>& obs, const std::vector<Segment>& src) {
     std::vector<StriplineSegment> scaled;
-    scaled.reserve(segs.size());
-    for (const Segment& s : segs) scaled.emplace_back(sc * s.ax, sc * s.ay, sc * s.bx, sc * s.by);
-    Eigen::MatrixXd a(n, n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Segment& o = segs[static_cast<std::size_t>(i)];
-      const double px = sc * 0.5 * (o.ax + o.bx);
-      const double py = sc * 0.5 * (o.ay + o.by);
-      const double s = std::sin(0.5 * py);
-      const double c = std::cos(0.5 * py);
-      for (Eigen::Index j = 0; j < n; ++j)
-        a(i, j) = scaled[static_cast<std::size_t>(j)].integral(px, py, s, c);
+    scaled.reserve(src.size());
+    for (const Segment& s : src) scaled.emplace_back(sc * s.ax, sc * s.ay, sc * s.bx, sc * s.by);
+    Eigen::MatrixXd a(static_cast<Eigen::Index>(obs.size()), static_cast<Eigen::Index>(src.size()));
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+      const Segment& o = obs[static_cast<std::size_t>(i)];
+      const Observer p(sc * 0.5 * (o.ax + o.bx), sc * 0.5 * (o.ay + o.by));
+      for (Eigen::Index j = 0; j < a.cols(); ++j) a(i, j) = scaled[static_cast<std::size_t>(j)].integral(p);
     }
     return a;
   };
@@ -557,16 +687,16 @@ Eigen::MatrixXd microstrip_capacitance(const std::vector<Strip>& strips, double 
     hi = std::max(hi, s.x_center_m + 0.5 * s.width_m);
   }
   const MicrostripSeries series(eps_r, (hi - lo) / h_m);
-  auto matrix_for = [&series, h_m](const std::vector<Segment>& segs) {
+  auto matrix_for = [&series, h_m](const std::vector<Segment>& obs,
+                                   const std::vector<Segment>& src) {
     // H(X_obs - X_node) for every collocation point and segment end (ends shared by adjacent
     // segments are evaluated twice: simplicity over a 2x saving).
-    const Eigen::Index n = static_cast<Eigen::Index>(segs.size());
-    Eigen::MatrixXd a(n, n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Segment& o = segs[static_cast<std::size_t>(i)];
+    Eigen::MatrixXd a(static_cast<Eigen::Index>(obs.size()), static_cast<Eigen::Index>(src.size()));
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+      const Segment& o = obs[static_cast<std::size_t>(i)];
       const double px = 0.5 * (o.ax + o.bx) / h_m;
-      for (Eigen::Index j = 0; j < n; ++j) {
-        const Segment& s = segs[static_cast<std::size_t>(j)];
+      for (Eigen::Index j = 0; j < a.cols(); ++j) {
+        const Segment& s = src[static_cast<std::size_t>(j)];
         a(i, j) = series.antiderivative(px - s.ax / h_m) - series.antiderivative(px - s.bx / h_m);
       }
     }
