@@ -57,13 +57,21 @@ RationalFilter::RationalFilter(double gain, std::vector<cplx> zeros_hz, std::vec
   }
 }
 
-cplx RationalFilter::response(double freq_hz) const {
+cplx RationalFilter::numerator(double freq_hz) const {
   const cplx jf(0.0, freq_hz);
-  cplx num_p(gain_, 0.0), den_p(1.0, 0.0);
+  cplx num_p(gain_, 0.0);
   for (const auto& q : inv_zeros_) num_p *= 1.0 - jf * q;
-  for (const auto& q : inv_poles_) den_p *= 1.0 - jf * q;
-  return num_p / den_p;
+  return num_p;
 }
+
+cplx RationalFilter::denominator(double freq_hz) const {
+  const cplx jf(0.0, freq_hz);
+  cplx den_p(1.0, 0.0);
+  for (const auto& q : inv_poles_) den_p *= 1.0 - jf * q;
+  return den_p;
+}
+
+cplx RationalFilter::response(double freq_hz) const { return numerator(freq_hz) / denominator(freq_hz); }
 
 double RationalFilter::group_delay_s(double freq_hz) const {
   // Factor 1 - j f / r with r = a + j b: arg = atan2(b - f, a) - arg r, d/df = -a / (a^2 + (b-f)^2).

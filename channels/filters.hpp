@@ -31,6 +31,10 @@ class RationalFilter {
                  std::vector<std::complex<double>> poles_hz);
 
   std::complex<double> response(double freq_hz) const;
+  /// response = numerator / denominator: gain prod(1 - j f / z) and prod(1 - j f / p). Filters that
+  /// share their poles (a CTLE family) share the denominator, which a caller can then keep.
+  std::complex<double> numerator(double freq_hz) const;
+  std::complex<double> denominator(double freq_hz) const;
   /// Group delay -d(arg H)/d(omega) [s], analytic from the roots: a root r = a + j b [Hz]
   /// contributes -/+ a / (2 pi (a^2 + (b - f)^2)) (pole / zero).
   double group_delay_s(double freq_hz) const;

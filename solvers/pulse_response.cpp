@@ -358,6 +358,7 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
 }
 
 void PulseResponseEngine::split_weights(ChannelSpectrum& s) {
+  s.den_n_ = 0;  // the kept X (1 - W) / D changes
   const double fg = low_band_sigma_hz(s.opt_);
   s.high_w_.resize(s.f_.size());
   for (std::size_t k = 0; k < s.f_.size(); ++k) s.high_w_[k] = 1.0 - low_band_weight(s.f_[k], fg);
@@ -446,9 +447,21 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     // p[n] = df sum_k X_k e^{j 2 pi k n / N} over the two-sided band; FFTW's c2r is that sum.
     // Split (rule 7): the high part X (1 - W) only.
     const std::size_t used = std::min(s.used_bins_, nb);
+    // The CTLE's denominator is shared by its family: X df (1 - W) / D is kept per pole set and grid,
+    // so each candidate multiplies by its numerator only.
+    const auto& rational = ctle.rational();
+    if (s.den_n_ != n || s.x_over_den_.size() != used || s.den_poles_ != rational.poles_hz()) {
+      s.x_over_den_.resize(used);
+      for (std::size_t k = 0; k < used; ++k) {
+        cplx x = s.x_[k] * s.df_ / rational.denominator(s.f_[k]);
+        if (s.split_) x *= s.high_w_[k];
+        s.x_over_den_[k] = x;
+      }
+      s.den_poles_ = rational.poles_hz();
+      s.den_n_ = n;
+    }
     for (std::size_t k = 0; k < used; ++k) {
-      cplx x = s.x_[k] * ctle.response(s.f_[k]) * s.df_;
-      if (s.split_) x *= s.high_w_[k];
+      const cplx x = s.x_over_den_[k] * rational.numerator(s.f_[k]);
       p.freq[k][0] = x.real();
       p.freq[k][1] = x.imag();
     }

@@ -163,6 +163,10 @@ class ChannelSpectrum {
   double df_ = 0.0, delay_s_ = 0.0;
   std::size_t used_bins_ = 0;  // bins 0 .. used_bins_ - 1 hold every nonzero x_
   std::size_t evaluated_bins_ = 0;  // H evaluated on bins [0, evaluated_bins_) (rule 8: the rest 0)
+  // X df (1 - W) / D(f) for the CTLE poles last used, on this grid (a CTLE family shares its poles).
+  std::vector<std::complex<double>> x_over_den_;
+  std::vector<std::complex<double>> den_poles_;
+  std::size_t den_n_ = 0;
   // Rule 7 (split): the low band on the long period of low_n_ * decim_ samples.
   bool split_ = false;
   std::size_t decim_ = 1;      // fine samples per sample of the low band's transform
