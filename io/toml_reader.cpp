@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 #include "io/detail/toml_reader.hpp"
 
@@ -337,6 +338,14 @@ void TableReader::finish() {
     }
     ctx_.error(&v, key_path(key), node_text(v), msg);
   }
+}
+
+std::function<std::optional<std::string>(std::string_view)> one_of_names(std::vector<std::string> names) {
+  return [names = std::move(names)](std::string_view s) -> std::optional<std::string> {
+    for (const std::string& n : names)
+      if (s == n) return n;
+    return std::nullopt;
+  };
 }
 
 }  // namespace phylane::io::detail
