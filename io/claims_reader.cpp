@@ -480,6 +480,18 @@ struct Loader {
     return m;
   }
 
+  // The measure in the table `key` of r (nullptr when absent); an error when it is not a `kind`.
+  std::shared_ptr<Measure> nested_measure(TableReader& r, const char* key, ValueKind kind, bool required, bool context) {
+    auto t = r.table(key, required);
+    if (!t) return nullptr;
+    auto p = measure(*t, context);
+    t->finish();
+    if (p && p->kind != kind)
+      error(r.input().get(key), r.key_path(key),
+            "must be a measure of a " + std::string(to_string(kind)) + ", not " + std::string(to_string(p->kind)));
+    return p;
+  }
+
   std::shared_ptr<Measure> measure(TableReader& r, bool context) {
     auto m = std::make_shared<Measure>();
     const auto names = measure_names();
@@ -677,20 +689,8 @@ struct Loader {
       TransferTimeMeasure s;
       s.bytes = r.number("bytes", Rule::positive(), true).value_or(0.0);
       s.lanes = static_cast<int>(r.integer_or("lanes", Rule::between(1, 1024), 1).value_or(1));
-      if (auto rt = r.table("rate", true)) {
-        auto p = measure(*rt, context);
-        rt->finish();
-        if (p && p->kind != ValueKind::rate)
-          error(r.input().get("rate"), r.key_path("rate"), "must be a measure of a data rate, not " + std::string(to_string(p->kind)));
-        s.rate = p;
-      }
-      if (auto ft = r.table("flight", false)) {
-        auto p = measure(*ft, context);
-        ft->finish();
-        if (p && p->kind != ValueKind::time)
-          error(r.input().get("flight"), r.key_path("flight"), "must be a measure of a time, not " + std::string(to_string(p->kind)));
-        s.flight = p;
-      }
+      s.rate = nested_measure(r, "rate", ValueKind::rate, true, context);
+      s.flight = nested_measure(r, "flight", ValueKind::time, false, context);
       x.spec = s;
     } else if (n == "value") {
       if (!context)

@@ -622,23 +622,21 @@ void read_outputs(TableReader& out, Sweep& s, Context& ctx) {
     return r;
   };
 
+  // Each label of one list (`node` its TOML value) parsed into `into`; a label listed twice is an error.
   std::set<std::string> seen;
-  for (std::size_t i = 0; i < scalars.size(); ++i) {
-    const toml::node* where = sn && sn->as_array() ? &(*sn->as_array())[i] : sn;
-    if (!seen.insert("s:" + scalars[i]).second) {
-      ctx.error(where, "outputs.scalars", "\"" + scalars[i] + "\"", "listed twice");
-      continue;
+  auto parse_list = [&](const std::vector<std::string>& labels, const toml::node* node, bool curve,
+                        std::vector<OutputRequest>& into) {
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      const toml::node* where = node && node->as_array() ? &(*node->as_array())[i] : node;
+      if (!seen.insert((curve ? "c:" : "s:") + labels[i]).second) {
+        ctx.error(where, curve ? "outputs.curves" : "outputs.scalars", "\"" + labels[i] + "\"", "listed twice");
+        continue;
+      }
+      if (auto r = parse(labels[i], where, curve)) into.push_back(*r);
     }
-    if (auto r = parse(scalars[i], where, false)) s.scalars.push_back(*r);
-  }
-  for (std::size_t i = 0; i < curves.size(); ++i) {
-    const toml::node* where = cn && cn->as_array() ? &(*cn->as_array())[i] : cn;
-    if (!seen.insert("c:" + curves[i]).second) {
-      ctx.error(where, "outputs.curves", "\"" + curves[i] + "\"", "listed twice");
-      continue;
-    }
-    if (auto r = parse(curves[i], where, true)) s.curves.push_back(*r);
-  }
+  };
+  parse_list(scalars, sn, false, s.scalars);
+  parse_list(curves, cn, true, s.curves);
   if (!s.curves.empty()) {
     const auto fmax = out.quantity("curve_fmax", Dimension::frequency, Rule::positive(), true);
     const auto points = out.integer_or("curve_points", Rule::between(2, 100000), 100);

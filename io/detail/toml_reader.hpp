@@ -106,6 +106,10 @@ class TableReader {
 
  private:
   const toml::node* fetch(std::string_view key, bool required);
+  /// The value of `key` as a T (toml::array, toml::table): nullptr when it is missing (an error if
+  /// required) or not a T (an error saying it `must_be`).
+  template <class T>
+  const T* fetch_as(std::string_view key, bool required, const std::string& must_be);
   void record(std::string_view key, const toml::node& n);
 
   Context& ctx_;
