@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "phy/constants.hpp"
+#include "phy/name_table.hpp"
 #include "phy/units.hpp"
 #include "phy/number_text.hpp"
 
@@ -121,18 +122,14 @@ double TxEdgeFilter::response(double freq_hz) const {
 // ------------------------------------------------------------------------------------------------
 // RxFilter
 
-std::string_view to_string(RxFilterType t) {
-  switch (t) {
-    case RxFilterType::none: return "none";
-    case RxFilterType::butterworth: return "butterworth";
-    case RxFilterType::bessel_thomson: return "bessel_thomson";
-  }
-  return "?";
-}
+constexpr phy::EnumName<RxFilterType> kRxFilterTypes[] = {
+    {RxFilterType::none, "none"}, {RxFilterType::butterworth, "butterworth"},
+    {RxFilterType::bessel_thomson, "bessel_thomson"}};
+
+std::string_view to_string(RxFilterType t) { return phy::name_of(kRxFilterTypes, t); }
 
 RxFilterType parse_rx_filter_type(std::string_view s) {
-  for (auto t : {RxFilterType::none, RxFilterType::butterworth, RxFilterType::bessel_thomson})
-    if (s == to_string(t)) return t;
+  if (const auto t = phy::value_named(kRxFilterTypes, s)) return *t;
   throw std::invalid_argument("receiver filter type \"" + std::string(s) +
                               "\" is unknown; allowed: none, butterworth, bessel_thomson");
 }

@@ -3,36 +3,37 @@
 #include <algorithm>
 #include <cctype>
 
+#include "phy/name_table.hpp"
+
 namespace phylane::channels {
 
-std::string_view to_string(Modulation m) {
-  switch (m) {
-    case Modulation::nrz: return "nrz";
-    case Modulation::pam4: return "pam4";
-    case Modulation::pam8: return "pam8";
-    case Modulation::pam16: return "pam16";
-  }
-  return "nrz";
-}
+namespace {
+// Each modulation's name, display name and bits per symbol, in one row.
+struct ModulationRow {
+  Modulation value;
+  std::string_view name, display;
+  int bits;
+};
+constexpr ModulationRow kModulations[] = {
+    {Modulation::nrz, "nrz", "NRZ", 1},
+    {Modulation::pam4, "pam4", "PAM4", 2},
+    {Modulation::pam8, "pam8", "PAM8", 3},
+    {Modulation::pam16, "pam16", "PAM16", 4},
+};
+}  // namespace
+
+std::string_view to_string(Modulation m) { return phy::name_of(kModulations, m, "nrz"); }
 
 std::string_view display_name(Modulation m) {
-  switch (m) {
-    case Modulation::nrz: return "NRZ";
-    case Modulation::pam4: return "PAM4";
-    case Modulation::pam8: return "PAM8";
-    case Modulation::pam16: return "PAM16";
-  }
-  return "NRZ";
+  const ModulationRow* r = phy::row_of(kModulations, m);
+  return r ? r->display : "NRZ";
 }
 
 std::optional<Modulation> parse_modulation(std::string_view text) {
   std::string t(text);
   std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (t == "nrz" || t == "pam2") return Modulation::nrz;
-  if (t == "pam4") return Modulation::pam4;
-  if (t == "pam8") return Modulation::pam8;
-  if (t == "pam16") return Modulation::pam16;
-  return std::nullopt;
+  if (t == "pam2") return Modulation::nrz;
+  return phy::value_named(kModulations, t);
 }
 
 std::string_view allowed_modulations() { return "nrz, pam4, pam8 or pam16"; }
@@ -40,23 +41,14 @@ std::string_view allowed_modulations() { return "nrz, pam4, pam8 or pam16"; }
 int levels(Modulation m) { return 1 << bits_per_symbol(m); }
 
 int bits_per_symbol(Modulation m) {
-  switch (m) {
-    case Modulation::nrz: return 1;
-    case Modulation::pam4: return 2;
-    case Modulation::pam8: return 3;
-    case Modulation::pam16: return 4;
-  }
-  return 1;
+  const ModulationRow* r = phy::row_of(kModulations, m);
+  return r ? r->bits : 1;
 }
 
 std::optional<Modulation> modulation_with_levels(int m) {
-  switch (m) {
-    case 2: return Modulation::nrz;
-    case 4: return Modulation::pam4;
-    case 8: return Modulation::pam8;
-    case 16: return Modulation::pam16;
-    default: return std::nullopt;
-  }
+  for (const ModulationRow& r : kModulations)
+    if (1 << r.bits == m) return r.value;
+  return std::nullopt;
 }
 
 std::string modulation_name(int m) {
@@ -64,14 +56,10 @@ std::string modulation_name(int m) {
   return "pam" + std::to_string(m);
 }
 
-std::string_view to_string(RateUnit u) {
-  switch (u) {
-    case RateUnit::baud: return "Bd";
-    case RateUnit::bit: return "b/s";
-    case RateUnit::transfers: return "T/s";
-  }
-  return "b/s";
-}
+constexpr phy::EnumName<RateUnit> kRateUnits[] = {
+    {RateUnit::baud, "Bd"}, {RateUnit::bit, "b/s"}, {RateUnit::transfers, "T/s"}};
+
+std::string_view to_string(RateUnit u) { return phy::name_of(kRateUnits, u, "b/s"); }
 
 double LineRate::symbol_rate_baud(Modulation m) const {
   return unit == RateUnit::baud ? value : value / bits_per_symbol(m);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <span>
 #include <string>
@@ -52,12 +53,9 @@ std::string decisive_text(const ClaimResult& c) {
 }
 
 std::string verdict_upper(Verdict v) {
-  switch (v) {
-    case Verdict::holds: return "HOLDS";
-    case Verdict::does_not_hold: return "DOES NOT HOLD";
-    case Verdict::cannot_tell: return "CANNOT TELL";
-  }
-  return "?";
+  std::string s(to_string(v));
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
 }
 
 void print_test(std::ostream& os, const TestResult& t) {

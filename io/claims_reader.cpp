@@ -22,6 +22,8 @@ namespace phylane::io {
 
 using detail::Context;
 using detail::node_text;
+using detail::one_of;
+using detail::one_of_names;
 using detail::Rule;
 using detail::TableReader;
 using workflows::ChannelHeatMeasure;
@@ -478,15 +480,22 @@ struct Loader {
     return m;
   }
 
+  // The measure in the table `key` of r (nullptr when absent); an error when it is not a `kind`.
+  std::shared_ptr<Measure> nested_measure(TableReader& r, const char* key, ValueKind kind, bool required, bool context) {
+    auto t = r.table(key, required);
+    if (!t) return nullptr;
+    auto p = measure(*t, context);
+    t->finish();
+    if (p && p->kind != kind)
+      error(r.input().get(key), r.key_path(key),
+            "must be a measure of a " + std::string(to_string(kind)) + ", not " + std::string(to_string(p->kind)));
+    return p;
+  }
+
   std::shared_ptr<Measure> measure(TableReader& r, bool context) {
     auto m = std::make_shared<Measure>();
     const auto names = measure_names();
-    const auto name = r.choice<std::string>(
-        "measure",
-        [&](std::string_view s) -> std::optional<std::string> {
-          if (std::find(names.begin(), names.end(), s) != names.end()) return std::string(s);
-          return std::nullopt;
-        },
+    const auto name = r.choice<std::string>("measure", one_of_names(names),
         join(names), std::nullopt);
     if (!name) return nullptr;
     m->name = *name;
@@ -507,10 +516,7 @@ struct Loader {
       const StandardTable* st = read_standard(r);
       LaneRateMeasure s;
       const auto basis = r.choice<std::string>(
-          "basis", [](std::string_view b) -> std::optional<std::string> {
-            if (b == "line" || b == "payload") return std::string(b);
-            return std::nullopt;
-          },
+          "basis", one_of_names({"line", "payload"}),
           "line (the signalling rate), payload (after the standard's line coding)", "line");
       s.payload = basis == std::optional<std::string>("payload");
       s.lanes = static_cast<int>(r.integer_or("lanes", Rule::between(1, 1024), 1).value_or(1));
@@ -661,10 +667,7 @@ struct Loader {
       if (n == "link_bandwidth") {
         x.kind = ValueKind::rate;
         const auto basis = r.choice<std::string>(
-            "basis", [](std::string_view b) -> std::optional<std::string> {
-              if (b == "line" || b == "payload") return std::string(b);
-              return std::nullopt;
-            },
+            "basis", one_of_names({"line", "payload"}),
             "payload (after the link's encoding), line", "payload");
         const int directions = static_cast<int>(r.integer_or("directions", Rule::between(1, 2), 1).value_or(1));
         x.spec = LinkBandwidthMeasure{sref, link, basis.value_or("payload") == "payload", directions};
@@ -686,20 +689,8 @@ struct Loader {
       TransferTimeMeasure s;
       s.bytes = r.number("bytes", Rule::positive(), true).value_or(0.0);
       s.lanes = static_cast<int>(r.integer_or("lanes", Rule::between(1, 1024), 1).value_or(1));
-      if (auto rt = r.table("rate", true)) {
-        auto p = measure(*rt, context);
-        rt->finish();
-        if (p && p->kind != ValueKind::rate)
-          error(r.input().get("rate"), r.key_path("rate"), "must be a measure of a data rate, not " + std::string(to_string(p->kind)));
-        s.rate = p;
-      }
-      if (auto ft = r.table("flight", false)) {
-        auto p = measure(*ft, context);
-        ft->finish();
-        if (p && p->kind != ValueKind::time)
-          error(r.input().get("flight"), r.key_path("flight"), "must be a measure of a time, not " + std::string(to_string(p->kind)));
-        s.flight = p;
-      }
+      s.rate = nested_measure(r, "rate", ValueKind::rate, true, context);
+      s.flight = nested_measure(r, "flight", ValueKind::time, false, context);
       x.spec = s;
     } else if (n == "value") {
       if (!context)
@@ -753,12 +744,7 @@ struct Loader {
 
     if (c.kind == ClaimKind::qualitative && !context) {
       const auto cmp = r.choice<Comparison>(
-          "comparison", [](std::string_view s) -> std::optional<Comparison> {
-            if (s == "approx") return Comparison::approx;
-            if (s == "at_least") return Comparison::at_least;
-            if (s == "at_most") return Comparison::at_most;
-            return std::nullopt;
-          },
+          "comparison", one_of({Comparison::approx, Comparison::at_least, Comparison::at_most}),
           "approx, at_least, at_most", std::nullopt);
       t.comparison = cmp.value_or(Comparison::approx);
       t.tolerance = r.number_or("tolerance", Rule::between(0.0, 10.0), 0.0).value_or(0.0);
@@ -819,23 +805,13 @@ struct Loader {
     c.text = r.text("text", true).value_or("");
     c.where = r.text_or("where", "").value_or("");
     c.note = r.text_or("note", "").value_or("");
-    c.kind = r.choice<ClaimKind>(
-                  "kind", [](std::string_view s) -> std::optional<ClaimKind> {
-                    if (s == "numeric") return ClaimKind::numeric;
-                    if (s == "comparative") return ClaimKind::comparative;
-                    if (s == "qualitative") return ClaimKind::qualitative;
-                    return std::nullopt;
-                  },
-                  "numeric (a number with a tolerance), comparative (a direction), qualitative (a mechanism)", "numeric")
+    c.kind = r.choice<ClaimKind>("kind", one_of({ClaimKind::numeric, ClaimKind::comparative, ClaimKind::qualitative}),
+                                 "numeric (a number with a tolerance), comparative (a direction), qualitative (a mechanism)",
+                                 "numeric")
                  .value_or(ClaimKind::numeric);
-    c.combine = r.choice<Combine>(
-                     "combine", [](std::string_view s) -> std::optional<Combine> {
-                       if (s == "any") return Combine::any;
-                       if (s == "all") return Combine::all;
-                       return std::nullopt;
-                     },
-                     "any (holds if some test holds), all (holds if every test holds)",
-                     c.kind == ClaimKind::qualitative ? "all" : "any")
+    c.combine = r.choice<Combine>("combine", one_of({Combine::any, Combine::all}),
+                                  "any (holds if some test holds), all (holds if every test holds)",
+                                  c.kind == ClaimKind::qualitative ? "all" : "any")
                     .value_or(Combine::any);
 
     // quantity
@@ -878,14 +854,9 @@ struct Loader {
           c.claimed_text = s ? *s : node_text(*v);
         }
       }
-      c.comparison = r.choice<Comparison>(
-                          "comparison", [](std::string_view s) -> std::optional<Comparison> {
-                            if (s == "approx") return Comparison::approx;
-                            if (s == "at_least") return Comparison::at_least;
-                            if (s == "at_most") return Comparison::at_most;
-                            return std::nullopt;
-                          },
-                          "approx, at_least, at_most", "approx")
+      c.comparison = r.choice<Comparison>("comparison",
+                                          one_of({Comparison::approx, Comparison::at_least, Comparison::at_most}),
+                                          "approx, at_least, at_most", "approx")
                          .value_or(Comparison::approx);
       c.tolerance = r.number_or("tolerance", Rule::between(0.0, 10.0), 0.0).value_or(0.0);
       if (c.comparison == Comparison::approx && c.tolerance >= 1.0 && r.has("tolerance"))
@@ -893,13 +864,9 @@ struct Loader {
     } else if (c.kind == ClaimKind::comparative) {
       r.reject("claimed", "a comparative claim states a direction only (comparison = \"less\" or \"greater\")");
       r.reject("tolerance", "a comparative claim is judged by direction only");
-      c.comparison = r.choice<Comparison>(
-                          "comparison", [](std::string_view s) -> std::optional<Comparison> {
-                            if (s == "less") return Comparison::less;
-                            if (s == "greater") return Comparison::greater;
-                            return std::nullopt;
-                          },
-                          "less (numerator < denominator), greater (numerator > denominator)", std::nullopt)
+      c.comparison = r.choice<Comparison>("comparison", one_of({Comparison::less, Comparison::greater}),
+                                          "less (numerator < denominator), greater (numerator > denominator)",
+                                          std::nullopt)
                          .value_or(Comparison::less);
     } else {
       for (const char* k : {"claimed", "comparison", "tolerance"})

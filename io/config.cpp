@@ -34,6 +34,7 @@ namespace {
 using detail::Context;
 using detail::Rule;
 using detail::TableReader;
+using detail::one_of_names;
 
 const char* const kGeometries = "stripline, coupled_stripline, microstrip, coupled_microstrip";
 
@@ -169,13 +170,7 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
                                                    Materials& mats, channels::SegmentInfo& info,
                                                    std::optional<channels::TraceSegment>* common_out) {
   info.name = seg.text_or("name", "segment " + std::to_string(index + 1)).value_or("");
-  const auto geometry = seg.choice<std::string>(
-      "geometry",
-      [](std::string_view s) -> std::optional<std::string> {
-        for (std::string_view g : {"stripline", "coupled_stripline", "microstrip", "coupled_microstrip"})
-          if (s == g) return std::string(s);
-        return std::nullopt;
-      },
+  const auto geometry = seg.choice<std::string>("geometry", one_of_names({"stripline", "coupled_stripline", "microstrip", "coupled_microstrip"}),
       kGeometries, std::nullopt);
   const auto length = seg.quantity("length", Dimension::length, Rule::positive(), true);
   const auto width = seg.quantity("width", Dimension::length, Rule::positive(), true);
@@ -209,12 +204,7 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
   // 0.5 % (a centred single stripline; docs/field_solver.md has the measured errors).
   std::optional<std::string> field_solver;
   if (strip)
-    field_solver = seg.choice<std::string>(
-        "field_solver",
-        [](std::string_view v) -> std::optional<std::string> {
-          if (v == "auto" || v == "closed-form" || v == "bem") return std::string(v);
-          return std::nullopt;
-        },
+    field_solver = seg.choice<std::string>("field_solver", one_of_names({"auto", "closed-form", "bem"}),
         "auto, closed-form, bem", "auto");
   else
     seg.reject("field_solver", "the field solver applies to striplines; microstrips use closed forms");
@@ -379,10 +369,7 @@ std::optional<ElementBuilders> read_element_block(TableReader& t, const std::str
   }
   // lumped: pi (C1 - series R+L - C2) or tee (R1+L1 - shunt C - R2+L2), per line.
   const auto model = t.choice<std::string>(
-      "model", [](std::string_view m) -> std::optional<std::string> {
-        if (m == "pi" || m == "tee") return std::string(m);
-        return std::nullopt;
-      },
+      "model", one_of_names({"pi", "tee"}),
       "pi, tee", "pi");
   if (!model) return std::nullopt;
   if (*model == "pi") {
@@ -413,13 +400,7 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
   const double temp =
       ch->quantity_or("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), "25 degC")
           .value_or(25.0);
-  const auto mode = ch->choice<phy::LineMode>(
-      "mode",
-      [](std::string_view s) -> std::optional<phy::LineMode> {
-        if (s == "differential") return phy::LineMode::differential;
-        if (s == "common") return phy::LineMode::common;
-        return std::nullopt;
-      },
+  const auto mode = ch->choice<phy::LineMode>("mode", detail::one_of({phy::LineMode::differential, phy::LineMode::common}),
       "differential, common (for coupled geometries)", "differential");
   std::vector<channels::TraceSegment> segs;
   std::vector<channels::ChannelBlock> blocks;
@@ -449,13 +430,7 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
       ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
     for (std::size_t i = 0; i < seg_readers.size(); ++i) {
       auto& sr = seg_readers[i];
-      const auto kind = sr.choice<std::string>(
-          "kind",
-          [](std::string_view s) -> std::optional<std::string> {
-            for (std::string_view k : {"trace", "touchstone", "via", "capacitor", "lumped"})
-              if (s == k) return std::string(s);
-            return std::nullopt;
-          },
+      const auto kind = sr.choice<std::string>("kind", one_of_names({"trace", "touchstone", "via", "capacitor", "lumped"}),
           "trace, touchstone, via, capacitor, lumped", "trace");
       channels::SegmentInfo info;
       if (!kind) {

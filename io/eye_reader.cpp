@@ -352,12 +352,7 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<chann
     for (auto k : {"ctle", "ctle_gdc", "ctle_gdc2", "ctle_fz", "ctle_fp1", "ctle_fp2", "ctle_flf", "ctle_zeros",
                    "ctle_poles", "ctle_gain"})
       r.reject(k, "a CTLE needs a frequency response: give the channel as an impulse response");
-  const auto ctle = r.choice<std::string>(
-      "ctle",
-      [](std::string_view s) -> std::optional<std::string> {
-        if (s == "none" || s == "com" || s == "com-ck" || s == "generic") return std::string(s);
-        return std::nullopt;
-      },
+  const auto ctle = r.choice<std::string>("ctle", detail::one_of_names({"none", "com", "com-ck", "generic"}),
       "none, com, com-ck, generic", "none");
   if (ctle && *ctle == "com-ck") {
     // IEEE 802.3ck-2022 amendment of 93A-22: the 802.3bj CTLE times a low-frequency pole/zero

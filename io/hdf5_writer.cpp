@@ -42,6 +42,19 @@ void string_attribute(hid_t obj, std::string_view name, std::string_view value) 
   check(H5Awrite(attr, type, v.data()), "attribute write");
 }
 
+// Creates the dataset `path` of `file_type` over `space`, writes `data` (in memory as `mem_type`)
+// unless it has no elements, and labels the dataset with its units and description.
+void write_dataset(hid_t file, std::string_view path, hid_t file_type, hid_t mem_type, hid_t space,
+                   const void* data, bool empty, std::string_view units, std::string_view description) {
+  const std::string p(path);
+  Id ds{checked(H5Dcreate2(file, p.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                "dataset create " + p),
+        H5Dclose};
+  if (!empty) check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write");
+  string_attribute(ds, "units", units);
+  if (!description.empty()) string_attribute(ds, "description", description);
+}
+
 std::atomic<const std::atomic<bool>*> g_abandon{nullptr};
 
 }  // namespace
@@ -89,13 +102,7 @@ void Hdf5Writer::dataset_2d(std::string_view path, std::span<const double> data,
   ensure_groups(path);
   const hsize_t dims[2] = {rows, cols};
   Id space{checked(H5Screate_simple(cols == 0 ? 1 : 2, dims, nullptr), "dataspace"), H5Sclose};
-  const std::string p(path);
-  Id ds{checked(H5Dcreate2(file_, p.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                "dataset create " + p),
-        H5Dclose};
-  if (!data.empty()) check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "write");
-  string_attribute(ds, "units", units);
-  if (!description.empty()) string_attribute(ds, "description", description);
+  write_dataset(file_, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space, data.data(), data.empty(), units, description);
 }
 
 void Hdf5Writer::dataset_complex(std::string_view path, std::span<const std::complex<double>> data,
@@ -106,13 +113,7 @@ void Hdf5Writer::dataset_complex(std::string_view path, std::span<const std::com
   check(H5Tinsert(type, "i", sizeof(double), H5T_NATIVE_DOUBLE), "compound i");
   const hsize_t dims[1] = {data.size()};
   Id space{checked(H5Screate_simple(1, dims, nullptr), "dataspace"), H5Sclose};
-  const std::string p(path);
-  Id ds{checked(H5Dcreate2(file_, p.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                "dataset create " + p),
-        H5Dclose};
-  if (!data.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "write");
-  string_attribute(ds, "units", units);
-  if (!description.empty()) string_attribute(ds, "description", description);
+  write_dataset(file_, path, type, type, space, data.data(), data.empty(), units, description);
 }
 
 void Hdf5Writer::strings(std::string_view path, const std::vector<std::string>& values,
@@ -123,15 +124,9 @@ void Hdf5Writer::strings(std::string_view path, const std::vector<std::string>& 
   check(H5Tset_cset(type, H5T_CSET_UTF8), "charset");
   const hsize_t dims[1] = {values.size()};
   Id space{checked(H5Screate_simple(1, dims, nullptr), "dataspace"), H5Sclose};
-  const std::string p(path);
-  Id ds{checked(H5Dcreate2(file_, p.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                "dataset create " + p),
-        H5Dclose};
   std::vector<const char*> ptrs;
   for (const auto& s : values) ptrs.push_back(s.c_str());
-  if (!ptrs.empty()) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write");
-  string_attribute(ds, "units", "1");
-  if (!description.empty()) string_attribute(ds, "description", description);
+  write_dataset(file_, path, type, type, space, ptrs.data(), ptrs.empty(), "1", description);
 }
 
 void Hdf5Writer::attribute(std::string_view object_path, std::string_view name, std::string_view value) {

@@ -47,33 +47,26 @@ void JsonWriter::before_value() {
   }
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::begin_object() { return open('{', true); }
+
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+
+JsonWriter& JsonWriter::begin_array() { return open('[', false); }
+
+JsonWriter& JsonWriter::end_array() { return close(']'); }
+
+JsonWriter& JsonWriter::open(char bracket, bool object) {
   before_value();
-  os_ << '{';
-  stack_.push_back({true, true});
+  os_ << bracket;
+  stack_.push_back({object, true});
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
+JsonWriter& JsonWriter::close(char bracket) {
   const bool empty = stack_.back().empty;
   stack_.pop_back();
   if (!empty) newline();
-  os_ << '}';
-  return *this;
-}
-
-JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  os_ << '[';
-  stack_.push_back({false, true});
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  const bool empty = stack_.back().empty;
-  stack_.pop_back();
-  if (!empty) newline();
-  os_ << ']';
+  os_ << bracket;
   return *this;
 }
 

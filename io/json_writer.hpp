@@ -41,6 +41,10 @@ class JsonWriter {
  private:
   void before_value();
   void newline();
+  /// Opens an object ('{') or an array ('[') as the next value.
+  JsonWriter& open(char bracket, bool object);
+  /// Closes the innermost object or array with `bracket`.
+  JsonWriter& close(char bracket);
   std::ostream& os_;
   int indent_;
   struct Level {

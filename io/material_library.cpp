@@ -149,22 +149,21 @@ std::vector<std::string> MaterialLibrary::foil_ids() const {
   return out;
 }
 
-void MaterialLibrary::put(DielectricMaterial m) {
-  for (auto& x : dielectrics_)
-    if (x.id == m.id) {
-      x = std::move(m);
+namespace {
+// Replaces the entry with the id of `item`, or appends `item` when no entry has it.
+template <class T>
+void put_by_id(std::vector<T>& entries, T item) {
+  for (auto& x : entries)
+    if (x.id == item.id) {
+      x = std::move(item);
       return;
     }
-  dielectrics_.push_back(std::move(m));
+  entries.push_back(std::move(item));
 }
+}  // namespace
 
-void MaterialLibrary::put(FoilProfile f) {
-  for (auto& x : foils_)
-    if (x.id == f.id) {
-      x = std::move(f);
-      return;
-    }
-  foils_.push_back(std::move(f));
-}
+void MaterialLibrary::put(DielectricMaterial m) { put_by_id(dielectrics_, std::move(m)); }
+
+void MaterialLibrary::put(FoilProfile f) { put_by_id(foils_, std::move(f)); }
 
 }  // namespace phylane::io

@@ -6,6 +6,7 @@
 #include <system_error>
 #include <vector>
 
+#include "phy/name_table.hpp"
 #include "phy/units.hpp"
 
 namespace phylane::io {
@@ -118,64 +119,43 @@ std::string shortest(double v) {
   return std::string(buf, res.ptr);
 }
 
+// Each dimension's name (as messages say it) and examples of its values, in one row.
+struct DimensionText {
+  Dimension value;
+  std::string_view name, examples;
+};
+constexpr DimensionText kDimensionTexts[] = {
+    {Dimension::length, "length", "\"10 in\", \"5 mil\", \"0.3 m\""},
+    {Dimension::copper_thickness, "copper thickness", "\"0.5 oz\", \"17 um\", \"0.7 mil\""},
+    {Dimension::frequency, "frequency", "\"16 GHz\", \"500 MHz\""},
+    {Dimension::data_rate, "data rate", "\"32 GT/s\", \"112 Gb/s\", \"53.125 GBd\""},
+    {Dimension::resistance, "resistance", "\"85 ohm\", \"50 ohm\""},
+    {Dimension::conductivity, "conductivity", "\"5.8e7 S/m\", \"58 MS/m\""},
+    {Dimension::temperature, "temperature", "\"25 degC\", \"300 K\""},
+    {Dimension::time, "time", "\"10 ps\", \"1 ns\""},
+    {Dimension::capacitance, "capacitance", "\"0.2 pF\", \"100 nF\""},
+    {Dimension::inductance, "inductance", "\"0.5 nH\""},
+    {Dimension::voltage, "voltage", "\"0.8 V\", \"400 mV\""},
+    {Dimension::power, "power", "\"-3 dBm\", \"2 mW\""},
+    {Dimension::attenuation_per_length, "attenuation per length", "\"2 dB/cm\", \"0.35 dB/km\""},
+    {Dimension::decibel, "level in dB", "\"3 dB\", \"-1.5 dB\""},
+    {Dimension::area, "area", "\"115 um^2\""},
+    {Dimension::current, "current", "\"10 nA\", \"1 mA\""},
+    {Dimension::current_density, "current noise density", "\"12 pA/sqrt(Hz)\""},
+    {Dimension::responsivity, "responsivity", "\"0.9 A/W\""},
+    {Dimension::rin, "relative intensity noise", "\"-145 dB/Hz\""},
+    {Dimension::dispersion, "chromatic dispersion", "\"17 ps/(nm km)\""},
+    {Dimension::wavelength, "wavelength", "\"1310 nm\", \"1.55 um\""},
+    {Dimension::power_psd, "noise power spectral density", "\"5.2e-8 V^2/GHz\""},
+    {Dimension::energy, "energy", "\"5 pJ\", \"60 fJ/bit\""},
+};
 }  // namespace
 
-std::string_view to_string(Dimension d) {
-  switch (d) {
-    case Dimension::length: return "length";
-    case Dimension::copper_thickness: return "copper thickness";
-    case Dimension::frequency: return "frequency";
-    case Dimension::data_rate: return "data rate";
-    case Dimension::resistance: return "resistance";
-    case Dimension::conductivity: return "conductivity";
-    case Dimension::temperature: return "temperature";
-    case Dimension::time: return "time";
-    case Dimension::capacitance: return "capacitance";
-    case Dimension::inductance: return "inductance";
-    case Dimension::voltage: return "voltage";
-    case Dimension::power: return "power";
-    case Dimension::attenuation_per_length: return "attenuation per length";
-    case Dimension::decibel: return "level in dB";
-    case Dimension::area: return "area";
-    case Dimension::current: return "current";
-    case Dimension::current_density: return "current noise density";
-    case Dimension::responsivity: return "responsivity";
-    case Dimension::rin: return "relative intensity noise";
-    case Dimension::dispersion: return "chromatic dispersion";
-    case Dimension::wavelength: return "wavelength";
-    case Dimension::power_psd: return "noise power spectral density";
-    case Dimension::energy: return "energy";
-  }
-  return "?";
-}
+std::string_view to_string(Dimension d) { return phy::name_of(kDimensionTexts, d); }
 
 std::string_view examples(Dimension d) {
-  switch (d) {
-    case Dimension::length: return "\"10 in\", \"5 mil\", \"0.3 m\"";
-    case Dimension::copper_thickness: return "\"0.5 oz\", \"17 um\", \"0.7 mil\"";
-    case Dimension::frequency: return "\"16 GHz\", \"500 MHz\"";
-    case Dimension::data_rate: return "\"32 GT/s\", \"112 Gb/s\", \"53.125 GBd\"";
-    case Dimension::resistance: return "\"85 ohm\", \"50 ohm\"";
-    case Dimension::conductivity: return "\"5.8e7 S/m\", \"58 MS/m\"";
-    case Dimension::temperature: return "\"25 degC\", \"300 K\"";
-    case Dimension::time: return "\"10 ps\", \"1 ns\"";
-    case Dimension::capacitance: return "\"0.2 pF\", \"100 nF\"";
-    case Dimension::inductance: return "\"0.5 nH\"";
-    case Dimension::voltage: return "\"0.8 V\", \"400 mV\"";
-    case Dimension::power: return "\"-3 dBm\", \"2 mW\"";
-    case Dimension::attenuation_per_length: return "\"2 dB/cm\", \"0.35 dB/km\"";
-    case Dimension::decibel: return "\"3 dB\", \"-1.5 dB\"";
-    case Dimension::area: return "\"115 um^2\"";
-    case Dimension::current: return "\"10 nA\", \"1 mA\"";
-    case Dimension::current_density: return "\"12 pA/sqrt(Hz)\"";
-    case Dimension::responsivity: return "\"0.9 A/W\"";
-    case Dimension::rin: return "\"-145 dB/Hz\"";
-    case Dimension::dispersion: return "\"17 ps/(nm km)\"";
-    case Dimension::wavelength: return "\"1310 nm\", \"1.55 um\"";
-    case Dimension::power_psd: return "\"5.2e-8 V^2/GHz\"";
-    case Dimension::energy: return "\"5 pJ\", \"60 fJ/bit\"";
-  }
-  return "";
+  const DimensionText* t = phy::row_of(kDimensionTexts, d);
+  return t ? t->examples : "";
 }
 
 ParsedQuantity parse_quantity(std::string_view text, Dimension dim) {

@@ -16,7 +16,10 @@ namespace {
 
 std::vector<double> ffe_or_unity(const solvers::TxFfe& f) { return f.taps.empty() ? std::vector<double>{1.0} : f.taps; }
 
-void eye_summary_json(JsonWriter& j, const solvers::EyeAnalysis& a) {
+// The eye at the maximum as the object "at_max", when a maximum was found.
+void at_max_json(JsonWriter& j, bool found, const solvers::EyeAnalysis& a) {
+  if (!found) return;
+  j.key("at_max").begin_object();
   j.field("margin_db", a.eye.margin_db)
       .field("eye_height_v", a.eye.height_v)
       .field("eye_width_ui", a.eye.width_ui)
@@ -26,6 +29,7 @@ void eye_summary_json(JsonWriter& j, const solvers::EyeAnalysis& a) {
       .field("ctle_peaking_db", a.equalizer.ctle.peaking_db());
   j.array("tx_ffe_taps", ffe_or_unity(a.equalizer.ffe));
   j.array("dfe_taps_v", a.eye.dfe_taps_v);
+  j.end_object();
 }
 
 void criterion_json(JsonWriter& j, const Config& cfg, double margin_db, double eh_v, double ew_ui) {
@@ -66,11 +70,7 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::Ma
         .field("symbol_rate_baud", m.max_rate_bps / std::log2(static_cast<double>(m.levels)))
         .field("min_eye_height_v", opt.min_eye_height_for(m.levels))
         .field("min_eye_width_ui", opt.min_eye_width_for(m.levels));
-    if (m.found) {
-      j.key("at_max").begin_object();
-      eye_summary_json(j, m.at_max);
-      j.end_object();
-    }
+    at_max_json(j, m.found, m.at_max);
     j.key("curve").begin_array();
     for (const auto& p : m.curve)
       j.begin_object()
@@ -124,11 +124,7 @@ void write_reach_json(std::ostream& os, const Config& cfg, const workflows::Reac
   j.field("element", a.element).field("modulation", std::string(channels::to_string(a.modulation)));
   j.field("rate_bps", a.rate_bps).field("symbol_rate_baud", a.symbol_rate_baud).field("config_length_m", a.base_length_m);
   j.field("found", r.found).field("capped", r.capped).field("max_length_m", r.max_length_m).field("reason", r.reason);
-  if (r.found) {
-    j.key("at_max").begin_object();
-    eye_summary_json(j, r.at_max);
-    j.end_object();
-  }
+  at_max_json(j, r.found, r.at_max);
   j.key("curve").begin_array();
   for (const auto& p : r.curve)
     j.begin_object()

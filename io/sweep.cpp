@@ -19,6 +19,7 @@
 #include "io/detail/toml_reader.hpp"
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
+#include "phy/name_table.hpp"
 #include "solvers/parallel.hpp"
 
 namespace phylane::io {
@@ -42,6 +43,7 @@ namespace {
 using detail::Context;
 using detail::Rule;
 using detail::TableReader;
+using detail::one_of_names;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -471,10 +473,7 @@ void read_range(TableReader& r, SweepAxis& a, std::size_t idx, Context& ctx, Swe
   bool okf = false, okt = false;
   const AxisValue f = value_from_node(*nf, okf), t = value_from_node(*nt, okt);
   const auto scale = r.choice<std::string>(
-      "scale", [](std::string_view s) -> std::optional<std::string> {
-        if (s == "linear" || s == "log") return std::string(s);
-        return std::nullopt;
-      },
+      "scale", one_of_names({"linear", "log"}),
       "linear, log", "linear");
   a.log = scale && *scale == "log";
   if (mode == SweepMode::lhs) {
@@ -623,23 +622,21 @@ void read_outputs(TableReader& out, Sweep& s, Context& ctx) {
     return r;
   };
 
+  // Each label of one list (`node` its TOML value) parsed into `into`; a label listed twice is an error.
   std::set<std::string> seen;
-  for (std::size_t i = 0; i < scalars.size(); ++i) {
-    const toml::node* where = sn && sn->as_array() ? &(*sn->as_array())[i] : sn;
-    if (!seen.insert("s:" + scalars[i]).second) {
-      ctx.error(where, "outputs.scalars", "\"" + scalars[i] + "\"", "listed twice");
-      continue;
+  auto parse_list = [&](const std::vector<std::string>& labels, const toml::node* node, bool curve,
+                        std::vector<OutputRequest>& into) {
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      const toml::node* where = node && node->as_array() ? &(*node->as_array())[i] : node;
+      if (!seen.insert((curve ? "c:" : "s:") + labels[i]).second) {
+        ctx.error(where, curve ? "outputs.curves" : "outputs.scalars", "\"" + labels[i] + "\"", "listed twice");
+        continue;
+      }
+      if (auto r = parse(labels[i], where, curve)) into.push_back(*r);
     }
-    if (auto r = parse(scalars[i], where, false)) s.scalars.push_back(*r);
-  }
-  for (std::size_t i = 0; i < curves.size(); ++i) {
-    const toml::node* where = cn && cn->as_array() ? &(*cn->as_array())[i] : cn;
-    if (!seen.insert("c:" + curves[i]).second) {
-      ctx.error(where, "outputs.curves", "\"" + curves[i] + "\"", "listed twice");
-      continue;
-    }
-    if (auto r = parse(curves[i], where, true)) s.curves.push_back(*r);
-  }
+  };
+  parse_list(scalars, sn, false, s.scalars);
+  parse_list(curves, cn, true, s.curves);
   if (!s.curves.empty()) {
     const auto fmax = out.quantity("curve_fmax", Dimension::frequency, Rule::positive(), true);
     const auto points = out.integer_or("curve_points", Rule::between(2, 100000), 100);
@@ -740,14 +737,10 @@ void sample_lhs(Sweep& s) {
 
 // ---------------------------------------------------------------------------------------------
 
-std::string_view to_string(SweepMode m) {
-  switch (m) {
-    case SweepMode::grid: return "grid";
-    case SweepMode::zip: return "zip";
-    case SweepMode::lhs: return "lhs";
-  }
-  return "";
-}
+constexpr phy::EnumName<SweepMode> kSweepModes[] = {
+    {SweepMode::grid, "grid"}, {SweepMode::zip, "zip"}, {SweepMode::lhs, "lhs"}};
+
+std::string_view to_string(SweepMode m) { return phy::name_of(kSweepModes, m, ""); }
 
 std::string AxisValue::toml() const {
   switch (kind) {
@@ -833,12 +826,7 @@ Sweep load_sweep_text(std::string_view text, const std::string& name, const std:
   root.text_or("description", "");
   const auto base = root.text("base", true);
   const auto mode = root.choice<SweepMode>(
-      "mode", [](std::string_view m) -> std::optional<SweepMode> {
-        if (m == "grid") return SweepMode::grid;
-        if (m == "zip") return SweepMode::zip;
-        if (m == "lhs") return SweepMode::lhs;
-        return std::nullopt;
-      },
+      "mode", detail::one_of({SweepMode::grid, SweepMode::zip, SweepMode::lhs}),
       "grid, zip, lhs", "grid");
   if (mode) s.mode = *mode;
   if (s.mode == SweepMode::lhs) {

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 #include "io/detail/toml_reader.hpp"
 
@@ -224,14 +225,18 @@ std::optional<std::string> TableReader::text_or(std::string_view key, std::strin
   return std::string(default_value);
 }
 
-std::optional<std::vector<std::string>> TableReader::text_list(std::string_view key, bool required) {
+template <class T>
+const T* TableReader::fetch_as(std::string_view key, bool required, const std::string& must_be) {
   const toml::node* n = fetch(key, required);
-  if (!n) return std::nullopt;
-  const toml::array* a = n->as_array();
-  if (!a) {
-    ctx_.error(n, key_path(key), node_text(*n), "must be a list of strings");
-    return std::nullopt;
-  }
+  if (!n) return nullptr;
+  const T* v = n->as<T>();
+  if (!v) ctx_.error(n, key_path(key), node_text(*n), must_be);
+  return v;
+}
+
+std::optional<std::vector<std::string>> TableReader::text_list(std::string_view key, bool required) {
+  const toml::array* a = fetch_as<toml::array>(key, required, "must be a list of strings");
+  if (!a) return std::nullopt;
   std::vector<std::string> out;
   bool ok = true;
   for (std::size_t i = 0; i < a->size(); ++i) {
@@ -245,21 +250,16 @@ std::optional<std::vector<std::string>> TableReader::text_list(std::string_view 
     out.push_back(*s);
   }
   if (!ok) return std::nullopt;
-  record(key, *n);
+  record(key, *a);
   return out;
 }
 
 std::optional<std::vector<double>> TableReader::quantity_list(std::string_view key, Dimension dim,
                                                               Rule rule, bool required) {
-  const toml::node* n = fetch(key, required);
-  if (!n) return std::nullopt;
-  const toml::array* a = n->as_array();
-  if (!a) {
-    ctx_.error(n, key_path(key), node_text(*n),
-               "must be a list of " + std::string(to_string(dim)) + " strings, e.g. [" +
-                   std::string(examples(dim)) + "]");
-    return std::nullopt;
-  }
+  const toml::array* a = fetch_as<toml::array>(
+      key, required,
+      "must be a list of " + std::string(to_string(dim)) + " strings, e.g. [" + std::string(examples(dim)) + "]");
+  if (!a) return std::nullopt;
   std::vector<double> out;
   bool ok = true;
   for (std::size_t i = 0; i < a->size(); ++i) {
@@ -281,31 +281,21 @@ std::optional<std::vector<double>> TableReader::quantity_list(std::string_view k
     }
   }
   if (!ok) return std::nullopt;
-  record(key, *n);
+  record(key, *a);
   return out;
 }
 
 std::optional<TableReader> TableReader::table(std::string_view key, bool required) {
-  const toml::node* n = fetch(key, required);
-  if (!n) return std::nullopt;
-  const toml::table* t = n->as_table();
-  if (!t) {
-    ctx_.error(n, key_path(key), node_text(*n), "must be a table");
-    return std::nullopt;
-  }
+  const toml::table* t = fetch_as<toml::table>(key, required, "must be a table");
+  if (!t) return std::nullopt;
   out_.insert_or_assign(key, toml::table{});
   return TableReader(ctx_, *t, *out_.get_as<toml::table>(key), key_path(key));
 }
 
 std::vector<TableReader> TableReader::table_array(std::string_view key, bool required) {
   std::vector<TableReader> out;
-  const toml::node* n = fetch(key, required);
-  if (!n) return out;
-  const toml::array* a = n->as_array();
-  if (!a) {
-    ctx_.error(n, key_path(key), node_text(*n), "must be an array of tables ([[" + key_path(key) + "]])");
-    return out;
-  }
+  const toml::array* a = fetch_as<toml::array>(key, required, "must be an array of tables ([[" + key_path(key) + "]])");
+  if (!a) return out;
   out_.insert_or_assign(key, toml::array{});
   toml::array& ra = *out_.get_as<toml::array>(key);
   for (std::size_t i = 0; i < a->size(); ++i) ra.push_back(toml::table{});
@@ -337,6 +327,14 @@ void TableReader::finish() {
     }
     ctx_.error(&v, key_path(key), node_text(v), msg);
   }
+}
+
+std::function<std::optional<std::string>(std::string_view)> one_of_names(std::vector<std::string> names) {
+  return [names = std::move(names)](std::string_view s) -> std::optional<std::string> {
+    for (const std::string& n : names)
+      if (s == n) return n;
+    return std::nullopt;
+  };
 }
 
 }  // namespace phylane::io::detail

@@ -13,6 +13,7 @@
 #include "io/detail/touchstone_polar.hpp"
 #include "io/detail/touchstone_scan.hpp"
 #include "io/diagnostics.hpp"
+#include "phy/name_table.hpp"
 
 namespace phylane::io {
 
@@ -39,58 +40,40 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+constexpr phy::EnumName<TouchstoneFormat> kFormats[] = {
+    {TouchstoneFormat::ri, "RI"}, {TouchstoneFormat::ma, "MA"}, {TouchstoneFormat::db, "DB"}};
+constexpr phy::EnumName<TouchstoneParameter> kParameters[] = {
+    {TouchstoneParameter::s, "S"}, {TouchstoneParameter::y, "Y"}, {TouchstoneParameter::z, "Z"}};
+
+// Each frequency unit's name and power of ten, in one row.
+struct FrequencyUnitRow {
+  FrequencyUnit value;
+  std::string_view name;
+  int exponent;
+};
+constexpr FrequencyUnitRow kFrequencyUnits[] = {
+    {FrequencyUnit::hz, "Hz", 0},   {FrequencyUnit::khz, "kHz", 3}, {FrequencyUnit::mhz, "MHz", 6},
+    {FrequencyUnit::ghz, "GHz", 9}, {FrequencyUnit::thz, "THz", 12},
+};
 }  // namespace
 
-std::string_view to_string(TouchstoneFormat f) {
-  switch (f) {
-    case TouchstoneFormat::ri: return "RI";
-    case TouchstoneFormat::ma: return "MA";
-    case TouchstoneFormat::db: return "DB";
-  }
-  return "?";
-}
+std::string_view to_string(TouchstoneFormat f) { return phy::name_of(kFormats, f); }
 
 std::optional<TouchstoneFormat> parse_touchstone_format(std::string_view text) {
-  for (auto f : {TouchstoneFormat::ri, TouchstoneFormat::ma, TouchstoneFormat::db})
-    if (iequals(text, to_string(f))) return f;
-  return std::nullopt;
+  return phy::value_named(kFormats, text, iequals);
 }
 
-std::string_view to_string(TouchstoneParameter p) {
-  switch (p) {
-    case TouchstoneParameter::s: return "S";
-    case TouchstoneParameter::y: return "Y";
-    case TouchstoneParameter::z: return "Z";
-  }
-  return "?";
-}
+std::string_view to_string(TouchstoneParameter p) { return phy::name_of(kParameters, p); }
 
-std::string_view to_string(FrequencyUnit u) {
-  switch (u) {
-    case FrequencyUnit::hz: return "Hz";
-    case FrequencyUnit::khz: return "kHz";
-    case FrequencyUnit::mhz: return "MHz";
-    case FrequencyUnit::ghz: return "GHz";
-    case FrequencyUnit::thz: return "THz";
-  }
-  return "?";
-}
+std::string_view to_string(FrequencyUnit u) { return phy::name_of(kFrequencyUnits, u); }
 
 std::optional<FrequencyUnit> parse_frequency_unit(std::string_view text) {
-  for (auto u : {FrequencyUnit::hz, FrequencyUnit::khz, FrequencyUnit::mhz, FrequencyUnit::ghz, FrequencyUnit::thz})
-    if (iequals(text, to_string(u))) return u;
-  return std::nullopt;
+  return phy::value_named(kFrequencyUnits, text, iequals);
 }
 
 int frequency_unit_exponent(FrequencyUnit u) {
-  switch (u) {
-    case FrequencyUnit::hz: return 0;
-    case FrequencyUnit::khz: return 3;
-    case FrequencyUnit::mhz: return 6;
-    case FrequencyUnit::ghz: return 9;
-    case FrequencyUnit::thz: return 12;
-  }
-  return 0;
+  const FrequencyUnitRow* r = phy::row_of(kFrequencyUnits, u);
+  return r ? r->exponent : 0;
 }
 
 std::string_view to_string(TouchstoneVersion v) { return v == TouchstoneVersion::v1_1 ? "1.1" : "2.0"; }

@@ -1,17 +1,14 @@
 #include "phy/line_geometry.hpp"
 
 #include "phy/constants.hpp"
+#include "phy/name_table.hpp"
 
 namespace phylane::phy {
 
-std::string_view to_string(LineMode m) {
-  switch (m) {
-    case LineMode::single_ended: return "single-ended";
-    case LineMode::differential: return "differential";
-    case LineMode::common: return "common";
-  }
-  return "?";
-}
+constexpr EnumName<LineMode> kLineModes[] = {
+    {LineMode::single_ended, "single-ended"}, {LineMode::differential, "differential"}, {LineMode::common, "common"}};
+
+std::string_view to_string(LineMode m) { return name_of(kLineModes, m); }
 
 double LineGeometry::external_inductance_h_per_m() const {
   return mu0 * eps0 / air_capacitance_f_per_m();

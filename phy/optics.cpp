@@ -5,6 +5,7 @@
 #include <string>
 
 #include "phy/constants.hpp"
+#include "phy/name_table.hpp"
 
 namespace phylane::phy {
 
@@ -25,35 +26,20 @@ double extinction_ratio_penalty_db(double r) {
   return 10.0 * std::log10((r + 1.0) / (r - 1.0));
 }
 
-std::string_view to_string(ModulatorKind k) {
-  switch (k) {
-    case ModulatorKind::mach_zehnder: return "mach-zehnder";
-    case ModulatorKind::microring: return "microring";
-    case ModulatorKind::electro_absorption: return "electro-absorption";
-  }
-  return "?";
-}
+constexpr EnumName<ModulatorKind> kModulatorKinds[] = {
+    {ModulatorKind::mach_zehnder, "mach-zehnder"}, {ModulatorKind::microring, "microring"},
+    {ModulatorKind::electro_absorption, "electro-absorption"}};
+constexpr EnumName<ResponseShape> kResponseShapes[] = {
+    {ResponseShape::single_pole, "single-pole"}, {ResponseShape::second_order, "second-order"},
+    {ResponseShape::skin_effect, "skin-effect"}};
 
-std::optional<ModulatorKind> parse_modulator_kind(std::string_view s) {
-  for (auto k : {ModulatorKind::mach_zehnder, ModulatorKind::microring, ModulatorKind::electro_absorption})
-    if (s == to_string(k)) return k;
-  return std::nullopt;
-}
+std::string_view to_string(ModulatorKind k) { return name_of(kModulatorKinds, k); }
 
-std::string_view to_string(ResponseShape s) {
-  switch (s) {
-    case ResponseShape::single_pole: return "single-pole";
-    case ResponseShape::second_order: return "second-order";
-    case ResponseShape::skin_effect: return "skin-effect";
-  }
-  return "?";
-}
+std::optional<ModulatorKind> parse_modulator_kind(std::string_view s) { return value_named(kModulatorKinds, s); }
 
-std::optional<ResponseShape> parse_response_shape(std::string_view s) {
-  for (auto k : {ResponseShape::single_pole, ResponseShape::second_order, ResponseShape::skin_effect})
-    if (s == to_string(k)) return k;
-  return std::nullopt;
-}
+std::string_view to_string(ResponseShape s) { return name_of(kResponseShapes, s); }
+
+std::optional<ResponseShape> parse_response_shape(std::string_view s) { return value_named(kResponseShapes, s); }
 
 std::complex<double> eo_response(ResponseShape shape, double f3db, double f, double q) {
   if (!(f3db > 0.0)) throw std::invalid_argument("EO response: bandwidth must be > 0");

@@ -8,25 +8,17 @@
 #include <vector>
 
 #include "phy/constants.hpp"
+#include "phy/name_table.hpp"
 
 namespace phylane::phy {
 
-std::string_view to_string(RoughnessModel m) {
-  switch (m) {
-    case RoughnessModel::none: return "none";
-    case RoughnessModel::hammerstad: return "hammerstad";
-    case RoughnessModel::huray: return "huray";
-    case RoughnessModel::groisse: return "groisse";
-  }
-  return "?";
-}
+constexpr EnumName<RoughnessModel> kRoughnessModels[] = {
+    {RoughnessModel::none, "none"}, {RoughnessModel::hammerstad, "hammerstad"},
+    {RoughnessModel::huray, "huray"}, {RoughnessModel::groisse, "groisse"}};
 
-std::optional<RoughnessModel> parse_roughness_model(std::string_view s) {
-  for (auto m : {RoughnessModel::none, RoughnessModel::hammerstad, RoughnessModel::huray,
-                 RoughnessModel::groisse})
-    if (s == to_string(m)) return m;
-  return std::nullopt;
-}
+std::string_view to_string(RoughnessModel m) { return name_of(kRoughnessModels, m); }
+
+std::optional<RoughnessModel> parse_roughness_model(std::string_view s) { return value_named(kRoughnessModels, s); }
 
 std::string_view roughness_model_names() { return "none, hammerstad, huray, groisse"; }
 

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "phy/name_table.hpp"
+
 namespace phylane::solvers {
 
 namespace {
@@ -44,20 +46,13 @@ double link_bandwidth_bytes_per_s(int lanes, double lane_rate_bps, double effici
   return lanes * lane_rate_bps * efficiency / 8.0;
 }
 
-std::string_view to_string(Collective c) {
-  switch (c) {
-    case Collective::all_reduce: return "all-reduce";
-    case Collective::reduce_scatter: return "reduce-scatter";
-    case Collective::all_gather: return "all-gather";
-  }
-  return "?";
-}
+constexpr phy::EnumName<Collective> kCollectives[] = {
+    {Collective::all_reduce, "all-reduce"}, {Collective::reduce_scatter, "reduce-scatter"},
+    {Collective::all_gather, "all-gather"}};
+
+std::string_view to_string(Collective c) { return phy::name_of(kCollectives, c); }
 std::string_view to_string(Algorithm a) { return a == Algorithm::ring ? "ring" : "tree"; }
-std::optional<Collective> parse_collective(std::string_view s) {
-  for (auto c : {Collective::all_reduce, Collective::reduce_scatter, Collective::all_gather})
-    if (s == to_string(c)) return c;
-  return std::nullopt;
-}
+std::optional<Collective> parse_collective(std::string_view s) { return phy::value_named(kCollectives, s); }
 std::optional<Algorithm> parse_algorithm(std::string_view s) {
   if (s == "ring") return Algorithm::ring;
   if (s == "tree") return Algorithm::tree;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "phy/name_table.hpp"
 #include "workflows/claim_measures.hpp"
 
 namespace phylane::workflows {
@@ -22,7 +23,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 namespace {
 // Each kind's name and SI unit, in one row.
 struct KindText {
-  ValueKind kind;
+  ValueKind value;
   std::string_view name, unit;
 };
 constexpr KindText kKindTexts[] = {
@@ -37,50 +38,26 @@ constexpr KindText kKindTexts[] = {
     {ValueKind::energy, "energy", "J"},
     {ValueKind::power, "power", "W"},
 };
-const KindText* kind_text(ValueKind k) {
-  for (const auto& t : kKindTexts)
-    if (t.kind == k) return &t;
-  return nullptr;
-}
+constexpr phy::EnumName<ClaimKind> kClaimKinds[] = {
+    {ClaimKind::numeric, "numeric"}, {ClaimKind::comparative, "comparative"}, {ClaimKind::qualitative, "qualitative"}};
+constexpr phy::EnumName<Comparison> kComparisons[] = {
+    {Comparison::approx, "approx"}, {Comparison::at_least, "at_least"}, {Comparison::at_most, "at_most"},
+    {Comparison::less, "less"}, {Comparison::greater, "greater"}};
+constexpr phy::EnumName<Verdict> kVerdicts[] = {
+    {Verdict::holds, "holds"}, {Verdict::does_not_hold, "does not hold"}, {Verdict::cannot_tell, "cannot tell"}};
 }  // namespace
 
-std::string_view to_string(ValueKind k) {
-  const KindText* t = kind_text(k);
-  return t ? t->name : "?";
-}
+std::string_view to_string(ValueKind k) { return phy::name_of(kKindTexts, k); }
 
 std::string_view si_unit(ValueKind k) {
-  const KindText* t = kind_text(k);
+  const KindText* t = phy::row_of(kKindTexts, k);
   return t ? t->unit : "1";
 }
 
-std::string_view to_string(ClaimKind k) {
-  switch (k) {
-    case ClaimKind::numeric: return "numeric";
-    case ClaimKind::comparative: return "comparative";
-    case ClaimKind::qualitative: return "qualitative";
-  }
-  return "?";
-}
-std::string_view to_string(Comparison c) {
-  switch (c) {
-    case Comparison::approx: return "approx";
-    case Comparison::at_least: return "at_least";
-    case Comparison::at_most: return "at_most";
-    case Comparison::less: return "less";
-    case Comparison::greater: return "greater";
-  }
-  return "?";
-}
+std::string_view to_string(ClaimKind k) { return phy::name_of(kClaimKinds, k); }
+std::string_view to_string(Comparison c) { return phy::name_of(kComparisons, c); }
 std::string_view to_string(Combine c) { return c == Combine::any ? "any" : "all"; }
-std::string_view to_string(Verdict v) {
-  switch (v) {
-    case Verdict::holds: return "holds";
-    case Verdict::does_not_hold: return "does not hold";
-    case Verdict::cannot_tell: return "cannot tell";
-  }
-  return "?";
-}
+std::string_view to_string(Verdict v) { return phy::name_of(kVerdicts, v); }
 
 namespace {
 /// v / scale with 3-4 significant digits and the unit.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -105,6 +106,10 @@ class TableReader {
 
  private:
   const toml::node* fetch(std::string_view key, bool required);
+  /// The value of `key` as a T (toml::array, toml::table): nullptr when it is missing (an error if
+  /// required) or not a T (an error saying it `must_be`).
+  template <class T>
+  const T* fetch_as(std::string_view key, bool required, const std::string& must_be);
   void record(std::string_view key, const toml::node& n);
 
   Context& ctx_;
@@ -142,5 +147,18 @@ std::optional<E> TableReader::choice(std::string_view key,
   record(key, *n);
   return v;
 }
+
+/// A `parse` for TableReader::choice<E> accepting the names to_string gives `values`, and no others.
+template <class E>
+std::function<std::optional<E>(std::string_view)> one_of(std::initializer_list<E> values) {
+  return [values = std::vector<E>(values)](std::string_view s) -> std::optional<E> {
+    for (E v : values)
+      if (s == to_string(v)) return v;
+    return std::nullopt;
+  };
+}
+
+/// A `parse` for TableReader::choice<std::string> accepting exactly `names`.
+std::function<std::optional<std::string>(std::string_view)> one_of_names(std::vector<std::string> names);
 
 }  // namespace phylane::io::detail

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
@@ -54,6 +55,21 @@ std::string errors_of(const std::string& text) {
 }
 
 using phylane::test::replace_first;
+
+// One edit of kSystem (the first `from` becomes `to`) and what its diagnostics must say.
+struct BadEdit {
+  std::string from, to;
+  std::vector<std::string> says;
+};
+
+// Each edit of kSystem, loaded on its own, reports every one of its `says`.
+void check_edits(const std::vector<BadEdit>& edits) {
+  for (const auto& e : edits) {
+    INFO(e.from << " -> " << e.to);
+    const std::string errors = errors_of(replace_first(kSystem, e.from, e.to));
+    for (const auto& said : e.says) CHECK_THAT(errors, Catch::Contains(said));
+  }
+}
 
 }  // namespace
 
@@ -242,59 +258,37 @@ TEST_CASE("Bad system files name the file, line, column, key, value and what is 
                     Catch::Contains("from 2 to 1000000"));
 
   // Wrong units and forms of the other quantities.
-  CHECK_THAT(errors_of(replace_first(kSystem, "alpha = \"5.7 us\"", "alpha = \"5.7 m\"")),
-             Catch::Contains("sys.toml:10:9: link[1].alpha = \"5.7 m\": \"m\" is not a unit of time"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "alpha = \"5.7 us\"", "alpha = \"-1 us\"")),
-             Catch::Contains("link[1].alpha = \"-1 us\": must be a non-negative time"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "\"3.9 pJ/bit\"", "\"3.9 pW\"")),
-             Catch::Contains("sys.toml:11:18: link[1].energy_per_bit = \"3.9 pW\": \"pW\" is not a unit of energy") &&
-                 Catch::Contains("pJ/bit"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "\"3.9 pJ/bit\"", "3.9")),
-             Catch::Contains("link[1].energy_per_bit = 3.9: needs a unit, written as a string"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "\"3.9 pJ/bit\"", "\"0 pJ\"")),
-             Catch::Contains("link[1].energy_per_bit = \"0 pJ\": must be a positive energy"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"32 GT/s\"", "rate = \"32 GBd\"")),
-             Catch::Contains("link[1].rate = \"32 GBd\": is a symbol rate: give the lane's modulation"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"32 GT/s\"", "rate = 32")),
-             Catch::Contains("link[1].rate = 32: must be a string"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "encoding = \"rs544\"", "efficiency = 1.5")),
-             Catch::Contains("link[2].efficiency = 1.5: must be a number above 0 to 1"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "encoding = \"rs544\"", "encoding = \"rs544\"\nefficiency = 0.9")),
-             Catch::Contains("link[2].efficiency = 0.9: give either encoding (a name) or efficiency (a number), not both"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 3\ndirection = \"shared\"")),
-             Catch::Contains("link[2].lanes = 3: must be even with direction = \"shared\""));
-  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 4\ndirection = \"both\"")),
-             Catch::Contains("link[2].direction = \"both\": must be one of: each") && Catch::Contains("shared"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 2.5")),
-             Catch::Contains("link[2].lanes = 2.5: must be a whole number"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "name = \"dr4\"", "name = \"pcie5\"")),
-             Catch::Contains("link[2].name = \"pcie5\": is already the name of another link"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "name = \"dr4\"", "name = \"dr 4\"")),
-             Catch::Contains("link[2].name = \"dr 4\": must be a name of letters, digits"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "baseline = \"pcie5\"", "baseline = \"pcie4\"")),
-             Catch::Contains("sys.toml:3:12: baseline = \"pcie4\": must name one of the links (pcie5, dr4)"));
+  check_edits({
+      {"alpha = \"5.7 us\"", "alpha = \"5.7 m\"", {"sys.toml:10:9: link[1].alpha = \"5.7 m\": \"m\" is not a unit of time"}},
+      {"alpha = \"5.7 us\"", "alpha = \"-1 us\"", {"link[1].alpha = \"-1 us\": must be a non-negative time"}},
+      {"\"3.9 pJ/bit\"", "\"3.9 pW\"", {"sys.toml:11:18: link[1].energy_per_bit = \"3.9 pW\": \"pW\" is not a unit of energy", "pJ/bit"}},
+      {"\"3.9 pJ/bit\"", "3.9", {"link[1].energy_per_bit = 3.9: needs a unit, written as a string"}},
+      {"\"3.9 pJ/bit\"", "\"0 pJ\"", {"link[1].energy_per_bit = \"0 pJ\": must be a positive energy"}},
+      {"rate = \"32 GT/s\"", "rate = \"32 GBd\"", {"link[1].rate = \"32 GBd\": is a symbol rate: give the lane's modulation"}},
+      {"rate = \"32 GT/s\"", "rate = 32", {"link[1].rate = 32: must be a string"}},
+      {"encoding = \"rs544\"", "efficiency = 1.5", {"link[2].efficiency = 1.5: must be a number above 0 to 1"}},
+      {"encoding = \"rs544\"", "encoding = \"rs544\"\nefficiency = 0.9", {"link[2].efficiency = 0.9: give either encoding (a name) or efficiency (a number), not both"}},
+      {"lanes = 4", "lanes = 3\ndirection = \"shared\"", {"link[2].lanes = 3: must be even with direction = \"shared\""}},
+      {"lanes = 4", "lanes = 4\ndirection = \"both\"", {"link[2].direction = \"both\": must be one of: each", "shared"}},
+      {"lanes = 4", "lanes = 2.5", {"link[2].lanes = 2.5: must be a whole number"}},
+      {"name = \"dr4\"", "name = \"pcie5\"", {"link[2].name = \"pcie5\": is already the name of another link"}},
+      {"name = \"dr4\"", "name = \"dr 4\"", {"link[2].name = \"dr 4\": must be a name of letters, digits"}},
+      {"baseline = \"pcie5\"", "baseline = \"pcie4\"", {"sys.toml:3:12: baseline = \"pcie4\": must name one of the links (pcie5, dr4)"}},
+  });
 
   // The workload.
-  CHECK_THAT(errors_of(replace_first(kSystem, "parameters = 70e9", "parameters = 0")),
-             Catch::Contains("workload.parameters = 0: must be a number of model parameters >= 1"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "parameters = 70e9", "parameters = \"70 billion\"")),
-             Catch::Contains("workload.parameters = \"70 billion\": must be a number of model parameters"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "bytes_per_parameter = 2", "bytes_per_parameter = -2")),
-             Catch::Contains("workload.bytes_per_parameter = -2: must be a positive number"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8, 8]")),
-             Catch::Contains("workload.devices = [ 8, 8 ]: must be a device count or a non-empty list of different ones"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = []")),
-             Catch::Contains("workload.devices = []: must be a device count or a non-empty list"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"broadcast\"")),
-             Catch::Contains("workload.collective = \"broadcast\": must be one of: all_reduce, reduce_scatter, all_gather"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncollective = \"all_gather\"\nalgorithm = \"tree\"")),
-             Catch::Contains("workload.algorithm = \"tree\": tree applies to all_reduce only"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\noverlap = 0.5")),
-             Catch::Contains("workload.overlap = 0.5: needs compute_time"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"1 s\"\noverlap = 2")),
-             Catch::Contains("workload.overlap = 2: must be a number from 0 to 1"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8]\ncompute_time = \"15 GHz\"")),
-             Catch::Contains("workload.compute_time = \"15 GHz\": \"GHz\" is not a unit of time"));
+  check_edits({
+      {"parameters = 70e9", "parameters = 0", {"workload.parameters = 0: must be a number of model parameters >= 1"}},
+      {"parameters = 70e9", "parameters = \"70 billion\"", {"workload.parameters = \"70 billion\": must be a number of model parameters"}},
+      {"bytes_per_parameter = 2", "bytes_per_parameter = -2", {"workload.bytes_per_parameter = -2: must be a positive number"}},
+      {"devices = [8, 64]", "devices = [8, 8]", {"workload.devices = [ 8, 8 ]: must be a device count or a non-empty list of different ones"}},
+      {"devices = [8, 64]", "devices = []", {"workload.devices = []: must be a device count or a non-empty list"}},
+      {"devices = [8, 64]", "devices = [8]\ncollective = \"broadcast\"", {"workload.collective = \"broadcast\": must be one of: all_reduce, reduce_scatter, all_gather"}},
+      {"devices = [8, 64]", "devices = [8]\ncollective = \"all_gather\"\nalgorithm = \"tree\"", {"workload.algorithm = \"tree\": tree applies to all_reduce only"}},
+      {"devices = [8, 64]", "devices = [8]\noverlap = 0.5", {"workload.overlap = 0.5: needs compute_time"}},
+      {"devices = [8, 64]", "devices = [8]\ncompute_time = \"1 s\"\noverlap = 2", {"workload.overlap = 2: must be a number from 0 to 1"}},
+      {"devices = [8, 64]", "devices = [8]\ncompute_time = \"15 GHz\"", {"workload.compute_time = \"15 GHz\": \"GHz\" is not a unit of time"}},
+  });
 
   // Syntax errors keep their position.
   CHECK_THAT(errors_of("lanes = = 3\n"), Catch::Contains("sys.toml:1:9: TOML syntax error"));
@@ -315,32 +309,24 @@ TEST_CASE("Missing keys in a system file are named with what they need", "[io][s
 }
 
 TEST_CASE("Unknown keys in a system file are errors with a did-you-mean", "[io][system][unit]") {
-  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 16", "lanes = 16\nlane = 8")),
-             Catch::Contains("sys.toml:8:8: link[1].lane = 8: unknown key; did you mean \"lanes\"?"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "devices = [8, 64]", "devices = [8, 64]\ncolective = \"all_reduce\"")),
-             Catch::Contains("workload.colective = \"all_reduce\": unknown key; did you mean \"collective\"?"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "title = \"hand check\"", "titel = \"hand check\"")),
-             Catch::Contains("titel = \"hand check\": unknown key; did you mean \"title\"?"));
+  check_edits({
+      {"lanes = 16", "lanes = 16\nlane = 8", {"sys.toml:8:8: link[1].lane = 8: unknown key; did you mean \"lanes\"?"}},
+      {"devices = [8, 64]", "devices = [8, 64]\ncolective = \"all_reduce\"", {"workload.colective = \"all_reduce\": unknown key; did you mean \"collective\"?"}},
+      {"title = \"hand check\"", "titel = \"hand check\"", {"titel = \"hand check\": unknown key; did you mean \"title\"?"}},
+  });
 }
 
 TEST_CASE("rate = \"max\" keys are checked", "[io][system][unit]") {
   // The channel keys apply only to a searched rate; a searched rate needs exactly one channel.
-  CHECK_THAT(errors_of(replace_first(kSystem, "lanes = 4", "lanes = 4\npreset = \"dr4-400g-lane\"")),
-             Catch::Contains("link[2].preset = \"dr4-400g-lane\": applies only with rate = \"max\""));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"")),
-             Catch::Contains("link[2].rate = \"max\": \"max\" needs the channel to search: config = "));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g-lane\"\nconfig = \"x.toml\"")),
-             Catch::Contains("give either config or preset, not both"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g\"")),
-             Catch::Contains("link[2].preset = \"dr4-400g\": unknown preset") && Catch::Contains("did you mean \"dr4-400g-lane\"?"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"fr4-consumer\"")),
-             Catch::Contains("link[2].preset = \"fr4-consumer\": the channel has no [signal] section"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"", "rate = \"max\"\nconfig = \"no-such-link.toml\"")),
-             Catch::Contains("link[2].config = \"no-such-link.toml\": no such file") &&
-                 Catch::Contains("paths are relative to the system file"));
-  CHECK_THAT(errors_of(replace_first(kSystem, "rate = \"106.25 Gb/s\"",
-                               "rate = \"max\"\npreset = \"dr4-400g-lane\"\nmodulations = [\"qam16\"]")),
-             Catch::Contains("link[2].modulations = [ 'qam16' ]: must be a non-empty list of nrz, pam4, pam8 or pam16"));
+  check_edits({
+      {"lanes = 4", "lanes = 4\npreset = \"dr4-400g-lane\"", {"link[2].preset = \"dr4-400g-lane\": applies only with rate = \"max\""}},
+      {"rate = \"106.25 Gb/s\"", "rate = \"max\"", {"link[2].rate = \"max\": \"max\" needs the channel to search: config = "}},
+      {"rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g-lane\"\nconfig = \"x.toml\"", {"give either config or preset, not both"}},
+      {"rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g\"", {"link[2].preset = \"dr4-400g\": unknown preset", "did you mean \"dr4-400g-lane\"?"}},
+      {"rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"fr4-consumer\"", {"link[2].preset = \"fr4-consumer\": the channel has no [signal] section"}},
+      {"rate = \"106.25 Gb/s\"", "rate = \"max\"\nconfig = \"no-such-link.toml\"", {"link[2].config = \"no-such-link.toml\": no such file", "paths are relative to the system file"}},
+      {"rate = \"106.25 Gb/s\"", "rate = \"max\"\npreset = \"dr4-400g-lane\"\nmodulations = [\"qam16\"]", {"link[2].modulations = [ 'qam16' ]: must be a non-empty list of nrz, pam4, pam8 or pam16"}},
+  });
 }
 
 // ---- evaluation --------------------------------------------------------------------------------
