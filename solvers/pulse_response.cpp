@@ -156,6 +156,7 @@ class PeriodicLagrange6 {
       }
     }
   }
+  std::size_t decimation() const { return d_; }
   /// Adds v at the fine positions t0, t0 + 1, ..., t0 + count - 1 to out[0 .. count) (the same as
   /// at() for each, without a division or a wrap per sample).
   void add(const double* v, std::size_t m, std::ptrdiff_t t0, std::size_t count, double* out,
@@ -256,6 +257,11 @@ struct PulseResponseEngine::Impl {
   std::map<std::size_t, std::unique_ptr<FftPlan>> plans, low_plans;
   std::vector<double> total;    // p_A + p_B over the short period (rule 7)
   std::vector<double> scratch;  // the low band's samples around a stretch being interpolated
+  std::unique_ptr<PeriodicLagrange6> interpolation;  // weights for the last decimation (rule 7)
+  const PeriodicLagrange6& interpolator(std::size_t d) {
+    if (!interpolation || interpolation->decimation() != d) interpolation = std::make_unique<PeriodicLagrange6>(d);
+    return *interpolation;
+  }
   static FftPlan& get(std::map<std::size_t, std::unique_ptr<FftPlan>>& m, std::size_t n) {
     auto it = m.find(n);
     if (it == m.end()) it = m.emplace(n, std::make_unique<FftPlan>(n)).first;
@@ -499,7 +505,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
       low = q.time;
       low_m = s.low_n_;
     }
-    const PeriodicLagrange6 interpolate(s.decim_);
+    const PeriodicLagrange6& interpolate = impl_->interpolator(s.decim_);
     auto low_at = [&](std::ptrdiff_t i) { return interpolate.at(low, low_m, i); };
     const double* v = t;  // the whole pulse over one short period, at the times time_of(i)
     if (s.split_) {
