@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "app/common.hpp"
 #include "app/progress.hpp"
@@ -34,6 +35,8 @@ CLI::App* register_sweep(CLI::App& cli, SweepArgs& args) {
   c->add_option("--flush-every", args.flush_every_s, "Seconds between writes of finished cases to the file (default 1)");
   c->add_flag("--json", args.json, "The run's summary as JSON on stdout (progress stays on stderr)");
   c->add_flag("-q,--quiet", args.quiet, "No progress on stderr");
+  c->add_flag("--force", args.force, fmt::format("Run a sweep of more than {} cases", kLargeSweep));
+  c->add_flag("--overwrite", args.overwrite, "Replace a finished sweep in the results file");
   return c;
 }
 
@@ -67,16 +70,28 @@ Prepared prepare(const SweepArgs& a) {
   if (a.output.empty() && !a.print_case && !a.check)
     throw io::InputError("give the results file: -o results.h5 (or --check to validate only)");
   p.file = a.output;
-  // Starting over would throw away finished cases of an interrupted sweep: ask for a choice.
+  // A sweep this large is more likely a typo in an axis than a plan: refused before anything is
+  // checked unless forced (--case N only reads one case). The loader caps any sweep at 1e9.
+  if (!a.print_case && p.sweep.case_count() > kLargeSweep && !a.force) {
+    std::string shape;
+    for (auto d : p.sweep.shape()) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+    throw io::InputError(fmt::format("{}: {} cases ({}); more than {} cases needs --force (checking alone takes hours): "
+                                     "use fewer points per axis, mode = \"lhs\", or give --force",
+                                     a.sweep, p.sweep.case_count(), shape, kLargeSweep));
+  }
+  // Starting over would throw away finished cases (of an interrupted sweep, or of a finished one
+  // without --overwrite): ask for a choice.
   if (!p.file.empty() && !a.print_case && !a.check && std::filesystem::exists(p.file)) {
-    bool unfinished = false;
+    std::optional<bool> complete;
     try {
-      unfinished = !io::read_stored_sweep(p.file).complete;
+      complete = io::read_stored_sweep(p.file).complete;
     } catch (const io::InputError&) {  // not a sweep file: overwritten like any output
     }
-    if (unfinished)
+    if (complete && !*complete)
       throw io::InputError(p.file + " holds an unfinished sweep: finish it with phylane sweep --resume " + p.file +
                            ", or delete it to start over");
+    if (complete && *complete && !a.overwrite)
+      throw io::InputError(p.file + " holds a finished sweep: give --overwrite to replace it, or another -o file");
   }
   return p;
 }

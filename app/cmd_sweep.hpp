@@ -24,7 +24,13 @@ struct SweepArgs {
   double flush_every_s = 1.0;  ///< --flush-every S: finished cases reach the file at least this often
   bool json = false;    ///< --json: the run's summary as JSON on stdout (io::write_sweep_json)
   bool quiet = false;   ///< -q,--quiet: no progress on stderr
+  bool force = false;   ///< --force: run a sweep of more than kLargeSweep cases
+  bool overwrite = false;  ///< --overwrite: replace a finished sweep in the results file
 };
+
+/// A sweep larger than this many cases is refused without --force (a million cases take hours
+/// to check and days to compute on a workstation; a typo in an axis count is the likelier cause).
+inline constexpr std::size_t kLargeSweep = 1'000'000;
 
 /// Adds the `sweep` subcommand to `cli`, bound to `args`.
 CLI::App* register_sweep(CLI::App& cli, SweepArgs& args);

@@ -32,7 +32,7 @@ struct DfeLimits {
   double max_for(int tap) const;  ///< tap = 1, 2, ...
   double min_for(int tap) const;
   double abs_for(int tap) const;  ///< +inf when max_abs_v is empty
-  bool limited() const { return !max_rel.empty() || !max_abs_v.empty(); }
+  bool limited() const { return !max_rel.empty() || !min_rel.empty() || !max_abs_v.empty(); }
   /// The feedback the tap applies to post-cursor value v [V] with main cursor h0 [V].
   double feedback(int tap, double v, double h0) const;
 };

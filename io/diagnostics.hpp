@@ -14,6 +14,7 @@ struct Diagnostic {
   std::string key;      ///< full key path, e.g. channel.segments[1].length
   std::string value;    ///< the offending value as written (empty when missing)
   std::string message;  ///< what is wrong and what is allowed
+  bool unknown_key = false;  ///< the key itself is not allowed where it stands (not its value)
 
   /// "file:line:col: key = value: message" (position and value omitted when unknown).
   std::string to_string() const;

@@ -924,23 +924,37 @@ Sweep load_sweep_text(std::string_view text, const std::string& name, const std:
                   s.axes[i].label(i) + " has " + std::to_string(s.axes[i].size()) + " values but " + s.axes[0].label(0) +
                       " has " + std::to_string(s.axes[0].size()) + ": zipped axes need the same number of values");
   if (s.mode == SweepMode::grid) {
-    // The product must fit the index type (and is a sanity check on the file).
+    // The product must fit the index type and the results file (a status byte and the outputs of
+    // every case), and is a sanity check on the file; the same bound as an lhs's samples.
     double n = 1.0;
     for (const auto& a : s.axes) n *= static_cast<double>(a.size());
-    if (n > 1e12) ctx.error(&in, "axis", "", "the grid has " + shortest(n) + " cases; at most 1e12");
+    if (n > 1e9)
+      ctx.error(&in, "axis", "", "the grid has " + shortest(n) + " cases; at most 1e9: use fewer points per axis, or mode = \"lhs\"");
   }
   for (std::size_t i = 0; i < s.axes.size() && ctx.ok(); ++i) {
     // The path must fit the base config's structure; its first value goes in a scratch copy.
     toml::table scratch = s.base_table->table;
     const std::string why = set_at_path(scratch, s.axes[i].path, s.axes[i].range ? range_value(s.axes[i], s.axes[i].from)
                                                                                   : s.axes[i].listed.at(0));
+    Diagnostic d;
+    d.file = name;
+    d.line = s.axes[i].line;
+    d.column = s.axes[i].column;
     if (!why.empty()) {
-      Diagnostic d;
-      d.file = name;
-      d.line = s.axes[i].line;
-      d.column = s.axes[i].column;
       d.message = s.axes[i].label(i) + ": unknown key path: " + why + " (base " + s.base_name + ")";
       ctx.diagnostics.push_back(d);
+      continue;
+    }
+    // A key the config does not know is wrong for every value: say it once here, not once per
+    // case (what the values themselves may be is checked per case by validate_sweep).
+    try {
+      detail::load_config_table(scratch, s.base_name, s.base_dir);
+    } catch (const InputError& e) {
+      for (const auto& bad : e.diagnostics())
+        if (bad.unknown_key && bad.key == s.axes[i].key) {
+          d.message = s.axes[i].label(i) + ": " + bad.message + " (base " + s.base_name + ")";
+          ctx.diagnostics.push_back(d);
+        }
     }
   }
   ctx.throw_if_errors();

@@ -326,6 +326,7 @@ void TableReader::finish() {
       msg += ")";
     }
     ctx_.error(&v, key_path(key), node_text(v), msg);
+    ctx_.diagnostics.back().unknown_key = true;
   }
 }
 

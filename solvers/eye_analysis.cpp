@@ -41,16 +41,7 @@ StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& df
     es.noise.sigma_v = std::max(std::hypot(sigma, tx), 1e-12);
   }
   es.jitter = spec.jitter;
-  es.dfe.taps = spec.dfe_taps;
-  if (spec.dfe_taps > 0) {
-    const double h0 = std::abs(dfe.main_cursor_v);
-    es.dfe.tap_limits_v.resize(static_cast<std::size_t>(spec.dfe_taps));
-    for (int j = 1; j <= spec.dfe_taps; ++j) {
-      double lim = std::isfinite(spec.dfe_limits.max_for(j)) ? spec.dfe_limits.max_for(j) * h0 : 1e9;
-      lim = std::min(lim, spec.dfe_limits.abs_for(j));
-      es.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)] = lim;
-    }
-  }
+  es.dfe = DfeSpec::limited(spec.dfe_taps, spec.dfe_limits, dfe.main_cursor_v);
   return es;
 }
 

@@ -40,13 +40,7 @@ double margin_at(const channels::OpticalLink& link, const EyeLinkSpec& base, con
   es.signalling.amplitude_v = 1.0;
   es.noise.sigma_per_level_v = s.sigma_per_level_v;
   es.jitter = s.jitter;
-  es.dfe.taps = s.dfe_taps;
-  if (s.dfe_taps > 0) {
-    const double h0 = std::abs(ref.equalizer.dfe.main_cursor_v) * scale;
-    for (int j = 1; j <= s.dfe_taps; ++j)
-      es.dfe.tap_limits_v.push_back(
-          std::min(std::isfinite(s.dfe_limits.max_for(j)) ? s.dfe_limits.max_for(j) * h0 : 1e9, s.dfe_limits.abs_for(j)));
-  }
+  es.dfe = DfeSpec::limited(s.dfe_taps, s.dfe_limits, ref.equalizer.dfe.main_cursor_v * scale);
   StatEyeOptions so;
   so.target_ber = s.target_ber;
   so.phases_per_ui = s.samples_per_ui;

@@ -13,6 +13,22 @@
 
 namespace phylane::solvers {
 
+DfeSpec DfeSpec::limited(int taps, const channels::DfeLimits& limits, double h0_v) {
+  DfeSpec d;
+  d.taps = taps;
+  if (taps <= 0 || !limits.limited()) return d;
+  const double h0 = std::abs(h0_v);
+  for (int j = 1; j <= taps; ++j) {
+    // The same bounds as DfeLimits::feedback: the relative clip, then the absolute clamp.
+    const double a = limits.abs_for(j);
+    const double lo = std::isinf(limits.min_for(j)) ? limits.min_for(j) : limits.min_for(j) * h0;
+    const double hi = std::isinf(limits.max_for(j)) ? limits.max_for(j) : limits.max_for(j) * h0;
+    d.tap_min_v.push_back(std::max(lo, -a));
+    d.tap_max_v.push_back(std::min(hi, a));
+  }
+  return d;
+}
+
 using phy::normal_pdf;
 using phy::q_function;
 using phy::q_inverse;
@@ -238,7 +254,7 @@ class Engine {
     return c;
   }
 
-  // DFE taps b_j = clip(A h_j, +-limit_j) of these cursors.
+  // DFE taps b_j = clip(A h_j, [min_j, max_j]) of these cursors.
   std::vector<double> adapt_taps(const PhaseCursors& c) const {
     const int nt = spec_.dfe.taps;
     std::vector<double> b(static_cast<std::size_t>(nt), 0.0);
@@ -246,9 +262,9 @@ class Engine {
       const int j = c.n[k];
       if (j < 1 || j > nt) continue;
       double v = c.isi_v[k];
-      if (!spec_.dfe.tap_limits_v.empty()) {
-        const double lim = spec_.dfe.tap_limits_v[static_cast<std::size_t>(j - 1)];
-        v = std::clamp(v, -lim, lim);
+      if (!spec_.dfe.tap_max_v.empty()) {
+        const auto i = static_cast<std::size_t>(j - 1);
+        v = std::clamp(v, spec_.dfe.tap_min_v[i], spec_.dfe.tap_max_v[i]);
       }
       b[static_cast<std::size_t>(j - 1)] = v;
     }
@@ -754,12 +770,16 @@ void validate(const PulseResponse& pulse, const StatEyeSpec& spec, const StatEye
     if (!std::isfinite(spec.crosstalk_v[i]))
       fail("crosstalk_v[" + std::to_string(i) + "] = " + num(spec.crosstalk_v[i]) + " must be finite");
   if (spec.dfe.taps < 0) fail("dfe.taps = " + std::to_string(spec.dfe.taps) + " must be >= 0");
-  if (!spec.dfe.tap_limits_v.empty()) {
-    if (static_cast<int>(spec.dfe.tap_limits_v.size()) != spec.dfe.taps)
-      fail("dfe.tap_limits_v has " + std::to_string(spec.dfe.tap_limits_v.size()) +
-           " values; it must be empty or have one per tap (" + std::to_string(spec.dfe.taps) + ")");
-    for (double l : spec.dfe.tap_limits_v)
-      if (!(l >= 0.0)) fail("dfe.tap_limits_v = " + num(l) + " must be >= 0");
+  if (!spec.dfe.tap_min_v.empty() || !spec.dfe.tap_max_v.empty()) {
+    for (const auto* v : {&spec.dfe.tap_min_v, &spec.dfe.tap_max_v})
+      if (static_cast<int>(v->size()) != spec.dfe.taps)
+        fail(std::string(v == &spec.dfe.tap_min_v ? "dfe.tap_min_v" : "dfe.tap_max_v") + " has " +
+             std::to_string(v->size()) + " values; tap_min_v and tap_max_v must both be empty or have one per tap (" +
+             std::to_string(spec.dfe.taps) + ")");
+    for (std::size_t i = 0; i < spec.dfe.tap_min_v.size(); ++i)
+      if (!(spec.dfe.tap_min_v[i] <= spec.dfe.tap_max_v[i]))
+        fail("dfe tap " + std::to_string(i + 1) + ": tap_min_v = " + num(spec.dfe.tap_min_v[i]) + " must be <= tap_max_v = " +
+             num(spec.dfe.tap_max_v[i]));
   }
   if (opt.phases_per_ui < 0)
     fail("options.phases_per_ui = " + std::to_string(opt.phases_per_ui) + " must be >= 1 (or 0 = samples per UI)");

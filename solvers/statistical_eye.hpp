@@ -43,12 +43,20 @@ using channels::TxJitter;
 
 /// Decision-feedback equalizer (IEEE 802.3-2022 93A.1.6, eqs. 93A-26, 93A-27). Tap j (j = 1 ...
 /// taps) is set to the j-th post-cursor at the chosen sampling phase, clipped to its limit:
-/// b_j = clip(A h_j(t_s), -limit_j, +limit_j) [V per unit normalised symbol]; the residual
-/// (A h_j - b_j) stays as ISI at every phase. Decisions are assumed correct (error propagation is
-/// not modelled).
+/// b_j = clip(A h_j(t_s), tap_min_v[j-1], tap_max_v[j-1]) [V per unit normalised symbol]; the
+/// residual (A h_j - b_j) stays as ISI at every phase. The range may be asymmetric (93A-26 has
+/// separate b_min(n) and b_max(n)). Decisions are assumed correct (error propagation is not
+/// modelled).
 struct DfeSpec {
-  int taps = 0;                      ///< number of post-cursor taps, >= 0
-  std::vector<double> tap_limits_v;  ///< |b_j| <= limit [V]: empty = unconstrained, else `taps` values >= 0
+  int taps = 0;  ///< number of post-cursor taps, >= 0
+  /// Range of each tap [V]: both empty = unconstrained, else `taps` values each with
+  /// tap_min_v[j] <= tap_max_v[j] (infinite bounds allowed).
+  std::vector<double> tap_min_v;
+  std::vector<double> tap_max_v;
+  /// The ranges the equalizer search uses (channels::DfeLimits: h0 clip(h/h0, min_rel, max_rel),
+  /// then the absolute clamp +-max_abs_v) in volts for main cursor h0 [V], so that the eye clips
+  /// every tap where the search clipped it.
+  static DfeSpec limited(int taps, const channels::DfeLimits& limits, double h0_v);
 };
 
 /// What is transmitted and what impairs it (the assumptions of the link).

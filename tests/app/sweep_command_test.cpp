@@ -278,6 +278,78 @@ TEST_CASE("bad sweeps exit with code 2, name the axis and write nothing", "[app]
   fs::remove_all(dir);
 }
 
+// Issue 14, point 11: a key typo was reported once per axis value (one line per case group), an
+// absurd sweep started checking its cases (estimating 200 h), and -o silently replaced a finished
+// sweep.
+TEST_CASE("a mistyped axis key is reported once, whatever the number of values", "[app][sweep][validation]") {
+  const auto dir = temp_dir("sweep_typo");
+  write_file(dir + "/typo.toml", R"(base = "preset:pcie5-server"
+[[axis]]
+key = "channel.segments[2].widht"
+values = ["4 mil", "5 mil", "6 mil", "7 mil"]
+[[axis]]
+key = "channel.segments[2].length"
+values = ["4 in", "5 in"]
+[outputs]
+scalars = ["loss.insertion_loss_db@16 GHz"]
+)");
+  const auto r = run_phylane("sweep typo.toml --check", dir);
+  CHECK(r.exit_code == 2);
+  // Once, at the axis (its [[axis]] line), with the suggestion; no per-case report.
+  CHECK_THAT(r.err, Catch::Contains("typo.toml:2:1") && Catch::Contains("did you mean \"width\"?"));
+  std::size_t n = 0;
+  for (auto at = r.err.find("widht"); at != std::string::npos; at = r.err.find("widht", at + 1)) ++n;
+  CHECK(n == 1);
+  CHECK_THAT(r.err, !Catch::Contains("case"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a sweep of more than a million cases needs --force; more than 1e9 is refused", "[app][sweep][validation]") {
+  const auto dir = temp_dir("sweep_huge");
+  // 2000 x 2000 = 4e6 cases: refused at once, before any case is checked, with the count and shape.
+  const std::string axes = R"(base = "preset:pcie5-server"
+[[axis]]
+key = "channel.segments[2].length"
+from = "1 in"
+to = "20 in"
+steps = 2000
+[[axis]]
+key = "channel.segments[2].width"
+from = "3 mil"
+to = "7 mil"
+steps = )";
+  const std::string outputs = "\n[outputs]\nscalars = [\"loss.insertion_loss_db@16 GHz\"]\n";
+  write_file(dir + "/big.toml", axes + "2000" + outputs);
+  for (const char* run : {"sweep big.toml -o big.h5", "sweep big.toml --check"}) {
+    INFO(run);
+    const auto r = run_phylane(run, dir);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("4000000 cases (2000 x 2000)") && Catch::Contains("--force"));
+    CHECK_FALSE(fs::exists(dir + "/big.h5"));
+  }
+  // One case of it can still be printed.
+  CHECK(run_phylane("sweep big.toml --case 4000000", dir).exit_code == 0);
+  // 2000 x 2000 x 2000 = 8e9: beyond any run, --force or not.
+  write_file(dir + "/huge.toml", axes + "2000\n[[axis]]\nkey = \"channel.segments[2].height\"\nfrom = \"3 mil\"\nto = \"7 mil\"\nsteps = 2000" + outputs);
+  const auto h = run_phylane("sweep huge.toml --check --force", dir);
+  CHECK(h.exit_code == 2);
+  CHECK_THAT(h.err, Catch::Contains("8e+09 cases; at most 1e9"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("-o does not replace a finished sweep without --overwrite", "[app][sweep][validation]") {
+  const auto dir = temp_dir("sweep_overwrite");
+  write_file(dir + "/loss.toml", kLossSweep);
+  REQUIRE(run_phylane("sweep loss.toml -o done.h5", dir).exit_code == 0);
+  const auto before = fs::last_write_time(dir + "/done.h5");
+  const auto again = run_phylane("sweep loss.toml -o done.h5", dir);
+  CHECK(again.exit_code == 2);
+  CHECK_THAT(again.err, Catch::Contains("done.h5 holds a finished sweep") && Catch::Contains("--overwrite"));
+  CHECK(fs::last_write_time(dir + "/done.h5") == before);
+  CHECK(run_phylane("sweep loss.toml -o done.h5 --overwrite", dir).exit_code == 0);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("a sweep killed halfway by a signal and resumed gives the uninterrupted run's file", "[app][sweep][regression]") {
   const auto dir = temp_dir("sweep_kill");
   // 300 small loss cases: about a third of a second on one thread.

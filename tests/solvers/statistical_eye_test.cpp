@@ -439,7 +439,8 @@ TEST_CASE("A DFE with tap limits leaves exactly the excess over each limit as IS
   const auto pulse = one_sample_per_ui(h, 2);
   StatEyeSpec spec = noisy_levels(4, 0.8, 0.012);
   spec.dfe.taps = 3;
-  spec.dfe.tap_limits_v = {0.3, 0.2, 0.05};  // on A h_j: 0.36 and -0.104 are clipped, 0.176 is not
+  spec.dfe.tap_max_v = {0.3, 0.2, 0.05};  // on A h_j: 0.36 and -0.104 are clipped, 0.176 is not
+  spec.dfe.tap_min_v = {-0.3, -0.2, -0.05};
   const auto r = statistical_eye(pulse, spec, voltage_axis(1.0, 401));
   CHECK(r.dfe_taps_v[0] == Approx(0.3));
   CHECK(r.dfe_taps_v[1] == Approx(0.8 * 0.22).epsilon(1e-12));
@@ -451,6 +452,46 @@ TEST_CASE("A DFE with tap limits leaves exactly the excess over each limit as IS
   const double err = worst_map_error(r, 0, rest, 4, std::vector<double>(4, 0.012), 1e-15, 1e-4, compared);
   INFO(compared << " points, worst " << err);
   CHECK(compared >= 30);
+  CHECK(err < 1e-3);
+}
+
+// Issue 14, point 13: the eye clipped every tap to +-|limit| while the equalizer search honours
+// asymmetric limits (93A-26: b_min(n) <= b(n) <= b_max(n)). A tap allowed only upwards must leave a
+// negative post-cursor entirely as ISI, and one with a small negative range only the excess.
+TEST_CASE("A DFE with asymmetric tap limits clips each tap to its own range", "[solvers][eye][reference]") {
+  const std::vector<double> h = {0.02, -0.05, 1.0, -0.30, 0.22, -0.13};
+  const auto pulse = one_sample_per_ui(h, 2);
+  StatEyeSpec spec = noisy_levels(2, 0.8, 0.012);
+  // The limits as the search states them: b(n)/h0 in [min_rel, max_rel], then +-max_abs_v.
+  phylane::channels::DfeLimits lim;
+  lim.max_rel = {0.5, 0.5, 0.5};
+  lim.min_rel = {0.0, -0.1, -1.0};
+  lim.max_abs_v = {1.0, 1.0, 0.05};
+  spec.dfe = DfeSpec::limited(3, lim, 0.8);
+  // In volts for h0 = 0.8: [0, 0.4], [-0.08, 0.4], [-0.05, 0.05] (the absolute clamp binds).
+  REQUIRE(spec.dfe.tap_min_v.size() == 3);
+  CHECK(spec.dfe.tap_min_v[0] == 0.0);
+  CHECK(spec.dfe.tap_min_v[1] == Approx(-0.08));
+  CHECK(spec.dfe.tap_min_v[2] == Approx(-0.05));
+  CHECK(spec.dfe.tap_max_v[0] == Approx(0.4));
+  CHECK(spec.dfe.tap_max_v[2] == Approx(0.05));
+  const auto r = statistical_eye(pulse, spec, voltage_axis(1.0, 401));
+  // A h = -0.24, 0.176, -0.104: the first tap cannot go negative, the third stops at -0.05.
+  CHECK(r.dfe_taps_v[0] == 0.0);
+  CHECK(r.dfe_taps_v[1] == Approx(0.176).epsilon(1e-12));
+  CHECK(r.dfe_taps_v[2] == Approx(-0.05));
+  for (int j = 1; j <= 3; ++j) {
+    // The search's own clipped feedback for each post-cursor gives the same taps.
+    const double v = 0.8 * h[static_cast<std::size_t>(2 + j)];
+    CHECK(r.dfe_taps_v[static_cast<std::size_t>(j - 1)] == Approx(lim.feedback(j, v, 0.8)).margin(1e-15));
+  }
+  Channel rest;
+  rest.main_v = 0.8;
+  rest.isi_v = {0.8 * 0.02, 0.8 * -0.05, 0.8 * -0.30, 0.0, 0.8 * -0.13 + 0.05};
+  int compared = 0;
+  const double err = worst_map_error(r, 0, rest, 2, std::vector<double>(2, 0.012), 1e-15, 1e-4, compared);
+  INFO(compared << " points, worst " << err);
+  CHECK(compared >= 20);
   CHECK(err < 1e-3);
 }
 
@@ -766,8 +807,12 @@ TEST_CASE("Bad inputs are refused with the parameter named", "[solvers][eye][uni
   CHECK_THROWS_WITH(statistical_eye(p, bad), Contains("jitter.rj_rms_ui"));
   bad = spec;
   bad.dfe.taps = 2;
-  bad.dfe.tap_limits_v = {0.1};
-  CHECK_THROWS_WITH(statistical_eye(p, bad), Contains("dfe.tap_limits_v"));
+  bad.dfe.tap_max_v = {0.1};
+  bad.dfe.tap_min_v = {-0.1};
+  CHECK_THROWS_WITH(statistical_eye(p, bad), Contains("dfe.tap_min_v") && Contains("one per tap (2)"));
+  bad.dfe.taps = 1;
+  bad.dfe.tap_min_v = {0.2};
+  CHECK_THROWS_WITH(statistical_eye(p, bad), Contains("tap_min_v = 0.2 must be <= tap_max_v = 0.1"));
   auto q = p;
   q.main_index = 7;
   CHECK_THROWS_WITH(statistical_eye(q, spec), Contains("pulse.main_index = 7"));
