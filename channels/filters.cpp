@@ -190,33 +190,46 @@ double RxFilter::bessel_w3db(int order) {
   return 0.5 * (lo + hi);
 }
 
-RxFilter RxFilter::butterworth(int order, double f3db_hz) {
-  require_order("Butterworth filter", order);
-  require_positive("Butterworth filter", "f3db", f3db_hz);
-  RxFilter f;
-  f.type_ = RxFilterType::butterworth;
-  f.order_ = order;
-  f.f3db_hz_ = f3db_hz;
+namespace {
+
+// The poles [Hz] of the order-n Butterworth filter with its -3 dB point at f3db_hz: f3db on the
+// unit circle at angles pi (2k + n - 1) / (2n), k = 1..n.
+std::vector<cplx> butterworth_poles(int order, double f3db_hz) {
   std::vector<cplx> poles;
   for (int k = 1; k <= order; ++k)
     poles.push_back(f3db_hz * std::polar(1.0, phy::pi * (2.0 * k + order - 1.0) / (2.0 * order)));
-  f.rational_ = RationalFilter(1.0, {}, std::move(poles));
+  return poles;
+}
+
+// The poles [Hz] of the order-n Bessel-Thomson filter with its -3 dB point at f3db_hz.
+// theta(s_n)/theta(0) = prod (1 - s_n / s_k) with s_n = j f w3 / f3db: the Hz root is s_k f3db / w3.
+std::vector<cplx> bessel_thomson_poles(int order, double f3db_hz) {
+  const double scale = f3db_hz / RxFilter::bessel_w3db(order);
+  std::vector<cplx> poles;
+  for (const auto& s : poly_roots(reverse_bessel(order))) poles.push_back(s * scale);
+  return poles;
+}
+
+}  // namespace
+
+RxFilter RxFilter::all_pole(RxFilterType type, const char* what, int order, double f3db_hz,
+                            std::vector<std::complex<double>> (*poles_hz)(int order, double f3db_hz)) {
+  require_order(what, order);
+  require_positive(what, "f3db", f3db_hz);
+  RxFilter f;
+  f.type_ = type;
+  f.order_ = order;
+  f.f3db_hz_ = f3db_hz;
+  f.rational_ = RationalFilter(1.0, {}, poles_hz(order, f3db_hz));
   return f;
 }
 
+RxFilter RxFilter::butterworth(int order, double f3db_hz) {
+  return all_pole(RxFilterType::butterworth, "Butterworth filter", order, f3db_hz, butterworth_poles);
+}
+
 RxFilter RxFilter::bessel_thomson(int order, double f3db_hz) {
-  require_order("Bessel-Thomson filter", order);
-  require_positive("Bessel-Thomson filter", "f3db", f3db_hz);
-  RxFilter f;
-  f.type_ = RxFilterType::bessel_thomson;
-  f.order_ = order;
-  f.f3db_hz_ = f3db_hz;
-  // theta(s_n)/theta(0) = prod (1 - s_n / s_k) with s_n = j f w3 / f3db: the Hz root is s_k f3db / w3.
-  const double scale = f3db_hz / bessel_w3db(order);
-  std::vector<cplx> poles;
-  for (const auto& s : poly_roots(reverse_bessel(order))) poles.push_back(s * scale);
-  f.rational_ = RationalFilter(1.0, {}, std::move(poles));
-  return f;
+  return all_pole(RxFilterType::bessel_thomson, "Bessel-Thomson filter", order, f3db_hz, bessel_thomson_poles);
 }
 
 RxFilter RxFilter::make(RxFilterType type, int order, double f3db_hz) {
@@ -281,6 +294,13 @@ double max_magnitude(const RationalFilter& r) {
   return std::max(best, std::max(fc, fd));
 }
 
+// The zero and two poles shared by the COM CTLEs (93A-22), each > 0.
+void require_com_corners(const char* what, double f_z_hz, double f_p1_hz, double f_p2_hz) {
+  require_positive(what, "f_z", f_z_hz);
+  require_positive(what, "f_p1", f_p1_hz);
+  require_positive(what, "f_p2", f_p2_hz);
+}
+
 }  // namespace
 
 void Ctle::finish() {
@@ -290,9 +310,7 @@ void Ctle::finish() {
 
 Ctle Ctle::com(double g_dc_db, double f_z_hz, double f_p1_hz, double f_p2_hz) {
   if (!std::isfinite(g_dc_db)) throw std::invalid_argument("COM CTLE: g_DC = " + phy::number_text(g_dc_db) + " dB must be finite");
-  require_positive("COM CTLE", "f_z", f_z_hz);
-  require_positive("COM CTLE", "f_p1", f_p1_hz);
-  require_positive("COM CTLE", "f_p2", f_p2_hz);
+  require_com_corners("COM CTLE", f_z_hz, f_p1_hz, f_p2_hz);
   Ctle c;
   c.type_ = CtleType::com;
   c.g_dc_db_ = g_dc_db;
@@ -308,9 +326,7 @@ Ctle Ctle::com_ck(double g_dc_db, double g_dc2_db, double f_z_hz, double f_p1_hz
   if (!std::isfinite(g_dc_db) || !std::isfinite(g_dc2_db))
     throw std::invalid_argument("COM CTLE (802.3ck): g_DC = " + phy::number_text(g_dc_db) + " dB and g_DC2 = " +
                                 phy::number_text(g_dc2_db) + " dB must be finite");
-  require_positive("COM CTLE (802.3ck)", "f_z", f_z_hz);
-  require_positive("COM CTLE (802.3ck)", "f_p1", f_p1_hz);
-  require_positive("COM CTLE (802.3ck)", "f_p2", f_p2_hz);
+  require_com_corners("COM CTLE (802.3ck)", f_z_hz, f_p1_hz, f_p2_hz);
   require_positive("COM CTLE (802.3ck)", "f_LF", f_lf_hz);
   Ctle c;
   c.type_ = CtleType::com_ck;

@@ -132,6 +132,10 @@ class RxFilter {
   int order_ = 0;
   double f3db_hz_ = 0.0;
   RationalFilter rational_;
+
+  /// The all-pole filter `type` (`what` names it in errors) with the poles poles_hz(order, f3db_hz).
+  static RxFilter all_pole(RxFilterType type, const char* what, int order, double f3db_hz,
+                           std::vector<std::complex<double>> (*poles_hz)(int order, double f3db_hz));
 };
 
 // ------------------------------------------------------------------------------------------------

@@ -354,6 +354,12 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<chann
       r.reject(k, "a CTLE needs a frequency response: give the channel as an impulse response");
   const auto ctle = r.choice<std::string>("ctle", detail::one_of_names({"none", "com", "com-ck", "generic"}),
       "none, com, com-ck, generic", "none");
+  // A COM CTLE corner frequency. One given explicitly is kept in the recipe and stays fixed when the
+  // rate changes; the default (default_hz, a fraction of the symbol rate) follows the rate.
+  auto ctle_corner = [&](const char* key, double& recipe_hz, double default_hz) {
+    if (r.has(key)) recipe_hz = r.quantity(key, Dimension::frequency, Rule::positive(), true).value_or(0.0);
+    return r.quantity_or(key, Dimension::frequency, Rule::positive(), format_quantity(default_hz, Dimension::frequency));
+  };
   if (ctle && *ctle == "com-ck") {
     // IEEE 802.3ck-2022 amendment of 93A-22: the 802.3bj CTLE times a low-frequency pole/zero
     // pair (channels::Ctle::com_ck). Defaults are the 802.3ck KR/CR/C2C values relative to the
@@ -361,18 +367,10 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<chann
     // f_p2 = f_b, f_LF = f_b/80 (data/standards/ethernet.toml [kr1_ck]).
     const auto g = read_db_list(r, "ctle_gdc", "-20 dB", "0 dB", "1 dB");
     const auto g2 = read_db_list(r, "ctle_gdc2", "-6 dB", "0 dB", "1 dB");
-    if (r.has("ctle_fz")) es.recipe.ctle_fz_hz = r.quantity("ctle_fz", Dimension::frequency, Rule::positive(), true).value_or(0.0);
-    if (r.has("ctle_fp1")) es.recipe.ctle_fp1_hz = r.quantity("ctle_fp1", Dimension::frequency, Rule::positive(), true).value_or(0.0);
-    if (r.has("ctle_fp2")) es.recipe.ctle_fp2_hz = r.quantity("ctle_fp2", Dimension::frequency, Rule::positive(), true).value_or(0.0);
-    if (r.has("ctle_flf")) es.recipe.ctle_flf_hz = r.quantity("ctle_flf", Dimension::frequency, Rule::positive(), true).value_or(0.0);
-    const auto fz = r.quantity_or("ctle_fz", Dimension::frequency, Rule::positive(),
-                                  format_quantity(baud / 2.5, Dimension::frequency));
-    const auto fp1 = r.quantity_or("ctle_fp1", Dimension::frequency, Rule::positive(),
-                                   format_quantity(baud / 2.5, Dimension::frequency));
-    const auto fp2 = r.quantity_or("ctle_fp2", Dimension::frequency, Rule::positive(),
-                                   format_quantity(baud, Dimension::frequency));
-    const auto flf = r.quantity_or("ctle_flf", Dimension::frequency, Rule::positive(),
-                                   format_quantity(baud / 80.0, Dimension::frequency));
+    const auto fz = ctle_corner("ctle_fz", es.recipe.ctle_fz_hz, baud / 2.5);
+    const auto fp1 = ctle_corner("ctle_fp1", es.recipe.ctle_fp1_hz, baud / 2.5);
+    const auto fp2 = ctle_corner("ctle_fp2", es.recipe.ctle_fp2_hz, baud);
+    const auto flf = ctle_corner("ctle_flf", es.recipe.ctle_flf_hz, baud / 80.0);
     if (g && g2 && fz && fp1 && fp2 && flf) {
       for (double gdb2 : *g2)
         for (double gdb : *g) spec.ctle.push_back(channels::Ctle::com_ck(gdb, gdb2, *fz, *fp1, *fp2, *flf));
@@ -386,16 +384,9 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<chann
     for (auto k : {"ctle_zeros", "ctle_poles", "ctle_gain"}) r.reject(k, "applies to ctle = \"generic\"");
   } else if (ctle && *ctle == "com") {
     const auto g = read_db_list(r, "ctle_gdc", "-12 dB", "0 dB", "1 dB");
-    // Corners given explicitly stay fixed when the rate changes; defaults follow the rate.
-    if (r.has("ctle_fz")) es.recipe.ctle_fz_hz = r.quantity("ctle_fz", Dimension::frequency, Rule::positive(), true).value_or(0.0);
-    if (r.has("ctle_fp1")) es.recipe.ctle_fp1_hz = r.quantity("ctle_fp1", Dimension::frequency, Rule::positive(), true).value_or(0.0);
-    if (r.has("ctle_fp2")) es.recipe.ctle_fp2_hz = r.quantity("ctle_fp2", Dimension::frequency, Rule::positive(), true).value_or(0.0);
-    const auto fz = r.quantity_or("ctle_fz", Dimension::frequency, Rule::positive(),
-                                  format_quantity(baud / 4.0, Dimension::frequency));
-    const auto fp1 = r.quantity_or("ctle_fp1", Dimension::frequency, Rule::positive(),
-                                   format_quantity(baud / 4.0, Dimension::frequency));
-    const auto fp2 = r.quantity_or("ctle_fp2", Dimension::frequency, Rule::positive(),
-                                   format_quantity(baud, Dimension::frequency));
+    const auto fz = ctle_corner("ctle_fz", es.recipe.ctle_fz_hz, baud / 4.0);
+    const auto fp1 = ctle_corner("ctle_fp1", es.recipe.ctle_fp1_hz, baud / 4.0);
+    const auto fp2 = ctle_corner("ctle_fp2", es.recipe.ctle_fp2_hz, baud);
     if (g && fz && fp1 && fp2) {
       for (double gdb : *g) spec.ctle.push_back(channels::Ctle::com(gdb, *fz, *fp1, *fp2));
       es.ctle_search = g->size() > 1;

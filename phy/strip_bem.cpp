@@ -75,6 +75,32 @@ void require_disjoint(const std::vector<Strip>& strips, const char* fn) {
     }
 }
 
+// A stripline's cross-section through its strip: copper thickness t >= 0, the dielectric below and
+// above it > 0, and eps_r.
+void require_stripline_stack(double t, double h_below, double h_above, double eps_r, const char* fn) {
+  require(std::isfinite(t) && t >= 0.0, std::string(fn) + ": t = " + phy::number_text(t) + " must be >= 0");
+  require_positive(h_below, fn, "h_below");
+  require_positive(h_above, fn, "h_above");
+  require_eps_r(eps_r, fn);
+}
+
+// The checks every solver makes on its arguments, in order: the plane distance `dist_name` =
+// dist_m > 0, eps_r, the options, at least one strip, each strip's shape and then its placement
+// (the solver's own rule, `placement(strip, index)`), and no two strips touching.
+template <class Placement>
+void require_problem(const char* fn, const std::vector<Strip>& strips, const char* dist_name, double dist_m,
+                     double eps_r, const Options& opt, Placement placement) {
+  require_positive(dist_m, fn, dist_name);
+  require_eps_r(eps_r, fn);
+  require_options(opt, fn);
+  require(!strips.empty(), std::string(fn) + ": strips must not be empty");
+  for (std::size_t i = 0; i < strips.size(); ++i) {
+    require_strip_shape(strips[i], i, fn);
+    placement(strips[i], i);
+  }
+  require_disjoint(strips, fn);
+}
+
 // ----------------------------------------------------------------------------------------------
 // Quadrature and closed-form segment integrals
 
@@ -628,21 +654,14 @@ double microstrip_segment_potential(double x, double x1, double x2, double h_m, 
 Eigen::MatrixXd stripline_capacitance(const std::vector<Strip>& strips, double b_m, double eps_r,
                                       const Options& opt) {
   constexpr const char* fn = "stripline_capacitance";
-  require_positive(b_m, fn, "b_m");
-  require_eps_r(eps_r, fn);
-  require_options(opt, fn);
-  require(!strips.empty(), std::string(fn) + ": strips must not be empty");
-  for (std::size_t i = 0; i < strips.size(); ++i) {
-    const Strip& s = strips[i];
-    require_strip_shape(s, i, fn);
+  require_problem(fn, strips, "b_m", b_m, eps_r, opt, [&](const Strip& s, std::size_t i) {
     require(s.y_bottom_m > 0.0, strip_field(fn, i, "y_bottom_m", s.y_bottom_m) +
                                     " must be > 0 (above the lower plane)");
     require(s.y_bottom_m + s.thickness_m < b_m,
             std::string(fn) + ": strips[" + std::to_string(i) +
                 "] top y_bottom_m + thickness_m = " +
                 phy::number_text(s.y_bottom_m + s.thickness_m) + " must be < b_m = " + phy::number_text(b_m));
-  }
-  require_disjoint(strips, fn);
+  });
 
   const double sc = pi / b_m;
   auto matrix_for = [sc](const std::vector<Segment>& obs, const std::vector<Segment>& src) {
@@ -665,20 +684,13 @@ Eigen::MatrixXd stripline_capacitance(const std::vector<Strip>& strips, double b
 Eigen::MatrixXd microstrip_capacitance(const std::vector<Strip>& strips, double h_m, double eps_r,
                                        const Options& opt) {
   constexpr const char* fn = "microstrip_capacitance";
-  require_positive(h_m, fn, "h_m");
-  require_eps_r(eps_r, fn);
-  require_options(opt, fn);
-  require(!strips.empty(), std::string(fn) + ": strips must not be empty");
-  for (std::size_t i = 0; i < strips.size(); ++i) {
-    const Strip& s = strips[i];
-    require_strip_shape(s, i, fn);
+  require_problem(fn, strips, "h_m", h_m, eps_r, opt, [&](const Strip& s, std::size_t i) {
     require(s.thickness_m == 0.0, strip_field(fn, i, "thickness_m", s.thickness_m) +
                                       " must be 0 (zero-thickness strips only)");
     require(std::abs(s.y_bottom_m - h_m) <= 1e-9 * h_m,
             strip_field(fn, i, "y_bottom_m", s.y_bottom_m) + " must equal h_m = " + phy::number_text(h_m) +
                 " (strips lie on the substrate surface)");
-  }
-  require_disjoint(strips, fn);
+  });
 
   double lo = strips.front().x_center_m - 0.5 * strips.front().width_m;
   double hi = strips.front().x_center_m + 0.5 * strips.front().width_m;
@@ -710,10 +722,7 @@ LineResult stripline_single(double w, double t, double h_below, double h_above, 
                             const Options& opt) {
   constexpr const char* fn = "stripline_single";
   require_positive(w, fn, "w");
-  require(std::isfinite(t) && t >= 0.0, std::string(fn) + ": t = " + phy::number_text(t) + " must be >= 0");
-  require_positive(h_below, fn, "h_below");
-  require_positive(h_above, fn, "h_above");
-  require_eps_r(eps_r, fn);
+  require_stripline_stack(t, h_below, h_above, eps_r, fn);
   const double b = h_below + t + h_above;
   // Homogeneous medium: C(eps_r) = eps_r C(1), one solve.
   const double c_air = stripline_capacitance({Strip{0.0, w, h_below, t}}, b, 1.0, opt)(0, 0);
@@ -725,10 +734,7 @@ PairResult stripline_pair(double w, double s, double t, double h_below, double h
   constexpr const char* fn = "stripline_pair";
   require_positive(w, fn, "w");
   require_positive(s, fn, "s");
-  require(std::isfinite(t) && t >= 0.0, std::string(fn) + ": t = " + phy::number_text(t) + " must be >= 0");
-  require_positive(h_below, fn, "h_below");
-  require_positive(h_above, fn, "h_above");
-  require_eps_r(eps_r, fn);
+  require_stripline_stack(t, h_below, h_above, eps_r, fn);
   const double b = h_below + t + h_above;
   const double xc = 0.5 * (w + s);
   const Eigen::MatrixXd c_air = stripline_capacitance(

@@ -6,14 +6,15 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "tests/io/hdf5_read.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/text_file.hpp"
 
-using phylane::test::run_phylane;
-using phylane::test::temp_dir;
+using namespace phylane::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -43,33 +44,11 @@ standard = "pcie5"
 figure = "channel_loss_budget"
 )";
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream f(path);
-  f << text;
-}
-
-struct Walk {
-  std::vector<std::string> datasets;
-  std::vector<std::string> without_units;
-};
-
-herr_t visit(hid_t group, const char* name, const H5L_info_t*, void* data) {
-  auto* w = static_cast<Walk*>(data);
-  hid_t obj = H5Oopen(group, name, H5P_DEFAULT);
-  if (obj < 0) return 0;
-  if (H5Iget_type(obj) == H5I_DATASET) {
-    w->datasets.emplace_back(name);
-    if (H5Aexists(obj, "units") <= 0) w->without_units.emplace_back(name);
-  }
-  H5Oclose(obj);
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE("phylane claims prints the table and the details of each claim", "[app][claims]") {
   const auto dir = temp_dir("claims_table");
-  write(dir + "/small.toml", kSmall);
+  write_text_file(dir + "/small.toml", kSmall);
   const auto r = run_phylane("claims small.toml", dir);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("2 claims: 1 hold, 1 do not hold, 0 cannot tell"));
@@ -96,13 +75,15 @@ TEST_CASE("phylane claims on the shipped file writes JSON and HDF5 with units on
   REQUIRE(fs::exists(dir + "/claims.h5"));
   hid_t f = H5Fopen((dir + "/claims.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   REQUIRE(f >= 0);
-  Walk w;
-  H5Lvisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, visit, &w);
-  CHECK(w.datasets.size() > 100);
-  CHECK(w.without_units.empty());
+  const auto all = list_datasets(f);
+  CHECK(all.size() > 100);
+  for (const auto& d : all) {
+    INFO(d.path);
+    CHECK(d.units.has_value());
+  }
   for (const char* ds : {"id", "verdict", "text", "claim/pcie5-per-lane/claimed", "claim/pcie5-per-lane/test/1/value"}) {
     INFO(ds);
-    CHECK(std::find(w.datasets.begin(), w.datasets.end(), std::string(ds)) != w.datasets.end());
+    CHECK(std::any_of(all.begin(), all.end(), [&](const DatasetUnits& d) { return d.path == ds; }));
   }
   CHECK(H5Aexists(f, "claims_toml") > 0);
   H5Fclose(f);
@@ -111,20 +92,11 @@ TEST_CASE("phylane claims on the shipped file writes JSON and HDF5 with units on
 
 TEST_CASE("A bad claim file exits with code 2, names file:line:col and writes nothing", "[app][claims][errors]") {
   const auto dir = temp_dir("claims_bad");
-  std::string bad = kSmall;
-  bad.replace(bad.find("claimed = \"32 GT/s\""), 19, "claimed = \"32 GHz\"");
-  write(dir + "/bad.toml", bad);
-  const auto r = run_phylane("claims bad.toml -o out.h5", dir);
-  CHECK(r.exit_code == 2);
+  const auto r = run_rejected_file("claims", replace_first(kSmall, "claimed = \"32 GT/s\"", "claimed = \"32 GHz\""), dir);
   CHECK_THAT(r.err, Catch::Contains("bad.toml:7:11: claim[1].claimed = \"32 GHz\"") && Catch::Contains("data rate"));
-  CHECK(r.out.empty());
-  CHECK_FALSE(fs::exists(dir + "/out.h5"));
-  CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));
-  const auto m = run_phylane("claims missing.toml", dir);
-  CHECK(m.exit_code == 2);
+  const auto m = run_rejected("claims missing.toml", dir);
   CHECK_THAT(m.err, Catch::Contains("cannot open the claim file"));
-  const auto e = run_phylane("claims --preset nope", dir);
-  CHECK(e.exit_code == 2);
+  const auto e = run_rejected("claims --preset nope", dir);
   CHECK_THAT(e.err, Catch::Contains("photonic-vs-pcie"));
   fs::remove_all(dir);
 }

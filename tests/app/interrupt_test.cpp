@@ -14,8 +14,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,25 +25,18 @@
 #include "solvers/max_rate.hpp"
 #include "tests/support/reference_data.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/text_file.hpp"
 #include "workflows/claims.hpp"
 #include "workflows/study.hpp"
 #include "workflows/throughput.hpp"
 
-using phylane::test::run_phylane;
-using phylane::test::temp_dir;
+using namespace phylane::test;
 namespace fs = std::filesystem;
 namespace wf = phylane::workflows;
 
 extern char** environ;
 
 namespace {
-
-std::string slurp(const std::string& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 struct Run {
   int exit_code = -1;
@@ -71,21 +62,21 @@ Run interrupt_at(const std::string& dir, std::vector<std::string> args, const st
   posix_spawn_file_actions_destroy(&fa);
   int status = 0;
   bool ended = false;
-  while (slurp(err).find(marker) == std::string::npos) {
+  while (read_text_file(err).find(marker) == std::string::npos) {
     if (waitpid(pid, &status, WNOHANG) == pid) {
       ended = true;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  INFO("stderr: " << slurp(err));
+  INFO("stderr: " << read_text_file(err));
   REQUIRE_FALSE(ended);  // the command reached the stage and was still computing
   REQUIRE(kill(pid, SIGINT) == 0);
   REQUIRE(waitpid(pid, &status, 0) == pid);
   Run r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
+  r.out = read_text_file(out);
+  r.err = read_text_file(err);
   return r;
 }
 

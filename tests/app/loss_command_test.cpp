@@ -4,18 +4,17 @@
 #include <hdf5.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "tests/io/hdf5_read.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/text_file.hpp"
 
-using phylane::test::run_phylane;
-using phylane::test::temp_dir;
+using namespace phylane::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 const char* const kConfig = R"(name = "cli test"
 [channel]
@@ -28,19 +27,6 @@ height = "5 mil"
 material = "megtron-6"
 foil = "hvlp"
 )";
-
-std::string read_string_attribute(hid_t obj, const char* name) {
-  hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
-  if (attr < 0) return "";
-  hid_t type = H5Aget_type(attr);
-  const size_t n = H5Tget_size(type);
-  std::string s(n, '\0');
-  H5Aread(attr, type, s.data());
-  H5Tclose(type);
-  H5Aclose(attr);
-  while (!s.empty() && s.back() == '\0') s.pop_back();
-  return s;
-}
 
 }  // namespace
 
@@ -65,7 +51,7 @@ TEST_CASE("phylane loss --json prints units in field names and no non-finite num
 
 TEST_CASE("phylane loss -o writes a self-describing HDF5 file", "[app][loss][hdf5]") {
   const auto dir = temp_dir("h5");
-  write(dir + "/link.toml", kConfig);
+  write_text_file(dir + "/link.toml", kConfig);
   const auto r = run_phylane("loss link.toml -o out.h5 --points 200", dir);
   REQUIRE(r.exit_code == 0);
   REQUIRE(fs::exists(dir + "/out.h5"));
@@ -95,29 +81,18 @@ TEST_CASE("phylane loss -o writes a self-describing HDF5 file", "[app][loss][hdf
 
 TEST_CASE("Bad input exits with code 2, names file, key and value, and writes nothing", "[app][loss][errors]") {
   const auto dir = temp_dir("bad");
-  std::string bad = kConfig;
-  bad.replace(bad.find("\"10 in\""), 7, "\"-3 in\"");
-  write(dir + "/bad.toml", bad);
-  const auto r = run_phylane("loss bad.toml -o out.h5", dir);
-  CHECK(r.exit_code == 2);
+  const auto r = run_rejected_file("loss", replace_first(kConfig, "\"10 in\"", "\"-3 in\""), dir);
   CHECK_THAT(r.err, Catch::Contains("bad.toml:5:10: channel.segments[1].length = \"-3 in\": must be a positive length"));
-  CHECK(r.out.empty());
-  CHECK_FALSE(fs::exists(dir + "/out.h5"));
-  CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));
 
-  const auto r2 = run_phylane("loss --freq '5 parsecs'");
-  CHECK(r2.exit_code == 2);
+  const auto r2 = run_rejected("loss --freq '5 parsecs'");
   CHECK_THAT(r2.err, Catch::Contains("--freq \"5 parsecs\"") && Catch::Contains("not a unit of frequency"));
 
-  const auto r3 = run_phylane("loss does-not-exist.toml");
-  CHECK(r3.exit_code == 2);
+  const auto r3 = run_rejected("loss does-not-exist.toml");
   CHECK_THAT(r3.err, Catch::Contains("does-not-exist.toml: cannot open"));
 
-  const auto r4 = run_phylane("loss --bogus");
-  CHECK(r4.exit_code == 2);
+  run_rejected("loss --bogus");
 
-  const auto r5 = run_phylane("loss --preset nope");
-  CHECK(r5.exit_code == 2);
+  const auto r5 = run_rejected("loss --preset nope");
   CHECK_THAT(r5.err, Catch::Contains("unknown preset"));
   fs::remove_all(dir);
 }
@@ -151,8 +126,7 @@ TEST_CASE("phylane eye runs the default preset and writes its eye to HDF5", "[ap
   const auto j = run_phylane("eye --json");
   CHECK(j.exit_code == 0);
   CHECK_THAT(j.out, Catch::Contains("\"eye_height_v\"") && Catch::Contains("\"margin_db\""));
-  const auto bad = run_phylane("eye --preset fr4-consumer");
-  CHECK(bad.exit_code == 2);
+  const auto bad = run_rejected("eye --preset fr4-consumer");
   CHECK_THAT(bad.err, Catch::Contains("needs a [signal] section"));
   fs::remove_all(dir);
 }
@@ -166,14 +140,11 @@ TEST_CASE("phylane sparams writes the composed channel and phylane check reports
   CHECK(c.exit_code == 0);  // a modelled channel is passive, reciprocal and causal
   CHECK_THAT(c.out, Catch::Contains("\"passive\": true") && Catch::Contains("\"causal\": true") &&
                         Catch::Contains("\"loss_db\""));
-  const auto bad = run_phylane("sparams -o route.s2p", dir);
-  CHECK(bad.exit_code == 2);
+  const auto bad = run_rejected("sparams -o route.s2p", dir);
   CHECK_THAT(bad.err, Catch::Contains("name the file *.s4p"));
-  const auto missing = run_phylane("check nowhere.s4p", dir);
-  CHECK(missing.exit_code == 2);
-  std::ofstream(dir + "/broken.s2p") << "# GHz S RI R 50\n1 0.1 0 0.9 0 0.9 0\n";
-  const auto broken = run_phylane("check broken.s2p", dir);
-  CHECK(broken.exit_code == 2);
+  run_rejected("check nowhere.s4p", dir);
+  write_text_file(dir + "/broken.s2p", "# GHz S RI R 50\n1 0.1 0 0.9 0 0.9 0\n");
+  const auto broken = run_rejected("check broken.s2p", dir);
   CHECK_THAT(broken.err, Catch::Contains("broken.s2p:2"));
   fs::remove_all(dir);
 }

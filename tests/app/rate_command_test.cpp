@@ -8,10 +8,10 @@
 #include <fstream>
 #include <string>
 
+#include "tests/io/hdf5_read.hpp"
 #include "tests/support/run_command.hpp"
 
-using phylane::test::run_phylane;
-using phylane::test::temp_dir;
+using namespace phylane::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("phylane maxrate compares NRZ and PAM4 and writes HDF5 with the eye at the maximum", "[app][maxrate]") {
@@ -23,14 +23,8 @@ TEST_CASE("phylane maxrate compares NRZ and PAM4 and writes HDF5 with the eye at
   REQUIRE(fs::exists(dir + "/rate.h5"));
   hid_t f = H5Fopen((dir + "/rate.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   REQUIRE(f >= 0);
-  for (const char* ds : {"/nrz/curve/rate_bps", "/nrz/curve/margin_db", "/pam4/curve/meets", "/pam4/at_max/eye/log10_ber",
-                         "/pam4/at_max/pulse/equalized/v"}) {
-    INFO(ds);
-    hid_t d = H5Dopen2(f, ds, H5P_DEFAULT);
-    REQUIRE(d >= 0);
-    CHECK(H5Aexists(d, "units") > 0);
-    H5Dclose(d);
-  }
+  check_units_attribute(f, {"/nrz/curve/rate_bps", "/nrz/curve/margin_db", "/pam4/curve/meets", "/pam4/at_max/eye/log10_ber",
+                           "/pam4/at_max/pulse/equalized/v"});
   H5Fclose(f);
   const auto j = run_phylane("maxrate --preset dr4-400g-lane --json --modulation pam4");
   REQUIRE(j.exit_code == 0);
@@ -48,31 +42,17 @@ TEST_CASE("phylane reach reports the longest length and the loss-versus-length t
 
 TEST_CASE("Bad search options exit with code 2 and write nothing", "[app][maxrate][errors]") {
   const auto dir = temp_dir("maxrate_bad");
-  const auto a = run_phylane("maxrate --min '5 GHz' -o out.h5", dir);
-  CHECK(a.exit_code == 2);
+  const auto a = run_rejected("maxrate --min '5 GHz' -o out.h5", dir);
   CHECK_THAT(a.err, Catch::Contains("--min \"5 GHz\"") && Catch::Contains("not a unit of data rate"));
-  const auto b = run_phylane("maxrate --modulation qam16 -o out.h5", dir);
-  CHECK(b.exit_code == 2);
+  const auto b = run_rejected("maxrate --modulation qam16 -o out.h5", dir);
   CHECK_THAT(b.err, Catch::Contains("nrz, pam4, pam8"));
-  const auto c = run_phylane("reach --element 9 -o out.h5", dir);
-  CHECK(c.exit_code == 2);
+  const auto c = run_rejected("reach --element 9 -o out.h5", dir);
   CHECK_THAT(c.err, Catch::Contains("no such element") && Catch::Contains("2 (main route)"));
-  const auto d = run_phylane("maxrate --preset fr4-consumer");
-  CHECK(d.exit_code == 2);
+  const auto d = run_rejected("maxrate --preset fr4-consumer");
   CHECK_THAT(d.err, Catch::Contains("[signal]"));
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
   fs::remove_all(dir);
 }
-
-namespace {
-
-double json_number(const std::string& json, const std::string& key) {
-  const auto p = json.find("\"" + key + "\": ");
-  REQUIRE(p != std::string::npos);
-  return std::stod(json.substr(p + key.size() + 4));
-}
-
-}  // namespace
 
 TEST_CASE("phylane capacity equals B log2(1 + P/(N0 B)) on a flat channel with white noise", "[app][capacity][reference]") {
   // A one-sample impulse response of area 1 (H = 1), 2 mV rms noise over the 5 GHz Nyquist band of
@@ -100,9 +80,7 @@ TEST_CASE("Capacity is never below the achieved rate", "[app][capacity][property
     CHECK(c >= rate);
     CHECK(json_number(r.out, "fraction_of_capacity") == Approx(rate / c).epsilon(1e-9));
   }
-  const auto bad = run_phylane("capacity --preset fr4-consumer");
-  CHECK(bad.exit_code == 2);
-  const auto bad2 = run_phylane("capacity --bandwidth '3 in'");
-  CHECK(bad2.exit_code == 2);
+  run_rejected("capacity --preset fr4-consumer");
+  const auto bad2 = run_rejected("capacity --bandwidth '3 in'");
   CHECK_THAT(bad2.err, Catch::Contains("--bandwidth"));
 }

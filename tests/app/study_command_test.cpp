@@ -3,19 +3,19 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/text_file.hpp"
 
-using phylane::test::run_phylane;
-using phylane::test::temp_dir;
+using namespace phylane::test;
 namespace fs = std::filesystem;
 
 namespace {
 
 void write_study(const std::string& dir, const std::string& extra = "") {
-  std::ofstream(dir + "/s.toml") << R"(name = "two links"
+  write_text_file(dir + "/s.toml", R"(name = "two links"
 [reach]
 from = "2 cm"
 to = "20 cm"
@@ -34,7 +34,7 @@ alpha = "5.7 us"
 [workload]
 parameters = 70e9
 devices = [8, 64]
-)" << extra;
+)" + extra);
 }
 
 }  // namespace
@@ -57,25 +57,17 @@ TEST_CASE("phylane study prints the table, writes HDF5 and says how to plot it",
 TEST_CASE("phylane study rejects bad input with exit code 2 and writes nothing", "[app][study]") {
   const auto dir = temp_dir("study_bad");
   write_study(dir, "bogus = 1\n");
-  const auto a = run_phylane("study s.toml -o bad.h5", dir);
-  CHECK(a.exit_code == 2);
+  const auto a = run_rejected("study s.toml -o bad.h5", dir);
   CHECK_THAT(a.err, Catch::Contains("s.toml") && Catch::Contains("bogus"));
   CHECK_FALSE(fs::exists(dir + "/bad.h5"));
 
-  const auto b = run_phylane("study missing.toml -o bad.h5", dir);
-  CHECK(b.exit_code == 2);
+  run_rejected("study missing.toml -o bad.h5", dir);
   CHECK_FALSE(fs::exists(dir + "/bad.h5"));
 
   write_study(dir);
-  std::string text;
-  {
-    std::ifstream in(dir + "/s.toml");
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  text.replace(text.find("name = \"optics\""), 15, "name = \"optics\"\nelement = \"nope\"");
-  std::ofstream(dir + "/s.toml") << text;
-  const auto c = run_phylane("study s.toml -o bad.h5", dir);
-  CHECK(c.exit_code == 2);
+  write_text_file(dir + "/s.toml", replace_first(read_text_file(dir + "/s.toml"), "name = \"optics\"",
+                                                "name = \"optics\"\nelement = \"nope\""));
+  const auto c = run_rejected("study s.toml -o bad.h5", dir);
   CHECK_THAT(c.err, Catch::Contains("optics") && Catch::Contains("nope"));
   CHECK_FALSE(fs::exists(dir + "/bad.h5"));
 }

@@ -6,19 +6,18 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "tests/io/hdf5_read.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/text_file.hpp"
 
-using phylane::test::run_phylane;
-using phylane::test::temp_dir;
+using namespace phylane::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // One lane of 8 Gb/s without coding overhead carries exactly 1e9 B/s = 1 GB/s (1 GB = 1e9 B).
 const char* const kOneGigabyte = R"(title = "unit convention"
@@ -35,58 +34,6 @@ bytes_per_parameter = 1
 devices = [2]
 )";
 
-double json_number(const std::string& json, const std::string& key) {
-  const auto p = json.find("\"" + key + "\": ");
-  REQUIRE(p != std::string::npos);
-  return std::stod(json.substr(p + key.size() + 4));
-}
-
-std::string read_string_attribute(hid_t obj, const char* name) {
-  hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
-  if (attr < 0) return "";
-  hid_t type = H5Aget_type(attr);
-  std::string s;
-  if (H5Tis_variable_str(type) > 0) {
-    char* p = nullptr;
-    H5Aread(attr, type, &p);
-    if (p) s = p;
-    H5free_memory(p);
-  } else {
-    s.assign(H5Tget_size(type), '\0');
-    H5Aread(attr, type, s.data());
-    while (!s.empty() && s.back() == '\0') s.pop_back();
-  }
-  H5Tclose(type);
-  H5Aclose(attr);
-  return s;
-}
-
-std::vector<double> read_doubles(hid_t f, const char* path) {
-  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-  REQUIRE(d >= 0);
-  hid_t space = H5Dget_space(d);
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(space, &n, nullptr);
-  std::vector<double> v(n);
-  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-  H5Sclose(space);
-  H5Dclose(d);
-  return v;
-}
-
-// Every dataset in the file, with its `units` attribute ("" when missing).
-struct DatasetUnits {
-  std::vector<std::pair<std::string, std::string>> found;
-};
-herr_t collect_dataset(hid_t group, const char* name, const H5L_info_t*, void* data) {
-  hid_t o = H5Oopen(group, name, H5P_DEFAULT);
-  if (o < 0) return 0;
-  if (H5Iget_type(o) == H5I_DATASET)
-    static_cast<DatasetUnits*>(data)->found.emplace_back(name, read_string_attribute(o, "units"));
-  H5Oclose(o);
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE("phylane throughput runs the embedded default system", "[app][throughput]") {
@@ -101,7 +48,7 @@ TEST_CASE("phylane throughput runs the embedded default system", "[app][throughp
 
 TEST_CASE("phylane throughput states 1 GB = 1e9 B: one 8 Gb/s lane is 1 GB/s", "[app][throughput][reference]") {
   const auto dir = temp_dir("throughput_unit");
-  write(dir + "/one.toml", kOneGigabyte);
+  write_text_file(dir + "/one.toml", kOneGigabyte);
   const auto j = run_phylane("throughput one.toml --json", dir);
   REQUIRE(j.exit_code == 0);
   CHECK(json_number(j.out, "payload_bandwidth_bytes_per_s") == 1e9);
@@ -123,7 +70,7 @@ TEST_CASE("phylane throughput --json parses and carries units in its field names
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("nan") == std::string::npos);
   CHECK(r.out.find("inf") == std::string::npos);
-  write(dir + "/out.json", r.out);
+  write_text_file(dir + "/out.json", r.out);
   // A real JSON parser (Debian's Python) reads it and finds the fields with their units.
   const std::string check =
       "/usr/bin/python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
@@ -164,12 +111,11 @@ TEST_CASE("phylane throughput -o writes HDF5 where every dataset carries units",
   CHECK_THAT(read_string_attribute(f, "system"), Catch::Contains("[[link]]") && Catch::Contains("[workload]"));
   CHECK_FALSE(read_string_attribute(f, "phylane_version").empty());
 
-  DatasetUnits all;
-  H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &all);
-  CHECK(all.found.size() > 20);
-  for (const auto& [name, units] : all.found) {
-    INFO(name);
-    CHECK_FALSE(units.empty());
+  const auto all = list_datasets(f);
+  CHECK(all.size() > 20);
+  for (const auto& d : all) {
+    INFO(d.path);
+    CHECK_FALSE(d.units.value_or("").empty());
   }
   for (const char* ds : {"/devices", "/links/pcie5-x16/collective_time_s", "/links/pcie5-x16/energy_per_step_j",
                          "/links/cpo-16-wavelengths/bus_bandwidth_bytes_per_s", "/summary/payload_bandwidth_bytes_per_s",
@@ -191,44 +137,29 @@ TEST_CASE("phylane throughput -o writes HDF5 where every dataset carries units",
 TEST_CASE("Bad system files exit with code 2, say why, and write nothing", "[app][throughput][errors]") {
   const auto dir = temp_dir("throughput_bad");
   std::string bad = kOneGigabyte;
-  bad.replace(bad.find("lanes = 1"), 9, "lanes = 0");
-  bad.replace(bad.find("\"none\""), 6, "\"8b9b\"");
-  bad.replace(bad.find("devices = [2]"), 13, "devices = [1]");
-  write(dir + "/bad.toml", bad);
-  const auto r = run_phylane("throughput bad.toml -o out.h5", dir);
-  CHECK(r.exit_code == 2);
-  CHECK(r.out.empty());
+  bad = replace_first(bad, "lanes = 1", "lanes = 0");
+  bad = replace_first(bad, "\"none\"", "\"8b9b\"");
+  bad = replace_first(bad, "devices = [2]", "devices = [1]");
+  const auto r = run_rejected_file("throughput", bad, dir);
   CHECK_THAT(r.err, Catch::Contains("bad.toml:4:9: link[1].lanes = 0: must be a whole number from 1 to 1024") &&
                         Catch::Contains("bad.toml:6:12: link[1].encoding = \"8b9b\": must be one of") &&
                         Catch::Contains("bad.toml:12:11: workload.devices = [ 1 ]"));
-  CHECK_FALSE(fs::exists(dir + "/out.h5"));
-  CHECK_FALSE(fs::exists(dir + "/out.h5.tmp"));
 
   std::string units = kOneGigabyte;
-  units.replace(units.find("\"8 Gb/s\""), 8, "\"8 GHz\"");
-  units.replace(units.find("\"1 pJ/bit\""), 10, "\"1 pW\"");
-  write(dir + "/units.toml", units);
-  const auto u = run_phylane("throughput units.toml --json -o out.h5", dir);
-  CHECK(u.exit_code == 2);
-  CHECK(u.out.empty());
+  units = replace_first(units, "\"8 Gb/s\"", "\"8 GHz\"");
+  units = replace_first(units, "\"1 pJ/bit\"", "\"1 pW\"");
+  const auto u = run_rejected_file("throughput", units, dir, "--json");
   CHECK_THAT(u.err, Catch::Contains("link[1].rate = \"8 GHz\"") && Catch::Contains("link[1].energy_per_bit = \"1 pW\""));
-  CHECK_FALSE(fs::exists(dir + "/out.h5"));
 
-  write(dir + "/missing.toml", "[[link]]\nname = \"x\"\n[workload]\nparameters = 1e9\ndevices = [8]\n");
-  const auto m = run_phylane("throughput missing.toml -o out.h5", dir);
-  CHECK(m.exit_code == 2);
+  const auto m = run_rejected_file("throughput", "[[link]]\nname = \"x\"\n[workload]\nparameters = 1e9\ndevices = [8]\n", dir);
   CHECK_THAT(m.err, Catch::Contains("link[1].lanes: missing required key") && Catch::Contains("link[1].rate: missing required key") &&
                         Catch::Contains("link[1].alpha: missing required key"));
-  CHECK_FALSE(fs::exists(dir + "/out.h5"));
 
-  const auto n = run_phylane("throughput does-not-exist.toml -o out.h5", dir);
-  CHECK(n.exit_code == 2);
+  const auto n = run_rejected("throughput does-not-exist.toml -o out.h5", dir);
   CHECK_THAT(n.err, Catch::Contains("does-not-exist.toml: cannot open"));
-  const auto s = run_phylane("throughput --preset nope -o out.h5", dir);
-  CHECK(s.exit_code == 2);
+  const auto s = run_rejected("throughput --preset nope -o out.h5", dir);
   CHECK_THAT(s.err, Catch::Contains("unknown system \"nope\""));
-  const auto both = run_phylane("throughput units.toml --preset pcie-vs-photonic", dir);
-  CHECK(both.exit_code == 2);
+  run_rejected("throughput bad.toml --preset pcie-vs-photonic", dir);
   CHECK_FALSE(fs::exists(dir + "/out.h5"));
   fs::remove_all(dir);
 }

@@ -5,10 +5,8 @@
 // splines), as a user's process does. Whole-process timings are in the issue's closing notes.
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "io/config.hpp"
+#include "tests/support/kr4_style_config.hpp"
 #include "tests/support/reference_data.hpp"
 #include "workflows/eye.hpp"
 #include "workflows/rate.hpp"
@@ -17,24 +15,13 @@ using namespace phylane;
 
 namespace {
 
-std::string kr4_style_config(const std::filesystem::path& s4p) {
-  std::ifstream in(test::source_file("tests/reference/engine_equivalence/kr4_style.toml.in"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  for (const auto& [key, value] : {std::pair<std::string, std::string>{"@FILE@", s4p.string()}, {"@NAME@", s4p.stem().string()}})
-    for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-      text.replace(at, key.size(), value);
-  return text;
-}
-
 void measured_eye(benchmark::State& state, const char* file) {
   const auto path = test::reference_file(std::string("touchstone/") + file + ".s4p");
   if (!path) {
     state.SkipWithError("reference data absent (../shared/data)");
     return;
   }
-  const std::string text = kr4_style_config(*path);
+  const std::string text = test::kr4_style_config(*path);
   double margin = 0.0;
   for (auto _ : state) {
     const auto link = io::load_config_text(text, std::string(file) + ".toml");

@@ -57,6 +57,22 @@ Network random_4port(std::uint32_t seed) {
   return n;
 }
 
+// Reports the frequency points processed per second (kPoints per iteration).
+void count_points_per_second(benchmark::State& state) {
+  state.counters["points_per_s"] =
+      benchmark::Counter(static_cast<double>(kPoints) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// Times cascade_of(blocks) for four random 4-ports (seeds 2..5).
+template <class CascadeOf>
+void time_cascade4(benchmark::State& state, CascadeOf cascade_of) {
+  const std::vector<Network> blocks{random_4port(2), random_4port(3), random_4port(4), random_4port(5)};
+  for (auto _ : state) {
+    Network c = cascade_of(blocks);
+    benchmark::DoNotOptimize(c.s(0).data());
+  }
+}
+
 void BM_MixedMode_IL_4port_10k(benchmark::State& state) {
   const Network se = random_4port(1);
   std::vector<double> il_db(kPoints);
@@ -65,8 +81,7 @@ void BM_MixedMode_IL_4port_10k(benchmark::State& state) {
     for (std::size_t k = 0; k < kPoints; ++k) il_db[k] = -phy::units::amplitude_ratio_to_db(std::abs(mm.s(k, 1, 0)));
     benchmark::DoNotOptimize(il_db.data());
   }
-  state.counters["points_per_s"] =
-      benchmark::Counter(static_cast<double>(kPoints) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  count_points_per_second(state);
 }
 BENCHMARK(BM_MixedMode_IL_4port_10k)->Unit(benchmark::kMillisecond);
 
@@ -83,32 +98,21 @@ void BM_Sdd21_IL_4port_10k(benchmark::State& state) {
 BENCHMARK(BM_Sdd21_IL_4port_10k)->Unit(benchmark::kMillisecond);
 
 void BM_Cascade4_4port_10k(benchmark::State& state) {
-  const std::vector<Network> blocks{random_4port(2), random_4port(3), random_4port(4), random_4port(5)};
-  for (auto _ : state) {
-    Network c = cascade(blocks);
-    benchmark::DoNotOptimize(c.s(0).data());
-  }
-  state.counters["points_per_s"] =
-      benchmark::Counter(static_cast<double>(kPoints) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  time_cascade4(state, [](const std::vector<Network>& b) { return cascade(b); });
+  count_points_per_second(state);
 }
 BENCHMARK(BM_Cascade4_4port_10k)->Unit(benchmark::kMillisecond);
 
 void BM_CascadeAbcd4_4port_10k(benchmark::State& state) {
-  const std::vector<Network> blocks{random_4port(2), random_4port(3), random_4port(4), random_4port(5)};
-  for (auto _ : state) {
-    Network c = cascade_abcd(blocks);
-    benchmark::DoNotOptimize(c.s(0).data());
-  }
+  time_cascade4(state, [](const std::vector<Network>& b) { return cascade_abcd(b); });
 }
 BENCHMARK(BM_CascadeAbcd4_4port_10k)->Unit(benchmark::kMillisecond);
 
 void BM_CascadeByConnect4_4port_10k(benchmark::State& state) {
   // The general connection-matrix path (dynamic sizes), for comparison with the fixed-size star product.
-  const std::vector<Network> blocks{random_4port(2), random_4port(3), random_4port(4), random_4port(5)};
-  for (auto _ : state) {
-    Network c = connect(connect(connect(blocks[0], 2, blocks[1], 0, 2), 2, blocks[2], 0, 2), 2, blocks[3], 0, 2);
-    benchmark::DoNotOptimize(c.s(0).data());
-  }
+  time_cascade4(state, [](const std::vector<Network>& b) {
+    return connect(connect(connect(b[0], 2, b[1], 0, 2), 2, b[2], 0, 2), 2, b[3], 0, 2);
+  });
 }
 BENCHMARK(BM_CascadeByConnect4_4port_10k)->Unit(benchmark::kMillisecond);
 

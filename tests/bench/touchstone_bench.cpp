@@ -10,33 +10,28 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "channels/network.hpp"
 #include "io/detail/touchstone_scan.hpp"
 #include "io/touchstone.hpp"
+#include "tests/support/text_file.hpp"
 
 using namespace phylane;
 
 namespace {
 
-std::optional<std::filesystem::path> reference_touchstone(const std::string& name) {
+// The reference Touchstone file `name`, or nullopt (the benchmark then reports an error and is
+// skipped) when it is absent.
+std::optional<std::filesystem::path> reference_touchstone(benchmark::State& state, const std::string& name) {
   const char* env = std::getenv("PHYLANE_REFERENCE_DATA");
   const std::filesystem::path root = env && *env ? env : "/work/shared/data";
   const auto p = root / "touchstone" / name;
-  if (!std::filesystem::exists(p)) return std::nullopt;
-  return p;
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  if (std::filesystem::exists(p)) return p;
+  state.SkipWithError("reference Touchstone file absent (set PHYLANE_REFERENCE_DATA)");
+  return std::nullopt;
 }
 
 const char* const largest = "TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p";  // MA, 4 ports, 4201 frequencies
@@ -49,13 +44,16 @@ void set_counters(benchmark::State& state, std::size_t bytes, std::size_t freque
       static_cast<double>(frequencies) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// The read benchmarks' timing: wall time and the CPU time of the whole process (both reading
+// threads), in milliseconds.
+void wall_and_process_cpu_ms(benchmark::internal::Benchmark* b) {
+  b->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+}
+
 /// read_touchstone(path): open, read the file in one go, parse, build the Network.
 void BM_read_touchstone_file(benchmark::State& state, const char* name) {
-  const auto path = reference_touchstone(name);
-  if (!path) {
-    state.SkipWithError("reference Touchstone file absent (set PHYLANE_REFERENCE_DATA)");
-    return;
-  }
+  const auto path = reference_touchstone(state, name);
+  if (!path) return;
   std::size_t frequencies = 0;
   for (auto _ : state) {
     const channels::Network n = io::read_touchstone(*path);
@@ -64,28 +62,16 @@ void BM_read_touchstone_file(benchmark::State& state, const char* name) {
   }
   set_counters(state, std::filesystem::file_size(*path), frequencies);
 }
-BENCHMARK_CAPTURE(BM_read_touchstone_file, largest_MA_4port, largest)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_read_touchstone_file, DB_4port, db_file)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_read_touchstone_file, RI_2port, ri_file)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_read_touchstone_file, largest_MA_4port, largest)->Apply(wall_and_process_cpu_ms);
+BENCHMARK_CAPTURE(BM_read_touchstone_file, DB_4port, db_file)->Apply(wall_and_process_cpu_ms);
+BENCHMARK_CAPTURE(BM_read_touchstone_file, RI_2port, ri_file)->Apply(wall_and_process_cpu_ms);
 
 /// read_touchstone_text: the parser alone, on text already in memory; state.range(0) = 1: with
 /// the second thread turned off.
 void BM_read_touchstone_text(benchmark::State& state) {
-  const auto path = reference_touchstone(largest);
-  if (!path) {
-    state.SkipWithError("reference Touchstone file absent (set PHYLANE_REFERENCE_DATA)");
-    return;
-  }
-  const std::string text = slurp(*path);
+  const auto path = reference_touchstone(state, largest);
+  if (!path) return;
+  const std::string text = test::read_text_file(*path);
   const int ports = io::touchstone_ports_from_extension(*path);
   io::detail::TouchstoneScanOptions options;
   if (state.range(0) == 1) options.parallel_min_bytes = std::numeric_limits<std::size_t>::max();
@@ -97,21 +83,12 @@ void BM_read_touchstone_text(benchmark::State& state) {
   }
   set_counters(state, text.size(), frequencies);
 }
-BENCHMARK(BM_read_touchstone_text)
-    ->Arg(0)
-    ->Arg(1)
-    ->ArgName("one_thread")
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_read_touchstone_text)->Arg(0)->Arg(1)->ArgName("one_thread")->Apply(wall_and_process_cpu_ms);
 
 /// write_touchstone of the largest file's network, RI (bit-exact) and MA, through .tmp + rename.
 void BM_write_touchstone(benchmark::State& state) {
-  const auto path = reference_touchstone(largest);
-  if (!path) {
-    state.SkipWithError("reference Touchstone file absent (set PHYLANE_REFERENCE_DATA)");
-    return;
-  }
+  const auto path = reference_touchstone(state, largest);
+  if (!path) return;
   const channels::Network n = io::read_touchstone(*path);
   io::TouchstoneWriteOptions o;
   o.format = state.range(0) == 0 ? io::TouchstoneFormat::ri : io::TouchstoneFormat::ma;

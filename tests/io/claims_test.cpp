@@ -17,6 +17,7 @@
 #include "io/hdf5_writer.hpp"
 #include "io/system.hpp"
 #include "workflows/throughput.hpp"
+#include "tests/io/hdf5_read.hpp"
 #include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
 
@@ -512,14 +513,8 @@ TEST_CASE("The report prints a table, a compact summary, JSON and HDF5 under a g
   }
   hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   REQUIRE(f >= 0);
-  for (const char* ds : {"/claims/id", "/claims/verdict", "/claims/text", "/claims/claim/c/claimed", "/claims/claim/c/test/1/value",
-                         "/claims/claim/c/test/1/assumptions"}) {
-    INFO(ds);
-    hid_t d = H5Dopen2(f, ds, H5P_DEFAULT);
-    REQUIRE(d >= 0);
-    CHECK(H5Aexists(d, "units") > 0);
-    H5Dclose(d);
-  }
+  test::check_units_attribute(f, {"/claims/id", "/claims/verdict", "/claims/text", "/claims/claim/c/claimed",
+                                 "/claims/claim/c/test/1/value", "/claims/claim/c/test/1/assumptions"});
   double v = 0.0;
   hid_t d = H5Dopen2(f, "/claims/claim/c/test/1/value", H5P_DEFAULT);
   H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "io/config.hpp"
+#include "tests/support/kr4_style_config.hpp"
 #include "tests/support/reference_data.hpp"
 #include "workflows/eye.hpp"
 #include "workflows/rate.hpp"
@@ -49,24 +50,10 @@ std::vector<Row> reference_rows() {
   return rows;
 }
 
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string replaced(std::string text, const std::string& key, const std::string& value) {
-  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-    text.replace(at, key.size(), value);
-  return text;
-}
-
 }  // namespace
 
 TEST_CASE("Eye margins and chosen CTLE equal the previous engine's on every preset and measured channel",
           "[workflows][eye][equivalence][reference]") {
-  const std::string templ = read_text(test::source_file("tests/reference/engine_equivalence/kr4_style.toml.in"));
   int checked = 0;
   for (const auto& row : reference_rows()) {
     if (row.question != "eye") continue;
@@ -75,8 +62,7 @@ TEST_CASE("Eye margins and chosen CTLE equal the previous engine's on every pres
       link = io::load_preset(row.name);
     } else {
       PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/" + row.name + ".s4p", continue);
-      link = io::load_config_text(replaced(replaced(templ, "@FILE@", file->string()), "@NAME@", row.name),
-                                  row.name + ".toml");
+      link = io::load_config_text(test::kr4_style_config(*file), row.name + ".toml");
     }
     const auto answer = workflows::eye(*link);
     INFO(row.kind << " " << row.name);

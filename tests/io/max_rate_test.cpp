@@ -10,6 +10,7 @@
 
 #include "io/config.hpp"
 #include "solvers/max_rate.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/reference_data.hpp"
 
 using namespace phylane;
@@ -155,21 +156,7 @@ std::string transceiver(const std::string& tx_ffe, const std::string& rx_eq) {
 // A_DC from -5 to -15 dB in 1 dB steps, 3-tap DFE, BER 1e-12, eye 15 mV x 0.3 UI) and the
 // transmitter's preset space (c-1 0 ... -0.25, c+1 0 ... -0.35).
 std::string pcie_link(const std::string& length) {
-  return R"toml([channel]
-type = "copper"
-driver = { impedance = "85 ohm" }
-receiver = { impedance = "85 ohm" }
-[[channel.segments]]
-name = "route"
-geometry = "coupled_stripline"
-length = ")toml" + length + R"toml("
-width = "4.5 mil"
-spacing = "6 mil"
-thickness = "0.5 oz"
-height = "4 mil"
-material = "fr408hr"
-foil = "vlp"
-[signal]
+  return test::fr408hr_route_channel(length) + R"toml([signal]
 rate = "32 GT/s"
 modulation = "nrz"
 target_ber = 1e-12

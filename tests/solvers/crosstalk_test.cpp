@@ -10,16 +10,14 @@
 #include <complex>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <numbers>
 #include <vector>
 
 #include "channels/copper_channel.hpp"
-#include "phy/stripline.hpp"
-#include "phy/units.hpp"
 #include "solvers/equalizer.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/statistical_eye.hpp"
+#include "tests/support/stripline_channel.hpp"
 
 using namespace phylane;
 using namespace phylane::solvers;
@@ -123,16 +121,6 @@ double worst_map_error(const StatEyeResult& r, const Atoms& xt, int m, double ma
     worst = std::max(worst, std::abs(std::pow(10.0, r.log10_ber_at(0, i)) / ref - 1.0));
   }
   return worst;
-}
-
-channels::CopperChannel stripline_channel(double length_in) {
-  using phy::units::inch;
-  using phy::units::mil;
-  phy::StriplineDims d{4.5 * mil, 0.6 * mil, 4 * mil, 4 * mil, 6 * mil, 1.2 * mil};
-  phy::Roughness r{phy::RoughnessModel::hammerstad, 0.6e-6};
-  phy::TransmissionLine tl(std::make_shared<phy::CoupledStripline>(d, phy::LineMode::differential),
-                           phy::Dielectric::djordjevic_sarkar(3.68, 0.0092, 2e9), {5.8e7, r, r});
-  return channels::CopperChannel({{"trace", length_in * inch, tl}}, 85.0, 85.0);
 }
 
 EyeLinkSpec copper_spec() {
@@ -392,7 +380,7 @@ TEST_CASE("The fast crosstalk energy under a Tx FFE equals the explicitly equali
 
 TEST_CASE("The equalizer search adds each candidate's sigma_XT to the SNR, equal to the explicit aggressor pulses",
           "[solvers][crosstalk][property]") {
-  const auto h = copper_transfer_function(stripline_channel(12.0));
+  const auto h = copper_transfer_function(test::stripline_channel(12.0, test::kMidLossLaminate));
   PulseResponseOptions po;
   po.symbol_rate_baud = 32e9;
   po.samples_per_ui = 16;
@@ -457,7 +445,7 @@ TEST_CASE("An aggressor that is the victim scaled reports the victim's own equal
   // path = k with times_victim: the aggressor's transfer function is k H(f) and its amplitude A_x,
   // so its equalised pulse is (k A_x / A) times the victim's, exactly (linearity). Its report must
   // be the victim's equalised pulse's best-phase energy (93A-33) scaled by (k A_x / A)^2.
-  const auto h = copper_transfer_function(stripline_channel(8.0));
+  const auto h = copper_transfer_function(test::stripline_channel(8.0, test::kMidLossLaminate));
   auto s = copper_spec();
   const double k = 0.05, ax = 0.3;
   s.crosstalk.push_back({"scaled victim", constant(k), true, ax});
@@ -488,7 +476,7 @@ TEST_CASE("An aggressor that is the victim scaled reports the victim's own equal
 }
 
 TEST_CASE("A zero aggressor changes nothing and adding aggressors never raises the margin", "[solvers][crosstalk][property]") {
-  const auto h = copper_transfer_function(stripline_channel(10.0));
+  const auto h = copper_transfer_function(test::stripline_channel(10.0, test::kMidLossLaminate));
   auto s = copper_spec();
   s.levels = 4;
   const auto base = analyze_eye(h, s);
@@ -532,7 +520,7 @@ TEST_CASE("A zero aggressor changes nothing and adding aggressors never raises t
 }
 
 TEST_CASE("Bad crosstalk input is refused with the field named", "[solvers][crosstalk][unit]") {
-  const auto h = copper_transfer_function(stripline_channel(4.0));
+  const auto h = copper_transfer_function(test::stripline_channel(4.0, test::kMidLossLaminate));
   auto s = copper_spec();
   s.ctle.clear();
   s.ffe_post.clear();

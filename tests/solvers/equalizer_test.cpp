@@ -7,37 +7,21 @@
 #include <cmath>
 #include <limits>
 #include <complex>
-#include <memory>
 #include <vector>
 
 #include "channels/copper_channel.hpp"
 #include "phy/constants.hpp"
-#include "phy/stripline.hpp"
-#include "phy/units.hpp"
 #include "solvers/equalizer.hpp"
 #include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
+#include "tests/support/normal_cdf.hpp"
+#include "tests/support/stripline_channel.hpp"
 
 using namespace phylane;
 using namespace phylane::solvers;
 using cplx = std::complex<double>;
 
 namespace {
-
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
-channels::CopperChannel stripline_channel(double length_in) {
-  using phy::units::mil;
-  const auto diel = phy::Dielectric::djordjevic_sarkar(3.6, 0.004, 10e9);
-  const phy::LineConductor cu{5.8e7, {phy::RoughnessModel::hammerstad, 0.4e-6},
-                              {phy::RoughnessModel::hammerstad, 0.4e-6}};
-  const phy::StriplineDims d{4.5 * mil, 0.6 * mil, 4 * mil, 4 * mil, 6 * mil, 1.2 * mil};
-  std::vector<channels::TraceSegment> segs;
-  segs.push_back({"sl", length_in * phy::units::inch,
-                  phy::TransmissionLine(std::make_shared<phy::CoupledStripline>(d, phy::LineMode::differential),
-                                        diel, cu)});
-  return channels::CopperChannel(std::move(segs), 100.0, 100.0);
-}
 
 // The channel times the FFE's frequency response sum_k c[k] e^{-j 2 pi f k UI}: the FFE applied in
 // the frequency domain, independently of apply_tx_ffe.
@@ -104,7 +88,7 @@ TEST_CASE("A 2-tap de-emphasis FFE gives c0 p(t) + c1 p(t - UI) of a known pulse
   p.symbol_rate_baud = 1e9;
   p.samples_per_ui = 16;
   const double ui = 1e-9, s = 0.05e-9, t0 = -2e-9;
-  auto shape = [&](double t) { return normal_cdf(t / s) - normal_cdf((t - ui) / s); };
+  auto shape = [&](double t) { return test::normal_cdf(t / s) - test::normal_cdf((t - ui) / s); };
   for (int i = 0; i < 16 * 8; ++i) p.samples_v.push_back(shape(t0 + i * ui / 16));
   p.main_index = 2 * 16 + 8;
   const auto ffe = TxFfe::from_side_taps({}, {-0.25});
@@ -137,7 +121,7 @@ TEST_CASE("The FFE applied in time equals the FFE applied to the channel's spect
   o.rx_filter = RxFilter::com_receiver(25e9);
   o.record_ui = 80;
   o.precursor_ui = 10;
-  const auto h = copper_transfer_function(stripline_channel(10.0));
+  const auto h = copper_transfer_function(test::stripline_channel(10.0, test::kLowLossLaminate));
   PulseResponseEngine eng;
   const auto base = eng.compute(h, o);
   const auto ffe = TxFfe::from_side_taps({-0.08}, {-0.2, -0.04});
@@ -255,7 +239,7 @@ TEST_CASE("On a lossy channel the optimiser's choice is no worse than any settin
   c.pulse.wrap_tolerance = 1e-7;
   c.search.ffe_pre = {{-0.1, 0.0, 0.05}};
   c.search.ffe_post = {{-0.3, 0.0, 0.1}};
-  const auto h = copper_transfer_function(stripline_channel(16.0));
+  const auto h = copper_transfer_function(test::stripline_channel(16.0, test::kLowLossLaminate));
   const auto res = optimize_equalizer(h, c.pulse, c.search);
   REQUIRE(res.candidates.size() == 13u * 12u);
   const double ui = 1.0 / c.pulse.symbol_rate_baud;
@@ -300,7 +284,8 @@ TEST_CASE("The chosen CTLE peaking grows with channel loss", "[solvers][equalize
   std::vector<double> gdc;
   for (double len : {4.0, 12.0, 24.0}) {
     auto c = lossy_case(25e9);
-    const auto res = optimize_equalizer(copper_transfer_function(stripline_channel(len)), c.pulse, c.search);
+    const auto h = copper_transfer_function(test::stripline_channel(len, test::kLowLossLaminate));
+    const auto res = optimize_equalizer(h, c.pulse, c.search);
     gdc.push_back(res.ctle.g_dc_db());
     INFO(len << " in: " << res.ctle.label() << ", SNR " << res.snr.snr_db << " dB");
     CHECK(res.ffe.taps == std::vector<double>{1.0});
@@ -343,7 +328,7 @@ TEST_CASE("A user objective ranks the candidates", "[solvers][equalizer][unit]")
   c.search.ctle = com_ctle_family(25e9, -4.0, 0.0, 2.0);
   c.search.ffe_post = {{-0.2, 0.0, 0.1}};
   c.search.objective = [](const PulseResponse& p, const DfeResult& d) { return p.samples_v[d.cursor_index]; };
-  const auto h = copper_transfer_function(stripline_channel(8.0));
+  const auto h = copper_transfer_function(test::stripline_channel(8.0, test::kLowLossLaminate));
   const auto res = optimize_equalizer(h, c.pulse, c.search);
   PulseResponseEngine eng;
   for (const auto& cand : res.candidates) {

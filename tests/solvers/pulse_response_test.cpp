@@ -5,24 +5,22 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <memory>
 #include <thread>
 #include <vector>
 
 #include "channels/copper_channel.hpp"
 #include "phy/constants.hpp"
-#include "phy/stripline.hpp"
 #include "phy/units.hpp"
 #include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
+#include "tests/support/normal_cdf.hpp"
+#include "tests/support/stripline_channel.hpp"
 
 using namespace phylane;
 using namespace phylane::solvers;
 using cplx = std::complex<double>;
 
 namespace {
-
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 // Response of a first-order RC (time constant tau) to a Gaussian-smoothed unit step
 // Phi(t / sigma): the exponentially modified Gaussian CDF,
@@ -31,8 +29,8 @@ double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 // formed in logs so that neither factor overflows.
 double emg_step(double t, double sigma, double tau) {
   const double b = t / sigma - sigma / tau;
-  const double log_phi = std::log(normal_cdf(b));
-  return normal_cdf(t / sigma) - std::exp(-t / tau + sigma * sigma / (2.0 * tau * tau) + log_phi);
+  const double log_phi = std::log(test::normal_cdf(b));
+  return test::normal_cdf(t / sigma) - std::exp(-t / tau + sigma * sigma / (2.0 * tau * tau) + log_phi);
 }
 
 // Bare RC pulse for a 1-UI rectangle of height a starting at t = 0.
@@ -46,21 +44,6 @@ TransferFunction rc_channel(double fc) {
   return [fc](std::span<const double> f, std::span<cplx> h) {
     for (std::size_t i = 0; i < f.size(); ++i) h[i] = 1.0 / cplx(1.0, f[i] / fc);
   };
-}
-
-// A differential stripline pair (as in tests/bench/loss_bench.cpp), Djordjevic-Sarkar dielectric,
-// rough copper, 100 ohm terminations.
-channels::CopperChannel stripline_channel(double length_in) {
-  using phy::units::mil;
-  const auto diel = phy::Dielectric::djordjevic_sarkar(3.6, 0.004, 10e9);
-  const phy::LineConductor cu{5.8e7, {phy::RoughnessModel::hammerstad, 0.4e-6},
-                              {phy::RoughnessModel::hammerstad, 0.4e-6}};
-  const phy::StriplineDims d{4.5 * mil, 0.6 * mil, 4 * mil, 4 * mil, 6 * mil, 1.2 * mil};
-  std::vector<channels::TraceSegment> segs;
-  segs.push_back({"sl", length_in * phy::units::inch,
-                  phy::TransmissionLine(std::make_shared<phy::CoupledStripline>(d, phy::LineMode::differential),
-                                        diel, cu)});
-  return channels::CopperChannel(std::move(segs), 100.0, 100.0);
 }
 
 double time_of(const PulseResult& r, std::size_t i) {
@@ -201,7 +184,7 @@ TEST_CASE("A pure delay moves the pulse by exactly the delay", "[solvers][pulse]
   double err = 0.0;
   for (std::size_t i = 0; i < r.pulse.samples_v.size(); ++i) {
     const double t = time_of(r, i) - tau;
-    err = std::max(err, std::abs(r.pulse.samples_v[i] - (normal_cdf(t / s) - normal_cdf((t - ui) / s))));
+    err = std::max(err, std::abs(r.pulse.samples_v[i] - (test::normal_cdf(t / s) - test::normal_cdf((t - ui) / s))));
   }
   CHECK(err < 1e-9);
   CHECK(r.delay_estimate_s == Approx(tau).epsilon(1e-6));
@@ -216,7 +199,7 @@ TEST_CASE("The FFT pulse matches a direct inverse DFT of the same spectrum", "[s
   PulseResponseOptions o = stripline_pulse_options(24);
   o.min_period_s = 1024 / o.symbol_rate_baud;  // long enough for one period (no split, rule 7)
   PulseResponseEngine eng;
-  auto spec = eng.prepare(copper_transfer_function(stripline_channel(4.0)), o);
+  auto spec = eng.prepare(copper_transfer_function(test::stripline_channel(4.0, test::kLowLossLaminate)), o);
   const Ctle ctle = Ctle::com(-4.0, 4e9, 4e9, 16e9);
   const auto r = eng.compute(spec, ctle);
   REQUIRE(r.low_band_period_s == 0.0);
@@ -250,7 +233,7 @@ TEST_CASE("Removing the bulk delay moves no sample: the same pulse as on a grid 
   // doubles it). Both records start at the same time and agree to the wrap tolerance's order (each
   // is within ~2e-5 of the exact band-limited pulse by rule 6; measured: 1.4e-6 of the peak).
   const PulseResponseOptions o = stripline_pulse_options(24);
-  const auto h = copper_transfer_function(stripline_channel(20.0));
+  const auto h = copper_transfer_function(test::stripline_channel(20.0, test::kLowLossLaminate));
   PulseResponseEngine eng;
   const auto removed = eng.compute(h, o);
   PulseResponseOptions kept = o;
@@ -271,7 +254,7 @@ TEST_CASE("A pulse split into a fast part and a slow tail (rule 7) equals the pu
   // period of 4096 UI (min_period_s), where the first witness already passes and nothing is split.
   // Each is within ~2e-5 of the exact band-limited pulse (rule 6); measured difference: 4.1e-7.
   const PulseResponseOptions o = stripline_pulse_options(48);
-  const auto h = copper_transfer_function(stripline_channel(30.0));
+  const auto h = copper_transfer_function(test::stripline_channel(30.0, test::kLowLossLaminate));
   PulseResponseEngine eng;
   const Ctle ctle = Ctle::com(-6.0, 4e9, 4e9, 16e9);
   auto spec = eng.prepare(h, o);
@@ -301,7 +284,7 @@ TEST_CASE("A Djordjevic-Sarkar copper line's pulse has no energy before its wave
   o.samples_per_ui = 32;
   o.record_ui = 120;
   o.precursor_ui = 48;
-  const auto ch = stripline_channel(10.0);
+  const auto ch = test::stripline_channel(10.0, test::kLowLossLaminate);
   PulseResponseEngine eng;
   const auto r = eng.compute(copper_transfer_function(ch), o);
   const double eps_inf = ch.segments()[0].line.dielectric().eps_inf();
@@ -331,7 +314,7 @@ TEST_CASE("A 40-inch lossy line's pulse is unchanged when the period is quadrupl
   o.tx_edge = TxEdgeFilter::gaussian(15e-12);
   o.record_ui = 200;
   o.precursor_ui = 10;
-  const auto h = copper_transfer_function(stripline_channel(40.0));
+  const auto h = copper_transfer_function(test::stripline_channel(40.0, test::kLowLossLaminate));
   PulseResponseEngine eng;
   const auto a = eng.compute(h, o);
   auto o4 = o;
@@ -381,7 +364,7 @@ TEST_CASE("Engines on two threads give the same pulse as one engine", "[solvers]
   o.symbol_rate_baud = 32e9;
   o.tx_edge = TxEdgeFilter::gaussian(8e-12);
   o.record_ui = 100;
-  const auto h = copper_transfer_function(stripline_channel(12.0));
+  const auto h = copper_transfer_function(test::stripline_channel(12.0, test::kLowLossLaminate));
   PulseResponseEngine eng;
   const auto ref = eng.compute(h, o);
   const auto again = eng.compute(h, o);  // the plan of this size is reused

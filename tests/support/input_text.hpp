@@ -1,6 +1,7 @@
 #pragma once
 /// Helpers shared by the tests of the io readers (configs, systems, studies, claims): the
-/// diagnostics a text earns, one-key edits of a fixture text, and the route most config tests use.
+/// diagnostics a text earns, one-key edits of a fixture text, and the routes the config and command
+/// tests use.
 /// Header-only: it needs phylane::io, which only the io and app tests link.
 #include <catch2/catch.hpp>
 
@@ -39,6 +40,16 @@ inline std::string coupled_stripline_segment(const std::string& length, const st
   entry += "geometry = \"coupled_stripline\"\n";
   entry += "length = \"" + length + "\"\n";
   return entry + "width = \"5 mil\"\nspacing = \"7 mil\"\nheight = \"5 mil\"\nmaterial = \"megtron-6\"\nfoil = \"hvlp\"\n";
+}
+
+/// A [channel] of one 85-ohm PCIe-class board route: `length` of FR408HR coupled stripline named
+/// "route", 4.5 mil wide, 6 mil apart, 0.5 oz copper, 4 mil from its planes, with VLP foil.
+inline std::string fr408hr_route_channel(const std::string& length) {
+  return "[channel]\ndriver = { impedance = \"85 ohm\" }\nreceiver = { impedance = \"85 ohm\" }\n"
+         "[[channel.segments]]\nname = \"route\"\ngeometry = \"coupled_stripline\"\nlength = \"" +
+         length +
+         "\"\nwidth = \"4.5 mil\"\nspacing = \"6 mil\"\nthickness = \"0.5 oz\"\nheight = \"4 mil\"\n"
+         "material = \"fr408hr\"\nfoil = \"vlp\"\n";
 }
 
 }  // namespace phylane::test
