@@ -86,6 +86,9 @@ void print_optical(const solvers::OpticalAnalysis& oa) {
 CLI::App* register_eye(CLI::App& cli, EyeArgs& args) {
   auto* c = cli.add_subcommand("eye", "Pulse response, equalization, statistical eye and BER");
   add_signal_link_input(*c, args.input);
+  c->add_option("--rate", args.signal.rate,
+                "With a Touchstone file as the link: the rate, e.g. \"28 Gb/s\" (a config has its own [signal])");
+  c->add_option("--modulation", args.signal.modulation, "With a Touchstone file as the link: nrz (default), pam4, pam8, pam16");
   add_result_flags(*c, args);
   return c;
 }
@@ -94,7 +97,7 @@ int run_eye(const EyeArgs& args) {
   return guarded([&]() -> int {
     Progress progress("eye", args.quiet);
     progress.stage("loading the link");
-    const io::Config cfg = load_link(args.input);
+    const io::Config cfg = load_link(args.input, false, &args.signal);
     workflows::EyeRequest rq;
     rq.stop = &interrupt_flag();
     rq.progress = [&](const char* stage) { progress.stage(stage); };

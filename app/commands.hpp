@@ -30,6 +30,7 @@ int run_loss(const LossArgs& args);
 
 struct EyeArgs : ResultArgs {
   LinkInput input;
+  SignalFlags signal;  ///< --rate, --modulation: the signal of a Touchstone file given as the link
 };
 CLI::App* register_eye(CLI::App& cli, EyeArgs& args);
 /// 0 the eye is open at the target BER, 3 it is closed.
@@ -86,7 +87,7 @@ int run_sparams(const SparamsArgs& args);
 struct CheckArgs {
   std::string file;
   std::vector<std::string> freqs;
-  std::string port_order = "12-34";
+  std::string port_order;  ///< --port-order; empty: the order the data show (12-34 when they do not decide)
   bool json = false;
   std::string enforce_output;  // --enforce-passivity FILE: write the passivity-enforced network
 };

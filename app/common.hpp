@@ -58,8 +58,18 @@ Command command(CLI::App& cli, CLI::App* (*registrar)(CLI::App&, Args&), int (*r
 
 /// The flags every link command has in common, added the same way everywhere.
 struct LinkInput {
-  std::string config;  ///< positional config file (TOML)
-  std::string preset;  ///< --preset NAME (an embedded link, `phylane presets`)
+  std::string config;   ///< positional config file (TOML), or a Touchstone file as the whole channel
+  std::string preset;   ///< --preset NAME (an embedded link, `phylane presets`)
+  std::string command;  ///< the subcommand's name, set by add_link_input (for messages)
+};
+/// True when the positional input is a Touchstone file (io::is_touchstone_path), not a config.
+bool touchstone_input(const LinkInput& in);
+
+/// The [signal] of a Touchstone file given as the whole link, from a command's flags (as typed;
+/// "" when not given). Checked by load_link with the flags' names in the messages.
+struct SignalFlags {
+  std::string rate;        ///< --rate (required)
+  std::string modulation;  ///< --modulation (default nrz)
 };
 /// Adds the positional config and --preset NAME.
 void add_link_input(CLI::App& c, LinkInput& in, const std::string& config_help = "Config file (TOML); default: the default preset");
@@ -89,9 +99,14 @@ void add_signal_link_input(CLI::App& c, LinkInput& in);
 /// Adds --margin DB and --curve of the rate and reach searches.
 void add_search_flags(CLI::App& c, std::optional<double>& margin_db, bool& full_curve);
 
-/// The link of a config file or preset (the default preset when neither is given). Throws
-/// io::InputError when both are given, or, with `need_signal`, when the config lacks [signal].
-io::Config load_link(const LinkInput& in, bool need_signal = false);
+/// The link of a config file or preset (the default preset when neither is given), or of a
+/// Touchstone file taken as the whole channel (io::load_touchstone_link) with `signal` as its
+/// [signal] (docs/channels.md, "A Touchstone file as the whole link"). Throws io::InputError when
+/// both a file and a preset are given; with `need_signal`, when the config lacks [signal] or a
+/// Touchstone file comes without `signal`; for a Touchstone file given to `reach` (a measured
+/// channel has a fixed length) or without --rate when `signal` is given; and for `signal` flags
+/// given with a config (it has its own [signal]).
+io::Config load_link(const LinkInput& in, bool need_signal = false, const SignalFlags* signal = nullptr);
 
 /// Refuses "a file and --preset" together: `what` names the file ("a system file").
 void either_file_or_preset(const std::string& file, const std::string& preset, const std::string& what);

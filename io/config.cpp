@@ -1,6 +1,8 @@
 #include "io/config.hpp"
 
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <system_error>
 #include <fstream>
 #include <memory>
@@ -17,6 +19,7 @@
 #include "io/detail/toml_reader.hpp"
 #include "io/embedded.hpp"
 #include "io/touchstone.hpp"
+#include "io/touchstone_ports.hpp"
 #include "channels/composed_channel.hpp"
 #include "channels/elements.hpp"
 #include "channels/network_ops.hpp"
@@ -664,8 +667,9 @@ namespace detail {
 // A Touchstone block: the file (relative to the config's folder), its port order for 4-ports.
 std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, const std::string& name,
                                                             const std::filesystem::path& base_dir, int& ports,
-                                                            std::string_view what) {
+                                                            std::string_view what, bool thru_check) {
   const auto file = t.text("file", true);
+  const bool order_given = t.has("port_order");
   const auto order = t.choice<channels::PortOrder>("port_order", channels::parse_port_order,
                                                    channels::port_order_names(), "12-34");
   if (!file || !order) return std::nullopt;
@@ -680,8 +684,32 @@ std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, cons
   try {
     channels::Network net = read_touchstone(path);
     ports = net.ports();
-    if (ports == 4) net = channels::to_inputs_outputs(net, *order);
-    else if (ports != 2) {
+    if (ports == 4) {
+      // A valid but wrong port order gives a plausible wrong loss (SDD21 of a coupling path), so
+      // the order is checked against the thrus the data show (io/touchstone_ports.hpp).
+      if (thru_check) {
+        const ThruPairing pairing = detect_thru_pairing(net);
+        const std::string conflict = port_order_conflict(pairing, *order);
+        if (!conflict.empty()) {
+          const std::string shown(to_string(*pairing.shown));
+          const std::string fix =
+              port_order_of(*pairing.shown)
+                  ? "set port_order = \"" + shown + "\" in this block"
+                  : "phylane takes 12-34 or 13-24: renumber the file's ports (1 -> 2 and 3 -> 4 as the thrus)";
+          const std::string text =
+              (order_given ? "does not fit \"" + *file + "\": "
+                           : "the default port_order \"" + std::string(channels::to_string(*order)) + "\" does not fit it: ") +
+              conflict + "; " + fix + " (a coupling path between two lines belongs in [[crosstalk]], docs/crosstalk.md)";
+          if (order_given)
+            t.context().error(t.input().get("port_order"), t.key_path("port_order"),
+                              "\"" + std::string(channels::to_string(*order)) + "\"", text);
+          else
+            t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", text);
+          return std::nullopt;
+        }
+      }
+      net = channels::to_inputs_outputs(net, *order);
+    } else if (ports != 2) {
       t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
                         "has " + std::to_string(ports) + " ports; " + std::string(what) + " needs a 2-port or a 4-port");
       return std::nullopt;
@@ -710,6 +738,69 @@ Config load_config_table(const toml::table& table, const std::string& name, cons
 
 Config load_config(const std::filesystem::path& file) {
   return load_config_text_in(detail::read_input_file(file, "config file"), file.string(), detail::folder_of(file));
+}
+
+bool is_touchstone_path(const std::filesystem::path& file) {
+  std::string ext = file.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (touchstone_ports_from_extension(file) > 0 || ext == ".ts") return true;
+  if (ext == ".toml") return false;
+  // Any other name: the first line with text says which (a TOML file opens with a key, a table
+  // or a '#' comment; a Touchstone file with a '!' comment, [Version] or its '#' option line).
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string t;
+    for (char c : line) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto b = t.find_first_not_of(" \t\r");
+    if (b == std::string::npos) continue;
+    t = t.substr(b);
+    if (t[0] == '!' || t.rfind("[version]", 0) == 0) return true;
+    if (t[0] != '#') return false;
+    std::istringstream words(t.substr(1));
+    std::string w;
+    bool any = false, all_options = true;
+    while (words >> w) {
+      any = true;
+      if (w[0] == '!') break;
+      const bool option = parse_frequency_unit(w) || parse_touchstone_format(w) || w == "s" || w == "y" || w == "z" ||
+                          w == "r" || std::strtod(w.c_str(), nullptr) > 0.0;
+      if (!option) all_options = false;
+    }
+    if (any && all_options) return true;  // "# GHz S MA R 50"; an empty '#' or a TOML comment reads on
+  }
+  return false;
+}
+
+Config load_touchstone_link(const std::filesystem::path& file, const std::optional<TouchstoneSignal>& signal) {
+  std::error_code ec;
+  const std::filesystem::path abs = std::filesystem::absolute(file, ec);
+  const channels::Network net = read_touchstone(file);
+  if (net.ports() != 2 && net.ports() != 4)
+    throw InputError(file.string() + ": is a " + std::to_string(net.ports()) +
+                     "-port; as a whole channel phylane takes a 2-port (single-ended) or a 4-port (differential pair)");
+  std::string how;
+  toml::table channel{{"type", "touchstone"}, {"file", (ec ? file : abs).string()}};
+  if (net.ports() == 4) {
+    const ThruPairing pairing = detect_thru_pairing(net);
+    channels::PortOrder order = channels::PortOrder::pairs_12_34;
+    if (pairing.shown) {
+      const auto o = port_order_of(*pairing.shown);
+      if (!o)
+        throw InputError(file.string() + ": the data show the thrus 1 -> 4 and 2 -> 3 (14-23): " +
+                         pairing.evidence(ThruPairs::p12_34) +
+                         "; phylane takes 12-34 or 13-24: renumber the file's ports (1 -> 2 and 3 -> 4 as the thrus)");
+      order = *o;
+      how = "port order " + std::string(channels::to_string(order)) + " from the data";
+    } else {
+      how = "port order 12-34 (the default: the data do not show which ports are the thrus)";
+    }
+    channel.insert("port_order", std::string(channels::to_string(order)));
+  }
+  toml::table root{{"name", file.filename().string() + " as the whole channel" + (how.empty() ? "" : ", " + how)},
+                   {"channel", std::move(channel)}};
+  if (signal) root.insert("signal", toml::table{{"rate", signal->rate}, {"modulation", signal->modulation}});
+  return detail::load_config_table(root, file.string(), detail::folder_of(file));
 }
 
 

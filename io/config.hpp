@@ -42,6 +42,28 @@ Config load_config(const std::filesystem::path& file);
 /// (Touchstone blocks) resolve against the current directory, or `base_dir`.
 Config load_config_text(std::string_view text, const std::string& name);
 Config load_config_text_in(std::string_view text, const std::string& name, const std::filesystem::path& base_dir);
+/// True when `file` is read as a Touchstone file rather than a config: a .sNp/.yNp/.zNp or .ts
+/// extension, or (any other extension but .toml) text whose first line that is not blank opens
+/// with '!' (a Touchstone comment), "[Version]", or an option line "# GHz S MA R 50".
+bool is_touchstone_path(const std::filesystem::path& file);
+
+/// The [signal] of a link built around a Touchstone file, as a command gives it: texts in the
+/// config's vocabulary (docs/eye.md "Config sections"), read as that section's keys.
+struct TouchstoneSignal {
+  std::string rate;                 ///< `rate`, e.g. "32 GT/s"
+  std::string modulation = "nrz";   ///< `modulation`
+};
+
+/// The link whose channel is the whole Touchstone `file`: the config
+///   [channel] type = "touchstone", file = "<absolute path>", port_order = "<order>"
+///   [signal]  rate = ..., modulation = ...      (only when `signal` is given)
+/// built as a table and loaded as any config is, so every command answers exactly as for that
+/// config written by hand. A 4-port's order is the one its data show (detect_thru_pairing,
+/// io/touchstone_ports.hpp), "12-34" when they do not decide; the title says which. Throws
+/// InputError for an unreadable file, a port count other than 2 or 4, or data showing the
+/// pairing 14-23. Documented in docs/channels.md ("A Touchstone file as the whole link").
+Config load_touchstone_link(const std::filesystem::path& file, const std::optional<TouchstoneSignal>& signal = {});
+
 /// Loads an embedded preset by name (data/presets/NAME.toml).
 Config load_preset(std::string_view name);
 /// Names of the embedded presets.

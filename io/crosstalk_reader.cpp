@@ -88,7 +88,7 @@ channels::TransferFunction route_from(TableReader& t, const Config& cfg, const s
 // referenced to the victim's terminations as the victim's own Touchstone blocks are.
 channels::TransferFunction measured_path(TableReader& t, const Config& cfg) {
   int ports = 0;
-  auto b = read_touchstone_block(t, "crosstalk path", t.context().base_dir, ports, "a crosstalk path");
+  auto b = read_touchstone_block(t, "crosstalk path", t.context().base_dir, ports, "a crosstalk path", false);
   if (!b) return {};
   const bool victim_differential = cfg.composed() ? cfg.composed()->differential()
                                                 : cfg.copper()->mode() != phy::LineMode::single_ended;

@@ -13,10 +13,13 @@ namespace phylane::io::detail {
 
 /// Reads keys `file` (relative to base_dir) and `port_order` (4-ports, default "12-34") of t; a
 /// 4-port is put in inputs-outputs order. `ports` receives the file's port count; `what` names the
-/// use in the message for other counts ("a channel block needs a 2-port or a 4-port"). Errors go
-/// to t's context; returns nullopt then.
+/// use in the message for other counts ("a channel block needs a 2-port or a 4-port"). With
+/// `thru_check` a 4-port's port order must fit the thrus its data show (detect_thru_pairing,
+/// io/touchstone_ports.hpp); a crosstalk path has no thru and passes false. Errors go to t's
+/// context; returns nullopt then.
 std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, const std::string& name,
                                                             const std::filesystem::path& base_dir, int& ports,
-                                                            std::string_view what = "a channel block");
+                                                            std::string_view what = "a channel block",
+                                                            bool thru_check = true);
 
 }  // namespace phylane::io::detail

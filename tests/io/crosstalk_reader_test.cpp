@@ -94,19 +94,20 @@ TEST_CASE("A measured crosstalk path is the file's SDD21 between the victim's te
   PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/peters_01_0605_B1_thru.s4p", return);
   // The file read as an aggressor path and as the victim channel itself must agree (the same
   // mixed-mode conversion and terminations); scikit-rf's SDD21 of this file is checked elsewhere
-  // (tests/io/skrf_reference_test.cpp).
+  // (tests/io/skrf_reference_test.cpp). The file's thrus are 1 -> 2 and 3 -> 4 (12-34): the victim
+  // channel in another order is refused (tests/io/touchstone_ports_test.cpp).
   const std::string cfg = std::string(R"(name = "measured"
 [channel]
 type = "touchstone"
 file = ")") + file->string() + R"("
-port_order = "13-24"
+port_order = "12-34"
 [signal]
 rate = "25 GBd"
 [rx]
 [[crosstalk]]
 kind = "fext"
 file = ")" + file->string() + R"("
-port_order = "13-24"
+port_order = "12-34"
 )";
   const auto c = io::load_config_text(cfg, "t.toml");
   REQUIRE(c.composed());
