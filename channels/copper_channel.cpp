@@ -85,15 +85,6 @@ double CopperChannel::total_length_m() const {
   return l;
 }
 
-Abcd CopperChannel::abcd(double freq_hz) const {
-  Abcd m;
-  for (const auto& s : segments_) {
-    const phy::LinePoint p = s.line.at(freq_hz, false);
-    m = m * (p.freq_hz <= 0.0 ? Abcd::series(p.z_per_m * s.length_m) : Abcd::line(p.gamma, p.z0, s.length_m));
-  }
-  return m;
-}
-
 S2 CopperChannel::s_params(double freq_hz) const {
   ScaledAbcd m;
   for (const auto& s : segments_) m.chain(s, s.line.at(freq_hz, false));

@@ -293,7 +293,7 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
         return o.str();
       };
       std::string msg = v.ratio + " = " + num(v.value) + " is outside the " + std::string(g->kind()) + " model's range " +
-                        num(v.min) + " ... " + (v.max > 1e299 ? std::string("inf") : num(v.max)) + " (" + v.source + ")";
+                        num(v.min) + " ... " + num(v.max) + " (" + v.source + ")";
       if (strip && info.field_solver == "closed-form") msg += "; field_solver = \"bem\" has no such limit";
       seg.context().error(node ? node : &seg.input(), seg.key_path(key), node ? detail::node_text(*node) : "", msg);
     }
