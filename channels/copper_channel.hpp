@@ -34,10 +34,9 @@ class CopperChannel {
   double receiver_ohm() const { return receiver_ohm_; }
   double total_length_m() const;
 
-  /// Chain matrix of all segments at one frequency (f >= 0; at f = 0 each segment is its DC
-  /// series resistance).
-  Abcd abcd(double freq_hz) const;
-  /// S-parameters between the driver and the receiver, referenced to their impedances.
+  /// S-parameters between the driver and the receiver, referenced to their impedances (f >= 0;
+  /// at f = 0 each segment is its DC series resistance). The cascade is kept in the log domain, so
+  /// S21 of any length is finite (it underflows to 0 rather than becoming NaN).
   S2 s_params(double freq_hz) const;
 
  private:

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <system_error>
 #include <fstream>
+#include <iomanip>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -29,6 +30,7 @@
 #include "phy/microstrip.hpp"
 #include "phy/stripline.hpp"
 #include "solvers/eye_analysis.hpp"
+#include "workflows/engine_limits.hpp"
 
 namespace phylane::io {
 
@@ -234,8 +236,14 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
   } else {
     for (auto k : {"height", "height_below", "height_above"}) seg.accept(k);
   }
+  if (length && *length > workflows::max_trace_length_m) {
+    seg.context().error(seg.input().get("length"), seg.key_path("length"), detail::node_text(*seg.input().get("length")),
+                        "must be a positive length up to 1 km (1000 m), the longest trace phylane computes "
+                        "(docs/transmission_lines.md)");
+  }
   seg.finish();
 
+  if (length && *length > workflows::max_trace_length_m) return std::nullopt;
   if (!geometry || !length || !width || !thickness || !plane_t || !dielectric || !strip_rough ||
       !plane_rough)
     return std::nullopt;
@@ -265,42 +273,34 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
     if (strip) {
       if (!field_solver) return std::nullopt;
       const bool centred = std::abs(*h_below - *h_above) <= 0.01 * (*h_below + *h_above);
-      // Wheeler's thickness correction is stated for t/b <= 0.25 (Wheeler 1978).
       const double t_over_b = *thickness / (*h_below + *h_above + *thickness);
-      if (*field_solver == "closed-form" && t_over_b > 0.25) {
-        seg.context().error(seg.input().get("field_solver"), seg.key_path("field_solver"), "\"closed-form\"",
-                            "the closed-form stripline is valid for thickness/(plane spacing) <= 0.25, this "
-                            "segment has " + std::to_string(t_over_b).substr(0, 4) + "; use \"bem\" or \"auto\"");
-        return std::nullopt;
-      }
       const bool use_bem =
           *field_solver == "bem" || (*field_solver == "auto" && (coupled || !centred || t_over_b > 0.25));
       info.field_solver = use_bem ? "bem" : "closed-form";
     } else {
       info.field_solver = "closed-form";
-      // Published validity of the closed forms: Hammerstad-Jensen 0.01 <= w/h <= 100;
-      // Kirschning-Jansen coupled lines 0.1 <= w/h <= 10 and 0.1 <= s/h <= 10.
-      const double u = *width / *height;
-      const double gap = spacing.value_or(0.0) / *height;
-      auto outside = [&](const char* key, double v, double lo, double hi, const char* what) {
-        seg.context().error(seg.input().get(key), seg.key_path(key), detail::node_text(*seg.input().get(key)),
-                            std::string(what) + " = " + std::to_string(v).substr(0, 6) + " is outside the " +
-                                (coupled ? "coupled-microstrip (Kirschning-Jansen)" : "microstrip (Hammerstad-Jensen)") +
-                                " model's range " + std::to_string(lo).substr(0, 4) + " ... " +
-                                std::to_string(hi).substr(0, 5));
-      };
-      const double ulo = coupled ? 0.1 : 0.01, uhi = coupled ? 10.0 : 100.0;
-      if (u < ulo || u > uhi) {
-        outside("width", u, ulo, uhi, "width/height");
-        return std::nullopt;
-      }
-      if (coupled && (gap < 0.1 || gap > 10.0)) {
-        outside("spacing", gap, 0.1, 10.0, "spacing/height");
-        return std::nullopt;
-      }
     }
     const phy::LineMode mode = coupled ? coupled_mode.value_or(phy::LineMode::differential) : phy::LineMode::single_ended;
     g = make_geometry(mode);
+    // Each model's validity range (phy::LineGeometry::validity): every ratio outside is reported,
+    // and nothing is computed. The largest Dk the dielectric takes (its low-frequency limit).
+    const auto bad = g->violations(dielectric->dk(0.0));
+    for (const auto& v : bad) {
+      std::string key = v.key;
+      if (key == "dk" && !seg.has("dk")) key = "material";
+      if (key.rfind("height_", 0) == 0 && !seg.has(key)) key = "height";
+      const toml::node* node = seg.input().get(key);
+      auto num = [](double x) {
+        std::ostringstream o;
+        o << std::setprecision(4) << x;
+        return o.str();
+      };
+      std::string msg = v.ratio + " = " + num(v.value) + " is outside the " + std::string(g->kind()) + " model's range " +
+                        num(v.min) + " ... " + num(v.max) + " (" + v.source + ")";
+      if (strip && info.field_solver == "closed-form") msg += "; field_solver = \"bem\" has no such limit";
+      seg.context().error(node ? node : &seg.input(), seg.key_path(key), node ? detail::node_text(*node) : "", msg);
+    }
+    if (!bad.empty()) return std::nullopt;
     std::shared_ptr<const phy::LineGeometry> g_common;
     if (coupled && common_out) g_common = make_geometry(phy::LineMode::common);
     const double t_c = temperature.value_or(default_temperature_c);

@@ -8,6 +8,7 @@
 
 #include "io/detail/eye_reader.hpp"
 #include "channels/filters.hpp"
+#include "workflows/engine_limits.hpp"
 
 namespace phylane::io::detail {
 
@@ -178,6 +179,11 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<chann
     es.rate = parsed.rate.value_or(channels::LineRate{*rate, channels::RateUnit::bit});
     spec.symbol_rate_baud = es.rate.symbol_rate_baud(es.modulation);
     es.data_rate_bps = es.rate.bit_rate_bps(es.modulation);
+    // The engines' range (workflows/engine_limits.hpp), refused here with the file and line.
+    if (const std::string why = workflows::symbol_rate_problem(spec.symbol_rate_baud); !why.empty()) {
+      ctx.error(sig->input().get("rate"), sig->key_path("rate"), node_text(*sig->input().get("rate")), why);
+      ok = false;
+    }
   } else {
     ok = false;
   }

@@ -104,6 +104,15 @@ double BemStripline::strip_dc_factor_per_m2() const {
   return one;
 }
 
+std::vector<ValidityLimit> BemStripline::validity(double dk) const {
+  const double b = d_.height_below_m + d_.thickness_m + d_.height_above_m;
+  return {
+      {"width/plane spacing", "width", d_.width_m / b, 0.0, 1000.0,
+       "boundary-element solver, convergence measured to w/b = 1000"},
+      {"dk", "dk", dk, 1.0, 1000.0, "boundary-element solver"},
+  };
+}
+
 double BemStripline::smallest_dimension_m() const {
   double m = std::min({d_.width_m, d_.thickness_m, d_.height_below_m, d_.height_above_m});
   if (mode_ != LineMode::single_ended) m = std::min(m, d_.spacing_m);

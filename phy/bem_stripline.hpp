@@ -26,6 +26,9 @@ class BemStripline final : public LineGeometry {
   bool homogeneous() const override { return true; }
   double strip_dc_factor_per_m2() const override;
   double plane_thickness_m() const override { return d_.plane_thickness_m; }
+  /// Validity: any offset, thickness and spacing; w/b <= 1000 (convergence measured to 1e-4 there,
+  /// phy/strip_bem.hpp Options) and 1 <= dk <= 1000 (the solver's Green's functions).
+  std::vector<ValidityLimit> validity(double dk) const override;
   double smallest_dimension_m() const override;
   /// 2e-3 of the smallest feature: the solver's error changes smoothly with the geometry, but a
   /// step of 1e-4 would bring its ~1e-9 round-off into the derivative.

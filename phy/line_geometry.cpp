@@ -16,6 +16,13 @@ double LineGeometry::external_inductance_h_per_m() const {
 
 double LineGeometry::air_impedance_ohm() const { return 1.0 / (c0 * air_capacitance_f_per_m()); }
 
+std::vector<ValidityLimit> LineGeometry::violations(double dk) const {
+  std::vector<ValidityLimit> out;
+  for (auto& v : validity(dk))
+    if (!v.ok()) out.push_back(std::move(v));
+  return out;
+}
+
 WheelerFactors LineGeometry::wheeler_factors() const {
   // Wheeler (1942): R = (Rs / mu0) * dL/dn, n the recession of the walls. The closed forms are
   // smooth in their dimensions, so a central difference with a step of 1e-4 of the smallest

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace phylane::phy {
 
@@ -29,6 +30,20 @@ struct Recession {
 struct WheelerFactors {
   double strip_per_m = 0.0;
   double plane_per_m = 0.0;
+};
+
+/// One dimensionless input of a line model and the range over which the model is trusted: the
+/// range its cited source states, or where the source states none, the range over which phylane
+/// has measured it against an independent solution (each model's validity() says which).
+/// Inputs outside are refused by io/ before anything is computed (docs/transmission_lines.md).
+struct ValidityLimit {
+  std::string ratio;   ///< what is limited, e.g. "width/height", "dk"
+  std::string key;     ///< the config key a user changes to fix it: "width", "thickness", "spacing", "dk"
+  double value = 0.0;  ///< this cross-section's value
+  double min = 0.0;    ///< inclusive bounds
+  double max = 0.0;
+  std::string source;  ///< the model and where its range comes from
+  bool ok() const { return value >= min && value <= max; }
 };
 
 /// Abstract cross-section. Implementations: Stripline, CoupledStripline (phy/stripline.hpp),
@@ -55,6 +70,15 @@ class LineGeometry {
   /// True when the mode sees only the substrate (eps_eff == eps_r at every frequency), as in a
   /// stripline. Inhomogeneous lines let TransmissionLine tabulate their filling factor.
   virtual bool homogeneous() const { return false; }
+
+  /// The ranges of the model's dimensionless inputs for this cross-section on a substrate of
+  /// relative permittivity dk (real part; the largest the dielectric takes). Frequency is not
+  /// among them: the engines evaluate H(f) far above any model's stated band, where the closed
+  /// forms stay physical (eps_eff between 1 and eps_r, Z0 > 0; tests/phy/line_validity_test.cpp)
+  /// but their accuracy is not stated.
+  virtual std::vector<ValidityLimit> validity(double dk) const = 0;
+  /// The limits of validity(dk) that this cross-section violates (empty: inside the range).
+  std::vector<ValidityLimit> violations(double dk) const;
 
   /// DC resistance of the signal conductor(s) for this mode times conductivity [1/m^2]:
   /// R_dc = strip_dc_factor() / sigma (single: 1/(w t); differential: 2/(w t); common: 1/(2 w t)).

@@ -299,6 +299,22 @@ std::complex<double> Microstrip::effective_permittivity(double freq_hz,
   return weighted(q0, p, eps_r);
 }
 
+namespace {
+constexpr const char* kThickMeasured =
+    "thickness correction measured against the boundary-element solver (docs/transmission_lines.md)";
+}  // namespace
+
+std::vector<ValidityLimit> Microstrip::validity(double dk) const {
+  const double h = d_.height_m;
+  return {
+      {"width/height", "width", d_.width_m / h, 0.1, 100.0,
+       "Hammerstad-Jensen 1980 with Kirschning-Jansen 1982 dispersion"},
+      {"thickness/height", "thickness", d_.thickness_m / h, 0.0, 1.0, kThickMeasured},
+      {"thickness/width", "thickness", d_.thickness_m / d_.width_m, 0.0, 2.0, kThickMeasured},
+      {"dk", "dk", dk, 1.0, 20.0, "Kirschning-Jansen 1982 dispersion"},
+  };
+}
+
 double Microstrip::strip_dc_factor_per_m2() const { return 1.0 / (d_.width_m * d_.thickness_m); }
 
 double Microstrip::smallest_dimension_m() const {
@@ -386,6 +402,19 @@ std::complex<double> CoupledMicrostrip::effective_permittivity(double freq_hz,
   });
   const KjF f = kj_coupled_f(u, g, std::max(e1, 1.0), kj_fn(freq_hz, d_.height_m));
   return weighted(q0, odd ? f.odd : f.even, eps_r);
+}
+
+std::vector<ValidityLimit> CoupledMicrostrip::validity(double dk) const {
+  const double h = d_.height_m;
+  return {
+      {"width/height", "width", d_.width_m / h, 0.8, 10.0,
+       "Kirschning-Jansen 1984 state 0.1 ... 10; below 0.8 their odd mode with Jansen's thickness "
+       "correction gives a negative Wheeler (conductor-loss) factor for thin strips"},
+      {"spacing/height", "spacing", d_.spacing_m / h, 0.1, 10.0, "Kirschning-Jansen 1984"},
+      {"thickness/height", "thickness", d_.thickness_m / h, 0.0, 1.0, kThickMeasured},
+      {"thickness/spacing", "thickness", d_.thickness_m / d_.spacing_m, 0.0, 0.5, kThickMeasured},
+      {"dk", "dk", dk, 1.0, 18.0, "Kirschning-Jansen 1984"},
+  };
 }
 
 double CoupledMicrostrip::strip_dc_factor_per_m2() const {

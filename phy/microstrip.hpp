@@ -97,6 +97,12 @@ class Microstrip final : public LineGeometry {
   /// (Pozar, Microwave Engineering, 4th ed., eq. 3.198). Requires Re(eps_r) >= 1.
   std::complex<double> effective_permittivity(double freq_hz,
                                               std::complex<double> eps_r) const override;
+  /// Validity: 0.1 <= w/h <= 100 (Hammerstad & Jensen state 0.01 ... 100 for the static model,
+  /// Kirschning & Jansen 1982 0.1 ... 100 for the dispersion used with it), 1 <= dk <= 20 (K&J 1982;
+  /// H&J allow 128). Neither paper states a range for the thickness correction; phylane accepts
+  /// t/h <= 1 and t/w <= 2, where Z01 with vacuum agrees with the boundary-element solver
+  /// (phy/strip_bem.hpp) within 1.0 % (docs/transmission_lines.md has the table).
+  std::vector<ValidityLimit> validity(double dk) const override;
   /// 1/(w t) [1/m^2].
   double strip_dc_factor_per_m2() const override;
   double plane_thickness_m() const override { return d_.plane_thickness_m; }
@@ -205,6 +211,15 @@ class CoupledMicrostrip final : public LineGeometry {
   /// common) from K&J 1984 static values and dispersion. Requires Re(eps_r) >= 1.
   std::complex<double> effective_permittivity(double freq_hz,
                                               std::complex<double> eps_r) const override;
+  /// Validity (K&J 1984): 0.1 <= s/h <= 10, 1 <= dk <= 18, and 0.8 <= w/h <= 10: K&J state
+  /// 0.1 ... 10, but below w/h = 0.7 the odd mode's vacuum inductance, with Jansen's thickness
+  /// correction, falls as the walls recede (Wheeler strip factor down to -0.08 h^-1 at w/h = 0.1,
+  /// t/h = 0.06), i.e. a negative conductor loss; 0.8 keeps a margin. The thickness
+  /// correction (Jansen 1978) comes with no stated range; phylane accepts t/h <= 1 and t/s <= 0.5,
+  /// where the even/odd impedances with vacuum agree with the boundary-element solver within
+  /// 4.3 % (even) and 5.3 % (odd); beyond, the odd-mode width correction t/(eps_r s) grows without
+  /// bound (at t/s = 2000 it makes Zdiff negative).
+  std::vector<ValidityLimit> validity(double dk) const override;
   double strip_dc_factor_per_m2() const override;
   double plane_thickness_m() const override { return d_.plane_thickness_m; }
   /// min(w, t, h, s) [m].

@@ -105,6 +105,22 @@ double Stripline::air_capacitance_f_per_m(const Recession& r) const {
   return 1.0 / (c0 * z);
 }
 
+namespace {
+std::vector<ValidityLimit> closed_form_validity(const StriplineDims& d) {
+  const double b = d.height_below_m + d.thickness_m + d.height_above_m;
+  const bool below_nearer = d.height_below_m <= d.height_above_m;
+  return {
+      {"thickness/plane spacing", "thickness", d.thickness_m / b, 0.0, 0.25,
+       "Wheeler 1978 thickness correction"},
+      {"nearer height/plane spacing", below_nearer ? "height_below" : "height_above",
+       std::min(d.height_below_m, d.height_above_m) / b, 0.3, 0.5,
+       "offset combination, +2 % against the boundary-element solver at 0.3"},
+  };
+}
+}  // namespace
+
+std::vector<ValidityLimit> Stripline::validity(double) const { return closed_form_validity(d_); }
+
 double Stripline::strip_dc_factor_per_m2() const { return 1.0 / (d_.width_m * d_.thickness_m); }
 
 double Stripline::smallest_dimension_m() const {
@@ -135,6 +151,16 @@ double CoupledStripline::air_capacitance_f_per_m(const Recession& r) const {
   // Differential: Zdiff = 2 Z0o; common: Zcm = Z0e / 2.
   const double zmode = mode_ == LineMode::differential ? 2.0 * z.odd : 0.5 * z.even;
   return 1.0 / (c0 * zmode);
+}
+
+std::vector<ValidityLimit> CoupledStripline::validity(double) const {
+  auto v = closed_form_validity(d_);
+  const double b = d_.height_below_m + d_.thickness_m + d_.height_above_m;
+  const char* cohn = "Cohn 1955 thick coupled strips, within 3.8 % of the boundary-element solver";
+  v.push_back({"thickness/spacing", "thickness", d_.thickness_m / d_.spacing_m, 0.0, 0.2, cohn});
+  v.push_back({"width/plane spacing", "width", d_.width_m / b, 0.2, 8.0,
+               "Cohn 1955; above 8 the even-mode modulus 1 - k_e falls below rounding (NaN at 13)"});
+  return v;
 }
 
 double CoupledStripline::strip_dc_factor_per_m2() const {

@@ -5,9 +5,11 @@
 #include <complex>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <span>
 #include <stdexcept>
 
+#include "workflows/engine_limits.hpp"
 #include "workflows/link_search.hpp"
 
 namespace phylane::workflows {
@@ -29,6 +31,19 @@ double bit_rate_bound(const char* option, const channels::LineRate& r, const std
   return r.bit_rate_bps(*channels::modulation_with_levels(levels[0]));
 }
 
+std::string rate_text(const channels::LineRate& r) {
+  std::ostringstream o;
+  o.precision(6);
+  o << r.value / 1e9 << (r.is_symbol_rate() ? " GBd" : " Gb/s");
+  return o.str();
+}
+
+// The engines' symbol-rate range (workflows/engine_limits.hpp), for every modulation searched.
+void check_rate_bound(const char* option, const channels::LineRate& r, const std::vector<int>& levels) {
+  for (int lv : levels)
+    check_symbol_rate(option, rate_text(r), r.symbol_rate_baud(*channels::modulation_with_levels(lv)));
+}
+
 solvers::MaxRateOptions max_rate_options(const channels::Link& link, const MaxRateRequest& rq) {
   need_signalling(link, "the max-rate search");
   if (!link.has_transfer_function())
@@ -40,8 +55,14 @@ solvers::MaxRateOptions max_rate_options(const channels::Link& link, const MaxRa
                                   std::string(channels::allowed_modulations()) + ")");
   solvers::MaxRateOptions opt = rate_criterion(link);
   opt.levels = rq.levels;
-  if (rq.min_rate) opt.min_rate_bps = bit_rate_bound("--min", *rq.min_rate, rq.levels);
-  if (rq.max_rate) opt.max_rate_bps = bit_rate_bound("--max", *rq.max_rate, rq.levels);
+  if (rq.min_rate) {
+    opt.min_rate_bps = bit_rate_bound("--min", *rq.min_rate, rq.levels);
+    check_rate_bound("--min", *rq.min_rate, rq.levels);
+  }
+  if (rq.max_rate) {
+    opt.max_rate_bps = bit_rate_bound("--max", *rq.max_rate, rq.levels);
+    check_rate_bound("--max", *rq.max_rate, rq.levels);
+  }
   if (!(opt.max_rate_bps > opt.min_rate_bps)) throw std::invalid_argument("max rate: --max must be above --min");
   if (rq.margin_db) opt.required_margin_db = *rq.margin_db;
   opt.full_curve = rq.full_curve;
@@ -69,12 +90,20 @@ ReachPlan reach_plan(const channels::Link& link, const ReachRequest& rq) {
   if (!(given.value > 0.0)) throw std::invalid_argument("reach: --rate must be > 0");
   out.rate_bps = given.bit_rate_bps(out.modulation);
   out.symbol_rate_baud = given.symbol_rate_baud(out.modulation);
+  check_symbol_rate(rq.rate ? "--rate" : "signal.rate", rate_text(given), out.symbol_rate_baud);
   plan.stretch = stretchable(link, rq.element, 4.0 * out.symbol_rate_baud);
   out.element = plan.stretch.label;
   out.base_length_m = plan.stretch.base_length_m;
   solvers::ReachOptions& opt = out.options;
   opt.min_length_m = rq.min_length_m.value_or(plan.stretch.base_length_m / 100.0);
-  opt.max_length_m = rq.max_length_m.value_or(plan.stretch.base_length_m * 100.0);
+  // A copper trace is bounded by max_trace_length_m; optical elements (fibre, waveguide) are not.
+  const bool copper_trace = !link.optical();
+  const double longest = copper_trace ? max_trace_length_m : 1e300;
+  opt.max_length_m = rq.max_length_m.value_or(std::min(plan.stretch.base_length_m * 100.0, longest));
+  if (opt.max_length_m > longest)
+    throw std::invalid_argument("reach: --max = " + std::to_string(opt.max_length_m) +
+                                " m: must be at most 1 km (1000 m), the longest trace phylane computes "
+                                "(docs/transmission_lines.md)");
   if (!(opt.min_length_m > 0.0)) throw std::invalid_argument("reach: --min must be a positive length");
   if (!(opt.max_length_m > opt.min_length_m)) throw std::invalid_argument("reach: --max must be above --min");
   opt.required_margin_db = rq.margin_db.value_or(sig.required_margin_db);
