@@ -45,6 +45,8 @@ void print_text(const io::Config& cfg, const workflows::MaxRateAnswer& answer, b
                opt.min_eye_height_for(m.levels) > 0.0 || opt.min_eye_width_for(m.levels) > 0.0
                    ? fmt::format("; mask {:g} mV x {:g} UI", opt.min_eye_height_for(m.levels) * 1e3, opt.min_eye_width_for(m.levels))
                    : std::string());
+    if (const auto& w = answer.warnings.at(static_cast<std::size_t>(&m - r.per_modulation.data())); !w.empty())
+      fmt::print("        warning: {}\n", w);
   }
   if (r.found)
     fmt::print("\n  best: {} at {:.2f} Gb/s per lane\n", modulation_label(r.best_levels), r.max_rate_bps / 1e9);

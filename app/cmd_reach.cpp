@@ -46,6 +46,7 @@ void print_text(const io::Config& cfg, const workflows::ReachAnswer& answer) {
     fmt::print("  max reach {}{}: {}\n", length_text(r.max_length_m, cfg.optical() != nullptr),
                r.capped ? " (top of the range)" : "", eye_figures_text(r.at_max));
     fmt::print("  {}\n", equalizer_text(r.at_max));
+    if (!answer.warning.empty()) fmt::print("  warning: {}\n", answer.warning);
   } else {
     fmt::print("  {}\n", r.reason);
   }

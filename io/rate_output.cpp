@@ -69,7 +69,8 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::Ma
         .field("max_rate_bps", m.max_rate_bps)
         .field("symbol_rate_baud", m.max_rate_bps / std::log2(static_cast<double>(m.levels)))
         .field("min_eye_height_v", opt.min_eye_height_for(m.levels))
-        .field("min_eye_width_ui", opt.min_eye_width_for(m.levels));
+        .field("min_eye_width_ui", opt.min_eye_width_for(m.levels))
+        .field("warning", a.warnings.at(static_cast<std::size_t>(&m - r.per_modulation.data())));
     at_max_json(j, m.found, m.at_max);
     j.key("curve").begin_array();
     for (const auto& p : m.curve)
@@ -107,6 +108,7 @@ void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, co
     h.attribute(g, "max_rate_bps", m.max_rate_bps);
     h.attribute(g, "min_eye_height_v", opt.min_eye_height_for(m.levels));
     h.attribute(g, "min_eye_width_ui", opt.min_eye_width_for(m.levels));
+    h.attribute(g, "warning", a.warnings.at(static_cast<std::size_t>(&m - r.per_modulation.data())));
     if (m.found) write_eye_groups(h, g + "/at_max", m.at_max);
   }
   criterion_hdf5(h, "maxrate", cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
@@ -124,6 +126,7 @@ void write_reach_json(std::ostream& os, const Config& cfg, const workflows::Reac
   j.field("element", a.element).field("modulation", std::string(channels::to_string(a.modulation)));
   j.field("rate_bps", a.rate_bps).field("symbol_rate_baud", a.symbol_rate_baud).field("config_length_m", a.base_length_m);
   j.field("found", r.found).field("capped", r.capped).field("max_length_m", r.max_length_m).field("reason", r.reason);
+  j.field("warning", a.warning);
   at_max_json(j, r.found, r.at_max);
   j.key("curve").begin_array();
   for (const auto& p : r.curve)
@@ -155,6 +158,7 @@ void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, cons
   if (r.found) write_eye_groups(h, "/at_max", r.at_max);
   criterion_hdf5(h, "reach", cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "element", a.element);
+  h.attribute("/", "warning", a.warning);
   h.attribute("/", "modulation", std::string(channels::to_string(a.modulation)));
   h.attribute("/", "rate_bps", a.rate_bps);
   h.attribute("/", "symbol_rate_baud", a.symbol_rate_baud);

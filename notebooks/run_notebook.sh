@@ -5,7 +5,7 @@
 # set, at least N non-empty PNG files must be there.
 set -euo pipefail
 bin=$1; nb=$2; work=$3; shift 4
-rm -rf "$work/figures"
+rm -rf "$work/figures" "$work/result.h5"   # a fresh result (sweep refuses to replace a finished one)
 mkdir -p "$work"
 export PHYLANE_FIG_DIR="$work/figures"
 "$bin" "$@" -o "$work/result.h5" > /dev/null

@@ -1,5 +1,7 @@
 #include "workflows/rate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -126,7 +128,19 @@ MaxRateAnswer max_rate(const channels::Link& link, const MaxRateRequest& rq) {
   out.options = max_rate_options(link, rq);
   const auto h = search_channel(link, out.options.max_rate_bps);
   out.result = solvers::find_max_rate(search_eye(link, h), out.options);
+  for (const auto& m : out.result.per_modulation)
+    out.warnings.push_back(no_mask_warning(out.options.min_eye_height_for(m.levels), out.options.min_eye_width_for(m.levels),
+                                           m.found, m.at_max, link.signalling->spec.target_ber));
   return out;
+}
+
+std::string no_mask_warning(double min_eye_height_v, double min_eye_width_ui, bool found, const solvers::EyeAnalysis& at,
+                            double target_ber) {
+  if (!found || min_eye_height_v > 0.0 || min_eye_width_ui > 0.0) return "";
+  return fmt::format(
+      "no eye mask: any eye that reaches BER {:g} passes, and the eye at this answer is {:.3g} mV x {:.3g} UI; "
+      "set min_eye_height / min_eye_width under [signal] (a standard's mask, or what the slicer needs) to require one",
+      target_ber, at.eye.height_v * 1e3, at.eye.width_ui);
 }
 
 ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
@@ -162,6 +176,8 @@ ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
     return solvers::analyze_eye(x.h, s);
   };
   out.result = solvers::find_max_reach(eye_at, out.options);
+  out.warning = no_mask_warning(out.options.min_eye_height_v, out.options.min_eye_width_ui, out.result.found, out.result.at_max,
+                                sig.spec.target_ber);
   if (!rq.curve_loss) return out;
   for (auto& p : out.result.curve) {
     const auto it = loss_at_length.find(p.length_m);

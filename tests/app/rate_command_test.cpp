@@ -1,6 +1,7 @@
 // `phylane maxrate` and `phylane reach` end to end: outputs, criterion, exit codes, no partial files.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <hdf5.h>
 
 #include <cmath>
@@ -38,6 +39,25 @@ TEST_CASE("phylane reach reports the longest length and the loss-versus-length t
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("\"max_length_m\"") && Catch::Contains("\"loss_db\"") &&
                         Catch::Contains("fiber"));
+}
+
+// Issue 14, point 8: without an eye mask any eye reaching the target BER passes however small (DR4
+// "reached 19.98 km" with a 2.0 mV x 0.008 UI eye) and nothing said so. The answer now carries the
+// eye it was found with and how to set a mask; a link with a mask (the PCIe preset's) carries none.
+TEST_CASE("maxrate and reach say when the criterion has no eye mask, with the eye at the answer", "[app][maxrate][reach]") {
+  const auto reach = run_phylane("reach --preset dr4-400g-lane --min '100 m' --max '50 km' --json");
+  REQUIRE(reach.exit_code == 0);
+  const std::string w = json_text(reach.out, "warning");
+  CHECK_THAT(w, Catch::Contains("no eye mask") && Catch::Contains("min_eye_height"));
+  // The eye quoted is the one reported at the answer.
+  const double eh_mv = json_number(reach.out.substr(reach.out.find("\"at_max\"")), "eye_height_v") * 1e3;
+  CHECK_THAT(w, Catch::Contains(fmt::format("{:.3g} mV", eh_mv)));
+  const auto text = run_phylane("maxrate --preset dr4-400g-lane --modulation pam4");
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("warning: no eye mask"));
+  const auto masked = run_phylane("maxrate --preset pcie5-server --modulation nrz --json");
+  REQUIRE(masked.exit_code == 0);
+  CHECK(json_text(masked.out, "warning").empty());
 }
 
 TEST_CASE("Bad search options exit with code 2 and write nothing", "[app][maxrate][errors]") {

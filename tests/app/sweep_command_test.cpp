@@ -337,7 +337,7 @@ steps = )";
   fs::remove_all(dir);
 }
 
-TEST_CASE("-o does not replace a finished sweep without --overwrite", "[app][sweep][validation]") {
+TEST_CASE("A finished sweep is not replaced by -o without --overwrite", "[app][sweep][validation]") {
   const auto dir = temp_dir("sweep_overwrite");
   write_file(dir + "/loss.toml", kLossSweep);
   REQUIRE(run_phylane("sweep loss.toml -o done.h5", dir).exit_code == 0);
