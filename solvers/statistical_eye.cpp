@@ -588,9 +588,10 @@ class Engine {
     const double* w = st.w.data();
     sub_offsets(st, i);
     const auto [emin, emax] = offsets_range();
-    for (long res = 0; res < q; ++res) {
-      const long n0 = na + (((res - na) % q) + q) % q;
-      if (n0 > nb) continue;
+    // One pass per residue class that has axis points: n0 = na ... na + q - 1 are the first point
+    // of each class. When the noise is far wider than the axis (a hopelessly closed eye, q up to
+    // 1e8) only the nb - na + 1 classes with points are visited, not all q.
+    for (long n0 = na; n0 <= nb && n0 - na < q; ++n0) {
       const double tau = t0 + static_cast<double>(n0) * static_cast<double>(r) / static_cast<double>(q);
       const double bf = std::floor(tau);
       const double gfrac = tau - bf;

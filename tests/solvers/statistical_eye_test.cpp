@@ -495,6 +495,26 @@ TEST_CASE("A DFE with asymmetric tap limits clips each tap to its own range", "[
   CHECK(err < 1e-3);
 }
 
+// Issue 14, point 14: an eye whose noise is 1e9 times its main cursor (a link far beyond its reach)
+// took from 18 s to hours: the map visited every one of the ~1e10 residue classes of a grid step far
+// coarser than the voltage axis, not only the few hundred with axis points (this case exceeded
+// ctest's 1500 s limit; now milliseconds). The answer is the noise alone: with every cursor far
+// below sigma, P = Q(a h0 / sigma) ~ 1/2 - a h0 / (sigma sqrt(2 pi)), a closed eye.
+TEST_CASE("A hopelessly closed eye (noise 1e9 x the main cursor) is recognised at once and reports BER 1/2",
+          "[solvers][eye][reference]") {
+  const std::vector<double> h = {2e-10, 1e-9, -3e-10, 1e-10};
+  StatEyeSpec spec = noisy_levels(2, 1.0, 1.0);
+  StatEyeOptions opt = voltage_axis(0.0, 401);  // the axis follows the main cursor: +-1.2 nV
+  const auto r = statistical_eye(one_sample_per_ui(h, 1), spec, opt);
+  CHECK(r.height_v == 0.0);
+  CHECK(r.width_ui == 0.0);
+  // 1/2 - 1e-9 / sqrt(2 pi) to the map's accuracy (the ISI shifts it by ~1e-10 / sigma).
+  CHECK(r.ber == Approx(0.5).margin(1e-6));
+  CHECK(std::isfinite(r.margin_db));
+  CHECK(r.margin_db < -100.0);  // 20 log10(1e-9 / 1): a closed eye by ~180 dB
+  for (double v : r.log10_ber) CHECK(std::isfinite(v));
+}
+
 // ------------------------------------------------------------------------------------------------
 // Monte Carlo (DESIGN.md rung 4: statistical eye against bit-by-bit simulation).
 
