@@ -55,7 +55,9 @@ void scan_then_refine(double lo_x, double hi_x, int points, double resolution, b
       if (p.meets) {
         best = i;
         at_best = std::move(a);
-      } else if (!full_curve && best >= 0 && slacks[static_cast<std::size_t>(i)] < -stop_below_db) {
+      } else if (!full_curve && slacks[static_cast<std::size_t>(i)] < -stop_below_db) {
+        // Longer is worse: past a point this far below the target (met before or not) nothing
+        // meets it, and the engine need not be taken to lengths it cannot compute.
         break;
       }
     }
