@@ -77,11 +77,12 @@ void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
     fmt::print("\n");
   }
   fmt::print("Channel insertion loss [dB] ({})\n", diff ? "SDD21" : "S21");
-  fmt::print("  {:>10}{:>9}{:>11}{:>11}{:>12}{}{:>10}\n", "freq", "total", "conductor", "roughness", "dielectric",
+  // Columns wide enough for a 1 km line (five-digit dB totals).
+  fmt::print("  {:>10}{:>11}{:>11}{:>11}{:>12}{}{:>10}\n", "freq", "total", "conductor", "roughness", "dielectric",
              composed ? fmt::format("{:>9}", "blocks") : std::string(), "mismatch");
   for (std::size_t k = 0; k < a.report_freqs_hz.size(); ++k) {
     const auto& b = a.at_report[k];
-    fmt::print("  {:>10}{:>9.3f}{:>11.3f}{:>11.3f}{:>12.3f}{}{:>10.3f}\n", ghz(a.report_freqs_hz[k]), b.total_db,
+    fmt::print("  {:>10}{:>11.3f}{:>11.3f}{:>11.3f}{:>12.3f}{}{:>10.3f}\n", ghz(a.report_freqs_hz[k]), b.total_db,
                b.conductor_db, b.roughness_db, b.dielectric_db,
                composed ? fmt::format("{:>9.3f}", b.blocks_db) : std::string(), b.mismatch_db);
   }
