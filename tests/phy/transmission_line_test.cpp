@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "phy/constants.hpp"
+#include "phy/microstrip.hpp"
 #include "phy/strip_bem.hpp"
 #include "phy/stripline.hpp"
 #include "phy/transmission_line.hpp"
@@ -237,6 +238,41 @@ TEST_CASE("A line with the Djordjevic-Sarkar dielectric has a causal impulse res
 }
 
 #include "phy/microstrip.hpp"
+
+TEST_CASE("A differential coupled microstrip with Kirschning-Jansen dispersion and a Djordjevic-Sarkar "
+          "dielectric is causal, with a small measured precursor",
+          "[phy][line][causality][coupled_microstrip]") {
+  // The K&J 1984 mode dispersion (eps_eff rising with f at fixed eps_r) combined with the causal DS
+  // permittivity, as a matched line's impulse response (precursor_energy above, an FFT of
+  // exp(-gamma L)). An open line's true front is the vacuum one, L/c0: nothing may arrive before
+  // it. Measured 1.9e-11 (near the numerical floor of this window: the stripline above shows ~1e-12).
+  //
+  // The stricter test, energy before the earliest phase arrival of any component,
+  // L sqrt(min_f Re eps_eff(f))/c0 - 100 ps, measures 1.4e-7 (7.7e-9 with a 200 ps guard, 4e-11
+  // with 800 ps), against ~1e-12 for the stripline and 4e-3 for a constant-Df line. The geometric
+  // rise of K&J's eps_eff(f) carries no loss, so eps_eff(f) - eps_eff(inf) is not a Hilbert pair
+  // (the shunt admittance j w C_air eps_eff(w) is not exactly causal): a small spread of energy ahead
+  // of the main arrival results. Recorded here (bound 3e-7) so that a change that worsens it is
+  // caught; reported in issue 14.
+  MicrostripDims d;
+  d.width_m = 5 * units::mil;
+  d.thickness_m = 1.4 * units::mil;
+  d.height_m = 4 * units::mil;
+  d.plane_thickness_m = 1.2 * units::mil;
+  d.spacing_m = 6 * units::mil;
+  const auto ds = Dielectric::djordjevic_sarkar(4.0, 0.02, 1e9);
+  TransmissionLine tl(std::make_shared<CoupledMicrostrip>(d, LineMode::differential), ds, {5.8e7, {}, {}});
+  double eps_min = 1e9;
+  for (double f = 1e6; f <= 2e11; f *= 1.05)
+    eps_min = std::min(eps_min, tl.at(f, false).y_per_m.imag() / (2 * pi * f * tl.air_capacitance_f_per_m()));
+  const double L = 0.5;
+  const double pre_vacuum = precursor_energy(tl, L, L / c0, 100e-12);
+  const double pre_phase = precursor_energy(tl, L, L * std::sqrt(eps_min) / c0, 100e-12);
+  INFO("min eps_eff " << eps_min << ", precursor energy before L/c " << pre_vacuum << ", before the slowest phase "
+                      << pre_phase);
+  CHECK(pre_vacuum < 1e-10);
+  CHECK(pre_phase < 3e-7);
+}
 
 TEST_CASE("The tabulated filling factor of an inhomogeneous line matches the closed forms", "[phy][line][unit]") {
   // TransmissionLine interpolates q(f) of microstrips for speed; the direct closed-form value is
