@@ -187,19 +187,21 @@ TEST_CASE("The KR1 preset carries PAM4 near the 802.3ck design rate of 106.25 Gb
   const auto m = [&](double rate_bps) { return eye_at(rate_bps / 2.0, 4).eye.margin_db; };
   // 802.3ck sets this channel loss for 106.25 Gb/s PAM4 at COM = 3 dB (phylane's margin 3.45 dB,
   // the preset's required_margin), with crosstalk and the binding one of COM's two package cases,
-  // which the preset has (31 mm; FEXT at -35 dB, NEXT at an assumed -50 dB). `phylane maxrate`
-  // gives 108.6 Gb/s (docs/rate_and_reach.md). About 106: the maximum lies within -6 % ... +11 %
-  // of 106.25 Gb/s when the margin meets the requirement at 100 Gb/s and fails at 118 Gb/s (two
-  // evaluations instead of a search: this test must stay fast). Outside it, the model has changed.
-  const double m100 = m(100e9);
-  const double m118 = m(118e9);
-  CHECK(m100 >= required);
-  CHECK(m118 < required);
-  // Without the aggressors the lane is clearly faster: crosstalk is what the search now sees.
+  // which the preset has (31 mm; FEXT at -35 dB, NEXT at an assumed -50 dB). So at 106.25 Gb/s the
+  // margin should just meet the requirement. Measured: 3.50 dB (+0.05 dB). Around it the margin
+  // ripples by ~0.15 dB with the rate (4.37, 4.00, 3.89, 3.50, 3.63, 3.52, 3.26, 3.06 dB at 100,
+  // 102, 104, 106.25, 108, 109, 110, 111 Gb/s), so the tolerance is 0.3 dB; and the rate where the
+  // margin crosses the requirement (measured ~109.5 Gb/s, +3 %; `phylane maxrate` 108.6 Gb/s) lies
+  // within -4 % ... +4.5 % of 106.25 Gb/s: met at 102, failed at 111 Gb/s (was -6 % ... +11 %).
+  // Three evaluations instead of a search: this test must stay fast.
+  CHECK(m(106.25e9) == Approx(required).margin(0.3));
+  CHECK(m(102e9) >= required);
+  const double m111 = m(111e9);
+  CHECK(m111 < required);
+  // Without the aggressors the lane is clearly faster: crosstalk is what the search now sees
+  // (measured +0.69 dB at 111 Gb/s).
   io::Config quiet = cfg;
   quiet.signalling->spec.crosstalk.clear();
   const solvers::EyeAtRate quiet_at = workflows::search_eye(quiet, h);
-  CHECK(quiet_at(118e9 / 2.0, 4).eye.margin_db > m118 + 0.5);
-  // And the margin falls with the rate: 4.0 dB at 100 Gb/s, 1.9 dB at 118 Gb/s when written.
-  CHECK(m100 - m118 == Approx(2.1).margin(1.0));
+  CHECK(quiet_at(111e9 / 2.0, 4).eye.margin_db > m111 + 0.5);
 }

@@ -7,7 +7,9 @@
 //    discretisation error < 2e-5 with its default options);
 //  - a published worked example (Pozar);
 //  - an independent published dispersion model (Kobayashi 1988);
-//  - closed-form limits (parallel plate, uncoupled lines, TEM dielectric loss).
+//  - closed-form limits (parallel plate, uncoupled lines, TEM dielectric loss);
+//  - for thick strips on a dielectric, a finite-difference field solver written in
+//    microstrip_thickness_fd_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -135,19 +137,6 @@ TEST_CASE("Microstrip thickness lowers Z0 and t -> 0 recovers the zero-thickness
         Approx(microstrip_eps_eff_static(w, h, 0.0, 4.0)).epsilon(1e-6));
   // Thickness lowers eps_eff (more field in the air above the strip's edges): H&J's thick-strip form.
   CHECK(microstrip_eps_eff_static(w, h, 35e-6, 4.0) < microstrip_eps_eff_static(w, h, 0.0, 4.0));
-}
-
-TEST_CASE("Microstrip Z0 equals the vacuum impedance over sqrt(eps_eff)", "[phy][microstrip][unit]") {
-  // H&J's thick-strip form builds eps_eff so that Z0 = Z01(u1)/sqrt(eps_eff): the identity phylane relies on
-  // (L from the vacuum line, C = C_air eps_eff). Rounding only: 1e-12.
-  for (double t : {0.0, 17e-6, 35e-6}) {
-    for (double eps_r : {1.0, 3.0, 9.8}) {
-      const double w = 120e-6, h = 90e-6;
-      CHECK(microstrip_z0(w, h, t, eps_r) ==
-            Approx(microstrip_z0_air(w, h, t) / std::sqrt(microstrip_eps_eff_static(w, h, t, eps_r)))
-                .epsilon(1e-12));
-    }
-  }
 }
 
 // ---- single microstrip: dispersion -------------------------------------------------------------
@@ -466,11 +455,35 @@ TEST_CASE("Coupled microstrip mode eps_eff(f) rise monotonically from their stat
       CHECK(k.eps_eff_odd > po);
       CHECK(k.eps_eff_even < eps_r);
       CHECK(k.eps_eff_odd < eps_r);
-      // phylane's convention: Z0(f) = Z_air / sqrt(eps_eff(f)) (identity).
-      const EvenOdd za = coupled_microstrip_z0_air(w, s, h, t);
-      CHECK(k.z0_ohm.odd == Approx(za.odd / std::sqrt(k.eps_eff_odd)).epsilon(1e-12));
       pe = k.eps_eff_even;
       po = k.eps_eff_odd;
+    }
+  }
+}
+
+TEST_CASE("Coupled microstrip mode dispersion of a widely spaced pair follows Kobayashi's independent law",
+          "[phy][microstrip][coupled_microstrip][dispersion][reference]") {
+  // At s/h = 30 the modes are two uncoupled lines, so each mode's eps_eff(f) must follow a
+  // single-line dispersion law. Reference: Kobayashi 1988 (kobayashi_eps_eff above, an independent
+  // fit to full-wave data, stated accuracy 0.6 %), started from the mode's own static eps_eff. This
+  // checks K&J 1984's coupled dispersion (its P1 ... P15 terms), which has no other independent
+  // check here. Zero thickness; fn = f h = 1 ... 25 GHz mm. Measured: worst 1.06 % (w/h = 3,
+  // eps_r 9.8, fn = 25; the single-line K&J 1982 law is itself 0.7 % off Kobayashi at fn <= 10,
+  // 1.06 % at fn = 30); tolerance 1.2 %, as for the single line.
+  const double h = 0.5e-3;
+  for (double eps_r : {2.2, 4.3, 9.8}) {
+    for (double u : {0.3, 1.0, 3.0}) {
+      const CoupledMicrostripModes k0 = coupled_microstrip_even_odd(u * h, 30 * h, h, 0.0, eps_r);
+      for (double fn : {1.0, 3.0, 10.0, 25.0}) {
+        const double f = fn * 1e9 / (h * 1e3);
+        const CoupledMicrostripModes k = coupled_microstrip_even_odd(u * h, 30 * h, h, 0.0, eps_r, f);
+        const double ke = kobayashi_eps_eff(u, h, eps_r, k0.eps_eff_even, f);
+        const double ko = kobayashi_eps_eff(u, h, eps_r, k0.eps_eff_odd, f);
+        INFO("eps_r " << eps_r << ", w/h " << u << ", fn " << fn << ": even " << k.eps_eff_even << " vs " << ke
+                      << ", odd " << k.eps_eff_odd << " vs " << ko);
+        CHECK(rel_err(k.eps_eff_even, ke) < 0.012);
+        CHECK(rel_err(k.eps_eff_odd, ko) < 0.012);
+      }
     }
   }
 }

@@ -10,8 +10,11 @@ using namespace phylane::phy;
 
 TEST_CASE("Hammerstad factor goes from 1 to 2 and equals 1 + (2/pi) atan(1.4) at Rq = delta",
           "[phy][roughness][reference]") {
-  // Closed form of Hammerstad & Jensen 1980 at Rq/delta = 1.
-  CHECK(hammerstad_factor(1e-6, 1e-6) == Approx(1.0 + 2.0 / pi * std::atan(1.4)).epsilon(1e-12));
+  // Hammerstad & Jensen 1980, K = 1 + (2/pi) atan(1.4 (Rq/delta)^2), evaluated by hand (calculator,
+  // 7 digits) at Rq/delta = 1, 2 and 1/2: 1.605137, 1.887504, 1.214334. Tolerance: the digits given.
+  CHECK(hammerstad_factor(1e-6, 1e-6) == Approx(1.605137).epsilon(1e-6));
+  CHECK(hammerstad_factor(2e-6, 1e-6) == Approx(1.887504).epsilon(1e-6));
+  CHECK(hammerstad_factor(0.5e-6, 1e-6) == Approx(1.214334).epsilon(1e-6));
   CHECK(hammerstad_factor(1e-6, 1e-3) == Approx(1.0).epsilon(1e-5));   // smooth at low frequency
   CHECK(hammerstad_factor(1e-6, 1e-9) == Approx(2.0).epsilon(1e-5));   // saturates at 2
   Roughness r{RoughnessModel::hammerstad, 0.5e-6};
@@ -33,14 +36,21 @@ TEST_CASE("Huray factor rises monotonically toward its high-frequency bound", "[
     prev = k;
   }
   CHECK(prev == Approx(limit).epsilon(1e-2));
-  // At delta = a the denominator is 1 + 1 + 1/2 = 2.5 (Huray 2010).
-  CHECK(r.factor(0.5e-6) == Approx(1.0 + 1.5 * 3.0 / 2.5).epsilon(1e-12));
+  // Huray 2010, K = 1 + (3/2) SR / (1 + delta/a + delta^2/(2 a^2)), by hand for SR = 3, a = 0.5 um:
+  // delta = a: 1 + 4.5/2.5 = 2.8; delta = 2a: 1 + 4.5/5 = 1.9; delta = a/2: 1 + 4.5/1.625 = 3.769231.
+  CHECK(r.factor(0.5e-6) == Approx(2.8).epsilon(1e-12));
+  CHECK(r.factor(1e-6) == Approx(1.9).epsilon(1e-12));
+  CHECK(r.factor(0.25e-6) == Approx(3.769231).epsilon(1e-6));
 }
 
 TEST_CASE("Groisse factor goes from 1 to 2", "[phy][roughness][property]") {
   CHECK(groisse_factor(1e-6, 1e-3) == Approx(1.0).epsilon(1e-9));
   CHECK(groisse_factor(1e-6, 1e-9) == Approx(2.0).epsilon(1e-3));
-  CHECK(groisse_factor(1e-6, 2e-6) == Approx(1.0 + std::exp(-1.0)).epsilon(1e-12));
+  // Groisse et al. 1996, K = 1 + exp(-(delta/(2 Rq))^1.6), by hand: delta = 2 Rq gives 1 + 1/e =
+  // 1.367879; delta = Rq gives 1.719012; delta = 4 Rq gives 1.048246.
+  CHECK(groisse_factor(1e-6, 2e-6) == Approx(1.367879).epsilon(1e-6));
+  CHECK(groisse_factor(1e-6, 1e-6) == Approx(1.719012).epsilon(1e-6));
+  CHECK(groisse_factor(1e-6, 4e-6) == Approx(1.048246).epsilon(1e-6));
 }
 
 TEST_CASE("Roughness parameters out of range are rejected with the parameter named", "[phy][roughness][unit]") {

@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "phy/constants.hpp"
+#include "phy/microstrip.hpp"
+#include "phy/strip_bem.hpp"
 #include "phy/stripline.hpp"
 #include "phy/transmission_line.hpp"
 #include "phy/units.hpp"
@@ -28,6 +30,35 @@ Roughness huray(double a_um, double sr) {
   return r;
 }
 
+// Independent line parameters of a centred stripline from the boundary-element solver
+// (phy/strip_bem.hpp, a separate numerical method, discretisation error < 3e-5): the external
+// inductance L = Z0_air / c0 and Wheeler's incremental-inductance factors g = (1/mu0) dL/dn computed
+// here by central differences of the solver's L under receding walls (Wheeler 1942; Pozar 4th ed.,
+// sec. 2.7): the strip's faces recede by n (w - 2n, t - 2n, both gaps + n), or the planes (gaps + n).
+struct BemLine {
+  double l_ext = 0.0, z0_air = 0.0, g_strip = 0.0, g_plane = 0.0;
+};
+BemLine bem_line(double w_mil = 5, double h_mil = 5) {
+  const double w = w_mil * units::mil, t = 0.6 * units::mil, h = h_mil * units::mil;
+  auto l = [&](double ns, double np) {
+    return bem::stripline_single(w - 2 * ns, t - 2 * ns, h + ns + np, h + ns + np, 1.0).z0_ohm / c0;
+  };
+  const double n = 2e-3 * t;  // above the solver's ~1e-9 round-off, truncation ~(n/t)^2
+  BemLine b;
+  b.l_ext = l(0, 0);
+  b.z0_air = b.l_ext * c0;
+  b.g_strip = (l(n, 0) - l(-n, 0)) / (2 * n) / mu0;
+  b.g_plane = (l(0, n) - l(0, -n)) / (2 * n) / mu0;
+  return b;
+}
+
+// Huray's snowball factor, Huray et al., "Impact of copper surface texture on loss", DesignCon
+// 2010 (and P. G. Huray, The Foundations of Signal Integrity, Wiley 2009, ch. 6):
+//   K = 1 + (3/2) SR / (1 + delta/a + delta^2/(2 a^2)).
+double huray_paper(double a, double sr, double delta) {
+  return 1.0 + 1.5 * sr / (1.0 + delta / a + delta * delta / (2 * a * a));
+}
+
 }  // namespace
 
 TEST_CASE("Dielectric attenuation of a homogeneous TEM line is pi f sqrt(Dk) tan(delta) / c",
@@ -47,14 +78,34 @@ TEST_CASE("Dielectric attenuation of a homogeneous TEM line is pi f sqrt(Dk) tan
   }
 }
 
-TEST_CASE("The attenuation parts sum exactly to Re(gamma)", "[phy][line][property]") {
-  TransmissionLine tl(centred_stripline(), Dielectric::djordjevic_sarkar(3.7, 0.008, 1e10),
-                      {5.8e7, huray(0.5, 2.0), huray(0.5, 2.0)});
-  for (double f : {1e6, 1e8, 1e9, 1e10, 4e10}) {
+TEST_CASE("A rough, lossy stripline's attenuation is the low-loss R/(2 Z0) + G Z0/2 of boundary-element "
+          "line parameters",
+          "[phy][line][reference]") {
+  // Independent reference: alpha = Re sqrt((R + j w L)(G + j w C)) (Pozar 4th ed., sec. 2.1; ~ R/(2 Z0)
+  // + G Z0/2, eq. 2.84) with L = L_ext, C = Dk' C_air, G = w C_air Dk'' (C_air = 1/(c0 Z0_air)) from the solver,
+  // R = Rs (K_strip g_strip + K_plane g_plane), g from the solver's incremental inductance and K
+  // the Huray factor in its published form; evaluated exactly as Re sqrt(Z Y) with the smooth
+  // internal reactance Rs g in Z. From 1 GHz (delta < t/4, so the skin-effect limit holds).
+  // Measured: -0.12 % (1 GHz), -0.32 % (3 GHz), -0.19 %, -0.01 % (40 GHz): the closed-form Wheeler
+  // factors are 0.1 % above the solver's and the roughness's own reactance, left out of the
+  // reference, lowers alpha slightly. Tolerance 0.5 %. The reported parts sum to the total.
+  const auto ds = Dielectric::djordjevic_sarkar(3.7, 0.008, 1e10);
+  TransmissionLine tl(centred_stripline(), ds, {5.8e7, huray(0.5, 2.0), huray(0.5, 2.0)});
+  const BemLine b = bem_line();
+  for (double f : {1e9, 3e9, 1e10, 4e10}) {
+    const auto er = ds.permittivity(f);
+    const double delta = 1.0 / std::sqrt(pi * f * mu0 * 5.8e7);
+    const double rs = 1.0 / (5.8e7 * delta);
+    const double r = rs * huray_paper(0.5e-6, 2.0, delta) * (b.g_strip + b.g_plane);
+    const double w = 2 * pi * f, c = er.real() / (c0 * b.z0_air);
+    const double g = w * (-er.imag()) / (c0 * b.z0_air);
+    // Exact Re sqrt(Z Y), Z = R + j (w L_ext + Rs g_total) (smooth-metal internal reactance).
+    const double expected = std::sqrt(std::complex<double>(r, w * b.l_ext + rs * (b.g_strip + b.g_plane)) *
+                                      std::complex<double>(g, w * c)).real();
     const auto p = tl.at(f);
-    CHECK(p.alpha_conductor + p.alpha_roughness + p.alpha_dielectric == Approx(p.gamma.real()).epsilon(1e-12));
-    CHECK(p.alpha_conductor > 0.0);
-    CHECK(p.alpha_dielectric > 0.0);
+    INFO("f = " << f << ": alpha " << p.gamma.real() << " vs " << expected);
+    CHECK(p.gamma.real() == Approx(expected).epsilon(0.005));
+    CHECK(p.alpha_conductor + p.alpha_roughness + p.alpha_dielectric == Approx(p.gamma.real()).epsilon(1e-9));
   }
 }
 
@@ -71,16 +122,24 @@ TEST_CASE("A wide stripline's conductor factors approach the parallel-plate valu
   CHECK(wf.strip_per_m > 1.0 / (2.0 * w));  // edges add loss, never remove it
 }
 
-TEST_CASE("At high frequency, conductor attenuation is Rs g / (2 Z0)", "[phy][line][reference]") {
-  // Low-loss line: alpha_c = R/(2 Z0) (Pozar 4th ed., eq. 2.84) with R = Rs (g_strip + g_plane).
+TEST_CASE("At high frequency, conductor attenuation is Rs g / (2 Z0) with g from the boundary-element solver",
+          "[phy][line][reference]") {
+  // Low-loss line: alpha_c = R/(2 Z0) (Pozar 4th ed., eq. 2.84), R = Rs (g_strip + g_plane) by
+  // Wheeler's rule, with g and Z0 computed in this test from the boundary-element solver (not
+  // from the closed forms the line uses). Measured: the closed-form strip and plane factors are
+  // +0.11 % and +0.10 % above the solver's; alpha_c is 0.13 % below at 20 GHz (internal
+  // reactance). Tolerances 0.3 %.
   auto g = centred_stripline();
   TransmissionLine tl(g, Dielectric::constant(3.5, 0.0), {5.8e7, {}, {}});
-  const double f = 2e10;
+  const BemLine b = bem_line();
   const auto wf = g->wheeler_factors();
-  const double r = std::sqrt(pi * f * mu0 / 5.8e7) * (wf.strip_per_m + wf.plane_per_m);
-  const double z0 = g->air_impedance_ohm() / std::sqrt(3.5);
-  // internal inductance slightly raises Z0 and R differs from Rs g by the DC tail: 1 %.
-  CHECK(tl.at(f).alpha_conductor == Approx(r / (2.0 * z0)).epsilon(0.01));
+  INFO("strip " << wf.strip_per_m << " vs " << b.g_strip << ", plane " << wf.plane_per_m << " vs " << b.g_plane);
+  CHECK(wf.strip_per_m == Approx(b.g_strip).epsilon(0.003));
+  CHECK(wf.plane_per_m == Approx(b.g_plane).epsilon(0.003));
+  const double f = 2e10;
+  const double r = std::sqrt(pi * f * mu0 / 5.8e7) * (b.g_strip + b.g_plane);
+  const double z0 = b.z0_air / std::sqrt(3.5);
+  CHECK(tl.at(f).alpha_conductor == Approx(r / (2.0 * z0)).epsilon(0.003));
 }
 
 TEST_CASE("Loss grows with frequency and roughness never lowers the high-frequency loss", "[phy][line][property]") {
@@ -96,17 +155,30 @@ TEST_CASE("Loss grows with frequency and roughness never lowers the high-frequen
   }
 }
 
-TEST_CASE("Impedance and delay of a stripline follow Dk(f)", "[phy][line][unit]") {
+TEST_CASE("Impedance and delay of a stripline follow Dk(f) as the boundary-element solver gives them",
+          "[phy][line][reference]") {
+  // References: the boundary-element solver's Z0 and eps_eff for the same cross-section filled with
+  // Re Dk(f) (homogeneous, so eps_eff = Dk exactly, delay sqrt(Dk)/c0); the DC series resistance
+  // of a w x t copper strip, 1/(sigma w t), plus the plane's. Measured: Z0 within 0.07 % of the
+  // solver (measured 0.014 %, Wheeler's 1978 closed form), the delay within 1e-9; tolerances
+  // 0.05 % and 1e-6.
   auto g = centred_stripline();
   const auto d = Dielectric::djordjevic_sarkar(3.7, 0.008, 1e10);
   TransmissionLine tl(g, d, {5.8e7, {}, {}});
-  const double f = 1e10;
-  CHECK(tl.delay_s_per_m(f) == Approx(std::sqrt(3.7) / c0).epsilon(1e-12));
-  CHECK(tl.impedance_ohm(f) == Approx(g->air_impedance_ohm() / std::sqrt(3.7)).epsilon(1e-12));
-  // The full Z0 at high frequency approaches the lossless value within the loss-induced 1 %.
-  CHECK(tl.at(f).z0.real() == Approx(tl.impedance_ohm(f)).epsilon(0.01));
-  // DC: the line is its series resistance.
-  CHECK(tl.at(0.0).z_per_m.real() == Approx(tl.strip_dc_resistance_ohm_per_m() + tl.plane_dc_resistance_ohm_per_m()).epsilon(1e-12));
+  for (double f : {1e8, 1e10, 5e10}) {
+    const double dk = d.permittivity(f).real();
+    const auto ref = bem::stripline_single(5 * units::mil, 0.6 * units::mil, 5 * units::mil, 5 * units::mil, dk);
+    INFO("f = " << f << ": Z0 " << tl.impedance_ohm(f) << " vs " << ref.z0_ohm);
+    CHECK(tl.delay_s_per_m(f) == Approx(std::sqrt(ref.eps_eff) / c0).epsilon(1e-6));
+    CHECK(tl.impedance_ohm(f) == Approx(ref.z0_ohm).epsilon(5e-4));
+    // The full Z0 approaches the lossless value within the loss-induced 1 % (R/(w L) < 2 % here).
+    if (f >= 1e10) CHECK(tl.at(f).z0.real() == Approx(ref.z0_ohm).epsilon(0.01));
+  }
+  // DC: the strip's 1/(sigma w t) plus the plane modelled as a sheet of width 1/g_plane and
+  // thickness t_plane (7 % of the total here). Measured 0.07 %.
+  const double r_strip = 1.0 / (5.8e7 * 5 * units::mil * 0.6 * units::mil);
+  const double r_plane = bem_line().g_plane / (5.8e7 * 1.2 * units::mil);
+  CHECK(tl.at(0.0).z_per_m.real() == Approx(r_strip + r_plane).epsilon(0.003));
 }
 
 namespace {
@@ -167,6 +239,41 @@ TEST_CASE("A line with the Djordjevic-Sarkar dielectric has a causal impulse res
 
 #include "phy/microstrip.hpp"
 
+TEST_CASE("A differential coupled microstrip with Kirschning-Jansen dispersion and a Djordjevic-Sarkar "
+          "dielectric is causal, with a small measured precursor",
+          "[phy][line][causality][coupled_microstrip]") {
+  // The K&J 1984 mode dispersion (eps_eff rising with f at fixed eps_r) combined with the causal DS
+  // permittivity, as a matched line's impulse response (precursor_energy above, an FFT of
+  // exp(-gamma L)). An open line's true front is the vacuum one, L/c0: nothing may arrive before
+  // it. Measured 1.9e-11 (near the numerical floor of this window: the stripline above shows ~1e-12).
+  //
+  // The stricter test, energy before the earliest phase arrival of any component,
+  // L sqrt(min_f Re eps_eff(f))/c0 - 100 ps, measures 1.4e-7 (7.7e-9 with a 200 ps guard, 4e-11
+  // with 800 ps), against ~1e-12 for the stripline and 4e-3 for a constant-Df line. The geometric
+  // rise of K&J's eps_eff(f) carries no loss, so eps_eff(f) - eps_eff(inf) is not a Hilbert pair
+  // (the shunt admittance j w C_air eps_eff(w) is not exactly causal): a small spread of energy ahead
+  // of the main arrival results. Recorded here (bound 3e-7) so that a change that worsens it is
+  // caught; reported in issue 14.
+  MicrostripDims d;
+  d.width_m = 5 * units::mil;
+  d.thickness_m = 1.4 * units::mil;
+  d.height_m = 4 * units::mil;
+  d.plane_thickness_m = 1.2 * units::mil;
+  d.spacing_m = 6 * units::mil;
+  const auto ds = Dielectric::djordjevic_sarkar(4.0, 0.02, 1e9);
+  TransmissionLine tl(std::make_shared<CoupledMicrostrip>(d, LineMode::differential), ds, {5.8e7, {}, {}});
+  double eps_min = 1e9;
+  for (double f = 1e6; f <= 2e11; f *= 1.05)
+    eps_min = std::min(eps_min, tl.at(f, false).y_per_m.imag() / (2 * pi * f * tl.air_capacitance_f_per_m()));
+  const double L = 0.5;
+  const double pre_vacuum = precursor_energy(tl, L, L / c0, 100e-12);
+  const double pre_phase = precursor_energy(tl, L, L * std::sqrt(eps_min) / c0, 100e-12);
+  INFO("min eps_eff " << eps_min << ", precursor energy before L/c " << pre_vacuum << ", before the slowest phase "
+                      << pre_phase);
+  CHECK(pre_vacuum < 1e-10);
+  CHECK(pre_phase < 3e-7);
+}
+
 TEST_CASE("The tabulated filling factor of an inhomogeneous line matches the closed forms", "[phy][line][unit]") {
   // TransmissionLine interpolates q(f) of microstrips for speed; the direct closed-form value is
   // the reference. Tolerance 1e-6 relative (cubic interpolation at 40 points per decade), a phase
@@ -202,21 +309,39 @@ TEST_CASE("fast_sqrt is the principal complex square root", "[phy][line][unit]")
 
 #include "phy/conductor.hpp"
 
-TEST_CASE("The line's series impedance is L_ext plus the documented internal impedances", "[phy][line][unit]") {
-  // TransmissionLine hoists constants out of internal_impedance_per_m(); the reference is the
-  // documented function itself, term by term. Tolerance: rounding only.
+TEST_CASE("The line's series impedance is the boundary-element L_ext plus the rough-surface internal impedances",
+          "[phy][line][reference]") {
+  // Independent references: L_ext and the Wheeler factors from the boundary-element solver; at DC
+  // the strip's 1/(sigma w t); in the skin-effect regime (delta < t/4) Re Z = Rs (K_s g_s + K_p g_p)
+  // with K the published Huray and Hammerstad factors. Measured: DC 0.07 %, Re Z 0.23 % (5 GHz),
+  // 0.16 %, 0.11 % (70 GHz), smooth-metal Im Z 0.015 % (the closed forms' g and L_ext are 0.1 %
+  // and 0.014 % off the solver's). Tolerances 0.3 %, 0.5 %, 0.05 %.
   auto g = centred_stripline();
   const Roughness r = huray(0.5, 2.0);
-  TransmissionLine tl(g, Dielectric::constant(3.5, 0.01), {5.8e7, r, Roughness{RoughnessModel::hammerstad, 0.3e-6}});
-  const auto wf = tl.wheeler_factors();
-  for (double f : {0.0, 1e5, 1e8, 1e10, 7e10}) {
+  const Roughness rp{RoughnessModel::hammerstad, 0.3e-6};
+  TransmissionLine tl(g, Dielectric::constant(3.5, 0.01), {5.8e7, r, rp});
+  TransmissionLine smooth(g, Dielectric::constant(3.5, 0.01), {5.8e7, {}, {}});
+  const BemLine b = bem_line();
+  // DC: the strip's 1/(sigma w t) plus the plane modelled as a sheet of width 1/g_plane.
+  CHECK(tl.at(0.0).z_per_m.real() == Approx(1.0 / (5.8e7 * 5 * units::mil * 0.6 * units::mil) +
+                                            b.g_plane / (5.8e7 * 1.2 * units::mil)).epsilon(0.003));
+  for (double f : {5e9, 1e10, 7e10}) {
     const double w = 2 * pi * f;
-    const double delta = f > 0 ? skin_depth_m(f, 5.8e7) : 1.0;
-    const auto sf_s = f > 0 ? r.surface_factor(delta) : std::complex<double>(1, 1);
-    const auto sf_p = f > 0 ? Roughness{RoughnessModel::hammerstad, 0.3e-6}.surface_factor(delta) : std::complex<double>(1, 1);
-    const auto expected = std::complex<double>(0, w * tl.external_inductance_h_per_m()) +
-                          internal_impedance_per_m(w, tl.strip_dc_resistance_ohm_per_m(), wf.strip_per_m, 5.8e7, sf_s) +
-                          internal_impedance_per_m(w, tl.plane_dc_resistance_ohm_per_m(), wf.plane_per_m, 5.8e7, sf_p);
-    CHECK(std::abs(tl.at(f).z_per_m - expected) <= 1e-12 * std::abs(expected));
+    const double delta = 1.0 / std::sqrt(pi * f * mu0 * 5.8e7);
+    const double rs = 1.0 / (5.8e7 * delta);
+    const double k_s = huray_paper(0.5e-6, 2.0, delta);
+    const double k_p = 1.0 + 2.0 / pi * std::atan(1.4 * std::pow(0.3e-6 / delta, 2));  // Hammerstad & Jensen 1980
+    const auto z = tl.at(f).z_per_m;
+    INFO("f = " << f << ": R " << z.real() << " vs " << rs * (k_s * b.g_strip + k_p * b.g_plane) << ", X "
+                << z.imag() << " vs " << w * b.l_ext);
+    CHECK(z.real() == Approx(rs * (k_s * b.g_strip + k_p * b.g_plane)).epsilon(0.005));
+    // Reactance: smooth metal has Zs = (1 + j) Rs (Ramo, Whinnery & Van Duzer, sec. 3.16), so
+    // X = w L_ext + Rs (g_s + g_p); roughness only adds to it (its Kramers-Kronig reactance is
+    // checked in roughness_test.cpp).
+    const auto z_smooth = smooth.at(f).z_per_m;
+    const double x_smooth = w * b.l_ext + rs * (b.g_strip + b.g_plane);
+    INFO("smooth X " << z_smooth.imag() << " vs " << x_smooth);
+    CHECK(z_smooth.imag() == Approx(x_smooth).epsilon(0.0005));
+    CHECK(z.imag() > z_smooth.imag() + 0.5 * (z.real() - z_smooth.real()));
   }
 }
