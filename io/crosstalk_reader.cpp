@@ -4,12 +4,7 @@
 #include "io/detail/crosstalk_reader.hpp"
 #include "io/detail/touchstone_block.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <complex>
-#include <memory>
-#include <mutex>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -21,37 +16,17 @@ namespace phylane::io::detail {
 
 namespace {
 
-// A path that is costly to evaluate (Touchstone resampling, a composed route) tabulated once up to
-// 1.25 times the highest frequency asked so far, on a grid of 10 MHz or 1/65536 of that range if
-// coarser (16 MHz for a 53 GBd eye at 32 samples per UI: the delay-removed path of a package and
+// A path that is costly to evaluate (Touchstone resampling, a composed route) tabulated on a
+// 10 MHz grid that grows to 1.25 times the highest frequency asked, and linearly interpolated with
+// its bulk delay removed (solvers::tabulated_on_demand): the delay-removed path of a package and
 // connector varies over GHz, where linear interpolation at that step errs by ~1e-4 of a term that
-// is itself -35 dB or less of the victim), and linearly interpolated with its
-// bulk delay removed (solvers::tabulated_transfer_function). A pure delay moves an aggressor's
-// pulse but not its samples at the phase 93A-33 picks, so removing it changes nothing. Thread-safe
-// (the rate search evaluates eyes on both cores).
-channels::TransferFunction tabulated_on_demand(channels::TransferFunction h) {
-  struct State {
-    std::mutex m;
-    channels::TransferFunction raw;
-    channels::TransferFunction table;
-    double fmax = 0.0;
-  };
-  auto st = std::make_shared<State>();
-  st->raw = std::move(h);
-  return [st](std::span<const double> f, std::span<std::complex<double>> out) {
-    double top = 0.0;
-    for (double x : f) top = std::max(top, x);
-    channels::TransferFunction t;
-    {
-      std::lock_guard<std::mutex> lock(st->m);
-      if (!st->table || top > st->fmax) {
-        st->fmax = std::max(1.25 * top, 1e9);
-        st->table = solvers::tabulated_transfer_function(st->raw, st->fmax, std::max(10e6, st->fmax / 65536.0));
-      }
-      t = st->table;
-    }
-    t(f, out);
-  };
+// is itself -35 dB or less of the victim. A pure delay moves an aggressor's pulse but not its
+// samples at the phase 93A-33 picks, so removing it changes nothing. The delay is the median group
+// delay up to a quarter of 10 x the configured symbol rate (the band of an eye at that rate), so
+// it, and every tabulated value, is fixed by the input: the rate search's eyes, evaluated on both
+// cores in any order, see the same path.
+channels::TransferFunction tabulated_on_demand(channels::TransferFunction h, double symbol_rate_baud) {
+  return solvers::tabulated_on_demand(h, 10e6, 10.0 * symbol_rate_baud);
 }
 
 // The victim's route from the named segment to the receiver, as a transfer function between the
@@ -144,7 +119,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
       for (auto k : {"level", "at", "coupled_delay", "through"})
         t.reject(k, "a measured path (file) is used as it is; level, at, coupled_delay and through describe a parametric one");
       path = measured_path(t, cfg);
-      if (path) path = tabulated_on_demand(std::move(path));
+      if (path) path = tabulated_on_demand(std::move(path), spec.symbol_rate_baud);
     } else if (kind && *kind == "fext") {
       // Weak-coupling FEXT relative to the victim (solvers/crosstalk_models.hpp).
       const auto level = t.quantity("level", Dimension::decibel, Rule::between(-120.0, 0.0, true, false), true);
@@ -172,7 +147,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
           if (r) {
             f.push_back(r);
             f.push_back(r);
-            path = tabulated_on_demand(solvers::product(std::move(f)));
+            path = tabulated_on_demand(solvers::product(std::move(f)), spec.symbol_rate_baud);
           }
         } else {
           path = solvers::product(std::move(f));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <complex>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "solvers/parallel.hpp"
@@ -257,6 +258,61 @@ TransferFunction tabulated_transfer_function(const TransferFunction& h, double f
     for (std::size_t k = 0; k < fq.size(); ++k) {
       const double x = fq[k] / df_hz;
       if (!(x >= 0.0) || x > static_cast<double>(nt - 1)) {
+        outside_f.push_back(fq[k]);
+        outside_k.push_back(k);
+        continue;
+      }
+      const auto i = std::min(static_cast<std::size_t>(x), nt - 2);
+      const double t = x - static_cast<double>(i);
+      out[k] = (*table)[i] * (1.0 - t) + (*table)[i + 1] * t;
+    }
+    if (!outside_f.empty()) {
+      std::vector<std::complex<double>> v(outside_f.size());
+      g(outside_f, v);
+      for (std::size_t j = 0; j < v.size(); ++j) out[outside_k[j]] = v[j];
+    }
+  };
+}
+
+TransferFunction tabulated_on_demand(const TransferFunction& h, double df_hz, double delay_fmax_hz) {
+  if (!(df_hz > 0.0 && delay_fmax_hz > df_hz)) throw std::invalid_argument("transfer table: need 0 < df < delay fmax");
+  using Table = std::vector<std::complex<double>>;
+  struct State {
+    std::mutex m;
+    TransferFunction raw;
+    TransferFunction g;                  // raw without its bulk delay (estimated on first use)
+    std::shared_ptr<const Table> table;  // g at 0, df, 2 df, ...
+  };
+  auto st = std::make_shared<State>();
+  st->raw = h;
+  return [st, df_hz, delay_fmax_hz](std::span<const double> fq, std::span<std::complex<double>> out) {
+    double top = 0.0;
+    for (double x : fq)
+      if (std::isfinite(x)) top = std::max(top, x);
+    const auto need = static_cast<std::size_t>(std::ceil(std::max(1.25 * top, 1e9) / df_hz)) + 1;
+    std::shared_ptr<const Table> table;
+    TransferFunction g;
+    {
+      const std::lock_guard<std::mutex> lock(st->m);
+      if (!st->g) st->g = without_bulk_delay(st->raw, delay_fmax_hz);
+      const std::size_t have = st->table ? st->table->size() : 0;
+      if (have < need) {
+        auto grown = std::make_shared<Table>(need);
+        if (st->table) std::copy(st->table->begin(), st->table->end(), grown->begin());
+        std::vector<double> f(need - have);
+        for (std::size_t k = have; k < need; ++k) f[k - have] = df_hz * static_cast<double>(k);
+        st->g(f, std::span<std::complex<double>>(grown->data() + have, need - have));
+        st->table = std::move(grown);
+      }
+      table = st->table;
+      g = st->g;
+    }
+    const std::size_t nt = table->size();  // > 1.25 top / df + 1: every finite f >= 0 asked is inside
+    std::vector<double> outside_f;
+    std::vector<std::size_t> outside_k;
+    for (std::size_t k = 0; k < fq.size(); ++k) {
+      const double x = fq[k] / df_hz;
+      if (!(x >= 0.0) || !std::isfinite(x)) {
         outside_f.push_back(fq[k]);
         outside_k.push_back(k);
         continue;

@@ -142,4 +142,15 @@ TransferFunction without_bulk_delay(const TransferFunction& h, double fmax_hz, d
 /// delay removed, the phase between grid points is smooth. df > 0, fmax > df.
 TransferFunction tabulated_transfer_function(const TransferFunction& h, double fmax_hz, double df_hz);
 
+/// without_bulk_delay(h, delay_fmax_hz) on the uniform grid 0, df, 2 df, ..., linearly
+/// interpolated; the grid grows on demand to 1.25 x the highest frequency asked so far (at least
+/// 1 GHz), and only its new points are evaluated. A grid point's value is that of h at its
+/// frequency whatever was asked before, so every value depends on its frequency only: not on
+/// the order of the calls nor on the thread that made them (a table sized by the first call, or
+/// rebuilt when a higher one came, gave a rate search's eyes results that depended on which
+/// eye ran first). Negative or non-finite frequencies are evaluated directly. For paths that are
+/// costly to evaluate and used at rates not known in advance (crosstalk paths through a route).
+/// Thread-safe. df > 0, delay_fmax > df.
+TransferFunction tabulated_on_demand(const TransferFunction& h, double df_hz, double delay_fmax_hz);
+
 }  // namespace phylane::solvers
