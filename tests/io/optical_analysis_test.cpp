@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "channels/optical_link.hpp"
 #include "io/config.hpp"
+#include "io/eye_output.hpp"
 #include "phy/optics.hpp"
 #include "phy/photoreceiver.hpp"
 #include "phy/units.hpp"
@@ -218,4 +220,26 @@ TEST_CASE("Sensitivity is at the optimum decision threshold: thermal-, shot- and
     CHECK(largest == (c.name[0] == 't' ? th2 : c.name[0] == 's' ? sh2 : ri2));
     CHECK(10.0 * std::log10(eye_oma / ref_oma) == Approx(0.0).margin(0.005));
   }
+}
+
+TEST_CASE("The optical eye JSON gives the noise per level, the noise bandwidth and Q", "[solvers][optical][json]") {
+  // DR4 preset (photodiode 45 GHz, TIA 30 GHz): the noise bandwidth equals the Simpson integral of
+  // the closed-form |H_pd H_tia|^2 written here (1e-4: the code's trapezoid rule); each eye's Q is
+  // the exported level spacing over the exported noise of its two levels; the JSON carries them.
+  const auto cfg = io::load_preset("dr4-400g-lane");
+  const auto& link = *cfg.optical();
+  const auto a = analyze_optical(link, cfg.signalling->spec, 1, cfg.signalling->data_rate_bps);
+  CHECK(a.noise_bandwidth_hz == Approx(simpson_noise_bandwidth(45e9, 30e9)).epsilon(1e-4));
+  REQUIRE(a.noise_per_level_v.size() == 4);
+  REQUIRE(a.q_per_eye.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(a.noise_per_level_v[k + 1] > a.noise_per_level_v[k]);  // shot and RIN grow with the level
+    const double q = (2.0 * a.eye.eye.main_cursor_v / 3.0) / (a.noise_per_level_v[k] + a.noise_per_level_v[k + 1]);
+    CHECK(a.q_per_eye[k] == Approx(q).epsilon(1e-12));
+  }
+  CHECK(a.q_factor == Approx(a.q_per_eye[2]).epsilon(1e-12));
+  std::ostringstream os;
+  io::write_eye_json(os, cfg, a.eye, &a);
+  for (const char* key : {"\"noise_per_level_v\"", "\"noise_bandwidth_hz\"", "\"q_per_eye\"", "\"q_factor\"", "\"sensitivity_criterion\""})
+    CHECK_THAT(os.str(), Catch::Contains(key));
 }
