@@ -30,6 +30,10 @@ std::complex<double> tia_response(double fc, double f) {
 }
 }  // namespace
 
+std::complex<double> receiver_response(const Receiver& rx, double f) {
+  return phy::eo_response(phy::ResponseShape::single_pole, rx.pd_bandwidth_hz, f) * tia_response(rx.tia_bandwidth_hz, f);
+}
+
 PathElement make_coupler(const std::string& name, double il_db, double bw_1db_m, double centre_m, double wavelength_m) {
   PathElement e;
   e.kind = "coupler";
@@ -130,8 +134,7 @@ OpticalLink::OpticalLink(Laser laser, Modulator modulator, std::vector<PathEleme
   double sum = 0.0;
   for (int i = 0; i <= n; ++i) {
     const double f = fmax * i / n;
-    const double h2 = std::norm(phy::eo_response(phy::ResponseShape::single_pole, rx_.pd_bandwidth_hz, f) *
-                                tia_response(rx_.tia_bandwidth_hz, f));
+    const double h2 = std::norm(receiver_response(rx_, f));
     sum += (i == 0 || i == n ? 0.5 : 1.0) * h2;
   }
   noise_bw_hz_ = sum * fmax / n;
@@ -191,9 +194,7 @@ std::complex<double> OpticalLink::response(double f) const {
   // Dispersion accumulates along the path: one power-fading response for the total D L.
   const double dl = total_dispersion_s_per_m();
   if (dl != 0.0) h *= phy::fiber_dispersion_response(laser_.wavelength_m, dl, 1.0, f, mod_.chirp_alpha);
-  h *= phy::eo_response(phy::ResponseShape::single_pole, rx_.pd_bandwidth_hz, f);
-  h *= tia_response(rx_.tia_bandwidth_hz, f);
-  return h;
+  return h * receiver_response(rx_, f);
 }
 
 double OpticalLink::receiver_noise_bandwidth_hz() const { return noise_bw_hz_; }

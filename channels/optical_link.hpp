@@ -68,6 +68,11 @@ struct Receiver {
   double power_w = 0.0;                  ///< electrical power of PD bias + TIA + CDR (energy per bit)
 };
 
+/// The receiver's small-signal response, photodiode pole x TIA (second-order Butterworth), 1 at
+/// DC: the filter that shapes the receiver's white input noise (its noise bandwidth is
+/// Int |H|^2 df) and the last two factors of OpticalLink::response.
+std::complex<double> receiver_response(const Receiver& rx, double freq_hz);
+
 struct BudgetLine {
   std::string element;   ///< "laser", "modulator", element names..., "receiver"
   std::string detail;

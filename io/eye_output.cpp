@@ -94,6 +94,11 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
     j.field("lane_rate_bps", o.lane_rate_bps);
     j.field("aggregate_rate_bps", o.aggregate_rate_bps);
     j.field("energy_per_bit_j", o.energy_per_bit_j);
+    j.array("noise_per_level_v", o.noise_per_level_v);
+    j.field("noise_bandwidth_hz", o.noise_bandwidth_hz);
+    j.array("q_per_eye", o.q_per_eye);
+    j.field("q_factor", o.q_factor);
+    j.field("sensitivity_criterion", o.criterion);
     j.end_object();
   }
   j.end_object();
@@ -185,6 +190,11 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
     }
     h.attribute("/optical/penalties_db", "energy_per_bit_j", o.energy_per_bit_j);
     h.attribute("/optical/penalties_db", "aggregate_rate_bps", o.aggregate_rate_bps);
+    h.dataset("/optical/noise_per_level_v", o.noise_per_level_v, "V", "receiver noise rms at the decision point, lowest level first");
+    h.attribute("/optical/noise_per_level_v", "noise_bandwidth_hz", o.noise_bandwidth_hz);
+    h.dataset("/optical/q_per_eye", o.q_per_eye, "1", "Personick Q of each eye, (level spacing)/(sigma_k + sigma_k+1)");
+    h.attribute("/optical/q_per_eye", "q_factor", o.q_factor);
+    h.attribute("/optical/penalties_db", "sensitivity_criterion", o.criterion);
   }
   h.commit();
 }

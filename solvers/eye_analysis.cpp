@@ -27,7 +27,8 @@ double tx_noise_sigma_v(const EyeLinkSpec& spec, double main_cursor_v) {
 // The statistical eye's Gaussian noise: the receiver's (sigma, or one per level) and the
 // transmitter's (93A-30), independent, so their variances add (93A-35 sums the noise terms the
 // same way). The Tx term enters the margin exactly as COM's does, not only the fast SNR.
-StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& dfe,
+// `level_gain` scales optical per-level noise by the CTLE's noise gain (sampler_noise_gains).
+StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, double level_gain, const DfeResult& dfe,
                       std::vector<double> crosstalk_v = {}) {
   StatEyeSpec es;
   es.crosstalk_v = std::move(crosstalk_v);
@@ -36,7 +37,7 @@ StatEyeSpec stat_spec(const EyeLinkSpec& spec, double sigma, const DfeResult& df
   const double tx = tx_noise_sigma_v(spec, dfe.main_cursor_v);
   if (!spec.sigma_per_level_v.empty()) {
     es.noise.sigma_per_level_v = spec.sigma_per_level_v;
-    for (double& s : es.noise.sigma_per_level_v) s = std::hypot(s, tx);
+    for (double& s : es.noise.sigma_per_level_v) s = std::hypot(level_gain * s, tx);
   } else {
     es.noise.sigma_v = std::max(std::hypot(sigma, tx), 1e-12);
   }
@@ -100,6 +101,71 @@ struct ResponseCache {
   }
 };
 
+// Noise given at the sampler (noise_rms_v, sigma_per_level_v) is the receiver's white input noise
+// after the receiver's own filters (EyeLinkSpec::sampler_noise_shape x rx_filter). A CTLE C
+// between them and the sampler passes it as it passes the signal, so its rms is multiplied by
+//   g_C = sqrt( Int_0^fmax S(f) |H_rx C|^2 df / Int_0^fmax S(f) |H_rx|^2 df ),  S = |H_n|^2,
+// the input-referred PSD integrated through the filters as COM does for eta_0 (IEEE 802.3
+// Annex 93A eq. 93A-35); a flat CTLE of gain G gives g = G exactly, so it changes no SNR.
+std::vector<double> sampler_noise_gains(const EyeLinkSpec& spec, const std::vector<Ctle>& ctles, double fmax_hz) {
+  const channels::NoisePsd shape = spec.sampler_noise_shape ? spec.sampler_noise_shape : channels::NoisePsd([](double) { return 1.0; });
+  const double ref = channels::integrated_noise_sigma_v(shape, spec.rx_filter, Ctle::none(), fmax_hz);
+  if (!(ref > 0.0) || !std::isfinite(ref))
+    throw std::invalid_argument("eye: the receiver's noise shaping integrates to " + std::to_string(ref) +
+                                " over 0 ... fmax; it must be finite and > 0");
+  std::vector<double> g;
+  for (const auto& c : ctles) g.push_back(channels::integrated_noise_sigma_v(shape, spec.rx_filter, c, fmax_hz) / ref);
+  return g;
+}
+
+// The equalizer search with a noise fixed at the sampler: each CTLE searched on its own with the
+// white input PSD that gives its sampler noise sigma[c] through the Rx filter and that CTLE (so the
+// search's SNR, phase and DFE see the noise), merged with optimize_equalizer's rules (objective,
+// ties within 1e-9 relative to less CTLE peaking, then to a smaller FFE side weight).
+EqualizerResult search_sampler_noise(PulseResponseEngine& engine, ChannelSpectrum& spectrum,
+                                     const EqualizerSearchOptions& eo, const std::vector<Ctle>& ctles,
+                                     const std::vector<double>& sigma) {
+  EqualizerResult out;
+  bool have = false;
+  double best_obj = 0.0, best_peak = 0.0, best_side = 0.0;
+  const double fmax = spectrum.fmax_hz();
+  for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
+    EqualizerSearchOptions one = eo;
+    one.ctle = {ctles[ci]};
+    const double unit = channels::integrated_noise_sigma_v(1.0, spectrum.options().rx_filter, ctles[ci], fmax);
+    one.noise_psd_v2_per_hz = unit > 0.0 ? (sigma[ci] / unit) * (sigma[ci] / unit) : 0.0;
+    EqualizerResult r = optimize_equalizer(engine, spectrum, one);
+    const std::size_t offset = out.candidates.size();
+    for (auto c : r.candidates) {
+      c.ctle_index = ci;
+      out.candidates.push_back(std::move(c));
+    }
+    const auto& b = r.candidates[r.best];
+    const double peak = ctles[ci].peaking_db(), side = b.ffe.side_weight();
+    bool better = !have;
+    if (have && !std::isnan(b.objective)) {
+      const double tol = 1e-9 * std::max(1.0, std::abs(best_obj));
+      if (b.objective > best_obj + tol) better = true;
+      else if (b.objective >= best_obj - tol)
+        better = peak < best_peak - 1e-9 || (std::abs(peak - best_peak) <= 1e-9 && side < best_side - 1e-12);
+    }
+    if (better && !std::isnan(b.objective)) {
+      have = true;
+      best_obj = b.objective;
+      best_peak = peak;
+      best_side = side;
+      out.best = offset + r.best;
+      out.ctle = r.ctle;
+      out.ffe = r.ffe;
+      out.pulse = std::move(r.pulse);
+      out.dfe = r.dfe;
+      out.snr = r.snr;
+    }
+  }
+  out.noise_sigma_v = sigma;
+  return out;
+}
+
 void validate_crosstalk(const EyeLinkSpec& spec) {
   if (spec.crosstalk.empty()) return;
   if (!spec.sigma_per_level_v.empty() || spec.noise_rms_v > 0.0)
@@ -130,6 +196,7 @@ void set_optical_levels(const channels::OpticalLink& link, EyeLinkSpec& spec) {
   for (int k = 0; k < spec.levels; ++k) spec.sigma_per_level_v.push_back(link.level_noise_v(k, spec.levels));
   spec.noise_psd_v2_per_hz = 0.0;
   spec.rx_filter = RxFilter::none();
+  spec.sampler_noise_shape = [rx = link.receiver()](double f) { return std::norm(channels::receiver_response(rx, f)); };
 }
 
 EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec) {
@@ -240,14 +307,18 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     return xs;
   };
 
-  // Noise at the sampler: copper noise PSD shaped per CTLE inside the search; optical noise is
-  // already at the decision point (the largest level's sigma drives the fast objective).
-  // A fixed noise at the sampler (optical levels, or an explicit rms) replaces the PSD.
+  // Noise at the sampler: copper noise PSD shaped per CTLE inside the search. A noise given at the
+  // sampler (optical levels, or an explicit rms) is that of the receiver without CTLE: each CTLE
+  // candidate scales it by its noise gain (sampler_noise_gains); the largest level's sigma drives
+  // the fast SNR of optical links.
   const bool optical = !spec.sigma_per_level_v.empty() || spec.noise_rms_v > 0.0;
   const double optical_sigma =
       !spec.sigma_per_level_v.empty()
           ? *std::max_element(spec.sigma_per_level_v.begin(), spec.sigma_per_level_v.end())
           : spec.noise_rms_v;
+  const std::vector<Ctle> ctles = spec.ctle.empty() ? std::vector<Ctle>{Ctle::none()} : spec.ctle;
+  std::vector<double> noise_gain(ctles.size(), 1.0);
+  if (optical) noise_gain = sampler_noise_gains(spec, ctles, spectrum.fmax_hz());
 
   EqualizerSearchOptions eo;
   eo.ctle = spec.ctle;
@@ -264,18 +335,19 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   for (auto& a : aggressors) eo.crosstalk.push_back(&a);
   for (const auto& x : spec.crosstalk) eo.crosstalk_tx_ffe.push_back(x.victim_tx_ffe);
   if (optical) {
-    eo.objective = [&](const PulseResponse& p, const DfeResult&) {
-      return com_snr(p, optical_sigma, eo.snr).snr_db;
-    };
+    std::vector<double> sigma;
+    for (double g : noise_gain) sigma.push_back(g * optical_sigma);
+    out.equalizer = search_sampler_noise(engine, spectrum, eo, ctles, sigma);
+  } else {
+    out.equalizer = optimize_equalizer(engine, spectrum, eo);
   }
-  out.equalizer = optimize_equalizer(engine, spectrum, eo);
 
   // Statistical eye at the chosen settings. The fast SNR ranks every candidate; the statistical
   // eye's margin then decides among the best few (spec.refine_candidates), so the result
   // maximises the margin the eye engine reports, not only its Gaussian proxy.
   auto& eq = out.equalizer;
   auto sigma_for = [&](std::size_t ctle_index) {
-    return optical ? optical_sigma : (ctle_index < eq.noise_sigma_v.size() ? eq.noise_sigma_v[ctle_index] : 0.0);
+    return ctle_index < eq.noise_sigma_v.size() ? eq.noise_sigma_v[ctle_index] : 0.0;
   };
   StatEyeOptions so;
   so.target_ber = spec.target_ber;
@@ -283,7 +355,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   std::size_t best_ctle = eq.candidates.empty() ? 0 : eq.candidates[eq.best].ctle_index;
   std::vector<double> xt_v;
   if (!aggressors.empty()) xt_v = crosstalk_at(eq.ctle, eq.ffe, out.crosstalk);
-  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, sigma_for(best_ctle), eq.dfe, std::move(xt_v)), so);
+  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, sigma_for(best_ctle), noise_gain[best_ctle], eq.dfe, std::move(xt_v)), so);
   out.noise_sigma_v = std::hypot(sigma_for(best_ctle), tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
   if (spec.refine_candidates > 1 && eq.candidates.size() > 1) {
     std::vector<std::size_t> order(eq.candidates.size());
@@ -304,7 +376,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
       const DfeResult dfe = dfe_taps(work, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
       std::vector<double> xs;
       if (!aggressors.empty()) xs = crosstalk_at(ctle, c.ffe, report);
-      StatEyeResult eye = statistical_eye(work, stat_spec(spec, sigma, dfe, std::move(xs)), so);
+      StatEyeResult eye = statistical_eye(work, stat_spec(spec, sigma, noise_gain[c.ctle_index], dfe, std::move(xs)), so);
       if (eye.margin_db > out.eye.margin_db + 1e-9) {
         out.eye = std::move(eye);
         out.crosstalk = report;
@@ -369,7 +441,7 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
   StatEyeOptions opt;
   opt.target_ber = spec.target_ber;
   opt.phases_per_ui = pulse.samples_per_ui;
-  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, noise_sigma_v, eq.dfe), opt);
+  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, noise_sigma_v, 1.0, eq.dfe), opt);
   out.noise_sigma_v = std::hypot(noise_sigma_v, tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
   return out;
 }

@@ -48,6 +48,12 @@ struct EyeAnalysis {
 /// Runs the analysis. Throws std::invalid_argument for bad specifications; a closed eye is a
 /// result (eye.status), not an error. Tested by: tests/solvers/eye_analysis_test.cpp
 ///
+/// Noise at the sampler (spec.noise_rms_v, spec.sigma_per_level_v) is the receiver's without CTLE,
+/// white at its input and shaped by spec.sampler_noise_shape x spec.rx_filter; each CTLE candidate
+/// scales it by sqrt(Int |H C|^2 df / Int |H|^2 df) over 0 ... the engine's band edge (93A-35), and
+/// equalizer.noise_sigma_v holds it per candidate (optics: the largest level's), which the COM SNR
+/// includes.
+///
 /// Crosstalk (spec.crosstalk, copper only: std::invalid_argument with optical levels or a fixed
 /// noise_rms_v, an empty path or an amplitude <= 0): each aggressor's pulse is computed with the
 /// victim's pulse options but its own amplitude (tx_swing_v = tx_amplitude_v), on the victim's
@@ -68,7 +74,8 @@ using channels::impulse_transfer_function;
 using channels::optical_transfer_function;
 
 /// Fills an EyeLinkSpec's amplitude and level-dependent noise for an optical link at M levels:
-/// A = Z_T R OMA / 2 (peak symbol value around the mean), sigma_k = Z_T sigma_i(P_k).
+/// A = Z_T R OMA / 2 (peak symbol value around the mean), sigma_k = Z_T sigma_i(P_k), and the
+/// noise shaping |H_pd H_tia|^2 (channels::receiver_response) a CTLE's noise gain is taken over.
 void set_optical_levels(const channels::OpticalLink& link, EyeLinkSpec& spec);
 
 }  // namespace phylane::solvers

@@ -20,10 +20,15 @@ channels::OpticalLink with_extra_loss(const channels::OpticalLink& link, double 
   return channels::OpticalLink(laser, link.modulator(), path, link.receiver());
 }
 
-// Eye margin [dB] at the target for the equalized pulse (shape fixed) of `ref` scaled to `link`'s
-// received levels.
-double margin_at(const channels::OpticalLink& link, const EyeLinkSpec& base, const EyeAnalysis& ref,
-                 double ref_amplitude, bool isi_free) {
+// How far the eye of the equalized pulse (shape fixed) of `ref`, scaled to `link`'s received
+// levels, is inside the target: log10(target BER) - log10(BER), > 0 when it meets the target. The
+// BER is the statistical eye's at its optimum sampling phase with every eye at its optimum
+// decision threshold (StatEyeResult::ber), not at the midway threshold of the COM margin: with
+// level-dependent noise (shot, RIN) the optimum threshold sits where the two Gaussian tails are
+// balanced, Q = (I1 - I0)/(sigma1 + sigma0) (S. D. Personick, Bell Syst. Tech. J. 52(6), 1973;
+// Agrawal 2010, eqs. 4.5.9-4.5.10), which is what a receiver's threshold adaptation finds.
+double ber_excess_at(const channels::OpticalLink& link, const EyeLinkSpec& base, const EyeAnalysis& ref,
+                     double ref_amplitude, double ref_sigma_max, bool isi_free) {
   EyeLinkSpec s = base;
   set_optical_levels(link, s);
   const double scale = s.tx_amplitude_v / ref_amplitude;
@@ -38,23 +43,31 @@ double margin_at(const channels::OpticalLink& link, const EyeLinkSpec& base, con
   StatEyeSpec es;
   es.signalling.levels = s.levels;
   es.signalling.amplitude_v = 1.0;
+  // The CTLE chosen for `ref` scales the receiver noise as it did there (its noise gain).
+  const auto& eq = ref.equalizer;
+  const double gain = eq.noise_sigma_v.empty() ? 1.0
+                      : eq.noise_sigma_v[eq.candidates.empty() ? 0 : eq.candidates[eq.best].ctle_index] / ref_sigma_max;
   es.noise.sigma_per_level_v = s.sigma_per_level_v;
+  for (double& v : es.noise.sigma_per_level_v) v *= gain;
   es.jitter = s.jitter;
   es.dfe = DfeSpec::limited(s.dfe_taps, s.dfe_limits, ref.equalizer.dfe.main_cursor_v * scale);
   StatEyeOptions so;
   so.target_ber = s.target_ber;
   so.phases_per_ui = s.samples_per_ui;
-  return statistical_eye(p, es, so).margin_db;
+  const StatEyeResult eye = statistical_eye(p, es, so);
+  return std::log10(s.target_ber) - std::log10(std::max(eye.ber, 1e-300));
 }
 
-// Sensitivity of one link variant: OMA [W] at the photodiode where the margin crosses 0 dB.
+// Sensitivity of one link variant: OMA [W] at the photodiode where the BER at the optimum
+// thresholds crosses the target.
 double sensitivity_of(const channels::OpticalLink& link, const EyeLinkSpec& spec, bool isi_free = false) {
   EyeLinkSpec s = spec;
   set_optical_levels(link, s);
   const EyeAnalysis ref = analyze_eye(optical_transfer_function(link), s);
   const double a0 = s.tx_amplitude_v;
-  auto m = [&](double extra_db) { return margin_at(with_extra_loss(link, extra_db), spec, ref, a0, isi_free); };
-  // Bracket: the margin falls as power falls (extra loss grows). RIN can floor it.
+  const double sig0 = *std::max_element(s.sigma_per_level_v.begin(), s.sigma_per_level_v.end());
+  auto m = [&](double extra_db) { return ber_excess_at(with_extra_loss(link, extra_db), spec, ref, a0, sig0, isi_free); };
+  // Bracket: the BER rises as power falls (extra loss grows). RIN can floor it.
   double lo = -30.0, hi = 60.0;
   if (m(lo) <= 0.0) return -1.0;  // even 30 dB more power does not reach the target
   if (m(hi) > 0.0) hi = 120.0;
@@ -137,6 +150,18 @@ OpticalAnalysis analyze_optical(const channels::OpticalLink& link, const EyeLink
         a.penalties.dispersion_db = a.sensitivity_oma_dbm - oma_dbm(nodisp);
       }
     }
+  }
+  {  // noise per level at the decision point (with the CTLE's noise gain), noise bandwidth, Q
+    const auto& eq = a.eye.equalizer;
+    const double top = *std::max_element(s.sigma_per_level_v.begin(), s.sigma_per_level_v.end());
+    const double gain = eq.noise_sigma_v.empty() ? 1.0 : eq.noise_sigma_v[eq.candidates[eq.best].ctle_index] / top;
+    for (double v : s.sigma_per_level_v) a.noise_per_level_v.push_back(gain * v);
+    a.noise_bandwidth_hz = link.receiver_noise_bandwidth_hz();
+    const double spacing = 2.0 * a.eye.eye.main_cursor_v / (s.levels - 1);
+    for (int k = 0; k + 1 < s.levels; ++k)
+      a.q_per_eye.push_back(spacing / (a.noise_per_level_v[static_cast<std::size_t>(k)] +
+                                       a.noise_per_level_v[static_cast<std::size_t>(k + 1)]));
+    a.q_factor = *std::min_element(a.q_per_eye.begin(), a.q_per_eye.end());
   }
   a.wavelengths = wavelengths;
   a.lane_rate_bps = bit_rate_bps > 0.0 ? bit_rate_bps : s.symbol_rate_baud * std::log2(static_cast<double>(s.levels));

@@ -1,10 +1,13 @@
 // Optical links through the eye: sensitivity, penalties, DR4 envelope, dispersion limit.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "channels/optical_link.hpp"
 #include "io/config.hpp"
+#include "io/eye_output.hpp"
 #include "phy/optics.hpp"
 #include "phy/photoreceiver.hpp"
 #include "phy/units.hpp"
@@ -120,4 +123,123 @@ TEST_CASE("At 1550 nm the eye closes with fiber length at the rate the dispersio
   const double far = optical_sensitivity_oma_w(simple_link(1.31e-6, 100e3, 1e-6, 10e-12, 40e9), s);
   const double near = optical_sensitivity_oma_w(simple_link(1.31e-6, 100e3, 0.0, 10e-12, 40e9), s);
   CHECK(10 * std::log10(far / near) == Approx(0.0).margin(0.1));
+}
+
+namespace {
+
+// Independent optimum-threshold two-Gaussian OOK sensitivity (Personick 1973; Agrawal 2010,
+// sec. 4.5-4.6) written out here: levels I_k = R P_k, P1 = 2 P r/(r+1), P0 = 2 P/(r+1), noise
+// sigma_k^2 = (i_th^2 + 2 q (I_k + I_d) + RIN I_k^2) B, B = Int |H_pd H_tia|^2 df by Simpson's
+// rule on the closed-form magnitudes (single-pole photodiode, 2nd-order Butterworth TIA); the BER
+// minimised over the threshold v, BER = 1/2 [Q((v - I0)/s0) + Q((I1 - v)/s1)], by golden section;
+// the average power solved for the target BER by bisection.
+struct TwoGaussian {
+  double responsivity, dark_a, thermal_a_per_rthz, rin_per_hz, bandwidth_b;
+  double sigma(double i) const {
+    return std::sqrt((thermal_a_per_rthz * thermal_a_per_rthz + 2.0 * 1.602176634e-19 * (i + dark_a) +
+                      rin_per_hz * i * i) * bandwidth_b);
+  }
+  static double qfunc(double x) { return 0.5 * std::erfc(x / std::sqrt(2.0)); }
+  double ber(double p_avg, double r) const {
+    const double i1 = responsivity * 2.0 * p_avg * r / (r + 1.0), i0 = responsivity * 2.0 * p_avg / (r + 1.0);
+    const double s1 = sigma(i1), s0 = sigma(i0);
+    auto f = [&](double v) { return 0.5 * (qfunc((v - i0) / s0) + qfunc((i1 - v) / s1)); };
+    double a = i0, b = i1;
+    const double g = (std::sqrt(5.0) - 1.0) / 2.0;
+    for (int k = 0; k < 200; ++k) {
+      const double c = b - g * (b - a), d = a + g * (b - a);
+      (std::log(f(c)) < std::log(f(d)) ? b : a) = (std::log(f(c)) < std::log(f(d)) ? d : c);
+    }
+    return f(0.5 * (a + b));
+  }
+  double sensitivity_avg_w(double r, double target) const {
+    double lo = 1e-9, hi = 1.0;  // geometric bisection on log BER
+    for (int k = 0; k < 200; ++k) {
+      const double mid = std::sqrt(lo * hi);
+      (ber(mid, r) > target ? lo : hi) = mid;
+    }
+    return std::sqrt(lo * hi);
+  }
+};
+
+double simpson_noise_bandwidth(double f_pd, double f_tia) {
+  const double fmax = 40.0 * std::min(f_pd, f_tia);
+  const int n = 400000;
+  double sum = 0.0;
+  for (int i = 0; i <= n; ++i) {
+    const double f = fmax * i / n, x = f / f_tia;
+    const double h2 = 1.0 / (1.0 + (f / f_pd) * (f / f_pd)) / (1.0 + x * x * x * x);
+    sum += ((i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0)) * h2;
+  }
+  return sum * fmax / n / 3.0;
+}
+
+}  // namespace
+
+TEST_CASE("Sensitivity is at the optimum decision threshold: thermal-, shot- and RIN-dominated OOK",
+          "[solvers][optical][reference]") {
+  // ISI-free links (200/150 GHz photodiode/TIA at 10 GBd, 8-ps Gaussian edge): the eye-based
+  // sensitivity must equal the optimum-threshold two-Gaussian one within 0.05 dB in each noise
+  // regime. With shot or RIN noise sigma1 > sigma0 and the midway threshold is not the optimum.
+  struct Case {
+    const char* name;
+    double tia, rin_db, er_db;
+  };
+  const Case cases[] = {{"thermal", 40e-12, -400.0, 6.0}, {"shot", 0.1e-12, -400.0, 10.0}, {"RIN", 4e-12, -132.0, 10.0}};
+  for (const auto& c : cases) {
+    channels::Laser laser;
+    laser.power_w = phy::units::dbm_to_watts(3.0);
+    laser.rin_db_per_hz = c.rin_db;
+    channels::Modulator mod;
+    mod.extinction_ratio_db = c.er_db;
+    mod.bandwidth_hz = 200e9;
+    channels::Receiver rx;
+    rx.front_end.responsivity_a_per_w = 0.8;
+    rx.front_end.dark_current_a = 5e-9;
+    rx.front_end.tia_noise_a_per_rthz = c.tia;
+    rx.pd_bandwidth_hz = 200e9;
+    rx.tia_bandwidth_hz = 150e9;
+    const channels::OpticalLink link(laser, mod, {}, rx);
+    EyeLinkSpec s;
+    s.symbol_rate_baud = 10e9;
+    s.levels = 2;
+    s.target_ber = 1e-9;
+    s.tx_edge = TxEdgeFilter::gaussian(8e-12);
+    const double eye_oma = optical_sensitivity_oma_w(link, s);
+    const TwoGaussian tg{0.8, 5e-9, c.tia, c.rin_db < -400.0 ? 0.0 : std::pow(10.0, c.rin_db / 10.0),
+                         simpson_noise_bandwidth(200e9, 150e9)};
+    const double r = std::pow(10.0, c.er_db / 10.0);
+    const double avg = tg.sensitivity_avg_w(r, 1e-9);
+    const double ref_oma = 2.0 * avg * (r - 1.0) / (r + 1.0);
+    // Which term dominates the "1" level's noise at the sensitivity (the regime is as named).
+    const double i1 = 0.8 * 2.0 * avg * r / (r + 1.0);
+    const double th2 = c.tia * c.tia, sh2 = 2.0 * 1.602176634e-19 * (i1 + 5e-9), ri2 = tg.rin_per_hz * i1 * i1;
+    INFO(c.name << ": eye " << phy::units::watts_to_dbm(eye_oma) << " dBm OMA, two-Gaussian "
+                << phy::units::watts_to_dbm(ref_oma) << " dBm; noise^2 th " << th2 << " shot " << sh2 << " RIN " << ri2);
+    const double largest = std::max({th2, sh2, ri2});
+    CHECK(largest == (c.name[0] == 't' ? th2 : c.name[0] == 's' ? sh2 : ri2));
+    CHECK(10.0 * std::log10(eye_oma / ref_oma) == Approx(0.0).margin(0.005));
+  }
+}
+
+TEST_CASE("The optical eye JSON gives the noise per level, the noise bandwidth and Q", "[solvers][optical][json]") {
+  // DR4 preset (photodiode 45 GHz, TIA 30 GHz): the noise bandwidth equals the Simpson integral of
+  // the closed-form |H_pd H_tia|^2 written here (1e-4: the code's trapezoid rule); each eye's Q is
+  // the exported level spacing over the exported noise of its two levels; the JSON carries them.
+  const auto cfg = io::load_preset("dr4-400g-lane");
+  const auto& link = *cfg.optical();
+  const auto a = analyze_optical(link, cfg.signalling->spec, 1, cfg.signalling->data_rate_bps);
+  CHECK(a.noise_bandwidth_hz == Approx(simpson_noise_bandwidth(45e9, 30e9)).epsilon(1e-4));
+  REQUIRE(a.noise_per_level_v.size() == 4);
+  REQUIRE(a.q_per_eye.size() == 3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(a.noise_per_level_v[k + 1] > a.noise_per_level_v[k]);  // shot and RIN grow with the level
+    const double q = (2.0 * a.eye.eye.main_cursor_v / 3.0) / (a.noise_per_level_v[k] + a.noise_per_level_v[k + 1]);
+    CHECK(a.q_per_eye[k] == Approx(q).epsilon(1e-12));
+  }
+  CHECK(a.q_factor == Approx(a.q_per_eye[2]).epsilon(1e-12));
+  std::ostringstream os;
+  io::write_eye_json(os, cfg, a.eye, &a);
+  for (const char* key : {"\"noise_per_level_v\"", "\"noise_bandwidth_hz\"", "\"q_per_eye\"", "\"q_factor\"", "\"sensitivity_criterion\""})
+    CHECK_THAT(os.str(), Catch::Contains(key));
 }

@@ -1,6 +1,7 @@
 // The eye analysis end to end: channel -> pulse -> equalizer search -> statistical eye.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -138,4 +139,131 @@ TEST_CASE("A sampled impulse response becomes the channel's transfer function", 
   s.tx_edge = TxEdgeFilter::gaussian(10e-12);
   const auto a = analyze_eye(h, s), b = analyze_eye(rc, s);
   CHECK(a.eye.height_v == Approx(b.eye.height_v).epsilon(0.03));
+}
+
+namespace {
+
+// A DR4-like optical receiver (PIN 45 GHz, TIA 30 GHz, 18 pA/sqrt(Hz), 2 kohm) at 53.125 GBd.
+channels::OpticalLink dr4_like_link() {
+  channels::Laser laser;
+  laser.power_w = phy::units::dbm_to_watts(0.0);
+  laser.rin_db_per_hz = -145.0;
+  channels::Modulator mod;
+  mod.extinction_ratio_db = 4.5;
+  mod.bandwidth_hz = 38e9;
+  channels::Receiver rx;
+  rx.front_end.responsivity_a_per_w = 0.8;
+  rx.front_end.tia_noise_a_per_rthz = 18e-12;
+  rx.pd_bandwidth_hz = 45e9;
+  rx.tia_bandwidth_hz = 30e9;
+  rx.transimpedance_ohm = 2000.0;
+  return channels::OpticalLink(laser, mod, {channels::make_loss("loss", "path", 6.0)}, rx);
+}
+
+EyeLinkSpec dr4_like_spec(const channels::OpticalLink& link) {
+  EyeLinkSpec s;
+  s.symbol_rate_baud = 53.125e9;
+  s.levels = 4;
+  s.target_ber = 2.4e-4;
+  s.tx_edge = TxEdgeFilter::gaussian(9e-12);
+  set_optical_levels(link, s);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("A CTLE on an optical link passes the receiver's white input noise as it passes the signal",
+          "[solvers][eye][optical][reference]") {
+  // The receiver noise is white at the photodiode/TIA input and shaped by the photodiode pole and
+  // the 2nd-order Butterworth TIA; a CTLE after them shapes it further. Independent value: the
+  // noise power gain of the CTLE (zero 10 GHz, poles 30 and 60 GHz, 0 dB at DC) by Simpson's rule
+  // on |H_pd|^2 = 1/(1 + (f/45G)^2), |H_tia|^2 = 1/(1 + (f/30G)^4) up to the engine's band edge
+  // (32 samples/UI: 850 GHz): 3.875 dB. Tolerance 0.005 dB (the two quadratures agree to 1e-4 dB).
+  const auto link = dr4_like_link();
+  auto s = dr4_like_spec(link);
+  const Ctle peaking = Ctle::generic(0.0, {10e9}, {30e9, 60e9});
+  s.ctle = {Ctle::none(), peaking};
+  const auto a = analyze_eye(optical_transfer_function(link), s);
+  REQUIRE(a.equalizer.noise_sigma_v.size() == 2);
+  auto h2 = [](double f, bool ctle) {
+    const double pd = 1.0 / (1.0 + (f / 45e9) * (f / 45e9));
+    const double x = f / 30e9;
+    const double tia = 1.0 / (1.0 + x * x * x * x);
+    const double c = (1.0 + (f / 10e9) * (f / 10e9)) / ((1.0 + (f / 30e9) * (f / 30e9)) * (1.0 + (f / 60e9) * (f / 60e9)));
+    return pd * tia * (ctle ? c : 1.0);
+  };
+  const double fmax = 0.5 * 32 * 53.125e9;
+  const int n = 200000;  // even
+  double with = 0.0, without = 0.0;
+  for (int i = 0; i <= n; ++i) {
+    const double w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+    with += w * h2(fmax * i / n, true);
+    without += w * h2(fmax * i / n, false);
+  }
+  const double expected_db = 10.0 * std::log10(with / without);
+  const double got_db = 20.0 * std::log10(a.equalizer.noise_sigma_v[1] / a.equalizer.noise_sigma_v[0]);
+  INFO("noise gain of the CTLE: " << got_db << " dB, by hand " << expected_db << " dB");
+  CHECK(expected_db == Approx(3.875).margin(0.01));
+  CHECK(got_db == Approx(expected_db).margin(0.005));
+  // The CTLE without CTLE noise: sigma of the "none" candidate is the largest level's noise.
+  CHECK(a.equalizer.noise_sigma_v[0] ==
+        Approx(*std::max_element(s.sigma_per_level_v.begin(), s.sigma_per_level_v.end())).epsilon(1e-9));
+}
+
+TEST_CASE("A flat-gain CTLE changes neither the margin, the BER nor the SNR of a link with noise at the sampler",
+          "[solvers][eye][optical][property]") {
+  // A flat +20 dB "CTLE" multiplies the signal and the receiver noise alike: nothing may change.
+  const Ctle flat = Ctle::generic(20.0, {20e9}, {20e9});
+  REQUIRE(std::abs(flat.response(1e9)) == Approx(10.0).epsilon(1e-12));
+  SECTION("optical levels") {
+    const auto link = dr4_like_link();
+    auto s = dr4_like_spec(link);
+    const auto plain = analyze_eye(optical_transfer_function(link), s);
+    s.ctle = {flat};
+    const auto boosted = analyze_eye(optical_transfer_function(link), s);
+    CHECK(boosted.eye.margin_db == Approx(plain.eye.margin_db).margin(1e-6));
+    CHECK(boosted.eye.ber == Approx(plain.eye.ber).epsilon(1e-6));
+    CHECK(boosted.equalizer.snr.snr_db == Approx(plain.equalizer.snr.snr_db).margin(1e-6));
+    CHECK(boosted.noise_sigma_v == Approx(10.0 * plain.noise_sigma_v).epsilon(1e-9));
+  }
+  SECTION("copper noise_rms") {
+    auto s = pcie5_like();
+    s.ctle.clear();
+    s.noise_rms_v = 2e-3;
+    const auto h = copper_transfer_function(stripline_channel(6.0));
+    const auto plain = analyze_eye(h, s);
+    s.ctle = {flat};
+    const auto boosted = analyze_eye(h, s);
+    CHECK(boosted.eye.margin_db == Approx(plain.eye.margin_db).margin(1e-6));
+    CHECK(boosted.equalizer.snr.snr_db == Approx(plain.equalizer.snr.snr_db).margin(1e-6));
+  }
+}
+
+TEST_CASE("The reported COM SNR includes the receiver noise: an independent computation from the exported pulse",
+          "[solvers][eye][optical][reference]") {
+  // IEEE 802.3 Annex 93A eq. 93A-36 from the exported equalized pulse p and the exported noise
+  // sigma (no DFE, no jitter, no Tx noise): at each phase t within half a UI of the main cursor,
+  // SNR(t) = (h0/(M-1))^2 / (sigma_X^2 sum_{n != 0} h_n^2 + sigma^2), sigma_X^2 = (M^2-1)/(3 (M-1)^2),
+  // and the reported value is the largest. The noise makes it differ from the ISI-only value.
+  const auto link = dr4_like_link();
+  auto s = dr4_like_spec(link);
+  const auto a = analyze_eye(optical_transfer_function(link), s);
+  const auto& p = a.equalizer.pulse.pulse;
+  const double sigma = a.noise_sigma_v;
+  const int spu = p.samples_per_ui;
+  const double m = 4.0, var_x = (m * m - 1.0) / (3.0 * (m - 1.0) * (m - 1.0));
+  auto snr_at = [&](double noise) {
+    double best = -1e300;
+    for (int c = static_cast<int>(p.main_index) - spu / 2; c < static_cast<int>(p.main_index) + spu / 2; ++c) {
+      double isi = 0.0;
+      for (int k = c % spu; k < static_cast<int>(p.samples_v.size()); k += spu)
+        if (k != c) isi += p.samples_v[static_cast<std::size_t>(k)] * p.samples_v[static_cast<std::size_t>(k)];
+      const double sig = p.samples_v[static_cast<std::size_t>(c)] / (m - 1.0);
+      best = std::max(best, 10.0 * std::log10(sig * sig / (var_x * isi + noise * noise)));
+    }
+    return best;
+  };
+  INFO("reported " << a.equalizer.snr.snr_db << " dB, by hand " << snr_at(sigma) << " dB, ISI only " << snr_at(0.0));
+  CHECK(a.equalizer.snr.snr_db == Approx(snr_at(sigma)).margin(1e-9));
+  CHECK(snr_at(0.0) > snr_at(sigma) + 0.5);
 }
