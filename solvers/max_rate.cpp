@@ -243,6 +243,33 @@ TransferFunction without_bulk_delay(const TransferFunction& h, double fmax_hz, d
   };
 }
 
+namespace {
+// Linear interpolation in a table of g at 0, df, 2 df, ...; frequencies outside it (or not finite)
+// are evaluated by g itself.
+void interpolate_table(const std::vector<std::complex<double>>& table, double df_hz, const TransferFunction& g,
+                       std::span<const double> fq, std::span<std::complex<double>> out) {
+  const std::size_t nt = table.size();
+  std::vector<double> outside_f;
+  std::vector<std::size_t> outside_k;
+  for (std::size_t k = 0; k < fq.size(); ++k) {
+    const double x = fq[k] / df_hz;
+    if (!(x >= 0.0) || x > static_cast<double>(nt - 1)) {
+      outside_f.push_back(fq[k]);
+      outside_k.push_back(k);
+      continue;
+    }
+    const auto i = std::min(static_cast<std::size_t>(x), nt - 2);
+    const double t = x - static_cast<double>(i);
+    out[k] = table[i] * (1.0 - t) + table[i + 1] * t;
+  }
+  if (!outside_f.empty()) {
+    std::vector<std::complex<double>> v(outside_f.size());
+    g(outside_f, v);
+    for (std::size_t j = 0; j < v.size(); ++j) out[outside_k[j]] = v[j];
+  }
+}
+}  // namespace
+
 TransferFunction tabulated_transfer_function(const TransferFunction& h, double fmax_hz, double df_hz) {
   if (!(df_hz > 0.0 && fmax_hz > df_hz)) throw std::invalid_argument("transfer table: need 0 < df < fmax");
   const TransferFunction g = without_bulk_delay(h, fmax_hz);
@@ -252,25 +279,7 @@ TransferFunction tabulated_transfer_function(const TransferFunction& h, double f
   auto table = std::make_shared<std::vector<std::complex<double>>>(n);
   g(f, *table);
   return [g, table, df_hz](std::span<const double> fq, std::span<std::complex<double>> out) {
-    const std::size_t nt = table->size();
-    std::vector<double> outside_f;
-    std::vector<std::size_t> outside_k;
-    for (std::size_t k = 0; k < fq.size(); ++k) {
-      const double x = fq[k] / df_hz;
-      if (!(x >= 0.0) || x > static_cast<double>(nt - 1)) {
-        outside_f.push_back(fq[k]);
-        outside_k.push_back(k);
-        continue;
-      }
-      const auto i = std::min(static_cast<std::size_t>(x), nt - 2);
-      const double t = x - static_cast<double>(i);
-      out[k] = (*table)[i] * (1.0 - t) + (*table)[i + 1] * t;
-    }
-    if (!outside_f.empty()) {
-      std::vector<std::complex<double>> v(outside_f.size());
-      g(outside_f, v);
-      for (std::size_t j = 0; j < v.size(); ++j) out[outside_k[j]] = v[j];
-    }
+    interpolate_table(*table, df_hz, g, fq, out);
   };
 }
 
@@ -307,25 +316,8 @@ TransferFunction tabulated_on_demand(const TransferFunction& h, double df_hz, do
       table = st->table;
       g = st->g;
     }
-    const std::size_t nt = table->size();  // > 1.25 top / df + 1: every finite f >= 0 asked is inside
-    std::vector<double> outside_f;
-    std::vector<std::size_t> outside_k;
-    for (std::size_t k = 0; k < fq.size(); ++k) {
-      const double x = fq[k] / df_hz;
-      if (!(x >= 0.0) || !std::isfinite(x)) {
-        outside_f.push_back(fq[k]);
-        outside_k.push_back(k);
-        continue;
-      }
-      const auto i = std::min(static_cast<std::size_t>(x), nt - 2);
-      const double t = x - static_cast<double>(i);
-      out[k] = (*table)[i] * (1.0 - t) + (*table)[i + 1] * t;
-    }
-    if (!outside_f.empty()) {
-      std::vector<std::complex<double>> v(outside_f.size());
-      g(outside_f, v);
-      for (std::size_t j = 0; j < v.size(); ++j) out[outside_k[j]] = v[j];
-    }
+    // The table reaches past 1.25 x the highest frequency asked: every finite f >= 0 is inside.
+    interpolate_table(*table, df_hz, g, fq, out);
   };
 }
 
