@@ -1,7 +1,9 @@
 #include "solvers/equalizer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -164,7 +166,9 @@ DfeResult dfe_taps(const PulseResponse& pulse, std::size_t cursor_index, int n_t
 // ------------------------------------------------------------------------------------------------
 // COM-style SNR
 
-SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt, double crosstalk_sigma_v) {
+namespace {
+
+void check_snr_inputs(double noise_sigma_v, const SnrOptions& opt, double crosstalk_sigma_v) {
   if (opt.levels < 2) throw std::invalid_argument("COM SNR: levels = " + std::to_string(opt.levels) + " must be >= 2");
   if (opt.dfe_taps < 0)
     throw std::invalid_argument("COM SNR: dfe_taps = " + std::to_string(opt.dfe_taps) + " must be >= 0");
@@ -177,21 +181,64 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
     throw std::invalid_argument("COM SNR: crosstalk_sigma_v = " + phy::number_text(crosstalk_sigma_v) + " must be finite and >= 0");
   if (std::isnan(opt.tx_snr_db)) throw std::invalid_argument("COM SNR: tx_snr_db must not be NaN");
   validate_limits(opt.dfe_limits);
+}
+
+void check_snr_pulse(const PulseResponse& pulse) {
+  if (pulse.samples_per_ui < 2 || pulse.samples_v.size() < 3)
+    throw std::invalid_argument("COM SNR: the pulse needs samples_per_ui >= 2 and 3 samples");
+}
+
+// The terms of 93A-36 other than the ISI and slope sums, common to com_snr and FfeSnrTable.
+struct SnrTerms {
+  double l, var_x, jit2, tx_ratio;
+  explicit SnrTerms(const SnrOptions& opt)
+      : l(opt.levels),
+        var_x((l * l - 1.0) / (3.0 * (l - 1.0) * (l - 1.0))),  // 93A-29
+        jit2(opt.a_dd_ui * opt.a_dd_ui + opt.sigma_rj_ui * opt.sigma_rj_ui),
+        tx_ratio(std::isinf(opt.tx_snr_db) ? 0.0 : 1.0 / phy::units::db_to_power_ratio(opt.tx_snr_db)) {}
+  // Keeps the phase in `best` if its SNR beats the best so far.
+  void offer(SnrResult& best, std::size_t c, double h0, double isi2, double slope2, double noise_sigma_v,
+             double crosstalk_sigma_v) const {
+    const double signal = h0 / (l - 1.0);
+    const double var_isi = var_x * isi2;                      // 93A-31
+    const double var_j = jit2 * var_x * slope2;               // 93A-32
+    const double var_tx = h0 * h0 * tx_ratio;                 // 93A-30
+    // sigma_XT^2 (93A-34) last: with no crosstalk the sum is bit-identical to the one without it.
+    double interference = var_isi + var_j + var_tx + noise_sigma_v * noise_sigma_v + crosstalk_sigma_v * crosstalk_sigma_v;
+    interference = std::max(interference, 1e-30 * signal * signal);
+    const double snr = phy::units::power_ratio_to_db(signal * signal / interference);  // 93A-36
+    if (snr > best.snr_db) {
+      best.snr_db = snr;
+      best.cursor_index = c;
+      best.signal_v = signal;
+      best.isi_sigma_v = std::sqrt(var_isi);
+      best.jitter_sigma_v = std::sqrt(var_j);
+      best.tx_noise_sigma_v = std::sqrt(var_tx);
+    }
+  }
+};
+
+SnrResult empty_best(std::size_t main_index, double noise_sigma_v, double crosstalk_sigma_v) {
+  SnrResult best;
+  best.snr_db = -std::numeric_limits<double>::infinity();
+  best.cursor_index = main_index;
+  best.noise_sigma_v = noise_sigma_v;
+  best.crosstalk_sigma_v = crosstalk_sigma_v;
+  return best;
+}
+
+}  // namespace
+
+SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt, double crosstalk_sigma_v) {
+  check_snr_inputs(noise_sigma_v, opt, crosstalk_sigma_v);
+  check_snr_pulse(pulse);
   const auto& p = pulse.samples_v;
   const std::ptrdiff_t len = static_cast<std::ptrdiff_t>(p.size());
   const std::ptrdiff_t spu = pulse.samples_per_ui;
-  if (spu < 2 || len < 3) throw std::invalid_argument("COM SNR: the pulse needs samples_per_ui >= 2 and 3 samples");
-  const double l = opt.levels;
-  const double var_x = (l * l - 1.0) / (3.0 * (l - 1.0) * (l - 1.0));  // 93A-29
-  const double jit2 = opt.a_dd_ui * opt.a_dd_ui + opt.sigma_rj_ui * opt.sigma_rj_ui;
-  const double tx_ratio = std::isinf(opt.tx_snr_db) ? 0.0 : 1.0 / phy::units::db_to_power_ratio(opt.tx_snr_db);
+  const SnrTerms terms(opt);
   const bool limited = opt.dfe_limits.limited();
 
-  SnrResult best;
-  best.snr_db = -std::numeric_limits<double>::infinity();
-  best.cursor_index = pulse.main_index;
-  best.noise_sigma_v = noise_sigma_v;
-  best.crosstalk_sigma_v = crosstalk_sigma_v;
+  SnrResult best = empty_best(pulse.main_index, noise_sigma_v, crosstalk_sigma_v);
   const std::ptrdiff_t centre = static_cast<std::ptrdiff_t>(pulse.main_index);
   for (std::ptrdiff_t c = centre - spu / 2; c < centre + spu / 2; ++c) {
     if (c < 1 || c > len - 2) continue;
@@ -213,22 +260,108 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
       }
       isi2 += v * v;
     }
-    const double signal = h0 / (l - 1.0);
-    const double var_isi = var_x * isi2;                      // 93A-31
-    const double var_j = jit2 * var_x * slope2;               // 93A-32
-    const double var_tx = h0 * h0 * tx_ratio;                 // 93A-30
-    // sigma_XT^2 (93A-34) last: with no crosstalk the sum is bit-identical to the one without it.
-    double interference = var_isi + var_j + var_tx + noise_sigma_v * noise_sigma_v + crosstalk_sigma_v * crosstalk_sigma_v;
-    interference = std::max(interference, 1e-30 * signal * signal);
-    const double snr = phy::units::power_ratio_to_db(signal * signal / interference);  // 93A-36
-    if (snr > best.snr_db) {
-      best.snr_db = snr;
-      best.cursor_index = static_cast<std::size_t>(c);
-      best.signal_v = signal;
-      best.isi_sigma_v = std::sqrt(var_isi);
-      best.jitter_sigma_v = std::sqrt(var_j);
-      best.tx_noise_sigma_v = std::sqrt(var_tx);
+    terms.offer(best, static_cast<std::size_t>(c), h0, isi2, slope2, noise_sigma_v, crosstalk_sigma_v);
+  }
+  return best;
+}
+
+// ------------------------------------------------------------------------------------------------
+// COM SNR of many Tx FFE settings on one pulse
+
+FfeSnrTable::FfeSnrTable(const PulseResponse& pulse, int max_pre, int max_post, const SnrOptions& opt)
+    : opt_(opt), main_index_(pulse.main_index), max_pre_(max_pre) {
+  check_snr_pulse(pulse);
+  if (max_pre < 0 || max_post < 0)
+    throw std::invalid_argument("FFE SNR table: max_pre = " + std::to_string(max_pre) + " and max_post = " +
+                                std::to_string(max_post) + " must be >= 0");
+  validate_limits(opt.dfe_limits);
+  const auto& p = pulse.samples_v;
+  const std::ptrdiff_t len = static_cast<std::ptrdiff_t>(p.size());
+  const std::ptrdiff_t spu = pulse.samples_per_ui;
+  t_ = static_cast<std::size_t>(max_pre + 1 + max_post);
+  limited_ = opt.dfe_limits.limited();
+  // The FFE's input sample i, 0 outside the record (apply_tx_ffe's convention).
+  auto in = [&](std::ptrdiff_t i) { return i >= 0 && i < len ? p[static_cast<std::size_t>(i)] : 0.0; };
+  std::vector<double> u(t_), d(t_);
+  const std::ptrdiff_t centre = static_cast<std::ptrdiff_t>(pulse.main_index);
+  for (std::ptrdiff_t c = centre - spu / 2; c < centre + spu / 2; ++c) {
+    if (c < 1 || c > len - 2) continue;
+    Phase ph;
+    ph.index = static_cast<std::size_t>(c);
+    ph.cursor.resize(t_);
+    ph.isi.assign(t_ * t_, 0.0);
+    ph.slope.assign(t_ * t_, 0.0);
+    for (std::ptrdiff_t m = c % spu; m < len; m += spu) {
+      // Slot j is the tap delaying the pulse by k = j - max_pre UI: y(m) = sum_j c_j in(m - k spu).
+      for (std::size_t j = 0; j < t_; ++j) {
+        const std::ptrdiff_t shift = (static_cast<std::ptrdiff_t>(j) - max_pre) * spu;
+        u[j] = in(m - shift);
+        d[j] = (in(m + 1 - shift) - in(m - 1 - shift)) * 0.5 * static_cast<double>(spu);  // 93A-28
+      }
+      if (m >= 1 && m <= len - 2) add_outer(ph.slope, d);
+      if (m == c) {
+        ph.cursor = u;
+        continue;
+      }
+      const std::ptrdiff_t n = (m - c) / spu;
+      if (n >= 1 && n <= opt.dfe_taps) {
+        // Under the DFE: an unlimited DFE cancels the cursor; a clipped one is not quadratic in the
+        // taps, so its cursor is kept and formed per setting.
+        if (limited_) {
+          ph.dfe_tap.push_back(static_cast<int>(n));
+          ph.dfe_cursors.insert(ph.dfe_cursors.end(), u.begin(), u.end());
+        }
+        continue;
+      }
+      add_outer(ph.isi, u);
     }
+    phases_.push_back(std::move(ph));
+  }
+}
+
+void FfeSnrTable::add_outer(std::vector<double>& m, const std::vector<double>& v) const {
+  for (std::size_t i = 0; i < t_; ++i)
+    for (std::size_t j = 0; j < t_; ++j) m[i * t_ + j] += v[i] * v[j];
+}
+
+SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double crosstalk_sigma_v) const {
+  check_snr_inputs(noise_sigma_v, opt_, crosstalk_sigma_v);
+  validate_ffe(ffe);
+  const TapView v = view(ffe);
+  if (v.n_pre > max_pre_ || static_cast<int>(v.size) - v.n_pre - 1 > static_cast<int>(t_) - max_pre_ - 1)
+    throw std::invalid_argument("FFE SNR table: the FFE has more taps than the table was built for");
+  // The FFE's taps in the table's slots; at most a few dozen taps, on the stack.
+  constexpr std::size_t max_slots = 64;
+  if (t_ > max_slots) throw std::invalid_argument("FFE SNR table: more than 64 FFE taps");
+  std::array<double, max_slots> c{};
+  for (std::size_t i = 0; i < v.size; ++i) c[static_cast<std::size_t>(max_pre_ - v.n_pre) + i] = v.c[i];
+  auto quad = [&](const std::vector<double>& m) {
+    double q = 0.0;
+    for (std::size_t i = 0; i < t_; ++i) {
+      if (c[i] == 0.0) continue;
+      double r = 0.0;
+      for (std::size_t j = 0; j < t_; ++j) r += m[i * t_ + j] * c[j];
+      q += c[i] * r;
+    }
+    return q;
+  };
+  auto dot = [&](const double* u) {
+    double y = 0.0;
+    for (std::size_t j = 0; j < t_; ++j) y += c[j] * u[j];
+    return y;
+  };
+  const SnrTerms terms(opt_);
+  SnrResult best = empty_best(main_index_, noise_sigma_v, crosstalk_sigma_v);
+  for (const Phase& ph : phases_) {
+    const double h0 = dot(ph.cursor.data());
+    if (!(h0 > 0.0)) continue;
+    double isi2 = std::max(0.0, quad(ph.isi));
+    for (std::size_t k = 0; k < ph.dfe_tap.size(); ++k) {
+      const double y = dot(ph.dfe_cursors.data() + k * t_);
+      const double r = y - opt_.dfe_limits.feedback(ph.dfe_tap[k], y, h0);
+      isi2 += r * r;
+    }
+    terms.offer(best, ph.index, h0, isi2, std::max(0.0, quad(ph.slope)), noise_sigma_v, crosstalk_sigma_v);
   }
   return best;
 }
@@ -435,6 +568,10 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
   double best_obj = 0.0, best_peak = 0.0, best_side = 0.0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     const PulseResult pr = engine.compute(spectrum, ctles[ci]);
+    // Without a caller's objective each setting needs only its SNR: quadratic forms on the cursor
+    // samples instead of filtering the whole record per setting.
+    std::optional<FfeSnrTable> table;
+    if (!opt.objective) table.emplace(pr.pulse, max_pre, max_post, opt.snr);
     // Each aggressor's pulse through this CTLE, once; the FFE enters through its Gram matrices.
     for (std::size_t a = 0; a < xt.size(); ++a)
       xt[a].reset(engine.compute(*opt.crosstalk[a], ctles[ci]).pulse, max_pre, max_post);
@@ -443,7 +580,6 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
     for (std::size_t a = 0; a < xt.size(); ++a)
       if (!with_ffe(a)) fixed_e[a] = xt[a].best(TxFfe{}).energy_v2;
     for (const auto& f : ffes) {
-      apply_tx_ffe(pr.pulse, f, scratch);
       // sigma_XT^2 = sigma_X^2 sum_k max_m E_k,m (93A-33, 93A-34), each aggressor at its own phase.
       double xt_sigma = 0.0;
       if (!xt.empty()) {
@@ -452,7 +588,9 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
           e += with_ffe(a) ? xt[a].best(f).energy_v2 : fixed_e[a];
         xt_sigma = std::sqrt(var_x * e);
       }
-      const SnrResult s = com_snr(scratch, res.noise_sigma_v[ci], opt.snr, xt_sigma);
+      if (!table) apply_tx_ffe(pr.pulse, f, scratch);
+      const SnrResult s = table ? table->evaluate(f, res.noise_sigma_v[ci], xt_sigma)
+                                : com_snr(scratch, res.noise_sigma_v[ci], opt.snr, xt_sigma);
       EqualizerCandidate cand;
       cand.ctle_index = ci;
       cand.ffe = f;

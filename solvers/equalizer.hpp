@@ -116,6 +116,36 @@ struct SnrResult {
 SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOptions& opt,
                   double crosstalk_sigma_v = 0.0);
 
+/// com_snr of apply_tx_ffe(pulse, ffe) for many Tx FFE settings, without filtering the record per
+/// setting (the FFE x CTLE search asks for thousands). At each phase c the FFE output's UI-spaced
+/// samples are y(m) = sum_j c_j p(m - k_j UI), linear in the taps, so the ISI sum of 93A-31 over the
+/// cursors outside the DFE and the slope sum of 93A-32 are quadratic forms c^T I_c c and c^T S_c c
+/// whose matrices are summed once per pulse; cursors under a clipped DFE (not quadratic) are formed
+/// per setting, one dot product each. Equal to apply_tx_ffe + com_snr up to rounding (1e-12 dB in
+/// tests/solvers/equalizer_test.cpp). Taps beyond max_pre / max_post are refused.
+class FfeSnrTable {
+ public:
+  FfeSnrTable(const PulseResponse& pulse, int max_pre, int max_post, const SnrOptions& opt);
+  SnrResult evaluate(const TxFfe& ffe, double noise_sigma_v, double crosstalk_sigma_v = 0.0) const;
+
+ private:
+  struct Phase {
+    std::size_t index = 0;            // sample of the pulse
+    std::vector<double> cursor;       // u_c: y(c) = c . u_c
+    std::vector<double> isi;          // I_c, t x t
+    std::vector<double> slope;        // S_c, t x t
+    std::vector<int> dfe_tap;         // clipped DFE: tap n of each kept cursor
+    std::vector<double> dfe_cursors;  // and its u vector (t each)
+  };
+  void add_outer(std::vector<double>& m, const std::vector<double>& v) const;
+  SnrOptions opt_;
+  std::size_t main_index_ = 0;
+  int max_pre_ = 0;
+  std::size_t t_ = 0;
+  bool limited_ = false;
+  std::vector<Phase> phases_;
+};
+
 // ------------------------------------------------------------------------------------------------
 // Crosstalk (IEEE 802.3-2022 Annex 93A.1.6: each aggressor sampled at its own best phase)
 

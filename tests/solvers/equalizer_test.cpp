@@ -353,3 +353,57 @@ TEST_CASE("The FFE grid enumerates the ranges and enforces the main-tap floor", 
   CHECK(ffe_grid({{-0.3, 0.0, 0.1}}, {{-0.3, 0.0, 0.1}}, 0.6).size() == 13u);  // |c-1| + |c1| <= 0.4
   CHECK_THROWS_WITH(ffe_grid({{0.1, 0.0, 0.05}}, {}), Catch::Contains("ffe_pre[0]") && Catch::Contains("min <= max"));
 }
+
+TEST_CASE("The FFE SNR table equals filtering the pulse and scoring it, for every setting",
+          "[solvers][equalizer][reference]") {
+  // Reference: apply_tx_ffe on the whole record, then com_snr (the per-setting path the table
+  // replaces in the search). Pulses: a measured-like lossy channel through the engine, and a
+  // pseudo-random record (every cursor and slope nonzero, so no term can hide). DFE unlimited,
+  // clipped (relative and absolute bounds) and absent; NRZ and PAM4, jitter and Tx noise on.
+  auto c = lossy_case(25e9);
+  const auto h = copper_transfer_function(test::stripline_channel(16.0, test::kLowLossLaminate));
+  PulseResponseEngine eng;
+  auto spec = eng.prepare(h, c.pulse);
+  std::vector<PulseResponse> pulses{eng.compute(spec, c.search.ctle[6]).pulse};
+  PulseResponse rnd = pulses.front();
+  std::uint64_t state = 12345;
+  for (auto& v : rnd.samples_v) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    v += 0.02 * (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5);
+  }
+  pulses.push_back(rnd);
+  const auto ffes = ffe_grid({{-0.15, 0.0, 0.05}, {-0.05, 0.0, 0.05}}, {{-0.3, 0.0, 0.1}}, 0.4);
+  REQUIRE(ffes.size() > 20u);
+  double worst = 0.0;
+  for (int levels : {2, 4})
+    for (int variant = 0; variant < 3; ++variant) {
+      SnrOptions o;
+      o.levels = levels;
+      o.dfe_taps = variant == 2 ? 0 : 6;
+      o.a_dd_ui = 0.02;
+      o.sigma_rj_ui = 0.01;
+      o.tx_snr_db = 32.0;
+      if (variant == 1) {
+        o.dfe_limits.max_rel = {0.7, 0.2};
+        o.dfe_limits.min_rel = {-0.1};
+        o.dfe_limits.max_abs_v = {0.5, 0.01};
+      }
+      for (const auto& p : pulses) {
+        const FfeSnrTable table(p, 2, 1, o);
+        for (const auto& f : ffes) {
+          const SnrResult a = table.evaluate(f, 1e-3, 2e-4);
+          const SnrResult b = com_snr(apply_tx_ffe(p, f), 1e-3, o, 2e-4);
+          worst = std::max(worst, std::abs(a.snr_db - b.snr_db));
+          CHECK(a.cursor_index == b.cursor_index);
+          CHECK(a.signal_v == Approx(b.signal_v).epsilon(1e-12));
+          CHECK(a.isi_sigma_v == Approx(b.isi_sigma_v).epsilon(1e-9).margin(1e-15));
+          CHECK(a.jitter_sigma_v == Approx(b.jitter_sigma_v).epsilon(1e-9));
+        }
+      }
+    }
+  INFO("largest SNR difference " << worst << " dB");
+  CHECK(worst < 1e-9);
+  // Taps beyond what the table was built for are refused, not silently dropped.
+  const FfeSnrTable small(pulses.front(), 1, 1, SnrOptions{});
+  CHECK_THROWS_WITH(small.evaluate(ffes.back(), 1e-3), Catch::Contains("more taps"));
+}
