@@ -6,9 +6,6 @@
 
 #include <csignal>
 #include <filesystem>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <iostream>
 #include <optional>
 
@@ -217,27 +214,7 @@ int run_local(const SweepArgs& args) {
 
 }  // namespace
 
-namespace {
-
-// Every case of a sweep builds its link on a worker thread (each stripline cross-section is a
-// field solve with 100-250 kB matrices, freed when it ends). glibc gives the free memory at the
-// top of a thread's arena back to the kernel once it exceeds M_TRIM_THRESHOLD (128 kB by
-// default) and takes it back page by page on the next case: measured on
-// data/sweeps/stripline-lhs.toml (200 cases, 2 workers), 1.5-1.9 s of kernel time (page faults,
-// madvise) beside 2.0 s of computing. Keeping up to 256 MB of freed memory per arena, and
-// allocating buffers below 32 MB from the arenas rather than by mmap, takes the kernel time to
-// 0.04 s. The process holds that memory until it ends; it does not grow past its peak.
-void keep_freed_memory() {
-#if defined(__GLIBC__)
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-#endif
-}
-
-}  // namespace
-
 int run_sweep(const SweepArgs& args) {
-  keep_freed_memory();
 #ifdef PHYLANE_WITH_MPI
   return sweep_detail::run_sweep_mpi(args, &run_local);
 #else

@@ -132,7 +132,8 @@ BENCHMARK(BM_sweep_validate_loss_10k)->Arg(1)->Arg(2)->Iterations(1)->Unit(bench
 // data/sweeps/stripline-lhs.toml as `phylane sweep` runs it: every case checked (its link built:
 // five field solves of its cross-section, cached process-wide), then computed (the links built
 // again from the cache) and written, on 2 threads, with the command's allocator settings
-// (app/cmd_sweep.cpp: freed memory kept in glibc's arenas). Issue 13 target: <= 1 s end to end.
+// (app/common.cpp, keep_freed_memory: freed memory kept in glibc's arenas). Issue 13 target:
+// <= 1 s end to end.
 // Each iteration samples with its own seed, so that every run solves its own cross-sections.
 void BM_sweep_stripline_lhs_200(benchmark::State& state) {
 #if defined(__GLIBC__)
