@@ -23,6 +23,11 @@ struct EyeAnalysis;
 
 namespace phylane::app {
 
+/// Keeps freed memory in glibc's arenas (trim threshold 256 MB, mmap threshold 32 MB) instead of
+/// handing it back to the kernel and faulting it in again page by page on the next allocation;
+/// called once by main. No effect on values; a no-op on other C libraries.
+void keep_freed_memory();
+
 /// The one exit-code contract of every subcommand (docs/cli.md).
 namespace exit_code {
 inline constexpr int answered = 0;     ///< answered, and the answer meets the target

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     return exit_code::bad_input;
   }
   install_interrupt_handler();
+  keep_freed_memory();
   for (const Command& c : commands)
     if (*c.app) return c.run();
   std::cout << cli.help();

@@ -21,16 +21,14 @@ namespace {
 // than bisection would is followed by a plain bisection. Every evaluated point lands in `curve`;
 // the eye of the answer in `at_best`.
 // Direction of the coarse scan. Rates scan down from the top (high rates are cheap to evaluate and
-// the first meeting point is the answer's bracket). Lengths scan up from the shortest (very long
-// channels are the expensive ones) and stop once the margin is `stop_below_db` under the
-// requirement past the last meeting point: the channel only gets longer from there.
+// the first meeting point is the answer's bracket). Lengths (the whole curve of a reach search,
+// full_curve) scan up from the shortest.
 enum class Scan { down, up };
 
 template <class Point, class Eval>
 void scan_then_refine(double lo_x, double hi_x, int points, double resolution, bool full_curve, Scan dir,
                       const Eval& eval, std::vector<Point>& curve, double& best_x, EyeAnalysis& at_best, bool& found,
                       bool& capped) {
-  constexpr double stop_below_db = 6.0;
   std::vector<double> xs(static_cast<std::size_t>(points));
   for (int i = 0; i < points; ++i)
     xs[static_cast<std::size_t>(i)] = lo_x * std::pow(hi_x / lo_x, static_cast<double>(i) / (points - 1));
@@ -56,10 +54,6 @@ void scan_then_refine(double lo_x, double hi_x, int points, double resolution, b
       if (p.meets) {
         best = i;
         at_best = std::move(a);
-      } else if (!full_curve && slacks[static_cast<std::size_t>(i)] < -stop_below_db) {
-        // Longer is worse: past a point this far below the target (met before or not) nothing
-        // meets it, and the engine need not be taken to lengths it cannot compute.
-        break;
       }
     }
   }
@@ -127,6 +121,213 @@ double slack_db(const EyeAnalysis& a, double margin_db, double height_v, double 
   if (width_ui > 0.0) s = std::min(s, 20.0 * std::log10(std::max(a.eye.width_ui, 1e-9 * width_ui) / width_ui));
   return s;
 }
+
+// The reach search without full_curve (max_rate.hpp, find_max_reach): rounds of (at most) two
+// lengths that bracket the crossing from the slack's trend and then close the bracket. The lengths
+// of a round depend only on the results of earlier rounds, never on the thread count.
+class ReachBracket {
+ public:
+  using Eval = std::function<ReachPoint(double, EyeAnalysis&, double&)>;
+  ReachBracket(const ReachOptions& opt, Eval eval, ReachResult& r)
+      : opt_(opt), eval_(std::move(eval)), r_(r), lo_(opt.min_length_m), hi_(opt.max_length_m),
+        ratio_(std::pow(hi_ / lo_, 1.0 / (opt.coarse_points - 1))), step_(std::log1p(0.9 * opt.resolution)) {}
+
+  void run() {
+    const double x0 = opt_.start_length_m > 0.0 ? std::clamp(opt_.start_length_m, lo_, hi_) : std::sqrt(lo_ * hi_);
+    // First round: the start and 2 dB of loss beyond it (one scan ratio without a loss slope):
+    // their slacks give the trend the next round extrapolates, or already bracket the answer.
+    const double beyond = opt_.loss_db_per_m > 0.0 ? x0 + 2.0 / opt_.loss_db_per_m : x0 * ratio_;
+    double x1 = std::min({beyond, x0 * ratio_, hi_});
+    if (x1 <= x0) x1 = std::max(lo_, opt_.loss_db_per_m > 0.0 ? x0 - 2.0 / opt_.loss_db_per_m : x0 / ratio_);
+    evaluate({x0, x1});
+    double last_width = 0.0;  // log width of the bracket before the last round that closed it in
+    for (int round = 0; round < kMaxRounds; ++round) {
+      std::vector<double> next;
+      if (const Tried* g = highest_meeting()) {
+        const Tried* b = lowest_failing_above(g->x);
+        if (!b) {
+          if (g->x >= hi_) {
+            r_.capped = true;
+            break;
+          }
+          next = up_from(*g);
+          last_width = 0.0;
+        } else {
+          const double w = std::log(b->x / g->x);
+          if (b->x / g->x - 1.0 <= opt_.resolution) break;
+          next = inside(*g, *b, last_width > 0.0 && w > 0.5 * last_width);
+          last_width = w;
+        }
+      } else {
+        const Tried& f = shortest();
+        if (f.x <= lo_) break;  // even the shortest length fails: nothing meets
+        next = down_from(f);
+      }
+      if (!evaluate(next)) break;
+    }
+    r_.found = best_ >= 0;
+    if (r_.found) {
+      r_.max_length_m = tried_[static_cast<std::size_t>(best_)].x;
+      r_.at_max = std::move(best_eye_);
+    }
+  }
+
+ private:
+  struct Tried {
+    double x = 0.0;
+    double slack = 0.0;
+    bool meets = false;
+  };
+  static constexpr int kMaxRounds = 200;  // a bound only: each round shrinks the unknown range
+
+  const Tried* highest_meeting() const { return best_ >= 0 ? &tried_[static_cast<std::size_t>(best_)] : nullptr; }
+  const Tried* lowest_failing_above(double x) const {
+    const Tried* b = nullptr;
+    for (const auto& t : tried_)
+      if (!t.meets && t.x > x && (!b || t.x < b->x)) b = &t;
+    return b;
+  }
+  const Tried& shortest() const {
+    return *std::min_element(tried_.begin(), tried_.end(), [](const Tried& a, const Tried& b) { return a.x < b.x; });
+  }
+  // The nearest length tried on the given side of x (above: true), or null.
+  const Tried* neighbour(double x, bool above) const {
+    const Tried* n = nullptr;
+    for (const auto& t : tried_)
+      if ((above ? t.x > x : t.x < x) && (!n || std::abs(t.x - x) < std::abs(n->x - x))) n = &t;
+    return n;
+  }
+  // Slope of the slack [dB/m] between two lengths, when it falls with the length (else 0).
+  static double falling_slope(const Tried& a, const Tried& b) {
+    const double m = (b.slack - a.slack) / (b.x - a.x);
+    return std::isfinite(m) && m < 0.0 ? m : 0.0;
+  }
+
+  // Every length tried meets up to g: two lengths past the crossing extrapolated from g's
+  // neighbour below (or from the loss slope); at most one scan ratio above g, where the scan
+  // would have gone, and only that one length when the crossing lies beyond it.
+  std::vector<double> up_from(const Tried& g) const {
+    const double cap = std::min(hi_, g.x * ratio_);
+    const double least = g.x * std::exp(step_);
+    if (least >= cap) return {cap};  // g is within a step of the top: only the top is left
+    double a = 0.0, b = 0.0;
+    const Tried* p = neighbour(g.x, false);
+    const double m = p ? falling_slope(*p, g) : 0.0;
+    if (m < 0.0) {
+      const double c = g.x - g.slack / m;
+      const double d = std::max(0.5 * step_, 0.15 * std::log(c / g.x));
+      a = c * std::exp(-d);
+      b = c * std::exp(d);
+    } else if (opt_.loss_db_per_m > 0.0) {
+      a = g.x + g.slack / (kFastDbPerDb * opt_.loss_db_per_m);
+      b = g.x + g.slack / (kSlowDbPerDb * opt_.loss_db_per_m);
+    } else {
+      return {cap};
+    }
+    if (a >= cap) return {cap};
+    b = std::clamp(b, least, cap);
+    a = std::clamp(a, least, b);
+    if (a >= b) a = std::max(least, g.x * std::sqrt(b / g.x));
+    return {a, b};
+  }
+
+  // Every length tried fails down to f: two lengths short of the crossing extrapolated from f's
+  // neighbour above (or from the loss slope), down to the shortest length.
+  std::vector<double> down_from(const Tried& f) const {
+    const double most = f.x * std::exp(-step_);
+    if (most <= lo_) return {lo_};
+    double a = 0.0, b = 0.0;  // a < b
+    const Tried* q = neighbour(f.x, true);
+    const double m = q ? falling_slope(f, *q) : 0.0;
+    if (m < 0.0) {
+      const double c = f.x - f.slack / m;
+      if (c <= lo_) return {lo_};
+      const double d = std::max(0.5 * step_, 0.15 * std::log(f.x / c));
+      a = c * std::exp(-d);
+      b = c * std::exp(d);
+    } else if (opt_.loss_db_per_m > 0.0) {
+      a = f.x + f.slack / (kSlowDbPerDb * opt_.loss_db_per_m);
+      b = f.x + f.slack / (kFastDbPerDb * opt_.loss_db_per_m);
+    } else {
+      a = f.x / (ratio_ * ratio_);
+      b = f.x / ratio_;
+    }
+    b = std::clamp(b, lo_, most);
+    a = std::clamp(a, lo_, b);
+    if (a >= b) return {b};
+    return {a, b};
+  }
+
+  // A meeting g below a failing b. Narrow (within 20 %): two lengths a closing step apart around
+  // the crossing the slacks interpolate to (linear in length, as the loss is; slacks beyond
+  // +-6 dB, a nearly closed eye at -180 dB, count as 6 dB: the relation is not linear that far
+  // out), which end the search when the interpolation holds. Wide, or after such a pair missed
+  // (the slack curves, or is noisy at the 0.1 dB level): the interpolated crossing and the
+  // bracket's middle, which halves it whatever the slack does. Within three closing steps: split
+  // in three, which closes it.
+  std::vector<double> inside(const Tried& g, const Tried& b, bool missed) const {
+    const double w = std::log(b.x / g.x);
+    const auto thirds = std::vector<double>{g.x * std::exp(w / 3.0), g.x * std::exp(2.0 * w / 3.0)};
+    if (w <= 3.0 * step_) return thirds;
+    const double sg = std::min(g.slack, kLinearDb), sb = std::max(b.slack, -kLinearDb);
+    const double t = std::clamp(sg - sb > 0.0 ? sg / (sg - sb) : 0.5, 0.02, 0.98);
+    const double u = std::log((g.x + t * (b.x - g.x)) / g.x);
+    if (!missed && w <= kNarrow) {
+      const double u0 = std::clamp(u - 0.5 * step_, 0.02 * w, 0.98 * w - step_);
+      return {g.x * std::exp(u0), g.x * std::exp(u0 + step_)};
+    }
+    if (std::abs(u - 0.5 * w) < step_) return thirds;
+    return {g.x * std::exp(u), g.x * std::exp(0.5 * w)};
+  }
+
+  // Evaluates the new lengths among xs (concurrently up to opt.threads); false when none is new.
+  bool evaluate(std::vector<double> xs) {
+    std::vector<double> fresh;
+    for (double x : xs) {
+      x = std::clamp(x, lo_, hi_);
+      const bool seen = std::any_of(tried_.begin(), tried_.end(), [x](const Tried& t) { return t.x == x; }) ||
+                        std::find(fresh.begin(), fresh.end(), x) != fresh.end();
+      if (!seen) fresh.push_back(x);
+    }
+    if (fresh.empty()) return false;
+    std::sort(fresh.begin(), fresh.end());
+    const std::size_t n = fresh.size();
+    std::vector<ReachPoint> points(n);
+    std::vector<EyeAnalysis> eyes(n);
+    std::vector<double> slacks(n, 0.0);
+    ParallelOptions po;
+    po.workers = std::clamp(opt_.threads, 1, static_cast<int>(n));
+    po.stop = opt_.hooks.stop;
+    const ParallelSummary ran =
+        parallel_for(n, [&](std::size_t i, int) { points[i] = eval_(fresh[i], eyes[i], slacks[i]); }, po);
+    if (ran.stopped) throw SearchInterrupted();
+    for (std::size_t i = 0; i < n; ++i) {
+      r_.curve.push_back(points[i]);
+      tried_.push_back({fresh[i], slacks[i], points[i].meets});
+      if (points[i].meets && (best_ < 0 || fresh[i] > tried_[static_cast<std::size_t>(best_)].x)) {
+        best_ = static_cast<int>(tried_.size() - 1);
+        best_eye_ = std::move(eyes[i]);
+      }
+    }
+    return true;
+  }
+
+  // Margin lost per dB of loss that bound the first extrapolation (measured near the reach:
+  // kr1-ck-28db 0.34, pcie5-cem-link 0.45, pcie5-server 0.48, waveguide-on-package 0.26,
+  // dr4-400g-lane 0.9).
+  static constexpr double kFastDbPerDb = 1.0;
+  static constexpr double kSlowDbPerDb = 0.3;
+  static constexpr double kLinearDb = 6.0;  // slack within which a bracket is interpolated linearly
+  static constexpr double kNarrow = 0.2;    // log width of a bracket narrow enough to aim a closing pair at
+
+  const ReachOptions& opt_;
+  Eval eval_;
+  ReachResult& r_;
+  double lo_, hi_, ratio_, step_;
+  std::vector<Tried> tried_;
+  int best_ = -1;  // index in tried_ of the highest meeting length
+  EyeAnalysis best_eye_;
+};
 
 }  // namespace
 
@@ -204,8 +405,11 @@ ReachResult find_max_reach(const EyeAtLength& eye_at, const ReachOptions& opt) {
     slack = slack_db(a, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
     return p;
   };
-  scan_then_refine<ReachPoint>(opt.min_length_m, opt.max_length_m, opt.coarse_points, opt.resolution,
-                               opt.full_curve, Scan::up, eval, r.curve, r.max_length_m, r.at_max, r.found, r.capped);
+  if (opt.full_curve)
+    scan_then_refine<ReachPoint>(opt.min_length_m, opt.max_length_m, opt.coarse_points, opt.resolution, true, Scan::up,
+                                 eval, r.curve, r.max_length_m, r.at_max, r.found, r.capped);
+  else
+    ReachBracket(opt, eval, r).run();
   std::sort(r.curve.begin(), r.curve.end(), [](const ReachPoint& a, const ReachPoint& b) { return a.length_m < b.length_m; });
   if (!r.found) r.reason = "even the shortest length in the range does not meet the target";
   return r;

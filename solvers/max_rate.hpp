@@ -100,12 +100,25 @@ using EyeAtLength = std::function<EyeAnalysis(double length_m)>;
 struct ReachOptions {
   double min_length_m = 1e-3;
   double max_length_m = 100.0;
+  /// full_curve: the log-spaced scan's points. Otherwise the ratio of that scan's neighbours,
+  /// (max/min)^(1/(coarse_points-1)), is the longest step up from a meeting length.
   int coarse_points = 12;
   double resolution = 0.01;
   double required_margin_db = 0.0;
   double min_eye_height_v = 0.0;
   double min_eye_width_ui = 0.0;
   bool full_curve = false;
+  /// The first length tried (the configured length: a link is usually specified near its
+  /// reach); clamped to the range. <= 0: the geometric mean of the range.
+  double start_length_m = 0.0;
+  /// Slope of the loss-versus-length line [dB/m] (copper: insertion loss at half the symbol
+  /// rate; optical: path loss), which sizes the first steps: the margin falls by 0.3 to 1 dB per
+  /// dB of loss on the links measured (docs/rate_and_reach.md). <= 0: unknown (steps of the
+  /// scan's ratio).
+  double loss_db_per_m = 0.0;
+  /// Lengths evaluated concurrently, at most (eye_at must be thread-safe); <= 1: one after
+  /// another. The lengths tried do not depend on it: the answer is the same for every value.
+  int threads = 2;
   SearchHooks hooks;  ///< progress per evaluated eye, Ctrl-C
 };
 
@@ -127,7 +140,19 @@ struct ReachResult {
   std::string reason;
 };
 
-/// Longest length meeting the target at the given rate: log-spaced scan, then bisection.
+/// Longest length meeting the target at the given rate. Loss is close to linear in length, and the
+/// margin falls with the loss, so the search brackets the answer by extrapolation instead of a
+/// scan: rounds of two lengths (run concurrently with threads >= 2), the first at the start
+/// length and 2 dB of loss beyond it; then, while every length tried meets (or fails), two more
+/// past (or short of) the crossing extrapolated from the two nearest lengths' slack, within one
+/// scan ratio upward and down to the shortest length; once a meeting length has a failing one
+/// above it, two lengths around the interpolated crossing (or splitting the bracket in three when
+/// it is narrow or the last round did not halve it) until the bracket is within `resolution`.
+/// The answer is the highest meeting length with a failing one within the resolution above (or
+/// the longest length, capped). Lengths past a failing one are never evaluated, so the engine is
+/// not taken to lengths it cannot compute; nothing meets when the shortest length fails (then
+/// found is false). full_curve keeps the log-spaced scan over the whole range (stopping 6 dB below
+/// the requirement) and refines its highest meeting point as find_max_rate does.
 ReachResult find_max_reach(const EyeAtLength& eye_at, const ReachOptions& options);
 
 /// The channel without its bulk delay: H(f) e^{+j 2 pi f tau}, tau >= 0 the median group delay

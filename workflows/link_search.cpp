@@ -47,6 +47,15 @@ solvers::EyeAtRate search_eye(const channels::Link& link, const channels::Transf
   };
 }
 
+namespace {
+// -20 log10 |H(f)| [dB] at one frequency.
+double loss_at(const channels::TransferFunction& h, double f_hz) {
+  std::complex<double> v;
+  h(std::span<const double>(&f_hz, 1), std::span<std::complex<double>>(&v, 1));
+  return -20.0 * std::log10(std::max(std::abs(v), 1e-300));
+}
+}  // namespace
+
 Stretch stretchable(const channels::Link& link, const std::string& which, double fmax_hz) {
   // --element: a 1-based index into the segments (copper) or the path (optical), or a name.
   auto pick = [&](const std::vector<std::string>& names, const std::vector<double>& lengths,
@@ -91,6 +100,13 @@ Stretch stretchable(const channels::Link& link, const std::string& which, double
       out.h = solvers::without_bulk_delay(channels::copper_transfer_function(ch), fmax_hz, &out.delay_s);
       return out;
     };
+    st.loss_db = [base, i](double len, double f) {
+      auto s2 = base.segments();
+      s2[i].length_m = len;
+      return loss_at(channels::copper_transfer_function(
+                         channels::CopperChannel(std::move(s2), base.driver_ohm(), base.receiver_ohm())),
+                     f);
+    };
     return st;
   }
   if (link.composed()) {
@@ -124,6 +140,14 @@ Stretch stretchable(const channels::Link& link, const std::string& which, double
       if (8.0 * out.delay_s < 1.0 / df) out.h = solvers::tabulated_transfer_function(out.h, ftop, df);
       return out;
     };
+    st.loss_db = [base, i](double len, double f) {
+      auto b2 = base->blocks();
+      b2[i].trace->length_m = len;
+      if (b2[i].trace_common) b2[i].trace_common->length_m = len;
+      return loss_at(channels::composed_transfer_function(channels::ComposedChannel(
+                         base->differential(), std::move(b2), base->driver_ohm(), base->receiver_ohm())),
+                     f);
+    };
     return st;
   }
   if (link.optical()) {
@@ -150,6 +174,11 @@ Stretch stretchable(const channels::Link& link, const std::string& which, double
       out.link.emplace(base.laser(), base.modulator(), std::move(p2), base.receiver());
       out.h = solvers::without_bulk_delay(channels::optical_transfer_function(*out.link), fmax_hz, &out.delay_s);
       return out;
+    };
+    st.loss_db = [base, i](double len, double) {
+      auto p2 = base.path();
+      p2[i] = channels::with_length(p2[i], len);
+      return channels::OpticalLink(base.laser(), base.modulator(), std::move(p2), base.receiver()).path_loss_db();
     };
     return st;
   }

@@ -35,6 +35,9 @@ struct Stretch {
   std::string label;           ///< "trace segment 2 (main route)", ...
   double base_length_m = 0.0;  ///< the length in the config
   std::function<Stretched(double length_m)> at;
+  /// The loss at a length without building the channel for an eye: copper and composed
+  /// -20 log10 |H(f_hz)| (one frequency), optical the passive path loss (f_hz unused).
+  std::function<double(double length_m, double f_hz)> loss_db;
 };
 
 /// `which`: a 1-based index into the segments (copper) or the path (optical), or a name; empty:

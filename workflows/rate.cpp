@@ -112,6 +112,7 @@ ReachPlan reach_plan(const channels::Link& link, const ReachRequest& rq) {
   opt.min_eye_height_v = sig.min_eye_height_for(lv);
   opt.min_eye_width_ui = sig.min_eye_width_for(lv);
   opt.full_curve = rq.full_curve;
+  opt.threads = rq.threads;
   opt.hooks.on_point = rq.progress;
   opt.hooks.stop = rq.stop;
   return plan;
@@ -175,7 +176,16 @@ ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
     else s.passive_channel = link.passive_transfer();  // a stretched copper or composed channel
     return solvers::analyze_eye(x.h, s);
   };
-  out.result = solvers::find_max_reach(eye_at, out.options);
+  // The search starts at the configured length, its steps sized by the loss-versus-length line:
+  // loss at half and at the whole configured length (one frequency each, no eye).
+  solvers::ReachOptions& opt = out.options;
+  opt.start_length_m = std::clamp(st.base_length_m, opt.min_length_m, opt.max_length_m);
+  if (!rq.full_curve) {
+    const double x = opt.start_length_m;
+    const double slope = (st.loss_db(x, f_nyquist) - st.loss_db(0.5 * x, f_nyquist)) / (0.5 * x);
+    opt.loss_db_per_m = std::isfinite(slope) && slope > 0.0 ? slope : 0.0;
+  }
+  out.result = solvers::find_max_reach(eye_at, opt);
   out.warning = no_mask_warning(out.options.min_eye_height_v, out.options.min_eye_width_ui, out.result.found, out.result.at_max,
                                 sig.spec.target_ber);
   if (!rq.curve_loss) return out;

@@ -56,7 +56,8 @@ struct ReachRequest {
   std::optional<double> margin_db;              ///< default: the link's required margin
   bool full_curve = false;
   bool curve_loss = true;                       ///< fill each curve point's loss_db (one channel evaluation each)
-  std::function<void()> progress = nullptr;     ///< after each evaluated eye
+  int threads = 2;                              ///< lengths evaluated concurrently (the answer does not depend on it)
+  std::function<void()> progress = nullptr;     ///< after each evaluated eye (possibly concurrently)
   const std::atomic<bool>* stop = nullptr;      ///< true: throws solvers::SearchInterrupted
 };
 

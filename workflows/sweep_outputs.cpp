@@ -474,6 +474,7 @@ ReachRequest reach_request(const CommandOptions& o) {
   rq.max_length_m = o.value("max");
   rq.margin_db = o.value("margin");
   rq.curve_loss = false;
+  rq.threads = 1;  // cases run in parallel already; the lengths tried are the same on one thread
   return rq;
 }
 

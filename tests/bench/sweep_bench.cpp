@@ -5,9 +5,14 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/resource.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "io/embedded.hpp"
 #include "io/sweep.hpp"
@@ -123,5 +128,42 @@ void BM_sweep_validate_loss_10k(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(s.case_count() * state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_sweep_validate_loss_10k)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+// data/sweeps/stripline-lhs.toml as `phylane sweep` runs it: every case checked (its link built:
+// five field solves of its cross-section, cached process-wide), then computed (the links built
+// again from the cache) and written, on 2 threads, with the command's allocator settings
+// (app/common.cpp, keep_freed_memory: freed memory kept in glibc's arenas). Issue 13 target:
+// <= 1 s end to end.
+// Each iteration samples with its own seed, so that every run solves its own cross-sections.
+void BM_sweep_stripline_lhs_200(benchmark::State& state) {
+#if defined(__GLIBC__)
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
+  std::ifstream in(std::string(PHYLANE_SOURCE_DIR) + "/data/sweeps/stripline-lhs.toml");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string base = text.str();
+  const auto file = std::filesystem::temp_directory_path() / ("phylane_sweep_lhs_bench_" + std::to_string(::getpid()) + ".h5");
+  int seed = 7000;
+  std::size_t cases = 0;
+  for (auto _ : state) {
+    std::string t = base;
+    const auto at = t.find("seed = ");
+    t.replace(at, t.find('\n', at) - at, "seed = " + std::to_string(++seed));
+    const io::Sweep s = io::load_sweep_text(t, "stripline-lhs.toml", std::filesystem::path(PHYLANE_SOURCE_DIR) / "data/sweeps");
+    io::validate_sweep(s, 2);
+    auto store = io::SweepStore::create(file, s);
+    io::SweepRunOptions opt;
+    opt.jobs = 2;
+    const auto sum = io::run_sweep_cases(s, store->missing_cases(), *store, opt);
+    store->close();
+    cases += sum.computed;
+    state.counters["failed"] = static_cast<double>(sum.failed);
+  }
+  state.counters["cases_per_s"] = benchmark::Counter(static_cast<double>(cases), benchmark::Counter::kIsRate);
+  std::filesystem::remove(file);
+}
+BENCHMARK(BM_sweep_stripline_lhs_200)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
