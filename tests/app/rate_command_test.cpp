@@ -138,6 +138,24 @@ TEST_CASE("maxrate and reach state the optical receiver; bad receiver bandwidth 
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("following the rate") && Catch::Contains("at 16 GBd"));
 
+  // HDF5: /optical_receiver/bandwidths_hz [photodiode, TIA, 3-dB, noise] with the mode as attributes.
+  REQUIRE(run_phylane("maxrate follows.toml -q --modulation pam4 -o m.h5", dir).exit_code == 0);
+  REQUIRE(run_phylane("reach follows.toml -q --rate '16 Gb/s' -o r.h5", dir).exit_code == 0);
+  REQUIRE(run_phylane("eye follows.toml -q -o e.h5", dir).exit_code == 0);
+  for (const char* file : {"/m.h5", "/r.h5", "/e.h5"}) {
+    hid_t h = H5Fopen((dir + file).c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(h >= 0);
+    const std::string path = std::string(file) == "/e.h5" ? "/optical/optical_receiver/bandwidths_hz" : "/optical_receiver/bandwidths_hz";
+    const auto bw = read_doubles(h, path.c_str());
+    REQUIRE(bw.size() == 4);
+    // reach at 16 GBd: TIA 1.3125 x 16 GHz; eye and maxrate's root at the configured 32 GBd: 42 GHz.
+    CHECK(bw[1] == Approx(std::string(file) == "/r.h5" ? 21e9 : 42e9).epsilon(1e-12));
+    hid_t d = H5Dopen2(h, path.c_str(), H5P_DEFAULT);
+    CHECK(read_string_attribute(d, "bandwidth") == "follows_rate");
+    H5Dclose(d);
+    H5Fclose(h);
+  }
+
   const auto big = run_rejected_file("maxrate", replace_first(follows, "1.3125", "20"), dir);
   CHECK_THAT(big.err, Catch::Contains("bad.toml") && Catch::Contains("channel.receiver.tia_bandwidth_ratio") &&
                           Catch::Contains("20") && Catch::Contains("10"));
