@@ -67,6 +67,7 @@ void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
 void print_optical(const solvers::OpticalAnalysis& oa) {
   fmt::print("\nOptical link figures\n");
   fmt::print("  received OMA {:.2f} dBm (average {:.2f} dBm)\n", oa.received_oma_dbm, oa.received_average_dbm);
+  fmt::print("  receiver: {}\n", oa.receiver.summary());
   if (!oa.reachable) {
     fmt::print("  sensitivity: not reachable ({})\n", oa.reason);
   } else {

@@ -33,6 +33,9 @@ void print_text(const io::Config& cfg, const workflows::MaxRateAnswer& answer, b
   fmt::print("  target BER {:g}, {}; search {:g} ... {:g} Gb/s to {:g} %\n\n", cfg.signalling->spec.target_ber,
              criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui), opt.min_rate_bps / 1e9,
              opt.max_rate_bps / 1e9, opt.resolution * 100);
+  const channels::OpticalLink* optical = cfg.optical();
+  if (optical)
+    fmt::print("  optical receiver: {}\n\n", optical->receiver_bandwidth(cfg.signalling->spec.symbol_rate_baud).summary());
   for (const auto& m : r.per_modulation) {
     const std::string name = modulation_label(m.levels);
     if (!m.found) {
@@ -45,6 +48,8 @@ void print_text(const io::Config& cfg, const workflows::MaxRateAnswer& answer, b
                opt.min_eye_height_for(m.levels) > 0.0 || opt.min_eye_width_for(m.levels) > 0.0
                    ? fmt::format("; mask {:g} mV x {:g} UI", opt.min_eye_height_for(m.levels) * 1e3, opt.min_eye_width_for(m.levels))
                    : std::string());
+    if (optical && optical->receiver().follows_rate())
+      fmt::print("        receiver at this rate: {}\n", optical->receiver_bandwidth(m.max_rate_bps / std::log2(m.levels)).summary());
     if (const auto& w = answer.warnings.at(static_cast<std::size_t>(&m - r.per_modulation.data())); !w.empty())
       fmt::print("        warning: {}\n", w);
   }

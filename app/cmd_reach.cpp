@@ -40,8 +40,10 @@ void print_text(const io::Config& cfg, const workflows::ReachAnswer& answer) {
   fmt::print("  {} at {:g} Gb/s ({:g} GBd), target BER {:g}, {}\n", channels::display_name(answer.modulation), answer.rate_bps / 1e9,
              answer.symbol_rate_baud / 1e9, cfg.signalling->spec.target_ber,
              criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui));
-  fmt::print("  varying {} (config: {:g} m), search {:g} ... {:g} m\n\n", answer.element, answer.base_length_m, opt.min_length_m,
+  fmt::print("  varying {} (config: {:g} m), search {:g} ... {:g} m\n", answer.element, answer.base_length_m, opt.min_length_m,
              opt.max_length_m);
+  if (cfg.optical()) fmt::print("  optical receiver: {}\n", cfg.optical()->receiver_bandwidth(answer.symbol_rate_baud).summary());
+  fmt::print("\n");
   if (r.found) {
     fmt::print("  max reach {}{}: {}\n", length_text(r.max_length_m, cfg.optical() != nullptr),
                r.capped ? " (top of the range)" : "", eye_figures_text(r.at_max));

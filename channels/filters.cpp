@@ -124,14 +124,14 @@ double TxEdgeFilter::response(double freq_hz) const {
 
 constexpr phy::EnumName<RxFilterType> kRxFilterTypes[] = {
     {RxFilterType::none, "none"}, {RxFilterType::butterworth, "butterworth"},
-    {RxFilterType::bessel_thomson, "bessel_thomson"}};
+    {RxFilterType::bessel_thomson, "bessel_thomson"}, {RxFilterType::photoreceiver, "photoreceiver"}};
 
 std::string_view to_string(RxFilterType t) { return phy::name_of(kRxFilterTypes, t); }
 
 RxFilterType parse_rx_filter_type(std::string_view s) {
   if (const auto t = phy::value_named(kRxFilterTypes, s)) return *t;
   throw std::invalid_argument("receiver filter type \"" + std::string(s) +
-                              "\" is unknown; allowed: none, butterworth, bessel_thomson");
+                              "\" is unknown; allowed: none, butterworth, bessel_thomson, photoreceiver");
 }
 
 namespace {
@@ -237,8 +237,35 @@ RxFilter RxFilter::make(RxFilterType type, int order, double f3db_hz) {
     case RxFilterType::none: return none();
     case RxFilterType::butterworth: return butterworth(order, f3db_hz);
     case RxFilterType::bessel_thomson: return bessel_thomson(order, f3db_hz);
+    case RxFilterType::photoreceiver:
+      throw std::invalid_argument("RxFilter::make: a photoreceiver has two bandwidths and a Q: use RxFilter::photoreceiver");
   }
   return none();
+}
+
+RxFilter RxFilter::photoreceiver(double pd_hz, double tia_hz, double tia_q) {
+  require_positive("photoreceiver", "pd_hz", pd_hz);
+  require_positive("photoreceiver", "tia_hz", tia_hz);
+  if (!(tia_q >= 0.3 && tia_q <= 5.0))
+    throw std::invalid_argument("photoreceiver: tia_q = " + std::to_string(tia_q) + " must be in [0.3, 5]");
+  const double a = 2.0 - 1.0 / (tia_q * tia_q);
+  const double f0 = tia_hz / std::sqrt(0.5 * (a + std::sqrt(a * a + 4.0)));
+  // The TIA's poles in Hz: f0 (-1/(2Q) +- sqrt(1/(4Q^2) - 1)), complex for Q > 1/2.
+  const cplx d = std::sqrt(cplx(1.0 / (4.0 * tia_q * tia_q) - 1.0, 0.0));
+  const cplx c = -1.0 / (2.0 * tia_q);
+  RxFilter f;
+  f.type_ = RxFilterType::photoreceiver;
+  f.order_ = 3;
+  f.rational_ = RationalFilter(1.0, {}, {cplx(-pd_hz, 0.0), f0 * (c + d), f0 * (c - d)});
+  // Bisect |H|^2 = 1/2 between 0 (|H| = 1) and a frequency where the whole is below it.
+  double lo = 0.0, hi = std::min(pd_hz, tia_hz);
+  while (std::norm(f.rational_.response(hi)) > 0.5) hi *= 2.0;
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (std::norm(f.rational_.response(mid)) > 0.5 ? lo : hi) = mid;
+  }
+  f.f3db_hz_ = 0.5 * (lo + hi);
+  return f;
 }
 
 RxFilter RxFilter::com_receiver(double symbol_rate_baud, double fr_over_baud) {

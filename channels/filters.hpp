@@ -89,9 +89,9 @@ class TxEdgeFilter {
 // ------------------------------------------------------------------------------------------------
 // Receiver front-end filter
 
-enum class RxFilterType { none, butterworth, bessel_thomson };
+enum class RxFilterType { none, butterworth, bessel_thomson, photoreceiver };
 std::string_view to_string(RxFilterType t);
-/// "none", "butterworth", "bessel_thomson". Throws std::invalid_argument listing the allowed names.
+/// "none", "butterworth", "bessel_thomson", "photoreceiver". Throws std::invalid_argument listing the allowed names.
 RxFilterType parse_rx_filter_type(std::string_view s);
 
 /// The receiver's front-end (noise-limiting) filter, all-pole, unit DC gain, -3 dB at f3db_hz.
@@ -115,6 +115,15 @@ class RxFilter {
   static RxFilter make(RxFilterType type, int order, double f3db_hz);
   /// COM's receiver filter (93A-20): 4th-order Butterworth at f_r = fr_over_baud * baud.
   static RxFilter com_receiver(double symbol_rate_baud, double fr_over_baud = 0.75);
+  /// An optical receiver's small-signal response: the photodiode as one real pole at pd_hz times
+  /// the TIA as the second-order low pass H = 1 / (1 - x^2 + j x / Q), x = f / f0, with f0 set so
+  /// that the TIA alone is 3 dB down at tia_hz: (f3/f0)^2 = (2 - 1/Q^2 + sqrt((2 - 1/Q^2)^2 + 4)) / 2
+  /// (E. Saeckinger, Analysis and Design of Transimpedance Amplifiers for Optical Receivers, Wiley
+  /// 2017, App. H: Q = 1/2 critically damped, 1/sqrt 3 Bessel-Thomson, 1/sqrt 2 Butterworth).
+  /// Its poles: -pd_hz and f0 (-1/(2Q) +- j sqrt(1 - 1/(4Q^2))). Order 3; f3db_hz() is the 3-dB
+  /// frequency of the whole (found by bisection to 1e-12 relative).
+  /// @param pd_hz, tia_hz  > 0   @param tia_q  in [0.3, 5]
+  static RxFilter photoreceiver(double pd_hz, double tia_hz, double tia_q);
 
   RxFilterType type() const { return type_; }
   int order() const { return order_; }

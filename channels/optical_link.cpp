@@ -22,16 +22,22 @@ std::string fmt(double v, int prec = 3) {
   std::snprintf(buf, sizeof buf, "%.*g", prec, v);
   return buf;
 }
-
-// Second-order Butterworth TIA response (Q = 1/sqrt 2), 3 dB at fc.
-std::complex<double> tia_response(double fc, double f) {
-  const double x = f / fc;
-  return 1.0 / std::complex<double>(1.0 - x * x, std::sqrt(2.0) * x);
-}
 }  // namespace
 
-std::complex<double> receiver_response(const Receiver& rx, double f) {
-  return phy::eo_response(phy::ResponseShape::single_pole, rx.pd_bandwidth_hz, f) * tia_response(rx.tia_bandwidth_hz, f);
+RxFilter receiver_filter(const Receiver& rx) {
+  return RxFilter::photoreceiver(rx.pd_bandwidth_hz, rx.tia_bandwidth_hz, rx.tia_q);
+}
+
+std::string ReceiverBandwidth::summary() const {
+  const std::string pd = fmt(pd_bandwidth_hz / 1e9) + " GHz", tia = fmt(tia_bandwidth_hz / 1e9) + " GHz";
+  const std::string tail = "3-dB bandwidth " + fmt(f3db_hz / 1e9) + " GHz, noise bandwidth " +
+                           fmt(noise_bandwidth_hz / 1e9) + " GHz";
+  if (!follows_rate) return "fixed bandwidth (photodiode " + pd + " x TIA " + tia + "): " + tail;
+  auto part = [](double ratio, const std::string& at) {
+    return ratio > 0.0 ? fmt(ratio) + " x symbol rate = " + at : at + " fixed";
+  };
+  return "following the rate (photodiode " + part(pd_bandwidth_ratio, pd) + ", TIA " + part(tia_bandwidth_ratio, tia) +
+         ") at " + fmt(symbol_rate_baud / 1e9, 4) + " GBd: " + tail;
 }
 
 PathElement make_coupler(const std::string& name, double il_db, double bw_1db_m, double centre_m, double wavelength_m) {
@@ -126,7 +132,10 @@ OpticalLink::OpticalLink(Laser laser, Modulator modulator, std::vector<PathEleme
   require(mod_.bandwidth_hz > 0.0, "modulator bandwidth must be > 0");
   for (const auto& e : path_) require(e.loss_db >= 0.0 && std::isfinite(e.loss_db), "element '" + e.name + "' has a negative loss");
   require(rx_.pd_bandwidth_hz > 0.0 && rx_.tia_bandwidth_hz > 0.0, "receiver bandwidths must be > 0");
+  require(rx_.pd_bandwidth_ratio >= 0.0 && rx_.tia_bandwidth_ratio >= 0.0, "receiver bandwidth ratios must be >= 0");
+  require(rx_.tia_q >= 0.3 && rx_.tia_q <= 5.0, "TIA damping Q must be in [0.3, 5]");
   require(rx_.transimpedance_ohm > 0.0, "transimpedance must be > 0");
+  rx_filter_ = channels::receiver_filter(rx_);
   // Noise bandwidth: trapezoid integral of |H_pd H_tia|^2 up to 40x the smaller bandwidth; the
   // TIA's f^-4 tail beyond it holds < 1e-5 of the total.
   const double fmax = 40.0 * std::min(rx_.pd_bandwidth_hz, rx_.tia_bandwidth_hz);
@@ -134,7 +143,7 @@ OpticalLink::OpticalLink(Laser laser, Modulator modulator, std::vector<PathEleme
   double sum = 0.0;
   for (int i = 0; i <= n; ++i) {
     const double f = fmax * i / n;
-    const double h2 = std::norm(receiver_response(rx_, f));
+    const double h2 = std::norm(rx_filter_.response(f));
     sum += (i == 0 || i == n ? 0.5 : 1.0) * h2;
   }
   noise_bw_hz_ = sum * fmax / n;
@@ -189,12 +198,38 @@ std::vector<BudgetLine> OpticalLink::budget() const {
   return out;
 }
 
-std::complex<double> OpticalLink::response(double f) const {
+std::complex<double> OpticalLink::path_response(double f) const {
   std::complex<double> h = phy::eo_response(mod_.shape, mod_.bandwidth_hz, f, mod_.q);
   // Dispersion accumulates along the path: one power-fading response for the total D L.
   const double dl = total_dispersion_s_per_m();
   if (dl != 0.0) h *= phy::fiber_dispersion_response(laser_.wavelength_m, dl, 1.0, f, mod_.chirp_alpha);
-  return h * receiver_response(rx_, f);
+  return h;
+}
+
+std::complex<double> OpticalLink::response(double f) const { return path_response(f) * rx_filter_.response(f); }
+
+OpticalLink OpticalLink::at_symbol_rate(double baud) const {
+  require(baud > 0.0, "the symbol rate must be > 0");
+  if (!rx_.follows_rate()) return *this;
+  Receiver rx = rx_;
+  if (rx.pd_bandwidth_ratio > 0.0) rx.pd_bandwidth_hz = rx.pd_bandwidth_ratio * baud;
+  if (rx.tia_bandwidth_ratio > 0.0) rx.tia_bandwidth_hz = rx.tia_bandwidth_ratio * baud;
+  return OpticalLink(laser_, mod_, path_, rx);
+}
+
+ReceiverBandwidth OpticalLink::receiver_bandwidth(double baud) const {
+  const OpticalLink at = at_symbol_rate(baud);
+  ReceiverBandwidth b;
+  b.follows_rate = rx_.follows_rate();
+  b.pd_bandwidth_ratio = rx_.pd_bandwidth_ratio;
+  b.tia_bandwidth_ratio = rx_.tia_bandwidth_ratio;
+  b.symbol_rate_baud = baud;
+  b.pd_bandwidth_hz = at.rx_.pd_bandwidth_hz;
+  b.tia_bandwidth_hz = at.rx_.tia_bandwidth_hz;
+  b.tia_q = rx_.tia_q;
+  b.f3db_hz = at.rx_filter_.f3db_hz();
+  b.noise_bandwidth_hz = at.noise_bw_hz_;
+  return b;
 }
 
 double OpticalLink::receiver_noise_bandwidth_hz() const { return noise_bw_hz_; }

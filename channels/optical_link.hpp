@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "channels/filters.hpp"
 #include "phy/optics.hpp"
 #include "phy/photoreceiver.hpp"
 
@@ -63,16 +64,42 @@ PathElement make_loss(const std::string& kind, const std::string& name, double l
 struct Receiver {
   phy::Photoreceiver front_end;          ///< responsivity, dark current, TIA noise, RIN (filled from the laser)
   double pd_bandwidth_hz = 50e9;         ///< photodiode (transit/RC) 3-dB bandwidth, single pole
-  double tia_bandwidth_hz = 30e9;        ///< TIA 3-dB bandwidth, second-order Butterworth (Q = 0.707)
+  double tia_bandwidth_hz = 30e9;        ///< TIA 3-dB bandwidth (second-order, damping tia_q)
+  /// TIA damping Q of its second-order response: 1/sqrt 3 (default) the Bessel-Thomson response
+  /// of a TIA designed for data (maximally flat group delay, 0.4 % step overshoot); 1/sqrt 2
+  /// Butterworth (maximally flat magnitude, 4.3 % overshoot); 1/2 critically damped (RxFilter::photoreceiver).
+  double tia_q = 0.5773502691896258;
+  /// A receiver built for the rate: > 0 makes that 3-dB bandwidth ratio x symbol rate at every
+  /// rate (OpticalLink::at_symbol_rate), the input-referred noise density unchanged, so the
+  /// integrated thermal, shot and RIN noise follow the rate; 0: the bandwidth above is fixed
+  /// hardware. The bandwidths above then hold the values at the link's configured rate.
+  double pd_bandwidth_ratio = 0.0;
+  double tia_bandwidth_ratio = 0.0;
   double transimpedance_ohm = 1000.0;    ///< V/A at the decision point
   double power_w = 0.0;                  ///< electrical power of PD bias + TIA + CDR (energy per bit)
+  bool follows_rate() const { return pd_bandwidth_ratio > 0.0 || tia_bandwidth_ratio > 0.0; }
 };
 
-/// The receiver's small-signal response, photodiode pole x TIA (second-order Butterworth), 1 at
+/// The receiver's small-signal response, photodiode pole x TIA (RxFilter::photoreceiver), 1 at
 /// DC: the filter that shapes the receiver's white input noise (its noise bandwidth is
-/// Int |H|^2 df) and the last two factors of OpticalLink::response.
-std::complex<double> receiver_response(const Receiver& rx, double freq_hz);
+/// Int |H|^2 df) and the receiver filter of the eye (solvers::set_optical_levels).
+RxFilter receiver_filter(const Receiver& rx);
 
+/// Which receiver a result was computed with, at one symbol rate (for reports).
+struct ReceiverBandwidth {
+  bool follows_rate = false;
+  double pd_bandwidth_ratio = 0.0;   ///< x symbol rate, 0 where fixed
+  double tia_bandwidth_ratio = 0.0;
+  double symbol_rate_baud = 0.0;     ///< the rate the figures below are at
+  double pd_bandwidth_hz = 0.0;
+  double tia_bandwidth_hz = 0.0;
+  double tia_q = 0.0;
+  double f3db_hz = 0.0;              ///< 3-dB bandwidth of photodiode x TIA
+  double noise_bandwidth_hz = 0.0;   ///< Int |H_pd H_tia|^2 df
+  /// "fixed bandwidth 35.2 GHz (photodiode 50 GHz x TIA 42 GHz), noise bandwidth 38.1 GHz" or
+  /// "following the rate: TIA 0.75 x symbol rate, photodiode 50 GHz fixed -> 3-dB 20.1 GHz at 32 GBd, ..."
+  std::string summary() const;
+};
 struct BudgetLine {
   std::string element;   ///< "laser", "modulator", element names..., "receiver"
   std::string detail;
@@ -99,10 +126,21 @@ class OpticalLink {
   double level_power_w(int k, int levels) const;
 
   /// Electrical-equivalent small-signal response, normalised to 1 at DC: modulator EO response x
-  /// fiber dispersion (with chirp) x photodiode pole x TIA. Complex, causal; f >= 0.
+  /// fiber dispersion (with chirp) x photodiode pole x TIA (path_response x receiver_filter).
+  /// Complex, causal; f >= 0.
   std::complex<double> response(double freq_hz) const;
-  /// Noise bandwidth of the receiver (photodiode x TIA): Int |H|^2 df over 0 ... 20 f3dB [Hz].
+  /// Modulator EO response x fiber dispersion (with chirp), 1 at DC: the channel up to the
+  /// photodiode, which the eye engine takes as H(f) (optical_transfer_function) with the
+  /// receiver as its Rx filter (receiver_filter()).
+  std::complex<double> path_response(double freq_hz) const;
+  /// Noise bandwidth of the receiver (photodiode x TIA): Int |H|^2 df over 0 ... 40 min(f_pd, f_tia) [Hz].
   double receiver_noise_bandwidth_hz() const;
+  const RxFilter& receiver_filter() const { return rx_filter_; }
+  /// The link with a rate-following receiver's bandwidths set for `symbol_rate_baud` (ratio x
+  /// rate); a copy of this link when its receiver is fixed. Throws std::invalid_argument for a rate <= 0.
+  OpticalLink at_symbol_rate(double symbol_rate_baud) const;
+  /// The receiver at `symbol_rate_baud`, for reports.
+  ReceiverBandwidth receiver_bandwidth(double symbol_rate_baud) const;
   /// Front end with the noise bandwidth and laser RIN filled in.
   phy::Photoreceiver front_end() const;
   /// Noise rms at the decision point [V] of PAM level k of M.
@@ -121,6 +159,7 @@ class OpticalLink {
   Modulator mod_;
   std::vector<PathElement> path_;
   Receiver rx_;
+  RxFilter rx_filter_;
   double noise_bw_hz_ = 0.0;
 };
 

@@ -86,8 +86,8 @@ struct EyeLinkSpec {
   double noise_rms_v = 0.0;          ///< fixed rms noise at the decision point; > 0 overrides the PSD
   std::vector<double> sigma_per_level_v;  ///< optical: noise at the decision point per level, lowest first
   /// Noise given at the decision point (noise_rms_v, sigma_per_level_v) is white at the receiver
-  /// input, shaped there by the receiver: |H_n(f)|^2 of that shaping besides rx_filter (optical:
-  /// photodiode x TIA; empty = 1). Each CTLE candidate C scales it by
+  /// input, shaped there by the receiver: |H_n(f)|^2 of that shaping besides rx_filter (empty = 1;
+  /// optical links have it all in rx_filter). Each CTLE candidate C scales it by
   /// sqrt(Int |H_n H_rx C|^2 df / Int |H_n H_rx|^2 df) (solvers/eye_analysis.hpp).
   NoisePsd sampler_noise_shape;
   TxJitter jitter;

@@ -61,7 +61,7 @@ TransferFunction composed_transfer_function(ComposedChannel channel) {
 
 TransferFunction optical_transfer_function(const OpticalLink& link) {
   return [link](std::span<const double> f, std::span<cplx> h) {
-    for (std::size_t k = 0; k < f.size(); ++k) h[k] = link.response(f[k]);
+    for (std::size_t k = 0; k < f.size(); ++k) h[k] = link.path_response(f[k]);
   };
 }
 

@@ -33,7 +33,10 @@ TransferFunction copper_transfer_function(const CopperChannel& channel);
 /// of the function), with the same 300 Np overflow guard over its trace blocks.
 TransferFunction composed_transfer_function(ComposedChannel channel);
 
-/// The electrical-equivalent response of an optical link (OpticalLink::response, 1 at DC).
+/// The electrical-equivalent response of an optical link up to the photodiode (modulator x fiber,
+/// OpticalLink::path_response, 1 at DC). The receiver (photodiode x TIA) is not in it: the eye
+/// takes it as its Rx filter (solvers::set_optical_levels), so that a receiver that follows the
+/// rate is rebuilt at each rate while this function stays; OpticalLink::response is the whole.
 TransferFunction optical_transfer_function(const OpticalLink& link);
 
 /// H(f) of a sampled impulse response h[n] (n >= 0, step dt_s): H(f) = dt sum_n h[n] e^{-j 2 pi f n dt}

@@ -567,6 +567,9 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
     f->finish();
   }
 
+  // An optical channel is built once [signal] is read: a receiver may follow its rate.
+  std::optional<detail::OpticalParts> optical_parts;
+  bool optical = false;
   if (auto ch = root.table("channel", true)) {
     const auto type = ch->choice<std::string>(
         "type", [](std::string_view s) -> std::optional<std::string> {
@@ -575,9 +578,8 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
         },
         "copper, optical, touchstone, pulse", "copper");
     if (type && *type == "optical") {
-      std::optional<channels::OpticalLink> optical;
-      detail::read_optical(*ch, optical, cfg.optical_info);
-      if (optical) cfg.channel = std::move(*optical);
+      optical = true;
+      detail::read_optical(*ch, optical_parts, cfg.optical_info);
     } else if (type && *type == "pulse") {
       std::optional<channels::SampledResponse> sampled;
       detail::read_pulse_channel(*ch, sampled);
@@ -586,10 +588,16 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
       read_copper(&*ch, ctx, mats, cfg, *type == "touchstone");
   }
 
-  detail::read_eye_sections(root, cfg.optical() != nullptr ? detail::ReceiverKind::optical
+  detail::read_eye_sections(root, optical ? detail::ReceiverKind::optical
                                   : cfg.sampled() ? (cfg.sampled()->impulse ? detail::ReceiverKind::impulse : detail::ReceiverKind::pulse)
                                               : detail::ReceiverKind::copper,
                             cfg.signalling);
+  if (optical_parts && ctx.ok()) {
+    std::optional<channels::OpticalLink> link;
+    detail::build_optical(ctx, *optical_parts,
+                          cfg.signalling ? std::optional<double>(cfg.signalling->spec.symbol_rate_baud) : std::nullopt, link);
+    if (link) cfg.channel = std::move(*link);
+  }
   detail::read_crosstalk(root, cfg);
   if (cfg.sampled() && !cfg.signalling && ctx.ok())
     ctx.error(&root.input(), "signal", "", "a pulse channel needs a [signal] section (its rate sets the UI)");

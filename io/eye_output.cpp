@@ -96,6 +96,7 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
     j.field("energy_per_bit_j", o.energy_per_bit_j);
     j.array("noise_per_level_v", o.noise_per_level_v);
     j.field("noise_bandwidth_hz", o.noise_bandwidth_hz);
+    detail::optical_receiver_json(j, o.receiver);
     j.array("q_per_eye", o.q_per_eye);
     j.field("q_factor", o.q_factor);
     j.field("sensitivity_criterion", o.criterion);
@@ -192,6 +193,7 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
     h.attribute("/optical/penalties_db", "aggregate_rate_bps", o.aggregate_rate_bps);
     h.dataset("/optical/noise_per_level_v", o.noise_per_level_v, "V", "receiver noise rms at the decision point, lowest level first");
     h.attribute("/optical/noise_per_level_v", "noise_bandwidth_hz", o.noise_bandwidth_hz);
+    detail::optical_receiver_hdf5(h, "/optical", o.receiver);
     h.dataset("/optical/q_per_eye", o.q_per_eye, "1", "Personick Q of each eye, (level spacing)/(sigma_k + sigma_k+1)");
     h.attribute("/optical/q_per_eye", "q_factor", o.q_factor);
     h.attribute("/optical/penalties_db", "sensitivity_criterion", o.criterion);

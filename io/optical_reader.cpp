@@ -2,6 +2,7 @@
 // [channel.modulator], [[channel.path]], [channel.receiver] and [channel.wdm]. Format in
 // docs/optical.md.
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "io/detail/optical_reader.hpp"
@@ -92,7 +93,7 @@ std::optional<channels::PathElement> read_element(TableReader& e, std::size_t in
 
 }  // namespace
 
-void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, channels::OpticalInfo& info) {
+void read_optical(TableReader& ch, std::optional<OpticalParts>& out, channels::OpticalInfo& info) {
   Context& ctx = ch.context();
   for (auto k : {"temperature", "mode", "driver", "receiver_impedance", "segments"})
     ch.reject(k, std::string("'") + k + "' belongs to copper channels (type = \"copper\")");
@@ -141,6 +142,8 @@ void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, ch
   }
 
   channels::Receiver rx;
+  const toml::node* out_ratio = nullptr;
+  std::string out_ratio_key;
   if (auto t = ch.table("receiver", true)) {
     std::optional<double> resp;
     if (t->has("quantum_efficiency")) {
@@ -153,14 +156,25 @@ void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, ch
     }
     const auto dark = t->quantity_or("dark_current", Dimension::current, Rule::between(0.0, 1e-3), "0 A");
     // Photodiode bandwidth directly, or from its capacitance and the TIA's input resistance as
-    // an RC pole f = 1 / (2 pi R C) (transit time neglected; Agrawal 2010, ch. 4).
-    std::optional<double> pdbw;
-    if (t->has("pd_capacitance")) {
+    // an RC pole f = 1 / (2 pi R C) (transit time neglected; Agrawal 2010, ch. 4), or as a ratio
+    // of the symbol rate (a photodiode built for the rate, like [rx] bandwidth_ratio on copper).
+    // The ratio's range is the copper receiver's (0.05 ... 10 x symbol rate).
+    const Rule ratio_rule = Rule::between(0.05, 10.0);
+    std::optional<double> pdbw, pd_ratio = 0.0;
+    if (t->has("pd_bandwidth_ratio")) {
+      for (auto k : {"pd_bandwidth", "pd_capacitance"})
+        t->reject(k, "give one of pd_bandwidth (fixed), pd_capacitance (fixed) or pd_bandwidth_ratio (follows the rate)");
+      t->reject("tia_input_resistance", "applies with pd_capacitance");
+      pd_ratio = t->number("pd_bandwidth_ratio", ratio_rule, true);
+      pdbw = 0.0;
+    } else if (t->has("pd_capacitance")) {
+      t->accept("pd_bandwidth_ratio");
       t->reject("pd_bandwidth", "give either pd_bandwidth or pd_capacitance with tia_input_resistance");
       const auto cpd = t->quantity("pd_capacitance", Dimension::capacitance, Rule::between(0.0, 1e-9, false, true), true);
       const auto rin_tia = t->quantity("tia_input_resistance", Dimension::resistance, Rule::between(0.0, 1e6, false, true), true);
       if (cpd && rin_tia) pdbw = 1.0 / (2.0 * phy::pi * *rin_tia * *cpd);
     } else {
+      t->accept("pd_bandwidth_ratio");
       t->accept("pd_capacitance");
       t->reject("tia_input_resistance", "applies with pd_capacitance");
       pdbw = t->quantity("pd_bandwidth", Dimension::frequency, Rule::positive(), true);
@@ -178,12 +192,30 @@ void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, ch
       rf = 0.0;
       nf = 0.0;
     }
-    const auto tiabw = t->quantity("tia_bandwidth", Dimension::frequency, Rule::positive(), true);
+    std::optional<double> tiabw, tia_ratio = 0.0;
+    if (t->has("tia_bandwidth_ratio")) {
+      t->reject("tia_bandwidth", "give either tia_bandwidth (fixed) or tia_bandwidth_ratio (follows the rate)");
+      tia_ratio = t->number("tia_bandwidth_ratio", ratio_rule, true);
+      tiabw = 0.0;
+    } else {
+      t->accept("tia_bandwidth_ratio");
+      tiabw = t->quantity("tia_bandwidth", Dimension::frequency, Rule::positive(), true);
+    }
+    // The TIA's damping: 1/sqrt 3, the second-order Bessel-Thomson response of a TIA designed for
+    // data (maximally flat group delay, 0.4 % step overshoot; Saeckinger 2017, App. H), unless given.
+    const auto tia_q = t->number_or("tia_q", Rule::between(0.3, 5.0), 0.5773502691896258);
+    if (pd_ratio && *pd_ratio > 0.0) {
+      out_ratio = t->input().get("pd_bandwidth_ratio");
+      out_ratio_key = t->key_path("pd_bandwidth_ratio");
+    } else if (tia_ratio && *tia_ratio > 0.0) {
+      out_ratio = t->input().get("tia_bandwidth_ratio");
+      out_ratio_key = t->key_path("tia_bandwidth_ratio");
+    }
     const auto zt = t->quantity_or("transimpedance", Dimension::resistance, Rule::positive(), "1 kohm");
     const auto temp = t->quantity_or("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), "27 degC");
     const auto pw = t->quantity_or("power", Dimension::power, Rule::between(0.0, 100.0), "0 W");
     t->finish();
-    if (resp && dark && pdbw && tia_noise && rf && nf && tiabw && zt && temp && pw) {
+    if (resp && dark && pdbw && pd_ratio && tia_noise && rf && nf && tiabw && tia_ratio && tia_q && zt && temp && pw) {
       rx.front_end.responsivity_a_per_w = *resp;
       rx.front_end.dark_current_a = *dark;
       rx.front_end.tia_noise_a_per_rthz = *tia_noise;
@@ -192,6 +224,9 @@ void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, ch
       rx.front_end.temperature_k = *temp + 273.15;
       rx.pd_bandwidth_hz = *pdbw;
       rx.tia_bandwidth_hz = *tiabw;
+      rx.pd_bandwidth_ratio = *pd_ratio;
+      rx.tia_bandwidth_ratio = *tia_ratio;
+      rx.tia_q = *tia_q;
       rx.transimpedance_ohm = *zt;
       rx.power_w = *pw;
     } else {
@@ -210,10 +245,28 @@ void read_optical(TableReader& ch, std::optional<channels::OpticalLink>& out, ch
   }
   ch.finish();
   if (!ok || !ctx.ok()) return;
+  out.emplace(OpticalParts{laser, mod, std::move(path), rx, &ch.input(), ch.path(), out_ratio, out_ratio_key});
+}
+
+void build_optical(Context& ctx, const OpticalParts& p, std::optional<double> symbol_rate_baud,
+                   std::optional<channels::OpticalLink>& out) {
+  channels::Receiver rx = p.receiver;
+  if (rx.follows_rate()) {
+    if (!symbol_rate_baud) {
+      std::ostringstream v;
+      v << (rx.pd_bandwidth_ratio > 0.0 ? rx.pd_bandwidth_ratio : rx.tia_bandwidth_ratio);
+      ctx.error(p.ratio, p.ratio_key, v.str(),
+                "a receiver bandwidth that follows the rate needs the rate it multiplies: add a [signal] section "
+                "with rate, or give the bandwidth in Hz (fixed hardware)");
+      return;
+    }
+    if (rx.pd_bandwidth_ratio > 0.0) rx.pd_bandwidth_hz = rx.pd_bandwidth_ratio * *symbol_rate_baud;
+    if (rx.tia_bandwidth_ratio > 0.0) rx.tia_bandwidth_hz = rx.tia_bandwidth_ratio * *symbol_rate_baud;
+  }
   try {
-    out.emplace(laser, mod, std::move(path), rx);
+    out.emplace(p.laser, p.modulator, p.path, rx);
   } catch (const std::invalid_argument& e) {
-    ctx.error(&ch.input(), ch.path(), "", std::string("cannot build this optical link: ") + e.what());
+    ctx.error(p.table, p.table_path, "", std::string("cannot build this optical link: ") + e.what());
   }
 }
 

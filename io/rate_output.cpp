@@ -48,6 +48,16 @@ void criterion_hdf5(Hdf5Writer& h, std::string_view command, const Config& cfg, 
   h.attribute("/", "min_eye_width_ui", ew_ui);
 }
 
+// The optical receiver at a symbol rate (nothing for other channels).
+void receiver_json(JsonWriter& j, const Config& cfg, double baud) {
+  if (cfg.optical()) detail::optical_receiver_json(j, cfg.optical()->receiver_bandwidth(baud));
+}
+void receiver_hdf5(Hdf5Writer& h, std::string_view group, const Config& cfg, double baud) {
+  if (cfg.optical()) detail::optical_receiver_hdf5(h, group, cfg.optical()->receiver_bandwidth(baud));
+}
+
+double answer_baud(const solvers::ModulationMaxRate& m) { return m.max_rate_bps / std::log2(static_cast<double>(m.levels)); }
+
 }  // namespace
 
 void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::MaxRateAnswer& a) {
@@ -59,6 +69,8 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::Ma
   j.field("min_rate_bps", opt.min_rate_bps).field("max_rate_searched_bps", opt.max_rate_bps).field("resolution", opt.resolution);
   j.field("found", r.found).field("max_rate_bps", r.max_rate_bps);
   j.field("best_modulation", r.found ? channels::modulation_name(r.best_levels) : std::string()).field("reason", r.reason);
+  // At the configured rate: fixed, or following the rate (then per modulation at its answer too).
+  receiver_json(j, cfg, cfg.signalling->spec.symbol_rate_baud);
   j.key("modulations").begin_array();
   for (const auto& m : r.per_modulation) {
     j.begin_object()
@@ -71,6 +83,7 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::Ma
         .field("min_eye_height_v", opt.min_eye_height_for(m.levels))
         .field("min_eye_width_ui", opt.min_eye_width_for(m.levels))
         .field("warning", a.warnings.at(static_cast<std::size_t>(&m - r.per_modulation.data())));
+    if (m.found) receiver_json(j, cfg, answer_baud(m));
     at_max_json(j, m.found, m.at_max);
     j.key("curve").begin_array();
     for (const auto& p : m.curve)
@@ -110,7 +123,9 @@ void write_maxrate_hdf5(const std::filesystem::path& file, const Config& cfg, co
     h.attribute(g, "min_eye_width_ui", opt.min_eye_width_for(m.levels));
     h.attribute(g, "warning", a.warnings.at(static_cast<std::size_t>(&m - r.per_modulation.data())));
     if (m.found) write_eye_groups(h, g + "/at_max", m.at_max);
+    if (m.found) receiver_hdf5(h, g + "/at_max", cfg, answer_baud(m));
   }
+  receiver_hdf5(h, "", cfg, cfg.signalling->spec.symbol_rate_baud);
   criterion_hdf5(h, "maxrate", cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "max_rate_bps", r.max_rate_bps);
   h.attribute("/", "best_modulation", r.found ? channels::modulation_name(r.best_levels) : std::string("none"));
@@ -127,6 +142,7 @@ void write_reach_json(std::ostream& os, const Config& cfg, const workflows::Reac
   j.field("rate_bps", a.rate_bps).field("symbol_rate_baud", a.symbol_rate_baud).field("config_length_m", a.base_length_m);
   j.field("found", r.found).field("capped", r.capped).field("max_length_m", r.max_length_m).field("reason", r.reason);
   j.field("warning", a.warning);
+  receiver_json(j, cfg, a.symbol_rate_baud);
   at_max_json(j, r.found, r.at_max);
   j.key("curve").begin_array();
   for (const auto& p : r.curve)
@@ -156,6 +172,7 @@ void write_reach_hdf5(const std::filesystem::path& file, const Config& cfg, cons
                 {"eye_width_ui", "UI", "", [](const P& p) { return p.eye_width_ui; }},
                 {"meets", "1", "1 where the length meets the criterion", [](const P& p) { return p.meets ? 1.0 : 0.0; }}});
   if (r.found) write_eye_groups(h, "/at_max", r.at_max);
+  receiver_hdf5(h, "", cfg, a.symbol_rate_baud);
   criterion_hdf5(h, "reach", cfg, opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui);
   h.attribute("/", "element", a.element);
   h.attribute("/", "warning", a.warning);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -189,14 +190,19 @@ void validate_crosstalk(const EyeLinkSpec& spec) {
 
 
 void set_optical_levels(const channels::OpticalLink& link, EyeLinkSpec& spec) {
-  const double zt = link.receiver().transimpedance_ohm;
-  const double r = link.receiver().front_end.responsivity_a_per_w;
-  spec.tx_amplitude_v = 0.5 * zt * r * link.received_oma_w();
+  // A receiver that follows the rate is rebuilt at the spec's rate (noise and filter together).
+  std::optional<channels::OpticalLink> at_rate;
+  if (link.receiver().follows_rate()) at_rate.emplace(link.at_symbol_rate(spec.symbol_rate_baud));
+  const channels::OpticalLink& l = at_rate ? *at_rate : link;
+  const double zt = l.receiver().transimpedance_ohm;
+  const double r = l.receiver().front_end.responsivity_a_per_w;
+  spec.tx_amplitude_v = 0.5 * zt * r * l.received_oma_w();
   spec.sigma_per_level_v.clear();
-  for (int k = 0; k < spec.levels; ++k) spec.sigma_per_level_v.push_back(link.level_noise_v(k, spec.levels));
+  for (int k = 0; k < spec.levels; ++k) spec.sigma_per_level_v.push_back(l.level_noise_v(k, spec.levels));
   spec.noise_psd_v2_per_hz = 0.0;
-  spec.rx_filter = RxFilter::none();
-  spec.sampler_noise_shape = [rx = link.receiver()](double f) { return std::norm(channels::receiver_response(rx, f)); };
+  // The noise is white at the photodiode and shaped by the receiver filter alone.
+  spec.rx_filter = l.receiver_filter();
+  spec.sampler_noise_shape = nullptr;
 }
 
 EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec) {

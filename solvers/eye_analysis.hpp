@@ -73,9 +73,12 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
 using channels::impulse_transfer_function;
 using channels::optical_transfer_function;
 
-/// Fills an EyeLinkSpec's amplitude and level-dependent noise for an optical link at M levels:
-/// A = Z_T R OMA / 2 (peak symbol value around the mean), sigma_k = Z_T sigma_i(P_k), and the
-/// noise shaping |H_pd H_tia|^2 (channels::receiver_response) a CTLE's noise gain is taken over.
+/// Fills an EyeLinkSpec's amplitude and level-dependent noise for an optical link at M levels and
+/// spec.symbol_rate_baud: A = Z_T R OMA / 2 (peak symbol value around the mean), sigma_k =
+/// Z_T sigma_i(P_k), and the receiver (photodiode x TIA, channels::receiver_filter) as the Rx
+/// filter, which the channel optical_transfer_function leaves out and which shapes the noise a
+/// CTLE's noise gain is taken over. A receiver that follows the rate is taken at the spec's rate
+/// (OpticalLink::at_symbol_rate): its bandwidths and so its integrated noise scale with it.
 void set_optical_levels(const channels::OpticalLink& link, EyeLinkSpec& spec);
 
 }  // namespace phylane::solvers

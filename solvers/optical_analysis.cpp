@@ -156,7 +156,8 @@ OpticalAnalysis analyze_optical(const channels::OpticalLink& link, const EyeLink
     const double top = *std::max_element(s.sigma_per_level_v.begin(), s.sigma_per_level_v.end());
     const double gain = eq.noise_sigma_v.empty() ? 1.0 : eq.noise_sigma_v[eq.candidates[eq.best].ctle_index] / top;
     for (double v : s.sigma_per_level_v) a.noise_per_level_v.push_back(gain * v);
-    a.noise_bandwidth_hz = link.receiver_noise_bandwidth_hz();
+    a.receiver = link.receiver_bandwidth(s.symbol_rate_baud);
+    a.noise_bandwidth_hz = a.receiver.noise_bandwidth_hz;
     const double spacing = 2.0 * a.eye.eye.main_cursor_v / (s.levels - 1);
     for (int k = 0; k + 1 < s.levels; ++k)
       a.q_per_eye.push_back(spacing / (a.noise_per_level_v[static_cast<std::size_t>(k)] +

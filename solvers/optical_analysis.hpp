@@ -45,6 +45,7 @@ struct OpticalAnalysis {
   /// noise gain [V] (thermal, shot and RIN integrated over the noise bandwidth).
   std::vector<double> noise_per_level_v;
   double noise_bandwidth_hz = 0.0;        ///< Int |H_pd H_tia|^2 df of the photodiode x TIA [Hz]
+  channels::ReceiverBandwidth receiver;   ///< the receiver at this rate: fixed or following the rate
   /// Personick's Q of each eye at the equalized main cursor, ISI-free: level spacing
   /// 2 A h0 / (M - 1) over (sigma_k + sigma_k+1); q_factor is the smallest.
   std::vector<double> q_per_eye;

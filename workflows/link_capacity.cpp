@@ -66,6 +66,10 @@ LinkCapacity link_capacity(const channels::Link& link, const channels::TransferF
   for (std::size_t k = 0; k < n; ++k) f[k] = (static_cast<double>(k) + 0.5) * df;
   std::vector<std::complex<double>> hv(n);
   h(f, hv);
+  // An optical channel's H stops at the photodiode: the receiver is its Rx filter (at the
+  // configured rate), part of the link's response here as the noise is referred to its output.
+  if (is_optical)
+    for (std::size_t k = 0; k < n; ++k) hv[k] *= spec.rx_filter.response(f[k]);
   out.gain2.resize(n);
   for (std::size_t k = 0; k < n; ++k) out.gain2[k] = std::norm(hv[k]);
   out.noise_psd.assign(n, white_psd);

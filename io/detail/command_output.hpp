@@ -24,4 +24,12 @@ void command_attributes(Hdf5Writer& h, std::string_view command);
 /// (cfg.resolved_toml).
 void config_attributes(Hdf5Writer& h, std::string_view command, const Config& cfg);
 
+/// "optical_receiver": {bandwidth ("fixed" or "follows_rate"), pd_bandwidth_ratio,
+/// tia_bandwidth_ratio (0 where fixed), symbol_rate_baud, pd_bandwidth_hz, tia_bandwidth_hz, tia_q,
+/// f3db_hz, noise_bandwidth_hz, summary}: which optical receiver a result was computed with.
+void optical_receiver_json(JsonWriter& j, const channels::ReceiverBandwidth& r);
+/// The same as `group`/optical_receiver/bandwidths_hz [pd, tia, f3db, noise] with the rest as
+/// its attributes.
+void optical_receiver_hdf5(Hdf5Writer& h, std::string_view group, const channels::ReceiverBandwidth& r);
+
 }  // namespace phylane::io::detail

@@ -9,7 +9,9 @@
 #include <fstream>
 #include <string>
 
+#include "io/embedded.hpp"
 #include "tests/io/hdf5_read.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
 
 using namespace phylane::test;
@@ -114,4 +116,53 @@ TEST_CASE("Capacity is never below the achieved rate", "[app][capacity][property
   run_rejected("capacity --preset fr4-consumer");
   const auto bad2 = run_rejected("capacity --bandwidth '3 in'");
   CHECK_THAT(bad2.err, Catch::Contains("--bandwidth"));
+}
+
+// Issue 14, point 4: an optical receiver given as a ratio of the symbol rate ([channel.receiver]
+// tia_bandwidth_ratio / pd_bandwidth_ratio, like the copper [rx] bandwidth_ratio); the text says
+// which receiver was used; bad values are refused with the file, key, value and allowed range.
+TEST_CASE("maxrate and reach state the optical receiver; bad receiver bandwidth ratios are refused",
+          "[app][maxrate][reach][optical]") {
+  const auto dir = temp_dir("optical_rx_ratio");
+  std::string text(*phylane::io::embedded_file("presets/cpo-microring.toml"));
+  const std::string follows = replace_first(text, "tia_bandwidth = \"42 GHz\"", "tia_bandwidth_ratio = 1.3125");
+  std::ofstream(dir + "/follows.toml") << follows;
+  const auto m = run_phylane("maxrate follows.toml -q --modulation pam4", dir);
+  REQUIRE(m.exit_code == 0);
+  CHECK_THAT(m.out, Catch::Contains("optical receiver: following the rate (photodiode 50 GHz fixed, TIA 1.31 x symbol rate") &&
+                        Catch::Contains("receiver at this rate"));
+  const auto f = run_phylane("maxrate --preset cpo-microring -q --modulation nrz");
+  REQUIRE(f.exit_code == 0);
+  CHECK_THAT(f.out, Catch::Contains("optical receiver: fixed bandwidth (photodiode 50 GHz x TIA 42 GHz)"));
+  const auto r = run_phylane("reach follows.toml -q --rate '16 Gb/s'", dir);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("following the rate") && Catch::Contains("at 16 GBd"));
+
+  // HDF5: /optical_receiver/bandwidths_hz [photodiode, TIA, 3-dB, noise] with the mode as attributes.
+  REQUIRE(run_phylane("maxrate follows.toml -q --modulation pam4 -o m.h5", dir).exit_code == 0);
+  REQUIRE(run_phylane("reach follows.toml -q --rate '16 Gb/s' -o r.h5", dir).exit_code == 0);
+  REQUIRE(run_phylane("eye follows.toml -q -o e.h5", dir).exit_code == 0);
+  for (const char* file : {"/m.h5", "/r.h5", "/e.h5"}) {
+    hid_t h = H5Fopen((dir + file).c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(h >= 0);
+    const std::string path = std::string(file) == "/e.h5" ? "/optical/optical_receiver/bandwidths_hz" : "/optical_receiver/bandwidths_hz";
+    const auto bw = read_doubles(h, path.c_str());
+    REQUIRE(bw.size() == 4);
+    // reach at 16 GBd: TIA 1.3125 x 16 GHz; eye and maxrate's root at the configured 32 GBd: 42 GHz.
+    CHECK(bw[1] == Approx(std::string(file) == "/r.h5" ? 21e9 : 42e9).epsilon(1e-12));
+    hid_t d = H5Dopen2(h, path.c_str(), H5P_DEFAULT);
+    CHECK(read_string_attribute(d, "bandwidth") == "follows_rate");
+    H5Dclose(d);
+    H5Fclose(h);
+  }
+
+  const auto big = run_rejected_file("maxrate", replace_first(follows, "1.3125", "20"), dir);
+  CHECK_THAT(big.err, Catch::Contains("bad.toml") && Catch::Contains("channel.receiver.tia_bandwidth_ratio") &&
+                          Catch::Contains("20") && Catch::Contains("10"));
+  const auto both = run_rejected_file("maxrate", replace_first(follows, "tia_bandwidth_ratio", "tia_bandwidth = \"42 GHz\"\ntia_bandwidth_ratio"), dir);
+  CHECK_THAT(both.err, Catch::Contains("tia_bandwidth") && Catch::Contains("either"));
+  std::string no_signal = follows.substr(0, follows.find("[signal]"));
+  const auto ns = run_rejected_file("loss", no_signal, dir);
+  CHECK_THAT(ns.err, Catch::Contains("channel.receiver.tia_bandwidth_ratio") && Catch::Contains("[signal]"));
+  fs::remove_all(dir);
 }

@@ -76,8 +76,16 @@ TEST_CASE("The receiver's noise bandwidth of a Butterworth TIA is (pi/4)/sin(pi/
   rx.front_end.tia_noise_a_per_rthz = 1e-11;
   rx.pd_bandwidth_hz = 1e14;
   rx.tia_bandwidth_hz = 25e9;
+  rx.tia_q = 1.0 / std::sqrt(2.0);
   const OpticalLink link(laser, mod, {}, rx);
   CHECK(link.receiver_noise_bandwidth_hz() == Approx(25e9 * (phy::pi / 4) / std::sin(phy::pi / 4)).epsilon(1e-4));
+  // The default TIA, second-order Bessel-Thomson (Q = 1/sqrt 3): Int_0^inf df / ((1 - x^2)^2 +
+  // x^2/Q^2) = (pi/2) Q f0 (residues), with its 3-dB point at x^2 = (sqrt 5 - 1)/2, so
+  // f0 = f3dB / 0.786151 and the noise bandwidth is 1.15360 f3dB.
+  rx.tia_q = 1.0 / std::sqrt(3.0);
+  const OpticalLink bessel(laser, mod, {}, rx);
+  const double f0 = 25e9 / std::sqrt((std::sqrt(5.0) - 1.0) / 2.0);
+  CHECK(bessel.receiver_noise_bandwidth_hz() == Approx(phy::pi / 2.0 / std::sqrt(3.0) * f0).epsilon(1e-4));
 }
 
 TEST_CASE("Level noise grows with the level: a one is noisier than a zero", "[channels][optical][property]") {

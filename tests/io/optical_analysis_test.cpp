@@ -162,13 +162,17 @@ struct TwoGaussian {
   }
 };
 
-double simpson_noise_bandwidth(double f_pd, double f_tia) {
+// Photodiode pole x second-order TIA 1 / (1 - x^2 + j x/Q), x = f/f0, f0 from the TIA's 3-dB point:
+// (1 - y)^2 + y/Q^2 = 2 with y = (f_tia/f0)^2 (Q = 1/sqrt 2: f0 = f_tia, |H|^2 = 1/(1 + x^4)).
+double simpson_noise_bandwidth(double f_pd, double f_tia, double q) {
+  const double b = 1.0 / (q * q) - 2.0;
+  const double f0 = f_tia / std::sqrt(0.5 * (-b + std::sqrt(b * b + 4.0)));
   const double fmax = 40.0 * std::min(f_pd, f_tia);
   const int n = 400000;
   double sum = 0.0;
   for (int i = 0; i <= n; ++i) {
-    const double f = fmax * i / n, x = f / f_tia;
-    const double h2 = 1.0 / (1.0 + (f / f_pd) * (f / f_pd)) / (1.0 + x * x * x * x);
+    const double f = fmax * i / n, x = f / f0;
+    const double h2 = 1.0 / (1.0 + (f / f_pd) * (f / f_pd)) / ((1.0 - x * x) * (1.0 - x * x) + x * x / (q * q));
     sum += ((i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0)) * h2;
   }
   return sum * fmax / n / 3.0;
@@ -199,6 +203,7 @@ TEST_CASE("Sensitivity is at the optimum decision threshold: thermal-, shot- and
     rx.front_end.tia_noise_a_per_rthz = c.tia;
     rx.pd_bandwidth_hz = 200e9;
     rx.tia_bandwidth_hz = 150e9;
+    rx.tia_q = 1.0 / std::sqrt(2.0);  // Butterworth, as the reference's noise bandwidth
     const channels::OpticalLink link(laser, mod, {}, rx);
     EyeLinkSpec s;
     s.symbol_rate_baud = 10e9;
@@ -207,7 +212,7 @@ TEST_CASE("Sensitivity is at the optimum decision threshold: thermal-, shot- and
     s.tx_edge = TxEdgeFilter::gaussian(8e-12);
     const double eye_oma = optical_sensitivity_oma_w(link, s);
     const TwoGaussian tg{0.8, 5e-9, c.tia, c.rin_db < -400.0 ? 0.0 : std::pow(10.0, c.rin_db / 10.0),
-                         simpson_noise_bandwidth(200e9, 150e9)};
+                         simpson_noise_bandwidth(200e9, 150e9, 1.0 / std::sqrt(2.0))};
     const double r = std::pow(10.0, c.er_db / 10.0);
     const double avg = tg.sensitivity_avg_w(r, 1e-9);
     const double ref_oma = 2.0 * avg * (r - 1.0) / (r + 1.0);
@@ -223,13 +228,14 @@ TEST_CASE("Sensitivity is at the optimum decision threshold: thermal-, shot- and
 }
 
 TEST_CASE("The optical eye JSON gives the noise per level, the noise bandwidth and Q", "[solvers][optical][json]") {
-  // DR4 preset (photodiode 45 GHz, TIA 30 GHz): the noise bandwidth equals the Simpson integral of
+  // DR4 preset (photodiode 45 GHz, TIA 30 GHz, the default Bessel Q = 1/sqrt 3): the noise
+  // bandwidth equals the Simpson integral of
   // the closed-form |H_pd H_tia|^2 written here (1e-4: the code's trapezoid rule); each eye's Q is
   // the exported level spacing over the exported noise of its two levels; the JSON carries them.
   const auto cfg = io::load_preset("dr4-400g-lane");
   const auto& link = *cfg.optical();
   const auto a = analyze_optical(link, cfg.signalling->spec, 1, cfg.signalling->data_rate_bps);
-  CHECK(a.noise_bandwidth_hz == Approx(simpson_noise_bandwidth(45e9, 30e9)).epsilon(1e-4));
+  CHECK(a.noise_bandwidth_hz == Approx(simpson_noise_bandwidth(45e9, 30e9, 1.0 / std::sqrt(3.0))).epsilon(1e-4));
   REQUIRE(a.noise_per_level_v.size() == 4);
   REQUIRE(a.q_per_eye.size() == 3);
   for (std::size_t k = 0; k < 3; ++k) {

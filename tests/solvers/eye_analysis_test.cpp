@@ -156,6 +156,7 @@ channels::OpticalLink dr4_like_link() {
   rx.front_end.tia_noise_a_per_rthz = 18e-12;
   rx.pd_bandwidth_hz = 45e9;
   rx.tia_bandwidth_hz = 30e9;
+  rx.tia_q = 1.0 / std::sqrt(2.0);  // Butterworth, as the reference below
   rx.transimpedance_ohm = 2000.0;
   return channels::OpticalLink(laser, mod, {channels::make_loss("loss", "path", 6.0)}, rx);
 }
