@@ -728,11 +728,14 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
     p.b_min.push_back(v->first());
     tap_tail("b_min(2..N_b)", p.b_min);
   }
-  if (p.n_b == 0) p.b_max.clear();
-  if (p.n_b >= 1 && p.b_max.size() > static_cast<std::size_t>(p.n_b)) p.b_max.resize(static_cast<std::size_t>(p.n_b));
-  if (!p.b_min.empty() && p.b_min.size() != p.b_max.size()) {
-    if (const Value* v = b.get("b_min(1)")) b.error(*v, "b_min(1)", "b_min(2..N_b) must be given with b_min(1)");
+  // N_b = 0: no DFE, whatever b_max(1) and b_min(1) say (the reference code sizes them by N_b).
+  if (p.n_b == 0) {
+    p.b_max.clear();
+    p.b_min.clear();
   }
+  if (p.n_b >= 2 && !p.b_min.empty() && p.b_min.size() != p.b_max.size() && !sheet.values.count("b_min(2..N_b)"))
+    if (const Value* v = b.get("b_min(1)"))
+      b.error(*v, "b_min(1)", "needs b_min(2..N_b) as well (N_b = " + std::to_string(p.n_b) + ")");
   if (p.b_min.empty())
     for (double x : p.b_max) p.b_min.push_back(-x);
   p.n_bg = b.integer("N_bg", 0, 0);

@@ -180,7 +180,7 @@ TEST_CASE("The KR4 package cases use their own z_p for each role", "[io][com_she
   CHECK(tx2.c_b_f == 0.0);
 }
 
-TEST_CASE("--set overrides apply after the sheet by the sheet's names and units", "[io][com_sheet][unit]") {
+TEST_CASE("Overrides (--set) apply after the sheet by the sheet's names and units", "[io][com_sheet][unit]") {
   const auto p = io::embedded_com_sheet(
       "100gbase-kr4", {"f_b=26.5625", "L=4", "f_z=6.640625", "f_p1 = 6.640625 GHz", "f_p2=26562.5 MHz",
                        "DER_0=1e-4", "c(-1)=[-0.1:0.05:0]", "Include PCB=true", "C_d=[100 120] fF",
@@ -254,6 +254,15 @@ TEST_CASE("Inconsistent vector lengths and shapes are errors, all reported at on
   CHECK_THAT(msg, Catch::Contains("package_Z_c = \"[90 90; 92 92] Ohm\": must have one row per package line segment (1"));
   CHECK_THAT(msg, Catch::Contains("z_p select = \"[1 3]\": case numbers must be whole numbers from 1 to 2"));
   CHECK_THAT(msg, Catch::Contains("bad.toml:"));
+}
+
+TEST_CASE("b_min(1) needs its tail when N_b > 1, and N_b = 0 means no DFE limits", "[io][com_sheet][unit]") {
+  CHECK_THAT(sheet_error(replace(minimal, "L = 2", "L = 2\n\"b_min(1)\" = 0.1")),
+             Catch::Contains("b_min(1) = 0.1: needs b_min(2..N_b) as well (N_b = 14)"));
+  const auto p = io::parse_com_sheet(replace(minimal, "N_b = \"14 UI\"", "N_b = 0"), "ok.toml");
+  CHECK(p.n_b == 0);
+  CHECK(p.b_max.empty());
+  CHECK(p.b_min.empty());
 }
 
 TEST_CASE("Malformed values say what is allowed", "[io][com_sheet][unit]") {
