@@ -11,6 +11,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3-numpy python3-scipy python3-h5py python3-matplotlib python3-scikit-rf
   python3-nbconvert python3-nbclient python3-ipykernel
+  python3-xlrd python3-openpyxl
 )
 
 missing=()

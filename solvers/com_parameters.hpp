@@ -1,0 +1,107 @@
+#pragma once
+/// A Channel Operating Margin (COM) parameter set: the values of an IEEE 802.3 COM configuration
+/// sheet (the spreadsheet that drives the IEEE reference code; Annex 93A, Tables 93A-1, 93A-3 and
+/// 92-12, and the amendments' additions). io/com_sheet.hpp reads them from a TOML sheet whose keys
+/// are the spreadsheet's parameter names. Every field is in SI (Hz, Bd, F, H, m, ohm, s, V, V^2/Hz,
+/// as its suffix says; dB, UI and ratios as named); its comment gives the sheet's name and the
+/// sheet's unit, which the reader converts from. Per-side pairs are {Tx, Rx}, as the sheet's
+/// "[TX RX]".
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "channels/com_package.hpp"
+
+namespace phylane::solvers {
+
+/// Which package of a case: the victim transmitter's, a NEXT or FEXT aggressor transmitter's, or
+/// the receiver's (the sheet's z_p (TX), z_p (NEXT), z_p (FEXT), z_p (RX)).
+enum class ComPackageRole { tx, next, fext, rx };
+
+struct ComParameters {
+  std::string name;    ///< sheet title ([sheet] name)
+  std::string source;  ///< where the values come from ([sheet] source)
+
+  // Table 93A-1: signalling, frequency grid
+  double f_b_baud = 0.0;                ///< f_b [GBd]
+  std::optional<double> f_min_hz;       ///< f_min [GHz]: lowest frequency the channel data should start at
+  double delta_f_hz = 0.0;              ///< Delta_f [GHz]: frequency step
+  int levels = 2;                       ///< L
+  int samples_per_ui = 32;              ///< M
+
+  // Device and package (93A.1.2), per side {Tx, Rx}
+  std::array<std::vector<double>, 2> c_d_f;   ///< C_d [nF], one per die section ("[TX RX]" or "[TX ; RX]" rows)
+  std::array<std::vector<double>, 2> l_s_h;   ///< L_s [nH], as C_d (802.3ck/dj); empty when not given
+  std::array<double, 2> c_b_f{};              ///< C_b [nF] (802.3ck/dj); 0 when not given
+  std::array<double, 2> c_p_f{};              ///< C_p [nF]
+  double r0_ohm = 50.0;                       ///< R_0 [Ohm]
+  std::array<double, 2> r_d_ohm{};            ///< R_d [Ohm]
+  std::vector<int> z_p_select;                ///< z_p select: package cases to run, 1-based
+  /// z_p (TX), (NEXT), (FEXT), (RX) [mm]: [case][segment] (the sheet's columns are cases, its
+  /// rows segments); every role has the same number of cases and segments.
+  std::array<std::vector<std::vector<double>>, 4> z_p_m;
+  /// package_Z_c [Ohm]: [segment] {Tx, Rx} (sheet rows are segments, columns Tx and Rx).
+  std::vector<std::array<double, 2>> package_z_c_ohm;
+  channels::ComLineLoss package_line;         ///< package_tl_gamma0_a1_a2, package_tl_tau
+
+  // Board (Table 92-12; used when Include PCB)
+  bool include_pcb = false;                   ///< Include PCB
+  channels::ComLineLoss board_line;           ///< board_tl_gamma0_a1_a2, board_tl_tau
+  double board_z_c_ohm = 109.8;               ///< board_Z_c [Ohm]
+  std::array<double, 4> z_bp_m{};             ///< z_bp (TX), (NEXT), (FEXT), (RX) [mm]
+
+  // Transmitter
+  double c0_min = 0.0;                        ///< c(0): minimum main tap
+  /// c(-k) and c(k) [min:step:max] lists, by tap index (-4 ... -1, 1 ... 3); c(0) is c0_min.
+  std::map<int, std::vector<double>> tx_taps;
+  double a_v_v = 0.0, a_fe_v = 0.0, a_ne_v = 0.0;  ///< A_v, A_fe, A_ne [V]
+  double snr_tx_db = 0.0;                     ///< SNR_TX [dB]
+  double r_lm = 1.0;                          ///< R_LM
+  double t_r_s = 8e-12;                       ///< T_r [ns] (reference default 0.008 ns)
+  bool force_tr = false;                      ///< FORCE_TR
+
+  // Receiver
+  double f_r = 0.75;                          ///< f_r [*fb]: receiver filter -3 dB point / f_b
+  std::vector<double> g_dc_db;                ///< g_DC [dB] values
+  std::vector<double> g_dc_hp_db;             ///< g_DC_HP [dB] values (802.3ck); empty: none
+  double f_z_hz = 0.0, f_p1_hz = 0.0, f_p2_hz = 0.0;  ///< f_z, f_p1, f_p2 [GHz]
+  std::optional<double> f_hp_pz_hz;           ///< f_HP_PZ [GHz] (802.3ck low-frequency pole/zero)
+  std::string ctle_type;                      ///< CTLE_type ("" when not given)
+  int n_b = 0;                                ///< N_b: DFE taps
+  std::vector<double> b_max;                  ///< b_max(1), b_max(2..N_b): N_b limits
+  std::vector<double> b_min;                  ///< b_min(1), b_min(2..N_b): N_b limits (default -b_max)
+  int n_bg = 0, n_bf = 0, n_f = 0;            ///< N_bg, N_bf, N_f: floating DFE tap groups
+  std::optional<double> bmaxg;                ///< bmaxg: floating tap limit
+  int ffe_pre_tap_len = 0, ffe_post_tap_len = 0;  ///< Rx FFE taps before / after the cursor
+  std::optional<double> ffe_main_cursor_min, ffe_pre_tap1_max, ffe_post_tap1_max, ffe_tapn_max;
+  std::optional<double> ffe_tap_step_size;
+
+  // Noise, jitter, detector
+  double sigma_rj_ui = 0.0;                   ///< sigma_RJ [UI]
+  double a_dd_ui = 0.0;                       ///< A_DD [UI]
+  double eta_0_v2_per_hz = 0.0;               ///< eta_0 [V^2/GHz]
+  double der_0 = 0.0;                         ///< DER_0
+  double pass_threshold_db = 3.0;             ///< COM Pass threshold [dB]
+  int ts_anchor = 0;                          ///< ts_anchor: sampling-point rule
+  std::array<int, 2> sample_adjustment{};     ///< sample_adjustment [samples]
+
+  // Operational switches of the reference code
+  std::array<int, 4> port_order{1, 3, 2, 4};  ///< Port Order
+  bool inc_package = true, ideal_tx_term = false, ideal_rx_term = false;
+  bool include_ctle = true, include_tx_rx_filter = true, rx_calibration = false;
+  double sigma_bbn_step_v = 5e-3;             ///< Sigma BBN step [V]
+  bool erl = false, tdr = false;              ///< ERL, TDR
+
+  /// Number of package cases the sheet defines (columns of z_p).
+  std::size_t package_cases() const { return z_p_m[0].size(); }
+};
+
+/// The package of one role in package case `case_number` (1-based, as in z_p select): C_d, L_s and
+/// C_b of the Tx side for tx/next/fext, of the Rx side for rx; the line segments of that case with
+/// package_Z_c; C_p; R_0. Throws std::invalid_argument for a case number outside 1..package_cases().
+/// Tested by: tests/io/com_sheet_test.cpp
+channels::ComPackage com_package(const ComParameters& p, int case_number, ComPackageRole role);
+
+}  // namespace phylane::solvers

@@ -1,0 +1,314 @@
+// COM parameter sheets (io/com_sheet.hpp, docs/com.md "Sheets"): the embedded 100GBASE-KR4 and
+// 802.3ck KR sheets read into SI (values from ../shared/data/com/README.md and
+// data/standards/ethernet.toml [kr1_ck]), the 802.3ck package built from the sheet against the
+// Annex 93A evaluation of tests/reference/com_package/com_package_93a.py, --set overrides, every kind
+// of bad sheet (unknown name with did-you-mean, missing, wrong unit, wrong shape, inconsistent
+// lengths, all reported at once with file and line). scripts/com_sheet_to_toml.py is tested in
+// com_sheet_script_test.cpp.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "channels/com_package.hpp"
+#include "io/com_sheet.hpp"
+#include "io/diagnostics.hpp"
+#include "solvers/com_parameters.hpp"
+#include "tests/support/csv_table.hpp"
+#include "tests/support/reference_data.hpp"
+
+using namespace phylane;
+
+namespace {
+
+// The message of the InputError a sheet text raises (the test fails when it parses).
+std::string sheet_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    io::parse_com_sheet(text, "bad.toml", overrides);
+  } catch (const io::InputError& e) {
+    return e.what();
+  }
+  FAIL("the sheet was accepted");
+  return "";
+}
+
+// A minimal valid sheet: the required parameters of the 100GBASE-KR4 sheet.
+const std::string minimal = R"TOML([sheet]
+name = "minimal"
+
+[parameters]
+f_b = "25.78125 GBd"
+Delta_f = "0.01 GHz"
+C_d = "[2.5e-4 2.5e-4] nF"
+"z_p (TX)" = "[12 30] mm"
+"z_p (NEXT)" = "[12 12] mm"
+"z_p (FEXT)" = "[12 30] mm"
+"z_p (RX)" = "[12 30] mm"
+C_p = "[1.8e-4 1.8e-4] nF"
+R_d = "[55 55] Ohm"
+f_r = "0.75 *fb"
+"c(0)" = 0.62
+"c(-1)" = "[-0.18:0.02:0]"
+"c(1)" = "[-0.38:0.02:0]"
+g_DC = "[-12:1:0] dB"
+A_v = "0.4 V"
+A_fe = "0.4 V"
+A_ne = "0.6 V"
+L = 2
+N_b = "14 UI"
+"b_max(1)" = 1
+"b_max(2..N_b)" = 1
+sigma_RJ = "0.01 UI"
+A_DD = "0.05 UI"
+eta_0 = "5.2e-08 V^2/GHz"
+SNR_TX = "27 dB"
+R_LM = 1
+DER_0 = 1e-05
+"COM Pass threshold" = "3 dB"
+)TOML";
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+// Relative closeness for values that went through a unit conversion (one or two roundings).
+bool near(double a, double b) { return std::abs(a - b) <= 1e-14 * std::max(std::abs(a), std::abs(b)); }
+
+}  // namespace
+
+TEST_CASE("The embedded 100GBASE-KR4 sheet reads into SI with the README's values", "[io][com_sheet][reference]") {
+  const auto p = io::embedded_com_sheet("100gbase-kr4");
+  CHECK(near(p.f_b_baud, 25.78125e9));
+  CHECK(near(*p.f_min_hz, 0.05e9));
+  CHECK(near(p.delta_f_hz, 0.01e9));
+  CHECK(near(p.c_d_f[0].at(0), 2.5e-13));
+  CHECK(near(p.c_d_f[1].at(0), 2.5e-13));
+  CHECK(near(p.c_p_f[1], 1.8e-13));
+  CHECK(p.r_d_ohm == std::array<double, 2>{55.0, 55.0});
+  CHECK(p.z_p_select == std::vector<int>{1, 2});
+  REQUIRE(p.package_cases() == 2);
+  CHECK(near(p.z_p_m[0][1].at(0), 30e-3));   // z_p (TX), case 2
+  CHECK(near(p.z_p_m[1][1].at(0), 12e-3));   // z_p (NEXT), case 2
+  REQUIRE(p.package_z_c_ohm.size() == 1);
+  CHECK(p.package_z_c_ohm[0][0] == 78.2);
+  CHECK(near(p.package_line.tau_s_per_m, 6.141e-12 / 1e-3));  // 6.141e-3 ns/mm
+  CHECK(near(p.package_line.a1_per_m_sqrt_hz, 1.734e-3 * std::sqrt(1e-9) / 1e-3));
+  CHECK(near(p.package_line.a2_s_per_m, 1.455e-4 * 1e-9 / 1e-3));
+  // [-0.18:0.02:0]: ten values, both ends exact as MATLAB's colon gives them.
+  const auto& cm1 = p.tx_taps.at(-1);
+  REQUIRE(cm1.size() == 10);
+  CHECK(cm1.front() == -0.18);
+  CHECK(cm1.back() == 0.0);
+  CHECK(p.tx_taps.at(1).size() == 20);
+  CHECK(p.g_dc_db.size() == 13);
+  CHECK(p.c0_min == 0.62);
+  CHECK(p.n_b == 14);
+  CHECK(p.b_max == std::vector<double>(14, 1.0));
+  CHECK(p.b_min == std::vector<double>(14, -1.0));
+  CHECK(near(p.eta_0_v2_per_hz, 5.2e-17));
+  CHECK(near(p.t_r_s, 8e-12));
+  CHECK(p.levels == 2);
+  CHECK(p.der_0 == 1e-5);
+  CHECK(p.port_order == std::array<int, 4>{1, 3, 2, 4});
+  CHECK(near(p.z_bp_m[0], 151e-3));
+  CHECK(p.board_z_c_ohm == 109.8);
+  CHECK(near(p.f_z_hz, 6.4453125e9));
+}
+
+TEST_CASE("The embedded 802.3ck KR sheet holds the transcribed equalizer and the two-segment package",
+          "[io][com_sheet][reference]") {
+  const auto p = io::embedded_com_sheet("100gbase-kr1-ck");
+  CHECK(near(p.f_b_baud, 53.125e9));
+  CHECK(p.levels == 4);
+  REQUIRE(p.n_b == 12);
+  REQUIRE(p.b_max.size() == 12);
+  REQUIRE(p.b_min.size() == 12);
+  // data/standards/ethernet.toml [kr1_ck]: dfe_b_max and dfe_b_min.
+  CHECK(p.b_max[0] == 0.85);
+  CHECK(p.b_max[1] == 0.3);
+  CHECK(p.b_max[11] == 0.1);
+  CHECK(p.b_min[0] == 0.3);
+  CHECK(p.b_min[11] == -0.03);
+  CHECK(p.tx_taps.at(-2).size() == 7);
+  CHECK(p.tx_taps.at(-2).back() == 0.12);
+  CHECK(p.g_dc_hp_db.size() == 7);
+  CHECK(near(*p.f_hp_pz_hz, 0.6640625e9));
+  CHECK(p.n_bg == 3);
+  CHECK(p.n_f == 40);
+  REQUIRE(p.package_cases() == 1);
+  REQUIRE(p.z_p_m[0][0].size() == 2);
+  CHECK(near(p.z_p_m[0][0][0], 12e-3));
+  CHECK(near(p.z_p_m[0][0][1], 1.8e-3));
+  REQUIRE(p.package_z_c_ohm.size() == 2);
+  CHECK(p.package_z_c_ohm[1] == std::array<double, 2>{92.5, 92.5});
+}
+
+TEST_CASE("The 802.3ck package built from its sheet matches the independent Annex 93A evaluation",
+          "[io][com_sheet][reference]") {
+  // tests/reference/com_package/com_package_93a.py: the same die and package (case 1, 12 mm + 1.8 mm)
+  // cascaded as chain matrices of the half circuit with numpy; it prints the loss to 6 decimals.
+  const auto p = io::embedded_com_sheet("100gbase-kr1-ck");
+  const auto pkg = solvers::com_package(p, 1, solvers::ComPackageRole::tx);
+  const auto table = test::read_csv(test::source_file("tests/reference/com_package/ck_kr_package_il.csv"));
+  REQUIRE(table.rows.size() >= 9);
+  for (const auto& row : table.rows) {
+    const auto s = channels::com_package_s(pkg, row[0], channels::ComPackageSide::tx);
+    INFO("f = " << row[0]);
+    // Half a unit in the CSV's 6th decimal.
+    CHECK(std::abs(-20 * std::log10(std::abs(s.s21)) - row[1]) <= 0.6e-6);
+  }
+  // The receiver's package is the same circuit seen from the ball.
+  const auto rx = solvers::com_package(p, 1, solvers::ComPackageRole::rx);
+  const auto srx = channels::com_package_s(rx, 26.5625e9, channels::ComPackageSide::rx);
+  const auto stx = channels::com_package_s(pkg, 26.5625e9, channels::ComPackageSide::tx);
+  CHECK(std::abs(srx.s11 - stx.s22) <= 1e-15);
+  CHECK_THROWS_WITH(solvers::com_package(p, 2, solvers::ComPackageRole::tx), Catch::Contains("between 1 and 1"));
+}
+
+TEST_CASE("The KR4 package cases use their own z_p for each role", "[io][com_sheet][unit]") {
+  const auto p = io::embedded_com_sheet("100gbase-kr4");
+  const auto tx2 = solvers::com_package(p, 2, solvers::ComPackageRole::tx);
+  const auto next2 = solvers::com_package(p, 2, solvers::ComPackageRole::next);
+  REQUIRE(tx2.segments.size() == 1);
+  CHECK(near(tx2.segments[0].length_m, 30e-3));
+  CHECK(near(next2.segments[0].length_m, 12e-3));
+  CHECK(tx2.segments[0].z_c_ohm == 78.2);
+  CHECK(tx2.l_s_h.empty());
+  CHECK(tx2.c_b_f == 0.0);
+}
+
+TEST_CASE("Overrides (--set) apply after the sheet by the sheet's names and units", "[io][com_sheet][unit]") {
+  const auto p = io::embedded_com_sheet(
+      "100gbase-kr4", {"f_b=26.5625", "L=4", "f_z=6.640625", "f_p1 = 6.640625 GHz", "f_p2=26562.5 MHz",
+                       "DER_0=1e-4", "c(-1)=[-0.1:0.05:0]", "Include PCB=true", "C_d=[100 120] fF",
+                       "b_max(2..N_b)=0.2*ones(1,13)"});
+  CHECK(near(p.f_b_baud, 26.5625e9));
+  CHECK(p.levels == 4);
+  CHECK(near(p.f_z_hz, 6.640625e9));
+  CHECK(near(p.f_p1_hz, 6.640625e9));
+  CHECK(near(p.f_p2_hz, 26.5625e9));
+  CHECK(p.der_0 == 1e-4);
+  CHECK(p.tx_taps.at(-1) == std::vector<double>{-0.1, -0.05, 0.0});
+  CHECK(p.include_pcb);
+  CHECK(near(p.c_d_f[1].at(0), 120e-15));
+  REQUIRE(p.b_max.size() == 14);
+  CHECK(p.b_max[13] == 0.2);
+  CHECK(p.b_max[0] == 1.0);
+}
+
+TEST_CASE("Bad --set texts are reported with the option and a did-you-mean", "[io][com_sheet][unit]") {
+  const std::string msg = sheet_error(minimal, {"f_bb=3", "f_b=3 mm", "noequals"});
+  CHECK_THAT(msg, Catch::Contains("--set: f_bb = \"3\": unknown COM parameter; did you mean \"f_b\"?"));
+  CHECK_THAT(msg, Catch::Contains("--set: f_b = \"3 mm\": unit \"mm\" is not allowed; allowed: GBd, MBd, Bd"));
+  CHECK_THAT(msg, Catch::Contains("--set: noequals: must be NAME=VALUE"));
+}
+
+TEST_CASE("The minimal sheet is complete, and defaults follow the reference code", "[io][com_sheet][unit]") {
+  const auto p = io::parse_com_sheet(minimal, "minimal.toml");
+  CHECK(p.r0_ohm == 50.0);
+  CHECK(p.samples_per_ui == 32);
+  CHECK(p.z_p_select == std::vector<int>{1});
+  CHECK(p.package_z_c_ohm == std::vector<std::array<double, 2>>{{78.2, 78.2}});
+  CHECK(near(p.f_z_hz, 25.78125e9 / 4));  // f_b / 4 when not given
+  CHECK(near(p.f_p2_hz, 25.78125e9));
+  CHECK(near(p.package_line.tau_s_per_m, 6.141e-9));  // 6.141e-3 ns/mm
+  CHECK(p.name == "minimal");
+}
+
+TEST_CASE("An unknown or misspelled COM parameter is an error with a did-you-mean and its line",
+          "[io][com_sheet][unit]") {
+  const std::string msg = sheet_error(replace(minimal, "DER_0 = 1e-05", "DER0 = 1e-05"));
+  CHECK_THAT(msg, Catch::Contains("bad.toml:31:8: DER0 = 1e-05: unknown COM parameter; did you mean \"DER_0\"?"));
+  // Its absence is reported in the same run.
+  CHECK_THAT(msg, Catch::Contains("DER_0: missing required COM parameter"));
+  CHECK_THAT(sheet_error(replace(minimal, "L = 2", "L = 2\nINCLUDE_CTEL = true")),
+             Catch::Contains("did you mean \"INCLUDE_CTLE\"?"));
+  CHECK_THAT(sheet_error(replace(minimal, "[parameters]", "f_b = 3\n[parameters]")),
+             Catch::Contains("COM parameters belong in the [parameters] table"));
+}
+
+TEST_CASE("A missing required parameter names itself, its form and its unit", "[io][com_sheet][unit]") {
+  const std::string msg = sheet_error(replace(minimal, "C_p = \"[1.8e-4 1.8e-4] nF\"\n", ""));
+  CHECK_THAT(msg, Catch::Contains("C_p: missing required COM parameter (one number or [TX RX] [nF])"));
+}
+
+TEST_CASE("A unit the parameter does not take is an error listing the allowed ones", "[io][com_sheet][unit]") {
+  const std::string msg = sheet_error(replace(minimal, "[2.5e-4 2.5e-4] nF", "[2.5e-4 2.5e-4] mm"));
+  CHECK_THAT(msg, Catch::Contains("bad.toml:7:7: C_d = \"[2.5e-4 2.5e-4] mm\": unit \"mm\" is not allowed; "
+                                  "allowed: nF, pF, fF, uF, F (none written: nF)"));
+  CHECK_THAT(sheet_error(replace(minimal, "L = 2", "L = \"2 V\"")), Catch::Contains("allowed: no unit"));
+}
+
+TEST_CASE("Inconsistent vector lengths and shapes are errors, all reported at once", "[io][com_sheet][unit]") {
+  std::string bad = replace(minimal, "\"b_max(2..N_b)\" = 1", "\"b_max(2..N_b)\" = \"[0.5 0.4 0.3]\"");
+  bad = replace(bad, "\"z_p (RX)\" = \"[12 30] mm\"", "\"z_p (RX)\" = \"[12 30 40] mm\"");
+  bad = replace(bad, "R_d = \"[55 55] Ohm\"", "R_d = \"[55 55 55] Ohm\"");
+  bad = replace(bad, "L = 2", "L = 2\npackage_Z_c = \"[90 90; 92 92] Ohm\"\n\"z_p select\" = \"[1 3]\"");
+  const std::string msg = sheet_error(bad);
+  CHECK_THAT(msg, Catch::Contains("b_max(2..N_b) = \"[0.5 0.4 0.3]\": must be one number or N_b - 1 = 13 numbers"));
+  CHECK_THAT(msg, Catch::Contains("z_p (RX) = \"[12 30 40] mm\": must have the shape of z_p (TX): 1 segment row(s) x 2 case(s)"));
+  CHECK_THAT(msg, Catch::Contains("R_d = \"[55 55 55] Ohm\": must be one number or [TX RX]"));
+  CHECK_THAT(msg, Catch::Contains("package_Z_c = \"[90 90; 92 92] Ohm\": must have one row per package line segment (1"));
+  CHECK_THAT(msg, Catch::Contains("z_p select = \"[1 3]\": case numbers must be whole numbers from 1 to 2"));
+  CHECK_THAT(msg, Catch::Contains("bad.toml:"));
+}
+
+TEST_CASE("b_min(1) needs its tail when N_b > 1, and N_b = 0 means no DFE limits", "[io][com_sheet][unit]") {
+  CHECK_THAT(sheet_error(replace(minimal, "L = 2", "L = 2\n\"b_min(1)\" = 0.1")),
+             Catch::Contains("b_min(1) = 0.1: needs b_min(2..N_b) as well (N_b = 14)"));
+  const auto p = io::parse_com_sheet(replace(minimal, "N_b = \"14 UI\"", "N_b = 0"), "ok.toml");
+  CHECK(p.n_b == 0);
+  CHECK(p.b_max.empty());
+  CHECK(p.b_min.empty());
+}
+
+TEST_CASE("Malformed values say what is allowed", "[io][com_sheet][unit]") {
+  CHECK_THAT(sheet_error(replace(minimal, "[-0.18:0.02:0]", "[-0.18:0.02]x")),
+             Catch::Contains("c(-1) = \"[-0.18:0.02]x\": unit \"x\" is not allowed; allowed: no unit"));
+  CHECK_THAT(sheet_error(replace(minimal, "[-0.18:0.02:0]", "[0:-0.02:0.1]")), Catch::Contains("is empty"));
+  CHECK_THAT(sheet_error(replace(minimal, "[-12:1:0] dB", "[-12:1:0 dB")), Catch::Contains("missing \"]\""));
+  CHECK_THAT(sheet_error(replace(minimal, "L = 2", "L = 2.5")), Catch::Contains("L = 2.5: must be a whole number"));
+  CHECK_THAT(sheet_error(replace(minimal, "DER_0 = 1e-05", "DER_0 = 2")),
+             Catch::Contains("DER_0 = 2: must be a probability between 0 and 1"));
+  CHECK_THAT(sheet_error(replace(minimal, "name = \"minimal\"", "nmae = \"minimal\"")),
+             Catch::Contains("sheet.nmae = \"minimal\": unknown key; did you mean \"name\"?"));
+}
+
+TEST_CASE("TOML numbers, arrays and matrices are accepted as well as the sheet's text", "[io][com_sheet][unit]") {
+  std::string s = replace(minimal, "\"c(-1)\" = \"[-0.18:0.02:0]\"", "\"c(-1)\" = [-0.1, 0.0]");
+  s = replace(s, "\"z_p (TX)\" = \"[12 30] mm\"", "\"z_p (TX)\" = [[12, 30], [1.8, 1.8]]");
+  s = replace(s, "\"z_p (NEXT)\" = \"[12 12] mm\"", "\"z_p (NEXT)\" = \"[12 12; 1.8 1.8]\"");
+  s = replace(s, "\"z_p (FEXT)\" = \"[12 30] mm\"", "\"z_p (FEXT)\" = \"[12 30; 1.8 1.8] mm\"");
+  s = replace(s, "\"z_p (RX)\" = \"[12 30] mm\"", "\"z_p (RX)\" = \"[12, 30 ; 1800 1800] um\"");
+  s = replace(s, "L = 2", "L = 2\npackage_Z_c = [[87.5, 87.5], [92.5, 92.5]]\nC_b = 3e-5\nL_s = \"[0.12 0.13]\"");
+  const auto p = io::parse_com_sheet(s, "ok.toml");
+  CHECK(p.tx_taps.at(-1) == std::vector<double>{-0.1, 0.0});
+  REQUIRE(p.package_cases() == 2);
+  REQUIRE(p.z_p_m[0][1].size() == 2);
+  CHECK(near(p.z_p_m[0][1][0], 30e-3));
+  CHECK(near(p.z_p_m[0][1][1], 1.8e-3));
+  CHECK(near(p.z_p_m[3][1][1], 1.8e-3));
+  CHECK(near(p.c_b_f[1], 3e-14));
+  CHECK(near(p.l_s_h[1].at(0), 0.13e-9));
+  const auto pkg = solvers::com_package(p, 2, solvers::ComPackageRole::rx);
+  REQUIRE(pkg.segments.size() == 2);
+  CHECK(pkg.segments[1].z_c_ohm == 92.5);
+}
+
+TEST_CASE("An unknown embedded sheet name is an error listing the sheets", "[io][com_sheet][unit]") {
+  CHECK(io::embedded_com_sheet_names() == std::vector<std::string>{"100gbase-kr1-ck", "100gbase-kr4"});
+  CHECK_THROWS_WITH(io::embedded_com_sheet("100gbase-kr"),
+                    Catch::Contains("did you mean \"100gbase-kr4\"?") && Catch::Contains("embedded COM sheets"));
+}
+
+TEST_CASE("Every embedded sheet parses, and each says where its values come from", "[io][com_sheet][unit]") {
+  for (const auto& name : io::embedded_com_sheet_names()) {
+    INFO(name);
+    const auto p = io::embedded_com_sheet(name);
+    CHECK(!p.name.empty());
+    CHECK(p.source.size() > 40);
+  }
+}
