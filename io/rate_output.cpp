@@ -32,6 +32,15 @@ void at_max_json(JsonWriter& j, bool found, const solvers::EyeAnalysis& a) {
   j.end_object();
 }
 
+// The eye figures of one point of a rate or length curve.
+template <class Point>
+JsonWriter& eye_point_json(JsonWriter& j, const Point& p) {
+  return j.field("margin_db", p.margin_db)
+      .field("eye_height_v", p.eye_height_v)
+      .field("eye_width_ui", p.eye_width_ui)
+      .field("meets", p.meets);
+}
+
 void criterion_json(JsonWriter& j, const Config& cfg, double margin_db, double eh_v, double ew_ui) {
   j.field("target_ber", cfg.signalling->spec.target_ber)
       .field("required_margin_db", margin_db)
@@ -87,12 +96,7 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::Ma
     at_max_json(j, m.found, m.at_max);
     j.key("curve").begin_array();
     for (const auto& p : m.curve)
-      j.begin_object()
-          .field("rate_bps", p.rate_bps)
-          .field("margin_db", p.margin_db)
-          .field("eye_height_v", p.eye_height_v)
-          .field("eye_width_ui", p.eye_width_ui)
-          .field("meets", p.meets)
+      eye_point_json(j.begin_object().field("rate_bps", p.rate_bps), p)
           .field("limiting_term", p.limiting)
           .end_object();
     j.end_array().end_object();
@@ -146,14 +150,7 @@ void write_reach_json(std::ostream& os, const Config& cfg, const workflows::Reac
   at_max_json(j, r.found, r.at_max);
   j.key("curve").begin_array();
   for (const auto& p : r.curve)
-    j.begin_object()
-        .field("length_m", p.length_m)
-        .field("loss_db", p.loss_db)
-        .field("margin_db", p.margin_db)
-        .field("eye_height_v", p.eye_height_v)
-        .field("eye_width_ui", p.eye_width_ui)
-        .field("meets", p.meets)
-        .end_object();
+    eye_point_json(j.begin_object().field("length_m", p.length_m).field("loss_db", p.loss_db), p).end_object();
   j.end_array().end_object();
   j.done();
 }

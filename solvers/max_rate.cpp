@@ -1,6 +1,7 @@
 #include "solvers/max_rate.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <cmath>
 #include <complex>
 #include <memory>
@@ -214,10 +215,7 @@ class ReachBracket {
     const Tried* p = neighbour(g.x, false);
     const double m = p ? falling_slope(*p, g) : 0.0;
     if (m < 0.0) {
-      const double c = g.x - g.slack / m;
-      const double d = std::max(0.5 * step_, 0.15 * std::log(c / g.x));
-      a = c * std::exp(-d);
-      b = c * std::exp(d);
+      std::tie(a, b) = around(g.x - g.slack / m, g.x);
     } else if (opt_.loss_db_per_m > 0.0) {
       a = g.x + g.slack / (kFastDbPerDb * opt_.loss_db_per_m);
       b = g.x + g.slack / (kSlowDbPerDb * opt_.loss_db_per_m);
@@ -231,6 +229,13 @@ class ReachBracket {
     return {a, b};
   }
 
+  // Two lengths around the crossing c extrapolated from the length x: c e^{-d} and c e^{+d}, d at
+  // least half a step and 15 % of the log distance from x (the extrapolation's likely error).
+  std::pair<double, double> around(double c, double x) const {
+    const double d = std::max(0.5 * step_, 0.15 * std::abs(std::log(c / x)));
+    return {c * std::exp(-d), c * std::exp(d)};
+  }
+
   // Every length tried fails down to f: two lengths short of the crossing extrapolated from f's
   // neighbour above (or from the loss slope), down to the shortest length.
   std::vector<double> down_from(const Tried& f) const {
@@ -242,9 +247,7 @@ class ReachBracket {
     if (m < 0.0) {
       const double c = f.x - f.slack / m;
       if (c <= lo_) return {lo_};
-      const double d = std::max(0.5 * step_, 0.15 * std::log(f.x / c));
-      a = c * std::exp(-d);
-      b = c * std::exp(d);
+      std::tie(a, b) = around(c, f.x);
     } else if (opt_.loss_db_per_m > 0.0) {
       a = f.x + f.slack / (kSlowDbPerDb * opt_.loss_db_per_m);
       b = f.x + f.slack / (kFastDbPerDb * opt_.loss_db_per_m);
