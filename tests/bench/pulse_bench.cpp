@@ -113,4 +113,32 @@ void BM_optimize_50ctle_x_20ffe(benchmark::State& state) {
 }
 BENCHMARK(BM_optimize_50ctle_x_20ffe)->Unit(benchmark::kMillisecond);
 
+// The COM SNR of the 200 Tx FFE settings of a KR4-style grid (c(-1) -0.18..0, c(1) -0.38..0, steps
+// 0.02) on one CTLE's pulse (100-UI record, 32 samples/UI, 4 DFE taps): arg 0 filters the record and scores it per setting (apply_tx_ffe + com_snr), arg 1 uses
+// the quadratic forms of FfeSnrTable (its construction included, once per pulse as in the search).
+void BM_ffe_snr_200_settings(benchmark::State& state) {
+  const auto h = channels::copper_transfer_function(stripline_20in());
+  const auto so = search_options();
+  solvers::PulseResponseEngine eng;
+  auto spec = eng.prepare(h, pulse_options());
+  const auto pulse = eng.compute(spec, so.ctle[12]).pulse;
+  const auto ffes = solvers::ffe_grid({{-0.18, 0.0, 0.02}}, {{-0.38, 0.0, 0.02}}, 0.0);
+  solvers::PulseResponse scratch;
+  double sum = 0.0;
+  for (auto _ : state) {
+    if (state.range(0) == 0) {
+      for (const auto& f : ffes) {
+        solvers::apply_tx_ffe(pulse, f, scratch);
+        sum += solvers::com_snr(scratch, 1e-3, so.snr).snr_db;
+      }
+    } else {
+      const solvers::FfeSnrTable table(pulse, 1, 1, so.snr);
+      for (const auto& f : ffes) sum += table.evaluate(f, 1e-3).snr_db;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.counters["settings"] = static_cast<double>(ffes.size());
+}
+BENCHMARK(BM_ffe_snr_200_settings)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
