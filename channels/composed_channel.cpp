@@ -74,6 +74,8 @@ Network ComposedChannel::block_network(const ChannelBlock& b, std::span<const do
     throw std::invalid_argument("channel: block '" + b.name + "' has " + std::to_string(n.ports()) + " ports; a " +
                                 (differential_ ? "differential" : "single-ended") + " channel needs " +
                                 std::to_string(want));
+  // Already referenced to zref (e.g. a 50-ohm Touchstone block): renormalize would copy it unchanged.
+  if (std::all_of(n.z0_ohm().begin(), n.z0_ohm().end(), [zref](double z) { return z == zref; })) return n;
   return renormalize(n, {zref});
 }
 
