@@ -37,6 +37,11 @@ CLI::App* register_check(CLI::App& cli, CheckArgs& args) {
 
 namespace {
 
+// The head of check's JSON for a config and for a Touchstone file alike.
+void begin_check_json(io::JsonWriter& j, const CheckArgs& args) {
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "check").field("file", args.file);
+}
+
 // `check CONFIG.toml`: the config is loaded as every command loads it (all its keys checked, the
 // Touchstone files it names read, their port orders checked against their data) and summarised.
 int check_config(const CheckArgs& args) {
@@ -52,10 +57,7 @@ int check_config(const CheckArgs& args) {
   for (const auto& seg : cfg.segments) touchstone_blocks += seg.geometry == "touchstone" ? 1 : 0;
   if (args.json) {
     io::JsonWriter j(std::cout);
-    j.begin_object();
-    j.field("phylane_version", io::phylane_version());
-    j.field("command", "check");
-    j.field("file", args.file);
+    begin_check_json(j, args);
     j.field("kind", "config");
     j.field("valid", true);
     j.field("title", cfg.title);
@@ -142,10 +144,7 @@ int run_check(const CheckArgs& args) {
     };
     if (args.json) {
       io::JsonWriter j(std::cout);
-      j.begin_object();
-      j.field("phylane_version", io::phylane_version());
-      j.field("command", "check");
-      j.field("file", args.file);
+      begin_check_json(j, args);
       j.field("ports", net.ports());
       j.field("touchstone_version", info.version);
       j.field("frequencies", net.size());

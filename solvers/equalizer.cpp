@@ -168,6 +168,13 @@ DfeResult dfe_taps(const PulseResponse& pulse, std::size_t cursor_index, int n_t
 
 namespace {
 
+void check_snr_sigmas(double noise_sigma_v, double crosstalk_sigma_v) {
+  if (!(noise_sigma_v >= 0.0))
+    throw std::invalid_argument("COM SNR: noise_sigma_v = " + phy::number_text(noise_sigma_v) + " must be >= 0");
+  if (!(crosstalk_sigma_v >= 0.0) || !std::isfinite(crosstalk_sigma_v))
+    throw std::invalid_argument("COM SNR: crosstalk_sigma_v = " + phy::number_text(crosstalk_sigma_v) + " must be finite and >= 0");
+}
+
 void check_snr_inputs(double noise_sigma_v, const SnrOptions& opt, double crosstalk_sigma_v) {
   if (opt.levels < 2) throw std::invalid_argument("COM SNR: levels = " + std::to_string(opt.levels) + " must be >= 2");
   if (opt.dfe_taps < 0)
@@ -175,10 +182,7 @@ void check_snr_inputs(double noise_sigma_v, const SnrOptions& opt, double crosst
   if (!(opt.a_dd_ui >= 0.0) || !(opt.sigma_rj_ui >= 0.0))
     throw std::invalid_argument("COM SNR: a_dd_ui = " + phy::number_text(opt.a_dd_ui) + " and sigma_rj_ui = " +
                                 phy::number_text(opt.sigma_rj_ui) + " must be >= 0");
-  if (!(noise_sigma_v >= 0.0))
-    throw std::invalid_argument("COM SNR: noise_sigma_v = " + phy::number_text(noise_sigma_v) + " must be >= 0");
-  if (!(crosstalk_sigma_v >= 0.0) || !std::isfinite(crosstalk_sigma_v))
-    throw std::invalid_argument("COM SNR: crosstalk_sigma_v = " + phy::number_text(crosstalk_sigma_v) + " must be finite and >= 0");
+  check_snr_sigmas(noise_sigma_v, crosstalk_sigma_v);
   if (std::isnan(opt.tx_snr_db)) throw std::invalid_argument("COM SNR: tx_snr_db must not be NaN");
   validate_limits(opt.dfe_limits);
 }
@@ -271,15 +275,15 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
 FfeSnrTable::FfeSnrTable(const PulseResponse& pulse, int max_pre, int max_post, const SnrOptions& opt)
     : opt_(opt), main_index_(pulse.main_index), max_pre_(max_pre) {
   check_snr_pulse(pulse);
+  check_snr_inputs(0.0, opt, 0.0);  // the options once; each setting's sigmas in evaluate
   if (max_pre < 0 || max_post < 0)
     throw std::invalid_argument("FFE SNR table: max_pre = " + std::to_string(max_pre) + " and max_post = " +
                                 std::to_string(max_post) + " must be >= 0");
-  validate_limits(opt.dfe_limits);
   const auto& p = pulse.samples_v;
   const std::ptrdiff_t len = static_cast<std::ptrdiff_t>(p.size());
   const std::ptrdiff_t spu = pulse.samples_per_ui;
   t_ = static_cast<std::size_t>(max_pre + 1 + max_post);
-  limited_ = opt.dfe_limits.limited();
+  const bool limited = opt.dfe_limits.limited();
   // The FFE's input sample i, 0 outside the record (apply_tx_ffe's convention).
   auto in = [&](std::ptrdiff_t i) { return i >= 0 && i < len ? p[static_cast<std::size_t>(i)] : 0.0; };
   std::vector<double> u(t_), d(t_);
@@ -307,7 +311,7 @@ FfeSnrTable::FfeSnrTable(const PulseResponse& pulse, int max_pre, int max_post, 
       if (n >= 1 && n <= opt.dfe_taps) {
         // Under the DFE: an unlimited DFE cancels the cursor; a clipped one is not quadratic in the
         // taps, so its cursor is kept and formed per setting.
-        if (limited_) {
+        if (limited) {
           ph.dfe_tap.push_back(static_cast<int>(n));
           ph.dfe_cursors.insert(ph.dfe_cursors.end(), u.begin(), u.end());
         }
@@ -325,7 +329,7 @@ void FfeSnrTable::add_outer(std::vector<double>& m, const std::vector<double>& v
 }
 
 SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double crosstalk_sigma_v) const {
-  check_snr_inputs(noise_sigma_v, opt_, crosstalk_sigma_v);
+  check_snr_sigmas(noise_sigma_v, crosstalk_sigma_v);
   validate_ffe(ffe);
   const TapView v = view(ffe);
   if (v.n_pre > max_pre_ || static_cast<int>(v.size) - v.n_pre - 1 > static_cast<int>(t_) - max_pre_ - 1)
@@ -522,6 +526,24 @@ std::vector<TxFfe> ffe_grid(const std::vector<TapRange>& pre, const std::vector<
   }
 }
 
+bool CandidateRanking::offer(double objective, double peaking_db, double side_weight) {
+  if (std::isnan(objective)) return false;
+  bool better = !have_;
+  if (have_) {
+    const double tol = 1e-9 * std::max(1.0, std::abs(objective_));
+    if (objective > objective_ + tol) better = true;
+    else if (objective >= objective_ - tol)
+      better = peaking_db < peaking_db_ - 1e-9 ||
+               (std::abs(peaking_db - peaking_db_) <= 1e-9 && side_weight < side_weight_ - 1e-12);
+  }
+  if (!better) return false;
+  have_ = true;
+  objective_ = objective;
+  peaking_db_ = peaking_db;
+  side_weight_ = side_weight;
+  return true;
+}
+
 EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum& spectrum,
                                    const EqualizerSearchOptions& opt) {
   if (!(opt.noise_psd_v2_per_hz >= 0.0) || !std::isfinite(opt.noise_psd_v2_per_hz))
@@ -564,8 +586,7 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
                                 " entries for " + std::to_string(opt.crosstalk.size()) + " aggressors");
   auto with_ffe = [&](std::size_t a) { return opt.crosstalk_tx_ffe.empty() || opt.crosstalk_tx_ffe[a]; };
   PulseResponse scratch;
-  bool have_best = false;
-  double best_obj = 0.0, best_peak = 0.0, best_side = 0.0;
+  CandidateRanking ranking;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     const PulseResult pr = engine.compute(spectrum, ctles[ci]);
     // Without a caller's objective each setting needs only its SNR: quadratic forms on the cursor
@@ -602,21 +623,7 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
         const DfeResult d = dfe_taps(scratch, s.cursor_index, opt.snr.dfe_taps, opt.snr.dfe_limits);
         cand.objective = opt.objective(scratch, d);
       }
-      const double peak = ctles[ci].peaking_db(), side = f.side_weight();
-      bool better = !have_best;
-      if (have_best && !std::isnan(cand.objective)) {
-        const double tol = 1e-9 * std::max(1.0, std::abs(best_obj));
-        if (cand.objective > best_obj + tol) better = true;
-        else if (cand.objective >= best_obj - tol)
-          better = peak < best_peak - 1e-9 || (std::abs(peak - best_peak) <= 1e-9 && side < best_side - 1e-12);
-      }
-      if (better && !std::isnan(cand.objective)) {
-        have_best = true;
-        best_obj = cand.objective;
-        best_peak = peak;
-        best_side = side;
-        res.best = res.candidates.size();
-      }
+      if (ranking.offer(cand.objective, ctles[ci].peaking_db(), f.side_weight())) res.best = res.candidates.size();
       res.candidates.push_back(std::move(cand));
     }
   }

@@ -123,6 +123,19 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
 /// whose matrices are summed once per pulse; cursors under a clipped DFE (not quadratic) are formed
 /// per setting, one dot product each. Equal to apply_tx_ffe + com_snr up to rounding (1e-12 dB in
 /// tests/solvers/equalizer_test.cpp). Taps beyond max_pre / max_post are refused.
+/// The optimiser's ranking of equalizer candidates, used by every search: a higher objective wins;
+/// within 1e-9 relative of the best, less equalisation wins (lower CTLE peaking, then a smaller FFE
+/// side weight). NaN objectives never win.
+class CandidateRanking {
+ public:
+  /// True if this candidate beats every one offered before; it then becomes the best.
+  bool offer(double objective, double peaking_db, double side_weight);
+
+ private:
+  bool have_ = false;
+  double objective_ = 0.0, peaking_db_ = 0.0, side_weight_ = 0.0;
+};
+
 class FfeSnrTable {
  public:
   FfeSnrTable(const PulseResponse& pulse, int max_pre, int max_post, const SnrOptions& opt);
@@ -142,7 +155,6 @@ class FfeSnrTable {
   std::size_t main_index_ = 0;
   int max_pre_ = 0;
   std::size_t t_ = 0;
-  bool limited_ = false;
   std::vector<Phase> phases_;
 };
 

@@ -127,8 +127,7 @@ EqualizerResult search_sampler_noise(PulseResponseEngine& engine, ChannelSpectru
                                      const EqualizerSearchOptions& eo, const std::vector<Ctle>& ctles,
                                      const std::vector<double>& sigma) {
   EqualizerResult out;
-  bool have = false;
-  double best_obj = 0.0, best_peak = 0.0, best_side = 0.0;
+  CandidateRanking ranking;
   const double fmax = spectrum.fmax_hz();
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     EqualizerSearchOptions one = eo;
@@ -142,19 +141,7 @@ EqualizerResult search_sampler_noise(PulseResponseEngine& engine, ChannelSpectru
       out.candidates.push_back(std::move(c));
     }
     const auto& b = r.candidates[r.best];
-    const double peak = ctles[ci].peaking_db(), side = b.ffe.side_weight();
-    bool better = !have;
-    if (have && !std::isnan(b.objective)) {
-      const double tol = 1e-9 * std::max(1.0, std::abs(best_obj));
-      if (b.objective > best_obj + tol) better = true;
-      else if (b.objective >= best_obj - tol)
-        better = peak < best_peak - 1e-9 || (std::abs(peak - best_peak) <= 1e-9 && side < best_side - 1e-12);
-    }
-    if (better && !std::isnan(b.objective)) {
-      have = true;
-      best_obj = b.objective;
-      best_peak = peak;
-      best_side = side;
+    if (ranking.offer(b.objective, ctles[ci].peaking_db(), b.ffe.side_weight())) {
       out.best = offset + r.best;
       out.ctle = r.ctle;
       out.ffe = r.ffe;
