@@ -83,5 +83,10 @@ void BM_StatEye_PAM4_DFE4_jitter_200UI_64phases(benchmark::State& s) { run(s, 4,
 BENCHMARK(BM_StatEye_NRZ_200UI_64phases)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StatEye_PAM4_200UI_64phases)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StatEye_PAM4_DFE4_jitter_200UI_64phases)->Unit(benchmark::kMillisecond);
+// A hopelessly closed eye (issue 14, point 14): noise ~1e9 times the main cursor, as a link far
+// beyond its reach; it took 18 s to hours before the map visited only the residue classes with
+// axis points.
+void BM_StatEye_NRZ_hopeless_noise(benchmark::State& s) { run(s, 2, 1e8, 0, 0.0, 0.0); }
+BENCHMARK(BM_StatEye_NRZ_hopeless_noise)->Unit(benchmark::kMillisecond);
 
 }  // namespace
