@@ -50,22 +50,52 @@ ComposedChannel::ComposedChannel(bool differential, std::vector<ChannelBlock> bl
   if (blocks_.empty()) throw std::invalid_argument("channel: no blocks");
   if (!(driver_ohm_ > 0.0 && receiver_ohm_ > 0.0)) throw std::invalid_argument("channel: terminations must be > 0");
   for (const auto& b : blocks_) {
-    if (!b.trace && !b.network) throw std::invalid_argument("channel: block '" + b.name + "' is empty");
+    if (!b.trace && !b.network && !b.modes) throw std::invalid_argument("channel: block '" + b.name + "' is empty");
+    if (b.modes && !differential_)
+      throw std::invalid_argument("channel: block '" + b.name + "' is a pair (mode circuits) in a single-ended channel");
     if (b.trace && differential_ && !b.trace_common)
       throw std::invalid_argument("channel: differential trace block '" + b.name + "' needs its common-mode line");
   }
 }
 
-Network ComposedChannel::block_network(const ChannelBlock& b, std::span<const double> f) const {
-  // Internal reference: half the driver's differential termination per line (differential), the
-  // driver's termination (single-ended). Blocks are renormalised to it; the ends are moved to the
-  // actual terminations at the end.
-  const double zref = differential_ ? 0.5 * driver_ohm_ : driver_ohm_;
+// Internal reference: half the driver's differential termination per line (differential), the
+// driver's termination (single-ended). Blocks are renormalised to it; the ends are moved to the
+// actual terminations at the end.
+namespace {
+double internal_reference(bool differential, double driver_ohm) { return differential ? 0.5 * driver_ohm : driver_ohm; }
+
+Network referenced(Network n, double z) {
+  if (std::all_of(n.z0_ohm().begin(), n.z0_ohm().end(), [z](double v) { return v == z; })) return n;
+  return renormalize(n, {z});
+}
+
+Network chain(std::vector<Network>& nets) {
+  return nets.size() == 1 ? std::move(nets.front()) : cascade(std::span<const Network>(nets));
+}
+}  // namespace
+
+ModeNetworks ComposedChannel::block_modes(const ChannelBlock& b, std::span<const double> f, bool with_common) const {
+  // Mode circuits: differential references 2 zref, common zref/2.
+  const double zref = internal_reference(differential_, driver_ohm_);
   if (b.trace) {
-    if (!differential_) return trace_network(*b.trace, f, zref);
-    // Mode circuits: differential references 2 zref, common zref/2; from_modes builds the
-    // single-ended 4-port; pairs_13_24 puts it in inputs-outputs order.
-    return from_modes(trace_network(*b.trace, f, 2.0 * zref), trace_network(*b.trace_common, f, 0.5 * zref),
+    ModeNetworks m;
+    m.differential = trace_network(*b.trace, f, 2.0 * zref);
+    if (with_common) m.common = trace_network(*b.trace_common, f, 0.5 * zref);
+    return m;
+  }
+  ModeNetworks m = b.modes(f, with_common);
+  if (m.differential.ports() != 2 || (with_common && m.common.ports() != 2))
+    throw std::invalid_argument("channel: block '" + b.name + "' must give a 2-port per mode");
+  return m;
+}
+
+Network ComposedChannel::block_network(const ChannelBlock& b, std::span<const double> f) const {
+  const double zref = internal_reference(differential_, driver_ohm_);
+  if (b.trace && !differential_) return trace_network(*b.trace, f, zref);
+  if (mode_pure(b)) {
+    // from_modes builds the single-ended 4-port; pairs_13_24 puts it in inputs-outputs order.
+    ModeNetworks m = block_modes(b, f, true);
+    return from_modes(referenced(std::move(m.differential), 2.0 * zref), referenced(std::move(m.common), 0.5 * zref),
                       PortOrder::pairs_13_24);
   }
   Network n = b.network(f);
@@ -75,8 +105,7 @@ Network ComposedChannel::block_network(const ChannelBlock& b, std::span<const do
                                 (differential_ ? "differential" : "single-ended") + " channel needs " +
                                 std::to_string(want));
   // Already referenced to zref (e.g. a 50-ohm Touchstone block): renormalize would copy it unchanged.
-  if (std::all_of(n.z0_ohm().begin(), n.z0_ohm().end(), [zref](double z) { return z == zref; })) return n;
-  return renormalize(n, {zref});
+  return referenced(std::move(n), zref);
 }
 
 Network ComposedChannel::network(std::span<const double> f) const {
@@ -115,30 +144,74 @@ std::vector<cplx> ComposedChannel::transfer(std::span<const double> freq_hz) con
   // stay in cache and their buffers are reused by the allocator (a pulse response's grid of 10^4 to
   // 10^5 points composed at once would allocate and fault in hundreds of MB).
   constexpr std::size_t chunk = 256;
+  std::vector<cplx> hc;
   for (std::size_t k0 = 0; k0 < f.size(); k0 += chunk) {
     const std::span<const double> fc = f.subspan(k0, std::min(chunk, f.size() - k0));
-    const Network n = network(fc);
-    Network r;
-    if (!differential_) {
-      r = renormalize(n, {driver_ohm_, receiver_ohm_});
-    } else {
-      // Mixed mode [D1, D2, C1, C2] (references 2 z0, z0/2), then the differential ports moved to the
-      // driver and receiver terminations.
-      const Network mm = to_mixed_mode(n, PortOrder::pairs_13_24);
-      const auto z = mm.z0_ohm();
-      r = renormalize(mm, {driver_ohm_, receiver_ohm_, z[2], z[3]});
-    }
+    hc.resize(fc.size());
+    transfer_chunk(fc, hc);
     for (std::size_t k = 0; k < fc.size(); ++k) {
       const std::size_t at = k0 + k;
-      h[all ? at : index[at]] = r.s(k, 1, 0);
+      h[all ? at : index[at]] = hc[k];
     }
   }
   return h;
 }
 
+void ComposedChannel::transfer_chunk(std::span<const double> fc, std::span<cplx> out) const {
+  if (!differential_) {
+    const Network r = renormalize(network(fc), {driver_ohm_, receiver_ohm_});
+    for (std::size_t k = 0; k < fc.size(); ++k) out[k] = r.s(k, 1, 0);
+    return;
+  }
+  const double zref = internal_reference(differential_, driver_ohm_);
+  if (std::all_of(blocks_.begin(), blocks_.end(), [this](const ChannelBlock& b) { return mode_pure(b); })) {
+    // No block converts a mode: the differential chain alone carries the signal.
+    std::vector<Network> dd;
+    dd.reserve(blocks_.size());
+    for (const auto& b : blocks_) dd.push_back(block_modes(b, fc, false).differential);
+    const Network r = renormalize(chain(dd), {driver_ohm_, receiver_ohm_});
+    for (std::size_t k = 0; k < fc.size(); ++k) out[k] = r.s(k, 1, 0);
+    return;
+  }
+  // Runs of mode-pure blocks as one 4-port each (two 2-port chains), then the single-ended cascade
+  // with the blocks that convert modes (Touchstone data).
+  std::vector<Network> nets, dd, cc;
+  auto close_run = [&] {
+    if (dd.empty()) return;
+    nets.push_back(from_modes(referenced(chain(dd), 2.0 * zref), referenced(chain(cc), 0.5 * zref),
+                              PortOrder::pairs_13_24));
+    dd.clear();
+    cc.clear();
+  };
+  for (const auto& b : blocks_) {
+    if (mode_pure(b)) {
+      ModeNetworks m = block_modes(b, fc, true);
+      dd.push_back(std::move(m.differential));
+      cc.push_back(std::move(m.common));
+    } else {
+      close_run();
+      nets.push_back(block_network(b, fc));
+    }
+  }
+  close_run();
+  // Mixed mode [D1, D2, C1, C2] (references 2 z0, z0/2), then the differential ports moved to the
+  // driver and receiver terminations.
+  const Network mm = to_mixed_mode(chain(nets), PortOrder::pairs_13_24);
+  const auto z = mm.z0_ohm();
+  const Network r = renormalize(mm, {driver_ohm_, receiver_ohm_, z[2], z[3]});
+  for (std::size_t k = 0; k < fc.size(); ++k) out[k] = r.s(k, 1, 0);
+}
+
 std::vector<cplx> ComposedChannel::block_transfer(std::size_t index, std::span<const double> f) const {
-  const Network n = block_network(blocks_.at(index), f);
+  const ChannelBlock& b = blocks_.at(index);
   std::vector<cplx> h(f.size());
+  if (mode_pure(b)) {
+    const double zref = internal_reference(differential_, driver_ohm_);
+    const Network d = referenced(block_modes(b, f, false).differential, 2.0 * zref);
+    for (std::size_t k = 0; k < f.size(); ++k) h[k] = d.s(k, 1, 0);
+    return h;
+  }
+  const Network n = block_network(b, f);
   if (!differential_) {
     for (std::size_t k = 0; k < f.size(); ++k) h[k] = n.s(k, 1, 0);
     return h;

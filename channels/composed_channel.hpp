@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "channels/copper_channel.hpp"
+#include "channels/elements.hpp"
 #include "channels/network.hpp"
 #include "channels/resample.hpp"
 
@@ -47,6 +48,9 @@ struct ChannelBlock {
   /// Everything else: a network on any grid (2-port single-ended, or 4-port in inputs-outputs
   /// order), referenced to the impedances it reports.
   std::function<Network(std::span<const double>)> network;
+  /// Or, in a differential channel, a symmetric pair block given by its mode circuits (a via pair,
+  /// the same element on both lines): the grid and whether the common mode is needed.
+  std::function<ModeNetworks(std::span<const double>, bool with_common)> modes;
   /// The block transmits nothing above this frequency [Hz] (a Touchstone block beyond its data's
   /// band-limit taper: all of S is 0), so neither does the channel; +inf: no such limit.
   double zero_above_hz = std::numeric_limits<double>::infinity();
@@ -70,13 +74,21 @@ class ComposedChannel {
   /// Above this frequency [Hz] the channel transmits nothing (the smallest block zero_above_hz).
   double zero_above_hz() const;
   /// S21 or SDD21 between the driver and the receiver, referenced to their impedances (exactly 0
-  /// above zero_above_hz(), where the blocks are not evaluated).
+  /// above zero_above_hz(), where the blocks are not evaluated). In a differential channel a run
+  /// of blocks that convert no mode (traces, via pairs, per-line elements) is composed as two
+  /// 2-port chains, one per mode, and a channel of such blocks only as its differential chain:
+  /// the mixed-mode S-matrix of each is block-diagonal, so is their star product, and the result
+  /// equals the single-ended 4-port composition (network()) to rounding.
   std::vector<cplx> transfer(std::span<const double> freq_hz) const;
   /// The same for one block alone between matched references (for a loss breakdown).
   std::vector<cplx> block_transfer(std::size_t index, std::span<const double> freq_hz) const;
 
  private:
   Network block_network(const ChannelBlock& b, std::span<const double> freq_hz) const;
+  bool mode_pure(const ChannelBlock& b) const { return differential_ && (b.trace || b.modes); }
+  ModeNetworks block_modes(const ChannelBlock& b, std::span<const double> freq_hz, bool with_common) const;
+  /// SDD21 or S21 of one chunk of frequencies (transfer()).
+  void transfer_chunk(std::span<const double> freq_hz, std::span<cplx> out) const;
   bool differential_;
   std::vector<ChannelBlock> blocks_;
   double driver_ohm_, receiver_ohm_;

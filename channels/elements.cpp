@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
@@ -115,8 +116,8 @@ Network via(const Via& v, std::span<const double> freq_hz, double z0_ohm) {
   return n;
 }
 
-Network via_pair(const Via& each, double z_odd_ohm, double z_even_ohm, std::span<const double> freq_hz, double z0_ohm,
-                 PortOrder order) {
+ModeNetworks via_pair_modes(const Via& each, double z_odd_ohm, double z_even_ohm, std::span<const double> freq_hz,
+                            double z0_ohm, bool with_common) {
   require(z_odd_ohm > 0.0 && std::isfinite(z_odd_ohm), "via_pair", "z_odd_ohm", z_odd_ohm, "> 0");
   require(z_even_ohm > 0.0 && std::isfinite(z_even_ohm), "via_pair", "z_even_ohm", z_even_ohm, "> 0");
   require(z0_ohm > 0.0 && std::isfinite(z0_ohm), "via_pair", "z0_ohm", z0_ohm, "> 0");
@@ -130,9 +131,32 @@ Network via_pair(const Via& each, double z_odd_ohm, double z_even_ohm, std::span
   d.stub_end_capacitance_f = 0.5 * each.stub_end_capacitance_f;
   c.pad_capacitance_f = 2.0 * each.pad_capacitance_f;
   c.stub_end_capacitance_f = 2.0 * each.stub_end_capacitance_f;
-  Network n = from_modes(via(d, freq_hz, 2.0 * z0_ohm), via(c, freq_hz, 0.5 * z0_ohm), order);
+  ModeNetworks m;
+  m.differential = via(d, freq_hz, 2.0 * z0_ohm);
+  if (with_common) m.common = via(c, freq_hz, 0.5 * z0_ohm);
+  return m;
+}
+
+Network via_pair(const Via& each, double z_odd_ohm, double z_even_ohm, std::span<const double> freq_hz, double z0_ohm,
+                 PortOrder order) {
+  const ModeNetworks m = via_pair_modes(each, z_odd_ohm, z_even_ohm, freq_hz, z0_ohm);
+  Network n = from_modes(m.differential, m.common, order);
   n.name = "via pair";
   return n;
+}
+
+ModeNetworks identical_pair_modes(Network each, bool with_common) {
+  if (each.ports() != 2)
+    throw std::invalid_argument("identical_pair_modes: needs a 2-port, got " + std::to_string(each.ports()) + " ports");
+  const std::vector<double> z = each.z0_ohm();
+  ModeNetworks m;
+  if (with_common) {
+    m.common = each;
+    m.common.set_z0_ohm({0.5 * z[0], 0.5 * z[1]});
+  }
+  m.differential = std::move(each);
+  m.differential.set_z0_ohm({2.0 * z[0], 2.0 * z[1]});
+  return m;
 }
 
 Network series_element(std::span<const double> freq_hz, const std::function<cplx(double)>& z_of_f, double z1_ohm,

@@ -62,6 +62,21 @@ Network via(const Via& v, std::span<const double> freq_hz, double z0_ohm = 50.0)
 Network via_pair(const Via& each, double z_odd_ohm, double z_even_ohm, std::span<const double> freq_hz,
                  double z0_ohm = 50.0, PortOrder order = PortOrder::pairs_12_34);
 
+/// A symmetric pair block by its mode circuits, without mode conversion: the differential-mode
+/// 2-port (references 2 z0) and the common-mode one (references z0 / 2). `common` is empty (no
+/// ports) when it was not asked for: a chain of such blocks carries its differential signal
+/// through the differential circuits alone (channels/composed_channel.hpp).
+struct ModeNetworks {
+  Network differential, common;
+};
+/// via_pair's mode circuits (via_pair is from_modes of them), referenced to 2 z0 and z0 / 2.
+ModeNetworks via_pair_modes(const Via& each, double z_odd_ohm, double z_even_ohm, std::span<const double> freq_hz,
+                            double z0_ohm = 50.0, bool with_common = true);
+/// The mode circuits of two identical uncoupled lines, each the 2-port `each` (references z0):
+/// both modes see the same S-parameters, at references 2 z0 (differential) and z0 / 2 (common)
+/// (Bockelman & Eisenstadt 1995: with no coupling S_dd = S_cc = S of one line).
+ModeNetworks identical_pair_modes(Network each, bool with_common = true);
+
 /// Series impedance z(f) between port 1 and port 2 (ABCD [1 z; 0 1]); z may be infinite (an open
 /// at DC: S11 = S22 = 1, S21 = 0). References z1, z2 (> 0).
 Network series_element(std::span<const double> freq_hz, const std::function<cplx(double)>& z_of_f,

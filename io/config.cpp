@@ -319,19 +319,17 @@ std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t
 }
 
 // Element blocks between traces: via, AC-coupling capacitor, lumped pi/tee package or connector.
-// Returns the single-ended 2-port builder and the differential 4-port (inputs-outputs) builder;
-// the channel's mode picks one once every block has been read.
+// Returns the single-ended 2-port builder and the differential pair's mode circuits; the
+// channel's mode picks one once every block has been read.
 struct ElementBuilders {
-  std::function<channels::Network(std::span<const double>)> single, pair;
+  std::function<channels::Network(std::span<const double>)> single;
+  std::function<channels::ModeNetworks(std::span<const double>, bool)> pair;
 };
 
 std::optional<ElementBuilders> read_element_block(TableReader& t, const std::string& kind) {
   auto pair_of = [](std::function<channels::Network(std::span<const double>)> one) {
-    // The same element on each line of the pair (channels::uncoupled_pair).
-    return [one](std::span<const double> f) {
-      const auto n = one(f);
-      return channels::uncoupled_pair(n, n, channels::PortOrder::pairs_13_24);
-    };
+    // The same element on each line of the pair.
+    return [one](std::span<const double> f, bool with_common) { return channels::identical_pair_modes(one(f), with_common); };
   };
   ElementBuilders out;
   if (kind == "via") {
@@ -355,8 +353,8 @@ std::optional<ElementBuilders> read_element_block(TableReader& t, const std::str
     if (backdrill) v = v.backdrilled(*backdrill);
     const double zo = zodd.value_or(*z0), ze = zeven.value_or(*z0);
     out.single = [v](std::span<const double> f) { return channels::via(v, f); };
-    out.pair = [v, zo, ze](std::span<const double> f) {
-      return channels::via_pair(v, zo, ze, f, 50.0, channels::PortOrder::pairs_13_24);
+    out.pair = [v, zo, ze](std::span<const double> f, bool with_common) {
+      return channels::via_pair_modes(v, zo, ze, f, 50.0, with_common);
     };
     return out;
   }
@@ -516,7 +514,10 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
     if (!common) cfg.composed_equivalent.emplace(differential, std::move(blocks), z_drv, z_rcv);
     return;
   }
-  for (auto& [index, builders] : elements) blocks[index].network = differential ? builders.pair : builders.single;
+  for (auto& [index, builders] : elements) {
+    if (differential) blocks[index].modes = builders.pair;
+    else blocks[index].network = builders.single;
+  }
   if (common) {
     ctx.error(ch->input().get("mode"), ch->key_path("mode"), "\"common\"",
               "channels with Touchstone or element blocks are composed for the differential mode only");
