@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "phy/units.hpp"
+#include "solvers/parallel.hpp"
 
 namespace phylane::solvers {
 
@@ -356,32 +357,54 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(spec.refine_candidates), order.size());
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
                       [&](std::size_t a, std::size_t b) { return eq.candidates[a].objective > eq.candidates[b].objective; });
-    PulseResponse work;
-    std::vector<CrosstalkContribution> report;
+    // The candidates' pulses, DFEs and crosstalk samples on this thread (the engine keeps one
+    // spectrum and its FFT plans), their statistical eyes on both cores (each a pure function of
+    // its inputs), then the choice in rank order as one thread would make it.
+    struct Refine {
+      std::size_t idx = 0;
+      Ctle ctle = Ctle::none();
+      PulseResult pr;
+      DfeResult dfe;
+      double sigma = 0.0;
+      std::vector<CrosstalkContribution> report;
+      StatEyeSpec eye_spec;
+      StatEyeResult eye;
+    };
+    std::vector<Refine> jobs;
     for (std::size_t r = 0; r < k; ++r) {
       const std::size_t idx = order[r];
       if (idx == eq.best) continue;
       const auto& c = eq.candidates[idx];
-      const Ctle ctle = eo.ctle.empty() ? Ctle::none() : eo.ctle[c.ctle_index];
-      PulseResult pr = engine.compute(spectrum, ctle);
-      apply_tx_ffe(pr.pulse, c.ffe, work);
-      const double sigma = sigma_for(c.ctle_index);
-      const DfeResult dfe = dfe_taps(work, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
+      Refine j;
+      j.idx = idx;
+      j.ctle = eo.ctle.empty() ? Ctle::none() : eo.ctle[c.ctle_index];
+      j.pr = engine.compute(spectrum, j.ctle);
+      PulseResponse work;
+      apply_tx_ffe(j.pr.pulse, c.ffe, work);
+      j.pr.pulse = std::move(work);
+      j.sigma = sigma_for(c.ctle_index);
+      j.dfe = dfe_taps(j.pr.pulse, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
       std::vector<double> xs;
-      if (!aggressors.empty()) xs = crosstalk_at(ctle, c.ffe, report);
-      StatEyeResult eye = statistical_eye(work, stat_spec(spec, sigma, noise_gain[c.ctle_index], dfe, std::move(xs)), so);
-      if (eye.margin_db > out.eye.margin_db + 1e-9) {
-        out.eye = std::move(eye);
-        out.crosstalk = report;
-        out.noise_sigma_v = std::hypot(sigma, tx_noise_sigma_v(spec, dfe.main_cursor_v));
-        eq.best = idx;
-        eq.ctle = ctle;
-        eq.ffe = c.ffe;
-        pr.pulse = work;
-        eq.pulse = pr;
-        eq.dfe = dfe;
-        eq.snr = com_snr(work, sigma, eo.snr, c.crosstalk_sigma_v);
-      }
+      if (!aggressors.empty()) xs = crosstalk_at(j.ctle, c.ffe, j.report);
+      j.eye_spec = stat_spec(spec, j.sigma, noise_gain[c.ctle_index], j.dfe, std::move(xs));
+      jobs.push_back(std::move(j));
+    }
+    ParallelOptions po2;
+    po2.workers = 2;
+    parallel_for(jobs.size(), [&](std::size_t i, int) { jobs[i].eye = statistical_eye(jobs[i].pr.pulse, jobs[i].eye_spec, so); },
+                 po2);
+    for (auto& j : jobs) {
+      if (!(j.eye.margin_db > out.eye.margin_db + 1e-9)) continue;
+      const auto& c = eq.candidates[j.idx];
+      out.eye = std::move(j.eye);
+      out.crosstalk = std::move(j.report);
+      out.noise_sigma_v = std::hypot(j.sigma, tx_noise_sigma_v(spec, j.dfe.main_cursor_v));
+      eq.best = j.idx;
+      eq.ctle = j.ctle;
+      eq.ffe = c.ffe;
+      eq.snr = com_snr(j.pr.pulse, j.sigma, eo.snr, c.crosstalk_sigma_v);
+      eq.pulse = std::move(j.pr);
+      eq.dfe = j.dfe;
     }
   }
   return out;
