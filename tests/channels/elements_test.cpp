@@ -249,6 +249,21 @@ TEST_CASE("An uncoupled pair's mixed-mode response is the single line's in both 
   }
 }
 
+TEST_CASE("The mode circuits of an identical pair rebuild the uncoupled pair", "[channels][elements][property]") {
+  // identical_pair_modes relabels the line's S-parameters to the mode references; from_modes of
+  // them must give the 4-port that places the two lines side by side (uncoupled_pair), an
+  // independent construction. Without the common mode, that network is left empty.
+  const auto f = grid(1e8, 20e9, 1e9);
+  const Network cap = ac_capacitor({100e-9, 0.02, 0.3e-9}, f);
+  const ModeNetworks m = identical_pair_modes(cap);
+  CHECK(max_diff(from_modes(m.differential, m.common, PortOrder::pairs_13_24),
+                 uncoupled_pair(cap, cap, PortOrder::pairs_13_24)) < 1e-15);
+  CHECK(m.differential.z0_ohm() == std::vector<double>{100.0, 100.0});
+  CHECK(m.common.z0_ohm() == std::vector<double>{25.0, 25.0});
+  CHECK(identical_pair_modes(cap, false).common.ports() == 0);
+  CHECK_THROWS_WITH(identical_pair_modes(uncoupled_pair(cap, cap)), Catch::Contains("needs a 2-port"));
+}
+
 TEST_CASE("A via pair with equal odd and even impedances is two uncoupled vias", "[channels][elements][property]") {
   // z_odd = z_even = z: no coupling. Two independent constructions: the mode route of via_pair
   // (differential 2 z with C/2 pads, common z/2 with 2C pads, from_modes) and two single-ended
