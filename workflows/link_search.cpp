@@ -13,19 +13,27 @@
 
 namespace phylane::workflows {
 
+namespace {
+// Measured data in a channel: its Touchstone blocks are band-limited (channels::NetworkSource).
+bool measured_blocks(const channels::ComposedChannel& c) { return std::isfinite(c.zero_above_hz()); }
+// The spacing of a search's channel table: the rate found on pcie5-cem-link (a measured
+// connector) moves by 1e-5 from the direct evaluation.
+constexpr double table_step_hz = 10e6;
+}  // namespace
+
 channels::TransferFunction search_channel(const channels::Link& link, double max_rate_bps) {
   if (!link.has_transfer_function())
     throw std::invalid_argument(link.source + ": the rate search needs a channel with a frequency response (not a pulse)");
   const channels::TransferFunction h = channels::transfer_function(link);
-  if (std::holds_alternative<channels::ComposedChannel>(link.channel)) {
-    // Touchstone blocks are resampled on every new grid, and a composition costs microseconds per
-    // frequency: tabulate, growing the table to the highest frequency the eyes ask for (a fixed
-    // table to 8 x the top rate, where 16 samples per UI could reach, cost 4x the points and, at
-    // the coarser spacing its size allowed (13.7 MHz on kr1-ck-28db), put the maximum rate 1.6 %
-    // high: its time-domain replicas, 73 ns apart, fell inside the reflections' 60 ns ringing).
-    // 10 MHz: the rate on kr1-ck-28db moves by 4e-5 from 10 to 2.5 MHz, far inside the search's
-    // resolution.
-    return solvers::tabulated_on_demand(h, 10e6, max_rate_bps);
+  if (link.composed() && measured_blocks(*link.composed())) {
+    // Touchstone blocks are resampled on every new grid: tabulate, growing the table to the
+    // highest frequency the eyes ask for (a fixed table to 8 x the top rate, where 16 samples per
+    // UI could reach, cost 4x the points). A table is an approximation (linear interpolation; its
+    // impulse response repeats every 1 / df): modelled blocks alone compose fast enough per grid
+    // (per mode, channels/composed_channel.hpp) and are evaluated exactly. On kr1-ck-28db the
+    // fixed 13.7 MHz table put the maximum rate 1.6 % high and its reach 1.2 % short, while
+    // taking more time than the direct evaluation.
+    return solvers::tabulated_on_demand(h, table_step_hz, max_rate_bps);
   }
   return solvers::without_bulk_delay(h, max_rate_bps);
 }
@@ -135,13 +143,10 @@ Stretch stretchable(const channels::Link& link, const std::string& which, double
           channels::ComposedChannel(base->differential(), std::move(b2), base->driver_ohm(), base->receiver_ohm()));
       Stretched out;
       out.h = solvers::without_bulk_delay(h, fmax_hz, &out.delay_s);
-      // As search_channel: tabulate once (Touchstone blocks resample per call; every block's chain
-      // matrix is costly) up to the highest frequency the search's pulse responses need.
-      // The table's spacing must resolve the impulse response's duration (it repeats at 1/df):
-      // a long route (reach searches) keeps the direct evaluation.
-      const double ftop = 8.0 * fmax_hz;
-      const double df = std::max(10e6, ftop / 131072.0);
-      if (8.0 * out.delay_s < 1.0 / df) out.h = solvers::tabulated_transfer_function(out.h, ftop, df);
+      // As search_channel: Touchstone blocks tabulated. The table's spacing must resolve the
+      // impulse response's duration (it repeats at 1/df): a long route keeps the direct evaluation.
+      if (measured_blocks(*base) && 8.0 * out.delay_s < 1.0 / table_step_hz)
+        out.h = solvers::tabulated_on_demand(out.h, table_step_hz, fmax_hz);
       return out;
     };
     st.loss_db = [base, i](double len, double f) {
