@@ -210,14 +210,37 @@ class PeriodicLagrange6 {
   std::vector<double> w_;
 };
 
-// A c2r plan of one size with its own aligned buffers.
+// One c2r plan per transform size for the whole process, shared by every engine and thread
+// (fftw_execute_dft_c2r on an engine's own buffers is thread-safe; planning is not, hence the
+// planner mutex). FFTW_ESTIMATE planning still costs 2-6 ms per size (twiddle factors, candidate
+// plans): a rate search's engines, one per rate and thread, used to plan the same sizes ~250
+// times over. Plans live for the process (a few dozen sizes at most).
+fftw_plan shared_c2r_plan(std::size_t n) {
+  static std::map<std::size_t, fftw_plan> plans;  // guarded by the planner mutex
+  std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+  auto it = plans.find(n);
+  if (it != plans.end()) return it->second;
+  // Planned on scratch arrays from fftw_malloc: an engine's buffers, also from fftw_malloc, have
+  // the same alignment, which is what the new-array execute requires. FFTW_ESTIMATE does not
+  // touch the arrays.
+  double* time = static_cast<double*>(fftw_malloc(sizeof(double) * n));
+  auto* freq = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1)));
+  fftw_plan plan = time && freq ? fftw_plan_dft_c2r_1d(static_cast<int>(n), freq, time, FFTW_ESTIMATE) : nullptr;
+  fftw_free(time);
+  fftw_free(freq);
+  if (!plan) throw std::runtime_error("pulse response: FFTW could not plan a transform of size " + std::to_string(n));
+  plans.emplace(n, plan);
+  return plan;
+}
+
+// An engine's buffers for one transform size, and the shared plan.
 struct FftPlan {
   std::size_t n = 0;
   double* time = nullptr;
   fftw_complex* freq = nullptr;
   fftw_plan plan = nullptr;
 
-  explicit FftPlan(std::size_t size) : n(size) {
+  explicit FftPlan(std::size_t size) : n(size), plan(shared_c2r_plan(size)) {
     time = static_cast<double*>(fftw_malloc(sizeof(double) * n));
     freq = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1)));
     if (!time || !freq) {
@@ -225,24 +248,9 @@ struct FftPlan {
       fftw_free(freq);
       throw std::bad_alloc();
     }
-    {
-      // FFTW_ESTIMATE: planning is instantaneous and does not touch the buffers; the transform is a
-      // few percent of a pulse response (the channel evaluation dominates), so measuring would not pay.
-      std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-      plan = fftw_plan_dft_c2r_1d(static_cast<int>(n), freq, time, FFTW_ESTIMATE);
-    }
-    if (!plan) {
-      fftw_free(time);
-      fftw_free(freq);
-      throw std::runtime_error("pulse response: FFTW could not plan a transform of size " +
-                               std::to_string(n));
-    }
   }
+  void execute() { fftw_execute_dft_c2r(plan, freq, time); }
   ~FftPlan() {
-    {
-      std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-      fftw_destroy_plan(plan);
-    }
     fftw_free(time);
     fftw_free(freq);
   }
@@ -475,7 +483,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     std::fill(bins + 2 * used, bins + 2 * nb, 0.0);
     p.freq[0][1] = 0.0;
     p.freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
-    fftw_execute(p.plan);
+    p.execute();
     const double* t = p.time;  // the pulse on the short period (split: its high part p_A)
 
     // The peak is at t >= 0 (near the delay, which the period exceeds by record + margin) unless it
@@ -501,7 +509,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
       }
       q.freq[0][1] = 0.0;
       q.freq[mb - 1][1] = 0.0;
-      fftw_execute(q.plan);
+      q.execute();
       low = q.time;
       low_m = s.low_n_;
     }
