@@ -160,6 +160,9 @@ int medium_at(const CrossSection& cs, double x, double y) {
 template <class T>
 Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& o,
                 const std::vector<cplx>* start) {
+  // With a start vector (a known mode on the same mesh) the Ritz pair kept is the one most like
+  // the start, not the one nearest the shift: radiation and PML modes of a bend crowd the shift.
+  const bool track = start != nullptr;
   Mode m;
   m.wavelength_m = wavelength_m;
   m.x_nodes = axis_nodes(o.x_min_m, o.x_max_m, o.dx_m, o.fine_x_min_m, o.fine_x_max_m, o.growth, o.max_cell_factor);
@@ -353,8 +356,11 @@ Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
     }
     Eigen::ComplexEigenSolver<Eigen::MatrixXcd> es(hess.topLeftCorner(k, k));
     Eigen::Index best = 0;
+    auto score = [&](Eigen::Index i) {
+      return track ? std::abs(es.eigenvectors()(0, i)) / es.eigenvectors().col(i).norm() : std::abs(es.eigenvalues()[i]);
+    };
     for (Eigen::Index i = 1; i < k; ++i)
-      if (std::abs(es.eigenvalues()[i]) > std::abs(es.eigenvalues()[best])) best = i;
+      if (score(i) > score(best)) best = i;
     const cplx theta = es.eigenvalues()[best];
     Eigen::VectorXcd y = es.eigenvectors().col(best);
     // A real problem has a real dominant eigenvector: rotate y so its largest entry is real.
@@ -419,13 +425,16 @@ Mode solve_mode(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
   return solve_with_start(cs, wavelength_m, opt, nullptr);
 }
 
+Mode solve_mode_like(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& opt, const Mode& like) {
+  ModeSolverOptions o = opt;
+  o.n_eff_guess = like.n_eff.real();
+  return solve_with_start(cs, wavelength_m, o, &like.solution);
+}
+
 double group_index(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& opt, const Mode& mode,
                    double step_m) {
-  // The shift at the known n_eff makes the nearby solves converge in a few iterations.
-  ModeSolverOptions o = opt;
-  o.n_eff_guess = mode.n_eff.real();
-  const double lo = solve_with_start(cs, wavelength_m - step_m, o, &mode.solution).n_eff.real();
-  const double hi = solve_with_start(cs, wavelength_m + step_m, o, &mode.solution).n_eff.real();
+  const double lo = solve_mode_like(cs, wavelength_m - step_m, opt, mode).n_eff.real();
+  const double hi = solve_mode_like(cs, wavelength_m + step_m, opt, mode).n_eff.real();
   return mode.n_eff.real() - wavelength_m * (hi - lo) / (2.0 * step_m);
 }
 

@@ -133,6 +133,12 @@ struct Mode {
 /// 500 x 220 nm Si strip against published n_eff and n_g).
 Mode solve_mode(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& opt);
 
+/// The mode of (cs, wavelength_m, opt) that continues `like`, a mode solved on the same mesh
+/// (another wavelength, a bend of the same guide): shift at like's n_eff, Arnoldi started from its
+/// eigenvector and the Ritz pair most parallel to it kept (mode tracking; a bend's radiation and
+/// PML modes crowd the shift).
+Mode solve_mode_like(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& opt, const Mode& like);
+
 /// Group index n_g = n_eff - lambda dn_eff/dlambda from two more solves at lambda +- step with the
 /// materials' dispersion included (central difference, error O(step^2); 10 nm changes n_g of a Si
 /// strip by < 1e-4).
