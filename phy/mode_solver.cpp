@@ -59,6 +59,15 @@ void check_options(const CrossSection& cs, double wavelength_m, const ModeSolver
       }
     }
   }
+  // A guide needs a region of higher index than the cladding (inverted contrast guides nothing).
+  if (wavelength_m > 0 && !cs.shapes.empty()) {
+    const double clad = cs.background.index_at(wavelength_m);
+    double core = 0.0;
+    for (const auto& s : cs.shapes) core = std::max(core, s.medium.index_at(wavelength_m));
+    if (!(core > clad))
+      err << "no region has a higher index than the cladding (highest " << core << ", cladding " << clad
+          << "): the index contrast is inverted and nothing is guided; ";
+  }
   const std::string msg = err.str();
   if (!msg.empty()) throw std::invalid_argument("mode solver: " + msg.substr(0, msg.size() - 2));
 }
@@ -380,6 +389,7 @@ Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
     throw std::runtime_error("mode solver: shift-invert Arnoldi did not converge in " + std::to_string(o.max_iterations) +
                              " restarts (modes too close to the shift n_eff = " + std::to_string(n_guess) + ")");
   m.n_eff = std::sqrt(lambda) / k0;
+  m.guided = m.n_eff.real() > std::sqrt(bg);
   m.solution.assign(static_cast<std::size_t>(count), 0.0);
   for (int r = 0; r < count; ++r) m.solution[static_cast<std::size_t>(r)] = cplx(v[r]);
 

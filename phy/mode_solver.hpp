@@ -92,6 +92,9 @@ struct ModeSolverOptions {
 /// E_x at (centre of cell i, node y_j), E_y at (node x_i, centre of cell j) (index j * nx + i).
 struct Mode {
   std::complex<double> n_eff;  ///< Im < 0 for a leaky (bent) mode: loss = 2 k0 |Im n_eff|
+  /// Re n_eff above the cladding (background) index. False: the eigenvector is a radiation or
+  /// window mode (the guide is cut off, or the window too small) and the figures are not a mode's.
+  bool guided = false;
   double wavelength_m = 0;
   int nx = 0, ny = 0;
   std::vector<double> x_nodes, y_nodes;  ///< cell edges [m] (nx + 1 and ny + 1 of them)
@@ -127,8 +130,9 @@ struct Mode {
 /// by a PML, d/dx -> (1/s) d/dx with s = 1 - j 5 (d/L)^2 (complex coordinate stretching: W. C. Chew,
 /// W. H. Weedon, Microw. Opt. Technol. Lett. 7(13), 599 (1994)). The eigenvalue nearest the shift
 /// (k0 n_guess)^2 is found by shift-invert Arnoldi on (A - shift I)^-1 with one sparse LU.
-/// Throws std::invalid_argument for an empty window, a non-positive cell, a bend without PML or a
-/// mesh too coarse to resolve the shapes (a shape narrower than two cells).
+/// Throws std::invalid_argument for an empty window, a non-positive cell, a bend without PML, a
+/// mesh too coarse to resolve the shapes (a shape narrower than two cells) or an inverted index
+/// contrast (no shape above the cladding index). A cut-off guide is a result: Mode::guided false.
 /// Tested by: tests/phy/mode_solver_test.cpp (slab TE/TM dispersion roots, fibre LP01 Bessel root,
 /// 500 x 220 nm Si strip against published n_eff and n_g).
 Mode solve_mode(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& opt);

@@ -186,6 +186,19 @@ TEST_CASE("Bad mode-solver input is refused with the value and the rule", "[phy]
   } catch (const std::invalid_argument& e) {
     CHECK(std::string(e.what()).find("narrower than two mesh cells") != std::string::npos);
   }
+  // Inverted contrast: a SiO2 core in Si cladding guides nothing.
+  const CrossSection inverted{Medium::of(OpticalMaterial::silicon),
+                              {Shape::rectangle(-250e-9, 250e-9, -110e-9, 110e-9, Medium::of(OpticalMaterial::silica))}};
+  CHECK_THROWS_WITH(solve_mode(inverted, 1550e-9, si_strip_mesh()), Catch::Contains("inverted"));
+  // A 60 x 60 nm Si core's mode spreads far beyond the 1.3 um window: the window mode found is
+  // reported as not guided.
+  const CrossSection tiny{Medium::of(OpticalMaterial::silica),
+                          {Shape::rectangle(-30e-9, 30e-9, -30e-9, 30e-9, Medium::of(OpticalMaterial::silicon))}};
+  auto tiny_mesh = si_strip_mesh();
+  tiny_mesh.fine_x_max_m = tiny_mesh.fine_y_max_m = 30e-9;
+  tiny_mesh.dx_m = tiny_mesh.dy_m = 10e-9;
+  CHECK(solve_mode(si_strip(), 1550e-9, si_strip_mesh()).guided);
+  CHECK_FALSE(solve_mode(tiny, 1550e-9, tiny_mesh).guided);
   ModeSolverOptions bend = si_strip_mesh();
   bend.x_min = Boundary::zero_field;
   bend.x_min_m = -1.3e-6;
