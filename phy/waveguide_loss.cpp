@@ -11,7 +11,7 @@ namespace phylane::phy {
 
 namespace {
 
-void check_roughness(const Roughness& r, const char* what) {
+void check_roughness(const InterfaceRoughness& r, const char* what) {
   if (!(r.sigma_m >= 0) || (r.sigma_m > 0 && !(r.correlation_length_m > 0))) {
     std::ostringstream os;
     os << what << " roughness: sigma = " << r.sigma_m << " m must be >= 0 and the correlation length ("
@@ -31,7 +31,7 @@ int node_at(const std::vector<double>& nodes, double t) {
 
 }  // namespace
 
-double payne_lacey_slab_loss_per_m(double n1, double n2, double d, double wavelength_m, const Roughness& r) {
+double payne_lacey_slab_loss_per_m(double n1, double n2, double d, double wavelength_m, const InterfaceRoughness& r) {
   check_roughness(r, "Payne-Lacey");
   if (!(n1 > n2 && n2 >= 1.0) || !(d > 0) || !(wavelength_m > 0))
     throw std::invalid_argument("Payne-Lacey: needs n_core > n_clad >= 1, half thickness > 0 and wavelength > 0");
@@ -55,7 +55,7 @@ double payne_lacey_slab_loss_per_m(double n1, double n2, double d, double wavele
 }
 
 double interface_scattering_per_m(double phi2, double n1, double n2, double beta, double wavelength_m,
-                                  const Roughness& r) {
+                                  const InterfaceRoughness& r) {
   check_roughness(r, "interface");
   if (r.sigma_m == 0.0) return 0.0;
   const double k0 = 2.0 * pi / wavelength_m;
@@ -72,8 +72,8 @@ double interface_scattering_per_m(double phi2, double n1, double n2, double beta
   return phi2 * std::pow(n1 * n1 - n2 * n2, 2) * std::pow(k0, 3) / (4 * pi * n1) * integral;
 }
 
-SurfaceScattering surface_scattering(const Mode& m, const Shape& core, double n1, double n2, const Roughness& side,
-                                     const Roughness& top) {
+SurfaceScattering surface_scattering(const Mode& m, const Shape& core, double n1, double n2, const InterfaceRoughness& side,
+                                     const InterfaceRoughness& top) {
   check_roughness(side, "sidewall");
   check_roughness(top, "top-surface");
   if (core.kind != Shape::Kind::rectangle) throw std::invalid_argument("surface scattering: the core must be a rectangle");

@@ -10,7 +10,7 @@
 namespace phylane::phy {
 
 /// Interface roughness with an exponential autocorrelation R(u) = sigma^2 exp(-|u|/L_c).
-struct Roughness {
+struct InterfaceRoughness {
   double sigma_m = 0.0;               ///< rms deviation of the interface [m], >= 0
   double correlation_length_m = 0.0;  ///< L_c [m], > 0 when sigma > 0
 };
@@ -27,7 +27,7 @@ struct Roughness {
 /// @return power attenuation [1/m]. Tested by: tests/phy/waveguide_loss_test.cpp (equals the
 /// radiation-integral form, both interfaces, to 1e-9).
 double payne_lacey_slab_loss_per_m(double n_core, double n_clad, double half_thickness_m, double wavelength_m,
-                                   const Roughness& r);
+                                   const InterfaceRoughness& r);
 
 /// One rough interface in Payne and Lacey's radiation-integral form (Payne & Lacey 1994; the
 /// closed form above is twice this, one term per interface, with the TE slab's phi):
@@ -35,9 +35,9 @@ double payne_lacey_slab_loss_per_m(double n_core, double n_clad, double half_thi
 /// R~(Omega) = 2 sigma^2 L_c / (1 + L_c^2 Omega^2) the roughness spectrum, phi^2 [1/m] the modal
 /// intensity at the interface over the intensity integrated across the guide.
 double interface_scattering_per_m(double phi2_per_m, double n_core, double n_clad, double beta_per_m,
-                                  double wavelength_m, const Roughness& r);
+                                  double wavelength_m, const InterfaceRoughness& r);
 
-/// Roughness scattering of a rectangular core's mode, face by face. Each face is treated as a
+/// InterfaceRoughness scattering of a rectangular core's mode, face by face. Each face is treated as a
 /// Payne-Lacey interface with phi^2 = (integral along the face of |E|^2) / (integral of |E_t|^2
 /// over the cross-section); the field normal to a face is discontinuous there and enters as
 /// |E_in E_out| (the boundary-perturbation weight of S. G. Johnson et al., "Perturbation theory
@@ -52,7 +52,7 @@ struct SurfaceScattering {
   double top_bottom_per_m = 0.0; ///< both horizontal faces [1/m]
 };
 SurfaceScattering surface_scattering(const Mode& mode, const Shape& core, double n_core, double n_clad,
-                                     const Roughness& sidewall, const Roughness& top);
+                                     const InterfaceRoughness& sidewall, const InterfaceRoughness& top);
 
 /// Radiation and transition loss of a circular bend of a waveguide.
 struct BendLoss {

@@ -73,7 +73,7 @@ TEST_CASE("Surface scattering from a solved slab mode equals Payne-Lacey's close
   o.dy_m = 2e-9;
   o.y_min = Boundary::mirror;
   const auto m = solve_mode(cs, lambda, o);
-  const Roughness r{5e-9, 50e-9};
+  const InterfaceRoughness r{5e-9, 50e-9};
   const auto s = surface_scattering(m, cs.shapes[0], n1, n2, {}, r);
   CHECK(s.top_bottom_per_m == Approx(payne_lacey_slab_loss_per_m(n1, n2, d, lambda, r)).epsilon(0.01));
   CHECK(s.sidewalls_per_m == 0.0);
@@ -92,7 +92,7 @@ TEST_CASE("Si strip sidewall scattering: solved mode against the effective-index
   const double v = k0 * h * std::sqrt(n_si * n_si - n_ox * n_ox);
   const double u = bisect([&](double x) { return x * std::tan(x) - std::sqrt(v * v - x * x); }, 1e-9, std::min(v, pi / 2) - 1e-12);
   const double n_slab = std::sqrt(n_si * n_si - std::pow(u / (k0 * h), 2));
-  const Roughness r{10e-9, 50e-9};
+  const InterfaceRoughness r{10e-9, 50e-9};
   const double eim = payne_lacey_slab_loss_per_m(n_slab, n_ox, 250e-9, lambda, r);
 
   const CrossSection cs{Medium::of(OpticalMaterial::silica),
