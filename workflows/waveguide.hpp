@@ -37,7 +37,7 @@ struct WaveguideResult {
   std::vector<phy::BendLoss> bends;  ///< quasi-TE, one per requested radius
 };
 
-/// Solves both polarisations on a quarter window (symmetric cladding) with margins of two
+/// Solves both polarisations on a quarter window (symmetric cladding) with margins of 1.5
 /// wavelengths, computes n_g, size, confinement and roughness scattering of each, and the bend
 /// loss of the quasi-TE mode at each radius (full-width window with a PML). Throws
 /// std::invalid_argument for a radius below the mode's half width (phy::bend_loss).
