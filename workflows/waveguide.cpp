@@ -33,12 +33,13 @@ WaveguideResult analyze_waveguide(const WaveguideRequest& r) {
   const double n_clad = phy::refractive_index(r.cladding, r.wavelength_m);
   WaveguideResult out;
   for (auto pol : {phy::Polarization::quasi_te, phy::Polarization::quasi_tm}) {
+    if (pol == phy::Polarization::quasi_tm && !r.quasi_tm) continue;
     auto o = quarter_window(r);
     o.polarization = pol;
     WaveguideMode m;
     m.polarization = pol;
     m.mode = phy::solve_mode(cs, r.wavelength_m, o);
-    m.n_g = phy::group_index(cs, r.wavelength_m, o, m.mode);
+    if (r.group_index) m.n_g = phy::group_index(cs, r.wavelength_m, o, m.mode);
     m.effective_area_m2 = phy::effective_area_m2(m.mode);
     m.mode_field_diameter_m = phy::mode_field_diameter_m(m.mode);
     m.confinement = phy::confinement_factor(m.mode, cs.shapes[0]);

@@ -20,6 +20,8 @@ struct WaveguideRequest {
   phy::InterfaceRoughness sidewall;
   phy::InterfaceRoughness top;
   std::vector<double> bend_radii_m;  ///< quasi-TE bend loss at each radius
+  bool quasi_tm = true;     ///< also solve the quasi-TM mode
+  bool group_index = true;  ///< n_g (two more solves per mode)
 };
 
 struct WaveguideMode {
