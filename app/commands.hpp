@@ -108,4 +108,11 @@ struct MaterialsArgs {
 CLI::App* register_materials(CLI::App& cli, MaterialsArgs& args);
 int run_materials(const MaterialsArgs& args);
 
+struct WaveguideArgs : ResultArgs {
+  std::string config;  ///< the waveguide file (TOML, [waveguide])
+};
+CLI::App* register_waveguide(CLI::App& cli, WaveguideArgs& args);
+/// 0 (the modes and losses are an answer), 1, 2 (bad geometry: nothing written).
+int run_waveguide(const WaveguideArgs& args);
+
 }  // namespace phylane::app

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
       command<SweepArgs>(cli, register_sweep, run_sweep),
       command<PresetsArgs>(cli, register_presets, run_presets),
       command<MaterialsArgs>(cli, register_materials, run_materials),
+      command<WaveguideArgs>(cli, register_waveguide, run_waveguide),
   };
 
   try {

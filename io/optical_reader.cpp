@@ -6,6 +6,9 @@
 #include <string>
 
 #include "io/detail/optical_reader.hpp"
+#include "io/detail/waveguide_geometry.hpp"
+#include "phy/units.hpp"
+#include "workflows/waveguide.hpp"
 #include "phy/constants.hpp"
 #include "phy/optics.hpp"
 
@@ -35,7 +38,7 @@ std::optional<channels::PathElement> read_element(TableReader& e, std::size_t in
       kElements, std::nullopt);
   const std::string name = e.text_or("name", kind.value_or("element") + " " + std::to_string(index + 1)).value_or("");
   if (!kind) {
-    for (auto k : {"loss", "bandwidth_1db", "center", "loss_per_length", "length", "bends", "bend_loss", "crossings",
+    for (auto k : {"loss", "bandwidth_1db", "center", "loss_per_length", "length", "bends", "bend_loss", "bend_radius", "geometry", "crossings",
                    "crossing_loss", "dispersion", "connectors", "connector_loss", "splices", "splice_loss", "ways",
                    "excess_loss", "crosstalk"})
       e.accept(k);
@@ -49,7 +52,48 @@ std::optional<channels::PathElement> read_element(TableReader& e, std::size_t in
     const auto bw = e.quantity_or("bandwidth_1db", Dimension::length, Rule::non_negative(), "0 nm");
     const auto centre = e.quantity("center", Dimension::wavelength, Rule::positive(), false);
     if (il && bw) out = channels::make_coupler(name, *il, *bw, centre.value_or(wavelength_m), wavelength_m);
+  } else if (*kind == "waveguide" && e.has("geometry")) {
+    // Loss from the cross-section (docs/optical.md, "A waveguide by its geometry"): roughness
+    // scattering of the quasi-TE mode per length, and the bend loss at bend_radius.
+    for (const char* k : {"loss_per_length", "bend_loss"})
+      if (e.has(k)) e.reject(k, "is computed from geometry; give either geometry or " + std::string(k));
+    const auto len = e.quantity("length", Dimension::length, Rule::positive(), true);
+    const auto bends = e.integer_or("bends", Rule::between(0, 1e6), 0);
+    const auto radius = e.quantity("bend_radius", Dimension::length, Rule::positive(), bends && *bends > 0);
+    const auto cr = e.integer_or("crossings", Rule::between(0, 1e6), 0);
+    const auto cl = e.quantity_or("crossing_loss", Dimension::decibel, db_nonneg, "0 dB");
+    workflows::WaveguideRequest q;
+    q.quasi_tm = false;
+    q.group_index = false;
+    bool ok = false;
+    if (auto g = e.table("geometry", true)) {
+      ok = read_waveguide_geometry(*g, q, wavelength_m, nullptr, "channel.laser.wavelength");
+      g->finish();
+    }
+    if (radius && *radius <= q.width_m) {
+      ok = false;
+      const toml::node* rn = e.input().get("bend_radius");
+      e.context().error(rn, e.key_path("bend_radius"), node_text(*rn),
+                        "not larger than the core width: a bend must be larger than its mode");
+    }
+    if (ok && len && bends && cr && cl) {
+      if (radius && *bends > 0) q.bend_radii_m = {*radius};
+      workflows::WaveguideResult r;
+      try {
+        r = workflows::analyze_waveguide(q);
+      } catch (const std::invalid_argument& ex) {
+        const toml::node* rn = e.input().get("bend_radius");
+        e.context().error(rn ? rn : &e.input(), e.key_path("bend_radius"), rn ? node_text(*rn) : "", ex.what());
+        return std::nullopt;
+      }
+      const auto& s = r.modes.front().scattering;
+      const double loss_db_per_m = phy::units::nepers_to_db(0.5 * (s.sidewalls_per_m + s.top_bottom_per_m));
+      const double bend_db = r.bends.empty() ? 0.0 : r.bends.front().total_db_per_90deg;
+      out = channels::make_waveguide(name, loss_db_per_m, *len, static_cast<int>(*bends), bend_db, static_cast<int>(*cr), *cl);
+    }
   } else if (*kind == "waveguide") {
+    e.accept("bend_radius");
+    if (e.has("bend_radius")) e.reject("bend_radius", "applies to a waveguide given by geometry");
     const auto lpl = e.quantity("loss_per_length", Dimension::attenuation_per_length, Rule::between(0.0, 1e5), true);
     const auto len = e.quantity("length", Dimension::length, Rule::positive(), true);
     const auto bends = e.integer_or("bends", Rule::between(0, 1e6), 0);

@@ -1,0 +1,37 @@
+// phylane waveguide: the modes, indices, loss per length by mechanism and bend loss of a strip
+// waveguide described by its geometry (docs/optical_physics.md).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "io/diagnostics.hpp"
+#include "io/waveguide.hpp"
+#include "workflows/waveguide.hpp"
+
+namespace phylane::app {
+
+CLI::App* register_waveguide(CLI::App& cli, WaveguideArgs& args) {
+  auto* c = cli.add_subcommand("waveguide", "Modes, indices, loss by mechanism and bend loss of a strip waveguide");
+  c->add_option("config", args.config, "Waveguide file (TOML with a [waveguide] table)")->required();
+  add_result_flags(*c, args);
+  return c;
+}
+
+int run_waveguide(const WaveguideArgs& args) {
+  return guarded([&]() -> int {
+    const io::WaveguideConfig cfg = io::load_waveguide(args.config);
+    workflows::WaveguideResult r;
+    try {
+      r = workflows::analyze_waveguide(cfg.request);
+    } catch (const std::invalid_argument& e) {
+      // A geometry the file's checks cannot see before solving (a bend inside its own mode).
+      throw io::InputError(cfg.source + ": waveguide: " + e.what());
+    }
+    return deliver(
+        args, exit_code::answered, [&](const std::string& file) { io::write_waveguide_hdf5(file, cfg, r); },
+        [&](std::ostream& os) { io::write_waveguide_json(os, cfg, r); }, [&] { io::print_waveguide(std::cout, cfg, r); });
+  });
+}
+
+}  // namespace phylane::app
