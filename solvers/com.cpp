@@ -1,6 +1,7 @@
 #include "solvers/com.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -47,22 +48,36 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
   const double g1 = p.ideal_tx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[0], p.r0_ohm);
   const double g2 = p.ideal_rx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[1], p.r0_ohm);
   const channels::BandLimitedNetwork sdd = path.sdd;
+  // Above the data's band-limit the channel is 0 (channels/resample.hpp): neither it nor the
+  // packages are evaluated there.
+  const double zero_above = sdd.zero_above_hz();
   return [=](std::span<const double> f, std::span<std::complex<double>> h) {
-    const channels::Network ch = sdd.evaluate(f);
+    std::vector<double> fin;
+    std::vector<std::size_t> at;
     for (std::size_t k = 0; k < f.size(); ++k) {
-      channels::S2 s{ch.s(k, 0, 0), ch.s(k, 0, 1), ch.s(k, 1, 0), ch.s(k, 1, 1)};
+      h[k] = 0.0;
+      if (f[k] < zero_above) {
+        fin.push_back(f[k]);
+        at.push_back(k);
+      }
+    }
+    const channels::Network ch = sdd.evaluate(fin);
+    for (std::size_t q = 0; q < fin.size(); ++q) {
+      const double fq = fin[q];
+      channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
       if (pcb) {
-        s = channels::com_cascade(channels::com_package_s(tx_board, f[k], ComPackageSide::tx), s);
-        s = channels::com_cascade(s, channels::com_package_s(rx_board, f[k], ComPackageSide::rx));
+        s = channels::com_cascade(channels::com_package_s(tx_board, fq, ComPackageSide::tx), s);
+        s = channels::com_cascade(s, channels::com_package_s(rx_board, fq, ComPackageSide::rx));
       }
       if (pkg) {
-        s = channels::com_cascade(channels::com_package_s(tx_pkg, f[k], ComPackageSide::tx), s);
-        s = channels::com_cascade(s, channels::com_package_s(rx_pkg, f[k], ComPackageSide::rx));
+        s = channels::com_cascade(channels::com_package_s(tx_pkg, fq, ComPackageSide::tx), s);
+        s = channels::com_cascade(s, channels::com_package_s(rx_pkg, fq, ComPackageSide::rx));
       }
-      h[k] = channels::com_terminated_h21(s, g1, g2);  // (93A-18)
+      std::complex<double> v = channels::com_terminated_h21(s, g1, g2);  // (93A-18)
       // A measured DC point may carry a small imaginary part; the inverse FFT of the reference
       // code uses only the real part of the DC bin, and so does this.
-      if (f[k] == 0.0) h[k] = h[k].real();
+      if (fq == 0.0) v = v.real();
+      h[at[q]] = v;
     }
   };
 }
@@ -324,7 +339,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   CandidateRanking ranking;
   std::size_t best_ctle = 0, best_ffe = 0;
   double best_fom = -std::numeric_limits<double>::infinity();
-  std::vector<double> win;
+  std::vector<double> win, padded;
+  if (n_pre + n_post + 1 > 8) throw std::invalid_argument("COM: at most 8 Tx FFE taps");
+  const long pad = static_cast<long>(std::max(n_pre, n_post) + 1) * m + 1;
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     const PulseResult pr = engine.compute(victim, ctles[ci]);
@@ -338,6 +355,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
     }
     const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
+    // The record with zeros around it, so that every FFE tap reads inside it.
+    padded.assign(x.size() + 2 * static_cast<std::size_t>(pad), 0.0);
+    std::copy(x.begin(), x.end(), padded.begin() + pad);
     for (std::size_t fi = 0; fi < ffes.size(); ++fi) {
       const TxFfe& ffe = ffes[fi];
       ffe_window(x, ffe, m, w0, w1, win);
@@ -351,17 +371,19 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       ++candidates;
       if (!(h0 > 0.0)) continue;
       const double a_s = p.r_lm * h0 / (levels - 1);
-      // UI-spaced samples at the cursor's phase, FFE applied per sample.
+      // UI-spaced samples at the cursor's phase, FFE applied per sample on the zero-padded record.
       double isi = 0.0, slope = 0.0;
-      const long nx = static_cast<long>(x.size());
+      const std::size_t nt = ffe.taps.size();
+      std::array<long, 8> shift{};
+      for (std::size_t t = 0; t < nt; ++t) shift[t] = pad - (static_cast<long>(t) - ffe.n_pre) * m;
+      const double* xp = padded.data();
       auto y_at = [&](long i) {
         double v = 0.0;
-        for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
-          const long j = i - (static_cast<long>(t) - ffe.n_pre) * m;
-          if (j >= 0 && j < nx) v += ffe.taps[t] * x[static_cast<std::size_t>(j)];
-        }
+        for (std::size_t t = 0; t < nt; ++t) v += ffe.taps[t] * xp[i + shift[t]];
         return v;
       };
+      const long nx = static_cast<long>(x.size());
+      const double keep_j = 1e-3 * a_s;
       for (long n = -kFomPrecursors; cursor + n * m + 1 < nx; ++n) {
         const long i = cursor + n * m;
         if (i < 1) continue;
@@ -371,7 +393,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
           if (n >= 1 && n <= p.n_b) r -= clip_b(p, static_cast<std::size_t>(n - 1), y / h0) * h0;  // (93A-27)
           isi += r * r;
         }
-        if (n >= 0 && std::abs(y) >= 1e-3 * a_s) {
+        if (n >= 0 && std::abs(y) >= keep_j) {
           const double hj = (y_at(i + 1) - y_at(i - 1)) * m / 2.0;  // (93A-28)
           slope += hj * hj;
         }
