@@ -22,8 +22,11 @@ namespace phylane::app {
 
 CLI::App* register_com(CLI::App& cli, ComArgs& args) {
   auto* c = cli.add_subcommand("com", "Channel Operating Margin (IEEE 802.3 Annex 93A) of a Touchstone thru");
-  c->add_option("thru", args.thru, "Thru channel: single-ended 4-port (the sheet's Port Order) or differential 2-port")
+  c->add_option("thru", args.thrus,
+                "Thru channel(s): single-ended 4-port (the sheet's Port Order) or differential 2-port; several files: "
+                "one row each, evaluated on all cores")
       ->required();
+  c->add_option("-j,--jobs", args.jobs, "Threads for several thru files (default: all cores)")->check(CLI::NonNegativeNumber);
   c->add_option("--fext", args.fext, "FEXT aggressor 4-port (repeatable)");
   c->add_option("--next", args.next, "NEXT aggressor 4-port (repeatable)");
   c->add_option("--sheet", args.sheet,
@@ -45,25 +48,34 @@ workflows::ComChannel load(const std::string& file) {
   return {io::read_touchstone(file), std::filesystem::path(file).filename().string()};
 }
 
-std::vector<double> taps_of(const solvers::TxFfe& f) { return f.taps; }
-
-void write_json(std::ostream& os, const ComArgs& a, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
-  io::JsonWriter j(os);
-  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "com").field("thru", a.thru);
-  j.field("sheet", p.name).field("com_db", r.com_db).field("pass", r.pass).field("pass_threshold_db", p.pass_threshold_db);
+// One channel's answer as JSON fields (inside an object).
+void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::ComParameters& p,
+                  const workflows::ComAnswer& r) {
+  j.field("thru", thru).field("com_db", r.com_db).field("pass", r.pass).field("pass_threshold_db", p.pass_threshold_db);
   j.field("worst_case", r.cases[r.worst].package_case).field("il_db_at_nyquist", r.il_db_at_nyquist);
   j.key("cases").begin_array();
   for (const auto& c : r.cases) {
     j.begin_object().field("package_case", c.package_case).field("com_db", c.com_db).field("a_s_v", c.a_s_v);
     j.field("a_ni_v", c.a_ni_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
     j.key("equalizer").begin_object().field("g_dc_db", c.equalizer.g_dc_db).field("g_dc2_db", c.equalizer.g_dc2_db);
-    j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", taps_of(c.equalizer.tx_ffe));
+    j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", c.equalizer.tx_ffe.taps);
     j.array("dfe", c.equalizer.dfe).end_object();
     j.key("sigma_v").begin_object().field("isi", c.sigma_isi_v).field("tx", c.sigma_tx_v).field("rj", c.sigma_rj_v);
     j.field("dd", c.sigma_dd_v).field("noise", c.sigma_n_v).field("crosstalk", c.sigma_xt_v).end_object();
     j.field("candidates", c.candidates).end_object();
   }
-  j.end_array().end_object();
+  j.end_array();
+}
+
+void begin_json(io::JsonWriter& j, const solvers::ComParameters& p) {
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "com").field("sheet", p.name);
+}
+
+void write_json(std::ostream& os, const std::string& thru, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
+  io::JsonWriter j(os);
+  begin_json(j, p);
+  write_answer(j, thru, p, r);
+  j.end_object();
   j.done();
 }
 
@@ -71,7 +83,7 @@ void write_hdf5(const std::string& file, const ComArgs& a, const solvers::ComPar
                 const workflows::ComAnswer& r) {
   io::Hdf5Writer h(file);
   h.attribute("/", "command", "com");
-  h.attribute("/", "thru", a.thru);
+  h.attribute("/", "thru", a.thrus.front());
   h.attribute("/", "sheet", p.name);
   h.attribute("/", "com_db", r.com_db);
   for (const auto& c : r.cases) {
@@ -89,7 +101,7 @@ void write_hdf5(const std::string& file, const ComArgs& a, const solvers::ComPar
 }
 
 void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
-  fmt::print("phylane com {}  (sheet: {})\n", a.thru, p.name);
+  fmt::print("phylane com {}  (sheet: {})\n", a.thrus.front(), p.name);
   if (!a.fext.empty() || !a.next.empty()) fmt::print("  aggressors: {} FEXT, {} NEXT\n", a.fext.size(), a.next.size());
   fmt::print("  thru insertion loss at f_b/2 = {:.4g} GHz: {:.2f} dB (without packages)\n\n", p.f_b_baud / 2e9,
              r.il_db_at_nyquist);
@@ -105,6 +117,47 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
              r.pass ? "pass" : "FAIL", p.pass_threshold_db);
 }
 
+// The batch form: one row per thru file.
+int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& progress) {
+  if (!args.fext.empty() || !args.next.empty() || !args.output.empty())
+    throw io::InputError("several thru files: --fext, --next and -o take one thru file (" +
+                         std::to_string(args.thrus.size()) + " given)");
+  std::vector<workflows::ComChannel> thrus;
+  for (const auto& f : args.thrus) thrus.push_back(load(f));
+  solvers::ParallelOptions opt;
+  opt.workers = args.jobs;
+  opt.stop = &interrupt_flag();
+  progress.stage(fmt::format("{} channels", thrus.size()));
+  opt.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total, "channels"); };
+  const std::vector<workflows::ComAnswer> rs = workflows::com_batch(p, thrus, opt);
+  progress.complete();
+  bool all = true;
+  for (const auto& r : rs) all = all && r.pass;
+  const int rc = all ? exit_code::answered : exit_code::negative;
+  if (args.json) {
+    io::JsonWriter j(std::cout);
+    begin_json(j, p);
+    j.key("channels").begin_array();
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      j.begin_object();
+      write_answer(j, args.thrus[i], p, rs[i]);
+      j.end_object();
+    }
+    j.end_array().end_object();
+    j.done();
+    return rc;
+  }
+  fmt::print("phylane com: {} channels (sheet: {})\n\n  {:<44} {:>9}", rs.size(), p.name, "thru", "IL [dB]");
+  for (const auto& c : rs.front().cases) fmt::print(" {:>11}", fmt::format("COM case {}", c.package_case));
+  fmt::print(" {:>9}  {}\n", "COM [dB]", "");
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    fmt::print("  {:<44} {:>9.2f}", thrus[i].name.substr(0, 44), rs[i].il_db_at_nyquist);
+    for (const auto& c : rs[i].cases) fmt::print(" {:>11.3f}", c.com_db);
+    fmt::print(" {:>9.3f}  {}\n", rs[i].com_db, rs[i].pass ? "pass" : "FAIL");
+  }
+  return rc;
+}
+
 }  // namespace
 
 int run_com(const ComArgs& args) {
@@ -112,8 +165,9 @@ int run_com(const ComArgs& args) {
     Progress progress("com", args.quiet);
     progress.stage("reading the sheet and channels");
     const solvers::ComParameters p = load_sheet(args);
+    if (args.thrus.size() > 1) return run_batch(args, p, progress);
     workflows::ComRequest rq;
-    rq.thru = load(args.thru);
+    rq.thru = load(args.thrus.front());
     for (const auto& f : args.fext) rq.fext.push_back(load(f));
     for (const auto& f : args.next) rq.next.push_back(load(f));
     rq.stop = &interrupt_flag();
@@ -123,7 +177,7 @@ int run_com(const ComArgs& args) {
     const int rc = r.pass ? exit_code::answered : exit_code::negative;
     return deliver(
         args, rc, [&](const std::string& file) { write_hdf5(file, args, p, r); },
-        [&](std::ostream& os) { write_json(os, args, p, r); }, [&] { print_text(args, p, r); });
+        [&](std::ostream& os) { write_json(os, args.thrus.front(), p, r); }, [&] { print_text(args, p, r); });
   });
 }
 

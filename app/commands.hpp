@@ -49,7 +49,8 @@ CLI::App* register_maxrate(CLI::App& cli, MaxRateArgs& args);
 int run_maxrate(const MaxRateArgs& args);
 
 struct ComArgs : ResultArgs {
-  std::string thru;                  ///< THRU.sNp
+  std::vector<std::string> thrus;    ///< THRU.sNp; several: the batch form (no aggressors, no -o)
+  int jobs = 0;                      ///< --jobs N for the batch form (0: all cores)
   std::vector<std::string> fext;     ///< --fext F.s4p (repeatable)
   std::vector<std::string> next;     ///< --next N.s4p (repeatable)
   std::string sheet = "100gbase-kr4";  ///< --sheet NAME (embedded) or FILE.toml

@@ -90,4 +90,19 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   return out;
 }
 
+std::vector<ComAnswer> com_batch(const solvers::ComParameters& p, const std::vector<ComChannel>& thrus,
+                                 const solvers::ParallelOptions& options) {
+  std::vector<ComAnswer> out(thrus.size());
+  const solvers::ParallelSummary s = solvers::parallel_for(
+      thrus.size(),
+      [&](std::size_t i, int) {
+        ComRequest rq;
+        rq.thru = thrus[i];
+        out[i] = com(p, rq);
+      },
+      options);
+  if (s.stopped) throw solvers::SearchInterrupted();
+  return out;
+}
+
 }  // namespace phylane::workflows

@@ -9,6 +9,7 @@
 
 #include "channels/network.hpp"
 #include "solvers/com.hpp"
+#include "solvers/parallel.hpp"
 
 namespace phylane::workflows {
 
@@ -45,5 +46,12 @@ channels::Network com_differential(const ComChannel& ch, const std::array<int, 4
 /// parameters the engine does not honour yet) naming the file or parameter, and
 /// solvers::SearchInterrupted when `stop` is set.
 ComAnswer com(const solvers::ComParameters& p, const ComRequest& request);
+
+/// The batch form: COM of many thru channels (no aggressors), one task per channel on
+/// options.workers threads (each with its own pulse engine), answers in the order given.
+/// options.progress and options.stop as in solvers::parallel_for; a stopped run throws
+/// solvers::SearchInterrupted. The first channel that is bad input throws as com() does.
+std::vector<ComAnswer> com_batch(const solvers::ComParameters& p, const std::vector<ComChannel>& thrus,
+                                 const solvers::ParallelOptions& options = {});
 
 }  // namespace phylane::workflows

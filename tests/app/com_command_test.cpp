@@ -43,3 +43,19 @@ TEST_CASE("phylane com rejects bad input with exit code 2 and writes nothing", "
   CHECK(!fs::exists(fs::path(dir) / "out.h5"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5.tmp"));
 }
+
+TEST_CASE("phylane com with several thru files answers one row each", "[app][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(a, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  PHYLANE_REFERENCE_OR_SKIP(b, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_10in.s4p", return);
+  const std::string files = " '" + a->string() + "' '" + b->string() + "'";
+  const auto r = run_phylane("com -q --json -j 2" + files);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"channels\"") && Catch::Contains("B5B6_4in") && Catch::Contains("B5B6_10in"));
+  // The rows equal the single-file answers.
+  const auto one = run_phylane("com -q --json '" + b->string() + "'");
+  const std::string tail = r.out.substr(r.out.find("B5B6_10in"));
+  CHECK(json_number(tail, "com_db") == json_number(one.out, "com_db"));
+  // One thru file only with aggressors or -o.
+  const auto bad = run_rejected("com" + files + " -o out.h5", temp_dir("com_batch_bad"));
+  CHECK_THAT(bad.err, Catch::Contains("one thru file"));
+}
