@@ -289,6 +289,11 @@ void ffe_window(const std::vector<double>& x, const TxFfe& ffe, int m, long from
 // cursor; 93A-31 would sum every n != 0).
 constexpr int kPrecursors = 5;
 constexpr int kFomPrecursors = 0;
+// The jitter slopes h_J(n) (93A-28) of the cursor and the post-cursors (n >= 0) whose sample is
+// at least 1e-3 A_s, as the reference code. 93A-32 has no such floor, but without it the slopes
+// of a measured record's long small tail add up (the 4 in SMT channel: COM 0.6 dB lower); with it
+// a post-cursor near a zero crossing can drop its steep slope (docs/com.md, PAM4 table).
+constexpr double kJitterSampleFloor = 1e-3;
 
 }  // namespace
 
@@ -387,7 +392,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         return v;
       };
       const long nx = static_cast<long>(x.size());
-      const double keep_j = 1e-3 * a_s;
+      const double keep_j = kJitterSampleFloor * a_s;
       for (long n = -kFomPrecursors; cursor + n * m + 1 < nx; ++n) {
         const long i = cursor + n * m;
         if (i < 1) continue;
@@ -456,7 +461,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       var_isi += var_x * h * h;
       if (std::abs(h) > keep) isi.push_back(h);
     }
-    if (n >= 0 && std::abs(v[static_cast<std::size_t>(i)]) >= 1e-3 * r.a_s_v) {
+    if (n >= 0 && std::abs(v[static_cast<std::size_t>(i)]) >= kJitterSampleFloor * r.a_s_v) {
       const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
       var_slope += s * s;
       if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
