@@ -319,12 +319,12 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // FORCE_TR: the Tx edge (93A-46) is applied only when forced, as the reference code does.
   if (p.force_tr && p.include_tx_rx_filter) po.tx_edge = TxEdgeFilter::gaussian(p.t_r_s);
   if (p.include_tx_rx_filter) po.rx_filter = RxFilter::com_receiver(p.f_b_baud, p.f_r);  // (93A-20)
-  // 400 UI of record (the reference code keeps up to 2048 UI of ISI; 200 UI moved A_ni of the
-  // 42.8 in backplane by 0.5 %, 400 UI by < 0.05 %). Wrap tolerance 1e-4 of the peak instead of
-  // the engine's 1e-5: half the time, COM within 0.04 dB and A_ni within 0.4 % of the 1e-5 result
-  // on the shared channels (docs/com.md "Agreement").
+  // 1500 UI of record (the reference code keeps up to 2048 UI of ISI): a measured cable's slow
+  // tail moved its A_ni by 2.7 % between 400 and 1500 UI (COM 0.2 dB), the backplanes' by < 0.5 %.
+  // Wrap tolerance 1e-4 of the peak instead of the engine's 1e-5: the pulse engine's time halves,
+  // and COM still agrees with the reference code within 0.05 dB (docs/com.md "Agreement").
   po.precursor_ui = 12;
-  po.record_ui = 400;
+  po.record_ui = 1500;
   po.passive_channel = true;
   po.wrap_tolerance = 1e-4;
 
