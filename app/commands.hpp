@@ -48,6 +48,18 @@ CLI::App* register_maxrate(CLI::App& cli, MaxRateArgs& args);
 /// 0 a rate meets the target, 3 none does.
 int run_maxrate(const MaxRateArgs& args);
 
+struct ComArgs : ResultArgs {
+  std::vector<std::string> thrus;    ///< THRU.sNp; several: the batch form (no aggressors, no -o)
+  int jobs = 0;                      ///< --jobs N for the batch form (0: all cores)
+  std::vector<std::string> fext;     ///< --fext F.s4p (repeatable)
+  std::vector<std::string> next;     ///< --next N.s4p (repeatable)
+  std::string sheet = "100gbase-kr4";  ///< --sheet NAME (embedded) or FILE.toml
+  std::vector<std::string> set;      ///< --set NAME=VALUE (repeatable)
+};
+CLI::App* register_com(CLI::App& cli, ComArgs& args);
+/// 0 COM meets the sheet's pass threshold, 3 it does not.
+int run_com(const ComArgs& args);
+
 struct ReachArgs : ResultArgs {
   LinkInput input;
   std::string rate;                 ///< default: the config's [signal] rate

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       command<EyeArgs>(cli, register_eye, run_eye),
       command<MaxRateArgs>(cli, register_maxrate, run_maxrate),
       command<ReachArgs>(cli, register_reach, run_reach),
+      command<ComArgs>(cli, register_com, run_com),
       command<CapacityArgs>(cli, register_capacity, run_capacity),
       command<SparamsArgs>(cli, register_sparams, run_sparams),
       command<CheckArgs>(cli, register_check, run_check),

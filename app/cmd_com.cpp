@@ -1,0 +1,184 @@
+// phylane com: IEEE 802.3 Annex 93A Channel Operating Margin of a Touchstone thru with optional
+// crosstalk aggressors, for every package case of a COM sheet (docs/com.md).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "app/commands.hpp"
+#include "app/common.hpp"
+#include "app/progress.hpp"
+#include "io/com_sheet.hpp"
+#include "io/diagnostics.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io/json_writer.hpp"
+#include "io/touchstone.hpp"
+#include "io/version.hpp"
+#include "workflows/com.hpp"
+
+namespace phylane::app {
+
+CLI::App* register_com(CLI::App& cli, ComArgs& args) {
+  auto* c = cli.add_subcommand("com", "Channel Operating Margin (IEEE 802.3 Annex 93A) of a Touchstone thru");
+  c->add_option("thru", args.thrus,
+                "Thru channel(s): single-ended 4-port (the sheet's Port Order) or differential 2-port; several files: "
+                "one row each, evaluated on all cores")
+      ->required();
+  c->add_option("-j,--jobs", args.jobs, "Threads for several thru files (default: all cores)")->check(CLI::NonNegativeNumber);
+  c->add_option("--fext", args.fext, "FEXT aggressor 4-port (repeatable)");
+  c->add_option("--next", args.next, "NEXT aggressor 4-port (repeatable)");
+  c->add_option("--sheet", args.sheet,
+                "COM sheet: an embedded name (100gbase-kr4, 100gbase-kr1-ck) or a TOML sheet file; default 100gbase-kr4");
+  c->add_option("--set", args.set, "Override a sheet parameter by its sheet name: NAME=VALUE (repeatable)");
+  add_result_flags(*c, args);
+  return c;
+}
+
+namespace {
+
+solvers::ComParameters load_sheet(const ComArgs& a) {
+  const std::filesystem::path f(a.sheet);
+  if (f.extension() == ".toml" || std::filesystem::exists(f)) return io::read_com_sheet(f, a.set);
+  return io::embedded_com_sheet(a.sheet, a.set);
+}
+
+workflows::ComChannel load(const std::string& file) {
+  return {io::read_touchstone(file), std::filesystem::path(file).filename().string()};
+}
+
+// One channel's answer as JSON fields (inside an object).
+void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::ComParameters& p,
+                  const workflows::ComAnswer& r) {
+  j.field("thru", thru).field("com_db", r.com_db).field("pass", r.pass).field("pass_threshold_db", p.pass_threshold_db);
+  j.field("worst_case", r.cases[r.worst].package_case).field("il_db_at_nyquist", r.il_db_at_nyquist);
+  j.key("cases").begin_array();
+  for (const auto& c : r.cases) {
+    j.begin_object().field("package_case", c.package_case).field("com_db", c.com_db).field("a_s_v", c.a_s_v);
+    j.field("a_ni_v", c.a_ni_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
+    j.key("equalizer").begin_object().field("g_dc_db", c.equalizer.g_dc_db).field("g_dc2_db", c.equalizer.g_dc2_db);
+    j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", c.equalizer.tx_ffe.taps);
+    j.array("dfe", c.equalizer.dfe).end_object();
+    j.key("sigma_v").begin_object().field("isi", c.sigma_isi_v).field("tx", c.sigma_tx_v).field("rj", c.sigma_rj_v);
+    j.field("dd", c.sigma_dd_v).field("noise", c.sigma_n_v).field("crosstalk", c.sigma_xt_v).end_object();
+    j.field("candidates", c.candidates).end_object();
+  }
+  j.end_array();
+}
+
+void begin_json(io::JsonWriter& j, const solvers::ComParameters& p) {
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "com").field("sheet", p.name);
+}
+
+void write_json(std::ostream& os, const std::string& thru, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
+  io::JsonWriter j(os);
+  begin_json(j, p);
+  write_answer(j, thru, p, r);
+  j.end_object();
+  j.done();
+}
+
+void write_hdf5(const std::string& file, const ComArgs& a, const solvers::ComParameters& p,
+                const workflows::ComAnswer& r) {
+  io::Hdf5Writer h(file);
+  h.attribute("/", "command", "com");
+  h.attribute("/", "thru", a.thrus.front());
+  h.attribute("/", "sheet", p.name);
+  h.attribute("/", "com_db", r.com_db);
+  for (const auto& c : r.cases) {
+    const std::string g = fmt::format("/cases/{}", c.package_case);
+    h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");
+    h.dataset(g + "/dfe", c.equalizer.dfe, "1", "b(1) ... b(N_b)");
+    h.dataset(g + "/tx_ffe", c.equalizer.tx_ffe.taps, "1", "c(-n) ... c(0) ... c(n)");
+    h.attribute(g, "com_db", c.com_db);
+    h.attribute(g, "a_s_v", c.a_s_v);
+    h.attribute(g, "a_ni_v", c.a_ni_v);
+    h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
+    h.attribute(g, "cursor_ui", c.cursor_ui);
+  }
+  h.commit();
+}
+
+void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
+  fmt::print("phylane com {}  (sheet: {})\n", a.thrus.front(), p.name);
+  if (!a.fext.empty() || !a.next.empty()) fmt::print("  aggressors: {} FEXT, {} NEXT\n", a.fext.size(), a.next.size());
+  fmt::print("  thru insertion loss at f_b/2 = {:.4g} GHz: {:.2f} dB (without packages)\n\n", p.f_b_baud / 2e9,
+             r.il_db_at_nyquist);
+  fmt::print("  {:>4} {:>9} {:>10} {:>10} {:>9} {:>7} {:>8}  {}\n", "case", "COM [dB]", "A_s [mV]", "A_ni [mV]", "FOM [dB]",
+             "g_DC", "ts [UI]", "Tx FFE c(-n..n)");
+  for (const auto& c : r.cases) {
+    std::string taps;
+    for (double t : c.equalizer.tx_ffe.taps) taps += fmt::format("{}{:.3f}", taps.empty() ? "" : " ", t);
+    fmt::print("  {:>4} {:>9.3f} {:>10.4f} {:>10.4f} {:>9.3f} {:>7.1f} {:>8.3f}  [{}]\n", c.package_case, c.com_db,
+               c.a_s_v * 1e3, c.a_ni_v * 1e3, c.fom_db, c.equalizer.g_dc_db, c.cursor_ui, taps);
+  }
+  fmt::print("\nCOM = {:.3f} dB (case {}): {} (threshold {:g} dB)\n", r.com_db, r.cases[r.worst].package_case,
+             r.pass ? "pass" : "FAIL", p.pass_threshold_db);
+}
+
+// The batch form: one row per thru file.
+int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& progress) {
+  if (!args.fext.empty() || !args.next.empty() || !args.output.empty())
+    throw io::InputError("several thru files: --fext, --next and -o take one thru file (" +
+                         std::to_string(args.thrus.size()) + " given)");
+  std::vector<workflows::ComChannel> thrus;
+  for (const auto& f : args.thrus) thrus.push_back(load(f));
+  solvers::ParallelOptions opt;
+  opt.workers = args.jobs;
+  opt.stop = &interrupt_flag();
+  progress.stage(fmt::format("{} channels", thrus.size()));
+  opt.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total, "channels"); };
+  const std::vector<workflows::ComAnswer> rs = workflows::com_batch(p, thrus, opt);
+  progress.complete();
+  bool all = true;
+  for (const auto& r : rs) all = all && r.pass;
+  const int rc = all ? exit_code::answered : exit_code::negative;
+  if (args.json) {
+    io::JsonWriter j(std::cout);
+    begin_json(j, p);
+    j.key("channels").begin_array();
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      j.begin_object();
+      write_answer(j, args.thrus[i], p, rs[i]);
+      j.end_object();
+    }
+    j.end_array().end_object();
+    j.done();
+    return rc;
+  }
+  fmt::print("phylane com: {} channels (sheet: {})\n\n  {:<44} {:>9}", rs.size(), p.name, "thru", "IL [dB]");
+  for (const auto& c : rs.front().cases) fmt::print(" {:>11}", fmt::format("COM case {}", c.package_case));
+  fmt::print(" {:>9}  {}\n", "COM [dB]", "");
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    fmt::print("  {:<44} {:>9.2f}", thrus[i].name.substr(0, 44), rs[i].il_db_at_nyquist);
+    for (const auto& c : rs[i].cases) fmt::print(" {:>11.3f}", c.com_db);
+    fmt::print(" {:>9.3f}  {}\n", rs[i].com_db, rs[i].pass ? "pass" : "FAIL");
+  }
+  return rc;
+}
+
+}  // namespace
+
+int run_com(const ComArgs& args) {
+  return guarded([&]() -> int {
+    Progress progress("com", args.quiet);
+    progress.stage("reading the sheet and channels");
+    const solvers::ComParameters p = load_sheet(args);
+    if (args.thrus.size() > 1) return run_batch(args, p, progress);
+    workflows::ComRequest rq;
+    rq.thru = load(args.thrus.front());
+    for (const auto& f : args.fext) rq.fext.push_back(load(f));
+    for (const auto& f : args.next) rq.next.push_back(load(f));
+    rq.stop = &interrupt_flag();
+    rq.progress = [&](int c) { progress.stage(fmt::format("package case {}", c)); };
+    const workflows::ComAnswer r = workflows::com(p, rq);
+    progress.complete();
+    const int rc = r.pass ? exit_code::answered : exit_code::negative;
+    return deliver(
+        args, rc, [&](const std::string& file) { write_hdf5(file, args, p, r); },
+        [&](std::ostream& os) { write_json(os, args.thrus.front(), p, r); }, [&] { print_text(args, p, r); });
+  });
+}
+
+}  // namespace phylane::app

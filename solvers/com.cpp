@@ -1,0 +1,497 @@
+#include "solvers/com.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "channels/com_package.hpp"
+#include "phy/constants.hpp"
+
+namespace phylane::solvers {
+
+std::string to_string(ComPathKind k) {
+  switch (k) {
+    case ComPathKind::thru: return "thru";
+    case ComPathKind::fext: return "fext";
+    case ComPathKind::next: return "next";
+  }
+  return "?";
+}
+
+namespace {
+
+ComPackageRole tx_role(ComPathKind k) {
+  return k == ComPathKind::fext ? ComPackageRole::fext : k == ComPathKind::next ? ComPackageRole::next : ComPackageRole::tx;
+}
+
+// The board of Table 92-12 between a package and the channel: one line segment.
+channels::ComPackage board(const ComParameters& p, ComPackageRole role) {
+  channels::ComPackage b;
+  b.r0_ohm = p.r0_ohm;
+  b.line = p.board_line;
+  b.segments.push_back({p.board_z_c_ohm, p.z_bp_m[static_cast<std::size_t>(role)]});
+  return b;
+}
+
+}  // namespace
+
+TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path) {
+  using channels::ComPackageSide;
+  const ComPackageRole role = tx_role(path.kind);
+  const bool pkg = p.inc_package;
+  const channels::ComPackage tx_pkg = pkg ? com_package(p, case_number, role) : channels::ComPackage{};
+  const channels::ComPackage rx_pkg = pkg ? com_package(p, case_number, ComPackageRole::rx) : channels::ComPackage{};
+  const bool pcb = p.include_pcb;
+  const channels::ComPackage tx_board = board(p, role), rx_board = board(p, ComPackageRole::rx);
+  const double g1 = p.ideal_tx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[0], p.r0_ohm);
+  const double g2 = p.ideal_rx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[1], p.r0_ohm);
+  const channels::BandLimitedNetwork sdd = path.sdd;
+  // Above the data's band-limit the channel is 0 (channels/resample.hpp): neither it nor the
+  // packages are evaluated there.
+  const double zero_above = sdd.zero_above_hz();
+  return [=](std::span<const double> f, std::span<std::complex<double>> h) {
+    std::vector<double> fin;
+    std::vector<std::size_t> at;
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      h[k] = 0.0;
+      if (f[k] < zero_above) {
+        fin.push_back(f[k]);
+        at.push_back(k);
+      }
+    }
+    const channels::Network ch = sdd.evaluate(fin);
+    for (std::size_t q = 0; q < fin.size(); ++q) {
+      const double fq = fin[q];
+      channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
+      if (pcb) {
+        s = channels::com_cascade(channels::com_package_s(tx_board, fq, ComPackageSide::tx), s);
+        s = channels::com_cascade(s, channels::com_package_s(rx_board, fq, ComPackageSide::rx));
+      }
+      if (pkg) {
+        s = channels::com_cascade(channels::com_package_s(tx_pkg, fq, ComPackageSide::tx), s);
+        s = channels::com_cascade(s, channels::com_package_s(rx_pkg, fq, ComPackageSide::rx));
+      }
+      std::complex<double> v = channels::com_terminated_h21(s, g1, g2);  // (93A-18)
+      // A measured DC point may carry a small imaginary part; the inverse FFT of the reference
+      // code uses only the real part of the DC bin, and so does this.
+      if (fq == 0.0) v = v.real();
+      h[at[q]] = v;
+    }
+  };
+}
+
+std::size_t com_cursor_index(std::span<const double> y, std::size_t peak, int m_ui, double b1_min, double b1_max,
+                             double eps_v) {
+  const std::size_t m = static_cast<std::size_t>(m_ui);
+  if (m_ui < 1 || peak < 2 * m || peak + 2 * m >= y.size())
+    throw std::invalid_argument("COM sampling point: the record must hold 2 UI on both sides of the peak (sample " +
+                                std::to_string(peak) + " of " + std::to_string(y.size()) + ")");
+  std::size_t best = peak, last_exact_before = y.size(), first_exact_after = y.size();
+  double best_res = std::numeric_limits<double>::infinity();
+  for (std::size_t ix = peak - m; ix < peak + m; ++ix) {
+    const double b1 = y[ix] != 0.0 ? std::clamp(y[ix + m] / y[ix], b1_min, b1_max) : b1_max;  // (93A-26)
+    const double res = std::abs(y[ix - m] - (y[ix + m] - b1 * y[ix]));                       // (93A-25)
+    if (res < eps_v) {
+      if (ix <= peak) last_exact_before = ix;
+      else if (first_exact_after == y.size()) first_exact_after = ix;
+    } else if (res < best_res) {
+      best_res = res;
+      best = ix;
+    }
+  }
+  if (last_exact_before < y.size()) return last_exact_before;
+  if (first_exact_after < y.size()) return first_exact_after;
+  return best;
+}
+
+ComPmf com_symbol_pmf(std::span<const double> h_v, int levels, double step_v) {
+  if (levels < 2 || !(step_v > 0.0)) throw std::invalid_argument("COM PMF: levels >= 2 and a step > 0 are required");
+  ComPmf out;
+  out.step_v = step_v;
+  std::vector<long> shift(static_cast<std::size_t>(levels));
+  std::vector<double> next;
+  const double w = 1.0 / levels;
+  for (double h : h_v) {
+    long lo = 0, hi = 0;
+    for (int l = 0; l < levels; ++l) {
+      const double a = -1.0 + 2.0 * l / (levels - 1);  // the symbol levels of (93A-39)
+      shift[static_cast<std::size_t>(l)] = std::lround(std::nearbyint(a * h / step_v));
+      lo = std::min(lo, shift[static_cast<std::size_t>(l)]);
+      hi = std::max(hi, shift[static_cast<std::size_t>(l)]);
+    }
+    if (lo == 0 && hi == 0) continue;  // below half a grid step: a delta at 0
+    next.assign(out.p.size() + static_cast<std::size_t>(hi - lo), 0.0);
+    for (long s : shift) {
+      double* dst = next.data() + (s - lo);
+      for (std::size_t i = 0; i < out.p.size(); ++i) dst[i] += w * out.p[i];
+    }
+    out.p.swap(next);
+    out.lo += lo;
+  }
+  return out;
+}
+
+ComPmf com_gaussian_pmf(double sigma_v, double step_v) {
+  if (!(step_v > 0.0) || !(sigma_v >= 0.0)) throw std::invalid_argument("COM PMF: sigma >= 0 and a step > 0 are required");
+  ComPmf out;
+  out.step_v = step_v;
+  const long k = static_cast<long>(std::ceil(8.0 * sigma_v / step_v));
+  if (k == 0) return out;
+  out.lo = -k;
+  out.p.resize(static_cast<std::size_t>(2 * k + 1));
+  double sum = 0.0;
+  for (long i = -k; i <= k; ++i) {
+    const double y = static_cast<double>(i) * step_v / sigma_v;
+    sum += out.p[static_cast<std::size_t>(i + k)] = std::exp(-0.5 * y * y);  // (93A-42)
+  }
+  for (double& v : out.p) v /= sum;
+  return out;
+}
+
+ComPmf convolve(const ComPmf& a, const ComPmf& b) {
+  if (a.step_v != b.step_v) throw std::invalid_argument("COM PMF: convolution of PMFs on different grids");
+  ComPmf out;
+  out.step_v = a.step_v;
+  out.lo = a.lo + b.lo;
+  out.p.assign(a.p.size() + b.p.size() - 1, 0.0);
+  for (std::size_t i = 0; i < a.p.size(); ++i) {
+    const double ai = a.p[i];
+    if (ai == 0.0) continue;
+    double* dst = out.p.data() + i;
+    for (std::size_t j = 0; j < b.p.size(); ++j) dst[j] += ai * b.p[j];
+  }
+  return out;
+}
+
+double com_noise_interference_v(const ComPmf& pmf, double der0) {
+  if (!(der0 > 0.0 && der0 < 1.0)) throw std::invalid_argument("COM: DER_0 must be in (0, 1)");
+  double cdf = 0.0;
+  for (std::size_t i = 0; i < pmf.p.size(); ++i) {
+    cdf += pmf.p[i];
+    if (cdf >= der0) return -pmf.value(i);
+  }
+  return -pmf.value(pmf.p.size() - 1);
+}
+
+std::vector<std::string> com_unsupported(const ComParameters& p) {
+  std::vector<std::string> out;
+  if (p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0) out.push_back("ffe_pre_tap_len/ffe_post_tap_len (Rx FFE)");
+  if (p.n_bg > 0) out.push_back("N_bg (floating DFE taps)");
+  if (p.ts_anchor != 0) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (only 0)");
+  if (p.sample_adjustment[0] != 0 || p.sample_adjustment[1] != 0) out.push_back("sample_adjustment (only [0 0])");
+  if (p.rx_calibration) out.push_back("RX_CALIBRATION");
+  if (p.erl || p.tdr) out.push_back("ERL/TDR");
+  if (!p.ctle_type.empty() && p.ctle_type != "CL93") out.push_back("CTLE_type = " + p.ctle_type + " (CL93 only)");
+  return out;
+}
+
+namespace {
+
+struct Aggressor {
+  ComPathKind kind;
+  ChannelSpectrum spectrum;
+  PulseResult pulse;              // through the current CTLE
+  CrosstalkFfeEnergy fext_energy; // FEXT: energy per Tx FFE setting
+  double next_energy_v2 = 0.0;    // NEXT: no Tx FFE
+};
+
+// The Tx FFE grid of the sheet: the cartesian product of its c(k) lists, c(-n_pre) outermost,
+// kept where c(0) = 1 - sum |c(k)| >= c(0) min (93A.1.6; the reference code's filter).
+std::vector<TxFfe> com_ffe_grid(const ComParameters& p, int& n_pre, int& n_post) {
+  n_pre = 0;
+  n_post = 0;
+  for (const auto& [k, v] : p.tx_taps) {
+    if (k < 0) n_pre = std::max(n_pre, -k);
+    if (k > 0) n_post = std::max(n_post, k);
+  }
+  std::vector<std::vector<double>> lists;
+  for (int k = -n_pre; k <= n_post; ++k) {
+    if (k == 0) continue;
+    auto it = p.tx_taps.find(k);
+    lists.push_back(it == p.tx_taps.end() || it->second.empty() ? std::vector<double>{0.0} : it->second);
+  }
+  std::vector<TxFfe> out;
+  std::vector<std::size_t> idx(lists.size(), 0);
+  while (true) {
+    TxFfe f;
+    f.n_pre = n_pre;
+    double side = 0.0;
+    for (std::size_t i = 0; i < lists.size(); ++i) side += std::abs(lists[i][idx[i]]);
+    const double c0 = 1.0 - side;
+    if (c0 >= p.c0_min && c0 > 0.0) {  // no tolerance: the reference code compares the same sums
+      for (std::size_t i = 0; i < lists.size(); ++i) {
+        if (static_cast<int>(i) == n_pre) f.taps.push_back(c0);
+        f.taps.push_back(lists[i][idx[i]]);
+      }
+      if (static_cast<int>(lists.size()) == n_pre) f.taps.push_back(c0);
+      out.push_back(std::move(f));
+    }
+    std::size_t d = lists.size();
+    while (d > 0) {
+      --d;
+      if (++idx[d] < lists[d].size()) break;
+      idx[d] = 0;
+      if (d == 0) return out;
+    }
+    if (lists.empty()) return out;
+  }
+}
+
+std::vector<Ctle> com_ctles(const ComParameters& p, std::vector<std::pair<double, double>>& gains) {
+  std::vector<Ctle> out;
+  if (!p.include_ctle) {
+    out.push_back(Ctle::none());
+    gains.push_back({0.0, 0.0});
+    return out;
+  }
+  const bool ck = !p.g_dc_hp_db.empty();
+  const std::vector<double> g2 = ck ? p.g_dc_hp_db : std::vector<double>{0.0};
+  const double f_z = p.f_z_hz > 0 ? p.f_z_hz : p.f_b_baud / 4, f_p1 = p.f_p1_hz > 0 ? p.f_p1_hz : p.f_b_baud / 4,
+               f_p2 = p.f_p2_hz > 0 ? p.f_p2_hz : p.f_b_baud;
+  for (double b : g2)  // g_DC2 outer, as the reference code loops
+    for (double a : p.g_dc_db) {
+      if (ck) {
+        if (!p.f_hp_pz_hz) throw std::invalid_argument("COM: g_DC_HP needs f_HP_PZ");
+        out.push_back(Ctle::com_ck(a, b, f_z, f_p1, f_p2, *p.f_hp_pz_hz));
+      } else {
+        out.push_back(Ctle::com(a, f_z, f_p1, f_p2));
+      }
+      gains.push_back({a, b});
+    }
+  return out;
+}
+
+double clip_b(const ComParameters& p, std::size_t n, double ratio) {
+  const double hi = p.b_max[n];
+  const double lo = p.b_min.empty() ? -hi : p.b_min[n];
+  return std::clamp(ratio, lo, hi);
+}
+
+// y(i) = sum_k c_k x(i - k M) for i in [from, to), x = 0 outside the record.
+void ffe_window(const std::vector<double>& x, const TxFfe& ffe, int m, long from, long to, std::vector<double>& y) {
+  y.assign(static_cast<std::size_t>(to - from), 0.0);
+  const long n = static_cast<long>(x.size());
+  for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
+    const long shift = (static_cast<long>(t) - ffe.n_pre) * m;
+    const double c = ffe.taps[t];
+    if (c == 0.0) continue;
+    for (long i = from; i < to; ++i) {
+      const long j = i - shift;
+      if (j >= 0 && j < n) y[static_cast<std::size_t>(i - from)] += c * x[static_cast<std::size_t>(j)];
+    }
+  }
+}
+
+// ISI cursors before the main one: 5 in A_ni's PDF (the reference code's window, 93A.1.7.3), none
+// in the figure of merit (the reference code's FOM without an Rx FFE starts its ISI sum at the
+// cursor; 93A-31 would sum every n != 0).
+constexpr int kPrecursors = 5;
+constexpr int kFomPrecursors = 0;
+// The jitter slopes h_J(n) (93A-28) of the cursor and the post-cursors (n >= 0) whose sample is
+// at least 1e-3 A_s, as the reference code. 93A-32 has no such floor, but without it the slopes
+// of a measured record's long small tail add up (the 4 in SMT channel: COM 0.6 dB lower); with it
+// a post-cursor near a zero crossing can drop its steep slope (docs/com.md, PAM4 table).
+constexpr double kJitterSampleFloor = 1e-3;
+
+}  // namespace
+
+ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
+                       std::span<const ComPath> aggressors, PulseResponseEngine& engine) {
+  if (const auto u = com_unsupported(p); !u.empty()) {
+    std::string msg = "COM: not supported yet:";
+    for (const auto& s : u) msg += " " + s + ";";
+    throw std::invalid_argument(msg);
+  }
+  if (thru.kind != ComPathKind::thru) throw std::invalid_argument("COM: the first path must be the thru");
+  if (static_cast<int>(p.b_max.size()) != p.n_b) throw std::invalid_argument("COM: b_max must have N_b values");
+  const int m = p.samples_per_ui;
+  const double b1_min = p.n_b > 0 ? (p.b_min.empty() ? -p.b_max[0] : p.b_min[0]) : 0.0;
+  const double b1_max = p.n_b > 0 ? p.b_max[0] : 0.0;  // no DFE: b(1) = 0 in (93A-25)
+  const int levels = p.levels;
+  const double var_x = (levels * levels - 1.0) / (3.0 * (levels - 1.0) * (levels - 1.0));  // (93A-29)
+
+  PulseResponseOptions po;
+  po.symbol_rate_baud = p.f_b_baud;
+  po.samples_per_ui = m;
+  po.tx_swing_v = p.a_v_v;
+  // FORCE_TR: the Tx edge (93A-46) is applied only when forced, as the reference code does.
+  if (p.force_tr && p.include_tx_rx_filter) po.tx_edge = TxEdgeFilter::gaussian(p.t_r_s);
+  if (p.include_tx_rx_filter) po.rx_filter = RxFilter::com_receiver(p.f_b_baud, p.f_r);  // (93A-20)
+  // 1500 UI of record (the reference code keeps up to 2048 UI of ISI): a measured cable's slow
+  // tail moved its A_ni by 2.7 % between 400 and 1500 UI (COM 0.2 dB), the backplanes' by < 0.5 %.
+  // Wrap tolerance 1e-4 of the peak instead of the engine's 1e-5: the pulse engine's time halves,
+  // and COM still agrees with the reference code within 0.05 dB (docs/com.md "Agreement").
+  po.precursor_ui = 12;
+  po.record_ui = 1500;
+  po.passive_channel = true;
+  po.wrap_tolerance = 1e-4;
+
+  ChannelSpectrum victim = engine.prepare(com_path_transfer(p, case_number, thru), po);
+  std::vector<Aggressor> agg;
+  for (const auto& a : aggressors) {
+    if (a.kind == ComPathKind::thru) throw std::invalid_argument("COM: an aggressor must be fext or next");
+    PulseResponseOptions ao = po;
+    ao.tx_swing_v = a.kind == ComPathKind::fext ? p.a_fe_v : p.a_ne_v;
+    agg.push_back({a.kind, engine.prepare(com_path_transfer(p, case_number, a), ao), {}, {}, 0.0});
+  }
+
+  int n_pre = 0, n_post = 0;
+  const std::vector<TxFfe> ffes = com_ffe_grid(p, n_pre, n_post);
+  if (ffes.empty()) throw std::invalid_argument("COM: no Tx FFE setting of the sheet has c(0) >= c(0) min");
+  std::vector<std::pair<double, double>> gains;
+  const std::vector<Ctle> ctles = com_ctles(p, gains);
+  const double fmax = victim.fmax_hz();
+  const double snr_tx = std::pow(10.0, -p.snr_tx_db / 10.0);
+
+  CandidateRanking ranking;
+  std::size_t best_ctle = 0, best_ffe = 0;
+  double best_fom = -std::numeric_limits<double>::infinity();
+  std::vector<double> win, padded;
+  if (n_pre + n_post + 1 > 8) throw std::invalid_argument("COM: at most 8 Tx FFE taps");
+  const long pad = static_cast<long>(std::max(n_pre, n_post) + 1) * m + 1;
+  std::size_t candidates = 0;
+  for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
+    const PulseResult pr = engine.compute(victim, ctles[ci]);
+    const std::vector<double>& x = pr.pulse.samples_v;
+    const long peak0 = static_cast<long>(pr.pulse.main_index);
+    const double sigma_n = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+    double next_xt = 0.0;
+    for (auto& a : agg) {
+      a.pulse = engine.compute(a.spectrum, ctles[ci]);
+      if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre, n_post);
+      else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
+    }
+    const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
+    // The record with zeros around it, so that every FFE tap reads inside it.
+    padded.assign(x.size() + 2 * static_cast<std::size_t>(pad), 0.0);
+    std::copy(x.begin(), x.end(), padded.begin() + pad);
+    for (std::size_t fi = 0; fi < ffes.size(); ++fi) {
+      const TxFfe& ffe = ffes[fi];
+      ffe_window(x, ffe, m, w0, w1, win);
+      // The equalised pulse's peak near the unequalised one, then COM's sampling point.
+      std::size_t pk = static_cast<std::size_t>(2 * m);
+      for (std::size_t i = 2 * m; i < win.size() - 2 * static_cast<std::size_t>(m); ++i)
+        if (win[i] > win[pk]) pk = i;
+      const std::size_t cw = com_cursor_index(win, pk, m, b1_min, b1_max);
+      const long cursor = w0 + static_cast<long>(cw);
+      const double h0 = win[cw];
+      ++candidates;
+      if (!(h0 > 0.0)) continue;
+      const double a_s = p.r_lm * h0 / (levels - 1);
+      // UI-spaced samples at the cursor's phase, FFE applied per sample on the zero-padded record.
+      double isi = 0.0, slope = 0.0;
+      const std::size_t nt = ffe.taps.size();
+      std::array<long, 8> shift{};
+      for (std::size_t t = 0; t < nt; ++t) shift[t] = pad - (static_cast<long>(t) - ffe.n_pre) * m;
+      const double* xp = padded.data();
+      auto y_at = [&](long i) {
+        double v = 0.0;
+        for (std::size_t t = 0; t < nt; ++t) v += ffe.taps[t] * xp[i + shift[t]];
+        return v;
+      };
+      const long nx = static_cast<long>(x.size());
+      const double keep_j = kJitterSampleFloor * a_s;
+      for (long n = -kFomPrecursors; cursor + n * m + 1 < nx; ++n) {
+        const long i = cursor + n * m;
+        if (i < 1) continue;
+        const double y = n == 0 ? h0 : y_at(i);
+        if (n != 0) {
+          double r = y;
+          if (n >= 1 && n <= p.n_b) r -= clip_b(p, static_cast<std::size_t>(n - 1), y / h0) * h0;  // (93A-27)
+          isi += r * r;
+        }
+        if (n >= 0 && std::abs(y) >= keep_j) {
+          const double hj = (y_at(i + 1) - y_at(i - 1)) * m / 2.0;  // (93A-28)
+          slope += hj * hj;
+        }
+      }
+      double xt = next_xt;
+      for (const auto& a : agg)
+        if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(ffe).energy_v2;  // (93A-33)
+      const double var = var_x * isi + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * slope +
+                         h0 * h0 * snr_tx + var_x * xt + sigma_n * sigma_n;  // (93A-30 ... 93A-35)
+      const double fom = 10.0 * std::log10(a_s * a_s / var);                  // (93A-36)
+      if (ranking.offer(fom, ctles[ci].peaking_db(), ffe.side_weight())) {
+        best_fom = fom;
+        best_ctle = ci;
+        best_ffe = fi;
+      }
+    }
+  }
+  if (!std::isfinite(best_fom)) throw std::runtime_error("COM: no equalizer setting gives a positive main cursor");
+
+  // The chosen setting: COM from the PDFs (93A.1.7).
+  ComCaseResult r;
+  r.package_case = case_number;
+  r.fom_db = best_fom;
+  r.candidates = candidates;
+  r.equalizer.g_dc_db = gains[best_ctle].first;
+  r.equalizer.g_dc2_db = gains[best_ctle].second;
+  r.equalizer.tx_ffe = ffes[best_ffe];
+  const PulseResult pr = engine.compute(victim, ctles[best_ctle]);
+  const PulseResponse y = apply_tx_ffe(pr.pulse, ffes[best_ffe]);
+  const auto& v = y.samples_v;
+  std::size_t peak = 0;
+  for (std::size_t i = 1; i < v.size(); ++i)
+    if (v[i] > v[peak]) peak = i;
+  const std::size_t cur = com_cursor_index(v, peak, m, b1_min, b1_max);
+  const double h0 = v[cur];
+  r.h0_v = h0;
+  r.cursor_ui = (static_cast<double>(cur) - static_cast<double>(peak)) / m;
+  r.a_s_v = p.r_lm * h0 / (levels - 1);
+  const double ymax = 1.1 * r.a_s_v;
+  const long half = std::min(static_cast<long>(ymax / 1e-5), 1000L);  // the reference code's grid (Note 1 of 93A.1.7.1)
+  const double step = ymax / static_cast<double>(std::max(half, 1L));
+  const double keep = 1e-3 * ymax;  // Note 2 of 93A.1.7.1: smaller samples are left out
+
+  std::vector<double> isi, hj;
+  double var_isi = 0.0, var_slope = 0.0;
+  for (long n = -kPrecursors; static_cast<long>(cur) + n * m + 1 < static_cast<long>(v.size()); ++n) {
+    const long i = static_cast<long>(cur) + n * m;
+    if (i < 1) continue;
+    double h = v[static_cast<std::size_t>(i)];
+    if (n >= 1 && n <= p.n_b) {
+      const double b = clip_b(p, static_cast<std::size_t>(n - 1), h / h0);  // (93A-26)
+      r.equalizer.dfe.push_back(b);
+      h -= b * h0;  // (93A-27)
+    }
+    if (n != 0) {
+      var_isi += var_x * h * h;
+      if (std::abs(h) > keep) isi.push_back(h);
+    }
+    if (n >= 0 && std::abs(v[static_cast<std::size_t>(i)]) >= kJitterSampleFloor * r.a_s_v) {
+      const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
+      var_slope += s * s;
+      if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
+    }
+  }
+  const double sigma_n = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[best_ctle], fmax);
+  r.sigma_isi_v = std::sqrt(var_isi);
+  r.sigma_tx_v = h0 * std::sqrt(snr_tx);                                  // (93A-30)
+  r.sigma_rj_v = p.sigma_rj_ui * std::sqrt(var_x * var_slope);           // (93A-32), random part
+  r.sigma_dd_v = p.a_dd_ui * std::sqrt(var_x * var_slope);               // its dual-Dirac part
+  r.sigma_n_v = sigma_n;
+  const double sigma_g = std::sqrt(r.sigma_tx_v * r.sigma_tx_v + r.sigma_rj_v * r.sigma_rj_v + sigma_n * sigma_n);  // (93A-41)
+  ComPmf total = convolve(com_symbol_pmf(isi, levels, step), convolve(com_gaussian_pmf(sigma_g, step),
+                                                                      com_symbol_pmf(hj, levels, step)));  // (93A-43)
+  double var_xt = 0.0;
+  for (auto& a : agg) {
+    a.pulse = engine.compute(a.spectrum, ctles[best_ctle]);
+    const PulseResponse ap = a.kind == ComPathKind::fext ? apply_tx_ffe(a.pulse.pulse, ffes[best_ffe]) : a.pulse.pulse;
+    const CrosstalkPhase ph = crosstalk_phase(ap);  // (93A-33)
+    std::vector<double> xs;
+    for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m))
+      if (std::abs(ap.samples_v[i]) > keep) xs.push_back(ap.samples_v[i]);
+    var_xt += var_x * ph.energy_v2;
+    total = convolve(total, com_symbol_pmf(xs, levels, step));  // (93A-44)
+  }
+  r.sigma_xt_v = std::sqrt(var_xt);
+  r.a_ni_v = com_noise_interference_v(total, p.der_0);
+  r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
+  r.pulse = y;
+  return r;
+}
+
+}  // namespace phylane::solvers

@@ -1,0 +1,113 @@
+#pragma once
+/// Channel Operating Margin, IEEE 802.3-2022 Annex 93A (docs/com.md): for one package case of a
+/// COM parameter sheet (solvers/com_parameters.hpp), the reference transmitter and receiver are
+/// optimised for the channel by the figure of merit (93A-36) and COM = 20 log10(A_s / A_ni) is
+/// computed from the PDFs of ISI, jitter, noise and crosstalk (93A.1.7).
+///
+/// Built on the eye engine: the pulse responses come from PulseResponseEngine (one prepared
+/// spectrum per path, one IFFT per CTLE setting), the CTLE, Rx filter and Tx edge are the models
+/// of channels/filters.hpp (93A-22, 93A-20, 93A-46), the noise is integrated_noise_sigma_v
+/// (93A-35), the Tx FFE is TxFfe (93A-21), FEXT energies per Tx FFE setting come from
+/// CrosstalkFfeEnergy (93A-33) and candidates are ranked by CandidateRanking. What is COM's own:
+/// the sampling-point rule (com_cursor_index) and the PDF construction on COM's voltage grid
+/// (ComPmf, 93A-39 ... 93A-45), both as the reference code does them.
+/// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "channels/resample.hpp"
+#include "solvers/com_parameters.hpp"
+#include "solvers/equalizer.hpp"
+#include "solvers/pulse_response.hpp"
+
+namespace phylane::solvers {
+
+/// What a path of a COM case is: the victim's thru, or a far-end or near-end aggressor.
+enum class ComPathKind { thru, fext, next };
+std::string to_string(ComPathKind k);
+
+/// One channel of a COM case: its differential 2-port (SDD11, SDD21, SDD12, SDD22) referenced to
+/// 2 R_0, prepared for evaluation at any frequency (inside the data by interpolation, extrapolated
+/// to DC, band-limited above the data: channels/resample.hpp).
+struct ComPath {
+  ComPathKind kind = ComPathKind::thru;
+  channels::BandLimitedNetwork sdd;
+  std::string name;
+};
+
+/// H21 of a path in package case `case_number` (1-based), eq. (93A-19) without the filters:
+/// the transmitter's package (z_p (TX), (FEXT) or (NEXT) by path kind; none when INC_PACKAGE is
+/// false), the board (Include PCB: a line of board_Z_c over z_bp of that role, 93A-12 ... 93A-14
+/// with the board_tl coefficients), the channel, the receiver's board and package, between the
+/// terminations R_d (93A-17; IDEAL_TX_TERM / IDEAL_RX_TERM: matched), as (93A-18).
+TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path);
+
+/// COM's sampling point (ts_anchor = 0, the reference code's rule for 93A.1.6 b): within
+/// [peak - M, peak + M) of the equalised pulse's largest sample, the sample ix where the
+/// Mueller-Muller condition h(-1) = h(1) - b(1) h(0) (93A-25) holds with the first DFE tap
+/// anticipated, b(1) = clip(h(1)/h(0), b_min(1), b_max(1)) (93A-26); residual
+/// |h(-1) - h(1) + b(1) h(0)| below eps_v counts as exact. Among exact samples the last one at or
+/// before the peak wins, else the first after it; with none, the smallest residual.
+/// Throws std::invalid_argument when the window around the peak leaves the record.
+std::size_t com_cursor_index(std::span<const double> pulse_v, std::size_t peak_index, int samples_per_ui,
+                             double b1_min, double b1_max, double eps_v = 1e-3);
+
+/// A probability mass function on COM's voltage grid: p[i] is the probability of the value
+/// (i + lo) * step_v.
+struct ComPmf {
+  double step_v = 1.0;
+  long lo = 0;
+  std::vector<double> p{1.0};
+  double value(std::size_t i) const { return (static_cast<double>(i) + static_cast<double>(lo)) * step_v; }
+};
+
+/// The PMF of sum_n a_n h_n, the a_n independent and equiprobable on the L levels
+/// -1, -1 + 2/(L-1), ..., 1 (93A-39, 93A-40), each term's values rounded to the grid (step_v > 0).
+ComPmf com_symbol_pmf(std::span<const double> h_v, int levels, double step_v);
+/// A Gaussian of rms sigma_v >= 0 sampled on the grid out to +-8 sigma and normalised (93A-42);
+/// sigma 0 gives a delta.
+ComPmf com_gaussian_pmf(double sigma_v, double step_v);
+/// The PMF of the sum of independent variables (93A-43 ... 93A-45). Same step required.
+ComPmf convolve(const ComPmf& a, const ComPmf& b);
+/// A_ni (93A.1.7): minus the lowest grid value at which the cumulative probability reaches
+/// der0 (0 < der0 < 1).
+double com_noise_interference_v(const ComPmf& pmf, double der0);
+
+/// The equalizer COM chose for a case.
+struct ComEqualizer {
+  double g_dc_db = 0.0;          ///< CTLE g_DC [dB]
+  double g_dc2_db = 0.0;         ///< g_DC2 (802.3ck g_DC_HP) [dB]; 0 without
+  TxFfe tx_ffe;                  ///< c(-n) ... c(0) ... c(n)
+  std::vector<double> dfe;       ///< b(1) ... b(N_b), (93A-26)
+};
+
+/// The result of one package case.
+struct ComCaseResult {
+  int package_case = 1;          ///< 1-based, as z_p select
+  double com_db = 0.0;           ///< 20 log10(A_s / A_ni)
+  double a_s_v = 0.0;            ///< A_s = R_LM h(0) / (L - 1)
+  double a_ni_v = 0.0;           ///< A_ni at DER_0
+  double fom_db = 0.0;           ///< the figure of merit (93A-36) of the chosen equalizer
+  ComEqualizer equalizer;
+  double cursor_ui = 0.0;        ///< sampling point relative to the equalised pulse's peak [UI]
+  double h0_v = 0.0;             ///< main cursor [V]
+  /// The rms terms at the chosen setting [V]: ISI after the DFE, Tx noise (93A-30), random and
+  /// dual-Dirac jitter (93A-32 parts), receiver noise (93A-35), crosstalk.
+  double sigma_isi_v = 0.0, sigma_tx_v = 0.0, sigma_rj_v = 0.0, sigma_dd_v = 0.0, sigma_n_v = 0.0,
+         sigma_xt_v = 0.0;
+  std::size_t candidates = 0;    ///< CTLE x Tx FFE settings ranked
+  PulseResponse pulse;           ///< the victim's equalised pulse (CTLE and Tx FFE, no DFE)
+};
+
+/// COM of one package case. thru.kind must be thru; aggressors fext or next. Parameters the
+/// engine does not yet honour (Rx FFE, floating DFE taps, ts_anchor other than 0,
+/// sample_adjustment, RX_CALIBRATION, ERL/TDR) throw std::invalid_argument naming them.
+ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
+                       std::span<const ComPath> aggressors, PulseResponseEngine& engine);
+
+/// The sheet's features com_case refuses (empty when it can run): one text per parameter.
+std::vector<std::string> com_unsupported(const ComParameters& p);
+
+}  // namespace phylane::solvers

@@ -1,0 +1,61 @@
+// The `phylane com` command end to end: the JSON result, the exit codes of the CLI contract
+// (docs/cli.md), and bad input (an unknown --set name, aggressors of the wrong port count or band)
+// rejected with exit code 2 and nothing written. Skips visibly without ../shared/data.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/support/reference_data.hpp"
+#include "tests/support/run_command.hpp"
+
+using namespace phylane::test;
+namespace fs = std::filesystem;
+
+TEST_CASE("phylane com reports COM per package case as JSON", "[app][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const std::string dir = temp_dir("com_json");
+  const auto r = run_phylane("com -q --json '" + thru->string() + "' -o out.h5", dir);
+  CHECK(r.exit_code == 0);  // COM ~10.6 dB >= the 3 dB threshold
+  CHECK(json_number(r.out, "com_db") > 3.0);
+  CHECK_THAT(r.out, Catch::Contains("\"cases\"") && Catch::Contains("\"a_s_v\"") && Catch::Contains("\"a_ni_v\"") &&
+                        Catch::Contains("\"tx_ffe\"") && Catch::Contains("\"dfe\""));
+  CHECK(fs::exists(fs::path(dir) / "out.h5"));
+  // A threshold above the COM makes the answer negative: exit code 3, as every command's "no".
+  const auto neg = run_phylane("com -q '" + thru->string() + "' --set 'COM Pass threshold=30'", dir);
+  CHECK(neg.exit_code == 3);
+  CHECK_THAT(neg.out, Catch::Contains("FAIL"));
+}
+
+TEST_CASE("phylane com rejects bad input with exit code 2 and writes nothing", "[app][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  PHYLANE_REFERENCE_OR_SKIP(two, "touchstone/pcb_stripline_119mm.s2p", return);
+  const std::string dir = temp_dir("com_bad");
+  const std::string t = " '" + thru->string() + "' -o out.h5";
+  auto r = run_rejected("com" + t + " --set DER0=1e-5", dir);
+  CHECK_THAT(r.err, Catch::Contains("DER0") && Catch::Contains("did you mean \"DER_0\""));
+  r = run_rejected("com" + t + " --fext '" + two->string() + "'", dir);
+  CHECK_THAT(r.err, Catch::Contains("pcb_stripline_119mm.s2p") && Catch::Contains("4-port"));
+  r = run_rejected("com" + t + " --sheet no-such-sheet", dir);
+  CHECK_THAT(r.err, Catch::Contains("no-such-sheet"));
+  r = run_rejected("com" + t + " --set N_bg=2", dir);
+  CHECK_THAT(r.err, Catch::Contains("N_bg"));
+  CHECK(!fs::exists(fs::path(dir) / "out.h5"));
+  CHECK(!fs::exists(fs::path(dir) / "out.h5.tmp"));
+}
+
+TEST_CASE("phylane com with several thru files answers one row each", "[app][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(a, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  PHYLANE_REFERENCE_OR_SKIP(b, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_10in.s4p", return);
+  const std::string files = " '" + a->string() + "' '" + b->string() + "'";
+  const auto r = run_phylane("com -q --json -j 2" + files);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"channels\"") && Catch::Contains("B5B6_4in") && Catch::Contains("B5B6_10in"));
+  // The rows equal the single-file answers.
+  const auto one = run_phylane("com -q --json '" + b->string() + "'");
+  const std::string tail = r.out.substr(r.out.find("B5B6_10in"));
+  CHECK(json_number(tail, "com_db") == json_number(one.out, "com_db"));
+  // One thru file only with aggressors or -o.
+  const auto bad = run_rejected("com" + files + " -o out.h5", temp_dir("com_batch_bad"));
+  CHECK_THAT(bad.err, Catch::Contains("one thru file"));
+}

@@ -1,0 +1,58 @@
+// phylane com (IEEE 802.3 Annex 93A) on a measured channel with the embedded 100GBASE-KR4 sheet:
+// both package cases (13 CTLE x 110 Tx FFE settings each), thru only and with the 5 aggressors of
+// the shared crosstalk set. Targets (issue 15): <= 20 ms and <= 100 ms whole-process; these time
+// the computation after the Touchstone files are read. Skips when ../shared/data is absent.
+// Run: build/tests/bench/phylane_bench --benchmark_filter=Com
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "io/com_sheet.hpp"
+#include "io/touchstone.hpp"
+#include "tests/support/reference_data.hpp"
+#include "workflows/com.hpp"
+
+using namespace phylane;
+
+namespace {
+
+bool load(const std::string& rel, workflows::ComChannel& out) {
+  const auto f = test::reference_file(rel);
+  if (!f) return false;
+  out = {io::read_touchstone(*f), rel};
+  return true;
+}
+
+void BM_ComThru(benchmark::State& state) {
+  const solvers::ComParameters p = io::embedded_com_sheet("100gbase-kr4");
+  workflows::ComRequest rq;
+  if (!load("touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", rq.thru)) {
+    state.SkipWithError("reference data absent (../shared/data)");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(workflows::com(p, rq).com_db);
+}
+BENCHMARK(BM_ComThru)->Unit(benchmark::kMillisecond);
+
+void BM_ComFiveAggressors(benchmark::State& state) {
+  const solvers::ComParameters p = io::embedded_com_sheet("100gbase-kr4");
+  workflows::ComRequest rq;
+  bool ok = load("touchstone/crosstalk/example2_THRU.s4p", rq.thru);
+  for (const char* f : {"FEXT1", "FEXT2"}) {
+    rq.fext.emplace_back();
+    ok = ok && load(std::string("touchstone/crosstalk/example2_") + f + ".s4p", rq.fext.back());
+  }
+  for (const char* f : {"NEXT1", "NEXT2", "NEXT3"}) {
+    rq.next.emplace_back();
+    ok = ok && load(std::string("touchstone/crosstalk/example2_") + f + ".s4p", rq.next.back());
+  }
+  if (!ok) {
+    state.SkipWithError("reference data absent (../shared/data)");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(workflows::com(p, rq).com_db);
+}
+BENCHMARK(BM_ComFiveAggressors)->Unit(benchmark::kMillisecond);
+
+}  // namespace

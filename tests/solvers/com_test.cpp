@@ -1,0 +1,101 @@
+// The COM engine (solvers/com.hpp) piece by piece against Annex 93A's equations written out here:
+//  - CTLE (93A-22) and Rx filter (93A-20) magnitudes at chosen frequencies from the equations;
+//  - the PMF of a known two-tap ISI (93A-39/40): NRZ 4 atoms, PAM4 16 atoms of 1/L^2;
+//  - A_ni of Gaussian noise alone: sigma Q^-1(DER_0), the closed form;
+//  - the sampling-point rule on a Gaussian pulse, whose Mueller-Muller point follows in closed form.
+// End to end against the reference code: tests/io/com_workflow_test.cpp.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <complex>
+#include <vector>
+
+#include "channels/filters.hpp"
+#include "solvers/com.hpp"
+
+using namespace phylane;
+using namespace phylane::solvers;
+
+TEST_CASE("COM CTLE is (93A-22) and the receiver filter (93A-20)", "[solvers][com][reference]") {
+  const double fb = 25.78125e9;
+  const double fz = fb / 4, fp1 = fb / 4, fp2 = fb;
+  for (double g : {0.0, -6.0, -12.0}) {
+    const Ctle c = Ctle::com(g, fz, fp1, fp2);
+    for (double f : {0.0, 1e9, 6.4453125e9, 12.890625e9, 30e9}) {
+      // |H| = |G + j f/f_z| / (|1 + j f/f_p1| |1 + j f/f_p2|), G = 10^(g/20)
+      const double G = std::pow(10.0, g / 20.0);
+      const double mag = std::hypot(G, f / fz) / (std::hypot(1.0, f / fp1) * std::hypot(1.0, f / fp2));
+      CHECK(std::abs(c.response(f)) == Approx(mag).epsilon(1e-12));
+    }
+  }
+  // 93A-20 written out: H_r = 1 / (1 - 3.414214 x^2 + x^4 + j 2.613126 (x - x^3)), x = f / (f_r f_b).
+  const RxFilter rx = RxFilter::com_receiver(fb, 0.75);
+  for (double f : {1e9, 10e9, 19.3359375e9, 40e9}) {
+    const double x = f / (0.75 * fb);
+    const std::complex<double> h = 1.0 / std::complex<double>(1 - 3.414214 * x * x + x * x * x * x, 2.613126 * (x - x * x * x));
+    // The standard's coefficients are rounded to 7 digits.
+    CHECK(std::abs(rx.response(f)) == Approx(std::abs(h)).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("COM PMF of a two-tap ISI has the atoms +-h1 +-h2 (93A-39, 93A-40)", "[solvers][com][unit]") {
+  const double step = 1e-4;
+  const std::vector<double> h{0.0123, -0.0031};  // on the grid: 123 and -31 steps
+  const ComPmf nrz = com_symbol_pmf(h, 2, step);
+  int atoms = 0;
+  for (std::size_t i = 0; i < nrz.p.size(); ++i) {
+    if (nrz.p[i] == 0.0) continue;
+    ++atoms;
+    const long k = std::lround(nrz.value(i) / step);
+    CHECK((std::abs(k) == 123 + 31 || std::abs(k) == 123 - 31));
+    CHECK(nrz.p[i] == Approx(0.25).epsilon(1e-15));
+  }
+  CHECK(atoms == 4);
+  // PAM4: levels -1, -1/3, 1/3, 1 on each tap: 16 atoms of 1/16, mean 0, variance
+  // sigma_X^2 (h1^2 + h2^2) with sigma_X^2 = 5/9 (93A-29) up to the rounding to the grid.
+  const std::vector<double> h4{0.0120, -0.0030};  // multiples of 3 steps: the thirds land on the grid
+  const ComPmf pam = com_symbol_pmf(h4, 4, step);
+  double mean = 0.0, var = 0.0;
+  atoms = 0;
+  for (std::size_t i = 0; i < pam.p.size(); ++i) {
+    if (pam.p[i] == 0.0) continue;
+    ++atoms;
+    CHECK(pam.p[i] == Approx(1.0 / 16).epsilon(1e-15));
+    mean += pam.p[i] * pam.value(i);
+    var += pam.p[i] * pam.value(i) * pam.value(i);
+  }
+  CHECK(atoms == 16);
+  CHECK(std::abs(mean) < 1e-15);
+  CHECK(var == Approx(5.0 / 9.0 * (0.012 * 0.012 + 0.003 * 0.003)).epsilon(1e-12));
+}
+
+TEST_CASE("COM A_ni of Gaussian noise alone is sigma Q^-1(DER_0)", "[solvers][com][reference]") {
+  // Q^-1(1e-5) = 4.264890793922825, Q^-1(1e-4) = 3.719016485455709 (the normal quantiles).
+  const double sigma = 1e-3, step = 1e-6;
+  const ComPmf g = com_gaussian_pmf(sigma, step);
+  CHECK(com_noise_interference_v(g, 1e-5) == Approx(4.264890793922825 * sigma).margin(step));
+  CHECK(com_noise_interference_v(g, 1e-4) == Approx(3.719016485455709 * sigma).margin(step));
+  // Adding a two-level ISI tap h shifts each half: P = (Q((a - h)/s) + Q((a + h)/s)) / 2 = DER_0.
+  const double h = 2e-3;
+  const ComPmf both = convolve(g, com_symbol_pmf(std::vector<double>{h}, 2, step));
+  const double a_ni = com_noise_interference_v(both, 1e-5);
+  const auto q = [](double x) { return 0.5 * std::erfc(x / std::sqrt(2.0)); };
+  CHECK(0.5 * (q((a_ni - h) / sigma) + q((a_ni + h) / sigma)) == Approx(1e-5).epsilon(0.01));
+}
+
+TEST_CASE("COM sampling point: the last Mueller-Muller point before the peak", "[solvers][com][reference]") {
+  // Gaussian pulse h(t) = exp(-t^2 / (2 s^2)), s = 0.4 UI, peak 1 V, M = 32. With b(1) unclipped
+  // (h(1)/h(0) <= 1 before the peak) the residual of (93A-25) is |h(t - 1 UI)|, below 1e-3 V for
+  // t <= 1 - s sqrt(2 ln 1000) = -0.4869 UI: the last such sample is t = -16/32 UI.
+  const int m = 32;
+  std::vector<double> y;
+  for (int i = -8 * m; i <= 8 * m; ++i) {
+    const double t = static_cast<double>(i) / m;
+    y.push_back(std::exp(-t * t / (2 * 0.4 * 0.4)));
+  }
+  const std::size_t peak = 8 * m;
+  CHECK(com_cursor_index(y, peak, m, -1.0, 1.0) == peak - 16);
+  // Without a DFE (b(1) = 0) the condition is h(-1) = h(1): the peak itself (symmetric pulse).
+  CHECK(com_cursor_index(y, peak, m, 0.0, 0.0) == peak);
+}
+

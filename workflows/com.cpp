@@ -1,0 +1,108 @@
+#include "workflows/com.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "channels/network_ops.hpp"
+#include "channels/resample.hpp"
+#include "phy/number_text.hpp"
+#include "solvers/max_rate.hpp"
+
+namespace phylane::workflows {
+
+namespace {
+
+std::string ghz(double f) { return phy::number_text(f / 1e9, 6) + " GHz"; }
+
+// The data must reach the Nyquist frequency; an aggressor must cover the thru's band up to f_b
+// (or its own end, if the thru stops earlier), so that no aggressor is silently cut off where
+// the victim is still evaluated.
+void check_range(const ComChannel& ch, const char* what, double f_b, double thru_end) {
+  const auto& f = ch.network.freq_hz();
+  if (f.empty()) throw std::invalid_argument(ch.name + ": " + what + " has no frequency points");
+  if (f.back() < 0.5 * f_b)
+    throw std::invalid_argument(ch.name + ": " + what + " data end at " + ghz(f.back()) +
+                                ", below the Nyquist frequency f_b/2 = " + ghz(0.5 * f_b) + "; COM needs data to at least f_b/2");
+  if (thru_end > 0.0) {
+    const double need = std::min(thru_end, f_b);
+    if (f.back() < need * (1.0 - 1e-9))
+      throw std::invalid_argument(ch.name + ": " + what + " data end at " + ghz(f.back()) + ", below the thru's " +
+                                  ghz(need) + " (the aggressor must cover the thru's band up to f_b)");
+  }
+}
+
+solvers::ComPath path(const ComChannel& ch, solvers::ComPathKind kind, const solvers::ComParameters& p) {
+  return {kind, channels::BandLimitedNetwork(com_differential(ch, p.port_order)), ch.name};
+}
+
+}  // namespace
+
+channels::Network com_differential(const ComChannel& ch, const std::array<int, 4>& port_order) {
+  const channels::Network& n = ch.network;
+  if (n.ports() == 2) return n;
+  if (n.ports() != 4)
+    throw std::invalid_argument(ch.name + ": " + std::to_string(n.ports()) +
+                                " ports; COM takes a single-ended 4-port (or a differential 2-port)");
+  const std::array<int, 4> order{port_order[0] - 1, port_order[1] - 1, port_order[2] - 1, port_order[3] - 1};
+  const channels::Network mm = channels::to_mixed_mode(channels::reorder_ports(n, order), channels::PortOrder::pairs_13_24);
+  channels::Network d(mm.freq_hz(), 2, {mm.z0_ohm()[0], mm.z0_ohm()[1]});
+  for (std::size_t k = 0; k < mm.size(); ++k)
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 2; ++j) d.s(k, i, j) = mm.s(k, i, j);
+  d.name = ch.name + " (SDD)";
+  return d;
+}
+
+ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
+  check_range(rq.thru, "the thru", p.f_b_baud, 0.0);
+  const double thru_end = rq.thru.network.freq_hz().back();
+  std::vector<solvers::ComPath> aggressors;
+  for (const auto& c : rq.fext) {
+    if (c.network.ports() != 4) throw std::invalid_argument(c.name + ": a FEXT aggressor must be a 4-port, not " + std::to_string(c.network.ports()));
+    check_range(c, "the FEXT aggressor", p.f_b_baud, thru_end);
+    aggressors.push_back(path(c, solvers::ComPathKind::fext, p));
+  }
+  for (const auto& c : rq.next) {
+    if (c.network.ports() != 4) throw std::invalid_argument(c.name + ": a NEXT aggressor must be a 4-port, not " + std::to_string(c.network.ports()));
+    check_range(c, "the NEXT aggressor", p.f_b_baud, thru_end);
+    aggressors.push_back(path(c, solvers::ComPathKind::next, p));
+  }
+  const solvers::ComPath thru = path(rq.thru, solvers::ComPathKind::thru, p);
+  if (const auto u = solvers::com_unsupported(p); !u.empty()) {
+    std::string msg = "COM sheet: not supported yet:";
+    for (const auto& s : u) msg += " " + s + ";";
+    throw std::invalid_argument(msg);
+  }
+  ComAnswer out;
+  const double nyq = 0.5 * p.f_b_baud;
+  const channels::Network at = thru.sdd.evaluate(std::span<const double>(&nyq, 1));
+  out.il_db_at_nyquist = -20.0 * std::log10(std::abs(at.s(0, 1, 0)));
+  solvers::PulseResponseEngine engine;
+  const std::vector<int> cases = p.z_p_select.empty() ? std::vector<int>{1} : p.z_p_select;
+  for (int c : cases) {
+    if (rq.stop && rq.stop->load()) throw solvers::SearchInterrupted();
+    if (rq.progress) rq.progress(c);
+    out.cases.push_back(solvers::com_case(p, c, thru, aggressors, engine));
+    if (out.cases.back().com_db < out.cases[out.worst].com_db) out.worst = out.cases.size() - 1;
+  }
+  out.com_db = out.cases[out.worst].com_db;
+  out.pass = out.com_db >= p.pass_threshold_db;
+  return out;
+}
+
+std::vector<ComAnswer> com_batch(const solvers::ComParameters& p, const std::vector<ComChannel>& thrus,
+                                 const solvers::ParallelOptions& options) {
+  std::vector<ComAnswer> out(thrus.size());
+  const solvers::ParallelSummary s = solvers::parallel_for(
+      thrus.size(),
+      [&](std::size_t i, int) {
+        ComRequest rq;
+        rq.thru = thrus[i];
+        out[i] = com(p, rq);
+      },
+      options);
+  if (s.stopped) throw solvers::SearchInterrupted();
+  return out;
+}
+
+}  // namespace phylane::workflows

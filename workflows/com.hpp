@@ -1,0 +1,57 @@
+#pragma once
+/// `phylane com`: IEEE 802.3 Annex 93A Channel Operating Margin of a thru channel with optional
+/// far-end and near-end crosstalk aggressors, for every package case of a COM parameter sheet
+/// (docs/com.md). One function for the command, the batch form and tests.
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "channels/network.hpp"
+#include "solvers/com.hpp"
+#include "solvers/parallel.hpp"
+
+namespace phylane::workflows {
+
+/// A measured channel: a single-ended 4-port in the sheet's Port Order, or an already
+/// differential 2-port (referenced to 2 R_0).
+struct ComChannel {
+  channels::Network network;
+  std::string name;  ///< file name, for messages and reports
+};
+
+struct ComRequest {
+  ComChannel thru;
+  std::vector<ComChannel> fext, next;
+  const std::atomic<bool>* stop = nullptr;  ///< Ctrl-C: read before each case
+  std::function<void(int case_number)> progress = nullptr;
+};
+
+struct ComAnswer {
+  std::vector<solvers::ComCaseResult> cases;  ///< one per z_p select entry, in that order
+  double com_db = 0.0;                        ///< the worst case's COM
+  std::size_t worst = 0;                      ///< index into cases
+  double il_db_at_nyquist = 0.0;              ///< the thru's insertion loss -20 log10 |SDD21| at f_b/2 (no package)
+  bool pass = false;                          ///< com_db >= COM Pass threshold
+};
+
+/// The differential 2-port [SDD11 SDD12; SDD21 SDD22] of a channel: a 2-port as it is; a
+/// single-ended 4-port reordered by the sheet's Port Order [a b c d] (a, b the input pair's
+/// positive and negative ports, c, d the output's) and converted to mixed mode. Throws
+/// std::invalid_argument naming the file for any other port count.
+channels::Network com_differential(const ComChannel& ch, const std::array<int, 4>& port_order);
+
+/// COM of every case. Throws std::invalid_argument (bad input: port counts, a channel whose data
+/// end below f_b/2, an aggressor whose frequency range does not cover the thru's up to f_b,
+/// parameters the engine does not honour yet) naming the file or parameter, and
+/// solvers::SearchInterrupted when `stop` is set.
+ComAnswer com(const solvers::ComParameters& p, const ComRequest& request);
+
+/// The batch form: COM of many thru channels (no aggressors), one task per channel on
+/// options.workers threads (each with its own pulse engine), answers in the order given.
+/// options.progress and options.stop as in solvers::parallel_for; a stopped run throws
+/// solvers::SearchInterrupted. The first channel that is bad input throws as com() does.
+std::vector<ComAnswer> com_batch(const solvers::ComParameters& p, const std::vector<ComChannel>& thrus,
+                                 const solvers::ParallelOptions& options = {});
+
+}  // namespace phylane::workflows
