@@ -9,21 +9,12 @@
 
 #include "phy/constants.hpp"
 #include "phy/mode_solver.hpp"
+#include "tests/support/bisect.hpp"
 
 using namespace phylane::phy;
+using phylane::test::bisect;
 
 namespace {
-
-// Root of f on [lo, hi] by bisection (f changes sign on the bracket).
-double bisect(const std::function<double(double)>& f, double lo, double hi) {
-  const bool lo_positive = f(lo) > 0;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if ((f(mid) > 0) == lo_positive) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
 
 // The 500 x 220 nm Si strip in SiO2, quarter window with both symmetry planes, graded mesh
 // (12.5 x 12.2 nm over the core and 125-110 nm around it, growing 15 % per cell to 50 nm): the

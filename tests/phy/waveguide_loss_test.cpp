@@ -9,22 +9,10 @@
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
 #include "phy/waveguide_loss.hpp"
+#include "tests/support/bisect.hpp"
 
 using namespace phylane::phy;
-
-namespace {
-
-double bisect(const std::function<double(double)>& f, double lo, double hi) {
-  const bool lo_positive = f(lo) > 0;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if ((f(mid) > 0) == lo_positive) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
-}  // namespace
+using phylane::test::bisect;
 
 TEST_CASE("Payne-Lacey closed form equals its radiation integral over both interfaces", "[phy][waveguide_loss][reference]") {
   // Independent route: the TE0 slab mode solved here (U tan U = W by bisection), its normalised
