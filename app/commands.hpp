@@ -95,6 +95,19 @@ CLI::App* register_check(CLI::App& cli, CheckArgs& args);
 /// 0 the file passes every check, 3 a check fails, 2 bad input.
 int run_check(const CheckArgs& args);
 
+struct TdrArgs {
+  LinkInput input;
+  std::string rise_time;   ///< --rise-time "20 ps" (10-90 %)
+  std::string edge;        ///< --edge gaussian|10-90
+  std::string length;      ///< --length: the route's physical length (distance axis)
+  std::optional<double> eps_eff;  ///< --eps-eff (distance axis)
+  bool json = false;
+  std::string output;      ///< -o FILE.h5
+};
+CLI::App* register_tdr(CLI::App& cli, TdrArgs& args);
+/// 0 (a profile is always an answer), 1, 2.
+int run_tdr(const TdrArgs& args);
+
 struct PresetsArgs {
   std::string kind;  ///< links, systems, claims, studies, sweeps; empty: all
   bool json = false;

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       command<CapacityArgs>(cli, register_capacity, run_capacity),
       command<SparamsArgs>(cli, register_sparams, run_sparams),
       command<CheckArgs>(cli, register_check, run_check),
+      command<TdrArgs>(cli, register_tdr, run_tdr),
       command<ThroughputArgs>(cli, register_throughput, run_throughput),
       command<ClaimsArgs>(cli, register_claims, run_claims),
       command<StudyArgs>(cli, register_study, run_study),
