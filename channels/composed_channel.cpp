@@ -94,6 +94,16 @@ double ComposedChannel::zero_above_hz() const {
   return f;
 }
 
+Network ComposedChannel::terminated(std::span<const double> f) const {
+  const Network n = network(f);
+  if (!differential_) return renormalize(n, {driver_ohm_, receiver_ohm_});
+  // Mixed mode [D1, D2, C1, C2] (references 2 z0, z0/2), then the differential ports moved to the
+  // driver and receiver terminations.
+  const Network mm = to_mixed_mode(n, PortOrder::pairs_13_24);
+  const auto z = mm.z0_ohm();
+  return renormalize(mm, {driver_ohm_, receiver_ohm_, z[2], z[3]});
+}
+
 std::vector<cplx> ComposedChannel::transfer(std::span<const double> freq_hz) const {
   std::vector<cplx> h(freq_hz.size(), cplx(0.0, 0.0));
   // Only where some block transmits: above zero_above_hz a block's S is 0, so is the cascade's
@@ -117,17 +127,7 @@ std::vector<cplx> ComposedChannel::transfer(std::span<const double> freq_hz) con
   constexpr std::size_t chunk = 256;
   for (std::size_t k0 = 0; k0 < f.size(); k0 += chunk) {
     const std::span<const double> fc = f.subspan(k0, std::min(chunk, f.size() - k0));
-    const Network n = network(fc);
-    Network r;
-    if (!differential_) {
-      r = renormalize(n, {driver_ohm_, receiver_ohm_});
-    } else {
-      // Mixed mode [D1, D2, C1, C2] (references 2 z0, z0/2), then the differential ports moved to the
-      // driver and receiver terminations.
-      const Network mm = to_mixed_mode(n, PortOrder::pairs_13_24);
-      const auto z = mm.z0_ohm();
-      r = renormalize(mm, {driver_ohm_, receiver_ohm_, z[2], z[3]});
-    }
+    const Network r = terminated(fc);
     for (std::size_t k = 0; k < fc.size(); ++k) {
       const std::size_t at = k0 + k;
       h[all ? at : index[at]] = r.s(k, 1, 0);

@@ -4,9 +4,15 @@
 #include <ostream>
 
 #include "io/config.hpp"
+#include "io/json_writer.hpp"
 #include "solvers/loss_analysis.hpp"
 
 namespace phylane::io {
+
+/// The return loss and mode conversion of one frequency as JSON fields: sdd11_db, sdd22_db,
+/// scd21_db, sdc21_db (differential) or s11_db, s22_db (single-ended), each 20 log10 |S| [dB]
+/// (null where not defined). Shared by `loss` and `check`.
+void port_figures_json(JsonWriter& j, const channels::PortFigures& p, bool differential);
 
 /// JSON document of the analysis: summary, per-segment figures and the channel breakdown at the
 /// report frequencies (the swept curves go to HDF5, not JSON). Format in docs/loss.md.
