@@ -108,6 +108,18 @@ CLI::App* register_tdr(CLI::App& cli, TdrArgs& args);
 /// 0 (a profile is always an answer), 1, 2.
 int run_tdr(const TdrArgs& args);
 
+struct ImpedanceArgs {
+  LinkInput input;
+  std::string target;        ///< --target "85 ohm"
+  std::string solve;         ///< --solve width|spacing|height
+  std::optional<int> segment;  ///< --segment N (1-based among trace segments; default 1)
+  std::vector<std::string> freqs;  ///< --freq F (repeatable): loss per length there; default the config's
+  bool json = false;
+};
+CLI::App* register_impedance(CLI::App& cli, ImpedanceArgs& args);
+/// 0 solved, 1, 2 (bad input, or a target the dimension cannot reach).
+int run_impedance(const ImpedanceArgs& args);
+
 struct PresetsArgs {
   std::string kind;  ///< links, systems, claims, studies, sweeps; empty: all
   bool json = false;
