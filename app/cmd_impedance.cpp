@@ -6,9 +6,8 @@
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
-#include "io/detail/command_output.hpp"
 #include "io/diagnostics.hpp"
-#include "io/json_writer.hpp"
+#include "io/impedance_output.hpp"
 #include "io/quantity.hpp"
 #include "phy/units.hpp"
 #include "workflows/impedance.hpp"
@@ -25,14 +24,6 @@ CLI::App* register_impedance(CLI::App& cli, ImpedanceArgs& args) {
   add_output_flags(*c, args.json);
   return c;
 }
-
-namespace {
-
-const char* z_field(phy::LineMode m) {
-  return m == phy::LineMode::differential ? "zdiff_ohm" : m == phy::LineMode::common ? "zcm_ohm" : "z0_ohm";
-}
-
-}  // namespace
 
 int run_impedance(const ImpedanceArgs& args) {
   return guarded([&]() -> int {
@@ -57,31 +48,7 @@ int run_impedance(const ImpedanceArgs& args) {
     using phy::units::inch;
     using phy::units::mil;
     if (args.json) {
-      io::JsonWriter j(std::cout);
-      io::detail::begin_config_json(j, "impedance", cfg);
-      j.field("segment", r.segment + 1);
-      j.field("segment_name", a.segment_name);
-      j.field("geometry", a.geometry);
-      j.field("mode", std::string(phy::to_string(a.mode)));
-      j.field("solved", std::string(phy::to_string(a.solved)));
-      j.field(std::string(phy::to_string(a.solved)) + "_m", a.solved_m);
-      j.field("original_m", a.original_m);
-      j.field("target_ohm", a.target_ohm);
-      j.field(z_field(a.mode), a.impedance_ohm);
-      j.field("original_impedance_ohm", a.original_impedance_ohm);
-      j.field("impedance_freq_hz", a.impedance_freq_hz);
-      j.field("delay_s_per_m", a.delay_s_per_m);
-      j.field("delay_s_per_in", a.delay_s_per_m * inch);
-      j.key("loss").begin_array();
-      for (std::size_t k = 0; k < a.freqs_hz.size(); ++k)
-        j.begin_object().field("freq_hz", a.freqs_hz[k]).field("loss_db_per_m", a.loss_db_per_m[k])
-            .field("loss_db_per_in", a.loss_db_per_m[k] * inch).end_object();
-      j.end_array();
-      j.field("searched_min_m", a.searched_min_m);
-      j.field("searched_max_m", a.searched_max_m);
-      j.field("evaluations", a.evaluations);
-      j.end_object();
-      j.done();
+      io::write_impedance_json(std::cout, cfg, r.segment + 1, a);
     } else {
       const char* zs = a.mode == phy::LineMode::differential ? "Zdiff" : a.mode == phy::LineMode::common ? "Zcm" : "Z0";
       fmt::print("{}\n", header_line("impedance", cfg));

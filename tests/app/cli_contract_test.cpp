@@ -54,6 +54,7 @@ TEST_CASE("Every command's JSON object starts with phylane_version and then comm
       {"sparams --preset pcie5-server -o ch.s4p --json", "sparams"},
       {"check ch.s4p --json", "check"},
       {"tdr ch.s4p --json", "tdr"},
+      {"impedance --preset pcie5-server --target '85 ohm' --solve width --json", "impedance"},
       {"throughput --json --quiet", "throughput"},
       {"presets --json", "presets"},
       {"presets --kind systems --json", "presets"},
