@@ -12,10 +12,8 @@
 namespace phylane::channels {
 
 namespace {
-// -inf for exactly 0 (a symmetric modelled pair converts nothing).
-double db(cplx s) {
-  return s == 0.0 ? -std::numeric_limits<double>::infinity() : phy::units::amplitude_ratio_to_db(std::abs(s));
-}
+// Floored at 1e-300 (-6000 dB) as the insertion loss is: a symmetric modelled pair converts nothing.
+double db(cplx s) { return phy::units::amplitude_ratio_to_db(std::max(std::abs(s), 1e-300)); }
 }  // namespace
 
 std::vector<PortFigures> port_figures(const Network& net) {

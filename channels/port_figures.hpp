@@ -12,11 +12,11 @@
 namespace phylane::channels {
 
 /// The figures at one frequency, each 20 log10 |S| [dB] (<= 0 for a passive network; the return
-/// loss is its negative; -inf where S is exactly 0). NaN where not defined (mode conversion of a
-/// 2-port or of a pair modelled as one pure mode; outside the data).
+/// loss is its negative; |S| floored at 1e-300, -6000 dB, where S is 0). NaN where not defined
+/// (mode conversion of a 2-port or of a pair modelled as one pure mode; outside the data).
 struct PortFigures {
   double freq_hz = 0.0;
-  bool mixed_mode = false;   ///< true: a pair (SDD11, SDD22, SCD21, SDC21); false: S11, S22
+  bool mixed_mode = false;   ///< true: a mixed-mode pair (SDD11, SDD22, SCD21, SDC21); false: S11, S22 only
   double s11_db = std::numeric_limits<double>::quiet_NaN();    ///< S11, or SDD11 (differential in, side 1)
   double s22_db = std::numeric_limits<double>::quiet_NaN();    ///< S22, or SDD22 (side 2)
   /// SCD21: common mode out at side 2 for differential drive at side 1 (the pair's imbalance seen

@@ -32,7 +32,7 @@ bool differential(const Config& cfg) {
 void port_figures_json(JsonWriter& j, const channels::PortFigures& p, bool differential) {
   j.field(differential ? "sdd11_db" : "s11_db", p.s11_db);
   j.field(differential ? "sdd22_db" : "s22_db", p.s22_db);
-  if (differential) {
+  if (p.mixed_mode) {
     j.field("scd21_db", p.scd21_db);
     j.field("sdc21_db", p.sdc21_db);
   }
