@@ -11,7 +11,6 @@
 #include "io/diagnostics.hpp"
 #include "io/quantity.hpp"
 #include "io/tdr_output.hpp"
-#include "phy/units.hpp"
 #include "workflows/tdr.hpp"
 
 namespace phylane::app {
