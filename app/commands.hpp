@@ -120,6 +120,17 @@ CLI::App* register_impedance(CLI::App& cli, ImpedanceArgs& args);
 /// 0 solved, 1, 2 (bad input, or a target the dimension cannot reach).
 int run_impedance(const ImpedanceArgs& args);
 
+struct FitArgs {
+  std::vector<std::string> files;  ///< two or more Touchstone files, shortest first
+  std::string lengths;             ///< --lengths "4 in,10 in"
+  std::string port_order;          ///< --port-order for 4-ports; empty: each file's data decide
+  bool json = false;
+  std::string output;              ///< -o FILE.h5
+};
+CLI::App* register_fit(CLI::App& cli, FitArgs& args);
+/// 0 fitted, 1, 2.
+int run_fit(const FitArgs& args);
+
 struct PresetsArgs {
   std::string kind;  ///< links, systems, claims, studies, sweeps; empty: all
   bool json = false;

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       command<CheckArgs>(cli, register_check, run_check),
       command<TdrArgs>(cli, register_tdr, run_tdr),
       command<ImpedanceArgs>(cli, register_impedance, run_impedance),
+      command<FitArgs>(cli, register_fit, run_fit),
       command<ThroughputArgs>(cli, register_throughput, run_throughput),
       command<ClaimsArgs>(cli, register_claims, run_claims),
       command<StudyArgs>(cli, register_study, run_study),
