@@ -14,6 +14,7 @@
 #include "channels/network_checks.hpp"
 #include "channels/network_ops.hpp"
 #include "io/json_writer.hpp"
+#include "io/loss_output.hpp"
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/touchstone.hpp"
@@ -26,7 +27,7 @@ namespace phylane::app {
 CLI::App* register_check(CLI::App& cli, CheckArgs& args) {
   auto* c = cli.add_subcommand("check", "Passivity, reciprocity, causality and coverage of a Touchstone file");
   c->add_option("file", args.file, "Touchstone file (.sNp)")->required();
-  c->add_option("--freq", args.freqs, "Report insertion loss at this frequency (repeatable)");
+  c->add_option("--freq", args.freqs, "Report insertion loss, return loss and mode conversion at this frequency (repeatable)");
   c->add_option("--port-order", args.port_order,
                 "4-port order: 12-34 (1->2, 3->4) or 13-24 (1->3, 2->4); default: the order the data show");
   add_output_flags(*c, args.json);
@@ -142,6 +143,10 @@ int run_check(const CheckArgs& args) {
       const double a = std::abs(thru[k - 1]), b = std::abs(thru[k]);
       return -phy::units::amplitude_ratio_to_db(a + t * (b - a));
     };
+    // Return loss and mode conversion at the same frequencies (SDD11, SDD22, SCD21, SDC21 of a pair).
+    std::vector<channels::PortFigures> ports;
+    if (!freqs.empty() && (net.ports() == 2 || net.ports() == 4))
+      ports = channels::port_figures_at(net.ports() == 4 ? channels::to_mixed_mode(net, order) : net, freqs);
     if (args.json) {
       io::JsonWriter j(std::cout);
       begin_check_json(j, args);
@@ -177,6 +182,13 @@ int run_check(const CheckArgs& args) {
           .field("limit", caus.limit).end_object();
       j.key("insertion_loss").begin_array();
       for (double fq : freqs) j.begin_object().field("freq_hz", fq).field("loss_db", il_at(fq)).end_object();
+      j.end_array();
+      j.key("return_loss_and_conversion").begin_array();
+      for (const auto& p : ports) {
+        j.begin_object().field("freq_hz", p.freq_hz);
+        io::port_figures_json(j, p, net.ports() == 4);
+        j.end_object();
+      }
       j.end_array();
       j.end_object();
       j.done();
@@ -216,6 +228,7 @@ int run_check(const CheckArgs& args) {
           if (std::isnan(il)) fmt::print("    {:>10g} GHz   outside the data\n", fq / 1e9);
           else fmt::print("    {:>10g} GHz  {:8.3f} dB\n", fq / 1e9, il);
         }
+        print_port_figures(ports, net.ports() == 4);
       }
       for (const auto& n : info.notices) fmt::print("  note: {}\n", n);
     }

@@ -86,6 +86,17 @@ void print_human(const io::Config& cfg, const solvers::LossAnalysis& a) {
                b.conductor_db, b.roughness_db, b.dielectric_db,
                composed ? fmt::format("{:>9.3f}", b.blocks_db) : std::string(), b.mismatch_db);
   }
+  print_port_figures(a.ports_at_report, diff);
+  if (!a.crosstalk.empty()) {
+    fmt::print("\nCrosstalk [dB, 20 log10 |H| aggressor -> victim receiver]\n  {:<28}", "aggressor");
+    for (double f : a.report_freqs_hz) fmt::print("{:>12}", ghz(f));
+    fmt::print("\n");
+    for (const auto& x : a.crosstalk) {
+      fmt::print("  {:<28}", x.name.substr(0, 27));
+      for (double v : x.db) fmt::print("{:>12.2f}", v);
+      fmt::print("\n");
+    }
+  }
 }
 
 void print_budget(const io::Config& cfg) {

@@ -107,6 +107,42 @@ CLI::App* register_check(CLI::App& cli, CheckArgs& args);
 /// 0 the file passes every check, 3 a check fails, 2 bad input.
 int run_check(const CheckArgs& args);
 
+struct TdrArgs {
+  LinkInput input;
+  std::string rise_time;   ///< --rise-time "20 ps" (10-90 %)
+  std::string edge;        ///< --edge gaussian|10-90
+  std::string length;      ///< --length: the route's physical length (distance axis)
+  std::optional<double> eps_eff;  ///< --eps-eff (distance axis)
+  bool json = false;
+  std::string output;      ///< -o FILE.h5
+};
+CLI::App* register_tdr(CLI::App& cli, TdrArgs& args);
+/// 0 (a profile is always an answer), 1, 2.
+int run_tdr(const TdrArgs& args);
+
+struct ImpedanceArgs {
+  LinkInput input;
+  std::string target;        ///< --target "85 ohm"
+  std::string solve;         ///< --solve width|spacing|height
+  std::optional<int> segment;  ///< --segment N (1-based among trace segments; default 1)
+  std::vector<std::string> freqs;  ///< --freq F (repeatable): loss per length there; default the config's
+  bool json = false;
+};
+CLI::App* register_impedance(CLI::App& cli, ImpedanceArgs& args);
+/// 0 solved, 1, 2 (bad input, or a target the dimension cannot reach).
+int run_impedance(const ImpedanceArgs& args);
+
+struct FitArgs {
+  std::vector<std::string> files;  ///< two or more Touchstone files, shortest first
+  std::string lengths;             ///< --lengths "4 in,10 in"
+  std::string port_order;          ///< --port-order for 4-ports; empty: each file's data decide
+  bool json = false;
+  std::string output;              ///< -o FILE.h5
+};
+CLI::App* register_fit(CLI::App& cli, FitArgs& args);
+/// 0 fitted, 1, 2.
+int run_fit(const FitArgs& args);
+
 struct PresetsArgs {
   std::string kind;  ///< links, systems, claims, studies, sweeps; empty: all
   bool json = false;

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <stdexcept>
 #if defined(__GLIBC__)
@@ -217,6 +219,23 @@ std::string modulation_label(int levels) { return levels == 2 ? "NRZ" : fmt::for
 
 std::string header_line(const std::string& command, const io::Config& cfg) {
   return fmt::format("phylane {}: {}({})", command, cfg.title.empty() ? "" : cfg.title + " ", cfg.source);
+}
+
+void print_port_figures(const std::vector<channels::PortFigures>& figures, bool differential) {
+  if (figures.empty()) return;
+  const bool conversion = differential && std::any_of(figures.begin(), figures.end(), [](const channels::PortFigures& p) {
+                            return !std::isnan(p.scd21_db) || !std::isnan(p.sdc21_db);
+                          });
+  fmt::print("\n{} [dB, 20 log10 |S|; return loss is the negative; none: S = 0, -6000 dB in JSON]\n",
+             conversion ? "Return loss and mode conversion" : "Return loss");
+  fmt::print("  {:>10}{:>10}{:>10}{}\n", "freq", differential ? "SDD11" : "S11", differential ? "SDD22" : "S22",
+             conversion ? fmt::format("{:>10}{:>10}", "SCD21", "SDC21") : std::string());
+  auto cell = [](double v) {
+    return std::isnan(v) ? fmt::format("{:>10}", "-") : v <= -6000.0 ? fmt::format("{:>10}", "none") : fmt::format("{:>10.2f}", v);
+  };
+  for (const auto& p : figures)
+    fmt::print("  {:>10}{}{}{}\n", fmt::format("{:g} GHz", p.freq_hz / 1e9), cell(p.s11_db), cell(p.s22_db),
+               conversion ? cell(p.scd21_db) + cell(p.sdc21_db) : std::string());
 }
 
 }  // namespace phylane::app

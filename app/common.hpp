@@ -11,6 +11,7 @@
 
 #include "channels/modulation.hpp"
 #include "channels/network_ops.hpp"
+#include "channels/port_figures.hpp"
 #include "io/config.hpp"
 
 namespace CLI {
@@ -136,6 +137,10 @@ std::string equalizer_text(const solvers::EyeAnalysis& a);
 std::string eye_figures_text(const solvers::EyeAnalysis& a);
 /// "NRZ", "PAM4".
 std::string modulation_label(int levels);
+/// The return-loss and mode-conversion table of `loss` and `check`: SDD11, SDD22, SCD21, SDC21 (a
+/// pair; conversion columns only when some value is defined) or S11, S22 in dB at each frequency.
+void print_port_figures(const std::vector<channels::PortFigures>& figures, bool differential);
+
 /// "phylane maxrate: TITLE (SOURCE)" header line.
 std::string header_line(const std::string& command, const io::Config& cfg);
 

@@ -123,6 +123,17 @@ double ComposedChannel::zero_above_hz() const {
   return f;
 }
 
+Network ComposedChannel::terminated(std::span<const double> f) const { return terminate(network(f)); }
+
+Network ComposedChannel::terminate(const Network& n) const {
+  if (!differential_) return renormalize(n, {driver_ohm_, receiver_ohm_});
+  // Mixed mode [D1, D2, C1, C2] (references 2 z0, z0/2), then the differential ports moved to the
+  // driver and receiver terminations.
+  const Network mm = to_mixed_mode(n, PortOrder::pairs_13_24);
+  const auto z = mm.z0_ohm();
+  return renormalize(mm, {driver_ohm_, receiver_ohm_, z[2], z[3]});
+}
+
 std::vector<cplx> ComposedChannel::transfer(std::span<const double> freq_hz) const {
   std::vector<cplx> h(freq_hz.size(), cplx(0.0, 0.0));
   // Only where some block transmits: above zero_above_hz a block's S is 0, so is the cascade's
@@ -159,7 +170,7 @@ std::vector<cplx> ComposedChannel::transfer(std::span<const double> freq_hz) con
 
 void ComposedChannel::transfer_chunk(std::span<const double> fc, std::span<cplx> out) const {
   if (!differential_) {
-    const Network r = renormalize(network(fc), {driver_ohm_, receiver_ohm_});
+    const Network r = terminated(fc);
     for (std::size_t k = 0; k < fc.size(); ++k) out[k] = r.s(k, 1, 0);
     return;
   }
@@ -194,11 +205,7 @@ void ComposedChannel::transfer_chunk(std::span<const double> fc, std::span<cplx>
     }
   }
   close_run();
-  // Mixed mode [D1, D2, C1, C2] (references 2 z0, z0/2), then the differential ports moved to the
-  // driver and receiver terminations.
-  const Network mm = to_mixed_mode(chain(nets), PortOrder::pairs_13_24);
-  const auto z = mm.z0_ohm();
-  const Network r = renormalize(mm, {driver_ohm_, receiver_ohm_, z[2], z[3]});
+  const Network r = terminate(chain(nets));
   for (std::size_t k = 0; k < fc.size(); ++k) out[k] = r.s(k, 1, 0);
 }
 

@@ -73,6 +73,11 @@ class ComposedChannel {
   Network network(std::span<const double> freq_hz) const;
   /// Above this frequency [Hz] the channel transmits nothing (the smallest block zero_above_hz).
   double zero_above_hz() const;
+  /// The channel between its terminations: a 2-port referenced to (driver, receiver), or for a
+  /// differential channel the mixed-mode 4-port [D1, D2, C1, C2] (to_mixed_mode) with the
+  /// differential ports referenced to the driver and receiver and the common-mode ports to a
+  /// quarter of the driver's termination (the internal reference z0 / 2).
+  Network terminated(std::span<const double> freq_hz) const;
   /// S21 or SDD21 between the driver and the receiver, referenced to their impedances (exactly 0
   /// above zero_above_hz(), where the blocks are not evaluated). In a differential channel a run
   /// of blocks that convert no mode (traces, via pairs, per-line elements) is composed as two
@@ -87,6 +92,8 @@ class ComposedChannel {
   Network block_network(const ChannelBlock& b, std::span<const double> freq_hz) const;
   bool mode_pure(const ChannelBlock& b) const { return differential_ && (b.trace || b.modes); }
   ModeNetworks block_modes(const ChannelBlock& b, std::span<const double> freq_hz, bool with_common) const;
+  /// terminated() of a composed single-ended network.
+  Network terminate(const Network& composed) const;
   /// SDD21 or S21 of one chunk of frequencies (transfer()).
   void transfer_chunk(std::span<const double> freq_hz, std::span<cplx> out) const;
   bool differential_;

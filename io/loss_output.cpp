@@ -23,7 +23,20 @@ std::string mode_name(const Config& cfg) {
 double driver_ohm(const Config& cfg) { return cfg.copper() ? cfg.copper()->driver_ohm() : cfg.composed()->driver_ohm(); }
 double receiver_ohm(const Config& cfg) { return cfg.copper() ? cfg.copper()->receiver_ohm() : cfg.composed()->receiver_ohm(); }
 
+bool differential(const Config& cfg) {
+  return cfg.copper() ? cfg.copper()->mode() == phy::LineMode::differential : cfg.composed()->differential();
+}
+
 }  // namespace
+
+void port_figures_json(JsonWriter& j, const channels::PortFigures& p, bool differential) {
+  j.field(differential ? "sdd11_db" : "s11_db", p.s11_db);
+  j.field(differential ? "sdd22_db" : "s22_db", p.s22_db);
+  if (p.mixed_mode) {
+    j.field("scd21_db", p.scd21_db);
+    j.field("sdc21_db", p.sdc21_db);
+  }
+}
 
 void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAnalysis& a) {
   using phy::units::inch;
@@ -48,6 +61,7 @@ void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAna
     j.field("blocks_db", b.blocks_db);
     j.field("mismatch_db", b.mismatch_db);
     j.field("s21_phase_rad", std::arg(a.s21_at_report[k]));
+    port_figures_json(j, a.ports_at_report[k], differential(cfg));
     j.end_object();
   }
   j.end_array();
@@ -57,6 +71,15 @@ void write_loss_json(std::ostream& os, const Config& cfg, const solvers::LossAna
     j.key("at_frequencies").begin_array();
     for (std::size_t k = 0; k < a.report_freqs_hz.size(); ++k)
       j.begin_object().field("freq_hz", a.report_freqs_hz[k]).field("insertion_loss_db", a.block_loss_db_at_report[i][k]).end_object();
+    j.end_array().end_object();
+  }
+  j.end_array();
+  j.key("crosstalk").begin_array();
+  for (const auto& x : a.crosstalk) {
+    j.begin_object().field("name", x.name);
+    j.key("at_frequencies").begin_array();
+    for (std::size_t k = 0; k < a.report_freqs_hz.size(); ++k)
+      j.begin_object().field("freq_hz", a.report_freqs_hz[k]).field("coupling_db", x.db[k]).end_object();
     j.end_array().end_object();
   }
   j.end_array();
@@ -118,8 +141,10 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
        {"blocks_db", "dB", "matched insertion loss of Touchstone and element blocks", [](const Loss& b) { return b.blocks_db; }},
        {"mismatch_db", "dB", "insertion loss minus matched attenuation (reflections)", [](const Loss& b) { return b.mismatch_db; }}});
   h.dataset_complex("/s21", sw.s21, "1", "transmission, referenced to the terminations");
-  if (!sw.s11.empty()) h.dataset_complex("/s11", sw.s11, "1", "reflection at the driver");
-  if (!sw.s22.empty()) h.dataset_complex("/s22", sw.s22, "1", "reflection at the receiver");
+  if (!sw.s11.empty()) h.dataset_complex("/s11", sw.s11, "1", "reflection at the driver (SDD11 for differential)");
+  if (!sw.s22.empty()) h.dataset_complex("/s22", sw.s22, "1", "reflection at the receiver (SDD22 for differential)");
+  if (!a.scd21.empty()) h.dataset_complex("/scd21", a.scd21, "1", "mode conversion: common out at side 2, differential in at side 1");
+  if (!a.sdc21.empty()) h.dataset_complex("/sdc21", a.sdc21, "1", "mode conversion: differential out at side 2, common in at side 1");
 
   h.dataset("/report/frequency_hz", a.report_freqs_hz, "Hz", "named report frequencies");
   h.columns<Loss>("/report", a.at_report,
@@ -128,7 +153,25 @@ void write_loss_hdf5(const std::filesystem::path& file, const Config& cfg,
                    {"roughness_db", "dB", "", [](const Loss& b) { return b.roughness_db; }},
                    {"dielectric_db", "dB", "", [](const Loss& b) { return b.dielectric_db; }},
                    {"mismatch_db", "dB", "", [](const Loss& b) { return b.mismatch_db; }}});
+  {
+    using P = channels::PortFigures;
+    const bool d = differential(cfg);
+    h.columns<P>("/report", a.ports_at_report,
+                 {{d ? "sdd11_db" : "s11_db", "dB", "20 log10 |S11| (return loss is its negative)", [](const P& p) { return p.s11_db; }},
+                  {d ? "sdd22_db" : "s22_db", "dB", "20 log10 |S22|", [](const P& p) { return p.s22_db; }}});
+    if (d && cfg.composed() && !cfg.copper())
+      h.columns<P>("/report", a.ports_at_report,
+                   {{"scd21_db", "dB", "20 log10 |SCD21|", [](const P& p) { return p.scd21_db; }},
+                    {"sdc21_db", "dB", "20 log10 |SDC21|", [](const P& p) { return p.sdc21_db; }}});
+  }
 
+  for (std::size_t i = 0; i < a.crosstalk.size(); ++i) {
+    char grp[32];
+    std::snprintf(grp, sizeof grp, "/crosstalk/%02zu", i);
+    h.dataset(std::string(grp) + "/coupling_db", a.crosstalk[i].db, "dB",
+              "20 log10 |H| of the aggressor's path to the victim's receiver at /report/frequency_hz");
+    h.attribute(grp, "name", a.crosstalk[i].name);
+  }
   const auto infos = channels::trace_infos(cfg);
   for (std::size_t i = 0; i < a.segments.size(); ++i) {
     char grp[32];

@@ -4,9 +4,16 @@
 #include <ostream>
 
 #include "io/config.hpp"
+#include "io/json_writer.hpp"
 #include "solvers/loss_analysis.hpp"
 
 namespace phylane::io {
+
+/// The return loss and mode conversion of one frequency as JSON fields: sdd11_db, sdd22_db
+/// (differential) or s11_db, s22_db (single-ended), and scd21_db, sdc21_db when the figures are
+/// mixed mode (a pair of blocks or a 4-port file; a modelled pair converts nothing and has none);
+/// each 20 log10 |S| [dB], null outside a file's data. Shared by `loss` and `check`.
+void port_figures_json(JsonWriter& j, const channels::PortFigures& p, bool differential);
 
 /// JSON document of the analysis: summary, per-segment figures and the channel breakdown at the
 /// report frequencies (the swept curves go to HDF5, not JSON). Format in docs/loss.md.

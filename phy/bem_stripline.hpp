@@ -35,6 +35,7 @@ class BemStripline final : public LineGeometry {
   double wheeler_step_m() const override { return 2e-3 * smallest_dimension_m(); }
   /// Even/odd (pair) impedances with vacuum [ohm]; for a single strip both are its Z0.
   EvenOdd air_even_odd() const;
+  const StriplineDims& dims() const { return d_; }
 
  private:
   StriplineDims d_;

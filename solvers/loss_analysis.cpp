@@ -67,6 +67,7 @@ LossAnalysis analyze_loss(const channels::CopperChannel& channel, const LossAnal
   const auto rep = channels::compute_response(channel, opt.report_freqs_hz, true);
   a.at_report = rep.loss;
   a.s21_at_report = rep.s21;
+  a.ports_at_report = channels::port_figures(rep.freq_hz, rep.s11, rep.s22);
 
   const double f_delay = *std::max_element(opt.report_freqs_hz.begin(), opt.report_freqs_hz.end());
   for (const auto& s : channel.segments()) {
@@ -122,9 +123,34 @@ LossAnalysis analyze_loss(const channels::ComposedChannel& channel, const LossAn
   const auto grid = loss_grid(opt.fmax_hz, opt.points);
   a.sweep.freq_hz = grid;
   a.sweep.loss = composed_breakdown(channel, grid, a.sweep.s21, nullptr);
-  // Reflections of the whole channel, from its composed network at the driver's reference.
   a.report_freqs_hz = opt.report_freqs_hz;
-  a.at_report = composed_breakdown(channel, opt.report_freqs_hz, a.s21_at_report, &a.block_loss_db_at_report);
+  // The composed network is evaluated on increasing frequencies: the report frequencies (in the
+  // user's order, possibly repeated) are computed sorted and distinct and handed back in order.
+  std::vector<double> sorted = opt.report_freqs_hz;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<channels::cplx> s21_sorted;
+  std::vector<std::vector<double>> blocks_sorted;
+  const auto breakdown_sorted = composed_breakdown(channel, sorted, s21_sorted, &blocks_sorted);
+  // Reflections and mode conversion of the whole channel between its terminations.
+  const auto ports_sorted = channels::port_figures(channel.terminated(sorted));
+  a.block_loss_db_at_report.assign(blocks_sorted.size(), {});
+  for (double f : opt.report_freqs_hz) {
+    const auto i = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), f) - sorted.begin());
+    a.at_report.push_back(breakdown_sorted[i]);
+    a.s21_at_report.push_back(s21_sorted[i]);
+    a.ports_at_report.push_back(ports_sorted[i]);
+    for (std::size_t b = 0; b < blocks_sorted.size(); ++b) a.block_loss_db_at_report[b].push_back(blocks_sorted[b][i]);
+  }
+  {
+    const channels::Network t = channel.terminated(grid);
+    a.sweep.s11 = t.trace(0, 0);
+    a.sweep.s22 = t.trace(1, 1);
+    if (channel.differential()) {
+      a.scd21 = t.trace(3, 0);
+      a.sdc21 = t.trace(1, 2);
+    }
+  }
   const double f_delay = *std::max_element(opt.report_freqs_hz.begin(), opt.report_freqs_hz.end());
   for (std::size_t i = 0; i < channel.blocks().size(); ++i) {
     const auto& b = channel.blocks()[i];

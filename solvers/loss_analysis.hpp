@@ -6,6 +6,7 @@
 
 #include "channels/composed_channel.hpp"
 #include "channels/copper_channel.hpp"
+#include "channels/port_figures.hpp"
 
 namespace phylane::solvers {
 
@@ -44,6 +45,20 @@ struct LossAnalysis {
   std::vector<double> report_freqs_hz;
   std::vector<channels::LossBreakdown> at_report;    ///< channel totals at report frequencies
   std::vector<channels::cplx> s21_at_report;
+  /// Return loss at the report frequencies (S11/S22, SDD11/SDD22 for a differential channel) and,
+  /// for a composed differential channel, its mode conversion SCD21/SDC21 (a modelled copper pair
+  /// is one pure mode: no conversion, NaN).
+  std::vector<channels::PortFigures> ports_at_report;
+  /// Composed differential channels: SCD21 and SDC21 on the grid (else empty). sweep.s11/s22 hold
+  /// S11/S22 (SDD11/SDD22) on the grid for every channel.
+  std::vector<channels::cplx> scd21, sdc21;
+  /// Crosstalk aggressors of the link's [[crosstalk]] (NEXT, FEXT), when it has any: each path's
+  /// 20 log10 |H_aggressor(f)| [dB] at the report frequencies (filled by workflows::loss).
+  struct Crosstalk {
+    std::string name;
+    std::vector<double> db;
+  };
+  std::vector<Crosstalk> crosstalk;
   std::vector<SegmentSummary> segments;
   std::vector<std::string> block_names;              ///< composed: non-trace blocks
   std::vector<std::vector<double>> block_loss_db_at_report;  ///< [block][report frequency]

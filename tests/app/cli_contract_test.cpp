@@ -53,6 +53,8 @@ TEST_CASE("Every command's JSON object starts with phylane_version and then comm
       {"capacity --preset dr4-400g-lane --no-rate --json --quiet", "capacity"},
       {"sparams --preset pcie5-server -o ch.s4p --json", "sparams"},
       {"check ch.s4p --json", "check"},
+      {"tdr ch.s4p --json", "tdr"},
+      {"impedance --preset pcie5-server --target '85 ohm' --solve width --json", "impedance"},
       {"throughput --json --quiet", "throughput"},
       {"presets --json", "presets"},
       {"presets --kind systems --json", "presets"},

@@ -148,3 +148,37 @@ TEST_CASE("phylane sparams writes the composed channel and phylane check reports
   CHECK_THAT(broken.err, Catch::Contains("broken.s2p:2"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("loss and check report return loss and mode conversion of a 4-port; loss its crosstalk paths",
+          "[app][loss][ports]") {
+  const auto dir = temp_dir("ports");
+  REQUIRE(run_phylane("sparams --preset pcie5-server -o ch.s4p", dir).exit_code == 0);
+  const auto loss = run_phylane("loss ch.s4p --freq '16 GHz' --freq '8 GHz' --json -o l.h5", dir);
+  REQUIRE(loss.exit_code == 0);
+  CHECK(json_number(loss.out, "sdd11_db") < -3.0);
+  CHECK_THAT(loss.out, Catch::Contains("\"sdd22_db\"") && Catch::Contains("\"scd21_db\"") && Catch::Contains("\"sdc21_db\""));
+  hid_t f = H5Fopen((dir + "/l.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  const auto rl = read_doubles(f, "/report/sdd11_db");
+  REQUIRE(rl.size() == 2);
+  // The same SDD11 at 16 GHz in the JSON and the HDF5 file.
+  CHECK(rl[0] == Approx(json_number(loss.out, "sdd11_db")).epsilon(1e-12));
+  CHECK(read_doubles(f, "/report/scd21_db").size() == 2);
+  H5Fclose(f);
+  // check: the figures from the file itself, at its own 85-ohm reference (16 GHz is a point of the
+  // file's grid), equal the modelled route's at its 85-ohm terminations (`loss` on the file takes
+  // the default 100-ohm terminations instead).
+  const auto check = run_phylane("check ch.s4p --freq '16 GHz' --json", dir);
+  REQUIRE(check.exit_code <= 3);
+  CHECK_THAT(check.out, Catch::Contains("\"return_loss_and_conversion\""));
+  const auto model = run_phylane("loss --preset pcie5-server --freq '16 GHz' --json");
+  CHECK(json_number(check.out, "sdd11_db") == Approx(json_number(model.out, "sdd11_db")).margin(1e-6));
+  const auto text = run_phylane("check ch.s4p --freq '16 GHz'", dir);
+  CHECK_THAT(text.out, Catch::Contains("SDD11") && Catch::Contains("SCD21"));
+  // A link with [[crosstalk]]: its NEXT and FEXT paths at the report frequencies.
+  const auto xt = run_phylane("loss --preset kr1-ck-28db --freq '13.28 GHz' --json");
+  REQUIRE(xt.exit_code == 0);
+  CHECK(json_number(xt.out, "coupling_db") < -20.0);
+  CHECK_THAT(run_phylane("loss --preset kr1-ck-28db --freq '13.28 GHz'").out, Catch::Contains("Crosstalk"));
+  fs::remove_all(dir);
+}

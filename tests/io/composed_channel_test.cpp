@@ -156,9 +156,7 @@ namespace {
 // (every block as a 4-port, star products of 4x4 matrices, then the mixed-mode conversion): the
 // route transfer() takes only when a block converts modes.
 std::vector<cplx> sdd21_single_ended(const ComposedChannel& c, const std::vector<double>& f) {
-  const Network mm = to_mixed_mode(c.network(f), PortOrder::pairs_13_24);
-  const auto z = mm.z0_ohm();
-  const Network r = renormalize(mm, {c.driver_ohm(), c.receiver_ohm(), z[2], z[3]});
+  const Network r = c.terminated(f);  // from network(): every block a 4-port
   std::vector<cplx> h(f.size());
   for (std::size_t k = 0; k < f.size(); ++k) h[k] = r.s(k, 1, 0);
   return h;
