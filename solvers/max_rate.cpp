@@ -477,19 +477,6 @@ void interpolate_table(const std::vector<std::complex<double>>& table, double df
 }
 }  // namespace
 
-TransferFunction tabulated_transfer_function(const TransferFunction& h, double fmax_hz, double df_hz) {
-  if (!(df_hz > 0.0 && fmax_hz > df_hz)) throw std::invalid_argument("transfer table: need 0 < df < fmax");
-  const TransferFunction g = without_bulk_delay(h, fmax_hz);
-  const auto n = static_cast<std::size_t>(std::ceil(fmax_hz / df_hz)) + 1;
-  std::vector<double> f(n);
-  for (std::size_t k = 0; k < n; ++k) f[k] = df_hz * static_cast<double>(k);
-  auto table = std::make_shared<std::vector<std::complex<double>>>(n);
-  g(f, *table);
-  return [g, table, df_hz](std::span<const double> fq, std::span<std::complex<double>> out) {
-    interpolate_table(*table, df_hz, g, fq, out);
-  };
-}
-
 TransferFunction tabulated_on_demand(const TransferFunction& h, double df_hz, double delay_fmax_hz) {
   if (!(df_hz > 0.0 && delay_fmax_hz > df_hz)) throw std::invalid_argument("transfer table: need 0 < df < delay fmax");
   using Table = std::vector<std::complex<double>>;

@@ -161,12 +161,6 @@ ReachResult find_max_reach(const EyeAtLength& eye_at, const ReachOptions& option
 /// instead of 300). `removed_delay_s`, if given, receives tau.
 TransferFunction without_bulk_delay(const TransferFunction& h, double fmax_hz, double* removed_delay_s = nullptr);
 
-/// without_bulk_delay(h), evaluated once on the uniform grid 0, df, ..., fmax and then linearly
-/// interpolated (above fmax: evaluated directly). For channels that are costly to evaluate on a
-/// new grid (Touchstone blocks are resampled per call) and sampled data anyway: with the bulk
-/// delay removed, the phase between grid points is smooth. df > 0, fmax > df.
-TransferFunction tabulated_transfer_function(const TransferFunction& h, double fmax_hz, double df_hz);
-
 /// without_bulk_delay(h, delay_fmax_hz) on the uniform grid 0, df, 2 df, ..., linearly
 /// interpolated; the grid grows on demand to 1.25 x the highest frequency asked so far (at least
 /// 1 GHz), and only its new points are evaluated. A grid point's value is that of h at its
