@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/text_file.hpp"
 
@@ -13,17 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kConfig = R"(name = "impedance test"
-[channel]
-[[channel.segments]]
-geometry = "coupled_stripline"
-length = "10 in"
-width = "5 mil"
-spacing = "7 mil"
-height = "5 mil"
-material = "megtron-6"
-foil = "hvlp"
-)";
+const std::string kConfig = "name = \"impedance test\"\n[channel]\n" + coupled_stripline_segment("10 in");
 
 }  // namespace
 

@@ -16,17 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kConfig = R"(name = "cli test"
-[channel]
-[[channel.segments]]
-geometry = "coupled_stripline"
-length = "10 in"
-width = "5 mil"
-spacing = "7 mil"
-height = "5 mil"
-material = "megtron-6"
-foil = "hvlp"
-)";
+const std::string kConfig = "name = \"cli test\"\n[channel]\n" + coupled_stripline_segment("10 in");
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/io/hdf5_read.hpp"
+#include "tests/support/input_text.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/text_file.hpp"
 
@@ -16,17 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A 100-ohm-class pair terminated in its own reference.
-const char* const kConfig = R"(name = "tdr test"
-[channel]
-[[channel.segments]]
-geometry = "coupled_stripline"
-length = "4 in"
-width = "5 mil"
-spacing = "7 mil"
-height = "5 mil"
-material = "megtron-6"
-foil = "hvlp"
-)";
+const std::string kConfig = "name = \"tdr test\"\n[channel]\n" + coupled_stripline_segment("4 in");
 
 }  // namespace
 
