@@ -3,25 +3,27 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "channels/fec.hpp"
 #include "phy/name_table.hpp"
 
 namespace phylane::solvers {
 
 namespace {
 const std::vector<Encoding>& table() {
+  // The FECs' payload fractions (PCIe 6.0 FLIT, 802.3 RS(528,514) and RS(544,514)) are the FEC
+  // table's (channels/fec.hpp), so a link's FEC and its encoding cannot disagree.
+  auto fec = [](std::string_view name) {
+    const channels::Fec& f = *channels::find_fec(name);
+    return Encoding{f.name, f.efficiency, f.efficiency_source};
+  };
   static const std::vector<Encoding> t = {
       {"none", 1.0, "no coding overhead"},
       {"8b10b", 0.8, "IBM 8b/10b (Widmer & Franaszek 1983), PCIe 1.x/2.x"},
       {"128b130b", 128.0 / 130.0, "PCIe Base Specification 3.0-5.0, 128b/130b encoding"},
-      // PCIe 6.0 FLIT: 256-byte flit with 236 bytes of TLP/DLLP payload, 8 bytes CRC, 6 bytes FEC,
-      // 6 bytes DLP (PCI Express Base Specification 6.0, 2022, sec. 4.2.3.4): 236/256.
-      {"pcie6-flit", 236.0 / 256.0, "PCIe Base Specification 6.0, FLIT mode (236 of 256 bytes)"},
+      fec("pcie6-flit"),
       {"64b66b", 64.0 / 66.0, "IEEE 802.3 clause 49, 64b/66b"},
-      // 802.3 RS-FEC lanes: the payload fraction is the MAC rate over the line rate of the PMD
-      // (64b/66b, 256b/257b transcoding and RS parity together), e.g. 25.78125 Gb/s per lane for
-      // 25 Gb/s MAC with RS(528,514) and 106.25 Gb/s (53.125 GBd PAM4) for 100 Gb/s with RS(544,514).
-      {"rs528", 25.0 / 25.78125, "IEEE 802.3 clause 91 RS(528,514): 25.78125 Gb/s line for 25 Gb/s MAC"},
-      {"rs544", 100.0 / 106.25, "IEEE 802.3 clause 119 RS(544,514): 106.25 Gb/s line for 100 Gb/s MAC"},
+      fec("rs528"),
+      fec("rs544"),
   };
   return t;
 }
