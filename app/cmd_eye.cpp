@@ -28,8 +28,10 @@ void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
   const auto& eye = a.eye;
   const auto& eq = a.equalizer;
   fmt::print("{}\n", header_line("eye", cfg));
-  fmt::print("  {} {:g} GBd ({:g} Gb/s), target BER {:g}, {} channel\n\n", channels::display_name(es.modulation),
+  const channels::Fec& fec = es.fec_for(es.spec.levels);
+  fmt::print("  {} {:g} GBd ({:g} Gb/s), target BER {:g}{}, {} channel\n\n", channels::display_name(es.modulation),
              es.spec.symbol_rate_baud / 1e9, es.data_rate_bps / 1e9, es.spec.target_ber,
+             fec.name == "none" ? std::string() : " at the input of " + fec.title,
              cfg.optical() ? "optical" : cfg.sampled() ? (cfg.sampled()->impulse ? "impulse-response" : "pulse-response") : "copper");
   fmt::print("Equalization ({} candidates searched)\n", eq.candidates.size());
   fmt::print("  CTLE     {} (peaking {:.1f} dB)\n", eq.ctle.label(), eq.ctle.peaking_db());

@@ -30,7 +30,15 @@ void print_text(const io::Config& cfg, const workflows::MaxRateAnswer& answer, b
   const solvers::MaxRateOptions& opt = answer.options;
   const solvers::MaxRateResult& r = answer.result;
   fmt::print("{}\n", header_line("maxrate", cfg));
-  fmt::print("  target BER {:g}, {}; search {:g} ... {:g} Gb/s to {:g} %\n\n", cfg.signalling->spec.target_ber,
+  // Each modulation meets its own target when the lane's FEC differs per modulation (docs/fec.md).
+  std::string targets;
+  for (const auto& m : r.per_modulation) {
+    const channels::Fec& fec = cfg.signalling->fec_for(m.levels);
+    targets += fmt::format("{}{:g}{}", targets.empty() ? "" : ", ", cfg.signalling->target_ber_for(m.levels),
+                           fec.name == "none" ? std::string() : fmt::format(" pre-FEC ({})", fec.name));
+    if (r.per_modulation.size() > 1) targets += " " + modulation_label(m.levels);
+  }
+  fmt::print("  target BER {}, {}; search {:g} ... {:g} Gb/s to {:g} %\n\n", targets,
              criterion_text(opt.required_margin_db, opt.min_eye_height_v, opt.min_eye_width_ui), opt.min_rate_bps / 1e9,
              opt.max_rate_bps / 1e9, opt.resolution * 100);
   const channels::OpticalLink* optical = cfg.optical();

@@ -5,7 +5,6 @@
 
 namespace phylane::channels {
 
-
 double LinkSignalling::min_eye_height_for(int levels) const {
   const auto it = min_eye_height_by_levels.find(levels);
   return it != min_eye_height_by_levels.end() ? it->second : min_eye_height_v;
@@ -16,12 +15,26 @@ double LinkSignalling::min_eye_width_for(int levels) const {
   return it != min_eye_width_by_levels.end() ? it->second : min_eye_width_ui;
 }
 
+const Fec& LinkSignalling::fec_for(int levels) const {
+  const auto it = fec_by_levels.find(levels);
+  const std::string& name = it != fec_by_levels.end() ? it->second : fec;
+  const Fec* f = find_fec(name);
+  if (!f) throw std::invalid_argument("[signal] fec = \"" + name + "\": must be " + allowed_fecs());
+  return *f;
+}
+
+double LinkSignalling::target_ber_for(int levels) const {
+  const Fec& f = fec_for(levels);
+  return target_ber_given || f.pre_fec_ber <= 0.0 ? target_ber : f.pre_fec_ber;
+}
+
 EyeLinkSpec LinkSignalling::at(double baud, int levels) const {
   if (!(baud > 0.0)) throw std::invalid_argument("eye: symbol rate must be > 0");
   if (levels < 2) throw std::invalid_argument("eye: levels must be >= 2");
   EyeLinkSpec s = spec;
   s.symbol_rate_baud = baud;
   s.levels = levels;
+  s.target_ber = target_ber_for(levels);
   if (recipe.rx_type != RxFilterType::none) {
     const double f3db = recipe.rx_bandwidth_hz > 0.0 ? recipe.rx_bandwidth_hz : recipe.rx_bandwidth_ratio * baud;
     s.rx_filter = RxFilter::make(recipe.rx_type, recipe.rx_order, f3db);

@@ -13,6 +13,7 @@
 
 #include "channels/composed_channel.hpp"
 #include "channels/copper_channel.hpp"
+#include "channels/fec.hpp"
 #include "channels/modulation.hpp"
 #include "channels/optical_link.hpp"
 #include "channels/transceiver.hpp"
@@ -69,6 +70,19 @@ struct LinkSignalling {
   std::map<int, double> min_eye_width_by_levels;   ///< levels -> width [UI]
   double min_eye_height_for(int levels) const;
   double min_eye_width_for(int levels) const;
+  /// The lane's FEC ([signal] fec = "rs544", or per modulation { nrz = "none", pam4 = "pcie6-flit" }
+  /// as PCIe 5.0 NRZ / 6.0 PAM4 run): find_fec names (channels/fec.hpp).
+  std::string fec = "none";                        ///< every modulation, unless given per modulation
+  std::map<int, std::string> fec_by_levels;        ///< levels -> FEC name
+  /// [signal] target_ber (default 1e-12): the target of modulations without FEC, and of every
+  /// modulation when given (target_ber_given).
+  double target_ber = 1e-12;
+  bool target_ber_given = false;
+  /// Throws std::invalid_argument for a name find_fec does not know.
+  const Fec& fec_for(int levels) const;
+  /// The BER the eye must meet at `levels`: target_ber when given or when that modulation has no
+  /// FEC, else the FEC's requirement at its input (Fec::pre_fec_ber).
+  double target_ber_for(int levels) const;
 
   /// What follows the symbol rate when the rate changes (rate and reach searches): the Rx
   /// filter given as a ratio of the rate, COM CTLE corners left at their rate-relative defaults,
@@ -87,7 +101,8 @@ struct LinkSignalling {
     double rj_s = -1.0, dj_s = -1.0;  ///< when given as times (else the spec's UI values hold)
   } recipe;
 
-  /// The specification at another symbol rate and modulation (levels >= 2). Throws
+  /// The specification at another symbol rate and modulation (levels >= 2), with that
+  /// modulation's target BER (target_ber_for). Throws
   /// std::invalid_argument for a rate <= 0 or levels < 2.
   EyeLinkSpec at(double symbol_rate_baud, int levels) const;
 };

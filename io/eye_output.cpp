@@ -28,6 +28,7 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   j.field("symbol_rate_baud", es.spec.symbol_rate_baud);
   j.field("data_rate_bps", es.data_rate_bps);
   j.field("target_ber", es.spec.target_ber);
+  j.field("fec", es.fec_for(es.spec.levels).name);
   j.field("status", solvers::to_string(eye.status));
   j.field("reason", eye.reason);
   j.field("eye_height_v", eye.height_v);
@@ -171,6 +172,7 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
   h.attribute("/", "symbol_rate_baud", es.spec.symbol_rate_baud);
   h.attribute("/", "data_rate_bps", es.data_rate_bps);
   h.attribute("/", "target_ber", es.spec.target_ber);
+  h.attribute("/", "fec", es.fec_for(es.spec.levels).name);
   h.attribute("/", "status", solvers::to_string(eye.status));
   h.attribute("/", "eye_height_v", eye.height_v);
   h.attribute("/", "eye_width_ui", eye.width_ui);

@@ -244,10 +244,50 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<chann
   };
   read_mask("min_eye_height", true, es.min_eye_height_v, es.min_eye_height_by_levels);
   read_mask("min_eye_width", false, es.min_eye_width_ui, es.min_eye_width_by_levels);
+  // The lane's FEC (channels/fec.hpp), for all modulations or per modulation, e.g.
+  // fec = { nrz = "none", pam4 = "pcie6-flit" } (PCIe 5.0 NRZ without FEC, PCIe 6.0 PAM4 FLIT mode).
+  // Its pre-FEC requirement is the target BER of that modulation unless target_ber is given.
+  {
+    sig->accept("fec");
+    if (const toml::node* n = sig->input().get("fec")) {
+      auto one = [&](const toml::node& el, const std::string& kp) -> std::optional<std::string> {
+        const auto sv = el.value_exact<std::string>();
+        if (!sv || !channels::find_fec(*sv)) {
+          ctx.error(&el, kp, node_text(el), "must be " + channels::allowed_fecs() + " (docs/fec.md)");
+          return std::nullopt;
+        }
+        return *sv;
+      };
+      if (const toml::table* t = n->as_table()) {
+        for (const auto& [k, v] : *t) {
+          const std::string kp = sig->key_path("fec") + "." + std::string(k.str());
+          const auto mod = channels::parse_modulation(k.str());
+          if (!mod) {
+            ctx.error(&v, kp, node_text(v), "keys must be modulations: " + std::string(channels::allowed_modulations()));
+            ok = false;
+          } else if (const auto f = one(v, kp)) {
+            es.fec_by_levels[channels::levels(*mod)] = *f;
+          } else {
+            ok = false;
+          }
+        }
+      } else if (const auto f = one(*n, sig->key_path("fec"))) {
+        es.fec = *f;
+      } else {
+        ok = false;
+      }
+      n->visit([&](auto&& v) { sig->output().insert_or_assign("fec", v); });
+    }
+  }
+  es.target_ber_given = sig->input().get("target_ber") != nullptr;
+  // The resolved config keeps the FEC deciding the target: a default target_ber written out would
+  // read back as given.
+  if (!es.target_ber_given && (es.fec != "none" || !es.fec_by_levels.empty())) sig->output().erase("target_ber");
   sig->finish();
   if (!ber || !spu || !rec || !pre || !req_margin) ok = false;
   es.required_margin_db = req_margin.value_or(0.0);
-  spec.target_ber = ber.value_or(1e-12);
+  es.target_ber = ber.value_or(1e-12);
+  spec.target_ber = es.target_ber_for(spec.levels);
   spec.samples_per_ui = static_cast<int>(spu.value_or(32));
   spec.record_ui = static_cast<int>(rec.value_or(64));
   spec.precursor_ui = static_cast<int>(pre.value_or(8));

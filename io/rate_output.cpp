@@ -89,6 +89,8 @@ void write_maxrate_json(std::ostream& os, const Config& cfg, const workflows::Ma
         .field("capped", m.capped)
         .field("max_rate_bps", m.max_rate_bps)
         .field("symbol_rate_baud", m.max_rate_bps / std::log2(static_cast<double>(m.levels)))
+        .field("target_ber", cfg.signalling->target_ber_for(m.levels))
+        .field("fec", cfg.signalling->fec_for(m.levels).name)
         .field("min_eye_height_v", opt.min_eye_height_for(m.levels))
         .field("min_eye_width_ui", opt.min_eye_width_for(m.levels))
         .field("warning", a.warnings.at(static_cast<std::size_t>(&m - r.per_modulation.data())));

@@ -131,7 +131,7 @@ MaxRateAnswer max_rate(const channels::Link& link, const MaxRateRequest& rq) {
   out.result = solvers::find_max_rate(search_eye(link, h), out.options);
   for (const auto& m : out.result.per_modulation)
     out.warnings.push_back(no_mask_warning(out.options.min_eye_height_for(m.levels), out.options.min_eye_width_for(m.levels),
-                                           m.found, m.at_max, link.signalling->spec.target_ber));
+                                           m.found, m.at_max, link.signalling->target_ber_for(m.levels)));
   return out;
 }
 
@@ -187,7 +187,7 @@ ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
   }
   out.result = solvers::find_max_reach(eye_at, opt);
   out.warning = no_mask_warning(out.options.min_eye_height_v, out.options.min_eye_width_ui, out.result.found, out.result.at_max,
-                                sig.spec.target_ber);
+                                sig.target_ber_for(lv));
   if (!rq.curve_loss) return out;
   for (auto& p : out.result.curve) {
     const auto it = loss_at_length.find(p.length_m);

@@ -67,7 +67,9 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   // (T. M. Cover, J. A. Thomas, "Elements of Information Theory", 2nd ed., 2006, thm. 10.3.1 and
   // sec. 10.4). The search is confined below it, which spares the costly scans of long routes.
   solvers::MaxRateOptions ro = setup.rate_options;
-  const double ber = cfg.signalling->spec.target_ber;
+  // The loosest target of the modulations searched (each may have its own FEC) bounds them all.
+  double ber = 0.0;
+  for (int lv : ro.levels) ber = std::max(ber, cfg.signalling->target_ber_for(lv));
   const double h2 = -ber * std::log2(ber) - (1.0 - ber) * std::log2(1.0 - ber);
   const double bound = p.capacity_bps / (1.0 - h2);
   if (bound < ro.max_rate_bps) {
