@@ -85,8 +85,9 @@ void read_crosstalk(TableReader& root, Config& cfg) {
   auto entries = root.table_array("crosstalk", false);
   Context& ctx = root.context();
   if (!cfg.signalling || !(cfg.copper() || cfg.composed())) {
-    // A copper channel that failed to read has reported its own errors already.
-    if (!cfg.signalling || cfg.optical() || cfg.sampled())
+    // A copper channel or a [signal] section that failed to read has reported its own errors already.
+    const bool signal_failed = !cfg.signalling && root.has("signal");
+    if (!signal_failed && (!cfg.signalling || cfg.optical() || cfg.sampled()))
       ctx.error(root.input().get("crosstalk"), "crosstalk", "",
                 cfg.signalling ? "crosstalk aggressors apply to copper channels (modelled or Touchstone), not to this channel type"
                         : "crosstalk needs a [signal] section (the eye and rate commands use it)");
