@@ -198,6 +198,9 @@ std::optional<int> read_gauge(TableReader& seg) {
     seg.context().error(n, seg.key_path("gauge"), detail::node_text(*n), allowed);
     return std::nullopt;
   }
+  // Into the resolved config as written.
+  if (auto s = n->value<std::string>()) seg.output().insert_or_assign("gauge", *s);
+  else seg.output().insert_or_assign("gauge", static_cast<std::int64_t>(*g));
   return g;
 }
 
@@ -208,9 +211,8 @@ std::optional<channels::TraceSegment> read_twinax_segment(TableReader& seg, doub
                                                           std::optional<phy::LineMode> channel_mode, Materials& mats,
                                                           channels::SegmentInfo& info,
                                                           std::optional<channels::TraceSegment>* common_out) {
-  info.geometry = "twinax";
+  info.geometry = *seg.text("geometry", true);  // "twinax", recorded into the resolved config
   info.field_solver = "closed-form";
-  seg.accept("geometry");
   for (auto k : {"width", "thickness", "height", "height_below", "height_above", "plane_thickness", "plane_foil"})
     seg.reject(k, "applies to printed lines; a twinax segment takes gauge or diameter, spacing and shield_diameter");
   seg.reject("field_solver", "twinax uses its closed form (docs/cable.md)");
