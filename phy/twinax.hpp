@@ -23,7 +23,9 @@ struct TwinaxDims {
   double shield_diameter_m = 0.0;     ///< D, inner diameter of the circular shield
   double shield_thickness_m = 0.0;    ///< shield metal thickness (sets its DC-to-skin transition only)
   /// Conductivity of the shield over that of the wires (e.g. aluminium foil on copper wires:
-  /// 3.77e7 / 5.8e7 = 0.65); 1 when both are the same metal.
+  /// 3.77e7 / 5.8e7 = 0.65); 1 when both are the same metal. It scales the shield's skin-effect
+  /// resistance exactly; the shield's DC resistance (TransmissionLine: g / (sigma t), which only
+  /// places where its skin effect sets in) comes out sqrt(ratio) times the true value.
   double shield_conductivity_ratio = 1.0;
 };
 
