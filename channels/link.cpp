@@ -89,7 +89,7 @@ std::vector<SegmentInfo> trace_infos(const Link& link) {
   std::vector<SegmentInfo> out;
   for (const auto& s : link.segments)
     if (s.geometry == "stripline" || s.geometry == "coupled_stripline" || s.geometry == "microstrip" ||
-        s.geometry == "coupled_microstrip")
+        s.geometry == "coupled_microstrip" || s.geometry == "twinax")
       out.push_back(s);
   return out;
 }

@@ -1,5 +1,6 @@
 #include "io/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -29,6 +30,7 @@
 #include "phy/constants.hpp"
 #include "phy/microstrip.hpp"
 #include "phy/stripline.hpp"
+#include "phy/twinax.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "workflows/engine_limits.hpp"
 
@@ -41,7 +43,7 @@ using detail::Rule;
 using detail::TableReader;
 using detail::one_of_names;
 
-const char* const kGeometries = "stripline, coupled_stripline, microstrip, coupled_microstrip";
+const char* const kGeometries = "stripline, coupled_stripline, microstrip, coupled_microstrip, twinax";
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -169,13 +171,139 @@ std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats
   }
 }
 
+// Conductor gauge of a cable: "26 AWG" (also "AWG 26", "26awg", "0000 AWG") or a bare integer;
+// the AWG number, or nullopt after reporting the error.
+std::optional<int> read_gauge(TableReader& seg) {
+  const toml::node* n = seg.input().get("gauge");
+  seg.accept("gauge");
+  const char* allowed = "must be an AWG gauge such as \"26 AWG\" (0000 ... 56 AWG), or give diameter instead";
+  std::optional<int> g;
+  if (auto i = n->value<std::int64_t>()) {
+    g = static_cast<int>(*i);
+  } else if (auto s = n->value<std::string>()) {
+    std::string digits;
+    for (char c : *s) {
+      if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+      else if (!std::isspace(static_cast<unsigned char>(c))) digits += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    const auto at = digits.find("awg");
+    if (at != std::string::npos) digits.erase(at, 3);
+    if (!digits.empty() && digits.size() <= 4 && std::all_of(digits.begin(), digits.end(), ::isdigit) && at != std::string::npos) {
+      // 00, 000, 0000 are the gauges below 0 (-1, -2, -3).
+      g = digits.size() > 1 && digits.find_first_not_of('0') == std::string::npos ? 1 - static_cast<int>(digits.size())
+                                                                                   : std::stoi(digits);
+    }
+  }
+  if (!g || *g < -3 || *g > 56) {
+    seg.context().error(n, seg.key_path("gauge"), detail::node_text(*n), allowed);
+    return std::nullopt;
+  }
+  // Into the resolved config as written.
+  if (auto s = n->value<std::string>()) seg.output().insert_or_assign("gauge", *s);
+  else seg.output().insert_or_assign("gauge", static_cast<std::int64_t>(*g));
+  return g;
+}
+
+// A segment of shielded twinax cable (geometry = "twinax", docs/cable.md): the pair's wires by
+// gauge or diameter, their centre spacing, the circular shield; dielectric and conductor keys as
+// for a trace. The wires' surface (foil) is optional: drawn wire is smooth.
+std::optional<channels::TraceSegment> read_twinax_segment(TableReader& seg, double default_temperature_c,
+                                                          std::optional<phy::LineMode> channel_mode, Materials& mats,
+                                                          channels::SegmentInfo& info,
+                                                          std::optional<channels::TraceSegment>* common_out) {
+  info.geometry = *seg.text("geometry", true);  // "twinax", recorded into the resolved config
+  info.field_solver = "closed-form";
+  for (auto k : {"width", "thickness", "height", "height_below", "height_above", "plane_thickness", "plane_foil"})
+    seg.reject(k, "applies to printed lines; a twinax segment takes gauge or diameter, spacing and shield_diameter");
+  seg.reject("field_solver", "twinax uses its closed form (docs/cable.md)");
+  const auto length = seg.quantity("length", Dimension::length, Rule::positive(), true);
+  std::optional<double> diameter;
+  if (seg.has("gauge") && seg.has("diameter")) {
+    seg.reject("diameter", "give either gauge or diameter, not both");
+    seg.accept("gauge");
+  } else if (seg.has("gauge")) {
+    if (auto g = read_gauge(seg)) diameter = phy::awg_diameter_m(*g);
+    seg.accept("diameter");
+  } else if (seg.has("diameter")) {
+    diameter = seg.quantity("diameter", Dimension::length, Rule::positive(), true);
+    seg.accept("gauge");
+  } else {
+    seg.accept("gauge");
+    seg.accept("diameter");
+    seg.context().error(&seg.input(), seg.key_path("gauge"), "",
+                        "missing required key: the conductor's gauge (\"26 AWG\") or its diameter");
+  }
+  const auto spacing = seg.quantity("spacing", Dimension::length, Rule::positive(), true);
+  const auto shield_d = seg.quantity("shield_diameter", Dimension::length, Rule::positive(), true);
+  const auto shield_t = seg.quantity_or("shield_thickness", Dimension::copper_thickness, Rule::positive(), "10 um");
+  const auto shield_sigma = seg.quantity("shield_conductivity", Dimension::conductivity, Rule::between(1e5, 1e9), false);
+  const auto temperature = seg.quantity("temperature", Dimension::temperature, Rule::between(-100.0, 300.0), false);
+  const auto conductivity = seg.quantity("conductivity", Dimension::conductivity, Rule::between(1e5, 1e9), false);
+  std::optional<phy::RoughnessModel> rough_model;
+  if (seg.has("roughness_model"))
+    rough_model = seg.choice<phy::RoughnessModel>("roughness_model", phy::parse_roughness_model,
+                                                  phy::roughness_model_names(), std::nullopt);
+  else
+    seg.accept("roughness_model");
+  const auto dielectric = read_dielectric(seg, mats, info);
+  std::string foil_label = "smooth";
+  std::optional<phy::Roughness> rough = phy::Roughness{};
+  if (seg.has("foil")) rough = read_foil(seg, "foil", rough_model, mats, foil_label, false);
+  else seg.accept("foil");
+  info.foil = foil_label;
+  info.roughness_model = rough ? std::string(phy::to_string(rough->model)) : "";
+  if (length && *length > workflows::max_trace_length_m)
+    seg.context().error(seg.input().get("length"), seg.key_path("length"), detail::node_text(*seg.input().get("length")),
+                        "must be a positive length up to 1 km (1000 m), the longest line phylane computes");
+  seg.finish();
+  if (!length || *length > workflows::max_trace_length_m || !diameter || !spacing || !shield_d || !shield_t ||
+      !dielectric || !rough)
+    return std::nullopt;
+
+  const double t_c = temperature.value_or(default_temperature_c);
+  const double sigma = conductivity ? conductivity.value() / (1.0 + phy::copper_temperature_coefficient *
+                                                                        (t_c - phy::copper_reference_temperature_c))
+                                    : phy::copper_conductivity(t_c);
+  // The shield's conductivity is taken at the same temperature, with copper's coefficient.
+  const double ratio = shield_sigma ? *shield_sigma / (1.0 + phy::copper_temperature_coefficient *
+                                                                  (t_c - phy::copper_reference_temperature_c)) / sigma
+                                    : 1.0;
+  const phy::TwinaxDims dims{*diameter, *spacing, *shield_d, *shield_t, ratio};
+  try {
+    const phy::LineMode mode = channel_mode.value_or(phy::LineMode::differential);
+    auto g = std::make_shared<const phy::Twinax>(dims, mode);
+    const auto bad = g->violations(dielectric->dk(0.0));
+    for (const auto& v : bad) {
+      const toml::node* found = seg.input().get(v.key);
+      const toml::node* node = found ? found : &seg.input();
+      const std::string& key = v.key;
+      std::ostringstream msg;
+      msg << std::setprecision(4) << v.ratio << " = " << v.value << " is outside the twinax model's range " << v.min
+          << " ... " << v.max << " (" << v.source << ")";
+      seg.context().error(node, seg.key_path(key), node != &seg.input() ? detail::node_text(*node) : "", msg.str());
+    }
+    if (!bad.empty()) return std::nullopt;
+    const phy::LineConductor cond{sigma, *rough, phy::Roughness{}};
+    if (mode == phy::LineMode::differential && common_out)
+      *common_out = channels::TraceSegment{
+          info.name, *length,
+          phy::TransmissionLine(std::make_shared<const phy::Twinax>(dims, phy::LineMode::common), *dielectric, cond)};
+    return channels::TraceSegment{info.name, *length, phy::TransmissionLine(g, *dielectric, cond)};
+  } catch (const std::invalid_argument& e) {
+    seg.context().error(&seg.input(), seg.path(), "", std::string("cannot build this segment: ") + e.what());
+    return std::nullopt;
+  }
+}
+
 std::optional<channels::TraceSegment> read_segment(TableReader& seg, std::size_t index,
                                                    double default_temperature_c,
                                                    std::optional<phy::LineMode> coupled_mode,
                                                    Materials& mats, channels::SegmentInfo& info,
                                                    std::optional<channels::TraceSegment>* common_out) {
   info.name = seg.text_or("name", "segment " + std::to_string(index + 1)).value_or("");
-  const auto geometry = seg.choice<std::string>("geometry", one_of_names({"stripline", "coupled_stripline", "microstrip", "coupled_microstrip"}),
+  if (const toml::node* gn = seg.input().get("geometry"); gn && gn->value<std::string>() == "twinax")
+    return read_twinax_segment(seg, default_temperature_c, coupled_mode, mats, info, common_out);
+  const auto geometry = seg.choice<std::string>("geometry", one_of_names({"stripline", "coupled_stripline", "microstrip", "coupled_microstrip", "twinax"}),
       kGeometries, std::nullopt);
   const auto length = seg.quantity("length", Dimension::length, Rule::positive(), true);
   const auto width = seg.quantity("width", Dimension::length, Rule::positive(), true);

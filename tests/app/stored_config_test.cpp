@@ -75,13 +75,13 @@ void check_reproduces(const Case& c) {
 }  // namespace
 
 TEST_CASE("The stored config of phylane loss reproduces its result on every preset", "[app][stored-config]") {
-  for (const char* p : {"cpo-microring", "dr4-400g-lane", "fr4-consumer", "kr1-ck-28db", "megtron6-backplane",
+  for (const char* p : {"cpo-microring", "cr1-ck-2m-26awg", "dr4-400g-lane", "fr4-consumer", "kr1-ck-28db", "megtron6-backplane",
                         "pcie5-cem-link", "pcie5-server", "waveguide-on-package"})
     check_reproduces({"loss", p, ""});
 }
 
 TEST_CASE("The stored config of phylane eye reproduces its result on every preset with [signal]", "[app][stored-config]") {
-  for (const char* p : {"cpo-microring", "dr4-400g-lane", "kr1-ck-28db", "pcie5-cem-link", "pcie5-server",
+  for (const char* p : {"cpo-microring", "cr1-ck-2m-26awg", "dr4-400g-lane", "kr1-ck-28db", "pcie5-cem-link", "pcie5-server",
                         "waveguide-on-package"})
     check_reproduces({"eye", p, ""});
 }
