@@ -64,23 +64,32 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
              length_text(st.reach_m.front()), length_text(st.reach_m.back()), solvers::to_string(w.algorithm), w.parameters,
              w.bytes_per_parameter, w.parameters * w.bytes_per_parameter / 1e9);
   for (std::size_t i = 0; i < w.devices.size(); ++i) fmt::print("{}{}", i == 0 ? " " : ", ", w.devices[i]);
-  fmt::print(" devices\n  convention: 1 GB = 1e9 B; bandwidths per direction; max rate at each link's target BER and eye mask\n");
+  fmt::print(" devices\n  convention: 1 GB = 1e9 B; bandwidths per direction; max rate at each link's target BER and eye mask;\n"
+             "  PHY lat = flight time + FEC (codeword over the lanes + decoder, docs/fec.md); a ring step adds the link's alpha\n");
   for (std::size_t i = 0; i < r.links.size(); ++i) {
     const auto& lr = r.links[i];
     const auto& sl = st.links[i];
-    fmt::print("\n{} ({}, {}, {})\n", lr.name, sl.link->source, sl.lanes_label, sl.encoding.name);
+    const auto& sig = *sl.link->signalling;
+    auto coding = [&](int levels) {
+      const channels::Fec& fec = sig.fec_for(levels);
+      return fmt::format("{} {}{}", modulation_label(levels), sl.encoding_for(levels).name,
+                         fec.name == "none" ? fmt::format(" at BER {:g}", sig.target_ber_for(levels))
+                                            : fmt::format(" at pre-FEC BER {:g}", sig.target_ber_for(levels)));
+    };
+    fmt::print("\n{} ({}, {}; {}, {})\n", lr.name, sl.link->source, sl.lanes_label, coding(2), coding(4));
     fmt::print("  reach varies {}; loss = {}\n", lr.element_label, lr.loss_label);
-    fmt::print("  {:>9} {:>8} {:>8} {:>8} {:>5} {:>9} {:>9}", "length", "loss", "NRZ", "PAM4", "best", "capacity",
-               "link");
+    fmt::print("  {:>9} {:>8} {:>8} {:>8} {:>5} {:>9} {:>9} {:>8}", "length", "loss", "NRZ", "PAM4", "best", "capacity",
+               "link", "PHY lat");
     for (int n : w.devices) fmt::print(" {:>9}", fmt::format("n={}", n));
-    fmt::print("\n  {:>9} {:>8} {:>8} {:>8} {:>5} {:>9} {:>9}", "", "dB", "Gb/s", "Gb/s", "", "Gb/s", "GB/s");
+    fmt::print("\n  {:>9} {:>8} {:>8} {:>8} {:>5} {:>9} {:>9} {:>8}", "", "dB", "Gb/s", "Gb/s", "", "Gb/s", "GB/s", "ns");
     for (std::size_t d = 0; d < w.devices.size(); ++d) fmt::print(" {:>9}", "s/step");
     fmt::print("\n");
     for (const auto& p : lr.points) {
-      fmt::print("  {:>9} {:>8.1f} {:>8} {:>8} {:>5} {:>9} {:>9.1f}", length_text(p.length_m), p.loss_db,
+      fmt::print("  {:>9} {:>8.1f} {:>8} {:>8} {:>5} {:>9} {:>9.1f} {:>8}", length_text(p.length_m), p.loss_db,
                  rate_text(p.max_rate_nrz_bps), rate_text(p.max_rate_pam4_bps),
                  p.best_levels == 0 ? std::string("-") : p.best_levels == 2 ? std::string("NRZ") : fmt::format("PAM{}", p.best_levels),
-                 rate_text(p.capacity_bps), p.link_bandwidth_bytes_per_s / 1e9);
+                 rate_text(p.capacity_bps), p.link_bandwidth_bytes_per_s / 1e9,
+                 p.best_levels == 0 ? std::string("-") : fmt::format("{:.1f}", (p.propagation_s + p.fec_latency_s) * 1e9));
       for (double t : p.sync_time_s) fmt::print(" {:>9}", time_text(t));
       fmt::print("\n");
     }

@@ -81,14 +81,46 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
     sl.element = l.text_or("element", "").value_or("");
     sl.lanes = static_cast<int>(l.integer_or("lanes", Rule::between(1, 1024), 1).value_or(1));
     sl.lanes_label = l.text_or("lanes_label", "x" + std::to_string(sl.lanes)).value_or("");
-    const auto enc = l.text_or("encoding", "none");
-    if (enc) {
-      if (auto e = solvers::encoding(*enc)) sl.encoding = *e;
-      else {
-        std::string names;
-        for (const auto& n : solvers::encoding_names()) names += (names.empty() ? "" : ", ") + n;
-        ctx.error(l.input().get("encoding"), l.key_path("encoding"), "\"" + *enc + "\"", "must be one of: " + names);
+    // Line code / FEC payload fraction, for all modulations or per modulation, e.g.
+    // encoding = { nrz = "128b130b", pam4 = "pcie6-flit" }. Absent: each modulation's FEC from the
+    // link's [signal] fec ("none" without one). A FEC named here must be the link's FEC for that
+    // modulation, which sets its BER target (docs/fec.md).
+    l.accept("encoding");
+    std::string names;
+    for (const auto& n : solvers::encoding_names()) names += (names.empty() ? "" : ", ") + n;
+    auto one = [&](const toml::node& el, const std::string& kp, int levels) -> std::optional<solvers::Encoding> {
+      const auto sv = el.value_exact<std::string>();
+      const auto e = sv ? solvers::encoding(*sv) : std::nullopt;
+      if (!e) {
+        ctx.error(&el, kp, detail::node_text(el), "must be one of: " + names + " (or a table of them per modulation)");
+        return std::nullopt;
       }
+      if (sl.link && sl.link->signalling && e->name != "none" && channels::find_fec(e->name)) {
+        const std::vector<int> lv = levels ? std::vector<int>{levels} : std::vector<int>{2, 4};
+        for (int m : lv)
+          if (sl.link->signalling->fec_for(m).name != e->name) {
+            ctx.error(&el, kp, detail::node_text(el),
+                      "is a FEC, but the link's [signal] fec for " + channels::modulation_name(m) + " is \"" +
+                          sl.link->signalling->fec_for(m).name + "\": name the FEC in the link's [signal] fec (it sets the BER target)");
+            return std::nullopt;
+          }
+      }
+      return e;
+    };
+    sl.encoding = *solvers::encoding("none");
+    if (const toml::node* en = l.input().get("encoding")) {
+      if (const toml::table* t = en->as_table()) {
+        for (const auto& [k, v] : *t) {
+          const std::string kp = l.key_path("encoding") + "." + std::string(k.str());
+          const auto mod = channels::parse_modulation(k.str());
+          if (!mod) ctx.error(&v, kp, detail::node_text(v), "keys must be modulations: " + std::string(channels::allowed_modulations()));
+          else if (const auto e = one(v, kp, channels::levels(*mod))) sl.encoding_by_levels[channels::levels(*mod)] = *e;
+        }
+      } else if (const auto e = one(*en, l.key_path("encoding"), 0)) {
+        sl.encoding = *e;
+      }
+    } else if (sl.link && sl.link->signalling) {
+      for (int m : {2, 4}) sl.encoding_by_levels[m] = *solvers::encoding(sl.link->signalling->fec_for(m).name);
     }
     sl.alpha_s = l.quantity_or("alpha", Dimension::time, Rule::non_negative(), "0 s").value_or(0.0);
     if (const toml::node* e = l.input().get("energy_per_bit"); e && e->value<std::string>() == std::string("model")) {
@@ -184,7 +216,8 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     const auto& sl = st.links[i];
     names.push_back(lr.name);
     const std::string g = "/links/" + std::to_string(i);
-    std::vector<double> loss, nrz, pam4, best, lv, cap, bw, prop, ebit;
+    std::vector<double> loss, nrz, pam4, best, lv, cap, bw, prop, ebit, eff, ber, fec_lat, lat;
+    std::vector<std::string> encs, fecs;
     const std::size_t nd = st.workload.devices.size();
     std::vector<double> sync, energy;
     for (const auto& p : lr.points) {
@@ -197,6 +230,12 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
       bw.push_back(p.link_bandwidth_bytes_per_s);
       prop.push_back(p.propagation_s);
       ebit.push_back(p.energy_per_bit_j);
+      eff.push_back(p.efficiency);
+      ber.push_back(p.target_ber);
+      fec_lat.push_back(p.fec_latency_s);
+      lat.push_back(p.latency_s);
+      encs.push_back(p.encoding);
+      fecs.push_back(p.fec);
     }
     for (std::size_t d = 0; d < nd; ++d)
       for (const auto& p : lr.points) {
@@ -212,6 +251,12 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.dataset(g + "/link_bandwidth_bytes_per_s", bw, "B/s", "lanes x rate x coding efficiency / 8, per direction");
     h.dataset(g + "/propagation_s", prop, "s", "flight time at each length");
     h.dataset(g + "/energy_per_bit_j", ebit, "J", "energy per line bit (energy_source attribute)");
+    h.dataset(g + "/efficiency", eff, "1", "payload fraction of the best modulation's encoding (0: no rate)");
+    h.strings(g + "/encoding", encs, "the best modulation's encoding, per length");
+    h.strings(g + "/fec", fecs, "the best modulation's FEC (docs/fec.md), per length");
+    h.dataset(g + "/target_ber", ber, "1", "BER target the best modulation met (pre-FEC with a FEC)");
+    h.dataset(g + "/fec_latency_s", fec_lat, "s", "FEC codeword over lanes x rate plus decoder");
+    h.dataset(g + "/latency_s", lat, "s", "one hop: alpha + propagation + FEC");
     std::vector<double> capped, failed;
     std::vector<std::string> notes;
     for (const auto& p : lr.points) {
@@ -230,8 +275,8 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.attribute(g, "config_rate_bps", lr.config_rate_bps);
     h.attribute(g, "lanes", static_cast<std::int64_t>(sl.lanes));
     h.attribute(g, "lanes_label", sl.lanes_label);
-    h.attribute(g, "encoding", sl.encoding.name);
-    h.attribute(g, "encoding_efficiency", sl.encoding.efficiency);
+    h.attribute(g, "encoding_nrz", sl.encoding_for(2).name);
+    h.attribute(g, "encoding_pam4", sl.encoding_for(4).name);
     h.attribute(g, "alpha_s", sl.alpha_s);
     h.attribute(g, "energy_source", sl.energy_source);
     h.attribute(g, "source", sl.link->source);
@@ -266,7 +311,7 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
     const auto& sl = st.links[i];
     j.begin_object();
     j.field("name", lr.name).field("source", sl.link->source).field("element", lr.element_label);
-    j.field("lanes", sl.lanes).field("encoding", sl.encoding.name).field("encoding_efficiency", sl.encoding.efficiency);
+    j.field("lanes", sl.lanes).field("encoding_nrz", sl.encoding_for(2).name).field("encoding_pam4", sl.encoding_for(4).name);
     j.field("alpha_s", sl.alpha_s).field("config_length_m", lr.config_length_m).field("config_rate_bps", lr.config_rate_bps);
     j.field("loss", lr.loss_label);
     j.key("eye_at_config").begin_object();
@@ -281,6 +326,8 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
       j.field("max_rate_bps", p.max_rate_bps).field("best_levels", p.best_levels).field("capacity_bps", p.capacity_bps);
       j.field("link_bandwidth_bytes_per_s", p.link_bandwidth_bytes_per_s).field("propagation_s", p.propagation_s);
       j.field("energy_per_bit_j", p.energy_per_bit_j);
+      j.field("encoding", p.encoding).field("efficiency", p.efficiency).field("fec", p.fec).field("target_ber", p.target_ber);
+      j.field("fec_latency_s", p.fec_latency_s).field("latency_s", p.latency_s);
       j.array("sync_time_s", p.sync_time_s);
       j.array("energy_per_step_j", p.energy_per_step_j);
       j.end_object();

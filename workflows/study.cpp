@@ -108,17 +108,28 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   }
   // System: payload bandwidth per direction; per device count the collective's time and the
   // energy of all links per step, accounted as `phylane throughput` does (collective_point).
+  // The best modulation's encoding and FEC: payload fraction, target met, and the FEC's latency
+  // with the codeword carried by all lanes together (docs/fec.md).
+  if (p.max_rate_bps > 0.0) {
+    const solvers::Encoding& enc = link.encoding_for(p.best_levels);
+    const channels::Fec& fec = cfg.signalling->fec_for(p.best_levels);
+    p.encoding = enc.name;
+    p.efficiency = enc.efficiency;
+    p.fec = fec.name;
+    p.target_ber = cfg.signalling->target_ber_for(p.best_levels);
+    p.fec_latency_s = fec.latency_s(link.lanes * p.max_rate_bps);
+  }
+  p.latency_s = link.alpha_s + p.propagation_s + p.fec_latency_s;
   p.link_bandwidth_bytes_per_s =
-      p.max_rate_bps > 0.0 ? solvers::link_bandwidth_bytes_per_s(link.lanes, p.max_rate_bps, link.encoding.efficiency) : 0.0;
+      p.max_rate_bps > 0.0 ? solvers::link_bandwidth_bytes_per_s(link.lanes, p.max_rate_bps, p.efficiency) : 0.0;
   p.energy_per_bit_j = link.energy_per_bit_j >= 0.0
                            ? link.energy_per_bit_j
                            : (p.max_rate_bps > 0.0 && x.link ? x.link->electrical_power_w() / p.max_rate_bps : 0.0);
   for (int n : st.workload.devices) {
     if (p.link_bandwidth_bytes_per_s > 0.0) {
-      // The per-hop latency is the protocol stack's plus the flight time at this length.
-      const CollectivePoint c = collective_point(st.workload, n, p.link_bandwidth_bytes_per_s,
-                                                 link.alpha_s + p.propagation_s, link.encoding.efficiency,
-                                                 p.energy_per_bit_j);
+      // The per-hop latency is the protocol stack's, the flight time at this length and the FEC's.
+      const CollectivePoint c = collective_point(st.workload, n, p.link_bandwidth_bytes_per_s, p.latency_s,
+                                                 p.efficiency, p.energy_per_bit_j);
       p.sync_time_s.push_back(c.time_s);
       p.energy_per_step_j.push_back(*c.energy_j);
     } else {
@@ -128,6 +139,15 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   }
   return p;
 }
+
+}  // namespace
+
+const solvers::Encoding& StudyLink::encoding_for(int levels) const {
+  const auto it = encoding_by_levels.find(levels);
+  return it != encoding_by_levels.end() ? it->second : encoding;
+}
+
+namespace {
 
 void check_study(const Study& st) {
   if (st.workload.devices.empty()) throw std::invalid_argument("run_study: workload.devices is empty: give at least one device count >= 2");

@@ -5,6 +5,7 @@
 /// reads them from study files (docs/study.md) and writes the results; run_study() computes them.
 /// Convention: 1 GB = 1e9 bytes; rates and bandwidths are per direction.
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,7 +30,12 @@ struct StudyLink {
   std::string element;           ///< what reach stretches ("" = longest trace / the fiber); see stretchable()
   int lanes = 1;                 ///< lanes per link (x16) or wavelengths per fibre, >= 1
   std::string lanes_label;       ///< "x16", "per fibre", ...
+  /// Line code / FEC payload fraction: for every modulation, unless given per modulation (levels
+  /// -> encoding), e.g. PCIe NRZ 128b130b and PAM4 FLIT mode. io fills the per-modulation entries
+  /// from the link's [signal] fec when the study gives no encoding.
   solvers::Encoding encoding;
+  std::map<int, solvers::Encoding> encoding_by_levels;
+  const solvers::Encoding& encoding_for(int levels) const;
   double alpha_s = 0.0;          ///< per-hop latency of the protocol stack [s], >= 0; flight time added per length
   /// Energy per line bit [J], >= 0; < 0: the optical link's electrical power / rate (optical links only).
   double energy_per_bit_j = 0.0;
@@ -58,6 +64,13 @@ struct StudyPoint {
   double capacity_bps = 0.0;
   double propagation_s = 0.0;      ///< flight time of the link at this length
   double link_bandwidth_bytes_per_s = 0.0;     ///< lanes x rate x efficiency / 8, per direction
+  std::string encoding;            ///< the best modulation's encoding ("" without a rate)
+  double efficiency = 0.0;         ///< its payload fraction
+  std::string fec;                 ///< the best modulation's FEC (channels/fec.hpp; "none")
+  double target_ber = 0.0;         ///< the BER the best modulation met (pre-FEC with a FEC)
+  /// Latency the FEC adds on this link: its codeword over lanes x rate, plus its decoder [s].
+  double fec_latency_s = 0.0;
+  double latency_s = 0.0;          ///< one hop: propagation + FEC (+ alpha, the protocol stack)
   std::vector<double> sync_time_s;             ///< collective time per step, per workload.devices (inf: no rate)
   std::vector<double> energy_per_step_j;       ///< per workload.devices, all links of the ring (NaN: no rate)
   double energy_per_bit_j = 0.0;

@@ -149,7 +149,7 @@ TEST_CASE("A small study: physics trends, the capacity bound and the all-reduce 
       // Payload bandwidth B = lanes x rate x efficiency / 8 (1 GB = 1e9 B, per direction), and the
       // ring all-reduce t = 2(n-1)/n S/B + 2(n-1)(alpha + flight time) (Thakur, Rabenseifner,
       // Gropp 2005; NCCL's bus-bandwidth factor), written out by hand.
-      const double eff = sl.encoding.efficiency;
+      const double eff = sl.encoding_for(p.best_levels).efficiency;
       const double bw = sl.lanes * p.max_rate_bps * eff / 8.0;
       CHECK(p.link_bandwidth_bytes_per_s == Approx(bw).epsilon(1e-14));
       const double bytes = 1e9 * 2.0;
@@ -194,4 +194,46 @@ TEST_CASE("A small study: physics trends, the capacity bound and the all-reduce 
     CHECK(d.units.has_value());
   }
   fs::remove(file);
+}
+
+TEST_CASE("A study link's FEC sets its PAM4 target, payload fraction and per-hop latency", "[io][study][fec]") {
+  // pcie5-cem-link runs NRZ without FEC (1e-12) and PAM4 in PCIe 6.0 FLIT mode (1e-6); without an
+  // encoding the study takes each modulation's FEC, with its efficiency and latency (docs/fec.md).
+  const std::string text = R"(name = "fec"
+[reach]
+from = "5 cm"
+to = "10 cm"
+points = 2
+[[link]]
+name = "pcie"
+preset = "pcie5-cem-link"
+element = "system board"
+lanes = 16
+alpha = "1 us"
+[workload]
+parameters = 1e9
+devices = [8]
+)";
+  const Study s = load_study_text(text, "s.toml", fs::current_path());
+  CHECK(s.links[0].encoding_for(4).name == "pcie6-flit");
+  CHECK(s.links[0].encoding_for(2).name == "none");
+  const StudyResult r = run_study(s);
+  for (const auto& p : r.links[0].points) {
+    INFO(p.length_m);
+    REQUIRE(p.best_levels == 4);  // short routes: PAM4 at 1e-6 beats NRZ at 1e-12
+    CHECK(p.fec == "pcie6-flit");
+    CHECK(p.target_ber == 1e-6);
+    CHECK(p.efficiency == 236.0 / 256.0);
+    // A 256-byte flit over 16 lanes at the found rate, and the FEC + CRC's 2 ns.
+    CHECK(p.fec_latency_s == Approx(2048.0 / (16.0 * p.max_rate_bps) + 2e-9).epsilon(1e-12));
+    CHECK(p.latency_s == Approx(1e-6 + p.propagation_s + p.fec_latency_s).epsilon(1e-12));
+    // The ring all-reduce by hand with that hop latency (Thakur et al. 2005), 8 devices, 2 GB.
+    const double bw = 16.0 * p.max_rate_bps * (236.0 / 256.0) / 8.0;
+    CHECK(p.sync_time_s[0] == Approx(2.0 * 7.0 / 8.0 * 2e9 / bw + 14.0 * p.latency_s).epsilon(1e-13));
+  }
+  // Naming a FEC the link does not run is refused: the FEC sets the BER target.
+  const std::string wrong = replace_first(text, "alpha = \"1 us\"", "alpha = \"1 us\"\nencoding = { pam4 = \"rs544\" }");
+  CHECK_THAT(errors_of(wrong), Catch::Contains("link[1].encoding.pam4 = \"rs544\"") && Catch::Contains("[signal] fec"));
+  const std::string line = replace_first(text, "alpha = \"1 us\"", "alpha = \"1 us\"\nencoding = { nrz = \"128b130b\", pam4 = \"pcie6-flit\" }");
+  CHECK(load_study_text(line, "s.toml", fs::current_path()).links[0].encoding_for(2).name == "128b130b");
 }
