@@ -72,17 +72,7 @@ int run_maxrate(const MaxRateArgs& args) {
   return guarded([&]() -> int {
     Progress progress("maxrate", args.quiet);
     workflows::MaxRateRequest rq = maxrate_request(args);
-    // A Touchstone file as the link gets a [signal] of the first modulation at the top of the
-    // search: the search sets the rate of every eye it evaluates, so that rate is only nominal.
-    SignalFlags touchstone_signal;
-    if (touchstone_input(args.input)) {
-      touchstone_signal.rate = !args.max_rate.empty() ? args.max_rate
-                                                      : fmt::format("{:g} Gb/s", solvers::MaxRateOptions{}.max_rate_bps / 1e9);
-      if (!rq.levels.empty())
-        if (const auto m = channels::modulation_with_levels(rq.levels.front()))
-          touchstone_signal.modulation = std::string(channels::to_string(*m));
-    }
-    const io::Config cfg = load_link(args.input, true, touchstone_input(args.input) ? &touchstone_signal : nullptr);
+    const io::Config cfg = maxrate_link(args, rq);
     rq.progress = progress.ticker();
     rq.stop = &interrupt_flag();
     workflows::check_max_rate(cfg, rq);

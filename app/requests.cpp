@@ -1,5 +1,7 @@
 #include "app/requests.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <string>
 
@@ -11,6 +13,7 @@
 #include "io/touchstone.hpp"
 #include "io/version.hpp"
 #include "solvers/loss_analysis.hpp"
+#include "solvers/max_rate.hpp"
 
 namespace phylane::app {
 
@@ -49,6 +52,17 @@ workflows::MaxRateRequest maxrate_request(const MaxRateArgs& args) {
   rq.margin_db = args.margin_db;
   rq.full_curve = args.full_curve;
   return rq;
+}
+
+io::Config maxrate_link(const MaxRateArgs& args, const workflows::MaxRateRequest& rq) {
+  if (!touchstone_input(args.input)) return load_link(args.input, true);
+  SignalFlags signal;
+  signal.rate = !args.max_rate.empty() ? args.max_rate
+                                       : fmt::format("{:g} Gb/s", solvers::MaxRateOptions{}.max_rate_bps / 1e9);
+  if (!rq.levels.empty())
+    if (const auto m = channels::modulation_with_levels(rq.levels.front()))
+      signal.modulation = std::string(channels::to_string(*m));
+  return load_link(args.input, true, &signal);
 }
 
 workflows::ReachRequest reach_request(const ReachArgs& args) {

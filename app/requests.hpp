@@ -23,6 +23,11 @@ workflows::LossRequest loss_request(const io::Config& cfg, const LossArgs& args)
 /// `phylane maxrate`: --modulation, --min, --max, --margin and --curve.
 workflows::MaxRateRequest maxrate_request(const MaxRateArgs& args);
 
+/// The link of `phylane maxrate` (load_link with a [signal]); a Touchstone file as the link gets a
+/// [signal] of the request's first modulation at the top of the search (--max, else the search's
+/// default): the search sets the rate of every eye it evaluates, so that rate is only nominal.
+io::Config maxrate_link(const MaxRateArgs& args, const workflows::MaxRateRequest& rq);
+
 /// `phylane reach`: --modulation (one), --rate, --element, --min, --max, --margin and --curve.
 workflows::ReachRequest reach_request(const ReachArgs& args);
 

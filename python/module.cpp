@@ -45,6 +45,9 @@ using ConfigPtr = std::shared_ptr<const io::Config>;
 /// A loaded link (a config, preset or Touchstone file): what every command reads first.
 struct Link {
   ConfigPtr cfg;
+  /// A Touchstone file loaded as the whole channel without a signal: maxrate gives it the nominal
+  /// [signal] the command gives it (app::maxrate_link).
+  std::string touchstone_file;
 };
 
 /// json.loads of what `write` puts on a stream: the command's --json document as a dict.
@@ -147,13 +150,19 @@ MaxRateResult maxrate(const Link& link, const std::string& modulation, const py:
   args.margin_db = margin;
   args.full_curve = curve;
   workflows::MaxRateRequest rq = app::maxrate_request(args);
-  require_signal(*link.cfg);
+  ConfigPtr cfg = link.cfg;
+  if (!link.touchstone_file.empty()) {
+    args.input.config = link.touchstone_file;
+    args.input.command = "maxrate";
+    cfg = std::make_shared<io::Config>(app::maxrate_link(args, rq));
+  }
+  require_signal(*cfg);
   Hooks hooks;
   rq.stop = hooks.stop();
   rq.progress = [&] { hooks.tick(); };
-  workflows::check_max_rate(*link.cfg, rq);
+  workflows::check_max_rate(*cfg, rq);
   hooks.stage("searching");
-  return {link.cfg, hooks.run<workflows::MaxRateAnswer>(progress, [&] { return workflows::max_rate(*link.cfg, rq); })};
+  return {cfg, hooks.run<workflows::MaxRateAnswer>(progress, [&] { return workflows::max_rate(*cfg, rq); })};
 }
 
 struct ReachResult {
@@ -290,10 +299,10 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<Link>(m, "Link", "A link: channel and signal, from a preset, a file or a dict (phylane.Link.from_dict)")
       .def_static(
-          "preset", [](const std::string& name) { return Link{std::make_shared<io::Config>(io::load_preset(name))}; },
+          "preset", [](const std::string& name) { return Link{std::make_shared<io::Config>(io::load_preset(name)), {}}; },
           py::arg("name"), "An embedded link (phylane.presets()); like `--preset NAME`")
       .def_static(
-          "default", [] { return Link{std::make_shared<io::Config>(io::load_preset(io::default_preset_name()))}; },
+          "default", [] { return Link{std::make_shared<io::Config>(io::load_preset(io::default_preset_name())), {}}; },
           "The link the commands use when given none")
       .def_static(
           "from_file",
@@ -303,7 +312,9 @@ PYBIND11_MODULE(_core, m) {
             in.command = "eye";
             app::SignalFlags signal{optional_text(rate, "b/s"), modulation};
             const bool with_signal = !signal.rate.empty() || !signal.modulation.empty();
-            return Link{std::make_shared<io::Config>(app::load_link(in, false, with_signal ? &signal : nullptr))};
+            Link link{std::make_shared<io::Config>(app::load_link(in, false, with_signal ? &signal : nullptr)), {}};
+            if (app::touchstone_input(in) && !with_signal) link.touchstone_file = path;
+            return link;
           },
           py::arg("path"), py::arg("rate") = py::none(), py::arg("modulation") = "",
           "A config file (TOML), or a Touchstone file as the whole channel; for a Touchstone file, rate= and "
@@ -311,7 +322,7 @@ PYBIND11_MODULE(_core, m) {
       .def_static(
           "_from_toml",
           [](const std::string& text, const std::string& name) {
-            return Link{std::make_shared<io::Config>(io::load_config_text(text, name))};
+            return Link{std::make_shared<io::Config>(io::load_config_text(text, name)), {}};
           },
           py::arg("text"), py::arg("name"))
       .def_property_readonly("source", [](const Link& l) { return l.cfg->source; })

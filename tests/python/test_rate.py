@@ -55,3 +55,14 @@ def test_ctrl_c_during_a_search_raises_keyboard_interrupt_and_the_module_keeps_w
     lines = p.stdout.split("\n")
     assert lines[0].startswith("interrupted"), p.stdout
     assert lines[1] == "then loss"
+
+
+def test_a_touchstone_file_as_the_link_is_searched_and_evaluated_as_the_command_does():
+    from conftest import reference
+    s2p = str(reference("touchstone/pcb_stripline_119mm.s2p"))
+    # maxrate gives the file the command's nominal [signal] (app::maxrate_link) ...
+    r = phylane.maxrate(phylane.Link.from_file(s2p), modulation="nrz", max="40 Gb/s")
+    assert r.to_dict() == cli_json("maxrate", s2p, "-q", "--modulation", "nrz", "--max", "40 Gb/s")
+    # ... and eye takes the signal of --rate, given to Link.from_file.
+    e = phylane.eye(phylane.Link.from_file(s2p, rate="10 Gb/s"))
+    assert e.to_dict() == cli_json("eye", s2p, "-q", "--rate", "10 Gb/s")
