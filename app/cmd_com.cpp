@@ -3,19 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/progress.hpp"
-#include "io/com_sheet.hpp"
+#include "app/requests.hpp"
 #include "io/diagnostics.hpp"
 #include "io/hdf5_writer.hpp"
-#include "io/json_writer.hpp"
-#include "io/touchstone.hpp"
-#include "io/version.hpp"
 #include "workflows/com.hpp"
 
 namespace phylane::app {
@@ -37,47 +33,6 @@ CLI::App* register_com(CLI::App& cli, ComArgs& args) {
 }
 
 namespace {
-
-solvers::ComParameters load_sheet(const ComArgs& a) {
-  const std::filesystem::path f(a.sheet);
-  if (f.extension() == ".toml" || std::filesystem::exists(f)) return io::read_com_sheet(f, a.set);
-  return io::embedded_com_sheet(a.sheet, a.set);
-}
-
-workflows::ComChannel load(const std::string& file) {
-  return {io::read_touchstone(file), std::filesystem::path(file).filename().string()};
-}
-
-// One channel's answer as JSON fields (inside an object).
-void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::ComParameters& p,
-                  const workflows::ComAnswer& r) {
-  j.field("thru", thru).field("com_db", r.com_db).field("pass", r.pass).field("pass_threshold_db", p.pass_threshold_db);
-  j.field("worst_case", r.cases[r.worst].package_case).field("il_db_at_nyquist", r.il_db_at_nyquist);
-  j.key("cases").begin_array();
-  for (const auto& c : r.cases) {
-    j.begin_object().field("package_case", c.package_case).field("com_db", c.com_db).field("a_s_v", c.a_s_v);
-    j.field("a_ni_v", c.a_ni_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
-    j.key("equalizer").begin_object().field("g_dc_db", c.equalizer.g_dc_db).field("g_dc2_db", c.equalizer.g_dc2_db);
-    j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", c.equalizer.tx_ffe.taps);
-    j.array("dfe", c.equalizer.dfe).end_object();
-    j.key("sigma_v").begin_object().field("isi", c.sigma_isi_v).field("tx", c.sigma_tx_v).field("rj", c.sigma_rj_v);
-    j.field("dd", c.sigma_dd_v).field("noise", c.sigma_n_v).field("crosstalk", c.sigma_xt_v).end_object();
-    j.field("candidates", c.candidates).end_object();
-  }
-  j.end_array();
-}
-
-void begin_json(io::JsonWriter& j, const solvers::ComParameters& p) {
-  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "com").field("sheet", p.name);
-}
-
-void write_json(std::ostream& os, const std::string& thru, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
-  io::JsonWriter j(os);
-  begin_json(j, p);
-  write_answer(j, thru, p, r);
-  j.end_object();
-  j.done();
-}
 
 void write_hdf5(const std::string& file, const ComArgs& a, const solvers::ComParameters& p,
                 const workflows::ComAnswer& r) {
@@ -123,7 +78,7 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
     throw io::InputError("several thru files: --fext, --next and -o take one thru file (" +
                          std::to_string(args.thrus.size()) + " given)");
   std::vector<workflows::ComChannel> thrus;
-  for (const auto& f : args.thrus) thrus.push_back(load(f));
+  for (const auto& f : args.thrus) thrus.push_back(com_channel(f));
   solvers::ParallelOptions opt;
   opt.workers = args.jobs;
   opt.stop = &interrupt_flag();
@@ -135,16 +90,7 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
   for (const auto& r : rs) all = all && r.pass;
   const int rc = all ? exit_code::answered : exit_code::negative;
   if (args.json) {
-    io::JsonWriter j(std::cout);
-    begin_json(j, p);
-    j.key("channels").begin_array();
-    for (std::size_t i = 0; i < rs.size(); ++i) {
-      j.begin_object();
-      write_answer(j, args.thrus[i], p, rs[i]);
-      j.end_object();
-    }
-    j.end_array().end_object();
-    j.done();
+    write_com_batch_json(std::cout, args.thrus, p, rs);
     return rc;
   }
   fmt::print("phylane com: {} channels (sheet: {})\n\n  {:<44} {:>9}", rs.size(), p.name, "thru", "IL [dB]");
@@ -164,12 +110,9 @@ int run_com(const ComArgs& args) {
   return guarded([&]() -> int {
     Progress progress("com", args.quiet);
     progress.stage("reading the sheet and channels");
-    const solvers::ComParameters p = load_sheet(args);
+    const solvers::ComParameters p = com_sheet(args);
     if (args.thrus.size() > 1) return run_batch(args, p, progress);
-    workflows::ComRequest rq;
-    rq.thru = load(args.thrus.front());
-    for (const auto& f : args.fext) rq.fext.push_back(load(f));
-    for (const auto& f : args.next) rq.next.push_back(load(f));
+    workflows::ComRequest rq = com_request(args);
     rq.stop = &interrupt_flag();
     rq.progress = [&](int c) { progress.stage(fmt::format("package case {}", c)); };
     const workflows::ComAnswer r = workflows::com(p, rq);
@@ -177,7 +120,7 @@ int run_com(const ComArgs& args) {
     const int rc = r.pass ? exit_code::answered : exit_code::negative;
     return deliver(
         args, rc, [&](const std::string& file) { write_hdf5(file, args, p, r); },
-        [&](std::ostream& os) { write_json(os, args.thrus.front(), p, r); }, [&] { print_text(args, p, r); });
+        [&](std::ostream& os) { write_com_json(os, args.thrus.front(), p, r); }, [&] { print_text(args, p, r); });
   });
 }
 

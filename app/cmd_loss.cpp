@@ -8,6 +8,7 @@
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/requests.hpp"
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/loss_output.hpp"
@@ -133,10 +134,8 @@ CLI::App* register_loss(CLI::App& cli, LossArgs& args) {
 int run_loss(const LossArgs& args) {
   return guarded([&]() -> int {
     const io::Config cfg = load_link(args.input);
+    const workflows::LossRequest opt = loss_request(cfg, args);
     if (cfg.optical()) {
-      if (!args.freqs.empty() || !args.fmax.empty() || args.points)
-        throw io::InputError("--freq, --fmax and --points apply to copper channels; " + cfg.source +
-                             " describes an optical link");
       if (!args.output.empty()) io::write_budget_hdf5(args.output, cfg);
       if (args.json)
         io::write_budget_json(std::cout, cfg);
@@ -144,23 +143,6 @@ int run_loss(const LossArgs& args) {
         print_budget(cfg);
       return 0;
     }
-    if (!cfg.copper() && !cfg.composed())
-      throw io::InputError(cfg.source + ": the loss report needs a copper or optical channel");
-    workflows::LossRequest opt;
-    opt.report_freqs_hz = cfg.report.frequencies_hz;
-    opt.fmax_hz = cfg.report.fmax_hz;
-    opt.points = cfg.report.points;
-    if (!args.freqs.empty()) {
-      opt.report_freqs_hz.clear();
-      for (const auto& f : args.freqs) opt.report_freqs_hz.push_back(option_frequency("--freq", f));
-    }
-    if (!args.fmax.empty()) opt.fmax_hz = option_frequency("--fmax", args.fmax);
-    if (args.points) {
-      if (*args.points < 2 || *args.points > 1000000)
-        throw io::InputError("--points " + std::to_string(*args.points) + ": must be a whole number from 2 to 1000000");
-      opt.points = *args.points;
-    }
-    opt.keep_line_points = !args.output.empty();
     const solvers::LossAnalysis a = std::move(*workflows::loss(cfg, opt).analysis);
 
     if (!args.output.empty()) io::write_loss_hdf5(args.output, cfg, a);

@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/progress.hpp"
+#include "app/requests.hpp"
 #include "io/rate_output.hpp"
 #include "workflows/rate.hpp"
 
@@ -78,23 +79,8 @@ void print_text(const io::Config& cfg, const workflows::MaxRateAnswer& answer, b
 int run_maxrate(const MaxRateArgs& args) {
   return guarded([&]() -> int {
     Progress progress("maxrate", args.quiet);
-    workflows::MaxRateRequest rq;
-    rq.levels = option_modulations(args.modulations);
-    // A Touchstone file as the link gets a [signal] of the first modulation at the top of the
-    // search: the search sets the rate of every eye it evaluates, so that rate is only nominal.
-    SignalFlags touchstone_signal;
-    if (touchstone_input(args.input)) {
-      touchstone_signal.rate = !args.max_rate.empty() ? args.max_rate
-                                                      : fmt::format("{:g} Gb/s", solvers::MaxRateOptions{}.max_rate_bps / 1e9);
-      if (!rq.levels.empty())
-        if (const auto m = channels::modulation_with_levels(rq.levels.front()))
-          touchstone_signal.modulation = std::string(channels::to_string(*m));
-    }
-    const io::Config cfg = load_link(args.input, true, touchstone_input(args.input) ? &touchstone_signal : nullptr);
-    if (!args.min_rate.empty()) rq.min_rate = option_rate("--min", args.min_rate);
-    if (!args.max_rate.empty()) rq.max_rate = option_rate("--max", args.max_rate);
-    rq.margin_db = args.margin_db;
-    rq.full_curve = args.full_curve;
+    workflows::MaxRateRequest rq = maxrate_request(args);
+    const io::Config cfg = maxrate_link(args, rq);
     rq.progress = progress.ticker();
     rq.stop = &interrupt_flag();
     workflows::check_max_rate(cfg, rq);

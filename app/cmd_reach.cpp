@@ -7,7 +7,7 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/progress.hpp"
-#include "io/diagnostics.hpp"
+#include "app/requests.hpp"
 #include "io/rate_output.hpp"
 #include "workflows/rate.hpp"
 
@@ -63,18 +63,7 @@ int run_reach(const ReachArgs& args) {
   return guarded([&]() -> int {
     Progress progress("reach", args.quiet);
     const io::Config cfg = load_link(args.input, true);
-    workflows::ReachRequest rq;
-    if (!args.modulation.empty()) {
-      const auto levels = option_modulations(args.modulation);
-      if (levels.size() != 1) throw io::InputError("--modulation \"" + args.modulation + "\": give one modulation");
-      rq.modulation = channels::modulation_with_levels(levels[0]);
-    }
-    if (!args.rate.empty()) rq.rate = option_rate("--rate", args.rate);
-    rq.element = args.element;
-    if (!args.min_length.empty()) rq.min_length_m = option_length("--min", args.min_length);
-    if (!args.max_length.empty()) rq.max_length_m = option_length("--max", args.max_length);
-    rq.margin_db = args.margin_db;
-    rq.full_curve = args.full_curve;
+    workflows::ReachRequest rq = reach_request(args);
     rq.progress = progress.ticker();
     rq.stop = &interrupt_flag();
     workflows::check_reach(cfg, rq);

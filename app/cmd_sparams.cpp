@@ -7,12 +7,11 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/progress.hpp"
-#include "channels/network_ops.hpp"
+#include "app/requests.hpp"
 #include "io/diagnostics.hpp"
 #include "io/json_writer.hpp"
 #include "io/touchstone.hpp"
 #include "io/version.hpp"
-#include "solvers/loss_analysis.hpp"
 
 namespace phylane::app {
 
@@ -32,30 +31,13 @@ int run_sparams(const SparamsArgs& args) {
   return guarded([&]() -> int {
     if (args.output.empty()) throw io::InputError("sparams needs -o FILE.s2p or FILE.s4p");
     const io::Config cfg = load_link(args.input);
-    if (!cfg.composed()) throw io::InputError(cfg.source + ": S-parameters need a copper or Touchstone channel");
-    const double fmax = args.fmax.empty() ? cfg.report.fmax_hz : option_frequency("--fmax", args.fmax);
-    const int points = args.points.value_or(cfg.report.points);
-    if (points < 2 || points > 1000000)
-      throw io::InputError("--points " + std::to_string(points) + ": must be a whole number from 2 to 1000000");
+    const channels::Network net = sparams_network(cfg, args);
     const auto order = option_port_order(args.port_order);
-    // Grid from DC (or fmax/points) to fmax.
-    std::vector<double> f = solvers::loss_grid(fmax, points);
-    if (args.from_dc) f.insert(f.begin(), 0.0);
-    throw_if_interrupted();
-    channels::Network net = cfg.composed()->network(f);
-    if (cfg.composed()->differential()) {
-      // inputs-outputs (1,2 -> 3,4) to the requested order.
-      if (order == channels::PortOrder::pairs_12_34) {
-        const int to_12_34[4] = {0, 2, 1, 3};
-        net = channels::reorder_ports(net, to_12_34);
-      }
-    }
-    const int want = cfg.composed()->differential() ? 4 : 2;
+    const int want = net.ports();
     const std::string ext = args.output.size() >= 4 ? args.output.substr(args.output.size() - 4) : "";
     if (ext != (want == 4 ? ".s4p" : ".s2p"))
       throw io::InputError("-o " + args.output + ": this channel is a " + std::to_string(want) +
                            "-port; name the file *.s" + std::to_string(want) + "p");
-    net.name = cfg.title.empty() ? cfg.source : cfg.title;
     io::TouchstoneWriteOptions wo;
     wo.version = io::TouchstoneVersion::v1_1;
     wo.program_version = std::string(io::phylane_version());

@@ -2,9 +2,10 @@
 """Checks phylane's layering (DESIGN.md): phy <- channels <- solvers <- workflows <- io <- app.
 
 A source file may include the project headers of its own layer and the layers below it only; a
-test under tests/<layer>/ likewise (tests/support is shared). Third-party headers stay in the
+test under tests/<layer>/ likewise (tests/support is shared). python/ (the Python module) is at the
+app level: it may include app/ and everything below. Third-party headers stay in the
 layer that owns them: toml++ and HDF5 in io (HDF5 also in the io and app tests, which read result
-files), FFTW in solvers, CLI11 in app. Prints every violation as file:line: what, and exits 1 if
+files), FFTW in solvers, CLI11 in app, pybind11 in python. Prints every violation as file:line: what, and exits 1 if
 there is any. Run by `make test` (ctest "layering: ...").
 
 Usage: check_layering.py [SOURCE_DIR]
@@ -20,7 +21,10 @@ THIRD_PARTY = [
     (re.compile(r"^(hdf5\.h|H5[A-Za-z]*\.h)$"), {"io", "tests/io", "tests/app"}, "HDF5"),
     (re.compile(r"^fftw3\.h$"), {"solvers", "tests/solvers", "tests/bench"}, "FFTW"),
     (re.compile(r"^CLI/"), {"app"}, "CLI11"),
+    (re.compile(r"^pybind11/"), {"python"}, "pybind11"),
 ]
+# Folders at the level of a layer without being one (their own place name in messages).
+AT_LEVEL = {"python": "app"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 
@@ -29,6 +33,8 @@ def place_of(rel: pathlib.PurePosixPath):
     parts = rel.parts
     if parts[0] in LAYERS:
         return LAYERS.index(parts[0]), parts[0]
+    if parts[0] in AT_LEVEL:
+        return LAYERS.index(AT_LEVEL[parts[0]]), parts[0]
     if parts[0] == "tests" and len(parts) > 2 and parts[1] in LAYERS:
         return LAYERS.index(parts[1]), "tests/" + parts[1]
     return None

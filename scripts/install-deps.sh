@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev libfftw3-dev libhdf5-dev catch2 libtomlplusplus-dev
   libcli11-dev libfmt-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
+  pybind11-dev python3-dev python3-pytest
   python3-numpy python3-scipy python3-h5py python3-matplotlib python3-scikit-rf
   python3-nbconvert python3-nbclient python3-ipykernel
   python3-xlrd python3-openpyxl

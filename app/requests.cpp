@@ -1,0 +1,174 @@
+#include "app/requests.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <string>
+
+#include "app/common.hpp"
+#include "channels/network_ops.hpp"
+#include "io/com_sheet.hpp"
+#include "io/diagnostics.hpp"
+#include "io/json_writer.hpp"
+#include "io/touchstone.hpp"
+#include "io/version.hpp"
+#include "solvers/loss_analysis.hpp"
+#include "solvers/max_rate.hpp"
+
+namespace phylane::app {
+
+workflows::LossRequest loss_request(const io::Config& cfg, const LossArgs& args) {
+  if (cfg.optical()) {
+    if (!args.freqs.empty() || !args.fmax.empty() || args.points)
+      throw io::InputError("--freq, --fmax and --points apply to copper channels; " + cfg.source +
+                           " describes an optical link");
+    return {};
+  }
+  if (!cfg.copper() && !cfg.composed())
+    throw io::InputError(cfg.source + ": the loss report needs a copper or optical channel");
+  workflows::LossRequest opt;
+  opt.report_freqs_hz = cfg.report.frequencies_hz;
+  opt.fmax_hz = cfg.report.fmax_hz;
+  opt.points = cfg.report.points;
+  if (!args.freqs.empty()) {
+    opt.report_freqs_hz.clear();
+    for (const auto& f : args.freqs) opt.report_freqs_hz.push_back(option_frequency("--freq", f));
+  }
+  if (!args.fmax.empty()) opt.fmax_hz = option_frequency("--fmax", args.fmax);
+  if (args.points) {
+    if (*args.points < 2 || *args.points > 1000000)
+      throw io::InputError("--points " + std::to_string(*args.points) + ": must be a whole number from 2 to 1000000");
+    opt.points = *args.points;
+  }
+  opt.keep_line_points = !args.output.empty();
+  return opt;
+}
+
+workflows::MaxRateRequest maxrate_request(const MaxRateArgs& args) {
+  workflows::MaxRateRequest rq;
+  rq.levels = option_modulations(args.modulations);
+  if (!args.min_rate.empty()) rq.min_rate = option_rate("--min", args.min_rate);
+  if (!args.max_rate.empty()) rq.max_rate = option_rate("--max", args.max_rate);
+  rq.margin_db = args.margin_db;
+  rq.full_curve = args.full_curve;
+  return rq;
+}
+
+io::Config maxrate_link(const MaxRateArgs& args, const workflows::MaxRateRequest& rq) {
+  if (!touchstone_input(args.input)) return load_link(args.input, true);
+  SignalFlags signal;
+  signal.rate = !args.max_rate.empty() ? args.max_rate
+                                       : fmt::format("{:g} Gb/s", solvers::MaxRateOptions{}.max_rate_bps / 1e9);
+  if (!rq.levels.empty())
+    if (const auto m = channels::modulation_with_levels(rq.levels.front()))
+      signal.modulation = std::string(channels::to_string(*m));
+  return load_link(args.input, true, &signal);
+}
+
+workflows::ReachRequest reach_request(const ReachArgs& args) {
+  workflows::ReachRequest rq;
+  if (!args.modulation.empty()) {
+    const auto levels = option_modulations(args.modulation);
+    if (levels.size() != 1) throw io::InputError("--modulation \"" + args.modulation + "\": give one modulation");
+    rq.modulation = channels::modulation_with_levels(levels[0]);
+  }
+  if (!args.rate.empty()) rq.rate = option_rate("--rate", args.rate);
+  rq.element = args.element;
+  if (!args.min_length.empty()) rq.min_length_m = option_length("--min", args.min_length);
+  if (!args.max_length.empty()) rq.max_length_m = option_length("--max", args.max_length);
+  rq.margin_db = args.margin_db;
+  rq.full_curve = args.full_curve;
+  return rq;
+}
+
+channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args) {
+  if (!cfg.composed()) throw io::InputError(cfg.source + ": S-parameters need a copper or Touchstone channel");
+  const double fmax = args.fmax.empty() ? cfg.report.fmax_hz : option_frequency("--fmax", args.fmax);
+  const int points = args.points.value_or(cfg.report.points);
+  if (points < 2 || points > 1000000)
+    throw io::InputError("--points " + std::to_string(points) + ": must be a whole number from 2 to 1000000");
+  const auto order = option_port_order(args.port_order);
+  // Grid from DC (or fmax/points) to fmax.
+  std::vector<double> f = solvers::loss_grid(fmax, points);
+  if (args.from_dc) f.insert(f.begin(), 0.0);
+  channels::Network net = cfg.composed()->network(f);
+  if (cfg.composed()->differential()) {
+    // inputs-outputs (1,2 -> 3,4) to the requested order.
+    if (order == channels::PortOrder::pairs_12_34) {
+      const int to_12_34[4] = {0, 2, 1, 3};
+      net = channels::reorder_ports(net, to_12_34);
+    }
+  }
+  net.name = cfg.title.empty() ? cfg.source : cfg.title;
+  return net;
+}
+
+solvers::ComParameters com_sheet(const ComArgs& a) {
+  const std::filesystem::path f(a.sheet);
+  if (f.extension() == ".toml" || std::filesystem::exists(f)) return io::read_com_sheet(f, a.set);
+  return io::embedded_com_sheet(a.sheet, a.set);
+}
+
+workflows::ComChannel com_channel(const std::string& file) {
+  return {io::read_touchstone(file), std::filesystem::path(file).filename().string()};
+}
+
+workflows::ComRequest com_request(const ComArgs& args) {
+  workflows::ComRequest rq;
+  rq.thru = com_channel(args.thrus.front());
+  for (const auto& f : args.fext) rq.fext.push_back(com_channel(f));
+  for (const auto& f : args.next) rq.next.push_back(com_channel(f));
+  return rq;
+}
+
+namespace {
+
+// One channel's answer as JSON fields (inside an object).
+void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::ComParameters& p,
+                  const workflows::ComAnswer& r) {
+  j.field("thru", thru).field("com_db", r.com_db).field("pass", r.pass).field("pass_threshold_db", p.pass_threshold_db);
+  j.field("worst_case", r.cases[r.worst].package_case).field("il_db_at_nyquist", r.il_db_at_nyquist);
+  j.key("cases").begin_array();
+  for (const auto& c : r.cases) {
+    j.begin_object().field("package_case", c.package_case).field("com_db", c.com_db).field("a_s_v", c.a_s_v);
+    j.field("a_ni_v", c.a_ni_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
+    j.key("equalizer").begin_object().field("g_dc_db", c.equalizer.g_dc_db).field("g_dc2_db", c.equalizer.g_dc2_db);
+    j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", c.equalizer.tx_ffe.taps);
+    j.array("dfe", c.equalizer.dfe).end_object();
+    j.key("sigma_v").begin_object().field("isi", c.sigma_isi_v).field("tx", c.sigma_tx_v).field("rj", c.sigma_rj_v);
+    j.field("dd", c.sigma_dd_v).field("noise", c.sigma_n_v).field("crosstalk", c.sigma_xt_v).end_object();
+    j.field("candidates", c.candidates).end_object();
+  }
+  j.end_array();
+}
+
+void begin_json(io::JsonWriter& j, const solvers::ComParameters& p) {
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "com").field("sheet", p.name);
+}
+
+}  // namespace
+
+void write_com_json(std::ostream& os, const std::string& thru, const solvers::ComParameters& p,
+                    const workflows::ComAnswer& r) {
+  io::JsonWriter j(os);
+  begin_json(j, p);
+  write_answer(j, thru, p, r);
+  j.end_object();
+  j.done();
+}
+
+void write_com_batch_json(std::ostream& os, const std::vector<std::string>& thrus, const solvers::ComParameters& p,
+                          const std::vector<workflows::ComAnswer>& rs) {
+  io::JsonWriter j(os);
+  begin_json(j, p);
+  j.key("channels").begin_array();
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    j.begin_object();
+    write_answer(j, thrus[i], p, rs[i]);
+    j.end_object();
+  }
+  j.end_array().end_object();
+  j.done();
+}
+
+}  // namespace phylane::app

@@ -1,0 +1,53 @@
+#pragma once
+// A command's options (its Args, as typed on the command line) turned into the workflow's request,
+// and com's sheet, channels and JSON: written once for the command line and the Python module
+// (python/), so both answer the same inputs with the same values and messages. Progress and the
+// stop flag are the caller's (each sets its own).
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/commands.hpp"
+#include "io/config.hpp"
+#include "workflows/com.hpp"
+#include "workflows/loss.hpp"
+#include "workflows/rate.hpp"
+
+namespace phylane::app {
+
+/// `phylane loss` on `cfg`: the grid and report frequencies of the config with --freq, --fmax and
+/// --points applied. Throws io::InputError for those flags on an optical link (whose answer is its
+/// power budget: the request is then unused) and for a channel that is neither copper nor optical.
+workflows::LossRequest loss_request(const io::Config& cfg, const LossArgs& args);
+
+/// `phylane maxrate`: --modulation, --min, --max, --margin and --curve.
+workflows::MaxRateRequest maxrate_request(const MaxRateArgs& args);
+
+/// The link of `phylane maxrate` (load_link with a [signal]); a Touchstone file as the link gets a
+/// [signal] of the request's first modulation at the top of the search (--max, else the search's
+/// default): the search sets the rate of every eye it evaluates, so that rate is only nominal.
+io::Config maxrate_link(const MaxRateArgs& args, const workflows::MaxRateRequest& rq);
+
+/// `phylane reach`: --modulation (one), --rate, --element, --min, --max, --margin and --curve.
+workflows::ReachRequest reach_request(const ReachArgs& args);
+
+/// `phylane sparams`: the composed (or copper) channel's network on the grid fmax/points ... fmax
+/// (--fmax, --points; the config's report grid by default), from DC with --dc; a pair as a 4-port
+/// in --port-order (12-34: line A 1->2, B 3->4; 13-24: 1->3, 2->4), a single line as a 2-port.
+/// Named by the config's title (else its source). Throws io::InputError for another channel.
+channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args);
+
+/// `phylane com`: the sheet (--sheet, an embedded name or a TOML file, with --set overrides).
+solvers::ComParameters com_sheet(const ComArgs& args);
+/// A Touchstone file as a COM channel, named by its file name.
+workflows::ComChannel com_channel(const std::string& file);
+/// The request of one thru file with its --fext and --next aggressors.
+workflows::ComRequest com_request(const ComArgs& args);
+/// The JSON of `phylane com` for one thru (`thru` as given on the command line) ...
+void write_com_json(std::ostream& os, const std::string& thru, const solvers::ComParameters& p,
+                    const workflows::ComAnswer& r);
+/// ... and for several (the batch form: one object per file under "channels").
+void write_com_batch_json(std::ostream& os, const std::vector<std::string>& thrus, const solvers::ComParameters& p,
+                          const std::vector<workflows::ComAnswer>& rs);
+
+}  // namespace phylane::app

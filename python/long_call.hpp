@@ -1,0 +1,101 @@
+#pragma once
+// Running a long workflow (eye, maxrate, reach, com) from Python: without the GIL, on a thread of
+// its own, while the calling thread waits and, every 50 ms under the GIL, runs Python's signal
+// handlers (PyErr_CheckSignals: Ctrl-C raises KeyboardInterrupt there) and calls the user's
+// progress callable. The workflows call their progress hooks from their worker threads, where
+// Python handles no signals, so the hooks only record (a stage name, a count) and the calling
+// thread reports them. On Ctrl-C, or an exception from the callable, the workflow's stop flag is
+// set; the workflow then throws solvers::SearchInterrupted, and the Python exception is raised
+// once it has returned (no thread is left running).
+#include <pybind11/pybind11.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace phylane::python {
+
+/// What a workflow reports while it runs, written by its hooks from any thread.
+class Hooks {
+ public:
+  /// The workflow's stop flag (its request's `stop`).
+  const std::atomic<bool>* stop() const { return &stop_; }
+  /// A new stage ("eye", "package case 2").
+  void stage(std::string name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stage_ = std::move(name);
+  }
+  /// One more unit done (an eye evaluated in a search).
+  void tick() { done_.fetch_add(1, std::memory_order_relaxed); }
+
+  /// Runs `work()` (returning R) as described above; `progress` is None or a callable
+  /// progress(stage: str, done: int), called when either changes. Called with the GIL held.
+  template <class R, class Work>
+  R run(const pybind11::object& progress, Work&& work) {
+    std::optional<R> result;
+    std::exception_ptr failure;
+    std::optional<pybind11::error_already_set> python_error;
+    bool finished = false;
+    std::mutex m;
+    std::condition_variable cv;
+    {
+      pybind11::gil_scoped_release release;
+      std::thread worker([&] {
+        try {
+          result.emplace(work());
+        } catch (...) {
+          failure = std::current_exception();
+        }
+        std::lock_guard<std::mutex> lock(m);
+        finished = true;
+        cv.notify_all();
+      });
+      std::string reported_stage;
+      std::size_t reported_done = 0;
+      for (;;) {
+        {
+          std::unique_lock<std::mutex> lock(m);
+          if (cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return finished; })) break;
+        }
+        pybind11::gil_scoped_acquire gil;
+        if (python_error) continue;  // stopping: wait for the workflow to return
+        try {
+          if (PyErr_CheckSignals() != 0) throw pybind11::error_already_set();
+          std::string now_stage;
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            now_stage = stage_;
+          }
+          const std::size_t now_done = done_.load(std::memory_order_relaxed);
+          if (!progress.is_none() && (now_stage != reported_stage || now_done != reported_done)) {
+            progress(now_stage, now_done);
+            reported_stage = now_stage;
+            reported_done = now_done;
+          }
+        } catch (pybind11::error_already_set& e) {
+          python_error.emplace(std::move(e));
+          stop_.store(true);
+        }
+      }
+      worker.join();
+    }
+    if (python_error) throw std::move(*python_error);
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*result);
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> done_{0};
+  std::mutex mutex_;
+  std::string stage_;
+};
+
+}  // namespace phylane::python

@@ -1,0 +1,524 @@
+// phylane._core: the workflows for Python (docs/python.md). Each function takes the options of the
+// command of its name as keyword arguments, fills that command's Args as the command line does and
+// builds the request with the same function (app/requests.hpp); each result's to_dict() is the
+// command's --json document, written by the same io writer. Arrays are numpy views of the result's
+// own vectors (read-only; the result stays alive while a view does). Bad input raises
+// phylane.Error (a ValueError) with the command line's message; Ctrl-C raises KeyboardInterrupt.
+#include <pybind11/complex.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/common.hpp"
+#include "app/requests.hpp"
+#include "io/config.hpp"
+#include "io/diagnostics.hpp"
+#include "io/eye_output.hpp"
+#include "io/loss_output.hpp"
+#include "io/rate_output.hpp"
+#include "io/touchstone.hpp"
+#include "io/version.hpp"
+#include "python/long_call.hpp"
+#include "workflows/eye.hpp"
+#include "workflows/loss.hpp"
+#include "workflows/rate.hpp"
+
+namespace py = pybind11;
+
+namespace phylane::python {
+
+namespace {
+
+using ConfigPtr = std::shared_ptr<const io::Config>;
+
+/// A loaded link (a config, preset or Touchstone file): what every command reads first.
+struct Link {
+  ConfigPtr cfg;
+  /// A Touchstone file loaded as the whole channel without a signal: maxrate gives it the nominal
+  /// [signal] the command gives it (app::maxrate_link).
+  std::string touchstone_file;
+};
+
+/// json.loads of what `write` puts on a stream: the command's --json document as a dict.
+template <class Write>
+py::object json_dict(Write&& write) {
+  std::ostringstream os;
+  write(os);
+  return py::module_::import("json").attr("loads")(os.str());
+}
+
+/// A read-only numpy view of `n` values of type T, `stride` bytes apart, owned by `owner`.
+template <class T>
+py::array view(const py::handle& owner, const T* data, std::size_t n, std::size_t stride = sizeof(T)) {
+  py::array a(py::dtype::of<T>(), {static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(stride)}, data, owner);
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+template <class T>
+py::array view(const py::handle& owner, const std::vector<T>& v) {
+  return view(owner, v.data(), v.size());
+}
+/// One double field of every element of a vector of structs, as a strided view.
+template <class S>
+py::array field_view(const py::handle& owner, const std::vector<S>& v, double S::*field) {
+  if (v.empty()) return py::array_t<double>(0);
+  return view(owner, &(v.front().*field), v.size(), sizeof(S));
+}
+
+/// A value of a command's option as the command line would take it: text as typed ("16 GHz"), or
+/// a number in SI units written with `unit` ("Hz", "b/s", "m") at full precision.
+std::string option_text(const py::handle& value, const char* unit) {
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  if (py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value)) {
+    std::ostringstream os;
+    os.precision(17);
+    os << value.cast<double>() << ' ' << unit;
+    return os.str();
+  }
+  throw py::type_error("expected text with a unit (e.g. \"16 GHz\") or a number in " + std::string(unit) + ", got " +
+                       std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+}
+std::string optional_text(const py::object& value, const char* unit) {
+  return value.is_none() ? std::string() : option_text(value, unit);
+}
+
+// ---------------------------------------------------------------- loss
+
+struct LossResult {
+  ConfigPtr cfg;
+  std::optional<solvers::LossAnalysis> analysis;  // copper and composed channels (else the budget)
+};
+
+LossResult loss(const Link& link, const py::object& freq, const py::object& fmax, std::optional<int> points) {
+  app::LossArgs args;
+  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
+    args.freqs.push_back(option_text(freq, "Hz"));
+  else if (!freq.is_none())
+    for (const auto& f : freq) args.freqs.push_back(option_text(f, "Hz"));
+  args.fmax = optional_text(fmax, "Hz");
+  args.points = points;
+  const workflows::LossRequest rq = app::loss_request(*link.cfg, args);
+  if (link.cfg->optical()) return {link.cfg, std::nullopt};
+  py::gil_scoped_release release;
+  return {link.cfg, std::move(*workflows::loss(*link.cfg, rq).analysis)};
+}
+
+// ---------------------------------------------------------------- eye
+
+struct EyeResult {
+  ConfigPtr cfg;
+  workflows::EyeAnswer answer;
+};
+
+EyeResult eye(const Link& link, const py::object& progress) {
+  Hooks hooks;
+  workflows::EyeRequest rq;
+  rq.stop = hooks.stop();
+  rq.progress = [&](const char* stage) { hooks.stage(stage); };
+  return {link.cfg, hooks.run<workflows::EyeAnswer>(progress, [&] { return workflows::eye(*link.cfg, rq); })};
+}
+
+// ---------------------------------------------------------------- maxrate, reach
+
+struct MaxRateResult {
+  ConfigPtr cfg;
+  workflows::MaxRateAnswer answer;
+};
+
+void require_signal(const io::Config& cfg) {
+  if (!cfg.signalling)
+    throw io::InputError(cfg.source + ": needs a [signal] section (modulation, target BER); see docs/eye.md");
+}
+
+MaxRateResult maxrate(const Link& link, const std::string& modulation, const py::object& min, const py::object& max,
+                      std::optional<double> margin, bool curve, const py::object& progress) {
+  app::MaxRateArgs args;
+  args.modulations = modulation;
+  args.min_rate = optional_text(min, "b/s");
+  args.max_rate = optional_text(max, "b/s");
+  args.margin_db = margin;
+  args.full_curve = curve;
+  workflows::MaxRateRequest rq = app::maxrate_request(args);
+  ConfigPtr cfg = link.cfg;
+  if (!link.touchstone_file.empty()) {
+    args.input.config = link.touchstone_file;
+    args.input.command = "maxrate";
+    cfg = std::make_shared<io::Config>(app::maxrate_link(args, rq));
+  }
+  require_signal(*cfg);
+  Hooks hooks;
+  rq.stop = hooks.stop();
+  rq.progress = [&] { hooks.tick(); };
+  workflows::check_max_rate(*cfg, rq);
+  hooks.stage("searching");
+  return {cfg, hooks.run<workflows::MaxRateAnswer>(progress, [&] { return workflows::max_rate(*cfg, rq); })};
+}
+
+struct ReachResult {
+  ConfigPtr cfg;
+  workflows::ReachAnswer answer;
+};
+
+ReachResult reach(const Link& link, const py::object& rate, const std::string& modulation, const std::string& element,
+                  const py::object& min, const py::object& max, std::optional<double> margin, bool curve,
+                  const py::object& progress) {
+  app::ReachArgs args;
+  args.rate = optional_text(rate, "b/s");
+  args.modulation = modulation;
+  args.element = element;
+  args.min_length = optional_text(min, "m");
+  args.max_length = optional_text(max, "m");
+  args.margin_db = margin;
+  args.full_curve = curve;
+  require_signal(*link.cfg);
+  workflows::ReachRequest rq = app::reach_request(args);
+  Hooks hooks;
+  rq.stop = hooks.stop();
+  rq.progress = [&] { hooks.tick(); };
+  workflows::check_reach(*link.cfg, rq);
+  hooks.stage("searching the length");
+  return {link.cfg, hooks.run<workflows::ReachAnswer>(progress, [&] { return workflows::reach(*link.cfg, rq); })};
+}
+
+// ---------------------------------------------------------------- com
+
+struct ComResult {
+  std::string thru;  // as given
+  solvers::ComParameters sheet;
+  workflows::ComAnswer answer;
+};
+
+ComResult com(const std::string& thru, const std::vector<std::string>& fext, const std::vector<std::string>& next,
+              const std::string& sheet, const py::dict& set, const py::object& progress) {
+  app::ComArgs args;
+  args.thrus = {thru};
+  args.fext = fext;
+  args.next = next;
+  args.sheet = sheet;
+  for (const auto& [k, v] : set)
+    args.set.push_back(py::str(k).cast<std::string>() + "=" + py::str(v).cast<std::string>());
+  ComResult r{thru, app::com_sheet(args), {}};
+  workflows::ComRequest rq = app::com_request(args);
+  Hooks hooks;
+  rq.stop = hooks.stop();
+  rq.progress = [&](int c) { hooks.stage("package case " + std::to_string(c)); };
+  r.answer = hooks.run<workflows::ComAnswer>(progress, [&] { return workflows::com(r.sheet, rq); });
+  return r;
+}
+
+// ---------------------------------------------------------------- networks
+
+/// A network from numpy: freq_hz (F), s (F x N x N, s[k, i, j] = S_ij at freq_hz[k]), z0_ohm
+/// (one per port, or one for all).
+channels::Network make_network(const py::array_t<double, py::array::c_style | py::array::forcecast>& freq_hz,
+                               const py::array_t<std::complex<double>, py::array::forcecast>& s,
+                               const std::vector<double>& z0_ohm, const std::string& name) {
+  if (freq_hz.ndim() != 1) throw std::invalid_argument("Network: freq_hz must be one-dimensional");
+  const auto f = static_cast<std::size_t>(freq_hz.shape(0));
+  if (s.ndim() != 3 || static_cast<std::size_t>(s.shape(0)) != f || s.shape(1) != s.shape(2) || s.shape(1) < 1)
+    throw std::invalid_argument("Network: s must have the shape (frequencies, ports, ports) = (" + std::to_string(f) +
+                                ", N, N)");
+  const int ports = static_cast<int>(s.shape(1));
+  channels::Network net(std::vector<double>(freq_hz.data(), freq_hz.data() + f), ports, z0_ohm);
+  const auto sv = s.unchecked<3>();
+  for (std::size_t k = 0; k < f; ++k)
+    for (int i = 0; i < ports; ++i)
+      for (int j = 0; j < ports; ++j) net.s(k, i, j) = sv(static_cast<py::ssize_t>(k), i, j);
+  net.name = name;
+  return net;
+}
+
+/// The S-parameters as a numpy view F x N x N (each matrix is stored column-major).
+py::array s_view(const py::object& owner, const channels::Network& n) {
+  if (n.size() == 0) return py::array_t<std::complex<double>>(std::vector<py::ssize_t>{0, n.ports(), n.ports()});
+  const auto e = static_cast<py::ssize_t>(sizeof(std::complex<double>));
+  const py::ssize_t p = n.ports();
+  py::array a(py::dtype::of<std::complex<double>>(), {static_cast<py::ssize_t>(n.size()), p, p}, {p * p * e, e, p * e},
+              n.s(0).data(), owner);
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+
+// ---------------------------------------------------------------- results as Python objects
+
+py::dict eye_arrays(const py::handle& owner, const solvers::EyeAnalysis& a) {
+  const auto& e = a.eye;
+  py::dict d;
+  d["phase_ui"] = view(owner, e.phase_ui);
+  d["voltage_v"] = view(owner, e.voltage_v);
+  py::array map(py::dtype::of<double>(),
+                {static_cast<py::ssize_t>(e.phase_ui.size()), static_cast<py::ssize_t>(e.voltage_v.size())},
+                {static_cast<py::ssize_t>(e.voltage_v.size() * sizeof(double)), static_cast<py::ssize_t>(sizeof(double))},
+                e.log10_ber.data(), owner);
+  py::detail::array_proxy(map.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  d["log10_ber"] = map;
+  d["vertical_bathtub_log10_ber"] = view(owner, e.vertical_bathtub_log10_ber);
+  py::list horizontal;
+  for (const auto& h : e.horizontal_bathtub_log10_ber) horizontal.append(view(owner, h));
+  d["horizontal_bathtub_log10_ber"] = horizontal;
+  const auto& up = a.unequalized.pulse;
+  d["pulse_dt_s"] = up.dt_s();
+  d["unequalized_pulse_v"] = view(owner, up.samples_v);
+  d["equalized_pulse_v"] = view(owner, a.equalizer.pulse.pulse.samples_v);
+  return d;
+}
+
+}  // namespace
+
+}  // namespace phylane::python
+
+PYBIND11_MODULE(_core, m) {
+  using namespace phylane;
+  using namespace phylane::python;
+  m.doc() = "phylane: signal-integrity workflows (docs/python.md)";
+  m.attr("__version__") = std::string(io::phylane_version());
+
+  static py::exception<io::InputError> error(m, "Error", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const solvers::SearchInterrupted&) {
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
+    } catch (const io::InputError& e) {
+      error(e.what());
+    } catch (const std::invalid_argument& e) {
+      error(e.what());
+    }
+  });
+
+  py::class_<Link>(m, "Link", "A link: channel and signal, from a preset, a file or a dict (phylane.Link.from_dict)")
+      .def_static(
+          "preset", [](const std::string& name) { return Link{std::make_shared<io::Config>(io::load_preset(name)), {}}; },
+          py::arg("name"), "An embedded link (phylane.presets()); like `--preset NAME`")
+      .def_static(
+          "default", [] { return Link{std::make_shared<io::Config>(io::load_preset(io::default_preset_name())), {}}; },
+          "The link the commands use when given none")
+      .def_static(
+          "from_file",
+          [](const std::string& path, const py::object& rate, const std::string& modulation) {
+            app::LinkInput in;
+            in.config = path;
+            in.command = "eye";
+            app::SignalFlags signal{optional_text(rate, "b/s"), modulation};
+            const bool with_signal = !signal.rate.empty() || !signal.modulation.empty();
+            Link link{std::make_shared<io::Config>(app::load_link(in, false, with_signal ? &signal : nullptr)), {}};
+            if (app::touchstone_input(in) && !with_signal) link.touchstone_file = path;
+            return link;
+          },
+          py::arg("path"), py::arg("rate") = py::none(), py::arg("modulation") = "",
+          "A config file (TOML), or a Touchstone file as the whole channel; for a Touchstone file, rate= and "
+          "modulation= give its [signal] (like `phylane eye FILE --rate R`)")
+      .def_static(
+          "_from_toml",
+          [](const std::string& text, const std::string& name) {
+            return Link{std::make_shared<io::Config>(io::load_config_text(text, name)), {}};
+          },
+          py::arg("text"), py::arg("name"))
+      .def_property_readonly("source", [](const Link& l) { return l.cfg->source; })
+      .def_property_readonly("title", [](const Link& l) { return l.cfg->title; })
+      .def_property_readonly("config_toml", [](const Link& l) { return l.cfg->stored_toml; },
+                             "The config as given (re-running it reproduces the result)")
+      .def_property_readonly("resolved_toml", [](const Link& l) { return l.cfg->resolved_toml; },
+                             "The config with every default made explicit")
+      .def(
+          "network",
+          [](const Link& l, const py::object& fmax, std::optional<int> points, const std::string& port_order, bool dc) {
+            app::SparamsArgs args;
+            args.fmax = optional_text(fmax, "Hz");
+            args.points = points;
+            args.port_order = port_order;
+            args.from_dc = dc;
+            py::gil_scoped_release release;
+            return app::sparams_network(*l.cfg, args);
+          },
+          py::arg("fmax") = py::none(), py::arg("points") = py::none(), py::arg("port_order") = "12-34",
+          py::arg("dc") = false, "The channel's S-parameters, as `phylane sparams` writes them")
+      .def("__repr__", [](const Link& l) { return "<phylane.Link " + l.cfg->source + ">"; });
+
+  m.def("presets", &io::preset_names, "Names of the embedded links");
+
+  py::class_<channels::Network>(m, "Network", "S-parameters on a frequency grid with a real reference impedance per port")
+      .def(py::init(&make_network), py::arg("freq_hz"), py::arg("s"), py::arg("z0_ohm") = std::vector<double>{50.0},
+           py::arg("name") = "")
+      .def_static(
+          "read", [](const std::string& path) { return io::read_touchstone(path); }, py::arg("path"),
+          "A Touchstone file (.sNp, 1.x or 2.0)")
+      .def(
+          "write",
+          [](const channels::Network& n, const std::string& path) {
+            io::TouchstoneWriteOptions o;
+            o.program_version = std::string(io::phylane_version());
+            io::write_touchstone(n, path, o);
+          },
+          py::arg("path"), "Writes a Touchstone 1.1 file (RI: bit-exact)")
+      .def_property_readonly("freq_hz", [](const py::object& self) {
+        const auto& n = self.cast<const channels::Network&>();
+        return view(self, n.freq_hz());
+      })
+      .def_property_readonly("s", [](const py::object& self) { return s_view(self, self.cast<const channels::Network&>()); })
+      .def_property_readonly("z0_ohm", [](const channels::Network& n) { return n.z0_ohm(); })
+      .def_property_readonly("ports", &channels::Network::ports)
+      .def_readwrite("name", &channels::Network::name)
+      .def("__len__", &channels::Network::size)
+      .def("__repr__", [](const channels::Network& n) {
+        return "<phylane.Network " + std::to_string(n.ports()) + "-port, " + std::to_string(n.size()) + " frequencies>";
+      });
+
+  py::class_<LossResult>(m, "LossResult", "phylane loss")
+      .def("to_dict",
+           [](const LossResult& r) {
+             return json_dict([&](std::ostream& os) {
+               if (r.analysis)
+                 io::write_loss_json(os, *r.cfg, *r.analysis);
+               else
+                 io::write_budget_json(os, *r.cfg);
+             });
+           })
+      .def_property_readonly("freq_hz", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const LossResult&>();
+        if (!r.analysis) return py::none();
+        return view(self, r.analysis->sweep.freq_hz);
+      })
+      .def_property_readonly("loss_db", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const LossResult&>();
+        if (!r.analysis) return py::none();
+        return field_view(self, r.analysis->sweep.loss, &channels::LossBreakdown::total_db);
+      })
+      .def_property_readonly("breakdown_db", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const LossResult&>();
+        if (!r.analysis) return py::none();
+        const auto& b = r.analysis->sweep.loss;
+        py::dict d;
+        d["conductor"] = field_view(self, b, &channels::LossBreakdown::conductor_db);
+        d["roughness"] = field_view(self, b, &channels::LossBreakdown::roughness_db);
+        d["dielectric"] = field_view(self, b, &channels::LossBreakdown::dielectric_db);
+        d["blocks"] = field_view(self, b, &channels::LossBreakdown::blocks_db);
+        d["mismatch"] = field_view(self, b, &channels::LossBreakdown::mismatch_db);
+        return d;
+      })
+      .def_property_readonly("s21", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const LossResult&>();
+        if (!r.analysis) return py::none();
+        return view(self, r.analysis->sweep.s21);
+      })
+      .def_property_readonly("report_freq_hz", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const LossResult&>();
+        if (!r.analysis) return py::none();
+        return view(self, r.analysis->report_freqs_hz);
+      });
+
+  py::class_<EyeResult>(m, "EyeResult", "phylane eye")
+      .def("to_dict",
+           [](const EyeResult& r) {
+             return json_dict([&](std::ostream& os) {
+               io::write_eye_json(os, *r.cfg, r.answer.analysis, r.answer.optical ? &*r.answer.optical : nullptr);
+             });
+           })
+      .def_property_readonly("open",
+                             [](const EyeResult& r) { return r.answer.analysis.eye.status == solvers::EyeStatus::open; })
+      .def_property_readonly("margin_db", [](const EyeResult& r) { return r.answer.analysis.eye.margin_db; })
+      .def_property_readonly("height_v", [](const EyeResult& r) { return r.answer.analysis.eye.height_v; })
+      .def_property_readonly("width_ui", [](const EyeResult& r) { return r.answer.analysis.eye.width_ui; })
+      .def_property_readonly("ber", [](const EyeResult& r) { return r.answer.analysis.eye.ber; })
+      .def_property_readonly("arrays",
+                             [](const py::object& self) { return eye_arrays(self, self.cast<const EyeResult&>().answer.analysis); },
+                             "phase_ui, voltage_v, log10_ber (phase x voltage), the bathtubs and the pulses");
+
+  auto curve = [](const std::vector<solvers::RatePoint>& c) {
+    py::dict d;
+    std::vector<double> rate, margin, height, width;
+    std::vector<bool> meets;
+    for (const auto& p : c) {
+      rate.push_back(p.rate_bps);
+      margin.push_back(p.margin_db);
+      height.push_back(p.eye_height_v);
+      width.push_back(p.eye_width_ui);
+      meets.push_back(p.meets);
+    }
+    d["rate_bps"] = py::array_t<double>(static_cast<py::ssize_t>(rate.size()), rate.data());
+    d["margin_db"] = py::array_t<double>(static_cast<py::ssize_t>(margin.size()), margin.data());
+    d["eye_height_v"] = py::array_t<double>(static_cast<py::ssize_t>(height.size()), height.data());
+    d["eye_width_ui"] = py::array_t<double>(static_cast<py::ssize_t>(width.size()), width.data());
+    d["meets"] = py::module_::import("numpy").attr("array")(py::cast(meets), py::arg("dtype") = "bool");
+    return d;
+  };
+  py::class_<MaxRateResult>(m, "MaxRateResult", "phylane maxrate")
+      .def("to_dict", [](const MaxRateResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_maxrate_json(os, *r.cfg, r.answer); });
+      })
+      .def_property_readonly("found", [](const MaxRateResult& r) { return r.answer.result.found; })
+      .def_property_readonly("max_rate_bps", [](const MaxRateResult& r) { return r.answer.result.max_rate_bps; })
+      .def_property_readonly("best_levels", [](const MaxRateResult& r) { return r.answer.result.best_levels; })
+      .def_property_readonly("reason", [](const MaxRateResult& r) { return r.answer.result.reason; })
+      .def_property_readonly(
+          "per_modulation",
+          [curve](const py::object& self) {
+            py::list out;
+            for (const auto& mr : self.cast<const MaxRateResult&>().answer.result.per_modulation) {
+              py::dict d = curve(mr.curve);
+              d["levels"] = mr.levels;
+              d["found"] = mr.found;
+              d["capped"] = mr.capped;
+              d["max_rate_bps"] = mr.max_rate_bps;
+              d["eye_at_max"] = eye_arrays(self, mr.at_max);
+              out.append(d);
+            }
+            return out;
+          },
+          "Per modulation: levels, found, capped, max_rate_bps, the curve (rate_bps, margin_db, eye_height_v, "
+          "eye_width_ui, meets) and the eye at the answer");
+
+  py::class_<ReachResult>(m, "ReachResult", "phylane reach")
+      .def("to_dict", [](const ReachResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_reach_json(os, *r.cfg, r.answer); });
+      })
+      .def_property_readonly("found", [](const ReachResult& r) { return r.answer.result.found; })
+      .def_property_readonly("max_length_m", [](const ReachResult& r) { return r.answer.result.max_length_m; })
+      .def_property_readonly("reason", [](const ReachResult& r) { return r.answer.result.reason; })
+      .def_property_readonly("length_m", [](const py::object& self) {
+        return field_view(self, self.cast<const ReachResult&>().answer.result.curve, &solvers::ReachPoint::length_m);
+      })
+      .def_property_readonly("margin_db", [](const py::object& self) {
+        return field_view(self, self.cast<const ReachResult&>().answer.result.curve, &solvers::ReachPoint::margin_db);
+      })
+      .def_property_readonly("loss_db", [](const py::object& self) {
+        return field_view(self, self.cast<const ReachResult&>().answer.result.curve, &solvers::ReachPoint::loss_db);
+      })
+      .def_property_readonly("eye_at_max",
+                             [](const py::object& self) { return eye_arrays(self, self.cast<const ReachResult&>().answer.result.at_max); });
+
+  py::class_<ComResult>(m, "ComResult", "phylane com")
+      .def("to_dict", [](const ComResult& r) {
+        return json_dict([&](std::ostream& os) { app::write_com_json(os, r.thru, r.sheet, r.answer); });
+      })
+      .def_property_readonly("com_db", [](const ComResult& r) { return r.answer.com_db; })
+      .def_property_readonly("passed", [](const ComResult& r) { return r.answer.pass; });
+
+  m.def("loss", &loss, py::arg("link"), py::kw_only(), py::arg("freq") = py::none(), py::arg("fmax") = py::none(),
+        py::arg("points") = py::none(),
+        "phylane loss: freq= one or a list of report frequencies, fmax=, points= (text with units, or Hz)");
+  m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("progress") = py::none(),
+        "phylane eye; progress=callable(stage, done)");
+  m.def("maxrate", &maxrate, py::arg("link"), py::kw_only(), py::arg("modulation") = "nrz,pam4",
+        py::arg("min") = py::none(), py::arg("max") = py::none(), py::arg("margin") = py::none(),
+        py::arg("curve") = false, py::arg("progress") = py::none(),
+        "phylane maxrate: modulation=\"nrz,pam4\", min=, max= (text, or b/s), margin= [dB], curve=");
+  m.def("reach", &reach, py::arg("link"), py::kw_only(), py::arg("rate") = py::none(), py::arg("modulation") = "",
+        py::arg("element") = "", py::arg("min") = py::none(), py::arg("max") = py::none(), py::arg("margin") = py::none(),
+        py::arg("curve") = false, py::arg("progress") = py::none(),
+        "phylane reach: rate= (text, or b/s), modulation=, element=, min=, max= (text, or m), margin= [dB], curve=");
+  m.def("com", &com, py::arg("thru"), py::kw_only(), py::arg("fext") = std::vector<std::string>{},
+        py::arg("next") = std::vector<std::string>{}, py::arg("sheet") = "100gbase-kr4", py::arg("set") = py::dict(),
+        py::arg("progress") = py::none(), "phylane com: thru and aggressor Touchstone files, sheet=, set={NAME: VALUE}");
+}

@@ -1,0 +1,57 @@
+"""phylane for Python: the engine's workflows next to numpy and scikit-rf (docs/python.md).
+
+    import phylane
+    link = phylane.Link.preset("kr1-ck-28db")
+    r = phylane.maxrate(link)
+    r.to_dict()          # == json.loads(`phylane maxrate --preset kr1-ck-28db --json`)
+
+One function per command (loss, eye, maxrate, reach, com) with the command's options as keyword
+arguments; each result's to_dict() is the command's --json output, and its arrays are numpy views
+with units in their names. Bad input raises phylane.Error (a ValueError) with the command line's
+message; the long calls release the GIL, take progress=callable(stage, done) and stop on Ctrl-C.
+"""
+import numpy as _np
+
+from . import _toml
+from ._core import (ComResult, Error, EyeResult, Link, LossResult, MaxRateResult, Network, ReachResult,
+                    __version__, com, eye, loss, maxrate, presets, reach)
+
+__all__ = ["Error", "Link", "Network", "LossResult", "EyeResult", "MaxRateResult", "ReachResult", "ComResult",
+           "presets", "loss", "eye", "maxrate", "reach", "com", "__version__"]
+
+
+def _link_from_dict(config, name="Link.from_dict"):
+    """A link from a dict laid out as a config file (docs/config.md), values as text with units:
+
+        phylane.Link.from_dict({"channel": {"type": "stripline", ...}, "signal": {"rate": "28 Gb/s"}})
+
+    It is written as TOML and read by the same reader as files, so the checks and messages are the
+    same (`name` stands for the file name in them). Relative file paths resolve against the current
+    directory."""
+    return Link._from_toml(_toml.dumps(config), name)
+
+
+Link.from_dict = staticmethod(_link_from_dict)
+
+
+def _network_from_skrf(network):
+    """A phylane.Network from a skrf.Network: its frequencies [Hz], S-parameters and reference
+    impedances, which must be real and the same at every frequency (one per port)."""
+    z0 = _np.asarray(network.z0)
+    if z0.ndim != 2 or _np.any(z0.imag != 0) or _np.any(z0 != z0[:1]):
+        raise Error(f"skrf.Network {network.name!r}: phylane references each port to one real impedance at every "
+                    "frequency; renormalize it first (network.renormalize(50))")
+    return Network(_np.asarray(network.f, dtype=float), _np.asarray(network.s, dtype=complex),
+                   [float(x) for x in z0[0].real], network.name or "")
+
+
+def _network_to_skrf(self):
+    """This network as a skrf.Network (frequencies in Hz, S and z0 copied unchanged)."""
+    import skrf
+    frequency = skrf.Frequency.from_f(_np.array(self.freq_hz), unit="hz")
+    return skrf.Network(frequency=frequency, s=_np.array(self.s), z0=_np.array(self.z0_ohm, dtype=complex),
+                        name=self.name or None)
+
+
+Network.from_skrf = staticmethod(_network_from_skrf)
+Network.to_skrf = _network_to_skrf
