@@ -175,6 +175,115 @@ double com_noise_interference_v(const ComPmf& pmf, double der0) {
   return -pmf.value(pmf.p.size() - 1);
 }
 
+void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post) {
+  if (samples_per_ui < 1 || n_pre < 0 || n_post < 0)
+    throw std::invalid_argument("COM FOM sums: samples_per_ui >= 1 and tap counts >= 0 are required");
+  x_ = x;
+  m_ = samples_per_ui;
+  n_pre_ = n_pre;
+  n_post_ = n_post;
+  pad_ = static_cast<long>(std::max(n_pre, n_post) + 1) * m_ + 1;
+  padded_.assign(x.size() + 2 * static_cast<std::size_t>(pad_), 0.0);
+  std::copy(x.begin(), x.end(), padded_.begin() + pad_);
+  phases_.resize(static_cast<std::size_t>(m_));
+  for (auto& ph : phases_) ph.built = false;  // their storage is kept for the next pulse
+}
+
+void ComFomSums::build(std::size_t phase) {
+  Phase& ph = phases_[phase];
+  const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size();
+  const std::size_t k = phase < nx ? (nx - phase + m - 1) / m : 0;
+  const std::size_t lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
+  ph.k = k;
+  ph.suffix.assign(lags * (k + 1), 0.0);
+  ph.max_abs.assign(k + 1, 0.0);
+  auto xp = [&](std::size_t j) { return j < k ? x_[j * m + phase] : 0.0; };
+  for (std::size_t d = 0; d < lags; ++d) {
+    double* sd = ph.suffix.data() + d * (k + 1);
+    for (std::size_t j = k; j-- > 0;) sd[j] = sd[j + 1] + xp(j) * xp(j + d);
+  }
+  for (std::size_t j = k; j-- > 0;) ph.max_abs[j] = std::max(ph.max_abs[j + 1], std::abs(xp(j)));
+  ph.built = true;
+}
+
+ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
+                                      std::span<const double> b_max, double slope_floor_v) {
+  const int n_post = ffe.n_post();
+  if (ffe.n_pre > n_pre_ || n_post > n_post_ || ffe.taps.empty())
+    throw std::invalid_argument("COM FOM sums: the Tx FFE has more taps than the sums were built for");
+  if (b_min.size() != b_max.size()) throw std::invalid_argument("COM FOM sums: b_min and b_max differ in length");
+  const long m = m_, nx = static_cast<long>(x_.size()), cur = static_cast<long>(cursor);
+  if (cur < m || cur + 1 >= nx) throw std::invalid_argument("COM FOM sums: the cursor must lie inside the record");
+  const std::size_t nt = ffe.taps.size();
+  std::array<long, 16> shift{};
+  if (nt > shift.size()) throw std::invalid_argument("COM FOM sums: at most 16 Tx FFE taps");
+  for (std::size_t t = 0; t < nt; ++t) shift[t] = pad_ - (static_cast<long>(t) - ffe.n_pre) * m;
+  const double* xp = padded_.data();
+  auto y_at = [&](long i) {
+    double v = 0.0;
+    for (std::size_t t = 0; t < nt; ++t) v += ffe.taps[t] * xp[i + shift[t]];
+    return v;
+  };
+  const long n_last = (nx - 2 - cur) / m;  // the last n with cursor + n M + 1 inside the record
+  const long n_b = static_cast<long>(b_max.size());
+  const std::size_t phase = static_cast<std::size_t>(cur % m);
+  const long q = cur / m;
+  if (!phases_[phase].built) build(phase);
+  const Phase& ph = phases_[phase];
+  const long kk = static_cast<long>(ph.k);
+  auto clamp_k = [&](long k) { return static_cast<std::size_t>(std::clamp(k, 0L, kk)); };
+
+  // The jitter slopes: from n_j on no |y(n)| can reach the floor (1e-9 covers the rounding of y).
+  double sum_c = 0.0;
+  for (double c : ffe.taps) sum_c += std::abs(c);
+  auto below = [&](long n) { return sum_c * ph.max_abs[clamp_k(q + n - n_post)] * (1.0 + 1e-9) < slope_floor_v; };
+  long lo = 0, hi = n_last + 1;  // below() is monotone in n: the first n where it holds
+  while (lo < hi) {
+    const long mid = lo + (hi - lo) / 2;
+    if (below(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  const long n_j = lo;
+
+  Sums out;
+  const long explicit_end = std::min(n_last, std::max(n_b, n_j - 1));
+  for (long n = 0; n <= explicit_end; ++n) {
+    const long i = cur + n * m;
+    const double y = n == 0 ? h0 : y_at(i);
+    if (n >= 1 && n <= n_b) {
+      const std::size_t b = static_cast<std::size_t>(n - 1);
+      const double r = y - std::clamp(y / h0, b_min[b], b_max[b]) * h0;  // (93A-26, 93A-27)
+      out.isi_v2 += r * r;
+    }
+    if (n < n_j && std::abs(y) >= slope_floor_v) {
+      const double hj = (y_at(i + 1) - y_at(i - 1)) * static_cast<double>(m) / 2.0;  // (93A-28)
+      out.slope_v2 += hj * hj;
+    }
+  }
+  // The ISI beyond the DFE, n = N_b + 1 .. n_last: sum_{t,u} c_t c_u sum_n x_p(L_t + n) x_p(L_u + n)
+  // with L_t = q - a_t; for t <= u the lag is e = a_u - a_t >= 0 and the sum runs over
+  // k = L_u + n from L_u + N_b + 1 to L_u + n_last.
+  const long n0 = n_b + 1;
+  if (n0 <= n_last) {
+    const std::size_t stride = ph.k + 1;
+    double tail = 0.0;
+    for (std::size_t u = 0; u < nt; ++u) {
+      const double cu = ffe.taps[u];
+      if (cu == 0.0) continue;
+      const long l_u = q - (static_cast<long>(u) - ffe.n_pre);
+      const std::size_t k0 = clamp_k(l_u + n0), k1 = clamp_k(l_u + n_last + 1);
+      for (std::size_t t = 0; t <= u; ++t) {
+        const double ct = ffe.taps[t];
+        if (ct == 0.0) continue;
+        const double* se = ph.suffix.data() + (u - t) * stride;
+        tail += (t == u ? 1.0 : 2.0) * ct * cu * (se[k0] - se[k1]);
+      }
+    }
+    out.isi_v2 += tail;
+  }
+  return out;
+}
+
 std::vector<std::string> com_unsupported(const ComParameters& p) {
   std::vector<std::string> out;
   if (p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0) out.push_back("ffe_pre_tap_len/ffe_post_tap_len (Rx FFE)");
@@ -285,10 +394,9 @@ void ffe_window(const std::vector<double>& x, const TxFfe& ffe, int m, long from
 }
 
 // ISI cursors before the main one: 5 in A_ni's PDF (the reference code's window, 93A.1.7.3), none
-// in the figure of merit (the reference code's FOM without an Rx FFE starts its ISI sum at the
-// cursor; 93A-31 would sum every n != 0).
+// in the figure of merit (ComFomSums: the reference code's FOM without an Rx FFE starts its ISI
+// sum at the cursor; 93A-31 would sum every n != 0).
 constexpr int kPrecursors = 5;
-constexpr int kFomPrecursors = 0;
 // The jitter slopes h_J(n) (93A-28) of the cursor and the post-cursors (n >= 0) whose sample is
 // at least 1e-3 A_s, as the reference code. 93A-32 has no such floor, but without it the slopes
 // of a measured record's long small tail add up (the 4 in SMT channel: COM 0.6 dB lower); with it
@@ -348,9 +456,21 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   CandidateRanking ranking;
   std::size_t best_ctle = 0, best_ffe = 0;
   double best_fom = -std::numeric_limits<double>::infinity();
-  std::vector<double> win, padded;
+  // The pulses of the best CTLE so far (the victim's and each aggressor's), for COM below, and the
+  // grid each was computed on: a later CTLE may enlarge a path's grid (the wrap check), and COM
+  // then takes that path's pulse on the final grid, as computing it after the search does.
+  PulseResult best_pulse;
+  std::vector<PulseResult> best_agg(agg.size());
+  PulseResult last_pulse;  // the victim's through the last CTLE: its final grid
+  std::size_t kept_ctle = ctles.size();
+  std::vector<double> win;
   if (n_pre + n_post + 1 > 8) throw std::invalid_argument("COM: at most 8 Tx FFE taps");
-  const long pad = static_cast<long>(std::max(n_pre, n_post) + 1) * m + 1;
+  std::vector<double> b_lo(static_cast<std::size_t>(p.n_b)), b_hi(static_cast<std::size_t>(p.n_b));
+  for (std::size_t n = 0; n < b_hi.size(); ++n) {
+    b_hi[n] = p.b_max[n];
+    b_lo[n] = p.b_min.empty() ? -p.b_max[n] : p.b_min[n];
+  }
+  ComFomSums sums;
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     const PulseResult pr = engine.compute(victim, ctles[ci]);
@@ -363,10 +483,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre, n_post);
       else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
     }
+    sums.reset(x, m, n_pre, n_post);
     const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
-    // The record with zeros around it, so that every FFE tap reads inside it.
-    padded.assign(x.size() + 2 * static_cast<std::size_t>(pad), 0.0);
-    std::copy(x.begin(), x.end(), padded.begin() + pad);
     for (std::size_t fi = 0; fi < ffes.size(); ++fi) {
       const TxFfe& ffe = ffes[fi];
       ffe_window(x, ffe, m, w0, w1, win);
@@ -380,37 +498,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       ++candidates;
       if (!(h0 > 0.0)) continue;
       const double a_s = p.r_lm * h0 / (levels - 1);
-      // UI-spaced samples at the cursor's phase, FFE applied per sample on the zero-padded record.
-      double isi = 0.0, slope = 0.0;
-      const std::size_t nt = ffe.taps.size();
-      std::array<long, 8> shift{};
-      for (std::size_t t = 0; t < nt; ++t) shift[t] = pad - (static_cast<long>(t) - ffe.n_pre) * m;
-      const double* xp = padded.data();
-      auto y_at = [&](long i) {
-        double v = 0.0;
-        for (std::size_t t = 0; t < nt; ++t) v += ffe.taps[t] * xp[i + shift[t]];
-        return v;
-      };
-      const long nx = static_cast<long>(x.size());
-      const double keep_j = kJitterSampleFloor * a_s;
-      for (long n = -kFomPrecursors; cursor + n * m + 1 < nx; ++n) {
-        const long i = cursor + n * m;
-        if (i < 1) continue;
-        const double y = n == 0 ? h0 : y_at(i);
-        if (n != 0) {
-          double r = y;
-          if (n >= 1 && n <= p.n_b) r -= clip_b(p, static_cast<std::size_t>(n - 1), y / h0) * h0;  // (93A-27)
-          isi += r * r;
-        }
-        if (n >= 0 && std::abs(y) >= keep_j) {
-          const double hj = (y_at(i + 1) - y_at(i - 1)) * m / 2.0;  // (93A-28)
-          slope += hj * hj;
-        }
-      }
+      // ISI after the DFE from the cursor on and the jitter slopes (93A-27, 93A-28, 93A-31, 93A-32).
+      const ComFomSums::Sums s =
+          sums.evaluate(ffe, static_cast<std::size_t>(cursor), h0, b_lo, b_hi, kJitterSampleFloor * a_s);
       double xt = next_xt;
       for (const auto& a : agg)
         if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(ffe).energy_v2;  // (93A-33)
-      const double var = var_x * isi + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * slope +
+      const double var = var_x * s.isi_v2 + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * s.slope_v2 +
                          h0 * h0 * snr_tx + var_x * xt + sigma_n * sigma_n;  // (93A-30 ... 93A-35)
       const double fom = 10.0 * std::log10(a_s * a_s / var);                  // (93A-36)
       if (ranking.offer(fom, ctles[ci].peaking_db(), ffe.side_weight())) {
@@ -419,8 +513,21 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         best_ffe = fi;
       }
     }
+    if (best_ctle == ci && kept_ctle != ci && std::isfinite(best_fom)) {
+      best_pulse = pr;
+      for (std::size_t k = 0; k < agg.size(); ++k) best_agg[k] = agg[k].pulse;
+      kept_ctle = ci;
+    }
+    if (ci + 1 == ctles.size()) last_pulse = pr;
   }
   if (!std::isfinite(best_fom)) throw std::runtime_error("COM: no equalizer setting gives a positive main cursor");
+  // Grids only grow: the same size and low band as at the end of the search means the same grid.
+  auto same_grid = [](const PulseResult& a, const PulseResult& b) {
+    return a.fft_size == b.fft_size && a.low_band_period_s == b.low_band_period_s;
+  };
+  if (!same_grid(best_pulse, last_pulse)) best_pulse = engine.compute(victim, ctles[best_ctle]);
+  for (std::size_t k = 0; k < agg.size(); ++k)
+    if (!same_grid(best_agg[k], agg[k].pulse)) best_agg[k] = engine.compute(agg[k].spectrum, ctles[best_ctle]);
 
   // The chosen setting: COM from the PDFs (93A.1.7).
   ComCaseResult r;
@@ -430,8 +537,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.equalizer.g_dc_db = gains[best_ctle].first;
   r.equalizer.g_dc2_db = gains[best_ctle].second;
   r.equalizer.tx_ffe = ffes[best_ffe];
-  const PulseResult pr = engine.compute(victim, ctles[best_ctle]);
-  const PulseResponse y = apply_tx_ffe(pr.pulse, ffes[best_ffe]);
+  const PulseResponse y = apply_tx_ffe(best_pulse.pulse, ffes[best_ffe]);
   const auto& v = y.samples_v;
   std::size_t peak = 0;
   for (std::size_t i = 1; i < v.size(); ++i)
@@ -477,9 +583,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   ComPmf total = convolve(com_symbol_pmf(isi, levels, step), convolve(com_gaussian_pmf(sigma_g, step),
                                                                       com_symbol_pmf(hj, levels, step)));  // (93A-43)
   double var_xt = 0.0;
-  for (auto& a : agg) {
-    a.pulse = engine.compute(a.spectrum, ctles[best_ctle]);
-    const PulseResponse ap = a.kind == ComPathKind::fext ? apply_tx_ffe(a.pulse.pulse, ffes[best_ffe]) : a.pulse.pulse;
+  for (std::size_t k = 0; k < agg.size(); ++k) {
+    const PulseResponse ap = agg[k].kind == ComPathKind::fext ? apply_tx_ffe(best_agg[k].pulse, ffes[best_ffe]) : best_agg[k].pulse;
     const CrosstalkPhase ph = crosstalk_phase(ap);  // (93A-33)
     std::vector<double> xs;
     for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m))
