@@ -183,8 +183,10 @@ void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre,
   n_pre_ = n_pre;
   n_post_ = n_post;
   pad_ = static_cast<long>(std::max(n_pre, n_post) + 1) * m_ + 1;
-  padded_.assign(x.size() + 2 * static_cast<std::size_t>(pad_), 0.0);
+  padded_.resize(x.size() + 2 * static_cast<std::size_t>(pad_));
+  std::fill(padded_.begin(), padded_.begin() + pad_, 0.0);
   std::copy(x.begin(), x.end(), padded_.begin() + pad_);
+  std::fill(padded_.begin() + pad_ + static_cast<std::ptrdiff_t>(x.size()), padded_.end(), 0.0);
   phases_.resize(static_cast<std::size_t>(m_));
   for (auto& ph : phases_) ph.built = false;  // their storage is kept for the next pulse
 }
@@ -195,14 +197,21 @@ void ComFomSums::build(std::size_t phase) {
   const std::size_t k = phase < nx ? (nx - phase + m - 1) / m : 0;
   const std::size_t lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
   ph.k = k;
-  ph.suffix.assign(lags * (k + 1), 0.0);
-  ph.max_abs.assign(k + 1, 0.0);
-  auto xp = [&](std::size_t j) { return j < k ? x_[j * m + phase] : 0.0; };
+  // The phase's UI-spaced samples with `lags` zeros after them; every entry below is written, so
+  // the storage of the previous pulse is reused without clearing it.
+  gather_.resize(k + lags);
+  for (std::size_t j = 0; j < k; ++j) gather_[j] = x_[j * m + phase];
+  std::fill(gather_.begin() + static_cast<std::ptrdiff_t>(k), gather_.end(), 0.0);
+  ph.suffix.resize(lags * (k + 1));
+  ph.max_abs.resize(k + 1);
+  const double* xp = gather_.data();
   for (std::size_t d = 0; d < lags; ++d) {
     double* sd = ph.suffix.data() + d * (k + 1);
-    for (std::size_t j = k; j-- > 0;) sd[j] = sd[j + 1] + xp(j) * xp(j + d);
+    sd[k] = 0.0;
+    for (std::size_t j = k; j-- > 0;) sd[j] = sd[j + 1] + xp[j] * xp[j + d];
   }
-  for (std::size_t j = k; j-- > 0;) ph.max_abs[j] = std::max(ph.max_abs[j + 1], std::abs(xp(j)));
+  ph.max_abs[k] = 0.0;
+  for (std::size_t j = k; j-- > 0;) ph.max_abs[j] = std::max(ph.max_abs[j + 1], std::abs(xp[j]));
   ph.built = true;
 }
 

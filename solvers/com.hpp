@@ -115,6 +115,7 @@ class ComFomSums {
   void build(std::size_t phase);
   std::span<const double> x_;
   std::vector<double> padded_;     // x with zeros around it: every tap reads inside
+  std::vector<double> gather_;     // one phase's UI-spaced samples (build)
   long pad_ = 0;
   int m_ = 1, n_pre_ = 0, n_post_ = 0;
   std::vector<Phase> phases_;
