@@ -24,7 +24,11 @@ struct ComRequest {
   ComChannel thru;
   std::vector<ComChannel> fext, next;
   const std::atomic<bool>* stop = nullptr;  ///< Ctrl-C: read before each case
+  /// Called as each case starts (never concurrently, possibly from a worker thread).
   std::function<void(int case_number)> progress = nullptr;
+  /// Threads for the package cases (each with its own pulse engine), >= 0; 0: as many as there
+  /// are cores and cases. The batch form runs each channel on one.
+  int workers = 0;
 };
 
 struct ComAnswer {
