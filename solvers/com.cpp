@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -175,44 +176,104 @@ double com_noise_interference_v(const ComPmf& pmf, double der0) {
   return -pmf.value(pmf.p.size() - 1);
 }
 
-void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post) {
-  if (samples_per_ui < 1 || n_pre < 0 || n_post < 0)
-    throw std::invalid_argument("COM FOM sums: samples_per_ui >= 1 and tap counts >= 0 are required");
+void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post, std::size_t cursor_from,
+                       std::size_t cursor_to, int n_b) {
+  if (samples_per_ui < 1 || n_pre < 0 || n_post < 0 || n_b < 0 || cursor_to < cursor_from)
+    throw std::invalid_argument("COM FOM sums: samples_per_ui >= 1, tap counts >= 0 and a cursor range are required");
   x_ = x;
   m_ = samples_per_ui;
   n_pre_ = n_pre;
   n_post_ = n_post;
-  pad_ = static_cast<long>(std::max(n_pre, n_post) + 1) * m_ + 1;
-  padded_.resize(x.size() + 2 * static_cast<std::size_t>(pad_));
-  std::fill(padded_.begin(), padded_.begin() + pad_, 0.0);
-  std::copy(x.begin(), x.end(), padded_.begin() + pad_);
-  std::fill(padded_.begin() + pad_ + static_cast<std::ptrdiff_t>(x.size()), padded_.end(), 0.0);
+  n_b_ = n_b;
+  cursor_from_ = cursor_from;
+  cursor_to_ = cursor_to;
+  off_ = std::max(n_pre, n_post) + 2;  // lane entries before j = 0 (and after the record)
   phases_.resize(static_cast<std::size_t>(m_));
-  for (auto& ph : phases_) ph.built = false;  // their storage is kept for the next pulse
+  for (auto& ph : phases_) ph.lane_built = ph.sums_built = false;  // their storage is kept for the next pulse
 }
 
-void ComFomSums::build(std::size_t phase) {
-  Phase& ph = phases_[phase];
-  const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size();
-  const std::size_t k = phase < nx ? (nx - phase + m - 1) / m : 0;
-  const std::size_t lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
-  ph.k = k;
-  // The phase's UI-spaced samples with `lags` zeros after them; every entry below is written, so
-  // the storage of the previous pulse is reused without clearing it.
-  gather_.resize(k + lags);
-  for (std::size_t j = 0; j < k; ++j) gather_[j] = x_[j * m + phase];
-  std::fill(gather_.begin() + static_cast<std::ptrdiff_t>(k), gather_.end(), 0.0);
-  ph.suffix.resize(lags * (k + 1));
-  ph.max_abs.resize(k + 1);
-  const double* xp = gather_.data();
-  for (std::size_t d = 0; d < lags; ++d) {
-    double* sd = ph.suffix.data() + d * (k + 1);
-    sd[k] = 0.0;
-    for (std::size_t j = k; j-- > 0;) sd[j] = sd[j + 1] + xp[j] * xp[j + d];
+void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double>& out) const {
+  const long nx = static_cast<long>(x_.size());
+  if (ffe.n_pre > n_pre_ || ffe.n_post() > n_post_ || to < from)
+    throw std::invalid_argument("COM FOM sums: a window needs from <= to and an FFE the sums were built for");
+  out.assign(static_cast<std::size_t>(to - from), 0.0);
+  for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
+    const double c = ffe.taps[t];
+    const long shift = (static_cast<long>(t) - ffe.n_pre) * m_;  // reads x(i - shift), zero outside the record
+    const long lo = std::clamp(from, shift, nx + shift), hi = std::clamp(to, shift, nx + shift);
+    const double* src = x_.data() + (lo - shift);
+    double* dst = out.data() + (lo - from);
+    for (long i = 0; i < hi - lo; ++i) dst[i] += c * src[i];
   }
-  ph.max_abs[k] = 0.0;
-  for (std::size_t j = k; j-- > 0;) ph.max_abs[j] = std::max(ph.max_abs[j + 1], std::abs(xp[j]));
-  ph.built = true;
+}
+
+const ComFomSums::Phase& ComFomSums::lane(std::size_t phase) {
+  Phase& ph = phases_[phase];
+  if (ph.lane_built) return ph;
+  const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size(), off = static_cast<std::size_t>(off_);
+  const std::size_t k = phase < nx ? (nx - phase + m - 1) / m : 0;
+  ph.k = k;
+  // Every entry is written, so the storage of the previous pulse is reused without clearing it.
+  ph.lane.resize(k + 2 * off);
+  std::fill(ph.lane.begin(), ph.lane.begin() + off_, 0.0);
+  for (std::size_t j = 0; j < k; ++j) ph.lane[off + j] = x_[j * m + phase];
+  std::fill(ph.lane.begin() + static_cast<std::ptrdiff_t>(off + k), ph.lane.end(), 0.0);
+  ph.lane_built = true;
+  return ph;
+}
+
+const ComFomSums::Phase& ComFomSums::sums(std::size_t phase) {
+  Phase& ph = phases_[phase];
+  if (ph.sums_built) return ph;
+  lane(phase);
+  const std::size_t k = ph.k, m = static_cast<std::size_t>(m_), lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
+  const double* xp = ph.lane.data() + off_;  // zeros follow the record's k samples: off_ >= lags
+  // The ISI sum of a cursor in UI q starts at j = q + N_b + 1 - a_u and ends at q + n_last + 1 - a_u,
+  // n_last = the last n with cursor + n M + 1 inside the record: within about n_pre + n_post + 3 of k.
+  const std::size_t q_lo = cursor_from_ / m, q_hi = cursor_to_ / m + 1;
+  ph.near_lo = std::min(k, (q_lo + static_cast<std::size_t>(n_b_) + 1 > static_cast<std::size_t>(n_post_))
+                               ? q_lo + static_cast<std::size_t>(n_b_) + 1 - static_cast<std::size_t>(n_post_)
+                               : 0);
+  ph.near_n = std::min(k + 1, q_hi + static_cast<std::size_t>(n_b_ + 1 + n_pre_) + 1) - ph.near_lo;
+  ph.end_lo = k > lags + 3 ? k - lags - 3 : 0;
+  ph.near.resize(lags * ph.near_n);
+  ph.end.resize(lags * (k + 1 - ph.end_lo));
+  for (std::size_t d = 0; d < lags; ++d) {
+    double* near = ph.near.data() + d * ph.near_n;
+    double* end = ph.end.data() + d * (k + 1 - ph.end_lo);
+    double sum = 0.0;
+    for (std::size_t j = k + 1; j-- > 0;) {
+      if (j < k) sum += xp[j] * xp[j + d];
+      if (j >= ph.end_lo) end[j - ph.end_lo] = sum;
+      if (j >= ph.near_lo && j < ph.near_lo + ph.near_n) near[j - ph.near_lo] = sum;
+      if (j < ph.near_lo && j < ph.end_lo) break;
+    }
+  }
+  ph.stairs.clear();
+  double top = 0.0;
+  for (std::size_t j = k; j-- > 0;)
+    if (std::abs(xp[j]) > top) {
+      top = std::abs(xp[j]);
+      ph.stairs.emplace_back(j, top);
+    }
+  ph.sums_built = true;
+  return ph;
+}
+
+double ComFomSums::suffix(const Phase& ph, std::size_t lag, std::size_t j) const {
+  if (j >= ph.end_lo) return ph.end[lag * (ph.k + 1 - ph.end_lo) + (j - ph.end_lo)];
+  if (j >= ph.near_lo && j < ph.near_lo + ph.near_n) return ph.near[lag * ph.near_n + (j - ph.near_lo)];
+  // A cursor outside the expected range: summed here, from the end as the kept ones are.
+  const double* xp = ph.lane.data() + off_;
+  double sum = 0.0;
+  for (std::size_t i = ph.k; i-- > j;) sum += xp[i] * xp[i + lag];
+  return sum;
+}
+
+double ComFomSums::suffix_max(const Phase& ph, std::size_t j) const {
+  // The last stair at or after j (stairs run from the end backwards, j decreasing).
+  const auto it = std::partition_point(ph.stairs.begin(), ph.stairs.end(), [&](const auto& s) { return s.first >= j; });
+  return it == ph.stairs.begin() ? 0.0 : std::prev(it)->second;
 }
 
 ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
@@ -224,28 +285,18 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   const long m = m_, nx = static_cast<long>(x_.size()), cur = static_cast<long>(cursor);
   if (cur < m || cur + 1 >= nx) throw std::invalid_argument("COM FOM sums: the cursor must lie inside the record");
   const std::size_t nt = ffe.taps.size();
-  std::array<long, 16> shift{};
-  if (nt > shift.size()) throw std::invalid_argument("COM FOM sums: at most 16 Tx FFE taps");
-  for (std::size_t t = 0; t < nt; ++t) shift[t] = pad_ - (static_cast<long>(t) - ffe.n_pre) * m;
-  const double* xp = padded_.data();
-  auto y_at = [&](long i) {
-    double v = 0.0;
-    for (std::size_t t = 0; t < nt; ++t) v += ffe.taps[t] * xp[i + shift[t]];
-    return v;
-  };
   const long n_last = (nx - 2 - cur) / m;  // the last n with cursor + n M + 1 inside the record
   const long n_b = static_cast<long>(b_max.size());
   const std::size_t phase = static_cast<std::size_t>(cur % m);
   const long q = cur / m;
-  if (!phases_[phase].built) build(phase);
-  const Phase& ph = phases_[phase];
+  const Phase& ph = sums(phase);
   const long kk = static_cast<long>(ph.k);
   auto clamp_k = [&](long k) { return static_cast<std::size_t>(std::clamp(k, 0L, kk)); };
 
   // The jitter slopes: from n_j on no |y(n)| can reach the floor (1e-9 covers the rounding of y).
   double sum_c = 0.0;
   for (double c : ffe.taps) sum_c += std::abs(c);
-  auto below = [&](long n) { return sum_c * ph.max_abs[clamp_k(q + n - n_post)] * (1.0 + 1e-9) < slope_floor_v; };
+  auto below = [&](long n) { return sum_c * suffix_max(ph, clamp_k(q + n - n_post)) * (1.0 + 1e-9) < slope_floor_v; };
   long lo = 0, hi = n_last + 1;  // below() is monotone in n: the first n where it holds
   while (lo < hi) {
     const long mid = lo + (hi - lo) / 2;
@@ -254,18 +305,33 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   }
   const long n_j = lo;
 
+  // y(n), y at n UI + 1 sample and at n UI - 1 sample, n = 0 .. n_e - 1, from the lanes of the
+  // phase and its neighbours (the sample after the last phase is phase 0 of the next UI).
+  const long n_e = std::min(n_last, std::max(n_b, n_j - 1)) + 1;
+  auto ffe_lane = [&](const Phase& lp, long ui_shift, std::vector<double>& out) {
+    out.assign(static_cast<std::size_t>(n_e), 0.0);
+    for (std::size_t t = 0; t < nt; ++t) {
+      const double c = ffe.taps[t];
+      const double* src = lp.lane.data() + off_ + q + ui_shift - (static_cast<long>(t) - ffe.n_pre);
+      for (long n = 0; n < n_e; ++n) out[static_cast<std::size_t>(n)] += c * src[n];
+    }
+  };
+  ffe_lane(ph, 0, y_);
+  ffe_lane(lane(phase + 1 < phases_.size() ? phase + 1 : 0), phase + 1 < phases_.size() ? 0 : 1, yp_);
+  ffe_lane(lane(phase >= 1 ? phase - 1 : phases_.size() - 1), phase >= 1 ? 0 : -1, ym_);
+
   Sums out;
-  const long explicit_end = std::min(n_last, std::max(n_b, n_j - 1));
-  for (long n = 0; n <= explicit_end; ++n) {
-    const long i = cur + n * m;
-    const double y = n == 0 ? h0 : y_at(i);
+  const double half_m = static_cast<double>(m) / 2.0;
+  for (long n = 0; n < n_e; ++n) {
+    const std::size_t i = static_cast<std::size_t>(n);
+    const double y = n == 0 ? h0 : y_[i];
     if (n >= 1 && n <= n_b) {
       const std::size_t b = static_cast<std::size_t>(n - 1);
       const double r = y - std::clamp(y / h0, b_min[b], b_max[b]) * h0;  // (93A-26, 93A-27)
       out.isi_v2 += r * r;
     }
     if (n < n_j && std::abs(y) >= slope_floor_v) {
-      const double hj = (y_at(i + 1) - y_at(i - 1)) * static_cast<double>(m) / 2.0;  // (93A-28)
+      const double hj = (yp_[i] - ym_[i]) * half_m;  // (93A-28)
       out.slope_v2 += hj * hj;
     }
   }
@@ -274,7 +340,6 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   // k = L_u + n from L_u + N_b + 1 to L_u + n_last.
   const long n0 = n_b + 1;
   if (n0 <= n_last) {
-    const std::size_t stride = ph.k + 1;
     double tail = 0.0;
     for (std::size_t u = 0; u < nt; ++u) {
       const double cu = ffe.taps[u];
@@ -284,8 +349,7 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
       for (std::size_t t = 0; t <= u; ++t) {
         const double ct = ffe.taps[t];
         if (ct == 0.0) continue;
-        const double* se = ph.suffix.data() + (u - t) * stride;
-        tail += (t == u ? 1.0 : 2.0) * ct * cu * (se[k0] - se[k1]);
+        tail += (t == u ? 1.0 : 2.0) * ct * cu * (suffix(ph, u - t, k0) - suffix(ph, u - t, k1));
       }
     }
     out.isi_v2 += tail;
@@ -387,20 +451,6 @@ double clip_b(const ComParameters& p, std::size_t n, double ratio) {
   return std::clamp(ratio, lo, hi);
 }
 
-// y(i) = sum_k c_k x(i - k M) for i in [from, to), x = 0 outside the record.
-void ffe_window(const std::vector<double>& x, const TxFfe& ffe, int m, long from, long to, std::vector<double>& y) {
-  y.assign(static_cast<std::size_t>(to - from), 0.0);
-  const long n = static_cast<long>(x.size());
-  for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
-    const long shift = (static_cast<long>(t) - ffe.n_pre) * m;
-    const double c = ffe.taps[t];
-    if (c == 0.0) continue;
-    for (long i = from; i < to; ++i) {
-      const long j = i - shift;
-      if (j >= 0 && j < n) y[static_cast<std::size_t>(i - from)] += c * x[static_cast<std::size_t>(j)];
-    }
-  }
-}
 
 // ISI cursors before the main one: 5 in A_ni's PDF (the reference code's window, 93A.1.7.3), none
 // in the figure of merit (ComFomSums: the reference code's FOM without an Rx FFE starts its ISI
@@ -470,7 +520,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // then takes that path's pulse on the final grid, as computing it after the search does.
   PulseResult best_pulse;
   std::vector<PulseResult> best_agg(agg.size());
-  PulseResult last_pulse;  // the victim's through the last CTLE: its final grid
+  // Grids only grow: the same size and low band as at the end of the search means the same grid.
+  using Grid = std::pair<std::size_t, double>;
+  auto grid = [](const PulseResult& r) { return Grid{r.fft_size, r.low_band_period_s}; };
+  Grid last_grid;                                     // the victim's after the last CTLE
+  std::vector<Grid> last_agg_grid(agg.size());
   std::size_t kept_ctle = ctles.size();
   std::vector<double> win;
   if (n_pre + n_post + 1 > 8) throw std::invalid_argument("COM: at most 8 Tx FFE taps");
@@ -482,7 +536,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   ComFomSums sums;
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
-    const PulseResult pr = engine.compute(victim, ctles[ci]);
+    PulseResult pr = engine.compute(victim, ctles[ci]);
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
     const double sigma_n = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
@@ -492,11 +546,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre, n_post);
       else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
     }
-    sums.reset(x, m, n_pre, n_post);
     const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
+    sums.reset(x, m, n_pre, n_post, static_cast<std::size_t>(std::max(w0, 0L)), static_cast<std::size_t>(std::max(w1, 0L)), p.n_b);
     for (std::size_t fi = 0; fi < ffes.size(); ++fi) {
       const TxFfe& ffe = ffes[fi];
-      ffe_window(x, ffe, m, w0, w1, win);
+      sums.window(ffe, w0, w1, win);
       // The equalised pulse's peak near the unequalised one, then COM's sampling point.
       std::size_t pk = static_cast<std::size_t>(2 * m);
       for (std::size_t i = 2 * m; i < win.size() - 2 * static_cast<std::size_t>(m); ++i)
@@ -522,21 +576,18 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         best_ffe = fi;
       }
     }
-    if (best_ctle == ci && kept_ctle != ci && std::isfinite(best_fom)) {
-      best_pulse = pr;
-      for (std::size_t k = 0; k < agg.size(); ++k) best_agg[k] = agg[k].pulse;
+    last_grid = grid(pr);
+    for (std::size_t k = 0; k < agg.size(); ++k) last_agg_grid[k] = grid(agg[k].pulse);
+    if (best_ctle == ci && kept_ctle != ci && std::isfinite(best_fom)) {  // kept by moving: no copies
+      best_pulse = std::move(pr);
+      for (std::size_t k = 0; k < agg.size(); ++k) best_agg[k] = std::move(agg[k].pulse);
       kept_ctle = ci;
     }
-    if (ci + 1 == ctles.size()) last_pulse = pr;
   }
   if (!std::isfinite(best_fom)) throw std::runtime_error("COM: no equalizer setting gives a positive main cursor");
-  // Grids only grow: the same size and low band as at the end of the search means the same grid.
-  auto same_grid = [](const PulseResult& a, const PulseResult& b) {
-    return a.fft_size == b.fft_size && a.low_band_period_s == b.low_band_period_s;
-  };
-  if (!same_grid(best_pulse, last_pulse)) best_pulse = engine.compute(victim, ctles[best_ctle]);
+  if (grid(best_pulse) != last_grid) best_pulse = engine.compute(victim, ctles[best_ctle]);
   for (std::size_t k = 0; k < agg.size(); ++k)
-    if (!same_grid(best_agg[k], agg[k].pulse)) best_agg[k] = engine.compute(agg[k].spectrum, ctles[best_ctle]);
+    if (grid(best_agg[k]) != last_agg_grid[k]) best_agg[k] = engine.compute(agg[k].spectrum, ctles[best_ctle]);
 
   // The chosen setting: COM from the PDFs (93A.1.7).
   ComCaseResult r;

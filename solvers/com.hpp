@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "channels/resample.hpp"
@@ -84,14 +85,22 @@ double com_noise_interference_v(const ComPmf& pmf, double der0);
 /// its inner sums are differences of suffix sums of lagged products, built once per phase used
 /// (summed from the record's end, so the small tail is not a difference of large numbers). The
 /// DFE's cursors (clipped: not quadratic, 93A-26, 93A-27) and the jitter slopes h_J(n) (93A-28)
-/// are formed per setting, the slopes only up to the cursor from which no sample can reach the
-/// floor: |y(n)| <= sum |c_t| max_{k >= q + n - n_post} |x_p(k)|, the phase's suffix maximum.
-/// Equal to the direct sums to rounding. Tested by: tests/solvers/com_test.cpp "[solvers][com]".
+/// are formed per setting from the phase's samples and its neighbours' (contiguous, one pass per
+/// tap), the slopes only up to the cursor from which no sample can reach the floor:
+/// |y(n)| <= sum |c_t| max_{k >= q + n - n_post} |x_p(k)|, the phase's suffix maximum.
+/// Equal to the direct sums to rounding (each y(n) bit for bit: the taps are summed in order).
+/// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
 class ComFomSums {
  public:
   /// x: the pulse through the CTLE (no Tx FFE), samples_per_ui >= 1 per UI; FFE settings with at
-  /// most n_pre pre-cursor and n_post post-cursor taps. x must outlive the queries.
-  void reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post);
+  /// most n_pre pre-cursor and n_post post-cursor taps; cursors in [cursor_from, cursor_to) and
+  /// n_b DFE taps (>= 0) expected (others are answered too, more slowly). x must outlive the queries.
+  void reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post, std::size_t cursor_from,
+             std::size_t cursor_to, int n_b);
+
+  /// The FFE output y(i) = sum_t c_t x(i - a_t M) at samples i in [from, to) into out (its storage
+  /// reused), x zero outside the record.
+  void window(const TxFfe& ffe, long from, long to, std::vector<double>& out) const;
 
   struct Sums {
     double isi_v2 = 0.0;    ///< sum over n >= 1 of r(n)^2, r(n) = y(n) - b(n) h0 for n <= N_b, else y(n)
@@ -106,19 +115,30 @@ class ComFomSums {
                 std::span<const double> b_max, double slope_floor_v);
 
  private:
+  // Of the suffix sums S_d(j) = sum_{i >= j} x_p(i) x_p(i + d) only those the expected cursors
+  // ask for are kept (the ISI sum starts N_b + 1 UI after the cursor and ends at the record's
+  // end): a whole table per phase was megabytes of first-touched memory per pulse.
   struct Phase {
-    bool built = false;
+    bool lane_built = false, sums_built = false;
     std::size_t k = 0;             // UI-spaced samples of the phase inside the record
-    std::vector<double> suffix;    // [lag d][k' = 0 .. k]: sum_{j >= k'} x_p(j) x_p(j + d)
-    std::vector<double> max_abs;   // [k' = 0 .. k]: max_{j >= k'} |x_p(j)|
+    std::vector<double> lane;      // lane[off_ + j] = x(j M + phase), zero outside the record
+    std::size_t near_lo = 0, near_n = 0, end_lo = 0;
+    std::vector<double> near;      // [lag d][j - near_lo], j in [near_lo, near_lo + near_n)
+    std::vector<double> end;       // [lag d][j - end_lo], j in [end_lo, k]
+    // The suffix maxima of |x_p| where they change, from the record's end backwards: entries
+    // (j, max_{i >= j} |x_p(i)|) with j decreasing and the maximum increasing.
+    std::vector<std::pair<std::size_t, double>> stairs;
   };
-  void build(std::size_t phase);
+  const Phase& lane(std::size_t phase);
+  const Phase& sums(std::size_t phase);
+  double suffix(const Phase& ph, std::size_t lag, std::size_t j) const;  // S_lag(j), j <= k
+  double suffix_max(const Phase& ph, std::size_t j) const;              // max_{i >= j} |x_p(i)|
   std::span<const double> x_;
-  std::vector<double> padded_;     // x with zeros around it: every tap reads inside
-  std::vector<double> gather_;     // one phase's UI-spaced samples (build)
-  long pad_ = 0;
-  int m_ = 1, n_pre_ = 0, n_post_ = 0;
+  long off_ = 0;
+  int m_ = 1, n_pre_ = 0, n_post_ = 0, n_b_ = 0;
+  std::size_t cursor_from_ = 0, cursor_to_ = 0;
   std::vector<Phase> phases_;
+  std::vector<double> y_, yp_, ym_;  // y(n) and its neighbours one sample later and earlier
 };
 
 /// The equalizer COM chose for a case.
