@@ -189,7 +189,8 @@ void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre,
   cursor_to_ = cursor_to;
   off_ = std::max(n_pre, n_post) + 2;  // lane entries before j = 0 (and after the record)
   phases_.resize(static_cast<std::size_t>(m_));
-  for (auto& ph : phases_) ph.lane_built = ph.sums_built = false;  // their storage is kept for the next pulse
+  for (auto& ph : phases_) ph.lane_built = ph.stairs_built = false;  // their storage is kept for the next pulse
+  build_suffix();
 }
 
 void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double>& out) const {
@@ -222,51 +223,68 @@ const ComFomSums::Phase& ComFomSums::lane(std::size_t phase) {
   return ph;
 }
 
-const ComFomSums::Phase& ComFomSums::sums(std::size_t phase) {
-  Phase& ph = phases_[phase];
-  if (ph.sums_built) return ph;
-  lane(phase);
-  const std::size_t k = ph.k, m = static_cast<std::size_t>(m_), lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
-  const double* xp = ph.lane.data() + off_;  // zeros follow the record's k samples: off_ >= lags
+void ComFomSums::build_suffix() {
+  const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size(), lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
+  const std::size_t rows = (nx + m - 1) / m;  // UI rows of x, the last one possibly partial
   // The ISI sum of a cursor in UI q starts at j = q + N_b + 1 - a_u and ends at q + n_last + 1 - a_u,
-  // n_last = the last n with cursor + n M + 1 inside the record: within about n_pre + n_post + 3 of k.
+  // n_last = the last n with cursor + n M + 1 inside the record: within lags + 3 of a phase's end.
   const std::size_t q_lo = cursor_from_ / m, q_hi = cursor_to_ / m + 1;
-  ph.near_lo = std::min(k, (q_lo + static_cast<std::size_t>(n_b_) + 1 > static_cast<std::size_t>(n_post_))
-                               ? q_lo + static_cast<std::size_t>(n_b_) + 1 - static_cast<std::size_t>(n_post_)
-                               : 0);
-  ph.near_n = std::min(k + 1, q_hi + static_cast<std::size_t>(n_b_ + 1 + n_pre_) + 1) - ph.near_lo;
-  ph.end_lo = k > lags + 3 ? k - lags - 3 : 0;
-  ph.near.resize(lags * ph.near_n);
-  ph.end.resize(lags * (k + 1 - ph.end_lo));
+  const std::size_t first = q_lo + static_cast<std::size_t>(n_b_) + 1;
+  near_lo_ = std::min(rows, first > static_cast<std::size_t>(n_post_) ? first - static_cast<std::size_t>(n_post_) : 0);
+  near_n_ = std::min(rows + 1, q_hi + static_cast<std::size_t>(n_b_ + 1 + n_pre_) + 1) - near_lo_;
+  end_lo_ = rows > lags + 4 ? rows - lags - 4 : 0;
+  end_n_ = rows + 1 - end_lo_;
+  near_.resize(lags * near_n_ * m);
+  end_.resize(lags * end_n_ * m);
+  acc_.resize(m);
+  auto at = [&](std::size_t i) { return i < nx ? x_[i] : 0.0; };
   for (std::size_t d = 0; d < lags; ++d) {
-    double* near = ph.near.data() + d * ph.near_n;
-    double* end = ph.end.data() + d * (k + 1 - ph.end_lo);
-    double sum = 0.0;
-    for (std::size_t j = k + 1; j-- > 0;) {
-      if (j < k) sum += xp[j] * xp[j + d];
-      if (j >= ph.end_lo) end[j - ph.end_lo] = sum;
-      if (j >= ph.near_lo && j < ph.near_lo + ph.near_n) near[j - ph.near_lo] = sum;
-      if (j < ph.near_lo && j < ph.end_lo) break;
+    std::fill(acc_.begin(), acc_.end(), 0.0);
+    double* near = near_.data() + d * near_n_ * m;
+    double* end = end_.data() + d * end_n_ * m;
+    for (std::size_t j = rows + 1; j-- > 0;) {
+      if (j < rows) {
+        const std::size_t a = j * m, b = (j + d) * m;
+        if (b + m <= nx) {
+          for (std::size_t p = 0; p < m; ++p) acc_[p] += x_[a + p] * x_[b + p];
+        } else {
+          for (std::size_t p = 0; p < m; ++p) acc_[p] += at(a + p) * at(b + p);
+        }
+      }
+      if (j >= end_lo_) std::copy(acc_.begin(), acc_.end(), end + (j - end_lo_) * m);
+      if (j >= near_lo_ && j < near_lo_ + near_n_) std::copy(acc_.begin(), acc_.end(), near + (j - near_lo_) * m);
+      if (j <= near_lo_ && j <= end_lo_) break;
     }
   }
+}
+
+const ComFomSums::Phase& ComFomSums::stairs(std::size_t phase) {
+  Phase& ph = phases_[phase];
+  if (ph.stairs_built) return ph;
+  lane(phase);
+  const double* xp = ph.lane.data() + off_;
   ph.stairs.clear();
   double top = 0.0;
-  for (std::size_t j = k; j-- > 0;)
+  for (std::size_t j = ph.k; j-- > 0;)
     if (std::abs(xp[j]) > top) {
       top = std::abs(xp[j]);
       ph.stairs.emplace_back(j, top);
     }
-  ph.sums_built = true;
+  ph.stairs_built = true;
   return ph;
 }
 
-double ComFomSums::suffix(const Phase& ph, std::size_t lag, std::size_t j) const {
-  if (j >= ph.end_lo) return ph.end[lag * (ph.k + 1 - ph.end_lo) + (j - ph.end_lo)];
-  if (j >= ph.near_lo && j < ph.near_lo + ph.near_n) return ph.near[lag * ph.near_n + (j - ph.near_lo)];
+double ComFomSums::suffix(std::size_t phase, std::size_t lag, std::size_t j) const {
+  const std::size_t m = phases_.size();
+  if (j >= end_lo_ && j < end_lo_ + end_n_) return end_[(lag * end_n_ + (j - end_lo_)) * m + phase];
+  if (j >= near_lo_ && j < near_lo_ + near_n_) return near_[(lag * near_n_ + (j - near_lo_)) * m + phase];
   // A cursor outside the expected range: summed here, from the end as the kept ones are.
-  const double* xp = ph.lane.data() + off_;
+  const std::size_t nx = x_.size();
   double sum = 0.0;
-  for (std::size_t i = ph.k; i-- > j;) sum += xp[i] * xp[i + lag];
+  for (std::size_t i = (nx + m - 1) / m; i-- > j;) {
+    const std::size_t a = i * m + phase, b = (i + lag) * m + phase;
+    sum += (a < nx ? x_[a] : 0.0) * (b < nx ? x_[b] : 0.0);
+  }
   return sum;
 }
 
@@ -289,7 +307,7 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   const long n_b = static_cast<long>(b_max.size());
   const std::size_t phase = static_cast<std::size_t>(cur % m);
   const long q = cur / m;
-  const Phase& ph = sums(phase);
+  const Phase& ph = stairs(phase);
   const long kk = static_cast<long>(ph.k);
   auto clamp_k = [&](long k) { return static_cast<std::size_t>(std::clamp(k, 0L, kk)); };
 
@@ -305,35 +323,39 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   }
   const long n_j = lo;
 
-  // y(n), y at n UI + 1 sample and at n UI - 1 sample, n = 0 .. n_e - 1, from the lanes of the
-  // phase and its neighbours (the sample after the last phase is phase 0 of the next UI).
+  // y(n), n = 0 .. n_e - 1, one pass over the phase's lane per tap; y one sample later and earlier
+  // (the jitter slope) from the neighbouring phases' lanes only where |y(n)| reaches the floor
+  // (the sample after the last phase is phase 0 of the next UI). Taps summed in order from 0, as
+  // the record filtered by apply_tx_ffe would be.
   const long n_e = std::min(n_last, std::max(n_b, n_j - 1)) + 1;
-  auto ffe_lane = [&](const Phase& lp, long ui_shift, std::vector<double>& out) {
-    out.assign(static_cast<std::size_t>(n_e), 0.0);
-    for (std::size_t t = 0; t < nt; ++t) {
-      const double c = ffe.taps[t];
-      const double* src = lp.lane.data() + off_ + q + ui_shift - (static_cast<long>(t) - ffe.n_pre);
-      for (long n = 0; n < n_e; ++n) out[static_cast<std::size_t>(n)] += c * src[n];
-    }
-  };
-  ffe_lane(ph, 0, y_);
-  ffe_lane(lane(phase + 1 < phases_.size() ? phase + 1 : 0), phase + 1 < phases_.size() ? 0 : 1, yp_);
-  ffe_lane(lane(phase >= 1 ? phase - 1 : phases_.size() - 1), phase >= 1 ? 0 : -1, ym_);
+  y_.assign(static_cast<std::size_t>(n_e), 0.0);
+  for (std::size_t t = 0; t < nt; ++t) {
+    const double c = ffe.taps[t];
+    const double* src = ph.lane.data() + off_ + q - (static_cast<long>(t) - ffe.n_pre);
+    for (long n = 0; n < n_e; ++n) y_[static_cast<std::size_t>(n)] += c * src[n];
+  }
+  const bool last_phase = phase + 1 == phases_.size();
+  const Phase& next = lane(last_phase ? 0 : phase + 1);
+  const Phase& prev = lane(phase == 0 ? phases_.size() - 1 : phase - 1);
+  const double* next_at = next.lane.data() + off_ + q + (last_phase ? 1 : 0) + ffe.n_pre;
+  const double* prev_at = prev.lane.data() + off_ + q - (phase == 0 ? 1 : 0) + ffe.n_pre;
 
   Sums out;
+  for (long n = 1; n <= std::min(n_b, n_e - 1); ++n) {
+    const double y = y_[static_cast<std::size_t>(n)];
+    const std::size_t b = static_cast<std::size_t>(n - 1);
+    const double r = y - std::clamp(y / h0, b_min[b], b_max[b]) * h0;  // (93A-26, 93A-27)
+    out.isi_v2 += r * r;
+  }
   const double half_m = static_cast<double>(m) / 2.0;
-  for (long n = 0; n < n_e; ++n) {
-    const std::size_t i = static_cast<std::size_t>(n);
-    const double y = n == 0 ? h0 : y_[i];
-    if (n >= 1 && n <= n_b) {
-      const std::size_t b = static_cast<std::size_t>(n - 1);
-      const double r = y - std::clamp(y / h0, b_min[b], b_max[b]) * h0;  // (93A-26, 93A-27)
-      out.isi_v2 += r * r;
-    }
-    if (n < n_j && std::abs(y) >= slope_floor_v) {
-      const double hj = (yp_[i] - ym_[i]) * half_m;  // (93A-28)
-      out.slope_v2 += hj * hj;
-    }
+  for (long n = 0; n < std::min(n_j, n_e); ++n) {
+    const double y = n == 0 ? h0 : y_[static_cast<std::size_t>(n)];
+    if (!(std::abs(y) >= slope_floor_v)) continue;
+    double after = 0.0, before = 0.0;
+    for (std::size_t t = 0; t < nt; ++t) after += ffe.taps[t] * next_at[n - static_cast<long>(t)];
+    for (std::size_t t = 0; t < nt; ++t) before += ffe.taps[t] * prev_at[n - static_cast<long>(t)];
+    const double hj = (after - before) * half_m;  // (93A-28)
+    out.slope_v2 += hj * hj;
   }
   // The ISI beyond the DFE, n = N_b + 1 .. n_last: sum_{t,u} c_t c_u sum_n x_p(L_t + n) x_p(L_u + n)
   // with L_t = q - a_t; for t <= u the lag is e = a_u - a_t >= 0 and the sum runs over
@@ -349,7 +371,7 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
       for (std::size_t t = 0; t <= u; ++t) {
         const double ct = ffe.taps[t];
         if (ct == 0.0) continue;
-        tail += (t == u ? 1.0 : 2.0) * ct * cu * (suffix(ph, u - t, k0) - suffix(ph, u - t, k1));
+        tail += (t == u ? 1.0 : 2.0) * ct * cu * (suffix(phase, u - t, k0) - suffix(phase, u - t, k1));
       }
     }
     out.isi_v2 += tail;
@@ -597,7 +619,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.equalizer.g_dc_db = gains[best_ctle].first;
   r.equalizer.g_dc2_db = gains[best_ctle].second;
   r.equalizer.tx_ffe = ffes[best_ffe];
-  const PulseResponse y = apply_tx_ffe(best_pulse.pulse, ffes[best_ffe]);
+  PulseResponse y = apply_tx_ffe(best_pulse.pulse, ffes[best_ffe]);
   const auto& v = y.samples_v;
   std::size_t peak = 0;
   for (std::size_t i = 1; i < v.size(); ++i)
@@ -644,7 +666,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
                                                                       com_symbol_pmf(hj, levels, step)));  // (93A-43)
   double var_xt = 0.0;
   for (std::size_t k = 0; k < agg.size(); ++k) {
-    const PulseResponse ap = agg[k].kind == ComPathKind::fext ? apply_tx_ffe(best_agg[k].pulse, ffes[best_ffe]) : best_agg[k].pulse;
+    PulseResponse filtered;
+    if (agg[k].kind == ComPathKind::fext) apply_tx_ffe(best_agg[k].pulse, ffes[best_ffe], filtered);
+    const PulseResponse& ap = agg[k].kind == ComPathKind::fext ? filtered : best_agg[k].pulse;  // NEXT: no Tx FFE
     const CrosstalkPhase ph = crosstalk_phase(ap);  // (93A-33)
     std::vector<double> xs;
     for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m))
@@ -655,7 +679,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.sigma_xt_v = std::sqrt(var_xt);
   r.a_ni_v = com_noise_interference_v(total, p.der_0);
   r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
-  r.pulse = y;
+  r.pulse = std::move(y);
   return r;
 }
 

@@ -85,10 +85,11 @@ double com_noise_interference_v(const ComPmf& pmf, double der0);
 /// its inner sums are differences of suffix sums of lagged products, built once per phase used
 /// (summed from the record's end, so the small tail is not a difference of large numbers). The
 /// DFE's cursors (clipped: not quadratic, 93A-26, 93A-27) and the jitter slopes h_J(n) (93A-28)
-/// are formed per setting from the phase's samples and its neighbours' (contiguous, one pass per
-/// tap), the slopes only up to the cursor from which no sample can reach the floor:
-/// |y(n)| <= sum |c_t| max_{k >= q + n - n_post} |x_p(k)|, the phase's suffix maximum.
-/// Equal to the direct sums to rounding (each y(n) bit for bit: the taps are summed in order).
+/// are formed per setting: y(n) in one pass per tap over the phase's UI-spaced samples, the
+/// slopes from the neighbouring phases' samples where |y(n)| reaches the floor, and only up to
+/// the cursor from which no sample can: |y(n)| <= sum |c_t| max_{k >= q + n - n_post} |x_p(k)|,
+/// the phase's suffix maximum. Equal to the direct sums to rounding (each y(n) bit for bit: the
+/// taps are summed in order, as apply_tx_ffe does).
 /// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
 class ComFomSums {
  public:
@@ -117,28 +118,31 @@ class ComFomSums {
  private:
   // Of the suffix sums S_d(j) = sum_{i >= j} x_p(i) x_p(i + d) only those the expected cursors
   // ask for are kept (the ISI sum starts N_b + 1 UI after the cursor and ends at the record's
-  // end): a whole table per phase was megabytes of first-touched memory per pulse.
+  // end): a whole table per phase was megabytes of first-touched memory per pulse. They are
+  // accumulated for all phases at once (x is [UI][phase]: contiguous across phases), each phase's
+  // sum in the same order as alone.
   struct Phase {
-    bool lane_built = false, sums_built = false;
+    bool lane_built = false, stairs_built = false;
     std::size_t k = 0;             // UI-spaced samples of the phase inside the record
     std::vector<double> lane;      // lane[off_ + j] = x(j M + phase), zero outside the record
-    std::size_t near_lo = 0, near_n = 0, end_lo = 0;
-    std::vector<double> near;      // [lag d][j - near_lo], j in [near_lo, near_lo + near_n)
-    std::vector<double> end;       // [lag d][j - end_lo], j in [end_lo, k]
     // The suffix maxima of |x_p| where they change, from the record's end backwards: entries
     // (j, max_{i >= j} |x_p(i)|) with j decreasing and the maximum increasing.
     std::vector<std::pair<std::size_t, double>> stairs;
   };
   const Phase& lane(std::size_t phase);
-  const Phase& sums(std::size_t phase);
-  double suffix(const Phase& ph, std::size_t lag, std::size_t j) const;  // S_lag(j), j <= k
-  double suffix_max(const Phase& ph, std::size_t j) const;              // max_{i >= j} |x_p(i)|
+  const Phase& stairs(std::size_t phase);
+  void build_suffix();
+  double suffix(std::size_t phase, std::size_t lag, std::size_t j) const;  // S_lag(j) of the phase
+  double suffix_max(const Phase& ph, std::size_t j) const;                // max_{i >= j} |x_p(i)|
+  std::size_t near_lo_ = 0, near_n_ = 0, end_lo_ = 0, end_n_ = 0;
+  std::vector<double> near_, end_;  // [lag][j - near_lo_ or j - end_lo_][phase]
+  std::vector<double> acc_;         // one running sum per phase
   std::span<const double> x_;
   long off_ = 0;
   int m_ = 1, n_pre_ = 0, n_post_ = 0, n_b_ = 0;
   std::size_t cursor_from_ = 0, cursor_to_ = 0;
   std::vector<Phase> phases_;
-  std::vector<double> y_, yp_, ym_;  // y(n) and its neighbours one sample later and earlier
+  std::vector<double> y_;          // y(n) of the last query
 };
 
 /// The equalizer COM chose for a case.
