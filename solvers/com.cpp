@@ -556,12 +556,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     b_lo[n] = p.b_min.empty() ? -p.b_max[n] : p.b_min[n];
   }
   ComFomSums sums;
+  std::vector<double> noise_v(ctles.size());  // sigma_N per CTLE
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     PulseResult pr = engine.compute(victim, ctles[ci]);
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
-    const double sigma_n = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+    const double sigma_n = noise_v[ci] = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
     double next_xt = 0.0;
     for (auto& a : agg) {
       a.pulse = engine.compute(a.spectrum, ctles[ci]);
@@ -655,7 +656,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
     }
   }
-  const double sigma_n = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[best_ctle], fmax);
+  const double sigma_n = noise_v[best_ctle];
   r.sigma_isi_v = std::sqrt(var_isi);
   r.sigma_tx_v = h0 * std::sqrt(snr_tx);                                  // (93A-30)
   r.sigma_rj_v = p.sigma_rj_ui * std::sqrt(var_x * var_slope);           // (93A-32), random part
