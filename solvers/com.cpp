@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -189,7 +188,7 @@ void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre,
   cursor_to_ = cursor_to;
   off_ = std::max(n_pre, n_post) + 2;  // lane entries before j = 0 (and after the record)
   phases_.resize(static_cast<std::size_t>(m_));
-  for (auto& ph : phases_) ph.lane_built = ph.stairs_built = false;  // their storage is kept for the next pulse
+  for (auto& ph : phases_) ph.lane_built = false;  // their storage is kept for the next pulse
   build_suffix();
 }
 
@@ -256,22 +255,14 @@ void ComFomSums::build_suffix() {
       if (j <= near_lo_ && j <= end_lo_) break;
     }
   }
-}
-
-const ComFomSums::Phase& ComFomSums::stairs(std::size_t phase) {
-  Phase& ph = phases_[phase];
-  if (ph.stairs_built) return ph;
-  lane(phase);
-  const double* xp = ph.lane.data() + off_;
-  ph.stairs.clear();
-  double top = 0.0;
-  for (std::size_t j = ph.k; j-- > 0;)
-    if (std::abs(xp[j]) > top) {
-      top = std::abs(xp[j]);
-      ph.stairs.emplace_back(j, top);
-    }
-  ph.stairs_built = true;
-  return ph;
+  // The suffix maxima of |x_p|, all phases at once.
+  max_abs_.resize((rows + 1) * m);
+  std::fill(max_abs_.begin() + static_cast<std::ptrdiff_t>(rows * m), max_abs_.end(), 0.0);
+  for (std::size_t j = rows; j-- > 0;) {
+    const double* later = max_abs_.data() + (j + 1) * m;
+    double* here = max_abs_.data() + j * m;
+    for (std::size_t p = 0; p < m; ++p) here[p] = std::max(later[p], std::abs(at(j * m + p)));
+  }
 }
 
 double ComFomSums::suffix(std::size_t phase, std::size_t lag, std::size_t j) const {
@@ -288,12 +279,6 @@ double ComFomSums::suffix(std::size_t phase, std::size_t lag, std::size_t j) con
   return sum;
 }
 
-double ComFomSums::suffix_max(const Phase& ph, std::size_t j) const {
-  // The last stair at or after j (stairs run from the end backwards, j decreasing).
-  const auto it = std::partition_point(ph.stairs.begin(), ph.stairs.end(), [&](const auto& s) { return s.first >= j; });
-  return it == ph.stairs.begin() ? 0.0 : std::prev(it)->second;
-}
-
 ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
                                       std::span<const double> b_max, double slope_floor_v) {
   const int n_post = ffe.n_post();
@@ -307,14 +292,16 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   const long n_b = static_cast<long>(b_max.size());
   const std::size_t phase = static_cast<std::size_t>(cur % m);
   const long q = cur / m;
-  const Phase& ph = stairs(phase);
+  const Phase& ph = lane(phase);
   const long kk = static_cast<long>(ph.k);
   auto clamp_k = [&](long k) { return static_cast<std::size_t>(std::clamp(k, 0L, kk)); };
 
   // The jitter slopes: from n_j on no |y(n)| can reach the floor (1e-9 covers the rounding of y).
   double sum_c = 0.0;
   for (double c : ffe.taps) sum_c += std::abs(c);
-  auto below = [&](long n) { return sum_c * suffix_max(ph, clamp_k(q + n - n_post)) * (1.0 + 1e-9) < slope_floor_v; };
+  auto below = [&](long n) {
+    return sum_c * max_abs_[clamp_k(q + n - n_post) * phases_.size() + phase] * (1.0 + 1e-9) < slope_floor_v;
+  };
   long lo = 0, hi = n_last + 1;  // below() is monotone in n: the first n where it holds
   while (lo < hi) {
     const long mid = lo + (hi - lo) / 2;

@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "channels/resample.hpp"
@@ -122,20 +121,16 @@ class ComFomSums {
   // accumulated for all phases at once (x is [UI][phase]: contiguous across phases), each phase's
   // sum in the same order as alone.
   struct Phase {
-    bool lane_built = false, stairs_built = false;
+    bool lane_built = false;
     std::size_t k = 0;             // UI-spaced samples of the phase inside the record
     std::vector<double> lane;      // lane[off_ + j] = x(j M + phase), zero outside the record
-    // The suffix maxima of |x_p| where they change, from the record's end backwards: entries
-    // (j, max_{i >= j} |x_p(i)|) with j decreasing and the maximum increasing.
-    std::vector<std::pair<std::size_t, double>> stairs;
   };
   const Phase& lane(std::size_t phase);
-  const Phase& stairs(std::size_t phase);
   void build_suffix();
   double suffix(std::size_t phase, std::size_t lag, std::size_t j) const;  // S_lag(j) of the phase
-  double suffix_max(const Phase& ph, std::size_t j) const;                // max_{i >= j} |x_p(i)|
   std::size_t near_lo_ = 0, near_n_ = 0, end_lo_ = 0, end_n_ = 0;
   std::vector<double> near_, end_;  // [lag][j - near_lo_ or j - end_lo_][phase]
+  std::vector<double> max_abs_;     // [j][phase]: max_{i >= j} |x_p(i)|, j = 0 .. UI rows
   std::vector<double> acc_;         // one running sum per phase
   std::span<const double> x_;
   long off_ = 0;
