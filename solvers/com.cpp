@@ -175,6 +175,197 @@ double com_noise_interference_v(const ComPmf& pmf, double der0) {
   return -pmf.value(pmf.p.size() - 1);
 }
 
+void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post, std::size_t cursor_from,
+                       std::size_t cursor_to, int n_b) {
+  if (samples_per_ui < 1 || n_pre < 0 || n_post < 0 || n_b < 0 || cursor_to < cursor_from)
+    throw std::invalid_argument("COM FOM sums: samples_per_ui >= 1, tap counts >= 0 and a cursor range are required");
+  x_ = x;
+  m_ = samples_per_ui;
+  n_pre_ = n_pre;
+  n_post_ = n_post;
+  n_b_ = n_b;
+  cursor_from_ = cursor_from;
+  cursor_to_ = cursor_to;
+  off_ = std::max(n_pre, n_post) + 2;  // lane entries before j = 0 (and after the record)
+  phases_.resize(static_cast<std::size_t>(m_));
+  for (auto& ph : phases_) ph.lane_built = false;  // their storage is kept for the next pulse
+  build_suffix();
+}
+
+void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double>& out) const {
+  const long nx = static_cast<long>(x_.size());
+  if (ffe.n_pre > n_pre_ || ffe.n_post() > n_post_ || to < from)
+    throw std::invalid_argument("COM FOM sums: a window needs from <= to and an FFE the sums were built for");
+  out.assign(static_cast<std::size_t>(to - from), 0.0);
+  for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
+    const double c = ffe.taps[t];
+    const long shift = (static_cast<long>(t) - ffe.n_pre) * m_;  // reads x(i - shift), zero outside the record
+    const long lo = std::clamp(from, shift, nx + shift), hi = std::clamp(to, shift, nx + shift);
+    const double* src = x_.data() + (lo - shift);
+    double* dst = out.data() + (lo - from);
+    for (long i = 0; i < hi - lo; ++i) dst[i] += c * src[i];
+  }
+}
+
+const ComFomSums::Phase& ComFomSums::lane(std::size_t phase) {
+  Phase& ph = phases_[phase];
+  if (ph.lane_built) return ph;
+  const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size(), off = static_cast<std::size_t>(off_);
+  const std::size_t k = phase < nx ? (nx - phase + m - 1) / m : 0;
+  ph.k = k;
+  // Every entry is written, so the storage of the previous pulse is reused without clearing it.
+  ph.lane.resize(k + 2 * off);
+  std::fill(ph.lane.begin(), ph.lane.begin() + off_, 0.0);
+  for (std::size_t j = 0; j < k; ++j) ph.lane[off + j] = x_[j * m + phase];
+  std::fill(ph.lane.begin() + static_cast<std::ptrdiff_t>(off + k), ph.lane.end(), 0.0);
+  ph.lane_built = true;
+  return ph;
+}
+
+void ComFomSums::build_suffix() {
+  const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size(), lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
+  const std::size_t rows = (nx + m - 1) / m;  // UI rows of x, the last one possibly partial
+  // The ISI sum of a cursor in UI q starts at j = q + N_b + 1 - a_u and ends at q + n_last + 1 - a_u,
+  // n_last = the last n with cursor + n M + 1 inside the record: within lags + 3 of a phase's end.
+  const std::size_t q_lo = cursor_from_ / m, q_hi = cursor_to_ / m + 1;
+  const std::size_t first = q_lo + static_cast<std::size_t>(n_b_) + 1;
+  near_lo_ = std::min(rows, first > static_cast<std::size_t>(n_post_) ? first - static_cast<std::size_t>(n_post_) : 0);
+  near_n_ = std::min(rows + 1, q_hi + static_cast<std::size_t>(n_b_ + 1 + n_pre_) + 1) - near_lo_;
+  end_lo_ = rows > lags + 4 ? rows - lags - 4 : 0;
+  end_n_ = rows + 1 - end_lo_;
+  near_.resize(lags * near_n_ * m);
+  end_.resize(lags * end_n_ * m);
+  acc_.resize(m);
+  auto at = [&](std::size_t i) { return i < nx ? x_[i] : 0.0; };
+  for (std::size_t d = 0; d < lags; ++d) {
+    std::fill(acc_.begin(), acc_.end(), 0.0);
+    double* near = near_.data() + d * near_n_ * m;
+    double* end = end_.data() + d * end_n_ * m;
+    for (std::size_t j = rows + 1; j-- > 0;) {
+      if (j < rows) {
+        const std::size_t a = j * m, b = (j + d) * m;
+        if (b + m <= nx) {
+          for (std::size_t p = 0; p < m; ++p) acc_[p] += x_[a + p] * x_[b + p];
+        } else {
+          for (std::size_t p = 0; p < m; ++p) acc_[p] += at(a + p) * at(b + p);
+        }
+      }
+      if (j >= end_lo_) std::copy(acc_.begin(), acc_.end(), end + (j - end_lo_) * m);
+      if (j >= near_lo_ && j < near_lo_ + near_n_) std::copy(acc_.begin(), acc_.end(), near + (j - near_lo_) * m);
+      if (j <= near_lo_ && j <= end_lo_) break;
+    }
+  }
+  // The suffix maxima of |x_p|, all phases at once.
+  max_abs_.resize((rows + 1) * m);
+  std::fill(max_abs_.begin() + static_cast<std::ptrdiff_t>(rows * m), max_abs_.end(), 0.0);
+  for (std::size_t j = rows; j-- > 0;) {
+    const double* later = max_abs_.data() + (j + 1) * m;
+    double* here = max_abs_.data() + j * m;
+    for (std::size_t p = 0; p < m; ++p) here[p] = std::max(later[p], std::abs(at(j * m + p)));
+  }
+}
+
+double ComFomSums::suffix(std::size_t phase, std::size_t lag, std::size_t j) const {
+  const std::size_t m = phases_.size();
+  if (j >= end_lo_ && j < end_lo_ + end_n_) return end_[(lag * end_n_ + (j - end_lo_)) * m + phase];
+  if (j >= near_lo_ && j < near_lo_ + near_n_) return near_[(lag * near_n_ + (j - near_lo_)) * m + phase];
+  // A cursor outside the expected range: summed here, from the end as the kept ones are.
+  const std::size_t nx = x_.size();
+  double sum = 0.0;
+  for (std::size_t i = (nx + m - 1) / m; i-- > j;) {
+    const std::size_t a = i * m + phase, b = (i + lag) * m + phase;
+    sum += (a < nx ? x_[a] : 0.0) * (b < nx ? x_[b] : 0.0);
+  }
+  return sum;
+}
+
+ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
+                                      std::span<const double> b_max, double slope_floor_v) {
+  const int n_post = ffe.n_post();
+  if (ffe.n_pre > n_pre_ || n_post > n_post_ || ffe.taps.empty())
+    throw std::invalid_argument("COM FOM sums: the Tx FFE has more taps than the sums were built for");
+  if (b_min.size() != b_max.size()) throw std::invalid_argument("COM FOM sums: b_min and b_max differ in length");
+  const long m = m_, nx = static_cast<long>(x_.size()), cur = static_cast<long>(cursor);
+  if (cur < m || cur + 1 >= nx) throw std::invalid_argument("COM FOM sums: the cursor must lie inside the record");
+  const std::size_t nt = ffe.taps.size();
+  const long n_last = (nx - 2 - cur) / m;  // the last n with cursor + n M + 1 inside the record
+  const long n_b = static_cast<long>(b_max.size());
+  const std::size_t phase = static_cast<std::size_t>(cur % m);
+  const long q = cur / m;
+  const Phase& ph = lane(phase);
+  const long kk = static_cast<long>(ph.k);
+  auto clamp_k = [&](long k) { return static_cast<std::size_t>(std::clamp(k, 0L, kk)); };
+
+  // The jitter slopes: from n_j on no |y(n)| can reach the floor (1e-9 covers the rounding of y).
+  double sum_c = 0.0;
+  for (double c : ffe.taps) sum_c += std::abs(c);
+  auto below = [&](long n) {
+    return sum_c * max_abs_[clamp_k(q + n - n_post) * phases_.size() + phase] * (1.0 + 1e-9) < slope_floor_v;
+  };
+  long lo = 0, hi = n_last + 1;  // below() is monotone in n: the first n where it holds
+  while (lo < hi) {
+    const long mid = lo + (hi - lo) / 2;
+    if (below(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  const long n_j = lo;
+
+  // y(n), n = 0 .. n_e - 1, one pass over the phase's lane per tap; y one sample later and earlier
+  // (the jitter slope) from the neighbouring phases' lanes only where |y(n)| reaches the floor
+  // (the sample after the last phase is phase 0 of the next UI). Taps summed in order from 0, as
+  // the record filtered by apply_tx_ffe would be.
+  const long n_e = std::min(n_last, std::max(n_b, n_j - 1)) + 1;
+  y_.assign(static_cast<std::size_t>(n_e), 0.0);
+  for (std::size_t t = 0; t < nt; ++t) {
+    const double c = ffe.taps[t];
+    const double* src = ph.lane.data() + off_ + q - (static_cast<long>(t) - ffe.n_pre);
+    for (long n = 0; n < n_e; ++n) y_[static_cast<std::size_t>(n)] += c * src[n];
+  }
+  const bool last_phase = phase + 1 == phases_.size();
+  const Phase& next = lane(last_phase ? 0 : phase + 1);
+  const Phase& prev = lane(phase == 0 ? phases_.size() - 1 : phase - 1);
+  const double* next_at = next.lane.data() + off_ + q + (last_phase ? 1 : 0) + ffe.n_pre;
+  const double* prev_at = prev.lane.data() + off_ + q - (phase == 0 ? 1 : 0) + ffe.n_pre;
+
+  Sums out;
+  for (long n = 1; n <= std::min(n_b, n_e - 1); ++n) {
+    const double y = y_[static_cast<std::size_t>(n)];
+    const std::size_t b = static_cast<std::size_t>(n - 1);
+    const double r = y - std::clamp(y / h0, b_min[b], b_max[b]) * h0;  // (93A-26, 93A-27)
+    out.isi_v2 += r * r;
+  }
+  const double half_m = static_cast<double>(m) / 2.0;
+  for (long n = 0; n < std::min(n_j, n_e); ++n) {
+    const double y = n == 0 ? h0 : y_[static_cast<std::size_t>(n)];
+    if (!(std::abs(y) >= slope_floor_v)) continue;
+    double after = 0.0, before = 0.0;
+    for (std::size_t t = 0; t < nt; ++t) after += ffe.taps[t] * next_at[n - static_cast<long>(t)];
+    for (std::size_t t = 0; t < nt; ++t) before += ffe.taps[t] * prev_at[n - static_cast<long>(t)];
+    const double hj = (after - before) * half_m;  // (93A-28)
+    out.slope_v2 += hj * hj;
+  }
+  // The ISI beyond the DFE, n = N_b + 1 .. n_last: sum_{t,u} c_t c_u sum_n x_p(L_t + n) x_p(L_u + n)
+  // with L_t = q - a_t; for t <= u the lag is e = a_u - a_t >= 0 and the sum runs over
+  // k = L_u + n from L_u + N_b + 1 to L_u + n_last.
+  const long n0 = n_b + 1;
+  if (n0 <= n_last) {
+    double tail = 0.0;
+    for (std::size_t u = 0; u < nt; ++u) {
+      const double cu = ffe.taps[u];
+      if (cu == 0.0) continue;
+      const long l_u = q - (static_cast<long>(u) - ffe.n_pre);
+      const std::size_t k0 = clamp_k(l_u + n0), k1 = clamp_k(l_u + n_last + 1);
+      for (std::size_t t = 0; t <= u; ++t) {
+        const double ct = ffe.taps[t];
+        if (ct == 0.0) continue;
+        tail += (t == u ? 1.0 : 2.0) * ct * cu * (suffix(phase, u - t, k0) - suffix(phase, u - t, k1));
+      }
+    }
+    out.isi_v2 += tail;
+  }
+  return out;
+}
+
 std::vector<std::string> com_unsupported(const ComParameters& p) {
   std::vector<std::string> out;
   if (p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0) out.push_back("ffe_pre_tap_len/ffe_post_tap_len (Rx FFE)");
@@ -269,26 +460,11 @@ double clip_b(const ComParameters& p, std::size_t n, double ratio) {
   return std::clamp(ratio, lo, hi);
 }
 
-// y(i) = sum_k c_k x(i - k M) for i in [from, to), x = 0 outside the record.
-void ffe_window(const std::vector<double>& x, const TxFfe& ffe, int m, long from, long to, std::vector<double>& y) {
-  y.assign(static_cast<std::size_t>(to - from), 0.0);
-  const long n = static_cast<long>(x.size());
-  for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
-    const long shift = (static_cast<long>(t) - ffe.n_pre) * m;
-    const double c = ffe.taps[t];
-    if (c == 0.0) continue;
-    for (long i = from; i < to; ++i) {
-      const long j = i - shift;
-      if (j >= 0 && j < n) y[static_cast<std::size_t>(i - from)] += c * x[static_cast<std::size_t>(j)];
-    }
-  }
-}
 
 // ISI cursors before the main one: 5 in A_ni's PDF (the reference code's window, 93A.1.7.3), none
-// in the figure of merit (the reference code's FOM without an Rx FFE starts its ISI sum at the
-// cursor; 93A-31 would sum every n != 0).
+// in the figure of merit (ComFomSums: the reference code's FOM without an Rx FFE starts its ISI
+// sum at the cursor; 93A-31 would sum every n != 0).
 constexpr int kPrecursors = 5;
-constexpr int kFomPrecursors = 0;
 // The jitter slopes h_J(n) (93A-28) of the cursor and the post-cursors (n >= 0) whose sample is
 // at least 1e-3 A_s, as the reference code. 93A-32 has no such floor, but without it the slopes
 // of a measured record's long small tail add up (the 4 in SMT channel: COM 0.6 dB lower); with it
@@ -348,15 +524,32 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   CandidateRanking ranking;
   std::size_t best_ctle = 0, best_ffe = 0;
   double best_fom = -std::numeric_limits<double>::infinity();
-  std::vector<double> win, padded;
+  // The pulses of the best CTLE so far (the victim's and each aggressor's), for COM below, and the
+  // grid each was computed on: a later CTLE may enlarge a path's grid (the wrap check), and COM
+  // then takes that path's pulse on the final grid, as computing it after the search does.
+  PulseResult best_pulse;
+  std::vector<PulseResult> best_agg(agg.size());
+  // Grids only grow: the same size and low band as at the end of the search means the same grid.
+  using Grid = std::pair<std::size_t, double>;
+  auto grid = [](const PulseResult& r) { return Grid{r.fft_size, r.low_band_period_s}; };
+  Grid last_grid;                                     // the victim's after the last CTLE
+  std::vector<Grid> last_agg_grid(agg.size());
+  std::size_t kept_ctle = ctles.size();
+  std::vector<double> win;
   if (n_pre + n_post + 1 > 8) throw std::invalid_argument("COM: at most 8 Tx FFE taps");
-  const long pad = static_cast<long>(std::max(n_pre, n_post) + 1) * m + 1;
+  std::vector<double> b_lo(static_cast<std::size_t>(p.n_b)), b_hi(static_cast<std::size_t>(p.n_b));
+  for (std::size_t n = 0; n < b_hi.size(); ++n) {
+    b_hi[n] = p.b_max[n];
+    b_lo[n] = p.b_min.empty() ? -p.b_max[n] : p.b_min[n];
+  }
+  ComFomSums sums;
+  std::vector<double> noise_v(ctles.size());  // sigma_N per CTLE
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
-    const PulseResult pr = engine.compute(victim, ctles[ci]);
+    PulseResult pr = engine.compute(victim, ctles[ci]);
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
-    const double sigma_n = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+    const double sigma_n = noise_v[ci] = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
     double next_xt = 0.0;
     for (auto& a : agg) {
       a.pulse = engine.compute(a.spectrum, ctles[ci]);
@@ -364,12 +557,10 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
     }
     const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
-    // The record with zeros around it, so that every FFE tap reads inside it.
-    padded.assign(x.size() + 2 * static_cast<std::size_t>(pad), 0.0);
-    std::copy(x.begin(), x.end(), padded.begin() + pad);
+    sums.reset(x, m, n_pre, n_post, static_cast<std::size_t>(std::max(w0, 0L)), static_cast<std::size_t>(std::max(w1, 0L)), p.n_b);
     for (std::size_t fi = 0; fi < ffes.size(); ++fi) {
       const TxFfe& ffe = ffes[fi];
-      ffe_window(x, ffe, m, w0, w1, win);
+      sums.window(ffe, w0, w1, win);
       // The equalised pulse's peak near the unequalised one, then COM's sampling point.
       std::size_t pk = static_cast<std::size_t>(2 * m);
       for (std::size_t i = 2 * m; i < win.size() - 2 * static_cast<std::size_t>(m); ++i)
@@ -380,37 +571,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       ++candidates;
       if (!(h0 > 0.0)) continue;
       const double a_s = p.r_lm * h0 / (levels - 1);
-      // UI-spaced samples at the cursor's phase, FFE applied per sample on the zero-padded record.
-      double isi = 0.0, slope = 0.0;
-      const std::size_t nt = ffe.taps.size();
-      std::array<long, 8> shift{};
-      for (std::size_t t = 0; t < nt; ++t) shift[t] = pad - (static_cast<long>(t) - ffe.n_pre) * m;
-      const double* xp = padded.data();
-      auto y_at = [&](long i) {
-        double v = 0.0;
-        for (std::size_t t = 0; t < nt; ++t) v += ffe.taps[t] * xp[i + shift[t]];
-        return v;
-      };
-      const long nx = static_cast<long>(x.size());
-      const double keep_j = kJitterSampleFloor * a_s;
-      for (long n = -kFomPrecursors; cursor + n * m + 1 < nx; ++n) {
-        const long i = cursor + n * m;
-        if (i < 1) continue;
-        const double y = n == 0 ? h0 : y_at(i);
-        if (n != 0) {
-          double r = y;
-          if (n >= 1 && n <= p.n_b) r -= clip_b(p, static_cast<std::size_t>(n - 1), y / h0) * h0;  // (93A-27)
-          isi += r * r;
-        }
-        if (n >= 0 && std::abs(y) >= keep_j) {
-          const double hj = (y_at(i + 1) - y_at(i - 1)) * m / 2.0;  // (93A-28)
-          slope += hj * hj;
-        }
-      }
+      // ISI after the DFE from the cursor on and the jitter slopes (93A-27, 93A-28, 93A-31, 93A-32).
+      const ComFomSums::Sums s =
+          sums.evaluate(ffe, static_cast<std::size_t>(cursor), h0, b_lo, b_hi, kJitterSampleFloor * a_s);
       double xt = next_xt;
       for (const auto& a : agg)
         if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(ffe).energy_v2;  // (93A-33)
-      const double var = var_x * isi + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * slope +
+      const double var = var_x * s.isi_v2 + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * s.slope_v2 +
                          h0 * h0 * snr_tx + var_x * xt + sigma_n * sigma_n;  // (93A-30 ... 93A-35)
       const double fom = 10.0 * std::log10(a_s * a_s / var);                  // (93A-36)
       if (ranking.offer(fom, ctles[ci].peaking_db(), ffe.side_weight())) {
@@ -419,8 +586,18 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         best_ffe = fi;
       }
     }
+    last_grid = grid(pr);
+    for (std::size_t k = 0; k < agg.size(); ++k) last_agg_grid[k] = grid(agg[k].pulse);
+    if (best_ctle == ci && kept_ctle != ci && std::isfinite(best_fom)) {  // kept by moving: no copies
+      best_pulse = std::move(pr);
+      for (std::size_t k = 0; k < agg.size(); ++k) best_agg[k] = std::move(agg[k].pulse);
+      kept_ctle = ci;
+    }
   }
   if (!std::isfinite(best_fom)) throw std::runtime_error("COM: no equalizer setting gives a positive main cursor");
+  if (grid(best_pulse) != last_grid) best_pulse = engine.compute(victim, ctles[best_ctle]);
+  for (std::size_t k = 0; k < agg.size(); ++k)
+    if (grid(best_agg[k]) != last_agg_grid[k]) best_agg[k] = engine.compute(agg[k].spectrum, ctles[best_ctle]);
 
   // The chosen setting: COM from the PDFs (93A.1.7).
   ComCaseResult r;
@@ -430,8 +607,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.equalizer.g_dc_db = gains[best_ctle].first;
   r.equalizer.g_dc2_db = gains[best_ctle].second;
   r.equalizer.tx_ffe = ffes[best_ffe];
-  const PulseResult pr = engine.compute(victim, ctles[best_ctle]);
-  const PulseResponse y = apply_tx_ffe(pr.pulse, ffes[best_ffe]);
+  PulseResponse y = apply_tx_ffe(best_pulse.pulse, ffes[best_ffe]);
   const auto& v = y.samples_v;
   std::size_t peak = 0;
   for (std::size_t i = 1; i < v.size(); ++i)
@@ -467,7 +643,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
     }
   }
-  const double sigma_n = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[best_ctle], fmax);
+  const double sigma_n = noise_v[best_ctle];
   r.sigma_isi_v = std::sqrt(var_isi);
   r.sigma_tx_v = h0 * std::sqrt(snr_tx);                                  // (93A-30)
   r.sigma_rj_v = p.sigma_rj_ui * std::sqrt(var_x * var_slope);           // (93A-32), random part
@@ -477,9 +653,10 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   ComPmf total = convolve(com_symbol_pmf(isi, levels, step), convolve(com_gaussian_pmf(sigma_g, step),
                                                                       com_symbol_pmf(hj, levels, step)));  // (93A-43)
   double var_xt = 0.0;
-  for (auto& a : agg) {
-    a.pulse = engine.compute(a.spectrum, ctles[best_ctle]);
-    const PulseResponse ap = a.kind == ComPathKind::fext ? apply_tx_ffe(a.pulse.pulse, ffes[best_ffe]) : a.pulse.pulse;
+  for (std::size_t k = 0; k < agg.size(); ++k) {
+    PulseResponse filtered;
+    if (agg[k].kind == ComPathKind::fext) apply_tx_ffe(best_agg[k].pulse, ffes[best_ffe], filtered);
+    const PulseResponse& ap = agg[k].kind == ComPathKind::fext ? filtered : best_agg[k].pulse;  // NEXT: no Tx FFE
     const CrosstalkPhase ph = crosstalk_phase(ap);  // (93A-33)
     std::vector<double> xs;
     for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m))
@@ -490,7 +667,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.sigma_xt_v = std::sqrt(var_xt);
   r.a_ni_v = com_noise_interference_v(total, p.der_0);
   r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
-  r.pulse = y;
+  r.pulse = std::move(y);
   return r;
 }
 

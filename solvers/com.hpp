@@ -75,6 +75,71 @@ ComPmf convolve(const ComPmf& a, const ComPmf& b);
 /// der0 (0 < der0 < 1).
 double com_noise_interference_v(const ComPmf& pmf, double der0);
 
+/// The ISI and jitter sums of COM's figure of merit (93A.1.6) for one pulse through the CTLE and
+/// many Tx FFE settings, without filtering the record per setting (the search asks for thousands
+/// per CTLE). At the cursor's phase the FFE output's UI-spaced samples are
+///   y(n) = sum_t c_t x(cursor + (n - a_t) M),  a_t = t - n_pre (x zero outside the record),
+/// linear in the taps, so the ISI beyond the DFE (n > N_b) is the quadratic form
+/// sum_{t,u} c_t c_u sum_n x_p(q + n - a_t) x_p(q + n - a_u) of the phase's UI-spaced samples x_p;
+/// its inner sums are differences of suffix sums of lagged products, built once per phase used
+/// (summed from the record's end, so the small tail is not a difference of large numbers). The
+/// DFE's cursors (clipped: not quadratic, 93A-26, 93A-27) and the jitter slopes h_J(n) (93A-28)
+/// are formed per setting: y(n) in one pass per tap over the phase's UI-spaced samples, the
+/// slopes from the neighbouring phases' samples where |y(n)| reaches the floor, and only up to
+/// the cursor from which no sample can: |y(n)| <= sum |c_t| max_{k >= q + n - n_post} |x_p(k)|,
+/// the phase's suffix maximum. Equal to the direct sums to rounding (each y(n) bit for bit: the
+/// taps are summed in order, as apply_tx_ffe does).
+/// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
+class ComFomSums {
+ public:
+  /// x: the pulse through the CTLE (no Tx FFE), samples_per_ui >= 1 per UI; FFE settings with at
+  /// most n_pre pre-cursor and n_post post-cursor taps; cursors in [cursor_from, cursor_to) and
+  /// n_b DFE taps (>= 0) expected (others are answered too, more slowly). x must outlive the queries.
+  void reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post, std::size_t cursor_from,
+             std::size_t cursor_to, int n_b);
+
+  /// The FFE output y(i) = sum_t c_t x(i - a_t M) at samples i in [from, to) into out (its storage
+  /// reused), x zero outside the record.
+  void window(const TxFfe& ffe, long from, long to, std::vector<double>& out) const;
+
+  struct Sums {
+    double isi_v2 = 0.0;    ///< sum over n >= 1 of r(n)^2, r(n) = y(n) - b(n) h0 for n <= N_b, else y(n)
+    double slope_v2 = 0.0;  ///< sum over n >= 0 with |y(n)| >= slope_floor_v of h_J(n)^2 [V^2]
+  };
+  /// The sums for the Tx FFE `ffe` with the cursor at sample `cursor` of the record (y(0) = h0 > 0,
+  /// at least one UI after the record start), n up to the last with cursor + n M + 1 inside the
+  /// record. b(n) = clamp(y(n)/h0, b_min[n-1], b_max[n-1]) for n = 1 .. N_b = b_max.size()
+  /// (b_min.size() == N_b); h_J(n) = (y(i + 1) - y(i - 1)) M / 2 at i = cursor + n M.
+  /// Throws std::invalid_argument for an FFE with more taps than reset allowed.
+  Sums evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
+                std::span<const double> b_max, double slope_floor_v);
+
+ private:
+  // Of the suffix sums S_d(j) = sum_{i >= j} x_p(i) x_p(i + d) only those the expected cursors
+  // ask for are kept (the ISI sum starts N_b + 1 UI after the cursor and ends at the record's
+  // end): a whole table per phase was megabytes of first-touched memory per pulse. They are
+  // accumulated for all phases at once (x is [UI][phase]: contiguous across phases), each phase's
+  // sum in the same order as alone.
+  struct Phase {
+    bool lane_built = false;
+    std::size_t k = 0;             // UI-spaced samples of the phase inside the record
+    std::vector<double> lane;      // lane[off_ + j] = x(j M + phase), zero outside the record
+  };
+  const Phase& lane(std::size_t phase);
+  void build_suffix();
+  double suffix(std::size_t phase, std::size_t lag, std::size_t j) const;  // S_lag(j) of the phase
+  std::size_t near_lo_ = 0, near_n_ = 0, end_lo_ = 0, end_n_ = 0;
+  std::vector<double> near_, end_;  // [lag][j - near_lo_ or j - end_lo_][phase]
+  std::vector<double> max_abs_;     // [j][phase]: max_{i >= j} |x_p(i)|, j = 0 .. UI rows
+  std::vector<double> acc_;         // one running sum per phase
+  std::span<const double> x_;
+  long off_ = 0;
+  int m_ = 1, n_pre_ = 0, n_post_ = 0, n_b_ = 0;
+  std::size_t cursor_from_ = 0, cursor_to_ = 0;
+  std::vector<Phase> phases_;
+  std::vector<double> y_;          // y(n) of the last query
+};
+
 /// The equalizer COM chose for a case.
 struct ComEqualizer {
   double g_dc_db = 0.0;          ///< CTLE g_DC [dB]

@@ -1,6 +1,7 @@
 #include "workflows/com.hpp"
 
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 
 #include "channels/network_ops.hpp"
@@ -43,12 +44,32 @@ channels::Network com_differential(const ComChannel& ch, const std::array<int, 4
   if (n.ports() != 4)
     throw std::invalid_argument(ch.name + ": " + std::to_string(n.ports()) +
                                 " ports; COM takes a single-ended 4-port (or a differential 2-port)");
+  // Port Order [P1 N1 P2 N2]: the input pair's positive and negative ports, then the output's.
   const std::array<int, 4> order{port_order[0] - 1, port_order[1] - 1, port_order[2] - 1, port_order[3] - 1};
-  const channels::Network mm = channels::to_mixed_mode(channels::reorder_ports(n, order), channels::PortOrder::pairs_13_24);
-  channels::Network d(mm.freq_hz(), 2, {mm.z0_ohm()[0], mm.z0_ohm()[1]});
-  for (std::size_t k = 0; k < mm.size(); ++k)
+  const auto& z = n.z0_ohm();
+  auto zi = [&](int port) { return z[static_cast<std::size_t>(port)]; };
+  if (zi(order[0]) != zi(order[1]) || zi(order[2]) != zi(order[3])) {
+    // Lines of a side with different references: to_mixed_mode's checks and message decide.
+    const channels::Network mm = channels::to_mixed_mode(channels::reorder_ports(n, order), channels::PortOrder::pairs_13_24);
+    channels::Network d(mm.freq_hz(), 2, {mm.z0_ohm()[0], mm.z0_ohm()[1]});
+    for (std::size_t k = 0; k < mm.size(); ++k)
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j) d.s(k, i, j) = mm.s(k, i, j);
+    d.name = ch.name + " (SDD)";
+    return d;
+  }
+  // The differential block of the mixed-mode matrix M S M^T (channels::to_mixed_mode; Bockelman
+  // and Eisenstadt, IEEE Trans. MTT-43(7), 1995), read off directly without the 4 x 4 product or
+  // the full mixed-mode network: SDD_ij = (S_PiPj - S_PiNj - S_NiPj + S_NiNj) / 2, referenced to
+  // 2 z0 of each side.
+  channels::Network d(n.freq_hz(), 2, {2.0 * zi(order[0]), 2.0 * zi(order[2])});
+  for (std::size_t k = 0; k < n.size(); ++k)
     for (int i = 0; i < 2; ++i)
-      for (int j = 0; j < 2; ++j) d.s(k, i, j) = mm.s(k, i, j);
+      for (int j = 0; j < 2; ++j) {
+        const int pi = order[static_cast<std::size_t>(2 * i)], ni = order[static_cast<std::size_t>(2 * i + 1)];
+        const int pj = order[static_cast<std::size_t>(2 * j)], nj = order[static_cast<std::size_t>(2 * j + 1)];
+        d.s(k, i, j) = 0.5 * (n.s(k, pi, pj) - n.s(k, pi, nj) - n.s(k, ni, pj) + n.s(k, ni, nj));
+      }
   d.name = ch.name + " (SDD)";
   return d;
 }
@@ -77,14 +98,28 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   const double nyq = 0.5 * p.f_b_baud;
   const channels::Network at = thru.sdd.evaluate(std::span<const double>(&nyq, 1));
   out.il_db_at_nyquist = -20.0 * std::log10(std::abs(at.s(0, 1, 0)));
-  solvers::PulseResponseEngine engine;
+  // The package cases are independent (each prepares its own paths): one task each, results in
+  // z_p select order whatever thread ran them.
   const std::vector<int> cases = p.z_p_select.empty() ? std::vector<int>{1} : p.z_p_select;
-  for (int c : cases) {
-    if (rq.stop && rq.stop->load()) throw solvers::SearchInterrupted();
-    if (rq.progress) rq.progress(c);
-    out.cases.push_back(solvers::com_case(p, c, thru, aggressors, engine));
-    if (out.cases.back().com_db < out.cases[out.worst].com_db) out.worst = out.cases.size() - 1;
-  }
+  out.cases.resize(cases.size());
+  solvers::ParallelOptions po;
+  po.workers = solvers::parallel_workers(rq.workers, cases.size());
+  po.stop = rq.stop;
+  std::vector<solvers::PulseResponseEngine> engines(static_cast<std::size_t>(po.workers));
+  std::mutex progress_lock;
+  const solvers::ParallelSummary run = solvers::parallel_for(
+      cases.size(),
+      [&](std::size_t i, int worker) {
+        if (rq.progress) {
+          std::lock_guard<std::mutex> lock(progress_lock);
+          rq.progress(cases[i]);
+        }
+        out.cases[i] = solvers::com_case(p, cases[i], thru, aggressors, engines[static_cast<std::size_t>(worker)]);
+      },
+      po);
+  if (run.stopped) throw solvers::SearchInterrupted();
+  for (std::size_t i = 1; i < out.cases.size(); ++i)
+    if (out.cases[i].com_db < out.cases[out.worst].com_db) out.worst = i;
   out.com_db = out.cases[out.worst].com_db;
   out.pass = out.com_db >= p.pass_threshold_db;
   return out;
@@ -98,6 +133,7 @@ std::vector<ComAnswer> com_batch(const solvers::ComParameters& p, const std::vec
       [&](std::size_t i, int) {
         ComRequest rq;
         rq.thru = thrus[i];
+        rq.workers = 1;  // the channels already fill the cores
         out[i] = com(p, rq);
       },
       options);

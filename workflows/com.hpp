@@ -24,7 +24,13 @@ struct ComRequest {
   ComChannel thru;
   std::vector<ComChannel> fext, next;
   const std::atomic<bool>* stop = nullptr;  ///< Ctrl-C: read before each case
+  /// Called as each case starts (never concurrently, possibly from a worker thread).
   std::function<void(int case_number)> progress = nullptr;
+  /// Threads for the package cases (each with its own pulse engine), >= 0; 0: as many as there
+  /// are cores and cases. Default 1: on the shared 2-core build machine two threads cost ~12 ms
+  /// more CPU (a second malloc arena and engine: ~1000 more first-touched pages) and gained no
+  /// wall time under its usual load (docs/com.md "Speed"). The batch form runs each channel on one.
+  int workers = 1;
 };
 
 struct ComAnswer {

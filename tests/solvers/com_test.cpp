@@ -2,11 +2,15 @@
 //  - CTLE (93A-22) and Rx filter (93A-20) magnitudes at chosen frequencies from the equations;
 //  - the PMF of a known two-tap ISI (93A-39/40): NRZ 4 atoms, PAM4 16 atoms of 1/L^2;
 //  - A_ni of Gaussian noise alone: sigma Q^-1(DER_0), the closed form;
-//  - the sampling-point rule on a Gaussian pulse, whose Mueller-Muller point follows in closed form.
+//  - the sampling-point rule on a Gaussian pulse, whose Mueller-Muller point follows in closed form;
+//  - the FOM's ISI and jitter sums (ComFomSums) against the same sums taken term by term.
 // End to end against the reference code: tests/io/com_workflow_test.cpp.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <utility>
 #include <complex>
 #include <vector>
 
@@ -99,3 +103,86 @@ TEST_CASE("COM sampling point: the last Mueller-Muller point before the peak", "
   CHECK(com_cursor_index(y, peak, m, 0.0, 0.0) == peak);
 }
 
+
+TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[solvers][com][property]") {
+  // A pulse with a slow tail and a late echo (so the jitter floor is crossed again after a quiet
+  // stretch), M = 8 samples per UI, 300 UI. The direct sums: the record filtered by the FFE
+  // (zero outside), then 93A-26/27 (clipped DFE) and 93A-28 (slopes where |y| >= floor) term by
+  // term, as the FOM defines them.
+  const int m = 8;
+  const int nx = 300 * m;
+  std::vector<double> x(static_cast<std::size_t>(nx));
+  for (int i = 0; i < nx; ++i) {
+    const double t = (i - 12.0 * m) / m;  // UI from the main peak
+    const double main = std::exp(-t * t / (2 * 0.7 * 0.7));
+    const double tail = t > 0 ? 0.08 * std::exp(-t / 25.0) * std::cos(0.9 * t) : 0.0;
+    const double echo = 0.004 * std::exp(-(t - 180.0) * (t - 180.0) / 8.0);
+    x[static_cast<std::size_t>(i)] = main + tail + echo;
+  }
+  const int n_b = 4;
+  const std::vector<double> b_min{-0.3, -0.05, -0.05, -0.05}, b_max{0.3, 0.05, 0.05, 0.05};
+  auto direct = [&](const TxFfe& f, long cur, double floor_v) {
+    auto y = [&](long i) {
+      double v = 0.0;
+      for (std::size_t t = 0; t < f.taps.size(); ++t) {
+        const long j = i - (static_cast<long>(t) - f.n_pre) * m;
+        if (j >= 0 && j < nx) v += f.taps[t] * x[static_cast<std::size_t>(j)];
+      }
+      return v;
+    };
+    const double h0 = y(cur);
+    double isi = 0.0, slope = 0.0;
+    for (long n = 0; cur + n * m + 1 < nx; ++n) {
+      const double v = y(cur + n * m);
+      if (n >= 1) {
+        double r = v;
+        if (n <= n_b) r -= std::clamp(v / h0, b_min[static_cast<std::size_t>(n - 1)], b_max[static_cast<std::size_t>(n - 1)]) * h0;
+        isi += r * r;
+      }
+      if (std::abs(v) >= floor_v) {
+        const double hj = (y(cur + n * m + 1) - y(cur + n * m - 1)) * m / 2.0;
+        slope += hj * hj;
+      }
+    }
+    return std::array<double, 3>{h0, isi, slope};
+  };
+  ComFomSums sums;
+  const long peak = 12 * m;
+  sums.reset(x, m, 1, 2, static_cast<std::size_t>(peak - 4 * m), static_cast<std::size_t>(peak + 4 * m), n_b);
+  TxFfe f;
+  f.n_pre = 1;
+  int checked = 0;
+  for (const auto& taps : std::vector<std::vector<double>>{{-0.1, 0.7, -0.15, -0.05}, {0.0, 1.0, 0.0, 0.0}, {-0.18, 0.62, -0.2, 0.0}}) {
+    f.taps = taps;
+    // Cursors at every phase around the peak (phase 0 and M - 1 read the neighbouring UI), and
+    // two outside the expected range [peak - 4 UI, peak + 4 UI) (summed without the kept tables).
+    for (long cur : {peak - 2 * m, peak - m - 1, peak - 3, peak, peak + 1, peak + m - 1, peak + 3 * m, peak + 20 * m, 2L * m}) {
+      for (double floor_rel : {1e-3, 3e-2}) {
+        const auto ref = direct(f, cur, floor_rel * direct(f, cur, 0.0)[0]);
+        const ComFomSums::Sums s = sums.evaluate(f, static_cast<std::size_t>(cur), ref[0], b_min, b_max, floor_rel * ref[0]);
+        // Rounding only: the tail as a quadratic form of suffix sums sums the same products in
+        // another order (1e-12 relative is ~1e4 ulps).
+        CHECK(s.isi_v2 == Approx(ref[1]).epsilon(1e-12));
+        CHECK(s.slope_v2 == Approx(ref[2]).epsilon(1e-12));
+        ++checked;
+      }
+    }
+    // The window is the FFE output sample by sample, zero outside the record (both ends read).
+    std::vector<double> win;
+    for (const auto& [from, to] : std::vector<std::pair<long, long>>{{-3L * m, 5L * m}, {nx - 2L * m, nx + 3L * m}}) {
+      sums.window(f, from, to, win);
+      REQUIRE(win.size() == static_cast<std::size_t>(to - from));
+      for (long i = from; i < to; ++i) {
+        double v = 0.0;
+        for (std::size_t t = 0; t < f.taps.size(); ++t) {
+          const long j = i - (static_cast<long>(t) - f.n_pre) * m;
+          if (j >= 0 && j < nx) v += f.taps[t] * x[static_cast<std::size_t>(j)];
+        }
+        CHECK(win[static_cast<std::size_t>(i - from)] == v);
+      }
+    }
+  }
+  CHECK(checked == 54);
+  f.taps = {0.1, 0.5, 0.1, 0.1, 0.2};  // three post-cursor taps: more than reset allowed
+  CHECK_THROWS_AS(sums.evaluate(f, static_cast<std::size_t>(peak), 1.0, b_min, b_max, 1e-3), std::invalid_argument);
+}
