@@ -65,7 +65,11 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
              w.bytes_per_parameter, w.parameters * w.bytes_per_parameter / 1e9);
   for (std::size_t i = 0; i < w.devices.size(); ++i) fmt::print("{}{}", i == 0 ? " " : ", ", w.devices[i]);
   fmt::print(" devices\n  convention: 1 GB = 1e9 B; bandwidths per direction; max rate at each link's target BER and eye mask;\n"
-             "  PHY lat = flight time + FEC (codeword over the lanes + decoder, docs/fec.md); a ring step adds the link's alpha\n");
+             "  PHY lat = flight time + FEC (codeword over the lanes + decoder, docs/fec.md); a ring step adds the link's alpha;\n"
+             "  comm s = the all-reduce per step{}\n",
+             w.compute_time_s ? fmt::format("; step s = {:.3g} s of compute + the exposed all-reduce (overlap {:g})",
+                                            *w.compute_time_s, w.overlap)
+                              : std::string());
   for (std::size_t i = 0; i < r.links.size(); ++i) {
     const auto& lr = r.links[i];
     const auto& sl = st.links[i];
@@ -81,8 +85,12 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
     fmt::print("  {:>9} {:>8} {:>8} {:>8} {:>5} {:>9} {:>9} {:>8}", "length", "loss", "NRZ", "PAM4", "best", "capacity",
                "link", "PHY lat");
     for (int n : w.devices) fmt::print(" {:>9}", fmt::format("n={}", n));
+    if (w.compute_time_s)
+      for (int n : w.devices) fmt::print(" {:>9}", fmt::format("n={}", n));
     fmt::print("\n  {:>9} {:>8} {:>8} {:>8} {:>5} {:>9} {:>9} {:>8}", "", "dB", "Gb/s", "Gb/s", "", "Gb/s", "GB/s", "ns");
-    for (std::size_t d = 0; d < w.devices.size(); ++d) fmt::print(" {:>9}", "s/step");
+    for (std::size_t d = 0; d < w.devices.size(); ++d) fmt::print(" {:>9}", "comm s");
+    if (w.compute_time_s)
+      for (std::size_t d = 0; d < w.devices.size(); ++d) fmt::print(" {:>9}", "step s");
     fmt::print("\n");
     for (const auto& p : lr.points) {
       fmt::print("  {:>9} {:>8.1f} {:>8} {:>8} {:>5} {:>9} {:>9.1f} {:>8}", length_text(p.length_m), p.loss_db,
@@ -91,6 +99,8 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
                  rate_text(p.capacity_bps), p.link_bandwidth_bytes_per_s / 1e9,
                  p.best_levels == 0 ? std::string("-") : fmt::format("{:.1f}", (p.propagation_s + p.fec_latency_s) * 1e9));
       for (double t : p.sync_time_s) fmt::print(" {:>9}", time_text(t));
+      if (w.compute_time_s)
+        for (double t : p.step_time_s) fmt::print(" {:>9}", time_text(t));
       fmt::print("\n");
     }
     const auto& e = lr.eye_at_config;

@@ -8,6 +8,7 @@
 #include "io/config.hpp"
 #include "io/detail/command_output.hpp"
 #include "io/detail/toml_reader.hpp"
+#include "io/detail/workload_reader.hpp"
 #include "io/embedded.hpp"
 #include "io/eye_output.hpp"
 #include "io/hdf5_writer.hpp"
@@ -23,8 +24,6 @@ using workflows::StudyLink;
 using workflows::StudyResult;
 
 namespace {
-
-std::optional<solvers::Algorithm> parse_algo(std::string_view s) { return solvers::parse_algorithm(s); }
 
 Study read_study(const toml::table& in, Context& ctx, const std::string& name, int points_override) {
   Study st;
@@ -144,24 +143,8 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
   st.workload.devices = {8, 64};
   st.workload.collective = solvers::Collective::all_reduce;
   st.workload.algorithm = solvers::Algorithm::ring;
-  if (auto w = root.table("workload", false)) {
-    st.workload.parameters = w->number_or("parameters", Rule::positive(), 70e9).value_or(70e9);
-    st.workload.bytes_per_parameter = w->number_or("bytes_per_parameter", Rule::positive(), 2.0).value_or(2.0);
-    w->accept("devices");
-    if (const toml::node* d = w->input().get("devices")) {
-      st.workload.devices.clear();
-      const toml::array* a = d->as_array();
-      if (!a || a->empty()) ctx.error(d, w->key_path("devices"), detail::node_text(*d), "must be a list of device counts, e.g. [8, 64]");
-      else
-        for (const auto& el : *a) {
-          const auto v = el.value<std::int64_t>();
-          if (!v || *v < 2 || *v > 1000000) ctx.error(&el, w->key_path("devices"), detail::node_text(el), "each count must be a whole number from 2 to 1000000");
-          else st.workload.devices.push_back(static_cast<int>(*v));
-        }
-    }
-    st.workload.algorithm = w->choice<solvers::Algorithm>("algorithm", parse_algo, "ring, tree", "ring").value_or(solvers::Algorithm::ring);
-    w->finish();
-  }
+  // The same [workload] table as system files (docs/throughput.md), read by the same function.
+  if (auto w = root.table("workload", false)) st.workload = detail::read_workload(*w);
   st.claims = root.text_or("claims", "").value_or("");
   if (!st.claims.empty() && !embedded_file(st.claims) && !std::filesystem::exists(ctx.base_dir / st.claims))
     ctx.error(in.get("claims"), "claims", "\"" + st.claims + "\"", "no such embedded claim file or file");
@@ -210,6 +193,9 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
   h.attribute("/workload", "parameters", st.workload.parameters);
   h.attribute("/workload", "bytes_per_parameter", st.workload.bytes_per_parameter);
   h.attribute("/workload", "algorithm", std::string(solvers::to_string(st.workload.algorithm)));
+  h.attribute("/workload", "collective", std::string(solvers::to_string(st.workload.collective)));
+  if (st.workload.compute_time_s) h.attribute("/workload", "compute_time_s", *st.workload.compute_time_s);
+  h.attribute("/workload", "overlap", st.workload.overlap);
   std::vector<std::string> names;
   for (std::size_t i = 0; i < r.links.size(); ++i) {
     const auto& lr = r.links[i];
@@ -219,7 +205,7 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     std::vector<double> loss, nrz, pam4, best, lv, cap, bw, prop, ebit, eff, ber, fec_lat, lat;
     std::vector<std::string> encs, fecs;
     const std::size_t nd = st.workload.devices.size();
-    std::vector<double> sync, energy;
+    std::vector<double> sync, energy, step;
     for (const auto& p : lr.points) {
       loss.push_back(p.loss_db);
       nrz.push_back(p.max_rate_nrz_bps);
@@ -241,6 +227,7 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
       for (const auto& p : lr.points) {
         sync.push_back(p.sync_time_s[d]);
         energy.push_back(p.energy_per_step_j[d]);
+        step.push_back(p.step_time_s[d]);
       }
     h.dataset(g + "/loss_db", loss, "dB", lr.loss_label);
     h.dataset(g + "/max_rate_nrz_bps", nrz, "b/s", "highest NRZ rate meeting the target (0: none)");
@@ -268,6 +255,9 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.dataset(g + "/failed", failed, "1", "1 where the rate search failed numerically (see notes)");
     h.strings(g + "/notes", notes, "why no rate was found, per length (empty: found)");
     h.dataset_2d(g + "/sync_time_s", sync, nd, lr.points.size(), "s", "gradient all-reduce time per step [devices x reach]");
+    if (st.workload.compute_time_s)
+      h.dataset_2d(g + "/step_time_s", step, nd, lr.points.size(), "s",
+                   "training step: compute + exposed all-reduce (workload overlap) [devices x reach]");
     h.dataset_2d(g + "/energy_per_step_j", energy, nd, lr.points.size(), "J", "link energy per step [devices x reach]");
     h.attribute(g, "name", lr.name);
     h.attribute(g, "element", lr.element_label);
@@ -302,6 +292,9 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
   j.key("workload").begin_object();
   j.field("parameters", st.workload.parameters).field("bytes_per_parameter", st.workload.bytes_per_parameter);
   j.field("algorithm", std::string(solvers::to_string(st.workload.algorithm)));
+  j.field("collective", std::string(solvers::to_string(st.workload.collective)));
+  if (st.workload.compute_time_s) j.field("compute_time_s", *st.workload.compute_time_s);
+  j.field("overlap", st.workload.overlap);
   j.key("devices").begin_array();
   for (int n : st.workload.devices) j.value(n);
   j.end_array().end_object();
@@ -330,6 +323,7 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
       j.field("fec_latency_s", p.fec_latency_s).field("latency_s", p.latency_s);
       j.array("sync_time_s", p.sync_time_s);
       j.array("energy_per_step_j", p.energy_per_step_j);
+      if (st.workload.compute_time_s) j.array("step_time_s", p.step_time_s);
       j.end_object();
     }
     j.end_array();

@@ -132,9 +132,12 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
                                                  p.efficiency, p.energy_per_bit_j);
       p.sync_time_s.push_back(c.time_s);
       p.energy_per_step_j.push_back(*c.energy_j);
+      p.step_time_s.push_back(c.step_time_s.value_or(std::numeric_limits<double>::quiet_NaN()));
     } else {
       p.sync_time_s.push_back(std::numeric_limits<double>::infinity());
       p.energy_per_step_j.push_back(std::numeric_limits<double>::quiet_NaN());
+      p.step_time_s.push_back(st.workload.compute_time_s ? std::numeric_limits<double>::infinity()
+                                                         : std::numeric_limits<double>::quiet_NaN());
     }
   }
   return p;

@@ -48,8 +48,8 @@ struct Study {
   std::string text;              ///< the study file as read (for result files)
   std::vector<double> reach_m;   ///< lengths evaluated [m] (ascending, > 0)
   std::vector<StudyLink> links;
-  /// The training step: the collective (all-reduce from study files) of parameters x bytes per
-  /// parameter on each device count. compute_time_s and overlap are not used by the study.
+  /// The training step: the collective of parameters x bytes per parameter on each device count,
+  /// with the compute per step and its overlap when given (step_time_s).
   Workload workload;
   std::string claims;            ///< claim file the io layer evaluates ("" = none); not used here
 };
@@ -73,6 +73,9 @@ struct StudyPoint {
   double latency_s = 0.0;          ///< one hop: propagation + FEC (+ alpha, the protocol stack)
   std::vector<double> sync_time_s;             ///< collective time per step, per workload.devices (inf: no rate)
   std::vector<double> energy_per_step_j;       ///< per workload.devices, all links of the ring (NaN: no rate)
+  /// per workload.devices: compute + the collective's exposed part (workload.compute_time_s and
+  /// overlap, as `phylane throughput`); NaN without compute_time, inf where no rate.
+  std::vector<double> step_time_s;
   double energy_per_bit_j = 0.0;
   bool search_capped_by_capacity = false;  ///< the rate search stopped at the capacity bound
   bool failed = false;             ///< the rate search failed numerically (note says why)
