@@ -103,13 +103,12 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
     par.flat_ratio = line0.conductor().strip_roughness.flat_ratio;
   const int p = par.size();
 
-  // The fit band: frequencies in [fit_from, top] where the measured loss is positive (relative residuals).
+  // The fit band: the frequencies in [fit_from, top].
   std::vector<std::size_t> band;
   for (std::size_t k = 0; k < measured.freq_hz.size(); ++k)
-    if (measured.freq_hz[k] >= o.fit_from_hz && measured.freq_hz[k] <= top && measured.loss_db_per_m[k] > 0.0)
-      band.push_back(k);
+    if (measured.freq_hz[k] >= o.fit_from_hz && measured.freq_hz[k] <= top) band.push_back(k);
   if (band.size() < static_cast<std::size_t>(2 * p))
-    throw std::invalid_argument(fmt::format("fit band {:g} ... {:g} GHz: {} frequencies of positive loss, {} parameters; "
+    throw std::invalid_argument(fmt::format("fit band {:g} ... {:g} GHz: {} frequencies for {} parameters; "
                                             "widen the band (--fit-from) or check the data", o.fit_from_hz / 1e9, top / 1e9,
                                             band.size(), p));
   const std::size_t m = band.size() + 1;
@@ -161,12 +160,32 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
     return e;
   };
   const double n_weight = std::sqrt(static_cast<double>(band.size()));
+  // Relative residuals, relative to a smooth scale of the data rather than to each measured point
+  // (a point near zero, at a resonance or in the noise at the top of a sweep, would dominate):
+  // the least-squares c1 sqrt(f) + c2 f through a(f), the frequency dependence of conductor and
+  // dielectric loss, floored at 1e-3 of its largest value.
+  std::vector<double> scale(band.size());
+  {
+    Eigen::MatrixXd B(static_cast<Eigen::Index>(band.size()), 2);
+    Eigen::VectorXd y(static_cast<Eigen::Index>(band.size()));
+    for (std::size_t i = 0; i < band.size(); ++i) {
+      const double f = measured.freq_hz[band[i]] / 1e9;
+      B(static_cast<Eigen::Index>(i), 0) = std::sqrt(f);
+      B(static_cast<Eigen::Index>(i), 1) = f;
+      y[static_cast<Eigen::Index>(i)] = measured.loss_db_per_m[band[i]];
+    }
+    const Eigen::Vector2d c = B.colPivHouseholderQr().solve(y);
+    double peak = 0.0;
+    for (std::size_t i = 0; i < band.size(); ++i) peak = std::max(peak, scale[i] = (B.row(static_cast<Eigen::Index>(i)) * c)(0));
+    if (!(peak > 0.0))
+      throw std::invalid_argument(fmt::format("fit band {:g} ... {:g} GHz: the measured loss does not grow with frequency; "
+                                              "not a line's loss", o.fit_from_hz / 1e9, top / 1e9));
+    for (double& v : scale) v = std::max(v, 1e-3 * peak);
+  }
   auto residuals = [&](const Evaluation& e) {
     Eigen::VectorXd r(static_cast<Eigen::Index>(m));
-    for (std::size_t i = 0; i < band.size(); ++i) {
-      const double a = measured.loss_db_per_m[band[i]];
-      r[static_cast<Eigen::Index>(i)] = (e.loss_db_per_m[i] - a) / a;
-    }
+    for (std::size_t i = 0; i < band.size(); ++i)
+      r[static_cast<Eigen::Index>(i)] = (e.loss_db_per_m[i] - measured.loss_db_per_m[band[i]]) / scale[i];
     r[static_cast<Eigen::Index>(m - 1)] = n_weight * (e.delay_s_per_m - measured.delay_s_per_m) / measured.delay_s_per_m;
     return r;
   };
@@ -229,8 +248,11 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
       xp[j] += h;
       xm[j] -= h;
       const Evaluation ep = evaluate(xp), em = evaluate(xm);
-      if (!ep.ok || !em.ok) return false;
-      run.J.col(j) = (residuals(ep) - residuals(em)) / (2.0 * h);
+      // At the edge of a model's domain (Dk near 1, Df near 0.5) a one-sided difference.
+      if (ep.ok && em.ok) run.J.col(j) = (residuals(ep) - residuals(em)) / (2.0 * h);
+      else if (ep.ok) run.J.col(j) = (residuals(ep) - run.r) / h;
+      else if (em.ok) run.J.col(j) = (run.r - residuals(em)) / h;
+      else return false;
     }
     return true;
   };
@@ -297,7 +319,8 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
     }
     if (!run.jac_ok) {
       run.converged = false;
-      run.reason = "the model cannot be evaluated next to the parameters (a model's domain was left)";
+      run.reason = fmt::format("the model cannot be evaluated next to the parameters (Dk {:.4g}, Df {:.4g}{}): a model's "
+                               "domain was left", run.x[0], std::exp(run.x[1]), p > 2 ? fmt::format(", roughness {:.4g}", std::exp(run.x[2])) : "");
     }
     return run;
   };
@@ -344,6 +367,17 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
     out.parameters.push_back({"surface_ratio", "", out.roughness.surface_ratio, out.roughness.surface_ratio * sd[3],
                               std::exp(x_start[3])});
   }
+  // A minimum on the edge of the domain (Dk at 1, Df or a roughness parameter run to zero) or
+  // with a singular Jacobian is no fit.
+  bool finite = true;
+  for (const auto& q : out.parameters) finite = finite && std::isfinite(q.uncertainty) && q.value > 1e-30;
+  if (out.converged && (!finite || out.dk < 1.001)) {
+    out.converged = false;
+    out.reason = fmt::format("the parameters ran to the edge of their range (Dk {:.4g}, Df {:.3g}{}): the data do not "
+                             "determine them; check the cross-section, the lengths and the fit band (--fit-from, "
+                             "--fit-to), or fit another --roughness model",
+                             out.dk, out.df, finite ? "" : ", a parameter undetermined");
+  }
   double sum2 = 0.0;
   for (std::size_t i = 0; i < band.size(); ++i) {
     const std::size_t k = band[i];
@@ -351,7 +385,7 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
     out.measured_db_per_m.push_back(measured.loss_db_per_m[k]);
     out.model_db_per_m.push_back(e.loss_db_per_m[i]);
     out.residual_db_per_m.push_back(e.loss_db_per_m[i] - measured.loss_db_per_m[k]);
-    const double rel = std::abs(out.residual_db_per_m.back()) / measured.loss_db_per_m[k];
+    const double rel = std::abs(out.residual_db_per_m.back()) / std::abs(measured.loss_db_per_m[k]);
     sum2 += rel * rel;
     if (rel > out.max_relative_error) {
       out.max_relative_error = rel;

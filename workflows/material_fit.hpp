@@ -14,7 +14,8 @@
 ///
 /// Least squares (Levenberg-Marquardt: K. Levenberg, Q. Appl. Math. 2, 1944; D. W. Marquardt,
 /// J. SIAM 11(2), 1963, with Marquardt's diagonal scaling; Jacobian by central differences) of
-///   r_k = (a_model(f_k) - a(f_k)) / a(f_k)            at each f_k in the fit band, and
+///   r_k = (a_model(f_k) - a(f_k)) / s(f_k)            at each f_k in the fit band, s the smooth
+///                                                      scale c1 sqrt(f) + c2 f fitted to a(f), and
 ///   r_d = sqrt(n) (tau_model - tau) / tau              the delay per length, weighted as the n loss
 ///                                                      points together (it alone fixes Dk: the loss
 ///                                                      scales with sqrt(Dk) Df and sqrt(Dk) K alike).
@@ -86,7 +87,7 @@ struct MaterialFit {
 /// Fits trace segment `segment` (0-based among the link's trace segments) of `link` to `measured`
 /// (lengths_m: the measured lengths, one for a single-length loss). Throws std::invalid_argument
 /// for a link with no trace segment, a segment index out of range (both naming --segment and the
-/// range), options out of range, and a fit band holding fewer points of positive loss than twice
+/// range), options out of range, and a fit band holding fewer frequencies than twice
 /// the parameters. A fit that does not converge is returned with converged = false and the reason.
 MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& lengths_m, const channels::Link& link,
                          std::size_t segment, const MaterialFitOptions& options = {});
