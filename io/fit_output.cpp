@@ -186,16 +186,12 @@ std::string config_with_fitted_material(const std::filesystem::path& config_file
   for (const char* k : {"dk", "df", "at", "roughness_model", "plane_foil"}) seg->erase(k);
   seg->insert_or_assign("material", id);
   seg->insert_or_assign("foil", id);
-  // The tables, parsed from the same text --write-material writes, so both carry the same keys.
-  const toml::table fitted = toml::parse(fitted_material_toml(f, id, provenance));
-  for (const char* k : {"materials", "foils"}) {
-    if (!root.contains(k)) root.insert(k, toml::table{});
-    root[k].as_table()->insert(id, *fitted[k][id].as_table());
-  }
+  // The tables follow as --write-material writes them (TOML lets [materials.ID] follow an existing
+  // [materials] table), so both files carry the same text.
   std::ostringstream out;
   out << "# " << config_file.filename().string() << " with the laminate and foil fitted by `phylane fit` (" << provenance
       << ")\n";
-  out << toml::toml_formatter{root} << "\n";
+  out << toml::toml_formatter{root} << "\n\n" << fitted_material_toml(f, id, provenance);
   return out.str();
 }
 
