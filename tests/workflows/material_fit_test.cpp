@@ -114,3 +114,14 @@ TEST_CASE("Material fit refuses a link without trace segments and a segment out 
                     Catch::Contains("--segment 2") && Catch::Contains("1 trace segment"));
   CHECK_THROWS_WITH(workflows::single_length_loss(measured(truth_line, 3 * inch), -1.0), Catch::Contains("--launch-loss"));
 }
+
+TEST_CASE("A material fit that runs out of iterations is returned unconverged with the reason", "[workflows][fit][unit]") {
+  const phy::Roughness truth{phy::RoughnessModel::hammerstad, 0.8e-6};
+  const auto truth_line = line(3.7, 0.009, truth);
+  workflows::MaterialFitOptions o;
+  o.max_iterations = 1;
+  const auto f = workflows::fit_material(workflows::fit_lengths({measured(truth_line, 3 * inch), measured(truth_line, 9 * inch)}),
+                                         {3 * inch, 9 * inch}, cross_section({phy::RoughnessModel::hammerstad, 0.3e-6}), 0, o);
+  CHECK_FALSE(f.converged);
+  CHECK_THAT(f.reason, Catch::Contains("iteration limit"));
+}
