@@ -22,7 +22,8 @@
 /// tau_model is measured on the model as on the data: the slope over the lengths of the phase-slope
 /// delay (channels::term_delay_s) of exp(-gamma L_i). Parameters: Dk, ln Df and the logarithms of
 /// the roughness parameters (rq; or the Huray radius a and surface ratio SR), so they stay positive.
-/// Uncertainty: the square roots of the diagonal of s^2 (J^T J)^-1, s^2 = sum r^2 / (m - p) (the
+/// Started from the segment's values and from a grid of roughness values; the lowest cost wins.
+/// Uncertainty: the square roots of the diagonal of v (J^T J)^-1, v = sum r^2 / (m - p) (the
 /// usual linearised estimate; residuals that are correlated in frequency, such as launch ripple,
 /// make it optimistic).
 #include <optional>
