@@ -138,6 +138,16 @@ struct FitArgs {
   std::string port_order;          ///< --port-order for 4-ports; empty: each file's data decide
   bool json = false;
   std::string output;              ///< -o FILE.h5
+  std::string cross_section;       ///< --cross-section CONFIG: fit its trace segment's laminate and foil
+  std::optional<int> segment;      ///< --segment N (from 1; default 1)
+  std::string reference = "10 GHz";  ///< --reference: frequency of the fitted Dk, Df
+  std::string fit_from = "1 GHz";  ///< --fit-from: lowest frequency of the fit
+  std::string fit_to;              ///< --fit-to: highest (default: the top of the data)
+  std::string roughness;           ///< --roughness MODEL (default: the segment's foil's)
+  std::string launch_loss = "0 dB";  ///< --launch-loss: both launches' loss, single file only
+  std::string write_material;      ///< --write-material FILE.toml
+  std::string write_config;        ///< --write-config FILE.toml
+  std::string material_id = "fitted";  ///< --material-id: the id of the written tables
 };
 CLI::App* register_fit(CLI::App& cli, FitArgs& args);
 /// 0 fitted, 1, 2.

@@ -76,6 +76,8 @@ class TransmissionLine {
   }
 
   const LineGeometry& geometry() const { return *geometry_; }
+  /// The same cross-section, shared: for a line with the same geometry and other materials.
+  const std::shared_ptr<const LineGeometry>& shared_geometry() const { return geometry_; }
   const Dielectric& dielectric() const { return dielectric_; }
   const LineConductor& conductor() const { return conductor_; }
   double external_inductance_h_per_m() const { return l_ext_; }

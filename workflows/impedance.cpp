@@ -15,9 +15,7 @@
 
 namespace phylane::workflows {
 
-namespace {
-
-std::vector<const channels::TraceSegment*> traces_of(const channels::Link& link) {
+std::vector<const channels::TraceSegment*> trace_segments(const channels::Link& link) {
   std::vector<const channels::TraceSegment*> out;
   if (const auto* c = link.copper()) {
     for (const auto& s : c->segments()) out.push_back(&s);
@@ -27,6 +25,8 @@ std::vector<const channels::TraceSegment*> traces_of(const channels::Link& link)
   }
   return out;
 }
+
+namespace {
 
 const char* mode_symbol(phy::LineMode m) {
   return m == phy::LineMode::differential ? "Zdiff" : m == phy::LineMode::common ? "Zcm" : "Z0";
@@ -90,7 +90,7 @@ double brent(const std::function<double(double)>& f, double a, double b, double 
 }  // namespace
 
 ImpedanceAnswer solve_impedance(const channels::Link& link, const ImpedanceRequest& r) {
-  const auto traces = traces_of(link);
+  const auto traces = trace_segments(link);
   if (traces.empty()) throw std::invalid_argument(link.source + ": has no trace segment whose impedance could be solved");
   if (r.segment >= traces.size())
     throw std::invalid_argument(fmt::format("--segment {}: {} has {} trace segment{} (1 ... {})", r.segment + 1, link.source,

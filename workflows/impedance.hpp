@@ -39,6 +39,10 @@ struct ImpedanceAnswer {
   int evaluations = 0;           ///< cross-sections solved
 };
 
+/// The link's trace segments in order (a copper channel's segments, a composed channel's trace
+/// blocks); empty for other channels. Shared by the workflows that address a segment by index.
+std::vector<const channels::TraceSegment*> trace_segments(const channels::Link& link);
+
 /// Solves by Brent's method (R. P. Brent, Algorithms for Minimization without Derivatives, 1973,
 /// ch. 4) on a bracket found by a scan of 33 logarithmically spaced values from 1/10 to 10 times the
 /// config's value, keeping the values where the segment's model is valid (phy::LineGeometry::

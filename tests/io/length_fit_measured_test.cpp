@@ -7,7 +7,9 @@
 #include "io/touchstone.hpp"
 #include "phy/units.hpp"
 #include "tests/support/reference_data.hpp"
+#include "io/config.hpp"
 #include "workflows/length_fit.hpp"
+#include "workflows/material_fit.hpp"
 
 using namespace phylane;
 using phy::units::inch;
@@ -58,4 +60,106 @@ TEST_CASE("openSNPQual 119 mm / 238 mm: S21 per length and a physical delay", "[
   a.length_m = 0.238;
   b.length_m = 0.119;
   CHECK_THROWS_WITH(workflows::fit_lengths({b, a}), Catch::Contains("not a physical") || Catch::Contains("slower than light"));
+}
+
+// Material fits of the same pairs to a stated cross-section (the files give no complete stack-up,
+// so each test states its assumption). The per-length loss is a(f) of the pair; the longer file's
+// insertion loss is predicted, independently of the fit's own bookkeeping, as the shorter file's
+// plus the fitted line's attenuation Re gamma(f) over the length difference.
+namespace {
+
+// max |IL_short + alpha_model (L_long - L_short) - IL_long| [dB] over (0, fmax], from the files' thru terms.
+double predicted_il_error_db(const workflows::MaterialFit& mf, const channels::Network& shorter, const channels::Network& longer,
+                             double dl_m, double fmax_hz) {
+  auto il_db = [](const channels::Network& n, std::size_t k) {
+    const auto s = n.ports() == 4 ? (n.s(k, 1, 0) - n.s(k, 1, 2) - n.s(k, 3, 0) + n.s(k, 3, 2)) / 2.0 : n.s(k, 1, 0);
+    return -20.0 * std::log10(std::abs(s));
+  };
+  double worst = 0.0;
+  for (std::size_t k = 0; k < shorter.size() && shorter.freq_hz()[k] <= fmax_hz; ++k) {
+    const double f = shorter.freq_hz()[k];
+    if (!(f > 0.0)) continue;
+    const double alpha_db_per_m = 8.685889638065037 * mf.line->at(f, false).gamma.real();
+    worst = std::max(worst, std::abs(il_db(shorter, k) + alpha_db_per_m * dl_m - il_db(longer, k)));
+  }
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("TE SMT I/O 4 in / 10 in: a fitted 5-6-5 mil stripline reproduces the per-inch loss within 5 % from 1 GHz",
+          "[io][fit][reference]") {
+  PHYLANE_REFERENCE_OR_SKIP(f4, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  PHYLANE_REFERENCE_OR_SKIP(f10, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_10in.s4p", return);
+  workflows::MeasuredLength a{io::read_touchstone(*f4), channels::PortOrder::pairs_12_34, 4 * inch, "4in"};
+  workflows::MeasuredLength b{io::read_touchstone(*f10), channels::PortOrder::pairs_12_34, 10 * inch, "10in"};
+  const auto lengths = workflows::fit_lengths({a, b});
+  // The header: "5-6-5 Megatron 6 Stripline" (width-space-width, mil). Assumed: 0.6 mil strips and
+  // 6.4 mil of dielectric above and below, the height `phylane impedance` solves for 100 ohm
+  // differential on MEGTRON 6 (the usual target of such an I/O channel); the fit starts from
+  // MEGTRON 6 and HVLP copper.
+  const auto cfg = io::load_config_text(R"([channel]
+[[channel.segments]]
+geometry = "coupled_stripline"
+length = "6 in"
+width = "5 mil"
+spacing = "6 mil"
+height = "6.4 mil"
+thickness = "0.6 mil"
+material = "megtron-6"
+foil = "hvlp"
+)", "te-smt-io.toml");
+  workflows::MaterialFitOptions o;
+  o.roughness = phy::RoughnessModel::huray;
+  const auto mf = workflows::fit_material(lengths, {4 * inch, 10 * inch}, cfg, 0, o);
+  INFO(mf.reason);
+  CHECK(mf.converged);
+  // Measured: 3.9 % at most (at 1 GHz), 1 to 42 GHz; Dk 3.41, Df 0.0020 at 10 GHz, a 0.27 um, SR 2.3.
+  CHECK(mf.freq_hz.front() == Approx(1e9).margin(1e7));
+  CHECK(mf.freq_hz.back() == Approx(42e9).margin(1e7));
+  CHECK(mf.max_relative_error < 0.05);
+  CHECK(mf.dk == Approx(3.41).margin(0.05));
+  // The longer file from the shorter plus 6 in of the fitted line: within 0.5 dB up to 20 GHz
+  // (issue 16); measured 0.065 dB.
+  CHECK(predicted_il_error_db(mf, a.network, b.network, 6 * inch, 20e9) < 0.5);
+  // Hammerstad (the foil's own model) cannot bend as Huray does: 6.2 % at 1 GHz, within 1.4 % above 3 GHz.
+  const auto ham = workflows::fit_material(lengths, {4 * inch, 10 * inch}, cfg, 0);
+  CHECK(ham.converged);
+  CHECK(ham.roughness.model == phy::RoughnessModel::hammerstad);
+  CHECK(ham.max_relative_error < 0.07);
+}
+
+TEST_CASE("openSNPQual 119 mm / 238 mm: a fitted stripline predicts the longer file within 0.5 dB to 20 GHz",
+          "[io][fit][reference]") {
+  PHYLANE_REFERENCE_OR_SKIP(f1, "touchstone/pcb_stripline_119mm.s2p", return);
+  PHYLANE_REFERENCE_OR_SKIP(f2, "touchstone/pcb_stripline_238mm.s2p", return);
+  workflows::MeasuredLength a{io::read_touchstone(*f1), channels::PortOrder::pairs_12_34, 0.119, "119mm"};
+  workflows::MeasuredLength b{io::read_touchstone(*f2), channels::PortOrder::pairs_12_34, 0.238, "238mm"};
+  const auto lengths = workflows::fit_lengths({a, b});
+  // The files state no stack-up (README/LICENSE neither). Assumed: a 50 ohm centred stripline,
+  // 5 mil of dielectric above and below, 0.6 mil strip, width 4.8 mil (`phylane impedance`), VLP
+  // copper (Hammerstad). Fitted 1 to 40 GHz: above ~45 GHz the pair's difference is not a line's
+  // (launch loss 12 dB and a per-length loss falling to 1.35 dB/in at 66.5 GHz).
+  const auto cfg = io::load_config_text(R"([channel]
+[[channel.segments]]
+geometry = "stripline"
+length = "119 mm"
+width = "4.8 mil"
+height = "5 mil"
+thickness = "0.6 mil"
+material = "megtron-6"
+foil = "vlp"
+)", "opensnpqual.toml");
+  workflows::MaterialFitOptions o;
+  o.fit_to_hz = 40e9;
+  const auto mf = workflows::fit_material(lengths, {0.119, 0.238}, cfg, 0, o);
+  INFO(mf.reason);
+  CHECK(mf.converged);
+  CHECK(mf.dk == Approx(3.19).margin(0.05));
+  // Not the 5 % of issue 16: a(f) of this pair ripples by +/-12 % between 1.5 and 4 GHz (the
+  // launches' reflections, which the difference removes to first order only), which a line model
+  // does not follow. Measured: 27 % at most (1.5 GHz), 5.4 % rms; the longer file within 0.31 dB to 20 GHz.
+  CHECK(mf.max_relative_error < 0.30);
+  CHECK(mf.rms_relative_error < 0.06);
+  CHECK(predicted_il_error_db(mf, a.network, b.network, 0.119, 20e9) < 0.5);
 }
