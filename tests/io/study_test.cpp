@@ -5,6 +5,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -213,6 +214,8 @@ alpha = "1 us"
 [workload]
 parameters = 1e9
 devices = [8]
+compute_time = "2 ms"
+overlap = 0.5
 )";
   const Study s = load_study_text(text, "s.toml", fs::current_path());
   CHECK(s.links[0].encoding_for(4).name == "pcie6-flit");
@@ -230,6 +233,9 @@ devices = [8]
     // The ring all-reduce by hand with that hop latency (Thakur et al. 2005), 8 devices, 2 GB.
     const double bw = 16.0 * p.max_rate_bps * (236.0 / 256.0) / 8.0;
     CHECK(p.sync_time_s[0] == Approx(2.0 * 7.0 / 8.0 * 2e9 / bw + 14.0 * p.latency_s).epsilon(1e-13));
+    // The step: 2 ms of compute, half of the all-reduce hidden behind it (no more than the compute).
+    const double t = p.sync_time_s[0];
+    CHECK(p.step_time_s[0] == Approx(2e-3 + t - std::min(0.5 * t, 2e-3)).epsilon(1e-13));
   }
   // Naming a FEC the link does not run is refused: the FEC sets the BER target.
   const std::string wrong = replace_first(text, "alpha = \"1 us\"", "alpha = \"1 us\"\nencoding = { pam4 = \"rs544\" }");
