@@ -10,9 +10,9 @@
 #include "app/commands.hpp"
 #include "app/common.hpp"
 #include "app/progress.hpp"
+#include "app/requests.hpp"
 #include "io/diagnostics.hpp"
 #include "io/hdf5_writer.hpp"
-#include "io/json_writer.hpp"
 #include "io/version.hpp"
 #include "workflows/link_capacity.hpp"
 
@@ -32,12 +32,7 @@ int run_capacity(const CapacityArgs& args) {
   return guarded([&]() -> int {
     Progress progress("capacity", args.quiet);
     const io::Config cfg = load_link(args.input, true);
-    workflows::LinkCapacityOptions co;
-    if (!args.bandwidth.empty()) co.bandwidth_hz = option_frequency("--bandwidth", args.bandwidth);
-    if (args.points) {
-      if (*args.points < 16 || *args.points > 1000000) throw io::InputError("--points " + std::to_string(*args.points) + ": must be from 16 to 1000000");
-      co.points = *args.points;
-    }
+    const workflows::LinkCapacityOptions co = capacity_options(args);
     std::optional<workflows::MaxRateRequest> rq;
     if (!args.no_rate) {
       rq.emplace();
@@ -76,18 +71,7 @@ int run_capacity(const CapacityArgs& args) {
       w.commit();
     }
     if (args.json) {
-      io::JsonWriter j(std::cout);
-      j.begin_object().field("phylane_version", io::phylane_version()).field("command", "capacity").field("config", cfg.source);
-      j.field("capacity_bps", cap).field("used_bandwidth_hz", c.result.used_bandwidth_hz).field("bandwidth_hz", c.bandwidth_hz);
-      j.field("tx_power_v2", c.tx_power_v2).field("pam_power_v2", c.pam_power_v2).field("water_level_v2_per_hz", c.result.water_level);
-      if (mr) {
-        j.field("max_rate_bps", rate).field("max_rate_modulation", mr->found ? channels::modulation_name(mr->best_levels) : std::string());
-        j.field("fraction_of_capacity", cap > 0.0 ? rate / cap : 0.0);
-      }
-      j.key("assumptions").begin_array();
-      for (const auto& a : c.assumptions) j.value(a);
-      j.end_array().end_object();
-      j.done();
+      write_capacity_json(std::cout, cfg, answer);
       return rc;
     }
     fmt::print("{}\n", header_line("capacity", cfg));

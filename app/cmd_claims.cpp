@@ -8,6 +8,7 @@
 
 #include "app/common.hpp"
 #include "app/progress.hpp"
+#include "app/requests.hpp"
 #include "io/claims.hpp"
 #include "io/claims_output.hpp"
 #include "io/diagnostics.hpp"
@@ -26,11 +27,8 @@ CLI::App* register_claims(CLI::App& cli, ClaimsArgs& args) {
 
 int run_claims(const ClaimsArgs& args) {
   return guarded([&]() -> int {
-    either_file_or_preset(args.file, args.embedded, "a claim file");
+    const workflows::ClaimSet set = claim_set(args);
     Progress progress("claims", args.quiet);
-    const workflows::ClaimSet set = !args.file.empty() ? io::load_claims(args.file)
-                                                       : io::load_embedded_claims(args.embedded.empty() ? io::default_claim_set_name()
-                                                                                                        : args.embedded);
     progress.stage("judging the claims");
     workflows::ClaimsRequest rq;
     rq.hooks = progress.run_hooks("computations");

@@ -14,6 +14,7 @@
 
 #include "app/common.hpp"
 #include "app/progress.hpp"
+#include "app/requests.hpp"
 #include "io/claims_output.hpp"
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
@@ -37,16 +38,6 @@ CLI::App* register_study(CLI::App& cli, StudyArgs& args) {
 }
 
 namespace {
-
-workflows::Study embedded_study(const std::string& name, int points) {
-  const auto text = io::embedded_file("studies/" + name + ".toml");
-  if (!text) {
-    std::string known;
-    for (const auto& n : io::embedded_toml_names("studies")) known += (known.empty() ? "" : ", ") + n;
-    throw io::InputError("--preset \"" + name + "\": no such study; built in: " + known);
-  }
-  return io::load_study_text(*text, "embedded:studies/" + name + ".toml", std::filesystem::current_path(), points);
-}
 
 std::string length_text(double m) {
   if (m < 1.0) return fmt::format("{:.3g} cm", m * 100.0);
@@ -114,10 +105,7 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
 
 int run_study(const StudyArgs& args) {
   return guarded([&] {
-    either_file_or_preset(args.study, args.preset, "a study file");
-    const workflows::Study st = !args.study.empty()    ? io::load_study(args.study, args.points)
-                                : !args.preset.empty() ? embedded_study(args.preset, args.points)
-                                                       : io::default_study(args.points);
+    const workflows::Study st = study_of(args);
     // The claim file is read (and checked) before anything is computed.
     const std::optional<io::ClaimSet> claim_set = args.no_claims ? std::nullopt : io::load_study_claims(st);
     Progress progress("study", args.quiet);

@@ -2,11 +2,14 @@
 // phylane sweep SWEEP.toml -o results.h5 [--jobs N] | phylane sweep --resume results.h5:
 // a parameter sweep over any config keys, run on all cores (or across MPI ranks with the
 // phylane-mpi build), results written to HDF5 as they complete. Format and layout: docs/sweep.md.
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "io/sweep.hpp"
+#include "io/sweep_run.hpp"
 
 namespace CLI {
 class App;
@@ -54,7 +57,29 @@ struct Prepared {
 /// Reads and checks the arguments and the sweep (not the cases). Throws io::InputError.
 Prepared prepare(const SweepArgs& args);
 
+/// What a run reports as it goes, and its stop flag.
+struct RunCallbacks {
+  /// A new stage ("checking", "computing") and the cases done before it (a resumed file's).
+  std::function<void(const std::string& stage, std::size_t already_done)> stage;
+  /// Cases done of the stage's total (the resumed ones included while computing); optional.
+  std::function<void(std::size_t done, std::size_t total)> progress;
+  /// A stage ended (before the next starts or the run returns); optional.
+  std::function<void()> finish;
+  /// Set while the cases are checked: run() throws solvers::SearchInterrupted and the results
+  /// file is neither created nor changed. Set while they run: no new case starts, the running
+  /// ones finish and are written, and run() returns with `interrupted`.
+  const std::atomic<bool>* stop = nullptr;
+};
+/// Checks the cases to compute (all, or the missing ones of a resumed file), then, unless
+/// args.check, computes them into the results file and closes it. Returns the --json report
+/// (valid_cases set for --check; signal 0). Not for --case.
+io::SweepReport run(Prepared& p, const SweepArgs& args, const RunCallbacks& cb);
+/// The --json report of a run of `total` cases with `done` and `failed` in the file; `signal`: the
+/// signal that interrupted it (0 if none or unknown).
+io::SweepReport run_report(const Prepared& p, std::size_t total, std::size_t done, std::size_t failed,
+                           std::size_t computed, double seconds, int workers, bool interrupted, int signal);
 /// The one-paragraph summary after a run (JSON with --json); returns the exit code.
+int report(const io::SweepReport& r, const Prepared& p);
 int report(const Prepared& p, std::size_t total, std::size_t done, std::size_t failed, std::size_t computed,
            double seconds, int workers, bool interrupted);
 

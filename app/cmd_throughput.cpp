@@ -9,6 +9,7 @@
 
 #include "app/common.hpp"
 #include "app/progress.hpp"
+#include "app/requests.hpp"
 #include "io/diagnostics.hpp"
 #include "io/rate_output.hpp"
 #include "io/system.hpp"
@@ -113,11 +114,8 @@ void print_text(const workflows::SystemResult& r) {
 
 int run_throughput(const ThroughputArgs& args) {
   return guarded([&]() -> int {
-    either_file_or_preset(args.system, args.embedded, "a system file");
+    const io::System sys = throughput_system(args);
     Progress progress("throughput", args.quiet);
-    const io::System sys = !args.system.empty() ? io::load_system(args.system)
-                                                : io::load_embedded_system(args.embedded.empty() ? io::default_system_name()
-                                                                                                 : args.embedded);
     progress.stage("evaluating the links");
     const workflows::SystemResult r = workflows::evaluate_system(sys, progress.run_hooks("links"));
     progress.complete();

@@ -9,6 +9,8 @@
 #include "channels/network_ops.hpp"
 #include "io/com_sheet.hpp"
 #include "io/diagnostics.hpp"
+#include "io/embedded.hpp"
+#include "io/study.hpp"
 #include "io/json_writer.hpp"
 #include "io/touchstone.hpp"
 #include "io/version.hpp"
@@ -79,6 +81,64 @@ workflows::ReachRequest reach_request(const ReachArgs& args) {
   rq.margin_db = args.margin_db;
   rq.full_curve = args.full_curve;
   return rq;
+}
+
+workflows::LinkCapacityOptions capacity_options(const CapacityArgs& args) {
+  workflows::LinkCapacityOptions co;
+  if (!args.bandwidth.empty()) co.bandwidth_hz = option_frequency("--bandwidth", args.bandwidth);
+  if (args.points) {
+    if (*args.points < 16 || *args.points > 1000000)
+      throw io::InputError("--points " + std::to_string(*args.points) + ": must be from 16 to 1000000");
+    co.points = *args.points;
+  }
+  return co;
+}
+
+void write_capacity_json(std::ostream& os, const io::Config& cfg, const workflows::CapacityAnswer& answer) {
+  const workflows::LinkCapacity& c = answer.capacity;
+  const solvers::MaxRateResult* mr = answer.rate ? &answer.rate->result : nullptr;
+  const double cap = c.result.capacity_bps;
+  const double rate = mr && mr->found ? mr->max_rate_bps : 0.0;
+  io::JsonWriter j(os);
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "capacity").field("config", cfg.source);
+  j.field("capacity_bps", cap).field("used_bandwidth_hz", c.result.used_bandwidth_hz).field("bandwidth_hz", c.bandwidth_hz);
+  j.field("tx_power_v2", c.tx_power_v2).field("pam_power_v2", c.pam_power_v2).field("water_level_v2_per_hz", c.result.water_level);
+  if (mr) {
+    j.field("max_rate_bps", rate).field("max_rate_modulation", mr->found ? channels::modulation_name(mr->best_levels) : std::string());
+    j.field("fraction_of_capacity", cap > 0.0 ? rate / cap : 0.0);
+  }
+  j.key("assumptions").begin_array();
+  for (const auto& a : c.assumptions) j.value(a);
+  j.end_array().end_object();
+  j.done();
+}
+
+io::System throughput_system(const ThroughputArgs& args) {
+  either_file_or_preset(args.system, args.embedded, "a system file");
+  if (!args.system.empty()) return io::load_system(args.system);
+  return io::load_embedded_system(args.embedded.empty() ? io::default_system_name() : args.embedded);
+}
+
+io::ClaimSet claim_set(const ClaimsArgs& args) {
+  either_file_or_preset(args.file, args.embedded, "a claim file");
+  if (!args.file.empty()) return io::load_claims(args.file);
+  return io::load_embedded_claims(args.embedded.empty() ? io::default_claim_set_name() : args.embedded);
+}
+
+workflows::Study study_of(const StudyArgs& args) {
+  either_file_or_preset(args.study, args.preset, "a study file");
+  if (args.points != 0 && (args.points < 2 || args.points > 200))
+    throw io::InputError("--points " + std::to_string(args.points) + ": must be from 2 to 200 (0: the study's own)");
+  if (!args.study.empty()) return io::load_study(args.study, args.points);
+  if (args.preset.empty()) return io::default_study(args.points);
+  const auto text = io::embedded_file("studies/" + args.preset + ".toml");
+  if (!text) {
+    std::string known;
+    for (const auto& n : io::embedded_toml_names("studies")) known += (known.empty() ? "" : ", ") + n;
+    throw io::InputError("--preset \"" + args.preset + "\": no such study; built in: " + known);
+  }
+  return io::load_study_text(*text, "embedded:studies/" + args.preset + ".toml", std::filesystem::current_path(),
+                             args.points);
 }
 
 channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args) {

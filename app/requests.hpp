@@ -7,11 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "app/cmd_claims.hpp"
+#include "app/cmd_study.hpp"
+#include "app/cmd_throughput.hpp"
 #include "app/commands.hpp"
+#include "io/claims.hpp"
 #include "io/config.hpp"
+#include "io/system.hpp"
 #include "workflows/com.hpp"
+#include "workflows/link_capacity.hpp"
 #include "workflows/loss.hpp"
 #include "workflows/rate.hpp"
+#include "workflows/study.hpp"
 
 namespace phylane::app {
 
@@ -30,6 +37,21 @@ io::Config maxrate_link(const MaxRateArgs& args, const workflows::MaxRateRequest
 
 /// `phylane reach`: --modulation (one), --rate, --element, --min, --max, --margin and --curve.
 workflows::ReachRequest reach_request(const ReachArgs& args);
+
+/// `phylane capacity`: --bandwidth and --points (16 ... 1000000).
+workflows::LinkCapacityOptions capacity_options(const CapacityArgs& args);
+/// The JSON of `phylane capacity` (the rate fields when a rate was searched).
+void write_capacity_json(std::ostream& os, const io::Config& cfg, const workflows::CapacityAnswer& answer);
+
+/// `phylane throughput`: the system file, else --preset NAME, else the embedded default.
+io::System throughput_system(const ThroughputArgs& args);
+
+/// `phylane claims`: the claim file, else --preset NAME, else the embedded default set.
+io::ClaimSet claim_set(const ClaimsArgs& args);
+
+/// `phylane study`: the study file, else --preset NAME, else the embedded default, with --points
+/// (2 ... 200; 0: the study's own).
+workflows::Study study_of(const StudyArgs& args);
 
 /// `phylane sparams`: the composed (or copper) channel's network on the grid fmax/points ... fmax
 /// (--fmax, --points; the config's report grid by default), from DC with --dc; a pair as a 4-port

@@ -1,5 +1,5 @@
 #pragma once
-// Running a long workflow (eye, maxrate, reach, com) from Python: without the GIL, on a thread of
+// Running a long workflow (eye, maxrate, reach, com, capacity, throughput, claims, study, sweep) from Python: without the GIL, on a thread of
 // its own, while the calling thread waits and, every 50 ms under the GIL, runs Python's signal
 // handlers (PyErr_CheckSignals: Ctrl-C raises KeyboardInterrupt there) and calls the user's
 // progress callable. The workflows call their progress hooks from their worker threads, where
@@ -20,6 +20,8 @@
 #include <thread>
 #include <utility>
 
+#include "workflows/run_hooks.hpp"
+
 namespace phylane::python {
 
 /// What a workflow reports while it runs, written by its hooks from any thread.
@@ -34,6 +36,15 @@ class Hooks {
   }
   /// One more unit done (an eye evaluated in a search).
   void tick() { done_.fetch_add(1, std::memory_order_relaxed); }
+  /// Units done so far (cases of a study, a sweep, a claim set).
+  void count(std::size_t done) { done_.store(done, std::memory_order_relaxed); }
+  /// The same as a workflow's RunHooks (progress after each case, and the stop flag).
+  workflows::RunHooks run_hooks() {
+    workflows::RunHooks h;
+    h.progress = [this](std::size_t done, std::size_t) { count(done); };
+    h.stop = stop();
+    return h;
+  }
 
   /// Runs `work()` (returning R) as described above; `progress` is None or a callable
   /// progress(stage: str, done: int), called when either changes. Called with the GIL held.

@@ -9,6 +9,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstddef>
@@ -20,19 +21,28 @@
 #include <utility>
 #include <vector>
 
+#include "app/cmd_sweep.hpp"
 #include "app/common.hpp"
 #include "app/requests.hpp"
+#include "io/claims_output.hpp"
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/eye_output.hpp"
 #include "io/loss_output.hpp"
 #include "io/rate_output.hpp"
+#include "io/study.hpp"
+#include "io/sweep_run.hpp"
+#include "io/throughput_output.hpp"
 #include "io/touchstone.hpp"
 #include "io/version.hpp"
 #include "python/long_call.hpp"
+#include "workflows/claims.hpp"
 #include "workflows/eye.hpp"
+#include "workflows/link_capacity.hpp"
 #include "workflows/loss.hpp"
 #include "workflows/rate.hpp"
+#include "workflows/study.hpp"
+#include "workflows/throughput.hpp"
 
 namespace py = pybind11;
 
@@ -215,6 +225,138 @@ ComResult com(const std::string& thru, const std::vector<std::string>& fext, con
   rq.progress = [&](int c) { hooks.stage("package case " + std::to_string(c)); };
   r.answer = hooks.run<workflows::ComAnswer>(progress, [&] { return workflows::com(r.sheet, rq); });
   return r;
+}
+
+// ---------------------------------------------------------------- capacity
+
+struct CapacityResult {
+  ConfigPtr cfg;
+  workflows::CapacityAnswer answer;
+};
+
+CapacityResult capacity(const Link& link, const py::object& bandwidth, std::optional<int> points, bool no_rate,
+                        const py::object& progress) {
+  app::CapacityArgs args;
+  args.bandwidth = optional_text(bandwidth, "Hz");
+  args.points = points;
+  args.no_rate = no_rate;
+  require_signal(*link.cfg);
+  const workflows::LinkCapacityOptions co = app::capacity_options(args);
+  Hooks hooks;
+  std::optional<workflows::MaxRateRequest> rq;
+  if (!no_rate) {
+    rq.emplace();
+    rq->progress = [&] { hooks.tick(); };
+    rq->stop = hooks.stop();
+  }
+  hooks.stage(no_rate ? "water-filling" : "water-filling and the max-rate search");
+  return {link.cfg,
+          hooks.run<workflows::CapacityAnswer>(progress, [&] { return workflows::capacity(*link.cfg, co, rq); })};
+}
+
+// ---------------------------------------------------------------- throughput, claims, study
+
+/// A file argument: None (the command's default), or a path (str or os.PathLike).
+std::string path_text(const py::object& path) {
+  if (path.is_none()) return {};
+  return py::str(py::module_::import("os").attr("fspath")(path)).cast<std::string>();
+}
+
+struct ThroughputResult {
+  io::System system;
+  workflows::SystemResult result;
+};
+
+ThroughputResult throughput(const py::object& system, const std::string& preset, const py::object& progress) {
+  app::ThroughputArgs args;
+  args.system = path_text(system);
+  args.embedded = preset;
+  ThroughputResult r{app::throughput_system(args), {}};
+  Hooks hooks;
+  hooks.stage("evaluating the links");
+  r.result = hooks.run<workflows::SystemResult>(progress,
+                                                [&] { return workflows::evaluate_system(r.system, hooks.run_hooks()); });
+  return r;
+}
+
+struct ClaimsResult {
+  workflows::ClaimsReport report;
+};
+
+ClaimsResult claims(const py::object& file, const std::string& preset, const py::object& progress) {
+  app::ClaimsArgs args;
+  args.file = path_text(file);
+  args.embedded = preset;
+  const workflows::ClaimSet set = app::claim_set(args);
+  Hooks hooks;
+  hooks.stage("judging the claims");
+  workflows::ClaimsRequest rq;
+  rq.hooks = hooks.run_hooks();
+  return {hooks.run<workflows::ClaimsReport>(progress, [&] { return workflows::evaluate_claims(set, rq); })};
+}
+
+struct StudyResult {
+  workflows::Study study;
+  workflows::StudyResult result;
+  std::optional<workflows::ClaimsReport> claims;
+};
+
+StudyResult study(const py::object& file, const std::string& preset, int points, bool no_claims,
+                  const py::object& progress) {
+  app::StudyArgs args;
+  args.study = path_text(file);
+  args.preset = preset;
+  args.points = points;
+  args.no_claims = no_claims;
+  StudyResult r{app::study_of(args), {}, {}};
+  // The claim file is read (and checked) before anything is computed, as by the command.
+  const std::optional<workflows::ClaimSet> claim_set = no_claims ? std::nullopt : io::load_study_claims(r.study);
+  Hooks hooks;
+  hooks.stage("computing");
+  r.result = hooks.run<workflows::StudyResult>(progress, [&] {
+    workflows::StudyRequest rq;
+    rq.hooks = hooks.run_hooks();
+    return workflows::run_study(r.study, rq);
+  });
+  if (claim_set) {
+    Hooks judging;
+    judging.stage("judging the claims");
+    r.claims = judging.run<workflows::ClaimsReport>(progress, [&] {
+      workflows::ClaimsRequest cq;
+      cq.hooks = judging.run_hooks();
+      return workflows::evaluate_claims(*claim_set, cq);
+    });
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------- sweep
+
+struct SweepResult {
+  io::SweepReport report;
+};
+
+SweepResult sweep(const py::object& file, const py::object& output, const py::object& resume, int jobs, bool check,
+                  double flush_every, bool force, bool overwrite, const py::object& progress) {
+  app::SweepArgs args;
+  args.sweep = path_text(file);
+  args.output = path_text(output);
+  args.resume = path_text(resume);
+  args.jobs = jobs;
+  args.check = check;
+  args.flush_every_s = flush_every;
+  args.force = force;
+  args.overwrite = overwrite;
+  app::sweep_detail::Prepared p = app::sweep_detail::prepare(args);
+  Hooks hooks;
+  app::sweep_detail::RunCallbacks cb;
+  cb.stage = [&](const std::string& stage, std::size_t before) {
+    hooks.stage(stage);
+    hooks.count(before);
+  };
+  cb.progress = [&](std::size_t done, std::size_t) { hooks.count(done); };
+  cb.stop = hooks.stop();
+  return {hooks.run<io::SweepReport>(progress, [&] { return app::sweep_detail::run(p, args, cb); })};
 }
 
 // ---------------------------------------------------------------- networks
@@ -505,6 +647,106 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("com_db", [](const ComResult& r) { return r.answer.com_db; })
       .def_property_readonly("passed", [](const ComResult& r) { return r.answer.pass; });
 
+  py::class_<CapacityResult>(m, "CapacityResult", "phylane capacity")
+      .def("to_dict", [](const CapacityResult& r) {
+        return json_dict([&](std::ostream& os) { app::write_capacity_json(os, *r.cfg, r.answer); });
+      })
+      .def_property_readonly("capacity_bps", [](const CapacityResult& r) { return r.answer.capacity.result.capacity_bps; })
+      .def_property_readonly("fraction_of_capacity", [](const CapacityResult& r) { return r.answer.fraction(); })
+      .def_property_readonly("max_rate_bps", [](const CapacityResult& r) -> py::object {
+        if (!r.answer.rate || !r.answer.rate->result.found) return py::none();
+        return py::float_(r.answer.rate->result.max_rate_bps);
+      })
+      .def_property_readonly("freq_hz", [](const py::object& self) {
+        return view(self, self.cast<const CapacityResult&>().answer.capacity.result.freq_hz);
+      })
+      .def_property_readonly("gain2", [](const py::object& self) {
+        return view(self, self.cast<const CapacityResult&>().answer.capacity.gain2);
+      }, "|H(f)|^2 per cell")
+      .def_property_readonly("noise_psd_v2_per_hz", [](const py::object& self) {
+        return view(self, self.cast<const CapacityResult&>().answer.capacity.noise_psd);
+      })
+      .def_property_readonly("tx_psd_v2_per_hz", [](const py::object& self) {
+        return view(self, self.cast<const CapacityResult&>().answer.capacity.result.tx_psd);
+      }, "the water-filled transmit PSD")
+      .def_property_readonly("snr", [](const py::object& self) {
+        return view(self, self.cast<const CapacityResult&>().answer.capacity.result.snr);
+      }, "S |H|^2 / N per cell (a ratio, not dB)");
+
+  py::class_<ThroughputResult>(m, "ThroughputResult", "phylane throughput")
+      .def("to_dict", [](const ThroughputResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_throughput_json(os, r.system, r.result); });
+      })
+      .def_property_readonly("devices", [](const ThroughputResult& r) { return r.result.workload.devices; })
+      .def_property_readonly(
+          "links",
+          [](const py::object& self) {
+            py::list out;
+            for (const auto& l : self.cast<const ThroughputResult&>().result.links) {
+              py::dict d;
+              d["name"] = l.name;
+              d["lane_rate_bps"] = l.lane_rate_bps;
+              d["payload_bandwidth_bytes_per_s"] = l.payload_bandwidth_bytes_per_s;
+              d["alpha_s"] = l.alpha_s;
+              d["time_s"] = field_view(self, l.points, &workflows::CollectivePoint::time_s);
+              d["bus_bandwidth_bytes_per_s"] =
+                  field_view(self, l.points, &workflows::CollectivePoint::bus_bandwidth_bytes_per_s);
+              d["algorithm_bandwidth_bytes_per_s"] =
+                  field_view(self, l.points, &workflows::CollectivePoint::algorithm_bandwidth_bytes_per_s);
+              out.append(d);
+            }
+            return out;
+          },
+          "Per link: name, lane_rate_bps, payload_bandwidth_bytes_per_s, alpha_s and, one per device count, "
+          "time_s, bus_bandwidth_bytes_per_s, algorithm_bandwidth_bytes_per_s");
+
+  py::class_<ClaimsResult>(m, "ClaimsResult", "phylane claims").def("to_dict", [](const ClaimsResult& r) {
+    return json_dict([&](std::ostream& os) { io::write_claims_json(os, r.report); });
+  });
+
+  py::class_<StudyResult>(m, "StudyResult", "phylane study")
+      .def("to_dict",
+           [](const StudyResult& r) {
+             return json_dict([&](std::ostream& os) {
+               io::write_study_json(os, r.study, r.result, r.claims ? &*r.claims : nullptr);
+             });
+           })
+      .def_property_readonly("devices", [](const StudyResult& r) { return r.study.workload.devices; })
+      .def_property_readonly(
+          "links",
+          [](const py::object& self) {
+            py::list out;
+            for (const auto& l : self.cast<const StudyResult&>().result.links) {
+              py::dict d;
+              d["name"] = l.name;
+              using P = workflows::StudyPoint;
+              d["length_m"] = field_view(self, l.points, &P::length_m);
+              d["loss_db"] = field_view(self, l.points, &P::loss_db);
+              d["max_rate_nrz_bps"] = field_view(self, l.points, &P::max_rate_nrz_bps);
+              d["max_rate_pam4_bps"] = field_view(self, l.points, &P::max_rate_pam4_bps);
+              d["max_rate_bps"] = field_view(self, l.points, &P::max_rate_bps);
+              d["capacity_bps"] = field_view(self, l.points, &P::capacity_bps);
+              d["link_bandwidth_bytes_per_s"] = field_view(self, l.points, &P::link_bandwidth_bytes_per_s);
+              d["latency_s"] = field_view(self, l.points, &P::latency_s);
+              std::vector<double> sync;  // lengths x device counts, copied (one vector per point)
+              const std::size_t nd = l.points.empty() ? 0 : l.points.front().sync_time_s.size();
+              for (const auto& p : l.points) sync.insert(sync.end(), p.sync_time_s.begin(), p.sync_time_s.end());
+              py::array_t<double> a({static_cast<py::ssize_t>(l.points.size()), static_cast<py::ssize_t>(nd)});
+              std::copy(sync.begin(), sync.end(), a.mutable_data());
+              d["sync_time_s"] = a;
+              out.append(d);
+            }
+            return out;
+          },
+          "Per link: name and, one per length, length_m, loss_db, max_rate_nrz_bps, max_rate_pam4_bps, max_rate_bps, "
+          "capacity_bps, link_bandwidth_bytes_per_s, latency_s; sync_time_s (length x device count)");
+
+  py::class_<SweepResult>(m, "SweepResult", "phylane sweep")
+      .def("to_dict", [](const SweepResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_sweep_json(os, r.report); });
+      })
+      .def_property_readonly("output", [](const SweepResult& r) { return r.report.output; }, "the results file (HDF5)");
+
   m.def("loss", &loss, py::arg("link"), py::kw_only(), py::arg("freq") = py::none(), py::arg("fmax") = py::none(),
         py::arg("points") = py::none(),
         "phylane loss: freq= one or a list of report frequencies, fmax=, points= (text with units, or Hz)");
@@ -521,4 +763,18 @@ PYBIND11_MODULE(_core, m) {
   m.def("com", &com, py::arg("thru"), py::kw_only(), py::arg("fext") = std::vector<std::string>{},
         py::arg("next") = std::vector<std::string>{}, py::arg("sheet") = "100gbase-kr4", py::arg("set") = py::dict(),
         py::arg("progress") = py::none(), "phylane com: thru and aggressor Touchstone files, sheet=, set={NAME: VALUE}");
+  m.def("capacity", &capacity, py::arg("link"), py::kw_only(), py::arg("bandwidth") = py::none(),
+        py::arg("points") = py::none(), py::arg("no_rate") = false, py::arg("progress") = py::none(),
+        "phylane capacity: bandwidth= (text, or Hz), points=, no_rate=");
+  m.def("throughput", &throughput, py::arg("system") = py::none(), py::kw_only(), py::arg("preset") = "",
+        py::arg("progress") = py::none(), "phylane throughput: a system file, or preset=NAME (default: the embedded one)");
+  m.def("claims", &claims, py::arg("file") = py::none(), py::kw_only(), py::arg("preset") = "",
+        py::arg("progress") = py::none(), "phylane claims: a claim file, or preset=NAME (default: the embedded set)");
+  m.def("study", &study, py::arg("study") = py::none(), py::kw_only(), py::arg("preset") = "", py::arg("points") = 0,
+        py::arg("no_claims") = false, py::arg("progress") = py::none(),
+        "phylane study: a study file, or preset=NAME (default: the embedded study); points=, no_claims=");
+  m.def("sweep", &sweep, py::arg("sweep") = py::none(), py::kw_only(), py::arg("output") = py::none(),
+        py::arg("resume") = py::none(), py::arg("jobs") = 0, py::arg("check") = false, py::arg("flush_every") = 1.0,
+        py::arg("force") = false, py::arg("overwrite") = false, py::arg("progress") = py::none(),
+        "phylane sweep: a sweep file and output= (or resume=), jobs=, check=, flush_every=, force=, overwrite=");
 }

@@ -5,19 +5,22 @@
     r = phylane.maxrate(link)
     r.to_dict()          # == json.loads(`phylane maxrate --preset kr1-ck-28db --json`)
 
-One function per command (loss, eye, maxrate, reach, com) with the command's options as keyword
-arguments; each result's to_dict() is the command's --json output, and its arrays are numpy views
-with units in their names. Bad input raises phylane.Error (a ValueError) with the command line's
+One function per command (loss, eye, maxrate, reach, com, capacity, throughput, claims, study,
+sweep) with the command's options as keyword arguments; each result's to_dict() is the command's
+--json output, and its arrays are numpy views with units in their names. Bad input raises phylane.Error (a ValueError) with the command line's
 message; the long calls release the GIL, take progress=callable(stage, done) and stop on Ctrl-C.
 """
 import numpy as _np
 
 from . import _toml
-from ._core import (ComResult, Error, EyeResult, Link, LossResult, MaxRateResult, Network, ReachResult,
-                    __version__, com, eye, loss, maxrate, presets, reach)
+from ._core import (CapacityResult, ClaimsResult, ComResult, Error, EyeResult, Link, LossResult, MaxRateResult,
+                    Network, ReachResult, StudyResult, SweepResult, ThroughputResult, __version__, capacity, claims,
+                    com, eye, loss, maxrate, presets, reach, study, sweep, throughput)
 
 __all__ = ["Error", "Link", "Network", "LossResult", "EyeResult", "MaxRateResult", "ReachResult", "ComResult",
-           "presets", "loss", "eye", "maxrate", "reach", "com", "__version__"]
+           "CapacityResult", "ThroughputResult", "ClaimsResult", "StudyResult", "SweepResult", "presets", "loss",
+           "eye", "maxrate", "reach", "com", "capacity", "throughput", "claims", "study", "sweep", "read_sweep",
+           "__version__"]
 
 
 def _link_from_dict(config, name="Link.from_dict"):
@@ -55,3 +58,25 @@ def _network_to_skrf(self):
 
 Network.from_skrf = staticmethod(_network_from_skrf)
 Network.to_skrf = _network_to_skrf
+
+
+def read_sweep(path):
+    """A sweep's results file (docs/sweep.md, "The HDF5 file"; from phylane.sweep or the command) as
+    numpy arrays, read with h5py: {"outputs": {LABEL: array}, "curves": {LABEL: array, "freq_hz":
+    array}, "axes": {KEY: array}, "axis_keys": [KEY, ...], "status": array (0 missing, 1 done,
+    2 failed)}; NaN where a case has no value yet."""
+    import h5py
+    with h5py.File(path, "r") as f:
+        def group(name):
+            return {k: v[()] for k, v in f[name].items()} if name in f else {}
+        return {"outputs": group("outputs"), "curves": group("curves"), "axes": group("axes"),
+                "axis_keys": [k.decode() if isinstance(k, bytes) else str(k) for k in f["axis_keys"][()]],
+                "status": f["status"][()]}
+
+
+def _sweep_results(self):
+    """The results file's arrays (phylane.read_sweep); None after check=True (no file)."""
+    return read_sweep(self.output) if self.output else None
+
+
+SweepResult.results = _sweep_results
