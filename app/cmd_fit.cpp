@@ -13,6 +13,7 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/fit_output.hpp"
+#include "io/text_file.hpp"
 #include "io/quantity.hpp"
 #include "io/touchstone.hpp"
 #include "io/touchstone_ports.hpp"

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "phy/number_text.hpp"
 
@@ -11,6 +12,25 @@ namespace {
 
 // The FECs a link may name. Requirements are the standards' (their sources below); the codes'
 // error-ratio relations are computed (rs_output_ber); decoder pipelines are implementation figures.
+// A Reed-Solomon FEC of 802.3: its codeword (n m bits) must be in before it is decoded; the
+// decoder pipeline after that is assumed to take one codeword time at 100 Gb/s, which puts a
+// 100 Gb/s lane near the ~100 ns total usually quoted for 802.3 RS-FEC (an engineering estimate).
+Fec reed_solomon(std::string name, std::string title, ReedSolomon code, double efficiency, std::string efficiency_source,
+                 double pre_fec_ber, std::string requirement_source) {
+  Fec f;
+  f.name = std::move(name);
+  f.title = std::move(title);
+  f.efficiency = efficiency;
+  f.efficiency_source = std::move(efficiency_source);
+  f.pre_fec_ber = pre_fec_ber;
+  f.requirement_source = std::move(requirement_source);
+  f.rs = code;
+  f.codeword_bits = static_cast<double>(code.n) * code.m;
+  f.decoder_latency_s = f.codeword_bits / 100e9;
+  f.latency_source = "codeword accumulation computed; decoder pipeline assumed (one codeword time at 100 Gb/s)";
+  return f;
+}
+
 const std::vector<Fec>& table() {
   static const std::vector<Fec> t = [] {
     std::vector<Fec> v;
@@ -25,38 +45,18 @@ const std::vector<Fec>& table() {
     // 25GBASE-KR/CR. 25 Gb/s MAC over a 25.78125 Gb/s lane (64b/66b -> 256b/257b transcoding
     // and the parity together). Requirement: the detector error ratio DER_0 = 1e-5 of the Clause 93
     // COM (the 100GBASE-KR4 sheet, data/com/100gbase-kr4.toml, from PyChOpMarg's 802.3by set).
-    Fec kr4;
-    kr4.name = "rs528";
-    kr4.title = "RS(528,514) (802.3 Clause 91, KR4 FEC)";
-    kr4.efficiency = 25.0 / 25.78125;
-    kr4.efficiency_source = "IEEE 802.3 Clause 91: 25.78125 Gb/s line for 25 Gb/s MAC";
-    kr4.pre_fec_ber = 1e-5;
-    kr4.requirement_source = "IEEE 802.3 Clause 93 COM DER_0 = 1e-5 (100GBASE-KR4 sheet, data/com/100gbase-kr4.toml)";
-    kr4.rs = ReedSolomon{528, 514, 10};
-    kr4.codeword_bits = 5280.0;
-    // Decoder pipeline: assumed equal to one codeword time at 100 Gb/s (52.8 ns), the order of
-    // the ~100 ns total RS-FEC latency usually quoted for 100GbE; an engineering estimate.
-    kr4.decoder_latency_s = 52.8e-9;
-    kr4.latency_source = "codeword accumulation computed; decoder pipeline assumed (one codeword time at 100 Gb/s)";
-    v.push_back(kr4);
+    v.push_back(reed_solomon("rs528", "RS(528,514) (802.3 Clause 91, KR4 FEC)", {528, 514, 10}, 25.0 / 25.78125,
+                             "IEEE 802.3 Clause 91: 25.78125 Gb/s line for 25 Gb/s MAC", 1e-5,
+                             "IEEE 802.3 Clause 93 COM DER_0 = 1e-5 (100GBASE-KR4 sheet, data/com/100gbase-kr4.toml)"));
 
     // IEEE 802.3 Clause 91/119/134/161 RS(544,514) over GF(2^10), t = 15 ("KP4 FEC"): 50/100/200/
     // 400GbE PAM4 lanes, 100 Gb/s MAC over a 106.25 Gb/s lane. Requirement: BER 2.4e-4 at the PMA
     // (802.3cd 136.1; IEEE 802.3cd reflector, 'Relating DER, BER and Q in Draft 1.2',
     // http://www.ieee802.org/3/cd/email/msg00208.html, 2017; the pre-FEC figure of 400G module data
     // sheets, data/standards/optical.toml).
-    Fec kp4;
-    kp4.name = "rs544";
-    kp4.title = "RS(544,514) (802.3 Clause 119/161, KP4 FEC)";
-    kp4.efficiency = 100.0 / 106.25;
-    kp4.efficiency_source = "IEEE 802.3 Clause 119: 106.25 Gb/s line for 100 Gb/s MAC";
-    kp4.pre_fec_ber = 2.4e-4;
-    kp4.requirement_source = "IEEE 802.3cd 136.1 / 802.3ck: BER 2.4e-4 at the FEC input";
-    kp4.rs = ReedSolomon{544, 514, 10};
-    kp4.codeword_bits = 5440.0;
-    kp4.decoder_latency_s = 54.4e-9;
-    kp4.latency_source = "codeword accumulation computed; decoder pipeline assumed (one codeword time at 100 Gb/s)";
-    v.push_back(kp4);
+    v.push_back(reed_solomon("rs544", "RS(544,514) (802.3 Clause 119/161, KP4 FEC)", {544, 514, 10}, 100.0 / 106.25,
+                             "IEEE 802.3 Clause 119: 106.25 Gb/s line for 100 Gb/s MAC", 2.4e-4,
+                             "IEEE 802.3cd 136.1 / 802.3ck: BER 2.4e-4 at the FEC input"));
 
     // PCIe 6.0 FLIT mode: 256-byte flits of 236 B TLP + 6 B DLP + 8 B CRC + 6 B FEC (a 3-way
     // interleaved single-symbol-correcting code), retry on a CRC failure. The first bit error ratio

@@ -33,7 +33,5 @@ std::string fitted_material_toml(const workflows::MaterialFit& f, const std::str
 std::string config_with_fitted_material(const std::filesystem::path& config_file, std::size_t segment,
                                         const workflows::MaterialFit& f, const std::string& id,
                                         const std::string& provenance);
-/// Writes text to `file` through a temporary renamed into place (no partial file on failure).
-void write_text_file(const std::filesystem::path& file, const std::string& text);
 
 }  // namespace phylane::io

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "io/text_file.hpp"
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
 
@@ -198,27 +199,7 @@ void write_touchstone(const channels::Network& network, const std::filesystem::p
                                 " ports but the network has " + std::to_string(network.ports()) + "; name it .s" +
                                 std::to_string(network.ports()) + "p");
   const std::string text = touchstone_text(network, options);
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(file.string() + ": cannot create " + tmp.string());
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw std::runtime_error(file.string() + ": writing " + tmp.string() + " failed");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw std::runtime_error(file.string() + ": cannot move the file into place: " + ec.message());
-  }
+  write_text_file(file, text);
 }
 
 }  // namespace phylane::io
