@@ -552,8 +552,8 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
       all_ok = false;
     }
   } else {
-    for (auto k : {"file", "port_order"})
-      ch->reject(k, "applies to type = \"touchstone\" (a whole channel from one file)");
+    for (auto k : {"file", "network", "port_order"})
+      ch->reject(k, "applies to type = \"touchstone\" (a whole channel from one file or network)");
     auto seg_readers = ch->table_array("segments", true);
     if (seg_readers.empty() && ch->has("segments"))
       ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
@@ -799,27 +799,58 @@ Config load_config_text_in(std::string_view text, const std::string& name, const
   return load_table(in, ctx, name);
 }
 
+Config load_config_text_with(std::string_view text, const std::string& name,
+                             const std::map<std::string, channels::Network>& networks) {
+  Context ctx{name, std::filesystem::current_path()};
+  ctx.networks = &networks;
+  const toml::table in = detail::parse_toml(text, name);
+  return load_table(in, ctx, name);
+}
+
 namespace detail {
 
 // A Touchstone block: the file (relative to the config's folder), its port order for 4-ports.
 std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, const std::string& name,
                                                             const std::filesystem::path& base_dir, int& ports,
                                                             std::string_view what, bool thru_check) {
-  const auto file = t.text("file", true);
+  // The data: a Touchstone file, or a network the caller holds in memory (Context::networks).
+  const bool in_memory = t.has("network");
+  if (in_memory && t.has("file")) {
+    t.context().error(t.input().get("network"), t.key_path("network"), node_text(*t.input().get("network")),
+                      "give file = \"...\" or network = \"NAME\", not both");
+    return std::nullopt;
+  }
+  const std::string key = in_memory ? "network" : "file";
+  const auto file = t.text(key, true);
   const bool order_given = t.has("port_order");
   const auto order = t.choice<channels::PortOrder>("port_order", channels::parse_port_order,
                                                    channels::port_order_names(), "12-34");
   if (!file || !order) return std::nullopt;
   std::filesystem::path path(*file);
-  if (path.is_relative()) path = base_dir / path;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
-                      "no such file (looked for " + path.string() + "; relative paths start at the config's folder)");
-    return std::nullopt;
+  const std::map<std::string, channels::Network>* held = t.context().networks;
+  if (in_memory) {
+    if (!held || held->find(*file) == held->end()) {
+      std::string names;
+      if (held)
+        for (const auto& [n, v] : *held) names += (names.empty() ? "" : ", ") + n;
+      t.context().error(t.input().get(key), t.key_path(key), "\"" + *file + "\"",
+                        held && !names.empty() ? "no network of that name was given (given: " + names + ")"
+                                               : "names a network held in memory, and none was given (network = \"NAME\" "
+                                                 "works from the Python module's Link.from_dict(..., networks=...); "
+                                                 "in a file, use file = \"PATH.sNp\")");
+      return std::nullopt;
+    }
+  } else {
+    if (path.is_relative()) path = base_dir / path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+                        "no such file (looked for " + path.string() + "; relative paths start at the config's folder)");
+      return std::nullopt;
+    }
   }
   try {
-    channels::Network net = read_touchstone(path);
+    channels::Network net = in_memory ? held->at(*file) : read_touchstone(path);
     ports = net.ports();
     if (ports == 4) {
       // A valid but wrong port order gives a plausible wrong loss (SDD21 of a coupling path), so
@@ -841,13 +872,13 @@ std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, cons
             t.context().error(t.input().get("port_order"), t.key_path("port_order"),
                               "\"" + std::string(channels::to_string(*order)) + "\"", text);
           else
-            t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", text);
+            t.context().error(t.input().get(key), t.key_path(key), "\"" + *file + "\"", text);
           return std::nullopt;
         }
       }
       net = channels::to_inputs_outputs(net, *order);
     } else if (ports != 2) {
-      t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"",
+      t.context().error(t.input().get(key), t.key_path(key), "\"" + *file + "\"",
                         "has " + std::to_string(ports) + " ports; " + std::string(what) + " needs a 2-port or a 4-port");
       return std::nullopt;
     }
@@ -861,7 +892,7 @@ std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, cons
   } catch (const InputError& e) {
     for (const auto& d : e.diagnostics()) t.context().diagnostics.push_back(d);
   } catch (const std::exception& e) {
-    t.context().error(t.input().get("file"), t.key_path("file"), "\"" + *file + "\"", e.what());
+    t.context().error(t.input().get(key), t.key_path(key), "\"" + *file + "\"", e.what());
   }
   return std::nullopt;
 }

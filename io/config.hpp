@@ -42,6 +42,11 @@ Config load_config(const std::filesystem::path& file);
 /// (Touchstone blocks) resolve against the current directory, or `base_dir`.
 Config load_config_text(std::string_view text, const std::string& name);
 Config load_config_text_in(std::string_view text, const std::string& name, const std::filesystem::path& base_dir);
+/// The same, with networks held in memory that Touchstone blocks may name instead of a file:
+/// `network = "NAME"` (docs/config.md; the Python module's Link.from_dict(..., networks=)).
+/// The stored config then names them and reproduces the link only with the same networks.
+Config load_config_text_with(std::string_view text, const std::string& name,
+                             const std::map<std::string, channels::Network>& networks);
 /// True when `file` is read as a Touchstone file rather than a config: a .sNp/.yNp/.zNp or .ts
 /// extension, or (any other extension but .toml) text whose first line that is not blank opens
 /// with '!' (a Touchstone comment), "[Version]", or an option line "# GHz S MA R 50".

@@ -68,7 +68,8 @@ channels::TransferFunction measured_path(TableReader& t, const Config& cfg) {
   const bool victim_differential = cfg.composed() ? cfg.composed()->differential()
                                                 : cfg.copper()->mode() != phy::LineMode::single_ended;
   if ((ports == 4) != victim_differential) {
-    t.context().error(t.input().get("file"), t.key_path("file"), node_text(*t.input().get("file")),
+    const char* key = t.has("network") ? "network" : "file";
+    t.context().error(t.input().get(key), t.key_path(key), node_text(*t.input().get(key)),
                       std::string("is a ") + std::to_string(ports) + "-port but the victim channel is " +
                           (victim_differential ? "differential (give a 4-port)" : "single-ended (give a 2-port)"));
     return {};
@@ -92,7 +93,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
                 cfg.signalling ? "crosstalk aggressors apply to copper channels (modelled or Touchstone), not to this channel type"
                         : "crosstalk needs a [signal] section (the eye and rate commands use it)");
     for (auto& t : entries) {
-      for (auto k : {"name", "kind", "count", "swing", "file", "port_order", "level", "at", "coupled_delay", "through"})
+      for (auto k : {"name", "kind", "count", "swing", "file", "network", "port_order", "level", "at", "coupled_delay", "through"})
         t.accept(k);
       t.finish();
     }
@@ -116,7 +117,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
                                      format_quantity(2.0 * spec.tx_amplitude_v, Dimension::voltage));
     channels::TransferFunction path;
     bool relative = false;
-    if (t.has("file")) {
+    if (t.has("file") || t.has("network")) {
       for (auto k : {"level", "at", "coupled_delay", "through"})
         t.reject(k, "a measured path (file) is used as it is; level, at, coupled_delay and through describe a parametric one");
       path = measured_path(t, cfg);

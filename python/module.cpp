@@ -13,6 +13,7 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -463,10 +464,12 @@ PYBIND11_MODULE(_core, m) {
           "modulation= give its [signal] (like `phylane eye FILE --rate R`)")
       .def_static(
           "_from_toml",
-          [](const std::string& text, const std::string& name) {
-            return Link{std::make_shared<io::Config>(io::load_config_text(text, name)), {}};
+          [](const std::string& text, const std::string& name, const std::map<std::string, channels::Network>& networks) {
+            return Link{std::make_shared<io::Config>(networks.empty() ? io::load_config_text(text, name)
+                                                                      : io::load_config_text_with(text, name, networks)),
+                        {}};
           },
-          py::arg("text"), py::arg("name"))
+          py::arg("text"), py::arg("name"), py::arg("networks") = std::map<std::string, channels::Network>{})
       .def_property_readonly("source", [](const Link& l) { return l.cfg->source; })
       .def_property_readonly("title", [](const Link& l) { return l.cfg->title; })
       .def_property_readonly("config_toml", [](const Link& l) { return l.cfg->stored_toml; },

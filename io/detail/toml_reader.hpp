@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include <toml++/toml.h>
 
+#include "channels/network.hpp"
 #include "io/diagnostics.hpp"
 #include "io/quantity.hpp"
 
@@ -25,6 +27,9 @@ struct Context {
   std::string file;
   std::filesystem::path base_dir;  ///< folder of the config file (relative paths in it resolve here)
   std::vector<Diagnostic> diagnostics = {};
+  /// Networks the text may name instead of a file (`network = "NAME"` in a Touchstone block),
+  /// held in memory by the caller (the Python module); nullptr: none.
+  const std::map<std::string, channels::Network>* networks = nullptr;
   void error(const toml::node* where, std::string key, std::string value, std::string message);
   bool ok() const { return diagnostics.empty(); }
   /// Throws InputError when any diagnostic was recorded.

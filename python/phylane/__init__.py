@@ -23,15 +23,20 @@ __all__ = ["Error", "Link", "Network", "LossResult", "EyeResult", "MaxRateResult
            "__version__"]
 
 
-def _link_from_dict(config, name="Link.from_dict"):
+def _link_from_dict(config, name="Link.from_dict", networks=None):
     """A link from a dict laid out as a config file (docs/config.md), values as text with units:
 
         phylane.Link.from_dict({"channel": {"type": "stripline", ...}, "signal": {"rate": "28 Gb/s"}})
 
     It is written as TOML and read by the same reader as files, so the checks and messages are the
     same (`name` stands for the file name in them). Relative file paths resolve against the current
-    directory."""
-    return Link._from_toml(_toml.dumps(config), name)
+    directory. `networks` maps names to phylane.Network or skrf.Network objects that Touchstone
+    blocks name instead of a file, `{"kind": "touchstone", "network": "thru"}` (or a whole channel
+    `{"type": "touchstone", "network": "thru"}`); they are used as they are, without a file."""
+    held = {}
+    for key, net in (networks or {}).items():
+        held[str(key)] = net if isinstance(net, Network) else _network_from_skrf(net)
+    return Link._from_toml(_toml.dumps(config), name, held)
 
 
 Link.from_dict = staticmethod(_link_from_dict)

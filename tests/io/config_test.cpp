@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -278,4 +279,23 @@ TEST_CASE("Did-you-mean counts an adjacent transposition as one edit", "[io][con
   CHECK(edit_distance("", "abc") == 3);
   CHECK(edit_distance("ca", "abc") == 3);          // OSA, not full Damerau-Levenshtein (2)
   CHECK(closest_match("lenght", {"height", "length", "width"}) == "length");
+}
+
+TEST_CASE("A Touchstone block may name a network held in memory, given by the caller", "[io][config][touchstone]") {
+  // One 2-port: a matched 0.5-amplitude thru (6.02 dB) at three frequencies.
+  channels::Network net({1e9, 2e9, 4e9}, 2, {50.0, 50.0});
+  for (std::size_t k = 0; k < 3; ++k) {
+    net.s(k, 1, 0) = 0.5;
+    net.s(k, 0, 1) = 0.5;
+  }
+  const std::string text = "[channel]\ntype = \"touchstone\"\nnetwork = \"thru\"\n";
+  const std::map<std::string, channels::Network> held{{"thru", net}};
+  const Config cfg = load_config_text_with(text, "mem.toml", held);
+  REQUIRE(cfg.composed() != nullptr);
+  CHECK_THAT(cfg.stored_toml, Catch::Contains("network = 'thru'"));
+  // Without the network, and with a file as well: refused where the key is.
+  CHECK_THAT(test::input_errors([&] { load_config_text(text, "mem.toml"); }),
+             Catch::Contains("mem.toml:3:") && Catch::Contains("channel.network = \"thru\"") && Catch::Contains("none was given"));
+  CHECK_THAT(test::input_errors([&] { load_config_text_with(text + "file = \"x.s2p\"\n", "mem.toml", held); }),
+             Catch::Contains("not both"));
 }
