@@ -2,19 +2,30 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <sstream>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "app/common.hpp"
 #include "channels/network_ops.hpp"
 #include "io/com_sheet.hpp"
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
+#include "io/fit_output.hpp"
 #include "io/study.hpp"
+#include "io/text_file.hpp"
 #include "io/json_writer.hpp"
+#include "io/quantity.hpp"
 #include "io/touchstone.hpp"
+#include "io/touchstone_ports.hpp"
 #include "io/version.hpp"
 #include "solvers/loss_analysis.hpp"
+#include "phy/cross_section_dimension.hpp"
+#include "phy/units.hpp"
 #include "solvers/max_rate.hpp"
 
 namespace phylane::app {
@@ -139,6 +150,180 @@ workflows::Study study_of(const StudyArgs& args) {
   }
   return io::load_study_text(*text, "embedded:studies/" + args.preset + ".toml", std::filesystem::current_path(),
                              args.points);
+}
+
+workflows::TdrRequest tdr_request(const TdrArgs& args) {
+  workflows::TdrRequest r;
+  if (!args.rise_time.empty()) {
+    const auto q = io::parse_quantity(args.rise_time, io::Dimension::time);
+    if (!q.value) throw io::InputError("--rise-time \"" + args.rise_time + "\": " + q.error);
+    if (!(*q.value > 0.0) || *q.value > 1e-6)
+      throw io::InputError("--rise-time \"" + args.rise_time + "\": must be a time > 0 and at most 1 us");
+    r.rise_time_s = *q.value;
+  }
+  if (!args.edge.empty()) {
+    const auto e = solvers::parse_edge_shape(args.edge);
+    if (!e) throw io::InputError("--edge \"" + args.edge + "\": must be one of gaussian, 10-90");
+    r.edge = *e;
+  }
+  if (!args.length.empty()) r.route_length_m = option_length("--length", args.length);
+  if (args.eps_eff) {
+    if (!(*args.eps_eff >= 1.0) || !std::isfinite(*args.eps_eff))
+      throw io::InputError("--eps-eff " + fmt::format("{:g}", *args.eps_eff) + ": must be a permittivity >= 1");
+    if (!args.length.empty()) throw io::InputError("give either --length or --eps-eff (both set the distance axis)");
+    r.eps_eff = *args.eps_eff;
+  }
+  return r;
+}
+
+void check_tdr_link(const io::Config& cfg) {
+  if (!cfg.composed())
+    throw io::InputError(cfg.source + ": the TDR needs a copper channel (modelled traces, Touchstone or element blocks)");
+}
+
+workflows::ImpedanceRequest impedance_request(const ImpedanceArgs& args) {
+  workflows::ImpedanceRequest r;
+  const auto q = io::parse_quantity(args.target, io::Dimension::resistance);
+  if (!q.value) throw io::InputError("--target \"" + args.target + "\": " + q.error);
+  if (!(*q.value > 0.0) || *q.value > 1e4)
+    throw io::InputError("--target \"" + args.target + "\": must be an impedance > 0 and at most 10000 ohm");
+  r.target_ohm = *q.value;
+  const auto d = phy::parse_cross_section_dimension(args.solve);
+  if (!d) throw io::InputError("--solve \"" + args.solve + "\": must be one of width, spacing, height");
+  r.solve = *d;
+  if (args.segment) {
+    if (*args.segment < 1) throw io::InputError(fmt::format("--segment {}: must be 1 or more (segments count from 1)", *args.segment));
+    r.segment = static_cast<std::size_t>(*args.segment - 1);
+  }
+  for (const auto& f : args.freqs) r.freqs_hz.push_back(option_frequency("--freq", f));
+  return r;
+}
+
+void default_impedance_freqs(const io::Config& cfg, workflows::ImpedanceRequest& rq) {
+  if (rq.freqs_hz.empty()) rq.freqs_hz = cfg.report.frequencies_hz;
+  if (rq.freqs_hz.empty()) rq.freqs_hz = {10e9};
+}
+
+workflows::WaveguideResult waveguide_result(const io::WaveguideConfig& cfg) {
+  try {
+    return workflows::analyze_waveguide(cfg.request);
+  } catch (const std::invalid_argument& e) {
+    // A geometry the file's checks cannot see before solving (a bend inside its own mode).
+    throw io::InputError(cfg.source + ": waveguide: " + e.what());
+  }
+}
+
+FitAnswer fit_answer(const FitArgs& args) {
+  std::vector<double> lengths;
+  {
+    std::stringstream ss(args.lengths);
+    std::string item;
+    while (std::getline(ss, item, ',')) lengths.push_back(option_length("--lengths", item));
+  }
+  if (lengths.size() != args.files.size())
+    throw io::InputError(fmt::format("--lengths \"{}\": {} length{} for {} files; give one length per file", args.lengths,
+                                     lengths.size(), lengths.size() == 1 ? "" : "s", args.files.size()));
+  const bool material = !args.cross_section.empty();
+  if (!material) {
+    for (const auto& [flag, given] : {std::pair{"--segment", args.segment.has_value()},
+                                      std::pair{"--write-material", !args.write_material.empty()},
+                                      std::pair{"--write-config", !args.write_config.empty()},
+                                      std::pair{"--roughness", !args.roughness.empty()}})
+      if (given) throw io::InputError(fmt::format("{}: needs --cross-section CONFIG (the cross-section to fit)", flag));
+    if (args.files.size() < 2)
+      throw io::InputError("fit: one file given; give two or more lengths, or one with --cross-section CONFIG "
+                           "(the known cross-section whose laminate and foil are fitted to its total loss)");
+  }
+  // Options of the material fit, all checked before any file is read.
+  workflows::MaterialFitOptions mo;
+  std::size_t segment = 0;
+  double launch_db = 0.0;
+  if (material) {
+    if (args.segment) {
+      if (*args.segment < 1) throw io::InputError(fmt::format("--segment {}: must be 1 or more (segments count from 1)", *args.segment));
+      segment = static_cast<std::size_t>(*args.segment - 1);
+    }
+    mo.reference_hz = option_frequency("--reference", args.reference);
+    const auto from = io::parse_quantity(args.fit_from, io::Dimension::frequency);
+    if (!from.value || !(*from.value >= 0.0)) throw io::InputError("--fit-from \"" + args.fit_from + "\": " + (from.value ? "must be >= 0 Hz" : from.error));
+    mo.fit_from_hz = *from.value;
+    if (!args.fit_to.empty()) {
+      mo.fit_to_hz = option_frequency("--fit-to", args.fit_to);
+      if (!(mo.fit_to_hz > mo.fit_from_hz))
+        throw io::InputError(fmt::format("--fit-to \"{}\": must be above --fit-from \"{}\"", args.fit_to, args.fit_from));
+    }
+    if (!args.roughness.empty()) {
+      mo.roughness = phy::parse_roughness_model(args.roughness);
+      if (!mo.roughness)
+        throw io::InputError(fmt::format("--roughness \"{}\": must be one of {}", args.roughness, phy::roughness_model_names()));
+    }
+    const auto l = io::parse_quantity(args.launch_loss, io::Dimension::decibel);
+    if (!l.value || !(*l.value >= 0.0))
+      throw io::InputError("--launch-loss \"" + args.launch_loss + "\": " + (l.value ? "must be a loss >= 0 dB" : l.error));
+    launch_db = *l.value;
+    if (args.files.size() > 1 && launch_db != 0.0)
+      throw io::InputError("--launch-loss: applies to one file only (two or more lengths remove the launches by differencing)");
+    const bool id_ok = !args.material_id.empty() && std::all_of(args.material_id.begin(), args.material_id.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+    });
+    if (!id_ok)
+      throw io::InputError(fmt::format("--material-id \"{}\": must be lowercase letters, digits and hyphens", args.material_id));
+  }
+  std::optional<channels::PortOrder> given;
+  if (!args.port_order.empty()) given = option_port_order(args.port_order);
+  std::optional<io::Config> cfg;
+  if (material) cfg = io::load_config(args.cross_section);
+  std::vector<workflows::MeasuredLength> in;
+  for (std::size_t i = 0; i < args.files.size(); ++i) {
+    workflows::MeasuredLength m;
+    m.network = io::read_touchstone(args.files[i]);
+    m.name = args.files[i];
+    m.length_m = lengths[i];
+    if (m.network.ports() == 4) {
+      if (given) {
+        m.order = *given;
+      } else {
+        const auto p = io::detect_thru_pairing(m.network);
+        if (p.shown && io::port_order_of(*p.shown)) m.order = *io::port_order_of(*p.shown);
+      }
+    }
+    in.push_back(std::move(m));
+  }
+  const workflows::LengthFit f = in.size() == 1 ? workflows::single_length_loss(in.front(), launch_db) : workflows::fit_lengths(in);
+  std::optional<workflows::MaterialFit> mf;
+  std::string material_text, config_text;
+  if (material) {
+    mf = workflows::fit_material(f, lengths, *cfg, segment, mo);
+    std::string provenance = "phylane fit of";
+    for (std::size_t i = 0; i < args.files.size(); ++i)
+      provenance += fmt::format(" {} ({:g} in)", std::filesystem::path(args.files[i]).filename().string(), lengths[i] / phy::units::inch);
+    provenance += fmt::format(", cross-section {} segment {}", std::filesystem::path(args.cross_section).filename().string(),
+                              segment + 1);
+    if (in.size() == 1) provenance += fmt::format(", launches {:g} dB", launch_db);
+    material_text = io::fitted_material_toml(*mf, args.material_id, provenance);
+    if (!args.write_config.empty())
+      config_text = io::config_with_fitted_material(args.cross_section, segment, *mf, args.material_id, provenance);
+    if (!mf->converged) {
+      // A numeric failure (exit 1): nothing is written.
+      throw std::runtime_error(fmt::format("fit: the material fit did not converge after {} iterations: {}", mf->iterations,
+                                           mf->reason));
+    }
+  }
+  FitAnswer answer;
+  answer.lengths_m = std::move(lengths);
+  answer.fit = f;
+  answer.material = std::move(mf);
+  answer.launch_db = launch_db;
+  answer.material_toml = std::move(material_text);
+  answer.config_toml = std::move(config_text);
+  return answer;
+}
+
+void write_fit_files(const FitArgs& args, const FitAnswer& a) {
+  if (!args.output.empty())
+    io::write_fit_hdf5(args.output, args.files, a.lengths_m, a.fit, a.material ? &*a.material : nullptr);
+  if (!args.write_material.empty()) io::write_text_file(args.write_material, a.material_toml);
+  if (!args.write_config.empty()) io::write_text_file(args.write_config, a.config_toml);
 }
 
 channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args) {

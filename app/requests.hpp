@@ -3,6 +3,7 @@
 // and com's sheet, channels and JSON: written once for the command line and the Python module
 // (python/), so both answer the same inputs with the same values and messages. Progress and the
 // stop flag are the caller's (each sets its own).
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -14,11 +15,17 @@
 #include "io/claims.hpp"
 #include "io/config.hpp"
 #include "io/system.hpp"
+#include "io/waveguide.hpp"
 #include "workflows/com.hpp"
+#include "workflows/impedance.hpp"
+#include "workflows/length_fit.hpp"
 #include "workflows/link_capacity.hpp"
 #include "workflows/loss.hpp"
+#include "workflows/material_fit.hpp"
 #include "workflows/rate.hpp"
 #include "workflows/study.hpp"
+#include "workflows/tdr.hpp"
+#include "workflows/waveguide.hpp"
 
 namespace phylane::app {
 
@@ -52,6 +59,38 @@ io::ClaimSet claim_set(const ClaimsArgs& args);
 /// `phylane study`: the study file, else --preset NAME, else the embedded default, with --points
 /// (2 ... 200; 0: the study's own).
 workflows::Study study_of(const StudyArgs& args);
+
+/// `phylane tdr`: --rise-time (> 0, at most 1 us), --edge, --length and --eps-eff (>= 1; not with
+/// --length).
+workflows::TdrRequest tdr_request(const TdrArgs& args);
+/// Throws io::InputError unless `cfg` has a channel the TDR reads (copper, Touchstone or element blocks).
+void check_tdr_link(const io::Config& cfg);
+
+/// `phylane impedance`: --target (> 0, at most 10000 ohm), --solve, --segment (from 1) and --freq
+/// (checked before the link is read, as on the command line).
+workflows::ImpedanceRequest impedance_request(const ImpedanceArgs& args);
+/// The report frequencies of `cfg` (else 10 GHz) for a request without --freq.
+void default_impedance_freqs(const io::Config& cfg, workflows::ImpedanceRequest& rq);
+
+/// `phylane waveguide`: the analysis of a waveguide file; a geometry its checks cannot see before
+/// solving (a bend inside its own mode) is an io::InputError naming the file.
+workflows::WaveguideResult waveguide_result(const io::WaveguideConfig& cfg);
+
+/// What `phylane fit` computes: the per-length fit of the files and, with --cross-section, the
+/// material fitted to it with its tables as TOML (and the config with them, with --write-config).
+struct FitAnswer {
+  std::vector<double> lengths_m;  ///< --lengths, one per file
+  workflows::LengthFit fit;
+  std::optional<workflows::MaterialFit> material;
+  double launch_db = 0.0;         ///< --launch-loss (one file)
+  std::string material_toml;      ///< the fitted tables (--write-material's text)
+  std::string config_toml;        ///< the cross-section config using them (--write-config's text)
+};
+/// `phylane fit`: every flag checked before a file is read; then the files, the fit and, with
+/// --cross-section, the material fit (std::runtime_error when it does not converge: nothing written).
+FitAnswer fit_answer(const FitArgs& args);
+/// The files `phylane fit` writes: -o (HDF5), --write-material and --write-config.
+void write_fit_files(const FitArgs& args, const FitAnswer& a);
 
 /// `phylane sparams`: the composed (or copper) channel's network on the grid fmax/points ... fmax
 /// (--fmax, --points; the config's report grid by default), from DC with --dc; a pair as a 4-port
