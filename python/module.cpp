@@ -29,20 +29,24 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/eye_output.hpp"
+#include "io/impedance_output.hpp"
 #include "io/loss_output.hpp"
 #include "io/rate_output.hpp"
 #include "io/study.hpp"
 #include "io/sweep_run.hpp"
+#include "io/tdr_output.hpp"
 #include "io/throughput_output.hpp"
 #include "io/touchstone.hpp"
 #include "io/version.hpp"
 #include "python/long_call.hpp"
 #include "workflows/claims.hpp"
 #include "workflows/eye.hpp"
+#include "workflows/impedance.hpp"
 #include "workflows/link_capacity.hpp"
 #include "workflows/loss.hpp"
 #include "workflows/rate.hpp"
 #include "workflows/study.hpp"
+#include "workflows/tdr.hpp"
 #include "workflows/throughput.hpp"
 
 namespace py = pybind11;
@@ -358,6 +362,48 @@ SweepResult sweep(const py::object& file, const py::object& output, const py::ob
   cb.progress = [&](std::size_t done, std::size_t) { hooks.count(done); };
   cb.stop = hooks.stop();
   return {hooks.run<io::SweepReport>(progress, [&] { return app::sweep_detail::run(p, args, cb); })};
+}
+
+// ---------------------------------------------------------------- tdr, impedance
+
+struct TdrResult {
+  ConfigPtr cfg;
+  workflows::TdrAnswer answer;
+};
+
+TdrResult tdr(const Link& link, const py::object& rise_time, const std::string& edge, const py::object& length,
+              std::optional<double> eps_eff) {
+  app::TdrArgs args;
+  args.rise_time = optional_text(rise_time, "s");
+  args.edge = edge;
+  args.length = optional_text(length, "m");
+  args.eps_eff = eps_eff;
+  const workflows::TdrRequest rq = app::tdr_request(args);
+  app::check_tdr_link(*link.cfg);
+  py::gil_scoped_release release;
+  return {link.cfg, workflows::tdr(*link.cfg, rq)};
+}
+
+struct ImpedanceResult {
+  ConfigPtr cfg;
+  std::size_t segment = 1;  // from 1, as written
+  workflows::ImpedanceAnswer answer;
+};
+
+ImpedanceResult impedance(const Link& link, const py::object& target, const std::string& solve,
+                          std::optional<int> segment, const py::object& freq) {
+  app::ImpedanceArgs args;
+  args.target = option_text(target, "ohm");
+  args.solve = solve;
+  args.segment = segment;
+  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
+    args.freqs.push_back(option_text(freq, "Hz"));
+  else if (!freq.is_none())
+    for (const auto& f : freq) args.freqs.push_back(option_text(f, "Hz"));
+  workflows::ImpedanceRequest rq = app::impedance_request(args);
+  app::default_impedance_freqs(*link.cfg, rq);
+  py::gil_scoped_release release;
+  return {link.cfg, rq.segment + 1, workflows::solve_impedance(*link.cfg, rq)};
 }
 
 // ---------------------------------------------------------------- networks
@@ -744,6 +790,43 @@ PYBIND11_MODULE(_core, m) {
           "Per link: name and, one per length, length_m, loss_db, max_rate_nrz_bps, max_rate_pam4_bps, max_rate_bps, "
           "capacity_bps, link_bandwidth_bytes_per_s, latency_s; sync_time_s (length x device count)");
 
+  py::class_<TdrResult>(m, "TdrResult", "phylane tdr")
+      .def("to_dict", [](const TdrResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_tdr_json(os, *r.cfg, r.answer); });
+      })
+      .def_property_readonly("time_s", [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.time_s); })
+      .def_property_readonly("distance_m",
+                             [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.distance_m); })
+      .def_property_readonly("impedance_ohm", [](const py::object& self) {
+        return view(self, self.cast<const TdrResult&>().answer.profile.impedance_ohm);
+      }, "Zdiff of a 4-port, Z of a 2-port")
+      .def_property_readonly("rho", [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.profile.rho); })
+      .def_property_readonly("common_impedance_ohm", [](const py::object& self) -> py::object {
+        const auto& c = self.cast<const TdrResult&>().answer.common;
+        if (!c) return py::none();
+        return view(self, c->impedance_ohm);
+      }, "Zcm of a 4-port (None for a 2-port)")
+      .def_property_readonly("tdt", [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.tdt); })
+      .def_property_readonly("mode", [](const TdrResult& r) { return r.answer.profile.mode; })
+      .def_property_readonly("reference_ohm", [](const TdrResult& r) { return r.answer.profile.reference_ohm; })
+      .def_property_readonly("rise_time_s", [](const TdrResult& r) { return r.answer.rise_time_s; })
+      .def_property_readonly("thru_delay_s", [](const TdrResult& r) { return r.answer.thru_delay_s; });
+
+  py::class_<ImpedanceResult>(m, "ImpedanceResult", "phylane impedance")
+      .def("to_dict", [](const ImpedanceResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_impedance_json(os, *r.cfg, r.segment, r.answer); });
+      })
+      .def_property_readonly("solved_m", [](const ImpedanceResult& r) { return r.answer.solved_m; })
+      .def_property_readonly("original_m", [](const ImpedanceResult& r) { return r.answer.original_m; })
+      .def_property_readonly("impedance_ohm", [](const ImpedanceResult& r) { return r.answer.impedance_ohm; })
+      .def_property_readonly("delay_s_per_m", [](const ImpedanceResult& r) { return r.answer.delay_s_per_m; })
+      .def_property_readonly("freq_hz", [](const py::object& self) {
+        return view(self, self.cast<const ImpedanceResult&>().answer.freqs_hz);
+      })
+      .def_property_readonly("loss_db_per_m", [](const py::object& self) {
+        return view(self, self.cast<const ImpedanceResult&>().answer.loss_db_per_m);
+      });
+
   py::class_<SweepResult>(m, "SweepResult", "phylane sweep")
       .def("to_dict", [](const SweepResult& r) {
         return json_dict([&](std::ostream& os) { io::write_sweep_json(os, r.report); });
@@ -753,6 +836,13 @@ PYBIND11_MODULE(_core, m) {
   m.def("loss", &loss, py::arg("link"), py::kw_only(), py::arg("freq") = py::none(), py::arg("fmax") = py::none(),
         py::arg("points") = py::none(),
         "phylane loss: freq= one or a list of report frequencies, fmax=, points= (text with units, or Hz)");
+  m.def("tdr", &tdr, py::arg("link"), py::kw_only(), py::arg("rise_time") = py::none(), py::arg("edge") = "",
+        py::arg("length") = py::none(), py::arg("eps_eff") = py::none(),
+        "phylane tdr: rise_time= (text, or s), edge=\"gaussian\"|\"10-90\", length= (text, or m), eps_eff=");
+  m.def("impedance", &impedance, py::arg("link"), py::kw_only(), py::arg("target"), py::arg("solve"),
+        py::arg("segment") = py::none(), py::arg("freq") = py::none(),
+        "phylane impedance: target= (text, or ohm), solve=\"width\"|\"spacing\"|\"height\", segment= (from 1), "
+        "freq= one or a list (text, or Hz)");
   m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("progress") = py::none(),
         "phylane eye; progress=callable(stage, done)");
   m.def("maxrate", &maxrate, py::arg("link"), py::kw_only(), py::arg("modulation") = "nrz,pam4",

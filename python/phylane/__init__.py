@@ -5,21 +5,24 @@
     r = phylane.maxrate(link)
     r.to_dict()          # == json.loads(`phylane maxrate --preset kr1-ck-28db --json`)
 
-One function per command (loss, eye, maxrate, reach, com, capacity, throughput, claims, study,
-sweep) with the command's options as keyword arguments; each result's to_dict() is the command's
---json output, and its arrays are numpy views with units in their names. Bad input raises phylane.Error (a ValueError) with the command line's
-message; the long calls release the GIL, take progress=callable(stage, done) and stop on Ctrl-C.
+One function per command (loss, tdr, impedance, eye, maxrate, reach, com, capacity, throughput,
+claims, study, sweep) with the command's options as keyword arguments; each result's
+to_dict() is the command's --json output, and its arrays are numpy views with units in their names.
+Bad input raises phylane.Error (a ValueError) with the command line's message; the long calls
+release the GIL, take progress=callable(stage, done) and stop on Ctrl-C.
 """
 import numpy as _np
 
 from . import _toml
-from ._core import (CapacityResult, ClaimsResult, ComResult, Error, EyeResult, Link, LossResult, MaxRateResult,
-                    Network, ReachResult, StudyResult, SweepResult, ThroughputResult, __version__, capacity, claims,
-                    com, eye, loss, maxrate, presets, reach, study, sweep, throughput)
+from ._core import (CapacityResult, ClaimsResult, ComResult, Error, EyeResult, ImpedanceResult, Link,
+                    LossResult, MaxRateResult, Network, ReachResult, StudyResult, SweepResult, TdrResult,
+                    ThroughputResult, __version__, capacity, claims, com, eye, impedance, loss,
+                    maxrate, presets, reach, study, sweep, tdr, throughput)
 
-__all__ = ["Error", "Link", "Network", "LossResult", "EyeResult", "MaxRateResult", "ReachResult", "ComResult",
-           "CapacityResult", "ThroughputResult", "ClaimsResult", "StudyResult", "SweepResult", "presets", "loss",
-           "eye", "maxrate", "reach", "com", "capacity", "throughput", "claims", "study", "sweep", "read_sweep",
+__all__ = ["Error", "Link", "Network", "LossResult", "TdrResult", "ImpedanceResult", "EyeResult",
+           "MaxRateResult", "ReachResult", "ComResult", "CapacityResult", "ThroughputResult", "ClaimsResult",
+           "StudyResult", "SweepResult", "presets", "loss", "tdr", "impedance", "eye",
+           "maxrate", "reach", "com", "capacity", "throughput", "claims", "study", "sweep", "read_sweep",
            "__version__"]
 
 
