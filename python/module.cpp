@@ -35,6 +35,7 @@
 #include "io/study.hpp"
 #include "io/sweep_run.hpp"
 #include "io/tdr_output.hpp"
+#include "io/waveguide.hpp"
 #include "io/throughput_output.hpp"
 #include "io/touchstone.hpp"
 #include "io/version.hpp"
@@ -404,6 +405,20 @@ ImpedanceResult impedance(const Link& link, const py::object& target, const std:
   app::default_impedance_freqs(*link.cfg, rq);
   py::gil_scoped_release release;
   return {link.cfg, rq.segment + 1, workflows::solve_impedance(*link.cfg, rq)};
+}
+
+// ---------------------------------------------------------------- waveguide
+
+struct WaveguideResult {
+  io::WaveguideConfig cfg;
+  workflows::WaveguideResult result;
+};
+
+WaveguideResult waveguide(const py::object& file) {
+  WaveguideResult r{io::load_waveguide(path_text(file)), {}};
+  py::gil_scoped_release release;
+  r.result = app::waveguide_result(r.cfg);
+  return r;
 }
 
 // ---------------------------------------------------------------- networks
@@ -827,6 +842,36 @@ PYBIND11_MODULE(_core, m) {
         return view(self, self.cast<const ImpedanceResult&>().answer.loss_db_per_m);
       });
 
+  py::class_<WaveguideResult>(m, "WaveguideResult", "phylane waveguide")
+      .def("to_dict", [](const WaveguideResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_waveguide_json(os, r.cfg, r.result); });
+      })
+      .def_property_readonly(
+          "modes",
+          [](const WaveguideResult& r) {
+            py::list out;
+            for (const auto& mode : r.result.modes) {
+              py::dict d;
+              d["polarization"] = std::string(phy::to_string(mode.polarization));
+              d["n_eff"] = mode.mode.n_eff;
+              d["guided"] = mode.mode.guided;
+              d["n_g"] = mode.n_g;
+              d["effective_area_m2"] = mode.effective_area_m2;
+              d["mode_field_diameter_m"] = mode.mode_field_diameter_m;
+              d["confinement"] = mode.confinement;
+              out.append(d);
+            }
+            return out;
+          },
+          "Per mode (quasi-TE, then quasi-TM): polarization, n_eff, guided, n_g, effective_area_m2, "
+          "mode_field_diameter_m, confinement")
+      .def_property_readonly("bend_radius_m", [](const py::object& self) {
+        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::radius_m);
+      })
+      .def_property_readonly("bend_loss_db_per_90deg", [](const py::object& self) {
+        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::total_db_per_90deg);
+      }, "radiation and the two junctions, per 90 degree bend (quasi-TE)");
+
   py::class_<SweepResult>(m, "SweepResult", "phylane sweep")
       .def("to_dict", [](const SweepResult& r) {
         return json_dict([&](std::ostream& os) { io::write_sweep_json(os, r.report); });
@@ -843,6 +888,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("segment") = py::none(), py::arg("freq") = py::none(),
         "phylane impedance: target= (text, or ohm), solve=\"width\"|\"spacing\"|\"height\", segment= (from 1), "
         "freq= one or a list (text, or Hz)");
+  m.def("waveguide", &waveguide, py::arg("file"), "phylane waveguide: a waveguide file (TOML, [waveguide])");
   m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("progress") = py::none(),
         "phylane eye; progress=callable(stage, done)");
   m.def("maxrate", &maxrate, py::arg("link"), py::kw_only(), py::arg("modulation") = "nrz,pam4",
