@@ -29,6 +29,7 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/eye_output.hpp"
+#include "io/fit_output.hpp"
 #include "io/impedance_output.hpp"
 #include "io/loss_output.hpp"
 #include "io/rate_output.hpp"
@@ -418,6 +419,50 @@ WaveguideResult waveguide(const py::object& file) {
   WaveguideResult r{io::load_waveguide(path_text(file)), {}};
   py::gil_scoped_release release;
   r.result = app::waveguide_result(r.cfg);
+  return r;
+}
+
+// ---------------------------------------------------------------- fit
+
+struct FitResult {
+  std::vector<std::string> files;
+  app::FitAnswer answer;
+};
+
+/// --lengths: text ("4 in,10 in"), or a list of lengths (text, or m).
+std::string lengths_text(const py::object& lengths) {
+  if (py::isinstance<py::str>(lengths)) return lengths.cast<std::string>();
+  std::string out;
+  for (const auto& l : lengths) out += (out.empty() ? "" : ",") + option_text(l, "m");
+  return out;
+}
+
+FitResult fit(const py::object& files, const py::object& lengths, const std::string& port_order,
+              const py::object& cross_section, std::optional<int> segment, const py::object& reference,
+              const py::object& fit_from, const py::object& fit_to, const std::string& roughness,
+              const std::string& launch_loss, const py::object& output, const py::object& write_material,
+              const py::object& write_config, const std::string& material_id) {
+  app::FitArgs args;
+  if (py::isinstance<py::str>(files) || py::hasattr(files, "__fspath__"))
+    args.files.push_back(path_text(files));
+  else
+    for (const auto& f : files) args.files.push_back(path_text(py::reinterpret_borrow<py::object>(f)));
+  args.lengths = lengths_text(lengths);
+  args.port_order = port_order;
+  args.cross_section = path_text(cross_section);
+  args.segment = segment;
+  args.reference = option_text(reference, "Hz");
+  args.fit_from = option_text(fit_from, "Hz");
+  args.fit_to = optional_text(fit_to, "Hz");
+  args.roughness = roughness;
+  args.launch_loss = launch_loss;
+  args.output = path_text(output);
+  args.write_material = path_text(write_material);
+  args.write_config = path_text(write_config);
+  args.material_id = material_id;
+  py::gil_scoped_release release;
+  FitResult r{args.files, app::fit_answer(args)};
+  app::write_fit_files(args, r.answer);
   return r;
 }
 
@@ -872,6 +917,39 @@ PYBIND11_MODULE(_core, m) {
         return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::total_db_per_90deg);
       }, "radiation and the two junctions, per 90 degree bend (quasi-TE)");
 
+  py::class_<FitResult>(m, "FitResult", "phylane fit")
+      .def("to_dict", [](const FitResult& r) {
+        return json_dict([&](std::ostream& os) {
+          io::write_fit_json(os, r.files, r.answer.lengths_m, r.answer.fit,
+                             r.answer.material ? &*r.answer.material : nullptr);
+        });
+      })
+      .def_property_readonly("quantity", [](const FitResult& r) { return r.answer.fit.quantity; }, "SDD21 or S21")
+      .def_property_readonly("freq_hz", [](const py::object& self) { return view(self, self.cast<const FitResult&>().answer.fit.freq_hz); })
+      .def_property_readonly("loss_db_per_m", [](const py::object& self) {
+        return view(self, self.cast<const FitResult&>().answer.fit.loss_db_per_m);
+      })
+      .def_property_readonly("uncertainty_db_per_m", [](const py::object& self) {
+        return view(self, self.cast<const FitResult&>().answer.fit.uncertainty_db_per_m);
+      })
+      .def_property_readonly("launch_db", [](const py::object& self) {
+        return view(self, self.cast<const FitResult&>().answer.fit.launch_db);
+      }, "the two launches' insertion loss (the intercept)")
+      .def_property_readonly("delay_s_per_m", [](const FitResult& r) { return r.answer.fit.delay_s_per_m; })
+      .def_property_readonly("eps_eff", [](const FitResult& r) { return r.answer.fit.eps_eff; })
+      .def_property_readonly("dk", [](const FitResult& r) -> py::object {
+        if (!r.answer.material) return py::none();
+        return py::float_(r.answer.material->dk);
+      }, "the fitted Dk at reference= (with cross_section=)")
+      .def_property_readonly("df", [](const FitResult& r) -> py::object {
+        if (!r.answer.material) return py::none();
+        return py::float_(r.answer.material->df);
+      })
+      .def_property_readonly("material_toml", [](const FitResult& r) -> py::object {
+        if (!r.answer.material) return py::none();
+        return py::str(r.answer.material_toml);
+      }, "the fitted tables as --write-material writes them (with cross_section=)");
+
   py::class_<SweepResult>(m, "SweepResult", "phylane sweep")
       .def("to_dict", [](const SweepResult& r) {
         return json_dict([&](std::ostream& os) { io::write_sweep_json(os, r.report); });
@@ -889,6 +967,14 @@ PYBIND11_MODULE(_core, m) {
         "phylane impedance: target= (text, or ohm), solve=\"width\"|\"spacing\"|\"height\", segment= (from 1), "
         "freq= one or a list (text, or Hz)");
   m.def("waveguide", &waveguide, py::arg("file"), "phylane waveguide: a waveguide file (TOML, [waveguide])");
+  m.def("fit", &fit, py::arg("files"), py::kw_only(), py::arg("lengths"), py::arg("port_order") = "",
+        py::arg("cross_section") = py::none(), py::arg("segment") = py::none(), py::arg("reference") = "10 GHz",
+        py::arg("fit_from") = "1 GHz", py::arg("fit_to") = py::none(), py::arg("roughness") = "",
+        py::arg("launch_loss") = "0 dB", py::arg("output") = py::none(), py::arg("write_material") = py::none(),
+        py::arg("write_config") = py::none(), py::arg("material_id") = "fitted",
+        "phylane fit: Touchstone files (shortest first), lengths= (\"4 in,10 in\" or a list: text, or m); with "
+        "cross_section=CONFIG the material fit: segment=, reference=, fit_from=, fit_to=, roughness=, launch_loss=, "
+        "write_material=, write_config=, material_id=; output= (HDF5)");
   m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("progress") = py::none(),
         "phylane eye; progress=callable(stage, done)");
   m.def("maxrate", &maxrate, py::arg("link"), py::kw_only(), py::arg("modulation") = "nrz,pam4",
