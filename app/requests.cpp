@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "app/common.hpp"
+#include "channels/network_checks.hpp"
 #include "channels/network_ops.hpp"
 #include "io/com_sheet.hpp"
 #include "io/diagnostics.hpp"
@@ -19,6 +20,7 @@
 #include "io/study.hpp"
 #include "io/text_file.hpp"
 #include "io/json_writer.hpp"
+#include "io/loss_output.hpp"
 #include "io/quantity.hpp"
 #include "io/touchstone.hpp"
 #include "io/touchstone_ports.hpp"
@@ -324,6 +326,173 @@ void write_fit_files(const FitArgs& args, const FitAnswer& a) {
     io::write_fit_hdf5(args.output, args.files, a.lengths_m, a.fit, a.material ? &*a.material : nullptr);
   if (!args.write_material.empty()) io::write_text_file(args.write_material, a.material_toml);
   if (!args.write_config.empty()) io::write_text_file(args.write_config, a.config_toml);
+}
+
+namespace {
+
+// The head of check's JSON for a config and for a Touchstone file alike.
+void begin_check_json(io::JsonWriter& j, const CheckArgs& args) {
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "check").field("file", args.file);
+}
+
+}  // namespace
+
+ConfigCheck check_config_file(const CheckArgs& args) {
+  if (!args.freqs.empty() || !args.port_order.empty() || !args.enforce_output.empty())
+    throw io::InputError(args.file + " is a config: --freq, --port-order and --enforce-passivity apply to a Touchstone "
+                         "file (check the file it names, or ask `phylane loss " + args.file + "`)");
+  const io::Config cfg = io::load_config(args.file);
+  ConfigCheck c;
+  c.title = cfg.title;
+  c.channel = cfg.optical()    ? "optical"
+              : cfg.sampled()  ? "pulse response"
+              : cfg.composed() ? "copper, composed of blocks"
+                               : "copper, modelled traces";
+  c.segments = cfg.segments.size();
+  for (const auto& seg : cfg.segments) c.touchstone_blocks += seg.geometry == "touchstone" ? 1 : 0;
+  c.signal = cfg.signalling.has_value();
+  return c;
+}
+
+void write_check_json(std::ostream& os, const CheckArgs& args, const ConfigCheck& c) {
+  io::JsonWriter j(os);
+  begin_check_json(j, args);
+  j.field("kind", "config");
+  j.field("valid", true);
+  j.field("title", c.title);
+  j.field("channel", c.channel);
+  j.field("segments", c.segments);
+  j.field("touchstone_blocks", c.touchstone_blocks);
+  j.field("signal", c.signal);
+  j.end_object();
+  j.done();
+}
+
+TouchstoneCheck check_touchstone_file(const CheckArgs& args) {
+  TouchstoneCheck c;
+  c.network = io::read_touchstone(args.file, &c.info);
+  const channels::Network& net = c.network;
+  // The port order: the one given, checked against the thrus the data show; else the data's.
+  std::optional<io::ThruPairing>& pairing = c.pairing;
+  if (net.ports() == 4) pairing = io::detect_thru_pairing(net);
+  channels::PortOrder& order = c.order;
+  std::string& order_from = c.order_from;
+  if (!args.port_order.empty()) {
+    order = option_port_order(args.port_order);
+    order_from = "option";
+    if (pairing) {
+      const std::string conflict = io::port_order_conflict(*pairing, order);
+      if (!conflict.empty())
+        throw io::InputError("--port-order \"" + args.port_order + "\" does not fit " + args.file + ": " + conflict +
+                             (io::port_order_of(*pairing->shown)
+                                  ? "; give --port-order " + std::string(io::to_string(*pairing->shown)) +
+                                        " or leave it out (check then uses the order the data show)"
+                                  : "; phylane takes 12-34 or 13-24: renumber the file's ports"));
+    }
+  } else if (pairing && pairing->shown && io::port_order_of(*pairing->shown)) {
+    order = *io::port_order_of(*pairing->shown);
+    order_from = "data";
+  }
+  std::vector<double>& freqs = c.freqs_hz;
+  for (const auto& f : args.freqs) freqs.push_back(option_frequency("--freq", f));
+  c.passivity = channels::check_passivity(net);
+  c.reciprocity = channels::check_reciprocity(net);
+  // Causality of the main transmission: S21 (2-port) or line A's thru (4-port, in the order given).
+  channels::CausalityOptions co;
+  if (net.ports() == 4) {
+    co.from_port = 0;
+    co.to_port = order == channels::PortOrder::pairs_12_34 ? 1 : 2;
+  } else if (net.ports() == 1) {
+    co.to_port = 0;
+  }
+  c.causality = channels::check_causality(net, co);
+  const auto& f = net.freq_hz();
+  double min_step = INFINITY, max_step = 0;
+  for (std::size_t k = 1; k < f.size(); ++k) {
+    min_step = std::min(min_step, f[k] - f[k - 1]);
+    max_step = std::max(max_step, f[k] - f[k - 1]);
+  }
+  c.uniform_grid = f.size() > 1 && (max_step - min_step) <= 1e-6 * max_step;
+  // Insertion loss at the named frequencies: S21, or SDD21 and each line's thru for 4-ports.
+  std::vector<channels::cplx> thru;
+  if (net.ports() == 2) thru = net.trace(1, 0);
+  else if (net.ports() == 4) thru = channels::sdd21(net, order);
+  auto il_at = [&](double fq) -> double {
+    if (thru.empty() || fq < f.front() || fq > f.back()) return std::nan("");
+    auto it = std::lower_bound(f.begin(), f.end(), fq);
+    std::size_t k = static_cast<std::size_t>(it - f.begin());
+    if (k == 0) return -phy::units::amplitude_ratio_to_db(std::abs(thru[0]));
+    const double t = (fq - f[k - 1]) / (f[k] - f[k - 1]);
+    const double a = std::abs(thru[k - 1]), b = std::abs(thru[k]);
+    return -phy::units::amplitude_ratio_to_db(a + t * (b - a));
+  };
+  for (double fq : freqs) c.insertion_loss_db.push_back(il_at(fq));
+  // Return loss and mode conversion at the same frequencies (SDD11, SDD22, SCD21, SDC21 of a pair).
+  if (!freqs.empty() && (net.ports() == 2 || net.ports() == 4))
+    c.ports = channels::port_figures_at(net.ports() == 4 ? channels::to_mixed_mode(net, order) : net, freqs);
+  return c;
+}
+
+void write_check_json(std::ostream& os, const CheckArgs& args, const TouchstoneCheck& c) {
+  io::JsonWriter j(os);
+  begin_check_json(j, args);
+  const channels::Network& net = c.network;
+  const auto& f = net.freq_hz();
+  const auto& pairing = c.pairing;
+  const char* quantity = c.quantity();
+  j.field("ports", net.ports());
+  j.field("touchstone_version", c.info.version);
+  j.field("frequencies", net.size());
+  j.field("fmin_hz", f.front());
+  j.field("fmax_hz", f.back());
+  j.field("uniform_grid", c.uniform_grid);
+  j.field("starts_at_dc", f.front() == 0.0);
+  j.field("kind", "touchstone");
+  if (pairing) {
+    j.key("port_order").begin_object().field("used", channels::to_string(c.order)).field("from", c.order_from);
+    if (pairing->shown) j.field("detected", io::to_string(*pairing->shown));
+    else j.key("detected").null();
+    j.field("band_top_hz", pairing->band_top_hz);
+    j.key("thru_score").begin_object();
+    for (auto p : {io::ThruPairs::p12_34, io::ThruPairs::p13_24, io::ThruPairs::p14_23})
+      j.field(std::string(io::to_string(p)), pairing->score[static_cast<std::size_t>(p)]);
+    j.end_object().end_object();
+  } else {
+    j.key("port_order").null();
+  }
+  if (*quantity) j.field("insertion_loss_quantity", quantity);
+  else j.key("insertion_loss_quantity").null();
+  j.field("mixed_mode", net.ports() == 4);
+  j.key("passivity").begin_object().field("passive", c.passivity.passive()).field("worst_sigma", c.passivity.worst)
+      .field("worst_freq_hz", c.passivity.worst_freq_hz).field("violations", c.passivity.violations).end_object();
+  j.key("reciprocity").begin_object().field("reciprocal", c.reciprocity.reciprocal())
+      .field("worst_relative", c.reciprocity.worst_relative).field("worst_freq_hz", c.reciprocity.worst_freq_hz).end_object();
+  j.key("causality").begin_object().field("causal", c.causality.causal()).field("precursor_energy", c.causality.precursor_energy)
+      .field("negative_time_energy", c.causality.negative_time_energy).field("arrival_s", c.causality.arrival_s)
+      .field("limit", c.causality.limit).end_object();
+  j.key("insertion_loss").begin_array();
+  for (std::size_t i = 0; i < c.freqs_hz.size(); ++i)
+    j.begin_object().field("freq_hz", c.freqs_hz[i]).field("loss_db", c.insertion_loss_db[i]).end_object();
+  j.end_array();
+  j.key("return_loss_and_conversion").begin_array();
+  for (const auto& p : c.ports) {
+    j.begin_object().field("freq_hz", p.freq_hz);
+    io::port_figures_json(j, p, net.ports() == 4);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  j.done();
+}
+
+channels::PassivityEnforcement write_enforced_passivity(const CheckArgs& args, const TouchstoneCheck& c) {
+  auto fixed = channels::enforce_passivity(c.network);
+  io::TouchstoneWriteOptions wo;
+  wo.program_version = std::string(io::phylane_version());
+  wo.comments = {"passivity enforced by phylane check: " + std::to_string(fixed.frequencies_changed) +
+                 " frequencies changed, largest singular value before " + std::to_string(fixed.largest_sigma_before)};
+  io::write_touchstone(fixed.network, args.enforce_output, wo);
+  return fixed;
 }
 
 channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args) {

@@ -12,8 +12,12 @@
 #include "app/cmd_study.hpp"
 #include "app/cmd_throughput.hpp"
 #include "app/commands.hpp"
+#include "channels/network_checks.hpp"
+#include "channels/port_figures.hpp"
 #include "io/claims.hpp"
 #include "io/config.hpp"
+#include "io/touchstone.hpp"
+#include "io/touchstone_ports.hpp"
 #include "io/system.hpp"
 #include "io/waveguide.hpp"
 #include "workflows/com.hpp"
@@ -91,6 +95,40 @@ struct FitAnswer {
 FitAnswer fit_answer(const FitArgs& args);
 /// The files `phylane fit` writes: -o (HDF5), --write-material and --write-config.
 void write_fit_files(const FitArgs& args, const FitAnswer& a);
+
+/// `phylane check CONFIG`: what the config describes (it loaded, every key checked).
+struct ConfigCheck {
+  std::string title;
+  std::string channel;  ///< "optical", "pulse response", "copper, composed of blocks", "copper, modelled traces"
+  std::size_t segments = 0, touchstone_blocks = 0;
+  bool signal = false;  ///< has a [signal]
+};
+/// `phylane check FILE.sNp`: passivity, reciprocity, causality, coverage, port order and, at --freq,
+/// the insertion loss (NaN outside the data), return loss and mode conversion.
+struct TouchstoneCheck {
+  channels::Network network;
+  io::TouchstoneInfo info;
+  std::optional<io::ThruPairing> pairing;  ///< a 4-port's
+  channels::PortOrder order = channels::PortOrder::pairs_12_34;
+  std::string order_from = "default";      ///< "default", "option" or "data"
+  channels::PassivityReport passivity;
+  channels::ReciprocityReport reciprocity;
+  channels::CausalityReport causality;     ///< of S21, or line A's thru of a 4-port
+  bool uniform_grid = false;
+  std::vector<double> freqs_hz, insertion_loss_db;
+  std::vector<channels::PortFigures> ports;
+  /// "SDD21", "S21" or "" (another port count).
+  const char* quantity() const { return network.ports() == 4 ? "SDD21" : network.ports() == 2 ? "S21" : ""; }
+  bool passes() const { return passivity.passive() && reciprocity.reciprocal() && causality.causal(); }
+};
+/// A config (refusing --freq, --port-order and --enforce-passivity for it) ...
+ConfigCheck check_config_file(const CheckArgs& args);
+/// ... or a Touchstone file (--port-order checked against the thrus the data show).
+TouchstoneCheck check_touchstone_file(const CheckArgs& args);
+void write_check_json(std::ostream& os, const CheckArgs& args, const ConfigCheck& c);
+void write_check_json(std::ostream& os, const CheckArgs& args, const TouchstoneCheck& c);
+/// --enforce-passivity FILE: the network with its singular values clipped to 1, written as Touchstone.
+channels::PassivityEnforcement write_enforced_passivity(const CheckArgs& args, const TouchstoneCheck& c);
 
 /// `phylane sparams`: the composed (or copper) channel's network on the grid fmax/points ... fmax
 /// (--fmax, --points; the config's report grid by default), from DC with --dc; a pair as a 4-port
