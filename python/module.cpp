@@ -466,6 +466,34 @@ FitResult fit(const py::object& files, const py::object& lengths, const std::str
   return r;
 }
 
+// ---------------------------------------------------------------- check
+
+struct CheckResult {
+  app::CheckArgs args;
+  std::optional<app::ConfigCheck> config;
+  std::optional<app::TouchstoneCheck> touchstone;
+};
+
+CheckResult check(const py::object& file, const py::object& freq, const std::string& port_order,
+                  const py::object& enforce_passivity) {
+  CheckResult r;
+  r.args.file = path_text(file);
+  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
+    r.args.freqs.push_back(option_text(freq, "Hz"));
+  else if (!freq.is_none())
+    for (const auto& f : freq) r.args.freqs.push_back(option_text(f, "Hz"));
+  r.args.port_order = port_order;
+  r.args.enforce_output = path_text(enforce_passivity);
+  py::gil_scoped_release release;
+  if (!io::is_touchstone_path(r.args.file)) {
+    r.config = app::check_config_file(r.args);
+  } else {
+    r.touchstone = app::check_touchstone_file(r.args);
+    if (!r.args.enforce_output.empty()) app::write_enforced_passivity(r.args, *r.touchstone);
+  }
+  return r;
+}
+
 // ---------------------------------------------------------------- networks
 
 /// A network from numpy: freq_hz (F), s (F x N x N, s[k, i, j] = S_ij at freq_hz[k]), z0_ohm
@@ -950,6 +978,27 @@ PYBIND11_MODULE(_core, m) {
         return py::str(r.answer.material_toml);
       }, "the fitted tables as --write-material writes them (with cross_section=)");
 
+  py::class_<CheckResult>(m, "CheckResult", "phylane check")
+      .def("to_dict", [](const CheckResult& r) {
+        return json_dict([&](std::ostream& os) {
+          if (r.config)
+            app::write_check_json(os, r.args, *r.config);
+          else
+            app::write_check_json(os, r.args, *r.touchstone);
+        });
+      })
+      .def_property_readonly("passed", [](const CheckResult& r) { return r.config || r.touchstone->passes(); },
+                             "passive, reciprocal and causal (a config: it loaded); the command's exit 0 (else 3)")
+      .def_property_readonly("network", [](const CheckResult& r) -> py::object {
+        if (!r.touchstone) return py::none();
+        return py::cast(r.touchstone->network);
+      }, "the file's network (None for a config)")
+      .def_property_readonly("insertion_loss_db", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const CheckResult&>();
+        if (!r.touchstone) return py::none();
+        return view(self, r.touchstone->insertion_loss_db);
+      }, "at freq= (NaN outside the data): S21, or SDD21 of a 4-port");
+
   py::class_<SweepResult>(m, "SweepResult", "phylane sweep")
       .def("to_dict", [](const SweepResult& r) {
         return json_dict([&](std::ostream& os) { io::write_sweep_json(os, r.report); });
@@ -975,6 +1024,9 @@ PYBIND11_MODULE(_core, m) {
         "phylane fit: Touchstone files (shortest first), lengths= (\"4 in,10 in\" or a list: text, or m); with "
         "cross_section=CONFIG the material fit: segment=, reference=, fit_from=, fit_to=, roughness=, launch_loss=, "
         "write_material=, write_config=, material_id=; output= (HDF5)");
+  m.def("check", &check, py::arg("file"), py::kw_only(), py::arg("freq") = py::none(), py::arg("port_order") = "",
+        py::arg("enforce_passivity") = py::none(),
+        "phylane check: a Touchstone file (or a config); freq= one or a list, port_order=, enforce_passivity=FILE");
   m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("progress") = py::none(),
         "phylane eye; progress=callable(stage, done)");
   m.def("maxrate", &maxrate, py::arg("link"), py::kw_only(), py::arg("modulation") = "nrz,pam4",
