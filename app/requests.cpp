@@ -517,6 +517,32 @@ channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args
   return net;
 }
 
+void write_sparams_file(const SparamsArgs& args, const channels::Network& net) {
+  const auto order = option_port_order(args.port_order);
+  const int want = net.ports();
+  const std::string ext = args.output.size() >= 4 ? args.output.substr(args.output.size() - 4) : "";
+  if (ext != (want == 4 ? ".s4p" : ".s2p"))
+    throw io::InputError("-o " + args.output + ": this channel is a " + std::to_string(want) +
+                         "-port; name the file *.s" + std::to_string(want) + "p");
+  io::TouchstoneWriteOptions wo;
+  wo.version = io::TouchstoneVersion::v1_1;
+  wo.program_version = std::string(io::phylane_version());
+  wo.comments = {"phylane sparams: " + net.name,
+                 std::string("port order ") + std::string(channels::to_string(order)) +
+                     (want == 4 ? " (line A 1->2, line B 3->4 for 12-34; 1->3 and 2->4 for 13-24)" : "")};
+  io::write_touchstone(net, args.output, wo);
+}
+
+void write_sparams_json(std::ostream& os, const io::Config& cfg, const SparamsArgs& args, const channels::Network& net) {
+  io::JsonWriter j(os);
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "sparams").field("config", cfg.source);
+  j.field("file", args.output).field("ports", net.ports()).field("frequencies", net.size());
+  j.field("fmin_hz", net.freq_hz().front()).field("fmax_hz", net.freq_hz().back()).field("reference_ohm", net.z0_ohm().front());
+  j.field("port_order", std::string(channels::to_string(option_port_order(args.port_order))));
+  j.end_object();
+  j.done();
+}
+
 solvers::ComParameters com_sheet(const ComArgs& a) {
   const std::filesystem::path f(a.sheet);
   if (f.extension() == ".toml" || std::filesystem::exists(f)) return io::read_com_sheet(f, a.set);

@@ -136,6 +136,12 @@ channels::PassivityEnforcement write_enforced_passivity(const CheckArgs& args, c
 /// Named by the config's title (else its source). Throws io::InputError for another channel.
 channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args);
 
+/// `phylane sparams -o FILE`: `net` as Touchstone 1.1 with the command's comments; throws
+/// io::InputError for an extension other than the network's (.s2p, .s4p), before writing.
+void write_sparams_file(const SparamsArgs& args, const channels::Network& net);
+/// The JSON of `phylane sparams` (what was written).
+void write_sparams_json(std::ostream& os, const io::Config& cfg, const SparamsArgs& args, const channels::Network& net);
+
 /// `phylane com`: the sheet (--sheet, an embedded name or a TOML file, with --set overrides).
 solvers::ComParameters com_sheet(const ComArgs& args);
 /// A Touchstone file as a COM channel, named by its file name.

@@ -466,6 +466,28 @@ FitResult fit(const py::object& files, const py::object& lengths, const std::str
   return r;
 }
 
+// ---------------------------------------------------------------- sparams
+
+struct SparamsResult {
+  ConfigPtr cfg;
+  app::SparamsArgs args;
+  channels::Network network;
+};
+
+SparamsResult sparams(const Link& link, const py::object& output, const py::object& fmax, std::optional<int> points,
+                      const std::string& port_order, bool dc) {
+  SparamsResult r{link.cfg, {}, {}};
+  r.args.output = path_text(output);
+  r.args.fmax = optional_text(fmax, "Hz");
+  r.args.points = points;
+  r.args.port_order = port_order;
+  r.args.from_dc = dc;
+  py::gil_scoped_release release;
+  r.network = app::sparams_network(*link.cfg, r.args);
+  app::write_sparams_file(r.args, r.network);
+  return r;
+}
+
 // ---------------------------------------------------------------- check
 
 struct CheckResult {
@@ -978,6 +1000,12 @@ PYBIND11_MODULE(_core, m) {
         return py::str(r.answer.material_toml);
       }, "the fitted tables as --write-material writes them (with cross_section=)");
 
+  py::class_<SparamsResult>(m, "SparamsResult", "phylane sparams")
+      .def("to_dict", [](const SparamsResult& r) {
+        return json_dict([&](std::ostream& os) { app::write_sparams_json(os, *r.cfg, r.args, r.network); });
+      })
+      .def_property_readonly("network", [](const SparamsResult& r) { return r.network; }, "the network written");
+
   py::class_<CheckResult>(m, "CheckResult", "phylane check")
       .def("to_dict", [](const CheckResult& r) {
         return json_dict([&](std::ostream& os) {
@@ -1024,6 +1052,9 @@ PYBIND11_MODULE(_core, m) {
         "phylane fit: Touchstone files (shortest first), lengths= (\"4 in,10 in\" or a list: text, or m); with "
         "cross_section=CONFIG the material fit: segment=, reference=, fit_from=, fit_to=, roughness=, launch_loss=, "
         "write_material=, write_config=, material_id=; output= (HDF5)");
+  m.def("sparams", &sparams, py::arg("link"), py::kw_only(), py::arg("output"), py::arg("fmax") = py::none(),
+        py::arg("points") = py::none(), py::arg("port_order") = "12-34", py::arg("dc") = false,
+        "phylane sparams -o FILE: writes the Touchstone file the command writes (link.network() without a file)");
   m.def("check", &check, py::arg("file"), py::kw_only(), py::arg("freq") = py::none(), py::arg("port_order") = "",
         py::arg("enforce_passivity") = py::none(),
         "phylane check: a Touchstone file (or a config); freq= one or a list, port_order=, enforce_passivity=FILE");
