@@ -10,6 +10,7 @@
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/requests.hpp"
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/fit_output.hpp"
@@ -81,117 +82,23 @@ void print_material(const workflows::MaterialFit& m, const std::string& quantity
 
 int run_fit(const FitArgs& args) {
   return guarded([&]() -> int {
-    std::vector<double> lengths;
-    {
-      std::stringstream ss(args.lengths);
-      std::string item;
-      while (std::getline(ss, item, ',')) lengths.push_back(option_length("--lengths", item));
-    }
-    if (lengths.size() != args.files.size())
-      throw io::InputError(fmt::format("--lengths \"{}\": {} length{} for {} files; give one length per file", args.lengths,
-                                       lengths.size(), lengths.size() == 1 ? "" : "s", args.files.size()));
-    const bool material = !args.cross_section.empty();
-    if (!material) {
-      for (const auto& [flag, given] : {std::pair{"--segment", args.segment.has_value()},
-                                        std::pair{"--write-material", !args.write_material.empty()},
-                                        std::pair{"--write-config", !args.write_config.empty()},
-                                        std::pair{"--roughness", !args.roughness.empty()}})
-        if (given) throw io::InputError(fmt::format("{}: needs --cross-section CONFIG (the cross-section to fit)", flag));
-      if (args.files.size() < 2)
-        throw io::InputError("fit: one file given; give two or more lengths, or one with --cross-section CONFIG "
-                             "(the known cross-section whose laminate and foil are fitted to its total loss)");
-    }
-    // Options of the material fit, all checked before any file is read.
-    workflows::MaterialFitOptions mo;
-    std::size_t segment = 0;
-    double launch_db = 0.0;
-    if (material) {
-      if (args.segment) {
-        if (*args.segment < 1) throw io::InputError(fmt::format("--segment {}: must be 1 or more (segments count from 1)", *args.segment));
-        segment = static_cast<std::size_t>(*args.segment - 1);
-      }
-      mo.reference_hz = option_frequency("--reference", args.reference);
-      const auto from = io::parse_quantity(args.fit_from, io::Dimension::frequency);
-      if (!from.value || !(*from.value >= 0.0)) throw io::InputError("--fit-from \"" + args.fit_from + "\": " + (from.value ? "must be >= 0 Hz" : from.error));
-      mo.fit_from_hz = *from.value;
-      if (!args.fit_to.empty()) {
-        mo.fit_to_hz = option_frequency("--fit-to", args.fit_to);
-        if (!(mo.fit_to_hz > mo.fit_from_hz))
-          throw io::InputError(fmt::format("--fit-to \"{}\": must be above --fit-from \"{}\"", args.fit_to, args.fit_from));
-      }
-      if (!args.roughness.empty()) {
-        mo.roughness = phy::parse_roughness_model(args.roughness);
-        if (!mo.roughness)
-          throw io::InputError(fmt::format("--roughness \"{}\": must be one of {}", args.roughness, phy::roughness_model_names()));
-      }
-      const auto l = io::parse_quantity(args.launch_loss, io::Dimension::decibel);
-      if (!l.value || !(*l.value >= 0.0))
-        throw io::InputError("--launch-loss \"" + args.launch_loss + "\": " + (l.value ? "must be a loss >= 0 dB" : l.error));
-      launch_db = *l.value;
-      if (args.files.size() > 1 && launch_db != 0.0)
-        throw io::InputError("--launch-loss: applies to one file only (two or more lengths remove the launches by differencing)");
-      const bool id_ok = !args.material_id.empty() && std::all_of(args.material_id.begin(), args.material_id.end(), [](char ch) {
-        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-      });
-      if (!id_ok)
-        throw io::InputError(fmt::format("--material-id \"{}\": must be lowercase letters, digits and hyphens", args.material_id));
-    }
-    std::optional<channels::PortOrder> given;
-    if (!args.port_order.empty()) given = option_port_order(args.port_order);
-    std::optional<io::Config> cfg;
-    if (material) cfg = io::load_config(args.cross_section);
-    std::vector<workflows::MeasuredLength> in;
-    for (std::size_t i = 0; i < args.files.size(); ++i) {
-      workflows::MeasuredLength m;
-      m.network = io::read_touchstone(args.files[i]);
-      m.name = args.files[i];
-      m.length_m = lengths[i];
-      if (m.network.ports() == 4) {
-        if (given) {
-          m.order = *given;
-        } else {
-          const auto p = io::detect_thru_pairing(m.network);
-          if (p.shown && io::port_order_of(*p.shown)) m.order = *io::port_order_of(*p.shown);
-        }
-      }
-      in.push_back(std::move(m));
-    }
-    const workflows::LengthFit f = in.size() == 1 ? workflows::single_length_loss(in.front(), launch_db) : workflows::fit_lengths(in);
-    std::optional<workflows::MaterialFit> mf;
-    std::string material_text, config_text;
-    if (material) {
-      mf = workflows::fit_material(f, lengths, *cfg, segment, mo);
-      std::string provenance = "phylane fit of";
-      for (std::size_t i = 0; i < args.files.size(); ++i)
-        provenance += fmt::format(" {} ({:g} in)", std::filesystem::path(args.files[i]).filename().string(), lengths[i] / phy::units::inch);
-      provenance += fmt::format(", cross-section {} segment {}", std::filesystem::path(args.cross_section).filename().string(),
-                                segment + 1);
-      if (in.size() == 1) provenance += fmt::format(", launches {:g} dB", launch_db);
-      material_text = io::fitted_material_toml(*mf, args.material_id, provenance);
-      if (!args.write_config.empty())
-        config_text = io::config_with_fitted_material(args.cross_section, segment, *mf, args.material_id, provenance);
-      if (!mf->converged) {
-        // A numeric failure (exit 1): nothing is written.
-        throw std::runtime_error(fmt::format("fit: the material fit did not converge after {} iterations: {}", mf->iterations,
-                                             mf->reason));
-      }
-    }
-    const workflows::MaterialFit* mp = mf ? &*mf : nullptr;
-    if (!args.output.empty()) io::write_fit_hdf5(args.output, args.files, lengths, f, mp);
-    if (!args.write_material.empty()) io::write_text_file(args.write_material, material_text);
-    if (!args.write_config.empty()) io::write_text_file(args.write_config, config_text);
+    const FitAnswer fa = fit_answer(args);
+    const std::vector<double>& lengths = fa.lengths_m;
+    const workflows::LengthFit& f = fa.fit;
+    const workflows::MaterialFit* mp = fa.material ? &*fa.material : nullptr;
+    write_fit_files(args, fa);
     if (args.json) {
       io::write_fit_json(std::cout, args.files, lengths, f, mp);
     } else {
       using phy::units::inch;
-      if (in.size() == 1)
-        fmt::print("phylane fit: 1 length, {} per length with launches of {:g} dB taken out\n", f.quantity, launch_db);
+      if (args.files.size() == 1)
+        fmt::print("phylane fit: 1 length, {} per length with launches of {:g} dB taken out\n", f.quantity, fa.launch_db);
       else
-        fmt::print("phylane fit: {} lengths, {} per length (launches removed by differencing)\n", in.size(), f.quantity);
+        fmt::print("phylane fit: {} lengths, {} per length (launches removed by differencing)\n", args.files.size(), f.quantity);
       fmt::print("  delay {:.2f} ps/in, effective permittivity {:.3f}\n", f.delay_s_per_m * inch * 1e12, f.eps_eff);
       if (mp) {
         print_material(*mp, f.quantity);
-        if (args.write_material.empty()) fmt::print("\n{}", material_text);
+        if (args.write_material.empty()) fmt::print("\n{}", fa.material_toml);
       } else {
         fmt::print("  {:>10}{:>12}{:>14}{:>12}\n", "freq", "dB/in", "uncertainty", "launches");
         const std::size_t stride = std::max<std::size_t>(1, f.freq_hz.size() / 20);

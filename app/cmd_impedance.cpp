@@ -6,9 +6,9 @@
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/requests.hpp"
 #include "io/diagnostics.hpp"
 #include "io/impedance_output.hpp"
-#include "io/quantity.hpp"
 #include "phy/units.hpp"
 #include "workflows/impedance.hpp"
 
@@ -27,23 +27,9 @@ CLI::App* register_impedance(CLI::App& cli, ImpedanceArgs& args) {
 
 int run_impedance(const ImpedanceArgs& args) {
   return guarded([&]() -> int {
-    workflows::ImpedanceRequest r;
-    const auto q = io::parse_quantity(args.target, io::Dimension::resistance);
-    if (!q.value) throw io::InputError("--target \"" + args.target + "\": " + q.error);
-    if (!(*q.value > 0.0) || *q.value > 1e4)
-      throw io::InputError("--target \"" + args.target + "\": must be an impedance > 0 and at most 10000 ohm");
-    r.target_ohm = *q.value;
-    const auto d = phy::parse_cross_section_dimension(args.solve);
-    if (!d) throw io::InputError("--solve \"" + args.solve + "\": must be one of width, spacing, height");
-    r.solve = *d;
-    if (args.segment) {
-      if (*args.segment < 1) throw io::InputError(fmt::format("--segment {}: must be 1 or more (segments count from 1)", *args.segment));
-      r.segment = static_cast<std::size_t>(*args.segment - 1);
-    }
-    for (const auto& f : args.freqs) r.freqs_hz.push_back(option_frequency("--freq", f));
+    workflows::ImpedanceRequest r = impedance_request(args);
     const io::Config cfg = load_link(args.input);
-    if (r.freqs_hz.empty()) r.freqs_hz = cfg.report.frequencies_hz;
-    if (r.freqs_hz.empty()) r.freqs_hz = {10e9};
+    default_impedance_freqs(cfg, r);
     const workflows::ImpedanceAnswer a = workflows::solve_impedance(cfg, r);
     using phy::units::inch;
     using phy::units::mil;

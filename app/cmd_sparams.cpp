@@ -32,28 +32,10 @@ int run_sparams(const SparamsArgs& args) {
     if (args.output.empty()) throw io::InputError("sparams needs -o FILE.s2p or FILE.s4p");
     const io::Config cfg = load_link(args.input);
     const channels::Network net = sparams_network(cfg, args);
-    const auto order = option_port_order(args.port_order);
-    const int want = net.ports();
-    const std::string ext = args.output.size() >= 4 ? args.output.substr(args.output.size() - 4) : "";
-    if (ext != (want == 4 ? ".s4p" : ".s2p"))
-      throw io::InputError("-o " + args.output + ": this channel is a " + std::to_string(want) +
-                           "-port; name the file *.s" + std::to_string(want) + "p");
-    io::TouchstoneWriteOptions wo;
-    wo.version = io::TouchstoneVersion::v1_1;
-    wo.program_version = std::string(io::phylane_version());
-    wo.comments = {"phylane sparams: " + net.name,
-                   std::string("port order ") + std::string(channels::to_string(order)) +
-                       (want == 4 ? " (line A 1->2, line B 3->4 for 12-34; 1->3 and 2->4 for 13-24)" : "")};
     throw_if_interrupted();
-    io::write_touchstone(net, args.output, wo);
+    write_sparams_file(args, net);
     if (args.json) {
-      io::JsonWriter j(std::cout);
-      j.begin_object().field("phylane_version", io::phylane_version()).field("command", "sparams").field("config", cfg.source);
-      j.field("file", args.output).field("ports", net.ports()).field("frequencies", net.size());
-      j.field("fmin_hz", net.freq_hz().front()).field("fmax_hz", net.freq_hz().back()).field("reference_ohm", net.z0_ohm().front());
-      j.field("port_order", std::string(channels::to_string(order)));
-      j.end_object();
-      j.done();
+      write_sparams_json(std::cout, cfg, args, net);
       return exit_code::answered;
     }
     fmt::print("wrote {} ({} ports, {} frequencies, {:g} ... {:g} GHz, reference {:g} ohm)\n", args.output, net.ports(),

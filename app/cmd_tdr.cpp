@@ -8,8 +8,8 @@
 
 #include "app/commands.hpp"
 #include "app/common.hpp"
+#include "app/requests.hpp"
 #include "io/diagnostics.hpp"
-#include "io/quantity.hpp"
 #include "io/tdr_output.hpp"
 #include "workflows/tdr.hpp"
 
@@ -62,29 +62,9 @@ void print_human(const io::Config& cfg, const workflows::TdrAnswer& a) {
 
 int run_tdr(const TdrArgs& args) {
   return guarded([&]() -> int {
-    workflows::TdrRequest r;
-    if (!args.rise_time.empty()) {
-      const auto q = io::parse_quantity(args.rise_time, io::Dimension::time);
-      if (!q.value) throw io::InputError("--rise-time \"" + args.rise_time + "\": " + q.error);
-      if (!(*q.value > 0.0) || *q.value > 1e-6)
-        throw io::InputError("--rise-time \"" + args.rise_time + "\": must be a time > 0 and at most 1 us");
-      r.rise_time_s = *q.value;
-    }
-    if (!args.edge.empty()) {
-      const auto e = solvers::parse_edge_shape(args.edge);
-      if (!e) throw io::InputError("--edge \"" + args.edge + "\": must be one of gaussian, 10-90");
-      r.edge = *e;
-    }
-    if (!args.length.empty()) r.route_length_m = option_length("--length", args.length);
-    if (args.eps_eff) {
-      if (!(*args.eps_eff >= 1.0) || !std::isfinite(*args.eps_eff))
-        throw io::InputError("--eps-eff " + fmt::format("{:g}", *args.eps_eff) + ": must be a permittivity >= 1");
-      if (!args.length.empty()) throw io::InputError("give either --length or --eps-eff (both set the distance axis)");
-      r.eps_eff = *args.eps_eff;
-    }
+    const workflows::TdrRequest r = tdr_request(args);
     const io::Config cfg = load_link(args.input);
-    if (!cfg.composed())
-      throw io::InputError(cfg.source + ": the TDR needs a copper channel (modelled traces, Touchstone or element blocks)");
+    check_tdr_link(cfg);
     const workflows::TdrAnswer a = workflows::tdr(cfg, r);
     if (!args.output.empty()) io::write_tdr_hdf5(args.output, cfg, a);
     if (args.json)

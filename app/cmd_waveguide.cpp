@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/requests.hpp"
 #include "io/diagnostics.hpp"
 #include "io/waveguide.hpp"
 #include "workflows/waveguide.hpp"
@@ -21,13 +22,7 @@ CLI::App* register_waveguide(CLI::App& cli, WaveguideArgs& args) {
 int run_waveguide(const WaveguideArgs& args) {
   return guarded([&]() -> int {
     const io::WaveguideConfig cfg = io::load_waveguide(args.config);
-    workflows::WaveguideResult r;
-    try {
-      r = workflows::analyze_waveguide(cfg.request);
-    } catch (const std::invalid_argument& e) {
-      // A geometry the file's checks cannot see before solving (a bend inside its own mode).
-      throw io::InputError(cfg.source + ": waveguide: " + e.what());
-    }
+    const workflows::WaveguideResult r = waveguide_result(cfg);
     return deliver(
         args, exit_code::answered, [&](const std::string& file) { io::write_waveguide_hdf5(file, cfg, r); },
         [&](std::ostream& os) { io::write_waveguide_json(os, cfg, r); }, [&] { io::print_waveguide(std::cout, cfg, r); });

@@ -2,19 +2,32 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <sstream>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "app/common.hpp"
+#include "channels/network_checks.hpp"
 #include "channels/network_ops.hpp"
 #include "io/com_sheet.hpp"
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
+#include "io/fit_output.hpp"
 #include "io/study.hpp"
+#include "io/text_file.hpp"
 #include "io/json_writer.hpp"
+#include "io/loss_output.hpp"
+#include "io/quantity.hpp"
 #include "io/touchstone.hpp"
+#include "io/touchstone_ports.hpp"
 #include "io/version.hpp"
 #include "solvers/loss_analysis.hpp"
+#include "phy/cross_section_dimension.hpp"
+#include "phy/units.hpp"
 #include "solvers/max_rate.hpp"
 
 namespace phylane::app {
@@ -141,6 +154,347 @@ workflows::Study study_of(const StudyArgs& args) {
                              args.points);
 }
 
+workflows::TdrRequest tdr_request(const TdrArgs& args) {
+  workflows::TdrRequest r;
+  if (!args.rise_time.empty()) {
+    const auto q = io::parse_quantity(args.rise_time, io::Dimension::time);
+    if (!q.value) throw io::InputError("--rise-time \"" + args.rise_time + "\": " + q.error);
+    if (!(*q.value > 0.0) || *q.value > 1e-6)
+      throw io::InputError("--rise-time \"" + args.rise_time + "\": must be a time > 0 and at most 1 us");
+    r.rise_time_s = *q.value;
+  }
+  if (!args.edge.empty()) {
+    const auto e = solvers::parse_edge_shape(args.edge);
+    if (!e) throw io::InputError("--edge \"" + args.edge + "\": must be one of gaussian, 10-90");
+    r.edge = *e;
+  }
+  if (!args.length.empty()) r.route_length_m = option_length("--length", args.length);
+  if (args.eps_eff) {
+    if (!(*args.eps_eff >= 1.0) || !std::isfinite(*args.eps_eff))
+      throw io::InputError("--eps-eff " + fmt::format("{:g}", *args.eps_eff) + ": must be a permittivity >= 1");
+    if (!args.length.empty()) throw io::InputError("give either --length or --eps-eff (both set the distance axis)");
+    r.eps_eff = *args.eps_eff;
+  }
+  return r;
+}
+
+void check_tdr_link(const io::Config& cfg) {
+  if (!cfg.composed())
+    throw io::InputError(cfg.source + ": the TDR needs a copper channel (modelled traces, Touchstone or element blocks)");
+}
+
+workflows::ImpedanceRequest impedance_request(const ImpedanceArgs& args) {
+  workflows::ImpedanceRequest r;
+  const auto q = io::parse_quantity(args.target, io::Dimension::resistance);
+  if (!q.value) throw io::InputError("--target \"" + args.target + "\": " + q.error);
+  if (!(*q.value > 0.0) || *q.value > 1e4)
+    throw io::InputError("--target \"" + args.target + "\": must be an impedance > 0 and at most 10000 ohm");
+  r.target_ohm = *q.value;
+  const auto d = phy::parse_cross_section_dimension(args.solve);
+  if (!d) throw io::InputError("--solve \"" + args.solve + "\": must be one of width, spacing, height");
+  r.solve = *d;
+  if (args.segment) {
+    if (*args.segment < 1) throw io::InputError(fmt::format("--segment {}: must be 1 or more (segments count from 1)", *args.segment));
+    r.segment = static_cast<std::size_t>(*args.segment - 1);
+  }
+  for (const auto& f : args.freqs) r.freqs_hz.push_back(option_frequency("--freq", f));
+  return r;
+}
+
+void default_impedance_freqs(const io::Config& cfg, workflows::ImpedanceRequest& rq) {
+  if (rq.freqs_hz.empty()) rq.freqs_hz = cfg.report.frequencies_hz;
+  if (rq.freqs_hz.empty()) rq.freqs_hz = {10e9};
+}
+
+workflows::WaveguideResult waveguide_result(const io::WaveguideConfig& cfg) {
+  try {
+    return workflows::analyze_waveguide(cfg.request);
+  } catch (const std::invalid_argument& e) {
+    // A geometry the file's checks cannot see before solving (a bend inside its own mode).
+    throw io::InputError(cfg.source + ": waveguide: " + e.what());
+  }
+}
+
+FitAnswer fit_answer(const FitArgs& args) {
+  std::vector<double> lengths;
+  {
+    std::stringstream ss(args.lengths);
+    std::string item;
+    while (std::getline(ss, item, ',')) lengths.push_back(option_length("--lengths", item));
+  }
+  if (lengths.size() != args.files.size())
+    throw io::InputError(fmt::format("--lengths \"{}\": {} length{} for {} files; give one length per file", args.lengths,
+                                     lengths.size(), lengths.size() == 1 ? "" : "s", args.files.size()));
+  const bool material = !args.cross_section.empty();
+  if (!material) {
+    for (const auto& [flag, given] : {std::pair{"--segment", args.segment.has_value()},
+                                      std::pair{"--write-material", !args.write_material.empty()},
+                                      std::pair{"--write-config", !args.write_config.empty()},
+                                      std::pair{"--roughness", !args.roughness.empty()}})
+      if (given) throw io::InputError(fmt::format("{}: needs --cross-section CONFIG (the cross-section to fit)", flag));
+    if (args.files.size() < 2)
+      throw io::InputError("fit: one file given; give two or more lengths, or one with --cross-section CONFIG "
+                           "(the known cross-section whose laminate and foil are fitted to its total loss)");
+  }
+  // Options of the material fit, all checked before any file is read.
+  workflows::MaterialFitOptions mo;
+  std::size_t segment = 0;
+  double launch_db = 0.0;
+  if (material) {
+    if (args.segment) {
+      if (*args.segment < 1) throw io::InputError(fmt::format("--segment {}: must be 1 or more (segments count from 1)", *args.segment));
+      segment = static_cast<std::size_t>(*args.segment - 1);
+    }
+    mo.reference_hz = option_frequency("--reference", args.reference);
+    const auto from = io::parse_quantity(args.fit_from, io::Dimension::frequency);
+    if (!from.value || !(*from.value >= 0.0)) throw io::InputError("--fit-from \"" + args.fit_from + "\": " + (from.value ? "must be >= 0 Hz" : from.error));
+    mo.fit_from_hz = *from.value;
+    if (!args.fit_to.empty()) {
+      mo.fit_to_hz = option_frequency("--fit-to", args.fit_to);
+      if (!(mo.fit_to_hz > mo.fit_from_hz))
+        throw io::InputError(fmt::format("--fit-to \"{}\": must be above --fit-from \"{}\"", args.fit_to, args.fit_from));
+    }
+    if (!args.roughness.empty()) {
+      mo.roughness = phy::parse_roughness_model(args.roughness);
+      if (!mo.roughness)
+        throw io::InputError(fmt::format("--roughness \"{}\": must be one of {}", args.roughness, phy::roughness_model_names()));
+    }
+    const auto l = io::parse_quantity(args.launch_loss, io::Dimension::decibel);
+    if (!l.value || !(*l.value >= 0.0))
+      throw io::InputError("--launch-loss \"" + args.launch_loss + "\": " + (l.value ? "must be a loss >= 0 dB" : l.error));
+    launch_db = *l.value;
+    if (args.files.size() > 1 && launch_db != 0.0)
+      throw io::InputError("--launch-loss: applies to one file only (two or more lengths remove the launches by differencing)");
+    const bool id_ok = !args.material_id.empty() && std::all_of(args.material_id.begin(), args.material_id.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+    });
+    if (!id_ok)
+      throw io::InputError(fmt::format("--material-id \"{}\": must be lowercase letters, digits and hyphens", args.material_id));
+  }
+  std::optional<channels::PortOrder> given;
+  if (!args.port_order.empty()) given = option_port_order(args.port_order);
+  std::optional<io::Config> cfg;
+  if (material) cfg = io::load_config(args.cross_section);
+  std::vector<workflows::MeasuredLength> in;
+  for (std::size_t i = 0; i < args.files.size(); ++i) {
+    workflows::MeasuredLength m;
+    m.network = io::read_touchstone(args.files[i]);
+    m.name = args.files[i];
+    m.length_m = lengths[i];
+    if (m.network.ports() == 4) {
+      if (given) {
+        m.order = *given;
+      } else {
+        const auto p = io::detect_thru_pairing(m.network);
+        if (p.shown && io::port_order_of(*p.shown)) m.order = *io::port_order_of(*p.shown);
+      }
+    }
+    in.push_back(std::move(m));
+  }
+  const workflows::LengthFit f = in.size() == 1 ? workflows::single_length_loss(in.front(), launch_db) : workflows::fit_lengths(in);
+  std::optional<workflows::MaterialFit> mf;
+  std::string material_text, config_text;
+  if (material) {
+    mf = workflows::fit_material(f, lengths, *cfg, segment, mo);
+    std::string provenance = "phylane fit of";
+    for (std::size_t i = 0; i < args.files.size(); ++i)
+      provenance += fmt::format(" {} ({:g} in)", std::filesystem::path(args.files[i]).filename().string(), lengths[i] / phy::units::inch);
+    provenance += fmt::format(", cross-section {} segment {}", std::filesystem::path(args.cross_section).filename().string(),
+                              segment + 1);
+    if (in.size() == 1) provenance += fmt::format(", launches {:g} dB", launch_db);
+    material_text = io::fitted_material_toml(*mf, args.material_id, provenance);
+    if (!args.write_config.empty())
+      config_text = io::config_with_fitted_material(args.cross_section, segment, *mf, args.material_id, provenance);
+    if (!mf->converged) {
+      // A numeric failure (exit 1): nothing is written.
+      throw std::runtime_error(fmt::format("fit: the material fit did not converge after {} iterations: {}", mf->iterations,
+                                           mf->reason));
+    }
+  }
+  FitAnswer answer;
+  answer.lengths_m = std::move(lengths);
+  answer.fit = f;
+  answer.material = std::move(mf);
+  answer.launch_db = launch_db;
+  answer.material_toml = std::move(material_text);
+  answer.config_toml = std::move(config_text);
+  return answer;
+}
+
+void write_fit_files(const FitArgs& args, const FitAnswer& a) {
+  if (!args.output.empty())
+    io::write_fit_hdf5(args.output, args.files, a.lengths_m, a.fit, a.material ? &*a.material : nullptr);
+  if (!args.write_material.empty()) io::write_text_file(args.write_material, a.material_toml);
+  if (!args.write_config.empty()) io::write_text_file(args.write_config, a.config_toml);
+}
+
+namespace {
+
+// The head of check's JSON for a config and for a Touchstone file alike.
+void begin_check_json(io::JsonWriter& j, const CheckArgs& args) {
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "check").field("file", args.file);
+}
+
+}  // namespace
+
+ConfigCheck check_config_file(const CheckArgs& args) {
+  if (!args.freqs.empty() || !args.port_order.empty() || !args.enforce_output.empty())
+    throw io::InputError(args.file + " is a config: --freq, --port-order and --enforce-passivity apply to a Touchstone "
+                         "file (check the file it names, or ask `phylane loss " + args.file + "`)");
+  const io::Config cfg = io::load_config(args.file);
+  ConfigCheck c;
+  c.title = cfg.title;
+  c.channel = cfg.optical()    ? "optical"
+              : cfg.sampled()  ? "pulse response"
+              : cfg.composed() ? "copper, composed of blocks"
+                               : "copper, modelled traces";
+  c.segments = cfg.segments.size();
+  for (const auto& seg : cfg.segments) c.touchstone_blocks += seg.geometry == "touchstone" ? 1 : 0;
+  c.signal = cfg.signalling.has_value();
+  return c;
+}
+
+void write_check_json(std::ostream& os, const CheckArgs& args, const ConfigCheck& c) {
+  io::JsonWriter j(os);
+  begin_check_json(j, args);
+  j.field("kind", "config");
+  j.field("valid", true);
+  j.field("title", c.title);
+  j.field("channel", c.channel);
+  j.field("segments", c.segments);
+  j.field("touchstone_blocks", c.touchstone_blocks);
+  j.field("signal", c.signal);
+  j.end_object();
+  j.done();
+}
+
+TouchstoneCheck check_touchstone_file(const CheckArgs& args) {
+  TouchstoneCheck c;
+  c.network = io::read_touchstone(args.file, &c.info);
+  const channels::Network& net = c.network;
+  // The port order: the one given, checked against the thrus the data show; else the data's.
+  std::optional<io::ThruPairing>& pairing = c.pairing;
+  if (net.ports() == 4) pairing = io::detect_thru_pairing(net);
+  channels::PortOrder& order = c.order;
+  std::string& order_from = c.order_from;
+  if (!args.port_order.empty()) {
+    order = option_port_order(args.port_order);
+    order_from = "option";
+    if (pairing) {
+      const std::string conflict = io::port_order_conflict(*pairing, order);
+      if (!conflict.empty())
+        throw io::InputError("--port-order \"" + args.port_order + "\" does not fit " + args.file + ": " + conflict +
+                             (io::port_order_of(*pairing->shown)
+                                  ? "; give --port-order " + std::string(io::to_string(*pairing->shown)) +
+                                        " or leave it out (check then uses the order the data show)"
+                                  : "; phylane takes 12-34 or 13-24: renumber the file's ports"));
+    }
+  } else if (pairing && pairing->shown && io::port_order_of(*pairing->shown)) {
+    order = *io::port_order_of(*pairing->shown);
+    order_from = "data";
+  }
+  std::vector<double>& freqs = c.freqs_hz;
+  for (const auto& f : args.freqs) freqs.push_back(option_frequency("--freq", f));
+  c.passivity = channels::check_passivity(net);
+  c.reciprocity = channels::check_reciprocity(net);
+  // Causality of the main transmission: S21 (2-port) or line A's thru (4-port, in the order given).
+  channels::CausalityOptions co;
+  if (net.ports() == 4) {
+    co.from_port = 0;
+    co.to_port = order == channels::PortOrder::pairs_12_34 ? 1 : 2;
+  } else if (net.ports() == 1) {
+    co.to_port = 0;
+  }
+  c.causality = channels::check_causality(net, co);
+  const auto& f = net.freq_hz();
+  double min_step = INFINITY, max_step = 0;
+  for (std::size_t k = 1; k < f.size(); ++k) {
+    min_step = std::min(min_step, f[k] - f[k - 1]);
+    max_step = std::max(max_step, f[k] - f[k - 1]);
+  }
+  c.uniform_grid = f.size() > 1 && (max_step - min_step) <= 1e-6 * max_step;
+  // Insertion loss at the named frequencies: S21, or SDD21 and each line's thru for 4-ports.
+  std::vector<channels::cplx> thru;
+  if (net.ports() == 2) thru = net.trace(1, 0);
+  else if (net.ports() == 4) thru = channels::sdd21(net, order);
+  auto il_at = [&](double fq) -> double {
+    if (thru.empty() || fq < f.front() || fq > f.back()) return std::nan("");
+    auto it = std::lower_bound(f.begin(), f.end(), fq);
+    std::size_t k = static_cast<std::size_t>(it - f.begin());
+    if (k == 0) return -phy::units::amplitude_ratio_to_db(std::abs(thru[0]));
+    const double t = (fq - f[k - 1]) / (f[k] - f[k - 1]);
+    const double a = std::abs(thru[k - 1]), b = std::abs(thru[k]);
+    return -phy::units::amplitude_ratio_to_db(a + t * (b - a));
+  };
+  for (double fq : freqs) c.insertion_loss_db.push_back(il_at(fq));
+  // Return loss and mode conversion at the same frequencies (SDD11, SDD22, SCD21, SDC21 of a pair).
+  if (!freqs.empty() && (net.ports() == 2 || net.ports() == 4))
+    c.ports = channels::port_figures_at(net.ports() == 4 ? channels::to_mixed_mode(net, order) : net, freqs);
+  return c;
+}
+
+void write_check_json(std::ostream& os, const CheckArgs& args, const TouchstoneCheck& c) {
+  io::JsonWriter j(os);
+  begin_check_json(j, args);
+  const channels::Network& net = c.network;
+  const auto& f = net.freq_hz();
+  const auto& pairing = c.pairing;
+  const char* quantity = c.quantity();
+  j.field("ports", net.ports());
+  j.field("touchstone_version", c.info.version);
+  j.field("frequencies", net.size());
+  j.field("fmin_hz", f.front());
+  j.field("fmax_hz", f.back());
+  j.field("uniform_grid", c.uniform_grid);
+  j.field("starts_at_dc", f.front() == 0.0);
+  j.field("kind", "touchstone");
+  if (pairing) {
+    j.key("port_order").begin_object().field("used", channels::to_string(c.order)).field("from", c.order_from);
+    if (pairing->shown) j.field("detected", io::to_string(*pairing->shown));
+    else j.key("detected").null();
+    j.field("band_top_hz", pairing->band_top_hz);
+    j.key("thru_score").begin_object();
+    for (auto p : {io::ThruPairs::p12_34, io::ThruPairs::p13_24, io::ThruPairs::p14_23})
+      j.field(std::string(io::to_string(p)), pairing->score[static_cast<std::size_t>(p)]);
+    j.end_object().end_object();
+  } else {
+    j.key("port_order").null();
+  }
+  if (*quantity) j.field("insertion_loss_quantity", quantity);
+  else j.key("insertion_loss_quantity").null();
+  j.field("mixed_mode", net.ports() == 4);
+  j.key("passivity").begin_object().field("passive", c.passivity.passive()).field("worst_sigma", c.passivity.worst)
+      .field("worst_freq_hz", c.passivity.worst_freq_hz).field("violations", c.passivity.violations).end_object();
+  j.key("reciprocity").begin_object().field("reciprocal", c.reciprocity.reciprocal())
+      .field("worst_relative", c.reciprocity.worst_relative).field("worst_freq_hz", c.reciprocity.worst_freq_hz).end_object();
+  j.key("causality").begin_object().field("causal", c.causality.causal()).field("precursor_energy", c.causality.precursor_energy)
+      .field("negative_time_energy", c.causality.negative_time_energy).field("arrival_s", c.causality.arrival_s)
+      .field("limit", c.causality.limit).end_object();
+  j.key("insertion_loss").begin_array();
+  for (std::size_t i = 0; i < c.freqs_hz.size(); ++i)
+    j.begin_object().field("freq_hz", c.freqs_hz[i]).field("loss_db", c.insertion_loss_db[i]).end_object();
+  j.end_array();
+  j.key("return_loss_and_conversion").begin_array();
+  for (const auto& p : c.ports) {
+    j.begin_object().field("freq_hz", p.freq_hz);
+    io::port_figures_json(j, p, net.ports() == 4);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  j.done();
+}
+
+channels::PassivityEnforcement write_enforced_passivity(const CheckArgs& args, const TouchstoneCheck& c) {
+  auto fixed = channels::enforce_passivity(c.network);
+  io::TouchstoneWriteOptions wo;
+  wo.program_version = std::string(io::phylane_version());
+  wo.comments = {"passivity enforced by phylane check: " + std::to_string(fixed.frequencies_changed) +
+                 " frequencies changed, largest singular value before " + std::to_string(fixed.largest_sigma_before)};
+  io::write_touchstone(fixed.network, args.enforce_output, wo);
+  return fixed;
+}
+
 channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args) {
   if (!cfg.composed()) throw io::InputError(cfg.source + ": S-parameters need a copper or Touchstone channel");
   const double fmax = args.fmax.empty() ? cfg.report.fmax_hz : option_frequency("--fmax", args.fmax);
@@ -161,6 +515,32 @@ channels::Network sparams_network(const io::Config& cfg, const SparamsArgs& args
   }
   net.name = cfg.title.empty() ? cfg.source : cfg.title;
   return net;
+}
+
+void write_sparams_file(const SparamsArgs& args, const channels::Network& net) {
+  const auto order = option_port_order(args.port_order);
+  const int want = net.ports();
+  const std::string ext = args.output.size() >= 4 ? args.output.substr(args.output.size() - 4) : "";
+  if (ext != (want == 4 ? ".s4p" : ".s2p"))
+    throw io::InputError("-o " + args.output + ": this channel is a " + std::to_string(want) +
+                         "-port; name the file *.s" + std::to_string(want) + "p");
+  io::TouchstoneWriteOptions wo;
+  wo.version = io::TouchstoneVersion::v1_1;
+  wo.program_version = std::string(io::phylane_version());
+  wo.comments = {"phylane sparams: " + net.name,
+                 std::string("port order ") + std::string(channels::to_string(order)) +
+                     (want == 4 ? " (line A 1->2, line B 3->4 for 12-34; 1->3 and 2->4 for 13-24)" : "")};
+  io::write_touchstone(net, args.output, wo);
+}
+
+void write_sparams_json(std::ostream& os, const io::Config& cfg, const SparamsArgs& args, const channels::Network& net) {
+  io::JsonWriter j(os);
+  j.begin_object().field("phylane_version", io::phylane_version()).field("command", "sparams").field("config", cfg.source);
+  j.field("file", args.output).field("ports", net.ports()).field("frequencies", net.size());
+  j.field("fmin_hz", net.freq_hz().front()).field("fmax_hz", net.freq_hz().back()).field("reference_ohm", net.z0_ohm().front());
+  j.field("port_order", std::string(channels::to_string(option_port_order(args.port_order))));
+  j.end_object();
+  j.done();
 }
 
 solvers::ComParameters com_sheet(const ComArgs& a) {

@@ -29,20 +29,26 @@
 #include "io/config.hpp"
 #include "io/diagnostics.hpp"
 #include "io/eye_output.hpp"
+#include "io/fit_output.hpp"
+#include "io/impedance_output.hpp"
 #include "io/loss_output.hpp"
 #include "io/rate_output.hpp"
 #include "io/study.hpp"
 #include "io/sweep_run.hpp"
+#include "io/tdr_output.hpp"
+#include "io/waveguide.hpp"
 #include "io/throughput_output.hpp"
 #include "io/touchstone.hpp"
 #include "io/version.hpp"
 #include "python/long_call.hpp"
 #include "workflows/claims.hpp"
 #include "workflows/eye.hpp"
+#include "workflows/impedance.hpp"
 #include "workflows/link_capacity.hpp"
 #include "workflows/loss.hpp"
 #include "workflows/rate.hpp"
 #include "workflows/study.hpp"
+#include "workflows/tdr.hpp"
 #include "workflows/throughput.hpp"
 
 namespace py = pybind11;
@@ -358,6 +364,156 @@ SweepResult sweep(const py::object& file, const py::object& output, const py::ob
   cb.progress = [&](std::size_t done, std::size_t) { hooks.count(done); };
   cb.stop = hooks.stop();
   return {hooks.run<io::SweepReport>(progress, [&] { return app::sweep_detail::run(p, args, cb); })};
+}
+
+// ---------------------------------------------------------------- tdr, impedance
+
+struct TdrResult {
+  ConfigPtr cfg;
+  workflows::TdrAnswer answer;
+};
+
+TdrResult tdr(const Link& link, const py::object& rise_time, const std::string& edge, const py::object& length,
+              std::optional<double> eps_eff) {
+  app::TdrArgs args;
+  args.rise_time = optional_text(rise_time, "s");
+  args.edge = edge;
+  args.length = optional_text(length, "m");
+  args.eps_eff = eps_eff;
+  const workflows::TdrRequest rq = app::tdr_request(args);
+  app::check_tdr_link(*link.cfg);
+  py::gil_scoped_release release;
+  return {link.cfg, workflows::tdr(*link.cfg, rq)};
+}
+
+struct ImpedanceResult {
+  ConfigPtr cfg;
+  std::size_t segment = 1;  // from 1, as written
+  workflows::ImpedanceAnswer answer;
+};
+
+ImpedanceResult impedance(const Link& link, const py::object& target, const std::string& solve,
+                          std::optional<int> segment, const py::object& freq) {
+  app::ImpedanceArgs args;
+  args.target = option_text(target, "ohm");
+  args.solve = solve;
+  args.segment = segment;
+  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
+    args.freqs.push_back(option_text(freq, "Hz"));
+  else if (!freq.is_none())
+    for (const auto& f : freq) args.freqs.push_back(option_text(f, "Hz"));
+  workflows::ImpedanceRequest rq = app::impedance_request(args);
+  app::default_impedance_freqs(*link.cfg, rq);
+  py::gil_scoped_release release;
+  return {link.cfg, rq.segment + 1, workflows::solve_impedance(*link.cfg, rq)};
+}
+
+// ---------------------------------------------------------------- waveguide
+
+struct WaveguideResult {
+  io::WaveguideConfig cfg;
+  workflows::WaveguideResult result;
+};
+
+WaveguideResult waveguide(const py::object& file) {
+  WaveguideResult r{io::load_waveguide(path_text(file)), {}};
+  py::gil_scoped_release release;
+  r.result = app::waveguide_result(r.cfg);
+  return r;
+}
+
+// ---------------------------------------------------------------- fit
+
+struct FitResult {
+  std::vector<std::string> files;
+  app::FitAnswer answer;
+};
+
+/// --lengths: text ("4 in,10 in"), or a list of lengths (text, or m).
+std::string lengths_text(const py::object& lengths) {
+  if (py::isinstance<py::str>(lengths)) return lengths.cast<std::string>();
+  std::string out;
+  for (const auto& l : lengths) out += (out.empty() ? "" : ",") + option_text(l, "m");
+  return out;
+}
+
+FitResult fit(const py::object& files, const py::object& lengths, const std::string& port_order,
+              const py::object& cross_section, std::optional<int> segment, const py::object& reference,
+              const py::object& fit_from, const py::object& fit_to, const std::string& roughness,
+              const std::string& launch_loss, const py::object& output, const py::object& write_material,
+              const py::object& write_config, const std::string& material_id) {
+  app::FitArgs args;
+  if (py::isinstance<py::str>(files) || py::hasattr(files, "__fspath__"))
+    args.files.push_back(path_text(files));
+  else
+    for (const auto& f : files) args.files.push_back(path_text(py::reinterpret_borrow<py::object>(f)));
+  args.lengths = lengths_text(lengths);
+  args.port_order = port_order;
+  args.cross_section = path_text(cross_section);
+  args.segment = segment;
+  args.reference = option_text(reference, "Hz");
+  args.fit_from = option_text(fit_from, "Hz");
+  args.fit_to = optional_text(fit_to, "Hz");
+  args.roughness = roughness;
+  args.launch_loss = launch_loss;
+  args.output = path_text(output);
+  args.write_material = path_text(write_material);
+  args.write_config = path_text(write_config);
+  args.material_id = material_id;
+  py::gil_scoped_release release;
+  FitResult r{args.files, app::fit_answer(args)};
+  app::write_fit_files(args, r.answer);
+  return r;
+}
+
+// ---------------------------------------------------------------- sparams
+
+struct SparamsResult {
+  ConfigPtr cfg;
+  app::SparamsArgs args;
+  channels::Network network;
+};
+
+SparamsResult sparams(const Link& link, const py::object& output, const py::object& fmax, std::optional<int> points,
+                      const std::string& port_order, bool dc) {
+  SparamsResult r{link.cfg, {}, {}};
+  r.args.output = path_text(output);
+  r.args.fmax = optional_text(fmax, "Hz");
+  r.args.points = points;
+  r.args.port_order = port_order;
+  r.args.from_dc = dc;
+  py::gil_scoped_release release;
+  r.network = app::sparams_network(*link.cfg, r.args);
+  app::write_sparams_file(r.args, r.network);
+  return r;
+}
+
+// ---------------------------------------------------------------- check
+
+struct CheckResult {
+  app::CheckArgs args;
+  std::optional<app::ConfigCheck> config;
+  std::optional<app::TouchstoneCheck> touchstone;
+};
+
+CheckResult check(const py::object& file, const py::object& freq, const std::string& port_order,
+                  const py::object& enforce_passivity) {
+  CheckResult r;
+  r.args.file = path_text(file);
+  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
+    r.args.freqs.push_back(option_text(freq, "Hz"));
+  else if (!freq.is_none())
+    for (const auto& f : freq) r.args.freqs.push_back(option_text(f, "Hz"));
+  r.args.port_order = port_order;
+  r.args.enforce_output = path_text(enforce_passivity);
+  py::gil_scoped_release release;
+  if (!io::is_touchstone_path(r.args.file)) {
+    r.config = app::check_config_file(r.args);
+  } else {
+    r.touchstone = app::check_touchstone_file(r.args);
+    if (!r.args.enforce_output.empty()) app::write_enforced_passivity(r.args, *r.touchstone);
+  }
+  return r;
 }
 
 // ---------------------------------------------------------------- networks
@@ -744,6 +900,133 @@ PYBIND11_MODULE(_core, m) {
           "Per link: name and, one per length, length_m, loss_db, max_rate_nrz_bps, max_rate_pam4_bps, max_rate_bps, "
           "capacity_bps, link_bandwidth_bytes_per_s, latency_s; sync_time_s (length x device count)");
 
+  py::class_<TdrResult>(m, "TdrResult", "phylane tdr")
+      .def("to_dict", [](const TdrResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_tdr_json(os, *r.cfg, r.answer); });
+      })
+      .def_property_readonly("time_s", [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.time_s); })
+      .def_property_readonly("distance_m",
+                             [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.distance_m); })
+      .def_property_readonly("impedance_ohm", [](const py::object& self) {
+        return view(self, self.cast<const TdrResult&>().answer.profile.impedance_ohm);
+      }, "Zdiff of a 4-port, Z of a 2-port")
+      .def_property_readonly("rho", [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.profile.rho); })
+      .def_property_readonly("common_impedance_ohm", [](const py::object& self) -> py::object {
+        const auto& c = self.cast<const TdrResult&>().answer.common;
+        if (!c) return py::none();
+        return view(self, c->impedance_ohm);
+      }, "Zcm of a 4-port (None for a 2-port)")
+      .def_property_readonly("tdt", [](const py::object& self) { return view(self, self.cast<const TdrResult&>().answer.tdt); })
+      .def_property_readonly("mode", [](const TdrResult& r) { return r.answer.profile.mode; })
+      .def_property_readonly("reference_ohm", [](const TdrResult& r) { return r.answer.profile.reference_ohm; })
+      .def_property_readonly("rise_time_s", [](const TdrResult& r) { return r.answer.rise_time_s; })
+      .def_property_readonly("thru_delay_s", [](const TdrResult& r) { return r.answer.thru_delay_s; });
+
+  py::class_<ImpedanceResult>(m, "ImpedanceResult", "phylane impedance")
+      .def("to_dict", [](const ImpedanceResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_impedance_json(os, *r.cfg, r.segment, r.answer); });
+      })
+      .def_property_readonly("solved_m", [](const ImpedanceResult& r) { return r.answer.solved_m; })
+      .def_property_readonly("original_m", [](const ImpedanceResult& r) { return r.answer.original_m; })
+      .def_property_readonly("impedance_ohm", [](const ImpedanceResult& r) { return r.answer.impedance_ohm; })
+      .def_property_readonly("delay_s_per_m", [](const ImpedanceResult& r) { return r.answer.delay_s_per_m; })
+      .def_property_readonly("freq_hz", [](const py::object& self) {
+        return view(self, self.cast<const ImpedanceResult&>().answer.freqs_hz);
+      })
+      .def_property_readonly("loss_db_per_m", [](const py::object& self) {
+        return view(self, self.cast<const ImpedanceResult&>().answer.loss_db_per_m);
+      });
+
+  py::class_<WaveguideResult>(m, "WaveguideResult", "phylane waveguide")
+      .def("to_dict", [](const WaveguideResult& r) {
+        return json_dict([&](std::ostream& os) { io::write_waveguide_json(os, r.cfg, r.result); });
+      })
+      .def_property_readonly(
+          "modes",
+          [](const WaveguideResult& r) {
+            py::list out;
+            for (const auto& mode : r.result.modes) {
+              py::dict d;
+              d["polarization"] = std::string(phy::to_string(mode.polarization));
+              d["n_eff"] = mode.mode.n_eff;
+              d["guided"] = mode.mode.guided;
+              d["n_g"] = mode.n_g;
+              d["effective_area_m2"] = mode.effective_area_m2;
+              d["mode_field_diameter_m"] = mode.mode_field_diameter_m;
+              d["confinement"] = mode.confinement;
+              out.append(d);
+            }
+            return out;
+          },
+          "Per mode (quasi-TE, then quasi-TM): polarization, n_eff, guided, n_g, effective_area_m2, "
+          "mode_field_diameter_m, confinement")
+      .def_property_readonly("bend_radius_m", [](const py::object& self) {
+        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::radius_m);
+      })
+      .def_property_readonly("bend_loss_db_per_90deg", [](const py::object& self) {
+        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::total_db_per_90deg);
+      }, "radiation and the two junctions, per 90 degree bend (quasi-TE)");
+
+  py::class_<FitResult>(m, "FitResult", "phylane fit")
+      .def("to_dict", [](const FitResult& r) {
+        return json_dict([&](std::ostream& os) {
+          io::write_fit_json(os, r.files, r.answer.lengths_m, r.answer.fit,
+                             r.answer.material ? &*r.answer.material : nullptr);
+        });
+      })
+      .def_property_readonly("quantity", [](const FitResult& r) { return r.answer.fit.quantity; }, "SDD21 or S21")
+      .def_property_readonly("freq_hz", [](const py::object& self) { return view(self, self.cast<const FitResult&>().answer.fit.freq_hz); })
+      .def_property_readonly("loss_db_per_m", [](const py::object& self) {
+        return view(self, self.cast<const FitResult&>().answer.fit.loss_db_per_m);
+      })
+      .def_property_readonly("uncertainty_db_per_m", [](const py::object& self) {
+        return view(self, self.cast<const FitResult&>().answer.fit.uncertainty_db_per_m);
+      })
+      .def_property_readonly("launch_db", [](const py::object& self) {
+        return view(self, self.cast<const FitResult&>().answer.fit.launch_db);
+      }, "the two launches' insertion loss (the intercept)")
+      .def_property_readonly("delay_s_per_m", [](const FitResult& r) { return r.answer.fit.delay_s_per_m; })
+      .def_property_readonly("eps_eff", [](const FitResult& r) { return r.answer.fit.eps_eff; })
+      .def_property_readonly("dk", [](const FitResult& r) -> py::object {
+        if (!r.answer.material) return py::none();
+        return py::float_(r.answer.material->dk);
+      }, "the fitted Dk at reference= (with cross_section=)")
+      .def_property_readonly("df", [](const FitResult& r) -> py::object {
+        if (!r.answer.material) return py::none();
+        return py::float_(r.answer.material->df);
+      })
+      .def_property_readonly("material_toml", [](const FitResult& r) -> py::object {
+        if (!r.answer.material) return py::none();
+        return py::str(r.answer.material_toml);
+      }, "the fitted tables as --write-material writes them (with cross_section=)");
+
+  py::class_<SparamsResult>(m, "SparamsResult", "phylane sparams")
+      .def("to_dict", [](const SparamsResult& r) {
+        return json_dict([&](std::ostream& os) { app::write_sparams_json(os, *r.cfg, r.args, r.network); });
+      })
+      .def_property_readonly("network", [](const SparamsResult& r) { return r.network; }, "the network written");
+
+  py::class_<CheckResult>(m, "CheckResult", "phylane check")
+      .def("to_dict", [](const CheckResult& r) {
+        return json_dict([&](std::ostream& os) {
+          if (r.config)
+            app::write_check_json(os, r.args, *r.config);
+          else
+            app::write_check_json(os, r.args, *r.touchstone);
+        });
+      })
+      .def_property_readonly("passed", [](const CheckResult& r) { return r.config || r.touchstone->passes(); },
+                             "passive, reciprocal and causal (a config: it loaded); the command's exit 0 (else 3)")
+      .def_property_readonly("network", [](const CheckResult& r) -> py::object {
+        if (!r.touchstone) return py::none();
+        return py::cast(r.touchstone->network);
+      }, "the file's network (None for a config)")
+      .def_property_readonly("insertion_loss_db", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const CheckResult&>();
+        if (!r.touchstone) return py::none();
+        return view(self, r.touchstone->insertion_loss_db);
+      }, "at freq= (NaN outside the data): S21, or SDD21 of a 4-port");
+
   py::class_<SweepResult>(m, "SweepResult", "phylane sweep")
       .def("to_dict", [](const SweepResult& r) {
         return json_dict([&](std::ostream& os) { io::write_sweep_json(os, r.report); });
@@ -753,6 +1036,28 @@ PYBIND11_MODULE(_core, m) {
   m.def("loss", &loss, py::arg("link"), py::kw_only(), py::arg("freq") = py::none(), py::arg("fmax") = py::none(),
         py::arg("points") = py::none(),
         "phylane loss: freq= one or a list of report frequencies, fmax=, points= (text with units, or Hz)");
+  m.def("tdr", &tdr, py::arg("link"), py::kw_only(), py::arg("rise_time") = py::none(), py::arg("edge") = "",
+        py::arg("length") = py::none(), py::arg("eps_eff") = py::none(),
+        "phylane tdr: rise_time= (text, or s), edge=\"gaussian\"|\"10-90\", length= (text, or m), eps_eff=");
+  m.def("impedance", &impedance, py::arg("link"), py::kw_only(), py::arg("target"), py::arg("solve"),
+        py::arg("segment") = py::none(), py::arg("freq") = py::none(),
+        "phylane impedance: target= (text, or ohm), solve=\"width\"|\"spacing\"|\"height\", segment= (from 1), "
+        "freq= one or a list (text, or Hz)");
+  m.def("waveguide", &waveguide, py::arg("file"), "phylane waveguide: a waveguide file (TOML, [waveguide])");
+  m.def("fit", &fit, py::arg("files"), py::kw_only(), py::arg("lengths"), py::arg("port_order") = "",
+        py::arg("cross_section") = py::none(), py::arg("segment") = py::none(), py::arg("reference") = "10 GHz",
+        py::arg("fit_from") = "1 GHz", py::arg("fit_to") = py::none(), py::arg("roughness") = "",
+        py::arg("launch_loss") = "0 dB", py::arg("output") = py::none(), py::arg("write_material") = py::none(),
+        py::arg("write_config") = py::none(), py::arg("material_id") = "fitted",
+        "phylane fit: Touchstone files (shortest first), lengths= (\"4 in,10 in\" or a list: text, or m); with "
+        "cross_section=CONFIG the material fit: segment=, reference=, fit_from=, fit_to=, roughness=, launch_loss=, "
+        "write_material=, write_config=, material_id=; output= (HDF5)");
+  m.def("sparams", &sparams, py::arg("link"), py::kw_only(), py::arg("output"), py::arg("fmax") = py::none(),
+        py::arg("points") = py::none(), py::arg("port_order") = "12-34", py::arg("dc") = false,
+        "phylane sparams -o FILE: writes the Touchstone file the command writes (link.network() without a file)");
+  m.def("check", &check, py::arg("file"), py::kw_only(), py::arg("freq") = py::none(), py::arg("port_order") = "",
+        py::arg("enforce_passivity") = py::none(),
+        "phylane check: a Touchstone file (or a config); freq= one or a list, port_order=, enforce_passivity=FILE");
   m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("progress") = py::none(),
         "phylane eye; progress=callable(stage, done)");
   m.def("maxrate", &maxrate, py::arg("link"), py::kw_only(), py::arg("modulation") = "nrz,pam4",

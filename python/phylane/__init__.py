@@ -5,22 +5,26 @@
     r = phylane.maxrate(link)
     r.to_dict()          # == json.loads(`phylane maxrate --preset kr1-ck-28db --json`)
 
-One function per command (loss, eye, maxrate, reach, com, capacity, throughput, claims, study,
-sweep) with the command's options as keyword arguments; each result's to_dict() is the command's
---json output, and its arrays are numpy views with units in their names. Bad input raises phylane.Error (a ValueError) with the command line's
+One function per command (check, sparams, loss, tdr, impedance, fit, eye, maxrate, reach, com,
+capacity, throughput, claims, study, sweep, waveguide) with the command's options as keyword
+arguments; each result's to_dict() is the command's --json output, and its arrays are numpy views
+with units in their names. Bad input raises phylane.Error (a ValueError) with the command line's
 message; the long calls release the GIL, take progress=callable(stage, done) and stop on Ctrl-C.
 """
 import numpy as _np
 
 from . import _toml
-from ._core import (CapacityResult, ClaimsResult, ComResult, Error, EyeResult, Link, LossResult, MaxRateResult,
-                    Network, ReachResult, StudyResult, SweepResult, ThroughputResult, __version__, capacity, claims,
-                    com, eye, loss, maxrate, presets, reach, study, sweep, throughput)
+from ._core import (CapacityResult, CheckResult, ClaimsResult, ComResult, Error, EyeResult, FitResult,
+                    ImpedanceResult, Link, LossResult, MaxRateResult, Network, ReachResult, SparamsResult,
+                    StudyResult, SweepResult, TdrResult, ThroughputResult, WaveguideResult, __version__, capacity,
+                    check, claims, com, eye, fit, impedance, loss, maxrate, presets, reach, sparams, study, sweep,
+                    tdr, throughput, waveguide)
 
-__all__ = ["Error", "Link", "Network", "LossResult", "EyeResult", "MaxRateResult", "ReachResult", "ComResult",
-           "CapacityResult", "ThroughputResult", "ClaimsResult", "StudyResult", "SweepResult", "presets", "loss",
-           "eye", "maxrate", "reach", "com", "capacity", "throughput", "claims", "study", "sweep", "read_sweep",
-           "__version__"]
+__all__ = ["Error", "Link", "Network", "CheckResult", "LossResult", "TdrResult", "ImpedanceResult", "FitResult",
+           "EyeResult", "MaxRateResult", "ReachResult", "SparamsResult", "ComResult", "CapacityResult",
+           "ThroughputResult", "ClaimsResult", "StudyResult", "SweepResult", "WaveguideResult", "presets", "check",
+           "sparams", "loss", "tdr", "impedance", "fit", "eye", "maxrate", "reach", "com", "capacity", "throughput",
+           "claims", "study", "sweep", "waveguide", "read_sweep", "__version__"]
 
 
 def _link_from_dict(config, name="Link.from_dict", networks=None):
