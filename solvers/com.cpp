@@ -532,8 +532,12 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::vector<double> fam_gain;
   const std::vector<Ctle> ctles = com_ctles(p, gains, families, fam, fam_gain);
   // Setting ci's pulse of a path: g p_a + p_b of its family (equal to engine.compute(spectrum,
-  // ctles[ci]) to rounding, the same grid decisions).
-  auto pulse = [&](ChannelSpectrum& spectrum, std::size_t ci) { return engine.compute(spectrum, families[fam[ci]], fam_gain[ci]); };
+  // ctles[ci]) to rounding, the same grid decisions); a family of one setting (one g_DC, or no
+  // CTLE) takes its own single transform instead of two.
+  const bool combine = p.include_ctle && p.g_dc_db.size() > 1;
+  auto pulse = [&](ChannelSpectrum& spectrum, std::size_t ci) {
+    return combine ? engine.compute(spectrum, families[fam[ci]], fam_gain[ci]) : engine.compute(spectrum, ctles[ci]);
+  };
   const double fmax = victim.fmax_hz();
   const double snr_tx = std::pow(10.0, -p.snr_tx_db / 10.0);
 
