@@ -8,6 +8,7 @@
 
 #include "channels/com_package.hpp"
 #include "phy/constants.hpp"
+#include "phy/units.hpp"
 
 namespace phylane::solvers {
 
@@ -430,27 +431,36 @@ std::vector<TxFfe> com_ffe_grid(const ComParameters& p, int& n_pre, int& n_post)
   }
 }
 
-std::vector<Ctle> com_ctles(const ComParameters& p, std::vector<std::pair<double, double>>& gains) {
+// The CTLE settings of the sheet, their (g_DC, g_DC2) and, per setting, the AffineCtle family it
+// belongs to (families[fam[i]]) with its gain G = 10^{g_DC/20}: the pulse engine then transforms
+// each path twice per family (93A-22 is affine in G at fixed poles) instead of once per setting.
+// Without a CTLE: one family, H = 1 = 1 * 1 + 0.
+std::vector<Ctle> com_ctles(const ComParameters& p, std::vector<std::pair<double, double>>& gains,
+                            std::vector<AffineCtle>& families, std::vector<std::size_t>& fam,
+                            std::vector<double>& fam_gain) {
   std::vector<Ctle> out;
   if (!p.include_ctle) {
     out.push_back(Ctle::none());
     gains.push_back({0.0, 0.0});
+    families.push_back({{1.0}, {0.0}, {}});
+    fam.push_back(0);
+    fam_gain.push_back(1.0);
     return out;
   }
   const bool ck = !p.g_dc_hp_db.empty();
   const std::vector<double> g2 = ck ? p.g_dc_hp_db : std::vector<double>{0.0};
   const double f_z = p.f_z_hz > 0 ? p.f_z_hz : p.f_b_baud / 4, f_p1 = p.f_p1_hz > 0 ? p.f_p1_hz : p.f_b_baud / 4,
                f_p2 = p.f_p2_hz > 0 ? p.f_p2_hz : p.f_b_baud;
-  for (double b : g2)  // g_DC2 outer, as the reference code loops
+  for (double b : g2) {  // g_DC2 outer, as the reference code loops
+    if (ck && !p.f_hp_pz_hz) throw std::invalid_argument("COM: g_DC_HP needs f_HP_PZ");
+    families.push_back(ck ? AffineCtle::com_ck(b, f_z, f_p1, f_p2, *p.f_hp_pz_hz) : AffineCtle::com(f_z, f_p1, f_p2));
     for (double a : p.g_dc_db) {
-      if (ck) {
-        if (!p.f_hp_pz_hz) throw std::invalid_argument("COM: g_DC_HP needs f_HP_PZ");
-        out.push_back(Ctle::com_ck(a, b, f_z, f_p1, f_p2, *p.f_hp_pz_hz));
-      } else {
-        out.push_back(Ctle::com(a, f_z, f_p1, f_p2));
-      }
+      out.push_back(ck ? Ctle::com_ck(a, b, f_z, f_p1, f_p2, *p.f_hp_pz_hz) : Ctle::com(a, f_z, f_p1, f_p2));
       gains.push_back({a, b});
+      fam.push_back(families.size() - 1);
+      fam_gain.push_back(phy::units::db_to_amplitude_ratio(a));
     }
+  }
   return out;
 }
 
@@ -517,7 +527,17 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   const std::vector<TxFfe> ffes = com_ffe_grid(p, n_pre, n_post);
   if (ffes.empty()) throw std::invalid_argument("COM: no Tx FFE setting of the sheet has c(0) >= c(0) min");
   std::vector<std::pair<double, double>> gains;
-  const std::vector<Ctle> ctles = com_ctles(p, gains);
+  std::vector<AffineCtle> families;
+  std::vector<std::size_t> fam;
+  std::vector<double> fam_gain;
+  const std::vector<Ctle> ctles = com_ctles(p, gains, families, fam, fam_gain);
+  // Setting ci's pulse of a path: g p_a + p_b of its family (equal to engine.compute(spectrum,
+  // ctles[ci]) to rounding, the same grid decisions); a family of one setting (one g_DC, or no
+  // CTLE) takes its own single transform instead of two.
+  const bool combine = p.include_ctle && p.g_dc_db.size() > 1;
+  auto pulse = [&](ChannelSpectrum& spectrum, std::size_t ci) {
+    return combine ? engine.compute(spectrum, families[fam[ci]], fam_gain[ci]) : engine.compute(spectrum, ctles[ci]);
+  };
   const double fmax = victim.fmax_hz();
   const double snr_tx = std::pow(10.0, -p.snr_tx_db / 10.0);
 
@@ -546,13 +566,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::vector<double> noise_v(ctles.size());  // sigma_N per CTLE
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
-    PulseResult pr = engine.compute(victim, ctles[ci]);
+    PulseResult pr = pulse(victim, ci);
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
     const double sigma_n = noise_v[ci] = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
     double next_xt = 0.0;
     for (auto& a : agg) {
-      a.pulse = engine.compute(a.spectrum, ctles[ci]);
+      a.pulse = pulse(a.spectrum, ci);
       if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre, n_post);
       else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
     }
@@ -595,9 +615,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     }
   }
   if (!std::isfinite(best_fom)) throw std::runtime_error("COM: no equalizer setting gives a positive main cursor");
-  if (grid(best_pulse) != last_grid) best_pulse = engine.compute(victim, ctles[best_ctle]);
+  if (grid(best_pulse) != last_grid) best_pulse = pulse(victim, best_ctle);
   for (std::size_t k = 0; k < agg.size(); ++k)
-    if (grid(best_agg[k]) != last_agg_grid[k]) best_agg[k] = engine.compute(agg[k].spectrum, ctles[best_ctle]);
+    if (grid(best_agg[k]) != last_agg_grid[k]) best_agg[k] = pulse(agg[k].spectrum, best_ctle);
 
   // The chosen setting: COM from the PDFs (93A.1.7).
   ComCaseResult r;

@@ -5,7 +5,8 @@
 /// computed from the PDFs of ISI, jitter, noise and crosstalk (93A.1.7).
 ///
 /// Built on the eye engine: the pulse responses come from PulseResponseEngine (one prepared
-/// spectrum per path, one IFFT per CTLE setting), the CTLE, Rx filter and Tx edge are the models
+/// spectrum per path; the CTLE settings of a family as G p_a + p_b, two IFFTs per path and grid:
+/// AffineCtle), the CTLE, Rx filter and Tx edge are the models
 /// of channels/filters.hpp (93A-22, 93A-20, 93A-46), the noise is integrated_noise_sigma_v
 /// (93A-35), the Tx FFE is TxFfe (93A-21), FEXT energies per Tx FFE setting come from
 /// CrosstalkFfeEnergy (93A-33) and candidates are ranked by CandidateRanking. What is COM's own:

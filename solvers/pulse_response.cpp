@@ -13,6 +13,7 @@
 
 #include "phy/constants.hpp"
 #include "phy/number_text.hpp"
+#include "phy/units.hpp"
 #include "solvers/parallel.hpp"
 
 namespace phylane::solvers {
@@ -368,11 +369,13 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
   // samples per UI: the per-CTLE loop stops at the last nonzero one.
   s.used_bins_ = nb;
   while (s.used_bins_ > 1 && s.x_[s.used_bins_ - 1] == 0.0) --s.used_bins_;
+  ++s.version_;
   if (s.split_) split_weights(s);
 }
 
 void PulseResponseEngine::split_weights(ChannelSpectrum& s) {
   s.den_n_ = 0;  // the kept X (1 - W) / D changes
+  ++s.version_;
   const double fg = low_band_sigma_hz(s.opt_);
   s.high_w_.resize(s.f_.size());
   for (std::size_t k = 0; k < s.f_.size(); ++k) s.high_w_[k] = 1.0 - low_band_weight(s.f_[k], fg);
@@ -414,6 +417,7 @@ void PulseResponseEngine::evaluate_low(ChannelSpectrum& s, std::size_t coarse_n)
     s.low_x_[j] = spectrum_at(o, s.low_f_[j], hj) * low_band_weight(s.low_f_[j], fg);
   }
   s.low_x_[0] = cplx(s.low_x_[0].real(), 0.0);
+  ++s.version_;
 }
 
 ChannelSpectrum PulseResponseEngine::prepare(const TransferFunction& h, const PulseResponseOptions& opt) {
@@ -447,7 +451,135 @@ PulseResult PulseResponseEngine::compute(const TransferFunction& h, const PulseR
   return compute(s, opt.ctle);
 }
 
+namespace {
+// (j f)^k polynomial with real coefficients c_0, c_1, ... (Horner).
+cplx polynomial_jf(const std::vector<double>& c, double f) {
+  cplx v(0.0, 0.0);
+  const cplx jf(0.0, f);
+  for (std::size_t k = c.size(); k-- > 0;) v = v * jf + c[k];
+  return v;
+}
+}  // namespace
+
+AffineCtle AffineCtle::com(double f_z_hz, double f_p1_hz, double f_p2_hz) {
+  // The poles in Ctle::com's order, so the family shares its members' kept X / D.
+  return {{1.0}, {0.0, 1.0 / f_z_hz}, {cplx(-f_p1_hz, 0.0), cplx(-f_p2_hz, 0.0)}};
+}
+
+AffineCtle AffineCtle::com_ck(double g_dc2_db, double f_z_hz, double f_p1_hz, double f_p2_hz, double f_lf_hz) {
+  const double g2 = phy::units::db_to_amplitude_ratio(g_dc2_db);  // as Ctle::com_ck
+  // (G + j f/f_z)(G2 + j f/f_LF) = G (G2 + j f/f_LF) + (j f/f_z) G2 + (j f)^2 / (f_z f_LF).
+  return {{g2, 1.0 / f_lf_hz},
+          {0.0, g2 / f_z_hz, 1.0 / (f_z_hz * f_lf_hz)},
+          {cplx(-f_p1_hz, 0.0), cplx(-f_p2_hz, 0.0), cplx(-f_lf_hz, 0.0)}};
+}
+
+const double* PulseResponseEngine::transform_high(ChannelSpectrum& s, const RationalFilter& rational,
+                                                  const std::vector<double>* poly) {
+  const std::size_t n = s.n_;
+  FftPlan& p = impl_->plan(n);
+  const std::size_t nb = n / 2 + 1;
+  // p[n] = df sum_k X_k e^{j 2 pi k n / N} over the two-sided band; FFTW's c2r is that sum.
+  // Split (rule 7): the high part X (1 - W) only.
+  const std::size_t used = std::min(s.used_bins_, nb);
+  // The CTLE's denominator is shared by its family: X df (1 - W) / D is kept per pole set and grid,
+  // so each candidate multiplies by its numerator only.
+  if (s.den_n_ != n || s.x_over_den_.size() != used || s.den_poles_ != rational.poles_hz()) {
+    s.x_over_den_.resize(used);
+    for (std::size_t k = 0; k < used; ++k) {
+      cplx x = s.x_[k] * s.df_ / rational.denominator(s.f_[k]);
+      if (s.split_) x *= s.high_w_[k];
+      s.x_over_den_[k] = x;
+    }
+    s.den_poles_ = rational.poles_hz();
+    s.den_n_ = n;
+  }
+  for (std::size_t k = 0; k < used; ++k) {
+    const cplx x = s.x_over_den_[k] * (poly ? polynomial_jf(*poly, s.f_[k]) : rational.numerator(s.f_[k]));
+    p.freq[k][0] = x.real();
+    p.freq[k][1] = x.imag();
+  }
+  double* const bins = &p.freq[0][0];
+  std::fill(bins + 2 * used, bins + 2 * nb, 0.0);
+  p.freq[0][1] = 0.0;
+  p.freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
+  p.execute();
+  return p.time;
+}
+
+const double* PulseResponseEngine::transform_low(ChannelSpectrum& s, const RationalFilter& rational,
+                                                 const std::vector<double>* poly) {
+  FftPlan& q = impl_->low_plan(s.low_n_);
+  const std::size_t mb = s.low_n_ / 2 + 1;
+  double* const qb = &q.freq[0][0];
+  std::fill(qb, qb + 2 * mb, 0.0);
+  for (std::size_t j = 0; j < s.low_x_.size() && j < mb; ++j) {
+    const double f = s.low_f_[j];
+    const cplx h = (poly ? polynomial_jf(*poly, f) : rational.numerator(f)) / rational.denominator(f);
+    const cplx x = s.low_x_[j] * h * s.low_df_;
+    q.freq[j][0] = x.real();
+    q.freq[j][1] = x.imag();
+  }
+  q.freq[0][1] = 0.0;
+  q.freq[mb - 1][1] = 0.0;
+  q.execute();
+  return q.time;
+}
+
 PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
+  const RationalFilter& rational = ctle.rational();
+  return run(
+      s, [&] { return transform_high(s, rational, nullptr); }, [&] { return transform_low(s, rational, nullptr); },
+      ctle.response(0.0).real());
+}
+
+PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const AffineCtle& family, double g) {
+  const RationalFilter den(1.0, {}, family.poles_hz);
+  if (!(s.aff_ == family) || s.aff_version_ != s.version_) {
+    s.aff_ = family;
+    s.aff_version_ = s.version_;
+    s.aff_valid_ = s.aff_low_valid_ = false;
+  }
+  auto high = [&]() -> const double* {
+    const std::size_t n = s.n_;
+    if (!s.aff_valid_ || s.aff_version_ != s.version_) {
+      if (s.aff_version_ != s.version_) s.aff_low_valid_ = false;
+      const double* ta = transform_high(s, den, &family.a);
+      s.aff_t_a_.assign(ta, ta + n);
+      const double* tb = transform_high(s, den, &family.b);
+      s.aff_t_b_.assign(tb, tb + n);
+      s.aff_version_ = s.version_;
+      s.aff_valid_ = true;
+    }
+    double* out = impl_->plan(n).time;
+    const double* a = s.aff_t_a_.data();
+    const double* b = s.aff_t_b_.data();
+    for (std::size_t i = 0; i < n; ++i) out[i] = g * a[i] + b[i];
+    return out;
+  };
+  auto low = [&]() -> const double* {
+    const std::size_t m = s.low_n_;
+    if (!s.aff_low_valid_ || s.aff_version_ != s.version_) {
+      if (s.aff_version_ != s.version_) s.aff_valid_ = false;
+      const double* la = transform_low(s, den, &family.a);
+      s.aff_low_a_.assign(la, la + m);
+      const double* lb = transform_low(s, den, &family.b);
+      s.aff_low_b_.assign(lb, lb + m);
+      s.aff_version_ = s.version_;
+      s.aff_low_valid_ = true;
+    }
+    double* out = impl_->low_plan(m).time;
+    const double* a = s.aff_low_a_.data();
+    const double* b = s.aff_low_b_.data();
+    for (std::size_t i = 0; i < m; ++i) out[i] = g * a[i] + b[i];
+    return out;
+  };
+  const double dc = (g * polynomial_jf(family.a, 0.0) + polynomial_jf(family.b, 0.0)).real();
+  return run(s, high, low, dc);
+}
+
+PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<const double*()>& high,
+                                     const std::function<const double*()>& low_band, double dc_response) {
   const auto& o = s.opt_;
   const std::size_t spu = static_cast<std::size_t>(o.samples_per_ui);
   const std::size_t rec = static_cast<std::size_t>(o.record_ui) * spu;
@@ -456,35 +588,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
   PulseResult r;
   for (;;) {
     const std::size_t n = s.n_;
-    FftPlan& p = impl_->plan(n);
-    const std::size_t nb = n / 2 + 1;
-    // p[n] = df sum_k X_k e^{j 2 pi k n / N} over the two-sided band; FFTW's c2r is that sum.
-    // Split (rule 7): the high part X (1 - W) only.
-    const std::size_t used = std::min(s.used_bins_, nb);
-    // The CTLE's denominator is shared by its family: X df (1 - W) / D is kept per pole set and grid,
-    // so each candidate multiplies by its numerator only.
-    const auto& rational = ctle.rational();
-    if (s.den_n_ != n || s.x_over_den_.size() != used || s.den_poles_ != rational.poles_hz()) {
-      s.x_over_den_.resize(used);
-      for (std::size_t k = 0; k < used; ++k) {
-        cplx x = s.x_[k] * s.df_ / rational.denominator(s.f_[k]);
-        if (s.split_) x *= s.high_w_[k];
-        s.x_over_den_[k] = x;
-      }
-      s.den_poles_ = rational.poles_hz();
-      s.den_n_ = n;
-    }
-    for (std::size_t k = 0; k < used; ++k) {
-      const cplx x = s.x_over_den_[k] * rational.numerator(s.f_[k]);
-      p.freq[k][0] = x.real();
-      p.freq[k][1] = x.imag();
-    }
-    double* const bins = &p.freq[0][0];
-    std::fill(bins + 2 * used, bins + 2 * nb, 0.0);
-    p.freq[0][1] = 0.0;
-    p.freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
-    p.execute();
-    const double* t = p.time;  // the pulse on the short period (split: its high part p_A)
+    const double* t = high();  // the pulse on the short period (split: its high part p_A)
 
     // The peak is at t >= 0 (near the delay, which the period exceeds by record + margin) unless it
     // sits in the last half margin of the period, taken as negative times: only a non-causal H
@@ -498,19 +602,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     const double* low = nullptr;
     std::size_t low_m = 0;
     if (s.split_) {
-      FftPlan& q = impl_->low_plan(s.low_n_);
-      const std::size_t mb = s.low_n_ / 2 + 1;
-      double* const qb = &q.freq[0][0];
-      std::fill(qb, qb + 2 * mb, 0.0);
-      for (std::size_t j = 0; j < s.low_x_.size() && j < mb; ++j) {
-        const cplx x = s.low_x_[j] * ctle.response(s.low_f_[j]) * s.low_df_;
-        q.freq[j][0] = x.real();
-        q.freq[j][1] = x.imag();
-      }
-      q.freq[0][1] = 0.0;
-      q.freq[mb - 1][1] = 0.0;
-      q.execute();
-      low = q.time;
+      low = low_band();
       low_m = s.low_n_;
     }
     const PeriodicLagrange6& interpolate = impl_->interpolator(s.decim_);
@@ -525,7 +617,18 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
                       tot.data() + (n - negative_zone), impl_->scratch);
       v = tot.data();
     }
-    const std::size_t peak = static_cast<std::size_t>(std::max_element(v, v + n) - v);
+    // The peak (the first largest sample), the smallest sample and the energy in one pass.
+    std::size_t peak = 0;
+    double vmax = v[0], vmin = v[0], total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = v[i];
+      if (x > vmax) {
+        vmax = x;
+        peak = i;
+      }
+      vmin = std::min(vmin, x);
+      total += x * x;
+    }
     const std::size_t gap = n - rec;
     const std::ptrdiff_t peak_signed = time_of(peak);
     const std::ptrdiff_t start = peak_signed - static_cast<std::ptrdiff_t>(pre);
@@ -533,8 +636,6 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
       const std::ptrdiff_t nn = static_cast<std::ptrdiff_t>(n);
       return t[static_cast<std::size_t>(((i % nn) + nn) % nn)];
     };
-    double total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) total += v[i] * v[i];
     // Witness: the third quarter of the gap after the record end (rule 6). It ends gap/4 >= 4 UI
     // before the record start, so the non-causal lead of a zero-phase filter just before the record
     // is not mistaken for a tail; its samples are the tail at times earlier than the folded tail
@@ -549,7 +650,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
       witness_max = std::max(witness_max, std::abs(x));
     }
     const double fraction = total > 0.0 ? witness / total : 0.0;
-    const double peak_abs = std::max(std::abs(v[peak]), std::abs(*std::min_element(v, v + n)));
+    const double peak_abs = std::max(std::abs(v[peak]), std::abs(vmin));
     const double ratio = peak_abs > 0.0 ? witness_max / peak_abs : 0.0;
     double low_ratio = 0.0;
     if (s.split_) {
@@ -567,14 +668,14 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
     if (ratio <= o.wrap_tolerance && low_ratio <= o.wrap_tolerance) {
       r.pulse.symbol_rate_baud = o.symbol_rate_baud;
       r.pulse.samples_per_ui = o.samples_per_ui;
-      r.pulse.samples_v.resize(rec);
+      r.pulse.samples_v.reserve(rec);  // written once below: not zeroed first
       // The record read circularly from the period: one wrap of the index instead of a division
       // per sample (two divisions per sample were half of this function's time in COM).
       const std::ptrdiff_t nn = static_cast<std::ptrdiff_t>(n);
       std::size_t j = static_cast<std::size_t>(((start % nn) + nn) % nn);
       for (std::size_t i = 0; i < rec; ++i) {
         const std::ptrdiff_t ti = start + static_cast<std::ptrdiff_t>(i);
-        r.pulse.samples_v[i] = s.split_ ? t[j] + low_at(ti) : t[j];
+        r.pulse.samples_v.push_back(s.split_ ? t[j] + low_at(ti) : t[j]);
         if (++j == n) j = 0;
       }
       r.pulse.main_index = pre;
@@ -586,7 +687,7 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
       r.low_band_period_s = s.split_ ? static_cast<double>(s.low_n_ * s.decim_) * dt : 0.0;
       r.wrap_energy_fraction = fraction;
       r.wrap_amplitude_ratio = std::max(ratio, low_ratio);
-      r.dc_gain = s.x_[0].real() / (o.tx_swing_v / o.symbol_rate_baud) * ctle.response(0.0).real();
+      r.dc_gain = s.x_[0].real() / (o.tx_swing_v / o.symbol_rate_baud) * dc_response;
       return r;
     }
     if (ratio > o.wrap_tolerance && !s.split_) {

@@ -140,6 +140,23 @@ struct PulseResult {
 
 class PulseResponseEngine;
 
+/// A CTLE family whose members are affine in one gain g at fixed poles:
+///   H_g(f) = (g a(f) + b(f)) / d(f),  a(f) = sum_k a_k (j f)^k,  b(f) = sum_k b_k (j f)^k,
+///   d(f) = prod_i (1 - j f / p_i)  (RationalFilter's denominator),
+/// so every member's pulse is g p_a + p_b (the transform is linear): PulseResponseEngine computes
+/// p_a and p_b once per channel and grid, and each member as their combination.
+struct AffineCtle {
+  std::vector<double> a, b;                    ///< coefficients of (j f)^0, (j f)^1, ...
+  std::vector<std::complex<double>> poles_hz;  ///< Re < 0, in the order of the family's Ctle
+  /// IEEE 802.3 Annex 93A eq. (93A-22), Ctle::com: (G + j f/f_z) / ((1 + j f/f_p1)(1 + j f/f_p2))
+  /// with g = G = 10^{g_DC/20}: a = 1, b = j f / f_z.
+  static AffineCtle com(double f_z_hz, double f_p1_hz, double f_p2_hz);
+  /// The 802.3ck form (Ctle::com_ck) at a fixed G2 = 10^{g_DC2/20}, g = G:
+  /// a = G2 + j f/f_LF, b = (j f/f_z)(G2 + j f/f_LF), poles -f_p1, -f_p2, -f_LF.
+  static AffineCtle com_ck(double g_dc2_db, double f_z_hz, double f_p1_hz, double f_p2_hz, double f_lf_hz);
+  bool operator==(const AffineCtle&) const = default;
+};
+
 /// The channel evaluated on a grid, with everything but the CTLE applied:
 /// A R(f) H_tx(f) H(f) H_rx(f) at f_k = k df, k = 0..N/2. Made by PulseResponseEngine::prepare;
 /// reused for many CTLE settings (one multiply and one IFFT each). The engine may enlarge the grid
@@ -180,6 +197,13 @@ class ChannelSpectrum {
   std::vector<double> f_;
   std::vector<std::complex<double>> hraw_;  // H(f_k) as returned by h_, times e^{+j 2 pi f_k tau}
   std::vector<std::complex<double>> x_;
+  std::size_t version_ = 0;  // changes whenever the grid, the split or the low band changes
+  // The two pulses of an AffineCtle family over the period (and the low band's, when split) on
+  // the grid of version aff_version_.
+  AffineCtle aff_;
+  std::size_t aff_version_ = 0;
+  bool aff_valid_ = false, aff_low_valid_ = false;
+  std::vector<double> aff_t_a_, aff_t_b_, aff_low_a_, aff_low_b_;
 };
 
 /// Owns FFTW plans (one per transform size, created once, reused by every later call of that
@@ -201,10 +225,24 @@ class PulseResponseEngine {
   ChannelSpectrum prepare(const TransferFunction& h, const PulseResponseOptions& opt);
   /// The pulse response of a prepared channel with the given CTLE (may enlarge its grid).
   PulseResult compute(ChannelSpectrum& spectrum, const Ctle& ctle);
+  /// The same for the member g of an AffineCtle family, as g p_a + p_b: the first call for a
+  /// family (and each call after the grid grew) transforms a and b, later ones only combine
+  /// them. The grid decisions (rules 6, 7) are taken on the combination, so the result equals
+  /// compute(spectrum, member) to rounding; the spectrum keeps 2 N doubles for the family.
+  PulseResult compute(ChannelSpectrum& spectrum, const AffineCtle& family, double g);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  // The loop of rules 5-7: high() gives the pulse (split: its high part) over the short period,
+  // low() the low band's over the long one (split only); dc_response is H_ctle(0).
+  PulseResult run(ChannelSpectrum& s, const std::function<const double*()>& high,
+                  const std::function<const double*()>& low, double dc_response);
+  // The transforms of one CTLE on s's current grid, into the engine's buffers: the short period's
+  // (split: the high part) and the low band's. The numerator is rational's own, or the
+  // polynomial in j f when poly is given (rational then gives the denominator only).
+  const double* transform_high(ChannelSpectrum& s, const RationalFilter& rational, const std::vector<double>* poly);
+  const double* transform_low(ChannelSpectrum& s, const RationalFilter& rational, const std::vector<double>* poly);
   void evaluate(ChannelSpectrum& s, std::size_t n);
   void evaluate_low(ChannelSpectrum& s, std::size_t coarse_n);
   static void split_weights(ChannelSpectrum& s);
