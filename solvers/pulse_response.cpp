@@ -540,39 +540,30 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const AffineCtle& f
     s.aff_version_ = s.version_;
     s.aff_valid_ = s.aff_low_valid_ = false;
   }
-  auto high = [&]() -> const double* {
-    const std::size_t n = s.n_;
-    if (!s.aff_valid_ || s.aff_version_ != s.version_) {
-      if (s.aff_version_ != s.version_) s.aff_low_valid_ = false;
-      const double* ta = transform_high(s, den, &family.a);
-      s.aff_t_a_.assign(ta, ta + n);
-      const double* tb = transform_high(s, den, &family.b);
-      s.aff_t_b_.assign(tb, tb + n);
+  // One band (the full period or the slow-tail grid): its two halves transformed once per grid
+  // (a new grid invalidates the other band's too), then g a + b into the band's output buffer.
+  auto band = [&](auto transform, bool& valid, bool& other_valid, std::vector<double>& ta, std::vector<double>& tb,
+                  std::size_t n, auto output) -> const double* {
+    if (!valid || s.aff_version_ != s.version_) {
+      if (s.aff_version_ != s.version_) other_valid = false;
+      const double* pa = transform(&family.a);
+      ta.assign(pa, pa + n);
+      const double* pb = transform(&family.b);
+      tb.assign(pb, pb + n);
       s.aff_version_ = s.version_;
-      s.aff_valid_ = true;
+      valid = true;
     }
-    double* out = impl_->plan(n).time;
-    const double* a = s.aff_t_a_.data();
-    const double* b = s.aff_t_b_.data();
-    for (std::size_t i = 0; i < n; ++i) out[i] = g * a[i] + b[i];
+    double* out = output();
+    for (std::size_t i = 0; i < n; ++i) out[i] = g * ta[i] + tb[i];
     return out;
   };
+  auto high = [&]() -> const double* {
+    return band([&](const std::vector<double>* num) { return transform_high(s, den, num); }, s.aff_valid_,
+                s.aff_low_valid_, s.aff_t_a_, s.aff_t_b_, s.n_, [&] { return impl_->plan(s.n_).time; });
+  };
   auto low = [&]() -> const double* {
-    const std::size_t m = s.low_n_;
-    if (!s.aff_low_valid_ || s.aff_version_ != s.version_) {
-      if (s.aff_version_ != s.version_) s.aff_valid_ = false;
-      const double* la = transform_low(s, den, &family.a);
-      s.aff_low_a_.assign(la, la + m);
-      const double* lb = transform_low(s, den, &family.b);
-      s.aff_low_b_.assign(lb, lb + m);
-      s.aff_version_ = s.version_;
-      s.aff_low_valid_ = true;
-    }
-    double* out = impl_->low_plan(m).time;
-    const double* a = s.aff_low_a_.data();
-    const double* b = s.aff_low_b_.data();
-    for (std::size_t i = 0; i < m; ++i) out[i] = g * a[i] + b[i];
-    return out;
+    return band([&](const std::vector<double>* num) { return transform_low(s, den, num); }, s.aff_low_valid_,
+                s.aff_valid_, s.aff_low_a_, s.aff_low_b_, s.low_n_, [&] { return impl_->low_plan(s.low_n_).time; });
   };
   const double dc = (g * polynomial_jf(family.a, 0.0) + polynomial_jf(family.b, 0.0)).real();
   return run(s, high, low, dc);
