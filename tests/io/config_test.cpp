@@ -19,11 +19,6 @@ namespace {
 // The smallest route: one 10-inch segment (tests/support/input_text.hpp). Line 5 is its length.
 const std::string kGood = "name = \"test route\"\n[channel]\n" + test::coupled_stripline_segment("10 in");
 
-// All diagnostics of a config text, joined, or "" when it loads.
-std::string errors_of(const std::string& text) {
-  return test::input_errors([&] { load_config_text(text, "t.toml"); });
-}
-
 using test::replace_first;
 
 // An optical link: a 10 dBm laser at 1310 nm, a 5 dB / 35 GHz modulator, 500 m of fiber, and a
@@ -123,19 +118,19 @@ TEST_CASE("Bad values are reported compiler style with key, value and what is al
          {"geometry = \"coax\": must be one of: stripline, coupled_stripline"}},
     }));
     INFO(c.what);
-    const auto e = errors_of(replace_first(kGood, c.from, c.to));
+    const auto e = test::config_errors(replace_first(kGood, c.from, c.to));
     for (const auto& part : c.says) CHECK_THAT(e, Catch::Contains(part));
   }
   SECTION("every problem is reported at once, in file order") {
     auto text = replace_first(kGood, "\"10 in\"", "\"-3 in\"");
     text = replace_first(text, "\"5 mil\"", "\"5 parsecs\"");
     text = replace_first(text, "megtron-6", "unobtainium");
-    const auto e = errors_of(text);
+    const auto e = test::config_errors(text);
     CHECK(std::count(e.begin(), e.end(), '\n') == 2);
     CHECK(e.find("length") < e.find("width"));
   }
   SECTION("TOML syntax errors carry their position") {
-    const auto e = errors_of("[channel\n");
+    const auto e = test::config_errors("[channel\n");
     CHECK_THAT(e, Catch::Contains("t.toml:1:") && Catch::Contains("TOML syntax error"));
   }
 }
@@ -147,7 +142,7 @@ TEST_CASE("Inline materials and foils work like library entries", "[io][config][
   REQUIRE(c.copper());
   CHECK(c.copper()->segments()[0].line.dielectric().dk(10e9) == Approx(3.5).epsilon(1e-12));
   CHECK(c.copper()->segments()[0].line.conductor().strip_roughness.rms_m == Approx(0.4e-6).epsilon(1e-12));
-  CHECK_THAT(errors_of(text + "material = \"fr-4\"\n"), Catch::Contains("give either material"));
+  CHECK_THAT(test::config_errors(text + "material = \"fr-4\"\n"), Catch::Contains("give either material"));
 }
 
 TEST_CASE("A config's own [materials] entry can be referenced", "[io][config][unit]") {
@@ -171,7 +166,7 @@ TEST_CASE("A Huray foil can be given as nodules per tile and tile area", "[io][c
   REQUIRE(c.copper());
   CHECK(c.copper()->segments()[0].line.conductor().strip_roughness.surface_ratio ==
         Approx(14.0 * 3.14159265358979 / 50.0).epsilon(1e-9));
-  const auto e = errors_of(replace_first(kGood, "foil = \"hvlp\"",
+  const auto e = test::config_errors(replace_first(kGood, "foil = \"hvlp\"",
                                    "foil = { model = \"huray\", nodule_radius = \"0.5 um\", surface_ratio = 2.0, "
                                    "nodules_per_tile = 14, tile_area = \"50 um^2\" }"));
   CHECK_THAT(e, Catch::Contains("give either surface_ratio or nodules_per_tile"));
@@ -188,11 +183,11 @@ TEST_CASE("An optical config builds a link and reports bad optical values compil
   auto bad = replace_first(good, "\"0.9 A/W\"", "\"-0.9 A/W\"");
   bad = replace_first(bad, "\"5 dB\"", "\"0 dB\"");
   bad = replace_first(bad, "element = \"fiber\"", "element = \"fibre\"");
-  const auto e = errors_of(bad);
+  const auto e = test::config_errors(bad);
   CHECK_THAT(e, Catch::Contains("t.toml:8:20: channel.modulator.extinction_ratio = \"0 dB\"") &&
                     Catch::Contains("channel.path[1].element = \"fibre\": must be one of: coupler, waveguide, fiber") &&
                     Catch::Contains("channel.receiver.responsivity = \"-0.9 A/W\""));
-  CHECK_THAT(errors_of(replace_first(good, "[channel.receiver]", "[channel.receiver]\nquantum = 0.8")),
+  CHECK_THAT(test::config_errors(replace_first(good, "[channel.receiver]", "[channel.receiver]\nquantum = 0.8")),
              Catch::Contains("unknown key; did you mean \"quantum_efficiency\"?"));
 }
 
@@ -223,16 +218,16 @@ dfe_taps = 3
   CHECK(l.abs_for(2) == Approx(0.02).epsilon(1e-12));
   CHECK(l.abs_for(3) == Approx(0.02).epsilon(1e-12));  // the last value repeats
 
-  CHECK_THAT(errors_of(replace_first(base, "\"nrz\"", "\"pam3\"")),
+  CHECK_THAT(test::config_errors(replace_first(base, "\"nrz\"", "\"pam3\"")),
              Catch::Contains("signal.modulation = \"pam3\": must be nrz, pam4, pam8 or pam16"));
-  CHECK_THAT(errors_of(replace_first(base, "\"5.2e-8 V^2/GHz\"", "\"-1e-8 V^2/GHz\"")),
+  CHECK_THAT(test::config_errors(replace_first(base, "\"5.2e-8 V^2/GHz\"", "\"-1e-8 V^2/GHz\"")),
              Catch::Contains("rx.noise_psd = \"-1e-8 V^2/GHz\": must be a noise power spectral density from 0"));
-  CHECK_THAT(errors_of(replace_first(base, "modulation = \"nrz\"", "modulation = \"nrz\"\nsamples_per_ui = 0")),
+  CHECK_THAT(test::config_errors(replace_first(base, "modulation = \"nrz\"", "modulation = \"nrz\"\nsamples_per_ui = 0")),
              Catch::Contains("signal.samples_per_ui = 0: must be a whole number from 2 to 256"));
-  CHECK_THAT(errors_of(replace_first(base, "dfe_taps = 3", "dfe_taps = 60")),
+  CHECK_THAT(test::config_errors(replace_first(base, "dfe_taps = 3", "dfe_taps = 60")),
              Catch::Contains("rx.dfe_taps = 60: more DFE taps than post-cursors in the record"));
-  CHECK_THAT(errors_of(replace_first(base, "[signal]", "[signal]\nrate_ = 1")), Catch::Contains("did you mean \"rate\""));
-  CHECK_THAT(errors_of(replace_first(base, "\"32 GT/s\"", "\"32 GHz\"")),
+  CHECK_THAT(test::config_errors(replace_first(base, "[signal]", "[signal]\nrate_ = 1")), Catch::Contains("did you mean \"rate\""));
+  CHECK_THAT(test::config_errors(replace_first(base, "\"32 GT/s\"", "\"32 GHz\"")),
              Catch::Contains("\"GHz\" is not a unit of data rate"));
 }
 
@@ -253,12 +248,12 @@ dfe_taps = 1
   REQUIRE(c.signalling);
   CHECK(c.sampled()->values_v.size() == 12);
   CHECK(c.signalling->spec.noise_rms_v == Approx(2e-3).epsilon(1e-12));
-  CHECK_THAT(errors_of(replace_first(base, "[rx]", "[rx]\nctle = \"com\"")), Catch::Contains("a CTLE needs a frequency response"));
-  CHECK_THAT(errors_of(replace_first(base, "noise_rms = \"2 mV\"", "noise_psd = \"5.2e-8 V^2/GHz\"")),
+  CHECK_THAT(test::config_errors(replace_first(base, "[rx]", "[rx]\nctle = \"com\"")), Catch::Contains("a CTLE needs a frequency response"));
+  CHECK_THAT(test::config_errors(replace_first(base, "noise_rms = \"2 mV\"", "noise_psd = \"5.2e-8 V^2/GHz\"")),
              Catch::Contains("already at the decision point"));
-  CHECK_THAT(errors_of(replace_first(base, "response = \"pulse\"", "response = \"impulse\"")),
+  CHECK_THAT(test::config_errors(replace_first(base, "response = \"pulse\"", "response = \"impulse\"")),
              Catch::Contains("samples_per_ui") && Catch::Contains("sample_interval"));
-  CHECK_THAT(errors_of(replace_first(base, "values = [", "file = \"x.csv\"\nvalues = [")), Catch::Contains("either inline"));
+  CHECK_THAT(test::config_errors(replace_first(base, "values = [", "file = \"x.csv\"\nvalues = [")), Catch::Contains("either inline"));
 }
 
 TEST_CASE("A photodiode's bandwidth can come from its capacitance and the TIA input resistance", "[io][config][optical]") {

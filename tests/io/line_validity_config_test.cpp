@@ -18,10 +18,6 @@ using test::replace_first;
 
 namespace {
 
-std::string errors_of(const std::string& text) {
-  return test::input_errors([&] { load_config_text(text, "t.toml"); });
-}
-
 // The fr4-consumer breakout: 5 mil pair, 5 mil apart, 1.9 mil thick, on 3 mil of FR-4. Line 8 is
 // the thickness, line 9 the height.
 const std::string kMicrostrip = R"toml([channel]
@@ -43,45 +39,45 @@ const std::string kSignal = "[signal]\nrate = \"32 GT/s\"\nmodulation = \"nrz\"\
 
 TEST_CASE("A line outside its model's range is refused with the ratio, the value and the range",
           "[io][config][validity][regression]") {
-  REQUIRE(errors_of(kMicrostrip).empty());
+  REQUIRE(test::config_errors(kMicrostrip).empty());
   // Issue 14: 10 mm of copper on a 4 mil substrate gave Zdiff = -13.9 ohm and -52 ps/in.
   const std::string thick = replace_first(replace_first(kMicrostrip, "\"1.9 mil\"", "\"10 mm\""), "\"3 mil\"", "\"4 mil\"");
-  const std::string e = errors_of(thick);
+  const std::string e = test::config_errors(thick);
   CHECK_THAT(e, Catch::Contains("t.toml:8:13: channel.segments[1].thickness = \"10 mm\": thickness/height = 98.43 "
                                 "is outside the coupled_microstrip model's range 0 ... 1"));
   CHECK_THAT(e, Catch::Contains("thickness/spacing = 78.74 is outside the coupled_microstrip model's range 0 ... 0.5"));
   // At 50 mil it was 79.1 ps/in, faster than light.
-  CHECK_THAT(errors_of(replace_first(thick, "\"4 mil\"", "\"50 mil\"")), Catch::Contains("thickness/height = 7.874"));
+  CHECK_THAT(test::config_errors(replace_first(thick, "\"4 mil\"", "\"50 mil\"")), Catch::Contains("thickness/height = 7.874"));
   // Each model's own ratios: spacing of the pair, Dk of a material, width of a single strip.
-  CHECK_THAT(errors_of(replace_first(kMicrostrip, "spacing = \"5 mil\"", "spacing = \"40 mil\"")),
+  CHECK_THAT(test::config_errors(replace_first(kMicrostrip, "spacing = \"5 mil\"", "spacing = \"40 mil\"")),
              Catch::Contains("channel.segments[1].spacing = \"40 mil\": spacing/height = 13.33 is outside the "
                              "coupled_microstrip model's range 0.1 ... 10 (Kirschning-Jansen 1984)"));
-  CHECK_THAT(errors_of(replace_first(kMicrostrip, "material = \"fr-4\"", "dk = 25\ndf = 0.001\nat = \"1 GHz\"")),
+  CHECK_THAT(test::config_errors(replace_first(kMicrostrip, "material = \"fr-4\"", "dk = 25\ndf = 0.001\nat = \"1 GHz\"")),
              Catch::Contains("channel.segments[1].dk = 25: dk = 25.22 is outside the coupled_microstrip model's range 1 ... 18"));
   const std::string single = replace_first(replace_first(kMicrostrip, "\"coupled_microstrip\"", "\"microstrip\""),
                                            "spacing = \"5 mil\"\n", "");
-  REQUIRE(errors_of(single).empty());
-  CHECK_THAT(errors_of(replace_first(single, "width = \"5 mil\"", "width = \"0.2 mil\"")),
+  REQUIRE(test::config_errors(single).empty());
+  CHECK_THAT(test::config_errors(replace_first(single, "width = \"5 mil\"", "width = \"0.2 mil\"")),
              Catch::Contains("width/height = 0.06667 is outside the microstrip model's range 0.1 ... 100"));
   // A forced closed-form coupled stripline outside Cohn's thick-strip range names the way out.
   const std::string strip = "[channel]\n" + test::coupled_stripline_segment("1 in") + "field_solver = \"closed-form\"\nthickness = \"2 mil\"\n";
-  CHECK_THAT(errors_of(strip), Catch::Contains("thickness/spacing = 0.2857 is outside the coupled_stripline model's "
+  CHECK_THAT(test::config_errors(strip), Catch::Contains("thickness/spacing = 0.2857 is outside the coupled_stripline model's "
                                                "range 0 ... 0.2") && Catch::Contains("field_solver = \"bem\" has no such limit"));
 }
 
 TEST_CASE("Lengths beyond 1 km and rates outside 1 MBd ... 1000 GBd are refused up front",
           "[io][config][validity][regression]") {
   const std::string base = "[channel]\n" + test::coupled_stripline_segment("10 in") + kSignal;
-  REQUIRE(errors_of(base).empty());
-  CHECK_THAT(errors_of(replace_first(base, "\"10 in\"", "\"1e30 m\"")),
+  REQUIRE(test::config_errors(base).empty());
+  CHECK_THAT(test::config_errors(replace_first(base, "\"10 in\"", "\"1e30 m\"")),
              Catch::Contains("t.toml:4:10: channel.segments[1].length = \"1e30 m\": must be a positive length up to 1 km"));
-  CHECK(errors_of(replace_first(base, "\"10 in\"", "\"1 km\"")).empty());
-  CHECK_THAT(errors_of(replace_first(base, "\"32 GT/s\"", "\"1e30 Gb/s\"")),
+  CHECK(test::config_errors(replace_first(base, "\"10 in\"", "\"1 km\"")).empty());
+  CHECK_THAT(test::config_errors(replace_first(base, "\"32 GT/s\"", "\"1e30 Gb/s\"")),
              Catch::Contains("signal.rate = \"1e30 Gb/s\": the symbol rate must be from 1 MBd to 1000 GBd"));
-  CHECK_THAT(errors_of(replace_first(base, "\"32 GT/s\"", "\"1e-30 Gb/s\"")),
+  CHECK_THAT(test::config_errors(replace_first(base, "\"32 GT/s\"", "\"1e-30 Gb/s\"")),
              Catch::Contains("signal.rate = \"1e-30 Gb/s\": the symbol rate must be from 1 MBd to 1000 GBd"));
   // PAM4 halves the symbol rate: 2000 Gb/s PAM4 is 1000 GBd, inside.
-  CHECK(errors_of(replace_first(replace_first(base, "\"32 GT/s\"", "\"2000 Gb/s\""), "\"nrz\"", "\"pam4\"")).empty());
+  CHECK(test::config_errors(replace_first(replace_first(base, "\"32 GT/s\"", "\"2000 Gb/s\""), "\"nrz\"", "\"pam4\"")).empty());
 }
 
 TEST_CASE("100 m and 1 km of trace report finite losses that grow with length",

@@ -17,10 +17,6 @@ using test::replace_first;
 
 namespace {
 
-std::string errors_of(const std::string& text) {
-  return test::input_errors([&] { load_config_text(text, "t.toml"); });
-}
-
 // 1 m of the preset's 26 AWG cable. Line 6 is the gauge, line 7 the spacing, line 8 the shield.
 const std::string kCable = R"toml([channel]
 type = "copper"
@@ -60,28 +56,28 @@ TEST_CASE("A twinax segment by gauge equals the same by diameter, and every gaug
 }
 
 TEST_CASE("Twinax keys are checked with file, line, key, value and what is allowed", "[io][config][twinax][unit]") {
-  REQUIRE(errors_of(kCable).empty());
-  CHECK_THAT(errors_of(replace_first(kCable, "\"26 AWG\"", "\"26 gauge\"")),
+  REQUIRE(test::config_errors(kCable).empty());
+  CHECK_THAT(test::config_errors(replace_first(kCable, "\"26 AWG\"", "\"26 gauge\"")),
              Catch::Contains("t.toml:6:9: channel.segments[1].gauge = \"26 gauge\": must be an AWG gauge such as "
                              "\"26 AWG\" (0000 ... 56 AWG), or give diameter instead"));
-  CHECK_THAT(errors_of(replace_first(kCable, "\"26 AWG\"", "\"60 AWG\"")), Catch::Contains("gauge = \"60 AWG\""));
-  CHECK_THAT(errors_of(replace_first(kCable, "gauge = \"26 AWG\"", "gauge = \"26 AWG\"\ndiameter = \"0.4 mm\"")),
+  CHECK_THAT(test::config_errors(replace_first(kCable, "\"26 AWG\"", "\"60 AWG\"")), Catch::Contains("gauge = \"60 AWG\""));
+  CHECK_THAT(test::config_errors(replace_first(kCable, "gauge = \"26 AWG\"", "gauge = \"26 AWG\"\ndiameter = \"0.4 mm\"")),
              Catch::Contains("diameter") && Catch::Contains("give either gauge or diameter, not both"));
-  CHECK_THAT(errors_of(replace_first(kCable, "gauge = \"26 AWG\"\n", "")),
+  CHECK_THAT(test::config_errors(replace_first(kCable, "gauge = \"26 AWG\"\n", "")),
              Catch::Contains("channel.segments[1].gauge") && Catch::Contains("the conductor's gauge (\"26 AWG\") or its diameter"));
-  CHECK_THAT(errors_of(replace_first(kCable, "gauge = \"26 AWG\"", "gauge = \"26 AWG\"\nwidth = \"5 mil\"")),
+  CHECK_THAT(test::config_errors(replace_first(kCable, "gauge = \"26 AWG\"", "gauge = \"26 AWG\"\nwidth = \"5 mil\"")),
              Catch::Contains("width") && Catch::Contains("applies to printed lines"));
   // Outside the closed form's range: s/d = 0.7 mm / 0.405 mm = 1.73 < 2.
-  CHECK_THAT(errors_of(replace_first(kCable, "\"1.122 mm\"", "\"0.7 mm\"")),
+  CHECK_THAT(test::config_errors(replace_first(kCable, "\"1.122 mm\"", "\"0.7 mm\"")),
              Catch::Contains("t.toml:7:11: channel.segments[1].spacing = \"0.7 mm\": spacing/conductor diameter = "
                              "1.729 is outside the twinax model's range 2 ... 10"));
-  CHECK_THAT(errors_of(replace_first(kCable, "\"2.245 mm\"", "\"2 mm\"")),
+  CHECK_THAT(test::config_errors(replace_first(kCable, "\"2.245 mm\"", "\"2 mm\"")),
              Catch::Contains("t.toml:8:19: channel.segments[1].shield_diameter = \"2 mm\": spacing/shield diameter = "
                              "0.561 is outside the twinax model's range 0 ... 0.5"));
   // A wire through the shield cannot be built at all.
-  CHECK_THAT(errors_of(replace_first(kCable, "\"2.245 mm\"", "\"1.4 mm\"")), Catch::Contains("touches the shield"));
+  CHECK_THAT(test::config_errors(replace_first(kCable, "\"2.245 mm\"", "\"1.4 mm\"")), Catch::Contains("touches the shield"));
   // The common mode's thin-wire form needs wires further apart (s/d >= 5).
-  CHECK_THAT(errors_of(replace_first(kCable, "type = \"copper\"", "type = \"copper\"\nmode = \"common\"")),
+  CHECK_THAT(test::config_errors(replace_first(kCable, "type = \"copper\"", "type = \"copper\"\nmode = \"common\"")),
              Catch::Contains("spacing/conductor diameter = 2.771 is outside the twinax model's range 5 ... 10"));
 }
 

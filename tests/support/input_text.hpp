@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "io/config.hpp"
 #include "io/diagnostics.hpp"
 
 namespace phylane::test {
@@ -21,6 +22,11 @@ std::string input_errors(Load&& load) {
     return e.what();
   }
   return "";
+}
+
+/// The diagnostics of loading config `text` as file "t.toml" (io::load_config_text), or "".
+inline std::string config_errors(const std::string& text) {
+  return input_errors([&] { io::load_config_text(text, "t.toml"); });
 }
 
 /// `text` with its first `from` replaced by `to`; the test fails when `from` is not in it.
