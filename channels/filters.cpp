@@ -341,6 +341,9 @@ Ctle Ctle::com(double g_dc_db, double f_z_hz, double f_p1_hz, double f_p2_hz) {
   Ctle c;
   c.type_ = CtleType::com;
   c.g_dc_db_ = g_dc_db;
+  c.f_z_hz_ = f_z_hz;
+  c.f_p1_hz_ = f_p1_hz;
+  c.f_p2_hz_ = f_p2_hz;
   // G + j f/f_z = G (1 + j f / (G f_z)): a zero at -G f_z Hz and gain G.
   const double g = phy::units::db_to_amplitude_ratio(g_dc_db);
   c.rational_ = RationalFilter(g, {cplx(-g * f_z_hz, 0.0)}, {cplx(-f_p1_hz, 0.0), cplx(-f_p2_hz, 0.0)});
@@ -359,6 +362,10 @@ Ctle Ctle::com_ck(double g_dc_db, double g_dc2_db, double f_z_hz, double f_p1_hz
   c.type_ = CtleType::com_ck;
   c.g_dc_db_ = g_dc_db;
   c.g_dc2_db_ = g_dc2_db;
+  c.f_z_hz_ = f_z_hz;
+  c.f_p1_hz_ = f_p1_hz;
+  c.f_p2_hz_ = f_p2_hz;
+  c.f_lf_hz_ = f_lf_hz;
   const double g1 = phy::units::db_to_amplitude_ratio(g_dc_db);
   const double g2 = phy::units::db_to_amplitude_ratio(g_dc2_db);
   c.rational_ = RationalFilter(g1 * g2, {cplx(-g1 * f_z_hz, 0.0), cplx(-g2 * f_lf_hz, 0.0)},

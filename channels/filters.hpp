@@ -186,6 +186,12 @@ class Ctle {
   CtleType type() const { return type_; }
   double g_dc_db() const { return g_dc_db_; }    ///< com, com_ck; 0 otherwise
   double g_dc2_db() const { return g_dc2_db_; }  ///< com_ck; 0 otherwise
+  /// The corner frequencies of a com / com_ck CTLE [Hz] (0 for other types; f_lf_hz for com_ck
+  /// only): the members of a family share them and differ in g_DC alone.
+  double f_z_hz() const { return f_z_hz_; }
+  double f_p1_hz() const { return f_p1_hz_; }
+  double f_p2_hz() const { return f_p2_hz_; }
+  double f_lf_hz() const { return f_lf_hz_; }
   std::complex<double> response(double freq_hz) const { return rational_.response(freq_hz); }
   const RationalFilter& rational() const { return rational_; }
   /// Peaking: max_f |H(f)| / |H(0)| in dB, >= 0 (0 for none and flat responses). Found on a dense
@@ -197,6 +203,7 @@ class Ctle {
  private:
   CtleType type_ = CtleType::none;
   double g_dc_db_ = 0.0, g_dc2_db_ = 0.0;
+  double f_z_hz_ = 0.0, f_p1_hz_ = 0.0, f_p2_hz_ = 0.0, f_lf_hz_ = 0.0;
   RationalFilter rational_;
   double peaking_db_ = 0.0;
   void finish();

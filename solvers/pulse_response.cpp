@@ -526,7 +526,20 @@ const double* PulseResponseEngine::transform_low(ChannelSpectrum& s, const Ratio
   return q.time;
 }
 
+std::optional<AffineCtle> AffineCtle::family_of(const Ctle& ctle) {
+  switch (ctle.type()) {
+    case channels::CtleType::com:
+      return com(ctle.f_z_hz(), ctle.f_p1_hz(), ctle.f_p2_hz());
+    case channels::CtleType::com_ck:
+      return com_ck(ctle.g_dc2_db(), ctle.f_z_hz(), ctle.f_p1_hz(), ctle.f_p2_hz(), ctle.f_lf_hz());
+    default:
+      return std::nullopt;
+  }
+}
+
 PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
+  if (const auto family = AffineCtle::family_of(ctle))
+    return compute(s, *family, phy::units::db_to_amplitude_ratio(ctle.g_dc_db()));
   const RationalFilter& rational = ctle.rational();
   return run(
       s, [&] { return transform_high(s, rational, nullptr); }, [&] { return transform_low(s, rational, nullptr); },

@@ -77,6 +77,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -154,6 +155,9 @@ struct AffineCtle {
   /// The 802.3ck form (Ctle::com_ck) at a fixed G2 = 10^{g_DC2/20}, g = G:
   /// a = G2 + j f/f_LF, b = (j f/f_z)(G2 + j f/f_LF), poles -f_p1, -f_p2, -f_LF.
   static AffineCtle com_ck(double g_dc2_db, double f_z_hz, double f_p1_hz, double f_p2_hz, double f_lf_hz);
+  /// The family of a Ctle of type com or com_ck (its member is g = 10^{g_DC/20}); nullopt for
+  /// other types.
+  static std::optional<AffineCtle> family_of(const Ctle& ctle);
   bool operator==(const AffineCtle&) const = default;
 };
 
@@ -223,7 +227,9 @@ class PulseResponseEngine {
   PulseResult compute(const TransferFunction& h, const PulseResponseOptions& opt);
   /// Evaluates the channel on the grid of rules 1-3 (opt.ctle is ignored here).
   ChannelSpectrum prepare(const TransferFunction& h, const PulseResponseOptions& opt);
-  /// The pulse response of a prepared channel with the given CTLE (may enlarge its grid).
+  /// The pulse response of a prepared channel with the given CTLE (may enlarge its grid). A com or
+  /// com_ck CTLE goes through its AffineCtle family (below): an equalizer search over g_DC then
+  /// costs two transforms per family and channel instead of one per setting.
   PulseResult compute(ChannelSpectrum& spectrum, const Ctle& ctle);
   /// The same for the member g of an AffineCtle family, as g p_a + p_b: the first call for a
   /// family (and each call after the grid grew) transforms a and b, later ones only combine
