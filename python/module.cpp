@@ -20,6 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -136,13 +137,14 @@ struct LossResult {
 };
 
 LossResult loss(const Link& link, const py::object& freq, const py::object& fmax, std::optional<int> points,
-               const py::object& output, const py::object& progress) {
+               const py::object& output, bool rlgc, const py::object& progress) {
   app::LossArgs args;
   args.freqs = list_text(freq, "Hz");
   args.fmax = optional_text(fmax, "Hz");
   args.points = points;
   args.output = path_text(output);
-  const workflows::LossRequest rq = app::loss_request(*link.cfg, args);
+  workflows::LossRequest rq = app::loss_request(*link.cfg, args);
+  rq.keep_line_points = rq.keep_line_points || rlgc;
   if (link.cfg->optical()) {
     if (!args.output.empty()) io::write_budget_hdf5(args.output, *link.cfg);
     return {link.cfg, std::nullopt};
@@ -849,7 +851,34 @@ PYBIND11_MODULE(_core, m) {
         const auto& r = self.cast<const LossResult&>();
         if (!r.analysis) return py::none();
         return view(self, r.analysis->report_freqs_hz);
-      });
+      })
+      .def_property_readonly("segments", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const LossResult&>();
+        if (!r.analysis || r.analysis->line_points.empty()) return py::none();
+        py::list out;
+        using P = phy::LinePoint;
+        for (std::size_t i = 0; i < r.analysis->line_points.size(); ++i) {
+          const auto& pts = r.analysis->line_points[i];
+          py::dict d;
+          d["name"] = i < r.analysis->segments.size() ? r.analysis->segments[i].name : std::string();
+          std::vector<double> l, c;
+          for (const auto& p : pts) {
+            l.push_back(p.l_h_per_m());
+            c.push_back(p.c_f_per_m());
+          }
+          // R and G are the real parts of z_per_m and y_per_m: strided views; L and C are copies.
+          d["r_ohm_per_m"] = pts.empty() ? py::array_t<double>(0)
+                                         : view(self, reinterpret_cast<const double*>(&pts.front().z_per_m), pts.size(), sizeof(P));
+          d["l_h_per_m"] = py::array_t<double>(static_cast<py::ssize_t>(l.size()), l.data());
+          d["g_s_per_m"] = pts.empty() ? py::array_t<double>(0)
+                                       : view(self, reinterpret_cast<const double*>(&pts.front().y_per_m), pts.size(), sizeof(P));
+          d["c_f_per_m"] = py::array_t<double>(static_cast<py::ssize_t>(c.size()), c.data());
+          d["z0_ohm"] = pts.empty() ? py::array_t<std::complex<double>>(0) : view(self, &pts.front().z0, pts.size(), sizeof(P));
+          out.append(d);
+        }
+        return out;
+      }, "with rlgc=True (or output=): per trace segment its name and, on freq_hz, r_ohm_per_m, l_h_per_m, g_s_per_m, "
+         "c_f_per_m and z0_ohm (complex); else None");
 
   py::class_<EyeResult>(m, "EyeResult", "phylane eye")
       .def("to_dict",
@@ -1094,7 +1123,8 @@ PYBIND11_MODULE(_core, m) {
       })
       .def_property_readonly(
           "modes",
-          [](const WaveguideResult& r) {
+          [](const py::object& self) {
+            const auto& r = self.cast<const WaveguideResult&>();
             py::list out;
             for (const auto& mode : r.result.modes) {
               py::dict d;
@@ -1105,18 +1135,41 @@ PYBIND11_MODULE(_core, m) {
               d["effective_area_m2"] = mode.effective_area_m2;
               d["mode_field_diameter_m"] = mode.mode_field_diameter_m;
               d["confinement"] = mode.confinement;
+              const auto& md = mode.mode;
+              std::vector<double> x, y;
+              for (int i = 0; i < md.nx; ++i) x.push_back(md.x(i));
+              for (int j = 0; j < md.ny; ++j) y.push_back(md.y(j));
+              d["x_m"] = py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data());
+              d["y_m"] = py::array_t<double>(static_cast<py::ssize_t>(y.size()), y.data());
+              auto grid = [&](const auto& v) {
+                using T = typename std::decay_t<decltype(v)>::value_type;
+                py::array a(py::dtype::of<T>(), {static_cast<py::ssize_t>(md.ny), static_cast<py::ssize_t>(md.nx)},
+                            {static_cast<py::ssize_t>(md.nx * sizeof(T)), static_cast<py::ssize_t>(sizeof(T))}, v.data(),
+                            self);
+                py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+                return a;
+              };
+              d["field"] = grid(md.field);
+              d["eps"] = grid(md.eps);
               out.append(d);
             }
             return out;
           },
           "Per mode (quasi-TE, then quasi-TM): polarization, n_eff, guided, n_g, effective_area_m2, "
-          "mode_field_diameter_m, confinement")
+          "mode_field_diameter_m, confinement, and on the quarter window (mirror planes x = 0, y = 0): x_m, y_m "
+          "(cell centres), field (the dominant transverse E, complex, rows y, columns x) and eps (n^2 per cell)")
       .def_property_readonly("bend_radius_m", [](const py::object& self) {
         return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::radius_m);
       })
       .def_property_readonly("bend_loss_db_per_90deg", [](const py::object& self) {
         return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::total_db_per_90deg);
-      }, "radiation and the two junctions, per 90 degree bend (quasi-TE)");
+      }, "radiation and the two junctions, per 90 degree bend (quasi-TE)")
+      .def_property_readonly("bend_radiation_db_per_90deg", [](const py::object& self) {
+        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::radiation_db_per_90deg);
+      })
+      .def_property_readonly("bend_transition_db", [](const py::object& self) {
+        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::transition_db);
+      }, "one straight-bend junction");
 
   py::class_<FitResult>(m, "FitResult", "phylane fit")
       .def("to_dict", [](const FitResult& r) {
@@ -1196,9 +1249,11 @@ PYBIND11_MODULE(_core, m) {
   const auto progress_help = "; progress=callable(stage, done), called from the calling thread every 50 ms while "
                              "either changed";
   m.def("loss", &loss, py::arg("link"), py::kw_only(), py::arg("freq") = py::none(), py::arg("fmax") = py::none(),
-        py::arg("points") = py::none(), py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        py::arg("points") = py::none(), py::arg("output") = py::none(), py::arg("rlgc") = false,
+        py::arg("progress") = py::none(),
         (std::string("phylane loss: freq= one or a list of report frequencies, fmax=, points= (text with units, or Hz), "
-                     "output= (-o FILE.h5)") + progress_help).c_str());
+                     "output= (-o FILE.h5); rlgc=True keeps each trace segment's R, L, G, C and Z0 on the grid "
+                     "(LossResult.segments, what -o writes)") + progress_help).c_str());
   m.def("tdr", &tdr, py::arg("link"), py::kw_only(), py::arg("rise_time") = py::none(), py::arg("edge") = "",
         py::arg("length") = py::none(), py::arg("eps_eff") = py::none(), py::arg("output") = py::none(),
         py::arg("progress") = py::none(),

@@ -80,6 +80,31 @@ def test_output_writes_the_commands_file(case, tmp_path):
     assert _without_time(r.to_dict()) == _without_time(cli_json(*args))
 
 
+def test_rlgc_and_the_mode_fields_are_what_the_files_hold(tmp_path):
+    # LossResult.segments (rlgc=True) against /segments of the command's file.
+    r = phylane.loss(phylane.Link.default(), points=300, rlgc=True)
+    with h5py.File(cli_file(tmp_path, "loss", "--points", "300"), "r") as f:
+        names = sorted(f["segments"])
+        assert len(r.segments) == len(names)
+        for seg, name in zip(r.segments, names):
+            g = f["segments"][name]
+            assert seg["name"].encode() == g.attrs["name"]
+            for key in ("r_ohm_per_m", "l_h_per_m", "g_s_per_m"):
+                assert np.array_equal(seg[key], g[key][()]), key
+            assert np.array_equal(seg["z0_ohm"].real, g["z0_real_ohm"][()])
+    assert phylane.loss(phylane.Link.default()).segments is None
+    # The waveguide's mode fields against /modes of the command's file (|field|, eps, cell centres).
+    path = tmp_path / "strip.toml"
+    path.write_text('[waveguide]\ncore = "Si"\ncladding = "SiO2"\nwidth = "500 nm"\nheight = "220 nm"\n')
+    w = phylane.waveguide(path)
+    with h5py.File(cli_file(tmp_path, "waveguide", "-q", path), "r") as f:
+        for mode, name in zip(w.modes, ("quasi_te", "quasi_tm")):
+            g = f["modes"][name]
+            assert np.array_equal(np.abs(mode["field"]), g["field_abs"][()])
+            assert np.array_equal(mode["eps"], g["eps"][()])
+            assert np.array_equal(mode["x_m"], g["x_m"][()]) and np.array_equal(mode["y_m"], g["y_m"][()])
+
+
 def test_study_output_writes_the_commands_file(tmp_path):
     py_file = tmp_path / "sub" / "py.h5"  # its folder created, as by the command
     phylane.study(points=2, no_claims=True, output=py_file)
