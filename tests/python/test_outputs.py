@@ -165,3 +165,12 @@ def test_the_short_calls_report_progress_and_answer_the_same():
     assert phylane.loss(link, points=20000, progress=print).to_dict() == phylane.loss(link, points=20000).to_dict()
     assert phylane.tdr(link, progress=print).to_dict() == phylane.tdr(link).to_dict()
     assert np.array_equal(link.network(progress=print).s, link.network().s)
+
+
+def test_an_output_that_cannot_be_written_fails_with_the_commands_message(tmp_path):
+    bad = tmp_path / "no such folder" / "tdr.h5"
+    rc, out, err = run_cli("tdr", "-o", bad)
+    assert rc == 1 and out == ""
+    with pytest.raises(RuntimeError) as e:
+        phylane.tdr(phylane.Link.default(), output=bad)
+    assert err == f"phylane: failure: {e.value}\n"
