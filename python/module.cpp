@@ -334,8 +334,8 @@ CapacityResult capacity(const Link& link, const py::object& bandwidth, std::opti
   }
   const std::string file = path_text(output);
   hooks.stage(no_rate ? "water-filling" : "water-filling and the max-rate search");
-  CapacityResult r{link.cfg,
-                   hooks.run<workflows::CapacityAnswer>(progress, [&] { return workflows::capacity(*link.cfg, co, rq); })};
+  CapacityResult r{link.cfg, hooks.run<workflows::CapacityAnswer>(
+                                 progress, [&] { return workflows::capacity(*link.cfg, co, rq); })};
   if (!file.empty()) {
     py::gil_scoped_release release;
     app::write_capacity_hdf5(file, *r.cfg, r.answer);
@@ -475,7 +475,8 @@ py::object sweep(const py::object& file, const py::object& output, const py::obj
   };
   cb.progress = [&](std::size_t done, std::size_t) { hooks.count(done); };
   cb.stop = hooks.stop();
-  return py::cast(SweepResult{hooks.run<io::SweepReport>(progress, [&] { return app::sweep_detail::run(p, args, cb); })});
+  return py::cast(
+      SweepResult{hooks.run<io::SweepReport>(progress, [&] { return app::sweep_detail::run(p, args, cb); })});
 }
 
 // ---------------------------------------------------------------- tdr, impedance
@@ -538,7 +539,8 @@ WaveguideResult waveguide(const py::object& file, const py::object& output, cons
   const std::string out = path_text(output);
   Hooks hooks;
   hooks.stage("solving the modes and bends");
-  r.result = hooks.run<workflows::WaveguideResult>(progress, [&] { return app::waveguide_result(r.cfg, hooks.run_hooks()); });
+  r.result = hooks.run<workflows::WaveguideResult>(
+      progress, [&] { return app::waveguide_result(r.cfg, hooks.run_hooks()); });
   if (!out.empty()) {
     py::gil_scoped_release release;
     io::write_waveguide_hdf5(out, r.cfg, r.result);
@@ -866,14 +868,18 @@ PYBIND11_MODULE(_core, m) {
             l.push_back(p.l_h_per_m());
             c.push_back(p.c_f_per_m());
           }
-          // R and G are the real parts of z_per_m and y_per_m: strided views; L and C are copies.
-          d["r_ohm_per_m"] = pts.empty() ? py::array_t<double>(0)
-                                         : view(self, reinterpret_cast<const double*>(&pts.front().z_per_m), pts.size(), sizeof(P));
+          // R and G are the real parts of z_per_m and y_per_m (a std::complex is its real part then
+          // its imaginary part): strided views; L and C are copies.
+          auto real_view = [&](std::complex<double> P::*field) -> py::array {
+            if (pts.empty()) return py::array_t<double>(0);
+            return view(self, reinterpret_cast<const double*>(&(pts.front().*field)), pts.size(), sizeof(P));
+          };
+          d["r_ohm_per_m"] = real_view(&P::z_per_m);
           d["l_h_per_m"] = py::array_t<double>(static_cast<py::ssize_t>(l.size()), l.data());
-          d["g_s_per_m"] = pts.empty() ? py::array_t<double>(0)
-                                       : view(self, reinterpret_cast<const double*>(&pts.front().y_per_m), pts.size(), sizeof(P));
+          d["g_s_per_m"] = real_view(&P::y_per_m);
           d["c_f_per_m"] = py::array_t<double>(static_cast<py::ssize_t>(c.size()), c.data());
-          d["z0_ohm"] = pts.empty() ? py::array_t<std::complex<double>>(0) : view(self, &pts.front().z0, pts.size(), sizeof(P));
+          d["z0_ohm"] = pts.empty() ? py::array_t<std::complex<double>>(0)
+                                    : view(self, &pts.front().z0, pts.size(), sizeof(P));
           out.append(d);
         }
         return out;
@@ -1143,9 +1149,9 @@ PYBIND11_MODULE(_core, m) {
               d["y_m"] = py::array_t<double>(static_cast<py::ssize_t>(y.size()), y.data());
               auto grid = [&](const auto& v) {
                 using T = typename std::decay_t<decltype(v)>::value_type;
-                py::array a(py::dtype::of<T>(), {static_cast<py::ssize_t>(md.ny), static_cast<py::ssize_t>(md.nx)},
-                            {static_cast<py::ssize_t>(md.nx * sizeof(T)), static_cast<py::ssize_t>(sizeof(T))}, v.data(),
-                            self);
+                const auto nx = static_cast<py::ssize_t>(md.nx), ny = static_cast<py::ssize_t>(md.ny);
+                const auto size = static_cast<py::ssize_t>(sizeof(T));
+                py::array a(py::dtype::of<T>(), {ny, nx}, {nx * size, size}, v.data(), self);
                 py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
                 return a;
               };
@@ -1165,7 +1171,8 @@ PYBIND11_MODULE(_core, m) {
         return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::total_db_per_90deg);
       }, "radiation and the two junctions, per 90 degree bend (quasi-TE)")
       .def_property_readonly("bend_radiation_db_per_90deg", [](const py::object& self) {
-        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::radiation_db_per_90deg);
+        const auto& bends = self.cast<const WaveguideResult&>().result.bends;
+        return field_view(self, bends, &phy::BendLoss::radiation_db_per_90deg);
       })
       .def_property_readonly("bend_transition_db", [](const py::object& self) {
         return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::transition_db);
@@ -1244,7 +1251,9 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("config_toml", [](const SweepCase& c) { return c.config_toml; }, "the case's config")
       .def_property_readonly("link", [](const SweepCase& c) { return Link{c.cfg, {}}; },
                              "the case's link, for any function (phylane.loss(case.link))")
-      .def("__repr__", [](const SweepCase& c) { return "<phylane.SweepCase " + std::to_string(c.number) + ": " + c.label + ">"; });
+      .def("__repr__", [](const SweepCase& c) {
+        return "<phylane.SweepCase " + std::to_string(c.number) + ": " + c.label + ">";
+      });
 
   const auto progress_help = "; progress=callable(stage, done), called from the calling thread every 50 ms while "
                              "either changed";
