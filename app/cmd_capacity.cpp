@@ -12,7 +12,6 @@
 #include "app/progress.hpp"
 #include "app/requests.hpp"
 #include "io/diagnostics.hpp"
-#include "io/hdf5_writer.hpp"
 #include "io/version.hpp"
 #include "workflows/link_capacity.hpp"
 
@@ -47,29 +46,7 @@ int run_capacity(const CapacityArgs& args) {
     const solvers::MaxRateResult* mr = answer.rate ? &answer.rate->result : nullptr;
     const double cap = c.result.capacity_bps;
     const double rate = mr && mr->found ? mr->max_rate_bps : 0.0;
-    if (!args.output.empty()) {
-      io::Hdf5Writer w(args.output);
-      std::vector<double> gain_db(c.gain2.size()), snr_db(c.result.snr.size());
-      for (std::size_t k = 0; k < gain_db.size(); ++k) gain_db[k] = 10.0 * std::log10(std::max(c.gain2[k], 1e-300));
-      for (std::size_t k = 0; k < snr_db.size(); ++k) snr_db[k] = 10.0 * std::log10(std::max(c.result.snr[k], 1e-300));
-      w.dataset("/capacity/freq_hz", c.result.freq_hz, "Hz", "cell midpoints");
-      w.dataset("/capacity/gain_db", gain_db, "dB", "channel power gain |H|^2");
-      w.dataset("/capacity/noise_psd", c.noise_psd, "V^2/Hz", "one-sided noise PSD");
-      w.dataset("/capacity/tx_psd", c.result.tx_psd, "V^2/Hz", "water-filled transmit PSD");
-      w.dataset("/capacity/snr_db", snr_db, "dB", "SNR per cell (-3000 where no power is sent)");
-      w.attribute("/capacity", "capacity_bps", cap);
-      w.attribute("/capacity", "used_bandwidth_hz", c.result.used_bandwidth_hz);
-      w.attribute("/capacity", "tx_power_v2", c.tx_power_v2);
-      w.attribute("/capacity", "bandwidth_hz", c.bandwidth_hz);
-      w.attribute("/capacity", "max_rate_bps", rate);
-      w.strings("/capacity/assumptions", c.assumptions);
-      w.attribute("/", "phylane_version", io::phylane_version());
-      w.attribute("/", "command", "capacity");
-      w.attribute("/", "source", cfg.source);
-      w.attribute("/", "config", cfg.stored_toml);
-      w.attribute("/", "config_resolved", cfg.resolved_toml);
-      w.commit();
-    }
+    if (!args.output.empty()) write_capacity_hdf5(args.output, cfg, answer);
     if (args.json) {
       write_capacity_json(std::cout, cfg, answer);
       return rc;

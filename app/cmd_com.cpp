@@ -11,7 +11,6 @@
 #include "app/progress.hpp"
 #include "app/requests.hpp"
 #include "io/diagnostics.hpp"
-#include "io/hdf5_writer.hpp"
 #include "workflows/com.hpp"
 
 namespace phylane::app {
@@ -34,27 +33,6 @@ CLI::App* register_com(CLI::App& cli, ComArgs& args) {
 
 namespace {
 
-void write_hdf5(const std::string& file, const ComArgs& a, const solvers::ComParameters& p,
-                const workflows::ComAnswer& r) {
-  io::Hdf5Writer h(file);
-  h.attribute("/", "command", "com");
-  h.attribute("/", "thru", a.thrus.front());
-  h.attribute("/", "sheet", p.name);
-  h.attribute("/", "com_db", r.com_db);
-  for (const auto& c : r.cases) {
-    const std::string g = fmt::format("/cases/{}", c.package_case);
-    h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");
-    h.dataset(g + "/dfe", c.equalizer.dfe, "1", "b(1) ... b(N_b)");
-    h.dataset(g + "/tx_ffe", c.equalizer.tx_ffe.taps, "1", "c(-n) ... c(0) ... c(n)");
-    h.attribute(g, "com_db", c.com_db);
-    h.attribute(g, "a_s_v", c.a_s_v);
-    h.attribute(g, "a_ni_v", c.a_ni_v);
-    h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
-    h.attribute(g, "cursor_ui", c.cursor_ui);
-  }
-  h.commit();
-}
-
 void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
   fmt::print("phylane com {}  (sheet: {})\n", a.thrus.front(), p.name);
   if (!a.fext.empty() || !a.next.empty()) fmt::print("  aggressors: {} FEXT, {} NEXT\n", a.fext.size(), a.next.size());
@@ -74,11 +52,7 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
 
 // The batch form: one row per thru file.
 int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& progress) {
-  if (!args.fext.empty() || !args.next.empty() || !args.output.empty())
-    throw io::InputError("several thru files: --fext, --next and -o take one thru file (" +
-                         std::to_string(args.thrus.size()) + " given)");
-  std::vector<workflows::ComChannel> thrus;
-  for (const auto& f : args.thrus) thrus.push_back(com_channel(f));
+  const std::vector<workflows::ComChannel> thrus = com_batch_channels(args);
   solvers::ParallelOptions opt;
   opt.workers = args.jobs;
   opt.stop = &interrupt_flag();
@@ -119,7 +93,7 @@ int run_com(const ComArgs& args) {
     progress.complete();
     const int rc = r.pass ? exit_code::answered : exit_code::negative;
     return deliver(
-        args, rc, [&](const std::string& file) { write_hdf5(file, args, p, r); },
+        args, rc, [&](const std::string& file) { write_com_hdf5(file, args.thrus.front(), p, r); },
         [&](std::ostream& os) { write_com_json(os, args.thrus.front(), p, r); }, [&] { print_text(args, p, r); });
   });
 }

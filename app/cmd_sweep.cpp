@@ -81,15 +81,10 @@ int run_local(const SweepArgs& args) {
   return guarded([&]() -> int {
     Prepared p = prepare(args);
     io::Sweep& s = p.sweep;
-    const std::size_t total = s.case_count();
     if (args.print_case) {
       if (args.json) throw io::InputError("--case prints the case's config as TOML: drop --json");
-      // Cases count from 1 where a user sees them (DESIGN.md); the HDF5 datasets index from 0.
-      if (*args.print_case < 1 || *args.print_case > total)
-        throw io::InputError("--case " + std::to_string(*args.print_case) + ": the sweep has cases 1 to " + std::to_string(total));
-      const auto k = *args.print_case - 1;
-      std::cout << "# " << s.source << " case " << *args.print_case << ": " << s.case_label(k) << "\n"
-                << io::case_config_text(s, k);
+      const CaseText c = case_text(p, *args.print_case);
+      std::cout << c.header << c.config_toml;
       return 0;
     }
     Progress progress("sweep", args.quiet);

@@ -57,6 +57,15 @@ struct Prepared {
 /// Reads and checks the arguments and the sweep (not the cases). Throws io::InputError.
 Prepared prepare(const SweepArgs& args);
 
+/// --case N: case N (from 1) of the sweep, as the command prints it.
+struct CaseText {
+  std::string label;        ///< the axis values (io::Sweep::case_label)
+  std::string header;       ///< "# SWEEP case N: LABEL\n"
+  std::string config_toml;  ///< the case's config (io::case_config_text)
+};
+/// Throws io::InputError for N outside 1 ... cases.
+CaseText case_text(const Prepared& p, std::size_t n);
+
 /// What a run reports as it goes, and its stop flag.
 struct RunCallbacks {
   /// A new stage ("checking", "computing") and the cases done before it (a resumed file's).

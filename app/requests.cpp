@@ -17,6 +17,7 @@
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
 #include "io/fit_output.hpp"
+#include "io/hdf5_writer.hpp"
 #include "io/study.hpp"
 #include "io/text_file.hpp"
 #include "io/json_writer.hpp"
@@ -126,6 +127,32 @@ void write_capacity_json(std::ostream& os, const io::Config& cfg, const workflow
   j.done();
 }
 
+void write_capacity_hdf5(const std::string& file, const io::Config& cfg, const workflows::CapacityAnswer& answer) {
+  const workflows::LinkCapacity& c = answer.capacity;
+  const solvers::MaxRateResult* mr = answer.rate ? &answer.rate->result : nullptr;
+  io::Hdf5Writer w(file);
+  std::vector<double> gain_db(c.gain2.size()), snr_db(c.result.snr.size());
+  for (std::size_t k = 0; k < gain_db.size(); ++k) gain_db[k] = 10.0 * std::log10(std::max(c.gain2[k], 1e-300));
+  for (std::size_t k = 0; k < snr_db.size(); ++k) snr_db[k] = 10.0 * std::log10(std::max(c.result.snr[k], 1e-300));
+  w.dataset("/capacity/freq_hz", c.result.freq_hz, "Hz", "cell midpoints");
+  w.dataset("/capacity/gain_db", gain_db, "dB", "channel power gain |H|^2");
+  w.dataset("/capacity/noise_psd", c.noise_psd, "V^2/Hz", "one-sided noise PSD");
+  w.dataset("/capacity/tx_psd", c.result.tx_psd, "V^2/Hz", "water-filled transmit PSD");
+  w.dataset("/capacity/snr_db", snr_db, "dB", "SNR per cell (-3000 where no power is sent)");
+  w.attribute("/capacity", "capacity_bps", c.result.capacity_bps);
+  w.attribute("/capacity", "used_bandwidth_hz", c.result.used_bandwidth_hz);
+  w.attribute("/capacity", "tx_power_v2", c.tx_power_v2);
+  w.attribute("/capacity", "bandwidth_hz", c.bandwidth_hz);
+  w.attribute("/capacity", "max_rate_bps", mr && mr->found ? mr->max_rate_bps : 0.0);
+  w.strings("/capacity/assumptions", c.assumptions);
+  w.attribute("/", "phylane_version", io::phylane_version());
+  w.attribute("/", "command", "capacity");
+  w.attribute("/", "source", cfg.source);
+  w.attribute("/", "config", cfg.stored_toml);
+  w.attribute("/", "config_resolved", cfg.resolved_toml);
+  w.commit();
+}
+
 io::System throughput_system(const ThroughputArgs& args) {
   either_file_or_preset(args.system, args.embedded, "a system file");
   if (!args.system.empty()) return io::load_system(args.system);
@@ -206,9 +233,11 @@ void default_impedance_freqs(const io::Config& cfg, workflows::ImpedanceRequest&
   if (rq.freqs_hz.empty()) rq.freqs_hz = {10e9};
 }
 
-workflows::WaveguideResult waveguide_result(const io::WaveguideConfig& cfg) {
+workflows::WaveguideResult waveguide_result(const io::WaveguideConfig& cfg, const workflows::RunHooks& hooks) {
+  workflows::WaveguideRequest rq = cfg.request;
+  rq.hooks = hooks;
   try {
-    return workflows::analyze_waveguide(cfg.request);
+    return workflows::analyze_waveguide(rq);
   } catch (const std::invalid_argument& e) {
     // A geometry the file's checks cannot see before solving (a bend inside its own mode).
     throw io::InputError(cfg.source + ": waveguide: " + e.what());
@@ -553,6 +582,15 @@ workflows::ComChannel com_channel(const std::string& file) {
   return {io::read_touchstone(file), std::filesystem::path(file).filename().string()};
 }
 
+std::vector<workflows::ComChannel> com_batch_channels(const ComArgs& args) {
+  if (!args.fext.empty() || !args.next.empty() || !args.output.empty())
+    throw io::InputError("several thru files: --fext, --next and -o take one thru file (" +
+                         std::to_string(args.thrus.size()) + " given)");
+  std::vector<workflows::ComChannel> thrus;
+  for (const auto& f : args.thrus) thrus.push_back(com_channel(f));
+  return thrus;
+}
+
 workflows::ComRequest com_request(const ComArgs& args) {
   workflows::ComRequest rq;
   rq.thru = com_channel(args.thrus.front());
@@ -609,6 +647,27 @@ void write_com_batch_json(std::ostream& os, const std::vector<std::string>& thru
   }
   j.end_array().end_object();
   j.done();
+}
+
+void write_com_hdf5(const std::string& file, const std::string& thru, const solvers::ComParameters& p,
+                    const workflows::ComAnswer& r) {
+  io::Hdf5Writer h(file);
+  h.attribute("/", "command", "com");
+  h.attribute("/", "thru", thru);
+  h.attribute("/", "sheet", p.name);
+  h.attribute("/", "com_db", r.com_db);
+  for (const auto& c : r.cases) {
+    const std::string g = fmt::format("/cases/{}", c.package_case);
+    h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");
+    h.dataset(g + "/dfe", c.equalizer.dfe, "1", "b(1) ... b(N_b)");
+    h.dataset(g + "/tx_ffe", c.equalizer.tx_ffe.taps, "1", "c(-n) ... c(0) ... c(n)");
+    h.attribute(g, "com_db", c.com_db);
+    h.attribute(g, "a_s_v", c.a_s_v);
+    h.attribute(g, "a_ni_v", c.a_ni_v);
+    h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
+    h.attribute(g, "cursor_ui", c.cursor_ui);
+  }
+  h.commit();
 }
 
 }  // namespace phylane::app

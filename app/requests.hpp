@@ -53,6 +53,8 @@ workflows::ReachRequest reach_request(const ReachArgs& args);
 workflows::LinkCapacityOptions capacity_options(const CapacityArgs& args);
 /// The JSON of `phylane capacity` (the rate fields when a rate was searched).
 void write_capacity_json(std::ostream& os, const io::Config& cfg, const workflows::CapacityAnswer& answer);
+/// The HDF5 file of `phylane capacity -o FILE`.
+void write_capacity_hdf5(const std::string& file, const io::Config& cfg, const workflows::CapacityAnswer& answer);
 
 /// `phylane throughput`: the system file, else --preset NAME, else the embedded default.
 io::System throughput_system(const ThroughputArgs& args);
@@ -77,8 +79,9 @@ workflows::ImpedanceRequest impedance_request(const ImpedanceArgs& args);
 void default_impedance_freqs(const io::Config& cfg, workflows::ImpedanceRequest& rq);
 
 /// `phylane waveguide`: the analysis of a waveguide file; a geometry its checks cannot see before
-/// solving (a bend inside its own mode) is an io::InputError naming the file.
-workflows::WaveguideResult waveguide_result(const io::WaveguideConfig& cfg);
+/// solving (a bend inside its own mode) is an io::InputError naming the file. `hooks`: progress
+/// and the stop flag (workflows::WaveguideRequest::hooks).
+workflows::WaveguideResult waveguide_result(const io::WaveguideConfig& cfg, const workflows::RunHooks& hooks = {});
 
 /// What `phylane fit` computes: the per-length fit of the files and, with --cross-section, the
 /// material fitted to it with its tables as TOML (and the config with them, with --write-config).
@@ -146,6 +149,8 @@ void write_sparams_json(std::ostream& os, const io::Config& cfg, const SparamsAr
 solvers::ComParameters com_sheet(const ComArgs& args);
 /// A Touchstone file as a COM channel, named by its file name.
 workflows::ComChannel com_channel(const std::string& file);
+/// The thru files of the batch form (several thrus: no --fext, --next or -o), as COM channels.
+std::vector<workflows::ComChannel> com_batch_channels(const ComArgs& args);
 /// The request of one thru file with its --fext and --next aggressors.
 workflows::ComRequest com_request(const ComArgs& args);
 /// The JSON of `phylane com` for one thru (`thru` as given on the command line) ...
@@ -154,5 +159,8 @@ void write_com_json(std::ostream& os, const std::string& thru, const solvers::Co
 /// ... and for several (the batch form: one object per file under "channels").
 void write_com_batch_json(std::ostream& os, const std::vector<std::string>& thrus, const solvers::ComParameters& p,
                           const std::vector<workflows::ComAnswer>& rs);
+/// The HDF5 file of `phylane com THRU -o FILE` (one thru).
+void write_com_hdf5(const std::string& file, const std::string& thru, const solvers::ComParameters& p,
+                    const workflows::ComAnswer& r);
 
 }  // namespace phylane::app

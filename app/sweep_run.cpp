@@ -73,6 +73,19 @@ Prepared prepare(const SweepArgs& a) {
   return p;
 }
 
+CaseText case_text(const Prepared& p, std::size_t n) {
+  const io::Sweep& s = p.sweep;
+  const std::size_t total = s.case_count();
+  // Cases count from 1 where a user sees them (DESIGN.md); the HDF5 datasets index from 0.
+  if (n < 1 || n > total)
+    throw io::InputError("--case " + std::to_string(n) + ": the sweep has cases 1 to " + std::to_string(total));
+  CaseText c;
+  c.label = s.case_label(n - 1);
+  c.header = "# " + s.source + " case " + std::to_string(n) + ": " + c.label + "\n";
+  c.config_toml = io::case_config_text(s, n - 1);
+  return c;
+}
+
 namespace {
 // What every JSON report of a sweep starts with: the sweep, its mode and shape, its cases.
 io::SweepReport report_of(const io::Sweep& s) {

@@ -1,12 +1,14 @@
 #pragma once
-// Running a long workflow (eye, maxrate, reach, com, capacity, throughput, claims, study, sweep) from Python: without the GIL, on a thread of
-// its own, while the calling thread waits and, every 50 ms under the GIL, runs Python's signal
-// handlers (PyErr_CheckSignals: Ctrl-C raises KeyboardInterrupt there) and calls the user's
-// progress callable. The workflows call their progress hooks from their worker threads, where
-// Python handles no signals, so the hooks only record (a stage name, a count) and the calling
-// thread reports them. On Ctrl-C, or an exception from the callable, the workflow's stop flag is
-// set; the workflow then throws solvers::SearchInterrupted, and the Python exception is raised
-// once it has returned (no thread is left running).
+// Running a workflow from Python: without the GIL, on a thread of its own, while the calling
+// thread waits and, every 50 ms under the GIL, runs Python's signal handlers (PyErr_CheckSignals:
+// Ctrl-C raises KeyboardInterrupt there) and calls the user's progress callable. The workflows
+// call their progress hooks from their worker threads, where Python handles no signals, so the
+// hooks only record (a stage name, a count) and the calling thread reports them. On Ctrl-C, or an
+// exception from the callable, the workflow's stop flag is set; the workflow then throws
+// solvers::SearchInterrupted, and the Python exception is raised once it has returned (no thread
+// is left running). A workflow without a stop flag (loss, tdr, check, sparams, fit) runs to its
+// end first; called without a progress callable, it runs on the calling thread (Hooks::run_short:
+// no thread to start, the GIL released).
 #include <pybind11/pybind11.h>
 
 #include <atomic>
@@ -44,6 +46,15 @@ class Hooks {
     h.progress = [this](std::size_t done, std::size_t) { count(done); };
     h.stop = stop();
     return h;
+  }
+
+  /// A workflow without a stop flag: `work()` on the calling thread with the GIL released when
+  /// `progress` is None (a Ctrl-C then raises when the call returns), else as run() does.
+  template <class R, class Work>
+  R run_short(const pybind11::object& progress, Work&& work) {
+    if (!progress.is_none()) return run<R>(progress, std::forward<Work>(work));
+    pybind11::gil_scoped_release release;
+    return work();
   }
 
   /// Runs `work()` (returning R) as described above; `progress` is None or a callable

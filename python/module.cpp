@@ -13,12 +13,14 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,7 @@
 #include "io/loss_output.hpp"
 #include "io/rate_output.hpp"
 #include "io/study.hpp"
+#include "io/sweep.hpp"
 #include "io/sweep_run.hpp"
 #include "io/tdr_output.hpp"
 #include "io/waveguide.hpp"
@@ -110,6 +113,22 @@ std::string optional_text(const py::object& value, const char* unit) {
   return value.is_none() ? std::string() : option_text(value, unit);
 }
 
+/// A file argument: None (the command's default), or a path (str or os.PathLike).
+std::string path_text(const py::object& path) {
+  if (path.is_none()) return {};
+  return py::str(py::module_::import("os").attr("fspath")(path)).cast<std::string>();
+}
+
+/// A list option (--freq F repeated): one value, or a list of them (text, or a number in `unit`).
+std::vector<std::string> list_text(const py::object& values, const char* unit) {
+  std::vector<std::string> out;
+  if (py::isinstance<py::str>(values) || py::isinstance<py::float_>(values) || py::isinstance<py::int_>(values))
+    out.push_back(option_text(values, unit));
+  else if (!values.is_none())
+    for (const auto& v : values) out.push_back(option_text(v, unit));
+  return out;
+}
+
 // ---------------------------------------------------------------- loss
 
 struct LossResult {
@@ -117,18 +136,26 @@ struct LossResult {
   std::optional<solvers::LossAnalysis> analysis;  // copper and composed channels (else the budget)
 };
 
-LossResult loss(const Link& link, const py::object& freq, const py::object& fmax, std::optional<int> points) {
+LossResult loss(const Link& link, const py::object& freq, const py::object& fmax, std::optional<int> points,
+               const py::object& output, bool rlgc, const py::object& progress) {
   app::LossArgs args;
-  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
-    args.freqs.push_back(option_text(freq, "Hz"));
-  else if (!freq.is_none())
-    for (const auto& f : freq) args.freqs.push_back(option_text(f, "Hz"));
+  args.freqs = list_text(freq, "Hz");
   args.fmax = optional_text(fmax, "Hz");
   args.points = points;
-  const workflows::LossRequest rq = app::loss_request(*link.cfg, args);
-  if (link.cfg->optical()) return {link.cfg, std::nullopt};
-  py::gil_scoped_release release;
-  return {link.cfg, std::move(*workflows::loss(*link.cfg, rq).analysis)};
+  args.output = path_text(output);
+  workflows::LossRequest rq = app::loss_request(*link.cfg, args);
+  rq.keep_line_points = rq.keep_line_points || rlgc;
+  if (link.cfg->optical()) {
+    if (!args.output.empty()) io::write_budget_hdf5(args.output, *link.cfg);
+    return {link.cfg, std::nullopt};
+  }
+  Hooks hooks;
+  hooks.stage("computing the loss");
+  return hooks.run_short<LossResult>(progress, [&] {
+    LossResult r{link.cfg, std::move(*workflows::loss(*link.cfg, rq).analysis)};
+    if (!args.output.empty()) io::write_loss_hdf5(args.output, *r.cfg, *r.analysis);
+    return r;
+  });
 }
 
 // ---------------------------------------------------------------- eye
@@ -138,12 +165,18 @@ struct EyeResult {
   workflows::EyeAnswer answer;
 };
 
-EyeResult eye(const Link& link, const py::object& progress) {
+EyeResult eye(const Link& link, const py::object& output, const py::object& progress) {
+  const std::string file = path_text(output);
   Hooks hooks;
   workflows::EyeRequest rq;
   rq.stop = hooks.stop();
   rq.progress = [&](const char* stage) { hooks.stage(stage); };
-  return {link.cfg, hooks.run<workflows::EyeAnswer>(progress, [&] { return workflows::eye(*link.cfg, rq); })};
+  EyeResult r{link.cfg, hooks.run<workflows::EyeAnswer>(progress, [&] { return workflows::eye(*link.cfg, rq); })};
+  if (!file.empty()) {
+    py::gil_scoped_release release;
+    io::write_eye_hdf5(file, *r.cfg, r.answer.analysis, r.answer.optical ? &*r.answer.optical : nullptr);
+  }
+  return r;
 }
 
 // ---------------------------------------------------------------- maxrate, reach
@@ -159,7 +192,7 @@ void require_signal(const io::Config& cfg) {
 }
 
 MaxRateResult maxrate(const Link& link, const std::string& modulation, const py::object& min, const py::object& max,
-                      std::optional<double> margin, bool curve, const py::object& progress) {
+                      std::optional<double> margin, bool curve, const py::object& output, const py::object& progress) {
   app::MaxRateArgs args;
   args.modulations = modulation;
   args.min_rate = optional_text(min, "b/s");
@@ -178,8 +211,14 @@ MaxRateResult maxrate(const Link& link, const std::string& modulation, const py:
   rq.stop = hooks.stop();
   rq.progress = [&] { hooks.tick(); };
   workflows::check_max_rate(*cfg, rq);
+  const std::string file = path_text(output);
   hooks.stage("searching");
-  return {cfg, hooks.run<workflows::MaxRateAnswer>(progress, [&] { return workflows::max_rate(*cfg, rq); })};
+  MaxRateResult r{cfg, hooks.run<workflows::MaxRateAnswer>(progress, [&] { return workflows::max_rate(*cfg, rq); })};
+  if (!file.empty()) {
+    py::gil_scoped_release release;
+    io::write_maxrate_hdf5(file, *r.cfg, r.answer);
+  }
+  return r;
 }
 
 struct ReachResult {
@@ -189,7 +228,7 @@ struct ReachResult {
 
 ReachResult reach(const Link& link, const py::object& rate, const std::string& modulation, const std::string& element,
                   const py::object& min, const py::object& max, std::optional<double> margin, bool curve,
-                  const py::object& progress) {
+                  const py::object& output, const py::object& progress) {
   app::ReachArgs args;
   args.rate = optional_text(rate, "b/s");
   args.modulation = modulation;
@@ -204,8 +243,14 @@ ReachResult reach(const Link& link, const py::object& rate, const std::string& m
   rq.stop = hooks.stop();
   rq.progress = [&] { hooks.tick(); };
   workflows::check_reach(*link.cfg, rq);
+  const std::string file = path_text(output);
   hooks.stage("searching the length");
-  return {link.cfg, hooks.run<workflows::ReachAnswer>(progress, [&] { return workflows::reach(*link.cfg, rq); })};
+  ReachResult r{link.cfg, hooks.run<workflows::ReachAnswer>(progress, [&] { return workflows::reach(*link.cfg, rq); })};
+  if (!file.empty()) {
+    py::gil_scoped_release release;
+    io::write_reach_hdf5(file, *r.cfg, r.answer);
+  }
+  return r;
 }
 
 // ---------------------------------------------------------------- com
@@ -216,22 +261,53 @@ struct ComResult {
   workflows::ComAnswer answer;
 };
 
-ComResult com(const std::string& thru, const std::vector<std::string>& fext, const std::vector<std::string>& next,
-              const std::string& sheet, const py::dict& set, const py::object& progress) {
+/// The batch form, several thru files: one answer each.
+struct ComBatchResult {
+  std::vector<std::string> thrus;  // as given
+  solvers::ComParameters sheet;
+  std::vector<workflows::ComAnswer> answers;
+};
+
+/// A thru file, or a list of them (the batch form).
+py::object com(const py::object& thru, const std::vector<std::string>& fext, const std::vector<std::string>& next,
+               const std::string& sheet, const py::dict& set, int jobs, const py::object& output,
+               const py::object& progress) {
   app::ComArgs args;
-  args.thrus = {thru};
+  if (py::isinstance<py::str>(thru) || py::hasattr(thru, "__fspath__"))
+    args.thrus = {path_text(thru)};
+  else
+    for (const auto& t : thru) args.thrus.push_back(path_text(py::reinterpret_borrow<py::object>(t)));
+  if (args.thrus.empty()) throw io::InputError("com: give a thru file (or a list of them)");
   args.fext = fext;
   args.next = next;
   args.sheet = sheet;
+  args.jobs = jobs;
+  args.output = path_text(output);
   for (const auto& [k, v] : set)
     args.set.push_back(py::str(k).cast<std::string>() + "=" + py::str(v).cast<std::string>());
-  ComResult r{thru, app::com_sheet(args), {}};
-  workflows::ComRequest rq = app::com_request(args);
+  const solvers::ComParameters p = app::com_sheet(args);
   Hooks hooks;
+  if (args.thrus.size() > 1) {
+    const std::vector<workflows::ComChannel> thrus = app::com_batch_channels(args);
+    solvers::ParallelOptions opt;
+    opt.workers = args.jobs;
+    opt.stop = hooks.stop();
+    opt.progress = [&](std::size_t done, std::size_t) { hooks.count(done); };
+    hooks.stage(std::to_string(thrus.size()) + " channels");
+    return py::cast(ComBatchResult{args.thrus, p, hooks.run<std::vector<workflows::ComAnswer>>(progress, [&] {
+                                     return workflows::com_batch(p, thrus, opt);
+                                   })});
+  }
+  ComResult r{args.thrus.front(), p, {}};
+  workflows::ComRequest rq = app::com_request(args);
   rq.stop = hooks.stop();
   rq.progress = [&](int c) { hooks.stage("package case " + std::to_string(c)); };
   r.answer = hooks.run<workflows::ComAnswer>(progress, [&] { return workflows::com(r.sheet, rq); });
-  return r;
+  if (!args.output.empty()) {
+    py::gil_scoped_release release;
+    app::write_com_hdf5(args.output, r.thru, r.sheet, r.answer);
+  }
+  return py::cast(std::move(r));
 }
 
 // ---------------------------------------------------------------- capacity
@@ -242,7 +318,7 @@ struct CapacityResult {
 };
 
 CapacityResult capacity(const Link& link, const py::object& bandwidth, std::optional<int> points, bool no_rate,
-                        const py::object& progress) {
+                        const py::object& output, const py::object& progress) {
   app::CapacityArgs args;
   args.bandwidth = optional_text(bandwidth, "Hz");
   args.points = points;
@@ -256,33 +332,39 @@ CapacityResult capacity(const Link& link, const py::object& bandwidth, std::opti
     rq->progress = [&] { hooks.tick(); };
     rq->stop = hooks.stop();
   }
+  const std::string file = path_text(output);
   hooks.stage(no_rate ? "water-filling" : "water-filling and the max-rate search");
-  return {link.cfg,
-          hooks.run<workflows::CapacityAnswer>(progress, [&] { return workflows::capacity(*link.cfg, co, rq); })};
+  CapacityResult r{link.cfg, hooks.run<workflows::CapacityAnswer>(
+                                 progress, [&] { return workflows::capacity(*link.cfg, co, rq); })};
+  if (!file.empty()) {
+    py::gil_scoped_release release;
+    app::write_capacity_hdf5(file, *r.cfg, r.answer);
+  }
+  return r;
 }
 
 // ---------------------------------------------------------------- throughput, claims, study
-
-/// A file argument: None (the command's default), or a path (str or os.PathLike).
-std::string path_text(const py::object& path) {
-  if (path.is_none()) return {};
-  return py::str(py::module_::import("os").attr("fspath")(path)).cast<std::string>();
-}
 
 struct ThroughputResult {
   io::System system;
   workflows::SystemResult result;
 };
 
-ThroughputResult throughput(const py::object& system, const std::string& preset, const py::object& progress) {
+ThroughputResult throughput(const py::object& system, const std::string& preset, const py::object& output,
+                            const py::object& progress) {
   app::ThroughputArgs args;
   args.system = path_text(system);
   args.embedded = preset;
+  args.output = path_text(output);
   ThroughputResult r{app::throughput_system(args), {}};
   Hooks hooks;
   hooks.stage("evaluating the links");
   r.result = hooks.run<workflows::SystemResult>(progress,
                                                 [&] { return workflows::evaluate_system(r.system, hooks.run_hooks()); });
+  if (!args.output.empty()) {
+    py::gil_scoped_release release;
+    io::write_throughput_hdf5(args.output, r.system, r.result);
+  }
   return r;
 }
 
@@ -290,16 +372,23 @@ struct ClaimsResult {
   workflows::ClaimsReport report;
 };
 
-ClaimsResult claims(const py::object& file, const std::string& preset, const py::object& progress) {
+ClaimsResult claims(const py::object& file, const std::string& preset, const py::object& output,
+                    const py::object& progress) {
   app::ClaimsArgs args;
   args.file = path_text(file);
   args.embedded = preset;
+  args.output = path_text(output);
   const workflows::ClaimSet set = app::claim_set(args);
   Hooks hooks;
   hooks.stage("judging the claims");
   workflows::ClaimsRequest rq;
   rq.hooks = hooks.run_hooks();
-  return {hooks.run<workflows::ClaimsReport>(progress, [&] { return workflows::evaluate_claims(set, rq); })};
+  ClaimsResult r{hooks.run<workflows::ClaimsReport>(progress, [&] { return workflows::evaluate_claims(set, rq); })};
+  if (!args.output.empty()) {
+    py::gil_scoped_release release;
+    io::write_claims_hdf5(args.output, r.report);
+  }
+  return r;
 }
 
 struct StudyResult {
@@ -309,12 +398,13 @@ struct StudyResult {
 };
 
 StudyResult study(const py::object& file, const std::string& preset, int points, bool no_claims,
-                  const py::object& progress) {
+                  const py::object& output, const py::object& progress) {
   app::StudyArgs args;
   args.study = path_text(file);
   args.preset = preset;
   args.points = points;
   args.no_claims = no_claims;
+  args.output = path_text(output);
   StudyResult r{app::study_of(args), {}, {}};
   // The claim file is read (and checked) before anything is computed, as by the command.
   const std::optional<workflows::ClaimSet> claim_set = no_claims ? std::nullopt : io::load_study_claims(r.study);
@@ -334,6 +424,12 @@ StudyResult study(const py::object& file, const std::string& preset, int points,
       return workflows::evaluate_claims(*claim_set, cq);
     });
   }
+  if (!args.output.empty() && args.output != "-") {  // as the command writes it (its folder created)
+    py::gil_scoped_release release;
+    const std::filesystem::path out(args.output);
+    if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+    io::write_study_hdf5(out, r.study, r.result, r.claims ? &*r.claims : nullptr);
+  }
   return r;
 }
 
@@ -343,8 +439,18 @@ struct SweepResult {
   io::SweepReport report;
 };
 
-SweepResult sweep(const py::object& file, const py::object& output, const py::object& resume, int jobs, bool check,
-                  double flush_every, bool force, bool overwrite, const py::object& progress) {
+/// `sweep --case N`: one case of a sweep, its config (the command's output) and its link.
+struct SweepCase {
+  std::size_t number = 0;  // from 1
+  std::string label;
+  std::string text;        // what the command prints: a comment line, then the config
+  std::string config_toml;
+  ConfigPtr cfg;
+};
+
+py::object sweep(const py::object& file, const py::object& output, const py::object& resume, int jobs, bool check,
+                 double flush_every, bool force, bool overwrite, std::optional<std::size_t> case_number,
+                 const py::object& progress) {
   app::SweepArgs args;
   args.sweep = path_text(file);
   args.output = path_text(output);
@@ -354,7 +460,13 @@ SweepResult sweep(const py::object& file, const py::object& output, const py::ob
   args.flush_every_s = flush_every;
   args.force = force;
   args.overwrite = overwrite;
+  args.print_case = case_number;
   app::sweep_detail::Prepared p = app::sweep_detail::prepare(args);
+  if (case_number) {
+    const app::sweep_detail::CaseText c = app::sweep_detail::case_text(p, *case_number);
+    ConfigPtr cfg = std::make_shared<io::Config>(io::case_config(p.sweep, *case_number - 1));
+    return py::cast(SweepCase{*case_number, c.label, c.header + c.config_toml, c.config_toml, std::move(cfg)});
+  }
   Hooks hooks;
   app::sweep_detail::RunCallbacks cb;
   cb.stage = [&](const std::string& stage, std::size_t before) {
@@ -363,7 +475,8 @@ SweepResult sweep(const py::object& file, const py::object& output, const py::ob
   };
   cb.progress = [&](std::size_t done, std::size_t) { hooks.count(done); };
   cb.stop = hooks.stop();
-  return {hooks.run<io::SweepReport>(progress, [&] { return app::sweep_detail::run(p, args, cb); })};
+  return py::cast(
+      SweepResult{hooks.run<io::SweepReport>(progress, [&] { return app::sweep_detail::run(p, args, cb); })});
 }
 
 // ---------------------------------------------------------------- tdr, impedance
@@ -374,16 +487,22 @@ struct TdrResult {
 };
 
 TdrResult tdr(const Link& link, const py::object& rise_time, const std::string& edge, const py::object& length,
-              std::optional<double> eps_eff) {
+              std::optional<double> eps_eff, const py::object& output, const py::object& progress) {
   app::TdrArgs args;
   args.rise_time = optional_text(rise_time, "s");
   args.edge = edge;
   args.length = optional_text(length, "m");
   args.eps_eff = eps_eff;
+  args.output = path_text(output);
   const workflows::TdrRequest rq = app::tdr_request(args);
   app::check_tdr_link(*link.cfg);
-  py::gil_scoped_release release;
-  return {link.cfg, workflows::tdr(*link.cfg, rq)};
+  Hooks hooks;
+  hooks.stage("computing the TDR");
+  return hooks.run_short<TdrResult>(progress, [&] {
+    TdrResult r{link.cfg, workflows::tdr(*link.cfg, rq)};
+    if (!args.output.empty()) io::write_tdr_hdf5(args.output, *r.cfg, r.answer);
+    return r;
+  });
 }
 
 struct ImpedanceResult {
@@ -393,19 +512,19 @@ struct ImpedanceResult {
 };
 
 ImpedanceResult impedance(const Link& link, const py::object& target, const std::string& solve,
-                          std::optional<int> segment, const py::object& freq) {
+                          std::optional<int> segment, const py::object& freq, const py::object& progress) {
   app::ImpedanceArgs args;
   args.target = option_text(target, "ohm");
   args.solve = solve;
   args.segment = segment;
-  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
-    args.freqs.push_back(option_text(freq, "Hz"));
-  else if (!freq.is_none())
-    for (const auto& f : freq) args.freqs.push_back(option_text(f, "Hz"));
+  args.freqs = list_text(freq, "Hz");
   workflows::ImpedanceRequest rq = app::impedance_request(args);
   app::default_impedance_freqs(*link.cfg, rq);
-  py::gil_scoped_release release;
-  return {link.cfg, rq.segment + 1, workflows::solve_impedance(*link.cfg, rq)};
+  Hooks hooks;
+  rq.hooks = hooks.run_hooks();
+  hooks.stage("solving the " + args.solve + " (lines built)");
+  return {link.cfg, rq.segment + 1,
+          hooks.run<workflows::ImpedanceAnswer>(progress, [&] { return workflows::solve_impedance(*link.cfg, rq); })};
 }
 
 // ---------------------------------------------------------------- waveguide
@@ -415,10 +534,17 @@ struct WaveguideResult {
   workflows::WaveguideResult result;
 };
 
-WaveguideResult waveguide(const py::object& file) {
+WaveguideResult waveguide(const py::object& file, const py::object& output, const py::object& progress) {
   WaveguideResult r{io::load_waveguide(path_text(file)), {}};
-  py::gil_scoped_release release;
-  r.result = app::waveguide_result(r.cfg);
+  const std::string out = path_text(output);
+  Hooks hooks;
+  hooks.stage("solving the modes and bends");
+  r.result = hooks.run<workflows::WaveguideResult>(
+      progress, [&] { return app::waveguide_result(r.cfg, hooks.run_hooks()); });
+  if (!out.empty()) {
+    py::gil_scoped_release release;
+    io::write_waveguide_hdf5(out, r.cfg, r.result);
+  }
   return r;
 }
 
@@ -441,7 +567,7 @@ FitResult fit(const py::object& files, const py::object& lengths, const std::str
               const py::object& cross_section, std::optional<int> segment, const py::object& reference,
               const py::object& fit_from, const py::object& fit_to, const std::string& roughness,
               const std::string& launch_loss, const py::object& output, const py::object& write_material,
-              const py::object& write_config, const std::string& material_id) {
+              const py::object& write_config, const std::string& material_id, const py::object& progress) {
   app::FitArgs args;
   if (py::isinstance<py::str>(files) || py::hasattr(files, "__fspath__"))
     args.files.push_back(path_text(files));
@@ -460,10 +586,13 @@ FitResult fit(const py::object& files, const py::object& lengths, const std::str
   args.write_material = path_text(write_material);
   args.write_config = path_text(write_config);
   args.material_id = material_id;
-  py::gil_scoped_release release;
-  FitResult r{args.files, app::fit_answer(args)};
-  app::write_fit_files(args, r.answer);
-  return r;
+  Hooks hooks;
+  hooks.stage(args.cross_section.empty() ? "fitting the loss per length" : "fitting the material");
+  return hooks.run_short<FitResult>(progress, [&] {
+    FitResult r{args.files, app::fit_answer(args)};
+    app::write_fit_files(args, r.answer);
+    return r;
+  });
 }
 
 // ---------------------------------------------------------------- sparams
@@ -475,16 +604,20 @@ struct SparamsResult {
 };
 
 SparamsResult sparams(const Link& link, const py::object& output, const py::object& fmax, std::optional<int> points,
-                      const std::string& port_order, bool dc) {
+                      const std::string& port_order, bool dc, const py::object& progress) {
   SparamsResult r{link.cfg, {}, {}};
   r.args.output = path_text(output);
   r.args.fmax = optional_text(fmax, "Hz");
   r.args.points = points;
   r.args.port_order = port_order;
   r.args.from_dc = dc;
-  py::gil_scoped_release release;
-  r.network = app::sparams_network(*link.cfg, r.args);
-  app::write_sparams_file(r.args, r.network);
+  Hooks hooks;
+  hooks.stage("composing the network");
+  r.network = hooks.run_short<channels::Network>(progress, [&] {
+    channels::Network n = app::sparams_network(*link.cfg, r.args);
+    app::write_sparams_file(r.args, n);
+    return n;
+  });
   return r;
 }
 
@@ -497,23 +630,23 @@ struct CheckResult {
 };
 
 CheckResult check(const py::object& file, const py::object& freq, const std::string& port_order,
-                  const py::object& enforce_passivity) {
+                  const py::object& enforce_passivity, const py::object& progress) {
   CheckResult r;
   r.args.file = path_text(file);
-  if (py::isinstance<py::str>(freq) || py::isinstance<py::float_>(freq) || py::isinstance<py::int_>(freq))
-    r.args.freqs.push_back(option_text(freq, "Hz"));
-  else if (!freq.is_none())
-    for (const auto& f : freq) r.args.freqs.push_back(option_text(f, "Hz"));
+  r.args.freqs = list_text(freq, "Hz");
   r.args.port_order = port_order;
   r.args.enforce_output = path_text(enforce_passivity);
-  py::gil_scoped_release release;
-  if (!io::is_touchstone_path(r.args.file)) {
-    r.config = app::check_config_file(r.args);
-  } else {
-    r.touchstone = app::check_touchstone_file(r.args);
-    if (!r.args.enforce_output.empty()) app::write_enforced_passivity(r.args, *r.touchstone);
-  }
-  return r;
+  Hooks hooks;
+  hooks.stage("checking " + r.args.file);
+  return hooks.run_short<CheckResult>(progress, [&] {
+    if (!io::is_touchstone_path(r.args.file)) {
+      r.config = app::check_config_file(r.args);
+    } else {
+      r.touchstone = app::check_touchstone_file(r.args);
+      if (!r.args.enforce_output.empty()) app::write_enforced_passivity(r.args, *r.touchstone);
+    }
+    return std::move(r);
+  });
 }
 
 // ---------------------------------------------------------------- networks
@@ -634,17 +767,20 @@ PYBIND11_MODULE(_core, m) {
                              "The config with every default made explicit")
       .def(
           "network",
-          [](const Link& l, const py::object& fmax, std::optional<int> points, const std::string& port_order, bool dc) {
+          [](const Link& l, const py::object& fmax, std::optional<int> points, const std::string& port_order, bool dc,
+             const py::object& progress) {
             app::SparamsArgs args;
             args.fmax = optional_text(fmax, "Hz");
             args.points = points;
             args.port_order = port_order;
             args.from_dc = dc;
-            py::gil_scoped_release release;
-            return app::sparams_network(*l.cfg, args);
+            Hooks hooks;
+            hooks.stage("composing the network");
+            return hooks.run_short<channels::Network>(progress, [&] { return app::sparams_network(*l.cfg, args); });
           },
           py::arg("fmax") = py::none(), py::arg("points") = py::none(), py::arg("port_order") = "12-34",
-          py::arg("dc") = false, "The channel's S-parameters, as `phylane sparams` writes them")
+          py::arg("dc") = false, py::arg("progress") = py::none(),
+          "The channel's S-parameters, as `phylane sparams` writes them; progress=callable(stage, done)")
       .def("__repr__", [](const Link& l) { return "<phylane.Link " + l.cfg->source + ">"; });
 
   m.def("presets", &io::preset_names, "Names of the embedded links");
@@ -717,7 +853,38 @@ PYBIND11_MODULE(_core, m) {
         const auto& r = self.cast<const LossResult&>();
         if (!r.analysis) return py::none();
         return view(self, r.analysis->report_freqs_hz);
-      });
+      })
+      .def_property_readonly("segments", [](const py::object& self) -> py::object {
+        const auto& r = self.cast<const LossResult&>();
+        if (!r.analysis || r.analysis->line_points.empty()) return py::none();
+        py::list out;
+        using P = phy::LinePoint;
+        for (std::size_t i = 0; i < r.analysis->line_points.size(); ++i) {
+          const auto& pts = r.analysis->line_points[i];
+          py::dict d;
+          d["name"] = i < r.analysis->segments.size() ? r.analysis->segments[i].name : std::string();
+          std::vector<double> l, c;
+          for (const auto& p : pts) {
+            l.push_back(p.l_h_per_m());
+            c.push_back(p.c_f_per_m());
+          }
+          // R and G are the real parts of z_per_m and y_per_m (a std::complex is its real part then
+          // its imaginary part): strided views; L and C are copies.
+          auto real_view = [&](std::complex<double> P::*field) -> py::array {
+            if (pts.empty()) return py::array_t<double>(0);
+            return view(self, reinterpret_cast<const double*>(&(pts.front().*field)), pts.size(), sizeof(P));
+          };
+          d["r_ohm_per_m"] = real_view(&P::z_per_m);
+          d["l_h_per_m"] = py::array_t<double>(static_cast<py::ssize_t>(l.size()), l.data());
+          d["g_s_per_m"] = real_view(&P::y_per_m);
+          d["c_f_per_m"] = py::array_t<double>(static_cast<py::ssize_t>(c.size()), c.data());
+          d["z0_ohm"] = pts.empty() ? py::array_t<std::complex<double>>(0)
+                                    : view(self, &pts.front().z0, pts.size(), sizeof(P));
+          out.append(d);
+        }
+        return out;
+      }, "with rlgc=True (or output=): per trace segment its name and, on freq_hz, r_ohm_per_m, l_h_per_m, g_s_per_m, "
+         "c_f_per_m and z0_ohm (complex); else None");
 
   py::class_<EyeResult>(m, "EyeResult", "phylane eye")
       .def("to_dict",
@@ -805,6 +972,25 @@ PYBIND11_MODULE(_core, m) {
       })
       .def_property_readonly("com_db", [](const ComResult& r) { return r.answer.com_db; })
       .def_property_readonly("passed", [](const ComResult& r) { return r.answer.pass; });
+
+  py::class_<ComBatchResult>(m, "ComBatchResult", "phylane com THRU THRU ...")
+      .def("to_dict", [](const ComBatchResult& r) {
+        return json_dict([&](std::ostream& os) { app::write_com_batch_json(os, r.thrus, r.sheet, r.answers); });
+      })
+      .def_property_readonly("thrus", [](const ComBatchResult& r) { return r.thrus; })
+      .def_property_readonly("com_db", [](const ComBatchResult& r) {
+        std::vector<double> v;
+        for (const auto& a : r.answers) v.push_back(a.com_db);
+        return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
+      }, "one per thru")
+      .def_property_readonly("passed", [](const ComBatchResult& r) {
+        return std::all_of(r.answers.begin(), r.answers.end(), [](const workflows::ComAnswer& a) { return a.pass; });
+      }, "every thru passes (the command's exit 0, else 3)")
+      .def_property_readonly("results", [](const ComBatchResult& r) {
+        py::list out;
+        for (std::size_t i = 0; i < r.answers.size(); ++i) out.append(ComResult{r.thrus[i], r.sheet, r.answers[i]});
+        return out;
+      }, "one ComResult per thru (its to_dict() is `phylane com THRU --json` of that file)");
 
   py::class_<CapacityResult>(m, "CapacityResult", "phylane capacity")
       .def("to_dict", [](const CapacityResult& r) {
@@ -943,7 +1129,8 @@ PYBIND11_MODULE(_core, m) {
       })
       .def_property_readonly(
           "modes",
-          [](const WaveguideResult& r) {
+          [](const py::object& self) {
+            const auto& r = self.cast<const WaveguideResult&>();
             py::list out;
             for (const auto& mode : r.result.modes) {
               py::dict d;
@@ -954,18 +1141,42 @@ PYBIND11_MODULE(_core, m) {
               d["effective_area_m2"] = mode.effective_area_m2;
               d["mode_field_diameter_m"] = mode.mode_field_diameter_m;
               d["confinement"] = mode.confinement;
+              const auto& md = mode.mode;
+              std::vector<double> x, y;
+              for (int i = 0; i < md.nx; ++i) x.push_back(md.x(i));
+              for (int j = 0; j < md.ny; ++j) y.push_back(md.y(j));
+              d["x_m"] = py::array_t<double>(static_cast<py::ssize_t>(x.size()), x.data());
+              d["y_m"] = py::array_t<double>(static_cast<py::ssize_t>(y.size()), y.data());
+              auto grid = [&](const auto& v) {
+                using T = typename std::decay_t<decltype(v)>::value_type;
+                const auto nx = static_cast<py::ssize_t>(md.nx), ny = static_cast<py::ssize_t>(md.ny);
+                const auto size = static_cast<py::ssize_t>(sizeof(T));
+                py::array a(py::dtype::of<T>(), {ny, nx}, {nx * size, size}, v.data(), self);
+                py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+                return a;
+              };
+              d["field"] = grid(md.field);
+              d["eps"] = grid(md.eps);
               out.append(d);
             }
             return out;
           },
           "Per mode (quasi-TE, then quasi-TM): polarization, n_eff, guided, n_g, effective_area_m2, "
-          "mode_field_diameter_m, confinement")
+          "mode_field_diameter_m, confinement, and on the quarter window (mirror planes x = 0, y = 0): x_m, y_m "
+          "(cell centres), field (the dominant transverse E, complex, rows y, columns x) and eps (n^2 per cell)")
       .def_property_readonly("bend_radius_m", [](const py::object& self) {
         return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::radius_m);
       })
       .def_property_readonly("bend_loss_db_per_90deg", [](const py::object& self) {
         return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::total_db_per_90deg);
-      }, "radiation and the two junctions, per 90 degree bend (quasi-TE)");
+      }, "radiation and the two junctions, per 90 degree bend (quasi-TE)")
+      .def_property_readonly("bend_radiation_db_per_90deg", [](const py::object& self) {
+        const auto& bends = self.cast<const WaveguideResult&>().result.bends;
+        return field_view(self, bends, &phy::BendLoss::radiation_db_per_90deg);
+      })
+      .def_property_readonly("bend_transition_db", [](const py::object& self) {
+        return field_view(self, self.cast<const WaveguideResult&>().result.bends, &phy::BendLoss::transition_db);
+      }, "one straight-bend junction");
 
   py::class_<FitResult>(m, "FitResult", "phylane fit")
       .def("to_dict", [](const FitResult& r) {
@@ -1033,56 +1244,97 @@ PYBIND11_MODULE(_core, m) {
       })
       .def_property_readonly("output", [](const SweepResult& r) { return r.report.output; }, "the results file (HDF5)");
 
+  py::class_<SweepCase>(m, "SweepCase", "phylane sweep --case N")
+      .def_property_readonly("number", [](const SweepCase& c) { return c.number; }, "from 1")
+      .def_property_readonly("label", [](const SweepCase& c) { return c.label; }, "the axis values")
+      .def_property_readonly("text", [](const SweepCase& c) { return c.text; }, "what the command prints")
+      .def_property_readonly("config_toml", [](const SweepCase& c) { return c.config_toml; }, "the case's config")
+      .def_property_readonly("link", [](const SweepCase& c) { return Link{c.cfg, {}}; },
+                             "the case's link, for any function (phylane.loss(case.link))")
+      .def("__repr__", [](const SweepCase& c) {
+        return "<phylane.SweepCase " + std::to_string(c.number) + ": " + c.label + ">";
+      });
+
+  const auto progress_help = "; progress=callable(stage, done), called from the calling thread every 50 ms while "
+                             "either changed";
   m.def("loss", &loss, py::arg("link"), py::kw_only(), py::arg("freq") = py::none(), py::arg("fmax") = py::none(),
-        py::arg("points") = py::none(),
-        "phylane loss: freq= one or a list of report frequencies, fmax=, points= (text with units, or Hz)");
+        py::arg("points") = py::none(), py::arg("output") = py::none(), py::arg("rlgc") = false,
+        py::arg("progress") = py::none(),
+        (std::string("phylane loss: freq= one or a list of report frequencies, fmax=, points= (text with units, or Hz), "
+                     "output= (-o FILE.h5); rlgc=True keeps each trace segment's R, L, G, C and Z0 on the grid "
+                     "(LossResult.segments, what -o writes)") + progress_help).c_str());
   m.def("tdr", &tdr, py::arg("link"), py::kw_only(), py::arg("rise_time") = py::none(), py::arg("edge") = "",
-        py::arg("length") = py::none(), py::arg("eps_eff") = py::none(),
-        "phylane tdr: rise_time= (text, or s), edge=\"gaussian\"|\"10-90\", length= (text, or m), eps_eff=");
+        py::arg("length") = py::none(), py::arg("eps_eff") = py::none(), py::arg("output") = py::none(),
+        py::arg("progress") = py::none(),
+        (std::string("phylane tdr: rise_time= (text, or s), edge=\"gaussian\"|\"10-90\", length= (text, or m), "
+                     "eps_eff=, output= (-o FILE.h5)") + progress_help).c_str());
   m.def("impedance", &impedance, py::arg("link"), py::kw_only(), py::arg("target"), py::arg("solve"),
-        py::arg("segment") = py::none(), py::arg("freq") = py::none(),
-        "phylane impedance: target= (text, or ohm), solve=\"width\"|\"spacing\"|\"height\", segment= (from 1), "
-        "freq= one or a list (text, or Hz)");
-  m.def("waveguide", &waveguide, py::arg("file"), "phylane waveguide: a waveguide file (TOML, [waveguide])");
+        py::arg("segment") = py::none(), py::arg("freq") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane impedance: target= (text, or ohm), solve=\"width\"|\"spacing\"|\"height\", segment= "
+                     "(from 1), freq= one or a list (text, or Hz)") + progress_help).c_str());
+  m.def("waveguide", &waveguide, py::arg("file"), py::kw_only(), py::arg("output") = py::none(),
+        py::arg("progress") = py::none(),
+        (std::string("phylane waveguide: a waveguide file (TOML, [waveguide]); output= (-o FILE.h5)") + progress_help)
+            .c_str());
   m.def("fit", &fit, py::arg("files"), py::kw_only(), py::arg("lengths"), py::arg("port_order") = "",
         py::arg("cross_section") = py::none(), py::arg("segment") = py::none(), py::arg("reference") = "10 GHz",
         py::arg("fit_from") = "1 GHz", py::arg("fit_to") = py::none(), py::arg("roughness") = "",
         py::arg("launch_loss") = "0 dB", py::arg("output") = py::none(), py::arg("write_material") = py::none(),
-        py::arg("write_config") = py::none(), py::arg("material_id") = "fitted",
-        "phylane fit: Touchstone files (shortest first), lengths= (\"4 in,10 in\" or a list: text, or m); with "
-        "cross_section=CONFIG the material fit: segment=, reference=, fit_from=, fit_to=, roughness=, launch_loss=, "
-        "write_material=, write_config=, material_id=; output= (HDF5)");
+        py::arg("write_config") = py::none(), py::arg("material_id") = "fitted", py::arg("progress") = py::none(),
+        (std::string("phylane fit: Touchstone files (shortest first), lengths= (\"4 in,10 in\" or a list: text, or m); "
+                     "with cross_section=CONFIG the material fit: segment=, reference=, fit_from=, fit_to=, roughness=, "
+                     "launch_loss=, write_material=, write_config=, material_id=; output= (HDF5)") + progress_help)
+            .c_str());
   m.def("sparams", &sparams, py::arg("link"), py::kw_only(), py::arg("output"), py::arg("fmax") = py::none(),
         py::arg("points") = py::none(), py::arg("port_order") = "12-34", py::arg("dc") = false,
-        "phylane sparams -o FILE: writes the Touchstone file the command writes (link.network() without a file)");
+        py::arg("progress") = py::none(),
+        (std::string("phylane sparams -o FILE: writes the Touchstone file the command writes (link.network() without a "
+                     "file)") + progress_help).c_str());
   m.def("check", &check, py::arg("file"), py::kw_only(), py::arg("freq") = py::none(), py::arg("port_order") = "",
-        py::arg("enforce_passivity") = py::none(),
-        "phylane check: a Touchstone file (or a config); freq= one or a list, port_order=, enforce_passivity=FILE");
-  m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("progress") = py::none(),
-        "phylane eye; progress=callable(stage, done)");
+        py::arg("enforce_passivity") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane check: a Touchstone file (or a config); freq= one or a list, port_order=, "
+                     "enforce_passivity=FILE") + progress_help).c_str());
+  m.def("eye", &eye, py::arg("link"), py::kw_only(), py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane eye: output= (-o FILE.h5)") + progress_help).c_str());
   m.def("maxrate", &maxrate, py::arg("link"), py::kw_only(), py::arg("modulation") = "nrz,pam4",
         py::arg("min") = py::none(), py::arg("max") = py::none(), py::arg("margin") = py::none(),
-        py::arg("curve") = false, py::arg("progress") = py::none(),
-        "phylane maxrate: modulation=\"nrz,pam4\", min=, max= (text, or b/s), margin= [dB], curve=");
+        py::arg("curve") = false, py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane maxrate: modulation=\"nrz,pam4\", min=, max= (text, or b/s), margin= [dB], curve=, "
+                     "output= (-o FILE.h5)") + progress_help).c_str());
   m.def("reach", &reach, py::arg("link"), py::kw_only(), py::arg("rate") = py::none(), py::arg("modulation") = "",
         py::arg("element") = "", py::arg("min") = py::none(), py::arg("max") = py::none(), py::arg("margin") = py::none(),
-        py::arg("curve") = false, py::arg("progress") = py::none(),
-        "phylane reach: rate= (text, or b/s), modulation=, element=, min=, max= (text, or m), margin= [dB], curve=");
+        py::arg("curve") = false, py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane reach: rate= (text, or b/s), modulation=, element=, min=, max= (text, or m), margin= "
+                     "[dB], curve=, output= (-o FILE.h5)") + progress_help).c_str());
   m.def("com", &com, py::arg("thru"), py::kw_only(), py::arg("fext") = std::vector<std::string>{},
         py::arg("next") = std::vector<std::string>{}, py::arg("sheet") = "100gbase-kr4", py::arg("set") = py::dict(),
-        py::arg("progress") = py::none(), "phylane com: thru and aggressor Touchstone files, sheet=, set={NAME: VALUE}");
+        py::arg("jobs") = 0, py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane com: a thru Touchstone file with its aggressors fext=[...], next=[...], sheet=, "
+                     "set={NAME: VALUE}, output= (-o FILE.h5); a list of thru files: the batch form (a ComBatchResult; "
+                     "jobs= threads, 0 all cores)") + progress_help).c_str());
   m.def("capacity", &capacity, py::arg("link"), py::kw_only(), py::arg("bandwidth") = py::none(),
-        py::arg("points") = py::none(), py::arg("no_rate") = false, py::arg("progress") = py::none(),
-        "phylane capacity: bandwidth= (text, or Hz), points=, no_rate=");
+        py::arg("points") = py::none(), py::arg("no_rate") = false, py::arg("output") = py::none(),
+        py::arg("progress") = py::none(),
+        (std::string("phylane capacity: bandwidth= (text, or Hz), points=, no_rate=, output= (-o FILE.h5)") + progress_help)
+            .c_str());
   m.def("throughput", &throughput, py::arg("system") = py::none(), py::kw_only(), py::arg("preset") = "",
-        py::arg("progress") = py::none(), "phylane throughput: a system file, or preset=NAME (default: the embedded one)");
+        py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane throughput: a system file, or preset=NAME (default: the embedded one); output= (-o "
+                     "FILE.h5)") + progress_help).c_str());
   m.def("claims", &claims, py::arg("file") = py::none(), py::kw_only(), py::arg("preset") = "",
-        py::arg("progress") = py::none(), "phylane claims: a claim file, or preset=NAME (default: the embedded set)");
+        py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane claims: a claim file, or preset=NAME (default: the embedded set); output= (-o FILE.h5)") +
+         progress_help).c_str());
   m.def("study", &study, py::arg("study") = py::none(), py::kw_only(), py::arg("preset") = "", py::arg("points") = 0,
-        py::arg("no_claims") = false, py::arg("progress") = py::none(),
-        "phylane study: a study file, or preset=NAME (default: the embedded study); points=, no_claims=");
+        py::arg("no_claims") = false, py::arg("output") = py::none(), py::arg("progress") = py::none(),
+        (std::string("phylane study: a study file, or preset=NAME (default: the embedded study); points=, no_claims=, "
+                     "output= (-o FILE.h5; the command's default results/study.h5 is not written)") + progress_help)
+            .c_str());
   m.def("sweep", &sweep, py::arg("sweep") = py::none(), py::kw_only(), py::arg("output") = py::none(),
         py::arg("resume") = py::none(), py::arg("jobs") = 0, py::arg("check") = false, py::arg("flush_every") = 1.0,
-        py::arg("force") = false, py::arg("overwrite") = false, py::arg("progress") = py::none(),
-        "phylane sweep: a sweep file and output= (or resume=), jobs=, check=, flush_every=, force=, overwrite=");
+        py::arg("force") = false, py::arg("overwrite") = false, py::arg("case") = py::none(),
+        py::arg("progress") = py::none(),
+        (std::string("phylane sweep: a sweep file and output= (or resume=), jobs=, check=, flush_every=, force=, "
+                     "overwrite=; case=N (from 1): that case's config and link (a SweepCase), nothing computed") +
+         progress_help).c_str());
 }

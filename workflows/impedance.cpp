@@ -120,7 +120,7 @@ ImpedanceAnswer solve_impedance(const channels::Link& link, const ImpedanceReque
   a.original_impedance_ohm = re_z0(line);
 
   // The line with the dimension at x, when the segment's model is valid there.
-  auto line_at = [&](double x) -> std::optional<phy::TransmissionLine> {
+  auto build_line = [&](double x) -> std::optional<phy::TransmissionLine> {
     try {
       auto g = phy::with_dimension(g0, r.solve, x);
       if (!g->violations(dk).empty()) return std::nullopt;
@@ -128,6 +128,13 @@ ImpedanceAnswer solve_impedance(const channels::Link& link, const ImpedanceReque
     } catch (const std::invalid_argument&) {
       return std::nullopt;
     }
+  };
+  std::size_t built = 0;
+  auto line_at = [&](double x) {
+    r.hooks.throw_if_stopped();
+    auto l = build_line(x);
+    if (r.hooks.progress) r.hooks.progress(++built, 0);
+    return l;
   };
   // Scan: 33 values from x0/10 to 10 x0, logarithmically spaced.
   constexpr int n = 33;

@@ -9,6 +9,7 @@
 
 #include "channels/link.hpp"
 #include "phy/cross_section_dimension.hpp"
+#include "workflows/run_hooks.hpp"
 
 namespace phylane::workflows {
 
@@ -19,6 +20,9 @@ struct ImpedanceRequest {
   /// Frequencies of the loss per length [Hz], each > 0 (at least one); the impedance is Re Z0 at the
   /// highest, as `phylane loss` reports it.
   std::vector<double> freqs_hz;
+  /// Progress after each line built (the scan's 33, then the root search's; total 0: not known in
+  /// advance); the stop flag is read before each (solvers::SearchInterrupted).
+  RunHooks hooks;
 };
 
 struct ImpedanceAnswer {

@@ -32,8 +32,14 @@ WaveguideResult analyze_waveguide(const WaveguideRequest& r) {
   const double n_core = phy::refractive_index(r.core, r.wavelength_m);
   const double n_clad = phy::refractive_index(r.cladding, r.wavelength_m);
   WaveguideResult out;
+  const std::size_t total = (r.quasi_tm ? 2 : 1) + r.bend_radii_m.size();
+  std::size_t done = 0;
+  auto finished_one = [&] {
+    if (r.hooks.progress) r.hooks.progress(++done, total);
+  };
   for (auto pol : {phy::Polarization::quasi_te, phy::Polarization::quasi_tm}) {
     if (pol == phy::Polarization::quasi_tm && !r.quasi_tm) continue;
+    r.hooks.throw_if_stopped();
     auto o = quarter_window(r);
     o.polarization = pol;
     WaveguideMode m;
@@ -45,8 +51,10 @@ WaveguideResult analyze_waveguide(const WaveguideRequest& r) {
     m.confinement = phy::confinement_factor(m.mode, cs.shapes[0]);
     m.scattering = phy::surface_scattering(m.mode, cs.shapes[0], n_core, n_clad, r.sidewall, r.top);
     out.modes.push_back(std::move(m));
+    finished_one();
   }
   for (double radius : r.bend_radii_m) {
+    r.hooks.throw_if_stopped();
     auto o = quarter_window(r);
     // A bend has no mirror plane across x: the full width, the inner side short of the centre of
     // curvature, a PML on both x edges kept off the core (a quarter of the outer margin, at most
@@ -57,6 +65,7 @@ WaveguideResult analyze_waveguide(const WaveguideRequest& r) {
     o.fine_x_min_m = -0.5 * r.width_m;
     o.pml_thickness_m = std::min(0.25 * margin, 0.5 * (-o.x_min_m - 0.5 * r.width_m));
     out.bends.push_back(phy::bend_loss(cs, r.wavelength_m, o, radius));
+    finished_one();
   }
   return out;
 }

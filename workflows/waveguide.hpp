@@ -7,6 +7,7 @@
 #include "phy/mode_solver.hpp"
 #include "phy/optical_materials.hpp"
 #include "phy/waveguide_loss.hpp"
+#include "workflows/run_hooks.hpp"
 
 namespace phylane::workflows {
 
@@ -22,6 +23,9 @@ struct WaveguideRequest {
   std::vector<double> bend_radii_m;  ///< quasi-TE bend loss at each radius
   bool quasi_tm = true;     ///< also solve the quasi-TM mode
   bool group_index = true;  ///< n_g (two more solves per mode)
+  /// Progress after each mode and each bend radius (done, modes + radii); the stop flag is read
+  /// before each (solvers::SearchInterrupted).
+  RunHooks hooks;
 };
 
 struct WaveguideMode {

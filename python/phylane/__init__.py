@@ -7,24 +7,26 @@
 
 One function per command (check, sparams, loss, tdr, impedance, fit, eye, maxrate, reach, com,
 capacity, throughput, claims, study, sweep, waveguide) with the command's options as keyword
-arguments; each result's to_dict() is the command's --json output, and its arrays are numpy views
-with units in their names. Bad input raises phylane.Error (a ValueError) with the command line's
-message; the long calls release the GIL, take progress=callable(stage, done) and stop on Ctrl-C.
+arguments (output= for -o); each result's to_dict() is the command's --json output, and its arrays
+are numpy views with units in their names. Bad input raises phylane.Error (a ValueError) with the
+command line's message; every call releases the GIL and takes progress=callable(stage, done); the
+long ones stop on Ctrl-C.
 """
 import numpy as _np
 
 from . import _toml
-from ._core import (CapacityResult, CheckResult, ClaimsResult, ComResult, Error, EyeResult, FitResult,
-                    ImpedanceResult, Link, LossResult, MaxRateResult, Network, ReachResult, SparamsResult,
-                    StudyResult, SweepResult, TdrResult, ThroughputResult, WaveguideResult, __version__, capacity,
-                    check, claims, com, eye, fit, impedance, loss, maxrate, presets, reach, sparams, study, sweep,
-                    tdr, throughput, waveguide)
+from ._core import (CapacityResult, CheckResult, ClaimsResult, ComBatchResult, ComResult, Error, EyeResult,
+                    FitResult, ImpedanceResult, Link, LossResult, MaxRateResult, Network, ReachResult, SparamsResult,
+                    StudyResult, SweepCase, SweepResult, TdrResult, ThroughputResult, WaveguideResult, __version__,
+                    capacity, check, claims, com, eye, fit, impedance, loss, maxrate, presets, reach, sparams, study,
+                    sweep, tdr, throughput, waveguide)
 
 __all__ = ["Error", "Link", "Network", "CheckResult", "LossResult", "TdrResult", "ImpedanceResult", "FitResult",
-           "EyeResult", "MaxRateResult", "ReachResult", "SparamsResult", "ComResult", "CapacityResult",
-           "ThroughputResult", "ClaimsResult", "StudyResult", "SweepResult", "WaveguideResult", "presets", "check",
-           "sparams", "loss", "tdr", "impedance", "fit", "eye", "maxrate", "reach", "com", "capacity", "throughput",
-           "claims", "study", "sweep", "waveguide", "read_sweep", "__version__"]
+           "EyeResult", "MaxRateResult", "ReachResult", "SparamsResult", "ComResult", "ComBatchResult",
+           "CapacityResult", "ThroughputResult", "ClaimsResult", "StudyResult", "SweepResult", "SweepCase",
+           "WaveguideResult", "presets", "check", "sparams", "loss", "tdr", "impedance", "fit", "eye", "maxrate",
+           "reach", "com", "capacity", "throughput", "claims", "study", "sweep", "waveguide", "read_sweep",
+           "__version__"]
 
 
 def _link_from_dict(config, name="Link.from_dict", networks=None):
@@ -72,15 +74,26 @@ Network.to_skrf = _network_to_skrf
 def read_sweep(path):
     """A sweep's results file (docs/sweep.md, "The HDF5 file"; from phylane.sweep or the command) as
     numpy arrays, read with h5py: {"outputs": {LABEL: array}, "curves": {LABEL: array, "freq_hz":
-    array}, "axes": {KEY: array}, "axis_keys": [KEY, ...], "status": array (0 missing, 1 done,
-    2 failed)}; NaN where a case has no value yet."""
+    array}, "axes": {KEY: array (text axes as str)}, "axis_keys": [KEY, ...], "status": array
+    (0 missing, 1 done, 2 failed), "units": {LABEL or KEY: unit}, "mode": "grid", "zip" or "lhs",
+    "failures": [(flat case index, reason), ...]}; NaN where a case has no value yet."""
     import h5py
+
+    def text(v):
+        return v.decode() if isinstance(v, bytes) else str(v)
+
     with h5py.File(path, "r") as f:
         def group(name):
             return {k: v[()] for k, v in f[name].items()} if name in f else {}
-        return {"outputs": group("outputs"), "curves": group("curves"), "axes": group("axes"),
-                "axis_keys": [k.decode() if isinstance(k, bytes) else str(k) for k in f["axis_keys"][()]],
-                "status": f["status"][()]}
+        axes = {k: (_np.array([text(x) for x in v]) if v.dtype.kind in "OS" else v) for k, v in group("axes").items()}
+        units = {k: text(d.attrs["units"]) for name in ("outputs", "curves", "axes") if name in f
+                 for k, d in f[name].items() if "units" in d.attrs}
+        failures = []
+        if "failures" in f:
+            failures = [(int(c), text(r)) for c, r in zip(f["failures"]["case"][()], f["failures"]["reason"][()])]
+        return {"outputs": group("outputs"), "curves": group("curves"), "axes": axes,
+                "axis_keys": [text(k) for k in f["axis_keys"][()]], "status": f["status"][()], "units": units,
+                "mode": text(f.attrs["mode"]), "failures": failures}
 
 
 def _sweep_results(self):

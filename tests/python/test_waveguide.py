@@ -41,3 +41,30 @@ def test_a_bad_waveguide_file_carries_the_command_line_message(tmp_path, text):
     with pytest.raises(phylane.Error) as e:
         phylane.waveguide(path)
     assert str(e.value) == cli_error("waveguide", path)
+
+
+def test_ctrl_c_stops_the_waveguide_between_two_solves(tmp_path):
+    # Two modes and six bends: 10.7 s on the build machine. SIGINT 0.3 s in; the workflow reads its
+    # stop flag before each mode and bend, so the call ends after the solve running then (measured:
+    # 0.6 s after the start; the bound leaves room for a loaded machine).
+    import subprocess
+    import sys
+    import textwrap
+    path = tmp_path / "strip.toml"
+    path.write_text(STRIP.replace('bend_radii = ["5 um"]', 'bend_radii = ["2 um", "3 um", "4 um", "5 um", "6 um", "8 um"]'))
+    script = textwrap.dedent(f"""
+        import os, signal, threading, time, phylane
+        seen = []
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        t0 = time.monotonic()
+        try:
+            phylane.waveguide({str(path)!r}, progress=lambda stage, n: seen.append(n))
+            print("not interrupted")
+        except KeyboardInterrupt:
+            print("interrupted", time.monotonic() - t0, max(seen, default=0))
+    """)
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    word, seconds, done = p.stdout.split()
+    assert word == "interrupted" and int(done) < 8
+    assert float(seconds) < 6.0
