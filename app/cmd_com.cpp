@@ -51,7 +51,22 @@ void write_hdf5(const std::string& file, const ComArgs& a, const solvers::ComPar
     h.attribute(g, "a_ni_v", c.a_ni_v);
     h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
     h.attribute(g, "cursor_ui", c.cursor_ui);
+    if (p.erl) h.attribute(g, "erl_db", r.erl_db);
   }
+  // TDR and ERL (Annex 93A.5): per port the TDR impedance, the reflection pulse and its weighted
+  // (gated) form on the same time axis.
+  for (const auto& t : r.tdr) {
+    const std::string g = fmt::format("/tdr/port{}", t.port);
+    h.dataset(g + "/t_s", t.t_s, "s", "time after the TDR edge's launch (t = 0 at the port)");
+    h.dataset(g + "/tdr_ohm", t.tdr_ohm, "Ohm", "TDR impedance 2 Z_t (1 + rho)/(1 - rho)");
+    h.dataset(g + "/reflection_pulse", t.reflection_pulse, "1", "PTDR: reflection of a 1-UI pulse");
+    h.dataset(g + "/weighted_pulse", t.weighted_pulse, "1", "R_eff = PTDR G_loss G_rr (93A.5)");
+    h.attribute(g, "z_port_ohm", t.z_port_ohm);
+    h.attribute(g, "fixture_delay_s", t.fixture_delay_s);
+    if (p.erl) h.attribute(g, "erl_db", t.erl_db);
+  }
+  if (p.erl) h.attribute("/", "erl_db", r.erl_db);
+  if (r.icn) h.attribute("/", "icn_v", r.icn->icn_v);
   h.commit();
 }
 
@@ -70,6 +85,17 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
   }
   fmt::print("\nCOM = {:.3f} dB (case {}): {} (threshold {:g} dB)\n", r.com_db, r.cases[r.worst].package_case,
              r.pass ? "pass" : "FAIL", p.pass_threshold_db);
+  for (const auto& t : r.tdr) {
+    fmt::print("{}port {} ({} side): ", t.port == 1 ? "\n" : "", t.port, t.port == 1 ? "Tx" : "Rx");
+    if (p.erl) fmt::print("ERL {:.3f} dB, ", t.erl_db);
+    fmt::print("TDR port impedance {:.2f} Ohm (fixture delay {:g} ps)\n", t.z_port_ohm, t.fixture_delay_s * 1e12);
+  }
+  if (p.erl)
+    fmt::print("ERL = {:.3f} dB: {} (threshold {:g} dB)\n", r.erl_db, r.erl_pass ? "pass" : "FAIL",
+               p.erl_pass_threshold_db);
+  if (r.icn)
+    fmt::print("ICN = {:.3f} mV (FEXT {:.3f} mV, NEXT {:.3f} mV; {:g} to {:g} GHz)\n", r.icn->icn_v * 1e3,
+               r.icn->fext_icn_v * 1e3, r.icn->next_icn_v * 1e3, r.icn->f_1_hz / 1e9, r.icn->f_2_hz / 1e9);
 }
 
 // The batch form: one row per thru file.
@@ -87,7 +113,7 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
   const std::vector<workflows::ComAnswer> rs = workflows::com_batch(p, thrus, opt);
   progress.complete();
   bool all = true;
-  for (const auto& r : rs) all = all && r.pass;
+  for (const auto& r : rs) all = all && r.pass && r.erl_pass;
   const int rc = all ? exit_code::answered : exit_code::negative;
   if (args.json) {
     write_com_batch_json(std::cout, args.thrus, p, rs);
@@ -95,11 +121,12 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
   }
   fmt::print("phylane com: {} channels (sheet: {})\n\n  {:<44} {:>9}", rs.size(), p.name, "thru", "IL [dB]");
   for (const auto& c : rs.front().cases) fmt::print(" {:>11}", fmt::format("COM case {}", c.package_case));
-  fmt::print(" {:>9}  {}\n", "COM [dB]", "");
+  fmt::print(" {:>9}{}  {}\n", "COM [dB]", p.erl ? fmt::format(" {:>9}", "ERL [dB]") : "", "");
   for (std::size_t i = 0; i < rs.size(); ++i) {
     fmt::print("  {:<44} {:>9.2f}", thrus[i].name.substr(0, 44), rs[i].il_db_at_nyquist);
     for (const auto& c : rs[i].cases) fmt::print(" {:>11.3f}", c.com_db);
-    fmt::print(" {:>9.3f}  {}\n", rs[i].com_db, rs[i].pass ? "pass" : "FAIL");
+    fmt::print(" {:>9.3f}{}  {}\n", rs[i].com_db, p.erl ? fmt::format(" {:>9.3f}", rs[i].erl_db) : "",
+               rs[i].pass && rs[i].erl_pass ? "pass" : "FAIL");
   }
   return rc;
 }
@@ -117,7 +144,7 @@ int run_com(const ComArgs& args) {
     rq.progress = [&](int c) { progress.stage(fmt::format("package case {}", c)); };
     const workflows::ComAnswer r = workflows::com(p, rq);
     progress.complete();
-    const int rc = r.pass ? exit_code::answered : exit_code::negative;
+    const int rc = r.pass && r.erl_pass ? exit_code::answered : exit_code::negative;
     return deliver(
         args, rc, [&](const std::string& file) { write_hdf5(file, args, p, r); },
         [&](std::ostream& os) { write_com_json(os, args.thrus.front(), p, r); }, [&] { print_text(args, p, r); });

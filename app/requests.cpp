@@ -577,9 +577,26 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
     j.array("dfe", c.equalizer.dfe).end_object();
     j.key("sigma_v").begin_object().field("isi", c.sigma_isi_v).field("tx", c.sigma_tx_v).field("rj", c.sigma_rj_v);
     j.field("dd", c.sigma_dd_v).field("noise", c.sigma_n_v).field("crosstalk", c.sigma_xt_v).end_object();
-    j.field("candidates", c.candidates).end_object();
+    j.field("candidates", c.candidates);
+    if (p.erl) j.field("erl_db", r.erl_db);  // the thru's ERL: the same for every case (docs/com.md)
+    j.end_object();
   }
   j.end_array();
+  if (!r.tdr.empty()) {
+    if (p.erl)
+      j.field("erl_db", r.erl_db).field("erl_pass", r.erl_pass).field("erl_pass_threshold_db", p.erl_pass_threshold_db);
+    j.key("ports").begin_array();
+    for (const auto& t : r.tdr) {
+      j.begin_object().field("port", t.port).field("z_port_ohm", t.z_port_ohm).field("fixture_delay_s", t.fixture_delay_s);
+      if (p.erl) j.field("erl_db", t.erl_db).field("sampling_phase", t.best_phase);
+      j.end_object();
+    }
+    j.end_array();
+  }
+  if (r.icn) {
+    j.key("icn").begin_object().field("icn_v", r.icn->icn_v).field("fext_icn_v", r.icn->fext_icn_v);
+    j.field("next_icn_v", r.icn->next_icn_v).field("f_1_hz", r.icn->f_1_hz).field("f_2_hz", r.icn->f_2_hz).end_object();
+  }
 }
 
 void begin_json(io::JsonWriter& j, const solvers::ComParameters& p) {
