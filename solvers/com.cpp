@@ -114,6 +114,14 @@ ComPmf com_symbol_pmf(std::span<const double> h_v, int levels, double step_v) {
   std::vector<long> shift(static_cast<std::size_t>(levels));
   std::vector<double> next;
   const double w = 1.0 / levels;
+  // Both buffers at the final support from the start: growing them term by term reallocated (and
+  // first-touched) the whole PMF at every term, which dominated long inputs such as ERL's.
+  {
+    std::size_t span = 1;
+    for (double h : h_v) span += 2 * static_cast<std::size_t>(std::lround(std::nearbyint(std::abs(h) / step_v)));
+    out.p.reserve(span);
+    next.reserve(span);
+  }
   for (double h : h_v) {
     long lo = 0, hi = 0;
     for (int l = 0; l < levels; ++l) {

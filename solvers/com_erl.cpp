@@ -31,25 +31,54 @@ double tukey(double f, double f_start, double f_stop) {
   return 0.5 * std::cos(2.0 * std::numbers::pi * (f - f_stop) / (2.0 * (f_stop - f_start)) - std::numbers::pi) + 0.5;
 }
 
-// One inverse real FFT of the half spectrum x (n/2 + 1 bins), divided by n: the sampled impulse
-// response whose running sum is the step response (the reference code's s21_to_impulse_DC scaling).
-std::vector<double> inverse_fft(std::vector<cplx>& x, std::size_t n) {
-  std::vector<double> out(n);
-  auto* in = reinterpret_cast<fftw_complex*>(x.data());
-  fftw_plan plan = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    plan = fftw_plan_dft_c2r_1d(static_cast<int>(n), in, out.data(), FFTW_ESTIMATE);
+// Inverse real FFTs of size n on one pair of FFTW buffers and one plan for both ports (fresh
+// buffers per port were first-touched memory, most of ERL's time). Divided by n, the result is the
+// sampled impulse response whose running sum is the step response (the reference code's
+// s21_to_impulse_DC scaling).
+class InverseFft {
+ public:
+  explicit InverseFft(std::size_t n) : n_(n) {
+    time_ = static_cast<double*>(fftw_malloc(sizeof(double) * n));
+    freq_ = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1)));
+    if (time_ && freq_) {
+      std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+      plan_ = fftw_plan_dft_c2r_1d(static_cast<int>(n), freq_, time_, FFTW_ESTIMATE);
+    }
+    if (!plan_) {
+      release();
+      throw std::runtime_error("TDR: FFTW could not plan an inverse transform of size " + std::to_string(n));
+    }
   }
-  if (!plan) throw std::runtime_error("TDR: FFTW could not plan an inverse transform of size " + std::to_string(n));
-  fftw_execute(plan);  // c2r overwrites its input: x is not used afterwards
-  {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    fftw_destroy_plan(plan);
+  InverseFft(const InverseFft&) = delete;
+  InverseFft& operator=(const InverseFft&) = delete;
+  ~InverseFft() { release(); }
+  /// x: n/2 + 1 bins. The result (n samples, not yet divided by n) stays valid until the next call.
+  const double* operator()(const std::vector<cplx>& x) {
+    for (std::size_t k = 0; k < x.size(); ++k) {
+      freq_[k][0] = x[k].real();
+      freq_[k][1] = x[k].imag();
+    }
+    fftw_execute(plan_);
+    return time_;
   }
-  for (double& v : out) v /= static_cast<double>(n);
-  return out;
-}
+
+ private:
+  void release() {
+    if (plan_) {
+      std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+      fftw_destroy_plan(plan_);
+    }
+    fftw_free(time_);
+    fftw_free(freq_);
+    plan_ = nullptr;
+    time_ = nullptr;
+    freq_ = nullptr;
+  }
+  std::size_t n_;
+  double* time_ = nullptr;
+  fftw_complex* freq_ = nullptr;
+  fftw_plan plan_ = nullptr;
+};
 
 std::size_t first_at_or_after(std::span<const double> t, double x) {
   return static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), x) - t.begin());
@@ -139,10 +168,22 @@ std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::Band
     freq.push_back(static_cast<double>(k) * df);
   const channels::Network s = sdd.evaluate(freq);
   const channels::RxFilter rx = channels::RxFilter::com_receiver(p.f_b_baud, p.f_r);
+  InverseFft inverse_fft(n);
 
   std::vector<ComTdrPort> out;
+  std::vector<cplx> x(bins);
+  // Sample i of the period is at t = i dt - 500 ps (the reference code's axis).
+  auto time_of = [&](std::size_t i) { return static_cast<double>(i) * dt - tdr_delay_s; };
+  // First sample index with t >= x (n when none).
+  auto first_at = [&](double t) {
+    const double i = std::ceil((t + tdr_delay_s) / dt);
+    std::size_t k = i <= 0.0 ? 0 : std::min(n, static_cast<std::size_t>(i));
+    while (k > 0 && time_of(k - 1) >= t) --k;  // rounding of the division
+    while (k < n && time_of(k) < t) ++k;
+    return k;
+  };
   for (int port = 0; port < 2; ++port) {
-    std::vector<cplx> x(bins, cplx{0.0, 0.0});
+    std::fill(x.begin(), x.end(), cplx{0.0, 0.0});
     for (std::size_t k = 0; k < freq.size(); ++k) {
       const double f = freq[k];
       const std::array<std::array<cplx, 2>, 2> sk{{{s.s(k, 0, 0), s.s(k, 0, 1)}, {s.s(k, 1, 0), s.s(k, 1, 1)}}};
@@ -156,7 +197,9 @@ std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::Band
     }
     x[0] = {x[0].real(), 0.0};
     x[bins - 1] = {x[bins - 1].real(), 0.0};
-    const std::vector<double> ir = inverse_fft(x, n);
+    const double* raw = inverse_fft(x);
+    const double scale = 1.0 / static_cast<double>(n);
+    auto ir = [&](std::size_t i) { return raw[i] * scale; };
 
     ComTdrPort r;
     r.port = port + 1;
@@ -164,33 +207,31 @@ std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::Band
     r.fixture_delay_s = tfx;
     // The reference code's window: from the first t >= T_r to the first t >= record + T_fx
     // (inclusive); when that is empty (e.g. the unset T_fx = -1), the whole period.
-    std::vector<double> t(n);
-    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<double>(i) * dt - tdr_delay_s;
-    std::size_t tend = first_at_or_after(t, record_s + tfx);
-    tend = tend >= n ? n - 1 : tend;
-    std::size_t tstart = first_at_or_after(std::span<const double>(t.data(), tend + 1), tr);
+    std::size_t tend = std::min(first_at(record_s + tfx), n - 1);
+    std::size_t tstart = first_at(tr);
     if (tstart >= tend) {
       tstart = 0;
       tend = n - 1;
     }
     const std::size_t len = tend - tstart + 1;
-    r.t_s.assign(t.begin() + static_cast<std::ptrdiff_t>(tstart), t.begin() + static_cast<std::ptrdiff_t>(tend) + 1);
+    r.t_s.resize(len);
     r.tdr_ohm.resize(len);
     r.reflection_pulse.resize(len);
-    double step = 0.0;
+    // The step: the running sum from the window's start. The response to a 1-UI rectangle: the
+    // sum of the window's last M impulse samples.
+    double step = 0.0, pulse = 0.0;
     const auto m = static_cast<std::size_t>(p.samples_per_ui);
     for (std::size_t i = 0; i < len; ++i) {
-      step += ir[tstart + i];
+      r.t_s[i] = time_of(tstart + i);
+      step += ir(tstart + i);
       r.tdr_ohm[i] = 2.0 * p.z_t_ohm * (1.0 + step) / (1.0 - step);
-      // The response to a 1-UI rectangle: the last M impulse samples of the window.
-      double pulse = 0.0;
-      for (std::size_t j = 0; j < m && j <= i; ++j) pulse += ir[tstart + i - j];
+      pulse += ir(tstart + i) - (i >= m ? ir(tstart + i - m) : 0.0);
       r.reflection_pulse[i] = pulse;
     }
     // The port impedance: the reference code's weighted mean of the TDR from the first sample at
     // or after 3 T_r of the untrimmed axis, indexed into the trimmed record as it does.
     {
-      const std::size_t from = first_at_or_after(std::span<const double>(t.data(), tend + 1), 3.0 * tr);
+      const std::size_t from = std::min(first_at(3.0 * tr), tend);
       double sw = 0.0, swz = 0.0;
       for (std::size_t i = from; i < len; ++i) {
         const double w = std::exp(-(r.t_s[i] - r.t_s[from]) / p.t_k_s);
