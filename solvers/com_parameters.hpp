@@ -103,7 +103,7 @@ struct ComParameters {
   double beta_x_db_per_s = 0.0;               ///< beta_x [Hz]: G_loss slope (dB per second of t - t_k)
   double rho_x = 0.618;                       ///< rho_x: permitted reflection of a line external to the DUT
   std::array<double, 2> fixture_delay_s{-1.0, -1.0};  ///< fixture delay time [s] per port; -1: unset (reference default)
-  int n_bx = -1;                              ///< N_bx [UI]; the reader sets N_b when not given
+  int n_bx = 0;                               ///< N_bx [UI] (the reader defaults it to N_b)
   double z_t_ohm = 50.0;                      ///< Z_t [Ohm]: single-ended TDR source reference (the reader defaults R_0)
   int grr = 1;                                ///< Grr (0, 1: Gaussian G_rr of 93A.5; 2: G_rr = rho_x); Gx = 1 sets 2
   double erl_pass_threshold_db = 0.0;         ///< ERL Pass threshold [dB]
