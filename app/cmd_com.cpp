@@ -48,6 +48,17 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
   }
   fmt::print("\nCOM = {:.3f} dB (case {}): {} (threshold {:g} dB)\n", r.com_db, r.cases[r.worst].package_case,
              r.pass ? "pass" : "FAIL", p.pass_threshold_db);
+  for (const auto& t : r.tdr) {
+    fmt::print("{}port {} ({} side): ", t.port == 1 ? "\n" : "", t.port, t.port == 1 ? "Tx" : "Rx");
+    if (p.erl) fmt::print("ERL {:.3f} dB, ", t.erl_db);
+    fmt::print("TDR port impedance {:.2f} Ohm (fixture delay {:g} ps)\n", t.z_port_ohm, t.fixture_delay_s * 1e12);
+  }
+  if (p.erl)
+    fmt::print("ERL = {:.3f} dB: {} (threshold {:g} dB)\n", r.erl_db, r.erl_pass ? "pass" : "FAIL",
+               p.erl_pass_threshold_db);
+  if (r.icn)
+    fmt::print("ICN = {:.3f} mV (FEXT {:.3f} mV, NEXT {:.3f} mV; {:g} to {:g} GHz)\n", r.icn->icn_v * 1e3,
+               r.icn->fext_icn_v * 1e3, r.icn->next_icn_v * 1e3, r.icn->f_1_hz / 1e9, r.icn->f_2_hz / 1e9);
 }
 
 // The batch form: one row per thru file.
@@ -61,7 +72,7 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
   const std::vector<workflows::ComAnswer> rs = workflows::com_batch(p, thrus, opt);
   progress.complete();
   bool all = true;
-  for (const auto& r : rs) all = all && r.pass;
+  for (const auto& r : rs) all = all && r.pass && r.erl_pass;
   const int rc = all ? exit_code::answered : exit_code::negative;
   if (args.json) {
     write_com_batch_json(std::cout, args.thrus, p, rs);
@@ -69,11 +80,12 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
   }
   fmt::print("phylane com: {} channels (sheet: {})\n\n  {:<44} {:>9}", rs.size(), p.name, "thru", "IL [dB]");
   for (const auto& c : rs.front().cases) fmt::print(" {:>11}", fmt::format("COM case {}", c.package_case));
-  fmt::print(" {:>9}  {}\n", "COM [dB]", "");
+  fmt::print(" {:>9}{}  {}\n", "COM [dB]", p.erl ? fmt::format(" {:>9}", "ERL [dB]") : "", "");
   for (std::size_t i = 0; i < rs.size(); ++i) {
     fmt::print("  {:<44} {:>9.2f}", thrus[i].name.substr(0, 44), rs[i].il_db_at_nyquist);
     for (const auto& c : rs[i].cases) fmt::print(" {:>11.3f}", c.com_db);
-    fmt::print(" {:>9.3f}  {}\n", rs[i].com_db, rs[i].pass ? "pass" : "FAIL");
+    fmt::print(" {:>9.3f}{}  {}\n", rs[i].com_db, p.erl ? fmt::format(" {:>9.3f}", rs[i].erl_db) : "",
+               rs[i].pass && rs[i].erl_pass ? "pass" : "FAIL");
   }
   return rc;
 }
@@ -91,7 +103,7 @@ int run_com(const ComArgs& args) {
     rq.progress = [&](int c) { progress.stage(fmt::format("package case {}", c)); };
     const workflows::ComAnswer r = workflows::com(p, rq);
     progress.complete();
-    const int rc = r.pass ? exit_code::answered : exit_code::negative;
+    const int rc = r.pass && r.erl_pass ? exit_code::answered : exit_code::negative;
     return deliver(
         args, rc, [&](const std::string& file) { write_com_hdf5(file, args.thrus.front(), p, r); },
         [&](std::ostream& os) { write_com_json(os, args.thrus.front(), p, r); }, [&] { print_text(args, p, r); });

@@ -615,9 +615,26 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
     j.array("dfe", c.equalizer.dfe).end_object();
     j.key("sigma_v").begin_object().field("isi", c.sigma_isi_v).field("tx", c.sigma_tx_v).field("rj", c.sigma_rj_v);
     j.field("dd", c.sigma_dd_v).field("noise", c.sigma_n_v).field("crosstalk", c.sigma_xt_v).end_object();
-    j.field("candidates", c.candidates).end_object();
+    j.field("candidates", c.candidates);
+    if (p.erl) j.field("erl_db", r.erl_db);  // the thru's ERL: the same for every case (docs/com.md)
+    j.end_object();
   }
   j.end_array();
+  if (!r.tdr.empty()) {
+    if (p.erl)
+      j.field("erl_db", r.erl_db).field("erl_pass", r.erl_pass).field("erl_pass_threshold_db", p.erl_pass_threshold_db);
+    j.key("ports").begin_array();
+    for (const auto& t : r.tdr) {
+      j.begin_object().field("port", t.port).field("z_port_ohm", t.z_port_ohm).field("fixture_delay_s", t.fixture_delay_s);
+      if (p.erl) j.field("erl_db", t.erl_db).field("sampling_phase", t.best_phase);
+      j.end_object();
+    }
+    j.end_array();
+  }
+  if (r.icn) {
+    j.key("icn").begin_object().field("icn_v", r.icn->icn_v).field("fext_icn_v", r.icn->fext_icn_v);
+    j.field("next_icn_v", r.icn->next_icn_v).field("f_1_hz", r.icn->f_1_hz).field("f_2_hz", r.icn->f_2_hz).end_object();
+  }
 }
 
 void begin_json(io::JsonWriter& j, const solvers::ComParameters& p) {
@@ -666,7 +683,22 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
     h.attribute(g, "a_ni_v", c.a_ni_v);
     h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
     h.attribute(g, "cursor_ui", c.cursor_ui);
+    if (p.erl) h.attribute(g, "erl_db", r.erl_db);
   }
+  // TDR and ERL (Annex 93A.5): per port the TDR impedance, the reflection pulse and its weighted
+  // (gated) form on the same time axis.
+  for (const auto& t : r.tdr) {
+    const std::string g = fmt::format("/tdr/port{}", t.port);
+    h.dataset(g + "/t_s", t.t_s, "s", "time after the TDR edge's launch (t = 0 at the port)");
+    h.dataset(g + "/tdr_ohm", t.tdr_ohm, "Ohm", "TDR impedance 2 Z_t (1 + rho)/(1 - rho)");
+    h.dataset(g + "/reflection_pulse", t.reflection_pulse, "1", "PTDR: reflection of a 1-UI pulse");
+    h.dataset(g + "/weighted_pulse", t.weighted_pulse, "1", "R_eff = PTDR G_loss G_rr (93A.5)");
+    h.attribute(g, "z_port_ohm", t.z_port_ohm);
+    h.attribute(g, "fixture_delay_s", t.fixture_delay_s);
+    if (p.erl) h.attribute(g, "erl_db", t.erl_db);
+  }
+  if (p.erl) h.attribute("/", "erl_db", r.erl_db);
+  if (r.icn) h.attribute("/", "icn_v", r.icn->icn_v);
   h.commit();
 }
 

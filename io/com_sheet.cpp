@@ -21,7 +21,7 @@ using solvers::ComParameters;
 
 // ---- units: the spreadsheet's unit of each parameter and the spellings accepted for it ----------
 
-enum class UnitKind { none, logical, baud, ghz, nf, nh, mm, ohm, volt, ns, db, ui, v2_per_ghz, fb_ratio, ns_per_mm };
+enum class UnitKind { none, logical, baud, ghz, hz, nf, nh, mm, ohm, volt, ns, seconds, db, ui, v2_per_ghz, fb_ratio, ns_per_mm };
 
 struct UnitSpelling {
   const char* text;
@@ -39,12 +39,16 @@ const UnitInfo& unit_info(UnitKind k) {
       {UnitKind::logical, {"logical", {{"logical", 1.0}}}},
       {UnitKind::baud, {"GBd", {{"GBd", 1e9}, {"MBd", 1e6}, {"Bd", 1.0}}}},
       {UnitKind::ghz, {"GHz", {{"GHz", 1e9}, {"MHz", 1e6}, {"kHz", 1e3}, {"Hz", 1.0}, {"THz", 1e12}}}},
+      // beta_x: the reference code multiplies the sheet's number by seconds, so its unit is Hz (dB/s).
+      {UnitKind::hz, {"Hz", {{"Hz", 1.0}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}}}},
       {UnitKind::nf, {"nF", {{"nF", 1e-9}, {"pF", 1e-12}, {"fF", 1e-15}, {"uF", 1e-6}, {"F", 1.0}}}},
       {UnitKind::nh, {"nH", {{"nH", 1e-9}, {"pH", 1e-12}, {"uH", 1e-6}, {"H", 1.0}}}},
       {UnitKind::mm, {"mm", {{"mm", 1e-3}, {"um", 1e-6}, {"cm", 1e-2}, {"m", 1.0}}}},
       {UnitKind::ohm, {"Ohm", {{"Ohm", 1.0}, {"ohm", 1.0}, {"\xCE\xA9", 1.0}}}},
       {UnitKind::volt, {"V", {{"V", 1.0}, {"mV", 1e-3}, {"uV", 1e-6}}}},
       {UnitKind::ns, {"ns", {{"ns", 1e-9}, {"ps", 1e-12}, {"fs", 1e-15}, {"us", 1e-6}, {"s", 1.0}}}},
+      // fixture delay time: the reference code reads the number in seconds.
+      {UnitKind::seconds, {"s", {{"s", 1.0}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}}}},
       {UnitKind::db, {"dB", {{"dB", 1.0}}}},
       {UnitKind::ui, {"UI", {{"UI", 1.0}}}},
       {UnitKind::v2_per_ghz, {"V^2/GHz", {{"V^2/GHz", 1e-9}, {"V^2/Hz", 1.0}}}},
@@ -170,6 +174,30 @@ const std::vector<Param>& params() {
       {"PMD_type", U::none, S::text, false, Use::ignored},
       {"TDR", U::logical, S::logical, false, Use::read},
       {"ERL", U::logical, S::logical, false, Use::read},
+      // TDR and ERL (Annex 93A.5), ICN: the reference code's names
+      {"ERL_ONLY", U::logical, S::logical, false, Use::read},
+      {"TR_TDR", U::ns, S::scalar, false, Use::read},
+      {"N", U::ui, S::integer, false, Use::read},
+      {"TDR_duration", U::none, S::scalar, false, Use::read},
+      {"beta_x", U::hz, S::scalar, false, Use::read},
+      {"rho_x", U::none, S::scalar, false, Use::read},
+      {"fixture delay time", U::seconds, S::pair, false, Use::read},
+      {"N_bx", U::ui, S::integer, false, Use::read},
+      {"Z_t", U::ohm, S::scalar, false, Use::read},
+      {"Grr", U::none, S::integer, false, Use::read},
+      {"Gx", U::none, S::integer, false, Use::read},
+      {"ERL Pass threshold", U::db, S::scalar, false, Use::read},
+      {"TDR_Butterworth", U::logical, S::logical, false, Use::read},
+      {"Tukey_Window", U::logical, S::logical, false, Use::read},
+      {"PDF bin size", U::volt, S::scalar, false, Use::read},
+      {"T_k", U::ns, S::scalar, false, Use::read},
+      {"TDR_W_TXPKG", U::logical, S::logical, false, Use::read},
+      {"SHOW_BRD", U::logical, S::logical, false, Use::read},
+      {"A_ft", U::volt, S::scalar, false, Use::read},
+      {"A_nt", U::volt, S::scalar, false, Use::read},
+      {"f_1", U::ghz, S::scalar, false, Use::read},
+      {"f_2", U::ghz, S::scalar, false, Use::read},
+      {"f_v", U::fb_ratio, S::scalar, false, Use::read},
       {"ts_anchor", U::none, S::integer, false, Use::read},
       {"sample_adjustment", U::none, S::vector, false, Use::read},
       {"CTLE_type", U::none, S::text, false, Use::read},
@@ -782,6 +810,54 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
   p.sigma_bbn_step_v = b.checked("Sigma BBN step", 5e-3, positive, "a positive voltage step");
   p.erl = b.logical("ERL", false);
   p.tdr = b.logical("TDR", false);
+  p.erl_only = b.logical("ERL_ONLY", false);
+  p.tdr_w_txpkg = b.logical("TDR_W_TXPKG", false);
+  p.show_brd = b.logical("SHOW_BRD", false);
+  // TDR and ERL (Annex 93A.5): defaults and ranges as the reference code reads them.
+  p.tr_tdr_s = b.checked("TR_TDR", 8e-12, [](double x) { return x >= 0.0 && x <= 1e-9; },
+                         "a transition time from 0 to 1 ns");
+  p.tdr_n_ui = b.integer("N", 0, 0);
+  p.tdr_duration = b.checked("TDR_duration", 5.0, [](double x) { return x > 0.0 && x <= 100.0; },
+                             "a multiple of the thru's delay in (0, 100]");
+  p.beta_x_db_per_s = b.checked("beta_x", 0.0, [](double x) { return x >= 0.0 && x <= 1e11; },
+                                "from 0 to 100 GHz (dB per second of delay; e.g. 1.7e9)");
+  p.rho_x = b.checked("rho_x", 0.618, [](double x) { return x >= 0.0 && x <= 1.0; }, "in [0, 1]");
+  if (const Value* v = b.get("fixture delay time")) {
+    const auto f = v->flat();
+    if (f.size() > 2)
+      b.error(*v, "fixture delay time", "must be one delay or [port1 port2]");
+    for (double x : f)
+      if (!(x == -1.0 || (x >= 0.0 && x <= 1e-6)))
+        b.error(*v, "fixture delay time", "must be from 0 to 1 us per port (or -1: unset, the reference's default)");
+    p.fixture_delay_s = {f.front(), f.back()};
+  }
+  p.n_bx = b.integer("N_bx", p.n_b, 0);
+  p.z_t_ohm = b.checked("Z_t", p.r0_ohm, [](double x) { return x >= 1.0 && x <= 1000.0; }, "from 1 to 1000 Ohm");
+  p.grr = b.integer("Grr", 1, 0);
+  if (const Value* v = b.get("Grr"); v && p.grr > 2) b.error(*v, "Grr", "must be 0, 1 or 2");
+  const int gx = b.integer("Gx", 0, 0);
+  if (const Value* v = b.get("Gx"); v && gx > 1) b.error(*v, "Gx", "must be 0 or 1");
+  if (gx == 1) p.grr = 2;  // the reference code: Gx = 1 selects the 802.3ck G_rr
+  p.erl_pass_threshold_db = b.scalar("ERL Pass threshold", 0.0);
+  p.tdr_butterworth = b.logical("TDR_Butterworth", true);
+  p.tukey_window = b.logical("Tukey_Window", false);
+  p.pdf_bin_size_v = b.checked("PDF bin size", 1e-5, [](double x) { return x > 0.0 && x <= 1e-2; },
+                               "a bin from 0 to 10 mV (exclusive of 0)");
+  p.t_k_s = b.checked("T_k", 0.6e-9, [](double x) { return x > 0.0 && x <= 1e-6; }, "a time span from 0 to 1 us");
+  // ICN
+  auto amplitude = [&](const char* name) -> std::optional<double> {
+    const auto v = b.optional(name);
+    if (v && *v < 0.0) b.error(*b.get(name), name, "must be a non-negative amplitude");
+    return v;
+  };
+  p.a_ft_v = amplitude("A_ft");
+  p.a_nt_v = amplitude("A_nt");
+  p.f_1_hz = b.optional("f_1");
+  p.f_2_hz = b.optional("f_2");
+  if (p.f_1_hz && *p.f_1_hz < 0.0) b.error(*b.get("f_1"), "f_1", "must be a non-negative frequency");
+  if (p.f_2_hz && !(*p.f_2_hz > p.f_1_hz.value_or(0.0)))
+    b.error(*b.get("f_2"), "f_2", "must be a frequency above f_1");
+  p.f_v = b.checked("f_v", 4.0, positive, "a positive fraction of f_b");
   // Parameters whose fallback the code above reads through get() also report themselves missing
   // when required; the rest are listed here so a missing one is reported too.
   for (const char* required : {"c(-1)", "c(1)", "g_DC", "SNR_TX", "COM Pass threshold", "b_max(2..N_b)"})

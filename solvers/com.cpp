@@ -114,6 +114,14 @@ ComPmf com_symbol_pmf(std::span<const double> h_v, int levels, double step_v) {
   std::vector<long> shift(static_cast<std::size_t>(levels));
   std::vector<double> next;
   const double w = 1.0 / levels;
+  // Both buffers at the final support from the start: growing them term by term reallocated (and
+  // first-touched) the whole PMF at every term, which dominated long inputs such as ERL's.
+  {
+    std::size_t span = 1;
+    for (double h : h_v) span += 2 * static_cast<std::size_t>(std::lround(std::nearbyint(std::abs(h) / step_v)));
+    out.p.reserve(span);
+    next.reserve(span);
+  }
   for (double h : h_v) {
     long lo = 0, hi = 0;
     for (int l = 0; l < levels; ++l) {
@@ -374,7 +382,9 @@ std::vector<std::string> com_unsupported(const ComParameters& p) {
   if (p.ts_anchor != 0) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (only 0)");
   if (p.sample_adjustment[0] != 0 || p.sample_adjustment[1] != 0) out.push_back("sample_adjustment (only [0 0])");
   if (p.rx_calibration) out.push_back("RX_CALIBRATION");
-  if (p.erl || p.tdr) out.push_back("ERL/TDR");
+  if (p.erl_only) out.push_back("ERL_ONLY (COM and ERL are computed together)");
+  if (p.tdr_w_txpkg) out.push_back("TDR_W_TXPKG (the TDR of the channel without packages only)");
+  if (p.show_brd) out.push_back("SHOW_BRD (the TDR of the channel without the board only)");
   if (!p.ctle_type.empty() && p.ctle_type != "CL93") out.push_back("CTLE_type = " + p.ctle_type + " (CL93 only)");
   return out;
 }

@@ -169,7 +169,8 @@ struct ComCaseResult {
 
 /// COM of one package case. thru.kind must be thru; aggressors fext or next. Parameters the
 /// engine does not yet honour (Rx FFE, floating DFE taps, ts_anchor other than 0,
-/// sample_adjustment, RX_CALIBRATION, ERL/TDR) throw std::invalid_argument naming them.
+/// sample_adjustment, RX_CALIBRATION, ERL_ONLY, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument
+/// naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
 ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
                        std::span<const ComPath> aggressors, PulseResponseEngine& engine);
 

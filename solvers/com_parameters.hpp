@@ -93,6 +93,29 @@ struct ComParameters {
   bool include_ctle = true, include_tx_rx_filter = true, rx_calibration = false;
   double sigma_bbn_step_v = 5e-3;             ///< Sigma BBN step [V]
   bool erl = false, tdr = false;              ///< ERL, TDR
+  bool erl_only = false;                      ///< ERL_ONLY (refused when true)
+  bool tdr_w_txpkg = false, show_brd = false; ///< TDR_W_TXPKG, SHOW_BRD (refused when true)
+
+  // TDR and ERL (Annex 93A.5; the reference code's get_TDR); used when TDR or ERL
+  double tr_tdr_s = 8e-12;                    ///< TR_TDR [ns]: Gaussian edge of the TDR source
+  int tdr_n_ui = 0;                           ///< N: TDR/ERL record [UI] after the fixture; 0: from the thru's delay
+  double tdr_duration = 5.0;                  ///< TDR_duration: record (N = 0) in thru delays
+  double beta_x_db_per_s = 0.0;               ///< beta_x [Hz]: G_loss slope (dB per second of t - t_k)
+  double rho_x = 0.618;                       ///< rho_x: permitted reflection of a line external to the DUT
+  std::array<double, 2> fixture_delay_s{-1.0, -1.0};  ///< fixture delay time [s] per port; -1: unset (reference default)
+  int n_bx = 0;                               ///< N_bx [UI] (the reader defaults it to N_b)
+  double z_t_ohm = 50.0;                      ///< Z_t [Ohm]: single-ended TDR source reference (the reader defaults R_0)
+  int grr = 1;                                ///< Grr (0, 1: Gaussian G_rr of 93A.5; 2: G_rr = rho_x); Gx = 1 sets 2
+  double erl_pass_threshold_db = 0.0;         ///< ERL Pass threshold [dB]
+  bool tdr_butterworth = true;                ///< TDR_Butterworth: the Rx filter (93A-20) in the TDR
+  bool tukey_window = false;                  ///< Tukey_Window: raised-cosine taper f_r f_b ... f_b in the TDR
+  double pdf_bin_size_v = 1e-5;               ///< PDF bin size [V]; ERL's PDF uses 10 times it
+  double t_k_s = 0.6e-9;                      ///< T_k [ns]: span of the TDR's port-impedance average
+
+  // ICN (integrated crosstalk noise; the reference code's FD_Processing, 93A-57 weighting)
+  std::optional<double> a_ft_v, a_nt_v;       ///< A_ft, A_nt [V]; default A_fe, A_ne
+  std::optional<double> f_1_hz, f_2_hz;       ///< f_1, f_2 [GHz]; default f_min (else 0), f_b
+  double f_v = 4.0;                           ///< f_v [*fb]: transition-rate corner of the ICN weighting
 
   /// Number of package cases the sheet defines (columns of z_p).
   std::size_t package_cases() const { return z_p_m[0].size(); }

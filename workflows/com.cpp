@@ -1,5 +1,6 @@
 #include "workflows/com.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
@@ -122,6 +123,17 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
     if (out.cases[i].com_db < out.cases[out.worst].com_db) out.worst = i;
   out.com_db = out.cases[out.worst].com_db;
   out.pass = out.com_db >= p.pass_threshold_db;
+  // ERL and ICN only when asked for (TDR/ERL) or when there are aggressors: a plain COM run pays
+  // nothing for them.
+  if (p.erl || p.tdr) {
+    const channels::Network sdd = com_differential(rq.thru, p.port_order);
+    out.tdr = solvers::com_tdr_erl(p, thru.sdd, std::abs(channels::term_delay_s(sdd, 1, 0)));
+    if (p.erl) {
+      out.erl_db = std::min(out.tdr[0].erl_db, out.tdr[1].erl_db);
+      out.erl_pass = out.erl_db >= p.erl_pass_threshold_db;
+    }
+  }
+  if (!aggressors.empty()) out.icn = solvers::com_icn(p, aggressors);
   return out;
 }
 

@@ -4,11 +4,14 @@
 /// (docs/com.md). One function for the command, the batch form and tests.
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "channels/network.hpp"
 #include "solvers/com.hpp"
+#include "solvers/com_erl.hpp"
+#include "solvers/com_icn.hpp"
 #include "solvers/parallel.hpp"
 
 namespace phylane::workflows {
@@ -39,6 +42,13 @@ struct ComAnswer {
   std::size_t worst = 0;                      ///< index into cases
   double il_db_at_nyquist = 0.0;              ///< the thru's insertion loss -20 log10 |SDD21| at f_b/2 (no package)
   bool pass = false;                          ///< com_db >= COM Pass threshold
+  /// TDR and ERL of the thru's two ports (Annex 93A.5) when the sheet sets TDR or ERL; empty
+  /// otherwise. They do not depend on the package case (the reference code: the channel alone).
+  std::vector<solvers::ComTdrPort> tdr;
+  double erl_db = 0.0;                        ///< the smaller port ERL (ERL set)
+  bool erl_pass = true;                       ///< erl_db >= ERL Pass threshold (true without ERL)
+  /// ICN of the aggressors (present when there are aggressors).
+  std::optional<solvers::ComIcn> icn;
 };
 
 /// The differential 2-port [SDD11 SDD12; SDD21 SDD22] of a channel: a 2-port as it is; a

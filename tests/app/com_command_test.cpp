@@ -3,9 +3,12 @@
 // rejected with exit code 2 and nothing written. Skips visibly without ../shared/data.
 #include <catch2/catch.hpp>
 
+#include <hdf5.h>
+
 #include <filesystem>
 #include <string>
 
+#include "tests/io/hdf5_read.hpp"
 #include "tests/support/reference_data.hpp"
 #include "tests/support/run_command.hpp"
 
@@ -58,4 +61,38 @@ TEST_CASE("phylane com with several thru files answers one row each", "[app][com
   // One thru file only with aggressors or -o.
   const auto bad = run_rejected("com" + files + " -o out.h5", temp_dir("com_batch_bad"));
   CHECK_THAT(bad.err, Catch::Contains("one thru file"));
+}
+
+TEST_CASE("phylane com with ERL reports it per port in text, JSON and HDF5", "[app][com][erl]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const std::string dir = temp_dir("com_erl");
+  const std::string t = " '" + thru->string() + "' --set ERL=true --set N=1000 --set 'fixture delay time=0'";
+  const auto r = run_phylane("com -q --json" + t + " -o erl.h5", dir);
+  CHECK(r.exit_code == 0);
+  CHECK(json_number(r.out, "erl_db") > 5.0);
+  CHECK_THAT(r.out, Catch::Contains("\"ports\"") && Catch::Contains("\"z_port_ohm\""));
+  hid_t f = H5Fopen((dir + "/erl.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  const auto tdr = read_doubles(f, "/tdr/port2/tdr_ohm");
+  const auto pulse = read_doubles(f, "/tdr/port2/weighted_pulse");
+  CHECK(tdr.size() == pulse.size());
+  CHECK(tdr.size() > 31900);  // N = 1000 UI at 32 samples per UI, from T_r on
+  H5Fclose(f);
+  const auto text = run_phylane("com -q" + t, dir);
+  CHECK_THAT(text.out, Catch::Contains("ERL = ") && Catch::Contains("port 2 (Rx side): ERL"));
+  // An ERL threshold above the ERL is a negative answer.
+  CHECK(run_phylane("com -q" + t + " --set 'ERL Pass threshold=40'", dir).exit_code == 3);
+}
+
+TEST_CASE("phylane com rejects ERL keys of a wrong unit or range with exit code 2", "[app][com][erl]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const std::string dir = temp_dir("com_erl_bad");
+  const std::string t = " '" + thru->string() + "' -o out.h5 --set ERL=true";
+  auto r = run_rejected("com" + t + " --set rho_x=2", dir);
+  CHECK_THAT(r.err, Catch::Contains("--set: rho_x = \"2\": must be in [0, 1]"));
+  r = run_rejected("com" + t + " --set 'TR_TDR=8 V'", dir);
+  CHECK_THAT(r.err, Catch::Contains("TR_TDR") && Catch::Contains("allowed: ns, ps"));
+  r = run_rejected("com" + t + " --set TDR_W_TXPKG=true", dir);
+  CHECK_THAT(r.err, Catch::Contains("TDR_W_TXPKG"));
+  CHECK(!fs::exists(fs::path(dir) / "out.h5"));
 }

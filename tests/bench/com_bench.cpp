@@ -12,6 +12,8 @@
 
 #include "io/com_sheet.hpp"
 #include "io/touchstone.hpp"
+#include "solvers/com_erl.hpp"
+#include "solvers/com_icn.hpp"
 #include "tests/support/reference_data.hpp"
 #include "workflows/com.hpp"
 
@@ -58,5 +60,41 @@ void BM_ComFiveAggressors(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(workflows::com(p, rq).com_db);
 }
 BENCHMARK(BM_ComFiveAggressors)->Arg(0)->Arg(1)->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// ERL and TDR of both ports alone (what ERL = true adds to a COM run): the 42.8 in backplane, the
+// record N = 1000 UI after a zero fixture delay, and the reference default (no N, unset fixture
+// delay: the whole transform period).
+void BM_ComErl(benchmark::State& state) {
+  workflows::ComChannel ch;
+  if (!load("touchstone/TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", ch)) {
+    state.SkipWithError("reference data absent (../shared/data)");
+    return;
+  }
+  const solvers::ComParameters p = io::embedded_com_sheet(
+      "100gbase-kr4", state.range(0) ? std::vector<std::string>{"ERL=true", "N=1000", "fixture delay time=0"}
+                                     : std::vector<std::string>{"ERL=true"});
+  const channels::Network sdd = workflows::com_differential(ch, p.port_order);
+  const channels::BandLimitedNetwork net(sdd);
+  const double delay = channels::term_delay_s(sdd, 1, 0);
+  for (auto _ : state) benchmark::DoNotOptimize(solvers::com_tdr_erl(p, net, delay).front().erl_db);
+}
+BENCHMARK(BM_ComErl)->Arg(1)->Arg(0)->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// ICN of the crosstalk set's 5 aggressors alone (computed whenever aggressors are given).
+void BM_ComIcn(benchmark::State& state) {
+  const solvers::ComParameters p = io::embedded_com_sheet("100gbase-kr4");
+  std::vector<solvers::ComPath> paths;
+  for (const char* f : {"FEXT1", "FEXT2", "NEXT1", "NEXT2", "NEXT3"}) {
+    workflows::ComChannel ch;
+    if (!load(std::string("touchstone/crosstalk/example2_") + f + ".s4p", ch)) {
+      state.SkipWithError("reference data absent (../shared/data)");
+      return;
+    }
+    paths.push_back({f[0] == 'F' ? solvers::ComPathKind::fext : solvers::ComPathKind::next,
+                     channels::BandLimitedNetwork(workflows::com_differential(ch, p.port_order)), f});
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(solvers::com_icn(p, paths).icn_v);
+}
+BENCHMARK(BM_ComIcn)->MeasureProcessCPUTime()->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -312,3 +312,50 @@ TEST_CASE("Every embedded sheet parses, and each says where its values come from
     CHECK(p.source.size() > 40);
   }
 }
+
+TEST_CASE("The TDR, ERL and ICN keys read with the reference code's names, units and defaults", "[io][com_sheet][unit]") {
+  const auto d = io::parse_com_sheet(minimal, "minimal.toml");
+  CHECK_FALSE(d.erl);
+  CHECK(near(d.tr_tdr_s, 8e-12));
+  CHECK(d.n_bx == 14);  // N_b
+  CHECK(d.rho_x == 0.618);
+  CHECK(d.fixture_delay_s == std::array<double, 2>{-1.0, -1.0});
+  CHECK(d.z_t_ohm == 50.0);  // R_0
+  CHECK(d.grr == 1);
+  CHECK(d.tdr_butterworth);
+  CHECK(d.f_v == 4.0);
+  const auto p = io::parse_com_sheet(minimal, "minimal.toml",
+                                     {"ERL=true", "TR_TDR=0.01 ns", "N=1000", "beta_x=1.7 GHz", "rho_x=0.3",
+                                      "fixture delay time=[100 200] ps", "N_bx=12", "Z_t=45", "Gx=1",
+                                      "ERL Pass threshold=10.5 dB", "A_ft=0.6 V", "f_1=0.05 GHz", "f_2=20 GHz"});
+  CHECK(p.erl);
+  CHECK(near(p.tr_tdr_s, 10e-12));
+  CHECK(p.tdr_n_ui == 1000);
+  CHECK(near(p.beta_x_db_per_s, 1.7e9));
+  CHECK(p.rho_x == 0.3);
+  CHECK(near(p.fixture_delay_s[0], 100e-12));
+  CHECK(near(p.fixture_delay_s[1], 200e-12));
+  CHECK(p.n_bx == 12);
+  CHECK(p.z_t_ohm == 45.0);
+  CHECK(p.grr == 2);  // Gx = 1: the 802.3ck G_rr
+  CHECK(p.erl_pass_threshold_db == 10.5);
+  CHECK(p.a_ft_v == 0.6);
+  CHECK(near(*p.f_1_hz, 50e6));
+  CHECK(near(*p.f_2_hz, 20e9));
+}
+
+TEST_CASE("ERL keys with a wrong unit or out of range name the key, value and what is allowed", "[io][com_sheet][unit]") {
+  const std::string msg =
+      sheet_error(minimal, {"TR_TDR=8 mm", "rho_x=1.5", "beta_x=1.7e9 GHz", "fixture delay time=-3 ps", "N=-1",
+                            "Z_t=0", "Grr=3", "PDF bin size=0"});
+  CHECK_THAT(msg, Catch::Contains("--set: TR_TDR = \"8 mm\": unit \"mm\" is not allowed; allowed: ns, ps, fs, us, s"));
+  CHECK_THAT(msg, Catch::Contains("rho_x = \"1.5\": must be in [0, 1]"));
+  CHECK_THAT(msg, Catch::Contains("beta_x = \"1.7e9 GHz\": must be from 0 to 100 GHz"));
+  CHECK_THAT(msg, Catch::Contains("fixture delay time = \"-3 ps\": must be from 0 to 1 us per port"));
+  CHECK_THAT(msg, Catch::Contains("N = \"-1\": must be a whole number >= 0"));
+  CHECK_THAT(msg, Catch::Contains("Z_t = \"0\": must be from 1 to 1000 Ohm"));
+  CHECK_THAT(msg, Catch::Contains("Grr = \"3\": must be 0, 1 or 2"));
+  CHECK_THAT(msg, Catch::Contains("PDF bin size = \"0\""));
+  CHECK_THAT(sheet_error(replace(minimal, "L = 2", "L = 2\nERL = true\nrho_x = 7")),
+             Catch::Contains("bad.toml:24:9: rho_x = 7: must be in [0, 1]"));
+}

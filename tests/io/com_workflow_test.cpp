@@ -4,6 +4,8 @@
 // Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "io/com_sheet.hpp"
@@ -54,4 +56,44 @@ TEST_CASE("COM refuses aggressors of the wrong port count or band", "[workflows]
   for (std::size_t k = 0; k < f.size(); ++k) cut.s(k) = full.s(k);
   rq.next.push_back({cut, "next.s4p"});
   CHECK_THROWS_WITH(workflows::com(p, rq), Catch::Contains("next.s4p") && Catch::Contains("f_b/2"));
+}
+
+TEST_CASE("ERL and TDR of a measured channel come beside COM and leave COM unchanged", "[workflows][com][erl]") {
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*file), "smt4"};
+  const workflows::ComAnswer plain = workflows::com(io::embedded_com_sheet("100gbase-kr4"), rq);
+  CHECK(plain.tdr.empty());
+  CHECK_FALSE(plain.icn);
+  const ComParameters p = io::embedded_com_sheet("100gbase-kr4", {"ERL=true", "N=1000", "fixture delay time=0"});
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  REQUIRE(a.tdr.size() == 2);
+  for (std::size_t c = 0; c < a.cases.size(); ++c) CHECK(a.cases[c].com_db == plain.cases[c].com_db);
+  for (const auto& t : a.tdr) {
+    INFO("port " << t.port);
+    // A 4 in board between connectors: reflections of a few to ten percent (measured: ERL 14.0 and
+    // 9.9 dB), the TDR near the 100-Ohm reference.
+    CHECK(std::isfinite(t.erl_db));
+    CHECK(t.erl_db > 5.0);
+    CHECK(t.erl_db < 40.0);
+    CHECK(t.z_port_ohm == Approx(100.0).margin(15.0));
+    CHECK(t.reflection_pulse.size() == t.t_s.size());
+  }
+  CHECK(a.erl_db == std::min(a.tdr[0].erl_db, a.tdr[1].erl_db));
+}
+
+TEST_CASE("ICN is reported with the crosstalk set's aggressors", "[workflows][com][icn]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/crosstalk/example2_THRU.s4p", return);
+  PHYLANE_REFERENCE_OR_SKIP(fext, "touchstone/crosstalk/example2_FEXT1.s4p", return);
+  PHYLANE_REFERENCE_OR_SKIP(next, "touchstone/crosstalk/example2_NEXT1.s4p", return);
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*thru), "thru"};
+  rq.fext.push_back({io::read_touchstone(*fext), "fext"});
+  rq.next.push_back({io::read_touchstone(*next), "next"});
+  const workflows::ComAnswer a = workflows::com(io::embedded_com_sheet("100gbase-kr4", {"z_p select=1"}), rq);
+  REQUIRE(a.icn);
+  CHECK(a.icn->icn_v == Approx(std::hypot(a.icn->fext_icn_v, a.icn->next_icn_v)).epsilon(1e-12));
+  CHECK(a.icn->fext_icn_v > 0.0);
+  CHECK(a.icn->next_icn_v > 0.0);
+  CHECK(a.icn->icn_v < 0.1);  // a few mV for measured crosstalk at a 0.4/0.6 V swing
 }
