@@ -113,6 +113,7 @@ struct TdrArgs {
   std::string edge;        ///< --edge gaussian|10-90
   std::string length;      ///< --length: the route's physical length (distance axis)
   std::optional<double> eps_eff;  ///< --eps-eff (distance axis)
+  std::string pulse;       ///< --pulse "50 ps": pulse TDR/TDT of that width as well
   bool json = false;
   std::string output;      ///< -o FILE.h5
 };

@@ -175,6 +175,13 @@ workflows::TdrRequest tdr_request(const TdrArgs& args) {
     if (!args.length.empty()) throw io::InputError("give either --length or --eps-eff (both set the distance axis)");
     r.eps_eff = *args.eps_eff;
   }
+  if (!args.pulse.empty()) {
+    const auto q = io::parse_quantity(args.pulse, io::Dimension::time);
+    if (!q.value) throw io::InputError("--pulse \"" + args.pulse + "\": " + q.error);
+    if (!(*q.value > 0.0) || *q.value > 1e-6)
+      throw io::InputError("--pulse \"" + args.pulse + "\": must be a pulse width > 0 and at most 1 us");
+    r.pulse_width_s = *q.value;
+  }
   return r;
 }
 
