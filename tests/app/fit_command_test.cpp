@@ -86,7 +86,7 @@ TEST_CASE("phylane fit --cross-section fits MEGTRON 6 and HVLP back from a FR-4 
   cs.replace(cs.find("\"hvlp\""), 6, "\"standard\"");
   write_text_file(dir + "/cs.toml", cs);
   const auto j = run_phylane("fit a.s4p b.s4p --lengths '4 in,10 in' --cross-section cs.toml --json "
-                             "--write-material mat.toml --write-config fitted.toml --material-id board-a", dir);
+                             "--write-material mat.toml --write-config fitted30.toml --config-length '30 in' --material-id board-a", dir);
   REQUIRE(j.exit_code == 0);
   // MEGTRON 6 at 10 GHz is Dk 3.55, Df 0.004 (data/materials), fitted with Hammerstad (the standard
   // foil's model, as HVLP's): back within 2 % although the 100 ohm ports do not match the line
@@ -98,11 +98,11 @@ TEST_CASE("phylane fit --cross-section fits MEGTRON 6 and HVLP back from a FR-4 
   const std::string mat = read_text_file(dir + "/mat.toml");
   CHECK_THAT(mat, Catch::Contains("[materials.board-a]") && Catch::Contains("[foils.board-a]") &&
                       Catch::Contains("model = \"hammerstad\"") && Catch::Contains("rq = "));
-  // Reach from measurement: the written config at 30 in loses what the true line does.
-  std::string fitted = read_text_file(dir + "/fitted.toml");
-  CHECK_THAT(fitted, Catch::Contains("material = 'board-a'") && Catch::Contains("[materials.board-a]"));
-  fitted.replace(fitted.find("length = '1 in'"), 15, "length = '30 in'");
-  write_text_file(dir + "/fitted30.toml", fitted);
+  // Reach from measurement in one step: the written config, its segment set to 30 in by
+  // --config-length, loses what the true line does.
+  const std::string fitted = read_text_file(dir + "/fitted30.toml");
+  CHECK_THAT(fitted, Catch::Contains("material = 'board-a'") && Catch::Contains("[materials.board-a]") &&
+                         Catch::Contains("length = '30 in'"));
   const auto predicted = run_phylane("loss fitted30.toml --json", dir);
   const auto truth = run_phylane("loss truth30.toml --json", dir);
   REQUIRE(predicted.exit_code == 0);
@@ -136,6 +136,11 @@ TEST_CASE("phylane fit --cross-section: one file with its launches, and bad inpu
       {"fit b.s4p --lengths '10 in' --cross-section cs.toml --fit-from '30 GHz' --fit-to '20 GHz' -o out.h5", "--fit-to"},
       {"fit b.s4p --lengths '10 in' --segment 1 -o out.h5", "needs --cross-section"},
       {"fit b.s4p --lengths '10 in' --cross-section missing.toml -o out.h5", "missing.toml"},
+      {"fit b.s4p --lengths '10 in' --cross-section cs.toml --weighting log -o out.h5", "--weighting \"log\""},
+      {"fit b.s4p --lengths '10 in' --cross-section cs.toml --config-length '30 in' -o out.h5", "give --write-config"},
+      {"fit b.s4p --lengths '10 in' --cross-section cs.toml --write-config f.toml --config-length '-3 in' -o out.h5",
+       "--config-length \"-3 in\""},
+      {"fit b.s4p --lengths '10 in' --from-difference -o out.h5", "needs --cross-section"},
   };
   for (const auto& c : cases) {
     INFO(c.args);
