@@ -29,8 +29,9 @@ std::vector<Eigen::Matrix2cd> two_port(const MeasuredLength& m) {
   return out;
 }
 
-// Wave cascading matrix, (b1, a1) = T (a2, b2): T = (1/S21) [[S12 S21 - S11 S22, S11], [-S22, 1]]
-// (Marks 1991, eq. 1 with this wave ordering), so that a cascade is the product of the T's and a
+// Wave cascading matrix of TRL, (b1, a1) = T (a2, b2): from b1 = S11 a1 + S12 a2 and
+// b2 = S21 a1 + S22 a2, a1 = (b2 - S22 a2) / S21, so T = (1/S21) [[S12 S21 - S11 S22, S11], [-S22, 1]].
+// Port 2's (a2, b2) is the next block's (b1, a1), so a cascade is the product of the T's, and a
 // matched line of gamma L is diag(exp(-gamma L), exp(gamma L)).
 Eigen::Matrix2cd cascading(const Eigen::Matrix2cd& s) {
   Eigen::Matrix2cd t;
@@ -146,7 +147,8 @@ LengthFit fit_lengths(const std::vector<MeasuredLength>& in) {
         best = std::max(best, g[i].conditioning);
       }
       out.line_conditioning[k] = best;
-      if (!(sdd > 0.0)) {  // every eigenvalue pair coincides (a lossless line at exactly n half-waves)
+      if (!(sdd > 0.0)) {  // every eigenvalue pair coincides (a lossless line at exactly n half-waves):
+                           // no line-line information; conditioning 0 keeps it out of any fit
         out.line_loss_db_per_m[k] = out.loss_db_per_m[k];
         continue;
       }

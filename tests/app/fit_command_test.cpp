@@ -88,13 +88,17 @@ TEST_CASE("phylane fit --cross-section fits MEGTRON 6 and HVLP back from a FR-4 
   const auto j = run_phylane("fit a.s4p b.s4p --lengths '4 in,10 in' --cross-section cs.toml --json "
                              "--write-material mat.toml --write-config fitted30.toml --config-length '30 in' --material-id board-a", dir);
   REQUIRE(j.exit_code == 0);
-  // MEGTRON 6 at 10 GHz is Dk 3.55, Df 0.004 (data/materials), fitted with Hammerstad (the standard
-  // foil's model, as HVLP's): back within 2 % although the 100 ohm ports do not match the line
-  // (measured: Dk -0.002 %, Df -0.1 %; the loss per length within 1.94 %, the ports' ripple).
-  CHECK(json_number(j.out, "dk") == Approx(3.55).epsilon(0.02));
-  CHECK(json_number(j.out, "df") == Approx(0.004).epsilon(0.02));
+  // MEGTRON 6 at 10 GHz is Dk 3.55, Df 0.004 (data/materials), HVLP rq 0.25 um, fitted with
+  // Hammerstad (the standard foil's model, as HVLP's): back within 2 % (issue 16). The 100 ohm
+  // ports do not match the line, which ripples the plain difference by up to 2 %; the line-line
+  // loss is free of it, so the fit is exact (measured: Dk -5e-7, Df +1.5e-6, rq -1.3e-6 relative;
+  // the line-line loss within 7e-8, the plain difference within 1.96 %).
+  CHECK(json_text(j.out, "basis") == "line-line");
+  CHECK(json_number(j.out, "dk") == Approx(3.55).epsilon(1e-4));
+  CHECK(json_number(j.out, "df") == Approx(0.004).epsilon(1e-4));
   CHECK(json_text(j.out, "roughness_model") == "hammerstad");
-  CHECK(json_number(j.out, "max_relative_error") < 0.025);
+  CHECK(json_number(j.out, "max_relative_error") < 1e-4);
+  CHECK(json_number(j.out, "difference_max_relative_error") < 0.025);
   const std::string mat = read_text_file(dir + "/mat.toml");
   CHECK_THAT(mat, Catch::Contains("[materials.board-a]") && Catch::Contains("[foils.board-a]") &&
                       Catch::Contains("model = \"hammerstad\"") && Catch::Contains("rq = "));
