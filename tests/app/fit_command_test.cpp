@@ -1,9 +1,12 @@
 // The `phylane fit` command end to end: JSON and HDF5 from two lengths phylane writes, bad input.
 #include <catch2/catch.hpp>
 
+#include <hdf5.h>
+
 #include <filesystem>
 #include <string>
 
+#include "tests/io/hdf5_read.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/text_file.hpp"
 
@@ -38,7 +41,14 @@ TEST_CASE("phylane fit of two lengths phylane wrote gives a per-inch loss; bad i
   REQUIRE(j.exit_code == 0);
   CHECK(json_text(j.out, "quantity") == "SDD21");
   CHECK(json_number(j.out, "eps_eff") > 3.0);
-  CHECK(fs::exists(dir + "/fit.h5"));
+  CHECK_THAT(j.out, Catch::Contains("\"line_loss_db_per_m\": [") && Catch::Contains("\"line_conditioning\": ["));
+  REQUIRE(fs::exists(dir + "/fit.h5"));
+  hid_t h = H5Fopen((dir + "/fit.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(h >= 0);
+  const auto freq = read_doubles(h, "/frequency_hz");
+  CHECK(read_doubles(h, "/line_loss_db_per_m").size() == freq.size());
+  CHECK(read_doubles(h, "/line_conditioning").size() == freq.size());
+  H5Fclose(h);
   const auto t = run_phylane("fit a.s4p b.s4p --lengths '4 in,10 in'", dir);
   CHECK_THAT(t.out, Catch::Contains("SDD21 per length") && Catch::Contains("dB/in"));
   struct Case {
