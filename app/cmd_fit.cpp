@@ -46,6 +46,13 @@ CLI::App* register_fit(CLI::App& cli, FitArgs& args) {
   c->add_option("--write-material", args.write_material, "Write the fitted [materials.ID] and [foils.ID] tables (TOML)");
   c->add_option("--write-config", args.write_config,
                 "Write the --cross-section config with its segment using the fitted material and foil (TOML)");
+  c->add_flag("--from-difference", args.from_difference,
+              "Fit the plain 2L-1L insertion-loss difference instead of the line-line attenuation (launch reflections "
+              "not cancelled)");
+  c->add_option("--weighting", args.weighting,
+                "Weight of the loss residuals: uniform (every frequency alike, default) or octave (every octave alike)");
+  c->add_option("--config-length", args.config_length,
+                "Length of the fitted segment in the --write-config file, e.g. \"30 in\" (default: the config's)");
   c->add_option("--material-id", args.material_id, "Id of the written material and foil (default \"fitted\")");
   add_output_flags(*c, args.json);
   c->add_option("-o,--output", args.output, "Write the result to an HDF5 file");
@@ -66,11 +73,19 @@ void print_material(const workflows::MaterialFit& m, const std::string& quantity
   }
   fmt::print("  Dk and Df at {:g} GHz (Djordjevic-Sarkar); roughness model {} on strip and planes\n", m.reference_hz / 1e9,
              phy::to_string(m.roughness.model));
+  fmt::print("  uncertainties x {:.3g} for the residuals' correlation in frequency (docs/fit.md)\n", m.uncertainty_inflation);
   fmt::print("  delay {:.2f} ps/in measured, {:.2f} ps/in fitted line\n", m.measured_delay_s_per_m * inch * 1e12,
              m.model_delay_s_per_m * inch * 1e12);
-  fmt::print("  loss per length reproduced within {:.2f} % (max, at {:.2f} GHz), {:.2f} % rms, {:.2f} ... {:.2f} GHz\n",
-             100.0 * m.max_relative_error, m.max_relative_error_freq_hz / 1e9, 100.0 * m.rms_relative_error,
+  fmt::print("  {} loss per length reproduced within {:.2f} % (max, at {:.2f} GHz), {:.2f} % rms, {:.2f} ... {:.2f} GHz\n",
+             m.basis, 100.0 * m.max_relative_error, m.max_relative_error_freq_hz / 1e9, 100.0 * m.rms_relative_error,
              m.freq_hz.front() / 1e9, m.freq_hz.back() / 1e9);
+  if (m.ill_conditioned_points > 0)
+    fmt::print("  ({} frequencies left out: the pair's length difference near a multiple of half a wavelength)\n",
+               m.ill_conditioned_points);
+  if (m.basis != "difference")
+    fmt::print("  plain 2L-1L difference reproduced within {:.2f} % (max, at {:.2f} GHz), {:.2f} % rms\n",
+               100.0 * m.difference_max_relative_error, m.difference_max_relative_error_freq_hz / 1e9,
+               100.0 * m.difference_rms_relative_error);
   fmt::print("  {:>10}{:>12}{:>12}{:>12}\n", "freq", "measured", "model", "residual");
   const std::size_t stride = std::max<std::size_t>(1, m.freq_hz.size() / 20);
   for (std::size_t k = 0; k < m.freq_hz.size(); k += stride)

@@ -113,6 +113,7 @@ struct TdrArgs {
   std::string edge;        ///< --edge gaussian|10-90
   std::string length;      ///< --length: the route's physical length (distance axis)
   std::optional<double> eps_eff;  ///< --eps-eff (distance axis)
+  std::string pulse;       ///< --pulse "50 ps": pulse TDR/TDT of that width as well
   bool json = false;
   std::string output;      ///< -o FILE.h5
 };
@@ -148,6 +149,9 @@ struct FitArgs {
   std::string write_material;      ///< --write-material FILE.toml
   std::string write_config;        ///< --write-config FILE.toml
   std::string material_id = "fitted";  ///< --material-id: the id of the written tables
+  std::string weighting = "uniform";  ///< --weighting uniform|octave
+  std::string config_length;       ///< --config-length: the fitted segment's length in the --write-config file
+  bool from_difference = false;    ///< --from-difference: fit the plain 2L-1L difference, not the line-line loss
 };
 CLI::App* register_fit(CLI::App& cli, FitArgs& args);
 /// 0 fitted, 1, 2.

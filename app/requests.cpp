@@ -202,6 +202,13 @@ workflows::TdrRequest tdr_request(const TdrArgs& args) {
     if (!args.length.empty()) throw io::InputError("give either --length or --eps-eff (both set the distance axis)");
     r.eps_eff = *args.eps_eff;
   }
+  if (!args.pulse.empty()) {
+    const auto q = io::parse_quantity(args.pulse, io::Dimension::time);
+    if (!q.value) throw io::InputError("--pulse \"" + args.pulse + "\": " + q.error);
+    if (!(*q.value > 0.0) || *q.value > 1e-6)
+      throw io::InputError("--pulse \"" + args.pulse + "\": must be a pulse width > 0 and at most 1 us");
+    r.pulse_width_s = *q.value;
+  }
   return r;
 }
 
@@ -259,7 +266,10 @@ FitAnswer fit_answer(const FitArgs& args) {
     for (const auto& [flag, given] : {std::pair{"--segment", args.segment.has_value()},
                                       std::pair{"--write-material", !args.write_material.empty()},
                                       std::pair{"--write-config", !args.write_config.empty()},
-                                      std::pair{"--roughness", !args.roughness.empty()}})
+                                      std::pair{"--roughness", !args.roughness.empty()},
+                                      std::pair{"--from-difference", args.from_difference},
+                                      std::pair{"--weighting", args.weighting != "uniform"},
+                                      std::pair{"--config-length", !args.config_length.empty()}})
       if (given) throw io::InputError(fmt::format("{}: needs --cross-section CONFIG (the cross-section to fit)", flag));
     if (args.files.size() < 2)
       throw io::InputError("fit: one file given; give two or more lengths, or one with --cross-section CONFIG "
@@ -275,6 +285,15 @@ FitAnswer fit_answer(const FitArgs& args) {
       segment = static_cast<std::size_t>(*args.segment - 1);
     }
     mo.reference_hz = option_frequency("--reference", args.reference);
+    mo.from_difference = args.from_difference;
+    if (!args.config_length.empty()) {
+      if (args.write_config.empty())
+        throw io::InputError("--config-length: sets the fitted segment's length in the --write-config file; give --write-config");
+      option_length("--config-length", args.config_length);
+    }
+    if (args.weighting == "octave") mo.weighting = workflows::FitWeighting::octave;
+    else if (args.weighting != "uniform")
+      throw io::InputError(fmt::format("--weighting \"{}\": must be uniform or octave", args.weighting));
     const auto from = io::parse_quantity(args.fit_from, io::Dimension::frequency);
     if (!from.value || !(*from.value >= 0.0)) throw io::InputError("--fit-from \"" + args.fit_from + "\": " + (from.value ? "must be >= 0 Hz" : from.error));
     mo.fit_from_hz = *from.value;
@@ -333,7 +352,8 @@ FitAnswer fit_answer(const FitArgs& args) {
     if (in.size() == 1) provenance += fmt::format(", launches {:g} dB", launch_db);
     material_text = io::fitted_material_toml(*mf, args.material_id, provenance);
     if (!args.write_config.empty())
-      config_text = io::config_with_fitted_material(args.cross_section, segment, *mf, args.material_id, provenance);
+      config_text = io::config_with_fitted_material(args.cross_section, segment, *mf, args.material_id, provenance,
+                                                    args.config_length);
     if (!mf->converged) {
       // A numeric failure (exit 1): nothing is written.
       throw std::runtime_error(fmt::format("fit: the material fit did not converge after {} iterations: {}", mf->iterations,

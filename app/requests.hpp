@@ -67,7 +67,7 @@ io::ClaimSet claim_set(const ClaimsArgs& args);
 workflows::Study study_of(const StudyArgs& args);
 
 /// `phylane tdr`: --rise-time (> 0, at most 1 us), --edge, --length and --eps-eff (>= 1; not with
-/// --length).
+/// --length), --pulse (a width > 0, at most 1 us).
 workflows::TdrRequest tdr_request(const TdrArgs& args);
 /// Throws io::InputError unless `cfg` has a channel the TDR reads (copper, Touchstone or element blocks).
 void check_tdr_link(const io::Config& cfg);

@@ -43,6 +43,12 @@ void material_json(JsonWriter& j, const workflows::MaterialFit& m) {
   j.field("max_relative_error", m.max_relative_error);
   j.field("max_relative_error_freq_hz", m.max_relative_error_freq_hz);
   j.field("rms_relative_error", m.rms_relative_error);
+  j.field("basis", m.basis);
+  j.field("uncertainty_inflation", m.uncertainty_inflation);
+  j.field("ill_conditioned_points", static_cast<std::int64_t>(m.ill_conditioned_points));
+  j.field("difference_max_relative_error", m.difference_max_relative_error);
+  j.field("difference_max_relative_error_freq_hz", m.difference_max_relative_error_freq_hz);
+  j.field("difference_rms_relative_error", m.difference_rms_relative_error);
   j.array("freq_hz", m.freq_hz);
   j.array("measured_db_per_m", m.measured_db_per_m);
   j.array("model_db_per_m", m.model_db_per_m);
@@ -104,6 +110,14 @@ void write_fit_json(std::ostream& os, const std::vector<std::string>& files, con
   j.array("loss_db_per_in", per_in);
   j.array("uncertainty_db_per_m", f.uncertainty_db_per_m);
   j.array("launch_db", f.launch_db);
+  if (!f.line_loss_db_per_m.empty()) {
+    j.array("line_loss_db_per_m", f.line_loss_db_per_m);
+    std::vector<double> line_in(f.line_loss_db_per_m.size());
+    for (std::size_t k = 0; k < line_in.size(); ++k) line_in[k] = f.line_loss_db_per_m[k] * phy::units::inch;
+    j.array("line_loss_db_per_in", line_in);
+    j.array("line_uncertainty_db_per_m", f.line_uncertainty_db_per_m);
+    j.array("line_conditioning", f.line_conditioning);
+  }
   if (material) material_json(j, *material);
   j.end_object();
   j.done();
@@ -117,6 +131,13 @@ void write_fit_hdf5(const std::filesystem::path& file, const std::vector<std::st
   h.dataset("/loss_db_per_m", f.loss_db_per_m, "dB/m", "per-length insertion loss (" + f.quantity + "), launches removed");
   h.dataset("/uncertainty_db_per_m", f.uncertainty_db_per_m, "dB/m", "standard error of the slope (0 for two lengths)");
   h.dataset("/launch_db", f.launch_db, "dB", "intercept: insertion loss of the two launches");
+  if (!f.line_loss_db_per_m.empty()) {
+    h.dataset("/line_loss_db_per_m", f.line_loss_db_per_m, "dB/m",
+              "the line's attenuation from the eigenvalues of T_long T_short^-1 (line-line)");
+    h.dataset("/line_uncertainty_db_per_m", f.line_uncertainty_db_per_m, "dB/m",
+              "standard error of the line-line attenuation (0 for two lengths)");
+    h.dataset("/line_conditioning", f.line_conditioning, "1", "|sinh(gamma dL)| of the best-conditioned pair");
+  }
   h.dataset("/lengths_m", lengths_m, "m", "the lengths, in the order of the files");
   h.dataset("/delay_s", f.delay_s, "s", "each file's thru delay");
   h.strings("/files", files, "the measured files");
@@ -132,6 +153,11 @@ void write_fit_hdf5(const std::filesystem::path& file, const std::vector<std::st
     h.dataset("/material/residual_db_per_m", m.residual_db_per_m, "dB/m", "model - measured");
     h.attribute("/material", "converged", static_cast<std::int64_t>(m.converged ? 1 : 0));
     h.attribute("/material", "reason", m.reason);
+    h.attribute("/material", "basis", m.basis);
+    h.attribute("/material", "uncertainty_inflation", m.uncertainty_inflation);
+    h.attribute("/material", "ill_conditioned_points", static_cast<std::int64_t>(m.ill_conditioned_points));
+    h.attribute("/material", "difference_max_relative_error", m.difference_max_relative_error);
+    h.attribute("/material", "difference_rms_relative_error", m.difference_rms_relative_error);
     h.attribute("/material", "reference_hz", m.reference_hz);
     h.attribute("/material", "roughness_model", std::string(phy::to_string(m.roughness.model)));
     h.attribute("/material", "max_relative_error", m.max_relative_error);
@@ -163,7 +189,7 @@ std::string fitted_material_toml(const workflows::MaterialFit& f, const std::str
 
 std::string config_with_fitted_material(const std::filesystem::path& config_file, std::size_t segment,
                                         const workflows::MaterialFit& f, const std::string& id,
-                                        const std::string& provenance) {
+                                        const std::string& provenance, const std::string& length) {
   toml::table root;
   try {
     root = toml::parse_file(config_file.string());
@@ -186,6 +212,7 @@ std::string config_with_fitted_material(const std::filesystem::path& config_file
   for (const char* k : {"dk", "df", "at", "roughness_model", "plane_foil"}) seg->erase(k);
   seg->insert_or_assign("material", id);
   seg->insert_or_assign("foil", id);
+  if (!length.empty()) seg->insert_or_assign("length", length);
   // The tables follow as --write-material writes them (TOML lets [materials.ID] follow an existing
   // [materials] table), so both files carry the same text.
   std::ostringstream out;

@@ -28,10 +28,11 @@ std::string fitted_material_toml(const workflows::MaterialFit& f, const std::str
 /// The cross-section config `config_file` with the fitted tables added and its trace segment
 /// `segment` (0-based among the [[channel.segments]] entries that have a `geometry`) using them:
 /// material = ID, foil = ID (its inline dk/df/at, roughness_model and plane_foil removed, as the
-/// fitted foil covers the strip and the planes). Throws InputError when the file has no such
-/// segment or already defines the id.
+/// fitted foil covers the strip and the planes), and with `length` non-empty its `length` set to
+/// that text (a length as configs write it, e.g. "30 in"). Throws InputError when the file has
+/// no such segment or already defines the id.
 std::string config_with_fitted_material(const std::filesystem::path& config_file, std::size_t segment,
                                         const workflows::MaterialFit& f, const std::string& id,
-                                        const std::string& provenance);
+                                        const std::string& provenance, const std::string& length = {});
 
 }  // namespace phylane::io

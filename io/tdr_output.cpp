@@ -26,11 +26,23 @@ void write_tdr_json(std::ostream& os, const Config& cfg, const workflows::TdrAns
   j.array("impedance_ohm", a.profile.impedance_ohm);
   j.array("rho", a.profile.rho);
   j.array("tdt", a.tdt);
+  if (a.pulse_width_s > 0.0) {
+    j.field("pulse_width_s", a.pulse_width_s);
+    j.array("pulse_rho", a.profile.pulse_rho);
+    j.array("pulse_tdt", a.pulse_tdt);
+  } else {
+    j.key("pulse_width_s").null();
+  }
   if (a.common) {
     j.key("common_mode").begin_object();
     j.field("reference_impedance_ohm", a.common->reference_ohm);
     j.array("impedance_ohm", a.common->impedance_ohm);
     j.array("rho", a.common->rho);
+    j.array("tdt", a.common_tdt);
+    if (a.pulse_width_s > 0.0) {
+      j.array("pulse_rho", a.common->pulse_rho);
+      j.array("pulse_tdt", a.common_pulse_tdt);
+    }
     j.end_object();
   } else {
     j.key("common_mode").null();
@@ -46,9 +58,19 @@ void write_tdr_hdf5(const std::filesystem::path& file, const Config& cfg, const 
   h.dataset("/impedance_ohm", a.profile.impedance_ohm, "ohm", "Z_ref (1 + rho) / (1 - rho), " + a.profile.mode);
   h.dataset("/rho", a.profile.rho, "1", "reflected step (S11 or SDD11)");
   h.dataset("/tdt", a.tdt, "1", "transmitted step (S21 or SDD21)");
+  if (a.pulse_width_s > 0.0) {
+    h.dataset("/pulse_rho", a.profile.pulse_rho, "1", "reflected pulse (S11 or SDD11), in units of the incident pulse");
+    h.dataset("/pulse_tdt", a.pulse_tdt, "1", "transmitted pulse (S21 or SDD21), in units of the incident pulse");
+    h.attribute("/", "pulse_width_s", a.pulse_width_s);
+  }
   if (a.common) {
     h.dataset("/common_mode/impedance_ohm", a.common->impedance_ohm, "ohm", "common-mode impedance from SCC11");
     h.dataset("/common_mode/rho", a.common->rho, "1", "reflected common-mode step (SCC11)");
+    h.dataset("/common_mode/tdt", a.common_tdt, "1", "transmitted common-mode step (SCC21)");
+    if (a.pulse_width_s > 0.0) {
+      h.dataset("/common_mode/pulse_rho", a.common->pulse_rho, "1", "reflected common-mode pulse (SCC11)");
+      h.dataset("/common_mode/pulse_tdt", a.common_pulse_tdt, "1", "transmitted common-mode pulse (SCC21)");
+    }
     h.attribute("/common_mode", "reference_impedance_ohm", a.common->reference_ohm);
   }
   detail::config_attributes(h, "tdr", cfg);

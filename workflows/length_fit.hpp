@@ -16,6 +16,26 @@
 /// The launches' reflections interact with the line's: the difference removes them to first order
 /// only (measured on modelled lines: launches 7 % below the line's impedance leave 0.008 dB/in,
 /// 25 % below 0.1 dB/in, 1 to 20 GHz).
+///
+/// The line's own loss (line_loss_db_per_m), free of the launches' reflections: the line-line
+/// principle of TRL and multiline TRL (R. B. Marks, "A multiline method of network analyzer
+/// calibration", IEEE Trans. MTT-39(7), 1991, sec. II; J. A. Reynoso-Hernandez, "Unified method for
+/// determining the complex propagation constant of reflecting and nonreflecting transmission
+/// lines", IEEE MWCL 13(8), 2003; IEEE P370-2020 uses the same eigenvalue problem). With the wave
+/// cascading matrix T, (b1, a1) = T (a2, b2), T = (1/S21) [[S12 S21 - S11 S22, S11], [-S22, 1]],
+/// a measured length is T_i = A L_i B (launches A, B common to all lengths; the line
+/// L_i = diag(exp(-gamma L_i), exp(gamma L_i)) in its own impedance, any other reference being
+/// absorbed into A and B), so T_j T_i^-1 = A diag(exp(-gamma dL), exp(gamma dL)) A^-1: its
+/// eigenvalues l1, l2 give alpha dL = ln(|l_big| / |l_small|) / 2 exactly, whatever the launches'
+/// reflections, as long as they are the same on every length. The 2-port is S (2-port files) or
+/// the differential block SDD of the mixed-mode 4-port (mode conversion neglected). Two lengths:
+/// from the pair; three or more: each length against the shortest, alpha the least-squares slope
+/// through the origin of alpha dL_i over dL_i weighted by |sinh(gamma dL_i)|^2, and its standard
+/// error the uncertainty. The estimate's variance grows as 1 / |sinh(gamma dL)|^2 (Marks 1991,
+/// sec. III): near dL = n half-wavelengths on a low-loss line the two eigenvalues nearly coincide
+/// and a difference between the lengths' launches is amplified; line_conditioning reports
+/// |sinh(gamma dL)| (the largest over the pairs), and the material fit leaves out frequencies where
+/// it is below sin(20 deg) (the usual TRL line-length rule, 20 to 160 degrees).
 #include <string>
 #include <vector>
 
@@ -38,6 +58,12 @@ struct LengthFit {
   std::vector<double> loss_db_per_m;         ///< a(f)
   std::vector<double> uncertainty_db_per_m;  ///< standard error of a(f) (0 for two lengths)
   std::vector<double> launch_db;             ///< intercept: the two launches' insertion loss
+  /// The line's attenuation from the eigenvalues of T_j T_i^-1 (line-line; the launches'
+  /// reflections cancel exactly when the launches are identical) [dB/m], and its standard error
+  /// (0 for two lengths).
+  std::vector<double> line_loss_db_per_m;
+  std::vector<double> line_uncertainty_db_per_m;
+  std::vector<double> line_conditioning;  ///< |sinh(gamma dL)| of the best-conditioned pair
   std::vector<double> delay_s;               ///< each file's thru delay [s]
   double delay_s_per_m = 0.0;
   double eps_eff = 0.0;

@@ -96,6 +96,10 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
   if (lengths_m.empty() || measured.delay_s.size() != lengths_m.size())
     throw std::invalid_argument("fit_material: one length per measured delay is needed");
   const double top = o.fit_to_hz > 0.0 ? o.fit_to_hz : measured.freq_hz.back();
+  // What is fitted: the line-line attenuation (launch reflections cancelled) when there is one.
+  const bool line_line = !o.from_difference && measured.line_loss_db_per_m.size() == measured.freq_hz.size() &&
+                         measured.line_conditioning.size() == measured.freq_hz.size();
+  const std::vector<double>& target = line_line ? measured.line_loss_db_per_m : measured.loss_db_per_m;
 
   Parameterisation par;
   par.model = o.roughness.value_or(line0.conductor().strip_roughness.model);
@@ -103,10 +107,16 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
     par.flat_ratio = line0.conductor().strip_roughness.flat_ratio;
   const int p = par.size();
 
-  // The fit band: the frequencies in [fit_from, top].
+  // The fit band: the frequencies in [fit_from, top]; on the line-line basis without those where
+  // the pair is ill-conditioned, |sinh(gamma dL)| < sin(20 deg) (length_fit.hpp).
   std::vector<std::size_t> band;
+  std::size_t ill_conditioned = 0;
+  const double min_conditioning = std::sin(20.0 * phy::pi / 180.0);
   for (std::size_t k = 0; k < measured.freq_hz.size(); ++k)
-    if (measured.freq_hz[k] >= o.fit_from_hz && measured.freq_hz[k] <= top) band.push_back(k);
+    if (measured.freq_hz[k] >= o.fit_from_hz && measured.freq_hz[k] <= top) {
+      if (line_line && measured.line_conditioning[k] < min_conditioning) ++ill_conditioned;
+      else band.push_back(k);
+    }
   if (band.size() < static_cast<std::size_t>(2 * p))
     throw std::invalid_argument(fmt::format("fit band {:g} ... {:g} GHz: {} frequencies for {} parameters; "
                                             "widen the band (--fit-from) or check the data", o.fit_from_hz / 1e9, top / 1e9,
@@ -172,7 +182,7 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
       const double f = measured.freq_hz[band[i]] / 1e9;
       B(static_cast<Eigen::Index>(i), 0) = std::sqrt(f);
       B(static_cast<Eigen::Index>(i), 1) = f;
-      y[static_cast<Eigen::Index>(i)] = measured.loss_db_per_m[band[i]];
+      y[static_cast<Eigen::Index>(i)] = target[band[i]];
     }
     const Eigen::Vector2d c = B.colPivHouseholderQr().solve(y);
     double peak = 0.0;
@@ -182,10 +192,20 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
                                               "not a line's loss", o.fit_from_hz / 1e9, top / 1e9));
     for (double& v : scale) v = std::max(v, 1e-3 * peak);
   }
+  // Weights: 1 per point (uniform), or w_i^2 proportional to 1 / f_i, normalised to sum to the
+  // number of points (octave: on a uniform grid every octave then weighs the same, instead of the
+  // top octave holding half the points).
+  std::vector<double> weight(band.size(), 1.0);
+  if (o.weighting == FitWeighting::octave) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < band.size(); ++i) sum += 1.0 / measured.freq_hz[band[i]];
+    for (std::size_t i = 0; i < band.size(); ++i)
+      weight[i] = std::sqrt(static_cast<double>(band.size()) / measured.freq_hz[band[i]] / sum);
+  }
   auto residuals = [&](const Evaluation& e) {
     Eigen::VectorXd r(static_cast<Eigen::Index>(m));
     for (std::size_t i = 0; i < band.size(); ++i)
-      r[static_cast<Eigen::Index>(i)] = (e.loss_db_per_m[i] - measured.loss_db_per_m[band[i]]) / scale[i];
+      r[static_cast<Eigen::Index>(i)] = weight[i] * (e.loss_db_per_m[i] - target[band[i]]) / scale[i];
     r[static_cast<Eigen::Index>(m - 1)] = n_weight * (e.delay_s_per_m - measured.delay_s_per_m) / measured.delay_s_per_m;
     return r;
   };
@@ -228,6 +248,8 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
   out.segment_name = seg.name;
   out.geometry = std::string(line0.geometry().kind());
   out.reference_hz = o.reference_hz;
+  out.basis = line_line ? "line-line" : "difference";
+  out.ill_conditioned_points = ill_conditioned;
 
   struct Run {
     Eigen::VectorXd x_start, x;
@@ -351,8 +373,26 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
   out.roughness = par.roughness(x);
   out.line = build_line(x);
   Eigen::VectorXd sd = Eigen::VectorXd::Zero(p);
+  // The residuals of neighbouring frequencies are correlated (launch ripple, the model's shape), so
+  // they hold fewer independent observations than points: the variance is scaled by the
+  // integrated autocorrelation time of the loss residuals in frequency order,
+  // tau = 1 + 2 sum_k rho_k, summed while rho_k > 0 (m / tau independent points; N. F. Zhang,
+  // "Calculation of the uncertainty of the mean of autocorrelated measurements", Metrologia 43,
+  // 2006, S276; M. S. Bartlett, J. R. Stat. Soc. Suppl. 8, 1946).
+  double tau = 1.0;
+  if (jac_ok && band.size() > 2) {
+    const Eigen::Index nb = static_cast<Eigen::Index>(band.size());
+    const Eigen::VectorXd res = best.r.head(nb).array() - best.r.head(nb).mean();
+    const double c0 = res.squaredNorm();
+    for (Eigen::Index lag = 1; c0 > 0.0 && lag < nb; ++lag) {
+      const double rho = res.head(nb - lag).dot(res.tail(nb - lag)) / c0;
+      if (!(rho > 0.0)) break;
+      tau += 2.0 * rho;
+    }
+  }
+  out.uncertainty_inflation = std::sqrt(tau);
   if (jac_ok && m > static_cast<std::size_t>(p)) {
-    const double s2 = cost / static_cast<double>(m - static_cast<std::size_t>(p));
+    const double s2 = tau * cost / static_cast<double>(m - static_cast<std::size_t>(p));
     const Eigen::MatrixXd cov = s2 * (J.transpose() * J).inverse();
     for (int j = 0; j < p; ++j) sd[j] = std::sqrt(std::max(cov(j, j), 0.0));
   }
@@ -382,10 +422,10 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
   for (std::size_t i = 0; i < band.size(); ++i) {
     const std::size_t k = band[i];
     out.freq_hz.push_back(grid[k]);
-    out.measured_db_per_m.push_back(measured.loss_db_per_m[k]);
+    out.measured_db_per_m.push_back(target[k]);
     out.model_db_per_m.push_back(e.loss_db_per_m[i]);
-    out.residual_db_per_m.push_back(e.loss_db_per_m[i] - measured.loss_db_per_m[k]);
-    const double rel = std::abs(out.residual_db_per_m.back()) / std::abs(measured.loss_db_per_m[k]);
+    out.residual_db_per_m.push_back(e.loss_db_per_m[i] - target[k]);
+    const double rel = std::abs(out.residual_db_per_m.back()) / std::abs(target[k]);
     sum2 += rel * rel;
     if (rel > out.max_relative_error) {
       out.max_relative_error = rel;
@@ -393,6 +433,25 @@ MaterialFit fit_material(const LengthFit& measured, const std::vector<double>& l
     }
   }
   out.rms_relative_error = std::sqrt(sum2 / static_cast<double>(band.size()));
+  // The same model against the plain 2L-1L difference at every frequency of [fit_from, top] (the
+  // launches' ripple included).
+  {
+    const auto model_line = *out.line;
+    double d2 = 0.0;
+    std::size_t count = 0;
+    for (std::size_t k = 0; k < grid.size(); ++k) {
+      if (grid[k] < o.fit_from_hz || grid[k] > top) continue;
+      const double model = phy::units::nepers_to_db(model_line.at(grid[k], false).gamma.real());
+      const double rel = std::abs(model - measured.loss_db_per_m[k]) / std::abs(measured.loss_db_per_m[k]);
+      d2 += rel * rel;
+      ++count;
+      if (rel > out.difference_max_relative_error) {
+        out.difference_max_relative_error = rel;
+        out.difference_max_relative_error_freq_hz = grid[k];
+      }
+    }
+    out.difference_rms_relative_error = std::sqrt(d2 / static_cast<double>(std::max<std::size_t>(count, 1)));
+  }
   out.measured_delay_s_per_m = measured.delay_s_per_m;
   out.model_delay_s_per_m = e.delay_s_per_m;
   return out;

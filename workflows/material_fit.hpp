@@ -23,9 +23,10 @@
 /// delay (channels::term_delay_s) of exp(-gamma L_i). Parameters: Dk, ln Df and the logarithms of
 /// the roughness parameters (rq; or the Huray radius a and surface ratio SR), so they stay positive.
 /// Started from the segment's values and from a grid of roughness values; the lowest cost wins.
-/// Uncertainty: the square roots of the diagonal of v (J^T J)^-1, v = sum r^2 / (m - p) (the
-/// usual linearised estimate; residuals that are correlated in frequency, such as launch ripple,
-/// make it optimistic).
+/// Uncertainty: the square roots of the diagonal of tau v (J^T J)^-1, v = sum r^2 / (m - p) (the
+/// linearised estimate) and tau the integrated autocorrelation time of the loss residuals in
+/// frequency order (residuals correlated in frequency, such as launch ripple or the model's
+/// shape, hold m / tau independent observations: N. F. Zhang, Metrologia 43, 2006, S276).
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ namespace phylane::workflows {
 /// port count other than 2 or 4, and a delay below light in vacuum (eps_eff < 1).
 LengthFit single_length_loss(const MeasuredLength& m, double launch_db);
 
+/// How the loss residuals of the fit band are weighted: every frequency alike, or every octave
+/// alike (w_i^2 proportional to 1 / f_i).
+enum class FitWeighting { uniform, octave };
+
 struct MaterialFitOptions {
   double reference_hz = 10e9;   ///< frequency of the fitted Dk and Df [Hz], inside the D-S corners
   double fit_from_hz = 1e9;     ///< fit band, lowest frequency [Hz], >= 0
@@ -53,6 +58,10 @@ struct MaterialFitOptions {
   /// Roughness model to fit; std::nullopt: the segment's strip foil's model (none: Dk and Df only).
   std::optional<phy::RoughnessModel> roughness;
   int max_iterations = 200;
+  /// Fit to the plain 2L-1L difference (loss_db_per_m) instead of the line-line attenuation
+  /// (line_loss_db_per_m, used when present: two or more lengths).
+  bool from_difference = false;
+  FitWeighting weighting = FitWeighting::uniform;
 };
 
 struct FittedParameter {
@@ -74,13 +83,24 @@ struct MaterialFit {
   phy::Roughness roughness;   ///< fitted (strip and planes)
   std::vector<FittedParameter> parameters;
   std::vector<double> freq_hz;             ///< the fit band
-  std::vector<double> measured_db_per_m;   ///< a(f)
+  std::string basis;                       ///< "line-line" or "difference": what measured_db_per_m is
+  std::vector<double> measured_db_per_m;   ///< a(f) fitted to (the line-line attenuation or the difference)
   std::vector<double> model_db_per_m;      ///< the fitted line's attenuation
   std::vector<double> residual_db_per_m;   ///< model - measured
   double measured_delay_s_per_m = 0.0, model_delay_s_per_m = 0.0;
   double max_relative_error = 0.0;  ///< max |model - measured| / measured over the fit band
   double rms_relative_error = 0.0;
+  /// sqrt(tau): the factor the residuals' correlation in frequency puts on the uncertainties (1
+  /// for independent residuals).
+  double uncertainty_inflation = 1.0;
   double max_relative_error_freq_hz = 0.0;
+  /// Line-line basis: frequencies of [fit_from, fit_to] left out, the pair ill-conditioned there
+  /// (|sinh(gamma dL)| < sin 20 deg, length_fit.hpp).
+  std::size_t ill_conditioned_points = 0;
+  /// The fitted line against the plain 2L-1L difference (loss_db_per_m) at every frequency of
+  /// [fit_from, fit_to]: largest and rms relative error (the launches' ripple included).
+  double difference_max_relative_error = 0.0, difference_max_relative_error_freq_hz = 0.0;
+  double difference_rms_relative_error = 0.0;
   /// The fitted line: the segment's geometry and conductivity with the fitted materials.
   std::optional<phy::TransmissionLine> line;
 };

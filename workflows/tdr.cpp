@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -45,6 +46,8 @@ TdrAnswer tdr(const channels::Link& link, const TdrRequest& request) {
     throw std::invalid_argument("route length = " + phy::number_text(request.route_length_m) + " m: must be finite and > 0");
   if (!(request.eps_eff >= 0.0) || !std::isfinite(request.eps_eff) || (request.eps_eff > 0.0 && request.eps_eff < 1.0))
     throw std::invalid_argument("eps_eff = " + phy::number_text(request.eps_eff) + ": must be a finite permittivity >= 1");
+  if (request.pulse_width_s && (!(*request.pulse_width_s > 0.0) || !std::isfinite(*request.pulse_width_s)))
+    throw std::invalid_argument("pulse width = " + phy::number_text(*request.pulse_width_s) + " s: must be finite and > 0");
 
   TdrAnswer a;
   a.edge = request.edge;
@@ -69,7 +72,8 @@ TdrAnswer tdr(const channels::Link& link, const TdrRequest& request) {
 
   // Record: the round trip, the edge and its settling; the period four times that, so the
   // round-trip echoes of a mismatched route have decayed before they fold back onto the record.
-  const double record = 2.0 * a.thru_delay_s + 10.0 * a.rise_time_s + 0.5e-9;
+  a.pulse_width_s = request.pulse_width_s.value_or(0.0);
+  const double record = 2.0 * a.thru_delay_s + 10.0 * a.rise_time_s + 0.5e-9 + a.pulse_width_s;
   const double period = std::max(4.0 * record, 4e-9);
   if (period > 1e-6)
     throw std::invalid_argument(link.source + ": the route's thru delay " + phy::number_text(a.thru_delay_s) +
@@ -98,6 +102,22 @@ TdrAnswer tdr(const channels::Link& link, const TdrRequest& request) {
   a.profile = reflected(diff ? "differential" : "single-ended", z[0], cut(r11));
   if (diff) a.common = reflected("common", z[2], cut(step(2, 2)));
   a.tdt = cut(step(1, 0));
+  if (diff) a.common_tdt = cut(step(3, 2));
+  if (a.pulse_width_s > 0.0) {
+    // The pulse s(t) - s(t - W): the step response of S(f) (1 - exp(-j 2 pi f W)), same grid and
+    // edge, so the same samples as the steps.
+    auto pulse = [&](int i, int j) {
+      std::vector<cplx> t = net.trace(i, j);
+      for (std::size_t k = 0; k < t.size(); ++k) t[k] *= 1.0 - std::polar(1.0, -2.0 * phy::pi * grid[k] * a.pulse_width_s);
+      return cut(solvers::step_response(t, df, edge, max_dt));
+    };
+    a.profile.pulse_rho = pulse(0, 0);
+    a.pulse_tdt = pulse(1, 0);
+    if (diff) {
+      a.common->pulse_rho = pulse(2, 2);
+      a.common_pulse_tdt = pulse(3, 2);
+    }
+  }
 
   // Distance axis.
   double trace_length = 0.0;

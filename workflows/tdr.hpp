@@ -2,7 +2,10 @@
 /// `phylane tdr`: the step TDR/TDT impedance profile of a channel (a configured route or a Touchstone
 /// file taken as the whole link): reflected step rho(t) of S11 (2-port) or of SDD11 and SCC11
 /// (4-port, mixed mode), Z(t) = Z_ref (1 + rho) / (1 - rho), the transmitted step of S21/SDD21, on a
-/// time axis and a distance axis. Documented in docs/tdr.md. Tested by: tests/workflows/tdr_test.cpp
+/// time axis and a distance axis; with a pulse width W also the pulse TDR/TDT, the responses to a
+/// rectangular pulse of width W with the same edges: p(t) = s(t) - s(t - W), computed as the step
+/// response of S(f) (1 - exp(-j 2 pi f W)) (Agilent AN 1287-12: the pulse as the difference of two
+/// steps). Documented in docs/tdr.md. Tested by: tests/workflows/tdr_test.cpp
 /// (exact lines), tests/io/tdr_measured_test.cpp (shared measured files), tests/app/tdr_command_test.cpp.
 #include <optional>
 #include <string>
@@ -23,6 +26,9 @@ struct TdrRequest {
   /// else from the config's trace lengths, else eps_eff = 4 (an assumption the answer states).
   double route_length_m = 0.0;
   double eps_eff = 0.0;
+  /// Pulse TDR/TDT as well: the width of the incident rectangular pulse (between the 50 % points
+  /// of its two edges) [s], finite and > 0; unset: the step only.
+  std::optional<double> pulse_width_s;
 };
 
 /// One reflected profile: the reflected step and the impedance it implies.
@@ -31,6 +37,7 @@ struct TdrProfile {
   double reference_ohm = 0.0;    ///< Z_ref of the port (2-port: port 1's; 4-port: 2 z0 or z0 / 2)
   std::vector<double> rho;       ///< reflected step on time_s
   std::vector<double> impedance_ohm;  ///< Z_ref (1 + rho) / (1 - rho); +inf where rho >= 1
+  std::vector<double> pulse_rho;      ///< reflected pulse, in units of the incident pulse's height (pulse requested)
 };
 
 struct TdrAnswer {
@@ -39,6 +46,10 @@ struct TdrAnswer {
   TdrProfile profile;              ///< differential (4-port) or single-ended (2-port)
   std::optional<TdrProfile> common;  ///< common mode of a 4-port
   std::vector<double> tdt;         ///< transmitted step (S21 / SDD21) on time_s
+  std::vector<double> pulse_tdt;   ///< transmitted pulse (S21 / SDD21) on time_s (pulse requested)
+  std::vector<double> common_tdt;        ///< transmitted common-mode step (SCC21) of a 4-port
+  std::vector<double> common_pulse_tdt;  ///< transmitted common-mode pulse (SCC21) (4-port, pulse requested)
+  double pulse_width_s = 0.0;      ///< as used (0: step only)
   double rise_time_s = 0.0;        ///< as used
   solvers::EdgeShape edge = solvers::EdgeShape::gaussian;
   double fastest_rise_time_s = 0.0;  ///< the fastest edge the data support (0 for a modelled channel)
@@ -51,7 +62,7 @@ struct TdrAnswer {
 
 /// The TDR/TDT of a copper or composed channel (a Touchstone file as the whole link is composed).
 /// Throws std::invalid_argument for another kind of channel or a bad request (rise time, length or
-/// eps_eff not finite and > 0 when given).
+/// eps_eff not finite and > 0 when given, a pulse width not finite and > 0).
 TdrAnswer tdr(const channels::Link& link, const TdrRequest& request);
 
 }  // namespace phylane::workflows

@@ -1,9 +1,12 @@
 // The `phylane fit` command end to end: JSON and HDF5 from two lengths phylane writes, bad input.
 #include <catch2/catch.hpp>
 
+#include <hdf5.h>
+
 #include <filesystem>
 #include <string>
 
+#include "tests/io/hdf5_read.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/text_file.hpp"
 
@@ -38,7 +41,14 @@ TEST_CASE("phylane fit of two lengths phylane wrote gives a per-inch loss; bad i
   REQUIRE(j.exit_code == 0);
   CHECK(json_text(j.out, "quantity") == "SDD21");
   CHECK(json_number(j.out, "eps_eff") > 3.0);
-  CHECK(fs::exists(dir + "/fit.h5"));
+  CHECK_THAT(j.out, Catch::Contains("\"line_loss_db_per_m\": [") && Catch::Contains("\"line_conditioning\": ["));
+  REQUIRE(fs::exists(dir + "/fit.h5"));
+  hid_t h = H5Fopen((dir + "/fit.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(h >= 0);
+  const auto freq = read_doubles(h, "/frequency_hz");
+  CHECK(read_doubles(h, "/line_loss_db_per_m").size() == freq.size());
+  CHECK(read_doubles(h, "/line_conditioning").size() == freq.size());
+  H5Fclose(h);
   const auto t = run_phylane("fit a.s4p b.s4p --lengths '4 in,10 in'", dir);
   CHECK_THAT(t.out, Catch::Contains("SDD21 per length") && Catch::Contains("dB/in"));
   struct Case {
@@ -86,23 +96,27 @@ TEST_CASE("phylane fit --cross-section fits MEGTRON 6 and HVLP back from a FR-4 
   cs.replace(cs.find("\"hvlp\""), 6, "\"standard\"");
   write_text_file(dir + "/cs.toml", cs);
   const auto j = run_phylane("fit a.s4p b.s4p --lengths '4 in,10 in' --cross-section cs.toml --json "
-                             "--write-material mat.toml --write-config fitted.toml --material-id board-a", dir);
+                             "--write-material mat.toml --write-config fitted30.toml --config-length '30 in' --material-id board-a", dir);
   REQUIRE(j.exit_code == 0);
-  // MEGTRON 6 at 10 GHz is Dk 3.55, Df 0.004 (data/materials), fitted with Hammerstad (the standard
-  // foil's model, as HVLP's): back within 2 % although the 100 ohm ports do not match the line
-  // (measured: Dk -0.002 %, Df -0.1 %; the loss per length within 1.94 %, the ports' ripple).
-  CHECK(json_number(j.out, "dk") == Approx(3.55).epsilon(0.02));
-  CHECK(json_number(j.out, "df") == Approx(0.004).epsilon(0.02));
+  // MEGTRON 6 at 10 GHz is Dk 3.55, Df 0.004 (data/materials), HVLP rq 0.25 um, fitted with
+  // Hammerstad (the standard foil's model, as HVLP's): back within 2 % (issue 16). The 100 ohm
+  // ports do not match the line, which ripples the plain difference by up to 2 %; the line-line
+  // loss is free of it, so the fit is exact (measured: Dk -5e-7, Df +1.5e-6, rq -1.3e-6 relative;
+  // the line-line loss within 7e-8, the plain difference within 1.96 %).
+  CHECK(json_text(j.out, "basis") == "line-line");
+  CHECK(json_number(j.out, "dk") == Approx(3.55).epsilon(1e-4));
+  CHECK(json_number(j.out, "df") == Approx(0.004).epsilon(1e-4));
   CHECK(json_text(j.out, "roughness_model") == "hammerstad");
-  CHECK(json_number(j.out, "max_relative_error") < 0.025);
+  CHECK(json_number(j.out, "max_relative_error") < 1e-4);
+  CHECK(json_number(j.out, "difference_max_relative_error") < 0.025);
   const std::string mat = read_text_file(dir + "/mat.toml");
   CHECK_THAT(mat, Catch::Contains("[materials.board-a]") && Catch::Contains("[foils.board-a]") &&
                       Catch::Contains("model = \"hammerstad\"") && Catch::Contains("rq = "));
-  // Reach from measurement: the written config at 30 in loses what the true line does.
-  std::string fitted = read_text_file(dir + "/fitted.toml");
-  CHECK_THAT(fitted, Catch::Contains("material = 'board-a'") && Catch::Contains("[materials.board-a]"));
-  fitted.replace(fitted.find("length = '1 in'"), 15, "length = '30 in'");
-  write_text_file(dir + "/fitted30.toml", fitted);
+  // Reach from measurement in one step: the written config, its segment set to 30 in by
+  // --config-length, loses what the true line does.
+  const std::string fitted = read_text_file(dir + "/fitted30.toml");
+  CHECK_THAT(fitted, Catch::Contains("material = 'board-a'") && Catch::Contains("[materials.board-a]") &&
+                         Catch::Contains("length = '30 in'"));
   const auto predicted = run_phylane("loss fitted30.toml --json", dir);
   const auto truth = run_phylane("loss truth30.toml --json", dir);
   REQUIRE(predicted.exit_code == 0);
@@ -136,6 +150,11 @@ TEST_CASE("phylane fit --cross-section: one file with its launches, and bad inpu
       {"fit b.s4p --lengths '10 in' --cross-section cs.toml --fit-from '30 GHz' --fit-to '20 GHz' -o out.h5", "--fit-to"},
       {"fit b.s4p --lengths '10 in' --segment 1 -o out.h5", "needs --cross-section"},
       {"fit b.s4p --lengths '10 in' --cross-section missing.toml -o out.h5", "missing.toml"},
+      {"fit b.s4p --lengths '10 in' --cross-section cs.toml --weighting log -o out.h5", "--weighting \"log\""},
+      {"fit b.s4p --lengths '10 in' --cross-section cs.toml --config-length '30 in' -o out.h5", "give --write-config"},
+      {"fit b.s4p --lengths '10 in' --cross-section cs.toml --write-config f.toml --config-length '-3 in' -o out.h5",
+       "--config-length \"-3 in\""},
+      {"fit b.s4p --lengths '10 in' --from-difference -o out.h5", "needs --cross-section"},
   };
   for (const auto& c : cases) {
     INFO(c.args);

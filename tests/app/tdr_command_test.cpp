@@ -45,6 +45,23 @@ TEST_CASE("phylane tdr of a config prints a differential profile and writes JSON
   // The far end is 4 in away on the distance axis derived from the config's length.
   CHECK(d.back() > 4 * 0.0254);
   H5Fclose(f);
+  // The pulse TDR/TDT: text columns, JSON arrays in both modes and HDF5 datasets.
+  const auto ptext = run_phylane("tdr link.toml --pulse '50 ps'", dir);
+  REQUIRE(ptext.exit_code == 0);
+  CHECK_THAT(ptext.out, Catch::Contains("pulse of 50.0 ps") && Catch::Contains("pulse R") && Catch::Contains("pulse T"));
+  const auto pjson = run_phylane("tdr link.toml --pulse '50 ps' --json -o pulse.h5", dir);
+  REQUIRE(pjson.exit_code == 0);
+  CHECK(json_number(pjson.out, "pulse_width_s") == Approx(50e-12).epsilon(1e-12));
+  CHECK_THAT(pjson.out, Catch::Contains("\"pulse_rho\": [") && Catch::Contains("\"pulse_tdt\": ["));
+  hid_t g = H5Fopen((dir + "/pulse.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(g >= 0);
+  const auto pt = read_doubles(g, "/time_s");
+  CHECK(read_doubles(g, "/pulse_rho").size() == pt.size());
+  CHECK(read_doubles(g, "/pulse_tdt").size() == pt.size());
+  CHECK(read_doubles(g, "/common_mode/pulse_rho").size() == pt.size());
+  CHECK(read_doubles(g, "/common_mode/pulse_tdt").size() == pt.size());
+  CHECK(read_doubles(g, "/common_mode/tdt").size() == pt.size());
+  H5Fclose(g);
   fs::remove_all(dir);
 }
 
@@ -62,6 +79,8 @@ TEST_CASE("phylane tdr rejects bad options with exit code 2 and writes nothing",
       {"tdr link.toml --eps-eff 0.5 -o out.h5", "--eps-eff 0.5: must be a permittivity >= 1"},
       {"tdr link.toml --eps-eff 3 --length '4 in' -o out.h5", "either --length or --eps-eff"},
       {"tdr missing.s4p -o out.h5", "missing.s4p"},
+      {"tdr link.toml --pulse '0 ps' -o out.h5", "--pulse \"0 ps\": must be a pulse width > 0"},
+      {"tdr link.toml --pulse '5 GHz' -o out.h5", "--pulse \"5 GHz\""},
       {"tdr --preset dr4-400g-lane -o out.h5", "the TDR needs a copper channel"},
   };
   for (const auto& c : cases) {

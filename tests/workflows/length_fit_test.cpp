@@ -31,14 +31,14 @@ std::vector<double> grid() {
   return f;
 }
 
-// A line of length L between ports at its own impedance, with optional launches (0.4 in of a 6-mil
-// line, ~7 % below the line's impedance) at both ends.
-workflows::MeasuredLength measured(double length_m, bool launches) {
+// A line of length L between ports at its own impedance, with optional launches (0.4 in of a
+// `launch_w_mil` line: 6 mil is ~7 % below the line's impedance) at both ends.
+workflows::MeasuredLength measured(double length_m, bool launches, double launch_w_mil = 6) {
   const auto line = stripline(5);
   std::vector<TraceSegment> segs;
-  if (launches) segs.push_back({"launch", 0.4 * inch, stripline(6)});
+  if (launches) segs.push_back({"launch", 0.4 * inch, stripline(launch_w_mil)});
   segs.push_back({"line", length_m, line});
-  if (launches) segs.push_back({"launch", 0.4 * inch, stripline(6)});
+  if (launches) segs.push_back({"launch", 0.4 * inch, stripline(launch_w_mil)});
   const double z0 = line.impedance_ohm(1e10);
   const CopperChannel ch(segs, z0, z0);
   workflows::MeasuredLength m;
@@ -81,6 +81,41 @@ TEST_CASE("Launches common to three lengths are removed; the residual is the unc
   double max_u = 0.0;
   for (double u : fit.uncertainty_db_per_m) max_u = std::max(max_u, u);
   CHECK(max_u > 0.0);
+}
+
+TEST_CASE("The line-line attenuation cancels the launches' reflections that the difference leaves",
+          "[workflows][fit][reference]") {
+  // Launches of a 10-mil line (~30 % below the line's impedance) on a 4 in / 10 in pair: T_long
+  // T_short^-1 has the eigenvalues exp(-/+ gamma 6 in) whatever the launches (Marks 1991), so the
+  // line's attenuation comes back exactly, where the 2L-1L difference ripples.
+  const auto fit = workflows::fit_lengths({measured(4 * inch, true, 10), measured(10 * inch, true, 10)});
+  double worst_line = 0.0, worst_difference = 0.0;
+  for (std::size_t k = 0; k < fit.freq_hz.size(); ++k)
+    if (fit.freq_hz[k] >= 1e9) {
+      const double alpha = alpha_db_per_m(fit.freq_hz[k]);
+      worst_line = std::max(worst_line, std::abs(fit.line_loss_db_per_m[k] / alpha - 1.0));
+      worst_difference = std::max(worst_difference, std::abs(fit.loss_db_per_m[k] / alpha - 1.0));
+    }
+  INFO("line-line " << worst_line << ", difference " << worst_difference);
+  // Measured: line-line 6e-15 (rounding), the difference 73 % off at its worst.
+  CHECK(worst_line < 1e-6);
+  CHECK(worst_difference > 0.1);
+  for (double u : fit.line_uncertainty_db_per_m) CHECK(u == 0.0);
+  // The conditioning |sinh(gamma 6 in)|: at least sinh(alpha 6 in) and at most cosh of it.
+  for (std::size_t k = 0; k < fit.freq_hz.size(); ++k) {
+    const double a_dl = fit.line_loss_db_per_m[k] / phy::units::db_per_neper * 6 * inch;
+    CHECK(fit.line_conditioning[k] >= std::sinh(a_dl) * (1 - 1e-6));
+    CHECK(fit.line_conditioning[k] <= std::cosh(a_dl) * (1 + 1e-6));
+  }
+  // Three lengths: the weighted slope is still exact.
+  const auto three =
+      workflows::fit_lengths({measured(3 * inch, true, 10), measured(6 * inch, true, 10), measured(12 * inch, true, 10)});
+  double worst3 = 0.0;
+  for (std::size_t k = 0; k < three.freq_hz.size(); ++k)
+    if (three.freq_hz[k] >= 1e9)
+      worst3 = std::max(worst3, std::abs(three.line_loss_db_per_m[k] / alpha_db_per_m(three.freq_hz[k]) - 1.0));
+  INFO("three lengths, line-line " << worst3);
+  CHECK(worst3 < 1e-6);
 }
 
 TEST_CASE("Length pairs that are not physical are refused", "[workflows][fit][unit]") {
