@@ -487,12 +487,14 @@ struct TdrResult {
 };
 
 TdrResult tdr(const Link& link, const py::object& rise_time, const std::string& edge, const py::object& length,
-              std::optional<double> eps_eff, const py::object& output, const py::object& progress) {
+              std::optional<double> eps_eff, const py::object& pulse, const py::object& output,
+              const py::object& progress) {
   app::TdrArgs args;
   args.rise_time = optional_text(rise_time, "s");
   args.edge = edge;
   args.length = optional_text(length, "m");
   args.eps_eff = eps_eff;
+  args.pulse = optional_text(pulse, "s");
   args.output = path_text(output);
   const workflows::TdrRequest rq = app::tdr_request(args);
   app::check_tdr_link(*link.cfg);
@@ -567,7 +569,8 @@ FitResult fit(const py::object& files, const py::object& lengths, const std::str
               const py::object& cross_section, std::optional<int> segment, const py::object& reference,
               const py::object& fit_from, const py::object& fit_to, const std::string& roughness,
               const std::string& launch_loss, const py::object& output, const py::object& write_material,
-              const py::object& write_config, const std::string& material_id, const py::object& progress) {
+              const py::object& write_config, const std::string& material_id, const std::string& weighting,
+              const py::object& config_length, bool from_difference, const py::object& progress) {
   app::FitArgs args;
   if (py::isinstance<py::str>(files) || py::hasattr(files, "__fspath__"))
     args.files.push_back(path_text(files));
@@ -586,6 +589,9 @@ FitResult fit(const py::object& files, const py::object& lengths, const std::str
   args.write_material = path_text(write_material);
   args.write_config = path_text(write_config);
   args.material_id = material_id;
+  args.weighting = weighting;
+  args.config_length = optional_text(config_length, "m");
+  args.from_difference = from_difference;
   Hooks hooks;
   hooks.stage(args.cross_section.empty() ? "fitting the loss per length" : "fitting the material");
   return hooks.run_short<FitResult>(progress, [&] {
@@ -1264,10 +1270,11 @@ PYBIND11_MODULE(_core, m) {
                      "output= (-o FILE.h5); rlgc=True keeps each trace segment's R, L, G, C and Z0 on the grid "
                      "(LossResult.segments, what -o writes)") + progress_help).c_str());
   m.def("tdr", &tdr, py::arg("link"), py::kw_only(), py::arg("rise_time") = py::none(), py::arg("edge") = "",
-        py::arg("length") = py::none(), py::arg("eps_eff") = py::none(), py::arg("output") = py::none(),
-        py::arg("progress") = py::none(),
+        py::arg("length") = py::none(), py::arg("eps_eff") = py::none(), py::arg("pulse") = py::none(),
+        py::arg("output") = py::none(), py::arg("progress") = py::none(),
         (std::string("phylane tdr: rise_time= (text, or s), edge=\"gaussian\"|\"10-90\", length= (text, or m), "
-                     "eps_eff=, output= (-o FILE.h5)") + progress_help).c_str());
+                     "eps_eff=, pulse= (text, or s: the pulse TDR/TDT of that width too), output= (-o FILE.h5)") +
+         progress_help).c_str());
   m.def("impedance", &impedance, py::arg("link"), py::kw_only(), py::arg("target"), py::arg("solve"),
         py::arg("segment") = py::none(), py::arg("freq") = py::none(), py::arg("progress") = py::none(),
         (std::string("phylane impedance: target= (text, or ohm), solve=\"width\"|\"spacing\"|\"height\", segment= "
@@ -1280,10 +1287,12 @@ PYBIND11_MODULE(_core, m) {
         py::arg("cross_section") = py::none(), py::arg("segment") = py::none(), py::arg("reference") = "10 GHz",
         py::arg("fit_from") = "1 GHz", py::arg("fit_to") = py::none(), py::arg("roughness") = "",
         py::arg("launch_loss") = "0 dB", py::arg("output") = py::none(), py::arg("write_material") = py::none(),
-        py::arg("write_config") = py::none(), py::arg("material_id") = "fitted", py::arg("progress") = py::none(),
+        py::arg("write_config") = py::none(), py::arg("material_id") = "fitted", py::arg("weighting") = "uniform",
+        py::arg("config_length") = py::none(), py::arg("from_difference") = false, py::arg("progress") = py::none(),
         (std::string("phylane fit: Touchstone files (shortest first), lengths= (\"4 in,10 in\" or a list: text, or m); "
                      "with cross_section=CONFIG the material fit: segment=, reference=, fit_from=, fit_to=, roughness=, "
-                     "launch_loss=, write_material=, write_config=, material_id=; output= (HDF5)") + progress_help)
+                     "launch_loss=, write_material=, write_config=, material_id=, weighting=\"uniform\"|\"octave\", "
+                     "config_length= (text, or m), from_difference=; output= (HDF5)") + progress_help)
             .c_str());
   m.def("sparams", &sparams, py::arg("link"), py::kw_only(), py::arg("output"), py::arg("fmax") = py::none(),
         py::arg("points") = py::none(), py::arg("port_order") = "12-34", py::arg("dc") = false,

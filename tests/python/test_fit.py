@@ -54,6 +54,13 @@ def test_the_material_fit_equals_the_command_and_writes_the_same_files(lengths, 
     assert (py / "fitted.toml").read_text() == (cli / "fitted.toml").read_text()
     # MEGTRON 6 at 10 GHz: Dk 3.55, Df 0.004 (data/materials), back within 2 % as the command's test.
     assert r.dk == pytest.approx(3.55, rel=0.02) and r.df == pytest.approx(0.004, rel=0.02)
+    # The fit's other options are the command's flags too.
+    r2 = phylane.fit([a, b], lengths="4 in,10 in", cross_section=cs, weighting="octave", from_difference=True,
+                     write_config=py / "at30.toml", config_length="30 in")
+    assert r2.to_dict() == cli_json("fit", a, b, "--lengths", "4 in,10 in", "--cross-section", cs, "--weighting",
+                                    "octave", "--from-difference", "--write-config", cli / "at30.toml",
+                                    "--config-length", "30 in")
+    assert (py / "at30.toml").read_text() == (cli / "at30.toml").read_text()
 
 
 def test_fit_of_measured_lengths_equals_the_command():

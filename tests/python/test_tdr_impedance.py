@@ -31,6 +31,8 @@ def test_tdr_options_are_the_command_flags():
     np.testing.assert_allclose(r.distance_m, 8 * 0.0254 / r.thru_delay_s * r.time_s / 2, rtol=1e-12)
     assert r.mode == "differential" and r.common_impedance_ohm.shape == (n,)
     assert r.rise_time_s == 30e-12
+    # The pulse TDR/TDT (--pulse) as well.
+    assert phylane.tdr(link, pulse="50 ps").to_dict() == cli_json("tdr", "--preset", "fr4-consumer", "--pulse", "50 ps")
 
 
 def test_tdr_of_a_measured_touchstone_file_equals_the_command():
