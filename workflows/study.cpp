@@ -4,7 +4,10 @@
 #include <chrono>
 #include <cmath>
 #include <complex>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <map>
 #include <span>
 #include <stdexcept>
 
@@ -61,20 +64,26 @@ StudyPoint unreachable_point(const Study& st, const StudyLink& link, double len)
   return p;
 }
 
-StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetup& setup, double len) {
-  if (len > link.max_length_m * (1.0 + 1e-12)) return unreachable_point(st, link, len);
-  const channels::Link& cfg = *link.link;
-  StudyPoint p;
-  p.length_m = len;
-  const double f_loss = 0.5 * cfg.signalling->spec.symbol_rate_baud;
-  // Retimers: each resets the loss budget (it recovers the data and sends a fresh signal; PCI
-  // Express Base Specification 5.0, sec. 4.3 "Retimers"). The route is split into the fewest equal
-  // hops whose loss at the loss frequency is within the budget, with at most max_count retimers;
-  // each hop is the configured link with the stretched element at L / hops (a retimer is a die in
-  // its own package, so every hop keeps packages, connectors and the other fixed elements).
+// Retimers: each resets the loss budget (it recovers the data and sends a fresh signal; PCI
+// Express Base Specification 5.0, sec. 4.3 "Retimers"). The route is split into the fewest equal
+// hops whose loss at the loss frequency is within the budget, with at most max_count retimers;
+// each hop is the configured link with the stretched element at L / hops (a retimer is a die in
+// its own package, so every hop keeps packages, connectors and the other fixed elements).
+int hops_for(const StudyLink& link, const LinkSetup& setup, double len) {
+  const double f_loss = 0.5 * link.link->signalling->spec.symbol_rate_baud;
   int hops = 1;
   if (link.retimers.max_count > 0)
     while (hops <= link.retimers.max_count && setup.stretch.loss_db(len / hops, f_loss) > link.retimers.budget_db) ++hops;
+  return hops;
+}
+
+// The channel's part of a point: loss, flight time, capacity and the rate search of one hop of
+// length len / hops. It depends only on the link's config and search settings, so study links
+// with the same ones share it (the board route with and without retimers where none is needed).
+StudyPoint channel_point(const channels::Link& cfg, const LinkSetup& setup, double len, int hops) {
+  StudyPoint p;
+  p.length_m = len;
+  const double f_loss = 0.5 * cfg.signalling->spec.symbol_rate_baud;
   p.retimers = hops - 1;
   p.hop_length_m = len / hops;
   const Stretched x = setup.stretch.at(p.hop_length_m);
@@ -140,6 +149,13 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   } else {
     p.note = "the capacity bound is below the lowest rate searched";
   }
+  return p;
+}
+
+// The option's part of a point (its lanes, FEC, SerDes, retimers, energy figures, density) and the
+// training step, on the channel's answer.
+void account_point(const Study& st, const StudyLink& link, StudyPoint& p) {
+  const channels::Link& cfg = *link.link;
   // System: payload bandwidth per direction; per device count the collective's time and the
   // energy of all links per step, accounted as `phylane throughput` does (collective_point).
   // The best modulation's encoding and FEC: payload fraction, target met, and the FEC's latency
@@ -167,10 +183,9 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
   for (const auto& [name, e] : link.energy_parts_j) p.energy_part_j.push_back(e);
   if (link.energy_optics_model) {
     double e = std::numeric_limits<double>::quiet_NaN();
-    if (p.max_rate_bps > 0.0 && x.link) {
-      const auto& lz = x.link->laser();
-      e = (lz.power_w / lz.wall_plug_efficiency / link.lanes_per_laser + x.link->modulator().driver_power_w +
-           x.link->receiver().power_w) /
+    if (const channels::OpticalLink* o = cfg.optical(); p.max_rate_bps > 0.0 && o) {
+      const auto& lz = o->laser();  // stretching the fibre leaves laser, modulator and receiver as configured
+      e = (lz.power_w / lz.wall_plug_efficiency / link.lanes_per_laser + o->modulator().driver_power_w + o->receiver().power_w) /
           p.max_rate_bps;
     }
     p.energy_part_j.push_back(e);
@@ -195,7 +210,6 @@ StudyPoint evaluate_point(const Study& st, const StudyLink& link, const LinkSetu
                                                          : std::numeric_limits<double>::quiet_NaN());
     }
   }
-  return p;
 }
 
 }  // namespace
@@ -290,9 +304,6 @@ StudyResult run_study(const Study& st, const StudyRequest& request) {
       throw std::invalid_argument(st.source + ": link \"" + link.name + "\": " + e.what());
     }
   }
-  // Cases: per link the eye at the configured length (index 0) and one per reach point.
-  const std::size_t per_link = st.reach_m.size() + 1;
-  const std::size_t total = st.links.size() * per_link;
   res.links.resize(st.links.size());
   for (std::size_t i = 0; i < st.links.size(); ++i) {
     auto& lr = res.links[i];
@@ -304,20 +315,55 @@ StudyResult run_study(const Study& st, const StudyRequest& request) {
     lr.config_length_m = setups[i].stretch.base_length_m;
     lr.loss_label = link.optical() ? "passive optical path loss" : "insertion loss at half the configured symbol rate";
   }
-  // Task c is link c / per_link, case k = per_link - 1 - c % per_link: the executor hands tasks
-  // out in index order, so each link's longest lengths start first. They cost the most (long pulse
-  // responses), and starting them early balances the workers (longest-processing-time-first).
-  auto run_case = [&](std::size_t c, int) {
-    const std::size_t li = c / per_link, k = per_link - 1 - c % per_link;
+  // The channel cases: one per (link, length) within the link's reach, except that links with the
+  // same config and search settings share the case of the same hop length and hop count. Tasks:
+  // per link its cases from the longest length down, then its eye at the configured length. The
+  // executor hands tasks out in index order, so the costly long routes start first
+  // (longest-processing-time-first balances the workers).
+  struct Case {
+    std::size_t link;
+    double length_m;
+    int hops;
+  };
+  std::vector<Case> cases;
+  std::map<std::string, std::size_t> case_index;
+  std::vector<std::vector<long>> case_of(st.links.size(), std::vector<long>(st.reach_m.size(), -1));
+  std::vector<long> tasks;  // >= 0: a channel case; < 0: -(link + 1), that link's eye
+  for (std::size_t li = 0; li < st.links.size(); ++li) {
     const StudyLink& link = st.links[li];
-    if (k == 0) {
+    // Same resolved config, element, modulations and search ceiling: the same channel and search.
+    std::string share = link.config_resolved_toml.empty() ? std::to_string(reinterpret_cast<std::uintptr_t>(link.link.get()))
+                                                          : link.config_resolved_toml;
+    share += "\n#" + link.element + "#" + std::to_string(link.max_rate_bps);
+    for (int lv : link.modulation_levels) share += "," + std::to_string(lv);
+    for (std::size_t k = st.reach_m.size(); k-- > 0;) {
+      const double len = st.reach_m[k];
+      if (len > link.max_length_m * (1.0 + 1e-12)) continue;  // beyond the option's reach
+      const int hops = hops_for(link, setups[li], len);
+      char key[64];
+      std::snprintf(key, sizeof key, "#%a#%d", len / hops, hops);
+      const auto [it, added] = case_index.emplace(share + key, cases.size());
+      if (added) {
+        cases.push_back({li, len, hops});
+        tasks.push_back(static_cast<long>(it->second));
+      }
+      case_of[li][k] = static_cast<long>(it->second);
+    }
+    tasks.push_back(-static_cast<long>(li) - 1);
+  }
+  std::vector<StudyPoint> case_points(cases.size());
+  auto run_case = [&](std::size_t t, int) {
+    const long task = tasks[t];
+    if (task < 0) {
+      const std::size_t li = static_cast<std::size_t>(-task - 1);
       // The eye at the configured length and rate, at the fidelity `phylane eye` uses.
       const Stretched x = setups[li].stretch.at(setups[li].stretch.base_length_m);
-      auto s = link.link->signalling->spec;
+      auto s = st.links[li].link->signalling->spec;
       if (x.link) solvers::set_optical_levels(*x.link, s);
       res.links[li].eye_at_config = solvers::analyze_eye(x.h, s);
     } else {
-      res.links[li].points[k - 1] = evaluate_point(st, link, setups[li], st.reach_m[k - 1]);
+      const Case& c = cases[static_cast<std::size_t>(task)];
+      case_points[static_cast<std::size_t>(task)] = channel_point(*st.links[c.link].link, setups[c.link], c.length_m, c.hops);
     }
   };
   solvers::ParallelOptions po;
@@ -325,8 +371,18 @@ StudyResult run_study(const Study& st, const StudyRequest& request) {
   po.progress = request.hooks.progress;
   po.stop = request.hooks.stop;
   // A failing case stops the run; its error (the lowest-numbered case's, if several fail) is rethrown.
-  res.threads = solvers::parallel_for(total, run_case, po).workers;
+  res.threads = solvers::parallel_for(tasks.size(), run_case, po).workers;
   request.hooks.throw_if_stopped();  // cases were left out: the result is partial
+  for (std::size_t li = 0; li < st.links.size(); ++li)
+    for (std::size_t k = 0; k < st.reach_m.size(); ++k) {
+      StudyPoint& p = res.links[li].points[k];
+      if (case_of[li][k] < 0) {
+        p = unreachable_point(st, st.links[li], st.reach_m[k]);
+      } else {
+        p = case_points[static_cast<std::size_t>(case_of[li][k])];
+        account_point(st, st.links[li], p);
+      }
+    }
   res.winners = study_winners(res.links, st.workload.devices.size());
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
