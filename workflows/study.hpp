@@ -163,11 +163,14 @@ struct StudyRequest {
 };
 
 /// Runs the study's (link, length) cases on the parallel executor with request.threads workers.
-/// Per point: loss, the capacity (link_capacity), the max rate NRZ/PAM4 below the capacity bound
-/// (find_max_rate with the link's criterion), the payload bandwidth, and per device count the
-/// collective's time and energy from collective_point() (workflows/throughput.hpp), the same
-/// accounting as `phylane throughput`. A numerical failure of one case is recorded in its point
-/// (failed, note).
+/// Per point within the link's max_length: the retimer hops (StudyLink::Retimers), loss, the
+/// capacity (link_capacity), the max rate over the link's modulations below the capacity bound
+/// (find_max_rate with the link's criterion), the payload bandwidth, the density, the energy parts,
+/// the PHY latency, and per device count the collective's time and energy from collective_point()
+/// (workflows/throughput.hpp), the same accounting as `phylane throughput`; beyond max_length the
+/// point is not reachable (nothing computed). Links with the same config, element, modulations and
+/// search ceiling share the channel case of the same hop length and hop count. Then the winners
+/// (study_winners). A numerical failure of one case is recorded in its point (failed, note).
 /// Throws std::invalid_argument before anything is computed for a link without [signal] or whose
 /// `element` cannot be stretched (naming the study's source, the link and the allowed elements),
 /// or for a workload without device counts or parameters; solvers::SearchInterrupted once
