@@ -1,6 +1,8 @@
 #include "io/study.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <memory>
 
@@ -24,6 +26,9 @@ using workflows::StudyLink;
 using workflows::StudyResult;
 
 namespace {
+
+// The most retimers `retimers = true` allows on a route (each hop within the budget).
+constexpr int kMaxRetimers = 16;
 
 Study read_study(const toml::table& in, Context& ctx, const std::string& name, int points_override) {
   Study st;
@@ -121,18 +126,93 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
     } else if (sl.link && sl.link->signalling) {
       for (int m : {2, 4}) sl.encoding_by_levels[m] = *solvers::encoding(sl.link->signalling->fec_for(m).name);
     }
+    // The modulations the rate search compares (default NRZ and PAM4), e.g. ["pam4"] for a PHY
+    // class that defines only PAM4.
+    if (const auto mods = l.text_list("modulations", false)) {
+      for (std::size_t k = 0; k < mods->size(); ++k) {
+        const auto m = channels::parse_modulation((*mods)[k]);
+        if (!m)
+          ctx.error(l.input().get("modulations"), l.key_path("modulations"), "\"" + (*mods)[k] + "\"",
+                    "each must be one of: " + std::string(channels::allowed_modulations()));
+        else
+          sl.modulation_levels.push_back(channels::levels(*m));
+      }
+      if (mods->empty())
+        ctx.error(l.input().get("modulations"), l.key_path("modulations"), "[]", "give at least one modulation");
+    }
+    sl.max_rate_bps = l.quantity("max_rate", Dimension::data_rate, Rule::between(1e9, 2e12), false).value_or(0.0);
     sl.alpha_s = l.quantity_or("alpha", Dimension::time, Rule::non_negative(), "0 s").value_or(0.0);
+    // Energy per line bit: energy_per_bit = "3.9 pJ" (one part, "link") or "model" (the optical
+    // link's own power), or a table of parts, energy = { serdes = "2 pJ", dsp_fec = "...",
+    // module = "...", optics = "model" } (docs/study.md).
+    const bool is_optical = sl.link && sl.link->optical();
+    auto model_part = [&](const toml::node* e, const std::string& kp) {
+      sl.energy_optics_model = true;
+      if (sl.link && !is_optical)
+        ctx.error(e, kp, "\"model\"", "\"model\" needs an optical link; give an energy like \"5 pJ\"");
+    };
+    if (l.has("energy_per_bit") && l.has("energy"))
+      ctx.error(l.input().get("energy"), l.key_path("energy"), "", "give energy_per_bit or energy (its parts), not both");
     if (const toml::node* e = l.input().get("energy_per_bit"); e && e->value<std::string>() == std::string("model")) {
       l.accept("energy_per_bit");
-      sl.energy_per_bit_j = -1.0;
-      sl.energy_source = "the optical link's electrical power (laser, driver, receiver) / rate";
-      if (!sl.link || !sl.link->optical())
-        ctx.error(e, l.key_path("energy_per_bit"), "\"model\"", "\"model\" needs an optical link; give an energy like \"5 pJ\"");
-    } else {
-      const auto q = l.quantity_or("energy_per_bit", Dimension::energy, Rule::non_negative(), "0 J");
-      sl.energy_per_bit_j = q.value_or(0.0);
-      sl.energy_source = l.text_or("energy_source", "").value_or("");
+      model_part(e, l.key_path("energy_per_bit"));
+    } else if (const auto q = l.quantity("energy_per_bit", Dimension::energy, Rule::non_negative(), false)) {
+      sl.energy_parts_j.emplace_back("link", *q);
     }
+    if (auto en = l.table("energy", false)) {
+      static const std::vector<std::string> parts = {"serdes", "dsp_fec", "module", "link"};
+      for (const auto& [k, v] : en->input()) {
+        const std::string key(k.str());
+        if (key == "optics") {
+          en->accept("optics");
+          if (v.value<std::string>() != std::string("model"))
+            ctx.error(&v, en->key_path("optics"), detail::node_text(v), "must be \"model\" (the optical link's own power / rate)");
+          else
+            model_part(&v, en->key_path("optics"));
+        } else if (std::find(parts.begin(), parts.end(), key) != parts.end()) {
+          if (const auto q = en->quantity(key, Dimension::energy, Rule::non_negative(), true)) sl.energy_parts_j.emplace_back(key, *q);
+        }
+      }
+      en->finish();  // any other key: "unknown key", with the allowed ones
+    }
+    sl.energy_source = l.text_or("energy_source", sl.energy_optics_model && sl.energy_parts_j.empty()
+                                                      ? "the optical link's electrical power (laser, driver, receiver) / rate"
+                                                      : "").value_or("");
+    sl.lanes_per_laser = static_cast<int>(l.integer_or("lanes_per_laser", Rule::between(1, 1024), 1).value_or(1));
+    if (l.has("lanes_per_laser") && !sl.energy_optics_model)
+      ctx.error(l.input().get("lanes_per_laser"), l.key_path("lanes_per_laser"), detail::node_text(*l.input().get("lanes_per_laser")),
+                "only with the optical link's own power (energy optics = \"model\")");
+    // Reach of the option, retimers, latency and die-edge density (docs/study.md).
+    sl.max_length_m = l.quantity("max_length", Dimension::length, Rule::positive(), false)
+                          .value_or(std::numeric_limits<double>::infinity());
+    if (const toml::node* r = l.input().get("retimers")) {
+      l.accept("retimers");
+      const auto b = r->value_exact<bool>();
+      const auto n = r->value_exact<std::int64_t>();
+      if (b) {
+        sl.retimers.max_count = *b ? kMaxRetimers : 0;
+      } else if (n && *n >= 0 && *n <= kMaxRetimers) {
+        sl.retimers.max_count = static_cast<int>(*n);
+      } else {
+        ctx.error(r, l.key_path("retimers"), detail::node_text(*r),
+                  "must be true (as many as the budget needs, up to " + std::to_string(kMaxRetimers) +
+                      "), false, or a maximum count between 0 and " + std::to_string(kMaxRetimers));
+      }
+      if (sl.retimers.max_count > 0 && is_optical)
+        ctx.error(r, l.key_path("retimers"), detail::node_text(*r),
+                  "retimers split a copper route; an optical link has none (a retimed module is its own option: dr-200g-lane)");
+    }
+    if (auto rt = l.table("retimer", sl.retimers.max_count > 0)) {
+      sl.retimers.budget_db = rt->quantity("budget", Dimension::decibel, Rule::positive(), true).value_or(0.0);
+      sl.retimers.latency_s = rt->quantity("latency", Dimension::time, Rule::non_negative(), true).value_or(0.0);
+      sl.retimers.energy_per_bit_j = rt->quantity("energy_per_bit", Dimension::energy, Rule::non_negative(), true).value_or(0.0);
+      sl.retimers.source = rt->text_or("source", "").value_or("");
+      rt->finish();
+    }
+    sl.serdes_latency_s = l.quantity_or("serdes_latency", Dimension::time, Rule::non_negative(), "0 s").value_or(0.0);
+    sl.latency_source = l.text_or("latency_source", "").value_or("");
+    sl.lanes_per_mm = l.number("lanes_per_mm", Rule::positive(), false).value_or(0.0);
+    sl.density_source = l.text_or("density_source", "").value_or("");
     l.finish();
     st.links.push_back(std::move(sl));
   }
@@ -244,6 +324,32 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.dataset(g + "/target_ber", ber, "1", "BER target the best modulation met (pre-FEC with a FEC)");
     h.dataset(g + "/fec_latency_s", fec_lat, "s", "FEC codeword over lanes x rate plus decoder");
     h.dataset(g + "/latency_s", lat, "s", "one hop: alpha + propagation + FEC");
+    {
+      std::vector<double> reach_ok, rt, hop, phy, rt_lat, ser_lat, dens;
+      for (const auto& p : lr.points) {
+        reach_ok.push_back(p.reachable ? 1.0 : 0.0);
+        rt.push_back(p.retimers);
+        hop.push_back(p.hop_length_m);
+        phy.push_back(p.phy_latency_s);
+        rt_lat.push_back(p.retimer_latency_s);
+        ser_lat.push_back(p.serdes_latency_s);
+        dens.push_back(p.density_bps_per_mm);
+      }
+      h.dataset(g + "/reachable", reach_ok, "1", "1 where the option exists at this length (max_length); 0: nothing computed");
+      h.dataset(g + "/retimers", rt, "1", "retimers used (hops - 1)");
+      h.dataset(g + "/hop_length_m", hop, "m", "the stretched element's length in each hop");
+      h.dataset(g + "/phy_latency_s", phy, "s", "SerDes + FEC + retimers + flight time, end to end");
+      h.dataset(g + "/serdes_latency_s", ser_lat, "s", "the SerDes (and module DSP) part of phy_latency_s");
+      h.dataset(g + "/retimer_latency_s", rt_lat, "s", "the retimers' part of phy_latency_s");
+      h.dataset(g + "/density_bps_per_mm", dens, "b/s/mm", "lanes per mm of die edge x max rate, per direction");
+      const auto part_names = sl.energy_part_names();
+      for (std::size_t k = 0; k < part_names.size(); ++k) {
+        std::vector<double> part;
+        for (const auto& p : lr.points) part.push_back(p.energy_part_j[k]);
+        h.dataset(g + "/energy_parts/" + part_names[k] + "_j", part, "J", "energy per line bit, part " + part_names[k]);
+      }
+      h.strings(g + "/energy_parts/names", part_names, "the parts of energy_per_bit_j, in order");
+    }
     std::vector<double> capped, failed;
     std::vector<std::string> notes;
     for (const auto& p : lr.points) {
@@ -269,12 +375,32 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.attribute(g, "encoding_pam4", sl.encoding_for(4).name);
     h.attribute(g, "alpha_s", sl.alpha_s);
     h.attribute(g, "energy_source", sl.energy_source);
+    h.attribute(g, "latency_source", sl.latency_source);
+    h.attribute(g, "density_source", sl.density_source);
+    h.attribute(g, "lanes_per_mm", sl.lanes_per_mm);
+    h.attribute(g, "max_length_m", sl.max_length_m);
+    h.attribute(g, "max_retimers", static_cast<std::int64_t>(sl.retimers.max_count));
+    h.attribute(g, "retimer_budget_db", sl.retimers.budget_db);
+    h.attribute(g, "retimer_latency_s", sl.retimers.latency_s);
+    h.attribute(g, "retimer_energy_per_bit_j", sl.retimers.energy_per_bit_j);
+    h.attribute(g, "retimer_source", sl.retimers.source);
     h.attribute(g, "source", sl.link->source);
     h.attribute(g, "config", sl.config_toml);
     h.attribute(g, "config_resolved", sl.config_resolved_toml);
     write_eye_groups(h, g + "/eye_at_config", lr.eye_at_config);
   }
   h.strings("/links/names", names, "link names, in the order of /links/<i>");
+  // The winner of each axis per length (an index into /links, -1: none), as the text table's.
+  auto as_double = [](const std::vector<int>& v) { return std::vector<double>(v.begin(), v.end()); };
+  const auto& w = r.winners;
+  h.dataset("/winners/max_rate", as_double(w.max_rate), "1", "link with the highest per-lane rate, per length (-1: none)");
+  h.dataset("/winners/density", as_double(w.density), "1", "link with the highest die-edge density, per length");
+  h.dataset("/winners/energy", as_double(w.energy), "1", "link with the lowest energy per bit, per length");
+  h.dataset("/winners/latency", as_double(w.latency), "1", "link with the lowest PHY latency, per length");
+  std::vector<double> step_w;
+  for (const auto& row : w.step_time) step_w.insert(step_w.end(), row.begin(), row.end());
+  h.dataset_2d("/winners/step_time", step_w, w.step_time.size(), st.reach_m.size(), "1",
+               "link with the shortest training step (collective alone without compute_time) [devices x reach]");
   detail::command_attributes(h, "study");
   h.attribute("/", "name", st.name);
   h.attribute("/", "source", st.source);
@@ -307,6 +433,14 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
     j.field("lanes", sl.lanes).field("encoding_nrz", sl.encoding_for(2).name).field("encoding_pam4", sl.encoding_for(4).name);
     j.field("alpha_s", sl.alpha_s).field("config_length_m", lr.config_length_m).field("config_rate_bps", lr.config_rate_bps);
     j.field("loss", lr.loss_label);
+    const auto part_names = sl.energy_part_names();
+    j.field("energy_source", sl.energy_source).field("latency_source", sl.latency_source);
+    j.field("density_source", sl.density_source).field("lanes_per_mm", sl.lanes_per_mm);
+    j.field("max_length_m", sl.max_length_m).field("max_retimers", sl.retimers.max_count);
+    j.key("retimer").begin_object();
+    j.field("budget_db", sl.retimers.budget_db).field("latency_s", sl.retimers.latency_s);
+    j.field("energy_per_bit_j", sl.retimers.energy_per_bit_j).field("source", sl.retimers.source);
+    j.end_object();
     j.key("eye_at_config").begin_object();
     j.field("eye_height_v", lr.eye_at_config.eye.height_v).field("eye_width_ui", lr.eye_at_config.eye.width_ui);
     j.field("margin_db", lr.eye_at_config.eye.margin_db).field("ber", lr.eye_at_config.eye.ber);
@@ -321,6 +455,12 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
       j.field("energy_per_bit_j", p.energy_per_bit_j);
       j.field("encoding", p.encoding).field("efficiency", p.efficiency).field("fec", p.fec).field("target_ber", p.target_ber);
       j.field("fec_latency_s", p.fec_latency_s).field("latency_s", p.latency_s);
+      j.field("reachable", p.reachable).field("retimers", p.retimers).field("hop_length_m", p.hop_length_m);
+      j.field("phy_latency_s", p.phy_latency_s).field("serdes_latency_s", p.serdes_latency_s);
+      j.field("retimer_latency_s", p.retimer_latency_s).field("density_bps_per_mm", p.density_bps_per_mm);
+      j.key("energy_parts_j").begin_object();
+      for (std::size_t k = 0; k < part_names.size(); ++k) j.field(part_names[k], p.energy_part_j[k]);
+      j.end_object();
       j.array("sync_time_s", p.sync_time_s);
       j.array("energy_per_step_j", p.energy_per_step_j);
       if (st.workload.compute_time_s) j.array("step_time_s", p.step_time_s);
@@ -330,6 +470,27 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
     j.end_object();
   }
   j.end_array();
+  {
+    const auto& w = r.winners;
+    j.key("winners").begin_object();
+    auto ints = [&j](const char* key, const std::vector<int>& v) {
+      j.key(key).begin_array();
+      for (int x : v) j.value(x);
+      j.end_array();
+    };
+    ints("max_rate", w.max_rate);
+    ints("density", w.density);
+    ints("energy", w.energy);
+    ints("latency", w.latency);
+    j.key("step_time").begin_array();
+    for (const auto& row : w.step_time) {
+      j.begin_array();
+      for (int x : row) j.value(x);
+      j.end_array();
+    }
+    j.end_array();
+    j.end_object();
+  }
   if (claims) {
     j.key("claims").begin_object();
     j.field("source", claims->source);

@@ -5,9 +5,11 @@
 /// reads them from study files (docs/study.md) and writes the results; run_study() computes them.
 /// Convention: 1 GB = 1e9 bytes; rates and bandwidths are per direction.
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "channels/link.hpp"
@@ -36,10 +38,41 @@ struct StudyLink {
   solvers::Encoding encoding;
   std::map<int, solvers::Encoding> encoding_by_levels;
   const solvers::Encoding& encoding_for(int levels) const;
+  /// Top of the rate search [b/s], > 0; 0: the solver's default (224 Gb/s).
+  double max_rate_bps = 0.0;
+  /// Modulations the rate search compares (levels: 2 NRZ, 4 PAM4, ...); empty: NRZ and PAM4.
+  std::vector<int> modulation_levels;
   double alpha_s = 0.0;          ///< per-hop latency of the protocol stack [s], >= 0; flight time added per length
-  /// Energy per line bit [J], >= 0; < 0: the optical link's electrical power / rate (optical links only).
-  double energy_per_bit_j = 0.0;
-  std::string energy_source;     ///< where energy_per_bit comes from
+  /// Energy per line bit: the parts with a published figure [J per bit], >= 0, by name ("serdes",
+  /// "dsp_fec", "module", "link"), in the order given; and, for optical links with
+  /// energy_optics_model, the link's own electrical power per bit (laser wall-plug / lanes_per_laser
+  /// + modulator driver and tuning + receiver, at the lane's max rate). Retimers add their part.
+  std::vector<std::pair<std::string, double>> energy_parts_j;
+  bool energy_optics_model = false;
+  int lanes_per_laser = 1;       ///< lanes one laser feeds (its wall-plug power is shared), >= 1
+  std::string energy_source;     ///< where the energy figures come from
+  /// Reach beyond which the option does not exist (a cable longer than sold, a board route longer
+  /// than a board): those points are "not reachable", nothing is computed for them.
+  double max_length_m = std::numeric_limits<double>::infinity();
+  /// Retimers: a route whose loss at the loss frequency exceeds budget_db is split into equal hops
+  /// (the stretched element divided, every other element in each hop) with up to max_count
+  /// retimers; each adds latency_s and energy_per_bit_j (per crossing of one bit). max_count 0: none.
+  struct Retimers {
+    int max_count = 0;
+    double budget_db = 0.0;
+    double latency_s = 0.0;
+    double energy_per_bit_j = 0.0;
+    std::string source;
+  } retimers;
+  double serdes_latency_s = 0.0; ///< end-to-end transmitter + receiver latency of the PHY (SerDes or DSP) [s], >= 0
+  std::string latency_source;
+  /// Lanes (per direction) per mm of die edge, > 0; 0 = not given (no density). Density = this x
+  /// the lane's max rate.
+  double lanes_per_mm = 0.0;
+  std::string density_source;
+  /// The names of the energy parts a point reports, in order: energy_parts_j's, then "optics"
+  /// (energy_optics_model) and "retimers" (retimers.max_count > 0).
+  std::vector<std::string> energy_part_names() const;
 };
 
 struct Study {
@@ -76,7 +109,18 @@ struct StudyPoint {
   /// per workload.devices: compute + the collective's exposed part (workload.compute_time_s and
   /// overlap, as `phylane throughput`); NaN without compute_time, inf where no rate.
   std::vector<double> step_time_s;
-  double energy_per_bit_j = 0.0;
+  double energy_per_bit_j = 0.0;   ///< the sum of energy_part_j (NaN where not reachable or no rate)
+  std::vector<double> energy_part_j;  ///< per StudyLink::energy_part_names() [J per line bit]
+  /// false beyond the option's max_length_m: nothing computed, rates 0, the rest NaN / inf.
+  bool reachable = true;
+  int retimers = 0;                ///< retimers used (hops - 1)
+  double hop_length_m = 0.0;       ///< the stretched element's length in each hop
+  /// Physical-layer latency, end to end: SerDes + FEC + retimers + flight time [s] (NaN: no rate).
+  double phy_latency_s = 0.0;
+  double retimer_latency_s = 0.0;  ///< the retimers' part of it
+  double serdes_latency_s = 0.0;   ///< the SerDes part of it
+  /// Die-edge bandwidth density: lanes per mm x max rate [b/s per mm] (NaN: not given or no rate).
+  double density_bps_per_mm = 0.0;
   bool search_capped_by_capacity = false;  ///< the rate search stopped at the capacity bound
   bool failed = false;             ///< the rate search failed numerically (note says why)
   std::string note;                ///< why no rate was found, when none was
@@ -92,8 +136,20 @@ struct StudyLinkResult {
   double config_rate_bps = 0.0;
 };
 
+/// Which link wins each axis at each reach point: an index into StudyResult::links, -1 where no
+/// link has a value. Highest max rate and density; lowest energy per bit, PHY latency and step time
+/// (the step with compute when the workload gives compute_time, else the collective's time). Only
+/// reachable points with a rate take part; the first link wins a tie.
+struct StudyWinners {
+  std::vector<int> max_rate, density, energy, latency;  ///< per reach point
+  std::vector<std::vector<int>> step_time;              ///< [device count][reach point]
+};
+/// Computes the winners from the points (also stored in StudyResult::winners by run_study).
+StudyWinners study_winners(const std::vector<StudyLinkResult>& links, std::size_t devices);
+
 struct StudyResult {
   std::vector<StudyLinkResult> links;  ///< one per Study::links, same order
+  StudyWinners winners;
   double seconds = 0.0;
   int threads = 1;
 };
@@ -107,11 +163,14 @@ struct StudyRequest {
 };
 
 /// Runs the study's (link, length) cases on the parallel executor with request.threads workers.
-/// Per point: loss, the capacity (link_capacity), the max rate NRZ/PAM4 below the capacity bound
-/// (find_max_rate with the link's criterion), the payload bandwidth, and per device count the
-/// collective's time and energy from collective_point() (workflows/throughput.hpp), the same
-/// accounting as `phylane throughput`. A numerical failure of one case is recorded in its point
-/// (failed, note).
+/// Per point within the link's max_length: the retimer hops (StudyLink::Retimers), loss, the
+/// capacity (link_capacity), the max rate over the link's modulations below the capacity bound
+/// (find_max_rate with the link's criterion), the payload bandwidth, the density, the energy parts,
+/// the PHY latency, and per device count the collective's time and energy from collective_point()
+/// (workflows/throughput.hpp), the same accounting as `phylane throughput`; beyond max_length the
+/// point is not reachable (nothing computed). Links with the same config, element, modulations and
+/// search ceiling share the channel case of the same hop length and hop count. Then the winners
+/// (study_winners). A numerical failure of one case is recorded in its point (failed, note).
 /// Throws std::invalid_argument before anything is computed for a link without [signal] or whose
 /// `element` cannot be stretched (naming the study's source, the link and the allowed elements),
 /// or for a workload without device counts or parameters; solvers::SearchInterrupted once

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -70,10 +71,15 @@ TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io]
   CHECK(s.reach_m[1] == Approx(std::sqrt(0.05 * 0.40)));
   CHECK(s.reach_m[2] == Approx(0.40));
   CHECK(s.links[0].encoding.efficiency == Approx(128.0 / 130.0));
-  CHECK(s.links[0].energy_per_bit_j == Approx(3.9e-12));
+  REQUIRE(s.links[0].energy_parts_j.size() == 1);  // energy_per_bit: one part, "link"
+  CHECK(s.links[0].energy_parts_j[0].first == "link");
+  CHECK(s.links[0].energy_parts_j[0].second == Approx(3.9e-12));
   CHECK(s.links[0].lanes_label == "x16");
-  CHECK(s.links[1].energy_per_bit_j < 0.0);  // "model": from the optical link's power
-  CHECK(s.links[1].encoding.efficiency == 1.0);
+  CHECK(s.links[1].energy_optics_model);  // "model": from the optical link's power
+  CHECK(s.links[1].energy_part_names() == std::vector<std::string>{"optics"});
+  // cpo-microring runs KP4 FEC: without an encoding the study takes it for both modulations.
+  CHECK(s.links[1].encoding_for(2).name == "rs544");
+  CHECK(s.links[1].encoding_for(4).efficiency == Approx(100.0 / 106.25));
   CHECK(s.workload.devices == std::vector<int>{2, 8});
   CHECK(s.workload.collective == phylane::solvers::Collective::all_reduce);
   // The link as a value, with its config text kept for result files.
@@ -97,7 +103,7 @@ TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io]
   const auto claims = load_study_claims(d);  // the embedded claim file the default study evaluates
   REQUIRE(claims.has_value());
   CHECK(claims->claims.size() == 17);
-  CHECK(d.links.size() >= 2);
+  CHECK(d.links.size() == 8);  // one row family per interconnect option (docs/study.md)
   CHECK(d.reach_m.front() == Approx(0.01));
   CHECK(d.reach_m.back() == Approx(10.0));
   CHECK(d.workload.parameters == 70e9);
@@ -156,7 +162,9 @@ TEST_CASE("A small study: physics trends, the capacity bound and the all-reduce 
       const double bytes = 1e9 * 2.0;
       for (std::size_t d = 0; d < 2; ++d) {
         const double n = s.workload.devices[d];
-        const double expect = 2.0 * (n - 1.0) / n * bytes / bw + 2.0 * (n - 1.0) * (sl.alpha_s + p.propagation_s);
+        // The hop latency: alpha, flight time and the FEC (the optical preset's KP4; none on the copper).
+        const double expect =
+            2.0 * (n - 1.0) / n * bytes / bw + 2.0 * (n - 1.0) * (sl.alpha_s + p.propagation_s + p.fec_latency_s);
         CHECK(p.sync_time_s[d] == Approx(expect).epsilon(1e-13));
         const double energy = n * 2.0 * (n - 1.0) / n * bytes * 8.0 / eff * p.energy_per_bit_j;
         CHECK(p.energy_per_step_j[d] == Approx(energy).epsilon(1e-13));
@@ -242,4 +250,185 @@ overlap = 0.5
   CHECK_THAT(errors_of(wrong), Catch::Contains("link[1].encoding.pam4 = \"rs544\"") && Catch::Contains("[signal] fec"));
   const std::string line = replace_first(text, "alpha = \"1 us\"", "alpha = \"1 us\"\nencoding = { nrz = \"128b130b\", pam4 = \"pcie6-flit\" }");
   CHECK(load_study_text(line, "s.toml", fs::current_path()).links[0].encoding_for(2).name == "128b130b");
+}
+
+namespace {
+
+// Options side by side (docs/study.md): a PCB route with packages and up to two retimers, and a
+// co-packaged micro-ring lane with its energy parts, one beyond its reach at the longest length.
+const char* kOptions = R"(name = "options"
+[reach]
+from = "30 cm"
+to = "2 m"
+points = 3
+
+[[link]]
+name = "pcb + retimers"
+preset = "pcie5-pkg-link"
+element = "system board"
+lanes = 16
+modulations = ["nrz"]
+max_length = "1.2 m"
+retimers = 2
+retimer = { budget = "36 dB", latency = "10 ns", energy_per_bit = "5.4 pJ", source = "[retimer_pcie6_aries]" }
+energy = { serdes = "3.9 pJ" }
+serdes_latency = "10 ns"
+lanes_per_mm = 1.0
+
+[[link]]
+name = "cpo ring"
+preset = "cpo-mrm-200g"
+element = "500 m SMF"
+lanes = 8
+max_rate = "400 Gb/s"
+energy = { serdes = "2.29 pJ", optics = "model" }
+lanes_per_laser = 4
+serdes_latency = "10 ns"
+lanes_per_mm = 3.94
+
+[workload]
+parameters = 1e9
+devices = [8]
+compute_time = "1 s"
+)";
+
+}  // namespace
+
+TEST_CASE("Options side by side: retimer hops, energy parts, latency, density, reach and the winners", "[io][study][options]") {
+  const Study s = load_study_text(kOptions, "s.toml", fs::current_path());
+  REQUIRE(s.links.size() == 2);
+  CHECK(s.links[0].retimers.max_count == 2);
+  CHECK(s.links[0].energy_part_names() == std::vector<std::string>{"serdes", "retimers"});
+  CHECK(s.links[1].energy_part_names() == std::vector<std::string>{"serdes", "optics"});
+  const StudyResult r = run_study(s);
+  const auto& pcb = r.links[0].points;
+  const auto& cpo = r.links[1].points;
+  REQUIRE(pcb.size() == 3);
+  // The reach grid: 0.3, 0.775, 2 m. Retimer hops by hand: a hop's loss at 16 GHz is the fixed part
+  // (packages, breakout, connector, add-in card) plus the system board's 1.592 dB/in
+  // (`phylane loss --preset pcie5-pkg-link`, the system board at 16 GHz) over L / hops; the fixed
+  // part is what the 0.3 m route loses beyond its 0.3 m of board.
+  const double per_m = 1.592 / 0.0254;
+  const double fixed = pcb[0].loss_db - per_m * 0.3;  // 0.3 m needs no retimer (checked next)
+  auto hops_by_hand = [&](double len) {
+    int k = 1;
+    while (k <= 2 && fixed + per_m * len / k > 36.0) ++k;
+    return k;
+  };
+  INFO("fixed part " << fixed << " dB");
+  CHECK(fixed == Approx(9.5).margin(1.5));  // packages + 0.5 in breakout + connector + 3 in card
+  CHECK(pcb[0].retimers == hops_by_hand(0.3) - 1);
+  CHECK(pcb[0].retimers == 0);
+  CHECK(pcb[1].retimers == hops_by_hand(s.reach_m[1]) - 1);
+  CHECK(pcb[1].retimers == 1);  // 0.775 m: 9.5 + 48.6 dB in one hop, 9.5 + 24.3 dB in two
+  CHECK(pcb[1].hop_length_m == Approx(s.reach_m[1] / 2.0).epsilon(1e-12));
+  CHECK(pcb[1].loss_db == Approx(fixed + per_m * s.reach_m[1] / 2.0).margin(0.3));
+  CHECK(pcb[1].loss_db <= 36.0);
+  // 2 m is beyond max_length: not reachable, nothing computed, "-" in the table.
+  CHECK_FALSE(pcb[2].reachable);
+  CHECK(pcb[2].max_rate_bps == 0.0);
+  CHECK(std::isnan(pcb[2].energy_per_bit_j));
+  CHECK(std::isinf(pcb[2].sync_time_s[0]));
+  // Energy per bit = the parts: 3.9 pJ SerDes + 5.4 pJ per retimer crossed (Aries 6: 11 W over
+  // 16 lanes x 2 directions x 64 Gb/s = 5.37 pJ, interconnect_options.toml [retimer_pcie6_aries]).
+  for (int k = 0; k < 2; ++k) {
+    const auto& p = pcb[static_cast<std::size_t>(k)];
+    INFO(p.length_m);
+    REQUIRE(p.max_rate_bps > 0.0);
+    REQUIRE(p.energy_part_j.size() == 2);
+    CHECK(p.energy_part_j[0] == 3.9e-12);
+    CHECK(p.energy_part_j[1] == Approx(p.retimers * 5.4e-12).epsilon(1e-12));
+    CHECK(p.energy_per_bit_j == Approx(3.9e-12 + p.retimers * 5.4e-12).epsilon(1e-12));
+    // PHY latency = SerDes 10 ns + retimers x 10 ns + FEC (none for NRZ) + flight time.
+    CHECK(p.phy_latency_s == Approx(10e-9 + p.retimers * 10e-9 + p.fec_latency_s + p.propagation_s).epsilon(1e-12));
+    CHECK(p.density_bps_per_mm == Approx(1.0 * p.max_rate_bps).epsilon(1e-12));
+  }
+  // A retimer gives the longer route back a rate near the short one's: the hop is shorter.
+  CHECK(pcb[1].max_rate_bps > 0.7 * pcb[0].max_rate_bps);
+  // The optical part by hand from the preset (data/presets/cpo-mrm-200g.toml): laser 14.5 dBm =
+  // 28.184 mW at 20 % wall-plug, shared by 4 lanes (35.23 mW), ring driver with tuning 23 mW,
+  // receiver 94 mW: 152.23 mW over the lane rate; plus the host SerDes's 2.29 pJ (Ye 2022).
+  for (const auto& p : cpo) {
+    INFO(p.length_m);
+    REQUIRE(p.max_rate_bps > 0.0);
+    const double optics = (std::pow(10.0, 1.45) * 1e-3 / 0.2 / 4.0 + 23e-3 + 94e-3) / p.max_rate_bps;
+    CHECK(p.energy_part_j[1] == Approx(optics).epsilon(1e-9));
+    CHECK(p.energy_per_bit_j == Approx(2.29e-12 + optics).epsilon(1e-9));
+    CHECK(p.density_bps_per_mm == Approx(3.94 * p.max_rate_bps).epsilon(1e-12));
+    // Its deployed lane rate, 212.5 Gb/s PAM4, is met (docs/optical.md "Optical options").
+    CHECK(p.max_rate_bps >= 212.5e9);
+    CHECK(p.fec == "rs544");
+  }
+  // The winners are the best of the columns, among the options that reach.
+  for (std::size_t k = 0; k < 3; ++k) {
+    INFO(s.reach_m[k]);
+    auto pick = [&](auto value, bool higher) {
+      int w = -1;
+      for (int i = 0; i < 2; ++i) {
+        const auto& p = r.links[static_cast<std::size_t>(i)].points[k];
+        if (!p.reachable || !(p.max_rate_bps > 0.0)) continue;
+        if (w < 0) { w = i; continue; }
+        const double a = value(p), b = value(r.links[static_cast<std::size_t>(w)].points[k]);
+        if (higher ? a > b : a < b) w = i;
+      }
+      return w;
+    };
+    CHECK(r.winners.max_rate[k] == pick([](const auto& p) { return p.max_rate_bps; }, true));
+    CHECK(r.winners.density[k] == pick([](const auto& p) { return p.density_bps_per_mm; }, true));
+    CHECK(r.winners.energy[k] == pick([](const auto& p) { return p.energy_per_bit_j; }, false));
+    CHECK(r.winners.latency[k] == pick([](const auto& p) { return p.phy_latency_s; }, false));
+    CHECK(r.winners.step_time[0][k] == pick([](const auto& p) { return p.step_time_s[0]; }, false));
+  }
+  CHECK(r.winners.max_rate[2] == 1);  // only the optics reach 2 m
+  CHECK(r.winners.density[0] == 1);   // 3.94 lanes/mm of fibre against 1 lane/mm of copper escape
+
+  // JSON and HDF5 carry the new columns and the winners.
+  std::ostringstream js;
+  write_study_json(js, s, r);
+  CHECK_THAT(js.str(), Catch::Contains("\"winners\"") && Catch::Contains("\"density_bps_per_mm\"") &&
+                           Catch::Contains("\"energy_parts_j\"") && Catch::Contains("\"reachable\": false"));
+  const auto file = fs::temp_directory_path() / "phylane_study_options_test.h5";
+  write_study_hdf5(file, s, r);
+  hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  const auto all = phylane::test::list_datasets(f);
+  H5Fclose(f);
+  std::vector<std::string> paths;
+  for (const auto& d : all) {
+    paths.push_back(d.path);
+    INFO(d.path);
+    CHECK(d.units.has_value());
+  }
+  for (const char* want : {"winners/energy", "winners/step_time", "links/0/phy_latency_s", "links/0/density_bps_per_mm",
+                           "links/0/energy_parts/retimers_j", "links/1/energy_parts/optics_j", "links/0/retimers"})
+    CHECK(std::find(paths.begin(), paths.end(), want) != paths.end());
+  fs::remove(file);
+}
+
+TEST_CASE("Bad option settings are reported with file, line, key, value and what is allowed", "[io][study][options]") {
+  const std::string t = kOptions;
+  // An unknown option (preset).
+  CHECK_THAT(errors_of(replace_first(t, "preset = \"cpo-mrm-200g\"", "preset = \"cpo-quantum\"")),
+             Catch::Contains("s.toml:") && Catch::Contains("link[2].preset") && Catch::Contains("cpo-quantum"));
+  // Retimers on an optical link.
+  CHECK_THAT(errors_of(replace_first(t, "lanes = 8\n", "lanes = 8\nretimers = 1\n")),
+             Catch::Contains("link[2].retimers = 1") && Catch::Contains("optical link"));
+  // Negative or out-of-range counts.
+  CHECK_THAT(errors_of(replace_first(t, "retimers = 2", "retimers = -1")),
+             Catch::Contains("s.toml:") && Catch::Contains("link[1].retimers = -1") && Catch::Contains("between 0 and 16"));
+  CHECK_THAT(errors_of(replace_first(t, "lanes_per_laser = 4", "lanes_per_laser = 0")),
+             Catch::Contains("link[2].lanes_per_laser = 0") && Catch::Contains("from 1 to 1024"));
+  CHECK_THAT(errors_of(replace_first(t, "lanes_per_mm = 3.94", "lanes_per_mm = -2")),
+             Catch::Contains("link[2].lanes_per_mm = -2") && Catch::Contains("positive"));
+  CHECK_THAT(errors_of(replace_first(t, "max_length = \"1.2 m\"", "max_length = \"-1 m\"")), Catch::Contains("link[1].max_length"));
+  // Retimers without their figures; an energy part that is not one; optics "model" on copper.
+  CHECK_THAT(errors_of(replace_first(t, "retimer = { budget = \"36 dB\", ", "retimer = { ")),
+             Catch::Contains("link[1].retimer.budget"));
+  CHECK_THAT(errors_of(replace_first(t, "energy = { serdes = \"3.9 pJ\" }", "energy = { sedres = \"3.9 pJ\" }")),
+             Catch::Contains("link[1].energy.sedres"));
+  CHECK_THAT(errors_of(replace_first(t, "energy = { serdes = \"3.9 pJ\" }", "energy = { optics = \"model\" }")),
+             Catch::Contains("link[1].energy.optics") && Catch::Contains("needs an optical link"));
+  CHECK_THAT(errors_of(replace_first(t, "modulations = [\"nrz\"]", "modulations = [\"qam16\"]")),
+             Catch::Contains("link[1].modulations = \"qam16\"") && Catch::Contains("pam4"));
+  CHECK_THAT(errors_of(replace_first(t, "max_rate = \"400 Gb/s\"", "max_rate = \"400 GHz\"")), Catch::Contains("link[2].max_rate"));
 }

@@ -123,3 +123,56 @@ TEST_CASE("A study refuses a link it cannot run, naming the study and the link, 
   CHECK_THROWS_WITH(workflows::run_study(st, count), Catch::Contains("workload.devices = 1"));
   CHECK(calls == 0);
 }
+
+TEST_CASE("The winners of each axis: highest rate and density, lowest energy, latency and step; unreachable points never win",
+          "[workflows][study][unit]") {
+  // Three options at two lengths, values chosen by hand.
+  auto point = [](double rate, double density, double energy, double latency, double step, bool reachable = true) {
+    workflows::StudyPoint p;
+    p.reachable = reachable;
+    p.max_rate_bps = rate;
+    p.density_bps_per_mm = density;
+    p.energy_per_bit_j = energy;
+    p.phy_latency_s = latency;
+    p.sync_time_s = {step / 2.0};
+    p.step_time_s = {step};
+    return p;
+  };
+  std::vector<workflows::StudyLinkResult> links(3);
+  links[0].points = {point(100e9, 100e9, 4e-12, 20e-9, 17.0), point(0.0, 0.0, 4e-12, 20e-9, 17.0, false)};
+  links[1].points = {point(200e9, 800e9, 6e-12, 70e-9, 16.0), point(200e9, 800e9, 6e-12, 80e-9, 16.0)};
+  links[2].points = {point(150e9, 150e9, 2e-12, 20e-9, 16.0), point(0.0, 0.0, 2e-12, 10e-9, 15.0)};  // no rate at 2
+  const auto w = workflows::study_winners(links, 1);
+  CHECK(w.max_rate == std::vector<int>{1, 1});
+  CHECK(w.density == std::vector<int>{1, 1});
+  CHECK(w.energy == std::vector<int>{2, 1});   // option 2 has no rate at the second length
+  CHECK(w.latency == std::vector<int>{0, 1});  // a tie (20 ns) goes to the first option
+  CHECK(w.step_time[0] == std::vector<int>{1, 1});
+  // No option with a value: -1.
+  links[1].points[1].reachable = false;
+  CHECK(workflows::study_winners(links, 1).energy[1] == -1);
+}
+
+TEST_CASE("A study refuses retimers on an optical link and negative counts before any case runs", "[workflows][study][errors]") {
+  workflows::Study st;
+  st.source = "s.toml";
+  st.reach_m = {0.1};
+  st.workload = workload(solvers::Collective::all_reduce, solvers::Algorithm::ring);
+  workflows::StudyLink sl;
+  sl.name = "bad";
+  auto bare = std::make_shared<channels::Link>();
+  bare->source = "bare.toml";
+  bare->signalling.emplace();
+  sl.link = bare;
+  sl.retimers.max_count = -1;
+  st.links.push_back(sl);
+  CHECK_THROWS_WITH(workflows::run_study(st), Catch::Contains("\"bad\"") && Catch::Contains("retimers must be >= 0"));
+  st.links[0].retimers.max_count = 1;
+  CHECK_THROWS_WITH(workflows::run_study(st), Catch::Contains("loss budget"));
+  st.links[0].retimers = {};
+  st.links[0].lanes_per_laser = 0;
+  CHECK_THROWS_WITH(workflows::run_study(st), Catch::Contains("lanes_per_laser"));
+  st.links[0].lanes_per_laser = 1;
+  st.links[0].energy_parts_j = {{"serdes", -1e-12}};
+  CHECK_THROWS_WITH(workflows::run_study(st), Catch::Contains("energy part serdes"));
+}
