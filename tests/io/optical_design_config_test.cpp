@@ -60,7 +60,7 @@ TEST_CASE("Couplers and rings by design: bad keys are refused with the key, valu
   const std::string ok_mod = kModulator, ok_c = kCoupler, ok_d = kDemux;
   // Both a loss number and a design.
   CHECK_THAT(test::config_errors(link(ok_mod, ok_c + "loss = \"1.5 dB\"\n", ok_d)),
-             Catch::Contains("channel.path[0].loss") && Catch::Contains("given by geometry"));
+             Catch::Contains("channel.path[1].loss") && Catch::Contains("given by geometry"));
   CHECK_THAT(test::config_errors(link(ok_mod, ok_c, ok_d + "crosstalk = \"-20 dB\"\n")),
              Catch::Contains("crosstalk") && Catch::Contains("either ring"));
   CHECK_THAT(test::config_errors(link(ok_mod + "extinction_ratio = \"5 dB\"\n", ok_c, ok_d)),
