@@ -1,5 +1,6 @@
 #include "channels/optical_link.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -47,6 +48,85 @@ PathElement make_coupler(const std::string& name, double il_db, double bw_1db_m,
   e.loss_db = phy::coupler_loss_db(il_db, bw_1db_m, centre_m, wavelength_m);
   e.detail = fmt(il_db) + " dB" + (bw_1db_m > 0 && wavelength_m != centre_m ? " + detuning" : "");
   return e;
+}
+
+PathElement make_gaussian_coupler(const std::string& name, const GaussianCouplerDesign& d, double wavelength_m) {
+  require(d.own_loss_db >= 0.0, "coupler \"" + name + "\": its own loss must be >= 0 dB");
+  // Mode-size mismatch alone, then with the misalignment: the difference is the misalignment's
+  // share (Joyce & DeLoach 1984; the closed form factorises, so the split is exact for the offset
+  // and tilt and the gap's part includes its interplay with the size mismatch).
+  const double w1 = 0.5 * d.chip_mfd_m, w2 = 0.5 * d.fiber_mfd_m;
+  const double size_db = -power_ratio_to_db(phy::gaussian_coupling_efficiency(w1, w2, wavelength_m));
+  const double all_db = -power_ratio_to_db(phy::gaussian_coupling_efficiency(w1, w2, wavelength_m, d.misalignment));
+  PathElement e;
+  e.kind = "coupler";
+  e.name = name;
+  e.loss_db = all_db + d.own_loss_db;
+  e.detail = d.kind + ": mode mismatch " + fmt(size_db) + " dB (MFD " + fmt(d.chip_mfd_m * 1e6) + " / " +
+             fmt(d.fiber_mfd_m * 1e6) + " um) + misalignment " + fmt(all_db - size_db) + " dB + " +
+             (d.kind == "grating" ? "grating efficiency " : "excess ") + fmt(d.own_loss_db) + " dB";
+  return e;
+}
+
+namespace {
+void check_ring(const RingDesign& d, const std::string& what) {
+  require(d.radius_m > 0 && d.group_index >= 1.0 && d.loss_db_per_m >= 0, what + ": radius > 0, group index >= 1 and loss >= 0 needed");
+  require(d.power_coupling > 0 && d.power_coupling < 1, what + ": power coupling must be in (0, 1)");
+  require(d.drop_power_coupling >= 0 && d.drop_power_coupling < 1, what + ": drop power coupling must be in [0, 1)");
+}
+}  // namespace
+
+phy::RingResonator tuned_ring(const RingDesign& d, double wavelength_m) {
+  check_ring(d, "ring");
+  phy::RingResonator r;
+  r.length_m = 2 * phy::pi * d.radius_m;
+  r.n_g = d.group_index;
+  r.reference_wavelength_m = wavelength_m;
+  // Resonance condition n_eff L = m lambda with the order m nearest n_g L / lambda.
+  r.n_eff = std::max(1.0, std::round(d.group_index * r.length_m / wavelength_m)) * wavelength_m / r.length_m;
+  r.loss_db_per_m = d.loss_db_per_m;
+  r.self_coupling = std::sqrt(1 - d.power_coupling);
+  r.drop_self_coupling = std::sqrt(1 - d.drop_power_coupling);
+  return r;
+}
+
+PathElement make_ring_demux(const std::string& name, const RingDesign& d, double wavelength_m, double spacing_hz) {
+  check_ring(d, "ring demux \"" + name + "\"");
+  require(d.drop_power_coupling > 0, "ring demux \"" + name + "\" needs a drop coupler (drop power coupling > 0)");
+  require(spacing_hz > 0, "ring demux \"" + name + "\": its crosstalk needs the WDM channel spacing > 0");
+  const phy::RingResonator r = tuned_ring(d, wavelength_m);
+  const double f = phy::c0 / wavelength_m;
+  const double drop_on = phy::ring_response(r, wavelength_m).drop;
+  // The neighbours one spacing either side, through the same ring (exact add-drop response).
+  const double leak = std::max(phy::ring_response(r, phy::c0 / (f + spacing_hz)).drop,
+                               phy::ring_response(r, phy::c0 / (f - spacing_hz)).drop);
+  PathElement e;
+  e.kind = "demux";
+  e.name = name;
+  e.loss_db = -power_ratio_to_db(drop_on);
+  e.crosstalk_db = power_ratio_to_db(leak / drop_on);
+  e.detail = "ring R " + fmt(d.radius_m * 1e6) + " um, Q " + fmt(phy::ring_loaded_q(r)) + ", FSR " +
+             fmt(phy::ring_fsr_m(r) * 1e9) + " nm: drop loss " + fmt(e.loss_db) + " dB (round trip " +
+             fmt(d.loss_db_per_m * r.length_m) + " dB), adjacent crosstalk " + fmt(e.crosstalk_db) + " dB at " +
+             fmt(spacing_hz / 1e9) + " GHz";
+  return e;
+}
+
+RingModulatorFigures ring_modulator_figures(const RingDesign& d, double wavelength_m, double detuning_m, double shift_m) {
+  check_ring(d, "ring modulator");
+  require(d.drop_power_coupling == 0, "ring modulator: an all-pass ring (no drop coupler) is modelled");
+  require(detuning_m >= 0 && shift_m > 0, "ring modulator: detuning must be >= 0 and the resonance shift > 0");
+  // The resonance sits detuning (level 0) or detuning + shift (level 1) from the laser: a ring
+  // tuned there, evaluated at the laser wavelength.
+  RingModulatorFigures out;
+  out.through_0 = phy::ring_response(tuned_ring(d, wavelength_m - detuning_m), wavelength_m).through;
+  out.through_1 = phy::ring_response(tuned_ring(d, wavelength_m - detuning_m - shift_m), wavelength_m).through;
+  out.insertion_loss_db = -power_ratio_to_db(out.through_1);
+  out.extinction_ratio_db = power_ratio_to_db(out.through_1 / out.through_0);
+  const phy::RingResonator r = tuned_ring(d, wavelength_m);
+  out.loaded_q = phy::ring_loaded_q(r);
+  out.fsr_m = phy::ring_fsr_m(r);
+  return out;
 }
 
 PathElement make_waveguide(const std::string& name, double loss_db_per_m, double length_m, int bends,

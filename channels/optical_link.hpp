@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "channels/filters.hpp"
+#include "phy/coupling.hpp"
 #include "phy/optics.hpp"
+#include "phy/ring.hpp"
 #include "phy/photoreceiver.hpp"
 
 namespace phylane::channels {
@@ -60,6 +62,54 @@ PathElement make_fiber(const std::string& name, double loss_db_per_m, double len
 PathElement make_splitter(const std::string& name, int ways, double excess_db);
 PathElement make_wdm(const std::string& kind, const std::string& name, double il_db, double crosstalk_db);
 PathElement make_loss(const std::string& kind, const std::string& name, double loss_db);
+
+/// A fibre-to-chip coupler given by its mode sizes and alignment (docs/optical.md, "Couplers and
+/// rings by design"): the chip-side mode (an inverse-taper edge coupler's output mode, or a grating
+/// coupler's diffracted beam) and the fibre mode taken as circular Gaussians, their power overlap
+/// with the misalignment from phy::gaussian_coupling_efficiency, plus the coupler's own loss
+/// (a grating's diffraction/directionality efficiency, a taper's conversion and reflection loss).
+struct GaussianCouplerDesign {
+  std::string kind = "edge";        ///< "edge" or "grating" (reported only; the physics is the same overlap)
+  double chip_mfd_m = 0.0;          ///< chip-side mode field diameter (1/e^2 intensity), > 0
+  double fiber_mfd_m = 0.0;         ///< fibre mode field diameter, > 0
+  phy::Misalignment misalignment;   ///< lateral offset, tilt, gap and gap index
+  double own_loss_db = 0.0;         ///< the coupler's own loss, >= 0
+};
+/// loss = mode-size mismatch + misalignment + own loss, each reported in `detail`.
+PathElement make_gaussian_coupler(const std::string& name, const GaussianCouplerDesign& d, double wavelength_m);
+
+/// A micro-ring by its design: radius, group index, propagation loss and the power coupling of
+/// its bus couplers (kappa^2; self-coupling r = sqrt(1 - kappa^2), lossless couplers). The ring is
+/// taken as tuned (thermally) so that a resonance falls on the carrier: only n_g matters (FSR,
+/// dispersion), n_eff is set to the resonant order nearest n_g.
+struct RingDesign {
+  double radius_m = 0.0;            ///< > 0; the round trip is 2 pi R
+  double group_index = 0.0;         ///< >= 1
+  double loss_db_per_m = 0.0;       ///< propagation loss in the ring, >= 0
+  double power_coupling = 0.0;      ///< input (through) bus, kappa1^2 in (0, 1)
+  double drop_power_coupling = 0.0; ///< drop bus, kappa2^2 in [0, 1); 0: all-pass
+};
+/// The phy::RingResonator of a design with a resonance exactly at `wavelength_m`.
+phy::RingResonator tuned_ring(const RingDesign& d, double wavelength_m);
+/// A ring drop demultiplexer: insertion loss = drop power on resonance (exact add-drop response,
+/// phy::ring_response), adjacent-channel crosstalk = the drop power of the channels one spacing
+/// either side (the larger), detail with Q, FSR and the round-trip loss. Throws
+/// std::invalid_argument for a design without a drop coupler or a spacing <= 0.
+PathElement make_ring_demux(const std::string& name, const RingDesign& d, double wavelength_m, double spacing_hz);
+
+/// Static figures of an all-pass ring modulator: the laser sits `detuning_m` from the resonance at
+/// the "0" drive level (through-port power T0) and the drive moves the resonance `shift_m` further
+/// away at the "1" level (T1). insertion loss = -10 log10 T1, extinction ratio = 10 log10 (T1 / T0).
+struct RingModulatorFigures {
+  double insertion_loss_db = 0.0;
+  double extinction_ratio_db = 0.0;
+  double loaded_q = 0.0;
+  double fsr_m = 0.0;
+  double through_0 = 0.0, through_1 = 0.0;
+};
+/// Throws std::invalid_argument for a drop coupler (a modulator here is all-pass), a negative
+/// detuning or a shift <= 0.
+RingModulatorFigures ring_modulator_figures(const RingDesign& d, double wavelength_m, double detuning_m, double shift_m);
 
 struct Receiver {
   phy::Photoreceiver front_end;          ///< responsivity, dark current, TIA noise, RIN (filled from the laser)

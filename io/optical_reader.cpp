@@ -27,7 +27,57 @@ double g652_dispersion_s_per_m2(double wavelength_m) {
 
 const char* const kElements = "coupler, waveguide, fiber, splitter, mux, demux, connector, loss";
 
-std::optional<channels::PathElement> read_element(TableReader& e, std::size_t index, double wavelength_m) {
+// A micro-ring by its design (docs/optical.md, "Couplers and rings by design"): radius, group
+// index, propagation loss and the power coupling of its bus couplers; `drop` reads the drop
+// coupler's (a demux), otherwise the ring is all-pass (a modulator).
+std::optional<channels::RingDesign> read_ring_design(TableReader& t, bool drop) {
+  const auto radius = t.quantity("radius", Dimension::length, Rule::between(0.5e-6, 1e-2), true);
+  const auto ng = t.number("group_index", Rule::between(1.0, 10.0), true);
+  const auto loss = t.quantity_or("loss", Dimension::attenuation_per_length, Rule::between(0.0, 1e5), "0 dB/m");
+  const Rule coupling = Rule::between(0.0, 1.0, false, false);
+  const auto k1 = t.number("coupling", coupling, true);
+  std::optional<double> k2 = 0.0;
+  if (drop) k2 = t.number("drop_coupling", coupling, true);
+  else t.reject("drop_coupling", "a ring modulator is an all-pass ring (one bus coupler)");
+  if (!radius || !ng || !loss || !k1 || !k2) return std::nullopt;
+  return channels::RingDesign{*radius, *ng, *loss, *k1, *k2};
+}
+
+// A fibre-to-chip coupler by its mode sizes and alignment (Gaussian overlap).
+std::optional<channels::GaussianCouplerDesign> read_coupler_geometry(TableReader& g) {
+  const auto kind = g.choice<std::string>(
+      "kind",
+      [](std::string_view s) -> std::optional<std::string> {
+        if (s == "edge" || s == "grating") return std::string(s);
+        return std::nullopt;
+      },
+      "edge, grating", std::nullopt);
+  const auto chip = g.quantity("mode_field_diameter", Dimension::length, Rule::between(0.1e-6, 100e-6), true);
+  const auto fiber = g.quantity_or("fiber_mode_field_diameter", Dimension::length, Rule::between(0.1e-6, 100e-6), "9.2 um");
+  const auto offset = g.quantity_or("lateral_offset", Dimension::length, Rule::between(0.0, 100e-6), "0 um");
+  const auto tilt = g.number_or("tilt_deg", Rule::between(0.0, 30.0), 0.0);
+  const auto gap = g.quantity_or("gap", Dimension::length, Rule::between(0.0, 1e-3), "0 um");
+  const auto gap_index = g.number_or("gap_index", Rule::between(1.0, 4.0), 1.0);
+  std::optional<double> own;
+  if (kind && *kind == "grating") {
+    g.reject("excess_loss", "applies to an edge coupler; a grating coupler's own loss is grating_loss");
+    own = g.quantity("grating_loss", Dimension::decibel, Rule::between(0.0, 30.0), true);
+  } else {
+    g.reject("grating_loss", "applies to a grating coupler (kind = \"grating\")");
+    own = g.quantity_or("excess_loss", Dimension::decibel, Rule::between(0.0, 30.0), "0 dB");
+  }
+  if (!kind || !chip || !fiber || !offset || !tilt || !gap || !gap_index || !own) return std::nullopt;
+  channels::GaussianCouplerDesign d;
+  d.kind = *kind;
+  d.chip_mfd_m = *chip;
+  d.fiber_mfd_m = *fiber;
+  d.misalignment = {*offset, *tilt * phylane::phy::pi / 180.0, *gap, *gap_index};
+  d.own_loss_db = *own;
+  return d;
+}
+
+std::optional<channels::PathElement> read_element(TableReader& e, std::size_t index, double wavelength_m,
+                                                   double spacing_hz) {
   const auto kind = e.choice<std::string>(
       "element",
       [](std::string_view s) -> std::optional<std::string> {
@@ -40,14 +90,45 @@ std::optional<channels::PathElement> read_element(TableReader& e, std::size_t in
   if (!kind) {
     for (auto k : {"loss", "bandwidth_1db", "center", "loss_per_length", "length", "bends", "bend_loss", "bend_radius", "geometry", "crossings",
                    "crossing_loss", "dispersion", "connectors", "connector_loss", "splices", "splice_loss", "ways",
-                   "excess_loss", "crosstalk"})
+                   "excess_loss", "crosstalk", "ring"})
       e.accept(k);
     e.finish();
     return std::nullopt;
   }
   const Rule db_nonneg = Rule::between(0.0, 100.0);
   std::optional<channels::PathElement> out;
-  if (*kind == "coupler") {
+  if (*kind == "coupler" && e.has("geometry")) {
+    for (const char* k : {"loss", "bandwidth_1db", "center"})
+      e.reject(k, "applies to a coupler given by its loss; this one is given by geometry");
+    if (auto g = e.table("geometry", true)) {
+      const auto d = read_coupler_geometry(*g);
+      g->finish();
+      if (d) {
+        try {
+          out = channels::make_gaussian_coupler(name, *d, wavelength_m);
+        } catch (const std::invalid_argument& ex) {
+          e.context().error(e.input().get("geometry"), e.key_path("geometry"), "", ex.what());
+        }
+      }
+    }
+  } else if (*kind == "demux" && e.has("ring")) {
+    for (const char* k : {"loss", "crosstalk"})
+      e.reject(k, "is computed from the ring; give either ring or " + std::string(k));
+    if (auto r = e.table("ring", true)) {
+      const auto d = read_ring_design(*r, true);
+      r->finish();
+      if (d && !(spacing_hz > 0)) {
+        e.context().error(e.input().get("ring"), e.key_path("ring"), "",
+                          "a ring demux's crosstalk needs the channel spacing: add [channel.wdm] with spacing > 0");
+      } else if (d) {
+        try {
+          out = channels::make_ring_demux(name, *d, wavelength_m, spacing_hz);
+        } catch (const std::invalid_argument& ex) {
+          e.context().error(e.input().get("ring"), e.key_path("ring"), "", ex.what());
+        }
+      }
+    }
+  } else if (*kind == "coupler") {
     const auto il = e.quantity("loss", Dimension::decibel, db_nonneg, true);
     const auto bw = e.quantity_or("bandwidth_1db", Dimension::length, Rule::non_negative(), "0 nm");
     const auto centre = e.quantity("center", Dimension::wavelength, Rule::positive(), false);
@@ -124,6 +205,8 @@ std::optional<channels::PathElement> read_element(TableReader& e, std::size_t in
     const auto ex = e.quantity_or("excess_loss", Dimension::decibel, db_nonneg, "0 dB");
     if (ways && ex) out = channels::make_splitter(name, static_cast<int>(*ways), *ex);
   } else if (*kind == "mux" || *kind == "demux") {
+    if (*kind == "mux") e.reject("ring", "a ring by design is read for a demux (its drop port)");
+    else e.accept("ring");
     const auto il = e.quantity("loss", Dimension::decibel, db_nonneg, true);
     const auto xt = e.quantity_or("crosstalk", Dimension::decibel, Rule::between(-100.0, 0.0), "-30 dB");
     if (il && xt) out = channels::make_wdm(*kind, name, *il, *xt);
@@ -160,8 +243,38 @@ void read_optical(TableReader& ch, std::optional<OpticalParts>& out, channels::O
   if (auto t = ch.table("modulator", true)) {
     const auto kind = t->choice<phy::ModulatorKind>("kind", phy::parse_modulator_kind,
                                                     "mach-zehnder, microring, electro-absorption", "mach-zehnder");
-    const auto il = t->quantity_or("insertion_loss", Dimension::decibel, Rule::between(0.0, 50.0), "0 dB");
-    const auto er = t->quantity("extinction_ratio", Dimension::decibel, Rule::between(0.0, 60.0, false, true), true);
+    std::optional<double> il, er;
+    if (t->has("ring")) {
+      // A ring modulator by design: static insertion loss and extinction ratio from the all-pass
+      // response at the two drive levels (channels::ring_modulator_figures).
+      for (const char* k : {"insertion_loss", "extinction_ratio"})
+        t->reject(k, "is computed from the ring; give either ring or " + std::string(k));
+      if (kind && *kind != phy::ModulatorKind::microring)
+        t->reject("ring", "applies to kind = \"microring\"");
+      if (auto r = t->table("ring", true)) {
+        const auto d = read_ring_design(*r, false);
+        const auto detuning = r->quantity_or("detuning", Dimension::wavelength, Rule::between(0.0, 100e-9), "0 nm");
+        const auto shift = r->quantity("resonance_shift", Dimension::wavelength, Rule::between(0.0, 100e-9, false, true), true);
+        r->finish();
+        if (d && detuning && shift && laser.wavelength_m > 0) {
+          const auto f = channels::ring_modulator_figures(*d, laser.wavelength_m, *detuning, *shift);
+          if (!(f.extinction_ratio_db > 0.0 && f.extinction_ratio_db <= 60.0)) {
+            std::ostringstream os;
+            os << "gives an extinction ratio of " << f.extinction_ratio_db
+               << " dB (through power " << f.through_0 << " at the \"0\" level), outside (0, 60] dB: detune the laser "
+               << "from critical coupling's null or change the coupling";
+            t->context().error(t->input().get("ring"), t->key_path("ring"), "", os.str());
+          } else {
+            il = f.insertion_loss_db;
+            er = f.extinction_ratio_db;
+          }
+        }
+      }
+    } else {
+      t->accept("ring");
+      il = t->quantity_or("insertion_loss", Dimension::decibel, Rule::between(0.0, 50.0), "0 dB");
+      er = t->quantity("extinction_ratio", Dimension::decibel, Rule::between(0.0, 60.0, false, true), true);
+    }
     const auto bw = t->quantity("bandwidth", Dimension::frequency, Rule::positive(), true);
     const auto shape = t->choice<phy::ResponseShape>("shape", phy::parse_response_shape,
                                                      "single-pole, second-order, skin-effect", "single-pole");
@@ -177,10 +290,19 @@ void read_optical(TableReader& ch, std::optional<OpticalParts>& out, channels::O
     ok = false;
   }
 
+  // The WDM grid first: a ring demux given by design needs the channel spacing for its crosstalk.
+  if (auto t = ch.table("wdm", false)) {
+    info.wdm_channels = static_cast<int>(t->integer_or("channels", Rule::between(1, 1024), 1).value_or(1));
+    info.wdm_spacing_hz = t->quantity_or("spacing", Dimension::frequency, Rule::non_negative(), "0 Hz").value_or(0.0);
+    t->finish();
+  } else {
+    ch.accept("wdm");
+  }
+
   std::vector<channels::PathElement> path;
   auto elems = ch.table_array("path", false);
   for (std::size_t i = 0; i < elems.size(); ++i) {
-    auto e = read_element(elems[i], i, laser.wavelength_m);
+    auto e = read_element(elems[i], i, laser.wavelength_m, info.wdm_spacing_hz);
     if (e) path.push_back(*e);
     else ok = false;
   }
@@ -280,13 +402,6 @@ void read_optical(TableReader& ch, std::optional<OpticalParts>& out, channels::O
     ok = false;
   }
 
-  if (auto t = ch.table("wdm", false)) {
-    info.wdm_channels = static_cast<int>(t->integer_or("channels", Rule::between(1, 1024), 1).value_or(1));
-    info.wdm_spacing_hz = t->quantity_or("spacing", Dimension::frequency, Rule::non_negative(), "0 Hz").value_or(0.0);
-    t->finish();
-  } else {
-    ch.accept("wdm");
-  }
   ch.finish();
   if (!ok || !ctx.ok()) return;
   out.emplace(OpticalParts{laser, mod, std::move(path), rx, &ch.input(), ch.path(), out_ratio, out_ratio_key});
