@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/progress.hpp"
 #include "app/requests.hpp"
 #include "io/diagnostics.hpp"
 #include "io/waveguide.hpp"
@@ -22,7 +23,14 @@ CLI::App* register_waveguide(CLI::App& cli, WaveguideArgs& args) {
 int run_waveguide(const WaveguideArgs& args) {
   return guarded([&]() -> int {
     const io::WaveguideConfig cfg = io::load_waveguide(args.config);
-    const workflows::WaveguideResult r = waveguide_result(cfg);
+    // Progress per solve (modes, then each bend radius) on stderr; Ctrl-C stops between solves.
+    Progress progress("waveguide", args.quiet);
+    progress.stage("solving the modes and bends");
+    workflows::RunHooks hooks;
+    hooks.stop = &interrupt_flag();
+    hooks.progress = progress.callback("solves");
+    const workflows::WaveguideResult r = waveguide_result(cfg, hooks);
+    progress.complete();
     return deliver(
         args, exit_code::answered, [&](const std::string& file) { io::write_waveguide_hdf5(file, cfg, r); },
         [&](std::ostream& os) { io::write_waveguide_json(os, cfg, r); }, [&] { io::print_waveguide(std::cout, cfg, r); });
