@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -15,6 +16,13 @@
 namespace phylane::io {
 
 namespace {
+
+// A per-metre array as per inch (the JSON gives both).
+std::vector<double> per_inch(const std::vector<double>& per_m) {
+  std::vector<double> out(per_m.size());
+  for (std::size_t k = 0; k < out.size(); ++k) out[k] = per_m[k] * phy::units::inch;
+  return out;
+}
 
 void material_json(JsonWriter& j, const workflows::MaterialFit& m) {
   j.key("material").begin_object();
@@ -53,9 +61,7 @@ void material_json(JsonWriter& j, const workflows::MaterialFit& m) {
   j.array("measured_db_per_m", m.measured_db_per_m);
   j.array("model_db_per_m", m.model_db_per_m);
   j.array("residual_db_per_m", m.residual_db_per_m);
-  std::vector<double> per_in(m.residual_db_per_m.size());
-  for (std::size_t k = 0; k < per_in.size(); ++k) per_in[k] = m.residual_db_per_m[k] * phy::units::inch;
-  j.array("residual_db_per_in", per_in);
+  j.array("residual_db_per_in", per_inch(m.residual_db_per_m));
   j.end_object();
 }
 
@@ -105,16 +111,12 @@ void write_fit_json(std::ostream& os, const std::vector<std::string>& files, con
   j.array("delay_s", f.delay_s);
   j.array("freq_hz", f.freq_hz);
   j.array("loss_db_per_m", f.loss_db_per_m);
-  std::vector<double> per_in(f.loss_db_per_m.size());
-  for (std::size_t k = 0; k < per_in.size(); ++k) per_in[k] = f.loss_db_per_m[k] * phy::units::inch;
-  j.array("loss_db_per_in", per_in);
+  j.array("loss_db_per_in", per_inch(f.loss_db_per_m));
   j.array("uncertainty_db_per_m", f.uncertainty_db_per_m);
   j.array("launch_db", f.launch_db);
   if (!f.line_loss_db_per_m.empty()) {
     j.array("line_loss_db_per_m", f.line_loss_db_per_m);
-    std::vector<double> line_in(f.line_loss_db_per_m.size());
-    for (std::size_t k = 0; k < line_in.size(); ++k) line_in[k] = f.line_loss_db_per_m[k] * phy::units::inch;
-    j.array("line_loss_db_per_in", line_in);
+    j.array("line_loss_db_per_in", per_inch(f.line_loss_db_per_m));
     j.array("line_uncertainty_db_per_m", f.line_uncertainty_db_per_m);
     j.array("line_conditioning", f.line_conditioning);
   }
