@@ -6,11 +6,15 @@
 #include <memory>
 #include <vector>
 
+#include "app/commands.hpp"
+#include "app/requests.hpp"
 #include "channels/copper_channel.hpp"
+#include "io/config.hpp"
 #include "phy/microstrip.hpp"
 #include "phy/stripline.hpp"
 #include "phy/units.hpp"
 #include "solvers/loss_analysis.hpp"
+#include "workflows/loss.hpp"
 
 using namespace phylane;
 using phy::units::inch;
@@ -97,5 +101,15 @@ void BM_build_channel(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_build_channel)->Unit(benchmark::kMicrosecond);
+
+// The C++ side of the Python module's overhead figure (docs/python.md): the loss question on the
+// default preset exactly as `phylane.loss(phylane.Link.default())` asks it (app::loss_request with
+// the command's default flags, then workflows::loss); the module's call is compared with this.
+void BM_loss_question_default_preset(benchmark::State& state) {
+  const io::Config cfg = io::load_preset(io::default_preset_name());
+  const workflows::LossRequest rq = app::loss_request(cfg, app::LossArgs{});
+  for (auto _ : state) benchmark::DoNotOptimize(workflows::loss(cfg, rq));
+}
+BENCHMARK(BM_loss_question_default_preset)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
