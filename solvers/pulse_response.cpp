@@ -64,6 +64,10 @@ void validate(const PulseResponseOptions& o) {
     bad("record_ui", o.record_ui, "times samples_per_ui (plus margin) exceeds max_fft_size");
 }
 
+// Rule 6b's ceiling on the relative wrap tolerance: a record that ends on a tail above 1e-3 x
+// record_ui of the peak still gets its folds held to 1e-3 of the peak.
+constexpr double wrap_relative_cap = 1e-3;
+
 // Rule 3: the part of the period beyond delay + record [UI].
 double margin_ui(const PulseResponseOptions& o) { return std::max(16.0, 0.25 * o.record_ui); }
 
@@ -656,6 +660,19 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
     const double fraction = total > 0.0 ? witness / total : 0.0;
     const double peak_abs = std::max(std::abs(v[peak]), std::abs(vmin));
     const double ratio = peak_abs > 0.0 ? witness_max / peak_abs : 0.0;
+    // Rule 6b: the tail the record itself leaves out, the largest |sample| of its last 4 UI.
+    double tail_end = 0.0;
+    if (o.wrap_relative_to_record) {
+      const std::size_t last = std::min(rec, 4 * spu);
+      const auto nn = static_cast<std::ptrdiff_t>(n);
+      for (std::size_t i = rec - last; i < rec; ++i) {
+        const std::ptrdiff_t ti = start + static_cast<std::ptrdiff_t>(i);
+        tail_end = std::max(tail_end, std::abs(v[static_cast<std::size_t>(((ti % nn) + nn) % nn)]));
+      }
+      tail_end = peak_abs > 0.0 ? tail_end / peak_abs : 0.0;
+    }
+    const double tolerance =
+        std::max(o.wrap_tolerance, std::min(tail_end / static_cast<double>(o.record_ui), wrap_relative_cap));
     double low_ratio = 0.0;
     if (s.split_) {
       const std::size_t long_n = s.low_n_ * s.decim_;
@@ -669,7 +686,7 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
         low_max = std::max(low_max, std::abs(low[static_cast<std::size_t>(((c % mm) + mm) % mm)]));
       low_ratio = peak_abs > 0.0 ? low_max / peak_abs : 0.0;
     }
-    if (ratio <= o.wrap_tolerance && low_ratio <= o.wrap_tolerance) {
+    if (ratio <= tolerance && low_ratio <= tolerance) {
       r.pulse.symbol_rate_baud = o.symbol_rate_baud;
       r.pulse.samples_per_ui = o.samples_per_ui;
       r.pulse.samples_v.reserve(rec);  // written once below: not zeroed first
@@ -694,7 +711,7 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
       r.dc_gain = s.x_[0].real() / (o.tx_swing_v / o.symbol_rate_baud) * dc_response;
       return r;
     }
-    if (ratio > o.wrap_tolerance && !s.split_) {
+    if (ratio > tolerance && !s.split_) {
       // Rule 7: the slow part of the tail goes to the low band's long period instead of doubling
       // the whole grid; the short period keeps the fast part, and is doubled only if that is slow.
       s.split_ = true;
@@ -709,12 +726,12 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
       ++r.doublings;
       continue;
     }
-    if (ratio > o.wrap_tolerance) {
+    if (ratio > tolerance) {
       const std::size_t n2 = next_fft_size(2 * n);
       if (n2 > o.max_fft_size)
         throw std::runtime_error(
             "pulse response: the impulse response does not decay within the period: the tail in the "
-            "wrap witness reaches " + phy::number_text(ratio) + " of the peak, more than wrap_tolerance = " + phy::number_text(o.wrap_tolerance) +
+            "wrap witness reaches " + phy::number_text(ratio) + " of the peak, more than the wrap tolerance " + phy::number_text(tolerance) +
             " at N = " + std::to_string(n) + " (period " + phy::number_text(static_cast<double>(n) * dt) +
             " s); doubling would exceed max_fft_size = " + std::to_string(o.max_fft_size));
       evaluate(s, n2);
@@ -723,7 +740,7 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
       if (m2 > o.max_fft_size)
         throw std::runtime_error(
             "pulse response: the impulse response's slow tail does not decay within the low band's period: it reaches " +
-            phy::number_text(low_ratio) + " of the peak, more than wrap_tolerance = " + phy::number_text(o.wrap_tolerance) +
+            phy::number_text(low_ratio) + " of the peak, more than the wrap tolerance " + phy::number_text(tolerance) +
             " at a period of " + phy::number_text(static_cast<double>(s.low_n_ * s.decim_) * dt) +
             " s; doubling would exceed max_fft_size = " + std::to_string(o.max_fft_size));
       evaluate_low(s, m2);

@@ -44,6 +44,14 @@
 ///     (the folds p(t + mT), m >= 1, are each below the witness; a t^{-3/2} skin-effect tail sums
 ///     to < 2x the first). An amplitude criterion rather than an energy fraction: it maps directly
 ///     to the error of a sample, independently of the witness length and the pulse width.
+///  6b. Relative to the record. The record drops the tail after its end; with tail_end the largest
+///     |sample| of the record's last 4 UI over the peak, the witness passes at
+///     max(wrap_tolerance, min(tail_end / record_ui, 1e-3)) (wrap_relative_to_record): summed over
+///     the record at one sample per UI, as an eye phase sees it, the folds are then below the one UI
+///     of tail the record already leaves out. A channel whose pulse has decayed by the record's end
+///     (a modelled line) keeps wrap_tolerance; tabulated data ringing at 1e-5 out to their 1/df
+///     (measured backplanes and cables, whose records end on tails of 0.4-3 % of the peak) stop
+///     doubling once the folds are that small.
 ///  8. Negligible bins (passive_channel only). With |H| <= 1, |X(f)| <= B(f) = A |H_tx(f)| |H_rx(f)| / (pi f)
 ///     (|R(f)| <= 1/(pi f)). The highest bins whose bound sums to 2 df sum B <= 1e-12 A can move no
 ///     sample by more than 1e-12 A (times the CTLE's gain there, <= 1 for COM's CTLEs): H is not
@@ -115,6 +123,10 @@ struct PulseResponseOptions {
   int record_ui = 100;            ///< record length [UI], >= 2
   int precursor_ui = 8;           ///< UI kept before the main cursor, 1 <= precursor_ui < record_ui
   double wrap_tolerance = 1e-5;   ///< largest witness sample / peak allowed (rule 6), (0, 1)
+  /// Rule 6b: the witness may also reach (tail at the record's end) / record_ui, up to 1e-3:
+  /// the folds then add less to the record than the one UI of tail it already leaves out.
+  /// false: wrap_tolerance alone.
+  bool wrap_relative_to_record = true;
   double delay_s = -1.0;          ///< channel delay [s]; < 0: estimated (rule 2)
   double min_period_s = 0.0;      ///< lower bound on the FFT period [s], >= 0
   std::size_t max_fft_size = std::size_t{1} << 24;  ///< cap on N, >= 64
