@@ -349,63 +349,83 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   std::size_t best_ctle = eq.candidates.empty() ? 0 : eq.candidates[eq.best].ctle_index;
   std::vector<double> xt_v;
   if (!aggressors.empty()) xt_v = crosstalk_at(eq.ctle, eq.ffe, out.crosstalk);
-  out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, sigma_for(best_ctle), noise_gain[best_ctle], eq.dfe, std::move(xt_v)), so);
+  const StatEyeSpec best_spec = stat_spec(spec, sigma_for(best_ctle), noise_gain[best_ctle], eq.dfe, std::move(xt_v));
   out.noise_sigma_v = std::hypot(sigma_for(best_ctle), tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
-  if (spec.refine_candidates > 1 && eq.candidates.size() > 1) {
-    std::vector<std::size_t> order(eq.candidates.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(spec.refine_candidates), order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
-                      [&](std::size_t a, std::size_t b) { return eq.candidates[a].objective > eq.candidates[b].objective; });
-    // The candidates' pulses, DFEs and crosstalk samples on this thread (the engine keeps one
-    // spectrum and its FFT plans), their statistical eyes on both cores (each a pure function of
-    // its inputs), then the choice in rank order as one thread would make it.
-    struct Refine {
-      std::size_t idx = 0;
-      Ctle ctle = Ctle::none();
-      PulseResult pr;
-      DfeResult dfe;
-      double sigma = 0.0;
-      std::vector<CrosstalkContribution> report;
-      StatEyeSpec eye_spec;
-      StatEyeResult eye;
-    };
-    std::vector<Refine> jobs;
-    for (std::size_t r = 0; r < k; ++r) {
-      const std::size_t idx = order[r];
-      if (idx == eq.best) continue;
-      const auto& c = eq.candidates[idx];
-      Refine j;
-      j.idx = idx;
-      j.ctle = eo.ctle.empty() ? Ctle::none() : eo.ctle[c.ctle_index];
-      j.pr = engine.compute(spectrum, j.ctle);
-      PulseResponse work;
-      apply_tx_ffe(j.pr.pulse, c.ffe, work);
-      j.pr.pulse = std::move(work);
-      j.sigma = sigma_for(c.ctle_index);
-      j.dfe = dfe_taps(j.pr.pulse, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
-      std::vector<double> xs;
-      if (!aggressors.empty()) xs = crosstalk_at(j.ctle, c.ffe, j.report);
-      j.eye_spec = stat_spec(spec, j.sigma, noise_gain[c.ctle_index], j.dfe, std::move(xs));
-      jobs.push_back(std::move(j));
+  if (!(spec.refine_candidates > 1 && eq.candidates.size() > 1)) {
+    out.eye = statistical_eye(eq.pulse.pulse, best_spec, so);
+    return out;
+  }
+  std::vector<std::size_t> order(eq.candidates.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(spec.refine_candidates), order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+                    [&](std::size_t a, std::size_t b) { return eq.candidates[a].objective > eq.candidates[b].objective; });
+  // The candidates' pulses, DFEs and crosstalk samples on this thread (the engine keeps one
+  // spectrum and its FFT plans); then, on both cores, the SNR winner's whole statistical eye
+  // beside the others' margins (StatEyeOptions::margin_only: the same margin as their whole eye,
+  // for a third of the work); then the choice in rank order as one thread would make it. A
+  // candidate that beats the SNR winner's margin gets its whole eye afterwards.
+  struct Refine {
+    std::size_t idx = 0;
+    Ctle ctle = Ctle::none();
+    PulseResult pr;
+    DfeResult dfe;
+    double sigma = 0.0;
+    std::vector<CrosstalkContribution> report;
+    StatEyeSpec eye_spec;
+    StatEyeResult eye;
+  };
+  std::vector<Refine> jobs;
+  for (std::size_t r = 0; r < k; ++r) {
+    const std::size_t idx = order[r];
+    if (idx == eq.best) continue;
+    const auto& c = eq.candidates[idx];
+    Refine j;
+    j.idx = idx;
+    j.ctle = eo.ctle.empty() ? Ctle::none() : eo.ctle[c.ctle_index];
+    j.pr = engine.compute(spectrum, j.ctle);
+    PulseResponse work;
+    apply_tx_ffe(j.pr.pulse, c.ffe, work);
+    j.pr.pulse = std::move(work);
+    j.sigma = sigma_for(c.ctle_index);
+    j.dfe = dfe_taps(j.pr.pulse, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
+    std::vector<double> xs;
+    if (!aggressors.empty()) xs = crosstalk_at(j.ctle, c.ffe, j.report);
+    j.eye_spec = stat_spec(spec, j.sigma, noise_gain[c.ctle_index], j.dfe, std::move(xs));
+    jobs.push_back(std::move(j));
+  }
+  StatEyeOptions rank = so;
+  rank.margin_only = true;
+  ParallelOptions po2;
+  po2.workers = 2;
+  parallel_for(
+      jobs.size() + 1,
+      [&](std::size_t i, int) {
+        if (i == 0)
+          out.eye = statistical_eye(eq.pulse.pulse, best_spec, so);
+        else
+          jobs[i - 1].eye = statistical_eye(jobs[i - 1].pr.pulse, jobs[i - 1].eye_spec, rank);
+      },
+      po2);
+  Refine* winner = nullptr;
+  double best_margin = out.eye.margin_db;
+  for (auto& j : jobs)
+    if (j.eye.margin_db > best_margin + 1e-9) {
+      best_margin = j.eye.margin_db;
+      winner = &j;
     }
-    ParallelOptions po2;
-    po2.workers = 2;
-    parallel_for(jobs.size(), [&](std::size_t i, int) { jobs[i].eye = statistical_eye(jobs[i].pr.pulse, jobs[i].eye_spec, so); },
-                 po2);
-    for (auto& j : jobs) {
-      if (!(j.eye.margin_db > out.eye.margin_db + 1e-9)) continue;
-      const auto& c = eq.candidates[j.idx];
-      out.eye = std::move(j.eye);
-      out.crosstalk = std::move(j.report);
-      out.noise_sigma_v = std::hypot(j.sigma, tx_noise_sigma_v(spec, j.dfe.main_cursor_v));
-      eq.best = j.idx;
-      eq.ctle = j.ctle;
-      eq.ffe = c.ffe;
-      eq.snr = com_snr(j.pr.pulse, j.sigma, eo.snr, c.crosstalk_sigma_v);
-      eq.pulse = std::move(j.pr);
-      eq.dfe = j.dfe;
-    }
+  if (winner) {
+    auto& j = *winner;
+    const auto& c = eq.candidates[j.idx];
+    out.eye = statistical_eye(j.pr.pulse, j.eye_spec, so);
+    out.crosstalk = std::move(j.report);
+    out.noise_sigma_v = std::hypot(j.sigma, tx_noise_sigma_v(spec, j.dfe.main_cursor_v));
+    eq.best = j.idx;
+    eq.ctle = j.ctle;
+    eq.ffe = c.ffe;
+    eq.snr = com_snr(j.pr.pulse, j.sigma, eo.snr, c.crosstalk_sigma_v);
+    eq.pulse = std::move(j.pr);
+    eq.dfe = j.dfe;
   }
   return out;
 }

@@ -908,7 +908,11 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   std::vector<std::vector<EyeAtPhase>> sums(static_cast<std::size_t>(phases));
   res.log10_ber.resize(static_cast<std::size_t>(phases) * static_cast<std::size_t>(nv));
   res.worst_eye_height_v.resize(static_cast<std::size_t>(phases));
+  // Margin only (ranking candidates): with a DFE the phase is already chosen, and the margin reads
+  // that phase's state alone.
+  const bool margin_only = opt.margin_only && dfe_phase >= 0;
   for (int j = 0; j < phases; ++j) {
+    if (margin_only && j != dfe_phase) continue;
     PhaseCursors c = curs[static_cast<std::size_t>(j)];
     Engine::apply_taps(c, taps);
     PhaseState& st = states[static_cast<std::size_t>(j)];
@@ -994,6 +998,7 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
     EyeOpening& eo = res.eyes[static_cast<std::size_t>(k)];
     const EyeAtPhase& ea = eb[static_cast<std::size_t>(k)];
     eo.signal_v = sb.valid ? sb.main_v / (m - 1) : 0.0;
+    if (margin_only) continue;
     if (!sb.valid) {
       eo.threshold_v = 0.0;
       eo.log10_ber = std::log10(0.5 * scale);
@@ -1111,6 +1116,7 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
     res.width_ui = std::min(res.width_ui, eo.width_ui);
   }
   res.worst_eye_height_v[static_cast<std::size_t>(best)] = res.height_v;
+  if (margin_only) return res;
 
   // Limiting impairment: A_ni of the worst eye with each term removed (coarser grid; the noise is
   // replaced by 1 % of A_s so that the distribution keeps a smooth tail).

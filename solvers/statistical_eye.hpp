@@ -99,6 +99,11 @@ struct StatEyeOptions {
   /// Relative tail error allowed when small cursors are folded into the Gaussian noise (by their
   /// variance; the error is the fourth-cumulant Edgeworth term at the BER floor), in [0, 1e-2].
   double fold_tolerance = 2e-5;
+  /// Rank candidates only: with a DFE (the phase then comes from pass 1), the map is built at the
+  /// chosen phase alone and the result holds margin_db, the eyes' signal_v, noise_interference_v
+  /// and margin_db, best_phase_*, main_cursor_v and dfe_taps_v, each equal to the full eye's; every
+  /// other field is unset. Without a DFE it changes nothing but the omitted fields.
+  bool margin_only = false;
 };
 
 enum class EyeStatus { open, closed };

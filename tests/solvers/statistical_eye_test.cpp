@@ -259,6 +259,42 @@ TEST_CASE("Off-centre phases of a multi-sample pulse also equal enumeration of t
   CHECK(phases_compared >= 3);  // the -0.5 UI phase may be closed below 1e-4
 }
 
+TEST_CASE("margin_only ranks with the whole eye's margin, bit for bit", "[solvers][eye][property]") {
+  // analyze_eye ranks its refine candidates with margin_only: the map at the DFE's phase alone. Its
+  // margin and A_ni must be the whole eye's exactly (the same pass 1, the same state at that phase),
+  // for NRZ and PAM4, with jitter and DFE limits; without a DFE it is the whole computation.
+  const PulseResponse p =
+      sampled_pulse(10e9, 4,
+                    {0.0,  0.01, 0.03, 0.1,   0.3,   0.62,  0.88,  1.0, 0.94, 0.78,  0.55,  0.33,  0.17,
+                     0.08, 0.03, 0.0,  -0.02, -0.03, -0.02, -0.01, 0.0, 0.01, 0.012, 0.008, 0.004, 0.0},
+                    7);
+  for (const int m : {2, 4}) {
+    for (const int taps : {0, 2}) {
+      StatEyeSpec spec = noisy_levels(m, 0.5, 0.004);
+      spec.dfe.taps = taps;
+      if (taps > 0) {
+        spec.dfe.tap_max_v = {0.2, 0.02};
+        spec.dfe.tap_min_v = {-0.2, -0.02};
+      }
+      spec.jitter.rj_rms_ui = 0.01;
+      spec.jitter.dj_pp_ui = 0.05;
+      StatEyeOptions whole = voltage_axis(0.6, 241);
+      StatEyeOptions rank = whole;
+      rank.margin_only = true;
+      const auto a = statistical_eye(p, spec, whole);
+      const auto b = statistical_eye(p, spec, rank);
+      INFO("M = " << m << ", DFE taps " << taps << ": margin " << a.margin_db << " dB");
+      CHECK(std::isfinite(a.margin_db));
+      CHECK(b.margin_db == a.margin_db);
+      CHECK(b.best_phase_index == a.best_phase_index);
+      CHECK(b.dfe_taps_v == a.dfe_taps_v);
+      for (int k = 0; k < m - 1; ++k)
+        CHECK(b.eyes[static_cast<std::size_t>(k)].noise_interference_v ==
+              a.eyes[static_cast<std::size_t>(k)].noise_interference_v);
+    }
+  }
+}
+
 TEST_CASE("Dual-Dirac jitter on every cursor equals enumeration over symbols and jitter signs",
           "[solvers][eye][reference]") {
   // 4 samples/UI so the central-difference slope (93A-28) is (p[n+1] - p[n-1]) / (2/4) per UI.
