@@ -371,6 +371,16 @@ TEST_CASE("Options side by side: retimer hops, energy parts, latency, density, r
     CHECK(p.density_bps_per_mm == Approx(3.94 * p.max_rate_bps).epsilon(1e-12));
     CHECK(p.fec == "rs544");
   }
+  // The function the study and the claims share: the same parts at another rate scale as 1 / rate,
+  // and it refuses a rate or laser sharing that has no meaning.
+  {
+    const auto& o = *s.links[1].link->optical();
+    const auto e = phylane::workflows::optical_energy_per_bit(o, 112e9, 4);
+    CHECK(e.laser_j == Approx(2.0 * cpo[0].energy_part_j[1]).epsilon(1e-12));
+    CHECK(e.total_j() == Approx(2.0 * (cpo[0].energy_per_bit_j - 2.29e-12)).epsilon(1e-12));
+    CHECK_THROWS_WITH(phylane::workflows::optical_energy_per_bit(o, 0.0, 4), Catch::Contains("rate must be > 0"));
+    CHECK_THROWS_WITH(phylane::workflows::optical_energy_per_bit(o, 1e9, 0), Catch::Contains("lanes_per_laser must be >= 1"));
+  }
   // The winners are the best of the columns, among the options that reach.
   for (std::size_t k = 0; k < 3; ++k) {
     INFO(s.reach_m[k]);
