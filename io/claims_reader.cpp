@@ -14,6 +14,7 @@
 #include "io/diagnostics.hpp"
 #include "io/embedded.hpp"
 #include "io/quantity.hpp"
+#include "io/study.hpp"
 #include "io/system.hpp"
 #include "solvers/throughput.hpp"
 #include "workflows/rate.hpp"
@@ -44,6 +45,7 @@ using workflows::LinkRef;
 using workflows::LossCrossoverMeasure;
 using workflows::LossPerLengthMeasure;
 using workflows::MaxRateMeasure;
+using workflows::StudyColumnMeasure;
 using workflows::Measure;
 using workflows::OpticalEnergyMeasure;
 using workflows::ReachMeasure;
@@ -311,6 +313,7 @@ constexpr MeasureInfo kMeasures[] = {
     {"step_speedup_bound", "baseline step time / compute time (an infinitely fast link): system, devices"},
     {"energy_per_bit", "a system link's energy per bit, or an optical link's modelled one: system + link | preset, rate"},
     {"channel_heat_per_bit", "upper bound on the heat dissipated in a copper channel per bit: preset|config"},
+    {"study", "a column of an interconnect study (phylane study): study, option, column, length, devices"},
     {"transfer_time", "time to move bytes: bytes, rate = {measure}, lanes, flight = {measure}"},
     {"value", "a cited reference value (context entries only): value, source"},
 };
@@ -329,6 +332,25 @@ struct Loader {
   Context& ctx;
   std::map<std::string, std::shared_ptr<const Config>> configs;
   std::map<std::string, std::shared_ptr<const System>> systems;
+  std::map<std::string, std::shared_ptr<const workflows::Study>> studies;
+
+  // study = "default" (the embedded default study, data/studies/default.toml) or "FILE.toml".
+  std::optional<std::pair<std::shared_ptr<const workflows::Study>, std::string>> read_study(TableReader& r) {
+    const auto name = r.text("study", true);
+    if (!name) return std::nullopt;
+    const bool embedded = *name == "default";
+    const std::string key = embedded ? "study:default" : (ctx.base_dir / *name).lexically_normal().string();
+    if (auto it = studies.find(key); it != studies.end()) return std::make_pair(it->second, key);
+    try {
+      auto st = std::make_shared<const workflows::Study>(embedded ? default_study() : load_study(ctx.base_dir / *name));
+      studies[key] = st;
+      return std::make_pair(st, key);
+    } catch (const std::exception& e) {
+      error(r.input().get("study"), r.key_path("study"),
+            std::string("\"default\" (the embedded default study) or a study file: ") + e.what());
+    }
+    return std::nullopt;
+  }
 
   // A table as the position means "missing here": no value is shown.
   void error(const toml::node* n, const std::string& key, const std::string& message) {
@@ -684,6 +706,65 @@ struct Loader {
         else if (n == "step_speedup") x.spec = StepSpeedupMeasure{sref, link, devices};
         else x.spec = StepSpeedupBoundMeasure{sref, devices};
       }
+    } else if (n == "study") {
+      using Column = StudyColumnMeasure::Column;
+      StudyColumnMeasure s;
+      const auto st = read_study(r);
+      const auto option = r.text("option", true);
+      const auto column = r.choice<std::string>(
+          "column", one_of_names({"max_rate", "energy_per_bit", "step_time", "sync_time", "phy_latency"}),
+          "max_rate, energy_per_bit, step_time, sync_time, phy_latency", std::nullopt);
+      const auto length = r.quantity("length", Dimension::length, Rule::positive(), true);
+      const bool per_device = column == std::optional<std::string>("step_time") || column == std::optional<std::string>("sync_time");
+      const std::int64_t devices = per_device ? r.integer_or("devices", Rule::between(2, 1e6), 0).value_or(0) : 0;
+      if (per_device && !r.has("devices"))
+        error(&r.input(), r.key_path("devices"), "missing required key (a device count of the study's workload)");
+      if (column) {
+        const std::map<std::string, std::pair<Column, ValueKind>> kinds = {
+            {"max_rate", {Column::max_rate, ValueKind::rate}},       {"energy_per_bit", {Column::energy_per_bit, ValueKind::energy}},
+            {"step_time", {Column::step_time, ValueKind::time}},     {"sync_time", {Column::sync_time, ValueKind::time}},
+            {"phy_latency", {Column::phy_latency, ValueKind::time}}};
+        s.column = kinds.at(*column).first;
+        x.kind = kinds.at(*column).second;
+      }
+      if (st) {
+        s.study = st->first;
+        s.key = st->second;
+        const workflows::Study& study = *s.study;
+        std::vector<std::string> options;
+        for (const auto& l : study.links) options.push_back(l.name);
+        if (option) {
+          const auto it = std::find(options.begin(), options.end(), *option);
+          if (it == options.end())
+            error(r.input().get("option"), r.key_path("option"), "is not an option of " + study.source + " (" + join(options) + ")");
+          else
+            s.link = static_cast<std::size_t>(it - options.begin());
+        }
+        if (length) {
+          // One of the study's reach lengths (to 1e-6 relative): the study's own points.
+          const auto it = std::find_if(study.reach_m.begin(), study.reach_m.end(),
+                                       [&](double l) { return std::abs(l - *length) <= 1e-6 * l; });
+          if (it == study.reach_m.end()) {
+            std::vector<std::string> grid;
+            for (double l : study.reach_m) grid.push_back(workflows::display_value(l, ValueKind::length));
+            error(r.input().get("length"), r.key_path("length"), "must be one of the reach lengths of " + study.source + ": " + join(grid));
+          } else {
+            s.length_m = *it;
+          }
+        }
+        if (per_device && devices > 0) {
+          const auto& devs = study.workload.devices;
+          if (std::find(devs.begin(), devs.end(), static_cast<int>(devices)) == devs.end()) {
+            std::vector<std::string> list;
+            for (int d : devs) list.push_back(std::to_string(d));
+            error(r.input().get("devices"), r.key_path("devices"), "must be one of the workload's device counts in " + study.source + ": " + join(list));
+          }
+          s.devices = static_cast<int>(devices);
+        }
+        if (column == std::optional<std::string>("step_time") && !study.workload.compute_time_s)
+          error(r.input().get("column"), r.key_path("column"), "the study's [workload] gives no compute_time, so it has no step time");
+      }
+      x.spec = s;
     } else if (n == "transfer_time") {
       x.kind = ValueKind::time;
       TransferTimeMeasure s;
@@ -909,7 +990,7 @@ ClaimSet load_claims_text(std::string_view text, const std::string& name, const 
   set.origin = root.text("source", true).value_or("");
   set.title = root.text_or("title", "").value_or("");
   root.accept("description");
-  Loader ld{ctx, {}, {}};
+  Loader ld{ctx, {}, {}, {}};
   std::set<std::string> ids;
   auto claims = root.table_array("claim", true);
   if (root.has("claim") && claims.empty() && ctx.ok())

@@ -141,6 +141,11 @@ Study read_study(const toml::table& in, Context& ctx, const std::string& name, i
         ctx.error(l.input().get("modulations"), l.key_path("modulations"), "[]", "give at least one modulation");
     }
     sl.max_rate_bps = l.quantity("max_rate", Dimension::data_rate, Rule::between(1e9, 2e12), false).value_or(0.0);
+    // The transceiver's symbol-rate limit (its SerDes or DSP baud class), e.g. "113 GBd", with its source.
+    sl.max_symbol_rate_baud = l.quantity("max_symbol_rate", Dimension::data_rate, Rule::between(1e8, 1e12), false).value_or(0.0);
+    sl.symbol_rate_source = l.text_or("symbol_rate_source", "").value_or("");
+    if (l.has("symbol_rate_source") && !l.has("max_symbol_rate"))
+      ctx.error(l.input().get("symbol_rate_source"), l.key_path("symbol_rate_source"), "", "only with max_symbol_rate");
     sl.alpha_s = l.quantity_or("alpha", Dimension::time, Rule::non_negative(), "0 s").value_or(0.0);
     // Energy per line bit: energy_per_bit = "3.9 pJ" (one part, "link") or "model" (the optical
     // link's own power), or a table of parts, energy = { serdes = "2 pJ", dsp_fec = "...",
@@ -350,15 +355,18 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
       }
       h.strings(g + "/energy_parts/names", part_names, "the parts of energy_per_bit_j, in order");
     }
-    std::vector<double> capped, failed;
+    std::vector<double> capped, failed, baud_limited;
     std::vector<std::string> notes;
     for (const auto& p : lr.points) {
+      baud_limited.push_back(p.symbol_rate_limited ? 1.0 : 0.0);
       capped.push_back(p.search_capped_by_capacity ? 1.0 : 0.0);
       failed.push_back(p.failed ? 1.0 : 0.0);
       notes.push_back(p.note);
     }
     h.dataset(g + "/search_capped_by_capacity", capped, "1", "1 where the rate search stopped at C / (1 - h2(BER))");
     h.dataset(g + "/failed", failed, "1", "1 where the rate search failed numerically (see notes)");
+    h.dataset(g + "/symbol_rate_limited", baud_limited, "1",
+              "1 where the best modulation still met the target at the transceiver's max_symbol_rate");
     h.strings(g + "/notes", notes, "why no rate was found, per length (empty: found)");
     h.dataset_2d(g + "/sync_time_s", sync, nd, lr.points.size(), "s", "gradient all-reduce time per step [devices x reach]");
     if (st.workload.compute_time_s)
@@ -379,6 +387,8 @@ void write_study_hdf5(const std::filesystem::path& file, const Study& st, const 
     h.attribute(g, "density_source", sl.density_source);
     h.attribute(g, "lanes_per_mm", sl.lanes_per_mm);
     h.attribute(g, "max_length_m", sl.max_length_m);
+    h.attribute(g, "max_symbol_rate_baud", sl.max_symbol_rate_baud);
+    h.attribute(g, "symbol_rate_source", sl.symbol_rate_source);
     h.attribute(g, "max_retimers", static_cast<std::int64_t>(sl.retimers.max_count));
     h.attribute(g, "retimer_budget_db", sl.retimers.budget_db);
     h.attribute(g, "retimer_latency_s", sl.retimers.latency_s);
@@ -437,6 +447,7 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
     j.field("energy_source", sl.energy_source).field("latency_source", sl.latency_source);
     j.field("density_source", sl.density_source).field("lanes_per_mm", sl.lanes_per_mm);
     j.field("max_length_m", sl.max_length_m).field("max_retimers", sl.retimers.max_count);
+    j.field("max_symbol_rate_baud", sl.max_symbol_rate_baud).field("symbol_rate_source", sl.symbol_rate_source);
     j.key("retimer").begin_object();
     j.field("budget_db", sl.retimers.budget_db).field("latency_s", sl.retimers.latency_s);
     j.field("energy_per_bit_j", sl.retimers.energy_per_bit_j).field("source", sl.retimers.source);
@@ -458,6 +469,7 @@ void write_study_json(std::ostream& os, const Study& st, const StudyResult& r, c
       j.field("reachable", p.reachable).field("retimers", p.retimers).field("hop_length_m", p.hop_length_m);
       j.field("phy_latency_s", p.phy_latency_s).field("serdes_latency_s", p.serdes_latency_s);
       j.field("retimer_latency_s", p.retimer_latency_s).field("density_bps_per_mm", p.density_bps_per_mm);
+      j.field("symbol_rate_limited", p.symbol_rate_limited);
       j.key("energy_parts_j").begin_object();
       for (std::size_t k = 0; k < part_names.size(); ++k) j.field(part_names[k], p.energy_part_j[k]);
       j.end_object();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <set>
 #include <stdexcept>
 #include <type_traits>
 
@@ -15,6 +16,7 @@
 #include "workflows/loss.hpp"
 #include "solvers/parallel.hpp"
 #include "workflows/link_search.hpp"
+#include "workflows/study.hpp"
 
 namespace phylane::workflows {
 
@@ -320,6 +322,28 @@ void ClaimMeasures::prefetch(int threads, const RunHooks& hooks) {
       if (reaches_.try_emplace(key).second) reach_measures_[key] = r;
     }
 
+  // Studies: one sub-study per study file, of the options and lengths the claims read.
+  std::map<std::string, std::pair<std::set<std::size_t>, std::set<double>>> wanted;
+  for (const Measure* m : all)
+    if (const auto* x = std::get_if<StudyColumnMeasure>(&m->spec)) {
+      auto& w = wanted[x->key];
+      w.first.insert(x->link);
+      w.second.insert(x->length_m);
+      if (!study_subs_.count(x->key)) study_subs_[x->key] = *x->study;
+    }
+  for (auto& [key, w] : wanted) {
+    Study& sub = study_subs_[key];
+    std::vector<StudyLink> links;
+    for (std::size_t i : w.first) {
+      study_links_[key][i] = links.size();
+      links.push_back(sub.links[i]);
+    }
+    sub.links = std::move(links);
+    sub.reach_m.assign(w.second.begin(), w.second.end());
+    sub.claims.clear();
+    studies_.try_emplace(key);
+  }
+
   std::vector<std::function<void()>> jobs;
   for (auto& [key, slot] : rates_) {
     const auto [link, top] = rate_links_[key];
@@ -346,6 +370,15 @@ void ClaimMeasures::prefetch(int threads, const RunHooks& hooks) {
       rq.curve_loss = false;
       rq.stop = hooks.stop;
       return workflows::reach(*m->link.link, rq);
+    }));
+  }
+  for (auto& [key, slot] : studies_) {
+    const Study* sub = &study_subs_[key];
+    jobs.push_back(job(slot, [sub, &hooks] {
+      StudyRequest rq;
+      rq.threads = 1;  // the claims' computations already run side by side
+      rq.hooks.stop = hooks.stop;
+      return run_study(*sub, rq);
     }));
   }
   solvers::ParallelOptions po;
@@ -409,6 +442,7 @@ Computed ClaimMeasures::eval(const Measure& m, std::vector<std::string>& why) {
         else if constexpr (std::is_same_v<T, OpticalEnergyMeasure>) return optical_energy(x, why);
         else if constexpr (std::is_same_v<T, ChannelHeatMeasure>) return channel_heat(x, why);
         else if constexpr (std::is_same_v<T, TransferTimeMeasure>) return transfer_time(x, why);
+        else if constexpr (std::is_same_v<T, StudyColumnMeasure>) return study_column(x, why);
         else if constexpr (std::is_same_v<T, ReferenceValue>) {
           why.push_back(fmt::format("reference value {} ({}), as cited in the claim file", x.text, x.source));
           return Computed::exactly(x.value, m.kind);
@@ -489,20 +523,23 @@ Computed ClaimMeasures::optical_energy(const OpticalEnergyMeasure& m, std::vecto
     rate = Computed::exactly(cfg.signalling->data_rate_bps, ValueKind::rate);
     why.push_back("at the config's [signal] rate " + display_value(rate.value, ValueKind::rate));
   }
-  const double p = link.electrical_power_w();
-  const double laser = link.laser().power_w / link.laser().wall_plug_efficiency;
-  why.push_back(fmt::format("electrical power of {}: laser {} optical / {:g} wall-plug = {}, modulator driver {}, receiver {}; "
-                            "total {} per wavelength (host SerDes, CDR beyond the receiver and FEC not included)",
-                            link_title(cfg), display_value(link.laser().power_w, ValueKind::power),
-                            link.laser().wall_plug_efficiency, display_value(laser, ValueKind::power),
-                            display_value(link.modulator().driver_power_w, ValueKind::power),
-                            display_value(link.receiver().power_w, ValueKind::power), display_value(p, ValueKind::power)));
-  // energy = P / rate: a rate interval [lo, hi] gives [P / hi, P / lo].
+  // The study's energy column and this measure are one function (workflows::optical_energy_per_bit),
+  // here with one laser per wavelength.
+  const auto per_bit = [&link](double r) { return optical_energy_per_bit(link, r, 1); };
+  const OpticalEnergy at = per_bit(rate.value);
+  why.push_back(fmt::format("electrical power of {} per bit at {} (workflows::optical_energy_per_bit): laser {} optical / {:g} "
+                            "wall-plug = {}, modulator driver with tuning {}, receiver {}; total {} per wavelength (host "
+                            "SerDes, CDR beyond the receiver and FEC not included)",
+                            link_title(cfg), display(rate), display_value(link.laser().power_w, ValueKind::power),
+                            link.laser().wall_plug_efficiency, display_value(at.laser_j, ValueKind::energy),
+                            display_value(at.modulator_j, ValueKind::energy), display_value(at.receiver_j, ValueKind::energy),
+                            display_value(at.total_j(), ValueKind::energy)));
+  // The energy falls with the rate: a rate interval [lo, hi] gives [e(hi), e(lo)].
   Computed e;
   e.kind = ValueKind::energy;
-  e.value = p / rate.value;
-  e.lo = rate.hi == kInf ? 0.0 : p / rate.hi;
-  e.hi = rate.lo > 0 ? p / rate.lo : kInf;
+  e.value = at.total_j();
+  e.lo = rate.hi == kInf ? 0.0 : per_bit(rate.hi).total_j();
+  e.hi = rate.lo > 0 ? per_bit(rate.lo).total_j() : kInf;
   if (rate.exact()) e = Computed::exactly(e.value, ValueKind::energy);
   return e;
 }
@@ -562,6 +599,53 @@ Computed ClaimMeasures::system_measure(const Measure& m, std::vector<std::string
                             display_value(*bp.step_time_s, ValueKind::time), base.name,
                             display_value(*p.step_time_s, ValueKind::time), l.name));
   return Computed::exactly(*bp.step_time_s / *p.step_time_s, ValueKind::ratio);
+}
+
+Computed ClaimMeasures::study_column(const StudyColumnMeasure& m, std::vector<std::string>& why) const {
+  const auto& slot = studies_.at(m.key);
+  if (!slot.result) throw std::runtime_error("the study " + m.key + " could not be run: " + slot.error);
+  const Study& sub = study_subs_.at(m.key);
+  const std::size_t li = study_links_.at(m.key).at(m.link);
+  const auto k = static_cast<std::size_t>(std::find(sub.reach_m.begin(), sub.reach_m.end(), m.length_m) - sub.reach_m.begin());
+  const StudyPoint& p = slot.result->links.at(li).points.at(k);
+  const std::string& option = sub.links[li].name;
+  const std::string where = fmt::format("option \"{}\" of {} at {}", option, m.study->source, display_value(m.length_m, ValueKind::length));
+  if (!p.reachable) throw std::runtime_error(where + " is beyond the option's reach (max_length)");
+  if (!(p.max_rate_bps > 0.0)) throw std::runtime_error(where + ": no rate meets the target (" + p.note + ")");
+  std::size_t d = 0;
+  if (m.column == StudyColumnMeasure::Column::step_time || m.column == StudyColumnMeasure::Column::sync_time)
+    d = static_cast<std::size_t>(std::find(m.study->workload.devices.begin(), m.study->workload.devices.end(), m.devices) -
+                                 m.study->workload.devices.begin());
+  why.push_back(fmt::format("the study's {} column of {} (workflows::run_study, as `phylane study` computes it; "
+                            "max per-lane rate {} {}{})",
+                            to_string(m.column), where, modulation_display(p.best_levels),
+                            display_value(p.max_rate_bps, ValueKind::rate),
+                            p.symbol_rate_limited ? ", the transceiver's symbol-rate limit" : ""));
+  switch (m.column) {
+    case StudyColumnMeasure::Column::max_rate: return Computed::exactly(p.max_rate_bps, ValueKind::rate);
+    case StudyColumnMeasure::Column::energy_per_bit: {
+      const auto names = sub.links[li].energy_part_names();
+      std::string parts;
+      for (std::size_t i = 0; i < names.size(); ++i)
+        parts += fmt::format("{}{} {}", i ? " + " : "", names[i], display_value(p.energy_part_j[i], ValueKind::energy));
+      why.push_back("energy per line bit = " + parts + " (" + sub.links[li].energy_source + ")");
+      return Computed::exactly(p.energy_per_bit_j, ValueKind::energy);
+    }
+    case StudyColumnMeasure::Column::phy_latency: return Computed::exactly(p.phy_latency_s, ValueKind::time);
+    case StudyColumnMeasure::Column::sync_time:
+      why.push_back(fmt::format("{} {} of {:g} parameters x {:g} B on {} devices", solvers::to_string(sub.workload.algorithm),
+                                solvers::to_string(sub.workload.collective), sub.workload.parameters,
+                                sub.workload.bytes_per_parameter, m.devices));
+      return Computed::exactly(p.sync_time_s.at(d), ValueKind::time);
+    case StudyColumnMeasure::Column::step_time:
+      why.push_back(fmt::format("step = compute {} + the exposed {} of {:g} parameters x {:g} B on {} devices (overlap {:g})",
+                                display_value(sub.workload.compute_time_s.value_or(0.0), ValueKind::time),
+                                solvers::to_string(sub.workload.collective), sub.workload.parameters,
+                                sub.workload.bytes_per_parameter, m.devices, sub.workload.overlap));
+      if (std::isnan(p.step_time_s.at(d))) throw std::runtime_error("the study's workload gives no compute_time");
+      return Computed::exactly(p.step_time_s.at(d), ValueKind::time);
+  }
+  throw std::logic_error("study_column: unknown column");
 }
 
 Computed ClaimMeasures::transfer_time(const TransferTimeMeasure& m, std::vector<std::string>& why) {

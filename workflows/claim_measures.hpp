@@ -58,6 +58,7 @@ class ClaimMeasures {
   Computed optical_energy(const OpticalEnergyMeasure& m, std::vector<std::string>& why) const;
   Computed system_measure(const Measure& m, std::vector<std::string>& why) const;
   Computed transfer_time(const TransferTimeMeasure& m, std::vector<std::string>& why);
+  Computed study_column(const StudyColumnMeasure& m, std::vector<std::string>& why) const;
 
   const ClaimSet& set_;
   std::map<std::string, Slot<SystemResult>> systems_;
@@ -67,6 +68,12 @@ class ClaimMeasures {
   std::map<std::string, SharedLink> shared_;
   std::map<std::string, Slot<ReachAnswer>> reaches_;
   std::map<std::string, const ReachMeasure*> reach_measures_;
+  /// Per study (key): the sub-study of the options and lengths the claims read (run_study on it
+  /// gives the full study's columns at those points: each point is computed on its own), and the
+  /// index of each read option in it.
+  std::map<std::string, Slot<StudyResult>> studies_;
+  std::map<std::string, Study> study_subs_;
+  std::map<std::string, std::map<std::size_t, std::size_t>> study_links_;
 };
 
 }  // namespace phylane::workflows

@@ -55,6 +55,18 @@ std::string_view si_unit(ValueKind k) {
 }
 
 std::string_view to_string(ClaimKind k) { return phy::name_of(kClaimKinds, k); }
+
+std::string_view to_string(StudyColumnMeasure::Column c) {
+  using C = StudyColumnMeasure::Column;
+  switch (c) {
+    case C::max_rate: return "max_rate";
+    case C::energy_per_bit: return "energy_per_bit";
+    case C::step_time: return "step_time";
+    case C::sync_time: return "sync_time";
+    case C::phy_latency: return "phy_latency";
+  }
+  return "";
+}
 std::string_view to_string(Comparison c) { return phy::name_of(kComparisons, c); }
 std::string_view to_string(Combine c) { return c == Combine::any ? "any" : "all"; }
 std::string_view to_string(Verdict v) { return phy::name_of(kVerdicts, v); }

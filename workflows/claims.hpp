@@ -20,6 +20,7 @@
 #include "channels/link.hpp"
 #include "channels/modulation.hpp"
 #include "workflows/run_hooks.hpp"
+#include "workflows/study.hpp"
 #include "workflows/system.hpp"
 
 namespace phylane::workflows {
@@ -202,6 +203,20 @@ struct OpticalEnergyMeasure {
 struct ChannelHeatMeasure {
   LinkRef link;
 };
+/// measure = "study": a column of an interconnect study at one option and length, as
+/// workflows::run_study computes it for `phylane study` (the same function): the claims read the
+/// study's own energy per bit, rate or step time instead of computing copies of them.
+struct StudyColumnMeasure {
+  enum class Column { max_rate, energy_per_bit, step_time, sync_time, phy_latency };
+  std::shared_ptr<const Study> study;  ///< the study file (options, reach grid, workload)
+  std::string key;                     ///< "study:default" or the study file's path
+  std::size_t link = 0;                ///< the option: an index into study->links
+  Column column = Column::max_rate;
+  double length_m = 0.0;               ///< one of the study's reach lengths
+  int devices = 0;                     ///< step_time, sync_time: one of the workload's device counts
+};
+/// The column names of StudyColumnMeasure as claim files write them, and their kinds.
+std::string_view to_string(StudyColumnMeasure::Column c);
 /// measure = "transfer_time": time to move bytes over lanes at a measured rate, plus a flight time.
 struct TransferTimeMeasure {
   double bytes = 0.0;
@@ -221,7 +236,7 @@ using MeasureSpec =
                  LossPerLengthMeasure, ResistiveShareMeasure, LineDelayMeasure, GroupIndexDelayMeasure,
                  FlightTimeMeasure, FixedLossMeasure, LossCrossoverMeasure, LinkBandwidthMeasure,
                  CollectiveTimeMeasure, StepSpeedupMeasure, StepSpeedupBoundMeasure, SystemEnergyMeasure,
-                 OpticalEnergyMeasure, ChannelHeatMeasure, TransferTimeMeasure, ReferenceValue>;
+                 OpticalEnergyMeasure, ChannelHeatMeasure, StudyColumnMeasure, TransferTimeMeasure, ReferenceValue>;
 
 /// What phylane computes for one test: the measure's name as the claim file gives it, the kind of
 /// number it returns and its typed parameters. The list of measures is in docs/claims.md.

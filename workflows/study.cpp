@@ -29,6 +29,7 @@ constexpr double kFiberGroupIndex = 1.4676;
 struct LinkSetup {
   Stretch stretch;
   solvers::MaxRateOptions rate_options;
+  double max_symbol_rate_baud = 0.0;  ///< the transceiver's symbol-rate limit (0: none)
 };
 
 LinkSetup setup_link(const StudyLink& link, const std::atomic<bool>* stop) {
@@ -40,6 +41,7 @@ LinkSetup setup_link(const StudyLink& link, const std::atomic<bool>* stop) {
   ro.hooks.stop = stop;
   if (!link.modulation_levels.empty()) ro.levels = link.modulation_levels;
   if (link.max_rate_bps > 0.0) ro.max_rate_bps = link.max_rate_bps;
+  s.max_symbol_rate_baud = link.max_symbol_rate_baud;
   s.stretch = stretchable(*link.link, link.element, ro.max_rate_bps);
   return s;
 }
@@ -75,6 +77,34 @@ int hops_for(const StudyLink& link, const LinkSetup& setup, double len) {
   if (link.retimers.max_count > 0)
     while (hops <= link.retimers.max_count && setup.stretch.loss_db(len / hops, f_loss) > link.retimers.budget_db) ++hops;
   return hops;
+}
+
+// The rate search below a transceiver's symbol-rate limit: a SerDes or DSP of a baud class runs no
+// faster whatever the modulation, so each modulation's search stops at max_baud x log2(levels)
+// (and at the search's own top). Without a limit (0) the modulations share one search range.
+// The best modulation is the one with the highest rate, as find_max_rate picks it.
+solvers::MaxRateResult max_rate_within(const solvers::EyeAtRate& eye, const solvers::MaxRateOptions& ro, double max_baud) {
+  if (!(max_baud > 0.0)) return solvers::find_max_rate(eye, ro);
+  solvers::MaxRateResult mr;
+  for (int lv : ro.levels) {
+    solvers::MaxRateOptions one = ro;
+    one.levels = {lv};
+    one.max_rate_bps = std::min(ro.max_rate_bps, max_baud * std::log2(static_cast<double>(lv)));
+    if (one.max_rate_bps < one.min_rate_bps) continue;  // the limit is below the search range
+    solvers::MaxRateResult r = solvers::find_max_rate(eye, one);
+    for (auto& m : r.per_modulation) {
+      if (m.found && (!mr.found || m.max_rate_bps > mr.max_rate_bps)) {
+        mr.found = true;
+        mr.max_rate_bps = m.max_rate_bps;
+        mr.best_levels = m.levels;
+      }
+      mr.per_modulation.push_back(std::move(m));
+    }
+  }
+  if (!mr.found)
+    mr.reason = "no scanned rate down to the range's minimum meets the target BER with the required margin "
+                "(each modulation searched up to its symbol-rate limit)";
+  return mr;
 }
 
 // The channel's part of a point: loss, flight time, capacity and the rate search of one hop of
@@ -129,7 +159,7 @@ StudyPoint channel_point(const channels::Link& cfg, const LinkSetup& setup, doub
     };
     solvers::MaxRateResult mr;
     try {
-      mr = solvers::find_max_rate(eye, ro);
+      mr = max_rate_within(eye, ro, setup.max_symbol_rate_baud);
     } catch (const solvers::SearchInterrupted&) {
       throw;  // Ctrl-C: the whole study stops
     } catch (const std::exception& e) {
@@ -145,6 +175,11 @@ StudyPoint channel_point(const channels::Link& cfg, const LinkSetup& setup, doub
     }
     p.max_rate_bps = mr.found ? mr.max_rate_bps : 0.0;
     p.best_levels = mr.found ? mr.best_levels : 0;
+    if (setup.max_symbol_rate_baud > 0.0)
+      for (const auto& m : mr.per_modulation)
+        if (m.found && m.levels == p.best_levels && m.capped &&
+            m.max_rate_bps >= setup.max_symbol_rate_baud * std::log2(m.levels) * (1.0 - 1e-9))
+          p.symbol_rate_limited = true;
     if (!mr.found) p.note = mr.reason;
   } else {
     p.note = "the capacity bound is below the lowest rate searched";
@@ -182,13 +217,12 @@ void account_point(const Study& st, const StudyLink& link, StudyPoint& p) {
   p.energy_per_bit_j = 0.0;
   for (const auto& [name, e] : link.energy_parts_j) p.energy_part_j.push_back(e);
   if (link.energy_optics_model) {
-    double e = std::numeric_limits<double>::quiet_NaN();
-    if (const channels::OpticalLink* o = cfg.optical(); p.max_rate_bps > 0.0 && o) {
-      const auto& lz = o->laser();  // stretching the fibre leaves laser, modulator and receiver as configured
-      e = (lz.power_w / lz.wall_plug_efficiency / link.lanes_per_laser + o->modulator().driver_power_w + o->receiver().power_w) /
-          p.max_rate_bps;
-    }
-    p.energy_part_j.push_back(e);
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    OpticalEnergy e{nan, nan, nan};
+    // Stretching the fibre leaves laser, modulator and receiver as configured.
+    if (const channels::OpticalLink* o = cfg.optical(); p.max_rate_bps > 0.0 && o)
+      e = optical_energy_per_bit(*o, p.max_rate_bps, link.lanes_per_laser);
+    p.energy_part_j.insert(p.energy_part_j.end(), {e.laser_j, e.modulator_j, e.receiver_j});
   }
   if (link.retimers.max_count > 0) p.energy_part_j.push_back(p.retimers * link.retimers.energy_per_bit_j);
   for (double e : p.energy_part_j) p.energy_per_bit_j += e;
@@ -219,10 +253,21 @@ const solvers::Encoding& StudyLink::encoding_for(int levels) const {
   return it != encoding_by_levels.end() ? it->second : encoding;
 }
 
+OpticalEnergy optical_energy_per_bit(const channels::OpticalLink& link, double rate_bps, int lanes_per_laser) {
+  if (!(rate_bps > 0.0)) throw std::invalid_argument("optical_energy_per_bit: the rate must be > 0 b/s");
+  if (lanes_per_laser < 1) throw std::invalid_argument("optical_energy_per_bit: lanes_per_laser must be >= 1");
+  const auto& lz = link.laser();
+  OpticalEnergy e;
+  e.laser_j = lz.power_w / lz.wall_plug_efficiency / lanes_per_laser / rate_bps;
+  e.modulator_j = link.modulator().driver_power_w / rate_bps;
+  e.receiver_j = link.receiver().power_w / rate_bps;
+  return e;
+}
+
 std::vector<std::string> StudyLink::energy_part_names() const {
   std::vector<std::string> names;
   for (const auto& part : energy_parts_j) names.push_back(part.first);
-  if (energy_optics_model) names.emplace_back("optics");
+  if (energy_optics_model) names.insert(names.end(), {"laser", "modulator", "receiver"});
   if (retimers.max_count > 0) names.emplace_back("retimers");
   return names;
 }
@@ -287,6 +332,7 @@ void check_study(const Study& st) {
       throw std::invalid_argument(who + "retimers need a loss budget per hop > 0 dB");
     if (!(l.max_length_m > 0.0)) throw std::invalid_argument(who + "max_length must be > 0");
     if (l.lanes_per_mm < 0.0) throw std::invalid_argument(who + "lanes_per_mm must be >= 0");
+    if (!(l.max_symbol_rate_baud >= 0.0)) throw std::invalid_argument(who + "max_symbol_rate must be >= 0 Bd (0: none)");
   }
 }
 
@@ -334,7 +380,7 @@ StudyResult run_study(const Study& st, const StudyRequest& request) {
     // Same resolved config, element, modulations and search ceiling: the same channel and search.
     std::string share = link.config_resolved_toml.empty() ? std::to_string(reinterpret_cast<std::uintptr_t>(link.link.get()))
                                                           : link.config_resolved_toml;
-    share += "\n#" + link.element + "#" + std::to_string(link.max_rate_bps);
+    share += "\n#" + link.element + "#" + std::to_string(link.max_rate_bps) + "#" + std::to_string(link.max_symbol_rate_baud);
     for (int lv : link.modulation_levels) share += "," + std::to_string(lv);
     for (std::size_t k = st.reach_m.size(); k-- > 0;) {
       const double len = st.reach_m[k];

@@ -40,13 +40,18 @@ struct StudyLink {
   const solvers::Encoding& encoding_for(int levels) const;
   /// Top of the rate search [b/s], > 0; 0: the solver's default (224 Gb/s).
   double max_rate_bps = 0.0;
+  /// The highest symbol rate the option's transceiver runs [Bd], > 0; 0: none. A hardware limit of
+  /// the option's class (the SerDes or DSP whose DAC/ADC and clocking set its baud class), from
+  /// its cited source: each modulation's search stops at baud x log2(levels).
+  double max_symbol_rate_baud = 0.0;
+  std::string symbol_rate_source;
   /// Modulations the rate search compares (levels: 2 NRZ, 4 PAM4, ...); empty: NRZ and PAM4.
   std::vector<int> modulation_levels;
   double alpha_s = 0.0;          ///< per-hop latency of the protocol stack [s], >= 0; flight time added per length
   /// Energy per line bit: the parts with a published figure [J per bit], >= 0, by name ("serdes",
   /// "dsp_fec", "module", "link"), in the order given; and, for optical links with
-  /// energy_optics_model, the link's own electrical power per bit (laser wall-plug / lanes_per_laser
-  /// + modulator driver and tuning + receiver, at the lane's max rate). Retimers add their part.
+  /// energy_optics_model, the link's own electrical power per bit in three parts, "laser",
+  /// "modulator" and "receiver" (optical_energy_per_bit at the lane's max rate). Retimers add theirs.
   std::vector<std::pair<std::string, double>> energy_parts_j;
   bool energy_optics_model = false;
   int lanes_per_laser = 1;       ///< lanes one laser feeds (its wall-plug power is shared), >= 1
@@ -70,10 +75,23 @@ struct StudyLink {
   /// the lane's max rate.
   double lanes_per_mm = 0.0;
   std::string density_source;
-  /// The names of the energy parts a point reports, in order: energy_parts_j's, then "optics"
-  /// (energy_optics_model) and "retimers" (retimers.max_count > 0).
+  /// The names of the energy parts a point reports, in order: energy_parts_j's, then "laser",
+  /// "modulator", "receiver" (energy_optics_model) and "retimers" (retimers.max_count > 0).
   std::vector<std::string> energy_part_names() const;
 };
+
+/// The electrical power of one lane of an optical link per bit at a rate [J per bit], in the parts
+/// the link models: the laser's wall-plug power P_laser / eta_wall-plug shared by the lanes_per_laser
+/// lanes one laser feeds (the laser power is what the link's budget needs at the laser, so the
+/// couplers and splitters in front of the modulator are in it), the modulator's driver with its
+/// tuning, and the receiver (photodiode + TIA). The one function the study's energy column and the
+/// claims' optical energy measure both call. Throws std::invalid_argument for rate <= 0 or
+/// lanes_per_laser < 1.
+struct OpticalEnergy {
+  double laser_j = 0.0, modulator_j = 0.0, receiver_j = 0.0;
+  double total_j() const { return laser_j + modulator_j + receiver_j; }
+};
+OpticalEnergy optical_energy_per_bit(const channels::OpticalLink& link, double rate_bps, int lanes_per_laser = 1);
 
 struct Study {
   std::string name;
@@ -122,6 +140,9 @@ struct StudyPoint {
   /// Die-edge bandwidth density: lanes per mm x max rate [b/s per mm] (NaN: not given or no rate).
   double density_bps_per_mm = 0.0;
   bool search_capped_by_capacity = false;  ///< the rate search stopped at the capacity bound
+  /// The best modulation still met the target at the option's symbol-rate limit: the rate is the
+  /// transceiver's ceiling (max_symbol_rate x log2 levels), not the channel's.
+  bool symbol_rate_limited = false;
   bool failed = false;             ///< the rate search failed numerically (note says why)
   std::string note;                ///< why no rate was found, when none was
 };

@@ -76,7 +76,7 @@ TEST_CASE("A study file is read with its defaults and lengths log-spaced", "[io]
   CHECK(s.links[0].energy_parts_j[0].second == Approx(3.9e-12));
   CHECK(s.links[0].lanes_label == "x16");
   CHECK(s.links[1].energy_optics_model);  // "model": from the optical link's power
-  CHECK(s.links[1].energy_part_names() == std::vector<std::string>{"optics"});
+  CHECK(s.links[1].energy_part_names() == std::vector<std::string>{"laser", "modulator", "receiver"});
   // cpo-microring runs KP4 FEC: without an encoding the study takes it for both modulations.
   CHECK(s.links[1].encoding_for(2).name == "rs544");
   CHECK(s.links[1].encoding_for(4).efficiency == Approx(100.0 / 106.25));
@@ -280,7 +280,8 @@ name = "cpo ring"
 preset = "cpo-mrm-200g"
 element = "500 m SMF"
 lanes = 8
-max_rate = "400 Gb/s"
+max_symbol_rate = "112 GBd"
+symbol_rate_source = "[serdes_baud_class] serdes_224g"
 energy = { serdes = "2.29 pJ", optics = "model" }
 lanes_per_laser = 4
 serdes_latency = "10 ns"
@@ -299,7 +300,8 @@ TEST_CASE("Options side by side: retimer hops, energy parts, latency, density, r
   REQUIRE(s.links.size() == 2);
   CHECK(s.links[0].retimers.max_count == 2);
   CHECK(s.links[0].energy_part_names() == std::vector<std::string>{"serdes", "retimers"});
-  CHECK(s.links[1].energy_part_names() == std::vector<std::string>{"serdes", "optics"});
+  CHECK(s.links[1].energy_part_names() == std::vector<std::string>{"serdes", "laser", "modulator", "receiver"});
+  CHECK(s.links[1].max_symbol_rate_baud == 112e9);
   const StudyResult r = run_study(s);
   const auto& pcb = r.links[0].points;
   const auto& cpo = r.links[1].points;
@@ -345,19 +347,39 @@ TEST_CASE("Options side by side: retimer hops, energy parts, latency, density, r
   }
   // A retimer gives the longer route back a rate near the short one's: the hop is shorter.
   CHECK(pcb[1].max_rate_bps > 0.7 * pcb[0].max_rate_bps);
-  // The optical part by hand from the preset (data/presets/cpo-mrm-200g.toml): laser 14.5 dBm =
-  // 28.184 mW at 20 % wall-plug, shared by 4 lanes (35.23 mW), ring driver with tuning 23 mW,
-  // receiver 94 mW: 152.23 mW over the lane rate; plus the host SerDes's 2.29 pJ (Ye 2022).
+  // The optical parts by hand from the preset (data/presets/cpo-mrm-200g.toml): laser 14.5 dBm =
+  // 28.184 mW at 20 % wall-plug, shared by 4 lanes (35.23 mW); ring driver 1.44 pJ/b x 212.5 Gb/s
+  // (Ma et al., interconnect_options.toml [mrm_driver_200g]) + 3.4 mW of tuning = 309 mW;
+  // receiver 94 mW; each over the lane rate; plus the host SerDes's 2.29 pJ (Ye 2022).
+  // The lane's rate is the 200G-class SerDes's ceiling: 112 GBd x log2(4) = 224 Gb/s PAM4
+  // (NRZ: 112 Gb/s), since the optics carry more (253 Gb/s without the limit, docs/study.md).
   for (const auto& p : cpo) {
     INFO(p.length_m);
     REQUIRE(p.max_rate_bps > 0.0);
-    const double optics = (std::pow(10.0, 1.45) * 1e-3 / 0.2 / 4.0 + 23e-3 + 94e-3) / p.max_rate_bps;
-    CHECK(p.energy_part_j[1] == Approx(optics).epsilon(1e-9));
-    CHECK(p.energy_per_bit_j == Approx(2.29e-12 + optics).epsilon(1e-9));
+    CHECK(p.max_rate_bps == Approx(224e9).epsilon(1e-9));
+    CHECK(p.max_rate_nrz_bps == Approx(112e9).epsilon(1e-9));
+    CHECK(p.best_levels == 4);
+    CHECK(p.symbol_rate_limited);
+    const double laser = std::pow(10.0, 1.45) * 1e-3 / 0.2 / 4.0 / 224e9;
+    const double modulator = (1.44e-12 * 212.5e9 + 3.4e-3) / 224e9;
+    const double receiver = 94e-3 / 224e9;
+    REQUIRE(p.energy_part_j.size() == 4);
+    CHECK(p.energy_part_j[1] == Approx(laser).epsilon(1e-9));
+    CHECK(p.energy_part_j[2] == Approx(modulator).epsilon(2e-3));  // the preset rounds 309.4 mW to 309 mW
+    CHECK(p.energy_part_j[3] == Approx(receiver).epsilon(1e-9));
+    CHECK(p.energy_per_bit_j == Approx(2.29e-12 + laser + modulator + receiver).epsilon(1e-3));
     CHECK(p.density_bps_per_mm == Approx(3.94 * p.max_rate_bps).epsilon(1e-12));
-    // Its deployed lane rate, 212.5 Gb/s PAM4, is met (docs/optical.md "Optical options").
-    CHECK(p.max_rate_bps >= 212.5e9);
     CHECK(p.fec == "rs544");
+  }
+  // The function the study and the claims share: the same parts at another rate scale as 1 / rate,
+  // and it refuses a rate or laser sharing that has no meaning.
+  {
+    const auto& o = *s.links[1].link->optical();
+    const auto e = phylane::workflows::optical_energy_per_bit(o, 112e9, 4);
+    CHECK(e.laser_j == Approx(2.0 * cpo[0].energy_part_j[1]).epsilon(1e-12));
+    CHECK(e.total_j() == Approx(2.0 * (cpo[0].energy_per_bit_j - 2.29e-12)).epsilon(1e-12));
+    CHECK_THROWS_WITH(phylane::workflows::optical_energy_per_bit(o, 0.0, 4), Catch::Contains("rate must be > 0"));
+    CHECK_THROWS_WITH(phylane::workflows::optical_energy_per_bit(o, 1e9, 0), Catch::Contains("lanes_per_laser must be >= 1"));
   }
   // The winners are the best of the columns, among the options that reach.
   for (std::size_t k = 0; k < 3; ++k) {
@@ -400,7 +422,8 @@ TEST_CASE("Options side by side: retimer hops, energy parts, latency, density, r
     CHECK(d.units.has_value());
   }
   for (const char* want : {"winners/energy", "winners/step_time", "links/0/phy_latency_s", "links/0/density_bps_per_mm",
-                           "links/0/energy_parts/retimers_j", "links/1/energy_parts/optics_j", "links/0/retimers"})
+                           "links/0/energy_parts/retimers_j", "links/1/energy_parts/laser_j", "links/1/energy_parts/modulator_j",
+                           "links/1/energy_parts/receiver_j", "links/0/retimers", "links/1/symbol_rate_limited"})
     CHECK(std::find(paths.begin(), paths.end(), want) != paths.end());
   fs::remove(file);
 }
@@ -430,5 +453,12 @@ TEST_CASE("Bad option settings are reported with file, line, key, value and what
              Catch::Contains("link[1].energy.optics") && Catch::Contains("needs an optical link"));
   CHECK_THAT(errors_of(replace_first(t, "modulations = [\"nrz\"]", "modulations = [\"qam16\"]")),
              Catch::Contains("link[1].modulations = \"qam16\"") && Catch::Contains("pam4"));
-  CHECK_THAT(errors_of(replace_first(t, "max_rate = \"400 Gb/s\"", "max_rate = \"400 GHz\"")), Catch::Contains("link[2].max_rate"));
+  CHECK_THAT(errors_of(replace_first(t, "lanes = 8\n", "lanes = 8\nmax_rate = \"400 GHz\"\n")), Catch::Contains("link[2].max_rate"));
+  // A symbol-rate limit that is not a rate, or out of range; its source without it.
+  CHECK_THAT(errors_of(replace_first(t, "max_symbol_rate = \"112 GBd\"", "max_symbol_rate = \"112 GHz\"")),
+             Catch::Contains("s.toml:") && Catch::Contains("link[2].max_symbol_rate"));
+  CHECK_THAT(errors_of(replace_first(t, "max_symbol_rate = \"112 GBd\"", "max_symbol_rate = \"0 GBd\"")),
+             Catch::Contains("link[2].max_symbol_rate = \"0 GBd\""));
+  CHECK_THAT(errors_of(replace_first(t, "max_symbol_rate = \"112 GBd\"\n", "")),
+             Catch::Contains("link[2].symbol_rate_source") && Catch::Contains("only with max_symbol_rate"));
 }
