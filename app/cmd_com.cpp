@@ -46,6 +46,19 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
     fmt::print("  {:>4} {:>9.3f} {:>10.4f} {:>10.4f} {:>9.3f} {:>7.1f} {:>8.3f}  [{}]\n", c.package_case, c.com_db,
                c.a_s_v * 1e3, c.a_ni_v * 1e3, c.fom_db, c.equalizer.g_dc_db, c.cursor_ui, taps);
   }
+  for (const auto& c : r.cases) {
+    if (!c.equalizer.rx_ffe.taps.empty()) {
+      std::string taps;
+      for (double t : c.equalizer.rx_ffe.taps) taps += fmt::format("{}{:.3f}", taps.empty() ? "" : " ", t);
+      fmt::print("  case {} Rx FFE ({} pre-cursor taps): [{}]\n", c.package_case, c.equalizer.rx_ffe.n_pre, taps);
+    }
+    if (!c.equalizer.floating_taps.empty()) {
+      std::string taps;
+      for (std::size_t i = 0; i < c.equalizer.floating_taps.size(); ++i)
+        taps += fmt::format("{}b({})={:.3f}", i ? " " : "", c.equalizer.floating_taps[i], c.equalizer.floating_b[i]);
+      fmt::print("  case {} floating DFE taps: {}\n", c.package_case, taps);
+    }
+  }
   fmt::print("\nCOM = {:.3f} dB (case {}): {} (threshold {:g} dB)\n", r.com_db, r.cases[r.worst].package_case,
              r.pass ? "pass" : "FAIL", p.pass_threshold_db);
   for (const auto& t : r.tdr) {

@@ -632,7 +632,16 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
     j.field("a_ni_v", c.a_ni_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
     j.key("equalizer").begin_object().field("g_dc_db", c.equalizer.g_dc_db).field("g_dc2_db", c.equalizer.g_dc2_db);
     j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", c.equalizer.tx_ffe.taps);
-    j.array("dfe", c.equalizer.dfe).end_object();
+    j.array("dfe", c.equalizer.dfe);
+    if (!c.equalizer.rx_ffe.taps.empty())  // 802.3ck/dj Rx FFE: unit cursor tap
+      j.field("rx_ffe_pre_taps", c.equalizer.rx_ffe.n_pre).array("rx_ffe", c.equalizer.rx_ffe.taps);
+    if (!c.equalizer.floating_taps.empty())  // floating DFE taps n and their b(n)
+    {
+      j.key("floating_dfe_taps").begin_array();
+      for (int n : c.equalizer.floating_taps) j.value(n);
+      j.end_array().array("floating_dfe", c.equalizer.floating_b);
+    }
+    j.end_object();
     j.key("sigma_v").begin_object().field("isi", c.sigma_isi_v).field("tx", c.sigma_tx_v).field("rj", c.sigma_rj_v);
     j.field("dd", c.sigma_dd_v).field("noise", c.sigma_n_v).field("crosstalk", c.sigma_xt_v).end_object();
     j.field("candidates", c.candidates);
@@ -698,6 +707,13 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
     h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");
     h.dataset(g + "/dfe", c.equalizer.dfe, "1", "b(1) ... b(N_b)");
     h.dataset(g + "/tx_ffe", c.equalizer.tx_ffe.taps, "1", "c(-n) ... c(0) ... c(n)");
+    if (!c.equalizer.rx_ffe.taps.empty())
+      h.dataset(g + "/rx_ffe", c.equalizer.rx_ffe.taps, "1", "Rx FFE taps, ffe_pre_tap_len pre-cursor taps first, unit cursor");
+    if (!c.equalizer.floating_taps.empty()) {
+      std::vector<double> taps(c.equalizer.floating_taps.begin(), c.equalizer.floating_taps.end());
+      h.dataset(g + "/floating_dfe_taps", taps, "1", "floating DFE tap numbers n (N_b < n <= N_f)");
+      h.dataset(g + "/floating_dfe", c.equalizer.floating_b, "1", "b(n) of the floating DFE taps");
+    }
     h.attribute(g, "com_db", c.com_db);
     h.attribute(g, "a_s_v", c.a_s_v);
     h.attribute(g, "a_ni_v", c.a_ni_v);

@@ -147,6 +147,7 @@ const std::vector<Param>& params() {
       {"N_bf", U::none, S::integer, false, Use::read},
       {"N_f", U::ui, S::integer, false, Use::read},
       {"bmaxg", U::none, S::scalar, false, Use::read},
+      {"ffe_backoff", U::none, S::integer, false, Use::read},
       {"sigma_RJ", U::ui, S::scalar, true, Use::read},
       {"A_DD", U::ui, S::scalar, true, Use::read},
       {"eta_0", U::v2_per_ghz, S::scalar, true, Use::read},
@@ -553,7 +554,8 @@ class Builder {
   int integer(const char* name, int fallback, int lo) {
     const Value* v = get(name);
     if (!v) return fallback;
-    if (v->first() < lo) error(*v, name, "must be a whole number >= " + std::to_string(lo));
+    if (v->first() < lo || v->first() != std::floor(v->first()))
+      error(*v, name, "must be a whole number >= " + std::to_string(lo));
     return static_cast<int>(v->first());
   }
   bool logical(const char* name, bool fallback) {
@@ -766,17 +768,40 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
       b.error(*v, "b_min(1)", "needs b_min(2..N_b) as well (N_b = " + std::to_string(p.n_b) + ")");
   if (p.b_min.empty())
     for (double x : p.b_max) p.b_min.push_back(-x);
+  // Floating DFE taps: defaults as the reference code reads them (N_bf 6, N_f = N_b, bmaxg 0.2).
   p.n_bg = b.integer("N_bg", 0, 0);
-  p.n_bf = b.integer("N_bf", 0, 0);
-  p.n_f = b.integer("N_f", 0, 0);
-  p.bmaxg = b.optional("bmaxg");
+  p.n_bf = b.integer("N_bf", 6, 1);
+  p.n_f = b.integer("N_f", p.n_b, 0);
+  p.bmaxg = b.checked("bmaxg", 0.2, non_negative, "a non-negative tap limit");
+  if (p.n_bg > 0 && p.n_f - p.n_b < p.n_bg * p.n_bf) {
+    const std::string rule = "floating taps beyond N_f: N_b + N_bg x N_bf = " + std::to_string(p.n_b) + " + " +
+                             std::to_string(p.n_bg) + " x " + std::to_string(p.n_bf) + " = " +
+                             std::to_string(p.n_b + p.n_bg * p.n_bf) + " taps, allowed: at most N_f = " +
+                             std::to_string(p.n_f);
+    if (const Value* v = b.get("N_f")) b.error(*v, "N_f", rule);
+    else if (const Value* g = b.get("N_bg")) b.error(*g, "N_bg", rule + " (N_f not given: N_b)");
+  }
+  // The Rx FFE (802.3ck/dj): defaults as the reference code reads them.
   p.ffe_pre_tap_len = b.integer("ffe_pre_tap_len", 0, 0);
   p.ffe_post_tap_len = b.integer("ffe_post_tap_len", 0, 0);
-  p.ffe_main_cursor_min = b.optional("ffe_main_cursor_min");
-  p.ffe_pre_tap1_max = b.optional("ffe_pre_tap1_max");
-  p.ffe_post_tap1_max = b.optional("ffe_post_tap1_max");
-  p.ffe_tapn_max = b.optional("ffe_tapn_max");
-  p.ffe_tap_step_size = b.optional("ffe_tap_step_size");
+  p.ffe_main_cursor_min = b.checked("ffe_main_cursor_min", 1.0, non_negative, "a non-negative tap weight");
+  p.ffe_pre_tap1_max = b.checked("ffe_pre_tap1_max", 0.7, non_negative, "a non-negative tap limit");
+  p.ffe_post_tap1_max = b.checked("ffe_post_tap1_max", 0.7, non_negative, "a non-negative tap limit");
+  p.ffe_tapn_max = b.checked("ffe_tapn_max", 0.7, non_negative, "a non-negative tap limit");
+  p.ffe_tap_step_size = b.checked("ffe_tap_step_size", 0.0, non_negative, "a non-negative step (0: continuous)");
+  p.ffe_backoff = b.integer("ffe_backoff", 0, 0);
+  // With an Rx FFE, a tap limit of a side it does not have is a sheet inconsistency (the reference
+  // code ignores it silently): say so rather than let the user believe it applies. Without an Rx
+  // FFE the limits are inert (converted sheets list them all).
+  const bool rx_ffe = p.ffe_pre_tap_len + p.ffe_post_tap_len > 0;
+  auto needs_len = [&](const char* name, bool has, const char* len_rule) {
+    if (const Value* v = rx_ffe && sheet.values.count(name) ? b.get(name) : nullptr; v && !has)
+      b.error(*v, name, std::string("has no taps to limit: ") + len_rule);
+  };
+  needs_len("ffe_pre_tap1_max", p.ffe_pre_tap_len >= 1, "needs ffe_pre_tap_len >= 1");
+  needs_len("ffe_post_tap1_max", p.ffe_post_tap_len >= 1, "needs ffe_post_tap_len >= 1");
+  needs_len("ffe_tapn_max", p.ffe_pre_tap_len >= 2 || p.ffe_post_tap_len >= 2,
+            "needs ffe_pre_tap_len or ffe_post_tap_len >= 2");
 
   p.sigma_rj_ui = b.checked("sigma_RJ", 0.0, non_negative, "a non-negative jitter");
   p.a_dd_ui = b.checked("A_DD", 0.0, non_negative, "a non-negative jitter");

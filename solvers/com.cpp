@@ -289,7 +289,8 @@ double ComFomSums::suffix(std::size_t phase, std::size_t lag, std::size_t j) con
 }
 
 ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
-                                      std::span<const double> b_max, double slope_floor_v) {
+                                      std::span<const double> b_max, double slope_floor_v,
+                                      const ComFloatingDfe* floating, double isi_budget_v2) {
   const int n_post = ffe.n_post();
   if (ffe.n_pre > n_pre_ || n_post > n_post_ || ffe.taps.empty())
     throw std::invalid_argument("COM FOM sums: the Tx FFE has more taps than the sums were built for");
@@ -304,6 +305,32 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   const Phase& ph = lane(phase);
   const long kk = static_cast<long>(ph.k);
   auto clamp_k = [&](long k) { return static_cast<std::size_t>(std::clamp(k, 0L, kk)); };
+
+  Sums out;
+  double tail = 0.0;
+  // The ISI beyond the DFE, n = N_b + 1 .. n_last: sum_{t,u} c_t c_u sum_n x_p(L_t + n) x_p(L_u + n)
+  // with L_t = q - a_t; for t <= u the lag is e = a_u - a_t >= 0 and the sum runs over
+  // k = L_u + n from L_u + N_b + 1 to L_u + n_last.
+  const long n0 = n_b + 1;
+  if (n0 <= n_last) {
+    for (std::size_t u = 0; u < nt; ++u) {
+      const double cu = ffe.taps[u];
+      if (cu == 0.0) continue;
+      const long l_u = q - (static_cast<long>(u) - ffe.n_pre);
+      const std::size_t k0 = clamp_k(l_u + n0), k1 = clamp_k(l_u + n_last + 1);
+      for (std::size_t t = 0; t <= u; ++t) {
+        const double ct = ffe.taps[t];
+        if (ct == 0.0) continue;
+        tail += (t == u ? 1.0 : 2.0) * ct * cu * (suffix(phase, u - t, k0) - suffix(phase, u - t, k1));
+      }
+    }
+  }
+  // It alone is a lower bound of the setting's ISI: past the budget, the setting cannot win.
+  if (tail > isi_budget_v2) {
+    out.isi_v2 = tail;
+    out.pruned = true;
+    return out;
+  }
 
   // The jitter slopes: from n_j on no |y(n)| can reach the floor (1e-9 covers the rounding of y).
   double sum_c = 0.0;
@@ -336,7 +363,20 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   const double* next_at = next.lane.data() + off_ + q + (last_phase ? 1 : 0) + ffe.n_pre;
   const double* prev_at = prev.lane.data() + off_ + q - (phase == 0 ? 1 : 0) + ffe.n_pre;
 
-  Sums out;
+  if (floating) {
+    // The floating groups for this setting's post-cursors y(1) .. y(N_f), as the reference code
+    // places them per candidate; their taps get -+bmaxg, the other taps past N_b none.
+    lim_lo_.assign(b_min.begin(), b_min.end());
+    lim_hi_.assign(b_max.begin(), b_max.end());
+    const std::size_t n_avail = static_cast<std::size_t>(std::max(0L, n_e - 1));
+    for (int n : com_floating_dfe_taps(std::span<const double>(y_).subspan(1, std::min(n_avail, b_max.size())), h0,
+                                       *floating)) {
+      lim_lo_[static_cast<std::size_t>(n - 1)] = -floating->bmaxg;
+      lim_hi_[static_cast<std::size_t>(n - 1)] = floating->bmaxg;
+    }
+    b_min = lim_lo_;
+    b_max = lim_hi_;
+  }
   for (long n = 1; n <= std::min(n_b, n_e - 1); ++n) {
     const double y = y_[static_cast<std::size_t>(n)];
     const std::size_t b = static_cast<std::size_t>(n - 1);
@@ -353,32 +393,17 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
     const double hj = (after - before) * half_m;  // (93A-28)
     out.slope_v2 += hj * hj;
   }
-  // The ISI beyond the DFE, n = N_b + 1 .. n_last: sum_{t,u} c_t c_u sum_n x_p(L_t + n) x_p(L_u + n)
-  // with L_t = q - a_t; for t <= u the lag is e = a_u - a_t >= 0 and the sum runs over
-  // k = L_u + n from L_u + N_b + 1 to L_u + n_last.
-  const long n0 = n_b + 1;
-  if (n0 <= n_last) {
-    double tail = 0.0;
-    for (std::size_t u = 0; u < nt; ++u) {
-      const double cu = ffe.taps[u];
-      if (cu == 0.0) continue;
-      const long l_u = q - (static_cast<long>(u) - ffe.n_pre);
-      const std::size_t k0 = clamp_k(l_u + n0), k1 = clamp_k(l_u + n_last + 1);
-      for (std::size_t t = 0; t <= u; ++t) {
-        const double ct = ffe.taps[t];
-        if (ct == 0.0) continue;
-        tail += (t == u ? 1.0 : 2.0) * ct * cu * (suffix(phase, u - t, k0) - suffix(phase, u - t, k1));
-      }
-    }
-    out.isi_v2 += tail;
-  }
+  out.isi_v2 += tail;
   return out;
 }
 
 std::vector<std::string> com_unsupported(const ComParameters& p) {
   std::vector<std::string> out;
-  if (p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0) out.push_back("ffe_pre_tap_len/ffe_post_tap_len (Rx FFE)");
-  if (p.n_bg > 0) out.push_back("N_bg (floating DFE taps)");
+  const bool rx_ffe = p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0;
+  if (rx_ffe && p.n_bg > 0)
+    out.push_back("N_bg = " + std::to_string(p.n_bg) +
+                  " with an Rx FFE (802.3dj floating Rx FFE taps; floating DFE taps only without an Rx FFE)");
+  if (p.ffe_backoff != 0) out.push_back("ffe_backoff = " + std::to_string(p.ffe_backoff) + " (only 0)");
   if (p.ts_anchor != 0) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (only 0)");
   if (p.sample_adjustment[0] != 0 || p.sample_adjustment[1] != 0) out.push_back("sample_adjustment (only [0 0])");
   if (p.rx_calibration) out.push_back("RX_CALIBRATION");
@@ -395,7 +420,7 @@ struct Aggressor {
   ComPathKind kind;
   ChannelSpectrum spectrum;
   PulseResult pulse;              // through the current CTLE
-  CrosstalkFfeEnergy fext_energy; // FEXT: energy per Tx FFE setting
+  CrosstalkFfeEnergy fext_energy; // FEXT: energy per Tx FFE (and Rx FFE) setting; NEXT with an Rx FFE: per Rx FFE
   double next_energy_v2 = 0.0;    // NEXT: no Tx FFE
 };
 
@@ -474,13 +499,6 @@ std::vector<Ctle> com_ctles(const ComParameters& p, std::vector<std::pair<double
   return out;
 }
 
-double clip_b(const ComParameters& p, std::size_t n, double ratio) {
-  const double hi = p.b_max[n];
-  const double lo = p.b_min.empty() ? -hi : p.b_min[n];
-  return std::clamp(ratio, lo, hi);
-}
-
-
 // ISI cursors before the main one: 5 in A_ni's PDF (the reference code's window, 93A.1.7.3), none
 // in the figure of merit (ComFomSums: the reference code's FOM without an Rx FFE starts its ISI
 // sum at the cursor; 93A-31 would sum every n != 0).
@@ -535,6 +553,28 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
 
   int n_pre = 0, n_post = 0;
   const std::vector<TxFfe> ffes = com_ffe_grid(p, n_pre, n_post);
+  // The Rx FFE (802.3ck/dj): zero-forced per candidate; it and the Tx FFE act as one UI-spaced
+  // filter of n_pre + cmx pre- and n_post + cpx post-cursor taps on the victim and the FEXT.
+  const bool rx_ffe = p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0;
+  ComRxFfeSpec rx_spec;
+  rx_spec.n_pre = p.ffe_pre_tap_len;
+  rx_spec.n_post = p.ffe_post_tap_len;
+  rx_spec.main_cursor_min = p.ffe_main_cursor_min;
+  rx_spec.pre_tap1_max = p.ffe_pre_tap1_max;
+  rx_spec.post_tap1_max = p.ffe_post_tap1_max;
+  rx_spec.tapn_max = p.ffe_tapn_max;
+  rx_spec.step = p.ffe_tap_step_size;
+  const int cmx = rx_spec.n_pre, cpx = rx_spec.n_post, n_rx = rx_spec.taps();
+  // Floating DFE taps (802.3ck): the DFE spans taps 1 .. N_f, the fixed ones 1 .. N_b with their
+  // limits, the N_bg groups placed per candidate (the reference code sets its ndfe to N_f).
+  const bool floating = p.n_bg > 0;
+  ComFloatingDfe fl;
+  fl.n_b = p.n_b;
+  fl.n_f = p.n_f;
+  fl.n_bf = p.n_bf;
+  fl.n_bg = p.n_bg;
+  fl.bmaxg = p.bmaxg;
+  const int n_dfe = floating ? p.n_f : p.n_b;
   if (ffes.empty()) throw std::invalid_argument("COM: no Tx FFE setting of the sheet has c(0) >= c(0) min");
   std::vector<std::pair<double, double>> gains;
   std::vector<AffineCtle> families;
@@ -567,27 +607,37 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::size_t kept_ctle = ctles.size();
   std::vector<double> win;
   if (n_pre + n_post + 1 > 8) throw std::invalid_argument("COM: at most 8 Tx FFE taps");
-  std::vector<double> b_lo(static_cast<std::size_t>(p.n_b)), b_hi(static_cast<std::size_t>(p.n_b));
-  for (std::size_t n = 0; n < b_hi.size(); ++n) {
+  // The DFE limits of taps 1 .. n_dfe: the sheet's for 1 .. N_b, 0 beyond (floating taps get
+  // +-bmaxg where placed).
+  std::vector<double> b_lo(static_cast<std::size_t>(n_dfe), 0.0), b_hi(static_cast<std::size_t>(n_dfe), 0.0);
+  for (std::size_t n = 0; n < static_cast<std::size_t>(p.n_b); ++n) {
     b_hi[n] = p.b_max[n];
     b_lo[n] = p.b_min.empty() ? -p.b_max[n] : p.b_min[n];
   }
   ComFomSums sums;
   std::vector<double> noise_v(ctles.size());  // sigma_N per CTLE
+  std::vector<std::vector<double>> noise_r(ctles.size());  // with an Rx FFE: the noise's UI-lag autocorrelation
+  std::vector<double> best_rx;                 // the winner's Rx FFE taps
+  std::vector<double> hs(static_cast<std::size_t>(2 * n_rx + 1)), rx_taps;
+  TxFfe cascade;                               // Tx FFE then Rx FFE, per candidate
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     PulseResult pr = pulse(victim, ci);
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
-    const double sigma_n = noise_v[ci] = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+    double sigma_n = noise_v[ci] = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+    if (rx_ffe)  // 93A-35 through the Rx FFE: sigma_N^2 = sum_ij c_i c_j r(|i - j|)
+      noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, n_rx);
     double next_xt = 0.0;
     for (auto& a : agg) {
       a.pulse = pulse(a.spectrum, ci);
-      if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre, n_post);
+      if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre + cmx, n_post + cpx);
+      else if (rx_ffe) a.fext_energy.reset(a.pulse.pulse, cmx, cpx);  // NEXT: through the Rx FFE alone
       else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
     }
     const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
-    sums.reset(x, m, n_pre, n_post, static_cast<std::size_t>(std::max(w0, 0L)), static_cast<std::size_t>(std::max(w1, 0L)), p.n_b);
+    sums.reset(x, m, n_pre + cmx, n_post + cpx, static_cast<std::size_t>(std::max(w0, 0L)),
+               static_cast<std::size_t>(std::max(w1, 0L)), n_dfe);
     for (std::size_t fi = 0; fi < ffes.size(); ++fi) {
       const TxFfe& ffe = ffes[fi];
       sums.window(ffe, w0, w1, win);
@@ -597,16 +647,48 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         if (win[i] > win[pk]) pk = i;
       const std::size_t cw = com_cursor_index(win, pk, m, b1_min, b1_max);
       const long cursor = w0 + static_cast<long>(cw);
-      const double h0 = win[cw];
+      double h0 = win[cw];
       ++candidates;
+      const TxFfe* eq = &ffe;
+      if (rx_ffe) {
+        // The reference code's order: the sampling point of the Tx FFE's output, the Rx FFE
+        // zero-forced there, illegal taps skip the candidate, the cursor read at the same sample.
+        for (int k = -n_rx; k <= n_rx; ++k) {
+          double v = 0.0;
+          for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
+            const long i = cursor + (k - (static_cast<long>(t) - ffe.n_pre)) * m;
+            if (i >= 0 && i < static_cast<long>(x.size())) v += ffe.taps[t] * x[static_cast<std::size_t>(i)];
+          }
+          hs[static_cast<std::size_t>(k + n_rx)] = v;
+        }
+        rx_taps = com_rx_ffe_force(hs, rx_spec, p.n_b > 0, b1_max);
+        if (rx_taps.empty() || !com_rx_ffe_legal(rx_taps, rx_spec)) continue;
+        cascade = com_cascade_ffe(ffe, rx_taps, cmx);
+        eq = &cascade;
+        h0 = 0.0;
+        for (int i = 0; i < n_rx; ++i) h0 += rx_taps[static_cast<std::size_t>(i)] * hs[static_cast<std::size_t>(cmx - i + n_rx)];
+        double var_n = 0.0;
+        for (int i = 0; i < n_rx; ++i)
+          for (int j = 0; j < n_rx; ++j)
+            var_n += rx_taps[static_cast<std::size_t>(i)] * rx_taps[static_cast<std::size_t>(j)] *
+                     noise_r[ci][static_cast<std::size_t>(std::abs(i - j))];
+        sigma_n = std::sqrt(std::max(0.0, var_n));
+      }
       if (!(h0 > 0.0)) continue;
       const double a_s = p.r_lm * h0 / (levels - 1);
+      // A setting whose ISI beyond the DFE alone keeps its FOM 1e-6 dB below the best cannot win
+      // (nor tie): its other sums are skipped.
+      const double budget = std::isfinite(best_fom) ? a_s * a_s / (var_x * std::pow(10.0, (best_fom - 1e-6) / 10.0))
+                                                    : std::numeric_limits<double>::infinity();
       // ISI after the DFE from the cursor on and the jitter slopes (93A-27, 93A-28, 93A-31, 93A-32).
-      const ComFomSums::Sums s =
-          sums.evaluate(ffe, static_cast<std::size_t>(cursor), h0, b_lo, b_hi, kJitterSampleFloor * a_s);
+      const ComFomSums::Sums s = sums.evaluate(*eq, static_cast<std::size_t>(cursor), h0, b_lo, b_hi,
+                                               kJitterSampleFloor * a_s, floating ? &fl : nullptr, budget);
+      if (s.pruned) continue;
       double xt = next_xt;
-      for (const auto& a : agg)
-        if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(ffe).energy_v2;  // (93A-33)
+      for (const auto& a : agg) {
+        if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(*eq).energy_v2;  // (93A-33)
+        else if (rx_ffe) xt += a.fext_energy.best(TxFfe{cmx, rx_taps}).energy_v2;
+      }
       const double var = var_x * s.isi_v2 + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * s.slope_v2 +
                          h0 * h0 * snr_tx + var_x * xt + sigma_n * sigma_n;  // (93A-30 ... 93A-35)
       const double fom = 10.0 * std::log10(a_s * a_s / var);                  // (93A-36)
@@ -614,6 +696,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         best_fom = fom;
         best_ctle = ci;
         best_ffe = fi;
+        if (rx_ffe) best_rx = rx_taps;
       }
     }
     last_grid = grid(pr);
@@ -638,11 +721,16 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.equalizer.g_dc2_db = gains[best_ctle].second;
   r.equalizer.tx_ffe = ffes[best_ffe];
   PulseResponse y = apply_tx_ffe(best_pulse.pulse, ffes[best_ffe]);
-  const auto& v = y.samples_v;
   std::size_t peak = 0;
-  for (std::size_t i = 1; i < v.size(); ++i)
-    if (v[i] > v[peak]) peak = i;
-  const std::size_t cur = com_cursor_index(v, peak, m, b1_min, b1_max);
+  for (std::size_t i = 1; i < y.samples_v.size(); ++i)
+    if (y.samples_v[i] > y.samples_v[peak]) peak = i;
+  const std::size_t cur = com_cursor_index(y.samples_v, peak, m, b1_min, b1_max);
+  if (rx_ffe) {  // the Rx FFE after the sampling point was found, as in the search
+    r.equalizer.rx_ffe = TxFfe{cmx, best_rx};
+    PulseResponse ytx = std::move(y);
+    com_apply_fir(ytx, r.equalizer.rx_ffe, y);
+  }
+  const auto& v = y.samples_v;
   const double h0 = v[cur];
   r.h0_v = h0;
   r.cursor_ui = (static_cast<double>(cur) - static_cast<double>(peak)) / m;
@@ -652,15 +740,34 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   const double step = ymax / static_cast<double>(std::max(half, 1L));
   const double keep = 1e-3 * ymax;  // Note 2 of 93A.1.7.1: smaller samples are left out
 
+  // The DFE's limits: the sheet's, and with floating taps the groups placed for this pulse as in
+  // the search (the same pulse and cursor give the same groups).
+  std::vector<double> lo = b_lo, hi = b_hi;
+  if (floating) {
+    std::vector<double> post(static_cast<std::size_t>(n_dfe), 0.0);
+    for (long n = 1; n <= n_dfe; ++n) {
+      const long i = static_cast<long>(cur) + n * m;
+      if (i + 1 < static_cast<long>(v.size())) post[static_cast<std::size_t>(n - 1)] = v[static_cast<std::size_t>(i)];
+    }
+    r.equalizer.floating_taps = com_floating_dfe_taps(post, h0, fl);
+    for (int n : r.equalizer.floating_taps) {
+      lo[static_cast<std::size_t>(n - 1)] = -p.bmaxg;
+      hi[static_cast<std::size_t>(n - 1)] = p.bmaxg;
+    }
+  }
   std::vector<double> isi, hj;
   double var_isi = 0.0, var_slope = 0.0;
   for (long n = -kPrecursors; static_cast<long>(cur) + n * m + 1 < static_cast<long>(v.size()); ++n) {
     const long i = static_cast<long>(cur) + n * m;
     if (i < 1) continue;
     double h = v[static_cast<std::size_t>(i)];
-    if (n >= 1 && n <= p.n_b) {
-      const double b = clip_b(p, static_cast<std::size_t>(n - 1), h / h0);  // (93A-26)
-      r.equalizer.dfe.push_back(b);
+    if (n >= 1 && n <= n_dfe) {
+      const std::size_t k = static_cast<std::size_t>(n - 1);
+      const double b = std::clamp(h / h0, lo[k], hi[k]);  // (93A-26)
+      if (n <= p.n_b) r.equalizer.dfe.push_back(b);
+      else if (std::find(r.equalizer.floating_taps.begin(), r.equalizer.floating_taps.end(), n) !=
+               r.equalizer.floating_taps.end())
+        r.equalizer.floating_b.push_back(b);
       h -= b * h0;  // (93A-27)
     }
     if (n != 0) {
@@ -673,7 +780,15 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
     }
   }
-  const double sigma_n = noise_v[best_ctle];
+  double sigma_n = noise_v[best_ctle];
+  if (rx_ffe) {  // 93A-35 through the Rx FFE
+    double var_n = 0.0;
+    for (int i = 0; i < n_rx; ++i)
+      for (int j = 0; j < n_rx; ++j)
+        var_n += best_rx[static_cast<std::size_t>(i)] * best_rx[static_cast<std::size_t>(j)] *
+                 noise_r[best_ctle][static_cast<std::size_t>(std::abs(i - j))];
+    sigma_n = std::sqrt(std::max(0.0, var_n));
+  }
   r.sigma_isi_v = std::sqrt(var_isi);
   r.sigma_tx_v = h0 * std::sqrt(snr_tx);                                  // (93A-30)
   r.sigma_rj_v = p.sigma_rj_ui * std::sqrt(var_x * var_slope);           // (93A-32), random part
@@ -684,9 +799,12 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
                                                                       com_symbol_pmf(hj, levels, step)));  // (93A-43)
   double var_xt = 0.0;
   for (std::size_t k = 0; k < agg.size(); ++k) {
+    // FEXT through the Tx FFE (and the Rx FFE), NEXT through no Tx FFE (and the Rx FFE).
     PulseResponse filtered;
-    if (agg[k].kind == ComPathKind::fext) apply_tx_ffe(best_agg[k].pulse, ffes[best_ffe], filtered);
-    const PulseResponse& ap = agg[k].kind == ComPathKind::fext ? filtered : best_agg[k].pulse;  // NEXT: no Tx FFE
+    const bool fext = agg[k].kind == ComPathKind::fext;
+    if (rx_ffe) com_apply_fir(best_agg[k].pulse, fext ? com_cascade_ffe(ffes[best_ffe], best_rx, cmx) : r.equalizer.rx_ffe, filtered);
+    else if (fext) apply_tx_ffe(best_agg[k].pulse, ffes[best_ffe], filtered);
+    const PulseResponse& ap = rx_ffe || fext ? filtered : best_agg[k].pulse;
     const CrosstalkPhase ph = crosstalk_phase(ap);  // (93A-33)
     std::vector<double> xs;
     for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m))

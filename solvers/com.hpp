@@ -14,12 +14,14 @@
 /// (ComPmf, 93A-39 ... 93A-45), both as the reference code does them.
 /// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "channels/resample.hpp"
 #include "solvers/com_parameters.hpp"
+#include "solvers/com_receiver.hpp"
 #include "solvers/equalizer.hpp"
 #include "solvers/pulse_response.hpp"
 
@@ -106,14 +108,22 @@ class ComFomSums {
   struct Sums {
     double isi_v2 = 0.0;    ///< sum over n >= 1 of r(n)^2, r(n) = y(n) - b(n) h0 for n <= N_b, else y(n)
     double slope_v2 = 0.0;  ///< sum over n >= 0 with |y(n)| >= slope_floor_v of h_J(n)^2 [V^2]
+    /// isi_v2 is only the ISI beyond the DFE (n > N_b), already above isi_budget_v2: the setting
+    /// cannot win, the rest was not computed (slope_v2 0).
+    bool pruned = false;
   };
   /// The sums for the Tx FFE `ffe` with the cursor at sample `cursor` of the record (y(0) = h0 > 0,
   /// at least one UI after the record start), n up to the last with cursor + n M + 1 inside the
   /// record. b(n) = clamp(y(n)/h0, b_min[n-1], b_max[n-1]) for n = 1 .. N_b = b_max.size()
   /// (b_min.size() == N_b); h_J(n) = (y(i + 1) - y(i - 1)) M / 2 at i = cursor + n M.
+  /// With `floating` (802.3ck floating DFE taps; N_b = b_max.size() is then its N_f): the limits
+  /// of taps floating->n_b + 1 .. N_f are 0 except at the groups com_floating_dfe_taps places for
+  /// this setting's y(n), where they are -+bmaxg (the reference code's use_bmax/use_bmin).
+  /// isi_budget_v2: when the ISI beyond the DFE alone exceeds it, the result is `pruned`.
   /// Throws std::invalid_argument for an FFE with more taps than reset allowed.
   Sums evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
-                std::span<const double> b_max, double slope_floor_v);
+                std::span<const double> b_max, double slope_floor_v, const ComFloatingDfe* floating = nullptr,
+                double isi_budget_v2 = std::numeric_limits<double>::infinity());
 
  private:
   // Of the suffix sums S_d(j) = sum_{i >= j} x_p(i) x_p(i + d) only those the expected cursors
@@ -139,6 +149,7 @@ class ComFomSums {
   std::size_t cursor_from_ = 0, cursor_to_ = 0;
   std::vector<Phase> phases_;
   std::vector<double> y_;          // y(n) of the last query
+  std::vector<double> lim_lo_, lim_hi_;  // the DFE limits with floating taps placed
 };
 
 /// The equalizer COM chose for a case.
@@ -147,6 +158,11 @@ struct ComEqualizer {
   double g_dc2_db = 0.0;         ///< g_DC2 (802.3ck g_DC_HP) [dB]; 0 without
   TxFfe tx_ffe;                  ///< c(-n) ... c(0) ... c(n)
   std::vector<double> dfe;       ///< b(1) ... b(N_b), (93A-26)
+  /// The Rx FFE (ffe_pre_tap_len, ffe_post_tap_len): n_pre = ffe_pre_tap_len, taps with a unit
+  /// cursor tap; empty taps without one.
+  TxFfe rx_ffe;
+  std::vector<int> floating_taps;    ///< the floating DFE taps' numbers n (N_b < n <= N_f), ascending
+  std::vector<double> floating_b;    ///< their coefficients b(n), within +-bmaxg
 };
 
 /// The result of one package case.
@@ -167,10 +183,14 @@ struct ComCaseResult {
   PulseResponse pulse;           ///< the victim's equalised pulse (CTLE and Tx FFE, no DFE)
 };
 
-/// COM of one package case. thru.kind must be thru; aggressors fext or next. Parameters the
-/// engine does not yet honour (Rx FFE, floating DFE taps, ts_anchor other than 0,
-/// sample_adjustment, RX_CALIBRATION, ERL_ONLY, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument
-/// naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
+/// COM of one package case. thru.kind must be thru; aggressors fext or next. With an Rx FFE
+/// (ffe_pre_tap_len, ffe_post_tap_len) its taps are chosen per CTLE and Tx FFE candidate by zero
+/// forcing (com_rx_ffe_force) at the candidate's sampling point, candidates whose taps break the
+/// limits are skipped, and the Rx FFE then filters the victim, the crosstalk (FEXT after the Tx
+/// FFE, NEXT alone) and the receiver noise; with N_bg > 0 the DFE spans N_f taps, the floating
+/// groups placed per candidate (com_floating_dfe_taps). Parameters the engine does not yet honour
+/// (floating taps with an Rx FFE, ffe_backoff, ts_anchor other than 0, sample_adjustment,
+/// RX_CALIBRATION, ERL_ONLY, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
 ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
                        std::span<const ComPath> aggressors, PulseResponseEngine& engine);
 

@@ -72,11 +72,15 @@ struct ComParameters {
   int n_b = 0;                                ///< N_b: DFE taps
   std::vector<double> b_max;                  ///< b_max(1), b_max(2..N_b): N_b limits
   std::vector<double> b_min;                  ///< b_min(1), b_min(2..N_b): N_b limits (default -b_max)
-  int n_bg = 0, n_bf = 0, n_f = 0;            ///< N_bg, N_bf, N_f: floating DFE tap groups
-  std::optional<double> bmaxg;                ///< bmaxg: floating tap limit
-  int ffe_pre_tap_len = 0, ffe_post_tap_len = 0;  ///< Rx FFE taps before / after the cursor
-  std::optional<double> ffe_main_cursor_min, ffe_pre_tap1_max, ffe_post_tap1_max, ffe_tapn_max;
-  std::optional<double> ffe_tap_step_size;
+  /// N_bg, N_bf, N_f: floating DFE taps (N_bg groups of N_bf taps within taps N_b + 1 .. N_f);
+  /// N_bg = 0: none. Reference defaults: N_bf 6, N_f = N_b (the reader sets it).
+  int n_bg = 0, n_bf = 6, n_f = 0;
+  double bmaxg = 0.2;                         ///< bmaxg: |b| limit of a floating tap (reference default 0.2)
+  int ffe_pre_tap_len = 0, ffe_post_tap_len = 0;  ///< Rx FFE taps before / after the cursor (0, 0: none)
+  double ffe_main_cursor_min = 1.0;           ///< ffe_main_cursor_min (reference default 1)
+  double ffe_pre_tap1_max = 0.7, ffe_post_tap1_max = 0.7, ffe_tapn_max = 0.7;  ///< Rx FFE tap limits
+  double ffe_tap_step_size = 0.0;             ///< ffe_tap_step_size: 0 continuous
+  int ffe_backoff = 0;                        ///< ffe_backoff (refused when not 0)
 
   // Noise, jitter, detector
   double sigma_rj_ui = 0.0;                   ///< sigma_RJ [UI]

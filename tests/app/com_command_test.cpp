@@ -41,8 +41,14 @@ TEST_CASE("phylane com rejects bad input with exit code 2 and writes nothing", "
   CHECK_THAT(r.err, Catch::Contains("pcb_stripline_119mm.s2p") && Catch::Contains("4-port"));
   r = run_rejected("com" + t + " --sheet no-such-sheet", dir);
   CHECK_THAT(r.err, Catch::Contains("no-such-sheet"));
-  r = run_rejected("com" + t + " --set N_bg=2", dir);
-  CHECK_THAT(r.err, Catch::Contains("N_bg"));
+  r = run_rejected("com" + t + " --set N_bg=2", dir);  // two groups of 6 beyond N_f = N_b
+  CHECK_THAT(r.err, Catch::Contains("N_bg") && Catch::Contains("floating taps beyond N_f"));
+  r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set ffe_backoff=1", dir);
+  CHECK_THAT(r.err, Catch::Contains("ffe_backoff"));
+  r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set N_bg=1 --set N_bf=2 --set N_f=20", dir);
+  CHECK_THAT(r.err, Catch::Contains("N_bg = 1 with an Rx FFE"));
+  r = run_rejected("com" + t + " --set ffe_post_tap_len=1 --set ffe_pre_tap1_max=0.2", dir);
+  CHECK_THAT(r.err, Catch::Contains("ffe_pre_tap1_max") && Catch::Contains("needs ffe_pre_tap_len >= 1"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5.tmp"));
 }
@@ -95,4 +101,26 @@ TEST_CASE("phylane com rejects ERL keys of a wrong unit or range with exit code 
   r = run_rejected("com" + t + " --set TDR_W_TXPKG=true", dir);
   CHECK_THAT(r.err, Catch::Contains("TDR_W_TXPKG"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5"));
+}
+
+TEST_CASE("phylane com reports the Rx FFE and the floating DFE taps in text, JSON and HDF5", "[app][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const std::string dir = temp_dir("com_rx");
+  const std::string t = " '" + thru->string() + "'";
+  auto r = run_phylane("com -q --json" + t + " --set ffe_pre_tap_len=1 --set ffe_post_tap_len=3 -o rx.h5", dir);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"rx_ffe_pre_taps\": 1") && Catch::Contains("\"rx_ffe\""));
+  hid_t f = H5Fopen((dir + "/rx.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  CHECK(read_doubles(f, "/cases/1/rx_ffe").size() == 5);
+  H5Fclose(f);
+  r = run_phylane("com -q" + t + " --set ffe_pre_tap_len=1 --set ffe_post_tap_len=3 --set 'z_p select=[1]'", dir);
+  CHECK_THAT(r.out, Catch::Contains("case 1 Rx FFE (1 pre-cursor taps): [") && Catch::Contains(" 1.000 "));
+  // The 802.3ck sheet as shipped: 3 groups of 3 floating taps.
+  r = run_phylane("com -q --json" + t + " --sheet 100gbase-kr1-ck", dir);
+  CHECK(r.exit_code != 2);
+  CHECK_THAT(r.out, Catch::Contains("\"floating_dfe_taps\"") && Catch::Contains("\"floating_dfe\""));
+  // Without either the JSON is as before.
+  r = run_phylane("com -q --json" + t, dir);
+  CHECK_THAT(r.out, !Catch::Contains("rx_ffe") && !Catch::Contains("floating"));
 }

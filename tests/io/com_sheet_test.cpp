@@ -359,3 +359,63 @@ TEST_CASE("ERL keys with a wrong unit or out of range name the key, value and wh
   CHECK_THAT(sheet_error(replace(minimal, "L = 2", "L = 2\nERL = true\nrho_x = 7")),
              Catch::Contains("bad.toml:24:9: rho_x = 7: must be in [0, 1]"));
 }
+
+TEST_CASE("The Rx FFE and floating DFE keys read with the reference code's defaults", "[io][com_sheet][unit]") {
+  const auto d = io::parse_com_sheet(minimal, "minimal.toml");
+  CHECK(d.n_bg == 0);
+  CHECK(d.n_bf == 6);
+  CHECK(d.n_f == 14);  // N_b
+  CHECK(d.bmaxg == 0.2);
+  CHECK(d.ffe_pre_tap_len == 0);
+  CHECK(d.ffe_post_tap_len == 0);
+  CHECK(d.ffe_main_cursor_min == 1.0);
+  CHECK(d.ffe_pre_tap1_max == 0.7);
+  CHECK(d.ffe_post_tap1_max == 0.7);
+  CHECK(d.ffe_tapn_max == 0.7);
+  CHECK(d.ffe_tap_step_size == 0.0);
+  CHECK(d.ffe_backoff == 0);
+  const auto p = io::parse_com_sheet(minimal, "minimal.toml",
+                                     {"N_bg=2", "N_bf=3", "N_f=30", "bmaxg=0.05", "ffe_pre_tap_len=3",
+                                      "ffe_post_tap_len=8", "ffe_pre_tap1_max=0.4", "ffe_tapn_max=0.2",
+                                      "ffe_tap_step_size=0.01"});
+  CHECK(p.n_bg == 2);
+  CHECK(p.n_bf == 3);
+  CHECK(p.n_f == 30);
+  CHECK(p.bmaxg == 0.05);
+  CHECK(p.ffe_pre_tap_len == 3);
+  CHECK(p.ffe_post_tap_len == 8);
+  CHECK(p.ffe_pre_tap1_max == 0.4);
+  CHECK(p.ffe_tapn_max == 0.2);
+  CHECK(p.ffe_tap_step_size == 0.01);
+  // The embedded 802.3ck sheet: 3 groups of 3 floating taps up to tap 40, bmaxg the default.
+  const auto ck = io::embedded_com_sheet("100gbase-kr1-ck");
+  CHECK(ck.n_bf == 3);
+  CHECK(ck.bmaxg == 0.2);
+}
+
+TEST_CASE("Bad Rx FFE and floating DFE values name the key, value and what is allowed", "[io][com_sheet][unit]") {
+  // Floating taps beyond N_f: N_b + N_bg N_bf must not exceed N_f.
+  std::string msg = sheet_error(replace(minimal, "L = 2", "L = 2\nN_bg = 3\nN_bf = 3\nN_f = \"20 UI\""));
+  CHECK_THAT(msg, Catch::Contains("bad.toml:") && Catch::Contains("N_f = \"20 UI\": floating taps beyond N_f: "
+                                                                  "N_b + N_bg x N_bf = 14 + 3 x 3 = 23 taps, allowed: "
+                                                                  "at most N_f = 20"));
+  // Without N_f it is N_b, and the error is on N_bg.
+  CHECK_THAT(sheet_error(minimal, {"N_bg=1"}), Catch::Contains("--set: N_bg = \"1\": floating taps beyond N_f") &&
+                                                   Catch::Contains("(N_f not given: N_b)"));
+  // Negative limits and lengths, fractional lengths.
+  msg = sheet_error(minimal, {"bmaxg=-0.1", "ffe_tapn_max=-0.2", "ffe_pre_tap_len=-1", "ffe_post_tap_len=1.5",
+                              "ffe_tap_step_size=-0.01", "N_bf=0"});
+  CHECK_THAT(msg, Catch::Contains("bmaxg = \"-0.1\": must be a non-negative tap limit"));
+  CHECK_THAT(msg, Catch::Contains("ffe_tapn_max = \"-0.2\": must be a non-negative tap limit"));
+  CHECK_THAT(msg, Catch::Contains("ffe_pre_tap_len = \"-1\": must be a whole number >= 0"));
+  CHECK_THAT(msg, Catch::Contains("ffe_post_tap_len = \"1.5\": must be a whole number"));
+  CHECK_THAT(msg, Catch::Contains("ffe_tap_step_size = \"-0.01\": must be a non-negative step"));
+  CHECK_THAT(msg, Catch::Contains("N_bf = \"0\": must be a whole number >= 1"));
+  // Inconsistent lengths: a limit for a side the Rx FFE does not have.
+  msg = sheet_error(minimal, {"ffe_post_tap_len=1", "ffe_pre_tap1_max=0.3", "ffe_tapn_max=0.2"});
+  CHECK_THAT(msg, Catch::Contains("ffe_pre_tap1_max = \"0.3\": has no taps to limit: needs ffe_pre_tap_len >= 1"));
+  CHECK_THAT(msg, Catch::Contains("ffe_tapn_max = \"0.2\": has no taps to limit: needs ffe_pre_tap_len or "
+                                  "ffe_post_tap_len >= 2"));
+  // Without an Rx FFE the limits are inert (converted sheets list them all).
+  CHECK_NOTHROW(io::parse_com_sheet(minimal, "m.toml", {"ffe_pre_tap1_max=0.3", "ffe_tapn_max=0.2"}));
+}

@@ -97,3 +97,52 @@ TEST_CASE("ICN is reported with the crosstalk set's aggressors", "[workflows][co
   CHECK(a.icn->next_icn_v > 0.0);
   CHECK(a.icn->icn_v < 0.1);  // a few mV for measured crosstalk at a 0.4/0.6 V swing
 }
+
+TEST_CASE("COM with the zero-forced Rx FFE: the equalised pulse is zero where the FFE forced it",
+          "[workflows][com][rxffe]") {
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const ComParameters p = io::embedded_com_sheet("100gbase-kr4", {"ffe_pre_tap_len=1", "ffe_post_tap_len=3",
+                                                                    "z_p select=[1]"});
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*file), "4in"};
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  REQUIRE(a.cases.size() == 1);
+  const auto& c = a.cases[0];
+  REQUIRE(c.equalizer.rx_ffe.taps.size() == 5);
+  CHECK(c.equalizer.rx_ffe.n_pre == 1);
+  CHECK(c.equalizer.rx_ffe.taps[1] == 1.0);  // unit cursor tap
+  for (double t : {c.equalizer.rx_ffe.taps[0], c.equalizer.rx_ffe.taps[2], c.equalizer.rx_ffe.taps[3],
+                   c.equalizer.rx_ffe.taps[4]})
+    CHECK(std::abs(t) <= 0.7);  // the default tap limits
+  // The cursor sample of the equalised pulse (Tx FFE, CTLE and Rx FFE): zero-forced at UI -1, 2
+  // and 3, the first post-cursor forced to the DFE's reach (b_max(1) = 1: all of it).
+  const auto& v = c.pulse.samples_v;
+  const auto at = std::find(v.begin(), v.end(), c.h0_v);
+  REQUIRE(at != v.end());
+  const long cur = at - v.begin(), m = 32;
+  for (long j : {-1L, 2L, 3L}) CHECK(std::abs(v[static_cast<std::size_t>(cur + j * m)]) < 1e-9 * c.h0_v);
+  CHECK(std::abs(v[static_cast<std::size_t>(cur + 4 * m)]) > 1e-6 * c.h0_v);  // beyond the FFE's span: not forced
+  CHECK(c.com_db > 3.0);
+}
+
+TEST_CASE("COM with the 802.3ck sheet as shipped places its floating DFE groups", "[workflows][com][floating]") {
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const ComParameters p = io::embedded_com_sheet("100gbase-kr1-ck");
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*file), "4in"};
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  REQUIRE(a.cases.size() == 1);
+  const auto& e = a.cases[0].equalizer;
+  REQUIRE(e.floating_taps.size() == 9);  // N_bg = 3 groups of N_bf = 3
+  REQUIRE(e.floating_b.size() == 9);
+  CHECK(e.dfe.size() == 12);
+  for (std::size_t i = 0; i < e.floating_taps.size(); ++i) {
+    CHECK(e.floating_taps[i] > 12);
+    CHECK(e.floating_taps[i] <= 40);
+    if (i > 0) CHECK(e.floating_taps[i] > e.floating_taps[i - 1]);
+    CHECK(std::abs(e.floating_b[i]) <= p.bmaxg);
+  }
+  // Floating taps only remove ISI: COM is at least that without them.
+  const workflows::ComAnswer fixed = workflows::com(io::embedded_com_sheet("100gbase-kr1-ck", {"N_bg=0"}), rq);
+  CHECK(a.cases[0].fom_db >= fixed.cases[0].fom_db - 1e-9);
+}
