@@ -200,6 +200,20 @@ struct SnrTerms {
         var_x((l * l - 1.0) / (3.0 * (l - 1.0) * (l - 1.0))),  // 93A-29
         jit2(opt.a_dd_ui * opt.a_dd_ui + opt.sigma_rj_ui * opt.sigma_rj_ui),
         tx_ratio(std::isinf(opt.tx_snr_db) ? 0.0 : 1.0 / phy::units::db_to_power_ratio(opt.tx_snr_db)) {}
+  // signal^2 / interference (93A-36 before the logarithm). Non-decreasing in h0's share and
+  // non-increasing in isi2 and slope2 in floating point too (sums of non-negative terms, a max and
+  // a division are monotone), so ratio(h0, isi2_lower, 0, ...) bounds every phase whose ISI sum
+  // is at least isi2_lower from above.
+  double ratio(double h0, double isi2, double slope2, double noise_sigma_v, double crosstalk_sigma_v) const {
+    const double signal = h0 / (l - 1.0);
+    const double var_isi = var_x * isi2;         // 93A-31
+    const double var_j = jit2 * var_x * slope2;  // 93A-32
+    const double var_tx = h0 * h0 * tx_ratio;    // 93A-30
+    // sigma_XT^2 (93A-34) last: with no crosstalk the sum is bit-identical to the one without it.
+    double interference = var_isi + var_j + var_tx + noise_sigma_v * noise_sigma_v + crosstalk_sigma_v * crosstalk_sigma_v;
+    interference = std::max(interference, 1e-30 * signal * signal);
+    return signal * signal / interference;
+  }
   // Keeps the phase in `best` if its SNR beats the best so far.
   void offer(SnrResult& best, std::size_t c, double h0, double isi2, double slope2, double noise_sigma_v,
              double crosstalk_sigma_v) const {
@@ -207,10 +221,7 @@ struct SnrTerms {
     const double var_isi = var_x * isi2;                      // 93A-31
     const double var_j = jit2 * var_x * slope2;               // 93A-32
     const double var_tx = h0 * h0 * tx_ratio;                 // 93A-30
-    // sigma_XT^2 (93A-34) last: with no crosstalk the sum is bit-identical to the one without it.
-    double interference = var_isi + var_j + var_tx + noise_sigma_v * noise_sigma_v + crosstalk_sigma_v * crosstalk_sigma_v;
-    interference = std::max(interference, 1e-30 * signal * signal);
-    const double snr = phy::units::power_ratio_to_db(signal * signal / interference);  // 93A-36
+    const double snr = phy::units::power_ratio_to_db(ratio(h0, isi2, slope2, noise_sigma_v, crosstalk_sigma_v));
     if (snr > best.snr_db) {
       best.snr_db = snr;
       best.cursor_index = c;
@@ -328,7 +339,8 @@ void FfeSnrTable::add_outer(std::vector<double>& m, const std::vector<double>& v
     for (std::size_t j = 0; j < t_; ++j) m[i * t_ + j] += v[i] * v[j];
 }
 
-SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double crosstalk_sigma_v) const {
+SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double crosstalk_sigma_v,
+                                std::size_t* phase_hint) const {
   check_snr_sigmas(noise_sigma_v, crosstalk_sigma_v);
   validate_ffe(ffe);
   const TapView v = view(ffe);
@@ -355,18 +367,39 @@ SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double c
     return y;
   };
   const SnrTerms terms(opt_);
-  SnrResult best = empty_best(main_index_, noise_sigma_v, crosstalk_sigma_v);
-  for (const Phase& ph : phases_) {
-    const double h0 = dot(ph.cursor.data());
-    if (!(h0 > 0.0)) continue;
-    double isi2 = std::max(0.0, quad(ph.isi));
+  auto isi2_with_dfe = [&](const Phase& ph, double h0, double isi2) {
     for (std::size_t k = 0; k < ph.dfe_tap.size(); ++k) {
       const double y = dot(ph.dfe_cursors.data() + k * t_);
       const double r = y - opt_.dfe_limits.feedback(ph.dfe_tap[k], y, h0);
       isi2 += r * r;
     }
-    terms.offer(best, ph.index, h0, isi2, std::max(0.0, quad(ph.slope)), noise_sigma_v, crosstalk_sigma_v);
+    return isi2;
+  };
+  // Pruning that cannot change the result: the hinted phase's SNR is a floor under this setting's
+  // best, and a phase whose bound without its DFE residual (>= 0) stays below that floor by more
+  // than rounding cannot be the best (nor tie with it), so its DFE sums are skipped. The phases still run in their order, so ties resolve as without the hint.
+  double floor_ratio = 0.0;
+  if (phase_hint && *phase_hint < phases_.size()) {
+    const Phase& ph = phases_[*phase_hint];
+    const double h0 = dot(ph.cursor.data());
+    if (h0 > 0.0)
+      floor_ratio = (1.0 - 1e-12) * terms.ratio(h0, isi2_with_dfe(ph, h0, std::max(0.0, quad(ph.isi))),
+                                                std::max(0.0, quad(ph.slope)), noise_sigma_v, crosstalk_sigma_v);
   }
+  SnrResult best = empty_best(main_index_, noise_sigma_v, crosstalk_sigma_v);
+  std::size_t best_phase = phases_.size();
+  for (std::size_t i = 0; i < phases_.size(); ++i) {
+    const Phase& ph = phases_[i];
+    const double h0 = dot(ph.cursor.data());
+    if (!(h0 > 0.0)) continue;
+    const double isi2_outside = std::max(0.0, quad(ph.isi));
+    const double slope2 = std::max(0.0, quad(ph.slope));
+    if (terms.ratio(h0, isi2_outside, slope2, noise_sigma_v, crosstalk_sigma_v) < floor_ratio) continue;
+    const double before = best.snr_db;
+    terms.offer(best, ph.index, h0, isi2_with_dfe(ph, h0, isi2_outside), slope2, noise_sigma_v, crosstalk_sigma_v);
+    if (best.snr_db != before) best_phase = i;
+  }
+  if (phase_hint && best_phase < phases_.size()) *phase_hint = best_phase;
   return best;
 }
 
@@ -593,6 +626,7 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
     // samples instead of filtering the whole record per setting.
     std::optional<FfeSnrTable> table;
     if (!opt.objective) table.emplace(pr.pulse, max_pre, max_post, opt.snr);
+    std::size_t phase_hint = static_cast<std::size_t>(-1);  // the last setting's best phase (a hint)
     // Each aggressor's pulse through this CTLE, once; the FFE enters through its Gram matrices.
     for (std::size_t a = 0; a < xt.size(); ++a)
       xt[a].reset(engine.compute(*opt.crosstalk[a], ctles[ci]).pulse, max_pre, max_post);
@@ -610,7 +644,7 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
         xt_sigma = std::sqrt(var_x * e);
       }
       if (!table) apply_tx_ffe(pr.pulse, f, scratch);
-      const SnrResult s = table ? table->evaluate(f, res.noise_sigma_v[ci], xt_sigma)
+      const SnrResult s = table ? table->evaluate(f, res.noise_sigma_v[ci], xt_sigma, &phase_hint)
                                 : com_snr(scratch, res.noise_sigma_v[ci], opt.snr, xt_sigma);
       EqualizerCandidate cand;
       cand.ctle_index = ci;

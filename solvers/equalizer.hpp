@@ -139,7 +139,11 @@ class CandidateRanking {
 class FfeSnrTable {
  public:
   FfeSnrTable(const PulseResponse& pulse, int max_pre, int max_post, const SnrOptions& opt);
-  SnrResult evaluate(const TxFfe& ffe, double noise_sigma_v, double crosstalk_sigma_v = 0.0) const;
+  /// phase_hint (optional): on entry the index of a phase likely to be best (e.g. the previous
+  /// setting's), on return this setting's best. It only prunes phases that cannot win; the result
+  /// is the same with or without it, bit for bit.
+  SnrResult evaluate(const TxFfe& ffe, double noise_sigma_v, double crosstalk_sigma_v = 0.0,
+                     std::size_t* phase_hint = nullptr) const;
 
  private:
   struct Phase {

@@ -390,8 +390,19 @@ TEST_CASE("The FFE SNR table equals filtering the pulse and scoring it, for ever
       }
       for (const auto& p : pulses) {
         const FfeSnrTable table(p, 2, 1, o);
+        // The phase hint (as optimize_equalizer passes it, the previous setting's best phase, and
+        // a poor one) prunes only phases that cannot win: the result is the same bit for bit.
+        std::size_t hint = static_cast<std::size_t>(-1), poor = 0;
         for (const auto& f : ffes) {
           const SnrResult a = table.evaluate(f, 1e-3, 2e-4);
+          const SnrResult hinted = table.evaluate(f, 1e-3, 2e-4, &hint);
+          const SnrResult poorly = table.evaluate(f, 1e-3, 2e-4, &poor);
+          poor = 0;
+          CHECK(hinted.snr_db == a.snr_db);
+          CHECK(hinted.cursor_index == a.cursor_index);
+          CHECK(hinted.isi_sigma_v == a.isi_sigma_v);
+          CHECK(poorly.snr_db == a.snr_db);
+          CHECK(poorly.cursor_index == a.cursor_index);
           const SnrResult b = com_snr(apply_tx_ffe(p, f), 1e-3, o, 2e-4);
           worst = std::max(worst, std::abs(a.snr_db - b.snr_db));
           CHECK(a.cursor_index == b.cursor_index);
