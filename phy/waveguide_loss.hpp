@@ -57,19 +57,20 @@ SurfaceScattering surface_scattering(const Mode& mode, const Shape& core, double
 /// Radiation and transition loss of a circular bend of a waveguide.
 struct BendLoss {
   double radius_m = 0.0;
-  std::complex<double> n_eff;           ///< of the bend mode (conformal frame, at the centre line)
+  std::complex<double> n_eff;           ///< of the bend mode (angular constant / R, at the centre line)
   double radiation_db_per_90deg = 0.0;  ///< 10 log10(e) 2 k0 |Im n_eff| (pi R / 2)
   double transition_db = 0.0;           ///< straight-bend mode mismatch at one junction
   double total_db_per_90deg = 0.0;      ///< radiation + two junctions
 };
 
-/// Bend loss from the conformally mapped mode (see solve_mode: Heiblum & Harris 1975 with a PML)
+/// Bend loss from the leaky mode of the bend's cylindrical frame (see solve_mode, with a PML)
 /// and the straight-to-bend junction loss -10 log10 |<E_s, E_b>|^2 / (<E_s, E_s> <E_b, E_b>)
 /// (the overlap of the two modes' transverse fields; D. Marcuse, Light Transmission Optics,
 /// 2nd ed., 1982, sec. 9.5, transition loss of a curved guide). `window` must span the guide in x
 /// with zero_field edges and a PML (mirror allowed in y); its bend_radius_m is ignored.
 /// Refuses (std::invalid_argument) a radius below the straight mode's half mode-field width.
-/// Tested by: tests/phy/waveguide_loss_test.cpp (monotone in R; Si and Si3N4 against published).
+/// Tested by: tests/phy/waveguide_loss_test.cpp (monotone in R; a Si wire against Vlasov & McNab's
+/// measured bend loss) and tests/phy/mode_solver_test.cpp (a bent slab against its exact radial equation).
 BendLoss bend_loss(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& window, double radius_m);
 
 /// Propagation loss from absorbing media weighted by the mode's confinement in each:

@@ -129,11 +129,10 @@ TEST_CASE("Absorption weighted by confinement: a uniformly lossy guide loses the
 
 TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are refused",
           "[phy][waveguide_loss][property]") {
-  // 450 x 220 nm Si wire in SiO2 at 1550 nm, conformal map with PML kept off the core (inner PML
-  // at most half the inner cladding gap). Measured radiation loss: 0.024, 1.3e-3 and 6.0e-5 dB/90
-  // deg at R = 1, 1.5, 2 um; the junction (mode-mismatch) loss 0.31, 0.125, 0.069 dB, consistent
-  // with the 36 nm outward shift of the bend mode at 2 um (Gaussian offset loss exp(-delta^2/w^2)
-  // for w = 0.29 um gives 0.067 dB), and independent of the window and PML (docs/optical_physics.md).
+  // 450 x 220 nm Si wire in SiO2 at 1550 nm, cylindrical frame with the PML kept off the core
+  // (inner PML at most half the inner cladding gap). Measured radiation loss: 0.114, 0.0090 and
+  // 8.5e-4 dB/90 deg at R = 1, 1.5, 2 um; the junction (mode-mismatch) loss 0.40, 0.13, 0.066 dB
+  // (docs/optical_physics.md).
   const CrossSection cs{Medium::of(OpticalMaterial::silica),
                         {Shape::rectangle(-225e-9, 225e-9, -110e-9, 110e-9, Medium::of(OpticalMaterial::silicon))}};
   ModeSolverOptions o;
@@ -162,4 +161,42 @@ TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are 
   o.x_min_m = -0.1e-6;
   o.pml_thickness_m = 0.6e-6;
   CHECK_THROWS_WITH(bend_loss(cs, 1550e-9, o, 0.15e-6), Catch::Contains("below the mode's half width"));
+}
+
+TEST_CASE("Si wire bend loss against Vlasov & McNab's measurement; the junctions bound it from above",
+          "[phy][waveguide_loss][published]") {
+  // Y. A. Vlasov, S. J. McNab, "Losses in single-mode silicon-on-insulator strip waveguides and
+  // bends", Opt. Express 12, 1622 (2004), abstract and sec. 4: 445 x 220 nm strip, TE, 1.5 um,
+  // 0.086 +- 0.005 dB per 90 deg bend at R = 1 um and 0.013 +- 0.005 dB at R = 2 um. Modelled
+  // here in SiO2 above and below, 1550 nm, 20 nm cells. Measured: radiation 0.122 dB at 1 um
+  // (1.42x the measurement: within the factor 2 the issue asks), 9.8e-4 dB at 2 um (13x below
+  // it); radiation plus two straight-bend junctions 0.93 and 0.133 dB (10.8x and 10x above). The
+  // measurement at 2 um lies between radiation alone and radiation with both junctions, as it
+  // must for any layout of these bends; at 1 um it is within 2x of radiation alone.
+  const CrossSection cs{Medium::of(OpticalMaterial::silica),
+                        {Shape::rectangle(-222.5e-9, 222.5e-9, -110e-9, 110e-9, Medium::of(OpticalMaterial::silicon))}};
+  ModeSolverOptions o;
+  o.x_max_m = 2e-6;
+  o.y_max_m = 1.4e-6;
+  o.dx_m = o.dy_m = 20e-9;
+  o.y_min = Boundary::mirror;
+  o.fine_x_min_m = -222.5e-9;
+  o.fine_x_max_m = 222.5e-9;
+  o.fine_y_max_m = 110e-9;
+  o.growth = 1.15;
+  o.max_cell_factor = 4;
+  auto at = [&](double radius) {
+    o.x_min_m = -0.9 * radius;
+    o.pml_thickness_m = std::min(0.6e-6, 0.5 * (0.9 * radius - 222.5e-9));
+    return bend_loss(cs, 1550e-9, o, radius);
+  };
+  const auto r1 = at(1e-6), r2 = at(2e-6);
+  INFO("R = 1 um: radiation " << r1.radiation_db_per_90deg << ", total " << r1.total_db_per_90deg << "; R = 2 um: radiation "
+                              << r2.radiation_db_per_90deg << ", total " << r2.total_db_per_90deg);
+  const double measured_1 = 0.086, measured_2 = 0.013;
+  CHECK(r1.radiation_db_per_90deg / measured_1 > 0.5);
+  CHECK(r1.radiation_db_per_90deg / measured_1 < 2.0);
+  CHECK(r2.radiation_db_per_90deg < measured_2);
+  CHECK(r2.total_db_per_90deg > measured_2);
+  CHECK(r1.total_db_per_90deg > measured_1);
 }
