@@ -11,6 +11,7 @@
 #include "workflows/waveguide.hpp"
 #include "phy/constants.hpp"
 #include "phy/optics.hpp"
+#include "phy/ring_coupling.hpp"
 
 namespace phylane::io::detail {
 
@@ -28,17 +29,52 @@ double g652_dispersion_s_per_m2(double wavelength_m) {
 const char* const kElements = "coupler, waveguide, fiber, splitter, mux, demux, connector, loss";
 
 // A micro-ring by its design (docs/optical.md, "Couplers and rings by design"): radius, group
-// index, propagation loss and the power coupling of its bus couplers; `drop` reads the drop
-// coupler's (a demux), otherwise the ring is all-pass (a modulator).
-std::optional<channels::RingDesign> read_ring_design(TableReader& t, bool drop) {
+// index, propagation loss and the power coupling of its bus couplers, given as numbers
+// (`coupling`, `drop_coupling`) or by their gaps (`gap`, `drop_gap`) with the guide's cross-section
+// (`geometry`, as a waveguide element's): then phy::ring_bus_coupling at the laser wavelength.
+// `drop` reads the drop coupler's (a demux), otherwise the ring is all-pass (a modulator).
+std::optional<channels::RingDesign> read_ring_design(TableReader& t, bool drop, double wavelength_m) {
   const auto radius = t.quantity("radius", Dimension::length, Rule::between(0.5e-6, 1e-2), true);
   const auto ng = t.number("group_index", Rule::between(1.0, 10.0), true);
   const auto loss = t.quantity_or("loss", Dimension::attenuation_per_length, Rule::between(0.0, 1e5), "0 dB/m");
-  const Rule coupling = Rule::between(0.0, 1.0, false, false);
-  const auto k1 = t.number("coupling", coupling, true);
-  std::optional<double> k2 = 0.0;
-  if (drop) k2 = t.number("drop_coupling", coupling, true);
-  else t.reject("drop_coupling", "a ring modulator is an all-pass ring (one bus coupler)");
+  std::optional<double> k1, k2 = 0.0;
+  if (!drop) {
+    t.reject("drop_coupling", "a ring modulator is an all-pass ring (one bus coupler)");
+    t.reject("drop_gap", "a ring modulator is an all-pass ring (one bus coupler)");
+  }
+  if (t.has("gap")) {
+    t.reject("coupling", "is computed from the gap; give either gap or coupling");
+    if (drop) t.reject("drop_coupling", "is computed from drop_gap; give either drop_gap or drop_coupling");
+    const Rule gap_rule = Rule::between(0.0, 5e-6, false, true);
+    const auto gap = t.quantity("gap", Dimension::length, gap_rule, true);
+    std::optional<double> drop_gap;
+    if (drop) drop_gap = t.quantity("drop_gap", Dimension::length, gap_rule, true);
+    workflows::WaveguideRequest q;
+    bool ok = false;
+    if (auto g = t.table("geometry", true)) {
+      ok = read_waveguide_geometry(*g, q, wavelength_m, nullptr, "channel.laser.wavelength");
+      g->finish();
+    }
+    if (!ok || !radius || !gap || (drop && !drop_gap)) return std::nullopt;
+    const phy::StripGuide guide{phy::Medium::of(q.core), phy::Medium::of(q.cladding), q.width_m, q.height_m, q.mesh_m};
+    auto coupling_at = [&](const char* key, double g) -> std::optional<double> {
+      try {
+        return phy::ring_bus_coupling(guide, g, *radius, wavelength_m).power_coupling;
+      } catch (const std::exception& ex) {
+        const toml::node* n = t.input().get(key);
+        t.context().error(n ? n : &t.input(), t.key_path(key), n ? node_text(*n) : "", ex.what());
+        return std::nullopt;
+      }
+    };
+    k1 = coupling_at("gap", *gap);
+    if (drop) k2 = coupling_at("drop_gap", *drop_gap);
+  } else {
+    t.reject("geometry", "describes the guide for gap = ...; give gap (and drop_gap) with it");
+    if (drop) t.reject("drop_gap", "applies with gap = ... (a ring given by its gaps)");
+    const Rule coupling = Rule::between(0.0, 1.0, false, false);
+    k1 = t.number("coupling", coupling, true);
+    if (drop) k2 = t.number("drop_coupling", coupling, true);
+  }
   if (!radius || !ng || !loss || !k1 || !k2) return std::nullopt;
   return channels::RingDesign{*radius, *ng, *loss, *k1, *k2};
 }
@@ -115,7 +151,7 @@ std::optional<channels::PathElement> read_element(TableReader& e, std::size_t in
     for (const char* k : {"loss", "crosstalk"})
       e.reject(k, "is computed from the ring; give either ring or " + std::string(k));
     if (auto r = e.table("ring", true)) {
-      const auto d = read_ring_design(*r, true);
+      const auto d = read_ring_design(*r, true, wavelength_m);
       r->finish();
       if (d && !(spacing_hz > 0)) {
         e.context().error(e.input().get("ring"), e.key_path("ring"), "",
@@ -252,7 +288,7 @@ void read_optical(TableReader& ch, std::optional<OpticalParts>& out, channels::O
       if (kind && *kind != phy::ModulatorKind::microring)
         t->reject("ring", "applies to kind = \"microring\"");
       if (auto r = t->table("ring", true)) {
-        const auto d = read_ring_design(*r, false);
+        const auto d = read_ring_design(*r, false, laser.wavelength_m);
         const auto detuning = r->quantity_or("detuning", Dimension::wavelength, Rule::between(0.0, 100e-9), "0 nm");
         const auto shift = r->quantity("resonance_shift", Dimension::wavelength, Rule::between(0.0, 100e-9, false, true), true);
         r->finish();

@@ -216,8 +216,10 @@ Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
     }
     return outer / sp;
   };
-  auto bend = [&](double x) { return o.bend_radius_m > 0 ? std::pow(1.0 + x / o.bend_radius_m, 2) : 1.0; };
-  std::vector<double> ex(un), ey(un), ez(un);
+  // A bend: the metric factor h = r/R = 1 + x/R of the cylindrical frame (x = r - R), which scales
+  // eps and mu as (h, h, 1/h) along (x, y, z) (see solve_mode).
+  auto bend = [&](double x) { return o.bend_radius_m > 0 ? 1.0 + x / o.bend_radius_m : 1.0; };
+  std::vector<double> ex(un), ey(un), ez(un), mu_x(un), mu_y(un), inv_mu_z(un);
   m.eps.resize(un);
   for (int j = 0; j < ny; ++j)
     for (int i = 0; i < nx; ++i) {
@@ -227,7 +229,10 @@ Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
       const double xd0 = dual_lo(xn, i), xd1 = centre(xn, i), yd0 = dual_lo(yn, j), yd1 = centre(yn, j);
       ex[p] = average(xi, xi1, yd0, yd1, 0) * bend(xd1);
       ey[p] = average(xd0, xd1, yj, yj1, 1) * bend(xi);
-      ez[p] = average(xd0, xd1, yd0, yd1, 2) * bend(xi);
+      ez[p] = average(xd0, xd1, yd0, yd1, 2) / bend(xi);
+      mu_y[p] = bend(xd1);      // H_y sits with E_x
+      mu_x[p] = bend(xi);       // H_x sits with E_y
+      inv_mu_z[p] = bend(xd1);  // H_z at the cell centre
       m.eps[p] = average(xi, xi1, yj, yj1, 2);
     }
 
@@ -275,14 +280,16 @@ Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
   };
   std::vector<double> ez_inv(un);
   for (std::size_t p = 0; p < un; ++p) ez_inv[p] = 1.0 / ez[p];
-  // Blocks acting on E_x and E_y: hz = U_x E_y - U_y E_x.
-  const SM hz_x = -uy, hz_y = ux;
+  // Blocks acting on E_x and E_y: hz = (U_x E_y - U_y E_x) / mu_z.
+  const SM mzi = diag(inv_mu_z, 1.0);
+  const SM hz_x = -SM(mzi * uy), hz_y = mzi * ux;
   const SM a_x = diag(ex, k0) - SM(vy * hz_x) / k0, a_y = -SM(vy * hz_y) / k0;
   const SM b_x = -SM(vx * hz_x) / k0, b_y = diag(ey, -k0) - SM(vx * hz_y) / k0;
   const SM ezi = diag(ez_inv, 1.0 / k0);
   const SM c_x = ezi * SM(vx * a_x - vy * b_x), c_y = ezi * SM(vx * a_y - vy * b_y);
-  const SM p_xx = k0 * a_x + ux * c_x, p_xy = k0 * a_y + ux * c_y;
-  const SM p_yx = -k0 * b_x + uy * c_x, p_yy = -k0 * b_y + uy * c_y;
+  const SM my = diag(mu_y, k0), mx = diag(mu_x, k0);
+  const SM p_xx = my * a_x + ux * c_x, p_xy = my * a_y + ux * c_y;
+  const SM p_yx = -SM(mx * b_x) + uy * c_x, p_yy = -SM(mx * b_y) + uy * c_y;
 
   // Unknowns: E_x then E_y, without those pinned to zero by an electric-wall mirror.
   // E_x and E_y of one cell are neighbours in the unknown vector: the coupling is local, so the

@@ -37,16 +37,18 @@ double payne_lacey_slab_loss_per_m(double n_core, double n_clad, double half_thi
 double interface_scattering_per_m(double phi2_per_m, double n_core, double n_clad, double beta_per_m,
                                   double wavelength_m, const InterfaceRoughness& r);
 
-/// InterfaceRoughness scattering of a rectangular core's mode, face by face. Each face is treated as a
-/// Payne-Lacey interface with phi^2 = (integral along the face of |E|^2) / (integral of |E_t|^2
-/// over the cross-section); the field normal to a face is discontinuous there and enters as
-/// |E_in E_out| (the boundary-perturbation weight of S. G. Johnson et al., "Perturbation theory
-/// for Maxwell's equations with shifting material boundaries", Phys. Rev. E 65, 066611 (2002),
-/// sec. II). The 3D radiation is approximated by the slab's 2D radiation integral, as in
-/// K. K. Lee et al., "Effect of size and roughness on light transmission in a Si/SiO2 waveguide:
-/// Experiments and model", Appl. Phys. Lett. 77, 1617 (2000). The core's faces must lie on mesh
-/// lines (std::invalid_argument otherwise); E_z is not included (it is small for quasi-TE wires'
-/// sidewalls, < 10 % of |E_t|^2 there).
+/// InterfaceRoughness scattering of a rectangular core's mode, face by face. Each rough face is a
+/// sheet of polarisation eps0 (n1^2 - n2^2) E delta(z) (delta the random displacement) radiating
+/// into the homogeneous cladding (the volume-current method: T. Barwicz, H. A. Haus, J. Lightwave
+/// Technol. 23, 2719 (2005)); its far field over all directions, with the roughness spectrum at
+/// beta - n2 k0 cos(theta), over the mode power (n_eff / 2 eta0) integral |E_t|^2 gives the loss.
+/// The field normal to a face is discontinuous there and enters as sqrt|E_in E_out| (the
+/// boundary-perturbation weight of S. G. Johnson et al., "Perturbation theory for Maxwell's
+/// equations with shifting material boundaries", Phys. Rev. E 65, 066611 (2002), sec. II), each
+/// side extrapolated to the face. A face that spans the window (a slab's) uses Payne and Lacey's
+/// 2D radiation integral, the 3D result's limit for an infinitely wide face (tested: an 8 um wide
+/// face is within 0.4 % of it), times n1 / n_eff. The core's faces must lie on mesh lines
+/// (std::invalid_argument otherwise); E_z is not included (small at a quasi-TE wire's sidewalls).
 struct SurfaceScattering {
   double sidewalls_per_m = 0.0;  ///< both vertical faces [1/m]
   double top_bottom_per_m = 0.0; ///< both horizontal faces [1/m]
@@ -57,19 +59,20 @@ SurfaceScattering surface_scattering(const Mode& mode, const Shape& core, double
 /// Radiation and transition loss of a circular bend of a waveguide.
 struct BendLoss {
   double radius_m = 0.0;
-  std::complex<double> n_eff;           ///< of the bend mode (conformal frame, at the centre line)
+  std::complex<double> n_eff;           ///< of the bend mode (angular constant / R, at the centre line)
   double radiation_db_per_90deg = 0.0;  ///< 10 log10(e) 2 k0 |Im n_eff| (pi R / 2)
   double transition_db = 0.0;           ///< straight-bend mode mismatch at one junction
   double total_db_per_90deg = 0.0;      ///< radiation + two junctions
 };
 
-/// Bend loss from the conformally mapped mode (see solve_mode: Heiblum & Harris 1975 with a PML)
+/// Bend loss from the leaky mode of the bend's cylindrical frame (see solve_mode, with a PML)
 /// and the straight-to-bend junction loss -10 log10 |<E_s, E_b>|^2 / (<E_s, E_s> <E_b, E_b>)
 /// (the overlap of the two modes' transverse fields; D. Marcuse, Light Transmission Optics,
 /// 2nd ed., 1982, sec. 9.5, transition loss of a curved guide). `window` must span the guide in x
 /// with zero_field edges and a PML (mirror allowed in y); its bend_radius_m is ignored.
 /// Refuses (std::invalid_argument) a radius below the straight mode's half mode-field width.
-/// Tested by: tests/phy/waveguide_loss_test.cpp (monotone in R; Si and Si3N4 against published).
+/// Tested by: tests/phy/waveguide_loss_test.cpp (monotone in R; a Si wire against Vlasov & McNab's
+/// measured bend loss) and tests/phy/mode_solver_test.cpp (a bent slab against its exact radial equation).
 BendLoss bend_loss(const CrossSection& cs, double wavelength_m, const ModeSolverOptions& window, double radius_m);
 
 /// Propagation loss from absorbing media weighted by the mode's confinement in each:

@@ -5,6 +5,7 @@
 
 #include "channels/optical_link.hpp"
 #include "io/config.hpp"
+#include "phy/ring_coupling.hpp"
 #include "tests/support/input_text.hpp"
 
 using namespace phylane;
@@ -75,4 +76,35 @@ TEST_CASE("Couplers and rings by design: bad keys are refused with the key, valu
   CHECK_THAT(test::config_errors(link(ok_mod, ok_c, ok_d, "")), Catch::Contains("spacing"));
   CHECK_THAT(test::config_errors(test::replace_first(link(ok_mod, ok_c, ok_d), "kind = \"microring\"", "kind = \"mach-zehnder\"")),
              Catch::Contains("ring") && Catch::Contains("microring"));
+}
+
+TEST_CASE("A ring modulator given by its gap takes its coupling from the supermodes", "[io][optical][ring]") {
+  // The modulator's all-pass ring with gap = 200 nm on a 500 x 220 nm Si wire (25 nm cells): its
+  // power coupling is phy::ring_bus_coupling's at the laser wavelength, and the figures follow.
+  const std::string geometry = "geometry = { core = \"Si\", width = \"500 nm\", height = \"220 nm\", mesh = \"25 nm\" }";
+  const std::string mod = test::replace_first(kModulator, "coupling = 0.02", "gap = \"200 nm\", " + geometry);
+  const auto cfg = io::load_config_text(link(mod, kCoupler, kDemux), "gap.toml");
+  REQUIRE(cfg.optical());
+  const phy::StripGuide guide{phy::Medium::of(phy::OpticalMaterial::silicon), phy::Medium::of(phy::OpticalMaterial::silica),
+                              500e-9, 220e-9, 25e-9};
+  const double k2 = phy::ring_bus_coupling(guide, 200e-9, 5e-6, 1310e-9).power_coupling;
+  CHECK(k2 > 0.0);
+  CHECK(k2 < 0.2);
+  const auto f = channels::ring_modulator_figures({5e-6, 4.3, 3000.0, k2, 0.0}, 1310e-9, 0.02e-9, 0.04e-9);
+  CHECK(cfg.optical()->modulator().insertion_loss_db == Approx(f.insertion_loss_db).margin(1e-9));
+  CHECK(cfg.optical()->modulator().extinction_ratio_db == Approx(f.extinction_ratio_db).margin(1e-9));
+}
+
+TEST_CASE("A ring by its gaps: unresolved gaps and mixed keys are refused", "[io][optical][ring]") {
+  const std::string geometry = "geometry = { core = \"Si\", width = \"500 nm\", height = \"220 nm\", mesh = \"25 nm\" }";
+  // A gap under two mesh cells, and a coupling next to it.
+  const std::string narrow = test::replace_first(kModulator, "coupling = 0.02", "coupling = 0.02, gap = \"40 nm\", " + geometry);
+  const auto e = test::config_errors(link(narrow, kCoupler, kDemux));
+  CHECK_THAT(e, Catch::Contains("channel.modulator.ring.gap") && Catch::Contains("narrower than two mesh cells"));
+  CHECK_THAT(e, Catch::Contains("ring.coupling") && Catch::Contains("either gap or coupling"));
+  // A geometry without a gap; a demux's gap without its drop_gap.
+  CHECK_THAT(test::config_errors(link(test::replace_first(kModulator, "coupling = 0.02", "coupling = 0.02, " + geometry), kCoupler, kDemux)),
+             Catch::Contains("ring.geometry") && Catch::Contains("give gap"));
+  const std::string demux_gap = test::replace_first(kDemux, "coupling = 0.05, drop_coupling = 0.05", "gap = \"40 nm\", " + geometry);
+  CHECK_THAT(test::config_errors(link(kModulator, kCoupler, demux_gap)), Catch::Contains("drop_gap") && Catch::Contains("missing"));
 }

@@ -51,8 +51,10 @@ TEST_CASE("Payne-Lacey closed form equals its radiation integral over both inter
 TEST_CASE("Surface scattering from a solved slab mode equals Payne-Lacey's closed form", "[phy][waveguide_loss][reference]") {
   // The 2D solver's slab (periodic x, one cell) with rough top and bottom faces: the face-by-face
   // estimate on the solved mode must reproduce the closed form (the tangential E is continuous
-  // there, so this checks the normalisation and the mirror bookkeeping). Measured 7e-6 relative
-  // at 2 nm cells; margin 1 % (the cell-centre sampling of a coarser mesh).
+  // there, so this checks the normalisation and the mirror bookkeeping), up to the power
+  // normalisation: the mode power is (n_eff / 2 eta0) integral |E|^2 where Payne and Lacey set
+  // n_eff = n1 (weak guidance), so the estimate is the closed form times n1 / n_eff. Measured
+  // 7e-6 relative at 2 nm cells; margin 1 % (the cell-centre sampling of a coarser mesh).
   const double n1 = 3.476, n2 = 1.444, d = 110e-9, lambda = 1550e-9;
   const CrossSection cs{Medium::fixed(n2), {Shape::rectangle(-1, 1, -d, d, Medium::fixed(n1))}};
   ModeSolverOptions o;
@@ -64,49 +66,86 @@ TEST_CASE("Surface scattering from a solved slab mode equals Payne-Lacey's close
   const auto m = solve_mode(cs, lambda, o);
   const InterfaceRoughness r{5e-9, 50e-9};
   const auto s = surface_scattering(m, cs.shapes[0], n1, n2, {}, r);
-  CHECK(s.top_bottom_per_m == Approx(payne_lacey_slab_loss_per_m(n1, n2, d, lambda, r)).epsilon(0.01));
+  CHECK(s.top_bottom_per_m == Approx(payne_lacey_slab_loss_per_m(n1, n2, d, lambda, r) * n1 / m.n_eff.real()).epsilon(0.01));
   CHECK(s.sidewalls_per_m == 0.0);
 }
 
-TEST_CASE("Si strip sidewall scattering: solved mode against the effective-index Payne-Lacey model",
+TEST_CASE("A wide face radiates as Payne-Lacey's 2D interface; a wire's sidewall far less",
           "[phy][waveguide_loss][reference]") {
-  // K. K. Lee et al. (Appl. Phys. Lett. 77, 1617, 2000) model a Si/SiO2 strip by the lateral slab
-  // of the effective-index method (core index = the 200 nm Si slab's TE index, 2.782 at 1540 nm,
-  // solved here) and Payne-Lacey's closed form. The solved-mode estimate (normal E entering as
-  // |E_in E_out|) is a different route to the same physics: measured +6 % for the 500 x 200 nm
-  // strip at sigma = 10 nm, Lc = 50 nm (78.7 against 74.4 dB/cm); margin 15 %.
+  // The 3D volume-current far field of a face (surface_scattering on a strip) must tend to the 2D
+  // radiation integral as the face widens: the top and bottom faces of an 8 um wide, 220 nm Si
+  // strip against the slab's closed form times n1 / n_eff (the slab test above). Measured -0.34 %
+  // (16 um: -0.08 %); margin 1 %.
+  const double n1 = 3.476, n2 = 1.444, d = 110e-9, lambda = 1550e-9, half_width = 4e-6;
+  const InterfaceRoughness r{5e-9, 50e-9};
+  const CrossSection cs{Medium::fixed(n2), {Shape::rectangle(-half_width, half_width, -d, d, Medium::fixed(n1))}};
+  ModeSolverOptions o;
+  o.x_max_m = half_width + 1e-6;
+  o.dx_m = 50e-9;
+  o.y_max_m = 1.5e-6;
+  o.dy_m = 2.5e-9;
+  o.x_min = o.y_min = Boundary::mirror;
+  o.fine_x_max_m = half_width;
+  o.fine_y_max_m = d;
+  o.growth = 1.1;
+  o.max_cell_factor = 16;
+  const auto m = solve_mode(cs, lambda, o);
+  const auto s = surface_scattering(m, cs.shapes[0], n1, n2, {}, r);
+  // The slab's n_eff (the wide strip's lateral confinement lowers its own by 6e-4).
+  ModeSolverOptions so;
+  so.x_max_m = so.dx_m = 2e-9;
+  so.x_min = so.x_max = Boundary::periodic;
+  so.y_max_m = 1.5e-6;
+  so.dy_m = 2.5e-9;
+  so.y_min = Boundary::mirror;
+  const CrossSection slab{Medium::fixed(n2), {Shape::rectangle(-1, 1, -d, d, Medium::fixed(n1))}};
+  const double n_slab = solve_mode(slab, lambda, so).n_eff.real();
+  CHECK(s.top_bottom_per_m == Approx(payne_lacey_slab_loss_per_m(n1, n2, d, lambda, r) * n1 / n_slab).epsilon(0.01));
+}
+
+TEST_CASE("Si strip sidewall scattering against Lee et al.'s measured loss", "[phy][waveguide_loss][published]") {
+  // K. K. Lee et al., Opt. Lett. 26, 1888 (2001) (abstract): a 0.5 um wide Si/SiO2 strip loses
+  // 32 dB/cm made conventionally and 0.8 dB/cm after oxidation smoothing; Appl. Phys. Lett. 77,
+  // 1617 (2000): 200 nm thick Si, 1.54 um. The roughness reported with these losses is taken as
+  // sigma = 10 nm and 2 nm, L_c = 50 nm (as quoted with the measurement in the literature; not
+  // read from the papers' text in this work: docs/optical_physics.md). Measured (sidewalls only,
+  // 3D volume-current far field, 5 nm cells): 22.1 and 0.88 dB/cm, i.e. the measurements are
+  // 1.45x and 0.91x the model; within the factor 1.5 the issue asks. Mesh: 22.3 / 22.1 / 21.95
+  // dB/cm at 10 / 5 / 2.5 nm cells.
   const double lambda = 1540e-9;
   const double n_si = refractive_index(OpticalMaterial::silicon, lambda), n_ox = refractive_index(OpticalMaterial::silica, lambda);
-  const double k0 = 2 * pi / lambda, h = 100e-9;  // half thickness
-  const double v = k0 * h * std::sqrt(n_si * n_si - n_ox * n_ox);
-  const double u = bisect([&](double x) { return x * std::tan(x) - std::sqrt(v * v - x * x); }, 1e-9, std::min(v, pi / 2) - 1e-12);
-  const double n_slab = std::sqrt(n_si * n_si - std::pow(u / (k0 * h), 2));
-  const InterfaceRoughness r{10e-9, 50e-9};
-  const double eim = payne_lacey_slab_loss_per_m(n_slab, n_ox, 250e-9, lambda, r);
-
   const CrossSection cs{Medium::of(OpticalMaterial::silica),
                         {Shape::rectangle(-250e-9, 250e-9, -100e-9, 100e-9, Medium::of(OpticalMaterial::silicon))}};
   ModeSolverOptions o;
   o.x_max_m = 1.3e-6;
   o.y_max_m = 1.1e-6;
-  o.dx_m = o.dy_m = 10e-9;
+  o.dx_m = o.dy_m = 5e-9;
   o.x_min = o.y_min = Boundary::mirror;
   o.fine_x_max_m = 250e-9;
   o.fine_y_max_m = 100e-9;
   o.growth = 1.15;
-  o.max_cell_factor = 4;
+  o.max_cell_factor = 8;
   const auto m = solve_mode(cs, lambda, o);
-  const auto s = surface_scattering(m, cs.shapes[0], n_si, n_ox, r, {});
-  CHECK(s.sidewalls_per_m == Approx(eim).epsilon(0.15));
-  CHECK(s.top_bottom_per_m == 0.0);
+  struct Point {
+    double sigma, measured_db_per_cm;
+  };
+  for (const Point p : {Point{10e-9, 32.0}, Point{2e-9, 0.8}}) {
+    const auto s = surface_scattering(m, cs.shapes[0], n_si, n_ox, {p.sigma, 50e-9}, {});
+    const double model = units::nepers_to_db(0.5 * s.sidewalls_per_m) / 100;
+    INFO("sigma " << p.sigma * 1e9 << " nm: model " << model << " dB/cm, measured " << p.measured_db_per_cm);
+    CHECK(p.measured_db_per_cm / model < 1.5);
+    CHECK(model / p.measured_db_per_cm < 1.5);
+  }
   // Quadratic in sigma (first-order perturbation theory).
+  const auto s10 = surface_scattering(m, cs.shapes[0], n_si, n_ox, {10e-9, 50e-9}, {});
   const auto s2 = surface_scattering(m, cs.shapes[0], n_si, n_ox, {2e-9, 50e-9}, {});
-  CHECK(s2.sidewalls_per_m == Approx(s.sidewalls_per_m / 25).epsilon(1e-9));
+  CHECK(s2.sidewalls_per_m == Approx(s10.sidewalls_per_m / 25).epsilon(1e-9));
   // A mesh that misses the core's faces is refused.
   auto coarse = o;
+  coarse.dx_m = coarse.dy_m = 10e-9;
   coarse.fine_x_max_m = 305e-9;  // 30 cells of 10.17 nm: no node at 250 nm
   const auto mc = solve_mode(cs, lambda, coarse);
-  CHECK_THROWS_WITH(surface_scattering(mc, cs.shapes[0], n_si, n_ox, r, {}), Catch::Contains("not on a mesh line"));
+  CHECK_THROWS_WITH(surface_scattering(mc, cs.shapes[0], n_si, n_ox, {10e-9, 50e-9}, {}), Catch::Contains("not on a mesh line"));
 }
 
 TEST_CASE("Absorption weighted by confinement: a uniformly lossy guide loses the material's loss",
@@ -129,11 +168,10 @@ TEST_CASE("Absorption weighted by confinement: a uniformly lossy guide loses the
 
 TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are refused",
           "[phy][waveguide_loss][property]") {
-  // 450 x 220 nm Si wire in SiO2 at 1550 nm, conformal map with PML kept off the core (inner PML
-  // at most half the inner cladding gap). Measured radiation loss: 0.024, 1.3e-3 and 6.0e-5 dB/90
-  // deg at R = 1, 1.5, 2 um; the junction (mode-mismatch) loss 0.31, 0.125, 0.069 dB, consistent
-  // with the 36 nm outward shift of the bend mode at 2 um (Gaussian offset loss exp(-delta^2/w^2)
-  // for w = 0.29 um gives 0.067 dB), and independent of the window and PML (docs/optical_physics.md).
+  // 450 x 220 nm Si wire in SiO2 at 1550 nm, cylindrical frame with the PML kept off the core
+  // (inner PML at most half the inner cladding gap). Measured radiation loss: 0.114, 0.0090 and
+  // 8.5e-4 dB/90 deg at R = 1, 1.5, 2 um; the junction (mode-mismatch) loss 0.40, 0.13, 0.066 dB
+  // (docs/optical_physics.md).
   const CrossSection cs{Medium::of(OpticalMaterial::silica),
                         {Shape::rectangle(-225e-9, 225e-9, -110e-9, 110e-9, Medium::of(OpticalMaterial::silicon))}};
   ModeSolverOptions o;
@@ -162,4 +200,42 @@ TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are 
   o.x_min_m = -0.1e-6;
   o.pml_thickness_m = 0.6e-6;
   CHECK_THROWS_WITH(bend_loss(cs, 1550e-9, o, 0.15e-6), Catch::Contains("below the mode's half width"));
+}
+
+TEST_CASE("Si wire bend loss against Vlasov & McNab's measurement; the junctions bound it from above",
+          "[phy][waveguide_loss][published]") {
+  // Y. A. Vlasov, S. J. McNab, "Losses in single-mode silicon-on-insulator strip waveguides and
+  // bends", Opt. Express 12, 1622 (2004), abstract and sec. 4: 445 x 220 nm strip, TE, 1.5 um,
+  // 0.086 +- 0.005 dB per 90 deg bend at R = 1 um and 0.013 +- 0.005 dB at R = 2 um. Modelled
+  // here in SiO2 above and below, 1550 nm, 20 nm cells. Measured: radiation 0.122 dB at 1 um
+  // (1.42x the measurement: within the factor 2 the issue asks), 9.8e-4 dB at 2 um (13x below
+  // it); radiation plus two straight-bend junctions 0.93 and 0.133 dB (10.8x and 10x above). The
+  // measurement at 2 um lies between radiation alone and radiation with both junctions, as it
+  // must for any layout of these bends; at 1 um it is within 2x of radiation alone.
+  const CrossSection cs{Medium::of(OpticalMaterial::silica),
+                        {Shape::rectangle(-222.5e-9, 222.5e-9, -110e-9, 110e-9, Medium::of(OpticalMaterial::silicon))}};
+  ModeSolverOptions o;
+  o.x_max_m = 2e-6;
+  o.y_max_m = 1.4e-6;
+  o.dx_m = o.dy_m = 20e-9;
+  o.y_min = Boundary::mirror;
+  o.fine_x_min_m = -222.5e-9;
+  o.fine_x_max_m = 222.5e-9;
+  o.fine_y_max_m = 110e-9;
+  o.growth = 1.15;
+  o.max_cell_factor = 4;
+  auto at = [&](double radius) {
+    o.x_min_m = -0.9 * radius;
+    o.pml_thickness_m = std::min(0.6e-6, 0.5 * (0.9 * radius - 222.5e-9));
+    return bend_loss(cs, 1550e-9, o, radius);
+  };
+  const auto r1 = at(1e-6), r2 = at(2e-6);
+  INFO("R = 1 um: radiation " << r1.radiation_db_per_90deg << ", total " << r1.total_db_per_90deg << "; R = 2 um: radiation "
+                              << r2.radiation_db_per_90deg << ", total " << r2.total_db_per_90deg);
+  const double measured_1 = 0.086, measured_2 = 0.013;
+  CHECK(r1.radiation_db_per_90deg / measured_1 > 0.5);
+  CHECK(r1.radiation_db_per_90deg / measured_1 < 2.0);
+  CHECK(r2.radiation_db_per_90deg < measured_2);
+  CHECK(r2.total_db_per_90deg > measured_2);
+  CHECK(r1.total_db_per_90deg > measured_1);
 }

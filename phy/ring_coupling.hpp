@@ -1,0 +1,52 @@
+#pragma once
+/// The power coupling of a ring's bus coupler from its gap: supermodes of the two-guide
+/// cross-section give the coupling per length at each gap, integrated along the bent gap.
+#include <vector>
+
+#include "phy/mode_solver.hpp"
+
+namespace phylane::phy {
+
+/// A rectangular strip waveguide: core of width x height in a uniform cladding; `mesh_m` is the
+/// cell size over the cores and the gap (graded outside).
+struct StripGuide {
+  Medium core;
+  Medium cladding;
+  double width_m = 0.0;
+  double height_m = 0.0;
+  double mesh_m = 12.5e-9;
+};
+
+/// Coupling per length of two identical parallel strips at an edge-to-edge gap from their even
+/// and odd quasi-TE supermodes: kappa = pi (n_even - n_odd) / lambda (coupled-mode theory of
+/// identical guides, power exchanged as sin^2(kappa L); A. Yariv, IEEE J. Quantum Electron. 9,
+/// 919 (1973); W. Bogaerts et al., "Silicon microring resonators", Laser Photonics Rev. 6, 47
+/// (2012), sec. 3).
+struct SupermodeCoupling {
+  double gap_m = 0.0;
+  double n_even = 0.0, n_odd = 0.0;
+  double kappa_per_m = 0.0;
+};
+/// Throws std::invalid_argument for a gap narrower than two mesh cells or not positive, and
+/// std::runtime_error if the odd supermode is not found (a gap so wide the splitting is below
+/// the solver's resolution).
+SupermodeCoupling supermode_coupling(const StripGuide& g, double gap_m, double wavelength_m);
+
+/// A ring's bus coupler (point-coupling approximation): a straight bus tangent to a ring of
+/// radius R (centre line) at minimum gap g0 sees the gap g(z) = g0 + z^2 / (2R) (the circle's
+/// sagitta, R - sqrt(R^2 - z^2), to second order); the coupled amplitude phase is
+/// Theta = integral kappa(g(z)) dz and the power coupling kappa^2 = sin^2 Theta, the self-coupling
+/// r = cos Theta (lossless: r^2 + kappa^2 = 1). kappa(g) is solved at gaps g0 + j dg and
+/// interpolated exponentially (log-linear) between them; beyond the last, its decay continues.
+/// Bogaerts et al. 2012, sec. 3.2 (coupling of a ring to a bus, integrated along the gap).
+struct RingBusCoupling {
+  std::vector<SupermodeCoupling> samples;  ///< kappa at the solved gaps
+  double decay_per_m = 0.0;  ///< gamma of kappa ~ exp(-gamma g), fitted over the samples
+  double phase_rad = 0.0;    ///< Theta
+  double power_coupling = 0.0;  ///< sin^2 Theta
+};
+/// Throws std::invalid_argument for a radius not larger than the core width or a bad gap (see
+/// supermode_coupling).
+RingBusCoupling ring_bus_coupling(const StripGuide& g, double gap_m, double radius_m, double wavelength_m);
+
+}  // namespace phylane::phy
