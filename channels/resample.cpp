@@ -52,25 +52,50 @@ class SplineSystem {
       di_[i] -= w_[i] * up_[i - 1];
     }
   }
-  /// Second derivatives m (size n) of the spline through y (size n); rhs is scratch of size n.
-  void solve(const double* y, double* m, std::vector<double>& rhs) const {
+  /// Second derivatives of the splines through `cols` data sets at once, stored row-major (value
+  /// k of set c at [k * cols + c]): y (n rows) in, m (n rows) out. Every set is eliminated with
+  /// the same operations as a set on its own would be; the sets are independent, so the
+  /// elimination's chain of divisions runs for all of them side by side.
+  void solve_columns(const double* y, double* m, std::size_t cols) const {
     const std::size_t n = x_.size();
-    std::fill(m, m + n, 0.0);
-    if (n < 3) return;
+    if (n < 3) {  // linear: no curvature
+      std::fill(m, m + n * cols, 0.0);
+      return;
+    }
     const std::size_t u = n - 2;
-    rhs.resize(u);
+    // Row i of m (1 <= i <= n - 2) holds the right-hand side of unknown i until it is solved.
     for (std::size_t i = 1; i + 1 < n; ++i) {
       const double h0 = x_[i] - x_[i - 1], h1 = x_[i + 1] - x_[i];
-      rhs[i - 1] = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
+      const double* y0 = y + (i - 1) * cols;
+      const double* y1 = y0 + cols;
+      const double* y2 = y1 + cols;
+      double* r = m + i * cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] = (y2[c] - y1[c]) / h1 - (y1[c] - y0[c]) / h0;
     }
-    for (std::size_t i = 1; i < u; ++i) rhs[i] -= w_[i] * rhs[i - 1];
-    m[u] = rhs[u - 1] / di_[u - 1];
-    for (std::size_t i = u - 1; i >= 1; --i) m[i] = (rhs[i - 1] - up_[i - 1] * m[i + 1]) / di_[i - 1];
+    for (std::size_t i = 1; i < u; ++i) {
+      double* prev = m + i * cols;
+      double* r = prev + cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] -= w_[i] * prev[c];
+    }
+    {
+      double* r = m + u * cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] = r[c] / di_[u - 1];
+    }
+    for (std::size_t i = u - 1; i >= 1; --i) {
+      double* r = m + i * cols;
+      const double* next = r + cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] = (r[c] - up_[i - 1] * next[c]) / di_[i - 1];
+    }
     if (n >= 4) {
       const double h0 = x_[1] - x_[0], h1 = x_[2] - x_[1];
-      m[0] = ((h0 + h1) * m[1] - h0 * m[2]) / h1;
       const double g0 = x_[n - 1] - x_[n - 2], g1 = x_[n - 2] - x_[n - 3];
-      m[n - 1] = ((g0 + g1) * m[n - 2] - g0 * m[n - 3]) / g1;
+      for (std::size_t c = 0; c < cols; ++c) {
+        m[c] = ((h0 + h1) * m[cols + c] - h0 * m[2 * cols + c]) / h1;
+        m[(n - 1) * cols + c] = ((g0 + g1) * m[(n - 2) * cols + c] - g0 * m[(n - 3) * cols + c]) / g1;
+      }
+    } else {  // 3 points: natural ends
+      std::fill(m, m + cols, 0.0);
+      std::fill(m + (n - 1) * cols, m + n * cols, 0.0);
     }
   }
 
@@ -152,18 +177,16 @@ struct TermTrace {
 // (all terms of point i together) so that one frequency reads one contiguous stretch.
 class TermSplines {
  public:
-  /// Empty splines on the abscissae f for a ports-port network; set_term fills each term.
+  /// Empty splines on the abscissae f for a ports-port network; set_term fills each term, then
+  /// finish() solves for the second derivatives.
   TermSplines(std::vector<double> f, int ports)
       : f_(std::move(f)), ports_(ports) {
-    system_.emplace(f_);
     const std::size_t n = f_.size(), terms = static_cast<std::size_t>(ports_ * ports_);
     tau_.resize(terms);
     y_.resize(2 * n * terms);
     m_.resize(2 * n * terms);
   }
   /// Every term of net, each with its delay term_delay_s.
-  TermSplines(const TermSplines&) = delete;  // system_ refers to f_
-  TermSplines& operator=(const TermSplines&) = delete;
   explicit TermSplines(const Network& net) : TermSplines(net.freq_hz(), net.ports()) {
     TermTrace trace;
     for (int j = 0; j < ports_; ++j)
@@ -171,41 +194,25 @@ class TermSplines {
         trace.gather(net, i, j, 0);
         set_term(i, j, trace.v.data(), trace_delay_s(f_.data(), trace.mag.data(), trace.phase.data(), f_.size()));
       }
+    finish();
   }
   /// Term (i, j) from its values v at every abscissa, with delay tau removed before the spline.
   void set_term(int i, int j, const cplx* v, double tau) {
     const std::size_t n = f_.size(), terms = tau_.size();
     const std::size_t t = static_cast<std::size_t>(j * ports_ + i);  // column-major, as Network stores
     tau_[t] = tau;
-    re_.resize(n);
-    im_.resize(n);
-    mre_.resize(n);
-    mim_.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
       const cplx r = rotate(v[k], f_[k], tau);
-      re_[k] = r.real();
-      im_[k] = r.imag();
-    }
-    system_->solve(re_.data(), mre_.data(), scratch_);
-    system_->solve(im_.data(), mim_.data(), scratch_);
-    for (std::size_t k = 0; k < n; ++k) {
       const std::size_t at = 2 * (k * terms + t);
-      y_[at] = re_[k];
-      y_[at + 1] = im_[k];
-      m_[at] = mre_[k];
-      m_[at + 1] = mim_[k];
+      y_[at] = r.real();
+      y_[at + 1] = r.imag();
     }
   }
   /// Term (i, j)'s delay [s].
   double tau_s(int i, int j) const { return tau_[static_cast<std::size_t>(j * ports_ + i)]; }
-  /// Frees the construction scratch (kept by a network prepared for evaluation).
+  /// The splines' second derivatives, once every term is set.
   void finish() {
-    system_.reset();
-    re_ = {};
-    im_ = {};
-    mre_ = {};
-    mim_ = {};
-    scratch_ = {};
+    SplineSystem(f_).solve_columns(y_.data(), m_.data(), 2 * tau_.size());
   }
   const std::vector<double>& freq_hz() const { return f_; }
   /// The interpolated S-matrix at x (clamped to the data) into out (column-major, ports^2 values).
@@ -236,10 +243,8 @@ class TermSplines {
  private:
   std::vector<double> f_;
   int ports_;
-  std::optional<SplineSystem> system_;  // refers to f_; until finish()
   std::vector<double> tau_;
   std::vector<double> y_, m_;  // [point][term][re, im]
-  std::vector<double> re_, im_, mre_, mim_, scratch_;  // construction scratch
 };
 
 }  // namespace
