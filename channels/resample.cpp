@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -51,25 +52,50 @@ class SplineSystem {
       di_[i] -= w_[i] * up_[i - 1];
     }
   }
-  /// Second derivatives m (size n) of the spline through y (size n); rhs is scratch of size n.
-  void solve(const double* y, double* m, std::vector<double>& rhs) const {
+  /// Second derivatives of the splines through `cols` data sets at once, stored row-major (value
+  /// k of set c at [k * cols + c]): y (n rows) in, m (n rows) out. Every set is eliminated with
+  /// the same operations as a set on its own would be; the sets are independent, so the
+  /// elimination's chain of divisions runs for all of them side by side.
+  void solve_columns(const double* y, double* m, std::size_t cols) const {
     const std::size_t n = x_.size();
-    std::fill(m, m + n, 0.0);
-    if (n < 3) return;
+    if (n < 3) {  // linear: no curvature
+      std::fill(m, m + n * cols, 0.0);
+      return;
+    }
     const std::size_t u = n - 2;
-    rhs.resize(u);
+    // Row i of m (1 <= i <= n - 2) holds the right-hand side of unknown i until it is solved.
     for (std::size_t i = 1; i + 1 < n; ++i) {
       const double h0 = x_[i] - x_[i - 1], h1 = x_[i + 1] - x_[i];
-      rhs[i - 1] = (y[i + 1] - y[i]) / h1 - (y[i] - y[i - 1]) / h0;
+      const double* y0 = y + (i - 1) * cols;
+      const double* y1 = y0 + cols;
+      const double* y2 = y1 + cols;
+      double* r = m + i * cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] = (y2[c] - y1[c]) / h1 - (y1[c] - y0[c]) / h0;
     }
-    for (std::size_t i = 1; i < u; ++i) rhs[i] -= w_[i] * rhs[i - 1];
-    m[u] = rhs[u - 1] / di_[u - 1];
-    for (std::size_t i = u - 1; i >= 1; --i) m[i] = (rhs[i - 1] - up_[i - 1] * m[i + 1]) / di_[i - 1];
+    for (std::size_t i = 1; i < u; ++i) {
+      double* prev = m + i * cols;
+      double* r = prev + cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] -= w_[i] * prev[c];
+    }
+    {
+      double* r = m + u * cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] = r[c] / di_[u - 1];
+    }
+    for (std::size_t i = u - 1; i >= 1; --i) {
+      double* r = m + i * cols;
+      const double* next = r + cols;
+      for (std::size_t c = 0; c < cols; ++c) r[c] = (r[c] - up_[i - 1] * next[c]) / di_[i - 1];
+    }
     if (n >= 4) {
       const double h0 = x_[1] - x_[0], h1 = x_[2] - x_[1];
-      m[0] = ((h0 + h1) * m[1] - h0 * m[2]) / h1;
       const double g0 = x_[n - 1] - x_[n - 2], g1 = x_[n - 2] - x_[n - 3];
-      m[n - 1] = ((g0 + g1) * m[n - 2] - g0 * m[n - 3]) / g1;
+      for (std::size_t c = 0; c < cols; ++c) {
+        m[c] = ((h0 + h1) * m[cols + c] - h0 * m[2 * cols + c]) / h1;
+        m[(n - 1) * cols + c] = ((g0 + g1) * m[(n - 2) * cols + c] - g0 * m[(n - 3) * cols + c]) / g1;
+      }
+    } else {  // 3 points: natural ends
+      std::fill(m, m + cols, 0.0);
+      std::fill(m + (n - 1) * cols, m + n * cols, 0.0);
     }
   }
 
@@ -90,37 +116,103 @@ cplx rotate(cplx v, double f, double tau) {
   return v * cplx(std::cos(ph), std::sin(ph));
 }
 
+// The weighted least-squares delay of term_delay_s for one term given contiguously: S at the
+// frequencies f (n points), with |S| and arg S already computed (each is needed more than once
+// while a network is prepared).
+double trace_delay_s(const double* f, const double* mag, const double* phase, std::size_t n) {
+  double peak = 0.0;
+  for (std::size_t k = 0; k < n; ++k) peak = std::max(peak, mag[k]);
+  if (!(peak > 0.0)) return 0.0;
+  // Weighted least squares of the unwrapped phase phi = c - omega tau over the qualifying points.
+  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  double prev = 0.0, offset = 0.0;
+  bool first = true;
+  std::size_t used = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (mag[k] < 1e-3 * peak) continue;
+    double ph = phase[k];
+    if (!first) {
+      double step = ph + offset - prev;
+      offset -= 2.0 * phy::pi * std::round(step / (2.0 * phy::pi));
+    }
+    ph += offset;
+    prev = ph;
+    first = false;
+    const double w = mag[k] * mag[k], x = 2.0 * phy::pi * f[k];
+    sw += w;
+    sx += w * x;
+    sy += w * ph;
+    sxx += w * x * x;
+    sxy += w * x * ph;
+    ++used;
+  }
+  if (used < 2) return 0.0;
+  const double den = sw * sxx - sx * sx;
+  if (!(den > 0.0)) return 0.0;
+  return -(sw * sxy - sx * sy) / den;
+}
+
+// One term S_ij of a network copied out contiguously, with its magnitudes and phases; reused for
+// every term (no allocation per term).
+struct TermTrace {
+  std::vector<cplx> v;
+  std::vector<double> mag, phase;
+  // Fills positions [offset, offset + n) from term (i, j) of net.
+  void gather(const Network& net, int i, int j, std::size_t offset) {
+    const std::size_t n = net.size();
+    v.resize(offset + n);
+    mag.resize(offset + n);
+    phase.resize(offset + n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const cplx s = net.s(k, i, j);
+      v[offset + k] = s;
+      mag[offset + k] = std::abs(s);
+      phase[offset + k] = std::arg(s);
+    }
+  }
+};
+
 // Every term of a network prepared for interpolation (resample's method): its delay removed, and
 // the spline second derivatives of the real and imaginary parts of the remainder. Stored point-major
 // (all terms of point i together) so that one frequency reads one contiguous stretch.
 class TermSplines {
  public:
-  explicit TermSplines(const Network& net) : f_(net.freq_hz()), ports_(net.ports()) {
-    const std::size_t n = net.size(), terms = static_cast<std::size_t>(ports_ * ports_);
+  /// Empty splines on the abscissae f for a ports-port network; set_term fills each term, then
+  /// finish() solves for the second derivatives.
+  TermSplines(std::vector<double> f, int ports)
+      : f_(std::move(f)), ports_(ports) {
+    const std::size_t n = f_.size(), terms = static_cast<std::size_t>(ports_ * ports_);
     tau_.resize(terms);
     y_.resize(2 * n * terms);
     m_.resize(2 * n * terms);
-    const SplineSystem system(f_);
-    std::vector<double> re(n), im(n), mre(n), mim(n), scratch;
+  }
+  /// Every term of net, each with its delay term_delay_s.
+  explicit TermSplines(const Network& net) : TermSplines(net.freq_hz(), net.ports()) {
+    TermTrace trace;
     for (int j = 0; j < ports_; ++j)
       for (int i = 0; i < ports_; ++i) {
-        const std::size_t t = static_cast<std::size_t>(j * ports_ + i);  // column-major, as Network stores
-        tau_[t] = term_delay_s(net, i, j);
-        for (std::size_t k = 0; k < n; ++k) {
-          const cplx v = rotate(net.s(k, i, j), f_[k], tau_[t]);
-          re[k] = v.real();
-          im[k] = v.imag();
-        }
-        system.solve(re.data(), mre.data(), scratch);
-        system.solve(im.data(), mim.data(), scratch);
-        for (std::size_t k = 0; k < n; ++k) {
-          const std::size_t at = 2 * (k * terms + t);
-          y_[at] = re[k];
-          y_[at + 1] = im[k];
-          m_[at] = mre[k];
-          m_[at + 1] = mim[k];
-        }
+        trace.gather(net, i, j, 0);
+        set_term(i, j, trace.v.data(), trace_delay_s(f_.data(), trace.mag.data(), trace.phase.data(), f_.size()));
       }
+    finish();
+  }
+  /// Term (i, j) from its values v at every abscissa, with delay tau removed before the spline.
+  void set_term(int i, int j, const cplx* v, double tau) {
+    const std::size_t n = f_.size(), terms = tau_.size();
+    const std::size_t t = static_cast<std::size_t>(j * ports_ + i);  // column-major, as Network stores
+    tau_[t] = tau;
+    for (std::size_t k = 0; k < n; ++k) {
+      const cplx r = rotate(v[k], f_[k], tau);
+      const std::size_t at = 2 * (k * terms + t);
+      y_[at] = r.real();
+      y_[at + 1] = r.imag();
+    }
+  }
+  /// Term (i, j)'s delay [s].
+  double tau_s(int i, int j) const { return tau_[static_cast<std::size_t>(j * ports_ + i)]; }
+  /// The splines' second derivatives, once every term is set.
+  void finish() {
+    SplineSystem(f_).solve_columns(y_.data(), m_.data(), 2 * tau_.size());
   }
   const std::vector<double>& freq_hz() const { return f_; }
   /// The interpolated S-matrix at x (clamped to the data) into out (column-major, ports^2 values).
@@ -160,39 +252,9 @@ class TermSplines {
 double term_delay_s(const Network& net, int to_port, int from_port) {
   if (to_port < 0 || from_port < 0 || to_port >= net.ports() || from_port >= net.ports())
     throw std::invalid_argument("term_delay_s: port index out of range");
-  const auto& f = net.freq_hz();
-  double peak = 0.0;
-  for (std::size_t k = 0; k < net.size(); ++k) peak = std::max(peak, std::abs(net.s(k, to_port, from_port)));
-  if (!(peak > 0.0)) return 0.0;
-  // Weighted least squares of the unwrapped phase phi = c - omega tau over the qualifying points.
-  double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-  double prev = 0.0, offset = 0.0;
-  bool first = true;
-  std::size_t used = 0;
-  for (std::size_t k = 0; k < net.size(); ++k) {
-    const cplx v = net.s(k, to_port, from_port);
-    const double mag = std::abs(v);
-    if (mag < 1e-3 * peak) continue;
-    double ph = std::arg(v);
-    if (!first) {
-      double step = ph + offset - prev;
-      offset -= 2.0 * phy::pi * std::round(step / (2.0 * phy::pi));
-    }
-    ph += offset;
-    prev = ph;
-    first = false;
-    const double w = mag * mag, x = 2.0 * phy::pi * f[k];
-    sw += w;
-    sx += w * x;
-    sy += w * ph;
-    sxx += w * x * x;
-    sxy += w * x * ph;
-    ++used;
-  }
-  if (used < 2) return 0.0;
-  const double den = sw * sxx - sx * sx;
-  if (!(den > 0.0)) return 0.0;
-  return -(sw * sxy - sx * sy) / den;
+  TermTrace trace;
+  trace.gather(net, to_port, from_port, 0);
+  return trace_delay_s(net.freq_hz().data(), trace.mag.data(), trace.phase.data(), net.size());
 }
 
 Network resample(const Network& net, std::span<const double> new_freq_hz) {
@@ -215,77 +277,134 @@ Network resample(const Network& net, std::span<const double> new_freq_hz) {
   return out;
 }
 
-Network extrapolate_to_dc(const Network& net, const DcExtrapolationOptions& options) {
+namespace {
+
+// The DC fit of extrapolate_to_dc: Re S' = c0 + c2 f^2 + c4 f^4 over the lowest `points` points,
+// factorised once per network (the abscissae are shared by every term).
+class DcFit {
+ public:
+  DcFit(const Network& net, int points)
+      : m_(static_cast<Eigen::Index>(std::min<std::size_t>(static_cast<std::size_t>(points), net.size()))) {
+    const Eigen::Index order = m_ >= 5 ? 3 : m_ >= 2 ? 2 : 1;  // c0, c2 f^2, c4 f^4
+    const double fs = net.freq_hz()[static_cast<std::size_t>(m_ - 1)];  // scale for conditioning
+    Eigen::MatrixXd a(m_, order);
+    for (Eigen::Index r = 0; r < m_; ++r) {
+      const double x = net.freq_hz()[static_cast<std::size_t>(r)] / fs;
+      double p = 1.0;
+      for (Eigen::Index c = 0; c < order; ++c, p *= x * x) a(r, c) = p;
+    }
+    qr_ = a.colPivHouseholderQr();
+    y_.resize(m_);
+  }
+  /// S(0) of one term from its values v at the network's frequencies f and its delay tau.
+  cplx dc(const cplx* v, const double* f, double tau) {
+    for (Eigen::Index r = 0; r < m_; ++r) {
+      const auto k = static_cast<std::size_t>(r);
+      y_(r) = rotate(v[k], f[k], tau).real();
+    }
+    return cplx(qr_.solve(y_)(0), 0.0);
+  }
+
+ private:
+  Eigen::Index m_;
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr_;
+  Eigen::VectorXd y_;
+};
+
+void check_dc_options(const Network& net, const DcExtrapolationOptions& options) {
   if (net.size() == 0) throw std::invalid_argument("extrapolate_to_dc: the network has no frequencies");
   if (options.points < 2)
     throw std::invalid_argument("extrapolate_to_dc: points = " + std::to_string(options.points) + " must be >= 2");
+}
+
+}  // namespace
+
+Network extrapolate_to_dc(const Network& net, const DcExtrapolationOptions& options) {
+  check_dc_options(net, options);
   if (net.freq_hz().front() == 0.0) return net;
   std::vector<double> freqs{0.0};
   freqs.insert(freqs.end(), net.freq_hz().begin(), net.freq_hz().end());
   Network out(freqs, net.ports(), net.z0_ohm());
   out.name = net.name;
   for (std::size_t k = 0; k < net.size(); ++k) out.s(k + 1) = net.s(k);
-
-  const auto m = static_cast<Eigen::Index>(std::min<std::size_t>(static_cast<std::size_t>(options.points), net.size()));
-  const Eigen::Index order = m >= 5 ? 3 : m >= 2 ? 2 : 1;  // c0, c2 f^2, c4 f^4
-  const double fs = net.freq_hz()[static_cast<std::size_t>(m - 1)];  // scale for conditioning
-  Eigen::MatrixXd a(m, order);
-  for (Eigen::Index r = 0; r < m; ++r) {
-    const double x = net.freq_hz()[static_cast<std::size_t>(r)] / fs;
-    double p = 1.0;
-    for (Eigen::Index c = 0; c < order; ++c, p *= x * x) a(r, c) = p;
-  }
-  const auto qr = a.colPivHouseholderQr();
-  Eigen::VectorXd y(m);
+  DcFit fit(net, options.points);
+  TermTrace trace;
   for (int i = 0; i < net.ports(); ++i)
     for (int j = 0; j < net.ports(); ++j) {
-      const double tau = term_delay_s(net, i, j);
-      for (Eigen::Index r = 0; r < m; ++r) {
-        const auto k = static_cast<std::size_t>(r);
-        y(r) = rotate(net.s(k, i, j), net.freq_hz()[k], tau).real();
-      }
-      out.s(0, i, j) = cplx(qr.solve(y)(0), 0.0);
+      trace.gather(net, i, j, 0);
+      const double tau = trace_delay_s(net.freq_hz().data(), trace.mag.data(), trace.phase.data(), net.size());
+      out.s(0, i, j) = fit.dc(trace.v.data(), net.freq_hz().data(), tau);
     }
   return out;
 }
 
 struct BandLimitedNetwork::Impl {
-  Network src;              // the data with a DC point
-  TermSplines splines;
+  int ports = 0;
+  std::vector<double> z0;
+  std::string name;
+  std::optional<TermSplines> splines;  // of the data with a DC point
   double f_end = 0.0, taper_hz = 0.0, tau_s = 0.0;
   Eigen::MatrixXcd last;    // S(f_end)
-  explicit Impl(Network with_dc) : src(std::move(with_dc)), splines(src) {}
 };
 
 BandLimitedNetwork::BandLimitedNetwork(const Network& net, const BandLimitOptions& options) {
   if (!(options.taper_hz >= 0.0))
     throw std::invalid_argument("to_uniform_grid: taper = " + phy::number_text(options.taper_hz, 9) + " Hz must be >= 0");
   if (net.size() == 0) throw std::invalid_argument("to_uniform_grid: the network has no frequencies");
-  auto impl = std::make_shared<Impl>(extrapolate_to_dc(net));
-  const Network& src = impl->src;
-  impl->f_end = src.freq_hz().back();
-  // Band-limit strategy (see to_uniform_grid): common linear phase of the main path, raised-cosine taper.
+  auto impl = std::make_shared<Impl>();
+  impl->ports = net.ports();
+  impl->z0 = net.z0_ohm();
+  impl->name = net.name;
+  // The network of extrapolate_to_dc(net) (the data with a DC point in front, when they have none)
+  // prepared term by term without forming it: each term is gathered once, with its magnitudes and
+  // phases, which serve its delay without the DC point (for the DC fit), its delay with it (the
+  // splines) and the choice of the main path below.
+  const bool add_dc = net.freq_hz().front() != 0.0;
+  const std::size_t lead = add_dc ? 1 : 0;
+  std::vector<double> freqs;
+  freqs.reserve(net.size() + lead);
+  if (add_dc) freqs.push_back(0.0);
+  freqs.insert(freqs.end(), net.freq_hz().begin(), net.freq_hz().end());
+  const DcExtrapolationOptions dc_options;
+  std::optional<DcFit> fit;
+  if (add_dc) fit.emplace(net, dc_options.points);
+  impl->splines.emplace(freqs, net.ports());
+  TermSplines& splines = *impl->splines;
+  // Band-limit strategy (see to_uniform_grid): common linear phase of the main path, the
+  // transmission term of largest sum |S| (first of equals, rows before columns), raised-cosine taper.
   int ti = 0, tj = 0;
   double best = -1.0;
-  for (int i = 0; i < src.ports(); ++i)
-    for (int j = 0; j < src.ports(); ++j) {
-      if (i == j && src.ports() > 1) continue;
+  TermTrace trace;
+  for (int i = 0; i < net.ports(); ++i)
+    for (int j = 0; j < net.ports(); ++j) {
+      trace.gather(net, i, j, lead);
+      if (add_dc) {
+        const double tau = trace_delay_s(net.freq_hz().data(), trace.mag.data() + 1, trace.phase.data() + 1, net.size());
+        trace.v[0] = fit->dc(trace.v.data() + 1, net.freq_hz().data(), tau);
+        trace.mag[0] = std::abs(trace.v[0]);
+        trace.phase[0] = std::arg(trace.v[0]);
+      }
+      splines.set_term(i, j, trace.v.data(),
+                       trace_delay_s(freqs.data(), trace.mag.data(), trace.phase.data(), freqs.size()));
+      if (i == j && net.ports() > 1) continue;
       double sum = 0.0;
-      for (std::size_t k = 0; k < src.size(); ++k) sum += std::abs(src.s(k, i, j));
+      for (double m : trace.mag) sum += m;
       if (sum > best) {
         best = sum;
         ti = i;
         tj = j;
       }
     }
-  impl->tau_s = term_delay_s(src, ti, tj);
+  splines.finish();
+  impl->tau_s = splines.tau_s(ti, tj);
+  impl->f_end = freqs.back();
   impl->taper_hz = options.taper_hz > 0.0 ? options.taper_hz : 0.1 * impl->f_end;
-  impl->last = src.s(src.size() - 1);
+  impl->last = net.s(net.size() - 1);
   impl_ = std::move(impl);
 }
 
-int BandLimitedNetwork::ports() const { return impl_->src.ports(); }
-const std::vector<double>& BandLimitedNetwork::z0_ohm() const { return impl_->src.z0_ohm(); }
+int BandLimitedNetwork::ports() const { return impl_->ports; }
+const std::vector<double>& BandLimitedNetwork::z0_ohm() const { return impl_->z0; }
 double BandLimitedNetwork::data_end_hz() const { return impl_->f_end; }
 double BandLimitedNetwork::zero_above_hz() const { return impl_->f_end + impl_->taper_hz; }
 
@@ -294,12 +413,12 @@ Network BandLimitedNetwork::evaluate(std::span<const double> freq_hz) const {
   for (std::size_t k = 0; k < freq_hz.size(); ++k)
     if (!(freq_hz[k] >= 0.0) || !std::isfinite(freq_hz[k]))
       throw std::invalid_argument("network: frequency " + phy::number_text(freq_hz[k], 9) + " Hz must be finite and >= 0");
-  Network out(std::vector<double>(freq_hz.begin(), freq_hz.end()), m.src.ports(), m.src.z0_ohm());
-  out.name = m.src.name;
+  Network out(std::vector<double>(freq_hz.begin(), freq_hz.end()), m.ports, m.z0);
+  out.name = m.name;
   for (std::size_t k = 0; k < freq_hz.size(); ++k) {
     const double f = freq_hz[k];
     if (f <= m.f_end * (1.0 + 1e-12)) {
-      m.splines.at(f, out.s(k).data());
+      m.splines->at(f, out.s(k).data());
     } else if (const double x = f - m.f_end; x < m.taper_hz) {
       const double w = 0.5 * (1.0 + std::cos(phy::pi * x / m.taper_hz));
       out.s(k) = m.last * (w * rotate(cplx(1.0, 0.0), x, -m.tau_s));

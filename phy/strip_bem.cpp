@@ -7,6 +7,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "phy/constants.hpp"
 #include "phy/gauss_legendre.hpp"
@@ -483,19 +485,120 @@ std::vector<Segment> discretise(const std::vector<Strip>& strips, int base, doub
   return segs;
 }
 
+// The segments' orbits under reflections of the boundary onto itself that keep every segment on
+// its own strip and leave the collocation matrix unchanged: A(g(i), g(j)) = A(i, j) for each such
+// map g. The right-hand sides (1 V on one strip, 0 on the others) are then invariant too, so the
+// unique charge density is: sigma(g(i)) = sigma(i). Summing the columns of each orbit and keeping
+// one row per orbit gives the same densities from a system that has one unknown per orbit, which
+// needs only those rows of A (half, or a quarter, of the matrix fill) and an LU of half (a
+// quarter) the size: an eighth (1/64) of the work. The reduction of a symmetric problem to its
+// fully symmetric subspace (e.g. A. Bossavit, "Boundary value problems with symmetry and their
+// approximation by finite elements", SIAM J. Appl. Math. 53(5), 1993).
+struct Orbits {
+  std::vector<std::size_t> rep;       // a representative segment (the least index) of each orbit
+  std::vector<std::size_t> orbit_of;  // the orbit of each segment
+};
+
+// p with segs[p[i]] the image of segs[i] under `reflect` (either end order, each coordinate to
+// within tol) on the same strip, or none when the boundary is not its own image strip by strip.
+template <class Reflect>
+std::optional<std::vector<std::size_t>> reflected_indices(const std::vector<Segment>& segs, Reflect reflect,
+                                                         double tol) {
+  auto close = [tol](double x0, double y0, double x1, double y1) {
+    return std::abs(x0 - x1) <= tol && std::abs(y0 - y1) <= tol;
+  };
+  std::vector<std::size_t> p(segs.size());
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const auto [rax, ray] = reflect(segs[i].ax, segs[i].ay);
+    const auto [rbx, rby] = reflect(segs[i].bx, segs[i].by);
+    const auto it = std::find_if(segs.begin(), segs.end(), [&](const Segment& s) {
+      return s.strip == segs[i].strip && ((close(s.ax, s.ay, rax, ray) && close(s.bx, s.by, rbx, rby)) ||
+                                          (close(s.ax, s.ay, rbx, rby) && close(s.bx, s.by, rax, ray)));
+    });
+    if (it == segs.end()) return std::nullopt;
+    p[i] = static_cast<std::size_t>(it - segs.begin());
+  }
+  return p;
+}
+
+// The orbits of the segments under the reflections of the boundary that the kernel shares:
+// x -> 2a - x about the middle a of the boundary's extent when `mirror_x` (every kernel here is
+// even in x - x'; not for the even/odd matrices of level_capacitance, whose image half lies
+// elsewhere), and y -> y_mirror - y when given (the stripline kernel keeps its value under
+// y -> b - y of both points: cosh u - cos v1 and cos v0 are unchanged by v0 -> -v0,
+// v1 -> 2 pi - v1), each only when `allowed`. Ends matched to 1e-12 of allowed.scale: the
+// cosine-spaced ends of mirrored segments differ by rounding only. No reflection: one orbit per
+// segment.
+// The reflections a solver may use (Options.use_symmetry): y_mirror = b for the stripline's planes,
+// none for microstrip; scale a length of the problem (b or h) for the matching tolerance.
+struct Reflections {
+  bool use = false;
+  std::optional<double> y_mirror;
+  double scale = 1.0;
+};
+
+Orbits segment_orbits(const std::vector<Segment>& segs, bool mirror_x, const Reflections& allowed) {
+  const double tol = 1e-12 * allowed.scale;
+  const std::optional<double> y_mirror = allowed.use ? allowed.y_mirror : std::nullopt;
+  std::vector<std::vector<std::size_t>> maps;
+  if (mirror_x && allowed.use) {
+    double lo = segs.front().ax, hi = lo;
+    for (const Segment& s : segs) {
+      lo = std::min({lo, s.ax, s.bx});
+      hi = std::max({hi, s.ax, s.bx});
+    }
+    const double a = 0.5 * (lo + hi);
+    if (auto p = reflected_indices(segs, [a](double x, double y) { return std::pair{2.0 * a - x, y}; }, tol))
+      maps.push_back(std::move(*p));
+  }
+  if (y_mirror) {
+    const double b = *y_mirror;
+    if (auto p = reflected_indices(segs, [b](double x, double y) { return std::pair{x, b - y}; }, tol))
+      maps.push_back(std::move(*p));
+  }
+  if (maps.size() == 2) {  // the product of the two reflections completes the group
+    std::vector<std::size_t> both(segs.size());
+    for (std::size_t i = 0; i < segs.size(); ++i) both[i] = maps[1][maps[0][i]];
+    maps.push_back(std::move(both));
+  }
+  Orbits o;
+  o.orbit_of.resize(segs.size());
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    std::size_t least = i;
+    for (const auto& m : maps) least = std::min(least, m[i]);
+    if (least == i) {
+      o.orbit_of[i] = o.rep.size();
+      o.rep.push_back(i);
+    } else {
+      o.orbit_of[i] = o.orbit_of[least];  // least < i: assigned already
+    }
+  }
+  return o;
+}
+
+// The reduced matrix B(r, s) = sum over the orbit s of A(rep r, j), from the representative rows
+// of A (orbits.rep.size() x segments).
+Eigen::MatrixXd orbit_columns(const Eigen::MatrixXd& rows, const Orbits& orbits) {
+  Eigen::MatrixXd b = Eigen::MatrixXd::Zero(rows.rows(), static_cast<Eigen::Index>(orbits.rep.size()));
+  for (Eigen::Index j = 0; j < rows.cols(); ++j)
+    b.col(static_cast<Eigen::Index>(orbits.orbit_of[static_cast<std::size_t>(j)])) += rows.col(j);
+  return b;
+}
+
 // Solves A sigma = 1 V on strip i, 0 elsewhere, for every i and sums the charge on each strip:
-// C(k, i) = charge on strip k [C/m] with 1 V on strip i.
-Eigen::MatrixXd maxwell_matrix(const Eigen::MatrixXd& a, const std::vector<Segment>& segs,
+// C(k, i) = charge on strip k [C/m] with 1 V on strip i. A is the orbit-reduced matrix (one row
+// and one unknown per orbit of `orbits`; an orbit's segments carry the same density).
+Eigen::MatrixXd maxwell_matrix(const Eigen::MatrixXd& a, const std::vector<Segment>& segs, const Orbits& orbits,
                                std::size_t n_strips) {
-  const Eigen::Index n = static_cast<Eigen::Index>(segs.size());
+  const Eigen::Index n = static_cast<Eigen::Index>(orbits.rep.size());
   const Eigen::Index ns = static_cast<Eigen::Index>(n_strips);
   Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(n, ns);
-  for (Eigen::Index k = 0; k < n; ++k) rhs(k, segs[static_cast<std::size_t>(k)].strip) = 1.0;
+  for (Eigen::Index r = 0; r < n; ++r) rhs(r, segs[orbits.rep[static_cast<std::size_t>(r)]].strip) = 1.0;
   const Eigen::MatrixXd sigma = a.partialPivLu().solve(rhs);
   Eigen::MatrixXd c = Eigen::MatrixXd::Zero(ns, ns);
-  for (Eigen::Index k = 0; k < n; ++k) {
-    const Segment& s = segs[static_cast<std::size_t>(k)];
-    c.row(s.strip) += s.length * sigma.row(k);
+  for (std::size_t k = 0; k < segs.size(); ++k) {
+    const Segment& s = segs[k];
+    c.row(s.strip) += s.length * sigma.row(static_cast<Eigen::Index>(orbits.orbit_of[k]));
   }
   return c;
 }
@@ -527,8 +630,11 @@ std::optional<MirrorPairs> mirror_pairs(const std::vector<Strip>& strips) {
 }
 
 // Maxwell matrix of one refinement level (segment counts multiplied by `factor`), from
-// `matrix_for(obs, src)`, the potential at the midpoint of each segment of obs of unit charge
-// density on each segment of src.
+// `matrix_for(obs, src, rows)`, the potential at the midpoint of segment obs[rows[r]] of unit
+// charge density on each segment of src. With Options.use_symmetry, reflections of the boundary
+// onto itself (segment_orbits) reduce the system to one unknown per orbit: a strip centred
+// between the stripline planes (and a single strip, about its own axis) needs the rows of half
+// (a quarter) of its segments.
 //
 // A mirror-symmetric set is solved on the right half only (even/odd mode decomposition; the method
 // of images for a symmetry plane: C. R. Paul, Analysis of Multiconductor Transmission Lines, 2nd
@@ -545,10 +651,12 @@ std::optional<MirrorPairs> mirror_pairs(const std::vector<Strip>& strips) {
 template <class MatrixFor>
 Eigen::MatrixXd level_capacitance(const std::vector<Strip>& strips,
                                   const std::optional<MirrorPairs>& mirror, int base,
-                                  double side_fraction, int factor, MatrixFor& matrix_for) {
+                                  double side_fraction, int factor, const Reflections& reflections,
+                                  MatrixFor& matrix_for) {
   if (!mirror) {
     const auto segs = discretise(strips, base, side_fraction, factor);
-    return maxwell_matrix(matrix_for(segs, segs), segs, strips.size());
+    const Orbits orbits = segment_orbits(segs, true, reflections);
+    return maxwell_matrix(orbit_columns(matrix_for(segs, segs, orbits.rep), orbits), segs, orbits, strips.size());
   }
   const std::size_t half = mirror->right.size();
   std::vector<Strip> right;
@@ -558,12 +666,13 @@ Eigen::MatrixXd level_capacitance(const std::vector<Strip>& strips,
   // towards +x as on every strip of the general path (the microstrip integral relies on it).
   std::vector<Segment> image = segs;
   for (Segment& s : image) s = Segment{-s.bx, s.by, -s.ax, s.ay, s.length, s.strip};
-  Eigen::MatrixXd a_even = matrix_for(segs, segs);
-  const Eigen::MatrixXd a_image = matrix_for(segs, image);
-  Eigen::MatrixXd a_odd = a_even - a_image;
-  a_even += a_image;
-  const Eigen::MatrixXd even = maxwell_matrix(a_even, segs, half);
-  const Eigen::MatrixXd odd = maxwell_matrix(a_odd, segs, half);
+  // The right half's own reflection y -> b - y, when it has one, is shared by its image (the two
+  // reflections commute), so the orbits index the image segments as well.
+  const Orbits orbits = segment_orbits(segs, false, reflections);
+  const Eigen::MatrixXd a_direct = orbit_columns(matrix_for(segs, segs, orbits.rep), orbits);
+  const Eigen::MatrixXd a_image = orbit_columns(matrix_for(segs, image, orbits.rep), orbits);
+  const Eigen::MatrixXd even = maxwell_matrix(a_direct + a_image, segs, orbits, half);
+  const Eigen::MatrixXd odd = maxwell_matrix(a_direct - a_image, segs, orbits, half);
   Eigen::MatrixXd c(strips.size(), strips.size());
   for (std::size_t i = 0; i < half; ++i)
     for (std::size_t j = 0; j < half; ++j) {
@@ -583,22 +692,23 @@ Eigen::MatrixXd level_capacitance(const std::vector<Strip>& strips,
   return c;
 }
 
-// Capacitance matrix from `matrix_for(obs, src)` (see level_capacitance). With Richardson
+// Capacitance matrix from `matrix_for(obs, src, rows)` (see level_capacitance). With Richardson
 // extrapolation the discretisation error, which falls as N^-2 for piecewise-constant charge with
 // midpoint collocation on cosine-graded meshes (measured: docs/field_solver.md), is removed to
 // leading order from the nested N/2 and N solutions: C = (4 C_N - C_{N/2}) / 3.
 template <class MatrixFor>
 Eigen::MatrixXd solve_capacitance(const std::vector<Strip>& strips, const Options& opt,
-                                  MatrixFor&& matrix_for) {
+                                  Reflections reflections, MatrixFor&& matrix_for) {
   const std::optional<MirrorPairs> mirror = opt.use_symmetry ? mirror_pairs(strips) : std::nullopt;
+  reflections.use = opt.use_symmetry;
   if (!opt.richardson)
     return level_capacitance(strips, mirror, opt.segments_per_strip, opt.side_fraction, 1,
-                             matrix_for);
+                             reflections, matrix_for);
   const int base = opt.segments_per_strip / 2;
   const Eigen::MatrixXd c_coarse =
-      level_capacitance(strips, mirror, base, opt.side_fraction, 1, matrix_for);
+      level_capacitance(strips, mirror, base, opt.side_fraction, 1, reflections, matrix_for);
   const Eigen::MatrixXd c_fine =
-      level_capacitance(strips, mirror, base, opt.side_fraction, 2, matrix_for);
+      level_capacitance(strips, mirror, base, opt.side_fraction, 2, reflections, matrix_for);
   return (4.0 * c_fine - c_coarse) / 3.0;
 }
 
@@ -664,13 +774,16 @@ Eigen::MatrixXd stripline_capacitance(const std::vector<Strip>& strips, double b
   });
 
   const double sc = pi / b_m;
-  auto matrix_for = [sc](const std::vector<Segment>& obs, const std::vector<Segment>& src) {
+  // matrix_for(obs, src, rows): the rows `rows` of the collocation matrix (observation segments
+  // obs[rows[r]], every source segment).
+  auto matrix_for = [sc](const std::vector<Segment>& obs, const std::vector<Segment>& src,
+                         const std::vector<std::size_t>& rows) {
     std::vector<StriplineSegment> scaled;
     scaled.reserve(src.size());
     for (const Segment& s : src) scaled.emplace_back(sc * s.ax, sc * s.ay, sc * s.bx, sc * s.by);
-    Eigen::MatrixXd a(static_cast<Eigen::Index>(obs.size()), static_cast<Eigen::Index>(src.size()));
+    Eigen::MatrixXd a(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(src.size()));
     for (Eigen::Index i = 0; i < a.rows(); ++i) {
-      const Segment& o = obs[static_cast<std::size_t>(i)];
+      const Segment& o = obs[rows[static_cast<std::size_t>(i)]];
       const Observer p(sc * 0.5 * (o.ax + o.bx), sc * 0.5 * (o.ay + o.by));
       for (Eigen::Index j = 0; j < a.cols(); ++j) a(i, j) = scaled[static_cast<std::size_t>(j)].integral(p);
     }
@@ -678,7 +791,7 @@ Eigen::MatrixXd stripline_capacitance(const std::vector<Strip>& strips, double b
   };
   // a holds the scaled-length integrals of k; potential per unit charge density is
   // a / sc / (4 pi eps), hence C = (4 pi eps sc) * (charge for the matrix a).
-  return (4.0 * pi * eps0 * eps_r * sc) * solve_capacitance(strips, opt, matrix_for);
+  return (4.0 * pi * eps0 * eps_r * sc) * solve_capacitance(strips, opt, Reflections{true, b_m, b_m}, matrix_for);
 }
 
 Eigen::MatrixXd microstrip_capacitance(const std::vector<Strip>& strips, double h_m, double eps_r,
@@ -699,13 +812,13 @@ Eigen::MatrixXd microstrip_capacitance(const std::vector<Strip>& strips, double 
     hi = std::max(hi, s.x_center_m + 0.5 * s.width_m);
   }
   const MicrostripSeries series(eps_r, (hi - lo) / h_m);
-  auto matrix_for = [&series, h_m](const std::vector<Segment>& obs,
-                                   const std::vector<Segment>& src) {
+  auto matrix_for = [&series, h_m](const std::vector<Segment>& obs, const std::vector<Segment>& src,
+                                   const std::vector<std::size_t>& rows) {
     // H(X_obs - X_node) for every collocation point and segment end (ends shared by adjacent
     // segments are evaluated twice: simplicity over a 2x saving).
-    Eigen::MatrixXd a(static_cast<Eigen::Index>(obs.size()), static_cast<Eigen::Index>(src.size()));
+    Eigen::MatrixXd a(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(src.size()));
     for (Eigen::Index i = 0; i < a.rows(); ++i) {
-      const Segment& o = obs[static_cast<std::size_t>(i)];
+      const Segment& o = obs[rows[static_cast<std::size_t>(i)]];
       const double px = 0.5 * (o.ax + o.bx) / h_m;
       for (Eigen::Index j = 0; j < a.cols(); ++j) {
         const Segment& s = src[static_cast<std::size_t>(j)];
@@ -715,7 +828,8 @@ Eigen::MatrixXd microstrip_capacitance(const std::vector<Strip>& strips, double 
     return a;
   };
   // potential per unit density = h a / (2 pi eps0 (1 + eps_r))
-  return (2.0 * pi * eps0 * (1.0 + eps_r) / h_m) * solve_capacitance(strips, opt, matrix_for);
+  return (2.0 * pi * eps0 * (1.0 + eps_r) / h_m) *
+         solve_capacitance(strips, opt, Reflections{true, std::nullopt, h_m}, matrix_for);
 }
 
 LineResult stripline_single(double w, double t, double h_below, double h_above, double eps_r,
