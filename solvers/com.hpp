@@ -86,12 +86,12 @@ double com_noise_interference_v(const ComPmf& pmf, double der0);
 /// sum_{t,u} c_t c_u sum_n x_p(q + n - a_t) x_p(q + n - a_u) of the phase's UI-spaced samples x_p;
 /// its inner sums are differences of suffix sums of lagged products, built once per phase used
 /// (summed from the record's end, so the small tail is not a difference of large numbers). The
+/// pre-cursors (n < 0, every one back to the record's start, as the reference code's FOM), the
 /// DFE's cursors (clipped: not quadratic, 93A-26, 93A-27) and the jitter slopes h_J(n) (93A-28)
 /// are formed per setting: y(n) in one pass per tap over the phase's UI-spaced samples, the
 /// slopes from the neighbouring phases' samples where |y(n)| reaches the floor, and only up to
 /// the cursor from which no sample can: |y(n)| <= sum |c_t| max_{k >= q + n - n_post} |x_p(k)|,
-/// the phase's suffix maximum. Equal to the direct sums to rounding (each y(n) bit for bit: the
-/// taps are summed in order, as apply_tx_ffe does).
+/// the phase's suffix maximum. Equal to the direct sums to rounding (y(n) as apply_tx_ffe's).
 /// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
 class ComFomSums {
  public:
@@ -106,10 +106,12 @@ class ComFomSums {
   void window(const TxFfe& ffe, long from, long to, std::vector<double>& out) const;
 
   struct Sums {
-    double isi_v2 = 0.0;    ///< sum over n >= 1 of r(n)^2, r(n) = y(n) - b(n) h0 for n <= N_b, else y(n)
+    /// sum over n != 0 of r(n)^2, r(n) = y(n) - b(n) h0 for 1 <= n <= N_b, else y(n): every
+    /// pre-cursor from the record's start (n = -1 .. -floor(cursor / M)) and every post-cursor
+    double isi_v2 = 0.0;
     double slope_v2 = 0.0;  ///< sum over n >= 0 with |y(n)| >= slope_floor_v of h_J(n)^2 [V^2]
-    /// isi_v2 is only the ISI beyond the DFE (n > N_b), already above isi_budget_v2: the setting
-    /// cannot win, the rest was not computed (slope_v2 0).
+    /// isi_v2 is only the pre-cursors and the ISI beyond the DFE (n < 0 and n > N_b), already
+    /// above isi_budget_v2: the setting cannot win, the rest was not computed (slope_v2 0).
     bool pruned = false;
   };
   /// The sums for the Tx FFE `ffe` with the cursor at sample `cursor` of the record (y(0) = h0 > 0,
@@ -119,7 +121,8 @@ class ComFomSums {
   /// With `floating` (802.3ck floating DFE taps; N_b = b_max.size() is then its N_f): the limits
   /// of taps floating->n_b + 1 .. N_f are 0 except at the groups com_floating_dfe_taps places for
   /// this setting's y(n), where they are -+bmaxg (the reference code's use_bmax/use_bmin).
-  /// isi_budget_v2: when the ISI beyond the DFE alone exceeds it, the result is `pruned`.
+  /// isi_budget_v2: when the pre-cursors and the ISI beyond the DFE alone exceed it, the result
+  /// is `pruned`.
   /// Throws std::invalid_argument for an FFE with more taps than reset allowed.
   Sums evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
                 std::span<const double> b_max, double slope_floor_v, const ComFloatingDfe* floating = nullptr,

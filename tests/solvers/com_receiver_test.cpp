@@ -252,6 +252,7 @@ TEST_CASE("COM FOM sums with floating DFE taps equal the direct sums with the gr
     for (long n = 1; n <= 30; ++n) post.push_back(y(cur + n * m));
     const auto groups = com_floating_dfe_taps(post, h0, fl);
     double isi = 0.0;
+    for (long n = -1; cur + n * m >= 0; --n) isi += y(cur + n * m) * y(cur + n * m);  // every pre-cursor
     for (long n = 1; cur + n * m + 1 < nx; ++n) {
       double v = y(cur + n * m);
       if (n <= 4) v -= std::clamp(v / h0, -0.3, 0.3) * h0;

@@ -110,8 +110,9 @@ TEST_CASE("COM sampling point: the last Mueller-Muller point before the peak", "
 TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[solvers][com][property]") {
   // A pulse with a slow tail and a late echo (so the jitter floor is crossed again after a quiet
   // stretch), M = 8 samples per UI, 300 UI. The direct sums: the record filtered by the FFE
-  // (zero outside), then 93A-26/27 (clipped DFE) and 93A-28 (slopes where |y| >= floor) term by
-  // term, as the FOM defines them.
+  // (zero outside), then 93A-26/27 (clipped DFE), every pre-cursor from the record's start (the
+  // reference code's optimize_fom, 93A-31) and 93A-28 (slopes where |y| >= floor) term by term,
+  // as the FOM defines them.
   const int m = 8;
   const int nx = 300 * m;
   std::vector<double> x(static_cast<std::size_t>(nx));
@@ -135,6 +136,7 @@ TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[s
     };
     const double h0 = y(cur);
     double isi = 0.0, slope = 0.0;
+    for (long n = -1; cur + n * m >= 0; --n) isi += y(cur + n * m) * y(cur + n * m);  // every pre-cursor
     for (long n = 0; cur + n * m + 1 < nx; ++n) {
       const double v = y(cur + n * m);
       if (n >= 1) {
@@ -188,6 +190,38 @@ TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[s
   CHECK(checked == 54);
   f.taps = {0.1, 0.5, 0.1, 0.1, 0.2};  // three post-cursor taps: more than reset allowed
   CHECK_THROWS_AS(sums.evaluate(f, static_cast<std::size_t>(peak), 1.0, b_min, b_max, 1e-3), std::invalid_argument);
+}
+
+TEST_CASE("COM FOM counts a pre-cursor beyond the Tx FFE's span and picks another setting", "[solvers][com][reference]") {
+  // A UI-spaced pulse (M = 1) with h0 = 1, a post-cursor 0.2 and a pre-cursor 0.6 three UI before
+  // the cursor (the Tx FFE's one pre-cursor tap cannot reach it); no DFE, no slopes (floor above
+  // every sample). Two Tx FFE settings, A = [c(-1) c(0) c(1)] = [0 1 0] and B = [0 0.75 -0.25].
+  // By hand, y(n) = c(0) x(n) + c(1) x(n - 1):
+  //   A: y(0) = 1;    post y(1) = 0.2;                          pre y(-3) = 0.6
+  //   B: y(0) = 0.75; post y(1) = 0.15 - 0.25 = -0.1, y(2) = -0.05; pre y(-3) = 0.45, y(-2) = -0.15
+  // From the cursor on (PyChOpMarg's FOM) A's ISI is 0.04 and B's 0.0125: h0^2/ISI 25 < 45, B
+  // wins. With every pre-cursor (the reference code's optimize_fom, 93A-31) A's is 0.04 + 0.36 =
+  // 0.4 and B's 0.0125 + 0.2025 + 0.0225 = 0.2375: 1/0.4 = 2.5 > 0.5625/0.2375 = 2.37, A wins.
+  const int nx = 20;
+  const long cur = 8;
+  std::vector<double> x(static_cast<std::size_t>(nx), 0.0);
+  x[cur] = 1.0;
+  x[cur + 1] = 0.2;
+  x[cur - 3] = 0.6;
+  ComFomSums sums;
+  sums.reset(x, 1, 1, 1, static_cast<std::size_t>(cur - 2), static_cast<std::size_t>(cur + 2), 0);
+  const std::vector<double> none;
+  TxFfe a{1, {0.0, 1.0, 0.0}}, b{1, {0.0, 0.75, -0.25}};
+  const ComFomSums::Sums sa = sums.evaluate(a, static_cast<std::size_t>(cur), 1.0, none, none, 10.0);
+  const ComFomSums::Sums sb = sums.evaluate(b, static_cast<std::size_t>(cur), 0.75, none, none, 10.0);
+  CHECK(sa.isi_v2 == Approx(0.4).epsilon(1e-14));
+  CHECK(sb.isi_v2 == Approx(0.2375).epsilon(1e-14));
+  CHECK(sa.slope_v2 == 0.0);
+  CHECK(sb.slope_v2 == 0.0);
+  CHECK(1.0 / sa.isi_v2 > 0.75 * 0.75 / sb.isi_v2);  // A's FOM is the larger: A is chosen
+  // The skip test's lower bound counts the pre-cursors too: a budget below A's pre-cursor alone
+  // (0.36) prunes it.
+  CHECK(sums.evaluate(a, static_cast<std::size_t>(cur), 1.0, none, none, 10.0, nullptr, 0.3).pruned);
 }
 
 TEST_CASE("COM CTLE family: each setting's pulse as G p_a + p_b equals its own transform", "[solvers][com][property]") {
