@@ -377,14 +377,19 @@ SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double c
   };
   // Pruning that cannot change the result: the hinted phase's SNR is a floor under this setting's
   // best, and a phase whose bound without its DFE residual (>= 0) stays below that floor by more
-  // than rounding cannot be the best (nor tie with it), so its DFE sums are skipped. The phases still run in their order, so ties resolve as without the hint.
-  double floor_ratio = 0.0;
-  if (phase_hint && *phase_hint < phases_.size()) {
-    const Phase& ph = phases_[*phase_hint];
+  // than rounding cannot be the best (nor tie with it), so its DFE sums are skipped. The phases
+  // still run in their order, so ties resolve as without the hint; the hinted phase's sums are
+  // computed once and reused there.
+  const std::size_t seed = phase_hint && *phase_hint < phases_.size() ? *phase_hint : phases_.size();
+  double floor_ratio = 0.0, seed_isi2 = 0.0, seed_slope2 = 0.0;
+  if (seed < phases_.size()) {
+    const Phase& ph = phases_[seed];
     const double h0 = dot(ph.cursor.data());
-    if (h0 > 0.0)
-      floor_ratio = (1.0 - 1e-12) * terms.ratio(h0, isi2_with_dfe(ph, h0, std::max(0.0, quad(ph.isi))),
-                                                std::max(0.0, quad(ph.slope)), noise_sigma_v, crosstalk_sigma_v);
+    if (h0 > 0.0) {
+      seed_isi2 = isi2_with_dfe(ph, h0, std::max(0.0, quad(ph.isi)));
+      seed_slope2 = std::max(0.0, quad(ph.slope));
+      floor_ratio = (1.0 - 1e-12) * terms.ratio(h0, seed_isi2, seed_slope2, noise_sigma_v, crosstalk_sigma_v);
+    }
   }
   SnrResult best = empty_best(main_index_, noise_sigma_v, crosstalk_sigma_v);
   std::size_t best_phase = phases_.size();
@@ -392,11 +397,15 @@ SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double c
     const Phase& ph = phases_[i];
     const double h0 = dot(ph.cursor.data());
     if (!(h0 > 0.0)) continue;
-    const double isi2_outside = std::max(0.0, quad(ph.isi));
-    const double slope2 = std::max(0.0, quad(ph.slope));
-    if (terms.ratio(h0, isi2_outside, slope2, noise_sigma_v, crosstalk_sigma_v) < floor_ratio) continue;
     const double before = best.snr_db;
-    terms.offer(best, ph.index, h0, isi2_with_dfe(ph, h0, isi2_outside), slope2, noise_sigma_v, crosstalk_sigma_v);
+    if (i == seed) {
+      terms.offer(best, ph.index, h0, seed_isi2, seed_slope2, noise_sigma_v, crosstalk_sigma_v);
+    } else {
+      const double isi2_outside = std::max(0.0, quad(ph.isi));
+      const double slope2 = std::max(0.0, quad(ph.slope));
+      if (terms.ratio(h0, isi2_outside, slope2, noise_sigma_v, crosstalk_sigma_v) < floor_ratio) continue;
+      terms.offer(best, ph.index, h0, isi2_with_dfe(ph, h0, isi2_outside), slope2, noise_sigma_v, crosstalk_sigma_v);
+    }
     if (best.snr_db != before) best_phase = i;
   }
   if (phase_hint && best_phase < phases_.size()) *phase_hint = best_phase;
