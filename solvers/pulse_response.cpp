@@ -1,7 +1,5 @@
 #include "solvers/pulse_response.hpp"
 
-#include <fftw3.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,6 +13,7 @@
 #include "phy/number_text.hpp"
 #include "phy/units.hpp"
 #include "solvers/parallel.hpp"
+#include "solvers/real_fft.hpp"
 
 namespace phylane::solvers {
 
@@ -215,59 +214,11 @@ class PeriodicLagrange6 {
   std::vector<double> w_;
 };
 
-// One c2r plan per transform size for the whole process, shared by every engine and thread
-// (fftw_execute_dft_c2r on an engine's own buffers is thread-safe; planning is not, hence the
-// planner mutex). FFTW_ESTIMATE planning still costs 2-6 ms per size (twiddle factors, candidate
-// plans): a rate search's engines, one per rate and thread, used to plan the same sizes ~250
-// times over. Plans live for the process (a few dozen sizes at most).
-fftw_plan shared_c2r_plan(std::size_t n) {
-  static std::map<std::size_t, fftw_plan> plans;  // guarded by the planner mutex
-  std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-  auto it = plans.find(n);
-  if (it != plans.end()) return it->second;
-  // Planned on scratch arrays from fftw_malloc: an engine's buffers, also from fftw_malloc, have
-  // the same alignment, which is what the new-array execute requires. FFTW_ESTIMATE does not
-  // touch the arrays.
-  double* time = static_cast<double*>(fftw_malloc(sizeof(double) * n));
-  auto* freq = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1)));
-  fftw_plan plan = time && freq ? fftw_plan_dft_c2r_1d(static_cast<int>(n), freq, time, FFTW_ESTIMATE) : nullptr;
-  fftw_free(time);
-  fftw_free(freq);
-  if (!plan) throw std::runtime_error("pulse response: FFTW could not plan a transform of size " + std::to_string(n));
-  plans.emplace(n, plan);
-  return plan;
-}
-
-// An engine's buffers for one transform size, and the shared plan.
-struct FftPlan {
-  std::size_t n = 0;
-  double* time = nullptr;
-  fftw_complex* freq = nullptr;
-  fftw_plan plan = nullptr;
-
-  explicit FftPlan(std::size_t size) : n(size), plan(shared_c2r_plan(size)) {
-    time = static_cast<double*>(fftw_malloc(sizeof(double) * n));
-    freq = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1)));
-    if (!time || !freq) {
-      fftw_free(time);
-      fftw_free(freq);
-      throw std::bad_alloc();
-    }
-  }
-  void execute() { fftw_execute_dft_c2r(plan, freq, time); }
-  ~FftPlan() {
-    fftw_free(time);
-    fftw_free(freq);
-  }
-  FftPlan(const FftPlan&) = delete;
-  FftPlan& operator=(const FftPlan&) = delete;
-};
-
 }  // namespace
 
 struct PulseResponseEngine::Impl {
   // The record's transforms and the low band's (rule 7) apart: both are read after both ran.
-  std::map<std::size_t, std::unique_ptr<FftPlan>> plans, low_plans;
+  std::map<std::size_t, std::unique_ptr<InverseRealFft>> plans, low_plans;
   std::vector<double> total;    // p_A + p_B over the short period (rule 7)
   std::vector<double> scratch;  // the low band's samples around a stretch being interpolated
   std::unique_ptr<PeriodicLagrange6> interpolation;  // weights for the last decimation (rule 7)
@@ -275,13 +226,13 @@ struct PulseResponseEngine::Impl {
     if (!interpolation || interpolation->decimation() != d) interpolation = std::make_unique<PeriodicLagrange6>(d);
     return *interpolation;
   }
-  static FftPlan& get(std::map<std::size_t, std::unique_ptr<FftPlan>>& m, std::size_t n) {
+  static InverseRealFft& get(std::map<std::size_t, std::unique_ptr<InverseRealFft>>& m, std::size_t n) {
     auto it = m.find(n);
-    if (it == m.end()) it = m.emplace(n, std::make_unique<FftPlan>(n)).first;
+    if (it == m.end()) it = m.emplace(n, std::make_unique<InverseRealFft>(n)).first;
     return *it->second;
   }
-  FftPlan& plan(std::size_t n) { return get(plans, n); }
-  FftPlan& low_plan(std::size_t n) { return get(low_plans, n); }
+  InverseRealFft& plan(std::size_t n) { return get(plans, n); }
+  InverseRealFft& low_plan(std::size_t n) { return get(low_plans, n); }
 };
 
 PulseResponseEngine::PulseResponseEngine() : impl_(std::make_unique<Impl>()) {}
@@ -481,7 +432,7 @@ AffineCtle AffineCtle::com_ck(double g_dc2_db, double f_z_hz, double f_p1_hz, do
 const double* PulseResponseEngine::transform_high(ChannelSpectrum& s, const RationalFilter& rational,
                                                   const std::vector<double>* poly) {
   const std::size_t n = s.n_;
-  FftPlan& p = impl_->plan(n);
+  InverseRealFft& p = impl_->plan(n);
   const std::size_t nb = n / 2 + 1;
   // p[n] = df sum_k X_k e^{j 2 pi k n / N} over the two-sided band; FFTW's c2r is that sum.
   // Split (rule 7): the high part X (1 - W) only.
@@ -500,34 +451,25 @@ const double* PulseResponseEngine::transform_high(ChannelSpectrum& s, const Rati
   }
   for (std::size_t k = 0; k < used; ++k) {
     const cplx x = s.x_over_den_[k] * (poly ? polynomial_jf(*poly, s.f_[k]) : rational.numerator(s.f_[k]));
-    p.freq[k][0] = x.real();
-    p.freq[k][1] = x.imag();
+    p.spectrum()[k] = x;
   }
-  double* const bins = &p.freq[0][0];
-  std::fill(bins + 2 * used, bins + 2 * nb, 0.0);
-  p.freq[0][1] = 0.0;
-  p.freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
-  p.execute();
-  return p.time;
+  std::fill(p.spectrum() + used, p.spectrum() + nb, cplx(0.0, 0.0));
+  // The imaginary parts of the DC and Nyquist bins are dropped (the symmetric convention).
+  return p.execute();
 }
 
 const double* PulseResponseEngine::transform_low(ChannelSpectrum& s, const RationalFilter& rational,
                                                  const std::vector<double>* poly) {
-  FftPlan& q = impl_->low_plan(s.low_n_);
+  InverseRealFft& q = impl_->low_plan(s.low_n_);
   const std::size_t mb = s.low_n_ / 2 + 1;
-  double* const qb = &q.freq[0][0];
-  std::fill(qb, qb + 2 * mb, 0.0);
+  std::fill(q.spectrum(), q.spectrum() + mb, cplx(0.0, 0.0));
   for (std::size_t j = 0; j < s.low_x_.size() && j < mb; ++j) {
     const double f = s.low_f_[j];
     const cplx h = (poly ? polynomial_jf(*poly, f) : rational.numerator(f)) / rational.denominator(f);
     const cplx x = s.low_x_[j] * h * s.low_df_;
-    q.freq[j][0] = x.real();
-    q.freq[j][1] = x.imag();
+    q.spectrum()[j] = x;
   }
-  q.freq[0][1] = 0.0;
-  q.freq[mb - 1][1] = 0.0;
-  q.execute();
-  return q.time;
+  return q.execute();  // the imaginary parts of the DC and Nyquist bins are dropped
 }
 
 std::optional<AffineCtle> AffineCtle::family_of(const Ctle& ctle) {
@@ -576,11 +518,11 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const AffineCtle& f
   };
   auto high = [&]() -> const double* {
     return band([&](const std::vector<double>* num) { return transform_high(s, den, num); }, s.aff_valid_,
-                s.aff_low_valid_, s.aff_t_a_, s.aff_t_b_, s.n_, [&] { return impl_->plan(s.n_).time; });
+                s.aff_low_valid_, s.aff_t_a_, s.aff_t_b_, s.n_, [&] { return impl_->plan(s.n_).samples(); });
   };
   auto low = [&]() -> const double* {
     return band([&](const std::vector<double>* num) { return transform_low(s, den, num); }, s.aff_low_valid_,
-                s.aff_valid_, s.aff_low_a_, s.aff_low_b_, s.low_n_, [&] { return impl_->low_plan(s.low_n_).time; });
+                s.aff_valid_, s.aff_low_a_, s.aff_low_b_, s.low_n_, [&] { return impl_->low_plan(s.low_n_).samples(); });
   };
   const double dc = (g * polynomial_jf(family.a, 0.0) + polynomial_jf(family.b, 0.0)).real();
   return run(s, high, low, dc);

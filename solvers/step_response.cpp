@@ -1,15 +1,14 @@
 #include "solvers/step_response.hpp"
 
-#include <fftw3.h>
-
 #include <cmath>
-#include <mutex>
+#include <complex>
 #include <stdexcept>
 #include <string>
 
 #include "phy/constants.hpp"
 #include "phy/number_text.hpp"
 #include "solvers/pulse_response.hpp"
+#include "solvers/real_fft.hpp"
 
 namespace phylane::solvers {
 
@@ -67,31 +66,19 @@ StepResponse step_response(std::span<const std::complex<double>> term, double df
   const std::size_t nb = n / 2 + 1;
   const double dt = period / static_cast<double>(n);
 
-  double* time = static_cast<double*>(fftw_malloc(sizeof(double) * n));
-  auto* freq = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * nb));
-  fftw_plan plan = nullptr;
-  if (time && freq) {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    plan = fftw_plan_dft_c2r_1d(static_cast<int>(n), freq, time, FFTW_ESTIMATE);
-  }
-  if (!plan) {
-    fftw_free(time);
-    fftw_free(freq);
-    throw std::runtime_error("step response: FFTW could not plan a transform of size " + std::to_string(n));
-  }
-  // c2r sums the two-sided spectrum from the half given: X_k = S(f_k) E(f_k) df gives h(n dt).
+  InverseRealFft fft(n);
+  std::complex<double>* freq = fft.spectrum();
+  // The inverse real transform sums the two-sided spectrum from the half given: X_k = S(f_k) E(f_k) df gives h(n dt).
   for (std::size_t k = 0; k < nb; ++k) {
     std::complex<double> x(0.0, 0.0);
     if (k <= k_last) {
       const double f = df_hz * static_cast<double>(k);
       x = term[k] * (edge.response(f) * df_hz);
     }
-    freq[k][0] = x.real();
-    freq[k][1] = x.imag();
+    freq[k] = x;
   }
-  freq[0][1] = 0.0;
-  freq[nb - 1][1] = 0.0;  // Nyquist bin: the symmetric (real-part) convention
-  fftw_execute(plan);
+  // The imaginary parts of the DC and Nyquist bins are dropped (the symmetric convention).
+  const double* time = fft.execute();
 
   StepResponse r;
   r.dt_s = dt;
@@ -106,12 +93,6 @@ StepResponse step_response(std::span<const std::complex<double>> term, double df
     prev = h;
     r.values[i] = sum * dt;
   }
-  {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    fftw_destroy_plan(plan);
-  }
-  fftw_free(time);
-  fftw_free(freq);
   return r;
 }
 

@@ -1,0 +1,96 @@
+#include "solvers/real_fft.hpp"
+
+#include <fftw3.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "solvers/pulse_response.hpp"
+
+namespace phylane::solvers {
+
+using cplx = std::complex<double>;
+
+// One per size for the process: the complex plan of n/2 points and the w_k.
+struct InverseRealFft::Shared {
+  fftw_plan plan = nullptr;
+  std::vector<cplx> w;
+};
+
+const InverseRealFft::Shared* InverseRealFft::shared_for(std::size_t n) {
+  static std::map<std::size_t, std::unique_ptr<Shared>> table;  // guarded by the planner mutex
+  std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+  auto it = table.find(n);
+  if (it != table.end()) return it->second.get();
+  const std::size_t h = n / 2;
+  auto s = std::make_unique<Shared>();
+  // Planned on scratch arrays from fftw_malloc, as every InverseRealFft's buffers are (the
+  // new-array execute needs the same alignment); FFTW_ESTIMATE leaves the arrays untouched.
+  auto* in = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * h));
+  auto* out = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * h));
+  if (in && out) s->plan = fftw_plan_dft_1d(static_cast<int>(h), in, out, FFTW_BACKWARD, FFTW_ESTIMATE);
+  fftw_free(in);
+  fftw_free(out);
+  if (!s->plan) throw std::runtime_error("FFT: FFTW could not plan a transform of size " + std::to_string(h));
+  // w_k = e^{2 pi i k/n}, k/n in [0, 1/2): 2 pi k/n = (pi/2)(q + r/n) with q = 4k div n and
+  // r = 4k mod n, so cos and sin only see angles below pi/2 and w_k = i^q e^{i (pi/2) r/n}.
+  s->w.resize(h);
+  for (std::size_t k = 0; k < h; ++k) {
+    const std::size_t q = 4 * k / n, r = 4 * k % n;
+    const double a = 0.5 * std::numbers::pi * static_cast<double>(r) / static_cast<double>(n);
+    cplx base(std::cos(a), std::sin(a));
+    s->w[k] = q == 0 ? base : cplx(-base.imag(), base.real());  // i^1 = rotation by a quarter turn
+  }
+  return table.emplace(n, std::move(s)).first->second.get();
+}
+
+InverseRealFft::InverseRealFft(std::size_t n) : n_(n), shared_(nullptr) {
+  if (n < 2 || n % 2 != 0)
+    throw std::invalid_argument("FFT: an inverse real transform needs an even size >= 2, not " + std::to_string(n));
+  shared_ = shared_for(n);
+  const std::size_t h = n / 2;
+  spectrum_ = reinterpret_cast<cplx*>(fftw_malloc(sizeof(fftw_complex) * (h + 1)));
+  packed_ = reinterpret_cast<cplx*>(fftw_malloc(sizeof(fftw_complex) * h));
+  samples_ = static_cast<double*>(fftw_malloc(sizeof(double) * n));
+  if (!spectrum_ || !packed_ || !samples_) {
+    fftw_free(spectrum_);
+    fftw_free(packed_);
+    fftw_free(samples_);
+    throw std::bad_alloc();
+  }
+}
+
+InverseRealFft::~InverseRealFft() {
+  fftw_free(spectrum_);
+  fftw_free(packed_);
+  fftw_free(samples_);
+}
+
+const double* InverseRealFft::execute() {
+  const std::size_t h = n_ / 2;
+  const cplx* x = spectrum_;
+  const cplx* w = shared_->w.data();
+  // k = 0 pairs X_0 with X_{n/2}, both taken as real (the c2r convention).
+  {
+    const double x0 = x[0].real(), xh = x[h].real();
+    packed_[0] = cplx(x0 + xh, x0 - xh);
+  }
+  for (std::size_t k = 1; k < h; ++k) {
+    const cplx a = x[k], b = std::conj(x[h - k]);
+    const cplx d = a - b;
+    // i w_k d
+    const cplx iwd(-(w[k].real() * d.imag() + w[k].imag() * d.real()), w[k].real() * d.real() - w[k].imag() * d.imag());
+    packed_[k] = a + b + iwd;
+  }
+  fftw_execute_dft(shared_->plan, reinterpret_cast<fftw_complex*>(packed_), reinterpret_cast<fftw_complex*>(samples_));
+  return samples_;
+}
+
+}  // namespace phylane::solvers
