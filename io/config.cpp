@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iomanip>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -52,9 +53,17 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 struct Materials {
-  MaterialLibrary lib;                 // built-in + the config's own entries
+  // Built-in + the config's own entries, made on first use: a link of Touchstone blocks and lumped
+  // parts never parses the built-in library (2-3 % of such a question's time).
+  MaterialLibrary& lib() {
+    if (!lib_) lib_ = MaterialLibrary::builtin();
+    return *lib_;
+  }
   std::vector<std::string> used_diel;  // ids to copy into the resolved config
   std::vector<std::string> used_foil;
+
+ private:
+  std::optional<MaterialLibrary> lib_;
 };
 
 // Resolves the `foil` (or `plane_foil`) key: a library id or an inline table.
@@ -64,7 +73,7 @@ std::optional<phy::Roughness> read_foil(TableReader& seg, std::string_view key,
   if (!seg.has(key)) {
     seg.accept(key);
     if (required) seg.context().error(&seg.input(), seg.key_path(key), "",
-                                      "missing required key: a foil id (" + join(mats.lib.foil_ids()) +
+                                      "missing required key: a foil id (" + join(mats.lib().foil_ids()) +
                                           ") or an inline table {model = ..., rq = ..., nodule_radius = ..., surface_ratio = ...}");
     return std::nullopt;
   }
@@ -77,12 +86,12 @@ std::optional<phy::Roughness> read_foil(TableReader& seg, std::string_view key,
   } else {
     auto id = seg.text(key, true);
     if (!id) return std::nullopt;
-    const FoilProfile* f = mats.lib.find_foil(*id);
+    const FoilProfile* f = mats.lib().find_foil(*id);
     if (!f) {
-      const std::string guess = closest_match(*id, mats.lib.foil_ids());
+      const std::string guess = closest_match(*id, mats.lib().foil_ids());
       seg.context().error(n, seg.key_path(key), detail::node_text(*n),
                           "unknown foil" + (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") +
-                              " (library: " + join(mats.lib.foil_ids()) + ")");
+                              " (library: " + join(mats.lib().foil_ids()) + ")");
       return std::nullopt;
     }
     foil = *f;
@@ -125,13 +134,13 @@ std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats
     seg.accept("at");
     auto id = seg.text("material", true);
     if (!id) return std::nullopt;
-    const DielectricMaterial* m = mats.lib.find_dielectric(*id);
+    const DielectricMaterial* m = mats.lib().find_dielectric(*id);
     if (!m) {
-      const std::string guess = closest_match(*id, mats.lib.dielectric_ids());
+      const std::string guess = closest_match(*id, mats.lib().dielectric_ids());
       seg.context().error(seg.input().get("material"), seg.key_path("material"), "\"" + *id + "\"",
                           "unknown material" +
                               (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") +
-                              " (library: " + join(mats.lib.dielectric_ids()) +
+                              " (library: " + join(mats.lib().dielectric_ids()) +
                               "; or give dk, df and at inline)");
       return std::nullopt;
     }
@@ -145,7 +154,7 @@ std::optional<phy::Dielectric> read_dielectric(TableReader& seg, Materials& mats
     seg.accept("material");
     if (!has_inline) {
       seg.context().error(&seg.input(), seg.key_path("material"), "",
-                          "missing required key: a material id (" + join(mats.lib.dielectric_ids()) +
+                          "missing required key: a material id (" + join(mats.lib().dielectric_ids()) +
                               ") or inline dk, df and at");
       return std::nullopt;
     }
@@ -685,14 +694,13 @@ Config load_table(const toml::table& in, Context& ctx, const std::string& source
   cfg.description = root.text_or("description", "").value_or("");
 
   Materials mats;
-  mats.lib = MaterialLibrary::builtin();
   // The config's own library entries first, so segments can refer to them.
   if (auto m = root.table("materials", false)) {
-    detail::parse_dielectric_file(*m, mats.lib);
+    detail::parse_dielectric_file(*m, mats.lib());
     m->finish();
   }
   if (auto f = root.table("foils", false)) {
-    detail::parse_foil_file(*f, mats.lib);
+    detail::parse_foil_file(*f, mats.lib());
     f->finish();
   }
 

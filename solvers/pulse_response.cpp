@@ -483,53 +483,98 @@ std::optional<AffineCtle> AffineCtle::family_of(const Ctle& ctle) {
   }
 }
 
+// The pulse on the current grid as g a + b (b null: a alone), over the short period: its high part
+// (the whole pulse when not split) and the whole pulse, and, when split, the low band's coarse
+// samples over the long period.
+struct PulseResponseEngine::Bands {
+  double g = 1.0;
+  const double *high_a = nullptr, *high_b = nullptr;
+  const double *total_a = nullptr, *total_b = nullptr;
+  const double *low_a = nullptr, *low_b = nullptr;
+};
+
+namespace {
+// Samples [0, n - negative_zone) of the short period are at times >= 0, the rest at negative times
+// (see run()).
+std::size_t negative_zone_samples(const PulseResponseOptions& o) {
+  return static_cast<std::size_t>(0.5 * margin_ui(o)) * static_cast<std::size_t>(o.samples_per_ui);
+}
+}  // namespace
+
+void PulseResponseEngine::add_low_band(const ChannelSpectrum& s, const double* low, double* total) {
+  // time_of: samples [0, n - negative_zone) are at t >= 0, the rest at negative times.
+  const std::size_t n = s.n_, nz = negative_zone_samples(s.opt_);
+  const PeriodicLagrange6& interpolate = impl_->interpolator(s.decim_);
+  interpolate.add(low, s.low_n_, 0, n - nz, total, impl_->scratch);
+  interpolate.add(low, s.low_n_, -static_cast<std::ptrdiff_t>(nz), nz, total + (n - nz), impl_->scratch);
+}
+
 PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const Ctle& ctle) {
   if (const auto family = AffineCtle::family_of(ctle))
     return compute(s, *family, phy::units::db_to_amplitude_ratio(ctle.g_dc_db()));
   const RationalFilter& rational = ctle.rational();
-  return run(
-      s, [&] { return transform_high(s, rational, nullptr); }, [&] { return transform_low(s, rational, nullptr); },
-      ctle.response(0.0).real());
+  auto bands = [&] {
+    Bands b;
+    b.high_a = b.total_a = transform_high(s, rational, nullptr);
+    if (s.split_) {
+      b.low_a = transform_low(s, rational, nullptr);
+      auto& tot = impl_->total;
+      tot.assign(b.high_a, b.high_a + s.n_);
+      add_low_band(s, b.low_a, tot.data());
+      b.total_a = tot.data();
+    }
+    return b;
+  };
+  return run(s, bands, ctle.response(0.0).real());
 }
 
 PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const AffineCtle& family, double g) {
   const RationalFilter den(1.0, {}, family.poles_hz);
-  if (!(s.aff_ == family) || s.aff_version_ != s.version_) {
-    s.aff_ = family;
-    s.aff_version_ = s.version_;
-    s.aff_valid_ = s.aff_low_valid_ = false;
-  }
-  // One band (the full period or the slow-tail grid): its two halves transformed once per grid
-  // (a new grid invalidates the other band's too), then g a + b into the band's output buffer.
-  auto band = [&](auto transform, bool& valid, bool& other_valid, std::vector<double>& ta, std::vector<double>& tb,
-                  std::size_t n, auto output) -> const double* {
-    if (!valid || s.aff_version_ != s.version_) {
-      if (s.aff_version_ != s.version_) other_valid = false;
-      const double* pa = transform(&family.a);
-      ta.assign(pa, pa + n);
-      const double* pb = transform(&family.b);
-      tb.assign(pb, pb + n);
+  // The family's two pulses are transformed once per grid (and, when split, the whole pulses
+  // high + low formed once); each member only combines them, inside run()'s passes.
+  auto bands = [&] {
+    if (!(s.aff_ == family) || s.aff_version_ != s.version_) {
+      s.aff_ = family;
       s.aff_version_ = s.version_;
-      valid = true;
+      s.aff_valid_ = s.aff_low_valid_ = false;
     }
-    double* out = output();
-    for (std::size_t i = 0; i < n; ++i) out[i] = g * ta[i] + tb[i];
-    return out;
-  };
-  auto high = [&]() -> const double* {
-    return band([&](const std::vector<double>* num) { return transform_high(s, den, num); }, s.aff_valid_,
-                s.aff_low_valid_, s.aff_t_a_, s.aff_t_b_, s.n_, [&] { return impl_->plan(s.n_).samples(); });
-  };
-  auto low = [&]() -> const double* {
-    return band([&](const std::vector<double>* num) { return transform_low(s, den, num); }, s.aff_low_valid_,
-                s.aff_valid_, s.aff_low_a_, s.aff_low_b_, s.low_n_, [&] { return impl_->low_plan(s.low_n_).samples(); });
+    const std::size_t n = s.n_;
+    if (!s.aff_valid_) {
+      const double* pa = transform_high(s, den, &family.a);
+      s.aff_t_a_.assign(pa, pa + n);
+      const double* pb = transform_high(s, den, &family.b);
+      s.aff_t_b_.assign(pb, pb + n);
+      s.aff_valid_ = true;
+    }
+    if (s.split_ && !s.aff_low_valid_) {
+      const std::size_t m = s.low_n_;
+      const double* la = transform_low(s, den, &family.a);
+      s.aff_low_a_.assign(la, la + m);
+      const double* lb = transform_low(s, den, &family.b);
+      s.aff_low_b_.assign(lb, lb + m);
+      s.aff_v_a_ = s.aff_t_a_;
+      add_low_band(s, s.aff_low_a_.data(), s.aff_v_a_.data());
+      s.aff_v_b_ = s.aff_t_b_;
+      add_low_band(s, s.aff_low_b_.data(), s.aff_v_b_.data());
+      s.aff_low_valid_ = true;
+    }
+    Bands b;
+    b.g = g;
+    b.high_a = s.aff_t_a_.data();
+    b.high_b = s.aff_t_b_.data();
+    b.total_a = s.split_ ? s.aff_v_a_.data() : b.high_a;
+    b.total_b = s.split_ ? s.aff_v_b_.data() : b.high_b;
+    if (s.split_) {
+      b.low_a = s.aff_low_a_.data();
+      b.low_b = s.aff_low_b_.data();
+    }
+    return b;
   };
   const double dc = (g * polynomial_jf(family.a, 0.0) + polynomial_jf(family.b, 0.0)).real();
-  return run(s, high, low, dc);
+  return run(s, bands, dc);
 }
 
-PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<const double*()>& high,
-                                     const std::function<const double*()>& low_band, double dc_response) {
+PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<Bands()>& bands, double dc_response) {
   const auto& o = s.opt_;
   const std::size_t spu = static_cast<std::size_t>(o.samples_per_ui);
   const std::size_t rec = static_cast<std::size_t>(o.record_ui) * spu;
@@ -538,53 +583,50 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
   PulseResult r;
   for (;;) {
     const std::size_t n = s.n_;
-    const double* t = high();  // the pulse on the short period (split: its high part p_A)
+    const Bands b = bands();
+    const double g = b.g;
+    // The pulse (split: its high part p_A) at sample i of the short period, and the whole pulse.
+    auto high_at = [&](std::size_t i) { return b.high_b ? g * b.high_a[i] + b.high_b[i] : b.high_a[i]; };
+    auto total_at = [&](std::size_t i) { return b.total_b ? g * b.total_a[i] + b.total_b[i] : b.total_a[i]; };
 
     // The peak is at t >= 0 (near the delay, which the period exceeds by record + margin) unless it
     // sits in the last half margin of the period, taken as negative times: only a non-causal H
     // (a time advance) can put it there.
-    const std::size_t negative_zone = static_cast<std::size_t>(0.5 * margin_ui(o)) * spu;
+    const std::size_t negative_zone = negative_zone_samples(o);
     auto time_of = [&](std::size_t i) {
       return i >= n - negative_zone ? static_cast<std::ptrdiff_t>(i) - static_cast<std::ptrdiff_t>(n)
                                     : static_cast<std::ptrdiff_t>(i);
     };
     // Rule 7: the low part p_B on the long period, every decim_ samples, interpolated between.
-    const double* low = nullptr;
-    std::size_t low_m = 0;
-    if (s.split_) {
-      low = low_band();
-      low_m = s.low_n_;
-    }
+    const std::size_t low_m = s.split_ ? s.low_n_ : 0;
     const PeriodicLagrange6& interpolate = impl_->interpolator(s.decim_);
-    auto low_at = [&](std::ptrdiff_t i) { return interpolate.at(low, low_m, i); };
-    const double* v = t;  // the whole pulse over one short period, at the times time_of(i)
-    if (s.split_) {
-      auto& tot = impl_->total;
-      tot.assign(t, t + n);
-      // time_of: samples [0, n - negative_zone) are at t >= 0, the rest at negative times.
-      interpolate.add(low, low_m, 0, n - negative_zone, tot.data(), impl_->scratch);
-      interpolate.add(low, low_m, -static_cast<std::ptrdiff_t>(negative_zone), negative_zone,
-                      tot.data() + (n - negative_zone), impl_->scratch);
-      v = tot.data();
-    }
+    auto low_at = [&](std::ptrdiff_t i) {
+      return b.low_b ? g * interpolate.at(b.low_a, low_m, i) + interpolate.at(b.low_b, low_m, i)
+                     : interpolate.at(b.low_a, low_m, i);
+    };
     // The peak (the first largest sample), the smallest sample and the energy in one pass.
     std::size_t peak = 0;
-    double vmax = v[0], vmin = v[0], total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double x = v[i];
-      if (x > vmax) {
-        vmax = x;
-        peak = i;
+    double vmax = total_at(0), vmin = vmax, total = 0.0;
+    auto scan = [&](auto value) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const double x = value(i);
+        if (x > vmax) {
+          vmax = x;
+          peak = i;
+        }
+        vmin = std::min(vmin, x);
+        total += x * x;
       }
-      vmin = std::min(vmin, x);
-      total += x * x;
-    }
+    };
+    if (b.total_b)
+      scan([va = b.total_a, vb = b.total_b, g](std::size_t i) { return g * va[i] + vb[i]; });
+    else
+      scan([va = b.total_a](std::size_t i) { return va[i]; });
     const std::size_t gap = n - rec;
     const std::ptrdiff_t peak_signed = time_of(peak);
     const std::ptrdiff_t start = peak_signed - static_cast<std::ptrdiff_t>(pre);
-    auto at = [&](std::ptrdiff_t i) {
-      const std::ptrdiff_t nn = static_cast<std::ptrdiff_t>(n);
-      return t[static_cast<std::size_t>(((i % nn) + nn) % nn)];
+    auto wrap = [nn = static_cast<std::ptrdiff_t>(n)](std::ptrdiff_t i) {
+      return static_cast<std::size_t>(((i % nn) + nn) % nn);
     };
     // Witness: the third quarter of the gap after the record end (rule 6). It ends gap/4 >= 4 UI
     // before the record start, so the non-causal lead of a zero-phase filter just before the record
@@ -594,23 +636,21 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
     const std::ptrdiff_t end = start + static_cast<std::ptrdiff_t>(rec);
     const std::size_t w = std::max(spu, gap / 4);
     double witness = 0.0, witness_max = 0.0;
-    for (std::size_t i = 0; i < w; ++i) {
-      const double x = at(end + static_cast<std::ptrdiff_t>(gap / 2 + i));
+    for (std::size_t i = 0, j = wrap(end + static_cast<std::ptrdiff_t>(gap / 2)); i < w; ++i) {
+      const double x = high_at(j);
       witness += x * x;
       witness_max = std::max(witness_max, std::abs(x));
+      if (++j == n) j = 0;
     }
     const double fraction = total > 0.0 ? witness / total : 0.0;
-    const double peak_abs = std::max(std::abs(v[peak]), std::abs(vmin));
+    const double peak_abs = std::max(std::abs(vmax), std::abs(vmin));
     const double ratio = peak_abs > 0.0 ? witness_max / peak_abs : 0.0;
     // Rule 6b: the tail the record itself leaves out, the largest |sample| of its last 4 UI.
     double tail_end = 0.0;
     if (o.wrap_relative_to_record) {
       const std::size_t last = std::min(rec, 4 * spu);
-      const auto nn = static_cast<std::ptrdiff_t>(n);
-      for (std::size_t i = rec - last; i < rec; ++i) {
-        const std::ptrdiff_t ti = start + static_cast<std::ptrdiff_t>(i);
-        tail_end = std::max(tail_end, std::abs(v[static_cast<std::size_t>(((ti % nn) + nn) % nn)]));
-      }
+      for (std::size_t i = rec - last; i < rec; ++i)
+        tail_end = std::max(tail_end, std::abs(total_at(wrap(start + static_cast<std::ptrdiff_t>(i)))));
       tail_end = peak_abs > 0.0 ? tail_end / peak_abs : 0.0;
     }
     const double tolerance =
@@ -624,8 +664,10 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
       const std::ptrdiff_t to = from + static_cast<std::ptrdiff_t>(std::max(spu, gap_l / 4));
       const auto mm = static_cast<std::ptrdiff_t>(low_m);
       double low_max = 0.0;
-      for (std::ptrdiff_t c = (from + d - 1) / d; c * d < to; ++c)
-        low_max = std::max(low_max, std::abs(low[static_cast<std::size_t>(((c % mm) + mm) % mm)]));
+      for (std::ptrdiff_t c = (from + d - 1) / d; c * d < to; ++c) {
+        const auto k = static_cast<std::size_t>(((c % mm) + mm) % mm);
+        low_max = std::max(low_max, std::abs(b.low_b ? g * b.low_a[k] + b.low_b[k] : b.low_a[k]));
+      }
       low_ratio = peak_abs > 0.0 ? low_max / peak_abs : 0.0;
     }
     if (ratio <= tolerance && low_ratio <= tolerance) {
@@ -638,7 +680,7 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<con
       std::size_t j = static_cast<std::size_t>(((start % nn) + nn) % nn);
       for (std::size_t i = 0; i < rec; ++i) {
         const std::ptrdiff_t ti = start + static_cast<std::ptrdiff_t>(i);
-        r.pulse.samples_v.push_back(s.split_ ? t[j] + low_at(ti) : t[j]);
+        r.pulse.samples_v.push_back(s.split_ ? high_at(j) + low_at(ti) : high_at(j));
         if (++j == n) j = 0;
       }
       r.pulse.main_index = pre;

@@ -220,6 +220,7 @@ class ChannelSpectrum {
   std::size_t aff_version_ = 0;
   bool aff_valid_ = false, aff_low_valid_ = false;
   std::vector<double> aff_t_a_, aff_t_b_, aff_low_a_, aff_low_b_;
+  std::vector<double> aff_v_a_, aff_v_b_;  // split: the whole pulses a and b (high + low band)
 };
 
 /// Owns FFTW plans (one per transform size, created once, reused by every later call of that
@@ -246,16 +247,19 @@ class PulseResponseEngine {
   /// The same for the member g of an AffineCtle family, as g p_a + p_b: the first call for a
   /// family (and each call after the grid grew) transforms a and b, later ones only combine
   /// them. The grid decisions (rules 6, 7) are taken on the combination, so the result equals
-  /// compute(spectrum, member) to rounding; the spectrum keeps 2 N doubles for the family.
+  /// compute(spectrum, member) to rounding; the spectrum keeps 2 N doubles for the family (4 N when split).
   PulseResult compute(ChannelSpectrum& spectrum, const AffineCtle& family, double g);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  // The loop of rules 5-7: high() gives the pulse (split: its high part) over the short period,
-  // low() the low band's over the long one (split only); dc_response is H_ctle(0).
-  PulseResult run(ChannelSpectrum& s, const std::function<const double*()>& high,
-                  const std::function<const double*()>& low, double dc_response);
+  // The loop of rules 5-7: bands() gives the pulse on s's current grid (see Bands in the .cpp);
+  // dc_response is H_ctle(0).
+  struct Bands;
+  PulseResult run(ChannelSpectrum& s, const std::function<Bands()>& bands, double dc_response);
+  // total[0 .. n) += the low band (coarse samples low, split only) interpolated to the short
+  // period's samples at their times (rule 7).
+  void add_low_band(const ChannelSpectrum& s, const double* low, double* total);
   // The transforms of one CTLE on s's current grid, into the engine's buffers: the short period's
   // (split: the high part) and the low band's. The numerator is rational's own, or the
   // polynomial in j f when poly is given (rational then gives the denominator only).
