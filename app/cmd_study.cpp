@@ -61,7 +61,8 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
   fmt::print(" devices\n  convention: 1 GB = 1e9 B; rates and bandwidths per direction; max rate at each link's target BER and eye mask;\n"
              "  rt = retimers used; Gb/s/mm = lanes per mm of die edge x rate; pJ/b = energy per line bit (all parts);\n"
              "  PHY ns = SerDes + FEC + retimers + flight time; a ring step adds the link's alpha; comm s = the all-reduce per step{}\n"
-             "  \"-\": not reachable (beyond the option's max_length) or no rate meets the target\n",
+             "  \"-\": not reachable (beyond the option's max_length) or no rate meets the target;\n"
+             "  best \"*\": the rate is the transceiver's symbol-rate ceiling (max_symbol_rate x log2 levels)\n",
              w.compute_time_s ? fmt::format(";\n  step s = {:.3g} s of compute + the exposed all-reduce (overlap {:g})",
                                             *w.compute_time_s, w.overlap)
                               : std::string());
@@ -96,7 +97,9 @@ void print_table(const workflows::Study& st, const workflows::StudyResult& r) {
       const bool has = p.reachable && p.max_rate_bps > 0.0;
       fmt::print("  {:>9} {:>6} {:>7} {:>7} {:>5} {:>8} {:>3} {:>7} {:>8} {:>6} {:>7}", length_text(p.length_m),
                  num_text(p.loss_db, "{:.1f}"), rate_text(p.max_rate_nrz_bps), rate_text(p.max_rate_pam4_bps),
-                 p.best_levels == 0 ? std::string("-") : p.best_levels == 2 ? std::string("NRZ") : fmt::format("PAM{}", p.best_levels),
+                 p.best_levels == 0 ? std::string("-")
+                                    : (p.best_levels == 2 ? std::string("NRZ") : fmt::format("PAM{}", p.best_levels)) +
+                                          (p.symbol_rate_limited ? "*" : ""),
                  p.reachable ? rate_text(p.capacity_bps) : std::string("-"), p.reachable ? fmt::format("{}", p.retimers) : std::string("-"),
                  has ? fmt::format("{:.1f}", p.link_bandwidth_bytes_per_s / 1e9) : std::string("-"),
                  has ? num_text(p.density_bps_per_mm / 1e9, "{:.0f}") : std::string("-"),

@@ -71,3 +71,28 @@ TEST_CASE("phylane study rejects bad input with exit code 2 and writes nothing",
   CHECK_THAT(c.err, Catch::Contains("optics") && Catch::Contains("nope"));
   CHECK_FALSE(fs::exists(dir + "/bad.h5"));
 }
+
+TEST_CASE("phylane study marks a rate at the transceiver's symbol-rate ceiling in its table", "[app][study]") {
+  const auto dir = temp_dir("study_ceiling");
+  write_text_file(dir + "/s.toml", R"(name = "ceiling"
+[reach]
+from = "3 m"
+to = "10 m"
+points = 2
+[[link]]
+name = "wdm ring"
+preset = "cpo-microring"
+modulations = ["nrz"]
+max_symbol_rate = "32 GBd"
+symbol_rate_source = "interconnect_options.toml [wdm_ring_driver_class]"
+lanes = 16
+[workload]
+parameters = 70e9
+devices = [8]
+)");
+  const auto r = run_phylane("study s.toml --no-claims -o out.h5", dir);
+  REQUIRE(r.exit_code == 0);
+  // The legend says what the mark means; both lengths stop at 32 GBd x log2(2) = 32 Gb/s NRZ.
+  CHECK_THAT(r.out, Catch::Contains("best \"*\": the rate is the transceiver's symbol-rate ceiling"));
+  CHECK_THAT(r.out, Catch::Contains("32.0       -  NRZ*"));
+}
