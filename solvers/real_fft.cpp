@@ -31,13 +31,11 @@ const InverseRealFft::Shared* InverseRealFft::shared_for(std::size_t n) {
   if (it != table.end()) return it->second.get();
   const std::size_t h = n / 2;
   auto s = std::make_unique<Shared>();
-  // Planned on scratch arrays from fftw_malloc, as every InverseRealFft's buffers are (the
-  // new-array execute needs the same alignment); FFTW_ESTIMATE leaves the arrays untouched.
-  auto* in = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * h));
-  auto* out = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * h));
-  if (in && out) s->plan = fftw_plan_dft_1d(static_cast<int>(h), in, out, FFTW_BACKWARD, FFTW_ESTIMATE);
-  fftw_free(in);
-  fftw_free(out);
+  // Planned in place on a scratch array from fftw_malloc, as every InverseRealFft's buffer is (the
+  // new-array execute needs the same alignment and placement); FFTW_ESTIMATE leaves it untouched.
+  auto* io = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * h));
+  if (io) s->plan = fftw_plan_dft_1d(static_cast<int>(h), io, io, FFTW_BACKWARD, FFTW_ESTIMATE);
+  fftw_free(io);
   if (!s->plan) throw std::runtime_error("FFT: FFTW could not plan a transform of size " + std::to_string(h));
   // w_k = e^{2 pi i k/n}, k/n in [0, 1/2): 2 pi k/n = (pi/2)(q + r/n) with q = 4k div n and
   // r = 4k mod n, so cos and sin only see angles below pi/2 and w_k = i^q e^{i (pi/2) r/n}.
@@ -55,42 +53,35 @@ InverseRealFft::InverseRealFft(std::size_t n) : n_(n), shared_(nullptr) {
   if (n < 2 || n % 2 != 0)
     throw std::invalid_argument("FFT: an inverse real transform needs an even size >= 2, not " + std::to_string(n));
   shared_ = shared_for(n);
-  const std::size_t h = n / 2;
-  spectrum_ = reinterpret_cast<cplx*>(fftw_malloc(sizeof(fftw_complex) * (h + 1)));
-  packed_ = reinterpret_cast<cplx*>(fftw_malloc(sizeof(fftw_complex) * h));
-  samples_ = static_cast<double*>(fftw_malloc(sizeof(double) * n));
-  if (!spectrum_ || !packed_ || !samples_) {
-    fftw_free(spectrum_);
-    fftw_free(packed_);
-    fftw_free(samples_);
-    throw std::bad_alloc();
-  }
+  buffer_ = reinterpret_cast<cplx*>(fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1)));
+  if (!buffer_) throw std::bad_alloc();
 }
 
-InverseRealFft::~InverseRealFft() {
-  fftw_free(spectrum_);
-  fftw_free(packed_);
-  fftw_free(samples_);
-}
+InverseRealFft::~InverseRealFft() { fftw_free(buffer_); }
 
 const double* InverseRealFft::execute() {
   const std::size_t h = n_ / 2;
-  const cplx* x = spectrum_;
+  cplx* x = buffer_;
   const cplx* w = shared_->w.data();
-  // k = 0 pairs X_0 with X_{n/2}, both taken as real (the c2r convention).
+  // Z_k and Z_{h-k} depend on X_k and X_{h-k} only: each pair is packed in place. k = 0 pairs X_0
+  // with X_{n/2}, both taken as real (the c2r convention).
   {
     const double x0 = x[0].real(), xh = x[h].real();
-    packed_[0] = cplx(x0 + xh, x0 - xh);
+    x[0] = cplx(x0 + xh, x0 - xh);
   }
-  for (std::size_t k = 1; k < h; ++k) {
-    const cplx a = x[k], b = std::conj(x[h - k]);
+  // Z_k = (X_k + conj X_{h-k}) + i w_k (X_k - conj X_{h-k}).
+  auto pack = [](cplx a, cplx b, cplx wk) {
     const cplx d = a - b;
-    // i w_k d
-    const cplx iwd(-(w[k].real() * d.imag() + w[k].imag() * d.real()), w[k].real() * d.real() - w[k].imag() * d.imag());
-    packed_[k] = a + b + iwd;
+    return a + b + cplx(-(wk.real() * d.imag() + wk.imag() * d.real()), wk.real() * d.real() - wk.imag() * d.imag());
+  };
+  for (std::size_t k = 1, j = h - 1; k <= j; ++k, --j) {
+    const cplx xk = x[k], xj = x[j];
+    x[k] = pack(xk, std::conj(xj), w[k]);
+    if (j != k) x[j] = pack(xj, std::conj(xk), w[j]);
   }
-  fftw_execute_dft(shared_->plan, reinterpret_cast<fftw_complex*>(packed_), reinterpret_cast<fftw_complex*>(samples_));
-  return samples_;
+  auto* io = reinterpret_cast<fftw_complex*>(buffer_);
+  fftw_execute_dft(shared_->plan, io, io);
+  return reinterpret_cast<const double*>(buffer_);
 }
 
 }  // namespace phylane::solvers

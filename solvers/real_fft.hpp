@@ -15,8 +15,11 @@
 /// problem 9.31; Press et al., Numerical Recipes, 3rd ed., sec. 12.3.2):
 ///     Z_k = (X_k + conj X_{n/2-k}) + i w_k (X_k - conj X_{n/2-k}),  w_k = e^{+2 pi i k / n},
 ///     z = inverse complex DFT of Z over n/2 points,  x_{2m} = Re z_m,  x_{2m+1} = Im z_m.
-/// Plans and the w_k of each size are made once per process and shared by every thread (planning
-/// under fftw_planner_mutex(); executing a plan on other arrays is thread-safe in FFTW).
+/// The packing and the transform run in place in one buffer of n/2 + 1 complex values (a transform
+/// touches a third of the fresh memory three buffers would: on the project's VM a first touch of
+/// memory costs about as much as the transforms). Plans and the w_k of each size are made once
+/// per process and shared by every thread (planning under fftw_planner_mutex(); executing a plan
+/// on other arrays is thread-safe in FFTW).
 ///
 /// Tested by: tests/solvers/real_fft_test.cpp "[solvers][fft]" (against the DFT summed directly).
 #include <complex>
@@ -33,12 +36,10 @@ class InverseRealFft {
   InverseRealFft& operator=(const InverseRealFft&) = delete;
 
   std::size_t size() const { return n_; }
-  /// The n/2 + 1 bins X_0 .. X_{n/2}, written by the caller before execute().
-  std::complex<double>* spectrum() { return spectrum_; }
-  /// The n samples of the last execute().
-  double* samples() { return samples_; }
-  const double* samples() const { return samples_; }
-  /// x from the spectrum (which is left unchanged).
+  /// The n/2 + 1 bins X_0 .. X_{n/2}, written by the caller before each execute() (execute()
+  /// overwrites them: the samples share their storage).
+  std::complex<double>* spectrum() { return buffer_; }
+  /// x from the spectrum, in place: the n samples, valid until the spectrum is written again.
   const double* execute();
 
  private:
@@ -46,9 +47,7 @@ class InverseRealFft {
   static const Shared* shared_for(std::size_t n);
   std::size_t n_;
   const Shared* shared_;
-  std::complex<double>* spectrum_ = nullptr;
-  std::complex<double>* packed_ = nullptr;
-  double* samples_ = nullptr;
+  std::complex<double>* buffer_ = nullptr;  // n/2 + 1 bins, then the n/2 packed points, then x
 };
 
 }  // namespace phylane::solvers

@@ -52,8 +52,6 @@ TEST_CASE("InverseRealFft equals the directly summed inverse DFT of a real signa
     INFO("n = " << n << ", worst error " << worst << " of " << scale);
     // Measured: at most 3.4e-16 of the largest sample (n = 7680).
     CHECK(worst <= 2e-15 * scale);
-    // The spectrum is an input: execute() leaves it as it was.
-    for (std::size_t k = 0; k < x.size(); ++k) CHECK(fft.spectrum()[k] == x[k]);
   }
 }
 
@@ -78,16 +76,23 @@ TEST_CASE("InverseRealFft reuses its size's plan and refuses odd sizes", "[solve
   // A cosine at bin 3: x_m = 2 cos(2 pi 3 m / n), in two engines of the same size.
   const std::size_t n = 48;
   InverseRealFft a(n), b(n);
-  for (auto* f : {&a, &b}) {
-    std::fill(f->spectrum(), f->spectrum() + n / 2 + 1, std::complex<double>(0.0, 0.0));
-    f->spectrum()[3] = 1.0;
-    f->execute();
+  const double* y[2];
+  for (int i = 0; i < 2; ++i) {
+    InverseRealFft& f = i == 0 ? a : b;
+    std::fill(f.spectrum(), f.spectrum() + n / 2 + 1, std::complex<double>(0.0, 0.0));
+    f.spectrum()[3] = 1.0;
+    y[i] = f.execute();
   }
   for (std::size_t m = 0; m < n; ++m) {
     const double ref = 2.0 * std::cos(2.0 * std::numbers::pi * 3.0 * static_cast<double>(m) / static_cast<double>(n));
-    CHECK(a.samples()[m] == Approx(ref).margin(1e-14));
-    CHECK(b.samples()[m] == a.samples()[m]);
+    CHECK(y[0][m] == Approx(ref).margin(1e-14));
+    CHECK(y[1][m] == y[0][m]);
   }
+  // A second transform in the same object: the spectrum is written again, the samples follow.
+  std::fill(a.spectrum(), a.spectrum() + n / 2 + 1, std::complex<double>(0.0, 0.0));
+  a.spectrum()[0] = 2.0;
+  const double* z = a.execute();
+  for (std::size_t m = 0; m < n; ++m) CHECK(z[m] == Approx(2.0).margin(1e-14));
   CHECK_THROWS_WITH(InverseRealFft(7), Catch::Contains("even size >= 2"));
   CHECK_THROWS_AS(InverseRealFft(0), std::invalid_argument);
 }
