@@ -419,3 +419,13 @@ TEST_CASE("Bad Rx FFE and floating DFE values name the key, value and what is al
   // Without an Rx FFE the limits are inert (converted sheets list them all).
   CHECK_NOTHROW(io::parse_com_sheet(minimal, "m.toml", {"ffe_pre_tap1_max=0.3", "ffe_tapn_max=0.2"}));
 }
+
+TEST_CASE("FFE_OPT_METHOD selects the MMSE or the zero-forcing Rx FFE by name", "[io][com_sheet][unit]") {
+  CHECK(!io::parse_com_sheet(minimal, "m.toml").ffe_mmse);  // zero forcing when not given
+  CHECK(io::parse_com_sheet(minimal, "m.toml", {"ffe_post_tap_len=2", "FFE_OPT_METHOD=MMSE"}).ffe_mmse);
+  CHECK(!io::parse_com_sheet(minimal, "m.toml", {"ffe_post_tap_len=2", "FFE_OPT_METHOD=ZF"}).ffe_mmse);
+  // The reference code's other spellings and methods (its strcmp is case sensitive) are refused.
+  for (const char* bad : {"mmse", "WIENER-HOPF", "FV-LMS"})
+    CHECK_THAT(sheet_error(minimal, {std::string("FFE_OPT_METHOD=") + bad}),
+               Catch::Contains(std::string("FFE_OPT_METHOD = \"") + bad + "\": allowed: MMSE (802.3dj) or ZF"));
+}

@@ -211,6 +211,32 @@ TEST_CASE("COM with the zero-forced Rx FFE: the equalised pulse is zero where th
   CHECK(c.com_db > 3.0);
 }
 
+TEST_CASE("COM with the MMSE Rx FFE: taps within their limits, sigma_N of the CTLE alone as the reference code",
+          "[workflows][com][rxffe]") {
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const ComParameters p = io::embedded_com_sheet(
+      "100gbase-kr4", {"ffe_pre_tap_len=1", "ffe_post_tap_len=3", "ffe_post_tap1_max=0.3", "FFE_OPT_METHOD=MMSE",
+                       "z_p select=[1]"});
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*file), "4in"};
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  REQUIRE(a.cases.size() == 1);
+  const auto& c = a.cases[0];
+  REQUIRE(c.equalizer.rx_ffe.taps.size() == 5);
+  CHECK(c.equalizer.rx_ffe.taps[1] == 1.0);                      // unit cursor tap
+  CHECK(std::abs(c.equalizer.rx_ffe.taps[2]) <= 0.3 + 1e-12);    // ffe_post_tap1_max
+  for (std::size_t i : {std::size_t{0}, std::size_t{3}, std::size_t{4}}) CHECK(std::abs(c.equalizer.rx_ffe.taps[i]) <= 0.7 + 1e-12);
+  // A_s is the cursor of the Rx FFE's output (93A.1.6 c).
+  CHECK(c.a_s_v == Approx(p.r_lm * c.h0_v / (p.levels - 1)).epsilon(1e-12));
+  // sigma_N: the reference code (4.x) keeps that of the CTLE alone on its MMSE path; the same CTLE
+  // without an Rx FFE gives the same sigma_N.
+  const ComParameters q = io::embedded_com_sheet(
+      "100gbase-kr4", {"g_DC=" + std::to_string(c.equalizer.g_dc_db), "z_p select=[1]"});
+  const workflows::ComAnswer b = workflows::com(q, rq);
+  CHECK(c.sigma_n_v == Approx(b.cases[0].sigma_n_v).epsilon(1e-12));
+  CHECK(std::isfinite(c.com_db));
+}
+
 TEST_CASE("COM with the 802.3ck sheet as shipped places its floating DFE groups", "[workflows][com][floating]") {
   PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
   const ComParameters p = io::embedded_com_sheet("100gbase-kr1-ck");
