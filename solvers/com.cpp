@@ -108,6 +108,27 @@ std::size_t com_cursor_index(std::span<const double> y, std::size_t peak, int m_
   return best;
 }
 
+std::size_t com_anchor_index(std::span<const double> y, std::size_t peak, int m_ui, int ts_anchor, double b1_min,
+                             double b1_max) {
+  switch (ts_anchor) {
+    case 0: return com_cursor_index(y, peak, m_ui, b1_min, b1_max);
+    case 1: return peak;
+    case 2: {
+      const std::size_t m = static_cast<std::size_t>(m_ui);
+      if (m_ui < 1 || peak < 2 * m || peak + m >= y.size())
+        throw std::invalid_argument("COM sampling point (ts_anchor 2): the record must hold 2 UI before and 1 UI after "
+                                    "the peak");
+      // The largest rise over one UI, y(i) - y(i - M), i in [peak - M, peak + M]; ties: the first.
+      std::size_t best = peak - m;
+      for (std::size_t i = peak - m; i <= peak + m; ++i)
+        if (y[i] - y[i - m] > y[best] - y[best - m]) best = i;
+      return best;
+    }
+    default:
+      throw std::invalid_argument("COM: ts_anchor = " + std::to_string(ts_anchor) + ": allowed 0, 1 or 2");
+  }
+}
+
 ComPmf com_symbol_pmf(std::span<const double> h_v, int levels, double step_v) {
   if (levels < 2 || !(step_v > 0.0)) throw std::invalid_argument("COM PMF: levels >= 2 and a step > 0 are required");
   ComPmf out;
@@ -206,7 +227,10 @@ void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double
   const long nx = static_cast<long>(x_.size());
   if (ffe.n_pre > n_pre_ || ffe.n_post() > n_post_ || to < from)
     throw std::invalid_argument("COM FOM sums: a window needs from <= to and an FFE the sums were built for");
-  out.assign(static_cast<std::size_t>(to - from), 0.0);
+  // resize + fill, not assign(n, 0): the fill then compiles to memset (with assign the inliner's
+  // choice varied with the rest of this file: 2 M more instructions per KR4 run).
+  out.resize(static_cast<std::size_t>(to - from));
+  std::fill(out.begin(), out.end(), 0.0);
   for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
     const double c = ffe.taps[t];
     const long shift = (static_cast<long>(t) - ffe.n_pre) * m_;  // reads x(i - shift), zero outside the record
@@ -416,8 +440,10 @@ std::vector<std::string> com_unsupported(const ComParameters& p) {
     out.push_back("N_bg = " + std::to_string(p.n_bg) +
                   " with an Rx FFE (802.3dj floating Rx FFE taps; floating DFE taps only without an Rx FFE)");
   if (p.ffe_backoff != 0) out.push_back("ffe_backoff = " + std::to_string(p.ffe_backoff) + " (only 0)");
-  if (p.ts_anchor != 0) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (only 0)");
-  if (p.sample_adjustment[0] != 0 || p.sample_adjustment[1] != 0) out.push_back("sample_adjustment (only [0 0])");
+  if (p.ts_anchor < 0 || p.ts_anchor > 2) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (0, 1 or 2)");
+  if (p.sample_adjustment[0] > 0 || p.sample_adjustment[1] < 0)
+    out.push_back("sample_adjustment = [" + std::to_string(p.sample_adjustment[0]) + " " +
+                  std::to_string(p.sample_adjustment[1]) + "] (must hold 0: [min max], min <= 0 <= max)");
   if (p.rx_calibration) out.push_back("RX_CALIBRATION");
   if (p.erl_only) out.push_back("ERL_ONLY (COM and ERL are computed together)");
   if (p.tdr_w_txpkg) out.push_back("TDR_W_TXPKG (the TDR of the channel without packages only)");
@@ -691,6 +717,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::vector<std::size_t> next_phase(agg.size(), 0);
   std::vector<double> hl, rj, rx_lag, rn(static_cast<std::size_t>(n_rx)), hwin;
   double best_tn_v = 0.0;                      // MMSE: the winner's Tx noise through its Rx FFE
+  // sample_adjustment [lo hi]: offsets from the anchored point in the reference's order (sorted by
+  // |itick|, stable: -1 before +1); [0 0]: the point itself.
+  std::vector<int> itick_order;
+  for (int it = p.sample_adjustment[0]; it <= p.sample_adjustment[1]; ++it) itick_order.push_back(it);
+  if (itick_order.empty()) itick_order.push_back(0);
+  std::stable_sort(itick_order.begin(), itick_order.end(), [](int a, int b) { return std::abs(a) < std::abs(b); });
+  int best_itick = 0;
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     PulseResult pr = pulse(victim, ci);
@@ -725,7 +758,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       std::size_t pk = static_cast<std::size_t>(2 * m);
       for (std::size_t i = 2 * m; i < win.size() - 2 * static_cast<std::size_t>(m); ++i)
         if (win[i] > win[pk]) pk = i;
-      const std::size_t cw = com_cursor_index(win, pk, m, b1_min, b1_max);
+      const std::size_t cw0 = com_anchor_index(win, pk, m, p.ts_anchor, b1_min, b1_max);
+      // sample_adjustment: the reference code's itick sweep around that point, |itick| ascending
+      // (ties: the earlier), each offset a candidate of its own.
+      for (const int itick : itick_order) {
+      const long cwl = static_cast<long>(cw0) + itick;
+      if (cwl < m || cwl + m + 1 >= static_cast<long>(win.size())) continue;
+      const std::size_t cw = static_cast<std::size_t>(cwl);
       const long cursor = w0 + static_cast<long>(cw);
       double h0 = win[cw];
       ++candidates;
@@ -769,6 +808,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
           best_fom = mr.fom_db;
           best_ctle = ci;
           best_ffe = fi;
+          best_itick = itick;
           best_rx = mr.c;
           // The Tx noise through the Rx FFE (the reference code's tn_rms of its PSDs).
           double tn = 0.0;
@@ -825,7 +865,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         best_fom = fom;
         best_ctle = ci;
         best_ffe = fi;
+        best_itick = itick;
         if (rx_ffe) best_rx = rx_taps;
+      }
       }
     }
     last_grid = grid(pr);
@@ -853,7 +895,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::size_t peak = 0;
   for (std::size_t i = 1; i < y.samples_v.size(); ++i)
     if (y.samples_v[i] > y.samples_v[peak]) peak = i;
-  const std::size_t cur = com_cursor_index(y.samples_v, peak, m, b1_min, b1_max);
+  const std::size_t cur = static_cast<std::size_t>(
+      static_cast<long>(com_anchor_index(y.samples_v, peak, m, p.ts_anchor, b1_min, b1_max)) + best_itick);
   if (rx_ffe) {  // the Rx FFE after the sampling point was found, as in the search
     r.equalizer.rx_ffe = TxFfe{cmx, best_rx};
     PulseResponse ytx = std::move(y);

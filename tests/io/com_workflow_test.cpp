@@ -239,6 +239,22 @@ TEST_CASE("COM with the MMSE Rx FFE: taps within their limits, sigma_N of the CT
   CHECK(std::isfinite(c.com_db));
 }
 
+TEST_CASE("COM's sample_adjustment sweep offers more sampling points: the FOM cannot fall",
+          "[workflows][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_10in.s4p", return);
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*file), "10in"};
+  const auto base = workflows::com(io::embedded_com_sheet("100gbase-kr4", {"z_p select=[1]"}), rq);
+  const auto swept = workflows::com(io::embedded_com_sheet("100gbase-kr4", {"z_p select=[1]", "sample_adjustment=[-3 3]"}), rq);
+  const auto peak = workflows::com(io::embedded_com_sheet("100gbase-kr4", {"z_p select=[1]", "ts_anchor=1"}), rq);
+  // A superset of candidates (offset 0 among them): the best FOM is at least the unswept one.
+  CHECK(swept.cases[0].fom_db >= base.cases[0].fom_db - 1e-12);
+  CHECK(swept.cases[0].candidates == 7 * base.cases[0].candidates);
+  // ts_anchor 1 samples the equalised pulse's peak.
+  CHECK(peak.cases[0].cursor_ui == 0.0);
+  CHECK(std::isfinite(peak.cases[0].com_db));
+}
+
 TEST_CASE("The embedded 802.3dj sheet runs with its MMSE Rx FFE on a line measured to 110 GHz",
           "[workflows][com][rxffe]") {
   // No shared measured channel reaches f_b/2 = 53.1 GHz: a matched differential line with skin
