@@ -148,6 +148,7 @@ const std::vector<Param>& params() {
       {"N_f", U::ui, S::integer, false, Use::read},
       {"bmaxg", U::none, S::scalar, false, Use::read},
       {"ffe_backoff", U::none, S::integer, false, Use::read},
+      {"FFE_OPT_METHOD", U::none, S::text, false, Use::read},
       {"sigma_RJ", U::ui, S::scalar, true, Use::read},
       {"A_DD", U::ui, S::scalar, true, Use::read},
       {"eta_0", U::v2_per_ghz, S::scalar, true, Use::read},
@@ -790,6 +791,13 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
   p.ffe_tapn_max = b.checked("ffe_tapn_max", 0.7, non_negative, "a non-negative tap limit");
   p.ffe_tap_step_size = b.checked("ffe_tap_step_size", 0.0, non_negative, "a non-negative step (0: continuous)");
   p.ffe_backoff = b.integer("ffe_backoff", 0, 0);
+  // The reference code 4.x runs MMSE for 'MMSE' and its zero forcing (or its experimental
+  // variants) for anything else; phylane takes the two it implements by name.
+  if (const Value* v = b.get("FFE_OPT_METHOD")) {
+    if (v->text == "MMSE") p.ffe_mmse = true;
+    else if (v->text != "ZF")
+      b.error(*v, "FFE_OPT_METHOD", "allowed: MMSE (802.3dj) or ZF (zero forcing, the reference code's `force`)");
+  }
   // With an Rx FFE, a tap limit of a side it does not have is a sheet inconsistency (the reference
   // code ignores it silently): say so rather than let the user believe it applies. Without an Rx
   // FFE the limits are inert (converted sheets list them all).

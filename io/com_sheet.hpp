@@ -26,8 +26,8 @@ solvers::ComParameters read_com_sheet(const std::filesystem::path& file, const s
 /// The same from text; `name` stands for the file in messages.
 solvers::ComParameters parse_com_sheet(std::string_view text, const std::string& name,
                                        const std::vector<std::string>& overrides = {});
-/// An embedded sheet, data/com/<name>.toml ("100gbase-kr4", "100gbase-kr1-ck"); an unknown name is
-/// an InputError with a "did you mean" and the list.
+/// An embedded sheet, data/com/<name>.toml ("100gbase-kr4", "100gbase-kr1-ck", "200gbase-kr1-dj"); an
+/// unknown name is an InputError with a "did you mean" and the list.
 solvers::ComParameters embedded_com_sheet(const std::string& name, const std::vector<std::string>& overrides = {});
 /// Names of the embedded sheets, sorted.
 std::vector<std::string> embedded_com_sheet_names();

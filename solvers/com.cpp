@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "channels/com_package.hpp"
+#include "solvers/com_mmse.hpp"
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
 
@@ -107,6 +108,27 @@ std::size_t com_cursor_index(std::span<const double> y, std::size_t peak, int m_
   return best;
 }
 
+std::size_t com_anchor_index(std::span<const double> y, std::size_t peak, int m_ui, int ts_anchor, double b1_min,
+                             double b1_max) {
+  switch (ts_anchor) {
+    case 0: return com_cursor_index(y, peak, m_ui, b1_min, b1_max);
+    case 1: return peak;
+    case 2: {
+      const std::size_t m = static_cast<std::size_t>(m_ui);
+      if (m_ui < 1 || peak < 2 * m || peak + m >= y.size())
+        throw std::invalid_argument("COM sampling point (ts_anchor 2): the record must hold 2 UI before and 1 UI after "
+                                    "the peak");
+      // The largest rise over one UI, y(i) - y(i - M), i in [peak - M, peak + M]; ties: the first.
+      std::size_t best = peak - m;
+      for (std::size_t i = peak - m; i <= peak + m; ++i)
+        if (y[i] - y[i - m] > y[best] - y[best - m]) best = i;
+      return best;
+    }
+    default:
+      throw std::invalid_argument("COM: ts_anchor = " + std::to_string(ts_anchor) + ": allowed 0, 1 or 2");
+  }
+}
+
 ComPmf com_symbol_pmf(std::span<const double> h_v, int levels, double step_v) {
   if (levels < 2 || !(step_v > 0.0)) throw std::invalid_argument("COM PMF: levels >= 2 and a step > 0 are required");
   ComPmf out;
@@ -205,7 +227,10 @@ void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double
   const long nx = static_cast<long>(x_.size());
   if (ffe.n_pre > n_pre_ || ffe.n_post() > n_post_ || to < from)
     throw std::invalid_argument("COM FOM sums: a window needs from <= to and an FFE the sums were built for");
-  out.assign(static_cast<std::size_t>(to - from), 0.0);
+  // resize + fill, not assign(n, 0): the fill then compiles to memset (with assign the inliner's
+  // choice varied with the rest of this file: 2 M more instructions per KR4 run).
+  out.resize(static_cast<std::size_t>(to - from));
+  std::fill(out.begin(), out.end(), 0.0);
   for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
     const double c = ffe.taps[t];
     const long shift = (static_cast<long>(t) - ffe.n_pre) * m_;  // reads x(i - shift), zero outside the record
@@ -415,8 +440,10 @@ std::vector<std::string> com_unsupported(const ComParameters& p) {
     out.push_back("N_bg = " + std::to_string(p.n_bg) +
                   " with an Rx FFE (802.3dj floating Rx FFE taps; floating DFE taps only without an Rx FFE)");
   if (p.ffe_backoff != 0) out.push_back("ffe_backoff = " + std::to_string(p.ffe_backoff) + " (only 0)");
-  if (p.ts_anchor != 0) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (only 0)");
-  if (p.sample_adjustment[0] != 0 || p.sample_adjustment[1] != 0) out.push_back("sample_adjustment (only [0 0])");
+  if (p.ts_anchor < 0 || p.ts_anchor > 2) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (0, 1 or 2)");
+  if (p.sample_adjustment[0] > 0 || p.sample_adjustment[1] < 0)
+    out.push_back("sample_adjustment = [" + std::to_string(p.sample_adjustment[0]) + " " +
+                  std::to_string(p.sample_adjustment[1]) + "] (must hold 0: [min max], min <= 0 <= max)");
   if (p.rx_calibration) out.push_back("RX_CALIBRATION");
   if (p.erl_only) out.push_back("ERL_ONLY (COM and ERL are computed together)");
   if (p.tdr_w_txpkg) out.push_back("TDR_W_TXPKG (the TDR of the channel without packages only)");
@@ -509,6 +536,45 @@ std::vector<Ctle> com_ctles(const ComParameters& p, std::vector<std::pair<double
   }
   return out;
 }
+
+// The lag products sum_k v(k) v(k + l) of a record's UI-spaced lanes, per phase, computed when a
+// candidate first samples that phase (the MMSE Rx FFE's H^T H and noise autocorrelations, per
+// CTLE). slope: the lane of jitter slopes (x(i + 1) - x(i - 1)) M / 2 at i = phase + k M (93A-28),
+// samples outside the record 0.
+class LaneLags {
+ public:
+  void reset(std::span<const double> x, int m, int lags, bool slope) {
+    x_ = x;
+    m_ = static_cast<std::size_t>(m);
+    lags_ = lags;
+    slope_ = slope;
+    done_.assign(m_, false);
+    s_.resize(m_);
+  }
+  const std::vector<double>& at(std::size_t phase) {
+    if (!done_[phase]) {
+      const std::size_t nx = x_.size(), k = (nx + m_ - 1) / m_;
+      auto v = [&](long i) { return i >= 0 && i < static_cast<long>(nx) ? x_[static_cast<std::size_t>(i)] : 0.0; };
+      lane_.assign(k, 0.0);
+      for (std::size_t j = 0; j < k; ++j) {
+        const long i = static_cast<long>(j * m_ + phase);
+        lane_[j] = slope_ ? (v(i + 1) - v(i - 1)) * static_cast<double>(m_) / 2.0 : v(i);
+      }
+      com_lag_products(lane_, lags_, s_[phase]);
+      done_[phase] = true;
+    }
+    return s_[phase];
+  }
+
+ private:
+  std::span<const double> x_;
+  std::size_t m_ = 1;
+  int lags_ = 1;
+  bool slope_ = false;
+  std::vector<bool> done_;
+  std::vector<std::vector<double>> s_;
+  std::vector<double> lane_;
+};
 
 // ISI cursors before the main one: 5 in A_ni's PDF (the reference code's window, 93A.1.7.3); the
 // figure of merit counts every one from the record's start (ComFomSums, the reference code's
@@ -633,6 +699,31 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::vector<double> best_rx;                 // the winner's Rx FFE taps
   std::vector<double> hs(static_cast<std::size_t>(2 * n_rx + 1)), rx_taps;
   TxFfe cascade;                               // Tx FFE then Rx FFE, per candidate
+  // The MMSE Rx FFE (802.3dj, FFE_OPT_METHOD = MMSE): per candidate the noise autocorrelation at
+  // the FFE's input and the pulse's lag products from per-phase lag products of the CTLE's output
+  // (lanes of the victim, its jitter slopes and each aggressor), filtered by the Tx FFE.
+  const bool mmse = rx_ffe && p.ffe_mmse;
+  ComMmseSpec mspec;
+  mspec.n_pre = cmx;
+  mspec.n_post = cpx;
+  mspec.pre_tap1_max = p.ffe_pre_tap1_max;
+  mspec.post_tap1_max = p.ffe_post_tap1_max;
+  mspec.tapn_max = p.ffe_tapn_max;
+  mspec.b_min.assign(b_lo.begin(), b_lo.begin() + p.n_b);
+  mspec.b_max.assign(b_hi.begin(), b_hi.begin() + p.n_b);
+  const int tx_taps = n_pre + n_post + 1, mlags = n_rx + tx_taps - 1;
+  LaneLags vic_lags, slope_lags;
+  std::vector<LaneLags> agg_lags(mmse ? agg.size() : 0);
+  std::vector<std::size_t> next_phase(agg.size(), 0);
+  std::vector<double> hl, rj, rx_lag, rn(static_cast<std::size_t>(n_rx)), hwin;
+  double best_tn_v = 0.0;                      // MMSE: the winner's Tx noise through its Rx FFE
+  // sample_adjustment [lo hi]: offsets from the anchored point in the reference's order (sorted by
+  // |itick|, stable: -1 before +1); [0 0]: the point itself.
+  std::vector<int> itick_order;
+  for (int it = p.sample_adjustment[0]; it <= p.sample_adjustment[1]; ++it) itick_order.push_back(it);
+  if (itick_order.empty()) itick_order.push_back(0);
+  std::stable_sort(itick_order.begin(), itick_order.end(), [](int a, int b) { return std::abs(a) < std::abs(b); });
+  int best_itick = 0;
   std::size_t candidates = 0;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
     PulseResult pr = pulse(victim, ci);
@@ -642,11 +733,20 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     if (rx_ffe)  // 93A-35 through the Rx FFE: sigma_N^2 = sum_ij c_i c_j r(|i - j|)
       noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, n_rx);
     double next_xt = 0.0;
-    for (auto& a : agg) {
+    for (std::size_t k = 0; k < agg.size(); ++k) {
+      auto& a = agg[k];
       a.pulse = pulse(a.spectrum, ci);
-      if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre + cmx, n_post + cpx);
+      if (mmse) {  // FEXT: best phase after each Tx FFE; NEXT: through no Tx FFE, its best phase
+        if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre, n_post);
+        else next_phase[k] = crosstalk_phase(a.pulse.pulse).phase;
+        agg_lags[k].reset(a.pulse.pulse.samples_v, m, mlags, false);
+      } else if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre + cmx, n_post + cpx);
       else if (rx_ffe) a.fext_energy.reset(a.pulse.pulse, cmx, cpx);  // NEXT: through the Rx FFE alone
       else next_xt += crosstalk_phase(a.pulse.pulse).energy_v2;  // NEXT: through no Tx FFE (93A.1.6)
+    }
+    if (mmse) {
+      vic_lags.reset(x, m, mlags, false);
+      slope_lags.reset(x, m, mlags, true);
     }
     const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
     sums.reset(x, m, n_pre + cmx, n_post + cpx, static_cast<std::size_t>(std::max(w0, 0L)),
@@ -658,11 +758,67 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       std::size_t pk = static_cast<std::size_t>(2 * m);
       for (std::size_t i = 2 * m; i < win.size() - 2 * static_cast<std::size_t>(m); ++i)
         if (win[i] > win[pk]) pk = i;
-      const std::size_t cw = com_cursor_index(win, pk, m, b1_min, b1_max);
+      const std::size_t cw0 = com_anchor_index(win, pk, m, p.ts_anchor, b1_min, b1_max);
+      // sample_adjustment: the reference code's itick sweep around that point, |itick| ascending
+      // (ties: the earlier), each offset a candidate of its own.
+      for (const int itick : itick_order) {
+      const long cwl = static_cast<long>(cw0) + itick;
+      if (cwl < m || cwl + m + 1 >= static_cast<long>(win.size())) continue;
+      const std::size_t cw = static_cast<std::size_t>(cwl);
       const long cursor = w0 + static_cast<long>(cw);
       double h0 = win[cw];
       ++candidates;
       const TxFfe* eq = &ffe;
+      if (mmse) {
+        // The reference code's order (4.x, FFE_OPT_METHOD = MMSE): the sampling point of the Tx
+        // FFE's output, the noise autocorrelation there (its get_PSDs: receiver noise, Tx noise,
+        // jitter, crosstalk), the MMSE Rx FFE and DFE; its FOM ranks the candidate.
+        if (!(h0 > 0.0)) continue;
+        const std::size_t ph = static_cast<std::size_t>(cursor % m);
+        const long q = cursor / m;
+        const std::vector<double>& sx = vic_lags.at(ph);
+        com_filtered_autocorrelation(sx, ffe, n_rx, hl);                   // H^T H
+        com_filtered_autocorrelation(slope_lags.at(ph), ffe, n_rx, rj);    // jitter slopes
+        const double jit = p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui;
+        for (std::size_t d = 0; d < rn.size(); ++d)
+          rn[d] = noise_r[ci][d] + var_x * (snr_tx * sx[d] + jit * rj[d]);
+        for (std::size_t k = 0; k < agg.size(); ++k) {
+          if (agg[k].kind == ComPathKind::fext) {
+            com_filtered_autocorrelation(agg_lags[k].at(agg[k].fext_energy.best(ffe).phase), ffe, n_rx, rx_lag);
+            for (std::size_t d = 0; d < rn.size(); ++d) rn[d] += var_x * rx_lag[d];
+          } else {
+            const std::vector<double>& sa = agg_lags[k].at(next_phase[k]);
+            for (std::size_t d = 0; d < rn.size(); ++d) rn[d] += var_x * sa[d];
+          }
+        }
+        // The pulse's UI samples the MMSE reads: q - post ... q + pre + N_b.
+        hwin.assign(static_cast<std::size_t>(cpx + cmx + p.n_b + 1), 0.0);
+        for (std::size_t j = 0; j < hwin.size(); ++j) {
+          const long n = q - cpx + static_cast<long>(j);
+          double v = 0.0;
+          for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
+            const long i = (n - (static_cast<long>(t) - ffe.n_pre)) * m + static_cast<long>(ph);
+            if (i >= 0 && i < static_cast<long>(x.size())) v += ffe.taps[t] * x[static_cast<std::size_t>(i)];
+          }
+          hwin[j] = v;
+        }
+        const ComMmseResult mr = com_rx_ffe_mmse(hwin, static_cast<std::size_t>(cpx), rn, var_x, p.r_lm, levels, mspec, hl);
+        if (!mr.solved) continue;
+        if (ranking.offer(mr.fom_db, ctles[ci].peaking_db(), ffe.side_weight())) {
+          best_fom = mr.fom_db;
+          best_ctle = ci;
+          best_ffe = fi;
+          best_itick = itick;
+          best_rx = mr.c;
+          // The Tx noise through the Rx FFE (the reference code's tn_rms of its PSDs).
+          double tn = 0.0;
+          for (int i = 0; i < n_rx; ++i)
+            for (int j = 0; j < n_rx; ++j)
+              tn += mr.c[static_cast<std::size_t>(i)] * mr.c[static_cast<std::size_t>(j)] * sx[static_cast<std::size_t>(std::abs(i - j))];
+          best_tn_v = std::sqrt(std::max(0.0, var_x * snr_tx * tn));
+        }
+        continue;
+      }
       if (rx_ffe) {
         // The reference code's order: the sampling point of the Tx FFE's output, the Rx FFE
         // zero-forced there, illegal taps skip the candidate, the cursor read at the same sample.
@@ -709,7 +865,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         best_fom = fom;
         best_ctle = ci;
         best_ffe = fi;
+        best_itick = itick;
         if (rx_ffe) best_rx = rx_taps;
+      }
       }
     }
     last_grid = grid(pr);
@@ -737,7 +895,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::size_t peak = 0;
   for (std::size_t i = 1; i < y.samples_v.size(); ++i)
     if (y.samples_v[i] > y.samples_v[peak]) peak = i;
-  const std::size_t cur = com_cursor_index(y.samples_v, peak, m, b1_min, b1_max);
+  const std::size_t cur = static_cast<std::size_t>(
+      static_cast<long>(com_anchor_index(y.samples_v, peak, m, p.ts_anchor, b1_min, b1_max)) + best_itick);
   if (rx_ffe) {  // the Rx FFE after the sampling point was found, as in the search
     r.equalizer.rx_ffe = TxFfe{cmx, best_rx};
     PulseResponse ytx = std::move(y);
@@ -794,7 +953,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     }
   }
   double sigma_n = noise_v[best_ctle];
-  if (rx_ffe) {  // 93A-35 through the Rx FFE
+  // With the MMSE Rx FFE the reference code keeps sigma_N of the CTLE alone (its optimize_fom
+  // filters eta_0 through the Rx FFE only on the zero-forcing path): followed, docs/com.md.
+  if (rx_ffe && !mmse) {  // 93A-35 through the Rx FFE
     double var_n = 0.0;
     for (int i = 0; i < n_rx; ++i)
       for (int j = 0; j < n_rx; ++j)
@@ -803,7 +964,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     sigma_n = std::sqrt(std::max(0.0, var_n));
   }
   r.sigma_isi_v = std::sqrt(var_isi);
-  r.sigma_tx_v = h0 * std::sqrt(snr_tx);                                  // (93A-30)
+  // (93A-30); with the MMSE Rx FFE the Tx noise through it, as the reference code's PSDs.
+  r.sigma_tx_v = mmse ? best_tn_v : h0 * std::sqrt(snr_tx);
   r.sigma_rj_v = p.sigma_rj_ui * std::sqrt(var_x * var_slope);           // (93A-32), random part
   r.sigma_dd_v = p.a_dd_ui * std::sqrt(var_x * var_slope);               // its dual-Dirac part
   r.sigma_n_v = sigma_n;

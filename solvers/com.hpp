@@ -57,6 +57,15 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
 std::size_t com_cursor_index(std::span<const double> pulse_v, std::size_t peak_index, int samples_per_ui,
                              double b1_min, double b1_max, double eps_v = 1e-3);
 
+/// The anchored sampling point of the reference code (its ts_anchor): 0, com_cursor_index (the
+/// Mueller-Muller rule); 1, the peak itself; 2, the sample i in [peak - M, peak + M] of the
+/// largest rise over one UI, y(i) - y(i - M) (ties: the first). The sheet's sample_adjustment
+/// [min max] then offsets it by each itick in min ... max, every offset ranked as a candidate
+/// (the reference's itick sweep, |itick| ascending). Throws std::invalid_argument for another
+/// ts_anchor or a record too short around the peak.
+std::size_t com_anchor_index(std::span<const double> pulse_v, std::size_t peak_index, int samples_per_ui,
+                             int ts_anchor, double b1_min, double b1_max);
+
 /// A probability mass function on COM's voltage grid: p[i] is the probability of the value
 /// (i + lo) * step_v.
 struct ComPmf {
@@ -192,8 +201,8 @@ struct ComCaseResult {
 /// limits are skipped, and the Rx FFE then filters the victim, the crosstalk (FEXT after the Tx
 /// FFE, NEXT alone) and the receiver noise; with N_bg > 0 the DFE spans N_f taps, the floating
 /// groups placed per candidate (com_floating_dfe_taps). Parameters the engine does not yet honour
-/// (floating taps with an Rx FFE, ffe_backoff, ts_anchor other than 0, sample_adjustment,
-/// RX_CALIBRATION, ERL_ONLY, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
+/// (floating taps with an Rx FFE, ffe_backoff, ts_anchor other than 0-2, a sample_adjustment
+/// without 0, RX_CALIBRATION, ERL_ONLY, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
 ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
                        std::span<const ComPath> aggressors, PulseResponseEngine& engine);
 

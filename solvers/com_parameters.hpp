@@ -81,6 +81,10 @@ struct ComParameters {
   double ffe_pre_tap1_max = 0.7, ffe_post_tap1_max = 0.7, ffe_tapn_max = 0.7;  ///< Rx FFE tap limits
   double ffe_tap_step_size = 0.0;             ///< ffe_tap_step_size: 0 continuous
   int ffe_backoff = 0;                        ///< ffe_backoff (refused when not 0)
+  /// FFE_OPT_METHOD: how the Rx FFE is chosen. "ZF" when the sheet does not say (the zero
+  /// forcing of the reference code 3.x, its `force`); "MMSE" the 802.3dj MMSE (solvers/com_mmse.hpp;
+  /// the reference code 4.x's default). No effect without an Rx FFE.
+  bool ffe_mmse = false;
 
   // Noise, jitter, detector
   double sigma_rj_ui = 0.0;                   ///< sigma_RJ [UI]

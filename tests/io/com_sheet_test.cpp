@@ -299,7 +299,8 @@ TEST_CASE("TOML numbers, arrays and matrices are accepted as well as the sheet's
 }
 
 TEST_CASE("An unknown embedded sheet name is an error listing the sheets", "[io][com_sheet][unit]") {
-  CHECK(io::embedded_com_sheet_names() == std::vector<std::string>{"100gbase-kr1-ck", "100gbase-kr4"});
+  CHECK(io::embedded_com_sheet_names() ==
+        std::vector<std::string>{"100gbase-kr1-ck", "100gbase-kr4", "200gbase-kr1-dj"});
   CHECK_THROWS_WITH(io::embedded_com_sheet("100gbase-kr"),
                     Catch::Contains("did you mean \"100gbase-kr4\"?") && Catch::Contains("embedded COM sheets"));
 }
@@ -418,4 +419,41 @@ TEST_CASE("Bad Rx FFE and floating DFE values name the key, value and what is al
                                   "ffe_post_tap_len >= 2"));
   // Without an Rx FFE the limits are inert (converted sheets list them all).
   CHECK_NOTHROW(io::parse_com_sheet(minimal, "m.toml", {"ffe_pre_tap1_max=0.3", "ffe_tapn_max=0.2"}));
+}
+
+TEST_CASE("The embedded 802.3dj sheet holds PyChOpMarg's ieee_8023dj values", "[io][com_sheet][unit]") {
+  // Source: PyChOpMarg v3.1 src/pychopmarg/config/ieee_8023dj.py (COMParams fields in order).
+  const auto p = io::embedded_com_sheet("200gbase-kr1-dj");
+  CHECK(p.f_b_baud == Approx(106.25e9).epsilon(1e-15));
+  CHECK(p.levels == 4);
+  CHECK(p.der_0 == Approx(2e-4).epsilon(1e-15));
+  CHECK(p.t_r_s == Approx(4e-12).epsilon(1e-15));
+  CHECK(p.a_ne_v == Approx(0.45).epsilon(1e-15));
+  CHECK(p.eta_0_v2_per_hz == Approx(6e-18).epsilon(1e-12));  // 6e-9 V^2/GHz
+  CHECK(p.f_hp_pz_hz.value() == Approx(1.328125e9).epsilon(1e-15));
+  CHECK(p.g_dc_db.size() == 16);     // 0 ... -15 dB
+  CHECK(p.g_dc_hp_db.size() == 11);  // 0 ... -5 dB by 0.5
+  CHECK(p.tx_taps.at(-1).size() == 69);  // -0.34 ... 0 by 0.005
+  CHECK(p.tx_taps.at(-2).back() == Approx(0.12).epsilon(1e-12));
+  CHECK(p.c0_min == 0.5);
+  CHECK(p.f_r == Approx(0.58).epsilon(1e-15));
+  CHECK(p.c_d_f[0].size() == 3);
+  CHECK(p.c_d_f[0][2] == Approx(1.1e-13).epsilon(1e-12));
+  CHECK(p.l_s_h[1][1] == Approx(0.15e-9).epsilon(1e-12));
+  CHECK(p.ffe_pre_tap_len == 5);
+  CHECK(p.ffe_post_tap_len == 10);
+  CHECK(p.ffe_mmse);
+  CHECK(p.n_b == 1);
+  CHECK(p.b_max == std::vector<double>{0.85});
+  CHECK(p.b_min == std::vector<double>{0.0});
+}
+
+TEST_CASE("FFE_OPT_METHOD selects the MMSE or the zero-forcing Rx FFE by name", "[io][com_sheet][unit]") {
+  CHECK(!io::parse_com_sheet(minimal, "m.toml").ffe_mmse);  // zero forcing when not given
+  CHECK(io::parse_com_sheet(minimal, "m.toml", {"ffe_post_tap_len=2", "FFE_OPT_METHOD=MMSE"}).ffe_mmse);
+  CHECK(!io::parse_com_sheet(minimal, "m.toml", {"ffe_post_tap_len=2", "FFE_OPT_METHOD=ZF"}).ffe_mmse);
+  // The reference code's other spellings and methods (its strcmp is case sensitive) are refused.
+  for (const char* bad : {"mmse", "WIENER-HOPF", "FV-LMS"})
+    CHECK_THAT(sheet_error(minimal, {std::string("FFE_OPT_METHOD=") + bad}),
+               Catch::Contains(std::string("FFE_OPT_METHOD = \"") + bad + "\": allowed: MMSE (802.3dj) or ZF"));
 }

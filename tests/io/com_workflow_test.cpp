@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <vector>
 
+#include "channels/network.hpp"
 #include "io/com_sheet.hpp"
 #include "io/touchstone.hpp"
 #include "tests/support/reference_data.hpp"
@@ -209,6 +211,85 @@ TEST_CASE("COM with the zero-forced Rx FFE: the equalised pulse is zero where th
   for (long j : {-1L, 2L, 3L}) CHECK(std::abs(v[static_cast<std::size_t>(cur + j * m)]) < 1e-9 * c.h0_v);
   CHECK(std::abs(v[static_cast<std::size_t>(cur + 4 * m)]) > 1e-6 * c.h0_v);  // beyond the FFE's span: not forced
   CHECK(c.com_db > 3.0);
+}
+
+TEST_CASE("COM with the MMSE Rx FFE: taps within their limits, sigma_N of the CTLE alone as the reference code",
+          "[workflows][com][rxffe]") {
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const ComParameters p = io::embedded_com_sheet(
+      "100gbase-kr4", {"ffe_pre_tap_len=1", "ffe_post_tap_len=3", "ffe_post_tap1_max=0.3", "FFE_OPT_METHOD=MMSE",
+                       "z_p select=[1]"});
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*file), "4in"};
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  REQUIRE(a.cases.size() == 1);
+  const auto& c = a.cases[0];
+  REQUIRE(c.equalizer.rx_ffe.taps.size() == 5);
+  CHECK(c.equalizer.rx_ffe.taps[1] == 1.0);                      // unit cursor tap
+  CHECK(std::abs(c.equalizer.rx_ffe.taps[2]) <= 0.3 + 1e-12);    // ffe_post_tap1_max
+  for (std::size_t i : {std::size_t{0}, std::size_t{3}, std::size_t{4}}) CHECK(std::abs(c.equalizer.rx_ffe.taps[i]) <= 0.7 + 1e-12);
+  // A_s is the cursor of the Rx FFE's output (93A.1.6 c).
+  CHECK(c.a_s_v == Approx(p.r_lm * c.h0_v / (p.levels - 1)).epsilon(1e-12));
+  // sigma_N: the reference code (4.x) keeps that of the CTLE alone on its MMSE path; the same CTLE
+  // without an Rx FFE gives the same sigma_N.
+  const ComParameters q = io::embedded_com_sheet(
+      "100gbase-kr4", {"g_DC=" + std::to_string(c.equalizer.g_dc_db), "z_p select=[1]"});
+  const workflows::ComAnswer b = workflows::com(q, rq);
+  CHECK(c.sigma_n_v == Approx(b.cases[0].sigma_n_v).epsilon(1e-12));
+  CHECK(std::isfinite(c.com_db));
+}
+
+TEST_CASE("COM's sample_adjustment sweep offers more sampling points: the FOM cannot fall",
+          "[workflows][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_10in.s4p", return);
+  workflows::ComRequest rq;
+  rq.thru = {io::read_touchstone(*file), "10in"};
+  const auto base = workflows::com(io::embedded_com_sheet("100gbase-kr4", {"z_p select=[1]"}), rq);
+  const auto swept = workflows::com(io::embedded_com_sheet("100gbase-kr4", {"z_p select=[1]", "sample_adjustment=[-3 3]"}), rq);
+  const auto peak = workflows::com(io::embedded_com_sheet("100gbase-kr4", {"z_p select=[1]", "ts_anchor=1"}), rq);
+  // A superset of candidates (offset 0 among them): the best FOM is at least the unswept one.
+  CHECK(swept.cases[0].fom_db >= base.cases[0].fom_db - 1e-12);
+  CHECK(swept.cases[0].candidates == 7 * base.cases[0].candidates);
+  // ts_anchor 1 samples the equalised pulse's peak.
+  CHECK(peak.cases[0].cursor_ui == 0.0);
+  CHECK(std::isfinite(peak.cases[0].com_db));
+}
+
+TEST_CASE("The embedded 802.3dj sheet runs with its MMSE Rx FFE on a line measured to 110 GHz",
+          "[workflows][com][rxffe]") {
+  // No shared measured channel reaches f_b/2 = 53.1 GHz: a matched differential line with skin
+  // and dielectric loss, 14 dB at 53 GHz, 1 ns, as a 2-port from 10 MHz to 110 GHz.
+  std::vector<double> f;
+  for (int k = 1; k <= 11000; ++k) f.push_back(k * 1e7);
+  channels::Network n(f, 2, {100.0});
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const double g = f[k] / 53.125e9;
+    const double loss_np = (7.0 * std::sqrt(g) + 7.0 * g) / 8.686;
+    const std::complex<double> s21 = std::polar(std::exp(-loss_np), -2.0 * 3.141592653589793 * f[k] * 1e-9);
+    n.s(k, 1, 0) = s21;
+    n.s(k, 0, 1) = s21;
+  }
+  // The sheet as shipped but a coarse Tx FFE and CTLE grid (its 0.005 steps: ~10^8 candidates).
+  const ComParameters p = io::embedded_com_sheet("200gbase-kr1-dj", {"c(-3)=0", "c(-2)=0", "c(-1)=[-0.1:0.05:0]",
+                                                                       "c(1)=[-0.1:0.05:0]", "g_DC=[-9:3:0]",
+                                                                       "g_DC_HP=[-4:2:0]"});
+  CHECK(p.ffe_mmse);
+  CHECK(p.ffe_pre_tap_len == 5);
+  CHECK(p.ffe_post_tap_len == 10);
+  workflows::ComRequest rq;
+  rq.thru = {n, "line"};
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  REQUIRE(a.cases.size() == 1);
+  const auto& c = a.cases[0];
+  REQUIRE(c.equalizer.rx_ffe.taps.size() == 16);
+  CHECK(c.equalizer.rx_ffe.taps[5] == 1.0);
+  for (std::size_t i = 0; i < 16; ++i) CHECK(std::abs(c.equalizer.rx_ffe.taps[i]) <= 1.0);
+  CHECK(c.equalizer.dfe.size() == 1);
+  CHECK(c.equalizer.dfe[0] >= 0.0);
+  CHECK(c.equalizer.dfe[0] <= 0.85);
+  // A 14 dB line with a 16-tap FFE: the eye is open (COM of a few dB and more).
+  CHECK(c.com_db > 3.0);
+  CHECK(c.com_db < 30.0);
 }
 
 TEST_CASE("COM with the 802.3ck sheet as shipped places its floating DFE groups", "[workflows][com][floating]") {

@@ -271,3 +271,15 @@ TEST_CASE("COM CTLE family: each setting's pulse as G p_a + p_b equals its own t
   }
   if (record == 48) CHECK(split);
 }
+
+TEST_CASE("The sampling-point anchors: the peak, and the largest rise over one UI", "[solvers][com][unit]") {
+  // M = 4; the peak (1.0) at sample 20. Rises over one UI, y(i) - y(i - 4), for i = 16 ... 24:
+  // 0.8, 0.9, 0.85, 0.48, 0.2, 0, -0.25, -0.58, -0.8 (worked out by hand): the largest at 17.
+  std::vector<double> y(40, 0.0);
+  const std::vector<double> rise{0.0, 0.0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.98, 1.0, 0.9, 0.7, 0.4, 0.2, 0.1};
+  for (std::size_t i = 0; i < rise.size(); ++i) y[12 + i] = rise[i];
+  CHECK(com_anchor_index(y, 20, 4, 1, -1.0, 1.0) == 20);
+  CHECK(com_anchor_index(y, 20, 4, 2, -1.0, 1.0) == 17);
+  CHECK(com_anchor_index(y, 20, 4, 0, -1.0, 1.0) == com_cursor_index(y, 20, 4, -1.0, 1.0));
+  CHECK_THROWS_AS(com_anchor_index(y, 20, 4, 3, -1.0, 1.0), std::invalid_argument);
+}
