@@ -215,14 +215,19 @@ struct SnrTerms {
     return signal * signal / interference;
   }
   // Keeps the phase in `best` if its SNR beats the best so far.
-  void offer(SnrResult& best, std::size_t c, double h0, double isi2, double slope2, double noise_sigma_v,
-             double crosstalk_sigma_v) const {
+  // best_ratio: the ratio behind best.snr_db (-1 before any). 10 log10 is non-decreasing, so a
+  // ratio not above it cannot raise snr_db: the logarithm is taken only for one that is.
+  void offer(SnrResult& best, double& best_ratio, std::size_t c, double h0, double isi2, double slope2,
+             double noise_sigma_v, double crosstalk_sigma_v) const {
+    const double r = ratio(h0, isi2, slope2, noise_sigma_v, crosstalk_sigma_v);
+    if (!(r > best_ratio)) return;
     const double signal = h0 / (l - 1.0);
     const double var_isi = var_x * isi2;                      // 93A-31
     const double var_j = jit2 * var_x * slope2;               // 93A-32
     const double var_tx = h0 * h0 * tx_ratio;                 // 93A-30
-    const double snr = phy::units::power_ratio_to_db(ratio(h0, isi2, slope2, noise_sigma_v, crosstalk_sigma_v));
+    const double snr = phy::units::power_ratio_to_db(r);
     if (snr > best.snr_db) {
+      best_ratio = r;
       best.snr_db = snr;
       best.cursor_index = c;
       best.signal_v = signal;
@@ -254,6 +259,7 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
   const bool limited = opt.dfe_limits.limited();
 
   SnrResult best = empty_best(pulse.main_index, noise_sigma_v, crosstalk_sigma_v);
+  double best_ratio = -1.0;
   const std::ptrdiff_t centre = static_cast<std::ptrdiff_t>(pulse.main_index);
   for (std::ptrdiff_t c = centre - spu / 2; c < centre + spu / 2; ++c) {
     if (c < 1 || c > len - 2) continue;
@@ -275,7 +281,7 @@ SnrResult com_snr(const PulseResponse& pulse, double noise_sigma_v, const SnrOpt
       }
       isi2 += v * v;
     }
-    terms.offer(best, static_cast<std::size_t>(c), h0, isi2, slope2, noise_sigma_v, crosstalk_sigma_v);
+    terms.offer(best, best_ratio, static_cast<std::size_t>(c), h0, isi2, slope2, noise_sigma_v, crosstalk_sigma_v);
   }
   return best;
 }
@@ -392,6 +398,7 @@ SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double c
     }
   }
   SnrResult best = empty_best(main_index_, noise_sigma_v, crosstalk_sigma_v);
+  double best_ratio = -1.0;
   std::size_t best_phase = phases_.size();
   for (std::size_t i = 0; i < phases_.size(); ++i) {
     const Phase& ph = phases_[i];
@@ -399,12 +406,13 @@ SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double c
     if (!(h0 > 0.0)) continue;
     const double before = best.snr_db;
     if (i == seed) {
-      terms.offer(best, ph.index, h0, seed_isi2, seed_slope2, noise_sigma_v, crosstalk_sigma_v);
+      terms.offer(best, best_ratio, ph.index, h0, seed_isi2, seed_slope2, noise_sigma_v, crosstalk_sigma_v);
     } else {
       const double isi2_outside = std::max(0.0, quad(ph.isi));
       const double slope2 = std::max(0.0, quad(ph.slope));
       if (terms.ratio(h0, isi2_outside, slope2, noise_sigma_v, crosstalk_sigma_v) < floor_ratio) continue;
-      terms.offer(best, ph.index, h0, isi2_with_dfe(ph, h0, isi2_outside), slope2, noise_sigma_v, crosstalk_sigma_v);
+      terms.offer(best, best_ratio, ph.index, h0, isi2_with_dfe(ph, h0, isi2_outside), slope2, noise_sigma_v,
+                  crosstalk_sigma_v);
     }
     if (best.snr_db != before) best_phase = i;
   }
