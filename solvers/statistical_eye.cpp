@@ -87,9 +87,12 @@ class QTable {
 
   static double mills_exact(double z) {
     if (z < 8.0) return q_function(z) / normal_pdf(z);
-    // Laplace's continued fraction R = 1/(z + 1/(z + 2/(z + 3/(z + ...)))), converged for z >= 8.
+    // Laplace's continued fraction R = 1/(z + 1/(z + 2/(z + 3/(z + ...)))), converged for z >= 8:
+    // from 15 terms on, every table point's value is the same double as with 200 (checked over
+    // the whole table); 40 keep a margin at a fifth of the cost (the table is built once per
+    // process, and 200 terms made it 2 % of an eye on a measured channel).
     double f = z;
-    for (int k = 200; k >= 1; --k) f = z + k / f;
+    for (int k = 40; k >= 1; --k) f = z + k / f;
     return 1.0 / f;
   }
   QTable() {
