@@ -17,6 +17,7 @@
 #include "phy/units.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/optical_analysis.hpp"
+#include "solvers/real_fft.hpp"
 #include "workflows/eye.hpp"
 
 namespace phylane::app {
@@ -99,6 +100,7 @@ CLI::App* register_eye(CLI::App& cli, EyeArgs& args) {
 int run_eye(const EyeArgs& args) {
   return guarded([&]() -> int {
     Progress progress("eye", args.quiet);
+    solvers::start_fft_planner_warm_up();  // overlaps the loading below
     progress.stage("loading the link");
     const io::Config cfg = load_link(args.input, false, &args.signal);
     workflows::EyeRequest rq;

@@ -10,6 +10,7 @@
 #include "app/progress.hpp"
 #include "app/requests.hpp"
 #include "io/rate_output.hpp"
+#include "solvers/real_fft.hpp"
 #include "workflows/rate.hpp"
 
 namespace phylane::app {
@@ -79,6 +80,7 @@ void print_text(const io::Config& cfg, const workflows::MaxRateAnswer& answer, b
 int run_maxrate(const MaxRateArgs& args) {
   return guarded([&]() -> int {
     Progress progress("maxrate", args.quiet);
+    solvers::start_fft_planner_warm_up();  // overlaps the loading below
     workflows::MaxRateRequest rq = maxrate_request(args);
     const io::Config cfg = maxrate_link(args, rq);
     rq.progress = progress.ticker();

@@ -9,6 +9,7 @@
 #include "app/progress.hpp"
 #include "app/requests.hpp"
 #include "io/rate_output.hpp"
+#include "solvers/real_fft.hpp"
 #include "workflows/rate.hpp"
 
 namespace phylane::app {
@@ -62,6 +63,7 @@ void print_text(const io::Config& cfg, const workflows::ReachAnswer& answer) {
 int run_reach(const ReachArgs& args) {
   return guarded([&]() -> int {
     Progress progress("reach", args.quiet);
+    solvers::start_fft_planner_warm_up();  // overlaps the loading below
     const io::Config cfg = load_link(args.input, true);
     workflows::ReachRequest rq = reach_request(args);
     rq.progress = progress.ticker();

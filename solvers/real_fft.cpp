@@ -9,7 +9,9 @@
 #include <new>
 #include <numbers>
 #include <stdexcept>
+#include <system_error>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "solvers/pulse_response.hpp"
@@ -82,6 +84,35 @@ const double* InverseRealFft::execute() {
   auto* io = reinterpret_cast<fftw_complex*>(buffer_);
   fftw_execute_dft(shared_->plan, io, io);
   return reinterpret_cast<const double*>(buffer_);
+}
+
+namespace {
+struct WarmUp {
+  std::thread thread;
+  ~WarmUp() {
+    if (thread.joinable()) thread.join();
+  }
+};
+}  // namespace
+
+void start_fft_planner_warm_up() {
+  // The planner lock is made before the warm-up object, so it outlives it at exit.
+  std::mutex& planner = fftw_planner_mutex();
+  static WarmUp warm_up;
+  static std::once_flag once;
+  std::call_once(once, [&planner] {
+    try {
+      warm_up.thread = std::thread([&planner] {
+        std::lock_guard<std::mutex> lock(planner);
+        auto* io = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * 16));
+        if (!io) return;
+        if (fftw_plan p = fftw_plan_dft_1d(16, io, io, FFTW_BACKWARD, FFTW_ESTIMATE)) fftw_destroy_plan(p);
+        fftw_free(io);
+      });
+    } catch (const std::system_error&) {
+      // No thread to spare: the first plan pays the set-up, as without the warm-up.
+    }
+  });
 }
 
 }  // namespace phylane::solvers

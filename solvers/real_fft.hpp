@@ -50,4 +50,11 @@ class InverseRealFft {
   std::complex<double>* buffer_ = nullptr;  // n/2 + 1 bins, then the n/2 packed points, then x
 };
 
+/// Starts FFTW's one-time planner set-up (registering its solvers, about 2 ms of CPU on the
+/// project's machine, otherwise paid by the process's first plan) on a second thread, so that it
+/// overlaps the loading of a question's link on the idle core; the first InverseRealFft finds it
+/// done, or waits for it through the planner lock. Later calls do nothing; the thread is joined at
+/// exit. For the commands that transform (eye, maxrate, reach, com).
+void start_fft_planner_warm_up();
+
 }  // namespace phylane::solvers
