@@ -21,13 +21,8 @@ double DfeLimits::abs_for(int tap) const {
   return max_abs_v[std::min(static_cast<std::size_t>(tap - 1), max_abs_v.size() - 1)];
 }
 
-// Clipped DFE feedback (93A-26), then the absolute full-scale clamp.
 double DfeLimits::feedback(int tap, double v, double h0) const {
-  const double lo = min_for(tap), hi = max_for(tap);
-  double fb = (std::isinf(hi) && std::isinf(lo)) ? v : h0 * std::clamp(v / h0, lo, hi);
-  const double a = abs_for(tap);
-  if (std::isfinite(a)) fb = std::clamp(fb, -a, a);
-  return fb;
+  return clip(v, h0, min_for(tap), max_for(tap), abs_for(tap));
 }
 
 }  // namespace phylane::channels

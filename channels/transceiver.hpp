@@ -4,6 +4,8 @@
 /// ranges, DFE limits, Tx jitter, crosstalk aggressors). Plain values: the engines that use them
 /// are in solvers/ (equalizer search, statistical eye); the filters' responses are in
 /// channels/filters.hpp. A Link (channels/link.hpp) makes one of these at any rate.
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -35,6 +37,14 @@ struct DfeLimits {
   bool limited() const { return !max_rel.empty() || !min_rel.empty() || !max_abs_v.empty(); }
   /// The feedback the tap applies to post-cursor value v [V] with main cursor h0 [V].
   double feedback(int tap, double v, double h0) const;
+  /// feedback() with the tap's limits already looked up (lo = min_for, hi = max_for, a =
+  /// abs_for), for loops that apply the same taps many times: the relative clip (93A-26), then
+  /// the absolute full-scale clamp.
+  static double clip(double v, double h0, double lo, double hi, double a) {
+    double fb = (std::isinf(hi) && std::isinf(lo)) ? v : h0 * std::clamp(v / h0, lo, hi);
+    if (std::isfinite(a)) fb = std::clamp(fb, -a, a);
+    return fb;
+  }
 };
 
 /// Transmitter jitter, converted to amplitude through the slope of the pulse response

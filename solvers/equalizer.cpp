@@ -373,10 +373,24 @@ SnrResult FfeSnrTable::evaluate(const TxFfe& ffe, double noise_sigma_v, double c
     return y;
   };
   const SnrTerms terms(opt_);
+  // The DFE taps' limits, looked up once per setting rather than per phase and tap.
+  constexpr int max_looked_up = 64;
+  std::array<double, max_looked_up> lim_lo, lim_hi, lim_abs;
+  const int looked_up = std::min(opt_.dfe_taps, max_looked_up);
+  for (int n = 1; n <= looked_up; ++n) {
+    const auto i = static_cast<std::size_t>(n - 1);
+    lim_lo[i] = opt_.dfe_limits.min_for(n);
+    lim_hi[i] = opt_.dfe_limits.max_for(n);
+    lim_abs[i] = opt_.dfe_limits.abs_for(n);
+  }
   auto isi2_with_dfe = [&](const Phase& ph, double h0, double isi2) {
     for (std::size_t k = 0; k < ph.dfe_tap.size(); ++k) {
       const double y = dot(ph.dfe_cursors.data() + k * t_);
-      const double r = y - opt_.dfe_limits.feedback(ph.dfe_tap[k], y, h0);
+      const int tap = ph.dfe_tap[k];
+      const auto i = static_cast<std::size_t>(tap - 1);
+      const double fb = tap <= looked_up ? channels::DfeLimits::clip(y, h0, lim_lo[i], lim_hi[i], lim_abs[i])
+                                         : opt_.dfe_limits.feedback(tap, y, h0);
+      const double r = y - fb;
       isi2 += r * r;
     }
     return isi2;
