@@ -147,8 +147,7 @@ void read_crosstalk(TableReader& root, Config& cfg) {
         if (through) {
           auto r = route_from(t, cfg, *through);
           if (r) {
-            f.push_back(r);
-            f.push_back(r);
+            f.push_back(solvers::squared(std::move(r)));  // the route composed once, not twice
             path = tabulated_on_demand(solvers::product(std::move(f)), spec.symbol_rate_baud);
           }
         } else {

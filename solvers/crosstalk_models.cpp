@@ -51,4 +51,11 @@ TransferFunction product(std::vector<TransferFunction> factors) {
   };
 }
 
+TransferFunction squared(TransferFunction h) {
+  return [h = std::move(h)](std::span<const double> f, std::span<std::complex<double>> out) {
+    h(f, out);
+    for (auto& v : out) v *= v;
+  };
+}
+
 }  // namespace phylane::solvers

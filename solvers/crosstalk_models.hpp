@@ -43,4 +43,7 @@ TransferFunction next_section(double level_ratio, double delay_s);
 /// The product of transfer functions, evaluated at the same frequencies.
 TransferFunction product(std::vector<TransferFunction> factors);
 
+/// h(f)^2, h evaluated once per frequency (a NEXT path's route, taken there and back).
+TransferFunction squared(TransferFunction h);
+
 }  // namespace phylane::solvers

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <complex>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -73,4 +74,18 @@ TEST_CASE("A product of paths multiplies them frequency by frequency", "[solvers
   const auto b = solvers::fext_relative(0.02, 10e9);
   const auto p = solvers::product({a, b, a});
   for (double f : {1e9, 9e9}) CHECK(std::abs(eval(p, f) - eval(a, f) * eval(b, f) * eval(a, f)) < 1e-18);
+}
+
+TEST_CASE("A squared path is the path there and back: twice the phase, the square of the gain",
+          "[solvers][crosstalk][unit]") {
+  // A lossy delay a e^{-j 2 pi f tau}: squared, a^2 e^{-j 4 pi f tau} (closed form).
+  const double a = 0.7, tau = 123e-12;
+  const channels::TransferFunction h = [&](std::span<const double> f, std::span<cplx> out) {
+    for (std::size_t k = 0; k < f.size(); ++k) out[k] = a * std::polar(1.0, -2.0 * kPi * f[k] * tau);
+  };
+  const auto s = solvers::squared(h);
+  for (double f : {0.0, 1e9, 13.28125e9, 40e9}) {
+    const cplx want = a * a * std::polar(1.0, -4.0 * kPi * f * tau);
+    CHECK(std::abs(eval(s, f) - want) < 1e-15);
+  }
 }
