@@ -80,7 +80,10 @@ double RingBusCoupling::kappa_per_m_at(double gap_m) const {
   if (gap_m <= g2) return std::exp(parabola(gap_m));
   const double end_slope = l0 * (2 * g2 - g1 - g2) / ((g0 - g1) * (g0 - g2)) + l1 * (2 * g2 - g0 - g2) / ((g1 - g0) * (g1 - g2)) +
                            l2 * (2 * g2 - g0 - g1) / ((g2 - g0) * (g2 - g1));
-  return std::exp(l2 + end_slope * (gap_m - g2));
+  // The samples fall with the gap (checked when solved), so the last interval's chord is negative:
+  // it stands in for a tangent that a strongly convex parabola could turn upward.
+  const double slope = end_slope < 0 ? end_slope : (l2 - l1) / (g2 - g1);
+  return std::exp(l2 + slope * (gap_m - g2));
 }
 
 RingBusCoupling ring_bus_coupling(const StripGuide& g, double gap_m, double radius_m, double wavelength_m) {

@@ -39,7 +39,8 @@ SupermodeCoupling supermode_coupling(const StripGuide& g, double gap_m, double w
 /// Theta = integral kappa(g(z)) dz and the power coupling kappa^2 = sin^2 Theta, the self-coupling
 /// r = cos Theta (lossless: r^2 + kappa^2 = 1). kappa(g) is solved at three gaps g0, g0 + dg,
 /// g0 + 2 dg (dg = 2.3 / the guide's cladding decay constant, a fall of kappa by about e^-4.6 over
-/// the span) and ln kappa interpolated by the parabola through them; beyond, its end tangent.
+/// the span) and ln kappa interpolated by the parabola through them; beyond, its end tangent (or
+/// the last interval's chord if that tangent does not fall).
 /// Bogaerts et al. 2012, sec. 3.2 (coupling of a ring to a bus, integrated along the gap).
 struct RingBusCoupling {
   std::vector<SupermodeCoupling> samples;  ///< kappa at the solved gaps (three)
@@ -50,7 +51,9 @@ struct RingBusCoupling {
   double kappa_per_m_at(double gap_m) const;
 };
 /// Throws std::invalid_argument for a radius not larger than the core width or a bad gap (see
-/// supermode_coupling).
+/// supermode_coupling). Tested by tests/phy/ring_coupling_test.cpp: the closed form of a pure
+/// exponential, nine solved gaps (interpolation error), and 3D FDTD of 500 x 220 nm Si half-rings
+/// from the SiEPIC EBeam PDK (within 12 %). About 0.6 s CPU at 12.5 nm cells.
 RingBusCoupling ring_bus_coupling(const StripGuide& g, double gap_m, double radius_m, double wavelength_m);
 
 }  // namespace phylane::phy
