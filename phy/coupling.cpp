@@ -103,6 +103,9 @@ void field_at(const Mode& m, double x, double y, cplx& dominant, cplx& minor) {
 }  // namespace
 
 double mode_overlap_efficiency(const Mode& a, const Mode& b, double offset_x_m, double offset_y_m) {
+  // The unfolding below takes the dominant field even about a mirror edge.
+  if (a.antisymmetric || b.antisymmetric)
+    throw std::invalid_argument("mode overlap: a mode solved with an antimirror edge (odd about it) cannot be unfolded here");
   cplx overlap = 0.0;
   double na = 0.0, nb = 0.0;
   const int copies_x = a.mirrors_x ? 2 : 1, copies_y = a.mirrors_y ? 2 : 1;

@@ -32,7 +32,8 @@ double gaussian_coupling_efficiency(double w1_m, double w2_m, double wavelength_
 /// Overlap efficiency of two solved modes, |integral E_a . E_b*|^2 / (integral |E_a|^2 integral
 /// |E_b|^2) over the transverse E (dominant and minor components), with mode b shifted by
 /// (offset_x_m, offset_y_m). Mode a's window is unfolded across its mirror edges; mode b is
-/// interpolated bilinearly at the shifted cell centres (and unfolded likewise).
+/// interpolated bilinearly at the shifted cell centres (and unfolded likewise). Throws
+/// std::invalid_argument for a mode solved with an antimirror edge (Mode::antisymmetric).
 double mode_overlap_efficiency(const Mode& a, const Mode& b, double offset_x_m = 0.0, double offset_y_m = 0.0);
 
 }  // namespace phylane::phy

@@ -38,10 +38,12 @@ void check_options(const CrossSection& cs, double wavelength_m, const ModeSolver
   if (o.bend_radius_m != 0.0) {
     if (!(o.bend_radius_m > 0)) err << "bend radius " << o.bend_radius_m << " m must be > 0 (or 0 for straight); ";
     if (!(o.pml_thickness_m > 0)) err << "a bend needs a PML on the x edges (pml_thickness_m > 0); ";
-    if (o.x_min == Boundary::mirror || o.x_max == Boundary::mirror) err << "a bend has no mirror plane in x; ";
+    if (o.x_min == Boundary::mirror || o.x_min == Boundary::antimirror) err << "a bend has no mirror plane in x; ";
     if (o.bend_radius_m <= -o.x_min_m) err << "bend radius " << o.bend_radius_m * 1e6 << " um must exceed the window's inner extent " << -o.x_min_m * 1e6 << " um; ";
   }
-  if (o.x_max == Boundary::mirror || o.y_max == Boundary::mirror) err << "a mirror edge must be x_min or y_min; ";
+  if (o.x_max == Boundary::mirror || o.y_max == Boundary::mirror || o.x_max == Boundary::antimirror ||
+      o.y_max == Boundary::antimirror)
+    err << "a mirror edge must be x_min or y_min; ";
   if ((o.x_min == Boundary::periodic) != (o.x_max == Boundary::periodic) ||
       (o.y_min == Boundary::periodic) != (o.y_max == Boundary::periodic))
     err << "a periodic axis needs both its edges periodic; ";
@@ -185,8 +187,9 @@ Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
   auto centre = [](const std::vector<double>& nd, int i) { return 0.5 * (nd[static_cast<std::size_t>(i)] + nd[static_cast<std::size_t>(i) + 1]); };
   // Dual cell around node i: between the neighbouring centres (the first one mirrored).
   auto dual_lo = [&](const std::vector<double>& nd, int i) { return i > 0 ? centre(nd, i - 1) : nd[0] - 0.5 * width(nd, 0); };
-  m.mirrors_x = o.x_min == Boundary::mirror;
-  m.mirrors_y = o.y_min == Boundary::mirror;
+  m.mirrors_x = o.x_min == Boundary::mirror || o.x_min == Boundary::antimirror;
+  m.mirrors_y = o.y_min == Boundary::mirror || o.y_min == Boundary::antimirror;
+  m.antisymmetric = o.x_min == Boundary::antimirror || o.y_min == Boundary::antimirror;
   const int n = nx * ny;
   const auto un = static_cast<std::size_t>(n);
 
@@ -237,17 +240,21 @@ Mode solve_impl(const CrossSection& cs, double wavelength_m, const ModeSolverOpt
     }
 
   // Ghost rules. Low edges: a mirror is an electric wall (tangential E odd, H even) when the
-  // dominant component is normal to the edge, else a magnetic wall; zero_field puts a magnetic
-  // wall half a cell outside (H ghost 0). High edges: tangential E ghost 0 (electric wall).
+  // dominant component is normal to the edge, else a magnetic wall; an antimirror the other wall
+  // (the dominant component odd about the edge); zero_field puts a magnetic wall half a cell
+  // outside (H ghost 0). High edges: tangential E ghost 0 (electric wall).
   const bool te = o.polarization == Polarization::quasi_te;
+  auto electric = [](Boundary b, bool dominant_normal) {
+    return (b == Boundary::mirror && dominant_normal) || (b == Boundary::antimirror && !dominant_normal);
+  };
   auto low = [&](Boundary b, bool dominant_normal) {
     if (b == Boundary::periodic) return Ghost::wrap;
-    if (b == Boundary::mirror) return dominant_normal ? Ghost::even : Ghost::odd;
+    if (b == Boundary::mirror || b == Boundary::antimirror) return electric(b, dominant_normal) ? Ghost::even : Ghost::odd;
     return Ghost::zero;
   };
   auto high = [&](Boundary b) { return b == Boundary::periodic ? Ghost::wrap : Ghost::zero; };
-  const bool electric_x = o.x_min == Boundary::mirror && te;   // E_y, E_z vanish on x = x_min
-  const bool electric_y = o.y_min == Boundary::mirror && !te;  // E_x, E_z vanish on y = y_min
+  const bool electric_x = electric(o.x_min, te);   // E_y, E_z vanish on x = x_min
+  const bool electric_y = electric(o.y_min, !te);  // E_x, E_z vanish on y = y_min
 
   // 1/(s h) at the output points: U_x outputs at x_i + dx/2, V_x at x_i (PML stretch in x only).
   // Forward differences span a cell, backward ones a dual cell (periodic: the wrapped one).

@@ -55,9 +55,14 @@ std::string_view to_string(Polarization p);
 ///              guided field has decayed there;
 ///  mirror:     (x_min or y_min only) the dominant field is even about the edge, a symmetry plane
 ///              of the guide and of the mode, so a symmetric guide needs half or a quarter window;
+///  antimirror: (x_min or y_min only) the dominant field is odd about the edge (the other wall of
+///              the pair: magnetic where mirror is electric and vice versa), for the modes of a
+///              symmetric guide that are antisymmetric about that plane (a coupler's odd supermode).
+///              It selects a symmetry class, not a polarisation: the class also holds the other
+///              polarisation's even modes (a slab's quasi-TE antimirror finds TM0, not TE1);
 ///  periodic:   (both edges of an axis) the window repeats; one cell across a periodic axis
 ///              makes the guide uniform along it (a slab).
-enum class Boundary { zero_field, mirror, periodic };
+enum class Boundary { zero_field, mirror, antimirror, periodic };
 
 /// Mesh, window, boundaries and what to solve for. Lengths in metres.
 struct ModeSolverOptions {
@@ -98,7 +103,8 @@ struct Mode {
   double wavelength_m = 0;
   int nx = 0, ny = 0;
   std::vector<double> x_nodes, y_nodes;  ///< cell edges [m] (nx + 1 and ny + 1 of them)
-  int mirrors_x = 0, mirrors_y = 0;      ///< mirror edges (0 or 1) per axis
+  int mirrors_x = 0, mirrors_y = 0;      ///< mirror or antimirror edges (0 or 1) per axis
+  bool antisymmetric = false;            ///< an antimirror edge: the dominant field is odd about it
   std::vector<std::complex<double>> field, minor, ex, ey;
   std::vector<std::complex<double>> solution;  ///< the eigenvector as solved (a start for nearby solves)
   std::vector<double> eps;  ///< cell-averaged n^2 (without the bend transformation)

@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "phy/mode_solver.hpp"
+#include "phy/ring_coupling.hpp"
 
 using namespace phylane;
 
@@ -45,3 +46,13 @@ void BM_mode_solve_si_strip_with_group_index(benchmark::State& state) {
 BENCHMARK(BM_mode_solve_si_strip_with_group_index)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// A ring's bus coupling from its gap (phy::ring_bus_coupling), as read from a config with
+// `gap = ...`: 500 x 220 nm Si wires in SiO2, 200 nm gap, R 5 um, 1550 nm, the default 12.5 nm
+// mesh. Issue 17: a gap read from the config should cost <= 1 s.
+void BM_ring_bus_coupling_si_wire(benchmark::State& state) {
+  const phy::StripGuide g{phy::Medium::of(phy::OpticalMaterial::silicon), phy::Medium::of(phy::OpticalMaterial::silica),
+                          500e-9, 220e-9, 12.5e-9};
+  for (auto _ : state) benchmark::DoNotOptimize(phy::ring_bus_coupling(g, 200e-9, 5e-6, 1550e-9).power_coupling);
+}
+BENCHMARK(BM_ring_bus_coupling_si_wire)->Unit(benchmark::kMillisecond)->Iterations(1);

@@ -77,6 +77,64 @@ TEST_CASE("Symmetric slab: TE and TM effective indices equal the dispersion equa
   }
 }
 
+TEST_CASE("An antimirror edge gives a coupler's odd supermode as the full window does",
+          "[phy][mode_solver][property]") {
+  // Two 500 x 220 nm Si strips in SiO2 200 nm apart, 1550 nm, uniform 20 nm cells (core faces on
+  // cell faces), y = 0 a mirror. Full window x in [-1.6, 1.6] um: the even supermode is the
+  // fundamental, the odd one the eigenvalue nearest 2 n_single - n_even (as far below the single
+  // guide as the even one lies above). Half window x in [0, 1.6] um with x = 0 a mirror / an
+  // antimirror: each the fundamental of its symmetry class. Same mesh, so equal to the
+  // eigen-solver's tolerance (measured < 1e-9).
+  const double lambda = 1550e-9, w = 500e-9, h = 220e-9, c = 350e-9;
+  const Medium si = Medium::of(OpticalMaterial::silicon), sio2 = Medium::of(OpticalMaterial::silica);
+  auto core = [&](double x) { return Shape::rectangle(x - w / 2, x + w / 2, -h / 2, h / 2, si); };
+  ModeSolverOptions o;
+  o.x_min_m = -1.6e-6;
+  o.x_max_m = 1.6e-6;
+  o.y_max_m = 1.1e-6;
+  o.dx_m = o.dy_m = 20e-9;
+  o.y_min = Boundary::mirror;
+  const CrossSection pair{sio2, {core(-c), core(c)}};
+  const double even_full = solve_mode(pair, lambda, o).n_eff.real();
+  const double single = solve_mode(CrossSection{sio2, {core(c)}}, lambda, o).n_eff.real();
+  ModeSolverOptions odd_opt = o;
+  odd_opt.n_eff_guess = 2 * single - even_full;
+  const double odd_full = solve_mode(pair, lambda, odd_opt).n_eff.real();
+  ModeSolverOptions half = o;
+  half.x_min_m = 0;
+  half.x_min = Boundary::mirror;
+  const double even_half = solve_mode(pair, lambda, half).n_eff.real();
+  half.x_min = Boundary::antimirror;
+  const auto odd_half = solve_mode(pair, lambda, half);
+  INFO("even " << even_full << " / " << even_half << ", odd " << odd_full << " / " << odd_half.n_eff.real());
+  CHECK(odd_full < single);
+  CHECK(even_half == Approx(even_full).margin(1e-9));
+  CHECK(odd_half.n_eff.real() == Approx(odd_full).margin(1e-9));
+  CHECK(odd_half.antisymmetric);
+}
+
+TEST_CASE("An antimirror is the other wall: a slab's quasi-TE class with it is the quasi-TM class with a mirror",
+          "[phy][mode_solver][property]") {
+  // The edge fixes a symmetry class, not a polarisation: on a 500 nm Si slab (periodic x, one
+  // cell) y = 0 as an antimirror for quasi-TE is an electric wall, as a mirror for quasi-TM, so
+  // both find the TM0 mode (not TE1, which is below it); and vice versa for TE0.
+  const double d = 500e-9;
+  const CrossSection cs{Medium::fixed(1.444), {Shape::rectangle(-1, 1, -d / 2, d / 2, Medium::fixed(3.4764))}};
+  auto solve = [&](Polarization pol, Boundary b) {
+    ModeSolverOptions o;
+    o.x_min_m = 0;
+    o.x_max_m = o.dx_m = 2e-9;
+    o.x_min = o.x_max = Boundary::periodic;
+    o.y_max_m = 2e-6;
+    o.dy_m = 5e-9;
+    o.y_min = b;
+    o.polarization = pol;
+    return solve_mode(cs, 1550e-9, o).n_eff.real();
+  };
+  CHECK(solve(Polarization::quasi_te, Boundary::antimirror) == Approx(solve(Polarization::quasi_tm, Boundary::mirror)).margin(1e-9));
+  CHECK(solve(Polarization::quasi_tm, Boundary::antimirror) == Approx(solve(Polarization::quasi_te, Boundary::mirror)).margin(1e-9));
+}
+
 TEST_CASE("Step-index fibre: LP01 effective index equals the Bessel eigenvalue equation's root",
           "[phy][mode_solver][reference]") {
   // Weakly guiding fibre (G.652-class: core radius 4.1 um, NA 0.118, cladding 1.4468 = SiO2 at
