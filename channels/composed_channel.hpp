@@ -95,10 +95,30 @@ class ComposedChannel {
   /// terminated() of a composed single-ended network.
   Network terminate(const Network& composed) const;
   /// SDD21 or S21 of one chunk of frequencies (transfer()).
-  void transfer_chunk(std::span<const double> freq_hz, std::span<cplx> out) const;
+  struct ChainWork;
+  void transfer_chunk(std::span<const double> freq_hz, std::span<cplx> out, ChainWork& work) const;
+  /// A chain of 2-ports (the single-ended channel, or the differential circuits of a channel of
+  /// mode-pure blocks) composed per frequency in place: the blocks' S-parameters on the chunk, one
+  /// star product per block and frequency, and the termination of the ends.
+  void transfer_two_port_chain(std::span<const double> freq_hz, std::span<cplx> out, ChainWork& work) const;
+
+  /// Trace blocks grouped so that alike ones are evaluated once per frequency: lines that
+  /// TransmissionLine::same_line() share at(), lines of the same materials share inputs(), and
+  /// segments of one line with the same length share their S-parameters.
+  struct TraceGroups {
+    std::vector<std::size_t> material_leader;  ///< per material set: a block index
+    std::vector<std::size_t> line_leader;      ///< per distinct line: a block index
+    std::vector<std::size_t> line_material;    ///< per distinct line: its material set
+    std::vector<std::size_t> section_line;     ///< per distinct (line, length): its line
+    std::vector<double> section_length_m;
+    std::vector<std::size_t> block_section;    ///< per block: its section, or npos (not a trace)
+  };
+  /// common: the blocks' common-mode lines (trace_common) instead of their main lines (trace).
+  static TraceGroups group_traces(const std::vector<ChannelBlock>& blocks, bool common);
   bool differential_;
   std::vector<ChannelBlock> blocks_;
   double driver_ohm_, receiver_ohm_;
+  TraceGroups traces_;
 };
 
 }  // namespace phylane::channels

@@ -95,9 +95,9 @@ Via Via::backdrilled(double residual_stub_m) const {
   return v;
 }
 
-Abcd via_abcd(const Via& v, double freq_hz) {
-  check_via(v);
-  require_freq(freq_hz, "via");
+namespace {
+// via_abcd without its checks (done once per grid by via()).
+Abcd via_abcd_checked(const Via& v, double freq_hz) {
   const double w = 2.0 * phy::pi * freq_hz;
   const cplx y_pad(0.0, w * v.pad_capacitance_f);
   // Open stub terminated by its end pad, seen from the exit layer (Pozar sec. 2.7, admittances).
@@ -109,9 +109,33 @@ Abcd via_abcd(const Via& v, double freq_hz) {
          Abcd::shunt(y_pad + y_stub);
 }
 
+// from_abcd_grid without the std::function call and the per-frequency checks of the element (a
+// channel's element blocks are evaluated on grids of 10^4 to 10^5 points). The caller has checked
+// the frequencies and the element.
+template <class AbcdOf>
+Network finite_abcd_grid(std::span<const double> freq_hz, double z1, double z2, const AbcdOf& m) {
+  Network out(std::vector<double>(freq_hz.begin(), freq_hz.end()), 2, {z1, z2});
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const S2 s = to_s(m(freq_hz[k]), z1, z2);
+    out.s(k, 0, 0) = s.s11;
+    out.s(k, 0, 1) = s.s12;
+    out.s(k, 1, 0) = s.s21;
+    out.s(k, 1, 1) = s.s22;
+  }
+  return out;
+}
+}  // namespace
+
+Abcd via_abcd(const Via& v, double freq_hz) {
+  check_via(v);
+  require_freq(freq_hz, "via");
+  return via_abcd_checked(v, freq_hz);
+}
+
 Network via(const Via& v, std::span<const double> freq_hz, double z0_ohm) {
   check_via(v);
-  Network n = network_from_abcd(freq_hz, [&](double f) { return via_abcd(v, f); }, z0_ohm, z0_ohm);
+  for (double f : freq_hz) require_freq(f, "network_from_abcd");
+  Network n = finite_abcd_grid(freq_hz, z0_ohm, z0_ohm, [&](double f) { return via_abcd_checked(v, f); });
   n.name = "via";
   return n;
 }
@@ -238,28 +262,49 @@ Network ac_capacitor(const AcCapacitor& cap, std::span<const double> freq_hz, do
   return n;
 }
 
-Abcd pi_abcd(const PiModel& m, double freq_hz) {
+namespace {
+void check_pi(const PiModel& m) {
   for (double v : {m.c1_f, m.r_ohm, m.l_h, m.c2_f}) require(v >= 0.0 && std::isfinite(v), "pi_model", "element", v, ">= 0");
-  require_freq(freq_hz, "pi_model");
-  return Abcd::shunt(jw(freq_hz, m.c1_f)) * Abcd::series(m.r_ohm + jw(freq_hz, m.l_h)) * Abcd::shunt(jw(freq_hz, m.c2_f));
 }
-
-Abcd tee_abcd(const TeeModel& m, double freq_hz) {
+void check_tee(const TeeModel& m) {
   for (double v : {m.r1_ohm, m.l1_h, m.c_f, m.r2_ohm, m.l2_h})
     require(v >= 0.0 && std::isfinite(v), "tee_model", "element", v, ">= 0");
-  require_freq(freq_hz, "tee_model");
+}
+Abcd pi_abcd_checked(const PiModel& m, double freq_hz) {
+  return Abcd::shunt(jw(freq_hz, m.c1_f)) * Abcd::series(m.r_ohm + jw(freq_hz, m.l_h)) * Abcd::shunt(jw(freq_hz, m.c2_f));
+}
+Abcd tee_abcd_checked(const TeeModel& m, double freq_hz) {
   return Abcd::series(m.r1_ohm + jw(freq_hz, m.l1_h)) * Abcd::shunt(jw(freq_hz, m.c_f)) *
          Abcd::series(m.r2_ohm + jw(freq_hz, m.l2_h));
 }
+}  // namespace
+
+Abcd pi_abcd(const PiModel& m, double freq_hz) {
+  check_pi(m);
+  require_freq(freq_hz, "pi_model");
+  return pi_abcd_checked(m, freq_hz);
+}
+
+Abcd tee_abcd(const TeeModel& m, double freq_hz) {
+  check_tee(m);
+  require_freq(freq_hz, "tee_model");
+  return tee_abcd_checked(m, freq_hz);
+}
 
 Network pi_network(const PiModel& m, std::span<const double> freq_hz, double z0_ohm) {
-  Network n = network_from_abcd(freq_hz, [&](double f) { return pi_abcd(m, f); }, z0_ohm, z0_ohm);
+  // The checks of network_from_abcd(freq_hz, pi_abcd), in its order.
+  for (double f : freq_hz) require_freq(f, "network_from_abcd");
+  if (!freq_hz.empty()) check_pi(m);
+  Network n = finite_abcd_grid(freq_hz, z0_ohm, z0_ohm, [&](double f) { return pi_abcd_checked(m, f); });
   n.name = "pi model";
   return n;
 }
 
 Network tee_network(const TeeModel& m, std::span<const double> freq_hz, double z0_ohm) {
-  Network n = network_from_abcd(freq_hz, [&](double f) { return tee_abcd(m, f); }, z0_ohm, z0_ohm);
+  // The checks of network_from_abcd(freq_hz, tee_abcd), in its order.
+  for (double f : freq_hz) require_freq(f, "network_from_abcd");
+  if (!freq_hz.empty()) check_tee(m);
+  Network n = finite_abcd_grid(freq_hz, z0_ohm, z0_ohm, [&](double f) { return tee_abcd_checked(m, f); });
   n.name = "tee model";
   return n;
 }

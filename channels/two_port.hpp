@@ -44,6 +44,19 @@ struct S2 {
   cplx s11, s12, s21, s22;
 };
 
+/// Cascade of two 2-ports' S-parameters referenced alike at the junction, `a` followed by `b`:
+/// the Redheffer star product for N = 1,
+///   S11 = A11 + A12 B11 A21 / (1 - B11 A22),  S12 = A12 B12 / (1 - B11 A22),
+///   S21 = B21 A21 / (1 - A22 B11),            S22 = B22 + B21 A22 B12 / (1 - A22 B11),
+/// evaluated in the order of channels/network_ops.hpp cascade() (one division per junction).
+/// Source: R. Redheffer, J. Math. Phys. 41, 1962 (see cascade()).
+inline S2 star(const S2& a, const S2& b) {
+  const cplx x = 1.0 / (1.0 - b.s11 * a.s22);
+  const cplx xb11 = x * b.s11;
+  const cplx b21y = b.s21 * (1.0 + a.s22 * xb11);
+  return {a.s11 + a.s12 * (xb11 * a.s21), a.s12 * (x * b.s12), b21y * a.s21, b.s22 + (b21y * a.s22) * b.s12};
+}
+
 /// ABCD -> S for real reference impedances.
 /// Source: D. A. Frickey, "Conversions between S, Z, Y, h, ABCD, and T parameters which are valid
 /// for complex source and load impedances", IEEE Trans. MTT-42(2), 1994, Table I.

@@ -151,6 +151,16 @@ LinePoint TransmissionLine::at(double freq_hz, const LineInputs& in, bool with_b
   return p;
 }
 
+bool TransmissionLine::same_line(const TransmissionLine& o) const {
+  if (!same_materials(o) || geometry_->mode() != o.geometry_->mode()) return false;
+  if (geometry_ == o.geometry_) return true;
+  // at() uses the geometry through these constants, and through eps_eff, which a homogeneous
+  // cross-section makes eps_r (an inhomogeneous one's closed forms are used outside q_table_).
+  return geometry_->homogeneous() && o.geometry_->homogeneous() && c_air_ == o.c_air_ && l_ext_ == o.l_ext_ &&
+         r_dc_strip_ == o.r_dc_strip_ && r_dc_plane_ == o.r_dc_plane_ && k_strip_ == o.k_strip_ &&
+         k_plane_ == o.k_plane_ && s_strip_ == o.s_strip_ && s_plane_ == o.s_plane_;
+}
+
 double TransmissionLine::impedance_ohm(double freq_hz) const {
   const auto eps_eff = this->eps_eff(freq_hz, dielectric_.permittivity(freq_hz));
   return geometry_->air_impedance_ohm() / std::sqrt(eps_eff.real());

@@ -74,6 +74,12 @@ class TransmissionLine {
   bool same_materials(const TransmissionLine& other) const {
     return dielectric_ == other.dielectric_ && conductor_ == other.conductor_;
   }
+  /// True when `other`'s at() equals this line's at every frequency, bit for bit: the same
+  /// materials and either the same cross-section object or two homogeneous cross-sections (whose
+  /// eps_eff is eps_r) with identical per-length constants, which are all at() takes from a
+  /// geometry. Segments of one cross-section in a cascade (the same trace on both sides of a
+  /// link) then share their per-frequency line quantities.
+  bool same_line(const TransmissionLine& other) const;
 
   const LineGeometry& geometry() const { return *geometry_; }
   /// The same cross-section, shared: for a line with the same geometry and other materials.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -227,4 +228,51 @@ c1 = "250 fF"
   std::vector<double> f;
   for (double x = 0.0; x <= 45e9; x += 0.29e9) f.push_back(x);
   check_same_sdd21(*cfg.composed(), f);
+}
+
+TEST_CASE("A single-ended chain composes per frequency as the network cascade does", "[channels][composed][property]") {
+  // transfer() composes a single-ended channel as one chain of 2-ports in place, evaluating the
+  // repeated trace (same cross-section and length, two separate line objects) once per frequency;
+  // terminated() (network(): every block a Network, then cascade() and renormalize()) is the
+  // reference. Blocks referenced to 50 ohm and to 40 ohm, terminations away from both.
+  const phy::StriplineDims d{5 * mil, 0.6 * mil, 5 * mil, 5 * mil, 0.0, 1.2 * mil};
+  const auto diel = phy::Dielectric::djordjevic_sarkar(3.6, 0.004, 1e10);
+  auto line = [&] { return phy::TransmissionLine(std::make_shared<phy::Stripline>(d), diel, {5.8e7, {}, {}}); };
+  auto trace = [&](double len_in) {
+    ChannelBlock b;
+    b.name = b.kind = "trace";
+    b.trace = TraceSegment{"trace", len_in * inch, line()};
+    return b;
+  };
+  auto element = [](std::function<Network(std::span<const double>)> n) {
+    ChannelBlock b;
+    b.name = b.kind = "element";
+    b.network = std::move(n);
+    return b;
+  };
+  Via v;
+  v.delay_s_per_m = 6e-9;
+  v.barrel_length_m = 1.5e-3;
+  v.stub_length_m = 0.8e-3;
+  v.pad_capacitance_f = 0.1e-12;
+  const ComposedChannel c(false,
+                          {trace(2.0), element([v](std::span<const double> f) { return via(v, f); }), trace(5.0),
+                           element([](std::span<const double> f) { return ac_capacitor({100e-9, 0.01, 0.3e-9}, f, 40.0); }),
+                           trace(2.0), element([](std::span<const double> f) { return pi_network({0.1e-12, 0.0, 0.3e-9, 0.1e-12}, f); })},
+                          45.0, 55.0);
+  std::vector<double> f;
+  for (double x = 0.0; x <= 100e9; x += 0.37e9) f.push_back(x);
+  const auto h = c.transfer(f);
+  const Network r = c.terminated(f);
+  double worst = 0.0;
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    if (r.s(k, 1, 0) == cplx(0.0, 0.0)) {  // DC: the series capacitor is an open in both
+      CHECK(h[k] == cplx(0.0, 0.0));
+      continue;
+    }
+    worst = std::max(worst, std::abs(h[k] - r.s(k, 1, 0)) / std::abs(r.s(k, 1, 0)));
+  }
+  // The same star products in another order of evaluation: rounding only.
+  INFO("worst relative difference " << worst);
+  CHECK(worst < 1e-13);
 }

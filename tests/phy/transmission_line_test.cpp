@@ -345,3 +345,33 @@ TEST_CASE("The line's series impedance is the boundary-element L_ext plus the ro
     CHECK(z.imag() > z_smooth.imag() + 0.5 * (z.real() - z_smooth.real()));
   }
 }
+
+TEST_CASE("Lines that same_line() pairs give the same at() bit for bit; others are told apart", "[phy][line][unit]") {
+  // A cascade evaluates such lines once per frequency (channels/composed_channel.cpp), so the
+  // pairing must imply identical results and must not pair lines that differ.
+  const auto diel = Dielectric::djordjevic_sarkar(3.7, 0.008, 1e10);
+  const LineConductor cond{5.8e7, huray(0.5, 3.0), huray(0.5, 3.0)};
+  const TransmissionLine a(centred_stripline(), diel, cond);
+  const TransmissionLine b(centred_stripline(), diel, cond);  // a separate, equal cross-section
+  CHECK(a.same_line(b));
+  for (double f : {0.0, 1e6, 3.3e9, 2.7e10, 4.1e11, 1.2e12}) {
+    const LinePoint pa = a.at(f, false), pb = b.at(f, false);
+    CHECK(pa.gamma == pb.gamma);
+    CHECK(pa.z_per_m == pb.z_per_m);
+    CHECK(pa.y_per_m == pb.y_per_m);
+    CHECK((f <= 0.0 || pa.z0 == pb.z0));
+  }
+  CHECK_FALSE(a.same_line(TransmissionLine(centred_stripline(5.1), diel, cond)));                         // width
+  CHECK_FALSE(a.same_line(TransmissionLine(centred_stripline(), Dielectric::djordjevic_sarkar(3.7, 0.009, 1e10), cond)));
+  CHECK_FALSE(a.same_line(TransmissionLine(centred_stripline(), diel, {5.8e7, {}, {}})));                 // roughness
+  // Inhomogeneous cross-sections use their closed forms outside the filling-factor table, so two
+  // separate microstrips are not paired even when equal; one shared cross-section is.
+  MicrostripDims d;
+  d.width_m = 5 * units::mil;
+  d.thickness_m = 1.9 * units::mil;
+  d.height_m = 3 * units::mil;
+  d.plane_thickness_m = 1.2 * units::mil;
+  const auto ms = std::make_shared<Microstrip>(d);
+  CHECK(TransmissionLine(ms, diel, cond).same_line(TransmissionLine(ms, diel, cond)));
+  CHECK_FALSE(TransmissionLine(ms, diel, cond).same_line(TransmissionLine(std::make_shared<Microstrip>(d), diel, cond)));
+}
