@@ -11,6 +11,7 @@
 #include "app/progress.hpp"
 #include "app/requests.hpp"
 #include "io/diagnostics.hpp"
+#include "solvers/real_fft.hpp"
 #include "workflows/com.hpp"
 
 namespace phylane::app {
@@ -108,6 +109,7 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
 int run_com(const ComArgs& args) {
   return guarded([&]() -> int {
     Progress progress("com", args.quiet);
+    solvers::start_fft_planner_warm_up();  // overlaps reading the sheet and channels
     progress.stage("reading the sheet and channels");
     const solvers::ComParameters p = com_sheet(args);
     if (args.thrus.size() > 1) return run_batch(args, p, progress);
