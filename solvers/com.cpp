@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 
 #include "channels/com_package.hpp"
@@ -39,6 +40,20 @@ channels::ComPackage board(const ComParameters& p, ComPackageRole role) {
 
 }  // namespace
 
+// The channel between the boards, channels::com_cascade(tx board, SDD, rx board) (the SDD alone
+// without Include PCB), on one frequency grid: the same in every package case.
+struct ComPathCache {
+  struct Grid {
+    std::array<double, 9> boards{};  // what the boards were made of (the key, with f)
+    std::vector<double> f;
+    std::vector<channels::S2> s;
+  };
+  std::mutex lock;
+  std::vector<std::shared_ptr<const Grid>> grids;
+};
+
+std::shared_ptr<ComPathCache> make_com_path_cache() { return std::make_shared<ComPathCache>(); }
+
 TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path) {
   using channels::ComPackageSide;
   const ComPackageRole role = tx_role(path.kind);
@@ -47,12 +62,41 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
   const channels::ComPackage rx_pkg = pkg ? com_package(p, case_number, ComPackageRole::rx) : channels::ComPackage{};
   const bool pcb = p.include_pcb;
   const channels::ComPackage tx_board = board(p, role), rx_board = board(p, ComPackageRole::rx);
+  const std::array<double, 9> boards{pcb ? 1.0 : 0.0,         p.r0_ohm,
+                                      p.board_line.gamma0_per_m, p.board_line.a1_per_m_sqrt_hz,
+                                      p.board_line.a2_s_per_m,   p.board_line.tau_s_per_m,
+                                      p.board_z_c_ohm,           tx_board.segments.front().length_m,
+                                      rx_board.segments.front().length_m};
   const double g1 = p.ideal_tx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[0], p.r0_ohm);
   const double g2 = p.ideal_rx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[1], p.r0_ohm);
   const channels::BandLimitedNetwork sdd = path.sdd;
+  const std::shared_ptr<ComPathCache> cache = path.cache ? path.cache : make_com_path_cache();
   // Above the data's band-limit the channel is 0 (channels/resample.hpp): neither it nor the
   // packages are evaluated there.
   const double zero_above = sdd.zero_above_hz();
+  // The channel with its boards on the grid fin, from the cache or evaluated into it (the other
+  // package case waits for it rather than evaluating it again).
+  auto channel = [=](std::vector<double>&& fin) -> std::shared_ptr<const ComPathCache::Grid> {
+    std::lock_guard<std::mutex> hold(cache->lock);
+    for (const auto& g : cache->grids)
+      if (g->boards == boards && g->f == fin) return g;
+    auto g = std::make_shared<ComPathCache::Grid>();
+    g->boards = boards;
+    const channels::Network ch = sdd.evaluate(fin);
+    g->s.resize(fin.size());
+    for (std::size_t q = 0; q < fin.size(); ++q) {
+      const double fq = fin[q];
+      channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
+      if (pcb) {
+        s = channels::com_cascade(channels::com_package_s(tx_board, fq, ComPackageSide::tx), s);
+        s = channels::com_cascade(s, channels::com_package_s(rx_board, fq, ComPackageSide::rx));
+      }
+      g->s[q] = s;
+    }
+    g->f = std::move(fin);
+    cache->grids.push_back(g);
+    return g;
+  };
   return [=](std::span<const double> f, std::span<std::complex<double>> h) {
     std::vector<double> fin;
     std::vector<std::size_t> at;
@@ -63,14 +107,10 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
         at.push_back(k);
       }
     }
-    const channels::Network ch = sdd.evaluate(fin);
-    for (std::size_t q = 0; q < fin.size(); ++q) {
-      const double fq = fin[q];
-      channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
-      if (pcb) {
-        s = channels::com_cascade(channels::com_package_s(tx_board, fq, ComPackageSide::tx), s);
-        s = channels::com_cascade(s, channels::com_package_s(rx_board, fq, ComPackageSide::rx));
-      }
+    const std::shared_ptr<const ComPathCache::Grid> ch = channel(std::move(fin));
+    for (std::size_t q = 0; q < ch->f.size(); ++q) {
+      const double fq = ch->f[q];
+      channels::S2 s = ch->s[q];
       if (pkg) {
         s = channels::com_cascade(channels::com_package_s(tx_pkg, fq, ComPackageSide::tx), s);
         s = channels::com_cascade(s, channels::com_package_s(rx_pkg, fq, ComPackageSide::rx));

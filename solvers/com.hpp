@@ -15,6 +15,7 @@
 /// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,16 +32,24 @@ namespace phylane::solvers {
 enum class ComPathKind { thru, fext, next };
 std::string to_string(ComPathKind k);
 
+/// What the package cases of a path share (com_path_transfer): the channel between the boards on
+/// each frequency grid it was asked for. Thread-safe.
+struct ComPathCache;
+std::shared_ptr<ComPathCache> make_com_path_cache();
+
 /// One channel of a COM case: its differential 2-port (SDD11, SDD21, SDD12, SDD22) referenced to
 /// 2 R_0, prepared for evaluation at any frequency (inside the data by interpolation, extrapolated
-/// to DC, band-limited above the data: channels/resample.hpp).
+/// to DC, band-limited above the data: channels/resample.hpp). Copies share one ComPathCache.
 struct ComPath {
   ComPathKind kind = ComPathKind::thru;
   channels::BandLimitedNetwork sdd;
   std::string name;
+  std::shared_ptr<ComPathCache> cache = make_com_path_cache();
 };
 
 /// H21 of a path in package case `case_number` (1-based), eq. (93A-19) without the filters:
+/// (the channel and its boards do not depend on the case: evaluated once per frequency grid in
+/// path.cache for every case and kept while the path lives)
 /// the transmitter's package (z_p (TX), (FEXT) or (NEXT) by path kind; none when INC_PACKAGE is
 /// false), the board (Include PCB: a line of board_Z_c over z_bp of that role, 93A-12 ... 93A-14
 /// with the board_tl coefficients), the channel, the receiver's board and package, between the
