@@ -51,9 +51,12 @@ IdealLine section(const Via& v, double length_m) {
   return {v.z0_ohm, v.delay_s_per_m * length_m, v.loss_db_per_m_at_ref * length_m, v.ref_freq_hz};
 }
 
-// S of a 2-port from its chain matrix with the infinite limits handled: a series open (B = inf)
-// and a shunt short (C = inf) have no finite ABCD but well-defined S.
-Network from_abcd_grid(std::span<const double> freq_hz, double z1, double z2, const std::function<Abcd(double)>& m) {
+// S of a 2-port from its chain matrix m(f) on a grid. A series open (B = inf) and a shunt short
+// (C = inf) have no finite ABCD but well-defined S: to_s handles those limits. Called directly
+// (without the std::function of from_abcd_grid) for a channel's element blocks, evaluated on grids
+// of 10^4 to 10^5 points once the caller has checked the frequencies and the element.
+template <class AbcdOf>
+Network finite_abcd_grid(std::span<const double> freq_hz, double z1, double z2, const AbcdOf& m) {
   Network out(std::vector<double>(freq_hz.begin(), freq_hz.end()), 2, {z1, z2});
   for (std::size_t k = 0; k < out.size(); ++k) {
     const S2 s = to_s(m(freq_hz[k]), z1, z2);
@@ -63,6 +66,10 @@ Network from_abcd_grid(std::span<const double> freq_hz, double z1, double z2, co
     out.s(k, 1, 1) = s.s22;
   }
   return out;
+}
+
+Network from_abcd_grid(std::span<const double> freq_hz, double z1, double z2, const std::function<Abcd(double)>& m) {
+  return finite_abcd_grid(freq_hz, z1, z2, m);
 }
 
 bool finite(cplx z) { return std::isfinite(z.real()) && std::isfinite(z.imag()); }
@@ -109,21 +116,6 @@ Abcd via_abcd_checked(const Via& v, double freq_hz) {
          Abcd::shunt(y_pad + y_stub);
 }
 
-// from_abcd_grid without the std::function call and the per-frequency checks of the element (a
-// channel's element blocks are evaluated on grids of 10^4 to 10^5 points). The caller has checked
-// the frequencies and the element.
-template <class AbcdOf>
-Network finite_abcd_grid(std::span<const double> freq_hz, double z1, double z2, const AbcdOf& m) {
-  Network out(std::vector<double>(freq_hz.begin(), freq_hz.end()), 2, {z1, z2});
-  for (std::size_t k = 0; k < out.size(); ++k) {
-    const S2 s = to_s(m(freq_hz[k]), z1, z2);
-    out.s(k, 0, 0) = s.s11;
-    out.s(k, 0, 1) = s.s12;
-    out.s(k, 1, 0) = s.s21;
-    out.s(k, 1, 1) = s.s22;
-  }
-  return out;
-}
 }  // namespace
 
 Abcd via_abcd(const Via& v, double freq_hz) {
