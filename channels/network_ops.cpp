@@ -1,6 +1,7 @@
 #include "channels/network_ops.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -349,12 +350,27 @@ Network reorder_ports(const Network& net, std::span<const int> order) {
   return out;
 }
 
-Network to_inputs_outputs(const Network& se4, PortOrder order) {
+Network to_inputs_outputs(Network&& se4, PortOrder order) {
   require_4_port(se4, "to_inputs_outputs");
-  if (order == PortOrder::pairs_13_24) return se4;
-  const std::array<int, 4> perm{0, 2, 1, 3};
-  return reorder_ports(se4, perm);
+  if (order == PortOrder::pairs_13_24) return std::move(se4);
+  // New port i is old port perm[i]: S'_ij = S_perm[i],perm[j], z0'_i = z0_perm[i] (reorder_ports).
+  constexpr std::array<int, 4> perm{0, 2, 1, 3};
+  std::array<cplx, 16> old;
+  for (std::size_t k = 0; k < se4.size(); ++k) {
+    for (int j = 0; j < 4; ++j)
+      for (int i = 0; i < 4; ++i) old[static_cast<std::size_t>(4 * j + i)] = se4.s(k, i, j);
+    for (int j = 0; j < 4; ++j)
+      for (int i = 0; i < 4; ++i)
+        se4.s(k, i, j) = old[static_cast<std::size_t>(4 * perm[static_cast<std::size_t>(j)] + perm[static_cast<std::size_t>(i)])];
+  }
+  const std::vector<double> z0 = se4.z0_ohm();
+  std::vector<double> z0_new(4);
+  for (std::size_t i = 0; i < 4; ++i) z0_new[i] = z0[static_cast<std::size_t>(perm[i])];
+  se4.set_z0_ohm(std::move(z0_new));
+  return std::move(se4);
 }
+
+Network to_inputs_outputs(const Network& se4, PortOrder order) { return to_inputs_outputs(Network(se4), order); }
 
 // ---- connection -------------------------------------------------------------------------------
 

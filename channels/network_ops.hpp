@@ -46,7 +46,9 @@ Network reorder_ports(const Network& net, std::span<const int> order);
 /// A 4-port renumbered to the cascade convention (ports 1, 2 = inputs of lines A and B, ports
 /// 3, 4 = their outputs), from either PortOrder. pairs_13_24 is already in that order (copy);
 /// pairs_12_34 maps old ports (1, 3, 2, 4) to new ports (1, 2, 3, 4), scikit-rf's
-/// renumber([0,1,2,3], [0,2,1,3]).
+/// renumber([0,1,2,3], [0,2,1,3]). The rvalue form renumbers in place, matrix by matrix, without
+/// a second network (a measured 4-port is about 1 MB, and fresh memory is costly to touch).
+Network to_inputs_outputs(Network&& se4, PortOrder order);
 Network to_inputs_outputs(const Network& se4, PortOrder order);
 
 /// Connects ports k .. k+num-1 of `a` to ports l .. l+num-1 of `b` (port k+i to port l+i),

@@ -884,7 +884,7 @@ std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, cons
           return std::nullopt;
         }
       }
-      net = channels::to_inputs_outputs(net, *order);
+      net = channels::to_inputs_outputs(std::move(net), *order);
     } else if (ports != 2) {
       t.context().error(t.input().get(key), t.key_path(key), "\"" + *file + "\"",
                         "has " + std::to_string(ports) + " ports; " + std::string(what) + " needs a 2-port or a 4-port");

@@ -96,6 +96,14 @@ TEST_CASE("to_inputs_outputs renumbers a 1->2, 3->4 file as scikit-rf's renumber
     CHECK(io.s(k, 1, 0) == n.s(k, 2, 0));
   }
   CHECK(max_diff(to_inputs_outputs(n, PortOrder::pairs_13_24), n) == 0.0);
+  // In place (a network handed over): the same as reorder_ports, reference impedances included.
+  const Network m = random_network(4, {40.0, 45.0, 50.0, 55.0}, 3);
+  const std::array<int, 4> perm{0, 2, 1, 3};
+  const Network want = reorder_ports(m, perm);
+  const Network got = to_inputs_outputs(Network(m), PortOrder::pairs_12_34);
+  CHECK(max_diff(got, want) == 0.0);
+  CHECK(got.z0_ohm() == want.z0_ohm());
+  CHECK(got.z0_ohm() == std::vector<double>{40.0, 50.0, 45.0, 55.0});
 }
 
 TEST_CASE("Connecting a 2-port to a load gives Pozar's input reflection coefficient", "[channels][network_ops][reference]") {
