@@ -166,29 +166,46 @@ TEST_CASE("Absorption weighted by confinement: a uniformly lossy guide loses the
   CHECK_THROWS_AS(absorption_per_m(m, {everywhere}, {}), std::invalid_argument);
 }
 
+namespace {
+// A Si wire of the given width x 220 nm in SiO2, solved in the bend's cylindrical frame on 20 nm
+// cells (mirror at y = 0); bent_at() fits the window and keeps the inner PML at most half the
+// inner cladding gap, off the core.
+struct SiWireBend {
+  explicit SiWireBend(double width_m)
+      : half_width(0.5 * width_m),
+        cs{Medium::of(OpticalMaterial::silica),
+           {Shape::rectangle(-half_width, half_width, -110e-9, 110e-9, Medium::of(OpticalMaterial::silicon))}} {
+    o.x_max_m = 2e-6;
+    o.y_max_m = 1.4e-6;
+    o.dx_m = o.dy_m = 20e-9;
+    o.y_min = Boundary::mirror;
+    o.fine_x_min_m = -half_width;
+    o.fine_x_max_m = half_width;
+    o.fine_y_max_m = 110e-9;
+    o.growth = 1.15;
+    o.max_cell_factor = 4;
+  }
+  BendLoss bent_at(double radius) {
+    o.x_min_m = -0.9 * radius;
+    o.pml_thickness_m = std::min(0.6e-6, 0.5 * (0.9 * radius - half_width));
+    return bend_loss(cs, 1550e-9, o, radius);
+  }
+  double half_width;
+  CrossSection cs;
+  ModeSolverOptions o;
+};
+}  // namespace
+
 TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are refused",
           "[phy][waveguide_loss][property]") {
   // 450 x 220 nm Si wire in SiO2 at 1550 nm, cylindrical frame with the PML kept off the core
   // (inner PML at most half the inner cladding gap). Measured radiation loss: 0.114, 0.0090 and
   // 8.5e-4 dB/90 deg at R = 1, 1.5, 2 um; the junction (mode-mismatch) loss 0.40, 0.13, 0.066 dB
   // (docs/optical_physics.md).
-  const CrossSection cs{Medium::of(OpticalMaterial::silica),
-                        {Shape::rectangle(-225e-9, 225e-9, -110e-9, 110e-9, Medium::of(OpticalMaterial::silicon))}};
-  ModeSolverOptions o;
-  o.x_max_m = 2e-6;
-  o.y_max_m = 1.4e-6;
-  o.dx_m = o.dy_m = 20e-9;
-  o.y_min = Boundary::mirror;
-  o.fine_x_min_m = -225e-9;
-  o.fine_x_max_m = 225e-9;
-  o.fine_y_max_m = 110e-9;
-  o.growth = 1.15;
-  o.max_cell_factor = 4;
+  SiWireBend wire(450e-9);
   double previous_rad = 1e9, previous_total = 1e9;
   for (double radius : {1e-6, 1.5e-6, 2e-6}) {
-    o.x_min_m = -0.9 * radius;
-    o.pml_thickness_m = std::min(0.6e-6, 0.5 * (0.9 * radius - 225e-9));
-    const auto b = bend_loss(cs, 1550e-9, o, radius);
+    const auto b = wire.bent_at(radius);
     INFO("R = " << radius << ": radiation " << b.radiation_db_per_90deg << " dB, junction " << b.transition_db);
     CHECK(b.radiation_db_per_90deg < previous_rad);
     CHECK(b.total_db_per_90deg < previous_total);
@@ -197,9 +214,9 @@ TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are 
     previous_total = b.total_db_per_90deg;
   }
   CHECK(previous_rad < 1e-3);
-  o.x_min_m = -0.1e-6;
-  o.pml_thickness_m = 0.6e-6;
-  CHECK_THROWS_WITH(bend_loss(cs, 1550e-9, o, 0.15e-6), Catch::Contains("below the mode's half width"));
+  wire.o.x_min_m = -0.1e-6;
+  wire.o.pml_thickness_m = 0.6e-6;
+  CHECK_THROWS_WITH(bend_loss(wire.cs, 1550e-9, wire.o, 0.15e-6), Catch::Contains("below the mode's half width"));
 }
 
 TEST_CASE("Si wire bend loss against Vlasov & McNab's measurement; the junctions bound it from above",
@@ -212,24 +229,8 @@ TEST_CASE("Si wire bend loss against Vlasov & McNab's measurement; the junctions
   // it); radiation plus two straight-bend junctions 0.93 and 0.133 dB (10.8x and 10x above). The
   // measurement at 2 um lies between radiation alone and radiation with both junctions, as it
   // must for any layout of these bends; at 1 um it is within 2x of radiation alone.
-  const CrossSection cs{Medium::of(OpticalMaterial::silica),
-                        {Shape::rectangle(-222.5e-9, 222.5e-9, -110e-9, 110e-9, Medium::of(OpticalMaterial::silicon))}};
-  ModeSolverOptions o;
-  o.x_max_m = 2e-6;
-  o.y_max_m = 1.4e-6;
-  o.dx_m = o.dy_m = 20e-9;
-  o.y_min = Boundary::mirror;
-  o.fine_x_min_m = -222.5e-9;
-  o.fine_x_max_m = 222.5e-9;
-  o.fine_y_max_m = 110e-9;
-  o.growth = 1.15;
-  o.max_cell_factor = 4;
-  auto at = [&](double radius) {
-    o.x_min_m = -0.9 * radius;
-    o.pml_thickness_m = std::min(0.6e-6, 0.5 * (0.9 * radius - 222.5e-9));
-    return bend_loss(cs, 1550e-9, o, radius);
-  };
-  const auto r1 = at(1e-6), r2 = at(2e-6);
+  SiWireBend wire(445e-9);
+  const auto r1 = wire.bent_at(1e-6), r2 = wire.bent_at(2e-6);
   INFO("R = 1 um: radiation " << r1.radiation_db_per_90deg << ", total " << r1.total_db_per_90deg << "; R = 2 um: radiation "
                               << r2.radiation_db_per_90deg << ", total " << r2.total_db_per_90deg);
   const double measured_1 = 0.086, measured_2 = 0.013;
