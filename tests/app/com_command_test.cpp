@@ -46,14 +46,18 @@ TEST_CASE("phylane com rejects bad input with exit code 2 and writes nothing", "
   r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set ffe_backoff=1", dir);
   CHECK_THAT(r.err, Catch::Contains("ffe_backoff"));
   r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set N_bg=1 --set N_bf=2 --set N_f=20", dir);
-  CHECK_THAT(r.err, Catch::Contains("N_bg = 1 with an Rx FFE"));
+  CHECK_THAT(r.err, Catch::Contains("N_bg = 1 with a zero-forcing Rx FFE"));
   r = run_rejected("com" + t + " --set ffe_post_tap_len=1 --set ffe_pre_tap1_max=0.2", dir);
   CHECK_THAT(r.err, Catch::Contains("ffe_pre_tap1_max") && Catch::Contains("needs ffe_pre_tap_len >= 1"));
   r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set FFE_OPT_METHOD=FV-LMS", dir);
   CHECK_THAT(r.err, Catch::Contains("FFE_OPT_METHOD = \"FV-LMS\"") && Catch::Contains("allowed: MMSE"));
-  r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set FFE_OPT_METHOD=MMSE --set N_bg=1 --set N_bf=2 --set N_f=20",
-                   dir);  // floating Rx FFE taps (802.3dj): not yet
-  CHECK_THAT(r.err, Catch::Contains("N_bg = 1 with an Rx FFE"));
+  r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set FFE_OPT_METHOD=MMSE --set N_bg=2 --set N_bf=6 --set N_f=12",
+                   dir);  // floating Rx FFE taps (802.3dj) beyond N_f
+  CHECK_THAT(r.err, Catch::Contains("N_f") && Catch::Contains("floating Rx FFE taps beyond N_f"));
+  r = run_rejected("com" + t + " --set CTLE_type=CL120e", dir);
+  CHECK_THAT(r.err, Catch::Contains("CTLE_type") && Catch::Contains("allowed: CL93"));
+  r = run_rejected("com" + t + " --set \"Local Search=2\"", dir);  // the KR4 grid has many settings
+  CHECK_THAT(r.err, Catch::Contains("Local Search = 2"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5.tmp"));
 }
