@@ -779,7 +779,7 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
     b.error(*v, "RXFFE FLOAT CTL", "allowed: FOM (the reference's default: groups placed by the MMSE FOM)");
   if (b.logical("EW", false))
     b.error(*b.get("EW"), "EW", "allowed: false (eye width, the reference's C2M option, is not computed)");
-  if (const Value* v = b.get("MLSE"); v && b.integer("MLSE", 0, 0) != 0)
+  if (const Value* v = b.get("MLSE"); v && v->first() != 0.0)
     b.error(*v, "MLSE", "allowed: 0 (the MLSE gain model is not implemented)");
   p.local_search = b.integer("Local Search", 0, 0);
 
@@ -811,16 +811,19 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
       b.error(*v, "b_min(1)", "needs b_min(2..N_b) as well (N_b = " + std::to_string(p.n_b) + ")");
   if (p.b_min.empty())
     for (double x : p.b_max) p.b_min.push_back(-x);
+  // The Rx FFE's lengths (802.3ck/dj; defaults as the reference code reads them): the floating
+  // taps' rule below depends on them.
+  p.ffe_pre_tap_len = b.integer("ffe_pre_tap_len", 0, 0);
+  p.ffe_post_tap_len = b.integer("ffe_post_tap_len", 0, 0);
   // Floating DFE taps: defaults as the reference code reads them (N_bf 6, N_f = N_b, bmaxg 0.2).
   p.n_bg = b.integer("N_bg", 0, 0);
   p.n_bf = b.integer("N_bf", 6, 1);
   p.n_f = b.integer("N_f", p.n_b, 0);
   p.bmaxg = b.checked("bmaxg", 0.2, non_negative, "a non-negative tap limit");
-  const bool rx_ffe_given = b.integer("ffe_pre_tap_len", 0, 0) + b.integer("ffe_post_tap_len", 0, 0) > 0;
-  if (p.n_bg > 0 && rx_ffe_given) {
+  if (p.n_bg > 0 && p.ffe_pre_tap_len + p.ffe_post_tap_len > 0) {
     // Floating Rx FFE taps (802.3dj): N_bg groups of N_bf taps on post-cursors
     // ffe_post_tap_len + 1 ... N_f.
-    const int post = b.integer("ffe_post_tap_len", 0, 0);
+    const int post = p.ffe_post_tap_len;
     if (p.n_f - post < p.n_bg * p.n_bf) {
       const std::string rule = "floating Rx FFE taps beyond N_f: ffe_post_tap_len + N_bg x N_bf = " + std::to_string(post) +
                                " + " + std::to_string(p.n_bg) + " x " + std::to_string(p.n_bf) + " = " +
@@ -841,13 +844,11 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
   // floating tap), where the reference code reads N_bg, N_bf and N_f (its span) and ignores N-g and
   // N-max. Nothing floats when N-g is 0 (so both programs agree); otherwise the sheet's N_f is
   // ambiguous and is refused.
-  if (const Value* v = b.get("N-g"); v && b.integer("N-g", 0, 0) != 0)
+  if (const Value* v = b.get("N-g"); v && v->first() != 0.0)
     b.error(*v, "N-g", "allowed: 0 (N-g is PyChOpMarg's spelling, not the reference code's, and makes N_f ambiguous: "
                        "give floating Rx FFE taps as N_bg groups of N_bf taps up to post-cursor N_f)");
   (void)b.integer("N-max", 0, 0);
-  // The Rx FFE (802.3ck/dj): defaults as the reference code reads them.
-  p.ffe_pre_tap_len = b.integer("ffe_pre_tap_len", 0, 0);
-  p.ffe_post_tap_len = b.integer("ffe_post_tap_len", 0, 0);
+  // The Rx FFE's limits (802.3ck/dj): defaults as the reference code reads them.
   p.ffe_main_cursor_min = b.checked("ffe_main_cursor_min", 1.0, non_negative, "a non-negative tap weight");
   p.ffe_pre_tap1_max = b.checked("ffe_pre_tap1_max", 0.7, non_negative, "a non-negative tap limit");
   p.ffe_post_tap1_max = b.checked("ffe_post_tap1_max", 0.7, non_negative, "a non-negative tap limit");

@@ -470,6 +470,10 @@ TEST_CASE("The 802.3dj keys: floating Rx FFE taps, CTLE_type, the raised cosine 
   std::string msg = sheet_error(minimal, {"ffe_post_tap_len=10", "FFE_OPT_METHOD=MMSE", "N_bg=2", "N_bf=6", "N_f=21"});
   CHECK_THAT(msg, Catch::Contains("N_f = \"21\": floating Rx FFE taps beyond N_f: ffe_post_tap_len + N_bg x N_bf = "
                                   "10 + 2 x 6 = 22 post-cursors, allowed: at most N_f = 21"));
+  // A bad length is reported once, though the floating taps' rule reads it too.
+  msg = sheet_error(minimal, {"ffe_post_tap_len=1.5", "N_bg=1", "N_bf=1", "N_f=9"});
+  CHECK(msg.find("ffe_post_tap_len") != std::string::npos);
+  CHECK(msg.find("ffe_post_tap_len", msg.find("ffe_post_tap_len") + 1) == std::string::npos);
   CHECK_THAT(sheet_error(minimal, {"ffe_post_tap_len=2", "RXFFE FLOAT CTL=ISI"}),
              Catch::Contains("RXFFE FLOAT CTL = \"ISI\": allowed: FOM"));
   // CTLE_type: CL93, or CL120d with its g_DC2 and f_LF (g_DC_HP, f_HP_PZ).
