@@ -52,6 +52,13 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
       std::string taps;
       for (double t : c.equalizer.rx_ffe.taps) taps += fmt::format("{}{:.3f}", taps.empty() ? "" : " ", t);
       fmt::print("  case {} Rx FFE ({} pre-cursor taps): [{}]\n", c.package_case, c.equalizer.rx_ffe.n_pre, taps);
+      if (!c.equalizer.rx_ffe_floating_taps.empty()) {
+        std::string fl;
+        for (int n : c.equalizer.rx_ffe_floating_taps)
+          fl += fmt::format("{}{}:{:.3f}", fl.empty() ? "" : " ", n,
+                            c.equalizer.rx_ffe.taps[static_cast<std::size_t>(c.equalizer.rx_ffe.n_pre + n)]);
+        fmt::print("  case {} floating Rx FFE taps (post-cursor:weight): {}\n", c.package_case, fl);
+      }
     }
     if (!c.equalizer.floating_taps.empty()) {
       std::string taps;

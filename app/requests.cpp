@@ -635,6 +635,11 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
     j.array("dfe", c.equalizer.dfe);
     if (!c.equalizer.rx_ffe.taps.empty())  // 802.3ck/dj Rx FFE: unit cursor tap
       j.field("rx_ffe_pre_taps", c.equalizer.rx_ffe.n_pre).array("rx_ffe", c.equalizer.rx_ffe.taps);
+    if (!c.equalizer.rx_ffe_floating_taps.empty()) {  // floating Rx FFE taps: their post-cursors n
+      j.key("rx_ffe_floating_taps").begin_array();
+      for (int n : c.equalizer.rx_ffe_floating_taps) j.value(n);
+      j.end_array();
+    }
     if (!c.equalizer.floating_taps.empty())  // floating DFE taps n and their b(n)
     {
       j.key("floating_dfe_taps").begin_array();
@@ -709,6 +714,10 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
     h.dataset(g + "/tx_ffe", c.equalizer.tx_ffe.taps, "1", "c(-n) ... c(0) ... c(n)");
     if (!c.equalizer.rx_ffe.taps.empty())
       h.dataset(g + "/rx_ffe", c.equalizer.rx_ffe.taps, "1", "Rx FFE taps, ffe_pre_tap_len pre-cursor taps first, unit cursor");
+    if (!c.equalizer.rx_ffe_floating_taps.empty()) {
+      std::vector<double> taps(c.equalizer.rx_ffe_floating_taps.begin(), c.equalizer.rx_ffe_floating_taps.end());
+      h.dataset(g + "/rx_ffe_floating_taps", taps, "1", "floating Rx FFE taps: post-cursor numbers n (tap rx_ffe[pre + n])");
+    }
     if (!c.equalizer.floating_taps.empty()) {
       std::vector<double> taps(c.equalizer.floating_taps.begin(), c.equalizer.floating_taps.end());
       h.dataset(g + "/floating_dfe_taps", taps, "1", "floating DFE tap numbers n (N_b < n <= N_f)");

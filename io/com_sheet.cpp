@@ -207,6 +207,18 @@ const std::vector<Param>& params() {
       {"IDEAL_RX_TERM", U::logical, S::logical, false, Use::read},
       {"INCLUDE_CTLE", U::logical, S::logical, false, Use::read},
       {"INCLUDE_TX_RX_FILTER", U::logical, S::logical, false, Use::read},
+      // 802.3dj operational keys of the reference code 4.x
+      {"Raised_Cosine", U::logical, S::logical, false, Use::read},
+      {"RC_Start", U::hz, S::scalar, false, Use::read},
+      {"RC_end", U::hz, S::scalar, false, Use::read},
+      {"Butterworth", U::logical, S::logical, false, Use::read},
+      {"RXFFE FLOAT CTL", U::none, S::text, false, Use::read},
+      {"EW", U::logical, S::logical, false, Use::read},
+      {"MLSE", U::none, S::integer, false, Use::read},
+      {"Local Search", U::none, S::integer, false, Use::read},
+      // PyChOpMarg's comparison sheet spellings (not keys of the reference code, which ignores them)
+      {"N-g", U::none, S::integer, false, Use::read},
+      {"N-max", U::none, S::integer, false, Use::read},
       // Table 93A-3
       {"package_tl_tau", U::ns_per_mm, S::scalar, false, Use::package},
       {"package_tl_gamma0_a1_a2", U::none, S::vector, false, Use::package},
@@ -739,7 +751,37 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
   p.f_p1_hz = b.checked("f_p1", p.f_b_baud / 4, positive, "a positive frequency");
   p.f_p2_hz = b.checked("f_p2", p.f_b_baud, positive, "a positive frequency");
   p.f_hp_pz_hz = b.optional("f_HP_PZ");
-  if (const Value* t = b.get("CTLE_type")) p.ctle_type = t->text;
+  if (const Value* t = b.get("CTLE_type")) {
+    p.ctle_type = t->text;
+    // The reference code 4.x: CL93 (93A-22) unless g_DC_HP is given, which makes it CL120d (the
+    // 802.3ck/dj form with the low-frequency pole/zero); CL120e (a list of poles) is not modelled.
+    if (p.ctle_type == "CL120d") {
+      if (p.g_dc_hp_db.empty() || !p.f_hp_pz_hz)
+        b.error(*t, "CTLE_type", "CL120d needs g_DC_HP and f_HP_PZ (its g_DC2 and f_LF)");
+    } else if (p.ctle_type != "CL93") {
+      b.error(*t, "CTLE_type", "allowed: CL93 (93A-22) or CL120d (with g_DC_HP and f_HP_PZ)");
+    }
+  }
+  // The raised-cosine Rx filter (the reference code's Raised_Cosine: a cosine taper from RC_Start,
+  // default f_b/2, to RC_end, default f_r f_b, in Hz) and its Butterworth switch (default on).
+  p.raised_cosine = b.logical("Raised_Cosine", false);
+  p.butterworth = b.logical("Butterworth", true);
+  p.rc_start_hz = b.checked("RC_Start", p.f_b_baud / 2, positive, "a positive frequency [Hz]");
+  p.rc_end_hz = b.checked("RC_end", p.f_r * p.f_b_baud, positive, "a positive frequency [Hz]");
+  if (p.raised_cosine && !(p.rc_end_hz > p.rc_start_hz)) {
+    const std::string rule = "the raised cosine must end above its start: RC_Start = " + std::to_string(p.rc_start_hz / 1e9) +
+                             " GHz, RC_end = " + std::to_string(p.rc_end_hz / 1e9) + " GHz (default f_r f_b)";
+    if (const Value* v = b.get("RC_end")) b.error(*v, "RC_end", rule);
+    else if (const Value* v2 = b.get("RC_Start")) b.error(*v2, "RC_Start", rule);
+    else if (const Value* v3 = b.get("Raised_Cosine")) b.error(*v3, "Raised_Cosine", rule + "; needs f_r > 0.5");
+  }
+  if (const Value* v = b.get("RXFFE FLOAT CTL"); v && v->text != "FOM")
+    b.error(*v, "RXFFE FLOAT CTL", "allowed: FOM (the reference's default: groups placed by the MMSE FOM)");
+  if (b.logical("EW", false))
+    b.error(*b.get("EW"), "EW", "allowed: false (eye width, the reference's C2M option, is not computed)");
+  if (const Value* v = b.get("MLSE"); v && v->first() != 0.0)
+    b.error(*v, "MLSE", "allowed: 0 (the MLSE gain model is not implemented)");
+  p.local_search = b.integer("Local Search", 0, 0);
 
   p.n_b = b.integer("N_b", 0, 0);
   if (const Value* v = b.get("b_max(1)")) p.b_max.push_back(v->first());
@@ -769,12 +811,28 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
       b.error(*v, "b_min(1)", "needs b_min(2..N_b) as well (N_b = " + std::to_string(p.n_b) + ")");
   if (p.b_min.empty())
     for (double x : p.b_max) p.b_min.push_back(-x);
+  // The Rx FFE's lengths (802.3ck/dj; defaults as the reference code reads them): the floating
+  // taps' rule below depends on them.
+  p.ffe_pre_tap_len = b.integer("ffe_pre_tap_len", 0, 0);
+  p.ffe_post_tap_len = b.integer("ffe_post_tap_len", 0, 0);
   // Floating DFE taps: defaults as the reference code reads them (N_bf 6, N_f = N_b, bmaxg 0.2).
   p.n_bg = b.integer("N_bg", 0, 0);
   p.n_bf = b.integer("N_bf", 6, 1);
   p.n_f = b.integer("N_f", p.n_b, 0);
   p.bmaxg = b.checked("bmaxg", 0.2, non_negative, "a non-negative tap limit");
-  if (p.n_bg > 0 && p.n_f - p.n_b < p.n_bg * p.n_bf) {
+  if (p.n_bg > 0 && p.ffe_pre_tap_len + p.ffe_post_tap_len > 0) {
+    // Floating Rx FFE taps (802.3dj): N_bg groups of N_bf taps on post-cursors
+    // ffe_post_tap_len + 1 ... N_f.
+    const int post = p.ffe_post_tap_len;
+    if (p.n_f - post < p.n_bg * p.n_bf) {
+      const std::string rule = "floating Rx FFE taps beyond N_f: ffe_post_tap_len + N_bg x N_bf = " + std::to_string(post) +
+                               " + " + std::to_string(p.n_bg) + " x " + std::to_string(p.n_bf) + " = " +
+                               std::to_string(post + p.n_bg * p.n_bf) + " post-cursors, allowed: at most N_f = " +
+                               std::to_string(p.n_f);
+      if (const Value* v = b.get("N_f")) b.error(*v, "N_f", rule);
+      else if (const Value* g = b.get("N_bg")) b.error(*g, "N_bg", rule + " (N_f not given: N_b)");
+    }
+  } else if (p.n_bg > 0 && p.n_f - p.n_b < p.n_bg * p.n_bf) {
     const std::string rule = "floating taps beyond N_f: N_b + N_bg x N_bf = " + std::to_string(p.n_b) + " + " +
                              std::to_string(p.n_bg) + " x " + std::to_string(p.n_bf) + " = " +
                              std::to_string(p.n_b + p.n_bg * p.n_bf) + " taps, allowed: at most N_f = " +
@@ -782,9 +840,15 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
     if (const Value* v = b.get("N_f")) b.error(*v, "N_f", rule);
     else if (const Value* g = b.get("N_bg")) b.error(*g, "N_bg", rule + " (N_f not given: N_b)");
   }
-  // The Rx FFE (802.3ck/dj): defaults as the reference code reads them.
-  p.ffe_pre_tap_len = b.integer("ffe_pre_tap_len", 0, 0);
-  p.ffe_post_tap_len = b.integer("ffe_post_tap_len", 0, 0);
+  // PyChOpMarg's comparison sheet writes N-g (groups), N_f (taps per group) and N-max (the last
+  // floating tap), where the reference code reads N_bg, N_bf and N_f (its span) and ignores N-g and
+  // N-max. Nothing floats when N-g is 0 (so both programs agree); otherwise the sheet's N_f is
+  // ambiguous and is refused.
+  if (const Value* v = b.get("N-g"); v && v->first() != 0.0)
+    b.error(*v, "N-g", "allowed: 0 (N-g is PyChOpMarg's spelling, not the reference code's, and makes N_f ambiguous: "
+                       "give floating Rx FFE taps as N_bg groups of N_bf taps up to post-cursor N_f)");
+  (void)b.integer("N-max", 0, 0);
+  // The Rx FFE's limits (802.3ck/dj): defaults as the reference code reads them.
   p.ffe_main_cursor_min = b.checked("ffe_main_cursor_min", 1.0, non_negative, "a non-negative tap weight");
   p.ffe_pre_tap1_max = b.checked("ffe_pre_tap1_max", 0.7, non_negative, "a non-negative tap limit");
   p.ffe_post_tap1_max = b.checked("ffe_post_tap1_max", 0.7, non_negative, "a non-negative tap limit");

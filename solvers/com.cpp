@@ -476,9 +476,9 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
 std::vector<std::string> com_unsupported(const ComParameters& p) {
   std::vector<std::string> out;
   const bool rx_ffe = p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0;
-  if (rx_ffe && p.n_bg > 0)
+  if (rx_ffe && p.n_bg > 0 && !p.ffe_mmse)
     out.push_back("N_bg = " + std::to_string(p.n_bg) +
-                  " with an Rx FFE (802.3dj floating Rx FFE taps; floating DFE taps only without an Rx FFE)");
+                  " with a zero-forcing Rx FFE (floating Rx FFE taps with FFE_OPT_METHOD = MMSE only)");
   if (p.ffe_backoff != 0) out.push_back("ffe_backoff = " + std::to_string(p.ffe_backoff) + " (only 0)");
   if (p.ts_anchor < 0 || p.ts_anchor > 2) out.push_back("ts_anchor = " + std::to_string(p.ts_anchor) + " (0, 1 or 2)");
   if (p.sample_adjustment[0] > 0 || p.sample_adjustment[1] < 0)
@@ -488,7 +488,20 @@ std::vector<std::string> com_unsupported(const ComParameters& p) {
   if (p.erl_only) out.push_back("ERL_ONLY (COM and ERL are computed together)");
   if (p.tdr_w_txpkg) out.push_back("TDR_W_TXPKG (the TDR of the channel without packages only)");
   if (p.show_brd) out.push_back("SHOW_BRD (the TDR of the channel without the board only)");
-  if (!p.ctle_type.empty() && p.ctle_type != "CL93") out.push_back("CTLE_type = " + p.ctle_type + " (CL93 only)");
+  if (!p.ctle_type.empty() && p.ctle_type != "CL93" && p.ctle_type != "CL120d")
+    out.push_back("CTLE_type = " + p.ctle_type + " (CL93 or CL120d)");
+  if (p.ctle_type == "CL120d" && (p.g_dc_hp_db.empty() || !p.f_hp_pz_hz))
+    out.push_back("CTLE_type = CL120d without g_DC_HP and f_HP_PZ");
+  if (p.local_search > 0) {
+    // The reference code's local search visits part of the grid; with one setting it is the grid.
+    std::size_t settings = std::max<std::size_t>(1, p.g_dc_db.size()) * std::max<std::size_t>(1, p.g_dc_hp_db.size());
+    for (const auto& [k, v] : p.tx_taps) settings *= std::max<std::size_t>(1, v.size());
+    if (settings > 1)
+      out.push_back("Local Search = " + std::to_string(p.local_search) + " with " + std::to_string(settings) +
+                    " CTLE and Tx FFE settings (the reference's local search is not implemented: phylane searches "
+                    "the whole grid; set Local Search = 0)");
+  }
+  if (p.raised_cosine && !(p.rc_end_hz > p.rc_start_hz)) out.push_back("Raised_Cosine with RC_end <= RC_Start");
   return out;
 }
 
@@ -649,7 +662,19 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   po.tx_swing_v = p.a_v_v;
   // FORCE_TR: the Tx edge (93A-46) is applied only when forced, as the reference code does.
   if (p.force_tr && p.include_tx_rx_filter) po.tx_edge = TxEdgeFilter::gaussian(p.t_r_s);
-  if (p.include_tx_rx_filter) po.rx_filter = RxFilter::com_receiver(p.f_b_baud, p.f_r);  // (93A-20)
+  if (p.include_tx_rx_filter && p.butterworth) po.rx_filter = RxFilter::com_receiver(p.f_b_baud, p.f_r);  // (93A-20)
+  // The raised-cosine Rx filter (802.3dj sheets, Raised_Cosine): in cascade with the Butterworth,
+  // applied to every path's transfer function and to the receiver noise.
+  ComRaisedCosine rc;
+  if (p.include_tx_rx_filter && p.raised_cosine) rc = ComRaisedCosine{p.rc_start_hz, p.rc_end_hz};
+  auto path_transfer = [&](const ComPath& path) {
+    TransferFunction t = com_path_transfer(p, case_number, path);
+    if (!rc.on()) return t;
+    return TransferFunction([t, rc](std::span<const double> f, std::span<std::complex<double>> h) {
+      t(f, h);
+      for (std::size_t k = 0; k < f.size(); ++k) h[k] *= rc.response(f[k]);
+    });
+  };
   // 1500 UI of record (the reference code keeps up to 2048 UI of ISI): a measured cable's slow
   // tail moved its A_ni by 2.7 % between 400 and 1500 UI (COM 0.2 dB), the backplanes' by < 0.5 %.
   // Wrap tolerance 1e-4 of the peak instead of the engine's 1e-5: the pulse engine's time halves,
@@ -661,13 +686,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   po.passive_channel = true;
   po.wrap_tolerance = 1e-4;
 
-  ChannelSpectrum victim = engine.prepare(com_path_transfer(p, case_number, thru), po);
+  ChannelSpectrum victim = engine.prepare(path_transfer(thru), po);
   std::vector<Aggressor> agg;
   for (const auto& a : aggressors) {
     if (a.kind == ComPathKind::thru) throw std::invalid_argument("COM: an aggressor must be fext or next");
     PulseResponseOptions ao = po;
     ao.tx_swing_v = a.kind == ComPathKind::fext ? p.a_fe_v : p.a_ne_v;
-    agg.push_back({a.kind, engine.prepare(com_path_transfer(p, case_number, a), ao), {}, {}, 0.0});
+    agg.push_back({a.kind, engine.prepare(path_transfer(a), ao), {}, {}, 0.0});
   }
 
   int n_pre = 0, n_post = 0;
@@ -685,8 +710,18 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   rx_spec.step = p.ffe_tap_step_size;
   const int cmx = rx_spec.n_pre, cpx = rx_spec.n_post, n_rx = rx_spec.taps();
   // Floating DFE taps (802.3ck): the DFE spans taps 1 .. N_f, the fixed ones 1 .. N_b with their
-  // limits, the N_bg groups placed per candidate (the reference code sets its ndfe to N_f).
-  const bool floating = p.n_bg > 0;
+  // limits, the N_bg groups placed per candidate (the reference code sets its ndfe to N_f). With an
+  // Rx FFE, N_bg groups are floating Rx FFE taps instead (802.3dj, MMSE only; the reference code's
+  // Floating_RXFFE): the FFE then spans cmx + 1 + N_f taps, n_span, of which the fixed ones and
+  // the groups placed are non-zero.
+  const bool floating = p.n_bg > 0 && !rx_ffe;
+  const bool floating_rx = p.n_bg > 0 && rx_ffe;
+  const int n_span = floating_rx ? cmx + 1 + p.n_f : n_rx, post_span = floating_rx ? p.n_f : cpx;
+  ComMmseFloating mfl;
+  mfl.n_bg = p.n_bg;
+  mfl.n_bf = p.n_bf;
+  mfl.n_max = p.n_f;
+  mfl.bmaxg = p.bmaxg;
   ComFloatingDfe fl;
   fl.n_b = p.n_b;
   fl.n_f = p.n_f;
@@ -751,12 +786,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   mspec.tapn_max = p.ffe_tapn_max;
   mspec.b_min.assign(b_lo.begin(), b_lo.begin() + p.n_b);
   mspec.b_max.assign(b_hi.begin(), b_hi.begin() + p.n_b);
-  const int tx_taps = n_pre + n_post + 1, mlags = n_rx + tx_taps - 1;
+  const int tx_taps = n_pre + n_post + 1, mlags = n_span + tx_taps - 1;
   LaneLags vic_lags, slope_lags;
   std::vector<LaneLags> agg_lags(mmse ? agg.size() : 0);
   std::vector<std::size_t> next_phase(agg.size(), 0);
-  std::vector<double> hl, rj, rx_lag, rn(static_cast<std::size_t>(n_rx)), hwin;
+  std::vector<double> hl, rj, rx_lag, rn(static_cast<std::size_t>(n_span)), hwin;
   double best_tn_v = 0.0;                      // MMSE: the winner's Tx noise through its Rx FFE
+  std::vector<int> best_rx_floating;           // floating Rx FFE taps: the winner's post-cursors
   // sample_adjustment [lo hi]: offsets from the anchored point in the reference's order (sorted by
   // |itick|, stable: -1 before +1); [0 0]: the point itself.
   std::vector<int> itick_order;
@@ -769,9 +805,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     PulseResult pr = pulse(victim, ci);
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
-    double sigma_n = noise_v[ci] = integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+    double sigma_n = noise_v[ci] =
+        rc.on() ? std::sqrt(com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, 1, rc)[0])
+                : integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
     if (rx_ffe)  // 93A-35 through the Rx FFE: sigma_N^2 = sum_ij c_i c_j r(|i - j|)
-      noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, n_rx);
+      noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, n_span, rc);
     double next_xt = 0.0;
     for (std::size_t k = 0; k < agg.size(); ++k) {
       auto& a = agg[k];
@@ -817,24 +855,25 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         const std::size_t ph = static_cast<std::size_t>(cursor % m);
         const long q = cursor / m;
         const std::vector<double>& sx = vic_lags.at(ph);
-        com_filtered_autocorrelation(sx, ffe, n_rx, hl);                   // H^T H
-        com_filtered_autocorrelation(slope_lags.at(ph), ffe, n_rx, rj);    // jitter slopes
+        com_filtered_autocorrelation(sx, ffe, n_span, hl);                   // H^T H
+        com_filtered_autocorrelation(slope_lags.at(ph), ffe, n_span, rj);    // jitter slopes
         const double jit = p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui;
         for (std::size_t d = 0; d < rn.size(); ++d)
           rn[d] = noise_r[ci][d] + var_x * (snr_tx * sx[d] + jit * rj[d]);
         for (std::size_t k = 0; k < agg.size(); ++k) {
           if (agg[k].kind == ComPathKind::fext) {
-            com_filtered_autocorrelation(agg_lags[k].at(agg[k].fext_energy.best(ffe).phase), ffe, n_rx, rx_lag);
+            com_filtered_autocorrelation(agg_lags[k].at(agg[k].fext_energy.best(ffe).phase), ffe, n_span, rx_lag);
             for (std::size_t d = 0; d < rn.size(); ++d) rn[d] += var_x * rx_lag[d];
           } else {
             const std::vector<double>& sa = agg_lags[k].at(next_phase[k]);
             for (std::size_t d = 0; d < rn.size(); ++d) rn[d] += var_x * sa[d];
           }
         }
-        // The pulse's UI samples the MMSE reads: q - post ... q + pre + N_b.
-        hwin.assign(static_cast<std::size_t>(cpx + cmx + p.n_b + 1), 0.0);
+        // The pulse's UI samples the MMSE reads: q - post ... q + pre + N_b (post: the FFE's
+        // last post-cursor tap, N_f with floating taps).
+        hwin.assign(static_cast<std::size_t>(post_span + cmx + p.n_b + 1), 0.0);
         for (std::size_t j = 0; j < hwin.size(); ++j) {
-          const long n = q - cpx + static_cast<long>(j);
+          const long n = q - post_span + static_cast<long>(j);
           double v = 0.0;
           for (std::size_t t = 0; t < ffe.taps.size(); ++t) {
             const long i = (n - (static_cast<long>(t) - ffe.n_pre)) * m + static_cast<long>(ph);
@@ -842,7 +881,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
           }
           hwin[j] = v;
         }
-        const ComMmseResult mr = com_rx_ffe_mmse(hwin, static_cast<std::size_t>(cpx), rn, var_x, p.r_lm, levels, mspec, hl);
+        const ComMmseResult mr =
+            floating_rx ? com_rx_ffe_mmse_floating(hwin, static_cast<std::size_t>(post_span), rn, var_x, p.r_lm, levels, mspec, mfl, hl)
+                        : com_rx_ffe_mmse(hwin, static_cast<std::size_t>(cpx), rn, var_x, p.r_lm, levels, mspec, hl);
         if (!mr.solved) continue;
         if (ranking.offer(mr.fom_db, ctles[ci].peaking_db(), ffe.side_weight())) {
           best_fom = mr.fom_db;
@@ -850,10 +891,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
           best_ffe = fi;
           best_itick = itick;
           best_rx = mr.c;
+          best_rx_floating = mr.floating_taps;
           // The Tx noise through the Rx FFE (the reference code's tn_rms of its PSDs).
           double tn = 0.0;
-          for (int i = 0; i < n_rx; ++i)
-            for (int j = 0; j < n_rx; ++j)
+          for (int i = 0; i < n_span; ++i)
+            for (int j = 0; j < n_span; ++j)
               tn += mr.c[static_cast<std::size_t>(i)] * mr.c[static_cast<std::size_t>(j)] * sx[static_cast<std::size_t>(std::abs(i - j))];
           best_tn_v = std::sqrt(std::max(0.0, var_x * snr_tx * tn));
         }
@@ -939,6 +981,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       static_cast<long>(com_anchor_index(y.samples_v, peak, m, p.ts_anchor, b1_min, b1_max)) + best_itick);
   if (rx_ffe) {  // the Rx FFE after the sampling point was found, as in the search
     r.equalizer.rx_ffe = TxFfe{cmx, best_rx};
+    r.equalizer.rx_ffe_floating_taps = best_rx_floating;
     PulseResponse ytx = std::move(y);
     com_apply_fir(ytx, r.equalizer.rx_ffe, y);
   }

@@ -184,6 +184,10 @@ struct ComEqualizer {
   TxFfe rx_ffe;
   std::vector<int> floating_taps;    ///< the floating DFE taps' numbers n (N_b < n <= N_f), ascending
   std::vector<double> floating_b;    ///< their coefficients b(n), within +-bmaxg
+  /// Floating Rx FFE taps (802.3dj, N_bg with an Rx FFE): the post-cursor numbers n of the taps
+  /// placed, ascending; their weights are rx_ffe.taps[n_pre + n] (rx_ffe then spans n_pre + 1 + N_f
+  /// taps, 0 where no tap).
+  std::vector<int> rx_ffe_floating_taps;
 };
 
 /// The result of one package case.

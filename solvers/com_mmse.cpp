@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -206,6 +207,188 @@ ComMmseResult com_rx_ffe_mmse(std::span<const double> h, std::size_t cursor, std
   out.c = w;
   for (double& v : out.c) v /= w[dw];
   out.b = blim;
+  out.solved = true;
+  return out;
+}
+
+ComMmseResult com_rx_ffe_mmse_floating(std::span<const double> h, std::size_t cursor, std::span<const double> noise_r,
+                                       double var_x, double r_lm, int levels, const ComMmseSpec& spec,
+                                       const ComMmseFloating& floating, std::span<const double> h_lags) {
+  const int nfix_i = spec.taps();
+  const int nw_i = spec.n_pre + 1 + floating.n_max;
+  if (spec.n_pre < 0 || spec.n_post < 0 || nfix_i < 2 || spec.b_min.size() != spec.b_max.size() ||
+      floating.n_bg < 1 || floating.n_bf < 1 || floating.n_max < spec.n_post + floating.n_bf ||
+      !(floating.bmaxg >= 0.0) || noise_r.size() < static_cast<std::size_t>(nw_i) || cursor >= h.size() ||
+      !(var_x > 0.0) || levels < 2)
+    throw std::invalid_argument("COM MMSE Rx FFE with floating taps: tap counts >= 0 (at least 2 fixed taps), N_bg, N_bf >= 1, "
+                                "N_f >= ffe_post_tap_len + N_bf, bmaxg >= 0, b_min and b_max of one length, " +
+                                std::to_string(nw_i) + " noise lags, a cursor inside h, var_x > 0 and L >= 2 required");
+  const std::size_t nw = static_cast<std::size_t>(nw_i), nfix = static_cast<std::size_t>(nfix_i);
+  const std::size_t nb = spec.b_max.size(), dw = static_cast<std::size_t>(spec.n_pre);
+  const long nh = static_cast<long>(h.size());
+  const long d = static_cast<long>(cursor + dw);
+  auto hv = [&](long k) { return k >= 0 && k < nh ? h[static_cast<std::size_t>(k)] : 0.0; };
+  std::vector<double> shh;
+  if (h_lags.empty()) com_lag_products(h, nw_i, shh);
+  else if (h_lags.size() >= nw) shh.assign(h_lags.begin(), h_lags.begin() + static_cast<std::ptrdiff_t>(nw));
+  else throw std::invalid_argument("COM MMSE Rx FFE with floating taps: h_lags needs " + std::to_string(nw) + " lag products");
+  // The limits of the fixed taps (as com_rx_ffe_mmse), the floating ones +-bmaxg.
+  std::vector<double> wmax_fix(nfix, spec.tapn_max);
+  if (spec.n_pre >= 1) wmax_fix[dw - 1] = spec.pre_tap1_max;
+  if (spec.n_post >= 1) wmax_fix[dw + 1] = spec.post_tap1_max;
+  wmax_fix[dw] = 1.0;
+
+  struct Solved {
+    bool ok = false;
+    std::vector<double> w, blim;
+    double e = 0.0, fom = 0.0;
+  };
+  std::vector<double> a, y, rr, h0, hb;
+  // MMSE_FOM of the reference code for the columns `cols` (tap indices, the fixed ones first).
+  auto solve = [&](const std::vector<std::size_t>& cols) {
+    Solved out;
+    const std::size_t n = cols.size();
+    rr.assign(n * n, 0.0);
+    h0.assign(n, 0.0);
+    hb.assign(nb * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::size_t l = cols[i] > cols[j] ? cols[i] - cols[j] : cols[j] - cols[i];
+        rr[i * n + j] = shh[l] + noise_r[l] / var_x;
+      }
+      h0[i] = hv(d - static_cast<long>(cols[i]));
+      for (std::size_t k = 0; k < nb; ++k) hb[k * n + i] = hv(d + 1 + static_cast<long>(k) - static_cast<long>(cols[i]));
+    }
+    // 1. [R -Hb^T; -Hb I] z = [h0^T; 0].
+    const std::size_t n1 = n + nb;
+    a.assign(n1 * n1, 0.0);
+    y.assign(n1, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) a[i * n1 + j] = rr[i * n + j];
+      for (std::size_t k = 0; k < nb; ++k) {
+        a[i * n1 + n + k] = -hb[k * n + i];
+        a[(n + k) * n1 + i] = -hb[k * n + i];
+      }
+      y[i] = h0[i];
+    }
+    for (std::size_t k = 0; k < nb; ++k) a[(n + k) * n1 + n + k] = 1.0;
+    if (!solve_dense(a, y)) return out;
+    double s = 0.0;
+    for (std::size_t i = 0; i < n; ++i) s += h0[i] * y[i];
+    if (!(s != 0.0) || !std::isfinite(s)) return out;
+    std::vector<double> w(n), b(nb), blim(nb);
+    for (std::size_t i = 0; i < n; ++i) w[i] = y[i] / s;
+    for (std::size_t k = 0; k < nb; ++k) {
+      b[k] = y[n + k] / s;
+      blim[k] = std::min(spec.b_max[k], std::max(spec.b_min[k], b[k]));
+    }
+    // 2. The DFE limits.
+    if (nb > 0 && blim != b) {
+      const std::size_t n2 = n + 1;
+      a.assign(n2 * n2, 0.0);
+      y.assign(n2, 0.0);
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < n; ++j) a[i * n2 + j] = rr[i * n + j];
+        a[i * n2 + n] = -h0[i];
+        a[n * n2 + i] = h0[i];
+        y[i] = h0[i];
+        for (std::size_t k = 0; k < nb; ++k) y[i] += hb[k * n + i] * blim[k];
+      }
+      y[n] = 1.0;
+      if (!solve_dense(a, y)) return out;
+      w.assign(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    // 3. The FFE limits, relative to the cursor tap (column dw: the fixed taps come first).
+    const double wc = w[dw];
+    std::vector<double> wl(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double lim = i < nfix ? wmax_fix[i] : floating.bmaxg;
+      const double lo = i == dw ? wc : -lim * wc, hi = lim * wc;
+      wl[i] = std::min(hi, std::max(lo, w[i]));
+    }
+    if (wl != w) {
+      double g = 0.0;
+      for (std::size_t i = 0; i < n; ++i) g += h0[i] * wl[i];
+      if (!(g != 0.0)) return out;
+      for (double& v : wl) v /= g;
+      for (std::size_t k = 0; k < nb; ++k) {
+        double bk = 0.0;
+        for (std::size_t i = 0; i < n; ++i) bk += hb[k * n + i] * wl[i];
+        blim[k] = std::min(spec.b_max[k], std::max(spec.b_min[k], bk));
+      }
+    }
+    // 4. The MSE and the FOM.
+    double quad = 0.0, lin = 0.0, cross = 0.0, bb = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double ri = 0.0;
+      for (std::size_t j = 0; j < n; ++j) ri += rr[i * n + j] * wl[j];
+      quad += wl[i] * ri;
+      lin += wl[i] * h0[i];
+    }
+    for (std::size_t k = 0; k < nb; ++k) {
+      double hw = 0.0;
+      for (std::size_t i = 0; i < n; ++i) hw += hb[k * n + i] * wl[i];
+      cross += hw * blim[k];
+      bb += blim[k] * blim[k];
+    }
+    out.e = quad + 1.0 + bb - 2.0 * lin - 2.0 * cross;
+    if (!(out.e > 0.0) || !std::isfinite(out.e) || !(wl[dw] != 0.0)) return out;
+    out.fom = 20.0 * std::log10(r_lm / (levels - 1) / std::sqrt(var_x * out.e));
+    out.w = std::move(wl);
+    out.blim = std::move(blim);
+    out.ok = true;
+    return out;
+  };
+
+  // The greedy placement (FOM_rxffe_floating_taps): starts l = 1 ... max_isi on post-cursors
+  // n_post + l ... n_post + l + n_bf - 1.
+  const int bf = floating.n_bf;
+  const int max_isi = floating.n_max - spec.n_post - bf + 1;
+  std::vector<int> valid;
+  for (int l = 1; l <= max_isi; ++l) valid.push_back(l);
+  std::vector<int> chosen;  // post-cursor numbers of the floating taps placed
+  std::vector<std::size_t> cols;
+  for (int g = 0; g < floating.n_bg && !valid.empty(); ++g) {
+    double best = -std::numeric_limits<double>::infinity();
+    std::size_t best_k = valid.size();
+    for (std::size_t k = 0; k < valid.size(); ++k) {
+      std::vector<int> taps = chosen;
+      for (int t = 0; t < bf; ++t) taps.push_back(spec.n_post + valid[k] + t);
+      std::sort(taps.begin(), taps.end());
+      cols.resize(nfix);
+      for (std::size_t i = 0; i < nfix; ++i) cols[i] = i;
+      for (int t : taps) cols.push_back(dw + static_cast<std::size_t>(t));
+      const Solved sv = solve(cols);
+      if (sv.ok && sv.fom > best) {
+        best = sv.fom;
+        best_k = k;
+      }
+    }
+    if (best_k == valid.size()) break;  // no start gives a solvable system
+    const int start = valid[best_k];
+    for (int t = 0; t < bf; ++t) chosen.push_back(spec.n_post + start + t);
+    // The reference removes the list entries best_k ... best_k + n_bf - 1 (positions, not values)
+    // and the starts start - n_bf + 1 ... start - 1 that overlap the group.
+    valid.erase(valid.begin() + static_cast<std::ptrdiff_t>(best_k),
+                valid.begin() + static_cast<std::ptrdiff_t>(std::min(valid.size(), best_k + static_cast<std::size_t>(bf))));
+    for (int v = start - bf + 1; v <= start - 1; ++v)
+      if (auto it = std::find(valid.begin(), valid.end(), v); it != valid.end()) valid.erase(it);
+  }
+  std::sort(chosen.begin(), chosen.end());
+  cols.resize(nfix);
+  for (std::size_t i = 0; i < nfix; ++i) cols[i] = i;
+  for (int t : chosen) cols.push_back(dw + static_cast<std::size_t>(t));
+  const Solved sv = solve(cols);
+  ComMmseResult out;
+  if (!sv.ok) return out;
+  out.w.assign(nw, 0.0);
+  for (std::size_t i = 0; i < cols.size(); ++i) out.w[cols[i]] = sv.w[i];
+  out.c = out.w;
+  for (double& v : out.c) v /= sv.w[dw];
+  out.b = sv.blim;
+  out.mse = sv.e;
+  out.fom_db = sv.fom;
+  out.floating_taps = chosen;
   out.solved = true;
   return out;
 }

@@ -46,6 +46,20 @@ struct ComMmseResult {
   /// voltage ratio: kept as the reference computes it; it ranks the same as any decreasing
   /// function of mse).
   double fom_db = 0.0;
+  /// With floating taps (com_rx_ffe_mmse_floating): the post-cursor numbers n of the floating
+  /// taps, ascending (their taps are w[n_pre + n]); empty otherwise.
+  std::vector<int> floating_taps;
+};
+
+/// Floating Rx FFE taps (802.3dj; the reference code 4.x's Floating_RXFFE, sheet keys N_bg, N_bf,
+/// N_f, bmaxg): besides its n_pre + 1 + n_post fixed taps the FFE has n_bg groups of n_bf
+/// consecutive taps placed on post-cursors n_post + 1 ... n_max, each limited to +-bmaxg times
+/// the cursor tap.
+struct ComMmseFloating {
+  int n_bg = 0;         ///< N_bg: groups (>= 1)
+  int n_bf = 6;         ///< N_bf: taps per group (>= 1)
+  int n_max = 0;        ///< N_f: the last post-cursor a floating tap may take (>= n_post + n_bf)
+  double bmaxg = 0.2;   ///< bmaxg: |tap| limit relative to the cursor tap
 };
 
 /// The MMSE Rx FFE for one sampling point. h: the UI-spaced samples of the pulse (after the Tx
@@ -68,6 +82,32 @@ struct ComMmseResult {
 ComMmseResult com_rx_ffe_mmse(std::span<const double> h, std::size_t cursor, std::span<const double> noise_r,
                               double var_x, double r_lm, int levels, const ComMmseSpec& spec,
                               std::span<const double> h_lags = {});
+
+/// The MMSE Rx FFE with floating taps, as the reference code 4.x (com_ieee8023_93a 4.15, its
+/// functions MMSE, FOM_rxffe_floating_taps and MMSE_FOM; RXFFE FLOAT CTL = FOM, its default).
+/// The FFE spans Nw = n_pre + 1 + n_max taps (tap j multiplies h(cursor + n_pre - j)); a tap set
+/// (the fixed taps and the floating ones chosen) is solved on its columns of H alone:
+///  1. [R -Hb^T; -Hb I] z = [h0^T; 0], s = h0 z_w, w = z_w / s, b = z_b / s (the Lagrange solution
+///     of ComMmseResult's system, written as the reference writes it);
+///  2. b_lim = clamp(b, b_min, b_max); if it differs, w from [R -h0^T; h0 0] [w; l] =
+///     [h0^T + Hb^T b_lim; 1];
+///  3. w_lim(i) = min(wmax(i) w_c, max(wmin(i) w_c, w(i))) with the fixed taps' limits of
+///     com_rx_ffe_mmse and +-bmaxg for floating taps; if it differs: w_lim /= h0 w_lim and
+///     b_lim = clamp(Hb w_lim) (no re-solve);
+///  4. sigma_e = sqrt(sigma_X^2 e), e = w^T R w + 1 + b_lim^T b_lim - 2 w^T h0^T - 2 w^T Hb^T b_lim,
+///     FOM = 20 log10(R_LM / (L - 1) / sigma_e).
+/// The groups are placed greedily: for group g = 1 ... n_bg every start l still free on
+/// post-cursors n_post + 1 ... n_max - n_bf + 1 is tried with the groups already placed, the best
+/// FOM (first of equals) wins; the chosen start's list entries (this and the next n_bf - 1 of
+/// the remaining list) and the n_bf - 1 starts before it are removed. If no start is left, fewer
+/// groups are placed. The chosen set is solved once more (steps 1-4) for the result: w and c
+/// over the whole span (0 where no tap), b = b_lim, mse = e, fom_db = FOM, floating_taps.
+/// h: as com_rx_ffe_mmse, holding at least cursor - n_max ... cursor + n_pre + N_b; noise_r and
+/// h_lags (optional, the lag products of the whole sequence): Nw lags. Throws
+/// std::invalid_argument for inconsistent sizes or n_max < n_post + n_bf.
+ComMmseResult com_rx_ffe_mmse_floating(std::span<const double> h, std::size_t cursor, std::span<const double> noise_r,
+                                       double var_x, double r_lm, int levels, const ComMmseSpec& spec,
+                                       const ComMmseFloating& floating, std::span<const double> h_lags = {});
 
 /// s[l] = sum_k v(k) v(k + l), l = 0 ... lags - 1 (v zero outside its span): the full
 /// autocorrelation of a UI-spaced sequence.

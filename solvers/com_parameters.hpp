@@ -68,7 +68,14 @@ struct ComParameters {
   std::vector<double> g_dc_hp_db;             ///< g_DC_HP [dB] values (802.3ck); empty: none
   double f_z_hz = 0.0, f_p1_hz = 0.0, f_p2_hz = 0.0;  ///< f_z, f_p1, f_p2 [GHz]
   std::optional<double> f_hp_pz_hz;           ///< f_HP_PZ [GHz] (802.3ck low-frequency pole/zero)
-  std::string ctle_type;                      ///< CTLE_type ("" when not given)
+  std::string ctle_type;                      ///< CTLE_type ("" when not given; CL93 or CL120d)
+  /// Raised_Cosine: the reference code 4.x's raised-cosine Rx filter, H = 1 below RC_Start,
+  /// (1 + cos(pi (f - RC_Start) / (RC_end - RC_Start))) / 2 up to RC_end, 0 above; in cascade with
+  /// the Butterworth (93A-20) unless Butterworth is false.
+  bool raised_cosine = false;
+  double rc_start_hz = 0.0, rc_end_hz = 0.0;  ///< RC_Start, RC_end [Hz] (defaults f_b/2, f_r f_b)
+  bool butterworth = true;                    ///< Butterworth: the 93A-20 filter (reference default on)
+  int local_search = 0;                       ///< Local Search (> 0 honoured only for a one-setting grid)
   int n_b = 0;                                ///< N_b: DFE taps
   std::vector<double> b_max;                  ///< b_max(1), b_max(2..N_b): N_b limits
   std::vector<double> b_min;                  ///< b_min(1), b_min(2..N_b): N_b limits (default -b_max)

@@ -217,8 +217,14 @@ void com_apply_fir(const PulseResponse& in, const TxFfe& fir, PulseResponse& out
   }
 }
 
+double ComRaisedCosine::response(double f_hz) const {
+  if (!on() || f_hz < start_hz) return 1.0;
+  if (f_hz > end_hz) return 0.0;
+  return 0.5 * (1.0 + std::cos(phy::pi * (f_hz - start_hz) / (end_hz - start_hz)));
+}
+
 std::vector<double> com_noise_autocorrelation(double eta0, const RxFilter& rx, const Ctle& ctle, double fmax_hz,
-                                              double f_b_baud, int lags) {
+                                              double f_b_baud, int lags, const ComRaisedCosine& rc) {
   if (!(eta0 >= 0.0) || !(fmax_hz > 0.0) || !(f_b_baud > 0.0) || lags < 1)
     throw std::invalid_argument("COM noise autocorrelation: eta_0 >= 0, fmax > 0, f_b > 0 and lags >= 1 are required");
   std::vector<double> r(static_cast<std::size_t>(lags), 0.0);
@@ -241,11 +247,13 @@ std::vector<double> com_noise_autocorrelation(double eta0, const RxFilter& rx, c
     const double mid = 0.5 * (a + b), half = 0.5 * (b - a);
     for (std::size_t q = 0; q < 8; ++q) {
       const double f = mid + (q < 4 ? -x[q] : x[q - 4]) * half, wq = w[q % 4] * half;
-      const double g = eta0 * std::norm(rx.response(f) * ctle.response(f)) * wq;
+      double g = eta0 * std::norm(rx.response(f) * ctle.response(f)) * wq;
+      if (rc.on()) g *= rc.response(f) * rc.response(f);
       const double ph = 2.0 * phy::pi * f / f_b_baud;
       for (int d = 0; d < lags; ++d) r[static_cast<std::size_t>(d)] += g * std::cos(ph * d);
     }
   };
+  if (rc.on()) fmax_hz = std::min(fmax_hz, rc.end_hz);  // 0 above
   const double f_fine = std::min(fmax_hz, 8.0 * corner), fine = corner / 32.0, coarse = f_b_baud / 64.0;
   double f = 0.0;
   if (fine < coarse)

@@ -71,9 +71,20 @@ void com_apply_fir(const PulseResponse& in, const TxFfe& fir, PulseResponse& out
 
 /// The receiver noise's autocorrelation at UI lags through the Rx filter and CTLE (93A-35 with an
 /// Rx FFE: sigma_N^2 = eta_0 int |H_r H_ctf H_ffe|^2 df = sum_{i,j} c_i c_j r(|i - j|)):
-/// r(d) = eta_0 int_0^fmax |H_r(f) H_ctf(f)|^2 cos(2 pi d f / f_b) df, d = 0 ... lags - 1.
+/// r(d) = eta_0 int_0^fmax |H_r(f) H_ctf(f)|^2 cos(2 pi d f / f_b) df, d = 0 ... lags - 1 (with
+/// rc on, H_r times rc's response, and the integral ends at rc.end_hz).
 /// 8-point Gauss-Legendre panels, f_b/64 wide (narrower below 8x the lowest filter corner).
+/// The raised-cosine Rx filter of the reference code 4.x (its Raised_Cosine, Tukey_Window between
+/// RC_Start and RC_end): 1 below start_hz, (1 + cos(pi (f - start) / (end - start))) / 2 between,
+/// 0 above end_hz. off(): end_hz <= start_hz, no filter (H = 1).
+struct ComRaisedCosine {
+  double start_hz = 0.0, end_hz = 0.0;
+  bool on() const { return end_hz > start_hz; }
+  double response(double f_hz) const;
+};
+
 std::vector<double> com_noise_autocorrelation(double eta0_v2_per_hz, const RxFilter& rx, const Ctle& ctle,
-                                              double fmax_hz, double f_b_baud, int lags);
+                                              double fmax_hz, double f_b_baud, int lags,
+                                              const ComRaisedCosine& rc = {});
 
 }  // namespace phylane::solvers

@@ -46,14 +46,18 @@ TEST_CASE("phylane com rejects bad input with exit code 2 and writes nothing", "
   r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set ffe_backoff=1", dir);
   CHECK_THAT(r.err, Catch::Contains("ffe_backoff"));
   r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set N_bg=1 --set N_bf=2 --set N_f=20", dir);
-  CHECK_THAT(r.err, Catch::Contains("N_bg = 1 with an Rx FFE"));
+  CHECK_THAT(r.err, Catch::Contains("N_bg = 1 with a zero-forcing Rx FFE"));
   r = run_rejected("com" + t + " --set ffe_post_tap_len=1 --set ffe_pre_tap1_max=0.2", dir);
   CHECK_THAT(r.err, Catch::Contains("ffe_pre_tap1_max") && Catch::Contains("needs ffe_pre_tap_len >= 1"));
   r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set FFE_OPT_METHOD=FV-LMS", dir);
   CHECK_THAT(r.err, Catch::Contains("FFE_OPT_METHOD = \"FV-LMS\"") && Catch::Contains("allowed: MMSE"));
-  r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set FFE_OPT_METHOD=MMSE --set N_bg=1 --set N_bf=2 --set N_f=20",
-                   dir);  // floating Rx FFE taps (802.3dj): not yet
-  CHECK_THAT(r.err, Catch::Contains("N_bg = 1 with an Rx FFE"));
+  r = run_rejected("com" + t + " --set ffe_post_tap_len=2 --set FFE_OPT_METHOD=MMSE --set N_bg=2 --set N_bf=6 --set N_f=12",
+                   dir);  // floating Rx FFE taps (802.3dj) beyond N_f
+  CHECK_THAT(r.err, Catch::Contains("N_f") && Catch::Contains("floating Rx FFE taps beyond N_f"));
+  r = run_rejected("com" + t + " --set CTLE_type=CL120e", dir);
+  CHECK_THAT(r.err, Catch::Contains("CTLE_type") && Catch::Contains("allowed: CL93"));
+  r = run_rejected("com" + t + " --set \"Local Search=2\"", dir);  // the KR4 grid has many settings
+  CHECK_THAT(r.err, Catch::Contains("Local Search = 2"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5"));
   CHECK(!fs::exists(fs::path(dir) / "out.h5.tmp"));
 }
@@ -125,6 +129,24 @@ TEST_CASE("phylane com reports the Rx FFE and the floating DFE taps in text, JSO
   r = run_phylane("com -q --json" + t + " --sheet 100gbase-kr1-ck", dir);
   CHECK(r.exit_code != 2);
   CHECK_THAT(r.out, Catch::Contains("\"floating_dfe_taps\"") && Catch::Contains("\"floating_dfe\""));
+  // Floating Rx FFE taps (802.3dj, N_bg with an MMSE Rx FFE): the FFE spans 1 + 1 + N_f taps,
+  // the group's post-cursors listed.
+  const std::string fl = " --set ffe_pre_tap_len=1 --set ffe_post_tap_len=3 --set FFE_OPT_METHOD=MMSE --set N_bg=1 "
+                         "--set N_bf=2 --set N_f=20 --set 'z_p select=[1]'";
+  r = run_phylane("com -q --json" + t + fl + " -o fl.h5", dir);
+  CHECK(r.exit_code != 2);
+  CHECK_THAT(r.out, Catch::Contains("\"rx_ffe_floating_taps\": ["));
+  f = H5Fopen((dir + "/fl.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  CHECK(read_doubles(f, "/cases/1/rx_ffe").size() == 22);
+  const auto taps = read_doubles(f, "/cases/1/rx_ffe_floating_taps");
+  REQUIRE(taps.size() == 2);
+  CHECK(taps[0] > 3);
+  CHECK(taps[1] == taps[0] + 1);
+  CHECK(taps[1] <= 20);
+  H5Fclose(f);
+  r = run_phylane("com -q" + t + fl, dir);
+  CHECK_THAT(r.out, Catch::Contains("case 1 floating Rx FFE taps (post-cursor:weight): "));
   // Without either the JSON is as before.
   r = run_phylane("com -q --json" + t, dir);
   CHECK_THAT(r.out, !Catch::Contains("rx_ffe") && !Catch::Contains("floating"));

@@ -457,3 +457,50 @@ TEST_CASE("FFE_OPT_METHOD selects the MMSE or the zero-forcing Rx FFE by name", 
     CHECK_THAT(sheet_error(minimal, {std::string("FFE_OPT_METHOD=") + bad}),
                Catch::Contains(std::string("FFE_OPT_METHOD = \"") + bad + "\": allowed: MMSE (802.3dj) or ZF"));
 }
+
+TEST_CASE("The 802.3dj keys: floating Rx FFE taps, CTLE_type, the raised cosine and PyChOpMarg's spellings",
+          "[io][com_sheet][unit]") {
+  // Floating Rx FFE taps: N_bg groups of N_bf taps on post-cursors ffe_post_tap_len + 1 ... N_f.
+  const auto fl = io::parse_com_sheet(minimal, "m.toml",
+                                      {"ffe_pre_tap_len=5", "ffe_post_tap_len=10", "FFE_OPT_METHOD=MMSE", "N_bg=2",
+                                       "N_bf=6", "N_f=40", "bmaxg=0.05", "RXFFE FLOAT CTL=FOM"});
+  CHECK(fl.n_bg == 2);
+  CHECK(fl.n_f == 40);
+  CHECK(fl.bmaxg == 0.05);
+  std::string msg = sheet_error(minimal, {"ffe_post_tap_len=10", "FFE_OPT_METHOD=MMSE", "N_bg=2", "N_bf=6", "N_f=21"});
+  CHECK_THAT(msg, Catch::Contains("N_f = \"21\": floating Rx FFE taps beyond N_f: ffe_post_tap_len + N_bg x N_bf = "
+                                  "10 + 2 x 6 = 22 post-cursors, allowed: at most N_f = 21"));
+  // A bad length is reported once, though the floating taps' rule reads it too.
+  msg = sheet_error(minimal, {"ffe_post_tap_len=1.5", "N_bg=1", "N_bf=1", "N_f=9"});
+  CHECK(msg.find("ffe_post_tap_len") != std::string::npos);
+  CHECK(msg.find("ffe_post_tap_len", msg.find("ffe_post_tap_len") + 1) == std::string::npos);
+  CHECK_THAT(sheet_error(minimal, {"ffe_post_tap_len=2", "RXFFE FLOAT CTL=ISI"}),
+             Catch::Contains("RXFFE FLOAT CTL = \"ISI\": allowed: FOM"));
+  // CTLE_type: CL93, or CL120d with its g_DC2 and f_LF (g_DC_HP, f_HP_PZ).
+  CHECK(io::parse_com_sheet(minimal, "m.toml", {"CTLE_type=CL93"}).ctle_type == "CL93");
+  CHECK(io::parse_com_sheet(minimal, "m.toml", {"CTLE_type=CL120d", "g_DC_HP=[-2:1:0]", "f_HP_PZ=0.6640625"}).ctle_type ==
+        "CL120d");
+  CHECK_THAT(sheet_error(minimal, {"CTLE_type=CL120d"}),
+             Catch::Contains("CTLE_type = \"CL120d\": CL120d needs g_DC_HP and f_HP_PZ"));
+  CHECK_THAT(sheet_error(minimal, {"CTLE_type=CL120e"}),
+             Catch::Contains("CTLE_type = \"CL120e\": allowed: CL93 (93A-22) or CL120d"));
+  // The raised cosine: defaults f_b/2 and f_r f_b, in Hz as the reference code reads them.
+  const auto rc = io::parse_com_sheet(minimal, "m.toml", {"Raised_Cosine=true", "f_r=0.75"});
+  CHECK(rc.raised_cosine);
+  CHECK(rc.butterworth);
+  CHECK(rc.rc_start_hz == Approx(rc.f_b_baud / 2).epsilon(1e-15));
+  CHECK(rc.rc_end_hz == Approx(0.75 * rc.f_b_baud).epsilon(1e-15));
+  const auto rc2 = io::parse_com_sheet(minimal, "m.toml", {"Raised_Cosine=1", "RC_Start=1e10", "RC_end=15 GHz", "Butterworth=0"});
+  CHECK(rc2.rc_start_hz == 1e10);
+  CHECK(rc2.rc_end_hz == Approx(15e9).epsilon(1e-15));
+  CHECK(!rc2.butterworth);
+  CHECK_THAT(sheet_error(minimal, {"Raised_Cosine=true", "RC_Start=20 GHz", "RC_end=15 GHz"}),
+             Catch::Contains("RC_end = \"15 GHz\": the raised cosine must end above its start"));
+  // The comparison sheet's switches: EW and MLSE off are accepted, on refused; N-g 0 is what both
+  // the reference (which ignores it) and PyChOpMarg do; N-g > 0 is ambiguous and refused.
+  CHECK_NOTHROW(io::parse_com_sheet(minimal, "m.toml", {"EW=0", "MLSE=0", "N-g=0", "N-max=60", "Local Search=2"}));
+  msg = sheet_error(minimal, {"EW=1", "MLSE=1", "N-g=2"});
+  CHECK_THAT(msg, Catch::Contains("EW = \"1\": allowed: false"));
+  CHECK_THAT(msg, Catch::Contains("MLSE = \"1\": allowed: 0"));
+  CHECK_THAT(msg, Catch::Contains("N-g = \"2\": allowed: 0") && Catch::Contains("N_bg groups of N_bf taps"));
+}

@@ -313,3 +313,96 @@ TEST_CASE("COM with the 802.3ck sheet as shipped places its floating DFE groups"
   const workflows::ComAnswer fixed = workflows::com(io::embedded_com_sheet("100gbase-kr1-ck", {"N_bg=0"}), rq);
   CHECK(a.cases[0].fom_db >= fixed.cases[0].fom_db - 1e-9);
 }
+
+namespace {
+
+// The 14 dB differential line of the 802.3dj test (10 MHz ... 110 GHz), with an optional echo of
+// relative size `echo` arriving `echo_ui` UI of 106.25 GBd after the main signal.
+channels::Network dj_line(double echo = 0.0, double echo_ui = 0.0) {
+  std::vector<double> f;
+  for (int k = 1; k <= 11000; ++k) f.push_back(k * 1e7);
+  channels::Network n(f, 2, {100.0});
+  const double pi = 3.141592653589793;
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const double g = f[k] / 53.125e9;
+    const double loss_np = (7.0 * std::sqrt(g) + 7.0 * g) / 8.686;
+    std::complex<double> s21 = std::polar(std::exp(-loss_np), -2.0 * pi * f[k] * 1e-9);
+    s21 *= 1.0 + std::polar(echo, -2.0 * pi * f[k] * echo_ui / 106.25e9);
+    n.s(k, 1, 0) = s21;
+    n.s(k, 0, 1) = s21;
+  }
+  return n;
+}
+
+const std::vector<std::string> dj_grid{"c(-3)=0", "c(-2)=0", "c(-1)=[-0.1:0.05:0]", "c(1)=[-0.1:0.05:0]", "g_DC=[-9:3:0]",
+                                       "g_DC_HP=[-4:2:0]"};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("802.3dj floating Rx FFE taps take an echo of the line and raise COM", "[workflows][com][rxffe][floating]") {
+  // An echo of 6 % 30 UI after the signal, beyond the 10 fixed post-cursor taps.
+  workflows::ComRequest rq;
+  rq.thru = {dj_line(0.06, 30.0), "echo"};
+  const ComParameters p = io::embedded_com_sheet("200gbase-kr1-dj", with(dj_grid, {"N_bg=1", "N_bf=4", "N_f=40"}));
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  const workflows::ComAnswer fixed = workflows::com(io::embedded_com_sheet("200gbase-kr1-dj", dj_grid), rq);
+  REQUIRE(a.cases.size() == 1);
+  const auto& e = a.cases[0].equalizer;
+  REQUIRE(e.rx_ffe.taps.size() == 5 + 1 + 40);
+  REQUIRE(e.rx_ffe_floating_taps.size() == 4);
+  CHECK(e.rx_ffe.taps[5] == 1.0);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const int n = e.rx_ffe_floating_taps[i];
+    CHECK(n == e.rx_ffe_floating_taps[0] + static_cast<int>(i));  // one group of consecutive taps
+    CHECK(n > 10);
+    CHECK(n <= 40);
+    CHECK(std::abs(e.rx_ffe.taps[static_cast<std::size_t>(5 + n)]) <= p.bmaxg + 1e-12);
+  }
+  // The group covers the echo's post-cursor (its delay, 30 UI, within the group).
+  CHECK(e.rx_ffe_floating_taps.front() <= 30);
+  CHECK(e.rx_ffe_floating_taps.back() >= 30);
+  // Taps off the fixed span and the group are 0.
+  for (int n = 11; n <= 40; ++n)
+    if (std::find(e.rx_ffe_floating_taps.begin(), e.rx_ffe_floating_taps.end(), n) == e.rx_ffe_floating_taps.end())
+      CHECK(e.rx_ffe.taps[static_cast<std::size_t>(5 + n)] == 0.0);
+  INFO("COM with floating taps " << a.cases[0].com_db << " dB, without " << fixed.cases[0].com_db << " dB");
+  CHECK(a.cases[0].com_db > fixed.cases[0].com_db + 0.5);
+}
+
+TEST_CASE("The raised-cosine Rx filter and CTLE_type = CL120d in COM on the 802.3dj line", "[workflows][com][rxffe]") {
+  workflows::ComRequest rq;
+  rq.thru = {dj_line(), "line"};
+  const ComParameters base = io::embedded_com_sheet("200gbase-kr1-dj", dj_grid);
+  const workflows::ComAnswer plain = workflows::com(base, rq);
+  // CTLE_type = CL120d names the CTLE the sheet's g_DC_HP already selects: the same answer.
+  const workflows::ComAnswer cl120d = workflows::com(io::embedded_com_sheet("200gbase-kr1-dj", with(dj_grid, {"CTLE_type=CL120d"})), rq);
+  CHECK(cl120d.cases[0].com_db == plain.cases[0].com_db);
+  CHECK(cl120d.cases[0].a_ni_v == plain.cases[0].a_ni_v);
+  // With the raised cosine (f_b/2 ... f_r f_b) the receiver noise of the chosen CTLE is
+  // eta_0 int |H_bw H_ctf H_rc|^2 df, written here from the equations (CL120d CTLE, 93A-20
+  // Butterworth, the reference's Tukey_Window) and integrated by Simpson's rule.
+  const ComParameters p = io::embedded_com_sheet("200gbase-kr1-dj", with(dj_grid, {"Raised_Cosine=true"}));
+  const workflows::ComAnswer a = workflows::com(p, rq);
+  const auto& c = a.cases[0];
+  const double fb = p.f_b_baud, f0 = fb / 2, f1 = p.f_r * fb;
+  auto power = [&](double f) {
+    const std::complex<double> j(0.0, 1.0);
+    const std::complex<double> h = (std::pow(10.0, c.equalizer.g_dc_db / 20) + j * f / p.f_z_hz) *
+                                   (std::pow(10.0, c.equalizer.g_dc2_db / 20) + j * f / *p.f_hp_pz_hz) /
+                                   ((1.0 + j * f / p.f_p1_hz) * (1.0 + j * f / p.f_p2_hz) * (1.0 + j * f / *p.f_hp_pz_hz));
+    const double t = f < f0 ? 1.0 : 0.5 * (1.0 + std::cos(3.141592653589793 * (f - f0) / (f1 - f0)));
+    return std::norm(h) / (1.0 + std::pow(f / f1, 8)) * t * t;
+  };
+  const int n = 200000;
+  const double h = f1 / n;
+  double s = 0.0;
+  for (int k = 0; k <= n; ++k) s += (k == 0 || k == n ? 1.0 : (k % 2 ? 4.0 : 2.0)) * power(k * h);
+  CHECK(c.sigma_n_v == Approx(std::sqrt(p.eta_0_v2_per_hz * s * h / 3)).epsilon(1e-6));
+  CHECK(c.sigma_n_v < plain.cases[0].sigma_n_v);
+  CHECK(std::isfinite(c.com_db));
+}
