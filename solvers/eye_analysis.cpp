@@ -417,7 +417,10 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   if (winner) {
     auto& j = *winner;
     const auto& c = eq.candidates[j.idx];
-    out.eye = statistical_eye(j.pr.pulse, j.eye_spec, so);
+    // Its margin-only eye already ran pass 1 (the DFE's phase) on the same pulse and spec.
+    StatEyeOptions again = so;
+    again.dfe_phase_hint = static_cast<int>(j.eye.best_phase_index);
+    out.eye = statistical_eye(j.pr.pulse, j.eye_spec, again);
     out.crosstalk = std::move(j.report);
     out.noise_sigma_v = std::hypot(j.sigma, tx_noise_sigma_v(spec, j.dfe.main_cursor_v));
     eq.best = j.idx;

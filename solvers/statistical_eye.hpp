@@ -104,6 +104,14 @@ struct StatEyeOptions {
   /// and margin_db, best_phase_*, main_cursor_v and dfe_taps_v, each equal to the full eye's; every
   /// other field is unset. Without a DFE it changes nothing but the omitted fields.
   bool margin_only = false;
+  /// Pass 1's result from an earlier margin_only run of the same pulse and spec
+  /// (StatEyeResult::best_phase_index): with a DFE, the taps are adapted at this phase and pass 1
+  /// is skipped. -1 = none.
+  int dfe_phase_hint = -1;
+  /// Pass 1 visits every phase instead of every fourth one and the neighbours of the best
+  /// (statistical_eye.cpp, coarse_to_fine_phase). The result is the same wherever the worst eye's
+  /// height (or, all closed, the BER) has one peak over the phase; kept for tests and checks.
+  bool every_phase = false;
 };
 
 enum class EyeStatus { open, closed };
@@ -198,6 +206,9 @@ struct StatEyeResult {
   int cursors_exact = 0;     ///< cursors convolved on the grid (crosstalk cursors included)
   int cursors_folded = 0;    ///< small cursors folded into the Gaussian by variance (crosstalk included)
   bool grid_capped = false;  ///< max_grid_points limited the step at some phase
+  /// Phases pass 1 (the DFE's phase choice) visited: all of them, or fewer when the coarse-to-fine
+  /// search applied (StatEyeOptions::every_phase); 0 without a DFE or with dfe_phase_hint.
+  int pass1_phases = 0;
 };
 
 /// The statistical eye of `pulse` under `spec`.

@@ -658,6 +658,77 @@ PulseResponse smooth_pulse(int spu) {
 }
 }  // namespace
 
+TEST_CASE("Pass 1 over every fourth phase and the best one's neighbours picks the full pass's phase",
+          "[solvers][eye][property]") {
+  // The DFE's phase comes from pass 1. On a pulse whose worst eye has one peak over the phase, the
+  // coarse-to-fine search visits 8 + 6 of 32 phases and the whole result must equal the full pass's
+  // bit for bit (the same phase, hence the same taps and map); where the samples do not rise to one
+  // peak and fall it must notice and visit every phase: a notch at the pulse's centre (two peaks),
+  // and PAM4 here, whose worst eye changes from one of its three eyes to another across the phase
+  // (sampled worst heights 0.047, 0.160, 0.136, 0.199 V). Open and closed eyes.
+  PulseResponse smooth;
+  smooth.symbol_rate_baud = 25e9;
+  smooth.samples_per_ui = 32;
+  PulseResponse notched = smooth;
+  for (int k = 0; k < 20 * 32; ++k) {
+    const double t = k / 32.0 - 3.0;
+    const double lobe = std::exp(-t * t / (2 * 0.3 * 0.3)) + (t > 0 ? 0.15 * std::exp(-t / 2.0) : 0.0);
+    smooth.samples_v.push_back(lobe);
+    notched.samples_v.push_back(lobe * (1.0 - 0.6 * std::exp(-t * t / (2 * 0.06 * 0.06))));
+  }
+  smooth.main_index = notched.main_index = 3 * 32;
+  struct Case {
+    const PulseResponse* pulse;
+    int m;
+    double sigma_v;
+    bool coarse;  // expected to take the coarse-to-fine path
+  };
+  for (const Case& c : {Case{&smooth, 2, 0.01, true}, Case{&smooth, 4, 0.004, false}, Case{&smooth, 2, 0.6, true},
+                        Case{&notched, 2, 0.01, false}}) {
+    StatEyeSpec spec = noisy_levels(c.m, 0.5, c.sigma_v);
+    spec.dfe.taps = 3;
+    spec.jitter.rj_rms_ui = 0.01;
+    spec.jitter.dj_pp_ui = 0.05;
+    StatEyeOptions fast = voltage_axis(0.6, 121);
+    StatEyeOptions full = fast;
+    full.every_phase = true;
+    const auto a = statistical_eye(*c.pulse, spec, fast);
+    const auto b = statistical_eye(*c.pulse, spec, full);
+    INFO("M = " << c.m << ", sigma " << c.sigma_v << " V, notched " << (c.pulse == &notched) << ": phase "
+                << b.best_phase_index << ", margin " << b.margin_db << " dB, " << to_string(b.status));
+    CHECK(b.pass1_phases == 32);
+    CHECK(a.pass1_phases == (c.coarse ? 14 : 32));
+    CHECK(a.best_phase_index == b.best_phase_index);
+    CHECK(a.dfe_taps_v == b.dfe_taps_v);
+    CHECK(a.margin_db == b.margin_db);
+    CHECK(a.log10_ber == b.log10_ber);
+  }
+}
+
+TEST_CASE("A DFE phase handed over from a margin-only run gives the same whole eye", "[solvers][eye][property]") {
+  // analyze_eye hands a refine candidate's pass-1 phase to its whole eye instead of running pass 1
+  // again: the result must equal the eye that runs pass 1 itself.
+  const PulseResponse p = smooth_pulse(16);
+  StatEyeSpec spec = noisy_levels(4, 0.5, 0.003);
+  spec.dfe.taps = 4;
+  spec.jitter.dj_pp_ui = 0.04;
+  StatEyeOptions whole = voltage_axis(0.6, 161);
+  StatEyeOptions rank = whole;
+  rank.margin_only = true;
+  const auto r = statistical_eye(p, spec, rank);
+  StatEyeOptions hinted = whole;
+  hinted.dfe_phase_hint = static_cast<int>(r.best_phase_index);
+  const auto a = statistical_eye(p, spec, whole);
+  const auto b = statistical_eye(p, spec, hinted);
+  CHECK(b.pass1_phases == 0);
+  CHECK(b.best_phase_index == a.best_phase_index);
+  CHECK(b.dfe_taps_v == a.dfe_taps_v);
+  CHECK(b.margin_db == a.margin_db);
+  CHECK(b.log10_ber == a.log10_ber);
+  CHECK(b.height_v == a.height_v);
+}
+
+
 TEST_CASE("Vertical and horizontal bathtubs rise monotonically from the eye centre outwards",
           "[solvers][eye][property]") {
   const auto p = smooth_pulse(16);
