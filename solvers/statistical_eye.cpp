@@ -112,8 +112,24 @@ class QTable {
   }
 };
 
+// The two inner loops of the engine, each also compiled for AVX2 and chosen at load time (GCC's
+// target_clones; the build targets baseline x86-64, whose SSE2 vectors hold two doubles). AVX2
+// without FMA keeps every product and sum as it was, so results are the same on every machine.
+// Measured (tests/bench/stat_eye_bench.cpp, medians of 5, three series): NRZ 200 UI 3.02 -> 2.72 ms,
+// PAM4 with DFE and jitter 7.9 -> 7.2 ms.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PHYLANE_SIMD_CLONES [[gnu::target_clones("avx2", "default")]]
+#else
+#define PHYLANE_SIMD_CLONES
+#endif
+
+// out[i] += wt src[i], i = 0 ... n-1.
+PHYLANE_SIMD_CLONES void axpy(double* __restrict out, const double* __restrict src, double wt, long n) {
+  for (long i = 0; i < n; ++i) out[i] += wt * src[i];
+}
+
 // Dot product with four accumulators (GCC does not vectorise a strict floating-point reduction).
-inline double dot(const double* a, const double* b, long n) {
+PHYLANE_SIMD_CLONES double dot(const double* a, const double* b, long n) {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   long i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -437,8 +453,7 @@ class Engine {
       const double* in = w.data();
       auto add = [&](double wt, long shift) {  // out[i] += wt * in[ctr + i + shift]
         const long i0 = std::max(0L, -ctr - shift), i1 = std::min(cn, len - 1 - ctr - shift);
-        const double* src = in + ctr + shift;
-        for (long i = i0; i <= i1; ++i) out[i] += wt * src[i];
+        if (i1 >= i0) axpy(out + i0, in + ctr + shift + i0, wt, i1 - i0 + 1);
       };
       for (std::size_t e = 0; e < nz_off_.size(); ++e) {
         add(nz_w_[e], -nz_off_[e]);
