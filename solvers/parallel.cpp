@@ -1,5 +1,7 @@
 #include "solvers/parallel.hpp"
 
+#include "solvers/thread_start.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <string>
@@ -47,10 +49,12 @@ class Run {
     threads_.reserve(static_cast<std::size_t>(count));
     for (int k = 0; k < count; ++k) {
       try {
-        threads_.emplace_back([this, id = first_id + k, after] {
-          work(id);
-          if (after) after();
-        });
+        threads_.push_back(start_thread_elsewhere(
+            [this, id = first_id + k, after] {
+              work(id);
+              if (after) after();
+            },
+            k));
       } catch (const std::system_error&) {
         break;  // no more threads: the ones started (and, in parallel_for, the calling thread) do the work
       }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "solvers/pulse_response.hpp"
+#include "solvers/thread_start.hpp"
 
 namespace phylane::solvers {
 
@@ -102,7 +103,7 @@ void start_fft_planner_warm_up() {
   static std::once_flag once;
   std::call_once(once, [&planner] {
     try {
-      warm_up.thread = std::thread([&planner] {
+      warm_up.thread = start_thread_elsewhere([&planner] {
         std::lock_guard<std::mutex> lock(planner);
         auto* io = static_cast<fftw_complex*>(fftw_malloc(sizeof(fftw_complex) * 16));
         if (!io) return;

@@ -15,6 +15,10 @@
 #include <vector>
 
 #include "solvers/parallel.hpp"
+#include "solvers/thread_start.hpp"
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 using namespace phylane::solvers;
 
@@ -404,4 +408,32 @@ TEST_CASE("parallel_produce rejects a hand-over without room, batch or poll inte
   h = {};
   h.poll_s = 0.0;
   CHECK_THROWS_AS(run(h), std::invalid_argument);
+}
+
+TEST_CASE("a thread started elsewhere runs its body and then may use every CPU its caller may",
+          "[solvers][parallel][unit]") {
+  // start_thread_elsewhere places the thread on another CPU first (a placement the scheduler would
+  // otherwise make only at its next balancing tick) and must give the whole set back, so that a
+  // long task is not pinned to one CPU.
+  for (int k = 0; k < 3; ++k) {
+    std::atomic<bool> ran{false};
+#if defined(__linux__)
+    cpu_set_t caller, inside;
+    CPU_ZERO(&caller);
+    CPU_ZERO(&inside);
+    REQUIRE(sched_getaffinity(0, sizeof caller, &caller) == 0);
+    std::thread t = start_thread_elsewhere(
+        [&] {
+          sched_getaffinity(0, sizeof inside, &inside);
+          ran = true;
+        },
+        k);
+    t.join();
+    CHECK(CPU_EQUAL(&caller, &inside));
+#else
+    std::thread t = start_thread_elsewhere([&] { ran = true; }, k);
+    t.join();
+#endif
+    CHECK(ran);
+  }
 }
