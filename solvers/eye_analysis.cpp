@@ -361,10 +361,11 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
                     [&](std::size_t a, std::size_t b) { return eq.candidates[a].objective > eq.candidates[b].objective; });
   // The candidates' pulses, DFEs and crosstalk samples on this thread (the engine keeps one
-  // spectrum and its FFT plans); then, on both cores, the SNR winner's whole statistical eye
-  // beside the others' margins (StatEyeOptions::margin_only: the same margin as their whole eye,
-  // for a third of the work); then the choice in rank order as one thread would make it. A
-  // candidate that beats the SNR winner's margin gets its whole eye afterwards.
+  // spectrum and its FFT plans); then every candidate's margin on both cores
+  // (StatEyeOptions::margin_only: pass 1 and the map at the DFE's phase alone, the same margin as
+  // its whole eye bit for bit); then the choice in rank order as one thread would make it (the
+  // SNR winner unless another beats its margin by more than 1e-9 dB); then the chosen one's whole
+  // eye, from the phase its pass 1 found, its phases on both cores.
   struct Refine {
     std::size_t idx = 0;
     Ctle ctle = Ctle::none();
@@ -375,7 +376,12 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     StatEyeSpec eye_spec;
     StatEyeResult eye;
   };
-  std::vector<Refine> jobs;
+  std::vector<Refine> jobs(1);
+  jobs.reserve(k + 1);
+  jobs[0].idx = eq.best;  // the SNR winner, first: its pulse, DFE and crosstalk are the search's
+  jobs[0].ctle = eq.ctle;
+  jobs[0].sigma = sigma_for(best_ctle);
+  jobs[0].eye_spec = best_spec;
   for (std::size_t r = 0; r < k; ++r) {
     const std::size_t idx = order[r];
     if (idx == eq.best) continue;
@@ -394,33 +400,27 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     j.eye_spec = stat_spec(spec, j.sigma, noise_gain[c.ctle_index], j.dfe, std::move(xs));
     jobs.push_back(std::move(j));
   }
+  auto pulse_of = [&](const Refine& j) -> const PulseResponse& { return j.idx == eq.best ? eq.pulse.pulse : j.pr.pulse; };
   StatEyeOptions rank = so;
   rank.margin_only = true;
   ParallelOptions po2;
   po2.workers = 2;
-  parallel_for(
-      jobs.size() + 1,
-      [&](std::size_t i, int) {
-        if (i == 0)
-          out.eye = statistical_eye(eq.pulse.pulse, best_spec, so);
-        else
-          jobs[i - 1].eye = statistical_eye(jobs[i - 1].pr.pulse, jobs[i - 1].eye_spec, rank);
-      },
-      po2);
-  Refine* winner = nullptr;
-  double best_margin = out.eye.margin_db;
+  parallel_for(jobs.size(), [&](std::size_t i, int) { jobs[i].eye = statistical_eye(pulse_of(jobs[i]), jobs[i].eye_spec, rank); },
+               po2);
+  Refine* winner = &jobs.front();
+  double best_margin = winner->eye.margin_db;
   for (auto& j : jobs)
     if (j.eye.margin_db > best_margin + 1e-9) {
       best_margin = j.eye.margin_db;
       winner = &j;
     }
-  if (winner) {
-    auto& j = *winner;
+  auto& j = *winner;
+  StatEyeOptions whole = so;
+  whole.dfe_phase_hint = static_cast<int>(j.eye.best_phase_index);
+  whole.workers = 2;
+  out.eye = statistical_eye(pulse_of(j), j.eye_spec, whole);
+  if (j.idx != eq.best) {
     const auto& c = eq.candidates[j.idx];
-    // Its margin-only eye already ran pass 1 (the DFE's phase) on the same pulse and spec.
-    StatEyeOptions again = so;
-    again.dfe_phase_hint = static_cast<int>(j.eye.best_phase_index);
-    out.eye = statistical_eye(j.pr.pulse, j.eye_spec, again);
     out.crosstalk = std::move(j.report);
     out.noise_sigma_v = std::hypot(j.sigma, tx_noise_sigma_v(spec, j.dfe.main_cursor_v));
     eq.best = j.idx;

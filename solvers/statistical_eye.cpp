@@ -4,12 +4,14 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
 
-#include "phy/units.hpp"
 #include "phy/gaussian.hpp"
+#include "phy/units.hpp"
+#include "solvers/parallel.hpp"
 
 namespace phylane::solvers {
 
@@ -820,6 +822,7 @@ void validate(const PulseResponse& pulse, const StatEyeSpec& spec, const StatEye
     fail("options.grid_points_per_sigma = " + num(opt.grid_points_per_sigma) + " must be in [2, 1000]");
   if (opt.max_grid_points < 1024)
     fail("options.max_grid_points = " + std::to_string(opt.max_grid_points) + " must be >= 1024");
+  if (opt.workers < 1) fail("options.workers = " + std::to_string(opt.workers) + " must be >= 1");
   if (!(opt.fold_tolerance >= 0.0 && opt.fold_tolerance <= 1e-2))
     fail("options.fold_tolerance = " + num(opt.fold_tolerance) + " must be in [0, 1e-2]");
 }
@@ -1010,20 +1013,38 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   // Margin only (ranking candidates): with a DFE the phase is already chosen, and the margin reads
   // that phase's state alone.
   const bool margin_only = opt.margin_only && dfe_phase >= 0;
-  for (int j = 0; j < phases; ++j) {
-    if (margin_only && j != dfe_phase) continue;
+  auto map_phase = [&](int j, Engine& e, std::vector<double>& col) {
     PhaseCursors c = curs[static_cast<std::size_t>(j)];
     Engine::apply_taps(c, taps);
     PhaseState& st = states[static_cast<std::size_t>(j)];
-    eng.build(c, full, dv, st);
-    res.grid_capped = res.grid_capped || st.capped;
-    eng.column(st, volts, pcol);
+    e.build(c, full, dv, st);
+    e.column(st, volts, col);
     for (int i = 0; i < nv; ++i)
       res.log10_ber[static_cast<std::size_t>(j) * static_cast<std::size_t>(nv) + static_cast<std::size_t>(i)] =
-          std::log10(std::max(floor_ber, scale * pcol[static_cast<std::size_t>(i)]));
-    sums[static_cast<std::size_t>(j)] = eng.summarise(st, volts, pcol, target);
+          std::log10(std::max(floor_ber, scale * col[static_cast<std::size_t>(i)]));
+    sums[static_cast<std::size_t>(j)] = e.summarise(st, volts, col, target);
     res.worst_eye_height_v[static_cast<std::size_t>(j)] = worst_height(sums[static_cast<std::size_t>(j)]);
+  };
+  const int workers = margin_only ? 1 : parallel_workers(opt.workers, static_cast<std::size_t>(phases));
+  if (workers == 1) {
+    for (int j = 0; j < phases; ++j)
+      if (!margin_only || j == dfe_phase) map_phase(j, eng, pcol);
+  } else {
+    // Phases are independent: each worker has its own engine (its buffers) and column.
+    std::vector<std::unique_ptr<Engine>> others;
+    for (int w = 1; w < workers; ++w) others.push_back(std::make_unique<Engine>(pulse, spec, opt, phases));
+    std::vector<std::vector<double>> cols(static_cast<std::size_t>(workers));
+    ParallelOptions po;
+    po.workers = workers;
+    parallel_for(
+        static_cast<std::size_t>(phases),
+        [&](std::size_t j, int w) {
+          map_phase(static_cast<int>(j), w == 0 ? eng : *others[static_cast<std::size_t>(w - 1)],
+                    cols[static_cast<std::size_t>(w)]);
+        },
+        po);
   }
+  for (const auto& st : states) res.grid_capped = res.grid_capped || st.capped;
 
   const double lt = std::log10(target);
   auto log_ber = [&](const PhaseState& st, int k, double v) {

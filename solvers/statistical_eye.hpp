@@ -112,6 +112,9 @@ struct StatEyeOptions {
   /// (statistical_eye.cpp, coarse_to_fine_phase). The result is the same wherever the worst eye's
   /// height (or, all closed, the BER) has one peak over the phase; kept for tests and checks.
   bool every_phase = false;
+  /// Threads for the map's phases (pass 2), >= 1; the result does not depend on it. A caller that
+  /// already runs eyes side by side keeps 1.
+  int workers = 1;
 };
 
 enum class EyeStatus { open, closed };

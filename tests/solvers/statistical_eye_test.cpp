@@ -705,6 +705,32 @@ TEST_CASE("Pass 1 over every fourth phase and the best one's neighbours picks th
   }
 }
 
+TEST_CASE("The map's phases on two threads give the one-thread eye bit for bit", "[solvers][eye][property]") {
+  const PulseResponse p = smooth_pulse(32);
+  for (const int taps : {0, 3}) {
+    StatEyeSpec spec = noisy_levels(4, 0.5, 0.003);
+    spec.dfe.taps = taps;
+    spec.jitter.rj_rms_ui = 0.01;
+    spec.jitter.dj_pp_ui = 0.04;
+    StatEyeOptions one = voltage_axis(0.6, 161);
+    StatEyeOptions two = one;
+    two.workers = 2;
+    const auto a = statistical_eye(p, spec, one);
+    const auto b = statistical_eye(p, spec, two);
+    INFO("DFE taps " << taps);
+    CHECK(b.log10_ber == a.log10_ber);
+    CHECK(b.worst_eye_height_v == a.worst_eye_height_v);
+    CHECK(b.best_phase_index == a.best_phase_index);
+    CHECK(b.margin_db == a.margin_db);
+    CHECK(b.height_v == a.height_v);
+    CHECK(b.width_ui == a.width_ui);
+    CHECK(b.grid_capped == a.grid_capped);
+  }
+  StatEyeOptions bad;
+  bad.workers = 0;
+  CHECK_THROWS_WITH(statistical_eye(p, noisy_levels(2, 0.5, 0.01), bad), Catch::Contains("options.workers = 0"));
+}
+
 TEST_CASE("A DFE phase handed over from a margin-only run gives the same whole eye", "[solvers][eye][property]") {
   // analyze_eye hands a refine candidate's pass-1 phase to its whole eye instead of running pass 1
   // again: the result must equal the eye that runs pass 1 itself.
