@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include "phy/units.hpp"
 #include "solvers/parallel.hpp"
 #include "solvers/real_fft.hpp"
+#include "solvers/simd.hpp"
 
 namespace phylane::solvers {
 
@@ -574,6 +576,60 @@ PulseResult PulseResponseEngine::compute(ChannelSpectrum& s, const AffineCtle& f
   return run(s, bands, dc);
 }
 
+namespace {
+// Over x_i = g a_i + b_i (x_i = a_i without b), i < n (n >= 1): the largest and smallest x_i and
+// sum x_i^2, in four lanes each (the energy is a diagnostic: only its rounding depends on the
+// lanes; the extremes do not).
+template <bool Affine>
+inline void scan_lanes(const double* a, const double* b, double g, std::size_t n, double& vmax, double& vmin,
+                       double& energy) {
+  auto x_at = [&](std::size_t i) {
+    if constexpr (Affine)
+      return g * a[i] + b[i];
+    else
+      return a[i];
+  };
+  double hi = x_at(0), lo = hi, e = 0.0;
+  std::size_t i = 0;
+#if defined(__GNUC__)
+  typedef double v4 __attribute__((vector_size(32)));
+  v4 vhi = {hi, hi, hi, hi}, vlo = vhi, ve = {0.0, 0.0, 0.0, 0.0};
+  for (; i + 4 <= n; i += 4) {
+    v4 x;
+    std::memcpy(&x, a + i, sizeof x);
+    if constexpr (Affine) {
+      v4 y;
+      std::memcpy(&y, b + i, sizeof y);
+      x = g * x + y;
+    }
+    vhi = x > vhi ? x : vhi;
+    vlo = x < vlo ? x : vlo;
+    ve += x * x;
+  }
+  hi = std::max(std::max(vhi[0], vhi[1]), std::max(vhi[2], vhi[3]));
+  lo = std::min(std::min(vlo[0], vlo[1]), std::min(vlo[2], vlo[3]));
+  e = (ve[0] + ve[1]) + (ve[2] + ve[3]);
+#endif
+  for (; i < n; ++i) {
+    const double x = x_at(i);
+    hi = x > hi ? x : hi;
+    lo = x < lo ? x : lo;
+    e += x * x;
+  }
+  vmax = hi;
+  vmin = lo;
+  energy = e;
+}
+
+PHYLANE_SIMD_CLONES void scan_period(const double* a, const double* b, double g, std::size_t n, double& vmax,
+                                     double& vmin, double& energy) {
+  if (b)
+    scan_lanes<true>(a, b, g, n, vmax, vmin, energy);
+  else
+    scan_lanes<false>(a, b, g, n, vmax, vmin, energy);
+}
+}  // namespace
+
 PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<Bands()>& bands, double dc_response) {
   const auto& o = s.opt_;
   const std::size_t spu = static_cast<std::size_t>(o.samples_per_ui);
@@ -604,24 +660,12 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<Ban
       return b.low_b ? g * interpolate.at(b.low_a, low_m, i) + interpolate.at(b.low_b, low_m, i)
                      : interpolate.at(b.low_a, low_m, i);
     };
-    // The peak (the first largest sample), the smallest sample and the energy in one pass.
+    // The largest and smallest sample and the energy in one vectorised pass, then the peak: the
+    // first sample equal to the largest (the same products and sums, so the same doubles).
+    double vmax = 0.0, vmin = 0.0, total = 0.0;
+    scan_period(b.total_a, b.total_b, g, n, vmax, vmin, total);
     std::size_t peak = 0;
-    double vmax = total_at(0), vmin = vmax, total = 0.0;
-    auto scan = [&](auto value) {
-      for (std::size_t i = 0; i < n; ++i) {
-        const double x = value(i);
-        if (x > vmax) {
-          vmax = x;
-          peak = i;
-        }
-        vmin = std::min(vmin, x);
-        total += x * x;
-      }
-    };
-    if (b.total_b)
-      scan([va = b.total_a, vb = b.total_b, g](std::size_t i) { return g * va[i] + vb[i]; });
-    else
-      scan([va = b.total_a](std::size_t i) { return va[i]; });
+    while (peak + 1 < n && total_at(peak) != vmax) ++peak;
     const std::size_t gap = n - rec;
     const std::ptrdiff_t peak_signed = time_of(peak);
     const std::ptrdiff_t start = peak_signed - static_cast<std::ptrdiff_t>(pre);

@@ -12,6 +12,7 @@
 #include "phy/gaussian.hpp"
 #include "phy/units.hpp"
 #include "solvers/parallel.hpp"
+#include "solvers/simd.hpp"
 
 namespace phylane::solvers {
 
@@ -114,16 +115,9 @@ class QTable {
   }
 };
 
-// The two inner loops of the engine, each also compiled for AVX2 and chosen at load time (GCC's
-// target_clones; the build targets baseline x86-64, whose SSE2 vectors hold two doubles). AVX2
-// without FMA keeps every product and sum as it was, so results are the same on every machine.
-// Measured (tests/bench/stat_eye_bench.cpp, medians of 5, three series): NRZ 200 UI 3.02 -> 2.72 ms,
-// PAM4 with DFE and jitter 7.9 -> 7.2 ms.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define PHYLANE_SIMD_CLONES [[gnu::target_clones("avx2", "default")]]
-#else
-#define PHYLANE_SIMD_CLONES
-#endif
+// The two inner loops of the engine, each also compiled for AVX2 (solvers/simd.hpp; results
+// unchanged). Measured (tests/bench/stat_eye_bench.cpp, medians of 5, three series): NRZ 200 UI
+// 3.02 -> 2.72 ms, PAM4 with DFE and jitter 7.9 -> 7.2 ms.
 
 // out[i] += wt src[i], i = 0 ... n-1.
 PHYLANE_SIMD_CLONES void axpy(double* __restrict out, const double* __restrict src, double wt, long n) {
