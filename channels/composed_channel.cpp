@@ -49,7 +49,8 @@ const Network& checked_source(const Network& net) {
 }
 }  // namespace
 
-NetworkSource::NetworkSource(Network net) : data_(std::move(net)), band_limited_(checked_source(data_)) {}
+NetworkSource::NetworkSource(Network net, const BandLimitOptions& options)
+    : data_(std::move(net)), band_limited_(checked_source(data_), options) {}
 
 Network NetworkSource::evaluate(std::span<const double> freq_hz) const { return band_limited_.evaluate(freq_hz); }
 

@@ -26,7 +26,8 @@ class NetworkSource {
  public:
   /// `net` is 2-port (single-ended) or 4-port; for 4-ports, `inputs_outputs` means ports (0, 1) are
   /// the inputs and (2, 3) the outputs (convert with to_inputs_outputs first).
-  explicit NetworkSource(Network net);
+  /// `options`: the band limit's (its executor prepares the terms side by side).
+  explicit NetworkSource(Network net, const BandLimitOptions& options = {});
   const Network& data() const { return data_; }
   /// Every S_ij is exactly 0 above this frequency [Hz] (the end of the band-limit taper).
   double zero_above_hz() const { return band_limited_.zero_above_hz(); }

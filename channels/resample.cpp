@@ -370,25 +370,48 @@ BandLimitedNetwork::BandLimitedNetwork(const Network& net, const BandLimitOption
   if (add_dc) fit.emplace(net, dc_options.points);
   impl->splines.emplace(freqs, net.ports());
   TermSplines& splines = *impl->splines;
+  // Each term: gathered once, with its magnitudes and phases, which serve its delay without the DC
+  // point (for the DC fit), its delay with it (the splines) and its sum |S| (the main path below).
+  // Terms are independent: they are prepared in two tasks of whole columns j, so that in the
+  // point-major layout (column-major terms within a point) each task writes its own stretch of
+  // every point and the two share a cache line at most at their boundary.
+  const int ports = net.ports();
+  const std::size_t terms = static_cast<std::size_t>(ports * ports);
+  std::vector<double> mag_sum(terms, 0.0);  // per term i * ports + j
+  const std::size_t tasks = ports > 1 ? 2 : 1;
+  auto prepare = [&](std::size_t task) {
+    const int j0 = static_cast<int>(task) * ports / static_cast<int>(tasks);
+    const int j1 = static_cast<int>(task + 1) * ports / static_cast<int>(tasks);
+    std::optional<DcFit> own = fit;  // its solve uses a buffer of its own
+    TermTrace trace;
+    for (int j = j0; j < j1; ++j)
+      for (int i = 0; i < ports; ++i) {
+        trace.gather(net, i, j, lead);
+        if (add_dc) {
+          const double tau = trace_delay_s(net.freq_hz().data(), trace.mag.data() + 1, trace.phase.data() + 1, net.size());
+          trace.v[0] = own->dc(trace.v.data() + 1, net.freq_hz().data(), tau);
+          trace.mag[0] = std::abs(trace.v[0]);
+          trace.phase[0] = std::arg(trace.v[0]);
+        }
+        splines.set_term(i, j, trace.v.data(),
+                         trace_delay_s(freqs.data(), trace.mag.data(), trace.phase.data(), freqs.size()));
+        double sum = 0.0;
+        for (double m : trace.mag) sum += m;
+        mag_sum[static_cast<std::size_t>(i * ports + j)] = sum;
+      }
+  };
+  if (options.for_each && tasks > 1)
+    options.for_each(tasks, prepare);
+  else
+    for (std::size_t t = 0; t < tasks; ++t) prepare(t);
   // Band-limit strategy (see to_uniform_grid): common linear phase of the main path, the
   // transmission term of largest sum |S| (first of equals, rows before columns), raised-cosine taper.
   int ti = 0, tj = 0;
   double best = -1.0;
-  TermTrace trace;
-  for (int i = 0; i < net.ports(); ++i)
-    for (int j = 0; j < net.ports(); ++j) {
-      trace.gather(net, i, j, lead);
-      if (add_dc) {
-        const double tau = trace_delay_s(net.freq_hz().data(), trace.mag.data() + 1, trace.phase.data() + 1, net.size());
-        trace.v[0] = fit->dc(trace.v.data() + 1, net.freq_hz().data(), tau);
-        trace.mag[0] = std::abs(trace.v[0]);
-        trace.phase[0] = std::arg(trace.v[0]);
-      }
-      splines.set_term(i, j, trace.v.data(),
-                       trace_delay_s(freqs.data(), trace.mag.data(), trace.phase.data(), freqs.size()));
-      if (i == j && net.ports() > 1) continue;
-      double sum = 0.0;
-      for (double m : trace.mag) sum += m;
+  for (int i = 0; i < ports; ++i)
+    for (int j = 0; j < ports; ++j) {
+      if (i == j && ports > 1) continue;
+      const double sum = mag_sum[static_cast<std::size_t>(i * ports + j)];
       if (sum > best) {
         best = sum;
         ti = i;

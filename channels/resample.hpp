@@ -3,6 +3,7 @@
 /// uniform grid from DC that time-domain work (FFT) needs, with a documented strategy for data that
 /// stops below the bandwidth asked for. Details and reasoning: docs/sparams.md "Resampling".
 /// Tested by: tests/io/resample_test.cpp.
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -66,6 +67,10 @@ struct BandLimitOptions {
   /// Width of the raised-cosine taper beyond the last data point [Hz], >= 0;
   /// 0 = 10 % of the last data frequency.
   double taper_hz = 0.0;
+  /// Runs task(0) ... task(count - 1), each once, possibly at the same time: the executor of a
+  /// layer above (solvers::parallel_for, which channels/ cannot call). BandLimitedNetwork prepares
+  /// its terms in such tasks; empty: in order on the calling thread. The result does not depend on it.
+  std::function<void(std::size_t count, const std::function<void(std::size_t)>& task)> for_each;
 };
 
 /// A network prepared once for evaluation at any frequencies >= 0, in any order: inside the data as

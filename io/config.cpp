@@ -33,6 +33,7 @@
 #include "phy/stripline.hpp"
 #include "phy/twinax.hpp"
 #include "solvers/eye_analysis.hpp"
+#include "solvers/parallel.hpp"
 #include "workflows/engine_limits.hpp"
 
 namespace phylane::io {
@@ -890,7 +891,11 @@ std::optional<channels::ChannelBlock> read_touchstone_block(TableReader& t, cons
                         "has " + std::to_string(ports) + " ports; " + std::string(what) + " needs a 2-port or a 4-port");
       return std::nullopt;
     }
-    auto src = std::make_shared<const channels::NetworkSource>(std::move(net));
+    channels::BandLimitOptions band;
+    band.for_each = [](std::size_t count, const std::function<void(std::size_t)>& task) {
+      solvers::parallel_for(count, [&task](std::size_t i, int) { task(i); });
+    };
+    auto src = std::make_shared<const channels::NetworkSource>(std::move(net), band);
     channels::ChannelBlock b;
     b.name = name;
     b.kind = "touchstone";
