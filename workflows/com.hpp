@@ -30,10 +30,11 @@ struct ComRequest {
   /// Called as each case starts (never concurrently, possibly from a worker thread).
   std::function<void(int case_number)> progress = nullptr;
   /// Threads for the package cases (each with its own pulse engine), >= 0; 0: as many as there
-  /// are cores and cases. Default 1: on the shared 2-core build machine two threads cost ~12 ms
-  /// more CPU (a second malloc arena and engine: ~1000 more first-touched pages) and gained no
-  /// wall time under its usual load (docs/com.md "Speed"). The batch form runs each channel on one.
-  int workers = 1;
+  /// are cores and cases. Since worker threads start on the idle CPU (solvers/thread_start.hpp)
+  /// the two cases of one channel run side by side: on the 2-core machine a thru 24 -> 20 ms wall,
+  /// thru + 5 aggressors 99 -> 78 ms, for 5-8 % more CPU and a second engine's memory (peak 51 ->
+  /// 70 MB with the aggressors). The batch form runs each channel on one (the channels fill the cores).
+  int workers = 0;
 };
 
 struct ComAnswer {
