@@ -44,6 +44,26 @@ bool solve_dense(std::vector<double>& a, std::vector<double>& y) {
   return true;
 }
 
+// The mean squared error of an FFE w (nw taps) with DFE taps b (nb), unit cursor, normalised:
+// e = w' R w + 1 + b' b - 2 w' h0 - 2 (H_b w)' b, R row-major nw x nw, H_b row-major nb x nw.
+double mse_of(const double* rr, const double* h0, const double* hb, const double* w, const double* b, std::size_t nw,
+              std::size_t nb) {
+  double quad = 0.0, lin = 0.0, cross = 0.0, bb = 0.0;
+  for (std::size_t i = 0; i < nw; ++i) {
+    double ri = 0.0;
+    for (std::size_t j = 0; j < nw; ++j) ri += rr[i * nw + j] * w[j];
+    quad += w[i] * ri;
+    lin += w[i] * h0[i];
+  }
+  for (std::size_t k = 0; k < nb; ++k) {
+    double hw = 0.0;
+    for (std::size_t j = 0; j < nw; ++j) hw += hb[k * nw + j] * w[j];
+    cross += hw * b[k];
+    bb += b[k] * b[k];
+  }
+  return quad + 1.0 + bb - 2.0 * lin - 2.0 * cross;
+}
+
 }  // namespace
 
 void com_lag_products(std::span<const double> v, int lags, std::vector<double>& s) {
@@ -187,20 +207,7 @@ ComMmseResult com_rx_ffe_mmse(std::span<const double> h, std::size_t cursor, std
   if (!(w[dw] != 0.0) || !std::isfinite(w[dw])) return out;
 
   // 4. The taps, the MSE and the figure of merit.
-  double quad = 0.0, lin = 0.0, cross = 0.0, bb = 0.0;
-  for (std::size_t i = 0; i < nw; ++i) {
-    double ri = 0.0;
-    for (std::size_t j = 0; j < nw; ++j) ri += rr[i * nw + j] * w[j];
-    quad += w[i] * ri;
-    lin += w[i] * h0[i];
-  }
-  for (std::size_t n = 0; n < nb; ++n) {
-    double s = 0.0;
-    for (std::size_t j = 0; j < nw; ++j) s += hb[n * nw + j] * w[j];
-    cross += s * b[n];
-    bb += b[n] * b[n];
-  }
-  out.mse = quad + 1.0 + bb - 2.0 * lin - 2.0 * cross;
+  out.mse = mse_of(rr.data(), h0.data(), hb.data(), w.data(), b.data(), nw, nb);
   if (!(out.mse > 0.0)) return out;
   out.fom_db = 20.0 * std::log10(r_lm / (levels - 1) / out.mse);
   out.w = w;
@@ -318,20 +325,7 @@ ComMmseResult com_rx_ffe_mmse_floating(std::span<const double> h, std::size_t cu
       }
     }
     // 4. The MSE and the FOM.
-    double quad = 0.0, lin = 0.0, cross = 0.0, bb = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      double ri = 0.0;
-      for (std::size_t j = 0; j < n; ++j) ri += rr[i * n + j] * wl[j];
-      quad += wl[i] * ri;
-      lin += wl[i] * h0[i];
-    }
-    for (std::size_t k = 0; k < nb; ++k) {
-      double hw = 0.0;
-      for (std::size_t i = 0; i < n; ++i) hw += hb[k * n + i] * wl[i];
-      cross += hw * blim[k];
-      bb += blim[k] * blim[k];
-    }
-    out.e = quad + 1.0 + bb - 2.0 * lin - 2.0 * cross;
+    out.e = mse_of(rr.data(), h0.data(), hb.data(), wl.data(), blim.data(), n, nb);
     if (!(out.e > 0.0) || !std::isfinite(out.e) || !(wl[dw] != 0.0)) return out;
     out.fom = 20.0 * std::log10(r_lm / (levels - 1) / std::sqrt(var_x * out.e));
     out.w = std::move(wl);

@@ -293,32 +293,49 @@ std::vector<std::size_t> columns(int n_fix, int n_pre, const std::vector<int>& p
   return c;
 }
 
+// The set-up of the floating-group placement tests: the echo pulse, 2 pre- and 4 post-cursor Rx
+// FFE taps, one DFE tap, floating taps up to post-cursor 30, limits far away, white noise.
+struct FloatingSetup {
+  std::vector<double> h = echo_pulse();
+  std::size_t cursor = 6;
+  int n_pre = 2, n_post = 4, nb = 1, n_max = 30;
+  int nw = n_pre + 1 + n_max, n_fix = n_pre + 1 + n_post;
+  double var_x = 5.0 / 9.0, sigma2 = 2e-5;
+
+  ComMmseFloating floating(int groups, int taps_per_group) const {
+    ComMmseFloating fl;
+    fl.n_bg = groups;
+    fl.n_bf = taps_per_group;
+    fl.n_max = n_max;
+    fl.bmaxg = 100.0;
+    return fl;
+  }
+  ComMmseResult run(const ComMmseFloating& fl) const {
+    ComMmseSpec spec;
+    spec.n_pre = n_pre;
+    spec.n_post = n_post;
+    spec.pre_tap1_max = spec.post_tap1_max = spec.tapn_max = 100.0;
+    spec.b_min.assign(static_cast<std::size_t>(nb), -100.0);
+    spec.b_max.assign(static_cast<std::size_t>(nb), 100.0);
+    std::vector<double> noise(static_cast<std::size_t>(nw), 0.0);
+    noise[0] = sigma2;
+    return com_rx_ffe_mmse_floating(h, cursor, noise, var_x, 0.95, 4, spec, fl);
+  }
+  Dense model() const { return dense(h, cursor, n_pre, nw, nb, sigma2, var_x); }
+};
+
 }  // namespace
 
 TEST_CASE("One floating Rx FFE group lands where a brute-force Wiener search puts it", "[solvers][com][unit][floating]") {
-  const std::vector<double> h = echo_pulse();
-  const std::size_t cursor = 6;
-  const int n_pre = 2, n_post = 4, nb = 1, n_max = 30;
-  const int nw = n_pre + 1 + n_max, n_fix = n_pre + 1 + n_post;
-  const double var_x = 5.0 / 9.0, sigma2 = 2e-5;
-  ComMmseSpec spec;
-  spec.n_pre = n_pre;
-  spec.n_post = n_post;
-  spec.pre_tap1_max = spec.post_tap1_max = spec.tapn_max = 100.0;
-  spec.b_min.assign(nb, -100.0);
-  spec.b_max.assign(nb, 100.0);
-  ComMmseFloating fl;
-  fl.n_bg = 1;
-  fl.n_bf = 3;
-  fl.n_max = n_max;
-  fl.bmaxg = 100.0;
-  std::vector<double> noise(static_cast<std::size_t>(nw), 0.0);
-  noise[0] = sigma2;
-  const ComMmseResult r = com_rx_ffe_mmse_floating(h, cursor, noise, var_x, 0.95, 4, spec, fl);
+  const FloatingSetup su;
+  const int n_pre = su.n_pre, n_post = su.n_post, n_max = su.n_max, nw = su.nw, n_fix = su.n_fix;
+  const double var_x = su.var_x;
+  const ComMmseFloating fl = su.floating(1, 3);
+  const ComMmseResult r = su.run(fl);
   REQUIRE(r.solved);
 
   // Every start of the group, its Wiener MSE by the dense model: the smallest wins (first of equals).
-  const Dense m = dense(h, cursor, n_pre, nw, nb, sigma2, var_x);
+  const Dense m = su.model();
   double best = std::numeric_limits<double>::infinity();
   int best_start = 0;
   for (int s = n_post + 1; s + fl.n_bf - 1 <= n_max; ++s) {
@@ -345,27 +362,11 @@ TEST_CASE("One floating Rx FFE group lands where a brute-force Wiener search put
 
 TEST_CASE("Two floating Rx FFE groups are placed one by one as the reference places them, not jointly",
           "[solvers][com][unit][floating]") {
-  const std::vector<double> h = echo_pulse();
-  const std::size_t cursor = 6;
-  const int n_pre = 2, n_post = 4, nb = 1, n_max = 30;
-  const int nw = n_pre + 1 + n_max, n_fix = n_pre + 1 + n_post;
-  const double var_x = 5.0 / 9.0, sigma2 = 2e-5;
-  ComMmseSpec spec;
-  spec.n_pre = n_pre;
-  spec.n_post = n_post;
-  spec.pre_tap1_max = spec.post_tap1_max = spec.tapn_max = 100.0;
-  spec.b_min.assign(nb, -100.0);
-  spec.b_max.assign(nb, 100.0);
-  ComMmseFloating fl;
-  fl.n_bg = 2;
-  fl.n_bf = 2;
-  fl.n_max = n_max;
-  fl.bmaxg = 100.0;
-  std::vector<double> noise(static_cast<std::size_t>(nw), 0.0);
-  noise[0] = sigma2;
-  const ComMmseResult r = com_rx_ffe_mmse_floating(h, cursor, noise, var_x, 0.95, 4, spec, fl);
+  const FloatingSetup su;
+  const int n_pre = su.n_pre, n_post = su.n_post, n_max = su.n_max, n_fix = su.n_fix;
+  const ComMmseResult r = su.run(su.floating(2, 2));
   REQUIRE(r.solved);
-  const Dense m = dense(h, cursor, n_pre, nw, nb, sigma2, var_x);
+  const Dense m = su.model();
   // The reference's rule (FOM_rxffe_floating_taps): the best first group alone, then the best
   // second group that does not overlap it, each by the Wiener MSE of the dense model.
   auto best_group = [&](const std::vector<int>& placed) {
