@@ -44,6 +44,26 @@ bool solve_dense(std::vector<double>& a, std::vector<double>& y) {
   return true;
 }
 
+// The FFE w (nw taps) for fixed DFE taps bf (nb), unit cursor: [R -h0; h0' 0] [w; l] = [h0 +
+// H_b' bf; 1] (a and y: scratch). False when the system is singular (w untouched).
+bool solve_fixed_dfe(const double* rr, const double* h0, const double* hb, const double* bf, std::size_t nw,
+                     std::size_t nb, std::vector<double>& a, std::vector<double>& y, std::vector<double>& w) {
+  const std::size_t n2 = nw + 1;
+  a.assign(n2 * n2, 0.0);
+  y.assign(n2, 0.0);
+  for (std::size_t i = 0; i < nw; ++i) {
+    for (std::size_t j = 0; j < nw; ++j) a[i * n2 + j] = rr[i * nw + j];
+    a[i * n2 + nw] = -h0[i];
+    a[nw * n2 + i] = h0[i];
+    y[i] = h0[i];
+    for (std::size_t k = 0; k < nb; ++k) y[i] += hb[k * nw + i] * bf[k];
+  }
+  y[nw] = 1.0;
+  if (!solve_dense(a, y)) return false;
+  w.assign(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(nw));
+  return true;
+}
+
 // The mean squared error of an FFE w (nw taps) with DFE taps b (nb), unit cursor, normalised:
 // e = w' R w + 1 + b' b - 2 w' h0 - 2 (H_b w)' b, R row-major nw x nw, H_b row-major nb x nw.
 double mse_of(const double* rr, const double* h0, const double* hb, const double* w, const double* b, std::size_t nw,
@@ -153,19 +173,8 @@ ComMmseResult com_rx_ffe_mmse(std::span<const double> h, std::size_t cursor, std
   };
   // w for a fixed DFE: [R -h0^T; h0 0] [w; l] = [h0^T + Hb^T b; 1].
   auto solve_fixed_b = [&](const std::vector<double>& bf, std::vector<double>& wo) {
-    const std::size_t n2 = nw + 1;
-    std::vector<double> a2(n2 * n2, 0.0), y2(n2, 0.0);
-    for (std::size_t i = 0; i < nw; ++i) {
-      for (std::size_t j = 0; j < nw; ++j) a2[i * n2 + j] = rr[i * nw + j];
-      a2[i * n2 + nw] = -h0[i];
-      a2[nw * n2 + i] = h0[i];
-      y2[i] = h0[i];
-      for (std::size_t n = 0; n < nb; ++n) y2[i] += hb[n * nw + i] * bf[n];
-    }
-    y2[nw] = 1.0;
-    if (!solve_dense(a2, y2)) return false;
-    wo.assign(y2.begin(), y2.begin() + static_cast<std::ptrdiff_t>(nw));
-    return true;
+    std::vector<double> a2, y2;
+    return solve_fixed_dfe(rr.data(), h0.data(), hb.data(), bf.data(), nw, nb, a2, y2, wo);
   };
   // The FFE limits relative to the cursor tap (1 at the cursor itself: it is never limited).
   std::vector<double> wmax(nw, spec.tapn_max);
@@ -290,21 +299,8 @@ ComMmseResult com_rx_ffe_mmse_floating(std::span<const double> h, std::size_t cu
       blim[k] = std::min(spec.b_max[k], std::max(spec.b_min[k], b[k]));
     }
     // 2. The DFE limits.
-    if (nb > 0 && blim != b) {
-      const std::size_t n2 = n + 1;
-      a.assign(n2 * n2, 0.0);
-      y.assign(n2, 0.0);
-      for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t j = 0; j < n; ++j) a[i * n2 + j] = rr[i * n + j];
-        a[i * n2 + n] = -h0[i];
-        a[n * n2 + i] = h0[i];
-        y[i] = h0[i];
-        for (std::size_t k = 0; k < nb; ++k) y[i] += hb[k * n + i] * blim[k];
-      }
-      y[n] = 1.0;
-      if (!solve_dense(a, y)) return out;
-      w.assign(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
-    }
+    if (nb > 0 && blim != b && !solve_fixed_dfe(rr.data(), h0.data(), hb.data(), blim.data(), n, nb, a, y, w))
+      return out;
     // 3. The FFE limits, relative to the cursor tap (column dw: the fixed taps come first).
     const double wc = w[dw];
     std::vector<double> wl(n);
