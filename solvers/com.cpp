@@ -1054,11 +1054,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       var_isi += var_x * h * h;
       if (std::abs(h) > keep) isi.push_back(h);
     }
-    {
-      const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
-      var_slope += s * s;
-      if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
-    }
+    const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
+    var_slope += s * s;
+    if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
   }
   double sigma_n = noise_v[best_ctle];
   // With the MMSE Rx FFE the reference code keeps sigma_N of the CTLE alone (its optimize_fom
