@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "channels/com_package.hpp"
@@ -124,34 +125,41 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
   };
 }
 
-std::size_t com_cursor_index(std::span<const double> y, std::size_t peak, int m_ui, double b1_min, double b1_max,
-                             double eps_v) {
+std::optional<std::size_t> com_cursor_index(std::span<const double> y, std::size_t peak, int m_ui, double b1_max) {
   const std::size_t m = static_cast<std::size_t>(m_ui);
-  if (m_ui < 1 || peak < 2 * m || peak + 2 * m >= y.size())
-    throw std::invalid_argument("COM sampling point: the record must hold 2 UI on both sides of the peak (sample " +
+  if (m_ui < 1 || peak >= y.size() || peak + 3 * m > y.size())
+    throw std::invalid_argument("COM sampling point: the record must hold 3 UI after the peak (sample " +
                                 std::to_string(peak) + " of " + std::to_string(y.size()) + ")");
-  std::size_t best = peak, last_exact_before = y.size(), first_exact_after = y.size();
-  double best_res = std::numeric_limits<double>::infinity();
-  for (std::size_t ix = peak - m; ix < peak + m; ++ix) {
-    const double b1 = y[ix] != 0.0 ? std::clamp(y[ix + m] / y[ix], b1_min, b1_max) : b1_max;  // (93A-26)
-    const double res = std::abs(y[ix - m] - (y[ix + m] - b1 * y[ix]));                       // (93A-25)
-    if (res < eps_v) {
-      if (ix <= peak) last_exact_before = ix;
-      else if (first_exact_after == y.size()) first_exact_after = ix;
-    } else if (res < best_res) {
-      best_res = res;
-      best = ix;
+  // The reference code 4.15 (cursor_sample_index): the last upward crossing of 1 % of the peak
+  // within 4 UI before it, diff(sign(y - 0.01 A_p)) >= 1 (sign(0) = 0), j the sample before it.
+  const double thr = 0.01 * y[peak];
+  auto sgn = [&](double v) { return v > thr ? 1 : (v < thr ? -1 : 0); };
+  const std::size_t start = peak >= 4 * m ? peak - 4 * m : 0;
+  std::optional<std::size_t> zx;
+  for (std::size_t j = start; j < peak; ++j)
+    if (sgn(y[j + 1]) - sgn(y[j]) >= 1) zx = j;
+  if (!zx) return std::nullopt;
+  if (*zx < m)
+    throw std::invalid_argument("COM sampling point: the record must hold 1 UI before the 1 % crossing (sample " +
+                                std::to_string(*zx) + ")");
+  // Its MM metric over the 2 UI from there: |h(-1) - max(h(1) - b_max(1) h(0), 0)| (93A-25 with
+  // b(1) at its limit), the first least one (MATLAB's min).
+  std::size_t best = *zx;
+  double best_metric = std::numeric_limits<double>::infinity();
+  for (std::size_t t = *zx; t <= *zx + 2 * m; ++t) {
+    const double metric = std::abs(y[t - m] - std::max(y[t + m] - b1_max * y[t], 0.0));
+    if (metric < best_metric) {
+      best_metric = metric;
+      best = t;
     }
   }
-  if (last_exact_before < y.size()) return last_exact_before;
-  if (first_exact_after < y.size()) return first_exact_after;
   return best;
 }
 
-std::size_t com_anchor_index(std::span<const double> y, std::size_t peak, int m_ui, int ts_anchor, double b1_min,
-                             double b1_max) {
+std::optional<std::size_t> com_anchor_index(std::span<const double> y, std::size_t peak, int m_ui, int ts_anchor,
+                                            double b1_max) {
   switch (ts_anchor) {
-    case 0: return com_cursor_index(y, peak, m_ui, b1_min, b1_max);
+    case 0: return com_cursor_index(y, peak, m_ui, b1_max);
     case 1: return peak;
     case 2: {
       const std::size_t m = static_cast<std::size_t>(m_ui);
@@ -167,6 +175,56 @@ std::size_t com_anchor_index(std::span<const double> y, std::size_t peak, int m_
     default:
       throw std::invalid_argument("COM: ts_anchor = " + std::to_string(ts_anchor) + ": allowed 0, 1 or 2");
   }
+}
+
+void ComSlopeSums::reset(std::span<const double> x, int samples_per_ui, int max_taps) {
+  if (samples_per_ui < 1 || max_taps < 1)
+    throw std::invalid_argument("COM slope sums: samples_per_ui >= 1 and max_taps >= 1 are required");
+  x_ = x;
+  m_ = samples_per_ui;
+  max_taps_ = max_taps;
+  lags_.assign(static_cast<std::size_t>(m_), {});
+}
+
+double ComSlopeSums::slope(long i) const {
+  const long n = static_cast<long>(x_.size());
+  const double after = i + 1 >= 0 && i + 1 < n ? x_[static_cast<std::size_t>(i + 1)] : 0.0;
+  const double before = i - 1 >= 0 && i - 1 < n ? x_[static_cast<std::size_t>(i - 1)] : 0.0;
+  return (after - before) * static_cast<double>(m_) / 2.0;  // (93A-28)
+}
+
+double ComSlopeSums::sum(const TxFfe& ffe, std::size_t phase) {
+  const long m = m_, n = static_cast<long>(x_.size()), p = static_cast<long>(phase);
+  const long nt = static_cast<long>(ffe.taps.size());
+  if (phase >= lags_.size() || nt < 1 || nt > max_taps_)
+    throw std::invalid_argument("COM slope sums: a phase below M and an FIR of 1 .. max_taps taps are required");
+  // The phase's slope lane s(k) = slope(k M + p), non-zero only for k M + p in [-1, N].
+  const long k_lo = p == m - 1 ? -1 : 0;
+  const long k_hi = (n - p) / m;  // the last k with k M + p <= N
+  std::vector<double>& r = lags_[phase];
+  if (r.empty()) {
+    lane_.resize(static_cast<std::size_t>(k_hi - k_lo + 1));
+    for (long k = k_lo; k <= k_hi; ++k) lane_[static_cast<std::size_t>(k - k_lo)] = slope(k * m + p);
+    r.assign(static_cast<std::size_t>(max_taps_), 0.0);
+    for (std::size_t d = 0; d < r.size(); ++d)
+      for (std::size_t k = 0; k + d < lane_.size(); ++k) r[d] += lane_[k] * lane_[k + d];
+  }
+  // Every filtered slope g(k) = sum_t c_t s(k - a_t), k over all integers ...
+  double total = 0.0;
+  for (long t = 0; t < nt; ++t)
+    for (long u = 0; u < nt; ++u)
+      total += ffe.taps[static_cast<std::size_t>(t)] * ffe.taps[static_cast<std::size_t>(u)] *
+               r[static_cast<std::size_t>(std::abs(t - u))];
+  // ... less those outside the record's [1, N - 2] (the reference code's sbr(sampling_offset -+ 1 : M : end)).
+  auto g = [&](long k) {
+    double v = 0.0;
+    for (long t = 0; t < nt; ++t) v += ffe.taps[static_cast<std::size_t>(t)] * slope((k - (t - ffe.n_pre)) * m + p);
+    return v;
+  };
+  const long a_min = -ffe.n_pre, a_max = nt - 1 - ffe.n_pre;
+  for (long k = k_lo + a_min; k * m + p < 1; ++k) total -= g(k) * g(k);
+  for (long k = k_hi + a_max; k >= k_lo + a_min && k * m + p > n - 2; --k) total -= g(k) * g(k);
+  return std::max(total, 0.0);
 }
 
 ComPmf com_symbol_pmf(std::span<const double> h_v, int levels, double step_v) {
@@ -329,14 +387,6 @@ void ComFomSums::build_suffix() {
       if (j <= near_lo_ && j <= end_lo_) break;
     }
   }
-  // The suffix maxima of |x_p|, all phases at once.
-  max_abs_.resize((rows + 1) * m);
-  std::fill(max_abs_.begin() + static_cast<std::ptrdiff_t>(rows * m), max_abs_.end(), 0.0);
-  for (std::size_t j = rows; j-- > 0;) {
-    const double* later = max_abs_.data() + (j + 1) * m;
-    double* here = max_abs_.data() + j * m;
-    for (std::size_t p = 0; p < m; ++p) here[p] = std::max(later[p], std::abs(at(j * m + p)));
-  }
 }
 
 double ComFomSums::suffix(std::size_t phase, std::size_t lag, std::size_t j) const {
@@ -354,8 +404,8 @@ double ComFomSums::suffix(std::size_t phase, std::size_t lag, std::size_t j) con
 }
 
 ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
-                                      std::span<const double> b_max, double slope_floor_v,
-                                      const ComFloatingDfe* floating, double isi_budget_v2) {
+                                      std::span<const double> b_max, const ComFloatingDfe* floating,
+                                      double isi_budget_v2) {
   const int n_post = ffe.n_post();
   if (ffe.n_pre > n_pre_ || n_post > n_post_ || ffe.taps.empty())
     throw std::invalid_argument("COM FOM sums: the Tx FFE has more taps than the sums were built for");
@@ -408,36 +458,15 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
     return out;
   }
 
-  // The jitter slopes: from n_j on no |y(n)| can reach the floor (1e-9 covers the rounding of y).
-  double sum_c = 0.0;
-  for (double c : ffe.taps) sum_c += std::abs(c);
-  auto below = [&](long n) {
-    return sum_c * max_abs_[clamp_k(q + n - n_post) * phases_.size() + phase] * (1.0 + 1e-9) < slope_floor_v;
-  };
-  long lo = 0, hi = n_last + 1;  // below() is monotone in n: the first n where it holds
-  while (lo < hi) {
-    const long mid = lo + (hi - lo) / 2;
-    if (below(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  const long n_j = lo;
-
-  // y(n), n = 0 .. n_e - 1, one pass over the phase's lane per tap; y one sample later and earlier
-  // (the jitter slope) from the neighbouring phases' lanes only where |y(n)| reaches the floor
-  // (the sample after the last phase is phase 0 of the next UI). Taps summed in order from 0, as
-  // the record filtered by apply_tx_ffe would be.
-  const long n_e = std::min(n_last, std::max(n_b, n_j - 1)) + 1;
-  y_.assign(static_cast<std::size_t>(n_e), 0.0);
+  // y(n), n = 0 .. n_e - 1 (the cursor and the DFE's span), one pass over the phase's lane per
+  // tap, summed in order from 0 as the record filtered by apply_tx_ffe would be.
+  const long n_e = std::min(n_last, n_b) + 1;
+  y_.assign(static_cast<std::size_t>(std::max(n_e, 0L)), 0.0);
   for (std::size_t t = 0; t < nt; ++t) {
     const double c = ffe.taps[t];
     const double* src = ph.lane.data() + off_ + q - (static_cast<long>(t) - ffe.n_pre);
     for (long n = 0; n < n_e; ++n) y_[static_cast<std::size_t>(n)] += c * src[n];
   }
-  const bool last_phase = phase + 1 == phases_.size();
-  const Phase& next = lane(last_phase ? 0 : phase + 1);
-  const Phase& prev = lane(phase == 0 ? phases_.size() - 1 : phase - 1);
-  const double* next_at = next.lane.data() + off_ + q + (last_phase ? 1 : 0) + ffe.n_pre;
-  const double* prev_at = prev.lane.data() + off_ + q - (phase == 0 ? 1 : 0) + ffe.n_pre;
 
   if (floating) {
     // The floating groups for this setting's post-cursors y(1) .. y(N_f), as the reference code
@@ -458,16 +487,6 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
     const std::size_t b = static_cast<std::size_t>(n - 1);
     const double r = y - std::clamp(y / h0, b_min[b], b_max[b]) * h0;  // (93A-26, 93A-27)
     out.isi_v2 += r * r;
-  }
-  const double half_m = static_cast<double>(m) / 2.0;
-  for (long n = 0; n < std::min(n_j, n_e); ++n) {
-    const double y = n == 0 ? h0 : y_[static_cast<std::size_t>(n)];
-    if (!(std::abs(y) >= slope_floor_v)) continue;
-    double after = 0.0, before = 0.0;
-    for (std::size_t t = 0; t < nt; ++t) after += ffe.taps[t] * next_at[n - static_cast<long>(t)];
-    for (std::size_t t = 0; t < nt; ++t) before += ffe.taps[t] * prev_at[n - static_cast<long>(t)];
-    const double hj = (after - before) * half_m;  // (93A-28)
-    out.slope_v2 += hj * hj;
   }
   out.isi_v2 += tail;
   return out;
@@ -629,16 +648,6 @@ class LaneLags {
   std::vector<double> lane_;
 };
 
-// ISI cursors before the main one: 5 in A_ni's PDF (the reference code's window, 93A.1.7.3); the
-// figure of merit counts every one from the record's start (ComFomSums, the reference code's
-// optimize_fom and 93A-31).
-constexpr int kPrecursors = 5;
-// The jitter slopes h_J(n) (93A-28) of the cursor and the post-cursors (n >= 0) whose sample is
-// at least 1e-3 A_s, as the reference code. 93A-32 has no such floor, but without it the slopes
-// of a measured record's long small tail add up (the 4 in SMT channel: COM 0.6 dB lower); with it
-// a post-cursor near a zero crossing can drop its steep slope (docs/com.md, PAM4 table).
-constexpr double kJitterSampleFloor = 1e-3;
-
 }  // namespace
 
 ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
@@ -651,7 +660,6 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   if (thru.kind != ComPathKind::thru) throw std::invalid_argument("COM: the first path must be the thru");
   if (static_cast<int>(p.b_max.size()) != p.n_b) throw std::invalid_argument("COM: b_max must have N_b values");
   const int m = p.samples_per_ui;
-  const double b1_min = p.n_b > 0 ? (p.b_min.empty() ? -p.b_max[0] : p.b_min[0]) : 0.0;
   const double b1_max = p.n_b > 0 ? p.b_max[0] : 0.0;  // no DFE: b(1) = 0 in (93A-25)
   const int levels = p.levels;
   const double var_x = (levels * levels - 1.0) / (3.0 * (levels - 1.0) * (levels - 1.0));  // (93A-29)
@@ -769,6 +777,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     b_lo[n] = p.b_min.empty() ? -p.b_max[n] : p.b_min[n];
   }
   ComFomSums sums;
+  ComSlopeSums slopes;
   std::vector<double> noise_v(ctles.size());  // sigma_N per CTLE
   std::vector<std::vector<double>> noise_r(ctles.size());  // with an Rx FFE: the noise's UI-lag autocorrelation
   std::vector<double> best_rx;                 // the winner's Rx FFE taps
@@ -826,17 +835,22 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       vic_lags.reset(x, m, mlags, false);
       slope_lags.reset(x, m, mlags, true);
     }
-    const long w0 = peak0 - 4L * m, w1 = peak0 + 4L * m;
+    // The window of the equalised pulse around the unequalised peak: the peak within 2 UI of it,
+    // the sampling rule reading 5 UI before and 3 UI after that.
+    const long w0 = peak0 - 8L * m, w1 = peak0 + 8L * m;
     sums.reset(x, m, n_pre + cmx, n_post + cpx, static_cast<std::size_t>(std::max(w0, 0L)),
                static_cast<std::size_t>(std::max(w1, 0L)), n_dfe);
+    slopes.reset(x, m, n_pre + cmx + n_post + cpx + 1);
     for (std::size_t fi = 0; fi < ffes.size(); ++fi) {
       const TxFfe& ffe = ffes[fi];
       sums.window(ffe, w0, w1, win);
       // The equalised pulse's peak near the unequalised one, then COM's sampling point.
-      std::size_t pk = static_cast<std::size_t>(2 * m);
-      for (std::size_t i = 2 * m; i < win.size() - 2 * static_cast<std::size_t>(m); ++i)
+      std::size_t pk = static_cast<std::size_t>(6 * m);
+      for (std::size_t i = 6 * m; i < win.size() - 6 * static_cast<std::size_t>(m); ++i)
         if (win[i] > win[pk]) pk = i;
-      const std::size_t cw0 = com_anchor_index(win, pk, m, p.ts_anchor, b1_min, b1_max);
+      const std::optional<std::size_t> anchored = com_anchor_index(win, pk, m, p.ts_anchor, b1_max);
+      if (!anchored) continue;  // no 1 % crossing: the reference code skips the setting
+      const std::size_t cw0 = *anchored;
       // sample_adjustment: the reference code's itick sweep around that point, |itick| ascending
       // (ties: the earlier), each offset a candidate of its own.
       for (const int itick : itick_order) {
@@ -932,15 +946,17 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       const double budget = std::isfinite(best_fom) ? a_s * a_s / (var_x * std::pow(10.0, (best_fom - 1e-6) / 10.0))
                                                     : std::numeric_limits<double>::infinity();
       // ISI after the DFE, every pre-cursor and the jitter slopes (93A-27, 93A-28, 93A-31, 93A-32).
-      const ComFomSums::Sums s = sums.evaluate(*eq, static_cast<std::size_t>(cursor), h0, b_lo, b_hi,
-                                               kJitterSampleFloor * a_s, floating ? &fl : nullptr, budget);
+      const ComFomSums::Sums s =
+          sums.evaluate(*eq, static_cast<std::size_t>(cursor), h0, b_lo, b_hi, floating ? &fl : nullptr, budget);
       if (s.pruned) continue;
+      // The jitter slopes of every UI-spaced sample of the record (the reference code 4.15).
+      const double slope_v2 = slopes.sum(*eq, static_cast<std::size_t>(cursor % m));
       double xt = next_xt;
       for (const auto& a : agg) {
         if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(*eq).energy_v2;  // (93A-33)
         else if (rx_ffe) xt += a.fext_energy.best(TxFfe{cmx, rx_taps}).energy_v2;
       }
-      const double var = var_x * s.isi_v2 + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * s.slope_v2 +
+      const double var = var_x * s.isi_v2 + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * slope_v2 +
                          h0 * h0 * snr_tx + var_x * xt + sigma_n * sigma_n;  // (93A-30 ... 93A-35)
       const double fom = 10.0 * std::log10(a_s * a_s / var);                  // (93A-36)
       if (ranking.offer(fom, ctles[ci].peaking_db(), ffe.side_weight())) {
@@ -960,7 +976,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       kept_ctle = ci;
     }
   }
-  if (!std::isfinite(best_fom)) throw std::runtime_error("COM: no equalizer setting gives a positive main cursor");
+  if (!std::isfinite(best_fom)) throw std::runtime_error(
+        "COM: no equalizer setting gives a sampling point (a rise through 1 % of the peak within 4 UI before it, the "
+        "reference code's rule for ts_anchor 0) with a positive main cursor");
   if (grid(best_pulse) != last_grid) best_pulse = pulse(victim, best_ctle);
   for (std::size_t k = 0; k < agg.size(); ++k)
     if (grid(best_agg[k]) != last_agg_grid[k]) best_agg[k] = pulse(agg[k].spectrum, best_ctle);
@@ -977,8 +995,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   std::size_t peak = 0;
   for (std::size_t i = 1; i < y.samples_v.size(); ++i)
     if (y.samples_v[i] > y.samples_v[peak]) peak = i;
-  const std::size_t cur = static_cast<std::size_t>(
-      static_cast<long>(com_anchor_index(y.samples_v, peak, m, p.ts_anchor, b1_min, b1_max)) + best_itick);
+  const std::optional<std::size_t> anchored = com_anchor_index(y.samples_v, peak, m, p.ts_anchor, b1_max);
+  if (!anchored) throw std::runtime_error("COM: the chosen setting's pulse has no 1 % crossing before its peak");
+  const std::size_t cur = static_cast<std::size_t>(static_cast<long>(*anchored) + best_itick);
   if (rx_ffe) {  // the Rx FFE after the sampling point was found, as in the search
     r.equalizer.rx_ffe = TxFfe{cmx, best_rx};
     r.equalizer.rx_ffe_floating_taps = best_rx_floating;
@@ -1010,9 +1029,15 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       hi[static_cast<std::size_t>(n - 1)] = p.bmaxg;
     }
   }
+  // The reference code 4.15: the thru's ISI PDF (its get_pdf) from every UI-spaced sample of the
+  // cursor's phase but those in the record's first and last UI, every pre-cursor included; the
+  // jitter slopes (its OptFom_Calc_Noise, then Create_Noise_PDF) at every UI-spaced sample i with
+  // 1 <= i <= N - 2, pre-cursors and the whole tail, no amplitude floor (93A-28, 93A-32).
+  const long nv = static_cast<long>(v.size());
+  const long isi_end = (std::lround(static_cast<double>(nv) / m) - 1) * m;  // round(N / M) - 1 UI
   std::vector<double> isi, hj;
   double var_isi = 0.0, var_slope = 0.0;
-  for (long n = -kPrecursors; static_cast<long>(cur) + n * m + 1 < static_cast<long>(v.size()); ++n) {
+  for (long n = -(static_cast<long>(cur) / m); static_cast<long>(cur) + n * m + 1 < nv; ++n) {
     const long i = static_cast<long>(cur) + n * m;
     if (i < 1) continue;
     double h = v[static_cast<std::size_t>(i)];
@@ -1025,15 +1050,13 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         r.equalizer.floating_b.push_back(b);
       h -= b * h0;  // (93A-27)
     }
-    if (n != 0) {
+    if (n != 0 && i >= m && i < isi_end) {
       var_isi += var_x * h * h;
       if (std::abs(h) > keep) isi.push_back(h);
     }
-    if (n >= 0 && std::abs(v[static_cast<std::size_t>(i)]) >= kJitterSampleFloor * r.a_s_v) {
-      const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
-      var_slope += s * s;
-      if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
-    }
+    const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
+    var_slope += s * s;
+    if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
   }
   double sigma_n = noise_v[best_ctle];
   // With the MMSE Rx FFE the reference code keeps sigma_N of the CTLE alone (its optimize_fom

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -56,24 +57,49 @@ struct ComPath {
 /// terminations R_d (93A-17; IDEAL_TX_TERM / IDEAL_RX_TERM: matched), as (93A-18).
 TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path);
 
-/// COM's sampling point (ts_anchor = 0, the reference code's rule for 93A.1.6 b): within
-/// [peak - M, peak + M) of the equalised pulse's largest sample, the sample ix where the
-/// Mueller-Muller condition h(-1) = h(1) - b(1) h(0) (93A-25) holds with the first DFE tap
-/// anticipated, b(1) = clip(h(1)/h(0), b_min(1), b_max(1)) (93A-26); residual
-/// |h(-1) - h(1) + b(1) h(0)| below eps_v counts as exact. Among exact samples the last one at or
-/// before the peak wins, else the first after it; with none, the smallest residual.
-/// Throws std::invalid_argument when the window around the peak leaves the record.
-std::size_t com_cursor_index(std::span<const double> pulse_v, std::size_t peak_index, int samples_per_ui,
-                             double b1_min, double b1_max, double eps_v = 1e-3);
+/// COM's sampling point (ts_anchor = 0), the IEEE reference code 4.15's cursor_sample_index
+/// (its default CDR "MM"): with A_p = pulse_v[peak_index], the last upward crossing of 0.01 A_p
+/// in [peak - 4 M, peak] (the last j with sign(y(j+1) - 0.01 A_p) - sign(y(j) - 0.01 A_p) >= 1,
+/// sign(0) = 0; j is the sample before the crossing), then among t = j ... j + 2 M the first
+/// sample of least |y(t - M) - max(y(t + M) - b1_max y(t), 0)| (the Mueller-Muller condition
+/// 93A-25 with the first DFE tap at its limit b_max(1); 0 without a DFE). No crossing: nullopt
+/// (the reference code skips such a setting). Throws std::invalid_argument when the samples the
+/// rule reads (from the crossing - M to peak + 3 M) leave the record.
+std::optional<std::size_t> com_cursor_index(std::span<const double> pulse_v, std::size_t peak_index,
+                                            int samples_per_ui, double b1_max);
 
 /// The anchored sampling point of the reference code (its ts_anchor): 0, com_cursor_index (the
-/// Mueller-Muller rule); 1, the peak itself; 2, the sample i in [peak - M, peak + M] of the
-/// largest rise over one UI, y(i) - y(i - M) (ties: the first). The sheet's sample_adjustment
-/// [min max] then offsets it by each itick in min ... max, every offset ranked as a candidate
-/// (the reference's itick sweep, |itick| ascending). Throws std::invalid_argument for another
-/// ts_anchor or a record too short around the peak.
-std::size_t com_anchor_index(std::span<const double> pulse_v, std::size_t peak_index, int samples_per_ui,
-                             int ts_anchor, double b1_min, double b1_max);
+/// Mueller-Muller rule, nullopt without a crossing); 1, the peak itself; 2, the sample i in
+/// [peak - M, peak + M] of the largest rise over one UI, y(i) - y(i - M) (ties: the first). The
+/// sheet's sample_adjustment [min max] then offsets it by each itick in min ... max, every offset
+/// ranked as a candidate (the reference's itick sweep, |itick| ascending). Throws
+/// std::invalid_argument for another ts_anchor or a record too short around the peak.
+std::optional<std::size_t> com_anchor_index(std::span<const double> pulse_v, std::size_t peak_index,
+                                            int samples_per_ui, int ts_anchor, double b1_max);
+
+/// The sum of the squared jitter slopes (93A-28) of the FFE output y(i) = sum_t c_t x(i - a_t M)
+/// (a_t = t - n_pre, x zero outside the record) over every UI-spaced sample of one phase inside
+/// the record, i = phase + k M with 1 <= i <= N - 2: h_J(i) = (y(i + 1) - y(i - 1)) M / 2, every
+/// pre-cursor, the cursor and the whole tail, no amplitude floor, as the IEEE reference code 4.15
+/// (OptFom_Calc_Noise: sbr(sampling_offset -+ 1 : M : end)). The sum does not depend on which
+/// UI of the phase is the cursor: sum_{t,u} c_t c_u R_p(|t - u|) with R_p the lag products of the
+/// phase's slope lane of x (built once per phase used), less the few filtered slopes that fall
+/// outside [1, N - 2] at the record's ends (computed directly). Equal to the direct sum to rounding.
+/// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
+class ComSlopeSums {
+ public:
+  /// x must outlive the queries; FIR filters of at most max_taps taps.
+  void reset(std::span<const double> x, int samples_per_ui, int max_taps);
+  /// sum h_J(i)^2 [V^2] for the FIR `ffe` at the given phase (0 <= phase < M).
+  double sum(const TxFfe& ffe, std::size_t phase);
+
+ private:
+  double slope(long i) const;  // (x(i + 1) - x(i - 1)) M / 2, x zero outside the record
+  std::span<const double> x_;
+  int m_ = 1, max_taps_ = 1;
+  std::vector<std::vector<double>> lags_;  // per phase: R_p(0 .. max_taps - 1), empty until used
+  std::vector<double> lane_;
+};
 
 /// A probability mass function on COM's voltage grid: p[i] is the probability of the value
 /// (i + lo) * step_v.
@@ -104,12 +130,10 @@ double com_noise_interference_v(const ComPmf& pmf, double der0);
 /// sum_{t,u} c_t c_u sum_n x_p(q + n - a_t) x_p(q + n - a_u) of the phase's UI-spaced samples x_p;
 /// its inner sums are differences of suffix sums of lagged products, built once per phase used
 /// (summed from the record's end, so the small tail is not a difference of large numbers). The
-/// pre-cursors (n < 0, every one back to the record's start, as the reference code's FOM), the
-/// DFE's cursors (clipped: not quadratic, 93A-26, 93A-27) and the jitter slopes h_J(n) (93A-28)
-/// are formed per setting: y(n) in one pass per tap over the phase's UI-spaced samples, the
-/// slopes from the neighbouring phases' samples where |y(n)| reaches the floor, and only up to
-/// the cursor from which no sample can: |y(n)| <= sum |c_t| max_{k >= q + n - n_post} |x_p(k)|,
-/// the phase's suffix maximum. Equal to the direct sums to rounding (y(n) as apply_tx_ffe's).
+/// pre-cursors (n < 0, every one back to the record's start, as the reference code's FOM) and the
+/// DFE's cursors (clipped: not quadratic, 93A-26, 93A-27) are formed per setting: y(n) in one pass
+/// per tap over the phase's UI-spaced samples. The jitter slopes: ComSlopeSums. Equal to the
+/// direct sums to rounding (y(n) as apply_tx_ffe's).
 /// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
 class ComFomSums {
  public:
@@ -127,15 +151,14 @@ class ComFomSums {
     /// sum over n != 0 of r(n)^2, r(n) = y(n) - b(n) h0 for 1 <= n <= N_b, else y(n): every
     /// pre-cursor from the record's start (n = -1 .. -floor(cursor / M)) and every post-cursor
     double isi_v2 = 0.0;
-    double slope_v2 = 0.0;  ///< sum over n >= 0 with |y(n)| >= slope_floor_v of h_J(n)^2 [V^2]
     /// isi_v2 is only the pre-cursors and the ISI beyond the DFE (n < 0 and n > N_b), already
-    /// above isi_budget_v2: the setting cannot win, the rest was not computed (slope_v2 0).
+    /// above isi_budget_v2: the setting cannot win, the rest was not computed.
     bool pruned = false;
   };
   /// The sums for the Tx FFE `ffe` with the cursor at sample `cursor` of the record (y(0) = h0 > 0,
   /// at least one UI after the record start), n up to the last with cursor + n M + 1 inside the
   /// record. b(n) = clamp(y(n)/h0, b_min[n-1], b_max[n-1]) for n = 1 .. N_b = b_max.size()
-  /// (b_min.size() == N_b); h_J(n) = (y(i + 1) - y(i - 1)) M / 2 at i = cursor + n M.
+  /// (b_min.size() == N_b).
   /// With `floating` (802.3ck floating DFE taps; N_b = b_max.size() is then its N_f): the limits
   /// of taps floating->n_b + 1 .. N_f are 0 except at the groups com_floating_dfe_taps places for
   /// this setting's y(n), where they are -+bmaxg (the reference code's use_bmax/use_bmin).
@@ -143,7 +166,7 @@ class ComFomSums {
   /// is `pruned`.
   /// Throws std::invalid_argument for an FFE with more taps than reset allowed.
   Sums evaluate(const TxFfe& ffe, std::size_t cursor, double h0, std::span<const double> b_min,
-                std::span<const double> b_max, double slope_floor_v, const ComFloatingDfe* floating = nullptr,
+                std::span<const double> b_max, const ComFloatingDfe* floating = nullptr,
                 double isi_budget_v2 = std::numeric_limits<double>::infinity());
 
  private:
@@ -162,7 +185,6 @@ class ComFomSums {
   double suffix(std::size_t phase, std::size_t lag, std::size_t j) const;  // S_lag(j) of the phase
   std::size_t near_lo_ = 0, near_n_ = 0, end_lo_ = 0, end_n_ = 0;
   std::vector<double> near_, end_;  // [lag][j - near_lo_ or j - end_lo_][phase]
-  std::vector<double> max_abs_;     // [j][phase]: max_{i >= j} |x_p(i)|, j = 0 .. UI rows
   std::vector<double> acc_;         // one running sum per phase
   std::span<const double> x_;
   long off_ = 0;

@@ -1,17 +1,26 @@
 // `phylane com` against the IEEE 802.3 COM reference code 4.15 itself, run under GNU Octave
 // (tests/reference/com_reference_code/: provenance and figures; docs/com.md "Against the IEEE
-// reference code 4.15 under Octave"). The acceptance of issue 15 (COM within 0.2 dB, A_s and A_ni
-// within 5 % per package case) holds on 4 of the 44 rows there and is not asserted: phylane's
-// jitter slopes and sampling point follow PyChOpMarg, not 4.15 (docs/com.md, items 1-2). Asserted
-// is what agrees: with the equalizer pinned to the one 4.15 chose, the available signal A_s of
-// the two SMT channels (open eyes, tens of mV, where the sampling rules pick the same point).
+// reference code 4.15 under Octave"). phylane follows 4.15's sampling point, jitter slopes and
+// A_ni pre-cursors; the acceptance of issue 15 (COM within 0.2 dB, A_s and A_ni within 5 % per
+// package case) then holds on 22 of the 44 rows, and is asserted on those with the tolerances
+// measured there. Left out (kNotMet below, and docs/com.md):
+//  - the 15 GHz files (the three Peters backplanes and Case4, 15 of their 16 rows): their data
+//    end below f_r f_b, where 4.15 extrapolates |S21| and phylane band-limits to zero; at 4.15's
+//    own equalizer their COM differs by up to 0.66 dB and A_ni by up to 6.8 %;
+//  - 7 rows where phylane chose another Tx FFE or g_DC than 4.15 (a FOM near-tie): COM within
+//    0.12 dB but A_s and A_ni 5-11 % apart (another equalised pulse). At 4.15's equalizer these
+//    rows agree as the others do (the second test).
 // Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "io/com_sheet.hpp"
@@ -23,65 +32,183 @@ using namespace phylane;
 
 namespace {
 
-std::vector<std::string> split_csv_line(const std::string& line) {
+std::vector<std::string> split(const std::string& line, char sep) {
   std::vector<std::string> cells;
   std::stringstream in(line);
   std::string cell;
-  while (std::getline(in, cell, ',')) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  while (std::getline(in, cell, sep)) cells.push_back(cell);
+  if (!line.empty() && line.back() == sep) cells.emplace_back();
   return cells;
 }
 
-}  // namespace
+struct Row {
+  std::string sheet, thru, fext, next;
+  int package_case = 1;
+  double com_db = 0, a_s_mv = 0, a_ni_mv = 0;
+  std::string cm1, c0, c1, g_dc;
+  bool pam4() const { return sheet == "100gbase-kr4 re-clocked PAM4"; }
+  bool xt() const { return !fext.empty() || !next.empty(); }
+  // The files whose data end at 15 GHz, below f_r f_b (docs/com.md, item 4).
+  bool short_band() const { return thru.rfind("peters_", 0) == 0 || thru.rfind("Case4_", 0) == 0; }
+};
 
-TEST_CASE("COM at the IEEE reference code's own equalizer: A_s of the SMT channels as 4.15 computes it",
-          "[workflows][com][reference]") {
+std::vector<Row> read_reference() {
   std::ifstream in(test::source_file("tests/reference/com_reference_code/reference.csv"));
   REQUIRE(in);
   std::string line;
   REQUIRE(std::getline(in, line));
-  const std::vector<std::string> header = split_csv_line(line);
+  const std::vector<std::string> header = split(line, ',');
   auto col = [&](const std::string& name) {
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name) return i;
-    FAIL("reference.csv has no column " << name);
-    return std::size_t{0};
+    const auto it = std::find(header.begin(), header.end(), name);
+    REQUIRE(it != header.end());
+    return static_cast<std::size_t>(it - header.begin());
   };
   const std::size_t c_sheet = col("sheet"), c_thru = col("thru"), c_fext = col("fext"), c_next = col("next"),
-                    c_case = col("package_case"), c_as = col("a_s_mv"), c_cm1 = col("tx_ffe_cm1"),
-                    c_c0 = col("tx_ffe_c0"), c_c1 = col("tx_ffe_c1"), c_gdc = col("g_dc_db");
-  const std::vector<std::string> pam4 = {"f_b=26.5625",  "L=4",         "f_z=6.640625",
-                                         "f_p1=6.640625", "f_p2=26.5625", "DER_0=1e-4"};
-  int checked = 0;
+                    c_case = col("package_case"), c_com = col("com_db"), c_as = col("a_s_mv"), c_ani = col("a_ni_mv"),
+                    c_cm1 = col("tx_ffe_cm1"), c_c0 = col("tx_ffe_c0"), c_c1 = col("tx_ffe_c1"), c_gdc = col("g_dc_db");
+  std::vector<Row> rows;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    const std::vector<std::string> r = split_csv_line(line);
+    const std::vector<std::string> r = split(line, ',');
     REQUIRE(r.size() == header.size());
-    // The SMT channels alone: on the lossy ones the sampling points differ (A_s +3 ... +35 %).
-    if (r[c_thru].rfind("TEC_SMT_IO", 0) != 0 || !r[c_fext].empty() || !r[c_next].empty()) continue;
-    PHYLANE_REFERENCE_OR_SKIP(file, "touchstone/" + r[c_thru], return);
-    std::vector<std::string> overrides;
-    if (r[c_sheet] == "100gbase-kr4 re-clocked PAM4") overrides = pam4;
-    else REQUIRE(r[c_sheet] == "100gbase-kr4");
-    overrides.push_back("c(-1)=" + r[c_cm1]);
-    overrides.push_back("c(1)=" + r[c_c1]);
-    overrides.push_back("g_DC=" + r[c_gdc]);
-    workflows::ComRequest rq;
-    rq.thru = {io::read_touchstone(*file), r[c_thru]};
-    const workflows::ComAnswer a = workflows::com(io::embedded_com_sheet("100gbase-kr4", overrides), rq);
-    const std::size_t k = static_cast<std::size_t>(std::stoi(r[c_case])) - 1;
+    Row w;
+    w.sheet = r[c_sheet];
+    REQUIRE((w.sheet == "100gbase-kr4" || w.pam4()));
+    w.thru = r[c_thru];
+    w.fext = r[c_fext];
+    w.next = r[c_next];
+    w.package_case = std::stoi(r[c_case]);
+    w.com_db = std::stod(r[c_com]);
+    w.a_s_mv = std::stod(r[c_as]);
+    w.a_ni_mv = std::stod(r[c_ani]);
+    w.cm1 = r[c_cm1];
+    w.c0 = r[c_c0];
+    w.c1 = r[c_c1];
+    w.g_dc = r[c_gdc];
+    rows.push_back(w);
+  }
+  return rows;
+}
+
+std::vector<std::string> sheet_overrides(const Row& r) {
+  if (r.pam4()) return {"f_b=26.5625", "L=4", "f_z=6.640625", "f_p1=6.640625", "f_p2=26.5625", "DER_0=1e-4"};
+  return {};
+}
+
+// Reads the row's channels (false: the shared data are absent).
+bool request(const Row& r, workflows::ComRequest& rq) {
+  auto read = [](const std::string& name, workflows::ComChannel& out) {
+    const auto path = test::reference_file("touchstone/" + name);
+    if (!path) return false;
+    out = {io::read_touchstone(*path), name};
+    return true;
+  };
+  if (!read(r.thru, rq.thru)) return false;
+  for (const auto& [list, dst] : {std::pair{&r.fext, &rq.fext}, std::pair{&r.next, &rq.next}}) {
+    if (list->empty()) continue;
+    for (const std::string& name : split(*list, ';')) {
+      workflows::ComChannel c;
+      if (!read(name, c)) return false;
+      dst->push_back(std::move(c));
+    }
+  }
+  return true;
+}
+
+// The rows where the acceptance is not met (the file header says why): sheet, thru, with
+// aggressors, package case.
+using Key = std::tuple<bool, std::string, bool, int>;
+const std::vector<Key> kNotMet = {
+    // another equalizer than 4.15's, COM within 0.12 dB:
+    {false, "TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", false, 1},   // A_s +7.3 %, A_ni +7.2 %
+    {false, "CABLE1_TX_pair.s4p", false, 1},                     // g_DC -1 vs -2: A_s +6.3 %, A_ni +6.8 %
+    {false, "crosstalk/example2_THRU.s4p", false, 1},            // A_s -9.5 %, A_ni -10.7 %
+    {false, "crosstalk/example2_THRU.s4p", true, 1},             // g_DC -10 vs -12: A_s +5.1 %, A_ni +5.3 %
+    {true, "TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", false, 1},      // g_DC 0 vs -1: A_s +6.3 %, A_ni +6.4 %
+    {true, "TEC_SMT_IO_42GHz_Thru_B5B6_10in.s4p", false, 2},     // g_DC -7 vs -9: A_s +6.5 %, A_ni +6.9 %
+    {true, "TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", false, 1},    // A_s -6.1 %, A_ni -6.2 %
+};
+
+bool met(const Row& r) {
+  if (r.short_band()) return !r.pam4() && r.thru == "peters_01_0605_T20_thru.s4p" && r.package_case == 2;
+  return std::find(kNotMet.begin(), kNotMet.end(), Key{r.pam4(), r.thru, r.xt(), r.package_case}) == kNotMet.end();
+}
+
+}  // namespace
+
+TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 22 rows that meet it",
+          "[workflows][com][reference]") {
+  const std::vector<Row> rows = read_reference();
+  REQUIRE(rows.size() == 44);
+  // One phylane run per sheet and channel set gives both package cases.
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, workflows::ComAnswer> runs;
+  int checked = 0;
+  double worst_com = 0.0, worst_as = 0.0, worst_ani = 0.0;
+  for (const Row& r : rows) {
+    if (!met(r)) continue;
+    const auto key = std::tuple{r.sheet, r.thru, r.fext, r.next};
+    if (!runs.count(key)) {
+      workflows::ComRequest rq;
+      if (!request(r, rq)) {
+        WARN("skipped: the reference data (../shared/data) is absent");
+        return;
+      }
+      runs[key] = workflows::com(io::embedded_com_sheet("100gbase-kr4", sheet_overrides(r)), rq);
+    }
+    const workflows::ComAnswer& a = runs[key];
+    const std::size_t k = static_cast<std::size_t>(r.package_case) - 1;
     REQUIRE(k < a.cases.size());
     const solvers::ComCaseResult& c = a.cases[k];
-    INFO(r[c_sheet] << ", " << r[c_thru] << ", package case " << k + 1);
-    // The pinned grid holds the reference's setting only.
-    REQUIRE(c.equalizer.tx_ffe.n_pre == 1);
-    REQUIRE(c.equalizer.tx_ffe.taps.size() == 3);
-    CHECK(c.equalizer.tx_ffe.taps[1] == Approx(std::stod(r[c_c0])).margin(1e-12));
-    CHECK(c.equalizer.g_dc_db == std::stod(r[c_gdc]));
-    // Measured: A_s within -0.44 ... +0.26 % of 4.15's on the 8 rows (A_ni -3.2 ... -6.3 %: the
-    // jitter slopes, docs/com.md item 1, not asserted).
-    CHECK(c.a_s_v * 1e3 == Approx(std::stod(r[c_as])).epsilon(0.005));
+    INFO(r.sheet << ", " << r.thru << (r.xt() ? " + crosstalk" : "") << ", package case " << r.package_case);
+    // Measured on the 22 rows: COM -0.149 ... +0.132 dB, A_s -4.71 ... +3.22 %, A_ni -4.50 ...
+    // +3.28 % (the acceptance: 0.2 dB, 5 %).
+    CHECK(c.com_db == Approx(r.com_db).margin(0.15));
+    CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.048));
+    CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.046));
+    worst_com = std::max(worst_com, std::abs(c.com_db - r.com_db));
+    worst_as = std::max(worst_as, std::abs(c.a_s_v * 1e3 / r.a_s_mv - 1.0));
+    worst_ani = std::max(worst_ani, std::abs(c.a_ni_v * 1e3 / r.a_ni_mv - 1.0));
     ++checked;
   }
-  CHECK(checked == 8);  // 2 SMT channels x 2 package cases x (NRZ, PAM4)
+  INFO("largest differences: COM " << worst_com << " dB, A_s " << worst_as * 100 << " %, A_ni " << worst_ani * 100 << " %");
+  CHECK(checked == 22);
+}
+
+TEST_CASE("COM at the IEEE reference code's own equalizer: the engine as 4.15 computes it",
+          "[workflows][com][reference]") {
+  // Pinned to the Tx FFE and g_DC 4.15 chose, both evaluate the same setting. The rows whose data
+  // reach f_r f_b (28 of 44, every sheet and crosstalk set) agree within the tolerances below
+  // (measured: COM -0.217 ... -0.026 dB, A_s -1.43 ... -0.23 %, A_ni -0.80 ... +1.24 %); the 15 GHz
+  // files differ by up to 0.66 dB (A_ni up to +6.8 %) and are left out (docs/com.md, item 4).
+  const std::vector<Row> rows = read_reference();
+  int checked = 0;
+  for (const Row& r : rows) {
+    if (r.short_band()) continue;
+    workflows::ComRequest rq;
+    if (!request(r, rq)) {
+      WARN("skipped: the reference data (../shared/data) is absent");
+      return;
+    }
+    std::vector<std::string> overrides = sheet_overrides(r);
+    overrides.push_back("c(-1)=" + r.cm1);
+    overrides.push_back("c(1)=" + r.c1);
+    overrides.push_back("g_DC=" + r.g_dc);
+    overrides.push_back("z_p select=[" + std::to_string(r.package_case) + "]");
+    const workflows::ComAnswer a = workflows::com(io::embedded_com_sheet("100gbase-kr4", overrides), rq);
+    REQUIRE(a.cases.size() == 1);
+    const solvers::ComCaseResult& c = a.cases[0];
+    INFO(r.sheet << ", " << r.thru << (r.xt() ? " + crosstalk" : "") << ", package case " << r.package_case);
+    // The pinned grid holds the reference's setting only.
+    REQUIRE(c.package_case == r.package_case);
+    REQUIRE(c.equalizer.tx_ffe.taps.size() == 3);
+    CHECK(c.equalizer.tx_ffe.taps[1] == Approx(std::stod(r.c0)).margin(1e-12));
+    CHECK(c.equalizer.g_dc_db == std::stod(r.g_dc));
+    CHECK(c.com_db == Approx(r.com_db).margin(0.22));
+    CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.015));
+    CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.013));
+    // The SMT channels (open eyes, tens of mV): A_s within 0.5 % (measured -0.44 ... -0.23 %).
+    if (r.thru.rfind("TEC_SMT_IO", 0) == 0) CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.005));
+    ++checked;
+  }
+  CHECK(checked == 28);
 }

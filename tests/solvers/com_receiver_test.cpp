@@ -260,14 +260,14 @@ TEST_CASE("COM FOM sums with floating DFE taps equal the direct sums with the gr
       else if (std::find(groups.begin(), groups.end(), n) != groups.end()) v -= std::clamp(v / h0, -0.02, 0.02) * h0;
       isi += v * v;
     }
-    const auto s = sums.evaluate(f, static_cast<std::size_t>(cur), h0, b_min, b_max, 1e-3 * h0, &fl);
+    const auto s = sums.evaluate(f, static_cast<std::size_t>(cur), h0, b_min, b_max, &fl);
     CHECK_FALSE(s.pruned);
     CHECK(s.isi_v2 == Approx(isi).epsilon(1e-12));
     // The reflection near 20 UI is where the group goes.
     CHECK(std::find(groups.begin(), groups.end(), 20) != groups.end());
     // A budget below the ISI beyond the DFE prunes the setting; above the whole ISI it does not.
-    CHECK(sums.evaluate(f, static_cast<std::size_t>(cur), h0, b_min, b_max, 1e-3 * h0, &fl, 1e-12 * isi).pruned);
-    CHECK_FALSE(sums.evaluate(f, static_cast<std::size_t>(cur), h0, b_min, b_max, 1e-3 * h0, &fl, 2 * isi).pruned);
+    CHECK(sums.evaluate(f, static_cast<std::size_t>(cur), h0, b_min, b_max, &fl, 1e-12 * isi).pruned);
+    CHECK_FALSE(sums.evaluate(f, static_cast<std::size_t>(cur), h0, b_min, b_max, &fl, 2 * isi).pruned);
   }
 }
 

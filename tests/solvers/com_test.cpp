@@ -2,8 +2,10 @@
 //  - CTLE (93A-22) and Rx filter (93A-20) magnitudes at chosen frequencies from the equations;
 //  - the PMF of a known two-tap ISI (93A-39/40): NRZ 4 atoms, PAM4 16 atoms of 1/L^2;
 //  - A_ni of Gaussian noise alone: sigma Q^-1(DER_0), the closed form;
-//  - the sampling-point rule on a Gaussian pulse, whose Mueller-Muller point follows in closed form;
-//  - the FOM's ISI and jitter sums (ComFomSums) against the same sums taken term by term;
+//  - the sampling-point rule (the reference code 4.15's) on a Gaussian pulse, whose 1 % crossing
+//    and Mueller-Muller point follow in closed form;
+//  - the FOM's ISI sums (ComFomSums) and jitter sums (ComSlopeSums) against the same sums taken
+//    term by term;
 //  - the CTLE family's pulses as G p_a + p_b (AffineCtle) against one transform per setting.
 // End to end against the reference code: tests/io/com_workflow_test.cpp.
 #include <catch2/catch.hpp>
@@ -90,10 +92,13 @@ TEST_CASE("COM A_ni of Gaussian noise alone is sigma Q^-1(DER_0)", "[solvers][co
   CHECK(0.5 * (q((a_ni - h) / sigma) + q((a_ni + h) / sigma)) == Approx(1e-5).epsilon(0.01));
 }
 
-TEST_CASE("COM sampling point: the last Mueller-Muller point before the peak", "[solvers][com][reference]") {
-  // Gaussian pulse h(t) = exp(-t^2 / (2 s^2)), s = 0.4 UI, peak 1 V, M = 32. With b(1) unclipped
-  // (h(1)/h(0) <= 1 before the peak) the residual of (93A-25) is |h(t - 1 UI)|, below 1e-3 V for
-  // t <= 1 - s sqrt(2 ln 1000) = -0.4869 UI: the last such sample is t = -16/32 UI.
+TEST_CASE("COM sampling point: the reference code 4.15's 1 % crossing and Mueller-Muller rule", "[solvers][com][reference]") {
+  // Gaussian pulse h(t) = exp(-t^2 / (2 s^2)), s = 0.4 UI, peak 1 V at t = 0, M = 32.
+  // The 1 % crossing: h = 0.01 at t = -s sqrt(2 ln 100) = -1.21406 UI, between samples -39/32
+  // (-1.21875, below) and -38/32 (above): j = -39. The metric over t = j ... j + 2 UI with b_max(1)
+  // = 1 is |h(t - 1) - max(h(t + 1) - h(t), 0)|: for t >= -0.5 UI, h(t + 1) <= h(t) and it is
+  // h(t - 1), least at t = -16/32 UI, h(-1.5) = 8.8e-4; every other t of the range gives more
+  // (checked below from the closed form).
   const int m = 32;
   std::vector<double> y;
   for (int i = -8 * m; i <= 8 * m; ++i) {
@@ -101,18 +106,38 @@ TEST_CASE("COM sampling point: the last Mueller-Muller point before the peak", "
     y.push_back(std::exp(-t * t / (2 * 0.4 * 0.4)));
   }
   const std::size_t peak = 8 * m;
-  CHECK(com_cursor_index(y, peak, m, -1.0, 1.0) == peak - 16);
-  // Without a DFE (b(1) = 0) the condition is h(-1) = h(1): the peak itself (symmetric pulse).
-  CHECK(com_cursor_index(y, peak, m, 0.0, 0.0) == peak);
+  const auto h = [](double t) { return std::exp(-t * t / (2 * 0.4 * 0.4)); };
+  REQUIRE(h(-39.0 / 32) < 0.01);
+  REQUIRE(h(-38.0 / 32) > 0.01);
+  for (int i = -39; i <= -39 + 2 * m; ++i) {
+    if (i == -16) continue;
+    const double t = i / 32.0;
+    CHECK(std::abs(h(t - 1) - std::max(h(t + 1) - h(t), 0.0)) > h(-1.5));
+  }
+  CHECK(com_cursor_index(y, peak, m, 1.0) == peak - 16);
+  // Without a DFE (b_max(1) = 0) the condition is h(-1) = h(1): the peak itself (symmetric pulse).
+  CHECK(com_cursor_index(y, peak, m, 0.0) == peak);
+  // No upward crossing within 4 UI before the peak (a pulse already above 1 % there): none.
+  std::vector<double> high(y.size(), 0.5);
+  high[peak] = 1.0;
+  CHECK_FALSE(com_cursor_index(high, peak, m, 1.0).has_value());
+  // A sample exactly at 1 % counts as a crossing (sign 0 -> 1), as MATLAB's diff(sign(...)) >= 1.
+  std::vector<double> flat(y.size(), 0.0);
+  for (std::size_t i = peak - 10; i <= peak; ++i) flat[i] = 0.01 * static_cast<double>(i - (peak - 10) + 1);
+  flat[peak] = 1.0;
+  flat[peak - 10] = 0.01;  // exactly 1 % of the peak: sign 0, the next sample above
+  // The crossing is at peak - 11 (-1 -> 0) and again at peak - 10 (0 -> 1): the last, peak - 10.
+  // With no post-cursors the metric is |h(t - 1 UI)| = 0 from t = peak - 10 on: the first, itself.
+  CHECK(com_cursor_index(flat, peak, m, 1.0) == peak - 10);
+  CHECK_THROWS_AS(com_cursor_index(y, y.size() - 2 * m, m, 1.0), std::invalid_argument);
 }
 
-
 TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[solvers][com][property]") {
-  // A pulse with a slow tail and a late echo (so the jitter floor is crossed again after a quiet
-  // stretch), M = 8 samples per UI, 300 UI. The direct sums: the record filtered by the FFE
-  // (zero outside), then 93A-26/27 (clipped DFE), every pre-cursor from the record's start (the
-  // reference code's optimize_fom, 93A-31) and 93A-28 (slopes where |y| >= floor) term by term,
-  // as the FOM defines them.
+  // A pulse with a slow tail and a late echo, M = 8 samples per UI, 300 UI. The direct sums: the
+  // record filtered by the FFE (zero outside), then 93A-26/27 (clipped DFE), every pre-cursor
+  // from the record's start (the reference code's optimize_fom, 93A-31) and 93A-28 (the slope at
+  // every UI-spaced sample i of the cursor's phase with 1 <= i <= N - 2, the reference code
+  // 4.15's sbr(sampling_offset -+ 1 : M : end)) term by term, as the FOM defines them.
   const int m = 8;
   const int nx = 300 * m;
   std::vector<double> x(static_cast<std::size_t>(nx));
@@ -125,7 +150,7 @@ TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[s
   }
   const int n_b = 4;
   const std::vector<double> b_min{-0.3, -0.05, -0.05, -0.05}, b_max{0.3, 0.05, 0.05, 0.05};
-  auto direct = [&](const TxFfe& f, long cur, double floor_v) {
+  auto direct = [&](const TxFfe& f, long cur) {
     auto y = [&](long i) {
       double v = 0.0;
       for (std::size_t t = 0; t < f.taps.size(); ++t) {
@@ -137,23 +162,24 @@ TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[s
     const double h0 = y(cur);
     double isi = 0.0, slope = 0.0;
     for (long n = -1; cur + n * m >= 0; --n) isi += y(cur + n * m) * y(cur + n * m);  // every pre-cursor
-    for (long n = 0; cur + n * m + 1 < nx; ++n) {
+    for (long n = 1; cur + n * m + 1 < nx; ++n) {
       const double v = y(cur + n * m);
-      if (n >= 1) {
-        double r = v;
-        if (n <= n_b) r -= std::clamp(v / h0, b_min[static_cast<std::size_t>(n - 1)], b_max[static_cast<std::size_t>(n - 1)]) * h0;
-        isi += r * r;
-      }
-      if (std::abs(v) >= floor_v) {
-        const double hj = (y(cur + n * m + 1) - y(cur + n * m - 1)) * m / 2.0;
-        slope += hj * hj;
-      }
+      double r = v;
+      if (n <= n_b) r -= std::clamp(v / h0, b_min[static_cast<std::size_t>(n - 1)], b_max[static_cast<std::size_t>(n - 1)]) * h0;
+      isi += r * r;
+    }
+    for (long i = cur % m; i + 1 < nx; i += m) {
+      if (i < 1) continue;
+      const double hj = (y(i + 1) - y(i - 1)) * m / 2.0;
+      slope += hj * hj;
     }
     return std::array<double, 3>{h0, isi, slope};
   };
   ComFomSums sums;
+  ComSlopeSums slopes;
   const long peak = 12 * m;
   sums.reset(x, m, 1, 2, static_cast<std::size_t>(peak - 4 * m), static_cast<std::size_t>(peak + 4 * m), n_b);
+  slopes.reset(x, m, 4);
   TxFfe f;
   f.n_pre = 1;
   int checked = 0;
@@ -162,15 +188,13 @@ TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[s
     // Cursors at every phase around the peak (phase 0 and M - 1 read the neighbouring UI), and
     // two outside the expected range [peak - 4 UI, peak + 4 UI) (summed without the kept tables).
     for (long cur : {peak - 2 * m, peak - m - 1, peak - 3, peak, peak + 1, peak + m - 1, peak + 3 * m, peak + 20 * m, 2L * m}) {
-      for (double floor_rel : {1e-3, 3e-2}) {
-        const auto ref = direct(f, cur, floor_rel * direct(f, cur, 0.0)[0]);
-        const ComFomSums::Sums s = sums.evaluate(f, static_cast<std::size_t>(cur), ref[0], b_min, b_max, floor_rel * ref[0]);
-        // Rounding only: the tail as a quadratic form of suffix sums sums the same products in
-        // another order (1e-12 relative is ~1e4 ulps).
-        CHECK(s.isi_v2 == Approx(ref[1]).epsilon(1e-12));
-        CHECK(s.slope_v2 == Approx(ref[2]).epsilon(1e-12));
-        ++checked;
-      }
+      const auto ref = direct(f, cur);
+      const ComFomSums::Sums s = sums.evaluate(f, static_cast<std::size_t>(cur), ref[0], b_min, b_max);
+      // Rounding only: the tail as a quadratic form of suffix sums (and the slopes as one of lag
+      // products) sums the same products in another order (1e-12 relative is ~1e4 ulps).
+      CHECK(s.isi_v2 == Approx(ref[1]).epsilon(1e-12));
+      CHECK(slopes.sum(f, static_cast<std::size_t>(cur % m)) == Approx(ref[2]).epsilon(1e-12));
+      ++checked;
     }
     // The window is the FFE output sample by sample, zero outside the record (both ends read).
     std::vector<double> win;
@@ -187,15 +211,37 @@ TEST_CASE("COM FOM sums equal the direct sums over the FFE-filtered record", "[s
       }
     }
   }
-  CHECK(checked == 54);
+  CHECK(checked == 27);
+  // The slopes at the record's ends: a pulse that is not 0 at its first and last samples, an FFE
+  // reaching past both ends (its filtered slopes outside [1, N - 2] are left out).
+  std::vector<double> edge(static_cast<std::size_t>(6 * m));
+  for (std::size_t i = 0; i < edge.size(); ++i) edge[i] = 1.0 + 0.1 * std::sin(0.7 * static_cast<double>(i));
+  ComSlopeSums es;
+  es.reset(edge, m, 4);
+  const TxFfe wide{2, {0.1, -0.2, 0.6, -0.1}};
+  for (std::size_t ph = 0; ph < static_cast<std::size_t>(m); ++ph) {
+    auto ye = [&](long i) {
+      double v = 0.0;
+      for (std::size_t t = 0; t < wide.taps.size(); ++t) {
+        const long j = i - (static_cast<long>(t) - wide.n_pre) * m;
+        if (j >= 0 && j < static_cast<long>(edge.size())) v += wide.taps[t] * edge[static_cast<std::size_t>(j)];
+      }
+      return v;
+    };
+    double ref = 0.0;
+    for (long i = static_cast<long>(ph); i + 1 < static_cast<long>(edge.size()); i += m)
+      if (i >= 1) ref += std::pow((ye(i + 1) - ye(i - 1)) * m / 2.0, 2);
+    CHECK(es.sum(wide, ph) == Approx(ref).epsilon(1e-12));
+  }
   f.taps = {0.1, 0.5, 0.1, 0.1, 0.2};  // three post-cursor taps: more than reset allowed
-  CHECK_THROWS_AS(sums.evaluate(f, static_cast<std::size_t>(peak), 1.0, b_min, b_max, 1e-3), std::invalid_argument);
+  CHECK_THROWS_AS(sums.evaluate(f, static_cast<std::size_t>(peak), 1.0, b_min, b_max), std::invalid_argument);
+  f.taps = {0.1, 0.5, 0.1, 0.1, 0.1, 0.1};  // more than max_taps
+  CHECK_THROWS_AS(slopes.sum(f, 0), std::invalid_argument);
 }
 
 TEST_CASE("COM FOM counts a pre-cursor beyond the Tx FFE's span and picks another setting", "[solvers][com][reference]") {
   // A UI-spaced pulse (M = 1) with h0 = 1, a post-cursor 0.2 and a pre-cursor 0.6 three UI before
-  // the cursor (the Tx FFE's one pre-cursor tap cannot reach it); no DFE, no slopes (floor above
-  // every sample). Two Tx FFE settings, A = [c(-1) c(0) c(1)] = [0 1 0] and B = [0 0.75 -0.25].
+  // the cursor (the Tx FFE's one pre-cursor tap cannot reach it); no DFE. Two Tx FFE settings, A = [c(-1) c(0) c(1)] = [0 1 0] and B = [0 0.75 -0.25].
   // By hand, y(n) = c(0) x(n) + c(1) x(n - 1):
   //   A: y(0) = 1;    post y(1) = 0.2;                          pre y(-3) = 0.6
   //   B: y(0) = 0.75; post y(1) = 0.15 - 0.25 = -0.1, y(2) = -0.05; pre y(-3) = 0.45, y(-2) = -0.15
@@ -212,16 +258,14 @@ TEST_CASE("COM FOM counts a pre-cursor beyond the Tx FFE's span and picks anothe
   sums.reset(x, 1, 1, 1, static_cast<std::size_t>(cur - 2), static_cast<std::size_t>(cur + 2), 0);
   const std::vector<double> none;
   TxFfe a{1, {0.0, 1.0, 0.0}}, b{1, {0.0, 0.75, -0.25}};
-  const ComFomSums::Sums sa = sums.evaluate(a, static_cast<std::size_t>(cur), 1.0, none, none, 10.0);
-  const ComFomSums::Sums sb = sums.evaluate(b, static_cast<std::size_t>(cur), 0.75, none, none, 10.0);
+  const ComFomSums::Sums sa = sums.evaluate(a, static_cast<std::size_t>(cur), 1.0, none, none);
+  const ComFomSums::Sums sb = sums.evaluate(b, static_cast<std::size_t>(cur), 0.75, none, none);
   CHECK(sa.isi_v2 == Approx(0.4).epsilon(1e-14));
   CHECK(sb.isi_v2 == Approx(0.2375).epsilon(1e-14));
-  CHECK(sa.slope_v2 == 0.0);
-  CHECK(sb.slope_v2 == 0.0);
   CHECK(1.0 / sa.isi_v2 > 0.75 * 0.75 / sb.isi_v2);  // A's FOM is the larger: A is chosen
   // The skip test's lower bound counts the pre-cursors too: a budget below A's pre-cursor alone
   // (0.36) prunes it.
-  CHECK(sums.evaluate(a, static_cast<std::size_t>(cur), 1.0, none, none, 10.0, nullptr, 0.3).pruned);
+  CHECK(sums.evaluate(a, static_cast<std::size_t>(cur), 1.0, none, none, nullptr, 0.3).pruned);
 }
 
 TEST_CASE("COM CTLE family: each setting's pulse as G p_a + p_b equals its own transform", "[solvers][com][property]") {
@@ -278,8 +322,8 @@ TEST_CASE("The sampling-point anchors: the peak, and the largest rise over one U
   std::vector<double> y(40, 0.0);
   const std::vector<double> rise{0.0, 0.0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.98, 1.0, 0.9, 0.7, 0.4, 0.2, 0.1};
   for (std::size_t i = 0; i < rise.size(); ++i) y[12 + i] = rise[i];
-  CHECK(com_anchor_index(y, 20, 4, 1, -1.0, 1.0) == 20);
-  CHECK(com_anchor_index(y, 20, 4, 2, -1.0, 1.0) == 17);
-  CHECK(com_anchor_index(y, 20, 4, 0, -1.0, 1.0) == com_cursor_index(y, 20, 4, -1.0, 1.0));
-  CHECK_THROWS_AS(com_anchor_index(y, 20, 4, 3, -1.0, 1.0), std::invalid_argument);
+  CHECK(com_anchor_index(y, 20, 4, 1, 1.0) == 20u);
+  CHECK(com_anchor_index(y, 20, 4, 2, 1.0) == 17u);
+  CHECK(com_anchor_index(y, 20, 4, 0, 1.0) == com_cursor_index(y, 20, 4, 1.0));
+  CHECK_THROWS_AS(com_anchor_index(y, 20, 4, 3, 1.0), std::invalid_argument);
 }
