@@ -163,8 +163,9 @@ class PeriodicLagrange6 {
     }
   }
   std::size_t decimation() const { return d_; }
-  /// Adds v at the fine positions t0, t0 + 1, ..., t0 + count - 1 to out[0 .. count) (the same as
-  /// at() for each, without a division or a wrap per sample).
+  /// Adds v at the fine positions t0, t0 + 1, ..., t0 + count - 1 to out[0 .. count) (fine
+  /// position t = c d + r, r in [0, d): v_c on a sample, else sum_a w_a(r) v_{c-2+a}, a = 0 ... 5,
+  /// indices modulo m; without a division or a wrap per sample).
   void add(const double* v, std::size_t m, std::ptrdiff_t t0, std::size_t count, double* out,
            std::vector<double>& scratch) const {
     if (count == 0) return;
@@ -191,24 +192,41 @@ class PeriodicLagrange6 {
       }
     }
   }
-  /// v at fine position i (in samples of the fine grid, d per sample of v; may be negative).
-  double at(const double* v, std::size_t m, std::ptrdiff_t i) const {
+  /// Adds g a(t) + b(t) (a(t) alone without b) at the fine positions t0 ... t0 + count - 1 to
+  /// out[0 .. count), a(t) and b(t) interpolated as add() does it.
+  void add_affine(const double* a, const double* b, double g, std::size_t m, std::ptrdiff_t t0, std::size_t count,
+                  double* out, std::vector<double>& scratch_a, std::vector<double>& scratch_b) const {
+    if (count == 0) return;
     const auto d = static_cast<std::ptrdiff_t>(d_);
     const auto mm = static_cast<std::ptrdiff_t>(m);
-    std::ptrdiff_t c = i / d, r = i % d;
-    if (r < 0) {
-      r += d;
-      --c;
+    auto floor_div = [d](std::ptrdiff_t x) { return x >= 0 ? x / d : -((-x + d - 1) / d); };
+    const std::ptrdiff_t c_first = floor_div(t0) - 2;
+    const std::ptrdiff_t c_last = floor_div(t0 + static_cast<std::ptrdiff_t>(count) - 1) + 3;
+    const auto span = static_cast<std::size_t>(c_last - c_first + 1);
+    scratch_a.resize(span);
+    scratch_b.resize(b ? span : 0);
+    for (std::ptrdiff_t c = c_first; c <= c_last; ++c) {
+      const auto k = static_cast<std::size_t>(((c % mm) + mm) % mm);
+      scratch_a[static_cast<std::size_t>(c - c_first)] = a[k];
+      if (b) scratch_b[static_cast<std::size_t>(c - c_first)] = b[k];
     }
-    if (r == 0) return v[static_cast<std::size_t>(((c % mm) + mm) % mm)];
-    const double* w = &w_[6 * static_cast<std::size_t>(r)];
-    std::ptrdiff_t k = ((c - 2) % mm + mm) % mm;
-    double sum = 0.0;
-    for (int a = 0; a < 6; ++a) {
-      sum += w[a] * v[static_cast<std::size_t>(k)];
-      if (++k == mm) k = 0;
+    auto value = [](const double* x, const double* w) {  // x[2] on a sample, else the weighted sum
+      if (!w) return x[2];
+      double sum = 0.0;
+      for (int i = 0; i < 6; ++i) sum += w[i] * x[i];
+      return sum;
+    };
+    std::ptrdiff_t c = floor_div(t0), r = t0 - c * d;
+    for (std::size_t k = 0; k < count; ++k) {
+      const auto at = static_cast<std::size_t>(c - 2 - c_first);
+      const double* w = r == 0 ? nullptr : &w_[6 * static_cast<std::size_t>(r)];
+      const double la = value(&scratch_a[at], w);
+      out[k] += b ? g * la + value(&scratch_b[at], w) : la;
+      if (++r == d) {
+        r = 0;
+        ++c;
+      }
     }
-    return sum;
   }
 
  private:
@@ -223,6 +241,7 @@ struct PulseResponseEngine::Impl {
   std::map<std::size_t, std::unique_ptr<InverseRealFft>> plans, low_plans;
   std::vector<double> total;    // p_A + p_B over the short period (rule 7)
   std::vector<double> scratch;  // the low band's samples around a stretch being interpolated
+  std::vector<double> scratch_b;  // the same of a CTLE family's second pulse
   std::unique_ptr<PeriodicLagrange6> interpolation;  // weights for the last decimation (rule 7)
   const PeriodicLagrange6& interpolator(std::size_t d) {
     if (!interpolation || interpolation->decimation() != d) interpolation = std::make_unique<PeriodicLagrange6>(d);
@@ -656,10 +675,6 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<Ban
     // Rule 7: the low part p_B on the long period, every decim_ samples, interpolated between.
     const std::size_t low_m = s.split_ ? s.low_n_ : 0;
     const PeriodicLagrange6& interpolate = impl_->interpolator(s.decim_);
-    auto low_at = [&](std::ptrdiff_t i) {
-      return b.low_b ? g * interpolate.at(b.low_a, low_m, i) + interpolate.at(b.low_b, low_m, i)
-                     : interpolate.at(b.low_a, low_m, i);
-    };
     // The largest and smallest sample and the energy in one vectorised pass, then the peak: the
     // first sample equal to the largest (the same products and sums, so the same doubles).
     double vmax = 0.0, vmin = 0.0, total = 0.0;
@@ -738,7 +753,7 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<Ban
         j = 0;
       }
       if (s.split_)
-        for (std::size_t i = 0; i < rec; ++i) out[i] += low_at(start + static_cast<std::ptrdiff_t>(i));
+        interpolate.add_affine(b.low_a, b.low_b, g, low_m, start, rec, out, impl_->scratch, impl_->scratch_b);
       r.pulse.main_index = pre;
       r.start_time_s = static_cast<double>(start) * dt + s.removed_delay_s_;
       r.delay_estimate_s = s.delay_s_;
