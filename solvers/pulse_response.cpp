@@ -723,9 +723,11 @@ PulseResult PulseResponseEngine::run(ChannelSpectrum& s, const std::function<Ban
       const std::ptrdiff_t to = from + static_cast<std::ptrdiff_t>(std::max(spu, gap_l / 4));
       const auto mm = static_cast<std::ptrdiff_t>(low_m);
       double low_max = 0.0;
-      for (std::ptrdiff_t c = (from + d - 1) / d; c * d < to; ++c) {
-        const auto k = static_cast<std::size_t>(((c % mm) + mm) % mm);
+      const std::ptrdiff_t c0 = (from + d - 1) / d;
+      auto k = static_cast<std::size_t>(((c0 % mm) + mm) % mm);  // then wrapped, not divided
+      for (std::ptrdiff_t c = c0; c * d < to; ++c) {
         low_max = std::max(low_max, std::abs(b.low_b ? g * b.low_a[k] + b.low_b[k] : b.low_a[k]));
+        if (++k == low_m) k = 0;
       }
       low_ratio = peak_abs > 0.0 ? low_max / peak_abs : 0.0;
     }
