@@ -817,6 +817,10 @@ void validate(const PulseResponse& pulse, const StatEyeSpec& spec, const StatEye
   if (opt.max_grid_points < 1024)
     fail("options.max_grid_points = " + std::to_string(opt.max_grid_points) + " must be >= 1024");
   if (opt.workers < 1) fail("options.workers = " + std::to_string(opt.workers) + " must be >= 1");
+  const int phases = opt.phases_per_ui > 0 ? opt.phases_per_ui : pulse.samples_per_ui;
+  if (opt.dfe_phase_hint < -1 || opt.dfe_phase_hint >= phases)
+    fail("options.dfe_phase_hint = " + std::to_string(opt.dfe_phase_hint) + " must be -1 (none) or a phase index in [0, " +
+         std::to_string(phases - 1) + "]");
   if (!(opt.fold_tolerance >= 0.0 && opt.fold_tolerance <= 1e-2))
     fail("options.fold_tolerance = " + num(opt.fold_tolerance) + " must be in [0, 1e-2]");
 }
@@ -832,7 +836,7 @@ void validate(const PulseResponse& pulse, const StatEyeSpec& spec, const StatEye
 // maximum, tied heights after refinement (the full pass takes the middle of a tied run) — returns
 // -1 and the caller visits every phase. 14 of 32 phases are visited in the common case; the
 // equivalence test (tests/io/engine_equivalence_test.cpp) holds every preset and measured
-// channel to the full pass's phase.
+// channel to the earlier engine's results.
 template <class Eval>
 int coarse_to_fine_phase(int phases, Eval&& eval, const std::vector<std::vector<EyeAtPhase>>& sums) {
   constexpr int stride = 4;
@@ -984,7 +988,7 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
       sums[static_cast<std::size_t>(j)] = eng.summarise(st, volts, pcol, target);
       done[static_cast<std::size_t>(j)] = 1;
     };
-    if (opt.dfe_phase_hint >= 0 && opt.dfe_phase_hint < phases) {
+    if (opt.dfe_phase_hint >= 0) {
       dfe_phase = opt.dfe_phase_hint;
     } else {
       dfe_phase = opt.every_phase ? -1 : coarse_to_fine_phase(phases, eval, sums);

@@ -748,6 +748,9 @@ TEST_CASE("A DFE phase handed over from a margin-only run gives the same whole e
   const auto b = statistical_eye(p, spec, hinted);
   CHECK(b.pass1_phases == 0);
   CHECK(b.best_phase_index == a.best_phase_index);
+  StatEyeOptions bad = whole;
+  bad.dfe_phase_hint = 16;  // smooth_pulse(16): phases 0 ... 15
+  CHECK_THROWS_WITH(statistical_eye(p, spec, bad), Catch::Contains("dfe_phase_hint = 16") && Catch::Contains("[0, 15]"));
   CHECK(b.dfe_taps_v == a.dfe_taps_v);
   CHECK(b.margin_db == a.margin_db);
   CHECK(b.log10_ber == a.log10_ber);
