@@ -1,6 +1,6 @@
 #pragma once
-/// The fitted insertion loss of a channel (IEEE 802.3 Annex 93A.3, the frequency-domain figures
-/// of 93A.4 are taken about it): IL_fitted(f) = a0 + a1 sqrt(f) + a2 f + a4 f^2, the least-squares
+/// The fitted insertion loss of a channel (IEEE 802.3 Annex 93A.3; the ILD and its FOM_ILD, which
+/// 4.15's comments give as 93A-56, are taken about it): IL_fitted(f) = a0 + a1 sqrt(f) + a2 f + a4 f^2, the least-squares
 /// fit to the measured IL(f) = -20 log10 |S21(f)| with each point weighted by |S21(f)| (the
 /// standard's weighted matrix and vector; squared error weighted by |S21|^2), as the IEEE COM
 /// reference code 4.15 computes it (its get_ILN, FD_Processing) on the channel's own frequency
@@ -36,7 +36,7 @@ struct ComFittedIl {
   /// 4.15's fitted_IL_dB_at_F2_ild: the fit over the last point at or below f_1 (f_min; else the
   /// first) to the first at or above f_2_ILD (default f_2, f_b; else the last), at that last point.
   double il_db_at_f_2_ild = 0.0;
-  ComIlFit ild;    ///< that fit (the one the ILD, 93A.4, is taken about)
+  ComIlFit ild;    ///< that fit (the one the ILD is taken about)
 };
 
 /// The fitted IL of a differential 2-port's SDD21 (index (1, 0)) at its own frequency points.
