@@ -37,15 +37,23 @@ namespace {
 void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
   fmt::print("phylane com {}  (sheet: {})\n", a.thrus.front(), p.name);
   if (!a.fext.empty() || !a.next.empty()) fmt::print("  aggressors: {} FEXT, {} NEXT\n", a.fext.size(), a.next.size());
-  fmt::print("  thru insertion loss at f_b/2 = {:.4g} GHz: {:.2f} dB (without packages)\n\n", p.f_b_baud / 2e9,
+  fmt::print("  thru insertion loss at f_b/2 = {:.4g} GHz: {:.2f} dB (without packages)\n", p.f_b_baud / 2e9,
              r.il_db_at_nyquist);
-  fmt::print("  {:>4} {:>9} {:>10} {:>10} {:>9} {:>7} {:>8}  {}\n", "case", "COM [dB]", "A_s [mV]", "A_ni [mV]", "FOM [dB]",
-             "g_DC", "ts [UI]", "Tx FFE c(-n..n)");
+  const auto& fit = r.fitted_il;
+  if (fit.il_db_at_nyquist)
+    fmt::print("  fitted insertion loss (93A.3, the data's {:g} to {:g} GHz) at f_b/2: {:.2f} dB\n", fit.whole.f_lo_hz / 1e9,
+               fit.whole.f_hi_hz / 1e9, *fit.il_db_at_nyquist);
+  fmt::print("  fitted insertion loss ({:g} to {:g} GHz) at {:g} GHz: {:.2f} dB; a0 {:.4g} dB, a1 {:.4g} dB/GHz^0.5, a2 {:.4g} "
+             "dB/GHz, a4 {:.4g} dB/GHz^2\n\n",
+             fit.ild.f_lo_hz / 1e9, fit.ild.f_hi_hz / 1e9, fit.ild.f_hi_hz / 1e9, fit.il_db_at_f_2_ild, fit.ild.a_db[0],
+             fit.ild.a_db[1], fit.ild.a_db[2], fit.ild.a_db[3]);
+  fmt::print("  {:>4} {:>9} {:>10} {:>10} {:>9} {:>9} {:>7} {:>8}  {}\n", "case", "COM [dB]", "A_s [mV]", "A_ni [mV]",
+             "VEO [mV]", "FOM [dB]", "g_DC", "ts [UI]", "Tx FFE c(-n..n)");
   for (const auto& c : r.cases) {
     std::string taps;
     for (double t : c.equalizer.tx_ffe.taps) taps += fmt::format("{}{:.3f}", taps.empty() ? "" : " ", t);
-    fmt::print("  {:>4} {:>9.3f} {:>10.4f} {:>10.4f} {:>9.3f} {:>7.1f} {:>8.3f}  [{}]\n", c.package_case, c.com_db,
-               c.a_s_v * 1e3, c.a_ni_v * 1e3, c.fom_db, c.equalizer.g_dc_db, c.cursor_ui, taps);
+    fmt::print("  {:>4} {:>9.3f} {:>10.4f} {:>10.4f} {:>9.3f} {:>9.3f} {:>7.1f} {:>8.3f}  [{}]\n", c.package_case, c.com_db,
+               c.a_s_v * 1e3, c.a_ni_v * 1e3, c.veo_v * 1e3, c.fom_db, c.equalizer.g_dc_db, c.cursor_ui, taps);
   }
   for (const auto& c : r.cases) {
     if (!c.equalizer.rx_ffe.taps.empty()) {

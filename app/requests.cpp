@@ -626,10 +626,26 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
                   const workflows::ComAnswer& r) {
   j.field("thru", thru).field("com_db", r.com_db).field("pass", r.pass).field("pass_threshold_db", p.pass_threshold_db);
   j.field("worst_case", r.cases[r.worst].package_case).field("il_db_at_nyquist", r.il_db_at_nyquist);
+  // The fitted IL (93A.3) as 4.15 reports it: at f_b/2 from the fit over all the data (null where
+  // 4.15 leaves it empty), at f_2_ILD from the fit over f_1 ... f_2_ILD; the fits' coefficients
+  // (f in GHz).
+  j.key("fitted_il_db_at_nyquist");
+  if (r.fitted_il.il_db_at_nyquist)
+    j.value(*r.fitted_il.il_db_at_nyquist);
+  else
+    j.null();
+  auto fit = [&](const char* key, const solvers::ComIlFit& f) {
+    j.key(key).begin_object().field("f_lo_hz", f.f_lo_hz).field("f_hi_hz", f.f_hi_hz).field("points", f.points);
+    j.array("a_db", std::vector<double>(f.a_db.begin(), f.a_db.end())).end_object();
+  };
+  j.key("il_fit").begin_object().field("il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
+  fit("ild_fit", r.fitted_il.ild);
+  fit("whole_fit", r.fitted_il.whole);
+  j.end_object();
   j.key("cases").begin_array();
   for (const auto& c : r.cases) {
     j.begin_object().field("package_case", c.package_case).field("com_db", c.com_db).field("a_s_v", c.a_s_v);
-    j.field("a_ni_v", c.a_ni_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
+    j.field("a_ni_v", c.a_ni_v).field("veo_v", c.veo_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
     j.key("equalizer").begin_object().field("g_dc_db", c.equalizer.g_dc_db).field("g_dc2_db", c.equalizer.g_dc2_db);
     j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", c.equalizer.tx_ffe.taps);
     j.array("dfe", c.equalizer.dfe);
@@ -707,6 +723,10 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
   h.attribute("/", "thru", thru);
   h.attribute("/", "sheet", p.name);
   h.attribute("/", "com_db", r.com_db);
+  h.attribute("/", "il_db_at_nyquist", r.il_db_at_nyquist);
+  if (r.fitted_il.il_db_at_nyquist) h.attribute("/", "fitted_il_db_at_nyquist", *r.fitted_il.il_db_at_nyquist);
+  h.attribute("/", "fitted_il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
+  h.attribute("/", "f_2_ild_hz", r.fitted_il.ild.f_hi_hz);
   for (const auto& c : r.cases) {
     const std::string g = fmt::format("/cases/{}", c.package_case);
     h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");
@@ -726,6 +746,7 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
     h.attribute(g, "com_db", c.com_db);
     h.attribute(g, "a_s_v", c.a_s_v);
     h.attribute(g, "a_ni_v", c.a_ni_v);
+    h.attribute(g, "veo_v", c.veo_v);
     h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
     h.attribute(g, "cursor_ui", c.cursor_ui);
     if (p.erl) h.attribute(g, "erl_db", r.erl_db);

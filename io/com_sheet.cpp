@@ -199,6 +199,7 @@ const std::vector<Param>& params() {
       {"A_nt", U::volt, S::scalar, false, Use::read},
       {"f_1", U::ghz, S::scalar, false, Use::read},
       {"f_2", U::ghz, S::scalar, false, Use::read},
+      {"f_2_ILD", U::ghz, S::scalar, false, Use::read},
       {"f_v", U::fb_ratio, S::scalar, false, Use::read},
       {"ts_anchor", U::none, S::integer, false, Use::read},
       {"sample_adjustment", U::none, S::vector, false, Use::read},
@@ -954,6 +955,9 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
   if (p.f_1_hz && *p.f_1_hz < 0.0) b.error(*b.get("f_1"), "f_1", "must be a non-negative frequency");
   if (p.f_2_hz && !(*p.f_2_hz > p.f_1_hz.value_or(0.0)))
     b.error(*b.get("f_2"), "f_2", "must be a frequency above f_1");
+  p.f_2_ild_hz = b.optional("f_2_ILD");
+  if (p.f_2_ild_hz && !(*p.f_2_ild_hz > p.f_1_hz.value_or(p.f_min_hz.value_or(0.0))))
+    b.error(*b.get("f_2_ILD"), "f_2_ILD", "must be a frequency above f_1 (f_min when f_1 is not set)");
   p.f_v = b.checked("f_v", 4.0, positive, "a positive fraction of f_b");
   // Parameters whose fallback the code above reads through get() also report themselves missing
   // when required; the rest are listed here so a missing one is reported too.

@@ -1096,6 +1096,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.sigma_xt_v = std::sqrt(var_xt);
   r.a_ni_v = com_noise_interference_v(total, p.der_0);
   r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
+  // VEO as 4.15 reports it (VEO_mV = 1000 * 2 (A_s - A_ni), its T_O = 0 branch; T_O is not a
+  // parameter phylane takes): the opening between the inner eye's upper and lower edges at DER_0.
+  r.veo_v = 2.0 * (r.a_s_v - r.a_ni_v);
   r.pulse = std::move(y);
   return r;
 }

@@ -218,6 +218,9 @@ struct ComCaseResult {
   double com_db = 0.0;           ///< 20 log10(A_s / A_ni)
   double a_s_v = 0.0;            ///< A_s = R_LM h(0) / (L - 1)
   double a_ni_v = 0.0;           ///< A_ni at DER_0
+  /// Vertical eye opening at DER_0, VEO = 2 (A_s - A_ni) [V] (the IEEE reference code 4.15's
+  /// VEO_mV with T_O = 0; negative when the eye is closed, COM < 0 dB)
+  double veo_v = 0.0;
   double fom_db = 0.0;           ///< the figure of merit (93A-36) of the chosen equalizer
   ComEqualizer equalizer;
   double cursor_ui = 0.0;        ///< sampling point relative to the equalised pulse's peak [UI]

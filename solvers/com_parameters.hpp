@@ -130,6 +130,7 @@ struct ComParameters {
   // ICN (integrated crosstalk noise; the reference code's FD_Processing, 93A-57 weighting)
   std::optional<double> a_ft_v, a_nt_v;       ///< A_ft, A_nt [V]; default A_fe, A_ne
   std::optional<double> f_1_hz, f_2_hz;       ///< f_1, f_2 [GHz]; default f_min (else 0), f_b
+  std::optional<double> f_2_ild_hz;          ///< f_2_ILD [GHz]: end of the IL fit of the ILD (solvers/com_il_fit.hpp); default f_2
   double f_v = 4.0;                           ///< f_v [*fb]: transition-rate corner of the ICN weighting
 
   /// Number of package cases the sheet defines (columns of z_p).

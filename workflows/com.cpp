@@ -99,6 +99,12 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   const double nyq = 0.5 * p.f_b_baud;
   const channels::Network at = thru.sdd.evaluate(std::span<const double>(&nyq, 1));
   out.il_db_at_nyquist = -20.0 * std::log10(std::abs(at.s(0, 1, 0)));
+  // The fit on the data's own points (4.15's faxis), not the band-limited interpolant.
+  try {
+    out.fitted_il = solvers::com_fitted_il(p, com_differential(rq.thru, p.port_order));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(rq.thru.name + ": " + e.what());
+  }
   // The package cases are independent (each prepares its own paths): one task each, results in
   // z_p select order whatever thread ran them.
   const std::vector<int> cases = p.z_p_select.empty() ? std::vector<int>{1} : p.z_p_select;

@@ -12,6 +12,7 @@
 #include "solvers/com.hpp"
 #include "solvers/com_erl.hpp"
 #include "solvers/com_icn.hpp"
+#include "solvers/com_il_fit.hpp"
 #include "solvers/parallel.hpp"
 
 namespace phylane::workflows {
@@ -42,6 +43,9 @@ struct ComAnswer {
   double com_db = 0.0;                        ///< the worst case's COM
   std::size_t worst = 0;                      ///< index into cases
   double il_db_at_nyquist = 0.0;              ///< the thru's insertion loss -20 log10 |SDD21| at f_b/2 (no package)
+  /// The thru's fitted insertion loss (93A.3) at f_b/2 and at f_2_ILD, as the IEEE reference code
+  /// 4.15 reports them (solvers/com_il_fit.hpp; no package)
+  solvers::ComFittedIl fitted_il;
   bool pass = false;                          ///< com_db >= COM Pass threshold
   /// TDR and ERL of the thru's two ports (Annex 93A.5) when the sheet sets TDR or ERL; empty
   /// otherwise. They do not depend on the package case (the reference code: the channel alone).

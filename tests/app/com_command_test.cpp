@@ -24,6 +24,36 @@ TEST_CASE("phylane com reports COM per package case as JSON", "[app][com]") {
   CHECK_THAT(r.out, Catch::Contains("\"cases\"") && Catch::Contains("\"a_s_v\"") && Catch::Contains("\"a_ni_v\"") &&
                         Catch::Contains("\"tx_ffe\"") && Catch::Contains("\"dfe\""));
   CHECK(fs::exists(fs::path(dir) / "out.h5"));
+  // VEO per case (2 (A_s - A_ni)) and the fitted IL (93A.3), in the JSON and the HDF5 file;
+  // 4.15 on this file: fitted IL 4.323903 dB at f_b/2, 8.611984 dB at f_2_ILD = f_b
+  // (tests/io/com_reference_code_test.cpp holds them to that).
+  const double a_s = json_number(r.out, "a_s_v"), a_ni = json_number(r.out, "a_ni_v");
+  CHECK(json_number(r.out, "veo_v") == Approx(2.0 * (a_s - a_ni)).epsilon(1e-12));
+  CHECK(json_number(r.out, "fitted_il_db_at_nyquist") == Approx(4.323903).margin(1e-6));
+  CHECK(json_number(r.out, "il_db_at_f_2_ild") == Approx(8.611984).margin(1e-6));
+  CHECK_THAT(r.out, Catch::Contains("\"ild_fit\"") && Catch::Contains("\"whole_fit\"") && Catch::Contains("\"a_db\""));
+  {
+    hid_t f = H5Fopen((dir + "/out.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    auto attribute = [](hid_t obj, const char* name) {
+      double v = -1.0;
+      const hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+      if (a >= 0) {
+        H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+        H5Aclose(a);
+      }
+      return v;
+    };
+    CHECK(attribute(f, "fitted_il_db_at_nyquist") == Approx(4.323903).margin(1e-6));
+    CHECK(attribute(f, "fitted_il_db_at_f_2_ild") == Approx(8.611984).margin(1e-6));
+    const hid_t g = H5Gopen(f, "/cases/1", H5P_DEFAULT);
+    REQUIRE(g >= 0);
+    CHECK(attribute(g, "veo_v") == Approx(json_number(r.out, "veo_v")).epsilon(1e-12));
+    H5Gclose(g);
+    H5Fclose(f);
+  }
+  const auto text = run_phylane("com -q '" + thru->string() + "'", dir);
+  CHECK_THAT(text.out, Catch::Contains("VEO [mV]") && Catch::Contains("fitted insertion loss"));
   // A threshold above the COM makes the answer negative: exit code 3, as every command's "no".
   const auto neg = run_phylane("com -q '" + thru->string() + "' --set 'COM Pass threshold=30'", dir);
   CHECK(neg.exit_code == 3);

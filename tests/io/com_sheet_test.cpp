@@ -345,6 +345,16 @@ TEST_CASE("The TDR, ERL and ICN keys read with the reference code's names, units
   CHECK(near(*p.f_2_hz, 20e9));
 }
 
+TEST_CASE("f_2_ILD reads in GHz and must lie above f_1 (else f_min)", "[io][com_sheet][unit]") {
+  CHECK_FALSE(io::parse_com_sheet(minimal, "minimal.toml").f_2_ild_hz);
+  const auto p = io::parse_com_sheet(minimal, "minimal.toml", {"f_2_ILD=19 GHz"});
+  REQUIRE(p.f_2_ild_hz);
+  CHECK(near(*p.f_2_ild_hz, 19e9));
+  CHECK_THAT(sheet_error(minimal, {"f_1=1 GHz", "f_2_ILD=0.5 GHz"}),
+             Catch::Contains("f_2_ILD = \"0.5 GHz\": must be a frequency above f_1 (f_min when f_1 is not set)"));
+  CHECK_THAT(sheet_error(minimal, {"f_2_ILD=2 mm"}), Catch::Contains("f_2_ILD = \"2 mm\": unit \"mm\" is not allowed"));
+}
+
 TEST_CASE("ERL keys with a wrong unit or out of range name the key, value and what is allowed", "[io][com_sheet][unit]") {
   const std::string msg =
       sheet_error(minimal, {"TR_TDR=8 mm", "rho_x=1.5", "beta_x=1.7e9 GHz", "fixture delay time=-3 ps", "N=-1",

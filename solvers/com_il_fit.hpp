@@ -1,0 +1,45 @@
+#pragma once
+/// The fitted insertion loss of a channel (IEEE 802.3 Annex 93A.3; the ILD and its FOM_ILD, which
+/// 4.15's comments give as 93A-56, are taken about it): IL_fitted(f) = a0 + a1 sqrt(f) + a2 f + a4 f^2, the least-squares
+/// fit to the measured IL(f) = -20 log10 |S21(f)| with each point weighted by |S21(f)| (the
+/// standard's weighted matrix and vector; squared error weighted by |S21|^2), as the IEEE COM
+/// reference code 4.15 computes it (its get_ILN, FD_Processing) on the channel's own frequency
+/// points, without packages or filters.
+#include <array>
+#include <optional>
+#include <span>
+
+#include "channels/network.hpp"
+#include "solvers/com_parameters.hpp"
+
+namespace phylane::solvers {
+
+struct ComIlFit {
+  double f_lo_hz = 0.0, f_hi_hz = 0.0;  ///< the first and last frequency point fitted
+  std::size_t points = 0;               ///< number of points fitted
+  /// a0 [dB], a1 [dB/sqrt(GHz)], a2 [dB/GHz], a4 [dB/GHz^2] (f in GHz)
+  std::array<double, 4> a_db{};
+  double at(double f_hz) const;         ///< IL_fitted(f) [dB]
+};
+
+/// The weighted fit over the points f[lo..hi] (inclusive). Throws std::invalid_argument when
+/// fewer than 4 points, a non-positive or non-finite |S21|, or frequencies not increasing.
+ComIlFit com_il_fit(std::span<const double> f_hz, std::span<const double> s21_abs, std::size_t lo, std::size_t hi);
+
+/// The fitted IL that `phylane com` reports, as 4.15 reports it.
+struct ComFittedIl {
+  /// 4.15's fitted_IL_dB_at_Fnq: the fit over every point of the data, its values at the points
+  /// interpolated linearly to f_b/2 (4.15's interp1). Absent when the data's first point at or
+  /// above f_2 (or its last) lies below f_b/2, where 4.15 leaves it empty.
+  std::optional<double> il_db_at_nyquist;
+  ComIlFit whole;  ///< that fit (every point)
+  /// 4.15's fitted_IL_dB_at_F2_ild: the fit over the last point at or below f_1 (f_min; else the
+  /// first) to the first at or above f_2_ILD (default f_2, f_b; else the last), at that last point.
+  double il_db_at_f_2_ild = 0.0;
+  ComIlFit ild;    ///< that fit (the one the ILD is taken about)
+};
+
+/// The fitted IL of a differential 2-port's SDD21 (index (1, 0)) at its own frequency points.
+ComFittedIl com_fitted_il(const ComParameters& p, const channels::Network& sdd);
+
+}  // namespace phylane::solvers

@@ -1,0 +1,149 @@
+// The fitted insertion loss of 93A.3 (solvers/com_il_fit.hpp) against a fit computed here by
+// another route: the weighted normal equations (F^T W^2 F) a = F^T W^2 IL written out in long
+// double with f in Hz (as the standard writes them) and solved by Gaussian elimination, on a
+// synthetic channel whose IL is a skin/dielectric loss plus a resonance ripple (so the fit does
+// not pass through the data); an IL that is exactly of the fitted form returns its coefficients;
+// the frequency ranges follow the reference code's rules.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cmath>
+#include <complex>
+#include <stdexcept>
+#include <vector>
+
+#include "channels/network.hpp"
+#include "solvers/com_il_fit.hpp"
+
+using namespace phylane;
+using namespace phylane::solvers;
+
+namespace {
+
+// IL [dB] of the synthetic channel: 1.1 sqrt(f) + 0.35 f + 0.004 f^2 (f in GHz) plus a ripple.
+double synthetic_il(double f_hz, double ripple_db) {
+  const double g = f_hz / 1e9;
+  return 0.2 + 1.1 * std::sqrt(g) + 0.35 * g + 0.004 * g * g + ripple_db * std::sin(2.0 * M_PI * g / 3.7);
+}
+
+// The weighted least-squares coefficients (a0, a1, a2, a4 per Hz^k) by the normal equations in
+// long double, from the weights |S21| = 10^(-IL/20).
+std::array<long double, 4> normal_equations(const std::vector<double>& f, const std::vector<double>& il) {
+  std::array<std::array<long double, 5>, 4> m{};  // augmented [A | b]
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const long double w = std::pow(10.0L, -static_cast<long double>(il[k]) / 20.0L), x = f[k];
+    const std::array<long double, 4> row{1.0L, std::sqrt(x), x, x * x};
+    for (int i = 0; i < 4; ++i) {
+      for (int j = 0; j < 4; ++j) m[i][j] += w * w * row[i] * row[j];
+      m[i][4] += w * w * row[i] * il[k];
+    }
+  }
+  for (int c = 0; c < 4; ++c) {  // elimination with partial pivoting
+    int piv = c;
+    for (int r = c + 1; r < 4; ++r)
+      if (std::fabs(m[r][c]) > std::fabs(m[piv][c])) piv = r;
+    std::swap(m[c], m[piv]);
+    for (int r = 0; r < 4; ++r) {
+      if (r == c) continue;
+      const long double q = m[r][c] / m[c][c];
+      for (int j = c; j < 5; ++j) m[r][j] -= q * m[c][j];
+    }
+  }
+  std::array<long double, 4> a{};
+  for (int i = 0; i < 4; ++i) a[i] = m[i][4] / m[i][i];
+  return a;
+}
+
+channels::Network channel(const std::vector<double>& f, double ripple_db) {
+  channels::Network n(f, 2, {100.0, 100.0});
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const double mag = std::pow(10.0, -synthetic_il(f[k], ripple_db) / 20.0);
+    n.s(k, 1, 0) = n.s(k, 0, 1) = std::polar(mag, -2.0 * M_PI * f[k] * 1e-9);
+  }
+  return n;
+}
+
+std::vector<double> grid(double f0, double step, double f_end) {
+  std::vector<double> f;
+  for (double x = f0; x <= f_end * (1 + 1e-12); x += step) f.push_back(x);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("fitted IL: equals the weighted normal equations solved independently", "[solvers][com][il_fit]") {
+  const std::vector<double> f = grid(10e6, 10e6, 30e9);
+  std::vector<double> il(f.size()), mag(f.size());
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    il[k] = synthetic_il(f[k], 0.4);
+    mag[k] = std::pow(10.0, -il[k] / 20.0);
+  }
+  const ComIlFit fit = com_il_fit(f, mag, 0, f.size() - 1);
+  const std::array<long double, 4> a = normal_equations(f, il);
+  // The coefficients in the fit's units (f in GHz): a_k(GHz) = a_k(Hz) 1e9^p, p = 0, 1/2, 1, 2.
+  const std::array<double, 4> scale{1.0, std::sqrt(1e9), 1e9, 1e18};
+  // Measured within 1e-12 (relative; dB).
+  for (int i = 0; i < 4; ++i)
+    CHECK(fit.a_db[static_cast<std::size_t>(i)] == Approx(static_cast<double>(a[i]) * scale[i]).epsilon(1e-11));
+  // The fit does not go through the rippled data, and its value anywhere is the polynomial's.
+  double worst = 0.0;
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const long double x = f[k];
+    const long double ref = a[0] + a[1] * std::sqrt(x) + a[2] * x + a[3] * x * x;
+    CHECK(fit.at(f[k]) == Approx(static_cast<double>(ref)).margin(1e-11));
+    worst = std::max(worst, std::abs(fit.at(f[k]) - il[k]));
+  }
+  CHECK(worst > 0.2);
+}
+
+TEST_CASE("fitted IL: an IL of the fitted form returns its coefficients", "[solvers][com][il_fit]") {
+  const std::vector<double> f = grid(50e6, 25e6, 40e9);
+  std::vector<double> mag(f.size());
+  for (std::size_t k = 0; k < f.size(); ++k) mag[k] = std::pow(10.0, -synthetic_il(f[k], 0.0) / 20.0);
+  const ComIlFit fit = com_il_fit(f, mag, 0, f.size() - 1);
+  CHECK(fit.a_db[0] == Approx(0.2).margin(1e-11));
+  CHECK(fit.a_db[1] == Approx(1.1).epsilon(1e-11));
+  CHECK(fit.a_db[2] == Approx(0.35).epsilon(1e-11));
+  CHECK(fit.a_db[3] == Approx(0.004).epsilon(1e-11));
+  CHECK(fit.points == f.size());
+}
+
+TEST_CASE("fitted IL: the reference code's ranges and the value at f_b/2", "[solvers][com][il_fit]") {
+  // Points every 30 MHz from 10 MHz: f_1 = f_min = 0.05 GHz falls between 40 and 70 MHz (the last
+  // at or below: 40 MHz); f_2 = f_b = 25.78125 GHz between 25.78 and 25.81 GHz (the first at or
+  // above: 25.81 GHz).
+  const std::vector<double> f = grid(10e6, 30e6, 30e9);
+  const channels::Network sdd = channel(f, 0.4);
+  ComParameters p;
+  p.f_b_baud = 25.78125e9;
+  p.f_min_hz = 0.05e9;
+  const ComFittedIl r = com_fitted_il(p, sdd);
+  CHECK(r.ild.f_lo_hz == Approx(40e6));
+  CHECK(r.ild.f_hi_hz == Approx(25.81e9));
+  CHECK(r.whole.f_lo_hz == Approx(10e6));
+  CHECK(r.whole.f_hi_hz == Approx(f.back()));
+  CHECK(r.il_db_at_f_2_ild == Approx(r.ild.at(25.81e9)));
+  // f_b/2 = 12.890625 GHz between the points 12.88 and 12.91 GHz: the fit's values there
+  // interpolated linearly (within 1e-4 dB of the fit itself on this smooth curve).
+  REQUIRE(r.il_db_at_nyquist);
+  const double t = (12.890625e9 - 12.88e9) / 30e6;
+  CHECK(*r.il_db_at_nyquist == Approx((1 - t) * r.whole.at(12.88e9) + t * r.whole.at(12.91e9)).margin(1e-11));
+  CHECK(*r.il_db_at_nyquist == Approx(r.whole.at(12.890625e9)).margin(1e-4));
+  // The fit over f_1 ... f_2 is not the fit over all the data (the ripple differs).
+  CHECK(std::abs(r.ild.a_db[1] - r.whole.a_db[1]) > 1e-3);
+  // f_2_ILD moves the end of the ILD fit; f_2 below f_b/2 leaves the value at f_b/2 out, as 4.15 does.
+  p.f_2_ild_hz = 20e9;
+  CHECK(com_fitted_il(p, sdd).ild.f_hi_hz == Approx(20.02e9));
+  p.f_2_hz = 10e9;
+  p.f_2_ild_hz.reset();
+  const ComFittedIl low = com_fitted_il(p, sdd);
+  CHECK_FALSE(low.il_db_at_nyquist);
+  CHECK(low.ild.f_hi_hz == Approx(10e9));  // a point lies on 10 GHz
+}
+
+TEST_CASE("fitted IL: refuses too few points and a zero |S21|", "[solvers][com][il_fit]") {
+  const std::vector<double> f{1e9, 2e9, 3e9, 4e9, 5e9};
+  const std::vector<double> mag{0.9, 0.8, 0.7, 0.0, 0.5};
+  CHECK_THROWS_AS(com_il_fit(f, mag, 0, 2), std::invalid_argument);
+  CHECK_THROWS_WITH(com_il_fit(f, mag, 0, 4), Catch::Contains("|S21| > 0"));
+}
