@@ -134,6 +134,16 @@ bool met(const Row& r) {
   return std::find(kNotMet.begin(), kNotMet.end(), Key{r.pam4(), r.thru, r.xt(), r.package_case}) == kNotMet.end();
 }
 
+// The row's package case alone, at the equalizer 4.15 chose (its Tx FFE and g_DC pinned).
+workflows::ComAnswer com_at_reference_equalizer(const Row& r, const workflows::ComRequest& rq) {
+  std::vector<std::string> overrides = sheet_overrides(r);
+  overrides.push_back("c(-1)=" + r.cm1);
+  overrides.push_back("c(1)=" + r.c1);
+  overrides.push_back("g_DC=" + r.g_dc);
+  overrides.push_back("z_p select=[" + std::to_string(r.package_case) + "]");
+  return workflows::com(io::embedded_com_sheet("100gbase-kr4", overrides), rq);
+}
+
 }  // namespace
 
 TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 22 rows that meet it",
@@ -189,12 +199,7 @@ TEST_CASE("COM at the IEEE reference code's own equalizer: the engine as 4.15 co
       WARN("skipped: the reference data (../shared/data) is absent");
       return;
     }
-    std::vector<std::string> overrides = sheet_overrides(r);
-    overrides.push_back("c(-1)=" + r.cm1);
-    overrides.push_back("c(1)=" + r.c1);
-    overrides.push_back("g_DC=" + r.g_dc);
-    overrides.push_back("z_p select=[" + std::to_string(r.package_case) + "]");
-    const workflows::ComAnswer a = workflows::com(io::embedded_com_sheet("100gbase-kr4", overrides), rq);
+    const workflows::ComAnswer a = com_at_reference_equalizer(r, rq);
     REQUIRE(a.cases.size() == 1);
     const solvers::ComCaseResult& c = a.cases[0];
     INFO(r.sheet << ", " << r.thru << (r.xt() ? " + crosstalk" : "") << ", package case " << r.package_case);
@@ -289,12 +294,7 @@ TEST_CASE("COM's VEO and fitted insertion loss against the IEEE reference code 4
     } else {
       // Another equalizer than 4.15's (kNotMet): VEO at 4.15's own. Measured -3.1 % (NRZ
       // CABLE1, case 1) and -3.9 % (PAM4 B5B6 4in, case 1).
-      std::vector<std::string> overrides = sheet_overrides(r);
-      overrides.push_back("c(-1)=" + r.cm1);
-      overrides.push_back("c(1)=" + r.c1);
-      overrides.push_back("g_DC=" + r.g_dc);
-      overrides.push_back("z_p select=[" + std::to_string(r.package_case) + "]");
-      const workflows::ComAnswer b = workflows::com(io::embedded_com_sheet("100gbase-kr4", overrides), rq);
+      const workflows::ComAnswer b = com_at_reference_equalizer(r, rq);
       CHECK(b.cases[0].veo_v * 1e3 == Approx(v.veo_mv).epsilon(0.04));
       worst_pinned = std::max(worst_pinned, std::abs(b.cases[0].veo_v * 1e3 - v.veo_mv));
       ++pinned;
