@@ -29,16 +29,18 @@ ComIlFit com_il_fit(std::span<const double> f_hz, std::span<const double> s21_ab
   for (Eigen::Index r = 0; r < n; ++r) {
     const std::size_t k = lo + static_cast<std::size_t>(r);
     const double w = s21_abs[k], g = f_hz[k] / 1e9;
-    if (!(w > 0.0) || !std::isfinite(w))
+    if (!(w >= 0.0) || !std::isfinite(w))
       throw std::invalid_argument("fitted insertion loss: |S21| = " + std::to_string(w) + " at " +
-                                  std::to_string(g) + " GHz; the fit needs |S21| > 0");
+                                  std::to_string(g) + " GHz; the fit needs a finite |S21| >= 0");
     if (k > lo && !(f_hz[k] > f_hz[k - 1]))
       throw std::invalid_argument("fitted insertion loss: frequencies must increase");
     a(r, 0) = w;
     a(r, 1) = w * std::sqrt(g);
     a(r, 2) = w * g;
     a(r, 3) = w * g * g;
-    b(r) = w * (-20.0 * std::log10(w));
+    // A point where |S21| = 0 weighs nothing: its row is 0 (the limit of w log w as w -> 0), as
+    // if it were left out.
+    b(r) = w > 0.0 ? w * (-20.0 * std::log10(w)) : 0.0;
   }
   const Eigen::Vector4d x = a.colPivHouseholderQr().solve(b);
   ComIlFit out;

@@ -22,8 +22,9 @@ struct ComIlFit {
   double at(double f_hz) const;         ///< IL_fitted(f) [dB]
 };
 
-/// The weighted fit over the points f[lo..hi] (inclusive). Throws std::invalid_argument when
-/// fewer than 4 points, a non-positive or non-finite |S21|, or frequencies not increasing.
+/// The weighted fit over the points f[lo..hi] (inclusive); a point with |S21| = 0 weighs nothing.
+/// Throws std::invalid_argument when fewer than 4 points, a negative or non-finite |S21|, or
+/// frequencies not increasing.
 ComIlFit com_il_fit(std::span<const double> f_hz, std::span<const double> s21_abs, std::size_t lo, std::size_t hi);
 
 /// The fitted IL that `phylane com` reports, as 4.15 reports it.

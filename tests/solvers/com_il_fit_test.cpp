@@ -141,9 +141,15 @@ TEST_CASE("fitted IL: the reference code's ranges and the value at f_b/2", "[sol
   CHECK(low.ild.f_hi_hz == Approx(10e9));  // a point lies on 10 GHz
 }
 
-TEST_CASE("fitted IL: refuses too few points and a zero |S21|", "[solvers][com][il_fit]") {
-  const std::vector<double> f{1e9, 2e9, 3e9, 4e9, 5e9};
-  const std::vector<double> mag{0.9, 0.8, 0.7, 0.0, 0.5};
+TEST_CASE("fitted IL: refuses too few points and a bad |S21|; a zero |S21| weighs nothing", "[solvers][com][il_fit]") {
+  const std::vector<double> f{1e9, 2e9, 3e9, 4e9, 5e9, 6e9};
+  const std::vector<double> mag{0.9, 0.8, 0.7, 0.0, 0.5, 0.45};
   CHECK_THROWS_AS(com_il_fit(f, mag, 0, 2), std::invalid_argument);
-  CHECK_THROWS_WITH(com_il_fit(f, mag, 0, 4), Catch::Contains("|S21| > 0"));
+  const std::vector<double> bad{0.9, 0.8, 0.7, NAN, 0.5, 0.45};
+  CHECK_THROWS_WITH(com_il_fit(f, bad, 0, 5), Catch::Contains("finite |S21| >= 0"));
+  // The weighted fit with a zero weight is the fit without that point (its row is 0).
+  const ComIlFit with_zero = com_il_fit(f, mag, 0, 5);
+  const std::vector<double> f5{1e9, 2e9, 3e9, 5e9, 6e9}, m5{0.9, 0.8, 0.7, 0.5, 0.45};
+  const ComIlFit without = com_il_fit(f5, m5, 0, 4);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(with_zero.a_db[i] == Approx(without.a_db[i]).epsilon(1e-9));
 }
