@@ -31,7 +31,7 @@ foil = "hvlp"
 
 }  // namespace
 
-TEST_CASE("phylane fit of two lengths phylane wrote gives a per-inch loss; bad input exits 2", "[app][fit]") {
+TEST_CASE("phylane fit of two lengths phylane wrote gives a per-inch loss, bad input exits 2", "[app][fit]") {
   const auto dir = temp_dir("fit");
   write_text_file(dir + "/a.toml", config("4 in"));
   write_text_file(dir + "/b.toml", config("10 in"));

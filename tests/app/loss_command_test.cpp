@@ -139,7 +139,7 @@ TEST_CASE("phylane sparams writes the composed channel and phylane check reports
   fs::remove_all(dir);
 }
 
-TEST_CASE("loss and check report return loss and mode conversion of a 4-port; loss its crosstalk paths",
+TEST_CASE("loss and check report return loss and mode conversion of a 4-port, loss its crosstalk paths",
           "[app][loss][ports]") {
   const auto dir = temp_dir("ports");
   REQUIRE(run_phylane("sparams --preset pcie5-server -o ch.s4p", dir).exit_code == 0);

@@ -121,7 +121,7 @@ TEST_CASE("Capacity is never below the achieved rate", "[app][capacity][property
 // Issue 14, point 4: an optical receiver given as a ratio of the symbol rate ([channel.receiver]
 // tia_bandwidth_ratio / pd_bandwidth_ratio, like the copper [rx] bandwidth_ratio); the text says
 // which receiver was used; bad values are refused with the file, key, value and allowed range.
-TEST_CASE("maxrate and reach state the optical receiver; bad receiver bandwidth ratios are refused",
+TEST_CASE("maxrate and reach state the optical receiver, bad receiver bandwidth ratios are refused",
           "[app][maxrate][reach][optical]") {
   const auto dir = temp_dir("optical_rx_ratio");
   std::string text(*phylane::io::embedded_file("presets/cpo-microring.toml"));

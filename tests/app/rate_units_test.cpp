@@ -39,7 +39,7 @@ std::string link_text(const std::string& rate, const std::string& mod) {
 
 }  // namespace
 
-TEST_CASE("A config's PAM4 rate of 64 GT/s is 32 GBd and 64 Gb/s; 32 GBd is 64 Gb/s", "[app][rates][eye]") {
+TEST_CASE("A config's PAM4 rate of 64 GT/s is 32 GBd and 64 Gb/s, 32 GBd is 64 Gb/s", "[app][rates][eye]") {
   const auto dir = temp_dir("rates_eye");
   write_text_file(dir + "/gt.toml", link_text("64 GT/s", "pam4"));
   write_text_file(dir + "/gbd.toml", link_text("32 GBd", "pam4"));
@@ -91,7 +91,7 @@ TEST_CASE("maxrate bounds in GBd are symbol rates of the one modulation searched
   fs::remove_all(dir);
 }
 
-TEST_CASE("A system file's 64 GT/s lane carries 64 Gb/s; 32 GBd with modulation pam4 too", "[app][rates][throughput]") {
+TEST_CASE("A system file's 64 GT/s lane carries 64 Gb/s, 32 GBd with modulation pam4 too", "[app][rates][throughput]") {
   const auto dir = temp_dir("rates_system");
   auto system = [](const std::string& rate_lines) {
     return "title = \"rates\"\n[[link]]\nname = \"pcie6\"\nlanes = 1\n" + rate_lines +

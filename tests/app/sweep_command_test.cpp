@@ -304,7 +304,7 @@ scalars = ["loss.insertion_loss_db@16 GHz"]
   fs::remove_all(dir);
 }
 
-TEST_CASE("a sweep of more than a million cases needs --force; more than 1e9 is refused", "[app][sweep][validation]") {
+TEST_CASE("a sweep of more than a million cases needs --force, more than 1e9 is refused", "[app][sweep][validation]") {
   const auto dir = temp_dir("sweep_huge");
   // 2000 x 2000 = 4e6 cases: refused at once, before any case is checked, with the count and shape.
   const std::string axes = R"(base = "preset:pcie5-server"

@@ -124,7 +124,7 @@ TEST_CASE("COM package without a line is one capacitor of the summed capacitance
   }
 }
 
-TEST_CASE("COM package without capacitors is the line alone; a matched line is e^{-gamma z}",
+TEST_CASE("COM package without capacitors is the line alone, a matched line is e^{-gamma z}",
           "[channels][com_package][reference]") {
   ComPackage p = ck_package();
   p.c_d_f = {0.0};

@@ -37,7 +37,7 @@ TEST_CASE("An edge coupler's loss is the Gaussian size-mismatch and offset close
   CHECK(make_gaussian_coupler("gc", d, 1310e-9).loss_db == Approx(2.0).margin(1e-12));
 }
 
-TEST_CASE("A ring demux's drop loss is the on-resonance add-drop closed form; its crosstalk the Lorentzian",
+TEST_CASE("A ring demux's drop loss is the on-resonance add-drop closed form, its crosstalk the Lorentzian",
           "[channels][optical][reference]") {
   // 5 um Si ring, n_g 4.2, 3 dB/cm, kappa^2 = 0.05 both buses, 1310 nm.
   RingDesign d{5e-6, 4.2, 300.0, 0.05, 0.05};

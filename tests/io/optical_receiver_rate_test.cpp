@@ -72,7 +72,7 @@ double qfunc(double x) { return 0.5 * std::erfc(x / std::sqrt(2.0)); }
 
 }  // namespace
 
-TEST_CASE("A rate-following optical receiver's noise per level follows its noise bandwidth; a fixed one's does not",
+TEST_CASE("A rate-following optical receiver's noise per level follows its noise bandwidth, a fixed one's does not",
           "[io][optical][reference]") {
   // The preset's receiver: 0.9 A/W, 1.3 nA dark, 12.5 pA/sqrt(Hz), 500 ohm, RIN -135 dB/Hz.
   for (bool follows : {true, false}) {
@@ -96,7 +96,7 @@ TEST_CASE("A rate-following optical receiver's noise per level follows its noise
   }
 }
 
-TEST_CASE("A rate-following receiver's sensitivity scales as sqrt(rate) when thermal noise dominates; a fixed one's stays",
+TEST_CASE("A rate-following receiver's sensitivity scales as sqrt(rate) when thermal noise dominates, a fixed one's stays",
           "[io][optical][reference]") {
   // Thermal-limited variant: RIN and dark current off. At 2 and 8 GBd the 52 GHz modulator is
   // fast and the ISI of a receiver scaled with the rate is the same at both, so the OMA

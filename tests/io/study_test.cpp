@@ -500,7 +500,7 @@ devices = [8]
 
 }  // namespace
 
-TEST_CASE("The WDM micro-ring lane stops at its driver class's 32 GBd NRZ; its optics alone carry more",
+TEST_CASE("The WDM micro-ring lane stops at its driver class's 32 GBd NRZ, its optics alone carry more",
           "[io][study][options]") {
   const Study s = load_study_text(kWdm, "w.toml", fs::current_path());
   REQUIRE(s.links.size() == 2);

@@ -346,7 +346,7 @@ TEST_CASE("The line's series impedance is the boundary-element L_ext plus the ro
   }
 }
 
-TEST_CASE("Lines that same_line() pairs give the same at() bit for bit; others are told apart", "[phy][line][unit]") {
+TEST_CASE("Lines that same_line() pairs give the same at() bit for bit, others are told apart", "[phy][line][unit]") {
   // A cascade evaluates such lines once per frequency (channels/composed_channel.cpp), so the
   // pairing must imply identical results and must not pair lines that differ.
   const auto diel = Dielectric::djordjevic_sarkar(3.7, 0.008, 1e10);

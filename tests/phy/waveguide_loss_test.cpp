@@ -70,7 +70,7 @@ TEST_CASE("Surface scattering from a solved slab mode equals Payne-Lacey's close
   CHECK(s.sidewalls_per_m == 0.0);
 }
 
-TEST_CASE("A wide face radiates as Payne-Lacey's 2D interface; a wire's sidewall far less",
+TEST_CASE("A wide face radiates as Payne-Lacey's 2D interface, a wire's sidewall far less",
           "[phy][waveguide_loss][reference]") {
   // The 3D volume-current far field of a face (surface_scattering on a strip) must tend to the 2D
   // radiation integral as the face widens: the top and bottom faces of an 8 um wide, 220 nm Si
@@ -196,7 +196,7 @@ struct SiWireBend {
 };
 }  // namespace
 
-TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are refused",
+TEST_CASE("Bend radiation loss falls monotonically with radius, small radii are refused",
           "[phy][waveguide_loss][property]") {
   // 450 x 220 nm Si wire in SiO2 at 1550 nm, cylindrical frame with the PML kept off the core
   // (inner PML at most half the inner cladding gap). Measured radiation loss: 0.114, 0.0090 and
@@ -219,7 +219,7 @@ TEST_CASE("Bend radiation loss falls monotonically with radius; small radii are 
   CHECK_THROWS_WITH(bend_loss(wire.cs, 1550e-9, wire.o, 0.15e-6), Catch::Contains("below the mode's half width"));
 }
 
-TEST_CASE("Si wire bend loss against Vlasov & McNab's measurement; the junctions bound it from above",
+TEST_CASE("Si wire bend loss against Vlasov & McNab's measurement, the junctions bound it from above",
           "[phy][waveguide_loss][published]") {
   // Y. A. Vlasov, S. J. McNab, "Losses in single-mode silicon-on-insulator strip waveguides and
   // bends", Opt. Express 12, 1622 (2004), abstract and sec. 4: 445 x 220 nm strip, TE, 1.5 um,

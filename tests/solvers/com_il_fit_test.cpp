@@ -141,7 +141,7 @@ TEST_CASE("fitted IL: the reference code's ranges and the value at f_b/2", "[sol
   CHECK(low.ild.f_hi_hz == Approx(10e9));  // a point lies on 10 GHz
 }
 
-TEST_CASE("fitted IL: refuses too few points and a bad |S21|; a zero |S21| weighs nothing", "[solvers][com][il_fit]") {
+TEST_CASE("fitted IL: refuses too few points and a bad |S21|, and a zero |S21| weighs nothing", "[solvers][com][il_fit]") {
   const std::vector<double> f{1e9, 2e9, 3e9, 4e9, 5e9, 6e9};
   const std::vector<double> mag{0.9, 0.8, 0.7, 0.0, 0.5, 0.45};
   CHECK_THROWS_AS(com_il_fit(f, mag, 0, 2), std::invalid_argument);

@@ -66,7 +66,7 @@ TEST_CASE("Two lengths of a matched line give its attenuation and delay", "[work
   for (double u : fit.uncertainty_db_per_m) CHECK(u == 0.0);
 }
 
-TEST_CASE("Launches common to three lengths are removed; the residual is the uncertainty", "[workflows][fit][property]") {
+TEST_CASE("Launches common to three lengths are removed, the residual is the uncertainty", "[workflows][fit][property]") {
   const auto fit = workflows::fit_lengths({measured(3 * inch, true), measured(6 * inch, true), measured(12 * inch, true)});
   double worst = 0.0;
   for (std::size_t k = 0; k < fit.freq_hz.size(); ++k)

@@ -124,7 +124,7 @@ TEST_CASE("A study refuses a link it cannot run, naming the study and the link, 
   CHECK(calls == 0);
 }
 
-TEST_CASE("The winners of each axis: highest rate and density, lowest energy, latency and step; unreachable points never win",
+TEST_CASE("The winners of each axis: highest rate and density, lowest energy, latency and step, unreachable points never win",
           "[workflows][study][unit]") {
   // Three options at two lengths, values chosen by hand.
   auto point = [](double rate, double density, double energy, double latency, double step, bool reachable = true) {
