@@ -168,32 +168,11 @@ class PeriodicLagrange6 {
   /// indices modulo m; without a division or a wrap per sample).
   void add(const double* v, std::size_t m, std::ptrdiff_t t0, std::size_t count, double* out,
            std::vector<double>& scratch) const {
-    if (count == 0) return;
-    const auto d = static_cast<std::ptrdiff_t>(d_);
-    const auto mm = static_cast<std::ptrdiff_t>(m);
-    auto floor_div = [d](std::ptrdiff_t x) { return x >= 0 ? x / d : -((-x + d - 1) / d); };
-    const std::ptrdiff_t c_first = floor_div(t0) - 2;
-    const std::ptrdiff_t c_last = floor_div(t0 + static_cast<std::ptrdiff_t>(count) - 1) + 3;
-    scratch.resize(static_cast<std::size_t>(c_last - c_first + 1));
-    for (std::ptrdiff_t c = c_first; c <= c_last; ++c)
-      scratch[static_cast<std::size_t>(c - c_first)] = v[static_cast<std::size_t>(((c % mm) + mm) % mm)];
-    std::ptrdiff_t c = floor_div(t0), r = t0 - c * d;
-    for (std::size_t k = 0; k < count; ++k) {
-      const double* x = &scratch[static_cast<std::size_t>(c - 2 - c_first)];
-      if (r == 0) {
-        out[k] += x[2];
-      } else {
-        const double* w = &w_[6 * static_cast<std::size_t>(r)];
-        out[k] += w[0] * x[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3] + w[4] * x[4] + w[5] * x[5];
-      }
-      if (++r == d) {
-        r = 0;
-        ++c;
-      }
-    }
+    std::vector<double> unused;  // add_affine's second pulse: none
+    add_affine(v, nullptr, 1.0, m, t0, count, out, scratch, unused);
   }
   /// Adds g a(t) + b(t) (a(t) alone without b) at the fine positions t0 ... t0 + count - 1 to
-  /// out[0 .. count), a(t) and b(t) interpolated as add() does it.
+  /// out[0 .. count), a(t) and b(t) each interpolated as add() describes.
   void add_affine(const double* a, const double* b, double g, std::size_t m, std::ptrdiff_t t0, std::size_t count,
                   double* out, std::vector<double>& scratch_a, std::vector<double>& scratch_b) const {
     if (count == 0) return;
