@@ -5,6 +5,7 @@
 /// implementation per kind of channel (channels/transfer_function.hpp), reached through
 /// transfer_function(link).
 /// Tested by: tests/channels/link_test.cpp "[channels][link]".
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -134,6 +135,12 @@ struct Link {
   /// True when |H(f)| <= 1 everywhere: a copper or composed channel's S21/SDD21 between its
   /// terminations (a passive network). False for optical links and sampled responses.
   bool passive_transfer() const { return copper() != nullptr || std::holds_alternative<ComposedChannel>(channel); }
+  /// transfer_function(*this) is exactly 0 above this frequency [Hz]: a composed channel's
+  /// ComposedChannel::zero_above_hz (its Touchstone blocks' band and taper); infinity otherwise.
+  double zero_above_hz() const {
+    if (const auto* c = std::get_if<ComposedChannel>(&channel)) return c->zero_above_hz();
+    return std::numeric_limits<double>::infinity();
+  }
 };
 
 /// The link's H(f): copper, composed, optical (electrical equivalent) or a sampled impulse

@@ -113,6 +113,9 @@ struct EyeLinkSpec {
   /// the pulse engine then leaves out the bins where the Tx edge and Rx filters alone bound the
   /// pulse's spectrum below 1e-12 of the Tx amplitude (docs/pulse_and_equalizers.md, rule 8).
   bool passive_channel = false;
+  /// The channel's H(f) is exactly 0 above this frequency [Hz] (Touchstone data tapered to 0
+  /// above their band: Link::zero_above_hz); the pulse engine does not evaluate it there (rule 8b).
+  double zero_above_hz = std::numeric_limits<double>::infinity();
 };
 
 }  // namespace phylane::channels

@@ -212,6 +212,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   po.record_ui = spec.record_ui;
   po.precursor_ui = spec.precursor_ui;
   po.passive_channel = spec.passive_channel;
+  po.zero_above_hz = spec.zero_above_hz;
 
   PulseResponseEngine engine;
   // Aggressors relative to the victim read its H(f) from a cache filled while the victim's grid is
@@ -242,6 +243,8 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     PulseResponseOptions pa = po;
     pa.tx_swing_v = x.tx_amplitude_v;
     pa.passive_channel = false;  // a coupling model (e.g. FEXT rising 20 dB/decade) is not bounded by 1
+    // A path relative to the victim (victim H x coupling) is 0 where the victim is; another is not.
+    if (!x.times_victim) pa.zero_above_hz = std::numeric_limits<double>::infinity();
     // The wrap-around check relative to the aggressor's own peak, which is far below the victim's:
     // 1e-3 of it is still ~1e-5 of the victim's signal or less. (A high-pass NEXT path at a low
     // rate has a small peak next to the ripple of its tabulated spectrum.)

@@ -59,6 +59,7 @@ void validate(const PulseResponseOptions& o) {
   if (!std::isfinite(o.delay_s)) bad("delay_s", o.delay_s, "must be finite (< 0 to estimate)");
   if (!(o.min_period_s >= 0.0) || !std::isfinite(o.min_period_s))
     bad("min_period_s", o.min_period_s, "must be finite and >= 0");
+  if (!(o.zero_above_hz > 0.0)) bad("zero_above_hz", o.zero_above_hz, "must be > 0 (infinity: H is nowhere known to be 0)");
   if (o.max_fft_size < 64) bad("max_fft_size", static_cast<double>(o.max_fft_size), "must be >= 64");
   const double rec = static_cast<double>(o.record_ui) * o.samples_per_ui;
   if (rec * 1.25 > static_cast<double>(o.max_fft_size))
@@ -242,18 +243,25 @@ PulseResponseEngine& PulseResponseEngine::operator=(PulseResponseEngine&&) noexc
 
 
 namespace {
-// Rule 8: the first bin from which the spectrum of a passive channel is negligible (nb: none).
+// Rule 8: the first bin from which the spectrum of a passive channel is negligible (nb: none);
+// rule 8b: no later than the first bin above zero_above_hz, where H is 0 (one bin of margin for
+// rounding).
 std::size_t negligible_from(const PulseResponseOptions& o, double df, std::size_t nb) {
-  if (!o.passive_channel) return nb;
-  const double budget = 1e-12 * o.tx_swing_v;
-  double tail = 0.0;
   std::size_t k = nb;
-  while (k > 2) {
-    const double f = df * static_cast<double>(k - 1);
-    const double b = o.tx_swing_v * std::abs(o.tx_edge.response(f)) * std::abs(o.rx_filter.response(f)) / (phy::pi * f);
-    if (!(tail + 2.0 * df * b <= budget)) break;
-    tail += 2.0 * df * b;
-    --k;
+  if (o.passive_channel) {
+    const double budget = 1e-12 * o.tx_swing_v;
+    double tail = 0.0;
+    while (k > 2) {
+      const double f = df * static_cast<double>(k - 1);
+      const double b = o.tx_swing_v * std::abs(o.tx_edge.response(f)) * std::abs(o.rx_filter.response(f)) / (phy::pi * f);
+      if (!(tail + 2.0 * df * b <= budget)) break;
+      tail += 2.0 * df * b;
+      --k;
+    }
+  }
+  if (std::isfinite(o.zero_above_hz)) {
+    const double last = std::floor(o.zero_above_hz / df) + 2.0;  // bins 0 ... floor(f0 / df) + 1
+    if (last < static_cast<double>(k)) k = std::max<std::size_t>(static_cast<std::size_t>(last), 2);
   }
   return k;
 }
@@ -308,7 +316,7 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
   // 256 bins so the recurrence's rounding cannot accumulate (error < 1e-13).
   const cplx step = std::polar(1.0, -2.0 * phy::pi * df * ui);
   cplx rot(1.0, 0.0);
-  for (std::size_t k = 0; k < nb; ++k) {
+  for (std::size_t k = 0; k < needed; ++k) {
     const double f = s.f_[k];
     const cplx hk = s.hraw_[k];
     if (!std::isfinite(hk.real()) || !std::isfinite(hk.imag()))
@@ -319,6 +327,7 @@ void PulseResponseEngine::evaluate(ChannelSpectrum& s, std::size_t n) {
     rot *= step;
     s.x_[k] = hk == 0.0 ? cplx(0.0, 0.0) : hk * (o.tx_swing_v * rect * o.tx_edge.response(f) * o.rx_filter.response(f));
   }
+  std::fill(s.x_.begin() + static_cast<std::ptrdiff_t>(needed), s.x_.end(), cplx(0.0, 0.0));  // H = 0 there (rules 8, 8b)
   s.x_[0] = cplx(s.x_[0].real(), 0.0);
   // A band-limited channel (Touchstone data, zero above their taper) leaves most bins 0 at high
   // samples per UI: the per-CTLE loop stops at the last nonzero one.

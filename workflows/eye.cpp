@@ -46,6 +46,7 @@ EyeAnswer eye(const channels::Link& link, const EyeRequest& request) {
   }
   channels::EyeLinkSpec spec = sig.spec;
   spec.passive_channel = link.passive_transfer();
+  spec.zero_above_hz = link.zero_above_hz();
   out.analysis = solvers::analyze_eye(channels::transfer_function(link), spec);
   stage(request, "done");
   return out;

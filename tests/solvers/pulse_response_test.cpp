@@ -446,4 +446,47 @@ TEST_CASE("Bad pulse-response options name the field, the value and the rule", "
     for (std::size_t i = 0; i < f.size(); ++i) v[i] = cplx(1.0, 0.1);
   };
   CHECK_THROWS_WITH(eng.compute(complex_dc, o), Catch::Contains("H(0)") && Catch::Contains("must be real"));
+  bad = o;
+  bad.zero_above_hz = 0.0;
+  CHECK_THROWS_WITH(eng.compute(h, bad), Catch::Contains("zero_above_hz = 0") && Catch::Contains("> 0"));
+  bad.zero_above_hz = std::nan("");
+  CHECK_THROWS_WITH(eng.compute(h, bad), Catch::Contains("zero_above_hz") && Catch::Contains("> 0"));
+}
+
+TEST_CASE("Rule 8b: bins above zero_above_hz are not evaluated, and the pulse is the same bit for bit",
+          "[solvers][pulse][property]") {
+  // An RC channel with a sharp resonance (a notch ringing for ~60 ns) tapered to exactly 0 above
+  // f0 as a Touchstone block is (raised-cosine taper, channels/resample.hpp): its pulse needs
+  // period doublings (rule 6), so the doubled grids' new bins are cut too.
+  const double f0 = 30e9, taper = 2e9, fc = 3e9, fr = 10e9, q = 2000.0;
+  double highest = 0.0;
+  const TransferFunction h = [&](std::span<const double> f, std::span<cplx> v) {
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      highest = std::max(highest, f[i]);
+      const double x = f[i] - (f0 - taper);
+      const double w = x <= 0.0 ? 1.0 : x >= taper ? 0.0 : 0.5 * (1.0 + std::cos(phy::pi * x / taper));
+      const cplx notch = f[i] == 0.0 ? cplx(1.0, 0.0) : 1.0 - 0.5 / cplx(1.0, q * (f[i] / fr - fr / f[i]));
+      v[i] = w == 0.0 ? cplx(0.0, 0.0) : w * notch / cplx(1.0, f[i] / fc);
+    }
+  };
+  PulseResponseOptions o;
+  o.symbol_rate_baud = 25e9;
+  o.samples_per_ui = 32;
+  o.passive_channel = true;
+  o.rx_filter = RxFilter::butterworth(4, 18.75e9);
+  o.record_ui = 200;
+  PulseResponseEngine eng;
+  const PulseResult all = eng.compute(h, o);
+  const double highest_all = highest;
+  highest = 0.0;
+  o.zero_above_hz = f0;
+  const PulseResult cut = eng.compute(h, o);
+  CHECK(cut.fft_size == all.fft_size);
+  CHECK(all.doublings >= 2);
+  CHECK(all.fft_size >= 4 * 32 * 250);  // the short grid itself doubled (first: 250 UI, record + margin)
+  CHECK(highest_all > 3.0 * f0);           // rule 8 alone keeps bins far above the data
+  CHECK(highest < 1.01 * f0);
+  REQUIRE(cut.pulse.samples_v.size() == all.pulse.samples_v.size());
+  CHECK(cut.pulse.samples_v == all.pulse.samples_v);
+  CHECK(cut.start_time_s == all.start_time_s);
 }
