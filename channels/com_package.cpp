@@ -117,6 +117,16 @@ Network com_package_network(const ComPackage& package, std::span<const double> f
   return n;
 }
 
+Network com_package_line_network(const ComPackage& package, std::span<const double> freq_hz, ComPackageSide side) {
+  const Network d = com_package_network(package, freq_hz, side);
+  Network n(std::vector<double>(freq_hz.begin(), freq_hz.end()), 2, {package.r0_ohm});
+  for (std::size_t k = 0; k < freq_hz.size(); ++k)
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 2; ++j) n.s(k, i, j) = d.s(k, i, j);
+  n.name = d.name + ", one line";
+  return n;
+}
+
 double com_termination_reflection(double r_d_ohm, double r0_ohm) {
   require(r_d_ohm > 0.0 && std::isfinite(r_d_ohm), "r_d_ohm", r_d_ohm, "> 0");
   require(r0_ohm > 0.0 && std::isfinite(r0_ohm), "r0_ohm", r0_ohm, "> 0");

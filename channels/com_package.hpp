@@ -73,6 +73,12 @@ S2 com_cascade(const S2& first, const S2& second);
 S2 com_package_s(const ComPackage& package, double freq_hz, ComPackageSide side);
 /// The package on a frequency grid as a 2-port Network referenced to 2 R_0 at both ports.
 Network com_package_network(const ComPackage& package, std::span<const double> freq_hz, ComPackageSide side);
+/// One line of the package: the odd-mode half circuit (the same C and L per line, the line at
+/// Z_c / 2), whose S-parameters referenced to R_0 are those of com_package_network referenced to
+/// 2 R_0. As a block on each line of a pair (channels/elements.hpp identical_pair_modes) its
+/// differential mode is the 93A package; its common mode is the same circuit (the package lines
+/// uncoupled, which Annex 93A does not define).
+Network com_package_line_network(const ComPackage& package, std::span<const double> freq_hz, ComPackageSide side);
 
 /// Reflection coefficient of a device termination R_d against R_0 (93A-17):
 /// Gamma = (R_d - R_0) / (R_d + R_0).

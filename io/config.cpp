@@ -20,9 +20,11 @@
 #include "io/detail/optical_reader.hpp"
 #include "io/detail/pulse_reader.hpp"
 #include "io/detail/toml_reader.hpp"
+#include "io/com_sheet.hpp"
 #include "io/embedded.hpp"
 #include "io/touchstone.hpp"
 #include "io/touchstone_ports.hpp"
+#include "channels/com_package.hpp"
 #include "channels/composed_channel.hpp"
 #include "channels/elements.hpp"
 #include "channels/network_ops.hpp"
@@ -32,6 +34,7 @@
 #include "phy/microstrip.hpp"
 #include "phy/stripline.hpp"
 #include "phy/twinax.hpp"
+#include "solvers/com_parameters.hpp"
 #include "solvers/eye_analysis.hpp"
 #include "solvers/parallel.hpp"
 #include "workflows/engine_limits.hpp"
@@ -506,6 +509,49 @@ std::optional<ElementBuilders> read_element_block(TableReader& t, const std::str
     out.pair = pair_of(out.single);
     return out;
   }
+  if (kind == "com_package") {
+    // The IEEE 802.3 Annex 93A device package of a COM sheet, the one `phylane com` puts at each
+    // end (channels/com_package.hpp; solvers::com_package picks the case's values).
+    const auto side = t.choice<std::string>("side", one_of_names({"tx", "rx"}),
+                                            "tx (the transmitter's package: die first), rx (the receiver's: die last)",
+                                            std::nullopt);
+    const auto sheet = t.text_or("sheet", "100gbase-kr4");
+    const auto case_number = t.integer_or("package_case", Rule::between(1.0, 1000.0), 1);
+    if (!side || !sheet || !case_number) return std::nullopt;
+    const toml::node* where = t.input().get("sheet");
+    solvers::ComParameters p;
+    try {
+      const auto names = embedded_com_sheet_names();
+      if (std::find(names.begin(), names.end(), *sheet) != names.end()) {
+        p = embedded_com_sheet(*sheet);
+      } else {
+        std::filesystem::path f(*sheet);
+        if (f.is_relative()) f = t.context().base_dir / f;
+        p = read_com_sheet(f);
+      }
+    } catch (const std::exception& e) {
+      std::string allowed;
+      for (const auto& n : embedded_com_sheet_names()) allowed += (allowed.empty() ? "" : ", ") + n;
+      t.context().error(where ? where : &t.input(), t.key_path("sheet"), *sheet,
+                        std::string("cannot read this COM sheet (an embedded sheet: ") + allowed +
+                            "; or a TOML sheet file): " + e.what());
+      return std::nullopt;
+    }
+    const auto cases = static_cast<std::int64_t>(p.package_cases());
+    if (*case_number > cases) {
+      const toml::node* n = t.input().get("package_case");
+      t.context().error(n ? n : &t.input(), t.key_path("package_case"), std::to_string(*case_number),
+                        "the sheet " + *sheet + " defines package cases 1 ... " + std::to_string(cases));
+      return std::nullopt;
+    }
+    const bool tx = *side == "tx";
+    const channels::ComPackage pkg =
+        solvers::com_package(p, static_cast<int>(*case_number), tx ? solvers::ComPackageRole::tx : solvers::ComPackageRole::rx);
+    const auto s = tx ? channels::ComPackageSide::tx : channels::ComPackageSide::rx;
+    out.single = [pkg, s](std::span<const double> f) { return channels::com_package_line_network(pkg, f, s); };
+    out.pair = pair_of(out.single);
+    return out;
+  }
   // lumped: pi (C1 - series R+L - C2) or tee (R1+L1 - shunt C - R2+L2), per line.
   const auto model = t.choice<std::string>(
       "model", one_of_names({"pi", "tee"}),
@@ -569,8 +615,8 @@ void read_copper(TableReader* ch, Context& ctx, Materials& mats, Config& cfg, bo
       ctx.error(ch->input().get("segments"), ch->key_path("segments"), "", "needs at least one segment");
     for (std::size_t i = 0; i < seg_readers.size(); ++i) {
       auto& sr = seg_readers[i];
-      const auto kind = sr.choice<std::string>("kind", one_of_names({"trace", "touchstone", "via", "capacitor", "lumped"}),
-          "trace, touchstone, via, capacitor, lumped", "trace");
+      const auto kind = sr.choice<std::string>("kind", one_of_names({"trace", "touchstone", "via", "capacitor", "lumped", "com_package"}),
+          "trace, touchstone, via, capacitor, lumped, com_package", "trace");
       channels::SegmentInfo info;
       if (!kind) {
         all_ok = false;
