@@ -638,6 +638,8 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
     j.key(key).begin_object().field("f_lo_hz", f.f_lo_hz).field("f_hi_hz", f.f_hi_hz).field("points", f.points);
     j.array("a_db", std::vector<double>(f.a_db.begin(), f.a_db.end())).end_object();
   };
+  // FOM_ILD (93A-56) about the f_1 ... f_2_ILD fit, as 4.15 reports it.
+  j.field("fom_ild_db", r.fitted_il.fom_ild_db);
   j.key("il_fit").begin_object().field("il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
   fit("ild_fit", r.fitted_il.ild);
   fit("whole_fit", r.fitted_il.whole);
@@ -727,6 +729,7 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
   if (r.fitted_il.il_db_at_nyquist) h.attribute("/", "fitted_il_db_at_nyquist", *r.fitted_il.il_db_at_nyquist);
   h.attribute("/", "fitted_il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
   h.attribute("/", "f_2_ild_hz", r.fitted_il.ild.f_hi_hz);
+  h.attribute("/", "fom_ild_db", r.fitted_il.fom_ild_db);
   for (const auto& c : r.cases) {
     const std::string g = fmt::format("/cases/{}", c.package_case);
     h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");
