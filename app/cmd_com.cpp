@@ -44,9 +44,10 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
     fmt::print("  fitted insertion loss (93A.3, the data's {:g} to {:g} GHz) at f_b/2: {:.2f} dB\n", fit.whole.f_lo_hz / 1e9,
                fit.whole.f_hi_hz / 1e9, *fit.il_db_at_nyquist);
   fmt::print("  fitted insertion loss ({:g} to {:g} GHz) at {:g} GHz: {:.2f} dB; a0 {:.4g} dB, a1 {:.4g} dB/GHz^0.5, a2 {:.4g} "
-             "dB/GHz, a4 {:.4g} dB/GHz^2\n\n",
+             "dB/GHz, a4 {:.4g} dB/GHz^2\n",
              fit.ild.f_lo_hz / 1e9, fit.ild.f_hi_hz / 1e9, fit.ild.f_hi_hz / 1e9, fit.il_db_at_f_2_ild, fit.ild.a_db[0],
              fit.ild.a_db[1], fit.ild.a_db[2], fit.ild.a_db[3]);
+  fmt::print("  FOM_ILD (93A-56, insertion loss deviation about that fit): {:.4f} dB\n\n", fit.fom_ild_db);
   fmt::print("  {:>4} {:>9} {:>10} {:>10} {:>9} {:>9} {:>7} {:>8}  {}\n", "case", "COM [dB]", "A_s [mV]", "A_ni [mV]",
              "VEO [mV]", "FOM [dB]", "g_DC", "ts [UI]", "Tx FFE c(-n..n)");
   for (const auto& c : r.cases) {

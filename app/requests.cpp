@@ -638,6 +638,8 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
     j.key(key).begin_object().field("f_lo_hz", f.f_lo_hz).field("f_hi_hz", f.f_hi_hz).field("points", f.points);
     j.array("a_db", std::vector<double>(f.a_db.begin(), f.a_db.end())).end_object();
   };
+  // FOM_ILD (93A-56) about the f_1 ... f_2_ILD fit, as 4.15 reports it.
+  j.field("fom_ild_db", r.fitted_il.fom_ild_db);
   j.key("il_fit").begin_object().field("il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
   fit("ild_fit", r.fitted_il.ild);
   fit("whole_fit", r.fitted_il.whole);
@@ -687,6 +689,54 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
   }
 }
 
+// A case's PDFs (93A.1.7) in `g`/pdf: one voltage axis, the union of their grids (all on COM's
+// step, each PDF zero outside its own), and the bathtub B(y) = P(interference and noise <= -y),
+// the probability that they close the eye by more than y, from the total's cumulative sum; A_ni
+// is the y where B first falls below DER_0 going outwards (attributes a_ni_v and der_0).
+void write_com_pdfs(io::Hdf5Writer& h, const std::string& g, const solvers::ComCaseResult& c, double der_0,
+                    bool crosstalk) {
+  const solvers::ComPdfs& d = c.pdfs;
+  std::vector<const solvers::ComPmf*> all{&d.isi, &d.jitter, &d.noise, &d.total};
+  if (crosstalk) all.push_back(&d.crosstalk);
+  long lo = d.total.lo, hi = d.total.lo;
+  for (const auto* pmf : all) {
+    lo = std::min(lo, pmf->lo);
+    hi = std::max(hi, pmf->lo + static_cast<long>(pmf->p.size()) - 1);
+  }
+  const std::size_t n = static_cast<std::size_t>(hi - lo + 1);
+  const double step = d.total.step_v;
+  std::vector<double> y(n);
+  for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<double>(lo + static_cast<long>(i)) * step;
+  auto on_axis = [&](const solvers::ComPmf& pmf) {
+    std::vector<double> v(n, 0.0);
+    std::copy(pmf.p.begin(), pmf.p.end(), v.begin() + (pmf.lo - lo));
+    return v;
+  };
+  std::vector<double> cdf(d.total.p.size());
+  double sum = 0.0;
+  for (std::size_t j = 0; j < cdf.size(); ++j) cdf[j] = sum += d.total.p[j];
+  std::vector<double> bathtub(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const long k = -(lo + static_cast<long>(i)) - d.total.lo;  // the total's index of -y
+    bathtub[i] = k < 0 ? 0.0 : k >= static_cast<long>(cdf.size()) ? cdf.back() : cdf[static_cast<std::size_t>(k)];
+  }
+  const std::string pg = g + "/pdf";
+  h.dataset(pg + "/y_v", y, "V", "voltage axis of the PDFs: COM's grid (93A.1.7), bin centres");
+  h.dataset(pg + "/isi", on_axis(d.isi), "1", "probability per bin: residual ISI after the DFE (93A-39, 93A-40)");
+  h.dataset(pg + "/jitter", on_axis(d.jitter), "1", "probability per bin: dual-Dirac jitter, A_DD times the jitter slopes (93A-32)");
+  h.dataset(pg + "/noise", on_axis(d.noise), "1",
+            "probability per bin: Gaussian noise of sigma_TX, sigma_RJ and sigma_N (93A-41, 93A-42)");
+  if (crosstalk)
+    h.dataset(pg + "/crosstalk", on_axis(d.crosstalk), "1", "probability per bin: all aggressors' crosstalk (93A-44)");
+  h.dataset(pg + "/total", on_axis(d.total), "1",
+            "probability per bin: interference and noise, the convolution of the PDFs above (93A-43 ... 93A-45)");
+  h.dataset(pg + "/bathtub", bathtub, "1",
+            "P(interference and noise <= -y): the probability that they close the eye by more than y_v");
+  h.attribute(pg + "/bathtub", "a_ni_v", c.a_ni_v);
+  h.attribute(pg + "/bathtub", "der_0", der_0);
+  h.attribute(pg, "step_v", step);
+}
+
 void begin_json(io::JsonWriter& j, const solvers::ComParameters& p) {
   j.begin_object().field("phylane_version", io::phylane_version()).field("command", "com").field("sheet", p.name);
 }
@@ -727,6 +777,7 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
   if (r.fitted_il.il_db_at_nyquist) h.attribute("/", "fitted_il_db_at_nyquist", *r.fitted_il.il_db_at_nyquist);
   h.attribute("/", "fitted_il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
   h.attribute("/", "f_2_ild_hz", r.fitted_il.ild.f_hi_hz);
+  h.attribute("/", "fom_ild_db", r.fitted_il.fom_ild_db);
   for (const auto& c : r.cases) {
     const std::string g = fmt::format("/cases/{}", c.package_case);
     h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");
@@ -750,6 +801,7 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
     h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
     h.attribute(g, "cursor_ui", c.cursor_ui);
     if (p.erl) h.attribute(g, "erl_db", r.erl_db);
+    write_com_pdfs(h, g, c, p.der_0, r.icn.has_value());
   }
   // TDR and ERL (Annex 93A.5): per port the TDR impedance, the reflection pulse and its weighted
   // (gated) form on the same time axis.

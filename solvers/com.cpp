@@ -1076,8 +1076,12 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   r.sigma_dd_v = p.a_dd_ui * std::sqrt(var_x * var_slope);               // its dual-Dirac part
   r.sigma_n_v = sigma_n;
   const double sigma_g = std::sqrt(r.sigma_tx_v * r.sigma_tx_v + r.sigma_rj_v * r.sigma_rj_v + sigma_n * sigma_n);  // (93A-41)
-  ComPmf total = convolve(com_symbol_pmf(isi, levels, step), convolve(com_gaussian_pmf(sigma_g, step),
-                                                                      com_symbol_pmf(hj, levels, step)));  // (93A-43)
+  ComPdfs& pdf = r.pdfs;
+  pdf.isi = com_symbol_pmf(isi, levels, step);
+  pdf.noise = com_gaussian_pmf(sigma_g, step);
+  pdf.jitter = com_symbol_pmf(hj, levels, step);
+  pdf.total = convolve(pdf.isi, convolve(pdf.noise, pdf.jitter));  // (93A-43)
+  pdf.crosstalk.step_v = step;
   double var_xt = 0.0;
   for (std::size_t k = 0; k < agg.size(); ++k) {
     // FEXT through the Tx FFE (and the Rx FFE), NEXT through no Tx FFE (and the Rx FFE).
@@ -1091,10 +1095,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m))
       if (std::abs(ap.samples_v[i]) > keep) xs.push_back(ap.samples_v[i]);
     var_xt += var_x * ph.energy_v2;
-    total = convolve(total, com_symbol_pmf(xs, levels, step));  // (93A-44)
+    pdf.crosstalk = convolve(pdf.crosstalk, com_symbol_pmf(xs, levels, step));  // (93A-44)
   }
+  if (!agg.empty()) pdf.total = convolve(pdf.total, pdf.crosstalk);
   r.sigma_xt_v = std::sqrt(var_xt);
-  r.a_ni_v = com_noise_interference_v(total, p.der_0);
+  r.a_ni_v = com_noise_interference_v(pdf.total, p.der_0);
   r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
   // VEO as 4.15 reports it (VEO_mV = 1000 * 2 (A_s - A_ni), its T_O = 0 branch; T_O is not a
   // parameter phylane takes): the opening between the inner eye's upper and lower edges at DER_0.

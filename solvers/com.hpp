@@ -195,6 +195,16 @@ class ComFomSums {
   std::vector<double> lim_lo_, lim_hi_;  // the DFE limits with floating taps placed
 };
 
+/// The PDFs COM's A_ni is read from (93A.1.7), each on COM's voltage grid (step_v = 1.1 A_s /
+/// min(1000, 1.1 A_s / 10 uV)) and summing to 1: at the chosen setting and sampling point.
+struct ComPdfs {
+  ComPmf isi;        ///< residual ISI after the DFE (93A-39, 93A-40)
+  ComPmf jitter;     ///< dual-Dirac jitter, A_DD times the jitter slopes (93A-32's DD part)
+  ComPmf noise;      ///< the Gaussian of sigma_TX, sigma_RJ and sigma_N (93A-41, 93A-42)
+  ComPmf crosstalk;  ///< all aggressors convolved (93A-44); a delta at 0 without any
+  ComPmf total;      ///< their convolution (93A-43 ... 93A-45), A_ni = com_noise_interference_v(total, DER_0)
+};
+
 /// The equalizer COM chose for a case.
 struct ComEqualizer {
   double g_dc_db = 0.0;          ///< CTLE g_DC [dB]
@@ -231,6 +241,7 @@ struct ComCaseResult {
          sigma_xt_v = 0.0;
   std::size_t candidates = 0;    ///< CTLE x Tx FFE settings ranked
   PulseResponse pulse;           ///< the victim's equalised pulse (CTLE and Tx FFE, no DFE)
+  ComPdfs pdfs;                  ///< the PDFs at the chosen setting (the HDF5 file's)
 };
 
 /// COM of one package case. thru.kind must be thru; aggressors fext or next. With an Rx FFE

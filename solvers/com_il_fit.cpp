@@ -1,5 +1,7 @@
 #include "solvers/com_il_fit.hpp"
 
+#include "solvers/com_icn.hpp"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -51,6 +53,26 @@ ComIlFit com_il_fit(std::span<const double> f_hz, std::span<const double> s21_ab
   return out;
 }
 
+double com_fom_ild_db(const ComParameters& p, std::span<const double> f_hz, std::span<const double> s21_abs,
+                      std::size_t lo, const ComIlFit& fit) {
+  const std::size_t hi = lo + fit.points - 1;
+  if (fit.points < 2 || f_hz.size() != s21_abs.size() || hi >= f_hz.size() || f_hz[lo] != fit.f_lo_hz ||
+      f_hz[hi] != fit.f_hi_hz)
+    throw std::invalid_argument("FOM_ILD: the fit's points are not the data's points from index " + std::to_string(lo));
+  const double f_b = p.f_b_baud, f_t = p.f_v * f_b, f_r = p.f_r * f_b;
+  const std::size_t last = f_hz.size() - 1;
+  double sum = 0.0;
+  for (std::size_t k = lo; k <= hi; ++k) {
+    if (!(s21_abs[k] > 0.0)) continue;
+    const double df = k == 0      ? f_hz[1] - f_hz[0]
+                      : k == last ? f_hz[last] - f_hz[last - 1]
+                                  : 0.5 * (f_hz[k + 1] - f_hz[k - 1]);
+    const double ild = -20.0 * std::log10(s21_abs[k]) - fit.at(f_hz[k]);
+    sum += df * com_icn_weight(f_hz[k], f_b, f_t, f_r) * ild * ild;  // (93A-56), W of (93A-57)
+  }
+  return std::sqrt(sum / f_b);
+}
+
 ComFittedIl com_fitted_il(const ComParameters& p, const channels::Network& sdd) {
   if (sdd.ports() != 2) throw std::invalid_argument("fitted insertion loss: needs a differential 2-port");
   const std::vector<double>& f = sdd.freq_hz();
@@ -84,6 +106,7 @@ ComFittedIl com_fitted_il(const ComParameters& p, const channels::Network& sdd) 
     throw std::invalid_argument("fitted insertion loss: f_1 to f_2_ILD holds fewer than 4 of the data's frequency points");
   out.ild = com_il_fit(f, m, lo, hi);
   out.il_db_at_f_2_ild = out.ild.at(f[hi]);
+  out.fom_ild_db = com_fom_ild_db(p, f, m, lo, out.ild);
   return out;
 }
 

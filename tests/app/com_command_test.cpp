@@ -5,8 +5,12 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/io/hdf5_read.hpp"
 #include "tests/support/reference_data.hpp"
@@ -58,6 +62,70 @@ TEST_CASE("phylane com reports COM per package case as JSON", "[app][com]") {
   const auto neg = run_phylane("com -q '" + thru->string() + "' --set 'COM Pass threshold=30'", dir);
   CHECK(neg.exit_code == 3);
   CHECK_THAT(neg.out, Catch::Contains("FAIL"));
+}
+
+TEST_CASE("phylane com writes each case's PDFs and bathtub to the HDF5 file", "[app][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/crosstalk/example2_THRU.s4p", return);
+  const fs::path x = thru->parent_path();
+  std::string t = " '" + thru->string() + "'";
+  for (const char* a : {"FEXT1", "FEXT2"}) t += " --fext '" + (x / ("example2_" + std::string(a) + ".s4p")).string() + "'";
+  for (const char* a : {"NEXT1", "NEXT2", "NEXT3"}) t += " --next '" + (x / ("example2_" + std::string(a) + ".s4p")).string() + "'";
+  const std::string dir = temp_dir("com_pdfs");
+  const auto r = run_phylane("com -q --json" + t + " -o pdf.h5", dir);
+  REQUIRE(r.exit_code == 0);
+  hid_t f = H5Fopen((dir + "/pdf.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  for (int k : {1, 2}) {
+    INFO("package case " << k);
+    const std::string g = "/cases/" + std::to_string(k) + "/pdf";
+    check_units_attribute(f, {(g + "/y_v").c_str(), (g + "/isi").c_str(), (g + "/jitter").c_str(), (g + "/noise").c_str(),
+                              (g + "/crosstalk").c_str(), (g + "/total").c_str(), (g + "/bathtub").c_str()});
+    const std::vector<double> y = read_doubles(f, (g + "/y_v").c_str());
+    REQUIRE(y.size() > 100);
+    const double step = y[1] - y[0];
+    // Each PDF is a probability distribution on the axis: it sums to 1 within rounding
+    // (thousands of products summed: measured within 2.3e-16).
+    for (const char* name : {"isi", "jitter", "noise", "crosstalk", "total"}) {
+      INFO(name);
+      const std::vector<double> pdf = read_doubles(f, (g + "/" + name).c_str());
+      REQUIRE(pdf.size() == y.size());
+      double sum = 0.0, least = 0.0;
+      for (double v : pdf) {
+        least = std::min(least, v);
+        sum += v;
+      }
+      CHECK(least == 0.0);  // none negative
+      CHECK(sum == Approx(1.0).margin(1e-14));
+    }
+    // A_ni in the file is the JSON's, and the bathtub crosses DER_0 there within one bin:
+    // B(A_ni) >= DER_0 > B(A_ni + one bin).
+    const hid_t b = H5Dopen2(f, (g + "/bathtub").c_str(), H5P_DEFAULT);
+    REQUIRE(b >= 0);
+    double a_ni = 0.0, der_0 = 0.0;
+    for (auto [name, v] : {std::pair{"a_ni_v", &a_ni}, std::pair{"der_0", &der_0}}) {
+      const hid_t a = H5Aopen(b, name, H5P_DEFAULT);
+      REQUIRE(a >= 0);
+      H5Aread(a, H5T_NATIVE_DOUBLE, v);
+      H5Aclose(a);
+    }
+    H5Dclose(b);
+    const std::string json_case = r.out.substr(r.out.find("\"package_case\": " + std::to_string(k)));
+    CHECK(a_ni == json_number(json_case, "a_ni_v"));
+    CHECK(der_0 == 1e-5);
+    const std::vector<double> bathtub = read_doubles(f, (g + "/bathtub").c_str());
+    std::size_t i = 0;
+    while (i < y.size() && y[i] < a_ni - 0.5 * step) ++i;
+    REQUIRE(i + 1 < y.size());
+    CHECK(y[i] == Approx(a_ni).margin(1e-6 * step));
+    CHECK(bathtub[i] >= der_0);
+    CHECK(bathtub[i + 1] < der_0);
+    // The bathtub falls from 1 (y far below 0) and never rises with y.
+    CHECK(bathtub.front() == Approx(1.0).margin(1e-14));
+    std::size_t rises = 0;
+    for (std::size_t j = 1; j < bathtub.size(); ++j) rises += bathtub[j] > bathtub[j - 1];
+    CHECK(rises == 0);
+  }
+  H5Fclose(f);
 }
 
 TEST_CASE("phylane com rejects bad input with exit code 2 and writes nothing", "[app][com]") {

@@ -10,7 +10,8 @@
 //  - 7 rows where phylane chose another Tx FFE or g_DC than 4.15 (a FOM near-tie): COM within
 //    0.12 dB but A_s and A_ni 5-11 % apart (another equalised pulse). At 4.15's equalizer these
 //    rows agree as the others do (the second test).
-// Skips visibly when ../shared/data is absent.
+// The fitted IL and VEO (veo_fitted_il.csv), FOM_ILD and ICN (frequency_domain.csv) of the same
+// runs are checked at the end. Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -304,4 +305,56 @@ TEST_CASE("COM's VEO and fitted insertion loss against the IEEE reference code 4
   CHECK(fits == 16);
   CHECK(veos == 6);
   CHECK(pinned == 2);
+}
+
+TEST_CASE("COM's FOM_ILD and ICN against the IEEE reference code 4.15", "[workflows][com][reference]") {
+  // frequency_domain.csv: 4.15's FOM_ILD for every thru and sheet, its ICN_mV for the crosstalk
+  // set (tests/reference/com_reference_code/README.md).
+  std::ifstream in(test::source_file("tests/reference/com_reference_code/frequency_domain.csv"));
+  REQUIRE(in);
+  std::string line;
+  REQUIRE(std::getline(in, line));
+  REQUIRE(line == "sheet,thru,fext,next,fom_ild_db,icn_mv");
+  int foms = 0, icns = 0;
+  double worst_fom = 0.0, worst_icn = 0.0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const std::vector<std::string> c = split(line, ',');
+    REQUIRE(c.size() == 6);
+    Row r;
+    r.sheet = c[0];
+    REQUIRE((r.sheet == "100gbase-kr4" || r.pam4()));
+    r.thru = c[1];
+    r.fext = c[2];
+    r.next = c[3];
+    INFO(r.sheet << ", " << r.thru << (r.xt() ? " + crosstalk" : ""));
+    workflows::ComRequest rq;
+    if (!request(r, rq)) {
+      WARN("skipped: the reference data (../shared/data) is absent");
+      return;
+    }
+    std::vector<std::string> overrides = sheet_overrides(r);
+    overrides.push_back("z_p select=[1]");  // both are taken from the thru alone, whatever the case
+    const workflows::ComAnswer a = workflows::com(io::embedded_com_sheet("100gbase-kr4", overrides), rq);
+    // FOM_ILD: the same fit (QR in GHz against 4.15's normal equations in Hz) and the same
+    // weighted sum; measured within 1.6e-12 relative on all 22 rows.
+    const double fom = std::stod(c[4]);
+    CHECK(a.fitted_il.fom_ild_db == Approx(fom).epsilon(5e-12));
+    worst_fom = std::max(worst_fom, std::abs(a.fitted_il.fom_ild_db / fom - 1.0));
+    ++foms;
+    if (!r.xt()) {
+      CHECK(c[5].empty());
+      CHECK_FALSE(a.icn);
+      continue;
+    }
+    // ICN: the same sum on the same points; measured 9e-16 (NRZ) and 2e-15 (PAM4) relative.
+    REQUIRE(a.icn);
+    const double icn_mv = std::stod(c[5]);
+    CHECK(a.icn->icn_v * 1e3 == Approx(icn_mv).epsilon(1e-14));
+    worst_icn = std::max(worst_icn, std::abs(a.icn->icn_v * 1e3 / icn_mv - 1.0));
+    ++icns;
+  }
+  INFO("largest relative differences: FOM_ILD " << worst_fom << ", ICN " << worst_icn);
+  CHECK(foms == 22);
+  CHECK(icns == 2);
 }
