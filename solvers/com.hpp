@@ -8,10 +8,12 @@
 /// spectrum per path; the CTLE settings of a family as G p_a + p_b, two IFFTs per path and grid:
 /// AffineCtle), the CTLE, Rx filter and Tx edge are the models
 /// of channels/filters.hpp (93A-22, 93A-20, 93A-46), the noise is integrated_noise_sigma_v
-/// (93A-35), the Tx FFE is TxFfe (93A-21), FEXT energies per Tx FFE setting come from
+/// (93A-35), the Tx FFE is TxFfe (93A-21), crosstalk energies per FFE setting (with an Rx FFE) from
 /// CrosstalkFfeEnergy (93A-33) and candidates are ranked by CandidateRanking. What is COM's own:
-/// the sampling-point rule (com_cursor_index) and the PDF construction on COM's voltage grid
-/// (ComPmf, 93A-39 ... 93A-45), both as the reference code does them.
+/// the sampling-point rule (com_cursor_index), the PDF construction on COM's voltage grid
+/// (ComPmf, 93A-39 ... 93A-45), the pulse as the reference code's running sum of M impulse
+/// samples (com_box_sum_ratio) and, without an Rx FFE, the FOM's crosstalk as a sum over the
+/// spectra (the reference code 4.15's get_xtlk_noise), each as the reference code does it.
 /// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
 #include <complex>
 #include <cstddef>
