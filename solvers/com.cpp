@@ -125,6 +125,14 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
   };
 }
 
+std::complex<double> com_box_sum_ratio(double f, double dt) {
+  if (!(dt > 0.0) || !(f >= 0.0) || !(f * dt < 1.0))
+    throw std::invalid_argument("COM box-sum ratio: dt > 0 and 0 <= f < 1/dt are required (f = " + std::to_string(f) +
+                                " Hz, dt = " + std::to_string(dt) + " s)");
+  const double x = phy::pi * f * dt;
+  return std::polar(x == 0.0 ? 1.0 : x / std::sin(x), x);
+}
+
 std::optional<std::size_t> com_cursor_index(std::span<const double> y, std::size_t peak, int m_ui, double b1_max) {
   const std::size_t m = static_cast<std::size_t>(m_ui);
   if (m_ui < 1 || peak >= y.size() || peak + 3 * m > y.size())
@@ -675,12 +683,18 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // applied to every path's transfer function and to the receiver noise.
   ComRaisedCosine rc;
   if (p.include_tx_rx_filter && p.raised_cosine) rc = ComRaisedCosine{p.rc_start_hz, p.rc_end_hz};
+  // And the reference code's pulse, the running sum of M impulse samples (com_box_sum_ratio): the
+  // exact rectangle's pulse sampled dt/2 later than 4.15's gave A_s 0.3-1.4 % low at 4.15's own
+  // equalizer, the MM point falling half a sample earlier on the rising edge (docs/com.md).
+  const double dt = 1.0 / (p.f_b_baud * m);
   auto path_transfer = [&](const ComPath& path) {
     TransferFunction t = com_path_transfer(p, case_number, path);
-    if (!rc.on()) return t;
-    return TransferFunction([t, rc](std::span<const double> f, std::span<std::complex<double>> h) {
+    return TransferFunction([t, rc, dt](std::span<const double> f, std::span<std::complex<double>> h) {
       t(f, h);
-      for (std::size_t k = 0; k < f.size(); ++k) h[k] *= rc.response(f[k]);
+      for (std::size_t k = 0; k < f.size(); ++k) {
+        h[k] *= com_box_sum_ratio(f[k], dt);
+        if (rc.on()) h[k] *= rc.response(f[k]);
+      }
     });
   };
   // 1500 UI of record (the reference code keeps up to 2048 UI of ISI): a measured cable's slow
@@ -691,6 +705,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // code's optimize_fom): with 60 UI the FOM moved <= 0.003 dB and no choice changed (docs/com.md).
   po.precursor_ui = 12;
   po.record_ui = 1500;
+  // Passive: |H| <= 1 but for the box-sum ratio, <= pi/2 at the grid's last bin 1/(2 dt), so the
+  // bins the engine leaves out (bounded at 1e-12 of A_v for |H| <= 1) add at most 1.6e-12 A_v.
   po.passive_channel = true;
   po.wrap_tolerance = 1e-4;
 
@@ -752,6 +768,61 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   };
   const double fmax = victim.fmax_hz();
   const double snr_tx = std::pow(10.0, -p.snr_tx_db / 10.0);
+
+  // The FOM's crosstalk without an Rx FFE as the reference code 4.15 takes it (OptFom_Calc_Noise,
+  // its get_xtlk_noise), not from the sampled pulses (93A-33, which COM's A_ni keeps, as 4.15's
+  // get_pdf does): on the grid 0, Delta_f, ... to the first point above f_b,
+  //   sigma_XT^2 = sigma_X^2 (2 Delta_f / f_2) sum_f A^2 sinc^2(f / f_b) |H_xt(f) H_CTLE(f)|^2 w(f),
+  // w = |H_FFE(f)| (the Tx FFE's magnitude, not squared, as 4.15) for FEXT and 1 for NEXT, H_xt
+  // the aggressor's H21 with packages and terminations times the Rx filter. Per grid point:
+  // xt_w = A^2 sinc^2 sum |H_xt H_r|^2 of each kind; per CTLE, per Tx FFE setting, the sums.
+  const bool xt_fd = !agg.empty() && !rx_ffe;
+  std::vector<double> xt_f, xt_w_fext, xt_w_next, xt_ctle_fext;
+  std::vector<std::vector<double>> xt_ffe_mag;  // |H_FFE| per setting on xt_f, computed when first used
+  std::vector<std::complex<double>> xt_z;        // e^{-j 2 pi f / f_b} on xt_f
+  double xt_scale = 0.0, xt_ctle_next = 0.0;
+  if (xt_fd) {
+    const double df = p.delta_f_hz;
+    if (!(df > 0.0 && df < p.f_b_baud))
+      throw std::invalid_argument("COM: Delta_f = " + std::to_string(df) +
+                                  " Hz: with aggressors it must be in (0, f_b) (the FOM's crosstalk sum)");
+    const auto n2 = static_cast<std::size_t>(std::floor(p.f_b_baud / df * (1.0 + 1e-12))) + 1;
+    for (std::size_t n = 0; n <= n2; ++n) xt_f.push_back(static_cast<double>(n) * df);
+    xt_scale = 2.0 * df / p.f_2_hz.value_or(p.f_b_baud);
+    xt_w_fext.assign(xt_f.size(), 0.0);
+    xt_w_next.assign(xt_f.size(), 0.0);
+    std::vector<std::complex<double>> h(xt_f.size());
+    for (const ComPath& a : aggressors) {
+      com_path_transfer(p, case_number, a)(xt_f, h);
+      const bool fext = a.kind == ComPathKind::fext;
+      const double amp = fext ? p.a_fe_v : p.a_ne_v;
+      std::vector<double>& w = fext ? xt_w_fext : xt_w_next;
+      for (std::size_t k = 0; k < xt_f.size(); ++k) {
+        const double x = phy::pi * xt_f[k] / p.f_b_baud;
+        const double sinc = x == 0.0 ? 1.0 : std::sin(x) / x;
+        const double rcf = rc.on() ? rc.response(xt_f[k]) : 1.0;
+        w[k] += amp * amp * sinc * sinc * std::norm(h[k] * po.rx_filter.response(xt_f[k]) * rcf);
+      }
+    }
+    xt_z.resize(xt_f.size());
+    for (std::size_t k = 0; k < xt_f.size(); ++k) xt_z[k] = std::polar(1.0, -2.0 * phy::pi * xt_f[k] / p.f_b_baud);
+    xt_ffe_mag.resize(ffes.size());
+    xt_ctle_fext.resize(xt_f.size());
+  }
+  auto xt_ffe = [&](std::size_t fi) -> const std::vector<double>& {
+    std::vector<double>& mag = xt_ffe_mag[fi];
+    if (mag.empty()) {
+      const TxFfe& ffe = ffes[fi];
+      mag.resize(xt_f.size());
+      for (std::size_t k = 0; k < xt_f.size(); ++k) {
+        // |sum_t c_t z^(t - n_pre)| = |sum_t c_t z^t| (|z| = 1), by Horner from the last tap
+        std::complex<double> v = 0.0;
+        for (std::size_t t = ffe.taps.size(); t-- > 0;) v = v * xt_z[k] + ffe.taps[t];
+        mag[k] = std::abs(v);
+      }
+    }
+    return mag;
+  };
 
   CandidateRanking ranking;
   std::size_t best_ctle = 0, best_ffe = 0;
@@ -820,9 +891,18 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     if (rx_ffe)  // 93A-35 through the Rx FFE: sigma_N^2 = sum_ij c_i c_j r(|i - j|)
       noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, n_span, rc);
     double next_xt = 0.0;
+    if (xt_fd) {
+      xt_ctle_next = 0.0;
+      for (std::size_t k = 0; k < xt_f.size(); ++k) {
+        const double c2 = std::norm(ctles[ci].response(xt_f[k]));
+        xt_ctle_fext[k] = c2 * xt_w_fext[k];
+        xt_ctle_next += c2 * xt_w_next[k];
+      }
+    }
     for (std::size_t k = 0; k < agg.size(); ++k) {
       auto& a = agg[k];
       a.pulse = pulse(a.spectrum, ci);
+      if (xt_fd) continue;  // the FOM's crosstalk from the spectra (above); A_ni's from a.pulse
       if (mmse) {  // FEXT: best phase after each Tx FFE; NEXT: through no Tx FFE, its best phase
         if (a.kind == ComPathKind::fext) a.fext_energy.reset(a.pulse.pulse, n_pre, n_post);
         else next_phase[k] = crosstalk_phase(a.pulse.pulse).phase;
@@ -952,9 +1032,16 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       // The jitter slopes of every UI-spaced sample of the record (the reference code 4.15).
       const double slope_v2 = slopes.sum(*eq, static_cast<std::size_t>(cursor % m));
       double xt = next_xt;
-      for (const auto& a : agg) {
-        if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(*eq).energy_v2;  // (93A-33)
-        else if (rx_ffe) xt += a.fext_energy.best(TxFfe{cmx, rx_taps}).energy_v2;
+      if (xt_fd) {
+        const std::vector<double>& mag = xt_ffe(fi);
+        double fext = 0.0;
+        for (std::size_t k = 0; k < xt_f.size(); ++k) fext += xt_ctle_fext[k] * mag[k];
+        xt = xt_scale * (fext + xt_ctle_next);
+      } else {
+        for (const auto& a : agg) {
+          if (a.kind == ComPathKind::fext) xt += a.fext_energy.best(*eq).energy_v2;  // (93A-33)
+          else if (rx_ffe) xt += a.fext_energy.best(TxFfe{cmx, rx_taps}).energy_v2;
+        }
       }
       const double var = var_x * s.isi_v2 + (p.a_dd_ui * p.a_dd_ui + p.sigma_rj_ui * p.sigma_rj_ui) * var_x * slope_v2 +
                          h0 * h0 * snr_tx + var_x * xt + sigma_n * sigma_n;  // (93A-30 ... 93A-35)

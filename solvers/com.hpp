@@ -8,11 +8,14 @@
 /// spectrum per path; the CTLE settings of a family as G p_a + p_b, two IFFTs per path and grid:
 /// AffineCtle), the CTLE, Rx filter and Tx edge are the models
 /// of channels/filters.hpp (93A-22, 93A-20, 93A-46), the noise is integrated_noise_sigma_v
-/// (93A-35), the Tx FFE is TxFfe (93A-21), FEXT energies per Tx FFE setting come from
+/// (93A-35), the Tx FFE is TxFfe (93A-21), crosstalk energies per FFE setting (with an Rx FFE) from
 /// CrosstalkFfeEnergy (93A-33) and candidates are ranked by CandidateRanking. What is COM's own:
-/// the sampling-point rule (com_cursor_index) and the PDF construction on COM's voltage grid
-/// (ComPmf, 93A-39 ... 93A-45), both as the reference code does them.
+/// the sampling-point rule (com_cursor_index), the PDF construction on COM's voltage grid
+/// (ComPmf, 93A-39 ... 93A-45), the pulse as the reference code's running sum of M impulse
+/// samples (com_box_sum_ratio) and, without an Rx FFE, the FOM's crosstalk as a sum over the
+/// spectra (the reference code 4.15's get_xtlk_noise), each as the reference code does it.
 /// Tested by: tests/solvers/com_test.cpp "[solvers][com]".
+#include <complex>
 #include <cstddef>
 #include <limits>
 #include <memory>
@@ -56,6 +59,21 @@ struct ComPath {
 /// with the board_tl coefficients), the channel, the receiver's board and package, between the
 /// terminations R_d (93A-17; IDEAL_TX_TERM / IDEAL_RX_TERM: matched), as (93A-18).
 TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path);
+
+/// The reference code's pulse against the exact one, per frequency: 4.15 (COM_FD_to_TD, then its
+/// optimize_fom) forms the pulse as the running sum of M samples of its impulse response,
+/// p(n) = sum_{k=0}^{M-1} h(n - k) (filter(ones(1, M), 1, ...)), where phylane's pulse engine
+/// convolves with the exact 1-UI rectangle. The M-sample box has the spectrum
+/// dt e^{-j pi f (M-1) dt} sin(pi f M dt) / sin(pi f dt), the rectangle UI sinc(f UI) e^{-j pi f UI};
+/// their ratio, returned here, is e^{+j pi f dt} (pi f dt) / sin(pi f dt) with dt = UI / M: a
+/// half-sample advance (the box's samples sit dt/2 ahead of the rectangle's) and a magnitude
+/// 1 + (pi f dt)^2 / 6 + ... (1.0016 at f = f_b with M = 32, pi/2 at f = 1/(2 dt)). COM multiplies
+/// every path's transfer function by it, so its pulses are the reference code's samples.
+/// @param freq_hz  frequency [Hz], 0 <= f < 1/dt
+/// @param dt_s     sample spacing UI / M [s], > 0
+/// Tested by: tests/solvers/com_test.cpp "[solvers][com]" (the engine's pulse of a Gaussian
+/// channel against the M-sample sum of its sampled impulse response).
+std::complex<double> com_box_sum_ratio(double freq_hz, double dt_s);
 
 /// COM's sampling point (ts_anchor = 0), the IEEE reference code 4.15's cursor_sample_index
 /// (its default CDR "MM"): with A_p = pulse_v[peak_index], the last upward crossing of 0.01 A_p

@@ -120,6 +120,11 @@ TEST_CASE("COM refuses aggressors of the wrong port count or band", "[workflows]
   for (std::size_t k = 0; k < f.size(); ++k) cut.s(k) = full.s(k);
   rq.next.push_back({cut, "next.s4p"});
   CHECK_THROWS_WITH(workflows::com(p, rq), Catch::Contains("next.s4p") && Catch::Contains("f_b/2"));
+  // The FOM's crosstalk sum runs on the grid 0, Delta_f, ... up to f_b: a step of f_b or more is refused.
+  rq.next.clear();
+  rq.next.push_back({full, "next.s4p"});
+  CHECK_THROWS_WITH(workflows::com(io::embedded_com_sheet("100gbase-kr4", {"Delta_f=30"}), rq),
+                    Catch::Contains("Delta_f") && Catch::Contains("(0, f_b)"));
 }
 
 TEST_CASE("ERL and TDR of a measured channel come beside COM and leave COM unchanged", "[workflows][com][erl]") {
