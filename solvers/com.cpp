@@ -10,6 +10,7 @@
 
 #include "channels/com_package.hpp"
 #include "solvers/com_mmse.hpp"
+#include "solvers/com_sparam_interp.hpp"
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
 
@@ -675,14 +676,30 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // applied to every path's transfer function and to the receiver noise.
   ComRaisedCosine rc;
   if (p.include_tx_rx_filter && p.raised_cosine) rc = ComRaisedCosine{p.rc_start_hz, p.rc_end_hz};
+  // As the reference code 4.15 (FD_Processing, then s21_to_impulse_DC): each path's H21 times the
+  // Tx edge and Rx filters at the data frequencies, continued onto the pulse grid 0 ... M f_b / 2
+  // by its interp_Sparam (com_reference_continuation), not band-limited above the data; the
+  // engine applies no filter of its own. The receiver noise keeps the filters (93A-35).
+  const RxFilter rx_filter = po.rx_filter;
+  const TxEdgeFilter tx_edge = po.tx_edge;
+  const bool continued = !thru.data_hz.empty();
+  const auto filters = [tx_edge, rx_filter, rc](double f) {
+    return tx_edge.response(f) * rx_filter.response(f) * (rc.on() ? rc.response(f) : 1.0);
+  };
+  const ComRaisedCosine rc_path = continued ? ComRaisedCosine{} : rc;
   auto path_transfer = [&](const ComPath& path) {
     TransferFunction t = com_path_transfer(p, case_number, path);
-    if (!rc.on()) return t;
-    return TransferFunction([t, rc](std::span<const double> f, std::span<std::complex<double>> h) {
+    if (continued) t = com_reference_continuation(t, path.data_hz, filters, 0.5 * m * p.f_b_baud, path.name);
+    if (!rc_path.on()) return t;
+    return TransferFunction([t, rc_path](std::span<const double> f, std::span<std::complex<double>> h) {
       t(f, h);
-      for (std::size_t k = 0; k < f.size(); ++k) h[k] *= rc.response(f[k]);
+      for (std::size_t k = 0; k < f.size(); ++k) h[k] *= rc_path.response(f[k]);
     });
   };
+  if (continued) {
+    po.tx_edge = TxEdgeFilter::none();
+    po.rx_filter = RxFilter::none();
+  }
   // 1500 UI of record (the reference code keeps up to 2048 UI of ISI): a measured cable's slow
   // tail moved its A_ni by 2.7 % between 400 and 1500 UI (COM 0.2 dB), the backplanes' by < 0.5 %.
   // Wrap tolerance 1e-4 of the peak instead of the engine's 1e-5: the pulse engine's time halves,
@@ -751,6 +768,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     return combine ? engine.compute(spectrum, families[fam[ci]], fam_gain[ci]) : engine.compute(spectrum, ctles[ci]);
   };
   const double fmax = victim.fmax_hz();
+  // sigma_N (93A-35) as 4.15 sums it (get_sigma_eta_ACCM_noise): over the thru's data frequencies,
+  // so up to their last one when they end below M f_b / 2 (Case4, data to 15 GHz: 0.595 mV as
+  // 4.15's instead of 0.711 mV to 412.5 GHz). The Rx FFE's noise autocorrelation keeps the whole
+  // band, as 4.15's (its f_xc grid spans 0 ... M f_b / 2).
+  const double noise_fmax = continued ? std::min(fmax, thru.data_hz.back()) : fmax;
   const double snr_tx = std::pow(10.0, -p.snr_tx_db / 10.0);
 
   CandidateRanking ranking;
@@ -815,10 +837,10 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
     double sigma_n = noise_v[ci] =
-        rc.on() ? std::sqrt(com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, 1, rc)[0])
-                : integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+        rc.on() ? std::sqrt(com_noise_autocorrelation(p.eta_0_v2_per_hz, rx_filter, ctles[ci], noise_fmax, p.f_b_baud, 1, rc)[0])
+                : integrated_noise_sigma_v(p.eta_0_v2_per_hz, rx_filter, ctles[ci], noise_fmax);  // (93A-35)
     if (rx_ffe)  // 93A-35 through the Rx FFE: sigma_N^2 = sum_ij c_i c_j r(|i - j|)
-      noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, n_span, rc);
+      noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, rx_filter, ctles[ci], fmax, p.f_b_baud, n_span, rc);
     double next_xt = 0.0;
     for (std::size_t k = 0; k < agg.size(); ++k) {
       auto& a = agg[k];

@@ -1,15 +1,12 @@
 // `phylane com` against the IEEE 802.3 COM reference code 4.15 itself, run under GNU Octave
 // (tests/reference/com_reference_code/: provenance and figures; docs/com.md "Against the IEEE
-// reference code 4.15 under Octave"). phylane follows 4.15's sampling point, jitter slopes and
-// A_ni pre-cursors; the acceptance of issue 15 (COM within 0.2 dB, A_s and A_ni within 5 % per
-// package case) then holds on 22 of the 44 rows, and is asserted on those with the tolerances
-// measured there. Left out (kNotMet below, and docs/com.md):
-//  - the 15 GHz files (the three Peters backplanes and Case4, 15 of their 16 rows): their data
-//    end below f_r f_b, where 4.15 extrapolates |S21| and phylane band-limits to zero; at 4.15's
-//    own equalizer their COM differs by up to 0.66 dB and A_ni by up to 6.8 %;
-//  - 7 rows where phylane chose another Tx FFE or g_DC than 4.15 (a FOM near-tie): COM within
-//    0.12 dB but A_s and A_ni 5-11 % apart (another equalised pulse). At 4.15's equalizer these
-//    rows agree as the others do (the second test).
+// reference code 4.15 under Octave"). phylane follows 4.15's sampling point, jitter slopes, A_ni
+// pre-cursors, its continuation of the filtered H21 above the data and its noise band; the
+// acceptance of issue 15 (COM within 0.2 dB, A_s and A_ni within 5 % per package case) then holds
+// on 33 of the 44 rows, and is asserted on those with the tolerances measured there. Left out
+// (kNotMet below, and docs/com.md): 11 rows where phylane chose another Tx FFE or g_DC than 4.15
+// (a FOM near-tie): COM within 0.14 dB but A_s and A_ni 4.7-11 % apart (another equalised
+// pulse). At 4.15's equalizer these rows agree as the others do (the second test).
 // Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
 
@@ -48,8 +45,6 @@ struct Row {
   std::string cm1, c0, c1, g_dc;
   bool pam4() const { return sheet == "100gbase-kr4 re-clocked PAM4"; }
   bool xt() const { return !fext.empty() || !next.empty(); }
-  // The files whose data end at 15 GHz, below f_r f_b (docs/com.md, item 4).
-  bool short_band() const { return thru.rfind("peters_", 0) == 0 || thru.rfind("Case4_", 0) == 0; }
 };
 
 std::vector<Row> read_reference() {
@@ -119,18 +114,21 @@ bool request(const Row& r, workflows::ComRequest& rq) {
 // aggressors, package case.
 using Key = std::tuple<bool, std::string, bool, int>;
 const std::vector<Key> kNotMet = {
-    // another equalizer than 4.15's, COM within 0.12 dB:
+    // another equalizer than 4.15's, COM within 0.14 dB:
     {false, "TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", false, 1},   // A_s +7.3 %, A_ni +7.2 %
+    {false, "peters_01_0605_B1_thru.s4p", false, 1},             // g_DC -3 vs -4: A_s +5.4 %, A_ni +4.7 %
+    {false, "peters_01_0605_B1_thru.s4p", false, 2},             // g_DC -12 vs -10: A_s -4.8 %, A_ni -5.0 %
+    {false, "peters_01_0605_B12_thru.s4p", false, 1},            // A_s +6.7 %, A_ni +5.9 %
     {false, "CABLE1_TX_pair.s4p", false, 1},                     // g_DC -1 vs -2: A_s +6.3 %, A_ni +6.8 %
-    {false, "crosstalk/example2_THRU.s4p", false, 1},            // A_s -9.5 %, A_ni -10.7 %
+    {false, "crosstalk/example2_THRU.s4p", false, 1},            // A_s -9.5 %, A_ni -11.0 %
     {false, "crosstalk/example2_THRU.s4p", true, 1},             // g_DC -10 vs -12: A_s +5.1 %, A_ni +5.3 %
     {true, "TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", false, 1},      // g_DC 0 vs -1: A_s +6.3 %, A_ni +6.4 %
     {true, "TEC_SMT_IO_42GHz_Thru_B5B6_10in.s4p", false, 2},     // g_DC -7 vs -9: A_s +6.5 %, A_ni +6.9 %
-    {true, "TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", false, 1},    // A_s -6.1 %, A_ni -6.2 %
+    {true, "TEC_Whisper42p8in_Meg6_THRU_C8C9.s4p", false, 1},    // A_s -6.1 %, A_ni -6.3 %
+    {true, "peters_01_0605_B1_thru.s4p", false, 2},              // g_DC -12 vs -10: A_s -4.8 %, A_ni -5.0 %
 };
 
 bool met(const Row& r) {
-  if (r.short_band()) return !r.pam4() && r.thru == "peters_01_0605_T20_thru.s4p" && r.package_case == 2;
   return std::find(kNotMet.begin(), kNotMet.end(), Key{r.pam4(), r.thru, r.xt(), r.package_case}) == kNotMet.end();
 }
 
@@ -146,7 +144,7 @@ workflows::ComAnswer com_at_reference_equalizer(const Row& r, const workflows::C
 
 }  // namespace
 
-TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 22 rows that meet it",
+TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 33 rows that meet it",
           "[workflows][com][reference]") {
   const std::vector<Row> rows = read_reference();
   REQUIRE(rows.size() == 44);
@@ -170,30 +168,28 @@ TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 22 ro
     REQUIRE(k < a.cases.size());
     const solvers::ComCaseResult& c = a.cases[k];
     INFO(r.sheet << ", " << r.thru << (r.xt() ? " + crosstalk" : "") << ", package case " << r.package_case);
-    // Measured on the 22 rows: COM -0.149 ... +0.132 dB, A_s -4.71 ... +3.22 %, A_ni -4.50 ...
-    // +3.28 % (the acceptance: 0.2 dB, 5 %).
-    CHECK(c.com_db == Approx(r.com_db).margin(0.15));
+    // Measured on the 33 rows: COM -0.149 ... +0.171 dB, A_s -4.71 ... +3.31 %, A_ni -4.69 ...
+    // +3.65 % (the acceptance: 0.2 dB, 5 %).
+    CHECK(c.com_db == Approx(r.com_db).margin(0.18));
     CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.048));
-    CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.046));
+    CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.048));
     worst_com = std::max(worst_com, std::abs(c.com_db - r.com_db));
     worst_as = std::max(worst_as, std::abs(c.a_s_v * 1e3 / r.a_s_mv - 1.0));
     worst_ani = std::max(worst_ani, std::abs(c.a_ni_v * 1e3 / r.a_ni_mv - 1.0));
     ++checked;
   }
   INFO("largest differences: COM " << worst_com << " dB, A_s " << worst_as * 100 << " %, A_ni " << worst_ani * 100 << " %");
-  CHECK(checked == 22);
+  CHECK(checked == 33);
 }
 
 TEST_CASE("COM at the IEEE reference code's own equalizer: the engine as 4.15 computes it",
           "[workflows][com][reference]") {
-  // Pinned to the Tx FFE and g_DC 4.15 chose, both evaluate the same setting. The rows whose data
-  // reach f_r f_b (28 of 44, every sheet and crosstalk set) agree within the tolerances below
-  // (measured: COM -0.217 ... -0.026 dB, A_s -1.43 ... -0.23 %, A_ni -0.80 ... +1.24 %); the 15 GHz
-  // files differ by up to 0.66 dB (A_ni up to +6.8 %) and are left out (docs/com.md, item 4).
+  // Pinned to the Tx FFE and g_DC 4.15 chose, both evaluate the same setting. All 44 rows agree
+  // within the tolerances below (measured: COM -0.218 ... +0.162 dB, A_s -1.54 ... +1.18 %, A_ni
+  // -1.22 ... +1.24 %; the 16 rows of the files whose data end at 15 GHz among them).
   const std::vector<Row> rows = read_reference();
   int checked = 0;
   for (const Row& r : rows) {
-    if (r.short_band()) continue;
     workflows::ComRequest rq;
     if (!request(r, rq)) {
       WARN("skipped: the reference data (../shared/data) is absent");
@@ -209,13 +205,13 @@ TEST_CASE("COM at the IEEE reference code's own equalizer: the engine as 4.15 co
     CHECK(c.equalizer.tx_ffe.taps[1] == Approx(std::stod(r.c0)).margin(1e-12));
     CHECK(c.equalizer.g_dc_db == std::stod(r.g_dc));
     CHECK(c.com_db == Approx(r.com_db).margin(0.22));
-    CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.015));
+    CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.016));
     CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.013));
     // The SMT channels (open eyes, tens of mV): A_s within 0.5 % (measured -0.44 ... -0.23 %).
     if (r.thru.rfind("TEC_SMT_IO", 0) == 0) CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.005));
     ++checked;
   }
-  CHECK(checked == 28);
+  CHECK(checked == 44);
 }
 
 namespace {
@@ -280,12 +276,12 @@ TEST_CASE("COM's VEO and fitted insertion loss against the IEEE reference code 4
     worst_fit = std::max({worst_fit, std::abs(*a.fitted_il.il_db_at_nyquist - v.fitted_nyq_db),
                           std::abs(a.fitted_il.il_db_at_f_2_ild - v.fitted_f2_db)});
     ++fits;
-    if (r.short_band()) continue;  // COM itself differs there (docs/com.md, item 4)
     const std::size_t k = static_cast<std::size_t>(r.package_case) - 1;
     REQUIRE(k < a.cases.size());
     if (met(r)) {
       // VEO = 2 (A_s - A_ni) follows A_s and A_ni (5 % apart at most on these rows): measured
-      // -4.8 ... -2.5 % where the eye is open, -0.43 and -0.03 mV on the closed PAM4 CABLE1 eyes.
+      // -4.8 ... -2.5 % where the eye is open, -0.43 and -0.03 mV on the closed PAM4 CABLE1 eyes,
+      // +0.04 ... +0.18 mV on the closed eyes of Case4 (both sheets) and Peters B1 (PAM4, case 1).
       const solvers::ComCaseResult& c = a.cases[k];
       CHECK(c.veo_v == Approx(2.0 * (c.a_s_v - c.a_ni_v)).margin(1e-15));
       CHECK(c.veo_v * 1e3 == Approx(v.veo_mv).epsilon(0.05).margin(0.5));
@@ -293,15 +289,16 @@ TEST_CASE("COM's VEO and fitted insertion loss against the IEEE reference code 4
       ++veos;
     } else {
       // Another equalizer than 4.15's (kNotMet): VEO at 4.15's own. Measured -3.1 % (NRZ
-      // CABLE1, case 1) and -3.9 % (PAM4 B5B6 4in, case 1).
+      // CABLE1, case 1), -3.9 % (PAM4 B5B6 4in, case 1), -4.2 and -3.2 % (NRZ Peters B1, cases 1
+      // and 2), -0.03 mV of -6.54 mV (PAM4 Peters B1, case 2).
       const workflows::ComAnswer b = com_at_reference_equalizer(r, rq);
-      CHECK(b.cases[0].veo_v * 1e3 == Approx(v.veo_mv).epsilon(0.04));
+      CHECK(b.cases[0].veo_v * 1e3 == Approx(v.veo_mv).epsilon(0.045));
       worst_pinned = std::max(worst_pinned, std::abs(b.cases[0].veo_v * 1e3 - v.veo_mv));
       ++pinned;
     }
   }
   INFO("largest differences: fitted IL " << worst_fit << " dB, VEO " << worst_veo << " mV, VEO pinned " << worst_pinned << " mV");
   CHECK(fits == 16);
-  CHECK(veos == 6);
-  CHECK(pinned == 2);
+  CHECK(veos == 11);
+  CHECK(pinned == 5);
 }
