@@ -10,6 +10,7 @@
 
 #include "channels/com_package.hpp"
 #include "solvers/com_mmse.hpp"
+#include "solvers/com_sparam_interp.hpp"
 #include "phy/constants.hpp"
 #include "phy/units.hpp"
 
@@ -683,20 +684,37 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // applied to every path's transfer function and to the receiver noise.
   ComRaisedCosine rc;
   if (p.include_tx_rx_filter && p.raised_cosine) rc = ComRaisedCosine{p.rc_start_hz, p.rc_end_hz};
-  // And the reference code's pulse, the running sum of M impulse samples (com_box_sum_ratio): the
-  // exact rectangle's pulse sampled dt/2 later than 4.15's gave A_s 0.3-1.4 % low at 4.15's own
-  // equalizer, the MM point falling half a sample earlier on the rising edge (docs/com.md).
+  // As the reference code 4.15 (FD_Processing, then s21_to_impulse_DC): each path's H21 times the
+  // Tx edge and Rx filters at the data frequencies, continued onto the pulse grid 0 ... M f_b / 2
+  // by its interp_Sparam (com_reference_continuation), not band-limited above the data; the
+  // engine applies no filter of its own. The receiver noise keeps the filters (93A-35).
+  const RxFilter rx_filter = po.rx_filter;
+  const TxEdgeFilter tx_edge = po.tx_edge;
+  const bool continued = !thru.data_hz.empty();
+  const auto filters = [tx_edge, rx_filter, rc](double f) {
+    return tx_edge.response(f) * rx_filter.response(f) * (rc.on() ? rc.response(f) : 1.0);
+  };
+  const ComRaisedCosine rc_path = continued ? ComRaisedCosine{} : rc;
+  // And the reference code's pulse, the running sum of M impulse samples (com_box_sum_ratio, on
+  // the continued spectrum: 4.15 sums in time after its inverse FFT): the exact rectangle's pulse
+  // sampled dt/2 later than 4.15's gave A_s 0.3-1.4 % low at 4.15's own equalizer, the MM point
+  // falling half a sample earlier on the rising edge (docs/com.md).
   const double dt = 1.0 / (p.f_b_baud * m);
   auto path_transfer = [&](const ComPath& path) {
     TransferFunction t = com_path_transfer(p, case_number, path);
-    return TransferFunction([t, rc, dt](std::span<const double> f, std::span<std::complex<double>> h) {
+    if (continued) t = com_reference_continuation(t, path.data_hz, filters, 0.5 * m * p.f_b_baud, path.name);
+    return TransferFunction([t, rc_path, dt](std::span<const double> f, std::span<std::complex<double>> h) {
       t(f, h);
       for (std::size_t k = 0; k < f.size(); ++k) {
         h[k] *= com_box_sum_ratio(f[k], dt);
-        if (rc.on()) h[k] *= rc.response(f[k]);
+        if (rc_path.on()) h[k] *= rc_path.response(f[k]);
       }
     });
   };
+  if (continued) {
+    po.tx_edge = TxEdgeFilter::none();
+    po.rx_filter = RxFilter::none();
+  }
   // 1500 UI of record (the reference code keeps up to 2048 UI of ISI): a measured cable's slow
   // tail moved its A_ni by 2.7 % between 400 and 1500 UI (COM 0.2 dB), the backplanes' by < 0.5 %.
   // Wrap tolerance 1e-4 of the peak instead of the engine's 1e-5: the pulse engine's time halves,
@@ -708,7 +726,14 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // Passive: |H| <= 1 but for the box-sum ratio, <= pi/2 at the grid's last bin 1/(2 dt), so the
   // bins the engine leaves out (bounded at 1e-12 of A_v for |H| <= 1) add at most 1.6e-12 A_v.
   po.passive_channel = true;
-  po.wrap_tolerance = 1e-4;
+  // With 4.15's continuation above the data (no Rx filter roll-off there, a kink in |H| and in
+  // the phase slope at the data's last point) the pulses keep a slow tail of 1e-4 ... 3e-4 of the
+  // peak: at 1e-4 the wrap check grew Peters T20's grid to 486,000 points and the crosstalk set's
+  // NEXT paths' to 1,944,000 (3-5x the CPU of the band-limited paths); at 3e-4 the grids of the
+  // KR4 NRZ thrus looked at (Peters B1, T20, Case4, Meg6, Nelco6, CABLE1) and of the crosstalk
+  // set are 60,750-72,900 points, and on the 44 reference rows A_s and A_ni moved by < 3.7e-5
+  // relative, COM by < 1e-14 dB, no choice changed (docs/com.md, "Speed").
+  po.wrap_tolerance = continued ? 3e-4 : 1e-4;
 
   ChannelSpectrum victim = engine.prepare(path_transfer(thru), po);
   std::vector<Aggressor> agg;
@@ -767,6 +792,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     return combine ? engine.compute(spectrum, families[fam[ci]], fam_gain[ci]) : engine.compute(spectrum, ctles[ci]);
   };
   const double fmax = victim.fmax_hz();
+  // sigma_N (93A-35) as 4.15 sums it (get_sigma_eta_ACCM_noise): over the thru's data frequencies,
+  // so up to their last one when they end below M f_b / 2 (Case4, data to 15 GHz: 0.595 mV as
+  // 4.15's instead of 0.711 mV to 412.5 GHz). The Rx FFE's noise autocorrelation keeps the whole
+  // band, as 4.15's (its f_xc grid spans 0 ... M f_b / 2).
+  const double noise_fmax = continued ? std::min(fmax, thru.data_hz.back()) : fmax;
   const double snr_tx = std::pow(10.0, -p.snr_tx_db / 10.0);
 
   // The FOM's crosstalk without an Rx FFE as the reference code 4.15 takes it (OptFom_Calc_Noise,
@@ -801,7 +831,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
         const double x = phy::pi * xt_f[k] / p.f_b_baud;
         const double sinc = x == 0.0 ? 1.0 : std::sin(x) / x;
         const double rcf = rc.on() ? rc.response(xt_f[k]) : 1.0;
-        w[k] += amp * amp * sinc * sinc * std::norm(h[k] * po.rx_filter.response(xt_f[k]) * rcf);
+        w[k] += amp * amp * sinc * sinc * std::norm(h[k] * rx_filter.response(xt_f[k]) * rcf);
       }
     }
     xt_z.resize(xt_f.size());
@@ -886,10 +916,10 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
     double sigma_n = noise_v[ci] =
-        rc.on() ? std::sqrt(com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, 1, rc)[0])
-                : integrated_noise_sigma_v(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax);  // (93A-35)
+        rc.on() ? std::sqrt(com_noise_autocorrelation(p.eta_0_v2_per_hz, rx_filter, ctles[ci], noise_fmax, p.f_b_baud, 1, rc)[0])
+                : integrated_noise_sigma_v(p.eta_0_v2_per_hz, rx_filter, ctles[ci], noise_fmax);  // (93A-35)
     if (rx_ffe)  // 93A-35 through the Rx FFE: sigma_N^2 = sum_ij c_i c_j r(|i - j|)
-      noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, po.rx_filter, ctles[ci], fmax, p.f_b_baud, n_span, rc);
+      noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, rx_filter, ctles[ci], fmax, p.f_b_baud, n_span, rc);
     double next_xt = 0.0;
     if (xt_fd) {
       xt_ctle_next = 0.0;

@@ -44,11 +44,17 @@ std::shared_ptr<ComPathCache> make_com_path_cache();
 /// One channel of a COM case: its differential 2-port (SDD11, SDD21, SDD12, SDD22) referenced to
 /// 2 R_0, prepared for evaluation at any frequency (inside the data by interpolation, extrapolated
 /// to DC, band-limited above the data: channels/resample.hpp). Copies share one ComPathCache.
+/// data_hz: the data's own frequencies. Given (the thru's), com_case evaluates each path's H21
+/// with the Tx/Rx filters there and continues it onto the pulse grid as the IEEE reference code
+/// 4.15 does (com_reference_continuation, solvers/com_sparam_interp.hpp), and integrates sigma_N
+/// up to the thru's last data frequency as 4.15 sums it; empty, the pulses come from the
+/// band-limited network with the filters on the whole grid, and sigma_N from the whole grid.
 struct ComPath {
   ComPathKind kind = ComPathKind::thru;
   channels::BandLimitedNetwork sdd;
   std::string name;
   std::shared_ptr<ComPathCache> cache = make_com_path_cache();
+  std::vector<double> data_hz{};
 };
 
 /// H21 of a path in package case `case_number` (1-based), eq. (93A-19) without the filters:

@@ -34,7 +34,8 @@ void check_range(const ComChannel& ch, const char* what, double f_b, double thru
 }
 
 solvers::ComPath path(const ComChannel& ch, solvers::ComPathKind kind, const solvers::ComParameters& p) {
-  return {kind, channels::BandLimitedNetwork(com_differential(ch, p.port_order)), ch.name};
+  const channels::Network sdd = com_differential(ch, p.port_order);
+  return {kind, channels::BandLimitedNetwork(sdd), ch.name, solvers::make_com_path_cache(), sdd.freq_hz()};
 }
 
 }  // namespace

@@ -1,13 +1,11 @@
 // `phylane com` against the IEEE 802.3 COM reference code 4.15 itself, run under GNU Octave
 // (tests/reference/com_reference_code/: provenance and figures; docs/com.md "Against the IEEE
 // reference code 4.15 under Octave"). phylane follows 4.15's sampling point, jitter slopes, A_ni
-// pre-cursors, pulse (the running sum of M impulse samples) and the FOM's crosstalk term (a sum
-// over the spectra); the acceptance of issue 15 (COM within 0.2 dB, A_s and A_ni within 5 % per
-// package case) then holds on 30 of the 44 rows, every row whose data reach f_r f_b among them,
-// and is asserted on those with the tolerances measured there. Left out (docs/com.md): 14 of the
-// 16 rows of the 15 GHz files (the three Peters backplanes and Case4), whose data end below
-// f_r f_b, where 4.15 extrapolates |S21| and phylane band-limits to zero; at 4.15's own
-// equalizer their COM differs by up to 0.53 dB and A_ni by up to 6.4 %.
+// pre-cursors, pulse (the running sum of M impulse samples), the FOM's crosstalk term (a sum over
+// the spectra), and for data that end below M f_b / 2 its continuation above them and its noise
+// band; the acceptance of issue 15 (COM within 0.2 dB, A_s and A_ni within 5 % per package case)
+// then holds on all 44 rows, 43 of them at 4.15's own equalizer, asserted with the tolerances
+// measured there.
 // The fitted IL and VEO (veo_fitted_il.csv), FOM_ILD and ICN (frequency_domain.csv) of the same
 // runs are checked at the end. Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
@@ -47,8 +45,6 @@ struct Row {
   std::string cm1, c0, c1, g_dc;
   bool pam4() const { return sheet == "100gbase-kr4 re-clocked PAM4"; }
   bool xt() const { return !fext.empty() || !next.empty(); }
-  // The files whose data end at 15 GHz, below f_r f_b (docs/com.md, item 4).
-  bool short_band() const { return thru.rfind("peters_", 0) == 0 || thru.rfind("Case4_", 0) == 0; }
 };
 
 std::vector<Row> read_reference() {
@@ -116,14 +112,6 @@ bool request(const Row& r, workflows::ComRequest& rq) {
   return true;
 }
 
-// The rows where the acceptance is met: every full-band row, and of the 15 GHz files T20 NRZ
-// case 2 and B1 PAM4 case 1.
-bool met(const Row& r) {
-  if (!r.short_band()) return true;
-  return (!r.pam4() && r.thru == "peters_01_0605_T20_thru.s4p" && r.package_case == 2) ||
-         (r.pam4() && r.thru == "peters_01_0605_B1_thru.s4p" && r.package_case == 1);
-}
-
 // The row's package case alone, at the equalizer 4.15 chose (its Tx FFE and g_DC pinned).
 workflows::ComAnswer com_at_reference_equalizer(const Row& r, const workflows::ComRequest& rq) {
   std::vector<std::string> overrides = sheet_overrides(r);
@@ -136,16 +124,15 @@ workflows::ComAnswer com_at_reference_equalizer(const Row& r, const workflows::C
 
 }  // namespace
 
-TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 30 rows that meet it",
+TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on all 44 rows",
           "[workflows][com][reference]") {
   const std::vector<Row> rows = read_reference();
   REQUIRE(rows.size() == 44);
   // One phylane run per sheet and channel set gives both package cases.
   std::map<std::tuple<std::string, std::string, std::string, std::string>, workflows::ComAnswer> runs;
-  int checked = 0;
+  int checked = 0, same_equalizer = 0;
   double worst_com = 0.0, worst_as = 0.0, worst_ani = 0.0;
   for (const Row& r : rows) {
-    if (!met(r)) continue;
     const auto key = std::tuple{r.sheet, r.thru, r.fext, r.next};
     if (!runs.count(key)) {
       workflows::ComRequest rq;
@@ -160,18 +147,23 @@ TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 30 ro
     REQUIRE(k < a.cases.size());
     const solvers::ComCaseResult& c = a.cases[k];
     INFO(r.sheet << ", " << r.thru << (r.xt() ? " + crosstalk" : "") << ", package case " << r.package_case);
-    // Measured (the acceptance: 0.2 dB, 5 %): on the 28 full-band rows, each at 4.15's own
-    // equalizer, COM -0.064 ... +0.064 dB, A_s -0.002 ... +0.014 %, A_ni -0.74 ... +0.74 %; on
-    // the two 15 GHz rows COM -0.175 and -0.171 dB, A_s -0.37 and +0.36 %, A_ni +1.7 and +2.4 %
-    // (T20 NRZ case 2 was at -0.095 dB before phylane took 4.15's pulse: its A_s then +1.1 %).
-    if (r.short_band()) {
-      CHECK(c.com_db == Approx(r.com_db).margin(0.18));
-      CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.004));
-      CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.025));
-    } else {
+    // The acceptance itself: COM within 0.2 dB, A_s and A_ni within 5 %. Measured on the 44 rows:
+    // COM -0.037 ... +0.076 dB, A_s -2.2 ... +0.007 %, A_ni -3.1 ... +0.43 %.
+    CHECK(c.com_db == Approx(r.com_db).margin(0.2));
+    CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.05));
+    CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.05));
+    // At 4.15's own equalizer (43 rows; the other, Peters B1 NRZ case 1, is a FOM near-tie: g_DC
+    // -7 dB against 4.15's -4 dB, FOM 15.45 against 15.43 dB, COM +0.076 dB, A_s -2.2 %, A_ni
+    // -3.1 %) the same setting is evaluated: measured COM -0.037 ... +0.064 dB, A_s +0.000 ...
+    // +0.007 %, A_ni -0.74 ... +0.43 %.
+    const bool same = c.equalizer.g_dc_db == std::stod(r.g_dc) && c.equalizer.tx_ffe.taps.size() == 3 &&
+                      std::abs(c.equalizer.tx_ffe.taps[0] - std::stod(r.cm1)) < 1e-9 &&
+                      std::abs(c.equalizer.tx_ffe.taps[2] - std::stod(r.c1)) < 1e-9;
+    if (same) {
       CHECK(c.com_db == Approx(r.com_db).margin(0.07));
       CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.0002));
       CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.008));
+      ++same_equalizer;
     }
     worst_com = std::max(worst_com, std::abs(c.com_db - r.com_db));
     worst_as = std::max(worst_as, std::abs(c.a_s_v * 1e3 / r.a_s_mv - 1.0));
@@ -179,21 +171,21 @@ TEST_CASE("COM against the IEEE reference code 4.15: the acceptance on the 30 ro
     ++checked;
   }
   INFO("largest differences: COM " << worst_com << " dB, A_s " << worst_as * 100 << " %, A_ni " << worst_ani * 100 << " %");
-  CHECK(checked == 30);
+  CHECK(checked == 44);
+  CHECK(same_equalizer >= 43);
 }
 
 TEST_CASE("COM at the IEEE reference code's own equalizer: the engine as 4.15 computes it",
           "[workflows][com][reference]") {
-  // Pinned to the Tx FFE and g_DC 4.15 chose, both evaluate the same setting. The rows whose data
-  // reach f_r f_b (28 of 44, every sheet and crosstalk set) agree within the tolerances below
-  // (measured: COM -0.064 ... +0.064 dB, A_s +0.000 ... +0.014 %, A_ni -0.74 ... +0.74 %; with the
-  // exact 1-UI rectangle's pulse, before phylane took 4.15's running sum of M impulse samples,
-  // -0.217 ... -0.026 dB, A_s -1.43 ... -0.23 %, A_ni -0.80 ... +1.24 %); the 15 GHz files differ
-  // by up to 0.53 dB (A_ni up to +6.4 %) and are left out (docs/com.md, item 4).
+  // Pinned to the Tx FFE and g_DC 4.15 chose, both evaluate the same setting. All 44 rows agree
+  // within the tolerances below (measured: COM -0.037 ... +0.064 dB, A_s +0.0001 ... +0.0067 %,
+  // A_ni -0.74 ... +0.43 %, FOM -0.019 ... +0.030 dB; before phylane took 4.15's running sum of
+  // M impulse samples, -0.217 ... -0.026 dB and A_s -1.43 ... -0.23 % on the 28 full-band rows,
+  // and before it took 4.15's continuation above the data and its noise band, up to 0.66 dB and
+  // A_ni +6.8 % on the 16 rows of the files that end at 15 GHz).
   const std::vector<Row> rows = read_reference();
   int checked = 0;
   for (const Row& r : rows) {
-    if (r.short_band()) continue;
     workflows::ComRequest rq;
     if (!request(r, rq)) {
       WARN("skipped: the reference data (../shared/data) is absent");
@@ -212,12 +204,12 @@ TEST_CASE("COM at the IEEE reference code's own equalizer: the engine as 4.15 co
     CHECK(c.a_s_v * 1e3 == Approx(r.a_s_mv).epsilon(0.0002));
     CHECK(c.a_ni_v * 1e3 == Approx(r.a_ni_mv).epsilon(0.008));
     // The FOM (93A-36) as 4.15 computes it, its crosstalk term from the spectra: measured
-    // -0.057 ... -0.000 dB (-0.003 dB on the crosstalk rows, whose FOM was 0.37-0.52 dB low when
-    // phylane took the crosstalk from the sampled pulses).
-    CHECK(c.fom_db == Approx(r.fom_db).margin(0.06));
+    // -0.019 ... +0.030 dB (the crosstalk rows' FOM was 0.37-0.52 dB low when phylane took the
+    // crosstalk from the sampled pulses).
+    CHECK(c.fom_db == Approx(r.fom_db).margin(0.035));
     ++checked;
   }
-  CHECK(checked == 28);
+  CHECK(checked == 44);
 }
 
 namespace {
@@ -282,22 +274,20 @@ TEST_CASE("COM's VEO and fitted insertion loss against the IEEE reference code 4
     worst_fit = std::max({worst_fit, std::abs(*a.fitted_il.il_db_at_nyquist - v.fitted_nyq_db),
                           std::abs(a.fitted_il.il_db_at_f_2_ild - v.fitted_f2_db)});
     ++fits;
-    if (r.short_band()) continue;  // COM itself differs there (docs/com.md, item 4)
     const std::size_t k = static_cast<std::size_t>(r.package_case) - 1;
     REQUIRE(k < a.cases.size());
-    // Every full-band row here meets the acceptance at 4.15's own equalizer.
-    REQUIRE(met(r));
-    // VEO = 2 (A_s - A_ni) follows A_s and A_ni: measured -0.66 ... +0.04 % where the eye is open,
-    // -0.27 and -0.19 mV on the closed PAM4 CABLE1 eyes.
+    // VEO = 2 (A_s - A_ni) follows A_s and A_ni: measured -0.37 ... +0.86 % where the eye is open
+    // (Peters B1 NRZ case 1 at another equalizer, -0.37 %), -0.14 ... +0.08 mV on the closed eyes
+    // (Case4 NRZ and PAM4, CABLE1 and Peters B1 PAM4).
     const solvers::ComCaseResult& c = a.cases[k];
     CHECK(c.veo_v == Approx(2.0 * (c.a_s_v - c.a_ni_v)).margin(1e-15));
-    CHECK(c.veo_v * 1e3 == Approx(v.veo_mv).epsilon(0.008).margin(0.3));
+    CHECK(c.veo_v * 1e3 == Approx(v.veo_mv).epsilon(0.009).margin(0.15));
     worst_veo = std::max(worst_veo, std::abs(c.veo_v * 1e3 - v.veo_mv));
     ++veos;
   }
   INFO("largest differences: fitted IL " << worst_fit << " dB, VEO " << worst_veo << " mV");
   CHECK(fits == 16);
-  CHECK(veos == 8);
+  CHECK(veos == 16);
 }
 
 TEST_CASE("COM's FOM_ILD and ICN against the IEEE reference code 4.15", "[workflows][com][reference]") {
