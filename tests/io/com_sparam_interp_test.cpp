@@ -10,6 +10,8 @@
 // Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include <cmath>
 #include <complex>
 #include <span>
@@ -25,18 +27,27 @@
 
 using namespace phylane;
 
+namespace {
+// SDD of Peters B1 (a 15 GHz file) in the KR4 sheet's port order; nullopt without the shared data.
+std::optional<channels::Network> peters_b1_sdd() {
+  const auto path = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
+  if (!path) return std::nullopt;
+  const workflows::ComChannel ch{io::read_touchstone(*path), "peters_01_0605_B1_thru.s4p"};
+  return workflows::com_differential(ch, {1, 3, 2, 4});
+}
+}  // namespace
+
 TEST_CASE("COM S-parameter interpolation: the reference code 4.15's interp_Sparam on a 15 GHz file",
           "[solvers][com][reference]") {
-  const auto path = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
-  if (!path) {
+  const auto b1 = peters_b1_sdd();
+  if (!b1) {
     WARN("skipped: the reference data (../shared/data) is absent");
     return;
   }
-  const workflows::ComChannel ch{io::read_touchstone(*path), "peters_01_0605_B1_thru.s4p"};
-  const channels::Network sdd = workflows::com_differential(ch, {1, 3, 2, 4});
+  const channels::Network& sdd = *b1;
   std::vector<std::complex<double>> h(sdd.size());
   for (std::size_t k = 0; k < sdd.size(); ++k) h[k] = sdd.s(k, 1, 0);
-  const solvers::ComSparamInterp in(sdd.freq_hz(), h, 412.5e9, ch.name);
+  const solvers::ComSparamInterp in(sdd.freq_hz(), h, 412.5e9, "peters_01_0605_B1_thru.s4p");
   struct Ref {
     double f, mag, arg;
   };
@@ -83,20 +94,19 @@ TEST_CASE("COM S-parameter interpolation refuses what the reference code refuses
 
 TEST_CASE("COM's continuation filters H21 at the data frequencies only, as the reference code 4.15",
           "[solvers][com][reference]") {
-  const auto path = test::reference_file("touchstone/peters_01_0605_B1_thru.s4p");
-  if (!path) {
+  const auto b1 = peters_b1_sdd();
+  if (!b1) {
     WARN("skipped: the reference data (../shared/data) is absent");
     return;
   }
-  const workflows::ComChannel ch{io::read_touchstone(*path), "peters_01_0605_B1_thru.s4p"};
-  const channels::Network sdd = workflows::com_differential(ch, {1, 3, 2, 4});
+  const channels::Network& sdd = *b1;
   const channels::TransferFunction t = [&](std::span<const double> f, std::span<std::complex<double>> h) {
     const channels::Network n = channels::BandLimitedNetwork(sdd).evaluate(f);
     for (std::size_t k = 0; k < f.size(); ++k) h[k] = n.s(k, 1, 0);
   };
   // A first-order low pass at 5 GHz: -9.5 dB at the data's last point (15 GHz).
   const auto lp = [](double f) { return 1.0 / std::complex<double>(1.0, f / 5e9); };
-  const channels::TransferFunction c = solvers::com_reference_continuation(t, sdd.freq_hz(), lp, 412.5e9, ch.name);
+  const channels::TransferFunction c = solvers::com_reference_continuation(t, sdd.freq_hz(), lp, 412.5e9, "peters_01_0605_B1_thru.s4p");
   const std::vector<double> f = {0.0, 1e9, 7.5e9, 15e9, 30e9, 100e9};
   std::vector<std::complex<double>> h(f.size());
   c(f, h);
