@@ -38,6 +38,8 @@ channels::TransferFunction search_channel(const channels::Link& link, double max
   return solvers::without_bulk_delay(h, max_rate_bps);
 }
 
+double search_zero_above_hz(const channels::Link& link) { return link.zero_above_hz() + 2.0 * table_step_hz; }
+
 solvers::MaxRateOptions rate_criterion(const channels::Link& link) {
   solvers::MaxRateOptions opt;
   opt.required_margin_db = link.signalling->required_margin_db;
@@ -54,6 +56,7 @@ solvers::EyeAtRate search_eye(const channels::Link& link, const channels::Transf
     s.samples_per_ui = 16;
     s.refine_candidates = 1;
     s.passive_channel = link.passive_transfer();  // the bulk delay removed or tabulated: |H| unchanged
+    s.zero_above_hz = search_zero_above_hz(link);   // and 0 where the channel is (rule 8b)
     if (link.optical()) solvers::set_optical_levels(*link.optical(), s);
     return solvers::analyze_eye(h, s);
   };

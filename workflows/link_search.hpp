@@ -16,6 +16,11 @@ namespace phylane::workflows {
 /// impulse response. Throws std::invalid_argument for a pulse channel (no frequency response).
 channels::TransferFunction search_channel(const channels::Link& link, double max_rate_bps);
 
+/// Above this frequency [Hz] search_channel's and Stretch::at's functions are exactly 0: the link's
+/// own limit (Link::zero_above_hz, Touchstone blocks tapered to 0) plus two steps of the table
+/// they may be interpolated from (linear between points). For EyeLinkSpec::zero_above_hz.
+double search_zero_above_hz(const channels::Link& link);
+
 /// Max-rate search options carrying the link's [signal] criterion: required margin and the eye
 /// mask (per modulation where given). Needs link.signalling.
 solvers::MaxRateOptions rate_criterion(const channels::Link& link);

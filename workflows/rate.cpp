@@ -173,7 +173,10 @@ ReachAnswer reach(const channels::Link& link, const ReachRequest& rq) {
       loss_at_length[len] = l;
     }
     if (x.link) solvers::set_optical_levels(*x.link, s);
-    else s.passive_channel = link.passive_transfer();  // a stretched copper or composed channel
+    else {
+      s.passive_channel = link.passive_transfer();  // a stretched copper or composed channel
+      s.zero_above_hz = search_zero_above_hz(link);  // its Touchstone blocks unchanged (rule 8b)
+    }
     return solvers::analyze_eye(x.h, s);
   };
   // The search starts at the configured length, its steps sized by the loss-versus-length line:

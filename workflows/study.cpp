@@ -154,6 +154,7 @@ StudyPoint channel_point(const channels::Link& cfg, const LinkSetup& setup, doub
       s.samples_per_ui = 16;
       s.refine_candidates = 1;
       s.passive_channel = cfg.passive_transfer();  // as the rate search of `phylane maxrate` (link_search.cpp)
+      if (!x.link) s.zero_above_hz = search_zero_above_hz(cfg);
       if (x.link) solvers::set_optical_levels(*x.link, s);
       return solvers::analyze_eye(x.h, s);
     };
