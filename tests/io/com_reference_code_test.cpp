@@ -7,8 +7,8 @@
 // then holds on all 44 rows, 43 of them at 4.15's own equalizer, asserted with the tolerances
 // measured there.
 // The fitted IL and VEO (veo_fitted_il.csv), FOM_ILD and ICN (frequency_domain.csv) of the same
-// runs are checked at the end, then the TDR and ERL of four thru files under two sets of ERL keys
-// (erl.csv). Skips visibly when ../shared/data is absent.
+// runs are checked at the end, then the TDR and ERL of four thru files under three sets of ERL
+// keys (erl.csv). Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -345,8 +345,8 @@ TEST_CASE("COM's FOM_ILD and ICN against the IEEE reference code 4.15", "[workfl
 
 TEST_CASE("TDR and ERL against the IEEE reference code 4.15", "[workflows][com][erl][reference]") {
   // erl.csv: 4.15's ERL11, ERL22, Z11est, Z22est (get_TDR), its sampling phase (1-based) and the
-  // length of its weighted reflection pulse, on four thru files with two sets of ERL keys added to
-  // the KR4 sheet (tests/reference/com_reference_code/README.md). phylane's TDR follows 4.15's
+  // length of its weighted reflection pulse, on four thru files with three sets of ERL keys added to
+  // the KR4 sheet, the third on its PAM4 re-clocking (tests/reference/com_reference_code/README.md). phylane's TDR follows 4.15's
   // transform (docs/com.md "ERL and TDR").
   std::ifstream in(test::source_file("tests/reference/com_reference_code/erl.csv"));
   REQUIRE(in);
@@ -375,7 +375,7 @@ TEST_CASE("TDR and ERL against the IEEE reference code 4.15", "[workflows][com][
       // The same samples: the same record and the same phase (4.15 counts from 1).
       CHECK(t[k].weighted_pulse.size() == std::stoul(c[8 + k]));
       CHECK(t[k].best_phase + 1 == std::stoi(c[6 + k]));
-      // ERL: a point of the same PDF grid; measured within 3.6e-15 dB on all 16 ports.
+      // ERL: a point of the same PDF grid; measured within 3.6e-15 dB on all 24 ports.
       const double erl = std::stod(c[2 + k]);
       CHECK(t[k].erl_db == Approx(erl).margin(1e-12));
       // The port impedance: measured within 1.1e-14 relative (1.0e-12 Ohm, Peters B1).
@@ -387,5 +387,5 @@ TEST_CASE("TDR and ERL against the IEEE reference code 4.15", "[workflows][com][
     }
   }
   INFO("largest differences: ERL " << worst_erl << " dB, z_port " << worst_z << " relative");
-  CHECK(ports == 16);
+  CHECK(ports == 24);
 }
