@@ -8,9 +8,10 @@
 #include <mutex>
 #include <numbers>
 #include <stdexcept>
+#include <string>
 
-#include "channels/filters.hpp"
 #include "solvers/com.hpp"
+#include "solvers/com_sparam_interp.hpp"
 #include "solvers/pulse_response.hpp"
 
 namespace phylane::solvers {
@@ -80,6 +81,13 @@ class InverseFft {
   fftw_plan plan_ = nullptr;
 };
 
+// The receiver filter of 93A-20 (4th-order Butterworth, -3 dB at f_3db) with the polynomial
+// coefficients as the reference code writes them (Butterworth_Filter, get_RAW_FIR).
+cplx reference_butterworth(double f, double f_3db) {
+  const cplx s{0.0, f / f_3db};
+  return 1.0 / ((((s + 2.613126) * s + 3.414214) * s + 2.613126) * s + 1.0);
+}
+
 std::size_t first_at_or_after(std::span<const double> t, double x) {
   return static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), x) - t.begin());
 }
@@ -147,71 +155,104 @@ double com_erl_db(std::span<const double> weighted_pulse, const ComParameters& p
   return y > 0.0 ? -20.0 * std::log10(y) : std::numeric_limits<double>::infinity();
 }
 
-std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::BandLimitedNetwork& sdd, double thru_delay_s) {
+std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::Network& sdd) {
   if (sdd.ports() != 2) throw std::invalid_argument("TDR/ERL: the channel must be a differential 2-port");
+  const std::vector<double>& f = sdd.freq_hz();
+  if (f.size() < 3) throw std::invalid_argument("TDR/ERL: the channel needs at least 3 frequency points");
   const double ui = 1.0 / p.f_b_baud;
   const double dt = ui / p.samples_per_ui;
   const double tr = p.tr_tdr_s;
-  const double record_s = p.tdr_n_ui > 0 ? p.tdr_n_ui * ui : p.tdr_duration * thru_delay_s + tdr_delay_s;
   const double z_data = sdd.z0_ohm()[0];
   const double z_new = 2.0 * p.z_t_ohm;
 
-  // The period: at least the sheet's frequency step's (the reference code transforms on the data's
-  // grid) and twice the longest record asked for.
-  const double t_fx_max = std::max({0.0, p.fixture_delay_s[0], p.fixture_delay_s[1]});
-  const double period = std::max(1.0 / p.delta_f_hz, 2.0 * (record_s + t_fx_max + tdr_delay_s + 3.0 * tr));
-  const std::size_t n = next_fft_size(static_cast<std::size_t>(std::ceil(period / dt)));
-  const double df = 1.0 / (static_cast<double>(n) * dt);
-  const std::size_t bins = n / 2 + 1;
-  std::vector<double> freq;
-  for (std::size_t k = 0; k < bins && static_cast<double>(k) * df <= sdd.zero_above_hz(); ++k)
-    freq.push_back(static_cast<double>(k) * df);
-  const channels::Network s = sdd.evaluate(freq);
-  const channels::RxFilter rx = channels::RxFilter::com_receiver(p.f_b_baud, p.f_r);
+  // The reference code's transform (s21_to_impulse_DC): the spectrum at the data frequencies,
+  // continued by interp_Sparam onto 0 : f_max / n_s : f_max, f_max = M f_b / 2, n_s = round(f_max /
+  // (f(3) - f(2))), i.e. a period of about 1 / the data's step; the impulse response is the real
+  // inverse FFT of its 2 n_s bins, on the time axis i / ((f(3) - f(2)) 2 n_s), cut after the last
+  // sample above 1e-5 of its peak (get_TDR's truncation threshold).
+  const double f_max = 0.5 / dt;
+  const double step = f[2] - f[1];
+  const auto n_s = static_cast<std::size_t>(std::llround(f_max / step));
+  if (n_s < 2) throw std::invalid_argument("TDR/ERL: the data's frequency step exceeds M f_b / 2");
+  const std::size_t n = 2 * n_s;
+  const double t_step = 1.0 / (step * static_cast<double>(n));
   InverseFft inverse_fft(n);
-
-  std::vector<ComTdrPort> out;
-  std::vector<cplx> x(bins);
-  // Sample i of the period is at t = i dt - 500 ps (the reference code's axis).
-  auto time_of = [&](std::size_t i) { return static_cast<double>(i) * dt - tdr_delay_s; };
-  // First sample index with t >= x (n when none).
-  auto first_at = [&](double t) {
-    const double i = std::ceil((t + tdr_delay_s) / dt);
-    std::size_t k = i <= 0.0 ? 0 : std::min(n, static_cast<std::size_t>(i));
-    while (k > 0 && time_of(k - 1) >= t) --k;  // rounding of the division
-    while (k < n && time_of(k) < t) ++k;
-    return k;
-  };
-  for (int port = 0; port < 2; ++port) {
-    std::fill(x.begin(), x.end(), cplx{0.0, 0.0});
-    for (std::size_t k = 0; k < freq.size(); ++k) {
-      const double f = freq[k];
-      const std::array<std::array<cplx, 2>, 2> sk{{{s.s(k, 0, 0), s.s(k, 0, 1)}, {s.s(k, 1, 0), s.s(k, 1, 1)}}};
-      cplx h = com_tdr_reflection(sk, port, z_data, z_new);
-      // 93A-46 squared, and the causal shift of the reference code's TDR source.
-      const double g = std::numbers::pi * f * tr / 1.6832;
-      h *= std::exp(-2.0 * g * g) * std::polar(1.0, -2.0 * std::numbers::pi * f * (tdr_delay_s + 3.0 * tr));
-      if (p.tdr_butterworth) h *= rx.response(f);
-      if (p.tukey_window) h *= tukey(f, p.f_r * p.f_b_baud, p.f_b_baud);
-      x[k] = h;
+  std::vector<cplx> x(n_s + 1);
+  std::vector<double> ir(n);
+  // The impulse response of H (given at the data frequencies), truncated; returns its length.
+  auto impulse = [&](const std::vector<cplx>& h, const std::string& name) {
+    // No reflection at all (every |H| below eps, which the interpolation would raise to eps with a
+    // phase of rounding noise): eps at every bin, as the reference code does for an H of zeros,
+    // and the whole period kept (the reference code's truncation would keep its one sample at
+    // t = 0, and its TDR would be empty: phylane reports a flat TDR at 2 Z_t instead).
+    const bool none = std::all_of(h.begin(), h.end(), [](cplx v) { return std::abs(v) < std::numeric_limits<double>::epsilon(); });
+    if (none) {
+      std::fill(x.begin(), x.end(), cplx{std::numeric_limits<double>::epsilon(), 0.0});
+    } else {
+      const ComSparamInterp in(f, h, f_max, name);
+      for (std::size_t k = 0; k <= n_s; ++k) x[k] = in(f_max * static_cast<double>(k) / static_cast<double>(n_s));
     }
     x[0] = {x[0].real(), 0.0};
-    x[bins - 1] = {x[bins - 1].real(), 0.0};
+    x[n_s] = {x[n_s].real(), 0.0};
     const double* raw = inverse_fft(x);
-    const double scale = 1.0 / static_cast<double>(n);
-    auto ir = [&](std::size_t i) { return raw[i] * scale; };
+    double peak = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      ir[i] = raw[i] / static_cast<double>(n);
+      peak = std::max(peak, std::abs(ir[i]));
+    }
+    std::size_t last = n;
+    while (!none && last > 0 && !(std::abs(ir[last - 1]) > 1e-5 * peak)) --last;
+    return last;
+  };
+
+  // The record: N UI, or (N = 0) TDR_duration times the time of the peak of the thru's impulse
+  // response through the Butterworth filter at 0.75 f_b (get_RAW_FIR) plus 500 ps, at most the
+  // truncated response's length.
+  double record_s = p.tdr_n_ui * ui;
+  if (p.tdr_n_ui == 0) {
+    std::vector<cplx> h21(f.size());
+    for (std::size_t k = 0; k < f.size(); ++k) h21[k] = sdd.s(k, 1, 0) * reference_butterworth(f[k], 0.75 * p.f_b_baud);
+    const std::size_t len = impulse(h21, "TDR/ERL: the thru's SDD21");
+    if (len == 0) throw std::invalid_argument("TDR/ERL: the thru's SDD21 is zero");
+    const auto pix = static_cast<std::size_t>(std::max_element(ir.begin(), ir.begin() + static_cast<std::ptrdiff_t>(len)) - ir.begin());
+    record_s = std::min(static_cast<double>(pix) * t_step * p.tdr_duration + tdr_delay_s, static_cast<double>(len - 1) * t_step);
+  }
+
+  std::vector<ComTdrPort> out;
+  std::vector<cplx> h(f.size());
+  for (int port = 0; port < 2; ++port) {
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      const std::array<std::array<cplx, 2>, 2> sk{{{sdd.s(k, 0, 0), sdd.s(k, 0, 1)}, {sdd.s(k, 1, 0), sdd.s(k, 1, 1)}}};
+      cplx r = com_tdr_reflection(sk, port, z_data, z_new);
+      // 93A-46 squared, and the causal shift of the reference code's TDR source.
+      const double g = std::numbers::pi * f[k] * tr / 1.6832;
+      r *= std::exp(-2.0 * g * g) * std::polar(1.0, -2.0 * std::numbers::pi * f[k] * (tdr_delay_s + 3.0 * tr));
+      if (p.tdr_butterworth) r *= reference_butterworth(f[k], p.f_r * p.f_b_baud);
+      if (p.tukey_window) r *= tukey(f[k], p.f_r * p.f_b_baud, p.f_b_baud);
+      h[k] = r;
+    }
+    const std::size_t len_ir = impulse(h, port == 0 ? "TDR/ERL: the reflection at port 1" : "TDR/ERL: the reflection at port 2");
+    // Sample i of the transform is at t = i t_step - 500 ps (the reference code's axis).
+    auto time_of = [&](std::size_t i) { return static_cast<double>(i) * t_step - tdr_delay_s; };
+    // First sample index below `end` with t >= t (end when none).
+    auto first_at = [&](double t, std::size_t end) {
+      std::size_t k = 0;
+      while (k < end && time_of(k) < t) ++k;
+      return k;
+    };
 
     ComTdrPort r;
     r.port = port + 1;
     const double tfx = p.fixture_delay_s[static_cast<std::size_t>(port)];
     r.fixture_delay_s = tfx;
     // The reference code's window: from the first t >= T_r to the first t >= record + T_fx
-    // (inclusive); when that is empty (e.g. the unset T_fx = -1), the whole period.
-    std::size_t tend = std::min(first_at(record_s + tfx), n - 1);
-    std::size_t tstart = first_at(tr);
+    // (inclusive) of the truncated response; when that is empty (e.g. the unset T_fx = -1), all of it.
+    if (len_ir == 0) throw std::invalid_argument("TDR/ERL: the reflection is zero");
+    std::size_t tend = std::min(first_at(record_s + tfx, len_ir), len_ir - 1);
+    std::size_t tstart = first_at(tr, tend + 1);
     if (tstart >= tend) {
       tstart = 0;
-      tend = n - 1;
+      tend = len_ir - 1;
     }
     const std::size_t len = tend - tstart + 1;
     r.t_s.resize(len);
@@ -219,19 +260,19 @@ std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::Band
     r.reflection_pulse.resize(len);
     // The step: the running sum from the window's start. The response to a 1-UI rectangle: the
     // sum of the window's last M impulse samples.
-    double step = 0.0, pulse = 0.0;
+    double stepv = 0.0, pulse = 0.0;
     const auto m = static_cast<std::size_t>(p.samples_per_ui);
     for (std::size_t i = 0; i < len; ++i) {
       r.t_s[i] = time_of(tstart + i);
-      step += ir(tstart + i);
-      r.tdr_ohm[i] = 2.0 * p.z_t_ohm * (1.0 + step) / (1.0 - step);
-      pulse += ir(tstart + i) - (i >= m ? ir(tstart + i - m) : 0.0);
+      stepv += ir[tstart + i];
+      r.tdr_ohm[i] = 2.0 * p.z_t_ohm * (1.0 + stepv) / (1.0 - stepv);
+      pulse += ir[tstart + i] - (i >= m ? ir[tstart + i - m] : 0.0);
       r.reflection_pulse[i] = pulse;
     }
     // The port impedance: the reference code's weighted mean of the TDR from the first sample at
     // or after 3 T_r of the untrimmed axis, indexed into the trimmed record as it does.
     {
-      const std::size_t from = std::min(first_at(3.0 * tr), tend);
+      const std::size_t from = first_at(3.0 * tr, tend + 1);
       double sw = 0.0, swz = 0.0;
       for (std::size_t i = from; i < len; ++i) {
         const double w = std::exp(-(r.t_s[i] - r.t_s[from]) / p.t_k_s);

@@ -6,15 +6,19 @@
 ///  1. The port's reflection with the other port terminated, both ports renormalised from the data's
 ///     2 R_0 to 2 Z_t: Gamma = S'_pp of S' = (S - r I)(I - r S)^-1, r = (2 Z_t - 2 R_0)/(2 Z_t + 2 R_0)
 ///     (com_tdr_reflection).
-///  2. The TDR source and receiver: Gamma(f) H_t(f) H_r(f) with the Gaussian edge
-///     H_t = exp(-2 (pi f T_r / 1.6832)^2) (93A-46 squared: the reference code's TDR edge, T_r = TR_TDR)
-///     delayed by 500 ps + 3 T_r so the edge is causal, the receiver filter (93A-20, 4th-order
-///     Butterworth at f_r f_b; TDR_Butterworth) and optionally the raised-cosine taper from f_r f_b to
-///     f_b (Tukey_Window).
-///  3. Its impulse response sampled at UI/M (one inverse FFT), kept from t = T_r to N UI after the
-///     fixture delay T_fx; the step response rho(t) (cumulative sum) gives the TDR impedance
-///     2 Z_t (1 + rho)/(1 - rho); the reflection pulse response PTDR(t) is the response to a 1-UI
-///     rectangle (the sum of M consecutive impulse samples).
+///  2. The TDR source and receiver at the data frequencies: Gamma(f) H_t(f) H_r(f) with the Gaussian
+///     edge H_t = exp(-2 (pi f T_r / 1.6832)^2) (93A-46 squared: the reference code's TDR edge,
+///     T_r = TR_TDR) delayed by 500 ps + 3 T_r so the edge is causal, the receiver filter (93A-20,
+///     4th-order Butterworth at f_r f_b; TDR_Butterworth) and optionally the raised-cosine taper from
+///     f_r f_b to f_b (Tukey_Window).
+///  3. Its impulse response as the reference code's s21_to_impulse_DC makes it: continued from the
+///     data onto 0 ... M f_b / 2 by its interp_Sparam (ComSparamInterp, com_sparam_interp.hpp) at
+///     about the data's frequency step, one inverse FFT, cut after the last sample above 1e-5 of the
+///     peak; kept from t = T_r to the record's end, N UI after the fixture delay T_fx (N = 0:
+///     TDR_duration times the time of the peak of the thru's SDD21 impulse response through the
+///     Butterworth filter at 0.75 f_b, plus 500 ps: get_RAW_FIR). The step response rho(t) (running
+///     sum) gives the TDR impedance 2 Z_t (1 + rho)/(1 - rho); the reflection pulse response PTDR(t)
+///     is the response to a 1-UI rectangle (the sum of M consecutive impulse samples).
 ///  4. Gating and weighting (93A.5: the reflection weighting R_eff = PTDR G_loss G_rr): zero before
 ///     t_0 = T_fx + 3 T_r; from t_0 to t_k = t_0 + (N_bx + 1) UI, G_loss = 10^(beta_x (t - t_k)/20)
 ///     (beta_x > 0 and N_bx > 0) and G_rr = (1 + rho_x) rho_x exp(-(x - N_bx - 1)^2/(1 + N_bx)^2),
@@ -24,13 +28,14 @@
 ///     norm; the PDF of sum_n a_n R_eff(n), a_n on the L levels (93A-39, 93A-40; samples within one
 ///     bin of 0 dropped, bin = 10 x "PDF bin size"); ERL = -20 log10 |y| at the lowest y whose
 ///     cumulative probability reaches DER_0. No reflection at all gives ERL = +infinity.
-/// Tested by: tests/solvers/com_erl_test.cpp "[solvers][com][erl]".
+/// Tested by: tests/solvers/com_erl_test.cpp "[solvers][com][erl]" and, against 4.15 itself,
+/// tests/io/com_reference_code_test.cpp "TDR and ERL against the IEEE reference code 4.15".
 #include <array>
 #include <complex>
 #include <span>
 #include <vector>
 
-#include "channels/resample.hpp"
+#include "channels/network.hpp"
 #include "solvers/com_parameters.hpp"
 
 namespace phylane::solvers {
@@ -62,9 +67,10 @@ struct ComTdrPort {
   int best_phase = 0;                    ///< sampling phase of the ERL (0 .. M - 1)
 };
 
-/// TDR and ERL of both ports of a channel's differential 2-port `sdd` (referenced to 2 R_0).
-/// thru_delay_s sizes the record when N = 0 (TDR_duration times it, plus 500 ps).
-/// Throws std::invalid_argument for a 2-port that is not one.
-std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::BandLimitedNetwork& sdd, double thru_delay_s);
+/// TDR and ERL of both ports of a channel's differential 2-port `sdd` as measured (the data
+/// frequencies, referenced to 2 R_0; at least 3 points, 52 when the first is above DC).
+/// Throws std::invalid_argument for a 2-port that is not one, too few points, or a reflection the
+/// reference code's interpolation refuses (its phase rising on average).
+std::vector<ComTdrPort> com_tdr_erl(const ComParameters& p, const channels::Network& sdd);
 
 }  // namespace phylane::solvers

@@ -134,7 +134,7 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   // nothing for them.
   if (p.erl || p.tdr) {
     const channels::Network sdd = com_differential(rq.thru, p.port_order);
-    out.tdr = solvers::com_tdr_erl(p, thru.sdd, std::abs(channels::term_delay_s(sdd, 1, 0)));
+    out.tdr = solvers::com_tdr_erl(p, sdd);
     if (p.erl) {
       out.erl_db = std::min(out.tdr[0].erl_db, out.tdr[1].erl_db);
       out.erl_pass = out.erl_db >= p.erl_pass_threshold_db;

@@ -7,7 +7,8 @@
 // then holds on all 44 rows, 43 of them at 4.15's own equalizer, asserted with the tolerances
 // measured there.
 // The fitted IL and VEO (veo_fitted_il.csv), FOM_ILD and ICN (frequency_domain.csv) of the same
-// runs are checked at the end. Skips visibly when ../shared/data is absent.
+// runs are checked at the end, then the TDR and ERL of four thru files under three sets of ERL
+// keys (erl.csv). Skips visibly when ../shared/data is absent.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -340,4 +341,51 @@ TEST_CASE("COM's FOM_ILD and ICN against the IEEE reference code 4.15", "[workfl
   INFO("largest relative differences: FOM_ILD " << worst_fom << ", ICN " << worst_icn);
   CHECK(foms == 22);
   CHECK(icns == 2);
+}
+
+TEST_CASE("TDR and ERL against the IEEE reference code 4.15", "[workflows][com][erl][reference]") {
+  // erl.csv: 4.15's ERL11, ERL22, Z11est, Z22est (get_TDR), its sampling phase (1-based) and the
+  // length of its weighted reflection pulse, on four thru files with three sets of ERL keys added to
+  // the KR4 sheet, the third on its PAM4 re-clocking (tests/reference/com_reference_code/README.md). phylane's TDR follows 4.15's
+  // transform (docs/com.md "ERL and TDR").
+  std::ifstream in(test::source_file("tests/reference/com_reference_code/erl.csv"));
+  REQUIRE(in);
+  std::string line;
+  REQUIRE(std::getline(in, line));
+  REQUIRE(line == "set,thru,erl11_db,erl22_db,z11_ohm,z22_ohm,best_phase1,best_phase2,record_samples1,record_samples2");
+  int ports = 0;
+  double worst_erl = 0.0, worst_z = 0.0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const std::vector<std::string> c = split(line, ',');
+    REQUIRE(c.size() == 10);
+    INFO(c[1] << " with " << c[0]);
+    const auto path = test::reference_file("touchstone/" + c[1]);
+    if (!path) {
+      WARN("skipped: the reference data (../shared/data) is absent");
+      return;
+    }
+    const solvers::ComParameters p = io::embedded_com_sheet("100gbase-kr4", split(c[0], ';'));
+    REQUIRE(p.erl);
+    const workflows::ComChannel ch{io::read_touchstone(*path), c[1]};
+    const std::vector<solvers::ComTdrPort> t = solvers::com_tdr_erl(p, workflows::com_differential(ch, p.port_order));
+    REQUIRE(t.size() == 2);
+    for (std::size_t k = 0; k < 2; ++k) {
+      INFO("port " << k + 1);
+      // The same samples: the same record and the same phase (4.15 counts from 1).
+      CHECK(t[k].weighted_pulse.size() == std::stoul(c[8 + k]));
+      CHECK(t[k].best_phase + 1 == std::stoi(c[6 + k]));
+      // ERL: a point of the same PDF grid; measured within 3.6e-15 dB on all 24 ports.
+      const double erl = std::stod(c[2 + k]);
+      CHECK(t[k].erl_db == Approx(erl).margin(1e-12));
+      // The port impedance: measured within 1.1e-14 relative (1.0e-12 Ohm, Peters B1).
+      const double z = std::stod(c[4 + k]);
+      CHECK(t[k].z_port_ohm == Approx(z).epsilon(1e-13));
+      worst_erl = std::max(worst_erl, std::abs(t[k].erl_db - erl));
+      worst_z = std::max(worst_z, std::abs(t[k].z_port_ohm / z - 1.0));
+      ++ports;
+    }
+  }
+  INFO("largest differences: ERL " << worst_erl << " dB, z_port " << worst_z << " relative");
+  CHECK(ports == 24);
 }
