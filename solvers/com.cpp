@@ -1433,6 +1433,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   pdf.total = convolve(pdf.isi, convolve(pdf.noise, pdf.jitter));  // (93A-43)
   pdf.crosstalk.step_v = step;
   double var_xt = 0.0;
+  std::vector<std::vector<double>> xt_samples;  // per aggressor, for the eye's grid (com_eye)
   for (std::size_t k = 0; k < agg.size(); ++k) {
     // FEXT through the Tx FFE (and the Rx FFE), NEXT through no Tx FFE (and the Rx FFE).
     PulseResponse filtered;
@@ -1446,6 +1447,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       if (std::abs(ap.samples_v[i]) > keep) xs.push_back(ap.samples_v[i]);
     var_xt += var_x * ph.energy_v2;
     pdf.crosstalk = convolve(pdf.crosstalk, com_symbol_pmf(xs, levels, step));  // (93A-44)
+    if (p.eye_width || p.c2m) xt_samples.push_back(std::move(xs));
   }
   if (!agg.empty()) pdf.total = convolve(pdf.total, pdf.crosstalk);
   r.sigma_xt_v = std::sqrt(var_xt);
@@ -1462,7 +1464,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     es.samples_for_c2m = p.samples_for_c2m;
     es.levels = levels;
     es.r_lm = p.r_lm;
-    es.step_v = step;
+    // 4.15's grid for the eye: its delta_y = min(A_s / 1000, PDF bin size), finer than the grid
+    // of A_ni above (docs/com.md), the crosstalk PDF rebuilt on it.
+    es.step_v = std::min(r.a_s_v / 1000.0, p.pdf_bin_size_v);
     es.der0 = p.der_0;
     es.b_min = lo;
     es.b_max = hi;
@@ -1472,7 +1476,10 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     es.sigma_tx_v = r.sigma_tx_v;
     const double t_o = p.c2m ? p.t_o_mui : 0.0;
     es.t_o_mui = t_o;
-    const ComEye eye = com_eye(v, cur, pdf.crosstalk, es);
+    ComPmf xt_eye;
+    xt_eye.step_v = es.step_v;
+    for (const auto& xs : xt_samples) xt_eye = convolve(xt_eye, com_symbol_pmf(xs, levels, es.step_v));
+    const ComEye eye = com_eye(v, cur, xt_eye, es);
     r.ew_ui = eye.ew_ui;
     r.veo_window_mui = t_o;
     if (t_o != 0.0) {
