@@ -796,10 +796,16 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
     if (const Value* v = b.get(key)) {
       const double t = v->first();
       const int s = std::max(p.samples_for_c2m, 3);
-      const double t_max = 1000.0 * (s / 2) / s;  // floor(T_O / 1000 S) <= S - centre (S/2 + 1, 1-based)
+      // The contour's centre as solvers::com_eye places it (the sample k / S nearest 1/2, 1-based);
+      // the window floor(T_O / 1000 S) must reach neither end of the UI.
+      int half = 1;
+      for (int k = 1; k < s; ++k)
+        if (std::abs(static_cast<double>(k) / s - 0.5) < std::abs(static_cast<double>(half - 1) / s - 0.5)) half = k + 1;
+      const int t_samples = std::min(half - 1, s - half);
+      const double t_max = 1000.0 * (t_samples + 1) / s;
       if (!(t >= 0.0) || !std::isfinite(t))
         b.error(*v, key, "must be a non-negative time window [mUI]");
-      else if (std::floor((t / 1000.0) * s) > s - (s / 2 + 1))
+      else if (std::floor((t / 1000.0) * s) > t_samples)
         b.error(*v, key, "must keep the window inside the UI: below " + std::to_string(static_cast<long>(std::ceil(t_max))) +
                              " mUI with samples_for_C2M = " + std::to_string(s));
       else if (t != 0.0 && !p.c2m)
