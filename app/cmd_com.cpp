@@ -57,6 +57,13 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
                c.a_s_v * 1e3, c.a_ni_v * 1e3, c.veo_v * 1e3, c.fom_db, c.equalizer.g_dc_db, c.cursor_ui, taps);
   }
   for (const auto& c : r.cases) {
+    if (c.ew_ui.empty()) continue;
+    std::string ew;
+    for (double w : c.ew_ui) ew += fmt::format("{}{:.2f}", ew.empty() ? "" : " ", w);
+    fmt::print("  case {} eye width at DER_0 (EW_UI_est, per eye): [{}] UI; VEO over a window of +-{:g} mUI: {:.3f} mV\n",
+               c.package_case, ew, c.veo_window_mui, c.veo_v * 1e3);
+  }
+  for (const auto& c : r.cases) {
     if (!c.equalizer.rx_ffe.taps.empty()) {
       std::string taps;
       for (double t : c.equalizer.rx_ffe.taps) taps += fmt::format("{}{:.3f}", taps.empty() ? "" : " ", t);

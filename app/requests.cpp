@@ -648,6 +648,7 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
   for (const auto& c : r.cases) {
     j.begin_object().field("package_case", c.package_case).field("com_db", c.com_db).field("a_s_v", c.a_s_v);
     j.field("a_ni_v", c.a_ni_v).field("veo_v", c.veo_v).field("fom_db", c.fom_db).field("h0_v", c.h0_v).field("cursor_ui", c.cursor_ui);
+    if (!c.ew_ui.empty()) j.array("ew_ui", c.ew_ui).field("veo_window_mui", c.veo_window_mui);  // 4.15's EW_UI_est, VEO_window_mUI
     j.key("equalizer").begin_object().field("g_dc_db", c.equalizer.g_dc_db).field("g_dc2_db", c.equalizer.g_dc2_db);
     j.field("tx_ffe_pre_taps", c.equalizer.tx_ffe.n_pre).array("tx_ffe", c.equalizer.tx_ffe.taps);
     j.array("dfe", c.equalizer.dfe);
@@ -798,6 +799,10 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
     h.attribute(g, "a_s_v", c.a_s_v);
     h.attribute(g, "a_ni_v", c.a_ni_v);
     h.attribute(g, "veo_v", c.veo_v);
+    if (!c.ew_ui.empty()) {
+      h.dataset(g + "/ew_ui", c.ew_ui, "UI", "eye width at DER_0 per eye, lowest first (the reference code's EW_UI_est)");
+      h.attribute(g, "veo_window_mui", c.veo_window_mui);
+    }
     h.attribute(g, "g_dc_db", c.equalizer.g_dc_db);
     h.attribute(g, "cursor_ui", c.cursor_ui);
     if (p.erl) h.attribute(g, "erl_db", r.erl_db);

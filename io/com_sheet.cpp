@@ -173,7 +173,10 @@ const std::vector<Param>& params() {
       {"IDEAL_TX_TERM", U::logical, S::logical, false, Use::read},
       {"T_r", U::ns, S::scalar, false, Use::read},
       {"FORCE_TR", U::logical, S::logical, false, Use::read},
-      {"PMD_type", U::none, S::text, false, Use::ignored},
+      {"PMD_type", U::none, S::text, false, Use::read},
+      {"T_O", U::none, S::scalar, false, Use::read},
+      {"T_h", U::none, S::scalar, false, Use::read},
+      {"samples_for_C2M", U::none, S::integer, false, Use::read},
       {"TDR", U::logical, S::logical, false, Use::read},
       {"ERL", U::logical, S::logical, false, Use::read},
       // TDR and ERL (Annex 93A.5), ICN: the reference code's names
@@ -778,8 +781,39 @@ ComParameters build(Context& ctx, const Sheet& sheet, const toml::node* params_n
   }
   if (const Value* v = b.get("RXFFE FLOAT CTL"); v && v->text != "FOM")
     b.error(*v, "RXFFE FLOAT CTL", "allowed: FOM (the reference's default: groups placed by the MMSE FOM)");
-  if (b.logical("EW", false))
-    b.error(*b.get("EW"), "EW", "allowed: false (eye width, the reference's C2M option, is not computed)");
+  // The eye width and the VEO window (the reference code 4.15's EW, PMD_type, T_O / T_h,
+  // samples_for_C2M): C2M turns EW on; T_O (T_h when both are given, as 4.15 reads them) counts
+  // only with C2M, where 4.15 takes VEO (and COM) over the window; 4.15 sets T_O to 0 for C2C,
+  // which phylane refuses rather than ignore. The window must stay inside the UI's contour samples.
+  p.eye_width = b.logical("EW", false);
+  if (const Value* v = b.get("PMD_type")) {
+    if (v->text == "C2M") p.c2m = true;
+    else if (v->text != "C2C") b.error(*v, "PMD_type", "allowed: C2C (the default) or C2M");
+  }
+  p.samples_for_c2m = b.integer("samples_for_C2M", 100, 3);
+  {
+    const char* key = b.get("T_h") ? "T_h" : "T_O";
+    if (const Value* v = b.get(key)) {
+      const double t = v->first();
+      const int s = std::max(p.samples_for_c2m, 3);
+      // The contour's centre as solvers::com_eye places it (the sample k / S nearest 1/2, 1-based);
+      // the window floor(T_O / 1000 S) must reach neither end of the UI.
+      int half = 1;
+      for (int k = 1; k < s; ++k)
+        if (std::abs(static_cast<double>(k) / s - 0.5) < std::abs(static_cast<double>(half - 1) / s - 0.5)) half = k + 1;
+      const int t_samples = std::min(half - 1, s - half);
+      const double t_max = 1000.0 * (t_samples + 1) / s;
+      if (!(t >= 0.0) || !std::isfinite(t))
+        b.error(*v, key, "must be a non-negative time window [mUI]");
+      else if (std::floor((t / 1000.0) * s) > t_samples)
+        b.error(*v, key, "must keep the window inside the UI: below " + std::to_string(static_cast<long>(std::ceil(t_max))) +
+                             " mUI with samples_for_C2M = " + std::to_string(s));
+      else if (t != 0.0 && !p.c2m)
+        b.error(*v, key, "applies only with PMD_type = C2M (the reference code 4.15 sets it to 0 for C2C)");
+      else
+        p.t_o_mui = t;
+    }
+  }
   if (const Value* v = b.get("MLSE"); v && v->first() != 0.0)
     b.error(*v, "MLSE", "allowed: 0 (the MLSE gain model is not implemented)");
   p.local_search = b.integer("Local Search", 0, 0);

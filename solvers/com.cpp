@@ -7,11 +7,14 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "channels/com_package.hpp"
 #include "solvers/com_mmse.hpp"
 #include "solvers/com_sparam_interp.hpp"
 #include "phy/constants.hpp"
+#include "phy/gaussian.hpp"
 #include "phy/units.hpp"
 
 namespace phylane::solvers {
@@ -311,6 +314,236 @@ double com_noise_interference_v(const ComPmf& pmf, double der0) {
     if (cdf >= der0) return -pmf.value(i);
   }
   return -pmf.value(pmf.p.size() - 1);
+}
+
+namespace {
+
+// The reference code's get_pdf_from_sampled_signal: with any term above one bin, only the terms
+// above one bin; else a delta.
+ComPmf com_pmf_above_bin(std::vector<double> h, int levels, double step) {
+  double mx = 0.0;
+  for (double v : h) mx = std::max(mx, std::abs(v));
+  if (!(mx > step)) {
+    ComPmf d;
+    d.step_v = step;
+    return d;
+  }
+  std::erase_if(h, [&](double v) { return !(std::abs(v) > step); });
+  return com_symbol_pmf(h, levels, step);
+}
+
+// The reference code's normal_dist: exp(-x^2 / (2 sigma^2 + eps)) on +-round(2 q sigma / step) bins, normalised.
+ComPmf com_normal_dist(double sigma, double q, double step) {
+  ComPmf g;
+  g.step_v = step;
+  const long k = std::lround(2.0 * q * sigma / step);
+  g.lo = -k;
+  g.p.resize(static_cast<std::size_t>(2 * k + 1));
+  double sum = 0.0;
+  for (long i = -k; i <= k; ++i) {
+    const double x = static_cast<double>(i) * step;
+    sum += g.p[static_cast<std::size_t>(i + k)] = std::exp(-x * x / (2.0 * sigma * sigma + 2.220446049250313e-16));
+  }
+  for (double& v : g.p) v /= sum;
+  return g;
+}
+
+// The bounds of a PMF at DER_0 (the reference's pdf_to_cdf, cdf_to_ber_contour): the lowest and the
+// highest value whose two-sided tail min(CDF, 1 - CDF + p) exceeds der0, as grid indices.
+std::pair<long, long> com_pmf_bounds(const ComPmf& pmf, double der0) {
+  const std::size_t n = pmf.p.size();
+  std::vector<double> up(n), down(n);
+  double s = 0.0;
+  for (std::size_t i = 0; i < n; ++i) up[i] = s += pmf.p[i];
+  s = 0.0;
+  for (std::size_t i = n; i-- > 0;) down[i] = s += pmf.p[i];
+  long first = -1, last = -1;
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::min(up[i], down[i]) > der0) {
+      if (first < 0) first = static_cast<long>(i);
+      last = static_cast<long>(i);
+    }
+  if (first < 0) first = last = static_cast<long>(n / 2);  // no sample above DER_0: the reference finds none either
+  return {first + pmf.lo, last + pmf.lo};
+}
+
+// The reference's vref_intersect: where the line through contour samples x_in - 1 and x_in (1-based)
+// reaches vref.
+double com_vref_intersect(std::span<const double> e, long x_in, double vref) {
+  const double m1 = e[static_cast<std::size_t>(x_in - 1)] - e[static_cast<std::size_t>(x_in - 2)];
+  const double b1 = e[static_cast<std::size_t>(x_in - 1)] - m1 * static_cast<double>(x_in);
+  return (vref - b1) / m1;
+}
+
+// The reference's find_eye_width: left and right widths [contour samples] of one eye from its
+// centre (1-based half), each the lesser of the top's and the bottom's vref crossing.
+std::pair<double, double> com_eye_widths(const std::vector<double>& top, const std::vector<double>& bot, long half,
+                                         double vref) {
+  const long s = static_cast<long>(top.size());
+  auto left = [&](const std::vector<double>& e, bool is_top) {
+    long c = 0;  // the first sample from the centre leftwards past vref (1-based from the centre)
+    for (long k = 1; k <= half; ++k) {
+      const double v = e[static_cast<std::size_t>(half - k)];
+      if (is_top ? v < vref : v > vref) { c = k; break; }
+    }
+    if (c == 0) return static_cast<double>(half);
+    if (c == 1) return 0.0;
+    return static_cast<double>(half) - com_vref_intersect(std::span<const double>(e).first(static_cast<std::size_t>(half)),
+                                                          half - c + 2, vref);
+  };
+  auto right = [&](const std::vector<double>& e, bool is_top) {
+    long c = 0;
+    for (long k = 1; k <= s - half + 1; ++k) {
+      const double v = e[static_cast<std::size_t>(half - 1 + k - 1)];
+      if (is_top ? v < vref : v > vref) { c = k; break; }
+    }
+    if (c == 0) return static_cast<double>(s - half);
+    if (c == 1) return 0.0;
+    const double at = com_vref_intersect(std::span<const double>(e).subspan(static_cast<std::size_t>(half - 1)), c, vref) +
+                      static_cast<double>(half) - 1.0;
+    return at - static_cast<double>(half);
+  };
+  return {std::min(left(top, true), left(bot, false)), std::min(right(top, true), right(bot, false))};
+}
+
+}  // namespace
+
+ComEye com_eye(std::span<const double> pulse, std::size_t cursor, const ComPmf& crosstalk, const ComEyeSpec& sp) {
+  const long m = sp.samples_per_ui, s = sp.samples_for_c2m, n = static_cast<long>(pulse.size());
+  const long nb = static_cast<long>(sp.b_max.size());
+  if (m < 1 || s < 3 || sp.levels < 2 || !(sp.step_v > 0.0) || cursor >= pulse.size() || sp.b_min.size() != sp.b_max.size())
+    throw std::invalid_argument("COM eye: M >= 1, samples_for_C2M >= 3, L >= 2, a grid step > 0, a cursor inside the record "
+                                "and as many b_min as b_max are required");
+  // The contour's centre, 1-based (get_center_of_UI): the sample k/S nearest 0.5, the first on a tie.
+  const double ds = static_cast<double>(s), dm = static_cast<double>(m);
+  long half = 1;
+  for (long k = 1; k < s; ++k)
+    if (std::abs(static_cast<double>(k) / ds - 0.5) < std::abs(static_cast<double>(half - 1) / ds - 0.5)) half = k + 1;
+  const long t_o = static_cast<long>(std::floor((sp.t_o_mui / 1000.0) * static_cast<double>(s)));
+  if (t_o < 0 || half - t_o < 1 || half + t_o > s)
+    throw std::invalid_argument("COM eye: the window T_O = " + std::to_string(sp.t_o_mui) + " mUI (" + std::to_string(t_o) +
+                                " contour samples) must stay inside the UI (" + std::to_string(s) + " samples, centre " +
+                                std::to_string(half) + ")");
+  // The pulse on the time axis k / S UI about the sampling point, linearly interpolated (interp1).
+  const double tmin = -static_cast<double>(cursor) / dm, tmax = static_cast<double>(n - 1 - static_cast<long>(cursor)) / dm;
+  const long na = static_cast<long>(std::floor(-tmin * ds + 1e-10)), nbk = static_cast<long>(std::floor(tmax * ds + 1e-10));
+  std::vector<double> y(static_cast<std::size_t>(na + nbk + 1));
+  for (long q = -na; q <= nbk; ++q) {
+    const double pos = static_cast<double>(cursor) + static_cast<double>(q) / ds * dm;
+    const long i0 = std::clamp(static_cast<long>(std::floor(pos)), 0L, n - 1);
+    const double f = pos - static_cast<double>(i0);
+    y[static_cast<std::size_t>(q + na)] = i0 + 1 < n ? pulse[static_cast<std::size_t>(i0)] * (1.0 - f) + pulse[static_cast<std::size_t>(i0 + 1)] * f
+                                                     : pulse[static_cast<std::size_t>(i0)];
+  }
+  const long len = static_cast<long>(y.size()), ts = na;  // 0-based sampling point
+  const double h0 = y[static_cast<std::size_t>(ts)];
+  // The DFE (93A-26, 93A-27): b(n) h0 clipped, taken off the whole UI of post-cursor n; the cursor's UI removed.
+  std::vector<double> res = y;
+  const long start = ts - half + 1 + s;  // 0-based start of post-cursor 1's UI
+  if (ts + s * nb >= len || start - s < 0 || start + nb * s > len)
+    throw std::invalid_argument("COM eye: the record must hold the DFE's " + std::to_string(nb) + " UI after the sampling point");
+  for (long k = 1; k <= nb; ++k) {
+    const double c = y[static_cast<std::size_t>(ts + s * k)];
+    const double hi = h0 * sp.b_max[static_cast<std::size_t>(k - 1)], lo = h0 * sp.b_min[static_cast<std::size_t>(k - 1)];
+    const double eff = c > hi ? hi : (c < lo ? lo : c);
+    for (long j = 0; j < s; ++j) res[static_cast<std::size_t>(start + (k - 1) * s + j)] -= eff;
+  }
+  std::vector<double> amp(static_cast<std::size_t>(s));  // R_LM h(t) over the cursor's UI, contour phase order
+  for (long j = 0; j < s; ++j) {
+    amp[static_cast<std::size_t>(j)] = sp.r_lm * y[static_cast<std::size_t>(start - s + j)];
+    res[static_cast<std::size_t>(start - s + j)] = 0.0;
+  }
+  // UI rows 2 ... round(len / S) - 1 (MATLAB's round: half away from zero); columns are phases.
+  const long nui = std::lround(static_cast<double>(len) / ds), rows = nui - 2;
+  if (rows < 2) throw std::invalid_argument("COM eye: the record is shorter than 4 UI");
+  auto at = [&](const std::vector<double>& v, long r, long c) { return v[static_cast<std::size_t>(s + r * s + c - 1)]; };
+  long phase = (ts + 1) % s;  // the sampling point's column, 1-based
+  if (phase == 0) phase = s;
+  const long shift = half - phase;
+  const double sigma_x = std::sqrt((sp.levels * sp.levels - 1.0) / (3.0 * (sp.levels - 1.0) * (sp.levels - 1.0)));
+  const double q = phy::q_inverse(sp.der0);  // sqrt(2) erfcinv(2 DER_0), the reference's ber_q
+  std::vector<ComPmf> total(static_cast<std::size_t>(s));
+  std::vector<long> lo_b(static_cast<std::size_t>(s)), hi_b(static_cast<std::size_t>(s));
+  std::vector<double> col(static_cast<std::size_t>(rows)), hj(static_cast<std::size_t>(rows));
+  for (long k = 1; k <= s; ++k) {
+    long hk = k - shift;
+    if (hk < 1) hk += s;
+    else if (hk > s) hk -= s;
+    for (long r = 0; r < rows; ++r) col[static_cast<std::size_t>(r)] = at(res, r, hk);
+    // The jitter slopes (93A-28) of the phase on the interpolated pulse, one UI per row.
+    std::fill(hj.begin(), hj.end(), 0.0);
+    for (long r = 0; r < rows; ++r) {
+      double d;
+      if (hk == 1) { if (r + 1 >= rows) continue; d = at(y, r + 1, 2) - at(y, r, s); }
+      else if (hk == s) { if (r + 1 >= rows) continue; d = at(y, r + 1, 1) - at(y, r, s - 1); }
+      else d = at(y, r, hk + 1) - at(y, r, hk - 1);
+      hj[static_cast<std::size_t>(r)] = d / 2.0 * static_cast<double>(s);
+    }
+    double hj2 = 0.0;
+    for (double v : hj) hj2 += v * v;
+    const double rj = sp.sigma_rj_ui * sigma_x * std::sqrt(hj2);
+    const double sigma_g = std::sqrt(rj * rj + sp.sigma_n_v * sp.sigma_n_v + sp.sigma_tx_v * sp.sigma_tx_v);  // (93A-41)
+    std::vector<double> dd(hj);
+    for (double& v : dd) v *= sp.a_dd_ui;
+    const ComPmf noise = convolve(com_normal_dist(sigma_g, q, sp.step_v), com_pmf_above_bin(dd, sp.levels, sp.step_v));  // (93A-43)
+    ComPmf& t = total[static_cast<std::size_t>(k - 1)];
+    t = convolve(convolve(com_pmf_above_bin(col, sp.levels, sp.step_v), crosstalk), noise);  // (93A-44, 93A-45)
+    std::tie(lo_b[static_cast<std::size_t>(k - 1)], hi_b[static_cast<std::size_t>(k - 1)]) = com_pmf_bounds(t, sp.der0);
+  }
+  // Each level's shift of the phase's PDF: round(R_LM h(t) a_l / step) bins (conv_fct_MeanNotZero rounds it).
+  auto level_shift = [&](long k, int l) {
+    const double a = -1.0 + 2.0 * l / (sp.levels - 1);
+    return std::lround(amp[static_cast<std::size_t>(k - 1)] * a / sp.step_v);
+  };
+  ComEye out;
+  double best_eh = std::numeric_limits<double>::infinity();
+  for (int e = 0; e + 1 < sp.levels; ++e) {
+    std::vector<double> top(static_cast<std::size_t>(s)), bot(static_cast<std::size_t>(s));
+    for (long k = 1; k <= s; ++k) {
+      top[static_cast<std::size_t>(k - 1)] = static_cast<double>(lo_b[static_cast<std::size_t>(k - 1)] + level_shift(k, e + 1)) * sp.step_v;
+      bot[static_cast<std::size_t>(k - 1)] = static_cast<double>(hi_b[static_cast<std::size_t>(k - 1)] + level_shift(k, e)) * sp.step_v;
+    }
+    const double vref = top[static_cast<std::size_t>(half - 1)] / 2.0 + bot[static_cast<std::size_t>(half - 1)] / 2.0;
+    const auto [l, r] = com_eye_widths(top, bot, half, vref);
+    out.ew_ui.push_back(std::floor(l + r) / static_cast<double>(s));
+    const double eh = top[static_cast<std::size_t>(half - 1)] - bot[static_cast<std::size_t>(half - 1)];
+    if (eh < best_eh) {
+      best_eh = eh;
+      out.top_v = std::move(top);
+      out.bottom_v = std::move(bot);
+    }
+  }
+  if (t_o > 0 || sp.t_o_mui > 0.0) {
+    // The window's phases pooled per level (combine_pdf_same_voltage_axis, rectangle weights),
+    // normalised; the eye's bounds from the pooled PDFs; the least opening over the eyes.
+    std::vector<long> lo_l(static_cast<std::size_t>(sp.levels)), hi_l(static_cast<std::size_t>(sp.levels));
+    for (int l = 0; l < sp.levels; ++l) {
+      long a = std::numeric_limits<long>::max(), b = std::numeric_limits<long>::min();
+      for (long k = half - t_o; k <= half + t_o; ++k) {
+        const ComPmf& t = total[static_cast<std::size_t>(k - 1)];
+        a = std::min(a, t.lo + level_shift(k, l));
+        b = std::max(b, t.lo + level_shift(k, l) + static_cast<long>(t.p.size()) - 1);
+      }
+      ComPmf pool;
+      pool.step_v = sp.step_v;
+      pool.lo = a;
+      pool.p.assign(static_cast<std::size_t>(b - a + 1), 0.0);
+      for (long k = half - t_o; k <= half + t_o; ++k) {
+        const ComPmf& t = total[static_cast<std::size_t>(k - 1)];
+        const long off = t.lo + level_shift(k, l) - a;
+        for (std::size_t i = 0; i < t.p.size(); ++i) pool.p[static_cast<std::size_t>(off) + i] += t.p[i];
+      }
+      double sum = 0.0;
+      for (double v : pool.p) sum += v;
+      for (double& v : pool.p) v /= sum;
+      std::tie(lo_l[static_cast<std::size_t>(l)], hi_l[static_cast<std::size_t>(l)]) = com_pmf_bounds(pool, sp.der0);
+    }
+    double veo = std::numeric_limits<double>::infinity();
+    for (int e = 0; e + 1 < sp.levels; ++e)
+      veo = std::min(veo, static_cast<double>(lo_l[static_cast<std::size_t>(e + 1)] - hi_l[static_cast<std::size_t>(e)]) * sp.step_v);
+    out.veo_v = veo;
+  }
+  return out;
 }
 
 void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre, int n_post, std::size_t cursor_from,
@@ -1200,6 +1433,7 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   pdf.total = convolve(pdf.isi, convolve(pdf.noise, pdf.jitter));  // (93A-43)
   pdf.crosstalk.step_v = step;
   double var_xt = 0.0;
+  std::vector<std::vector<double>> xt_samples;  // per aggressor, for the eye's grid (com_eye)
   for (std::size_t k = 0; k < agg.size(); ++k) {
     // FEXT through the Tx FFE (and the Rx FFE), NEXT through no Tx FFE (and the Rx FFE).
     PulseResponse filtered;
@@ -1213,14 +1447,47 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       if (std::abs(ap.samples_v[i]) > keep) xs.push_back(ap.samples_v[i]);
     var_xt += var_x * ph.energy_v2;
     pdf.crosstalk = convolve(pdf.crosstalk, com_symbol_pmf(xs, levels, step));  // (93A-44)
+    if (p.eye_width || p.c2m) xt_samples.push_back(std::move(xs));
   }
   if (!agg.empty()) pdf.total = convolve(pdf.total, pdf.crosstalk);
   r.sigma_xt_v = std::sqrt(var_xt);
   r.a_ni_v = com_noise_interference_v(pdf.total, p.der_0);
   r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
-  // VEO as 4.15 reports it (VEO_mV = 1000 * 2 (A_s - A_ni), its T_O = 0 branch; T_O is not a
-  // parameter phylane takes): the opening between the inner eye's upper and lower edges at DER_0.
+  // VEO as 4.15 reports it (VEO_mV = 1000 * 2 (A_s - A_ni), its T_O = 0 branch): the opening
+  // between the inner eye's upper and lower edges at DER_0.
   r.veo_v = 2.0 * (r.a_s_v - r.a_ni_v);
+  if (p.eye_width || p.c2m) {
+    // 4.15's EW (forced on by PMD_type C2M): the eye over the UI (com_eye); with C2M and T_O > 0
+    // VEO is its windowed opening and 4.15 redefines A_ni and COM from it (its eq. "124E-4" branch).
+    ComEyeSpec es;
+    es.samples_per_ui = m;
+    es.samples_for_c2m = p.samples_for_c2m;
+    es.levels = levels;
+    es.r_lm = p.r_lm;
+    // 4.15's grid for the eye: its delta_y = min(A_s / 1000, PDF bin size), finer than the grid
+    // of A_ni above (docs/com.md), the crosstalk PDF rebuilt on it.
+    es.step_v = std::min(r.a_s_v / 1000.0, p.pdf_bin_size_v);
+    es.der0 = p.der_0;
+    es.b_min = lo;
+    es.b_max = hi;
+    es.sigma_rj_ui = p.sigma_rj_ui;
+    es.a_dd_ui = p.a_dd_ui;
+    es.sigma_n_v = r.sigma_n_v;
+    es.sigma_tx_v = r.sigma_tx_v;
+    const double t_o = p.c2m ? p.t_o_mui : 0.0;
+    es.t_o_mui = t_o;
+    ComPmf xt_eye;
+    xt_eye.step_v = es.step_v;
+    for (const auto& xs : xt_samples) xt_eye = convolve(xt_eye, com_symbol_pmf(xs, levels, es.step_v));
+    const ComEye eye = com_eye(v, cur, xt_eye, es);
+    r.ew_ui = eye.ew_ui;
+    r.veo_window_mui = t_o;
+    if (t_o != 0.0) {
+      r.veo_v = eye.veo_v;
+      r.a_ni_v = 2.0 * r.a_s_v - r.veo_v;
+      r.com_db = 20.0 * std::log10(2.0 * r.a_s_v / r.a_ni_v);
+    }
+  }
   r.pulse = std::move(y);
   return r;
 }

@@ -146,6 +146,51 @@ ComPmf convolve(const ComPmf& a, const ComPmf& b);
 /// der0 (0 < der0 < 1).
 double com_noise_interference_v(const ComPmf& pmf, double der0);
 
+/// What com_eye needs besides the pulse: the reference code 4.15's COM_eye_width inputs.
+struct ComEyeSpec {
+  int samples_per_ui = 32;        ///< M of the pulse record
+  int samples_for_c2m = 100;      ///< S: contour samples per UI (the pulse is interpolated to UI / S)
+  int levels = 2;                 ///< L
+  double r_lm = 1.0;              ///< R_LM
+  double step_v = 1e-5;           ///< COM's PDF grid step [V]
+  double der0 = 1e-5;             ///< DER_0
+  std::vector<double> b_min, b_max;  ///< the DFE's limits per tap (b(n) h0 clipped to them), N_b taps
+  double sigma_rj_ui = 0.0, a_dd_ui = 0.0;  ///< sigma_RJ, A_DD [UI]
+  double sigma_n_v = 0.0, sigma_tx_v = 0.0; ///< sigma_N (93A-35) and sigma_TX (93A-30) at the chosen setting [V]
+  double t_o_mui = 0.0;           ///< T_O [mUI]: the VEO window (0: none)
+};
+
+/// The eye at DER_0 over one UI, as the IEEE reference code 4.15 estimates it (COM_eye_width,
+/// with get_pdf_full, find_eye_width; its EW and T_O options): the equalised pulse is linearly
+/// interpolated to S = samples_for_c2m samples per UI about the sampling point; the DFE cancels
+/// b(n) h0 (clipped, 93A-26) over the whole UI of each post-cursor n (the UI from half a UI before
+/// it), the cursor's UI is removed; for each of the S phases of the UI (the sampling point at the
+/// centre sample) the PDF of the residual ISI of every UI but the record's first and last
+/// (93A-39, 93A-40), the crosstalk PDF, a Gaussian of sigma_RJ sigma_X |h_J|, sigma_N and
+/// sigma_TX out to 2 Q(DER_0) sigma, and the dual-Dirac PDF of A_DD h_J (h_J the phase's slopes,
+/// 93A-28) are convolved (93A-41 ... 93A-45) and shifted to each level's signal R_LM h(t) a_l.
+/// Each eye (between levels l and l + 1) is bounded by the lowest value of the upper level and the
+/// highest of the lower level whose two-sided tail probability min(CDF, 1 - CDF) exceeds DER_0.
+struct ComEye {
+  /// EW_UI_est per eye (L - 1 values, lowest eye first): the left plus right width at the eye's
+  /// mid level (crossings linearly interpolated between contour samples), floored to whole
+  /// contour samples, / S [UI]
+  std::vector<double> ew_ui;
+  /// With t_o_mui > 0 (the reference's C2M VEO): the phases within +-floor(T_O/1000 S) samples of
+  /// the centre are pooled (rectangle weights, the reference's default Histogram_Window_Weight),
+  /// and VEO is the least opening over the eyes of the pooled PDFs' bounds [V]; 0 without.
+  double veo_v = 0.0;
+  /// The contour of the eye with the least opening at the centre: per phase its top and bottom [V].
+  std::vector<double> top_v, bottom_v;
+};
+
+/// com_eye: pulse_v the victim's equalised pulse (CTLE, Tx and Rx FFE, no DFE), M samples per UI,
+/// cursor its sampling point; crosstalk the aggressors' PDF on the COM grid (a delta without).
+/// Throws std::invalid_argument when the window or the DFE's span leaves the record or the UI.
+/// Tested by: tests/solvers/com_test.cpp "[solvers][com]" (an eye with no ISI: widths against
+/// the closed form) and tests/io/com_reference_code_test.cpp (against 4.15 under Octave).
+ComEye com_eye(std::span<const double> pulse_v, std::size_t cursor, const ComPmf& crosstalk, const ComEyeSpec& spec);
+
 /// The ISI and jitter sums of COM's figure of merit (93A.1.6) for one pulse through the CTLE and
 /// many Tx FFE settings, without filtering the record per setting (the search asks for thousands
 /// per CTLE). At the cursor's phase the FFE output's UI-spaced samples are
@@ -252,9 +297,15 @@ struct ComCaseResult {
   double com_db = 0.0;           ///< 20 log10(A_s / A_ni)
   double a_s_v = 0.0;            ///< A_s = R_LM h(0) / (L - 1)
   double a_ni_v = 0.0;           ///< A_ni at DER_0
-  /// Vertical eye opening at DER_0, VEO = 2 (A_s - A_ni) [V] (the IEEE reference code 4.15's
-  /// VEO_mV with T_O = 0; negative when the eye is closed, COM < 0 dB)
+  /// Vertical eye opening at DER_0 [V], the IEEE reference code 4.15's VEO_mV: 2 (A_s - A_ni)
+  /// (negative when the eye is closed, COM < 0 dB); with PMD_type C2M and T_O > 0 the windowed
+  /// opening of com_eye, and then A_ni = 2 A_s - VEO and COM = 20 log10(2 A_s / A_ni) as 4.15.
   double veo_v = 0.0;
+  /// With EW (or PMD_type C2M): the eye width estimate per eye, EW_UI_est (com_eye) [UI]; empty without.
+  std::vector<double> ew_ui;
+  /// VEO_window_mUI: the T_O VEO was taken over [mUI] when the eye was estimated (0 at the
+  /// sampling point); negative when EW is off (the reference reports it empty).
+  double veo_window_mui = -1.0;
   double fom_db = 0.0;           ///< the figure of merit (93A-36) of the chosen equalizer
   ComEqualizer equalizer;
   double cursor_ui = 0.0;        ///< sampling point relative to the equalised pulse's peak [UI]

@@ -110,6 +110,15 @@ struct ComParameters {
   bool erl = false, tdr = false;              ///< ERL, TDR
   bool erl_only = false;                      ///< ERL_ONLY (refused when true)
   bool tdr_w_txpkg = false, show_brd = false; ///< TDR_W_TXPKG, SHOW_BRD (refused when true)
+  /// EW: estimate the eye width at DER_0 (com_eye); PMD_type C2M sets it, as the reference code 4.15.
+  bool eye_width = false;
+  /// PMD_type: C2M (chip-to-module) makes VEO (and COM) the windowed eye opening of com_eye when
+  /// t_o_mui > 0, as the reference code 4.15; C2C (the default) the eye at the sampling point.
+  bool c2m = false;
+  /// T_O (alias T_h) [mUI]: VEO's time window +-T_O about the eye's centre (with PMD_type C2M only;
+  /// 0: VEO = 2 (A_s - A_ni)). Kept in mUI: the window is floor(T_O / 1000 samples_for_C2M) samples.
+  double t_o_mui = 0.0;
+  int samples_for_c2m = 100;                  ///< samples_for_C2M: eye-contour samples per UI (reference default 100)
 
   // TDR and ERL (Annex 93A.5; the reference code's get_TDR); used when TDR or ERL
   double tr_tdr_s = 8e-12;                    ///< TR_TDR [ns]: Gaussian edge of the TDR source

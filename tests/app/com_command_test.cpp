@@ -64,6 +64,50 @@ TEST_CASE("phylane com reports COM per package case as JSON", "[app][com]") {
   CHECK_THAT(neg.out, Catch::Contains("FAIL"));
 }
 
+TEST_CASE("phylane com reports the eye width and the windowed VEO in text, JSON and HDF5", "[app][com]") {
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const std::string dir = temp_dir("com_eye");
+  const std::string t = " '" + thru->string() + "' --set 'z_p select=[1]'";
+  // Off by default: no ew_ui.
+  CHECK_THAT(run_phylane("com -q --json" + t, dir).out, !Catch::Contains("ew_ui"));
+  // EW = 1 (C2C): the width; VEO stays 2 (A_s - A_ni), the window 0.
+  const auto ew = run_phylane("com -q --json" + t + " --set EW=1", dir);
+  REQUIRE(ew.exit_code == 0);
+  const double a_s = json_number(ew.out, "a_s_v"), a_ni = json_number(ew.out, "a_ni_v");
+  CHECK(json_number(ew.out, "veo_v") == Approx(2.0 * (a_s - a_ni)).epsilon(1e-12));
+  CHECK(json_number(ew.out, "veo_window_mui") == 0.0);
+  CHECK_THAT(ew.out, Catch::Contains("\"ew_ui\""));
+  // C2M with T_O = 60 mUI: the windowed VEO, below the opening at the centre alone, and 4.15's
+  // A_ni = 2 A_s - VEO; written to the HDF5 file and the text report.
+  const auto c2m = run_phylane("com -q --json" + t + " --set PMD_type=C2M --set T_O=60 -o eye.h5", dir);
+  REQUIRE(c2m.exit_code == 0);
+  const double veo = json_number(c2m.out, "veo_v");
+  CHECK(veo > 0.0);
+  CHECK(veo < json_number(ew.out, "veo_v"));
+  CHECK(json_number(c2m.out, "veo_window_mui") == 60.0);
+  CHECK(json_number(c2m.out, "a_ni_v") == Approx(2.0 * json_number(c2m.out, "a_s_v") - veo).epsilon(1e-12));
+  {
+    hid_t f = H5Fopen((dir + "/eye.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    const std::vector<double> w = read_doubles(f, "/cases/1/ew_ui");
+    REQUIRE(w.size() == 1);
+    CHECK(w[0] > 0.3);
+    CHECK(w[0] < 1.0);
+    check_units_attribute(f, {"/cases/1/ew_ui"});
+    H5Fclose(f);
+  }
+  CHECK_THAT(run_phylane("com -q" + t + " --set PMD_type=C2M --set T_O=60", dir).out,
+             Catch::Contains("EW_UI_est") && Catch::Contains("+-60 mUI"));
+  // Bad input: exit 2, the key named, no file.
+  const auto bad = run_phylane("com -q" + t + " --set PMD_type=C2M --set T_O=-1 -o bad.h5", dir);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("T_O = \"-1\""));
+  CHECK_FALSE(fs::exists(fs::path(dir) / "bad.h5"));
+  const auto bad_ew = run_phylane("com -q" + t + " --set EW=yes", dir);
+  CHECK(bad_ew.exit_code == 2);
+  CHECK_THAT(bad_ew.err, Catch::Contains("EW = \"yes\""));
+}
+
 TEST_CASE("phylane com writes each case's PDFs and bathtub to the HDF5 file", "[app][com]") {
   PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/crosstalk/example2_THRU.s4p", return);
   const fs::path x = thru->parent_path();

@@ -506,11 +506,38 @@ TEST_CASE("The 802.3dj keys: floating Rx FFE taps, CTLE_type, the raised cosine 
   CHECK(!rc2.butterworth);
   CHECK_THAT(sheet_error(minimal, {"Raised_Cosine=true", "RC_Start=20 GHz", "RC_end=15 GHz"}),
              Catch::Contains("RC_end = \"15 GHz\": the raised cosine must end above its start"));
-  // The comparison sheet's switches: EW and MLSE off are accepted, on refused; N-g 0 is what both
-  // the reference (which ignores it) and PyChOpMarg do; N-g > 0 is ambiguous and refused.
+  // The comparison sheet's switches: MLSE off is accepted, on refused; N-g 0 is what both the
+  // reference (which ignores it) and PyChOpMarg do; N-g > 0 is ambiguous and refused.
   CHECK_NOTHROW(io::parse_com_sheet(minimal, "m.toml", {"EW=0", "MLSE=0", "N-g=0", "N-max=60", "Local Search=2"}));
-  msg = sheet_error(minimal, {"EW=1", "MLSE=1", "N-g=2"});
-  CHECK_THAT(msg, Catch::Contains("EW = \"1\": allowed: false"));
+  msg = sheet_error(minimal, {"MLSE=1", "N-g=2"});
   CHECK_THAT(msg, Catch::Contains("MLSE = \"1\": allowed: 0"));
   CHECK_THAT(msg, Catch::Contains("N-g = \"2\": allowed: 0") && Catch::Contains("N_bg groups of N_bf taps"));
+}
+
+TEST_CASE("COM sheet: EW, PMD_type, T_O (T_h) and samples_for_C2M as the reference code 4.15 reads them", "[io][com_sheet]") {
+  const auto plain = io::parse_com_sheet(minimal, "m.toml");
+  CHECK_FALSE(plain.eye_width);
+  CHECK_FALSE(plain.c2m);
+  CHECK(plain.t_o_mui == 0.0);
+  CHECK(plain.samples_for_c2m == 100);
+  CHECK(io::parse_com_sheet(minimal, "m.toml", {"EW=1"}).eye_width);
+  const auto c2m = io::parse_com_sheet(minimal, "m.toml", {"PMD_type=C2M", "T_O=60", "samples_for_C2M=50"});
+  CHECK(c2m.c2m);
+  CHECK(c2m.t_o_mui == 60.0);
+  CHECK(c2m.samples_for_c2m == 50);
+  // T_h, its alias, wins when both are given (4.15 reads T_O, then T_h over it).
+  CHECK(io::parse_com_sheet(minimal, "m.toml", {"PMD_type=C2M", "T_O=60", "T_h=80"}).t_o_mui == 80.0);
+  CHECK(io::parse_com_sheet(minimal, "m.toml", {"PMD_type=C2C", "T_O=0"}).t_o_mui == 0.0);
+  // Bad input: each message names the key, the value and what is allowed.
+  CHECK_THAT(sheet_error(minimal, {"PMD_type=C2M", "T_O=-5"}),
+             Catch::Contains("T_O = \"-5\": must be a non-negative time window [mUI]"));
+  CHECK_THAT(sheet_error(minimal, {"PMD_type=C2M", "T_O=abc"}), Catch::Contains("T_O = \"abc\"") && Catch::Contains("not a number"));
+  CHECK_THAT(sheet_error(minimal, {"PMD_type=C2M", "T_h=500"}),
+             Catch::Contains("T_h = \"500\": must keep the window inside the UI: below 500 mUI with samples_for_C2M = 100"));
+  CHECK_THAT(sheet_error(minimal, {"T_O=60"}),
+             Catch::Contains("T_O = \"60\": applies only with PMD_type = C2M"));
+  CHECK_THAT(sheet_error(minimal, {"EW=2"}), Catch::Contains("EW = \"2\": must be true/false or 1/0"));
+  CHECK_THAT(sheet_error(minimal, {"EW=maybe"}), Catch::Contains("EW = \"maybe\"") && Catch::Contains("true/false or 1/0"));
+  CHECK_THAT(sheet_error(minimal, {"PMD_type=C2X"}), Catch::Contains("PMD_type = \"C2X\": allowed: C2C (the default) or C2M"));
+  CHECK_THAT(sheet_error(minimal, {"samples_for_C2M=2"}), Catch::Contains("samples_for_C2M = \"2\": must be a whole number >= 3"));
 }

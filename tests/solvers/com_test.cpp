@@ -22,6 +22,7 @@
 #include "channels/copper_channel.hpp"
 #include "channels/filters.hpp"
 #include "phy/constants.hpp"
+#include "phy/gaussian.hpp"
 #include "solvers/com.hpp"
 #include "tests/support/stripline_channel.hpp"
 
@@ -384,4 +385,79 @@ TEST_CASE("COM's pulse is the reference code's running sum of M impulse samples 
   CHECK(std::abs(r) == Approx((phy::pi / m) / std::sin(phy::pi / m)).epsilon(1e-14));
   CHECK_THROWS_AS(com_box_sum_ratio(1.5 / dt, dt), std::invalid_argument);
   CHECK_THROWS_AS(com_box_sum_ratio(1e9, 0.0), std::invalid_argument);
+}
+
+namespace {
+
+// A triangular pulse of peak a_v over +-1 UI about the sampling point (zero elsewhere), M samples
+// per UI: at phase t (|t| < 1/2 UI) the signal is a (1 - |t|) and the one ISI term a |t|.
+std::vector<double> triangle_pulse(double a_v, int m, std::size_t cursor, std::size_t n) {
+  std::vector<double> y(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = (static_cast<double>(i) - static_cast<double>(cursor)) / m;
+    if (std::abs(t) < 1.0) y[i] = a_v * (1.0 - std::abs(t));
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("COM eye (com_eye): a triangular pulse in Gaussian noise has the eye width and windowed VEO of its closed form",
+          "[solvers][com][reference]") {
+  // NRZ, no DFE, no jitter: at phase t the +1 level is a (1 - |t|) +- a |t| (probability 1/2 each)
+  // plus Gaussian noise of sigma_TX. Its lower bound at DER_0 is x(t) with
+  // 0.5 Q((a (1 - 2|t|) - x) / sigma) + 0.5 Q((a - x) / sigma) = DER_0, the eye's mid level 0 (the
+  // levels are symmetric), so the eye closes at |t*| with x(t*) = 0; the reference code floors the
+  // left plus right width to whole contour samples (1/100 UI).
+  const double a = 0.2, sigma = 0.01, der0 = 1e-5;
+  const int m = 32;
+  const std::size_t cursor = 20 * 32 + 7, n = 200 * 32;
+  const std::vector<double> y = triangle_pulse(a, m, cursor, n);
+  ComEyeSpec es;
+  es.samples_per_ui = m;
+  es.levels = 2;
+  es.step_v = 1.1 * a / 1000.0;  // COM's grid for A_s = a
+  es.der0 = der0;
+  es.sigma_tx_v = sigma;
+  ComPmf none;
+  none.step_v = es.step_v;
+  // The lower bound of the +1 level pooled over the phases t_k (equal weights), by bisection.
+  auto bound = [&](const std::vector<double>& ts) {
+    double lo = -a, hi = a;
+    for (int it = 0; it < 200; ++it) {
+      const double x = 0.5 * (lo + hi);
+      double p = 0.0;
+      for (double t : ts)
+        p += 0.5 * phy::q_function((a * (1.0 - 2.0 * std::abs(t)) - x) / sigma) + 0.5 * phy::q_function((a - x) / sigma);
+      (p / static_cast<double>(ts.size()) > der0 ? hi : lo) = x;
+    }
+    return 0.5 * (lo + hi);
+  };
+  // The closing phase: x(t*) = 0.
+  double t_lo = 0.0, t_hi = 0.5;
+  for (int it = 0; it < 200; ++it) {
+    const double t = 0.5 * (t_lo + t_hi);
+    (bound({t}) > 0.0 ? t_lo : t_hi) = t;
+  }
+  const double ew = std::floor(2.0 * t_lo * 100.0) / 100.0;  // 2 t* = 0.7947 UI: 79 contour samples
+  const ComEye e0 = com_eye(y, cursor, none, es);
+  REQUIRE(e0.ew_ui.size() == 1);
+  CHECK(e0.ew_ui[0] == Approx(ew).margin(1e-12));
+  CHECK(e0.veo_v == 0.0);  // no window
+  // The contour at the centre: the bound at t = 0, within two grid steps (the noise and its
+  // truncation at 2 Q(DER_0) sigma on the grid).
+  REQUIRE(e0.top_v.size() == 100);
+  CHECK(e0.top_v[50] == Approx(bound({0.0})).margin(2.0 * es.step_v));
+  CHECK(e0.bottom_v[50] == Approx(-bound({0.0})).margin(2.0 * es.step_v));
+  // T_O = 60 mUI: the 13 phases -6/100 ... +6/100 UI pooled; VEO = 2 x their pooled bound.
+  es.t_o_mui = 60.0;
+  const ComEye e1 = com_eye(y, cursor, none, es);
+  std::vector<double> ts;
+  for (int k = -6; k <= 6; ++k) ts.push_back(k / 100.0);
+  CHECK(e1.veo_v == Approx(2.0 * bound(ts)).margin(4.0 * es.step_v));
+  CHECK(e1.veo_v < 2.0 * bound({0.0}));
+  CHECK(e1.ew_ui == e0.ew_ui);
+  // A window beyond the UI is refused.
+  es.t_o_mui = 500.0;
+  CHECK_THROWS_AS(com_eye(y, cursor, none, es), std::invalid_argument);
 }
