@@ -734,6 +734,78 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   return out;
 }
 
+ComCursorResult com_at_cursor(std::span<const double> v, std::size_t cur, const ComCursorSpec& sp,
+                              std::span<const std::vector<double>> crosstalk_v) {
+  const int m = sp.samples_per_ui, levels = sp.levels;
+  const long nv = static_cast<long>(v.size());
+  if (m < 1 || levels < 2 || !(sp.der0 > 0.0 && sp.der0 < 1.0) || sp.b_min.size() != sp.b_max.size() ||
+      !(sp.a_dd_ui >= 0.0) || !(sp.sigma_rj_ui >= 0.0) || !(sp.sigma_tx_v >= 0.0) || !(sp.sigma_n_v >= 0.0))
+    throw std::invalid_argument("com_at_cursor: M >= 1, L >= 2, 0 < DER_0 < 1, sigmas >= 0 and as many b_min as b_max "
+                                "are required");
+  if (static_cast<long>(cur) < m || static_cast<long>(cur) + m >= nv)
+    throw std::invalid_argument("com_at_cursor: cursor " + std::to_string(cur) + " must leave one UI of the " +
+                                std::to_string(nv) + "-sample record on each side");
+  const double h0 = v[cur];
+  if (!(h0 > 0.0)) throw std::invalid_argument("com_at_cursor: h(0) = " + std::to_string(h0) + " V must be > 0");
+  const double var_x = (levels * levels - 1.0) / (3.0 * (levels - 1.0) * (levels - 1.0));  // (93A-29)
+  const long n_dfe = static_cast<long>(sp.b_max.size());
+  ComCursorResult r;
+  r.h0_v = h0;
+  r.a_s_v = sp.r_lm * h0 / (levels - 1);
+  const double ymax = 1.1 * r.a_s_v;
+  const long half = std::min(static_cast<long>(ymax / 1e-5), 1000L);  // the reference code's grid (Note 1 of 93A.1.7.1)
+  const double step = ymax / static_cast<double>(std::max(half, 1L));
+  const double keep = 1e-3 * ymax;  // Note 2 of 93A.1.7.1: smaller samples are left out
+  r.step_v = step;
+  // The reference code 4.15: the thru's ISI PDF (its get_pdf) from every UI-spaced sample of the
+  // cursor's phase but those in the record's first and last UI, every pre-cursor included; the
+  // jitter slopes (its OptFom_Calc_Noise, then Create_Noise_PDF) at every UI-spaced sample i with
+  // 1 <= i <= N - 2, pre-cursors and the whole tail, no amplitude floor (93A-28, 93A-32).
+  const long isi_end = (std::lround(static_cast<double>(nv) / m) - 1) * m;  // round(N / M) - 1 UI
+  std::vector<double> isi, hj;
+  double var_isi = 0.0, var_slope = 0.0;
+  r.dfe.assign(static_cast<std::size_t>(n_dfe), 0.0);
+  for (long n = -(static_cast<long>(cur) / m); static_cast<long>(cur) + n * m + 1 < nv; ++n) {
+    const long i = static_cast<long>(cur) + n * m;
+    if (i < 1) continue;
+    double h = v[static_cast<std::size_t>(i)];
+    if (n >= 1 && n <= n_dfe) {
+      const std::size_t k = static_cast<std::size_t>(n - 1);
+      const double b = std::clamp(h / h0, sp.b_min[k], sp.b_max[k]);  // (93A-26)
+      r.dfe[k] = b;
+      h -= b * h0;  // (93A-27)
+    }
+    if (n != 0 && i >= m && i < isi_end) {
+      var_isi += var_x * h * h;
+      if (std::abs(h) > keep) isi.push_back(h);
+    }
+    const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
+    var_slope += s * s;
+    if (std::abs(sp.a_dd_ui * s) > keep) hj.push_back(sp.a_dd_ui * s);
+  }
+  r.sigma_isi_v = std::sqrt(var_isi);
+  r.sigma_rj_v = sp.sigma_rj_ui * std::sqrt(var_x * var_slope);  // (93A-32), random part
+  r.sigma_dd_v = sp.a_dd_ui * std::sqrt(var_x * var_slope);      // its dual-Dirac part
+  const double sigma_g =
+      std::sqrt(sp.sigma_tx_v * sp.sigma_tx_v + r.sigma_rj_v * r.sigma_rj_v + sp.sigma_n_v * sp.sigma_n_v);  // (93A-41)
+  ComPdfs& pdf = r.pdfs;
+  pdf.isi = com_symbol_pmf(isi, levels, step);
+  pdf.noise = com_gaussian_pmf(sigma_g, step);
+  pdf.jitter = com_symbol_pmf(hj, levels, step);
+  pdf.total = convolve(pdf.isi, convolve(pdf.noise, pdf.jitter));  // (93A-43)
+  pdf.crosstalk.step_v = step;
+  for (const auto& all : crosstalk_v) {
+    std::vector<double> xs;
+    for (double x : all)
+      if (std::abs(x) > keep) xs.push_back(x);
+    pdf.crosstalk = convolve(pdf.crosstalk, com_symbol_pmf(xs, levels, step));  // (93A-44)
+  }
+  if (!crosstalk_v.empty()) pdf.total = convolve(pdf.total, pdf.crosstalk);
+  r.a_ni_v = com_noise_interference_v(pdf.total, sp.der0);
+  r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
+  return r;
+}
+
 std::vector<std::string> com_unsupported(const ComParameters& p) {
   std::vector<std::string> out;
   const bool rx_ffe = p.ffe_pre_tap_len > 0 || p.ffe_post_tap_len > 0;
@@ -1358,11 +1430,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   const double h0 = v[cur];
   r.h0_v = h0;
   r.cursor_ui = (static_cast<double>(cur) - static_cast<double>(peak)) / m;
-  r.a_s_v = p.r_lm * h0 / (levels - 1);
-  const double ymax = 1.1 * r.a_s_v;
-  const long half = std::min(static_cast<long>(ymax / 1e-5), 1000L);  // the reference code's grid (Note 1 of 93A.1.7.1)
-  const double step = ymax / static_cast<double>(std::max(half, 1L));
-  const double keep = 1e-3 * ymax;  // Note 2 of 93A.1.7.1: smaller samples are left out
+  const double a_s = p.r_lm * h0 / (levels - 1);
+  const double keep = 1e-3 * (1.1 * a_s);  // Note 2 of 93A.1.7.1 (as com_at_cursor): smaller samples are left out
 
   // The DFE's limits: the sheet's, and with floating taps the groups placed for this pulse as in
   // the search (the same pulse and cursor give the same groups).
@@ -1379,35 +1448,6 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
       hi[static_cast<std::size_t>(n - 1)] = p.bmaxg;
     }
   }
-  // The reference code 4.15: the thru's ISI PDF (its get_pdf) from every UI-spaced sample of the
-  // cursor's phase but those in the record's first and last UI, every pre-cursor included; the
-  // jitter slopes (its OptFom_Calc_Noise, then Create_Noise_PDF) at every UI-spaced sample i with
-  // 1 <= i <= N - 2, pre-cursors and the whole tail, no amplitude floor (93A-28, 93A-32).
-  const long nv = static_cast<long>(v.size());
-  const long isi_end = (std::lround(static_cast<double>(nv) / m) - 1) * m;  // round(N / M) - 1 UI
-  std::vector<double> isi, hj;
-  double var_isi = 0.0, var_slope = 0.0;
-  for (long n = -(static_cast<long>(cur) / m); static_cast<long>(cur) + n * m + 1 < nv; ++n) {
-    const long i = static_cast<long>(cur) + n * m;
-    if (i < 1) continue;
-    double h = v[static_cast<std::size_t>(i)];
-    if (n >= 1 && n <= n_dfe) {
-      const std::size_t k = static_cast<std::size_t>(n - 1);
-      const double b = std::clamp(h / h0, lo[k], hi[k]);  // (93A-26)
-      if (n <= p.n_b) r.equalizer.dfe.push_back(b);
-      else if (std::find(r.equalizer.floating_taps.begin(), r.equalizer.floating_taps.end(), n) !=
-               r.equalizer.floating_taps.end())
-        r.equalizer.floating_b.push_back(b);
-      h -= b * h0;  // (93A-27)
-    }
-    if (n != 0 && i >= m && i < isi_end) {
-      var_isi += var_x * h * h;
-      if (std::abs(h) > keep) isi.push_back(h);
-    }
-    const double s = (v[static_cast<std::size_t>(i + 1)] - v[static_cast<std::size_t>(i - 1)]) * m / 2.0;  // (93A-28)
-    var_slope += s * s;
-    if (std::abs(p.a_dd_ui * s) > keep) hj.push_back(p.a_dd_ui * s);
-  }
   double sigma_n = noise_v[best_ctle];
   // With the MMSE Rx FFE the reference code keeps sigma_N of the CTLE alone (its optimize_fom
   // filters eta_0 through the Rx FFE only on the zero-forcing path): followed, docs/com.md.
@@ -1419,23 +1459,11 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
                  noise_r[best_ctle][static_cast<std::size_t>(std::abs(i - j))];
     sigma_n = std::sqrt(std::max(0.0, var_n));
   }
-  r.sigma_isi_v = std::sqrt(var_isi);
-  // (93A-30); with the MMSE Rx FFE the Tx noise through it, as the reference code's PSDs.
-  r.sigma_tx_v = mmse ? best_tn_v : h0 * std::sqrt(snr_tx);
-  r.sigma_rj_v = p.sigma_rj_ui * std::sqrt(var_x * var_slope);           // (93A-32), random part
-  r.sigma_dd_v = p.a_dd_ui * std::sqrt(var_x * var_slope);               // its dual-Dirac part
-  r.sigma_n_v = sigma_n;
-  const double sigma_g = std::sqrt(r.sigma_tx_v * r.sigma_tx_v + r.sigma_rj_v * r.sigma_rj_v + sigma_n * sigma_n);  // (93A-41)
-  ComPdfs& pdf = r.pdfs;
-  pdf.isi = com_symbol_pmf(isi, levels, step);
-  pdf.noise = com_gaussian_pmf(sigma_g, step);
-  pdf.jitter = com_symbol_pmf(hj, levels, step);
-  pdf.total = convolve(pdf.isi, convolve(pdf.noise, pdf.jitter));  // (93A-43)
-  pdf.crosstalk.step_v = step;
+  // The aggressors' UI-spaced samples at their own best phase (93A-33): FEXT through the Tx FFE
+  // (and the Rx FFE), NEXT through no Tx FFE (and the Rx FFE).
   double var_xt = 0.0;
-  std::vector<std::vector<double>> xt_samples;  // per aggressor, for the eye's grid (com_eye)
+  std::vector<std::vector<double>> xt_all, xt_samples;  // all samples; those kept, for the eye's grid (com_eye)
   for (std::size_t k = 0; k < agg.size(); ++k) {
-    // FEXT through the Tx FFE (and the Rx FFE), NEXT through no Tx FFE (and the Rx FFE).
     PulseResponse filtered;
     const bool fext = agg[k].kind == ComPathKind::fext;
     if (rx_ffe) com_apply_fir(best_agg[k].pulse, fext ? com_cascade_ffe(ffes[best_ffe], best_rx, cmx) : r.equalizer.rx_ffe, filtered);
@@ -1443,16 +1471,46 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     const PulseResponse& ap = rx_ffe || fext ? filtered : best_agg[k].pulse;
     const CrosstalkPhase ph = crosstalk_phase(ap);  // (93A-33)
     std::vector<double> xs;
-    for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m))
-      if (std::abs(ap.samples_v[i]) > keep) xs.push_back(ap.samples_v[i]);
+    for (std::size_t i = ph.phase; i < ap.samples_v.size(); i += static_cast<std::size_t>(m)) xs.push_back(ap.samples_v[i]);
     var_xt += var_x * ph.energy_v2;
-    pdf.crosstalk = convolve(pdf.crosstalk, com_symbol_pmf(xs, levels, step));  // (93A-44)
-    if (p.eye_width || p.c2m) xt_samples.push_back(std::move(xs));
+    if (p.eye_width || p.c2m) {
+      std::vector<double> kept;
+      for (double x : xs)
+        if (std::abs(x) > keep) kept.push_back(x);
+      xt_samples.push_back(std::move(kept));
+    }
+    xt_all.push_back(std::move(xs));
   }
-  if (!agg.empty()) pdf.total = convolve(pdf.total, pdf.crosstalk);
+  ComCursorSpec cs;
+  cs.samples_per_ui = m;
+  cs.levels = levels;
+  cs.r_lm = p.r_lm;
+  cs.der0 = p.der_0;
+  cs.a_dd_ui = p.a_dd_ui;
+  cs.sigma_rj_ui = p.sigma_rj_ui;
+  // (93A-30); with the MMSE Rx FFE the Tx noise through it, as the reference code's PSDs.
+  cs.sigma_tx_v = mmse ? best_tn_v : h0 * std::sqrt(snr_tx);
+  cs.sigma_n_v = sigma_n;
+  cs.b_min = lo;
+  cs.b_max = hi;
+  ComCursorResult at = com_at_cursor(v, cur, cs, xt_all);
+  for (long n = 1; n <= n_dfe; ++n) {
+    const double b = at.dfe[static_cast<std::size_t>(n - 1)];
+    if (n <= p.n_b) r.equalizer.dfe.push_back(b);
+    else if (std::find(r.equalizer.floating_taps.begin(), r.equalizer.floating_taps.end(), n) !=
+             r.equalizer.floating_taps.end())
+      r.equalizer.floating_b.push_back(b);
+  }
+  r.a_s_v = at.a_s_v;
+  r.sigma_isi_v = at.sigma_isi_v;
+  r.sigma_tx_v = cs.sigma_tx_v;
+  r.sigma_rj_v = at.sigma_rj_v;
+  r.sigma_dd_v = at.sigma_dd_v;
+  r.sigma_n_v = sigma_n;
+  r.pdfs = std::move(at.pdfs);
   r.sigma_xt_v = std::sqrt(var_xt);
-  r.a_ni_v = com_noise_interference_v(pdf.total, p.der_0);
-  r.com_db = 20.0 * std::log10(r.a_s_v / r.a_ni_v);
+  r.a_ni_v = at.a_ni_v;
+  r.com_db = at.com_db;
   // VEO as 4.15 reports it (VEO_mV = 1000 * 2 (A_s - A_ni), its T_O = 0 branch): the opening
   // between the inner eye's upper and lower edges at DER_0.
   r.veo_v = 2.0 * (r.a_s_v - r.a_ni_v);

@@ -274,6 +274,50 @@ struct ComPdfs {
   ComPmf total;      ///< their convolution (93A-43 ... 93A-45), A_ni = com_noise_interference_v(total, DER_0)
 };
 
+/// What COM's A_ni at one sampling point needs besides the pulse (93A.1.7).
+struct ComCursorSpec {
+  int samples_per_ui = 32;        ///< M of the pulse record, >= 1
+  int levels = 2;                 ///< L, >= 2
+  double r_lm = 1.0;              ///< R_LM (A_s = R_LM h(0) / (L - 1))
+  double der0 = 1e-5;             ///< DER_0, in (0, 1)
+  double a_dd_ui = 0.0, sigma_rj_ui = 0.0;  ///< A_DD, sigma_RJ [UI], >= 0
+  double sigma_tx_v = 0.0;        ///< sigma_TX (93A-30) at this point [V], >= 0
+  double sigma_n_v = 0.0;         ///< sigma_N (93A-35) [V], >= 0
+  /// The DFE's limits per tap relative to h(0) (93A-26: b(n) = clamp(h(n)/h(0), b_min, b_max)),
+  /// N_b = b_max.size() taps (b_min.size() == N_b; +-infinity for an unlimited tap).
+  std::vector<double> b_min, b_max;
+};
+
+/// COM at one sampling point and its figures (93A.1.7).
+struct ComCursorResult {
+  double h0_v = 0.0;     ///< h(0) = pulse_v[cursor] [V]
+  double a_s_v = 0.0;    ///< A_s = R_LM h(0) / (L - 1) [V]
+  double a_ni_v = 0.0;   ///< A_ni at DER_0 [V]
+  double com_db = 0.0;   ///< 20 log10(A_s / A_ni)
+  double step_v = 0.0;   ///< the voltage grid's step: y_max / min(floor(y_max / 10 uV), 1000), y_max = 1.1 A_s
+  std::vector<double> dfe;  ///< b(1) ... b(N_b) (93A-26)
+  /// rms of the residual ISI (every UI of the cursor's phase but the record's first and last),
+  /// random and dual-Dirac jitter over the record's UI-spaced slopes (93A-32) [V]
+  double sigma_isi_v = 0.0, sigma_rj_v = 0.0, sigma_dd_v = 0.0;
+  ComPdfs pdfs;
+};
+
+/// COM's A_ni at sample `cursor` of pulse_v (the equalised pulse, no DFE, M samples per UI), as
+/// com_case computes it for its chosen setting (the IEEE reference code 4.15's get_pdf): on the
+/// grid of ComCursorResult::step_v, the PMFs (com_symbol_pmf) of the residual ISI after the
+/// clipped DFE (93A-26, 93A-27; every UI-spaced sample of the cursor's phase but those in the
+/// record's first and last UI, pre-cursors included; 93A-39, 93A-40), of the dual-Dirac jitter
+/// A_DD h_J(n) (93A-28, every UI-spaced slope with 1 <= i <= N - 2), of a Gaussian of
+/// sigma_TX^2 + sigma_RJ^2 + sigma_N^2 (93A-41, 93A-42, sigma_RJ = sigma_RJ_ui sigma_X (sum
+/// h_J^2)^(1/2)) and of each aggressor's samples (93A-44: crosstalk_v[k], its UI-spaced samples at
+/// its own phase), samples below 1e-3 y_max left out (Note 2 of 93A.1.7.1), convolved
+/// (93A-43 ... 93A-45); A_ni = com_noise_interference_v(total, DER_0). Used by com_case and by the
+/// statistical eye's COM PDF option (eye_analysis, EyePdf::com).
+/// Throws std::invalid_argument for a cursor outside [M, N - M), h(0) <= 0 or a bad spec.
+/// Tested by: tests/solvers/com_test.cpp "[solvers][com]" and, through com_case, against 4.15.
+ComCursorResult com_at_cursor(std::span<const double> pulse_v, std::size_t cursor, const ComCursorSpec& spec,
+                              std::span<const std::vector<double>> crosstalk_v = {});
+
 /// The equalizer COM chose for a case.
 struct ComEqualizer {
   double g_dc_db = 0.0;          ///< CTLE g_DC [dB]
