@@ -55,6 +55,14 @@ void print_eye(const io::Config& cfg, const solvers::EyeAnalysis& a) {
              eye.main_cursor_v * 1e3, a.noise_sigma_v * 1e3);
   fmt::print("  BER at the optimum {:.3g} (SER {:.3g}); margin {:.2f} dB; COM-style SNR {:.2f} dB\n", eye.ber, eye.ser,
              eye.margin_db, eq.snr.snr_db);
+  if (a.com.sampling_index >= 0) {
+    const auto& sp = cfg.signalling->spec;
+    fmt::print("  sampling rule {} ({:+.3f} UI from the pulse's peak)", channels::to_string(sp.sampling), a.com.sampling_ui);
+    if (a.com.pdf)
+      fmt::print("; COM's PDFs: A_s {:.3f} mV, A_ni {:.3f} mV, margin {:.2f} dB (the statistical eye's {:.2f} dB)",
+                 a.com.a_s_v * 1e3, a.com.a_ni_v * 1e3, a.com.margin_db, a.com.statistical_margin_db);
+    fmt::print("\n");
+  }
   fmt::print("  limiting term: {} (closure {:.2f} mV; without ISI {:.2f}, without noise {:.2f}, without jitter {:.2f})\n",
              solvers::to_string(eye.closure.limiting), eye.closure.a_ni_v * 1e3, eye.closure.a_ni_without_isi_v * 1e3,
              eye.closure.a_ni_without_noise_v * 1e3, eye.closure.a_ni_without_jitter_v * 1e3);

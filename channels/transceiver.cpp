@@ -25,4 +25,16 @@ double DfeLimits::feedback(int tap, double v, double h0) const {
   return clip(v, h0, min_for(tap), max_for(tap), abs_for(tap));
 }
 
+std::string to_string(EyeSampling s) {
+  switch (s) {
+    case EyeSampling::tallest: return "tallest";
+    case EyeSampling::com: return "com";
+    case EyeSampling::com_peak: return "com-peak";
+    case EyeSampling::com_rise: return "com-rise";
+  }
+  return "?";
+}
+
+std::string to_string(EyePdf p) { return p == EyePdf::com ? "com" : "statistical"; }
+
 }  // namespace phylane::channels

@@ -76,6 +76,21 @@ struct CrosstalkAggressor {
   bool victim_tx_ffe = true;
 };
 
+/// Where the statistical eye samples (docs/eye.md, "Sampling rule and COM's PDFs"): `tallest`,
+/// the phase whose worst eye is tallest at the target (with a DFE, its taps adapted at every phase);
+/// `com`, COM's sampling point on the equalised pulse (IEEE 802.3 Annex 93A, the reference code
+/// 4.15's cursor_sample_index: the Mueller-Muller condition 93A-25 with b(1) at its limit b_max(1),
+/// after the last rise through 1 % of the peak; solvers::com_cursor_index), the DFE adapted there
+/// (93A-26); `com_peak`, the peak itself and `com_rise`, the largest rise over one UI (COM's
+/// ts_anchor 1 and 2, solvers::com_anchor_index).
+enum class EyeSampling { tallest, com, com_peak, com_rise };
+/// The eye's margin and A_ni (docs/eye.md): `statistical`, the statistical eye's own (its
+/// grid, folding and Gaussian; any target); `com`, COM's PDF construction at the sampling point
+/// (93A.1.7: solvers::com_at_cursor, A_ni at the target as a symbol error ratio, DER_0).
+enum class EyePdf { statistical, com };
+std::string to_string(EyeSampling s);
+std::string to_string(EyePdf p);
+
 /// Everything that sets the eye besides the channel. Units SI; defaults documented per field.
 struct EyeLinkSpec {
   double symbol_rate_baud = 0.0;     ///< > 0
@@ -113,6 +128,10 @@ struct EyeLinkSpec {
   /// the pulse engine then leaves out the bins where the Tx edge and Rx filters alone bound the
   /// pulse's spectrum below 1e-12 of the Tx amplitude (docs/pulse_and_equalizers.md, rule 8).
   bool passive_channel = false;
+  /// Sampling rule and margin construction of the statistical eye (EyeSampling, EyePdf); the
+  /// defaults are the statistical eye's own. EyePdf::com needs a COM sampling rule.
+  EyeSampling sampling = EyeSampling::tallest;
+  EyePdf pdf = EyePdf::statistical;
   /// The channel's H(f) is exactly 0 above this frequency [Hz] (Touchstone data tapered to 0
   /// above their band: Link::zero_above_hz); the pulse engine does not evaluate it there (rule 8b).
   double zero_above_hz = std::numeric_limits<double>::infinity();

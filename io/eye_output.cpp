@@ -67,6 +67,21 @@ void write_eye_json(std::ostream& os, const Config& cfg, const solvers::EyeAnaly
   j.field("without_jitter", eye.closure.a_ni_without_jitter_v);
   if (!a.crosstalk.empty()) j.field("without_crosstalk", eye.closure.a_ni_without_crosstalk_v);
   j.end_object();
+  if (a.com.sampling_index >= 0) {
+    // [rx] sampling / pdf = "com" (docs/eye.md, "Sampling rule and COM's PDFs"): only then.
+    j.key("com").begin_object();
+    j.field("sampling", channels::to_string(es.spec.sampling));
+    j.field("pdf", channels::to_string(es.spec.pdf));
+    j.field("sampling_ui", a.com.sampling_ui);
+    if (a.com.pdf) {
+      j.field("a_s_v", a.com.a_s_v);
+      j.field("a_ni_v", a.com.a_ni_v);
+      j.field("margin_db", a.com.margin_db);
+      j.field("statistical_margin_db", a.com.statistical_margin_db);
+      j.field("pdf_step_v", a.com.step_v);
+    }
+    j.end_object();
+  }
   if (!a.crosstalk.empty()) {
     j.field("crosstalk_sigma_v", eye.crosstalk_sigma_v);
     j.key("crosstalk").begin_array();

@@ -506,6 +506,50 @@ void read_eye_sections(TableReader& root, ReceiverKind kind, std::optional<chann
       n->visit([&](auto&& v) { r.output().insert_or_assign("dfe_limits", v); });
     }
   }
+  // The statistical eye's sampling rule and margin construction (docs/eye.md, "Sampling rule and
+  // COM's PDFs"): the defaults are the eye's own; "com" takes IEEE 802.3 Annex 93A's.
+  // Read only when given, so that a config without them resolves as before.
+  std::optional<channels::EyeSampling> sampling = channels::EyeSampling::tallest;
+  std::optional<channels::EyePdf> pdf = channels::EyePdf::statistical;
+  r.accept("sampling");
+  r.accept("pdf");
+  if (r.has("sampling"))
+    sampling = r.choice<channels::EyeSampling>(
+        "sampling",
+        detail::one_of({channels::EyeSampling::tallest, channels::EyeSampling::com, channels::EyeSampling::com_peak,
+                        channels::EyeSampling::com_rise}),
+        "tallest, com, com-peak, com-rise", std::nullopt);
+  if (r.has("pdf"))
+    pdf = r.choice<channels::EyePdf>("pdf", detail::one_of({channels::EyePdf::statistical, channels::EyePdf::com}),
+                                     "statistical, com", std::nullopt);
+  if (sampling) spec.sampling = *sampling;
+  else ok = false;
+  if (pdf) spec.pdf = *pdf;
+  else ok = false;
+  if (pdf && *pdf == channels::EyePdf::com) {
+    if (sampling && *sampling == channels::EyeSampling::tallest) {
+      ctx.error(r.input().get("pdf"), r.key_path("pdf"), "\"com\"",
+                "needs rx.sampling = \"com\", \"com-peak\" or \"com-rise\": COM's PDFs are taken at COM's sampling "
+                "point, not at the tallest eye");
+      ok = false;
+    }
+    if (optical) {
+      ctx.error(r.input().get("pdf"), r.key_path("pdf"), "\"com\"",
+                "is not allowed with an optical receiver: COM's PDFs take one Gaussian noise, not level-dependent "
+                "noise; use pdf = \"statistical\"");
+      ok = false;
+    }
+  }
+  // COM's rule reads b_max(1) relative to h(0) (93A-25): an absolute first DFE limit has none.
+  if (sampling && *sampling != channels::EyeSampling::tallest && spec.dfe_taps > 0 && !spec.dfe_limits.max_abs_v.empty() &&
+      std::isfinite(spec.dfe_limits.max_abs_v.front())) {
+    const toml::node* n = r.input().get("dfe_limits");
+    const toml::node* first = n && n->as_array() && !n->as_array()->empty() ? &(*n->as_array())[0] : n;
+    ctx.error(first, r.key_path("dfe_limits") + "[1]", first ? node_text(*first) : "",
+              "must be a number (relative to the main cursor, COM's b_max(1)) with sampling = \"" +
+                  channels::to_string(*sampling) + "\": COM's sampling rule takes the first tap at its relative limit");
+    ok = false;
+  }
   r.finish();
   if (ok) out = es;
 }

@@ -12,7 +12,9 @@
 #include <utility>
 
 #include "phy/units.hpp"
+#include "solvers/com.hpp"
 #include "solvers/parallel.hpp"
+#include "solvers/signalling.hpp"
 
 namespace phylane::solvers {
 
@@ -155,6 +157,90 @@ EqualizerResult search_sampler_noise(PulseResponseEngine& engine, ChannelSpectru
   return out;
 }
 
+// COM's sampling point on an equalised pulse (EyeLinkSpec::sampling; com_anchor_index with the
+// peak as 4.15 takes it, the largest sample); -1 with the tallest-eye rule.
+long com_sampling_index(const PulseResponse& p, const EyeLinkSpec& spec) {
+  if (spec.sampling == channels::EyeSampling::tallest) return -1;
+  const auto& y = p.samples_v;
+  std::size_t peak = 0;
+  for (std::size_t i = 1; i < y.size(); ++i)
+    if (y[i] > y[peak]) peak = i;
+  const int anchor = spec.sampling == channels::EyeSampling::com ? 0 : spec.sampling == channels::EyeSampling::com_peak ? 1 : 2;
+  const double b1 = spec.dfe_taps > 0 ? spec.dfe_limits.max_for(1) : 0.0;  // (93A-25) with b(1) at its limit
+  const std::optional<std::size_t> i = com_anchor_index(y, peak, p.samples_per_ui, anchor, b1);
+  if (!i)
+    throw std::runtime_error("eye: sampling = \"" + channels::to_string(spec.sampling) +
+                             "\": the equalised pulse has no rise through 1 % of its peak within 4 UI before it, so "
+                             "COM's rule gives no sampling point");
+  return static_cast<long>(*i);
+}
+
+// COM's margin at sample idx of the equalised pulse (EyePdf::com): com_at_cursor with the eye's
+// noise, jitter, DFE limits (relative, the absolute clamp as a relative limit at this h(0)) and
+// crosstalk samples, A_ni at the target as a symbol error ratio (COM's DER_0).
+EyeComFigures com_margin(const PulseResponse& p, long idx, const EyeLinkSpec& spec, double sigma_n_v,
+                         const std::vector<double>& crosstalk_v) {
+  EyeComFigures f;
+  f.sampling_index = idx;
+  const double h0 = p.samples_v[static_cast<std::size_t>(idx)];
+  ComCursorSpec cs;
+  cs.samples_per_ui = p.samples_per_ui;
+  cs.levels = spec.levels;
+  cs.der0 = ser_from_ber(spec.target_ber, spec.levels);
+  cs.a_dd_ui = 0.5 * spec.jitter.dj_pp_ui;
+  cs.sigma_rj_ui = spec.jitter.rj_rms_ui;
+  cs.sigma_tx_v = tx_noise_sigma_v(spec, h0);
+  cs.sigma_n_v = sigma_n_v;
+  for (int j = 1; j <= spec.dfe_taps; ++j) {
+    const double a = h0 > 0.0 ? spec.dfe_limits.abs_for(j) / h0 : std::numeric_limits<double>::infinity();
+    cs.b_min.push_back(std::max(spec.dfe_limits.min_for(j), -a));
+    cs.b_max.push_back(std::min(spec.dfe_limits.max_for(j), a));
+  }
+  std::vector<std::vector<double>> xt;
+  if (!crosstalk_v.empty()) xt.push_back(crosstalk_v);
+  const ComCursorResult r = com_at_cursor(p.samples_v, static_cast<std::size_t>(idx), cs, xt);
+  f.pdf = true;
+  f.a_s_v = r.a_s_v;
+  f.a_ni_v = r.a_ni_v;
+  f.margin_db = r.com_db;
+  f.step_v = r.step_v;
+  f.sigma_isi_v = r.sigma_isi_v;
+  f.sigma_tx_v = cs.sigma_tx_v;
+  f.sigma_rj_v = r.sigma_rj_v;
+  f.sigma_dd_v = r.sigma_dd_v;
+  f.sigma_n_v = sigma_n_v;
+  return f;
+}
+
+// The eye's sampling point in `com` and, with pdf = com, COM's margin in the eye's place.
+void finish_com(EyeAnalysis& out, long idx, const EyeLinkSpec& spec, double sigma_n_v, const std::vector<double>& xt) {
+  if (idx < 0) return;
+  const PulseResponse& p = out.equalizer.pulse.pulse;
+  std::size_t peak = 0;
+  for (std::size_t i = 1; i < p.samples_v.size(); ++i)
+    if (p.samples_v[i] > p.samples_v[peak]) peak = i;
+  if (spec.pdf == channels::EyePdf::com) {
+    out.com = com_margin(p, idx, spec, sigma_n_v, xt);
+    out.com.statistical_margin_db = out.eye.margin_db;
+    out.eye.margin_db = out.com.margin_db;
+    for (auto& e : out.eye.eyes) {
+      e.noise_interference_v = out.com.a_ni_v;
+      e.margin_db = out.com.margin_db;
+    }
+  }
+  out.com.sampling_index = idx;
+  out.com.sampling_ui = (static_cast<double>(idx) - static_cast<double>(peak)) / p.samples_per_ui;
+}
+
+void validate_sampling(const EyeLinkSpec& spec) {
+  if (spec.pdf == channels::EyePdf::com && spec.sampling == channels::EyeSampling::tallest)
+    throw std::invalid_argument("eye: pdf = \"com\" needs a COM sampling rule (sampling = \"com\", \"com-peak\" or "
+                                "\"com-rise\"), not \"tallest\"");
+  if (spec.pdf == channels::EyePdf::com && !spec.sigma_per_level_v.empty())
+    throw std::invalid_argument("eye: pdf = \"com\" takes one Gaussian noise (93A-41); it is not allowed with "
+                                "level-dependent (optical) noise");
+}
+
 void validate_crosstalk(const EyeLinkSpec& spec) {
   if (spec.crosstalk.empty()) return;
   if (!spec.sigma_per_level_v.empty() || spec.noise_rms_v > 0.0)
@@ -201,6 +287,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   if (!spec.sigma_per_level_v.empty() && static_cast<int>(spec.sigma_per_level_v.size()) != spec.levels)
     throw std::invalid_argument("eye: one noise value per level is needed");
   validate_crosstalk(spec);
+  validate_sampling(spec);
 
   EyeAnalysis out;
   PulseResponseOptions po;
@@ -352,10 +439,17 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   std::size_t best_ctle = eq.candidates.empty() ? 0 : eq.candidates[eq.best].ctle_index;
   std::vector<double> xt_v;
   if (!aggressors.empty()) xt_v = crosstalk_at(eq.ctle, eq.ffe, out.crosstalk);
+  // A COM sampling rule: the point and the DFE there (93A-26) instead of the search's cursor.
+  const long best_idx = com_sampling_index(eq.pulse.pulse, spec);
+  if (best_idx >= 0) eq.dfe = dfe_taps(eq.pulse.pulse, static_cast<std::size_t>(best_idx), spec.dfe_taps, spec.dfe_limits);
   const StatEyeSpec best_spec = stat_spec(spec, sigma_for(best_ctle), noise_gain[best_ctle], eq.dfe, std::move(xt_v));
   out.noise_sigma_v = std::hypot(sigma_for(best_ctle), tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
+  const bool com_pdf = spec.pdf == channels::EyePdf::com;
   if (!(spec.refine_candidates > 1 && eq.candidates.size() > 1)) {
-    out.eye = statistical_eye(eq.pulse.pulse, best_spec, so);
+    StatEyeOptions one = so;
+    one.sampling_index = best_idx;
+    out.eye = statistical_eye(eq.pulse.pulse, best_spec, one);
+    finish_com(out, best_idx, spec, sigma_for(best_ctle), best_spec.crosstalk_v);
     return out;
   }
   std::vector<std::size_t> order(eq.candidates.size());
@@ -378,6 +472,8 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     std::vector<CrosstalkContribution> report;
     StatEyeSpec eye_spec;
     StatEyeResult eye;
+    long sampling_index = -1;  // a COM sampling rule's point (-1: the tallest eye)
+    double com_margin_db = 0.0;  // pdf = com: the margin that ranks
   };
   std::vector<Refine> jobs(1);
   jobs.reserve(k + 1);
@@ -385,6 +481,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   jobs[0].ctle = eq.ctle;
   jobs[0].sigma = sigma_for(best_ctle);
   jobs[0].eye_spec = best_spec;
+  jobs[0].sampling_index = best_idx;
   for (std::size_t r = 0; r < k; ++r) {
     const std::size_t idx = order[r];
     if (idx == eq.best) continue;
@@ -397,7 +494,9 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     apply_tx_ffe(j.pr.pulse, c.ffe, work);
     j.pr.pulse = std::move(work);
     j.sigma = sigma_for(c.ctle_index);
-    j.dfe = dfe_taps(j.pr.pulse, c.cursor_index, spec.dfe_taps, spec.dfe_limits);
+    j.sampling_index = com_sampling_index(j.pr.pulse, spec);
+    j.dfe = dfe_taps(j.pr.pulse, j.sampling_index >= 0 ? static_cast<std::size_t>(j.sampling_index) : c.cursor_index,
+                     spec.dfe_taps, spec.dfe_limits);
     std::vector<double> xs;
     if (!aggressors.empty()) xs = crosstalk_at(j.ctle, c.ffe, j.report);
     j.eye_spec = stat_spec(spec, j.sigma, noise_gain[c.ctle_index], j.dfe, std::move(xs));
@@ -408,18 +507,32 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   rank.margin_only = true;
   ParallelOptions po2;
   po2.workers = 2;
-  parallel_for(jobs.size(), [&](std::size_t i, int) { jobs[i].eye = statistical_eye(pulse_of(jobs[i]), jobs[i].eye_spec, rank); },
-               po2);
+  // pdf = com: COM's margin at each candidate's point ranks them (no statistical eye needed).
+  parallel_for(
+      jobs.size(),
+      [&](std::size_t i, int) {
+        auto& j = jobs[i];
+        if (com_pdf) {
+          j.com_margin_db = com_margin(pulse_of(j), j.sampling_index, spec, j.sigma, j.eye_spec.crosstalk_v).margin_db;
+          return;
+        }
+        StatEyeOptions o = rank;
+        o.sampling_index = j.sampling_index;
+        j.eye = statistical_eye(pulse_of(j), j.eye_spec, o);
+      },
+      po2);
+  auto margin_of = [&](const Refine& j) { return com_pdf ? j.com_margin_db : j.eye.margin_db; };
   Refine* winner = &jobs.front();
-  double best_margin = winner->eye.margin_db;
+  double best_margin = margin_of(*winner);
   for (auto& j : jobs)
-    if (j.eye.margin_db > best_margin + 1e-9) {
-      best_margin = j.eye.margin_db;
+    if (margin_of(j) > best_margin + 1e-9) {
+      best_margin = margin_of(j);
       winner = &j;
     }
   auto& j = *winner;
   StatEyeOptions whole = so;
-  whole.dfe_phase_hint = static_cast<int>(j.eye.best_phase_index);
+  if (j.sampling_index < 0) whole.dfe_phase_hint = static_cast<int>(j.eye.best_phase_index);
+  whole.sampling_index = j.sampling_index;
   whole.workers = 2;
   out.eye = statistical_eye(pulse_of(j), j.eye_spec, whole);
   if (j.idx != eq.best) {
@@ -433,6 +546,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     eq.pulse = std::move(j.pr);
     eq.dfe = j.dfe;
   }
+  finish_com(out, j.sampling_index, spec, j.sigma, j.eye_spec.crosstalk_v);
   return out;
 }
 
@@ -446,6 +560,7 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
     throw std::invalid_argument("eye: crosstalk (" + std::to_string(spec.crosstalk.size()) +
                                 " aggressors) needs the channel's frequency response; give an impulse response "
                                 "instead of a pulse");
+  validate_sampling(spec);
   EyeAnalysis out;
   out.unequalized.pulse = pulse;
   out.noise_sigma_v = noise_sigma_v;
@@ -479,12 +594,16 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
   }
   eq.ctle = Ctle::none();
   eq.noise_sigma_v = {noise_sigma_v};
-  eq.dfe = dfe_taps(eq.pulse.pulse, eq.snr.cursor_index, spec.dfe_taps, spec.dfe_limits);
+  const long idx = com_sampling_index(eq.pulse.pulse, spec);
+  eq.dfe = dfe_taps(eq.pulse.pulse, idx >= 0 ? static_cast<std::size_t>(idx) : eq.snr.cursor_index, spec.dfe_taps,
+                    spec.dfe_limits);
   StatEyeOptions opt;
   opt.target_ber = spec.target_ber;
   opt.phases_per_ui = pulse.samples_per_ui;
+  opt.sampling_index = idx;
   out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, noise_sigma_v, 1.0, eq.dfe), opt);
   out.noise_sigma_v = std::hypot(noise_sigma_v, tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
+  finish_com(out, idx, spec, noise_sigma_v, {});
   return out;
 }
 

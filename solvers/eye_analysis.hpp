@@ -32,6 +32,22 @@ struct CrosstalkContribution {
   double peak_v = 0.0;        ///< largest |h(n)| among its samples at that phase [V]
 };
 
+/// COM's figures of an eye with a COM sampling rule or COM's PDFs (EyeLinkSpec::sampling, pdf).
+struct EyeComFigures {
+  /// The sampling point: a sample of equalizer.pulse.pulse (-1 with the tallest-eye rule), and
+  /// its time relative to that pulse's peak [UI] (negative: before it).
+  long sampling_index = -1;
+  double sampling_ui = 0.0;
+  /// EyePdf::com: COM's A_s, A_ni and margin 20 log10(A_s / A_ni) at that point (93A.1.7,
+  /// solvers::com_at_cursor; eye.margin_db and every eye's noise_interference_v and margin_db
+  /// are these), the PDF grid's step and the rms terms [V]; all 0 with EyePdf::statistical.
+  bool pdf = false;
+  double a_s_v = 0.0, a_ni_v = 0.0, margin_db = 0.0, step_v = 0.0;
+  double sigma_isi_v = 0.0, sigma_tx_v = 0.0, sigma_rj_v = 0.0, sigma_dd_v = 0.0, sigma_n_v = 0.0;
+  /// The stat eye's own margin at the same point, which pdf = com replaces [dB].
+  double statistical_margin_db = 0.0;
+};
+
 struct EyeAnalysis {
   PulseResult unequalized;           ///< channel + Tx edge + Rx filter, no CTLE/FFE
   EqualizerResult equalizer;         ///< search result: chosen CTLE, FFE, DFE, candidates
@@ -43,6 +59,7 @@ struct EyeAnalysis {
   /// One entry per EyeLinkSpec::crosstalk aggressor, in that order (empty without crosstalk).
   /// Their samples are the eye's StatEyeSpec::crosstalk_v; eye.crosstalk_sigma_v is the total.
   std::vector<CrosstalkContribution> crosstalk;
+  EyeComFigures com;  ///< with EyeLinkSpec::sampling other than tallest (and pdf = com)
 };
 
 /// Runs the analysis. Throws std::invalid_argument for bad specifications; a closed eye is a
@@ -61,6 +78,18 @@ struct EyeAnalysis {
 /// adds sigma_XT^2 of each candidate to the fast SNR (93A-36); the statistical eyes of the chosen
 /// and the re-ranked candidates convolve all of each aggressor's samples at its best phase
 /// (93A-33, 93A-44). Tested by: tests/solvers/crosstalk_test.cpp
+///
+/// With a COM sampling rule (spec.sampling, channels::EyeSampling) every statistical eye (the
+/// chosen candidate's and the re-ranked ones') samples at COM's point of its equalised pulse
+/// (solvers::com_anchor_index; b_max(1) = spec.dfe_limits' first relative limit, 0 without a
+/// DFE), its DFE adapted there (93A-26); the equalizer search's fast SNR still ranks candidates at
+/// its own cursor. With spec.pdf = com the margin at that point is COM's (solvers::com_at_cursor:
+/// A_ni at the target as a symbol error ratio, sigma_N the receiver noise at the sampler, sigma_TX
+/// of 93A-30, the crosstalk samples of the eye), it re-ranks the candidates and replaces the eye's
+/// margin_db and A_ni (EyeAnalysis::com); the map, heights, widths, BER and closure breakdown stay
+/// the statistical eye's at that point. std::invalid_argument for pdf = com with the tallest-eye
+/// rule or with optical levels; std::runtime_error when a pulse has no COM sampling point (no
+/// rise through 1 % of its peak within 4 UI before it). Tested by: tests/solvers/eye_com_test.cpp
 EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec);
 
 /// The eye of a user-supplied pulse response (already at the decision point, e.g. exported by

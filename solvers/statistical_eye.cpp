@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -823,6 +824,9 @@ void validate(const PulseResponse& pulse, const StatEyeSpec& spec, const StatEye
          std::to_string(phases - 1) + "]");
   if (!(opt.fold_tolerance >= 0.0 && opt.fold_tolerance <= 1e-2))
     fail("options.fold_tolerance = " + num(opt.fold_tolerance) + " must be in [0, 1e-2]");
+  if (opt.sampling_index < -1 || opt.sampling_index >= static_cast<long>(pulse.samples_v.size()))
+    fail("options.sampling_index = " + std::to_string(opt.sampling_index) + " must be -1 (none) or a sample index in [0, " +
+         std::to_string(pulse.samples_v.size() - 1) + "]");
 }
 
 // Pass 1's phase without visiting every phase. The ranking key of a phase (its worst eye's height
@@ -900,7 +904,16 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   validate(pulse, spec, opt);
   const int m = spec.signalling.levels;
   const int phases = opt.phases_per_ui > 0 ? opt.phases_per_ui : pulse.samples_per_ui;
-  Engine eng(pulse, spec, opt, phases);
+  // A sampling point set by another rule: the axis centred on it (a copy of the pulse whose
+  // main_index is that sample; only then, so the default path copies nothing) and its phase fixed.
+  std::optional<PulseResponse> centred;
+  if (opt.sampling_index >= 0) {
+    centred = pulse;
+    centred->main_index = static_cast<std::size_t>(opt.sampling_index);
+  }
+  const PulseResponse& pu = centred ? *centred : pulse;
+  const int fixed_phase = centred ? phases / 2 : -1;  // phase_ui(phases / 2) = 0: the sample itself
+  Engine eng(pu, spec, opt, phases);
   const double scale = eng.scale();
   const double floor_ber = opt.ber_floor;
   const double target = opt.target_ser ? ber_from_ser(*opt.target_ser, m) : opt.target_ber;
@@ -929,6 +942,12 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   }
   if (!(main_max > 0.0)) {
     throw std::invalid_argument("statistical_eye: pulse.samples_v has no positive main cursor at any phase");
+  }
+  if (centred) {
+    // The axis reported relative to the pulse's own main cursor, as without a sampling index.
+    const double shift = (static_cast<double>(opt.sampling_index) - static_cast<double>(pulse.main_index)) /
+                         static_cast<double>(pulse.samples_per_ui);
+    for (double& x : res.phase_ui) x += shift;
   }
   const double vmax = opt.voltage_max_v > 0.0 ? opt.voltage_max_v : 1.2 * main_max;
   const int nv = opt.voltage_points;
@@ -988,7 +1007,9 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
       sums[static_cast<std::size_t>(j)] = eng.summarise(st, volts, pcol, target);
       done[static_cast<std::size_t>(j)] = 1;
     };
-    if (opt.dfe_phase_hint >= 0) {
+    if (fixed_phase >= 0) {
+      dfe_phase = fixed_phase;
+    } else if (opt.dfe_phase_hint >= 0) {
       dfe_phase = opt.dfe_phase_hint;
     } else {
       dfe_phase = opt.every_phase ? -1 : coarse_to_fine_phase(phases, eval, sums);
@@ -1010,7 +1031,8 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   res.worst_eye_height_v.resize(static_cast<std::size_t>(phases));
   // Margin only (ranking candidates): with a DFE the phase is already chosen, and the margin reads
   // that phase's state alone.
-  const bool margin_only = opt.margin_only && dfe_phase >= 0;
+  const int chosen_phase = dfe_phase >= 0 ? dfe_phase : fixed_phase;
+  const bool margin_only = opt.margin_only && chosen_phase >= 0;
   auto map_phase = [&](int j, Engine& e, std::vector<double>& col) {
     PhaseCursors c = curs[static_cast<std::size_t>(j)];
     Engine::apply_taps(c, taps);
@@ -1026,11 +1048,11 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
   const int workers = margin_only ? 1 : parallel_workers(opt.workers, static_cast<std::size_t>(phases));
   if (workers == 1) {
     for (int j = 0; j < phases; ++j)
-      if (!margin_only || j == dfe_phase) map_phase(j, eng, pcol);
+      if (!margin_only || j == chosen_phase) map_phase(j, eng, pcol);
   } else {
     // Phases are independent: each worker has its own engine (its buffers) and column.
     std::vector<std::unique_ptr<Engine>> others;
-    for (int w = 1; w < workers; ++w) others.push_back(std::make_unique<Engine>(pulse, spec, opt, phases));
+    for (int w = 1; w < workers; ++w) others.push_back(std::make_unique<Engine>(pu, spec, opt, phases));
     std::vector<std::vector<double>> cols(static_cast<std::size_t>(workers));
     ParallelOptions po;
     po.workers = workers;
@@ -1074,8 +1096,8 @@ StatEyeResult statistical_eye(const PulseResponse& pulse, const StatEyeSpec& spe
     return phi - plo;
   };
 
-  int best = dfe_phase >= 0 ? dfe_phase : best_by_height(sums, ties);
-  if (dfe_phase < 0 && ties.size() > 1) {
+  int best = chosen_phase >= 0 ? chosen_phase : best_by_height(sums, ties);
+  if (chosen_phase < 0 && ties.size() > 1) {
     // Equal worst-eye heights: the widest worst eye wins.
     double wbest = -1.0;
     std::vector<double> h;

@@ -115,6 +115,14 @@ struct StatEyeOptions {
   /// Threads for the map's phases (pass 2), >= 1; the result does not depend on it. A caller that
   /// already runs eyes side by side keeps 1.
   int workers = 1;
+  /// A sampling point chosen by another rule (e.g. COM's, com_anchor_index: eye_analysis with
+  /// EyeSampling::com): the sample index of the record, in [0, pulse.samples_v.size()), or -1
+  /// (none: the tallest worst eye). When set, the phase axis is the UI centred on that sample
+  /// (phase_ui still relative to pulse.main_index: [s - 1/2, s + 1/2) UI with s = (index -
+  /// main_index) / samples_per_ui, so a point more than 1/2 UI from the peak is inside it), the
+  /// decision phase is that sample (best_phase_ui = s), the DFE taps are adapted there (pass 1 and
+  /// dfe_phase_hint are not used) and the widths are read around it.
+  long sampling_index = -1;
 };
 
 enum class EyeStatus { open, closed };
