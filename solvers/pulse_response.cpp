@@ -102,10 +102,11 @@ double estimate_delay(const TransferFunction& h, const PulseResponseOptions& o) 
 // over the whole band, so the halves cost the same even where a band-limited channel is 0 above
 // some frequency) evaluated on two cores: the channel's evaluation is most of a pulse response.
 // Transfer functions are const and thread-safe (the rate search and sweeps already call them
-// from several threads).
+// from several threads). Inside a task of a parallel region (COM's package cases, the modulations
+// of a rate search, sweep cases) the cores are taken: one thread.
 void evaluate_h(const TransferFunction& h, std::span<const double> f, std::span<cplx> out) {
   constexpr std::size_t parallel_from = 1024;
-  if (f.size() < parallel_from || parallel_workers(0, 2) < 2) {
+  if (f.size() < parallel_from || inside_parallel_region() || parallel_workers(0, 2) < 2) {
     h(f, out);
     return;
   }
