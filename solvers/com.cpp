@@ -985,7 +985,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   const std::shared_ptr<ComPackageCache> packages = make_com_package_cache();  // this case's
   auto path_transfer = [&](const ComPath& path) {
     TransferFunction t = com_path_transfer(p, case_number, path, packages);
-    if (continued) t = com_reference_continuation(t, path.data_hz, filters, 0.5 * m * p.f_b_baud, path.name);
+    // Continued: the ratio is applied inside the continuation (one rotation per point, by
+    // recurrence above the data; ComSparamInterp::evaluate).
+    if (continued) return com_reference_continuation(t, path.data_hz, filters, 0.5 * m * p.f_b_baud, path.name, dt);
     return TransferFunction([t, rc_path, dt](std::span<const double> f, std::span<std::complex<double>> h) {
       t(f, h);
       for (std::size_t k = 0; k < f.size(); ++k) {
