@@ -982,7 +982,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // sampled dt/2 later than 4.15's gave A_s 0.3-1.4 % low at 4.15's own equalizer, the MM point
   // falling half a sample earlier on the rising edge (docs/com.md).
   const double dt = 1.0 / (p.f_b_baud * m);
-  const std::shared_ptr<ComPackageCache> packages = make_com_package_cache();  // this case's
+  // The case's packages, shared by its paths when there are several (a thru alone would only
+  // keep a copy of each).
+  const std::shared_ptr<ComPackageCache> packages = aggressors.empty() ? nullptr : make_com_package_cache();
   auto path_transfer = [&](const ComPath& path) {
     TransferFunction t = com_path_transfer(p, case_number, path, packages);
     // Continued: the ratio is applied inside the continuation (one rotation per point, by
