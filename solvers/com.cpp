@@ -267,8 +267,14 @@ double ComSlopeSums::sum(const TxFfe& ffe, std::size_t phase) {
     lane_.resize(static_cast<std::size_t>(k_hi - k_lo + 1));
     for (long k = k_lo; k <= k_hi; ++k) lane_[static_cast<std::size_t>(k - k_lo)] = slope(k * m + p);
     r.assign(static_cast<std::size_t>(max_taps_), 0.0);
-    for (std::size_t d = 0; d < r.size(); ++d)
-      for (std::size_t k = 0; k + d < lane_.size(); ++k) r[d] += lane_[k] * lane_[k + d];
+    // Each lag summed in a local (the same additions in the same order): accumulated in r[d]
+    // itself, every term was a store and a reload of memory the compiler could not keep in a
+    // register (r and lane_ might alias), half of this function's time.
+    for (std::size_t d = 0; d < r.size(); ++d) {
+      double acc = 0.0;
+      for (std::size_t k = 0; k + d < lane_.size(); ++k) acc += lane_[k] * lane_[k + d];
+      r[d] = acc;
+    }
   }
   // Every filtered slope g(k) = sum_t c_t s(k - a_t), k over all integers ...
   double total = 0.0;
