@@ -64,7 +64,13 @@ struct ComPath {
 /// false), the board (Include PCB: a line of board_Z_c over z_bp of that role, 93A-12 ... 93A-14
 /// with the board_tl coefficients), the channel, the receiver's board and package, between the
 /// terminations R_d (93A-17; IDEAL_TX_TERM / IDEAL_RX_TERM: matched), as (93A-18).
-TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path);
+/// packages (optional): the package 2-ports kept per package, side and frequency grid, for the
+/// paths of one case that share them (the thru's and the FEXT aggressors' transmitter package,
+/// every path's receiver package); the same values as evaluating them for each path.
+struct ComPackageCache;
+std::shared_ptr<ComPackageCache> make_com_package_cache();
+TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path,
+                                   std::shared_ptr<ComPackageCache> packages = {});
 
 /// The reference code's pulse against the exact one, per frequency: 4.15 (COM_FD_to_TD, then its
 /// optimize_fom) forms the pulse as the running sum of M samples of its impulse response,

@@ -148,18 +148,70 @@ double ComSparamInterp::phase_rad(double f) const {
 
 std::complex<double> ComSparamInterp::operator()(double f) const { return std::polar(magnitude(f), phase_rad(f)); }
 
+void ComSparamInterp::evaluate(std::span<const double> f, std::span<std::complex<double>> h, double box_dt) const {
+  if (f.size() != h.size()) throw std::invalid_argument("COM interpolation: frequencies and values differ in count");
+  const double pi = std::numbers::pi;
+  if (box_dt < 0.0 || !std::isfinite(box_dt)) throw std::invalid_argument("COM interpolation: box_dt must be >= 0");
+  // The phase's slope above the data: the high-frequency group delay, or the last segment's.
+  const std::size_t np = ph_f_.size();
+  const double slope =
+      hf_phase_ ? hf_slope_ : (ph_v_[np - 1] - ph_v_[np - 2]) / (ph_f_[np - 1] - ph_f_[np - 2]);
+  const double rate = slope + pi * box_dt;  // d(phase + x)/df
+  constexpr std::size_t reanchor = 64;
+  std::complex<double> z, z_step, e, e_step;  // e^{j(phase + x)}, e^{jx} and their steps
+  double d = 0.0, f_prev = 0.0;
+  std::size_t run = 0;  // points since the last exact evaluation; 0: none yet
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    const double fk = f[k];
+    if (!(fk >= 0.0) || !std::isfinite(fk) || (box_dt > 0.0 && !(fk * box_dt < 1.0)))
+      throw std::invalid_argument("COM interpolation: f = " + std::to_string(fk) +
+                                  " Hz: finite, >= 0 and below 1/box_dt are required");
+    const double x = pi * fk * box_dt;
+    double mag = magnitude(fk);
+    if (fk <= data_end_hz_) {
+      // Within (and below) the data: exact, one rotation for both phases.
+      double ph = phase_rad(fk);
+      if (x != 0.0) {
+        mag *= x / std::sin(x);
+        ph += x;
+      }
+      h[k] = fk == 0.0 ? std::complex<double>(std::polar(mag, ph).real(), 0.0) : std::polar(mag, ph);
+      run = 0;
+      continue;
+    }
+    const double step = fk - f_prev;
+    if (run == 0 || run == reanchor || std::abs(step - d) > 1e-9 * d) {
+      z = std::polar(1.0, phase_rad(fk) + x);
+      e = std::polar(1.0, x);
+      // The spacing over the block ahead (one rounded difference would carry its rounding into
+      // every step of the block).
+      const std::size_t j = std::min(k + reanchor, f.size() - 1);
+      d = j > k ? (f[j] - fk) / static_cast<double>(j - k) : 0.0;
+      z_step = std::polar(1.0, rate * d);
+      e_step = std::polar(1.0, pi * box_dt * d);
+      run = 1;
+    } else {
+      z *= z_step;
+      e *= e_step;
+      ++run;
+    }
+    f_prev = fk;
+    if (x != 0.0) mag *= x / e.imag();
+    h[k] = mag * z;
+  }
+}
+
 channels::TransferFunction com_reference_continuation(const channels::TransferFunction& path,
                                                       std::span<const double> data_hz,
                                                       const std::function<std::complex<double>(double)>& filters,
-                                                      double f_out_end_hz, const std::string& name) {
+                                                      double f_out_end_hz, const std::string& name,
+                                                      double box_dt) {
   if (data_hz.empty()) throw std::invalid_argument(name + ": COM interpolation: the data frequencies are missing");
   std::vector<std::complex<double>> h(data_hz.size());
   path(data_hz, h);
   for (std::size_t k = 0; k < h.size(); ++k) h[k] *= filters(data_hz[k]);
   auto in = std::make_shared<const ComSparamInterp>(data_hz, h, f_out_end_hz, name);
-  return [in](std::span<const double> f, std::span<std::complex<double>> hv) {
-    for (std::size_t k = 0; k < f.size(); ++k) hv[k] = f[k] == 0.0 ? std::complex<double>((*in)(0.0).real(), 0.0) : (*in)(f[k]);
-  };
+  return [in, box_dt](std::span<const double> f, std::span<std::complex<double>> hv) { in->evaluate(f, hv, box_dt); };
 }
 
 }  // namespace phylane::solvers

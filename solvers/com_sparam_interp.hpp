@@ -40,6 +40,17 @@ class ComSparamInterp {
   std::complex<double> operator()(double f_hz) const;
   double magnitude(double f_hz) const;
   double phase_rad(double f_hz) const;
+  /// h[k] = H(f[k]) times, when box_dt > 0, the running-sum ratio of solvers/com.hpp
+  /// com_box_sum_ratio(f, box_dt) = (x / sin x) e^{jx}, x = pi f box_dt (which needs
+  /// f box_dt < 1): the magnitudes multiplied and the phases added into one rotation. Above
+  /// the data both phases are linear in f, so along a run of equally spaced points (a pulse
+  /// grid) the rotations e^{j(phase + x)} and e^{jx} advance by one fixed rotation per point,
+  /// recomputed exactly every 64 points and wherever the spacing changes; against the pointwise
+  /// product the relative difference is below 1e-11 (4.2e-12 measured on a 5 ns channel to
+  /// 412.5 GHz, whose phase arguments of ~1e4 rad are themselves rounded to ~1e-12 rad;
+  /// tests/io/com_sparam_interp_test.cpp).
+  /// At f = 0 the real part, as com_reference_continuation.
+  void evaluate(std::span<const double> f_hz, std::span<std::complex<double>> h, double box_dt) const;
 
  private:
   std::vector<double> mag_f_, mag_v_;  // magnitude knots
@@ -53,9 +64,11 @@ class ComSparamInterp {
 /// frequencies `data_hz`, continued onto 0 ... f_out_end_hz by ComSparamInterp; at f = 0 the real
 /// part (its inverse FFT keeps only that of the DC bin). Above the data the filters therefore act
 /// no further: the continuation holds |H| near its last value. Throws as ComSparamInterp.
+/// box_dt > 0: the result includes the running-sum ratio (ComSparamInterp::evaluate).
 channels::TransferFunction com_reference_continuation(const channels::TransferFunction& path,
                                                       std::span<const double> data_hz,
                                                       const std::function<std::complex<double>(double)>& filters,
-                                                      double f_out_end_hz, const std::string& name);
+                                                      double f_out_end_hz, const std::string& name,
+                                                      double box_dt = 0.0);
 
 }  // namespace phylane::solvers

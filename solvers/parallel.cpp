@@ -12,6 +12,8 @@ namespace phylane::solvers {
 
 namespace {
 
+thread_local int region_depth = 0;  // tasks of a multi-threaded call running on this thread
+
 /// One call's shared state: the next index to hand out, the failure to rethrow, the progress count.
 class Run {
  public:
@@ -30,6 +32,11 @@ class Run {
       const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed);
       if (i >= n_) return;
       try {
+        struct Mark {
+          bool on;
+          explicit Mark(bool wide) : on(wide) { region_depth += on ? 1 : 0; }
+          ~Mark() { region_depth -= on ? 1 : 0; }
+        } mark(wide_.load(std::memory_order_relaxed));
         body_(i, worker);
         std::lock_guard<std::mutex> lock(m_);
         ++done_;
@@ -46,6 +53,7 @@ class Run {
   /// Starts up to `count` threads running work(first_id + k) and then `after` (k = 0, 1, ...);
   /// stops at the first thread the system refuses. Returns how many started.
   int start(int count, int first_id, std::function<void()> after) {
+    if (count > 0) wide_ = true;  // before any thread can take a task
     threads_.reserve(static_cast<std::size_t>(count));
     for (int k = 0; k < count; ++k) {
       try {
@@ -93,6 +101,7 @@ class Run {
   const ParallelOptions& options_;
   std::atomic<std::size_t> next_{0};
   std::atomic<bool> halt_{false};
+  std::atomic<bool> wide_{false};  // threads were started: the tasks share the cores
   std::mutex m_;                 // guards done_, error_, error_index_ and the progress calls
   std::size_t done_ = 0;
   std::exception_ptr error_;
@@ -101,6 +110,8 @@ class Run {
 };
 
 }  // namespace
+
+bool inside_parallel_region() { return region_depth > 0; }
 
 int parallel_workers(int requested, std::size_t tasks) {
   if (requested < 0)

@@ -60,6 +60,12 @@ struct ParallelSummary {
 ParallelSummary parallel_for(std::size_t n, const std::function<void(std::size_t index, int worker)>& body,
                              const ParallelOptions& options = {});
 
+/// True on a thread while it runs a task of a parallel_for or parallel_produce call that started
+/// at least one thread: the cores are already shared out among that call's tasks, so a task's own
+/// opportunistic parallelism (pulse_response.cpp's evaluation of H in two halves) stays on its
+/// thread instead of starting threads that compete for the same cores.
+bool inside_parallel_region();
+
 /// The worker count parallel_for uses for `requested` (ParallelOptions::workers) and `tasks`:
 /// min(requested or all cores, tasks), at least 1. Throws std::invalid_argument when requested < 0.
 int parallel_workers(int requested, std::size_t tasks);

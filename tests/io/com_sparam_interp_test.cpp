@@ -127,3 +127,45 @@ TEST_CASE("COM's continuation filters H21 at the data frequencies only, as the r
   CHECK(std::abs(h[4]) >= 0.9 * last);
   CHECK(std::abs(h[5]) <= std::abs(h[4]));
 }
+
+TEST_CASE("COM's continuation with the running-sum ratio along a pulse grid equals the pointwise product",
+          "[solvers][com][property]") {
+  // ComSparamInterp::evaluate advances the rotations above the data by recurrence; against H(f)
+  // (operator()) times the ratio (x / sin x) e^{jx}, x = pi f dt, written out here, point by point:
+  // on a pulse grid 0 ... M f_b / 2, on its odd bins (a doubled grid's new points), and on a grid
+  // whose spacing changes. A synthetic channel (a lossy line with 5 ns of delay and a ripple),
+  // with and without a DC point.
+  const double fb = 25.78125e9, dt = 1.0 / (32 * fb), f_end = 16 * fb;
+  for (const bool dc : {false, true}) {
+    std::vector<double> fin;
+    std::vector<std::complex<double>> h;
+    for (int i = dc ? 0 : 1; i <= 4000; ++i) {
+      const double f = i * 10e6;
+      fin.push_back(f);
+      h.push_back(std::polar(std::exp(-0.1 * std::sqrt(f / 1e9) - 0.02 * f / 1e9) * (1 + 0.03 * std::cos(f / 3e9)),
+                             -2 * std::numbers::pi * f * 5e-9));
+    }
+    const solvers::ComSparamInterp in(fin, h, f_end, "synthetic");
+    const std::size_t n = 72900;
+    const double df = 1.0 / (n * dt);
+    std::vector<double> grid, odd, mixed;
+    for (std::size_t k = 0; k <= n / 2; ++k) grid.push_back(df * static_cast<double>(k));
+    for (std::size_t k = 1; k <= n / 2; k += 2) odd.push_back(df * static_cast<double>(k));
+    for (std::size_t k = 0; k < 3000; ++k) mixed.push_back(df * static_cast<double>(k < 1500 ? 3 * k : 3 * 1500 + 7 * (k - 1500)));
+    for (const auto* f : {&grid, &odd, &mixed}) {
+      std::vector<std::complex<double>> got(f->size());
+      in.evaluate(*f, got, dt);
+      double worst = 0.0;
+      for (std::size_t k = 0; k < f->size(); ++k) {
+        const double fk = (*f)[k], x = std::numbers::pi * fk * dt;
+        std::complex<double> want = in(fk) * (x == 0.0 ? std::complex<double>(1.0) : std::polar(x / std::sin(x), x));
+        if (fk == 0.0) want = want.real();
+        worst = std::max(worst, std::abs(got[k] - want) / std::abs(want));
+      }
+      CAPTURE(dc, f->size());
+      // Measured: 4.2e-12 at most (the pointwise product itself carries the rounding of phase
+      // arguments up to 1.3e4 rad, 1.4e-12 rad each).
+      CHECK(worst < 1e-11);
+    }
+  }
+}

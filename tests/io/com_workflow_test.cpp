@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <numbers>
 #include <vector>
 
 #include "channels/network.hpp"
@@ -389,4 +390,38 @@ TEST_CASE("The raised-cosine Rx filter and CTLE_type = CL120d in COM on the 802.
   CHECK(c.sigma_n_v == Approx(std::sqrt(p.eta_0_v2_per_hz * s * h / 3)).epsilon(1e-6));
   CHECK(c.sigma_n_v < plain.cases[0].sigma_n_v);
   CHECK(std::isfinite(c.com_db));
+}
+
+TEST_CASE("COM's package cache shared by a case's paths changes no value of any path's H21",
+          "[workflows][com][unit]") {
+  // A thru, a FEXT and a NEXT path on one grid (a lossy delay line with some reflection) in both
+  // package cases of the KR4 sheet: each path's H21 from com_path_transfer with the case's shared
+  // package cache equals its H21 evaluated alone, bit for bit, on the data grid and off it.
+  std::vector<double> f;
+  for (int i = 1; i <= 2000; ++i) f.push_back(i * 20e6);
+  channels::Network n(f, 2, {100.0, 100.0});
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const double loss = std::exp(-0.08 * std::sqrt(f[i] / 1e9));
+    n.s(i, 1, 0) = n.s(i, 0, 1) = std::polar(loss, -2 * std::numbers::pi * f[i] * 2e-9);
+    n.s(i, 0, 0) = n.s(i, 1, 1) = std::polar(0.05, -2 * std::numbers::pi * f[i] * 0.1e-9);
+  }
+  const std::vector<ComPath> paths{{ComPathKind::thru, channels::BandLimitedNetwork(n), "thru"},
+                                   {ComPathKind::fext, channels::BandLimitedNetwork(n), "fext"},
+                                   {ComPathKind::next, channels::BandLimitedNetwork(n), "next"}};
+  std::vector<double> off;
+  for (int i = 0; i < 3000; ++i) off.push_back(i * 13.7e6);
+  const ComParameters p = io::embedded_com_sheet("100gbase-kr4");
+  for (int c : {1, 2}) {
+    const auto packages = make_com_package_cache();
+    for (const std::vector<double>* grid : {&f, &off})
+      for (const ComPath& path : paths) {
+        std::vector<std::complex<double>> shared(grid->size()), alone(grid->size());
+        com_path_transfer(p, c, path, packages)(*grid, shared);
+        com_path_transfer(p, c, path)(*grid, alone);
+        std::size_t same = 0;
+        for (std::size_t k = 0; k < grid->size(); ++k) same += shared[k] == alone[k] ? 1 : 0;
+        CHECK(same == grid->size());
+        CHECK(std::abs(alone[grid->size() / 2]) > 0.0);
+      }
+  }
 }

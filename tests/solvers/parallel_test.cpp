@@ -95,6 +95,25 @@ TEST_CASE("one worker runs every task inline on the calling thread, in index ord
   for (std::size_t i = 0; i < order.size(); ++i) CHECK(order[i] == i);
 }
 
+TEST_CASE("tasks of a call that started threads know they share the cores; inline tasks and other code do not",
+          "[solvers][parallel][unit]") {
+  CHECK_FALSE(inside_parallel_region());
+  std::atomic<int> inside{0}, outside{0};
+  auto count = [&](std::size_t, int) { (inside_parallel_region() ? inside : outside)++; };
+  parallel_for(6, count, with_workers(2));
+  CHECK(inside == 6);  // the calling thread's tasks too
+  CHECK(outside == 0);
+  inside = outside = 0;
+  parallel_for(6, count, with_workers(1));  // inline: the caller's cores are its own
+  CHECK(inside == 0);
+  CHECK(outside == 6);
+  // Nested: an inline call inside a task of a wide one stays inside; the mark ends with the task.
+  inside = outside = 0;
+  parallel_for(2, [&](std::size_t, int) { parallel_for(3, count, with_workers(1)); }, with_workers(2));
+  CHECK(inside == 6);
+  CHECK_FALSE(inside_parallel_region());
+}
+
 TEST_CASE("two workers run two tasks at the same time", "[solvers][parallel][unit]") {
   // Each of the two tasks waits for the other to have started: run one after the other, the first
   // would wait out the (generous, for a loaded machine) timeout.
