@@ -86,7 +86,7 @@ struct CrosstalkAggressor {
 enum class EyeSampling { tallest, com, com_peak, com_rise };
 /// The eye's margin and A_ni (docs/eye.md): `statistical`, the statistical eye's own (its
 /// grid, folding and Gaussian; any target); `com`, COM's PDF construction at the sampling point
-/// (93A.1.7: solvers::com_at_cursor, A_ni at the target as a symbol error ratio, DER_0).
+/// (93A.1.7: solvers::com_at_cursor, A_ni at the target's per-threshold error probability, DER_0).
 enum class EyePdf { statistical, com };
 std::string to_string(EyeSampling s);
 std::string to_string(EyePdf p);

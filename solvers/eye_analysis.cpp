@@ -177,7 +177,7 @@ long com_sampling_index(const PulseResponse& p, const EyeLinkSpec& spec) {
 
 // COM's margin at sample idx of the equalised pulse (EyePdf::com): com_at_cursor with the eye's
 // noise, jitter, DFE limits (relative, the absolute clamp as a relative limit at this h(0)) and
-// crosstalk samples, A_ni at the target as a symbol error ratio (COM's DER_0).
+// crosstalk samples, A_ni at the target's per-threshold error probability (COM's DER_0).
 EyeComFigures com_margin(const PulseResponse& p, long idx, const EyeLinkSpec& spec, double sigma_n_v,
                          const std::vector<double>& crosstalk_v) {
   EyeComFigures f;
@@ -186,7 +186,10 @@ EyeComFigures com_margin(const PulseResponse& p, long idx, const EyeLinkSpec& sp
   ComCursorSpec cs;
   cs.samples_per_ui = p.samples_per_ui;
   cs.levels = spec.levels;
-  cs.der0 = ser_from_ber(spec.target_ber, spec.levels);
+  // COM's DER_0 is a per-threshold error probability, P(N < -A_ni); the eye's target is a Gray
+  // BER whose per-threshold probability is P_k = BER / (2 (M - 1) / (M log2 M)) (statistical_eye.hpp).
+  const int m = spec.levels;
+  cs.der0 = spec.target_ber / (2.0 * (m - 1) / (m * bits_per_symbol(m)));
   cs.a_dd_ui = 0.5 * spec.jitter.dj_pp_ui;
   cs.sigma_rj_ui = spec.jitter.rj_rms_ui;
   cs.sigma_tx_v = tx_noise_sigma_v(spec, h0);

@@ -84,7 +84,8 @@ struct EyeAnalysis {
 /// (solvers::com_anchor_index; b_max(1) = spec.dfe_limits' first relative limit, 0 without a
 /// DFE), its DFE adapted there (93A-26); the equalizer search's fast SNR still ranks candidates at
 /// its own cursor. With spec.pdf = com the margin at that point is COM's (solvers::com_at_cursor:
-/// A_ni at the target as a symbol error ratio, sigma_N the receiver noise at the sampler, sigma_TX
+/// A_ni where the noise's CDF reaches the target's per-threshold error probability P_k = BER /
+/// (2 (M - 1) / (M log2 M)) (COM's DER_0; NRZ: the BER), sigma_N the receiver noise at the sampler, sigma_TX
 /// of 93A-30, the crosstalk samples of the eye), it re-ranks the candidates and replaces the eye's
 /// margin_db and A_ni (EyeAnalysis::com); the map, heights, widths, BER and closure breakdown stay
 /// the statistical eye's at that point. std::invalid_argument for pdf = com with the tallest-eye

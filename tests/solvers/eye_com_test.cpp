@@ -8,6 +8,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdint>
+#include <numbers>
 #include <stdexcept>
 #include <vector>
 
@@ -205,4 +206,46 @@ TEST_CASE("The eye with COM's rule and PDFs: COM's margin in the eye's place, an
     spec.sigma_per_level_v = {0.01, 0.01};
     CHECK_THROWS_WITH(analyze_eye(ch, spec), Contains("pdf = \"com\"") && Contains("level-dependent"));
   }
+}
+
+TEST_CASE("With COM's PDFs the eye's DER_0 is the target's per-threshold error probability: a noise-only PAM4 eye",
+          "[solvers][eye][com][reference]") {
+  // A cos^2 bump of 2 UI (zero at +-1 UI: no ISI at its peak), sampled at the peak (com-peak, 4.15's
+  // ts_anchor 1), no jitter, Gaussian noise sigma = 20 mV at the decision point, PAM4 at BER
+  // 1e-5. Then A_ni = sigma Q^-1(P_k) with P_k = BER / (2 (M - 1) / (M log2 M)) = BER / 0.75, the
+  // per-threshold probability the statistical eye reads its own A_ni at (and the kr1-ck-28db
+  // preset's DER_0 = 1e-4 <-> target_ber = 7.5e-5); Q^-1 by bisection on erfc. Taking DER_0 as the
+  // SER (2e-5) would put A_ni 2.2 % (ten grid steps) lower.
+  const int m = 16;
+  PulseResponse p;
+  p.symbol_rate_baud = 1e9;
+  p.samples_per_ui = m;
+  const int c = 5 * m;
+  for (int i = 0; i < 20 * m; ++i) {
+    const double x = static_cast<double>(i - c) / (2.0 * m);
+    p.samples_v.push_back(std::abs(i - c) <= m ? 0.5 * std::cos(std::numbers::pi * x) * std::cos(std::numbers::pi * x) : 0.0);
+  }
+  p.main_index = c;
+  EyeLinkSpec spec;
+  spec.symbol_rate_baud = 1e9;
+  spec.levels = 4;
+  spec.target_ber = 1e-5;
+  spec.sampling = phylane::channels::EyeSampling::com_peak;
+  spec.pdf = phylane::channels::EyePdf::com;
+  const double sigma = 0.02;
+  const EyeAnalysis a = analyze_eye_pulse(p, spec, sigma);
+  REQUIRE(a.com.pdf);
+  CHECK(a.com.sampling_index == c);
+  CHECK(a.com.a_s_v == Approx(0.5 / 3).epsilon(1e-15));
+  const double pk = 1e-5 / 0.75;
+  double lo = 0.0, hi = 10.0;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (q_ref(mid) > pk ? lo : hi) = mid;
+  }
+  // Measured: A_ni within 0.2 of COM's grid step (0.18 mV) of sigma Q^-1(P_k).
+  INFO("A_ni " << a.com.a_ni_v << " V, sigma Q^-1(P_k) " << sigma * lo << " V, step " << a.com.step_v);
+  CHECK(std::abs(a.com.a_ni_v - sigma * lo) < a.com.step_v);
+  // The statistical eye's own A_ni at the same point: the same closed form (measured: to 1e-10 dB).
+  CHECK(a.com.statistical_margin_db == Approx(20.0 * std::log10((0.5 / 3) / (sigma * lo))).margin(1e-6));
 }
