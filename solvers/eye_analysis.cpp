@@ -157,8 +157,13 @@ EqualizerResult search_sampler_noise(PulseResponseEngine& engine, ChannelSpectru
   return out;
 }
 
+// com_sampling_index of a pulse on which COM's rule finds no point (no 1 % rise within 4 UI
+// before the peak): the reference code skips such a setting; the eye ranks it last and, chosen
+// all the same, reports the eye closed (no_com_point).
+constexpr long kNoComPoint = -2;
+
 // COM's sampling point on an equalised pulse (EyeLinkSpec::sampling; com_anchor_index with the
-// peak as 4.15 takes it, the largest sample); -1 with the tallest-eye rule.
+// peak as 4.15 takes it, the largest sample); -1 with the tallest-eye rule, kNoComPoint without one.
 long com_sampling_index(const PulseResponse& p, const EyeLinkSpec& spec) {
   if (spec.sampling == channels::EyeSampling::tallest) return -1;
   const auto& y = p.samples_v;
@@ -168,11 +173,20 @@ long com_sampling_index(const PulseResponse& p, const EyeLinkSpec& spec) {
   const int anchor = spec.sampling == channels::EyeSampling::com ? 0 : spec.sampling == channels::EyeSampling::com_peak ? 1 : 2;
   const double b1 = spec.dfe_taps > 0 ? spec.dfe_limits.max_for(1) : 0.0;  // (93A-25) with b(1) at its limit
   const std::optional<std::size_t> i = com_anchor_index(y, peak, p.samples_per_ui, anchor, b1);
-  if (!i)
-    throw std::runtime_error("eye: sampling = \"" + channels::to_string(spec.sampling) +
-                             "\": the equalised pulse has no rise through 1 % of its peak within 4 UI before it, so "
-                             "COM's rule gives no sampling point");
-  return static_cast<long>(*i);
+  return i ? static_cast<long>(*i) : kNoComPoint;
+}
+
+// The eye's sampling index for statistical_eye: a COM point, or -1 (the tallest eye).
+long eye_index(long idx) { return idx >= 0 ? idx : -1; }
+
+// A chosen pulse without a COM point: the statistical eye's figures (at its tallest eye) are kept
+// for the map, and the eye is reported closed with the reason (an expected outcome, not an error:
+// the rate and reach searches go on).
+void no_com_point(EyeAnalysis& out, const EyeLinkSpec& spec) {
+  out.eye.status = EyeStatus::closed;
+  out.eye.reason = "sampling = \"" + channels::to_string(spec.sampling) +
+                   "\": the equalised pulse has no rise through 1 % of its peak within 4 UI before it, so COM's rule "
+                   "gives no sampling point (the map and figures are the statistical eye's at its tallest eye)";
 }
 
 // COM's margin at sample idx of the equalised pulse (EyePdf::com): com_at_cursor with the eye's
@@ -217,6 +231,7 @@ EyeComFigures com_margin(const PulseResponse& p, long idx, const EyeLinkSpec& sp
 
 // The eye's sampling point in `com` and, with pdf = com, COM's margin in the eye's place.
 void finish_com(EyeAnalysis& out, long idx, const EyeLinkSpec& spec, double sigma_n_v, const std::vector<double>& xt) {
+  if (idx == kNoComPoint) no_com_point(out, spec);
   if (idx < 0) return;
   const PulseResponse& p = out.equalizer.pulse.pulse;
   std::size_t peak = 0;
@@ -450,7 +465,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
   const bool com_pdf = spec.pdf == channels::EyePdf::com;
   if (!(spec.refine_candidates > 1 && eq.candidates.size() > 1)) {
     StatEyeOptions one = so;
-    one.sampling_index = best_idx;
+    one.sampling_index = eye_index(best_idx);
     out.eye = statistical_eye(eq.pulse.pulse, best_spec, one);
     finish_com(out, best_idx, spec, sigma_for(best_ctle), best_spec.crosstalk_v);
     return out;
@@ -475,7 +490,7 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     std::vector<CrosstalkContribution> report;
     StatEyeSpec eye_spec;
     StatEyeResult eye;
-    long sampling_index = -1;  // a COM sampling rule's point (-1: the tallest eye)
+    long sampling_index = -1;  // a COM sampling rule's point (-1: the tallest eye; kNoComPoint)
     double com_margin_db = 0.0;  // pdf = com: the margin that ranks
   };
   std::vector<Refine> jobs(1);
@@ -516,15 +531,20 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
       [&](std::size_t i, int) {
         auto& j = jobs[i];
         if (com_pdf) {
-          j.com_margin_db = com_margin(pulse_of(j), j.sampling_index, spec, j.sigma, j.eye_spec.crosstalk_v).margin_db;
+          if (j.sampling_index >= 0)
+            j.com_margin_db = com_margin(pulse_of(j), j.sampling_index, spec, j.sigma, j.eye_spec.crosstalk_v).margin_db;
           return;
         }
         StatEyeOptions o = rank;
-        o.sampling_index = j.sampling_index;
+        o.sampling_index = eye_index(j.sampling_index);
         j.eye = statistical_eye(pulse_of(j), j.eye_spec, o);
       },
       po2);
-  auto margin_of = [&](const Refine& j) { return com_pdf ? j.com_margin_db : j.eye.margin_db; };
+  // A candidate without a COM point ranks last (the reference code skips such a setting).
+  auto margin_of = [&](const Refine& j) {
+    if (j.sampling_index == kNoComPoint) return -std::numeric_limits<double>::infinity();
+    return com_pdf ? j.com_margin_db : j.eye.margin_db;
+  };
   Refine* winner = &jobs.front();
   double best_margin = margin_of(*winner);
   for (auto& j : jobs)
@@ -534,8 +554,8 @@ EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec
     }
   auto& j = *winner;
   StatEyeOptions whole = so;
-  if (j.sampling_index < 0) whole.dfe_phase_hint = static_cast<int>(j.eye.best_phase_index);
-  whole.sampling_index = j.sampling_index;
+  if (j.sampling_index < 0 && !com_pdf) whole.dfe_phase_hint = static_cast<int>(j.eye.best_phase_index);
+  whole.sampling_index = eye_index(j.sampling_index);
   whole.workers = 2;
   out.eye = statistical_eye(pulse_of(j), j.eye_spec, whole);
   if (j.idx != eq.best) {
@@ -603,7 +623,7 @@ EyeAnalysis analyze_eye_pulse(const PulseResponse& pulse, const EyeLinkSpec& spe
   StatEyeOptions opt;
   opt.target_ber = spec.target_ber;
   opt.phases_per_ui = pulse.samples_per_ui;
-  opt.sampling_index = idx;
+  opt.sampling_index = eye_index(idx);
   out.eye = statistical_eye(eq.pulse.pulse, stat_spec(spec, noise_sigma_v, 1.0, eq.dfe), opt);
   out.noise_sigma_v = std::hypot(noise_sigma_v, tx_noise_sigma_v(spec, eq.dfe.main_cursor_v));
   finish_com(out, idx, spec, noise_sigma_v, {});

@@ -89,8 +89,10 @@ struct EyeAnalysis {
 /// of 93A-30, the crosstalk samples of the eye), it re-ranks the candidates and replaces the eye's
 /// margin_db and A_ni (EyeAnalysis::com); the map, heights, widths, BER and closure breakdown stay
 /// the statistical eye's at that point. std::invalid_argument for pdf = com with the tallest-eye
-/// rule or with optical levels; std::runtime_error when a pulse has no COM sampling point (no
-/// rise through 1 % of its peak within 4 UI before it). Tested by: tests/solvers/eye_com_test.cpp
+/// rule or with optical levels. A candidate whose pulse has no COM sampling point (no rise
+/// through 1 % of its peak within 4 UI before it) ranks last, as the reference code skips it; when
+/// the chosen one has none, the eye is the statistical eye's at its tallest eye, reported closed
+/// with that reason (eye.status, eye.reason). Tested by: tests/solvers/eye_com_test.cpp
 EyeAnalysis analyze_eye(const TransferFunction& channel, const EyeLinkSpec& spec);
 
 /// The eye of a user-supplied pulse response (already at the decision point, e.g. exported by

@@ -198,6 +198,26 @@ TEST_CASE("The eye with COM's rule and PDFs: COM's margin in the eye's place, an
   INFO("COM " << com.com.margin_db << " dB, statistical " << com.com.statistical_margin_db << " dB");
   CHECK(std::abs(com.com.margin_db - com.com.statistical_margin_db) < 0.03);
 
+  SECTION("a pulse without a 1 % rise in the 4 UI before its peak: no COM point, the eye closed with the reason") {
+    PulseResponse slow;  // a ramp over 10 UI to its peak, then a fall over 2 UI
+    slow.symbol_rate_baud = 1e9;
+    slow.samples_per_ui = 8;
+    for (int i = 0; i < 40 * 8; ++i) {
+      const double t = (i - 16) / 8.0;
+      slow.samples_v.push_back(t < 0.0 ? 0.0 : t <= 10.0 ? 0.05 * t : std::max(0.0, 0.5 - 0.25 * (t - 10.0)));
+    }
+    slow.main_index = 16 + 80;
+    EyeLinkSpec ps;
+    ps.symbol_rate_baud = 1e9;
+    ps.target_ber = 1e-5;
+    ps.sampling = phylane::channels::EyeSampling::com;
+    ps.pdf = phylane::channels::EyePdf::com;
+    const EyeAnalysis a = analyze_eye_pulse(slow, ps, 0.01);
+    CHECK(a.eye.status == EyeStatus::closed);
+    CHECK_THAT(a.eye.reason, Contains("no rise through 1 %"));
+    CHECK(a.com.sampling_index == -1);
+    CHECK_FALSE(a.com.pdf);
+  }
   SECTION("pdf = com needs a COM rule and one Gaussian noise") {
     spec.sampling = phylane::channels::EyeSampling::tallest;
     CHECK_THROWS_WITH(analyze_eye(ch, spec), Contains("pdf = \"com\"") && Contains("tallest"));
