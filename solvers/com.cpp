@@ -102,13 +102,23 @@ struct ComPackageCache {
 
 std::shared_ptr<ComPackageCache> make_com_package_cache() { return std::make_shared<ComPackageCache>(); }
 
-TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path,
-                                   std::shared_ptr<ComPackageCache> packages) {
+void com_prepare_packages(const ComParameters& p, int case_number, std::span<const ComPathKind> kinds,
+                          const std::vector<double>& f, ComPackageCache& packages) {
+  if (!p.inc_package) return;
+  for (const ComPathKind k : kinds) packages.get(com_package(p, case_number, tx_role(k)), channels::ComPackageSide::tx, f);
+  packages.get(com_package(p, case_number, ComPackageRole::rx), channels::ComPackageSide::rx, f);
+}
+
+namespace {
+
+// The channel between the boards of a path (the SDD with the boards when Include PCB) on the grid
+// fin, from path.cache or evaluated into it (a second package case waits for it rather than
+// evaluating it again).
+std::shared_ptr<const ComPathCache::Grid> path_channel(const ComParameters& p, const ComPath& path,
+                                                       const std::shared_ptr<ComPathCache>& cache,
+                                                       std::vector<double>&& fin) {
   using channels::ComPackageSide;
   const ComPackageRole role = tx_role(path.kind);
-  const bool pkg = p.inc_package;
-  const channels::ComPackage tx_pkg = pkg ? com_package(p, case_number, role) : channels::ComPackage{};
-  const channels::ComPackage rx_pkg = pkg ? com_package(p, case_number, ComPackageRole::rx) : channels::ComPackage{};
   const bool pcb = p.include_pcb;
   const channels::ComPackage tx_board = board(p, role), rx_board = board(p, ComPackageRole::rx);
   const std::array<double, 9> boards{pcb ? 1.0 : 0.0,         p.r0_ohm,
@@ -116,47 +126,61 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
                                       p.board_line.a2_s_per_m,   p.board_line.tau_s_per_m,
                                       p.board_z_c_ohm,           tx_board.segments.front().length_m,
                                       rx_board.segments.front().length_m};
+  std::lock_guard<std::mutex> hold(cache->lock);
+  for (const auto& g : cache->grids)
+    if (g->boards == boards && g->f == fin) return g;
+  auto g = std::make_shared<ComPathCache::Grid>();
+  g->boards = boards;
+  const channels::Network ch = path.sdd.evaluate(fin);
+  g->s.resize(fin.size());
+  for (std::size_t q = 0; q < fin.size(); ++q) {
+    const double fq = fin[q];
+    channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
+    if (pcb) {
+      s = channels::com_cascade(channels::com_package_s(tx_board, fq, ComPackageSide::tx), s);
+      s = channels::com_cascade(s, channels::com_package_s(rx_board, fq, ComPackageSide::rx));
+    }
+    g->s[q] = s;
+  }
+  g->f = std::move(fin);
+  cache->grids.push_back(g);
+  return g;
+}
+
+// Of f, the frequencies below the path's band limit (above it the channel is 0: channels/resample.hpp)
+// and where they are in f.
+std::vector<double> below_band_limit(const ComPath& path, std::span<const double> f, std::vector<std::size_t>* at) {
+  const double zero_above = path.sdd.zero_above_hz();
+  std::vector<double> fin;
+  for (std::size_t k = 0; k < f.size(); ++k)
+    if (f[k] < zero_above) {
+      fin.push_back(f[k]);
+      if (at) at->push_back(k);
+    }
+  return fin;
+}
+
+}  // namespace
+
+void com_prepare_channel(const ComParameters& p, const ComPath& path) {
+  if (path.cache && !path.data_hz.empty()) path_channel(p, path, path.cache, below_band_limit(path, path.data_hz, nullptr));
+}
+
+TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path,
+                                   std::shared_ptr<ComPackageCache> packages) {
+  using channels::ComPackageSide;
+  const ComPackageRole role = tx_role(path.kind);
+  const bool pkg = p.inc_package;
+  const channels::ComPackage tx_pkg = pkg ? com_package(p, case_number, role) : channels::ComPackage{};
+  const channels::ComPackage rx_pkg = pkg ? com_package(p, case_number, ComPackageRole::rx) : channels::ComPackage{};
   const double g1 = p.ideal_tx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[0], p.r0_ohm);
   const double g2 = p.ideal_rx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[1], p.r0_ohm);
-  const channels::BandLimitedNetwork sdd = path.sdd;
   const std::shared_ptr<ComPathCache> cache = path.cache ? path.cache : make_com_path_cache();
-  // Above the data's band-limit the channel is 0 (channels/resample.hpp): neither it nor the
-  // packages are evaluated there.
-  const double zero_above = sdd.zero_above_hz();
-  // The channel with its boards on the grid fin, from the cache or evaluated into it (the other
-  // package case waits for it rather than evaluating it again).
-  auto channel = [=](std::vector<double>&& fin) -> std::shared_ptr<const ComPathCache::Grid> {
-    std::lock_guard<std::mutex> hold(cache->lock);
-    for (const auto& g : cache->grids)
-      if (g->boards == boards && g->f == fin) return g;
-    auto g = std::make_shared<ComPathCache::Grid>();
-    g->boards = boards;
-    const channels::Network ch = sdd.evaluate(fin);
-    g->s.resize(fin.size());
-    for (std::size_t q = 0; q < fin.size(); ++q) {
-      const double fq = fin[q];
-      channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
-      if (pcb) {
-        s = channels::com_cascade(channels::com_package_s(tx_board, fq, ComPackageSide::tx), s);
-        s = channels::com_cascade(s, channels::com_package_s(rx_board, fq, ComPackageSide::rx));
-      }
-      g->s[q] = s;
-    }
-    g->f = std::move(fin);
-    cache->grids.push_back(g);
-    return g;
-  };
   return [=](std::span<const double> f, std::span<std::complex<double>> h) {
-    std::vector<double> fin;
+    std::fill(h.begin(), h.end(), std::complex<double>(0.0, 0.0));
     std::vector<std::size_t> at;
-    for (std::size_t k = 0; k < f.size(); ++k) {
-      h[k] = 0.0;
-      if (f[k] < zero_above) {
-        fin.push_back(f[k]);
-        at.push_back(k);
-      }
-    }
-    const std::shared_ptr<const ComPathCache::Grid> ch = channel(std::move(fin));
+    std::vector<double> fin = below_band_limit(path, f, &at);
+    const std::shared_ptr<const ComPathCache::Grid> ch = path_channel(p, path, cache, std::move(fin));
     std::shared_ptr<const ComPackageCache::Entry> tx_s, rx_s;
     if (pkg && packages) {
       tx_s = packages->get(tx_pkg, ComPackageSide::tx, ch->f);
@@ -1020,7 +1044,8 @@ class LaneLags {
 }  // namespace
 
 ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
-                       std::span<const ComPath> aggressors, PulseResponseEngine& engine) {
+                       std::span<const ComPath> aggressors, PulseResponseEngine& engine,
+                       std::shared_ptr<ComPackageCache> packages) {
   if (const auto u = com_unsupported(p); !u.empty()) {
     std::string msg = "COM: not supported yet:";
     for (const auto& s : u) msg += " " + s + ";";
@@ -1061,8 +1086,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   // falling half a sample earlier on the rising edge (docs/com.md).
   const double dt = 1.0 / (p.f_b_baud * m);
   // The case's packages, shared by its paths when there are several (a thru alone would only
-  // keep a copy of each).
-  const std::shared_ptr<ComPackageCache> packages = aggressors.empty() ? nullptr : make_com_package_cache();
+  // keep a copy of each), unless the caller prepared them.
+  if (!packages && !aggressors.empty()) packages = make_com_package_cache();
   auto path_transfer = [&](const ComPath& path) {
     TransferFunction t = com_path_transfer(p, case_number, path, packages);
     // Continued: the ratio is applied inside the continuation (one rotation per point, by

@@ -71,6 +71,15 @@ struct ComPackageCache;
 std::shared_ptr<ComPackageCache> make_com_package_cache();
 TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path,
                                    std::shared_ptr<ComPackageCache> packages = {});
+/// Evaluates into path.cache ahead of com_case the path's channel (with its boards) on its data
+/// frequencies, which com_case asks for first in every package case. Changes no value.
+void com_prepare_channel(const ComParameters& p, const ComPath& path);
+/// Evaluates into `packages` ahead of com_case the package 2-ports of case `case_number` that
+/// com_path_transfer asks for on the frequencies f (a path's data frequencies, where com_case
+/// continues each path): the transmitter's package of each kind in `kinds` and the receiver's.
+/// Needs no path, so it can run while the paths are prepared. Changes no value.
+void com_prepare_packages(const ComParameters& p, int case_number, std::span<const ComPathKind> kinds,
+                          const std::vector<double>& f, ComPackageCache& packages);
 
 /// The reference code's pulse against the exact one, per frequency: 4.15 (COM_FD_to_TD, then its
 /// optimize_fom) forms the pulse as the running sum of M samples of its impulse response,
@@ -377,8 +386,11 @@ struct ComCaseResult {
 /// groups placed per candidate (com_floating_dfe_taps). Parameters the engine does not yet honour
 /// (floating taps with an Rx FFE, ffe_backoff, ts_anchor other than 0-2, a sample_adjustment
 /// without 0, RX_CALIBRATION, ERL_ONLY, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
+/// packages: the case's package cache (com_prepare_packages may have filled it); empty: one of
+/// its own when there are aggressors.
 ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,
-                       std::span<const ComPath> aggressors, PulseResponseEngine& engine);
+                       std::span<const ComPath> aggressors, PulseResponseEngine& engine,
+                       std::shared_ptr<ComPackageCache> packages = {});
 
 /// The sheet's features com_case refuses (empty when it can run): one text per parameter.
 std::vector<std::string> com_unsupported(const ComParameters& p);

@@ -92,19 +92,32 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
     check_range(c, "the NEXT aggressor", p.f_b_baud, thru_end);
     channels.emplace_back(&c, solvers::ComPathKind::next);
   }
-  // Each channel's path (its SDD band-limited: ~1 ms for a 4,000-point file) and the thru's
-  // fitted insertion loss are independent: tasks on every core, the thru's first (its errors are
-  // the ones reported first, as when they were built in turn).
+  // Each channel's path (its SDD band-limited: ~1 ms for a 4,000-point file) and, with its
+  // channel at its data frequencies (where com_case continues it), the thru's fitted insertion
+  // loss and each case's packages on the thru's data frequencies (com_prepare_packages) are
+  // independent: tasks on every core, the thru's first (its errors are the ones reported first,
+  // as when they were built in turn).
   std::vector<channels::Network> sdds(channels.size());
   std::vector<std::optional<solvers::ComPath>> built(channels.size());
+  const std::vector<int> cases = p.z_p_select.empty() ? std::vector<int>{1} : p.z_p_select;
+  std::vector<std::shared_ptr<solvers::ComPackageCache>> packages(cases.size());
+  std::vector<solvers::ComPathKind> kinds;
+  for (const auto& c : channels) kinds.push_back(c.second);
   ComAnswer out;
   {
     solvers::ParallelOptions bo;
-    bo.workers = solvers::parallel_workers(rq.workers, channels.size() + 1);
+    bo.workers = solvers::parallel_workers(rq.workers, channels.size() + 1 + cases.size());
     sdds[0] = com_differential(rq.thru, p.port_order);
+    const std::vector<double> data_hz = sdds[0].freq_hz();
     solvers::parallel_for(
-        channels.size() + 1,
+        channels.size() + 1 + cases.size(),
         [&](std::size_t i, int) {
+          if (i > channels.size()) {  // a case's packages
+            const std::size_t c = i - channels.size() - 1;
+            packages[c] = solvers::make_com_package_cache();
+            solvers::com_prepare_packages(p, cases[c], kinds, data_hz, *packages[c]);
+            return;
+          }
           if (i == channels.size()) {
             // The fit on the data's own points (4.15's faxis), not the band-limited interpolant.
             try {
@@ -116,6 +129,7 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
           }
           if (i > 0) sdds[i] = com_differential(*channels[i].first, p.port_order);
           built[i].emplace(path(sdds[i], channels[i].first->name, channels[i].second));
+          solvers::com_prepare_channel(p, *built[i]);
         },
         bo);
   }
@@ -132,7 +146,6 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   out.il_db_at_nyquist = -20.0 * std::log10(std::abs(at.s(0, 1, 0)));
   // The package cases are independent (each prepares its own paths): one task each, results in
   // z_p select order whatever thread ran them.
-  const std::vector<int> cases = p.z_p_select.empty() ? std::vector<int>{1} : p.z_p_select;
   out.cases.resize(cases.size());
   solvers::ParallelOptions po;
   po.workers = solvers::parallel_workers(rq.workers, cases.size());
@@ -146,7 +159,8 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
           std::lock_guard<std::mutex> lock(progress_lock);
           rq.progress(cases[i]);
         }
-        out.cases[i] = solvers::com_case(p, cases[i], thru, aggressors, engines[static_cast<std::size_t>(worker)]);
+        out.cases[i] =
+            solvers::com_case(p, cases[i], thru, aggressors, engines[static_cast<std::size_t>(worker)], packages[i]);
       },
       po);
   if (run.stopped) throw solvers::SearchInterrupted();

@@ -95,7 +95,7 @@ TEST_CASE("one worker runs every task inline on the calling thread, in index ord
   for (std::size_t i = 0; i < order.size(); ++i) CHECK(order[i] == i);
 }
 
-TEST_CASE("tasks of a call that started threads know they share the cores; inline tasks and other code do not",
+TEST_CASE("tasks of a call that started threads know they share the cores, inline tasks and other code do not",
           "[solvers][parallel][unit]") {
   CHECK_FALSE(inside_parallel_region());
   std::atomic<int> inside{0}, outside{0};
