@@ -92,6 +92,12 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
     check_range(c, "the NEXT aggressor", p.f_b_baud, thru_end);
     channels.emplace_back(&c, solvers::ComPathKind::next);
   }
+  // The sheet's refusals before any work.
+  if (const auto u = solvers::com_unsupported(p); !u.empty()) {
+    std::string msg = "COM sheet: not supported yet:";
+    for (const auto& s : u) msg += " " + s + ";";
+    throw std::invalid_argument(msg);
+  }
   // Each channel's path (its SDD band-limited: ~1 ms for a 4,000-point file) and, with its
   // channel at its data frequencies (where com_case continues it), the thru's fitted insertion
   // loss and each case's packages on the thru's data frequencies (com_prepare_packages) are
@@ -136,11 +142,6 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   const solvers::ComPath thru = std::move(*built[0]);
   std::vector<solvers::ComPath> aggressors;
   for (std::size_t i = 1; i < built.size(); ++i) aggressors.push_back(std::move(*built[i]));
-  if (const auto u = solvers::com_unsupported(p); !u.empty()) {
-    std::string msg = "COM sheet: not supported yet:";
-    for (const auto& s : u) msg += " " + s + ";";
-    throw std::invalid_argument(msg);
-  }
   const double nyq = 0.5 * p.f_b_baud;
   const channels::Network at = thru.sdd.evaluate(std::span<const double>(&nyq, 1));
   out.il_db_at_nyquist = -20.0 * std::log10(std::abs(at.s(0, 1, 0)));
