@@ -173,6 +173,19 @@ void write_eye_groups(Hdf5Writer& h, const std::string& prefix, const solvers::E
   h.attribute(prefix + "/eye", "ber", eye.ber);
   h.attribute(prefix + "/eye", "symbol_rate_baud", a.unequalized.pulse.symbol_rate_baud);
   h.attribute(prefix + "/eye", "limiting_term", solvers::to_string(eye.closure.limiting));
+  // [rx] sampling / pdf = "com" (docs/eye.md, "Sampling rule and COM's PDFs"): COM's figures as
+  // the JSON's `com` object has them, only then.
+  if (a.com.sampling_index >= 0) {
+    h.attribute(prefix + "/eye", "com_sampling_ui", a.com.sampling_ui);
+    h.attribute(prefix + "/eye", "com_sampling_index", static_cast<std::int64_t>(a.com.sampling_index));
+    if (a.com.pdf) {
+      h.attribute(prefix + "/eye", "com_a_s_v", a.com.a_s_v);
+      h.attribute(prefix + "/eye", "com_a_ni_v", a.com.a_ni_v);
+      h.attribute(prefix + "/eye", "com_margin_db", a.com.margin_db);
+      h.attribute(prefix + "/eye", "statistical_margin_db", a.com.statistical_margin_db);
+      h.attribute(prefix + "/eye", "com_pdf_step_v", a.com.step_v);
+    }
+  }
 }
 
 void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const solvers::EyeAnalysis& a,
@@ -194,6 +207,10 @@ void write_eye_hdf5(const std::filesystem::path& file, const Config& cfg, const 
   h.attribute("/", "margin_db", eye.margin_db);
   h.attribute("/", "ber", eye.ber);
   h.attribute("/", "limiting_term", solvers::to_string(eye.closure.limiting));
+  if (a.com.sampling_index >= 0) {
+    h.attribute("/", "sampling", std::string(channels::to_string(es.spec.sampling)));
+    h.attribute("/", "pdf", std::string(channels::to_string(es.spec.pdf)));
+  }
   if (optical) {
     const auto& o = *optical;
     std::vector<double> pen = {o.penalties.extinction_ratio_db, o.penalties.isi_db, o.penalties.rin_db,
