@@ -34,8 +34,25 @@ CLI::App* register_com(CLI::App& cli, ComArgs& args) {
 
 namespace {
 
+// The TDR and ERL lines (Annex 93A.5), when the sheet asked for them.
+void print_tdr_erl(const solvers::ComParameters& p, const workflows::ComAnswer& r) {
+  for (const auto& t : r.tdr) {
+    fmt::print("{}port {} ({} side): ", t.port == 1 ? "\n" : "", t.port, t.port == 1 ? "Tx" : "Rx");
+    if (p.erl) fmt::print("ERL {:.3f} dB, ", t.erl_db);
+    fmt::print("TDR port impedance {:.2f} Ohm (fixture delay {:g} ps)\n", t.z_port_ohm, t.fixture_delay_s * 1e12);
+  }
+  if (p.erl)
+    fmt::print("ERL = {:.3f} dB: {} (threshold {:g} dB)\n", r.erl_db, r.erl_pass ? "pass" : "FAIL",
+               p.erl_pass_threshold_db);
+}
+
 void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflows::ComAnswer& r) {
   fmt::print("phylane com {}  (sheet: {})\n", a.thrus.front(), p.name);
+  if (r.erl_only) {
+    fmt::print("  ERL_ONLY: the thru's TDR and ERL (Annex 93A.5) alone, no COM\n");
+    print_tdr_erl(p, r);
+    return;
+  }
   if (!a.fext.empty() || !a.next.empty()) fmt::print("  aggressors: {} FEXT, {} NEXT\n", a.fext.size(), a.next.size());
   fmt::print("  thru insertion loss at f_b/2 = {:.4g} GHz: {:.2f} dB (without packages)\n", p.f_b_baud / 2e9,
              r.il_db_at_nyquist);
@@ -85,14 +102,7 @@ void print_text(const ComArgs& a, const solvers::ComParameters& p, const workflo
   }
   fmt::print("\nCOM = {:.3f} dB (case {}): {} (threshold {:g} dB)\n", r.com_db, r.cases[r.worst].package_case,
              r.pass ? "pass" : "FAIL", p.pass_threshold_db);
-  for (const auto& t : r.tdr) {
-    fmt::print("{}port {} ({} side): ", t.port == 1 ? "\n" : "", t.port, t.port == 1 ? "Tx" : "Rx");
-    if (p.erl) fmt::print("ERL {:.3f} dB, ", t.erl_db);
-    fmt::print("TDR port impedance {:.2f} Ohm (fixture delay {:g} ps)\n", t.z_port_ohm, t.fixture_delay_s * 1e12);
-  }
-  if (p.erl)
-    fmt::print("ERL = {:.3f} dB: {} (threshold {:g} dB)\n", r.erl_db, r.erl_pass ? "pass" : "FAIL",
-               p.erl_pass_threshold_db);
+  print_tdr_erl(p, r);
   if (r.icn)
     fmt::print("ICN = {:.3f} mV (FEXT {:.3f} mV, NEXT {:.3f} mV; {:g} to {:g} GHz)\n", r.icn->icn_v * 1e3,
                r.icn->fext_icn_v * 1e3, r.icn->next_icn_v * 1e3, r.icn->f_1_hz / 1e9, r.icn->f_2_hz / 1e9);
@@ -113,6 +123,14 @@ int run_batch(const ComArgs& args, const solvers::ComParameters& p, Progress& pr
   const int rc = all ? exit_code::answered : exit_code::negative;
   if (args.json) {
     write_com_batch_json(std::cout, args.thrus, p, rs);
+    return rc;
+  }
+  if (p.erl_only) {  // the thrus' ERL alone
+    fmt::print("phylane com: {} channels (sheet: {}), ERL_ONLY\n\n  {:<44} {:>9}\n", rs.size(), p.name, "thru",
+               p.erl ? "ERL [dB]" : "");
+    for (std::size_t i = 0; i < rs.size(); ++i)
+      fmt::print("  {:<44} {}  {}\n", thrus[i].name.substr(0, 44), p.erl ? fmt::format("{:>9.3f}", rs[i].erl_db) : "",
+                 rs[i].erl_pass ? "pass" : "FAIL");
     return rc;
   }
   fmt::print("phylane com: {} channels (sheet: {})\n\n  {:<44} {:>9}", rs.size(), p.name, "thru", "IL [dB]");

@@ -624,6 +624,10 @@ namespace {
 // One channel's answer as JSON fields (inside an object).
 void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::ComParameters& p,
                   const workflows::ComAnswer& r) {
+  if (r.erl_only) {  // ERL_ONLY: the TDR and ERL alone (no COM: com_db null, no cases)
+    j.field("thru", thru).field("erl_only", true).key("com_db").null();
+    j.field("pass", r.pass).key("cases").begin_array().end_array();
+  } else {
   j.field("thru", thru).field("com_db", r.com_db).field("pass", r.pass).field("pass_threshold_db", p.pass_threshold_db);
   j.field("worst_case", r.cases[r.worst].package_case).field("il_db_at_nyquist", r.il_db_at_nyquist);
   // The fitted IL (93A.3) as 4.15 reports it: at f_b/2 from the fit over all the data (null where
@@ -673,6 +677,7 @@ void write_answer(io::JsonWriter& j, const std::string& thru, const solvers::Com
     j.end_object();
   }
   j.end_array();
+  }
   if (!r.tdr.empty()) {
     if (p.erl)
       j.field("erl_db", r.erl_db).field("erl_pass", r.erl_pass).field("erl_pass_threshold_db", p.erl_pass_threshold_db);
@@ -773,12 +778,16 @@ void write_com_hdf5(const std::string& file, const std::string& thru, const solv
   h.attribute("/", "command", "com");
   h.attribute("/", "thru", thru);
   h.attribute("/", "sheet", p.name);
-  h.attribute("/", "com_db", r.com_db);
-  h.attribute("/", "il_db_at_nyquist", r.il_db_at_nyquist);
-  if (r.fitted_il.il_db_at_nyquist) h.attribute("/", "fitted_il_db_at_nyquist", *r.fitted_il.il_db_at_nyquist);
-  h.attribute("/", "fitted_il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
-  h.attribute("/", "f_2_ild_hz", r.fitted_il.ild.f_hi_hz);
-  h.attribute("/", "fom_ild_db", r.fitted_il.fom_ild_db);
+  if (r.erl_only) {
+    h.attribute("/", "erl_only", std::int64_t{1});  // the TDR and ERL alone: no COM, no cases
+  } else {
+    h.attribute("/", "com_db", r.com_db);
+    h.attribute("/", "il_db_at_nyquist", r.il_db_at_nyquist);
+    if (r.fitted_il.il_db_at_nyquist) h.attribute("/", "fitted_il_db_at_nyquist", *r.fitted_il.il_db_at_nyquist);
+    h.attribute("/", "fitted_il_db_at_f_2_ild", r.fitted_il.il_db_at_f_2_ild);
+    h.attribute("/", "f_2_ild_hz", r.fitted_il.ild.f_hi_hz);
+    h.attribute("/", "fom_ild_db", r.fitted_il.fom_ild_db);
+  }
   for (const auto& c : r.cases) {
     const std::string g = fmt::format("/cases/{}", c.package_case);
     h.dataset(g + "/pulse_v", c.pulse.samples_v, "V", "victim pulse with the chosen CTLE and Tx FFE, M samples per UI");

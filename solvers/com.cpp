@@ -897,7 +897,6 @@ std::vector<std::string> com_unsupported(const ComParameters& p) {
     out.push_back("sample_adjustment = [" + std::to_string(p.sample_adjustment[0]) + " " +
                   std::to_string(p.sample_adjustment[1]) + "] (must hold 0: [min max], min <= 0 <= max)");
   if (p.rx_calibration) out.push_back("RX_CALIBRATION");
-  if (p.erl_only) out.push_back("ERL_ONLY (COM and ERL are computed together)");
   if (p.tdr_w_txpkg) out.push_back("TDR_W_TXPKG (the TDR of the channel without packages only)");
   if (p.show_brd) out.push_back("SHOW_BRD (the TDR of the channel without the board only)");
   if (!p.ctle_type.empty() && p.ctle_type != "CL93" && p.ctle_type != "CL120d")

@@ -385,7 +385,7 @@ struct ComCaseResult {
 /// FFE, NEXT alone) and the receiver noise; with N_bg > 0 the DFE spans N_f taps, the floating
 /// groups placed per candidate (com_floating_dfe_taps). Parameters the engine does not yet honour
 /// (floating taps with an Rx FFE, ffe_backoff, ts_anchor other than 0-2, a sample_adjustment
-/// without 0, RX_CALIBRATION, ERL_ONLY, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
+/// without 0, RX_CALIBRATION, TDR_W_TXPKG, SHOW_BRD) throw std::invalid_argument naming them. ERL and ICN are computed beside the cases (solvers/com_erl.hpp, solvers/com_icn.hpp).
 /// packages: the case's package cache (com_prepare_packages may have filled it); empty: one of
 /// its own when there are aggressors.
 ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& thru,

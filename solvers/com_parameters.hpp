@@ -108,7 +108,7 @@ struct ComParameters {
   bool include_ctle = true, include_tx_rx_filter = true, rx_calibration = false;
   double sigma_bbn_step_v = 5e-3;             ///< Sigma BBN step [V]
   bool erl = false, tdr = false;              ///< ERL, TDR
-  bool erl_only = false;                      ///< ERL_ONLY (refused when true)
+  bool erl_only = false;                      ///< ERL_ONLY: the TDR and ERL of the thru alone, no COM (workflows::com)
   bool tdr_w_txpkg = false, show_brd = false; ///< TDR_W_TXPKG, SHOW_BRD (refused when true)
   /// EW: estimate the eye width at DER_0 (com_eye); PMD_type C2M sets it, as the reference code 4.15.
   bool eye_width = false;

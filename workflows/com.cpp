@@ -93,10 +93,28 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
     channels.emplace_back(&c, solvers::ComPathKind::next);
   }
   // The sheet's refusals before any work.
+  if (p.erl_only && !p.erl && !p.tdr)
+    throw std::invalid_argument("ERL_ONLY = true with neither ERL nor TDR set: nothing to compute (ERL_ONLY skips COM; "
+                                "the TDR and ERL are computed when TDR or ERL is set): set ERL = 1");
+  if (p.erl_only && !(rq.fext.empty() && rq.next.empty()))
+    throw std::invalid_argument("ERL_ONLY: the TDR and ERL of the thru alone are computed; give no --fext or --next "
+                                "aggressors (or set ERL_ONLY = 0 for COM)");
   if (const auto u = solvers::com_unsupported(p); !u.empty()) {
     std::string msg = "COM sheet: not supported yet:";
     for (const auto& s : u) msg += " " + s + ";";
     throw std::invalid_argument(msg);
+  }
+  if (p.erl_only) {
+    // As the reference code 4.15: the TDR and ERL of the thru (Annex 93A.5), then nothing else.
+    ComAnswer out;
+    out.erl_only = true;
+    out.tdr = solvers::com_tdr_erl(p, com_differential(rq.thru, p.port_order));
+    if (p.erl) {
+      out.erl_db = std::min(out.tdr[0].erl_db, out.tdr[1].erl_db);
+      out.erl_pass = out.erl_db >= p.erl_pass_threshold_db;
+    }
+    out.pass = out.erl_pass;
+    return out;
   }
   // Each channel's path (its SDD band-limited: ~1 ms for a 4,000-point file) and, with its
   // channel at its data frequencies (where com_case continues it), the thru's fitted insertion

@@ -54,6 +54,9 @@ struct ComAnswer {
   bool erl_pass = true;                       ///< erl_db >= ERL Pass threshold (true without ERL)
   /// ICN of the aggressors (present when there are aggressors).
   std::optional<solvers::ComIcn> icn;
+  /// The sheet's ERL_ONLY: only the thru's TDR and ERL were computed (as the reference code 4.15,
+  /// which returns after them): no cases, no insertion-loss figures; pass is erl_pass.
+  bool erl_only = false;
 };
 
 /// The differential 2-port [SDD11 SDD12; SDD21 SDD22] of a channel: a 2-port as it is; a

@@ -293,3 +293,36 @@ TEST_CASE("phylane com reports the Rx FFE and the floating DFE taps in text, JSO
   r = run_phylane("com -q --json" + t, dir);
   CHECK_THAT(r.out, !Catch::Contains("rx_ffe") && !Catch::Contains("floating"));
 }
+
+TEST_CASE("phylane com with ERL_ONLY reports the thru's TDR and ERL alone", "[app][com][erl]") {
+  // The reference code 4.15 with ERL_ONLY returns after the TDR and ERL: no COM, no cases. The
+  // ERL is the one the full run reports with the same keys (one function, solvers::com_tdr_erl).
+  PHYLANE_REFERENCE_OR_SKIP(thru, "touchstone/TEC_SMT_IO_42GHz_Thru_B5B6_4in.s4p", return);
+  const std::string dir = temp_dir("com_erl_only");
+  const std::string t = " '" + thru->string() + "' --set ERL=true --set N=1000 --set 'fixture delay time=0'";
+  const auto full = run_phylane("com -q --json" + t, dir);
+  REQUIRE(full.exit_code == 0);
+  const auto only = run_phylane("com -q --json" + t + " --set ERL_ONLY=1 -o only.h5", dir);
+  REQUIRE(only.exit_code == 0);
+  CHECK_THAT(only.out, Catch::Contains("\"erl_only\": true") && Catch::Contains("\"com_db\": null") &&
+                           Catch::Contains("\"cases\": []") && Catch::Contains("\"ports\""));
+  CHECK(json_number(only.out, "erl_db") == json_number(full.out, "erl_db"));  // (the full run's cases carry it too)
+  {
+    hid_t f = H5Fopen((dir + "/only.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    CHECK(H5Aexists(f, "erl_only") > 0);
+    CHECK(H5Aexists(f, "com_db") == 0);
+    CHECK(H5Lexists(f, "/cases", H5P_DEFAULT) == 0);
+    CHECK(read_doubles(f, "/tdr/port2/tdr_ohm").size() > 31900);
+    H5Fclose(f);
+  }
+  CHECK_THAT(run_phylane("com -q" + t + " --set ERL_ONLY=1", dir).out,
+             Catch::Contains("ERL_ONLY") && Catch::Contains("ERL = ") && !Catch::Contains("COM = "));
+  // An ERL threshold above the ERL: a negative answer (exit 3).
+  CHECK(run_phylane("com -q" + t + " --set ERL_ONLY=1 --set 'ERL Pass threshold=40'", dir).exit_code == 3);
+  // Nothing to compute, or aggressors given: exit 2 naming the key, nothing written.
+  auto r = run_rejected("com '" + thru->string() + "' --set ERL_ONLY=1", dir);
+  CHECK_THAT(r.err, Catch::Contains("ERL_ONLY") && Catch::Contains("set ERL = 1"));
+  r = run_rejected("com" + t + " --set ERL_ONLY=1 --fext '" + thru->string() + "'", dir);
+  CHECK_THAT(r.err, Catch::Contains("ERL_ONLY") && Catch::Contains("--fext"));
+}
