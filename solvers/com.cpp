@@ -111,46 +111,56 @@ void com_prepare_packages(const ComParameters& p, int case_number, std::span<con
 
 namespace {
 
+// A path's boards (Table 92-12, with Include PCB) and what they are made of (the cache's key).
+struct PathBoards {
+  bool pcb = false;
+  channels::ComPackage tx, rx;
+  std::array<double, 9> key{};
+};
+
+PathBoards path_boards(const ComParameters& p, ComPathKind kind) {
+  PathBoards b;
+  b.pcb = p.include_pcb;
+  b.tx = board(p, tx_role(kind));
+  b.rx = board(p, ComPackageRole::rx);
+  b.key = {b.pcb ? 1.0 : 0.0,         p.r0_ohm,
+           p.board_line.gamma0_per_m, p.board_line.a1_per_m_sqrt_hz,
+           p.board_line.a2_s_per_m,   p.board_line.tau_s_per_m,
+           p.board_z_c_ohm,           b.tx.segments.front().length_m,
+           b.rx.segments.front().length_m};
+  return b;
+}
+
 // The channel between the boards of a path (the SDD with the boards when Include PCB) on the grid
-// fin, from path.cache or evaluated into it (a second package case waits for it rather than
+// fin, from the path's cache or evaluated into it (a second package case waits for it rather than
 // evaluating it again).
-std::shared_ptr<const ComPathCache::Grid> path_channel(const ComParameters& p, const ComPath& path,
-                                                       const std::shared_ptr<ComPathCache>& cache,
-                                                       std::vector<double>&& fin) {
+std::shared_ptr<const ComPathCache::Grid> path_channel(const channels::BandLimitedNetwork& sdd, const PathBoards& b,
+                                                       ComPathCache& cache, std::vector<double>&& fin) {
   using channels::ComPackageSide;
-  const ComPackageRole role = tx_role(path.kind);
-  const bool pcb = p.include_pcb;
-  const channels::ComPackage tx_board = board(p, role), rx_board = board(p, ComPackageRole::rx);
-  const std::array<double, 9> boards{pcb ? 1.0 : 0.0,         p.r0_ohm,
-                                      p.board_line.gamma0_per_m, p.board_line.a1_per_m_sqrt_hz,
-                                      p.board_line.a2_s_per_m,   p.board_line.tau_s_per_m,
-                                      p.board_z_c_ohm,           tx_board.segments.front().length_m,
-                                      rx_board.segments.front().length_m};
-  std::lock_guard<std::mutex> hold(cache->lock);
-  for (const auto& g : cache->grids)
-    if (g->boards == boards && g->f == fin) return g;
+  std::lock_guard<std::mutex> hold(cache.lock);
+  for (const auto& g : cache.grids)
+    if (g->boards == b.key && g->f == fin) return g;
   auto g = std::make_shared<ComPathCache::Grid>();
-  g->boards = boards;
-  const channels::Network ch = path.sdd.evaluate(fin);
+  g->boards = b.key;
+  const channels::Network ch = sdd.evaluate(fin);
   g->s.resize(fin.size());
   for (std::size_t q = 0; q < fin.size(); ++q) {
     const double fq = fin[q];
     channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
-    if (pcb) {
-      s = channels::com_cascade(channels::com_package_s(tx_board, fq, ComPackageSide::tx), s);
-      s = channels::com_cascade(s, channels::com_package_s(rx_board, fq, ComPackageSide::rx));
+    if (b.pcb) {
+      s = channels::com_cascade(channels::com_package_s(b.tx, fq, ComPackageSide::tx), s);
+      s = channels::com_cascade(s, channels::com_package_s(b.rx, fq, ComPackageSide::rx));
     }
     g->s[q] = s;
   }
   g->f = std::move(fin);
-  cache->grids.push_back(g);
+  cache.grids.push_back(g);
   return g;
 }
 
 // Of f, the frequencies below the path's band limit (above it the channel is 0: channels/resample.hpp)
 // and where they are in f.
-std::vector<double> below_band_limit(const ComPath& path, std::span<const double> f, std::vector<std::size_t>* at) {
-  const double zero_above = path.sdd.zero_above_hz();
+std::vector<double> below_band_limit(double zero_above, std::span<const double> f, std::vector<std::size_t>* at) {
   std::vector<double> fin;
   for (std::size_t k = 0; k < f.size(); ++k)
     if (f[k] < zero_above) {
@@ -163,7 +173,8 @@ std::vector<double> below_band_limit(const ComPath& path, std::span<const double
 }  // namespace
 
 void com_prepare_channel(const ComParameters& p, const ComPath& path) {
-  if (path.cache && !path.data_hz.empty()) path_channel(p, path, path.cache, below_band_limit(path, path.data_hz, nullptr));
+  if (path.cache && !path.data_hz.empty())
+    path_channel(path.sdd, path_boards(p, path.kind), *path.cache, below_band_limit(path.sdd.zero_above_hz(), path.data_hz, nullptr));
 }
 
 TransferFunction com_path_transfer(const ComParameters& p, int case_number, const ComPath& path,
@@ -176,11 +187,15 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
   const double g1 = p.ideal_tx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[0], p.r0_ohm);
   const double g2 = p.ideal_rx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[1], p.r0_ohm);
   const std::shared_ptr<ComPathCache> cache = path.cache ? path.cache : make_com_path_cache();
+  // What the evaluation needs, prepared once (not the sheet or the path themselves).
+  const channels::BandLimitedNetwork sdd = path.sdd;
+  const PathBoards boards = path_boards(p, path.kind);
+  const double zero_above = sdd.zero_above_hz();
   return [=](std::span<const double> f, std::span<std::complex<double>> h) {
     std::fill(h.begin(), h.end(), std::complex<double>(0.0, 0.0));
     std::vector<std::size_t> at;
-    std::vector<double> fin = below_band_limit(path, f, &at);
-    const std::shared_ptr<const ComPathCache::Grid> ch = path_channel(p, path, cache, std::move(fin));
+    std::vector<double> fin = below_band_limit(zero_above, f, &at);
+    const std::shared_ptr<const ComPathCache::Grid> ch = path_channel(sdd, boards, *cache, std::move(fin));
     std::shared_ptr<const ComPackageCache::Entry> tx_s, rx_s;
     if (pkg && packages) {
       tx_s = packages->get(tx_pkg, ComPackageSide::tx, ch->f);
