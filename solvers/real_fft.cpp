@@ -42,12 +42,26 @@ const InverseRealFft::Shared* InverseRealFft::shared_for(std::size_t n) {
   if (!s->plan) throw std::runtime_error("FFT: FFTW could not plan a transform of size " + std::to_string(h));
   // w_k = e^{2 pi i k/n}, k/n in [0, 1/2): 2 pi k/n = (pi/2)(q + r/n) with q = 4k div n and
   // r = 4k mod n, so cos and sin only see angles below pi/2 and w_k = i^q e^{i (pi/2) r/n}.
-  s->w.resize(h);
-  for (std::size_t k = 0; k < h; ++k) {
+  auto exact = [n](std::size_t k) {
     const std::size_t q = 4 * k / n, r = 4 * k % n;
     const double a = 0.5 * std::numbers::pi * static_cast<double>(r) / static_cast<double>(n);
-    cplx base(std::cos(a), std::sin(a));
-    s->w[k] = q == 0 ? base : cplx(-base.imag(), base.real());  // i^1 = rotation by a quarter turn
+    const cplx base(std::cos(a), std::sin(a));
+    return q == 0 ? base : cplx(-base.imag(), base.real());  // i^1 = rotation by a quarter turn
+  };
+  // For k = a B + b, w_k = w_{aB} w_b: one complex product per k from two tables of exact values
+  // (h / B and B of them) instead of a cosine and a sine per k, which were most of the set-up of a
+  // size (0.8 ms of the 1.5 ms at n = 103,680). Each w_k is within about 2 ulp of the exact one
+  // (both factors within 1 ulp, one rounded product); the transforms still agree with the direct
+  // sum to 2e-15 of the signal's scale (tests/solvers/real_fft_test.cpp).
+  constexpr std::size_t B = 256;
+  std::vector<cplx> fine(std::min(B, h));
+  for (std::size_t b = 0; b < fine.size(); ++b) fine[b] = exact(b);
+  s->w.resize(h);
+  for (std::size_t a = 0; a * B < h; ++a) {
+    const cplx coarse = exact(a * B);
+    const std::size_t end = std::min(h - a * B, B);
+    cplx* out = s->w.data() + a * B;
+    for (std::size_t b = 0; b < end; ++b) out[b] = coarse * fine[b];
   }
   return table.emplace(n, std::move(s)).first->second.get();
 }
