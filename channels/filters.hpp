@@ -10,6 +10,7 @@
 /// Tested by: tests/solvers/filters_test.cpp "[solvers][filters]" (with pulse responses).
 #include <complex>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -242,5 +243,12 @@ double integrated_noise_sigma_v(const NoisePsd& psd_v2_per_hz, const RxFilter& r
 /// The same for a white PSD [V^2/Hz], >= 0.
 double integrated_noise_sigma_v(double psd_v2_per_hz, const RxFilter& rx, const Ctle& ctle,
                                 double fmax_hz);
+/// integrated_noise_sigma_v for each of several CTLEs (an equalizer search's
+/// candidates): the same values, with the Rx filter's response at each node formed once for every
+/// CTLE whose panels coincide (all members of a COM family).
+std::vector<double> integrated_noise_sigmas_v(double psd_v2_per_hz, const RxFilter& rx, std::span<const Ctle> ctles,
+                                              double fmax_hz);
+std::vector<double> integrated_noise_sigmas_v(const NoisePsd& psd_v2_per_hz, const RxFilter& rx,
+                                              std::span<const Ctle> ctles, double fmax_hz);
 
 }  // namespace phylane::channels

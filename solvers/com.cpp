@@ -1302,7 +1302,9 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
   }
   ComFomSums sums;
   ComSlopeSums slopes;
-  std::vector<double> noise_v(ctles.size());  // sigma_N per CTLE
+  // sigma_N per CTLE (93A-35): without the rc filter, the family's integrals at once.
+  std::vector<double> noise_v =
+      rc.on() ? std::vector<double>(ctles.size()) : integrated_noise_sigmas_v(p.eta_0_v2_per_hz, rx_filter, ctles, noise_fmax);
   std::vector<std::vector<double>> noise_r(ctles.size());  // with an Rx FFE: the noise's UI-lag autocorrelation
   std::vector<double> best_rx;                 // the winner's Rx FFE taps
   std::vector<double> hs(static_cast<std::size_t>(2 * n_rx + 1)), rx_taps;
@@ -1338,9 +1340,8 @@ ComCaseResult com_case(const ComParameters& p, int case_number, const ComPath& t
     PulseResult pr = pulse(victim, ci);
     const std::vector<double>& x = pr.pulse.samples_v;
     const long peak0 = static_cast<long>(pr.pulse.main_index);
-    double sigma_n = noise_v[ci] =
-        rc.on() ? std::sqrt(com_noise_autocorrelation(p.eta_0_v2_per_hz, rx_filter, ctles[ci], noise_fmax, p.f_b_baud, 1, rc)[0])
-                : integrated_noise_sigma_v(p.eta_0_v2_per_hz, rx_filter, ctles[ci], noise_fmax);  // (93A-35)
+    if (rc.on()) noise_v[ci] = std::sqrt(com_noise_autocorrelation(p.eta_0_v2_per_hz, rx_filter, ctles[ci], noise_fmax, p.f_b_baud, 1, rc)[0]);
+    double sigma_n = noise_v[ci];  // (93A-35)
     if (rx_ffe)  // 93A-35 through the Rx FFE: sigma_N^2 = sum_ij c_i c_j r(|i - j|)
       noise_r[ci] = com_noise_autocorrelation(p.eta_0_v2_per_hz, rx_filter, ctles[ci], fmax, p.f_b_baud, n_span, rc);
     double next_xt = 0.0;

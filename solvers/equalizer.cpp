@@ -642,8 +642,7 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
   EqualizerResult res;
   res.candidates.reserve(ctles.size() * ffes.size());
   const RxFilter& rx = spectrum.options().rx_filter;
-  for (const auto& c : ctles)
-    res.noise_sigma_v.push_back(integrated_noise_sigma_v(opt.noise_psd_v2_per_hz, rx, c, spectrum.fmax_hz()));
+  res.noise_sigma_v = channels::integrated_noise_sigmas_v(opt.noise_psd_v2_per_hz, rx, ctles, spectrum.fmax_hz());
 
   if (!opt.crosstalk_tx_ffe.empty() && opt.crosstalk_tx_ffe.size() != opt.crosstalk.size())
     throw std::invalid_argument("equalizer search: crosstalk_tx_ffe has " + std::to_string(opt.crosstalk_tx_ffe.size()) +

@@ -117,8 +117,8 @@ std::vector<double> sampler_noise_gains(const EyeLinkSpec& spec, const std::vect
   if (!(ref > 0.0) || !std::isfinite(ref))
     throw std::invalid_argument("eye: the receiver's noise shaping integrates to " + std::to_string(ref) +
                                 " over 0 ... fmax; it must be finite and > 0");
-  std::vector<double> g;
-  for (const auto& c : ctles) g.push_back(channels::integrated_noise_sigma_v(shape, spec.rx_filter, c, fmax_hz) / ref);
+  std::vector<double> g = channels::integrated_noise_sigmas_v(shape, spec.rx_filter, ctles, fmax_hz);
+  for (double& x : g) x /= ref;
   return g;
 }
 

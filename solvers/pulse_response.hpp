@@ -109,6 +109,7 @@ using channels::com_ctle_family;
 using channels::Ctle;
 using channels::CtleType;
 using channels::integrated_noise_sigma_v;
+using channels::integrated_noise_sigmas_v;
 using channels::NoisePsd;
 using channels::parse_rx_filter_type;
 using channels::RationalFilter;

@@ -256,6 +256,36 @@ TEST_CASE("Noise through the COM receiver and CTLE matches a brute-force trapezo
   CHECK(s * s == Approx(ref).epsilon(1e-6));
 }
 
+TEST_CASE("The noise of a CTLE family at once equals each CTLE's alone and a brute-force sum",
+          "[solvers][pulse][filters][reference]") {
+  // The 13 KR4 COM CTLEs share their panels (one group); a generic CTLE with a 1 kHz corner starts
+  // its panels lower (a group of its own), as does none. Each batch value must be the same double
+  // as the CTLE's integral alone (the sums are formed in the same order), and the family's
+  // strongest member must match a trapezoid sum on 2e6 points (error ~1e-7 relative; tolerance
+  // 1e-6, as above).
+  const double fb = 25.78125e9, eta0 = 5.2e-17, fmax = 16 * fb;
+  const auto rx = RxFilter::com_receiver(fb);
+  std::vector<Ctle> ctles = com_ctle_family(fb);
+  ctles.push_back(Ctle::generic(0.0, {1e3}, {1e4, 30e9}));
+  ctles.push_back(Ctle::none());
+  const std::vector<double> all = integrated_noise_sigmas_v(eta0, rx, ctles, fmax);
+  REQUIRE(all.size() == ctles.size());
+  for (std::size_t c = 0; c < ctles.size(); ++c) {
+    INFO("CTLE " << ctles[c].label());
+    CHECK(all[c] == integrated_noise_sigma_v(eta0, rx, ctles[c], fmax));
+  }
+  const int n = 2000000;
+  double ref = 0.0;
+  for (int i = 0; i <= n; ++i) {
+    const double f = fmax * i / n;
+    ref += ((i == 0 || i == n) ? 0.5 : 1.0) * eta0 * std::norm(rx.response(f) * ctles[12].response(f));
+  }
+  ref *= fmax / n;
+  CHECK(all[12] * all[12] == Approx(ref).epsilon(1e-6));
+  CHECK(integrated_noise_sigmas_v(0.0, rx, ctles, fmax) == std::vector<double>(ctles.size(), 0.0));
+  CHECK_THROWS_WITH(integrated_noise_sigmas_v(-1.0, rx, ctles, fmax), Catch::Contains("psd = -1"));
+}
+
 TEST_CASE("Bad filter parameters name the parameter, the value and the rule", "[solvers][pulse][filters][unit]") {
   CHECK_THROWS_WITH(RxFilter::butterworth(0, 1e9), Catch::Contains("order = 0") && Catch::Contains("1..10"));
   CHECK_THROWS_WITH(RxFilter::bessel_thomson(4, -1.0), Catch::Contains("f3db = -1"));
