@@ -234,10 +234,14 @@ std::optional<std::size_t> com_cursor_index(std::span<const double> y, std::size
   // within 4 UI before it, diff(sign(y - 0.01 A_p)) >= 1 (sign(0) = 0), j the sample before it.
   const double thr = 0.01 * y[peak];
   auto sgn = [&](double v) { return v > thr ? 1 : (v < thr ? -1 : 0); };
+  // The last one: searched from the peak backwards (it is usually within a UI of the peak).
   const std::size_t start = peak >= 4 * m ? peak - 4 * m : 0;
   std::optional<std::size_t> zx;
-  for (std::size_t j = start; j < peak; ++j)
-    if (sgn(y[j + 1]) - sgn(y[j]) >= 1) zx = j;
+  for (std::size_t j = peak; j-- > start;)
+    if (sgn(y[j + 1]) - sgn(y[j]) >= 1) {
+      zx = j;
+      break;
+    }
   if (!zx) return std::nullopt;
   if (*zx < m)
     throw std::invalid_argument("COM sampling point: the record must hold 1 UI before the 1 % crossing (sample " +

@@ -133,6 +133,15 @@ TEST_CASE("COM sampling point: the reference code 4.15's 1 % crossing and Muelle
   // The crossing is at peak - 11 (-1 -> 0) and again at peak - 10 (0 -> 1): the last, peak - 10.
   // With no post-cursors the metric is |h(t - 1 UI)| = 0 from t = peak - 10 on: the first, itself.
   CHECK(com_cursor_index(flat, peak, m, 1.0) == peak - 10);
+  // Two crossings 2 UI apart (a precursor bump above 1 % that falls back below it): the later one,
+  // j = peak - 37, is the rule's. Its metric range j ... j + 2 UI first reaches 0 at
+  // t = peak - 31 (h(t + 1 UI) = 0 after the peak, h(t - 1 UI) = 0 between the bump and the
+  // ramp); from the earlier crossing (peak - 101) the range would end at peak - 37.
+  std::vector<double> bump(y.size(), 0.0);
+  for (std::size_t i = peak - 100; i < peak - 70; ++i) bump[i] = 0.05;  // up at peak - 101
+  for (std::size_t i = peak - 36; i <= peak; ++i) bump[i] = 0.02 * static_cast<double>(i - (peak - 36) + 1);
+  bump[peak] = 1.0;
+  CHECK(com_cursor_index(bump, peak, m, 1.0) == peak - 31);
   CHECK_THROWS_AS(com_cursor_index(y, y.size() - 2 * m, m, 1.0), std::invalid_argument);
 }
 
