@@ -87,9 +87,9 @@ S2 com_cascade(const S2& a, const S2& b) {
           b.s22 + b.s21 * b.s12 * a.s22 / den};
 }
 
-S2 com_package_s(const ComPackage& p, double freq_hz, ComPackageSide side) {
-  check(p);
-  require(freq_hz >= 0.0 && std::isfinite(freq_hz), "freq_hz", freq_hz, ">= 0");
+namespace {
+// com_package_s of a checked package at a checked frequency.
+S2 package_s(const ComPackage& p, double freq_hz, ComPackageSide side) {
   S2 s{0.0, 1.0, 1.0, 0.0};  // matched through connection
   auto add = [&](const S2& next) { s = com_cascade(s, next); };
   for (std::size_t i = 0; i < p.c_d_f.size(); ++i) {
@@ -102,12 +102,30 @@ S2 com_package_s(const ComPackage& p, double freq_hz, ComPackageSide side) {
   if (p.c_p_f > 0.0) add(com_shunt_capacitance_s(p.c_p_f, p.r0_ohm, freq_hz));
   return side == ComPackageSide::tx ? s : flipped(s);
 }
+}  // namespace
+
+S2 com_package_s(const ComPackage& p, double freq_hz, ComPackageSide side) {
+  check(p);
+  require(freq_hz >= 0.0 && std::isfinite(freq_hz), "freq_hz", freq_hz, ">= 0");
+  return package_s(p, freq_hz, side);
+}
+
+void com_package_s(const ComPackage& p, std::span<const double> freq_hz, ComPackageSide side, std::span<S2> out) {
+  check(p);
+  if (out.size() != freq_hz.size())
+    throw std::invalid_argument("COM package: " + std::to_string(freq_hz.size()) + " frequencies and " +
+                                std::to_string(out.size()) + " outputs");
+  for (double f : freq_hz) require(f >= 0.0 && std::isfinite(f), "freq_hz", f, ">= 0");
+  for (std::size_t k = 0; k < freq_hz.size(); ++k) out[k] = package_s(p, freq_hz[k], side);
+}
 
 Network com_package_network(const ComPackage& package, std::span<const double> freq_hz, ComPackageSide side) {
   check(package);
   Network n(std::vector<double>(freq_hz.begin(), freq_hz.end()), 2, {2.0 * package.r0_ohm});
+  std::vector<S2> all(freq_hz.size());
+  com_package_s(package, freq_hz, side, all);
   for (std::size_t k = 0; k < freq_hz.size(); ++k) {
-    const S2 s = com_package_s(package, freq_hz[k], side);
+    const S2& s = all[k];
     n.s(k, 0, 0) = s.s11;
     n.s(k, 0, 1) = s.s12;
     n.s(k, 1, 0) = s.s21;

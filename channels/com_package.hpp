@@ -71,6 +71,8 @@ S2 com_cascade(const S2& first, const S2& second);
 /// The whole package at one frequency, port 1 at the die for `tx`, at the ball for `rx`.
 /// Throws std::invalid_argument naming a negative or non-finite value.
 S2 com_package_s(const ComPackage& package, double freq_hz, ComPackageSide side);
+/// The same at every frequency of freq_hz into out (as many), the package checked once.
+void com_package_s(const ComPackage& package, std::span<const double> freq_hz, ComPackageSide side, std::span<S2> out);
 /// The package on a frequency grid as a 2-port Network referenced to 2 R_0 at both ports.
 Network com_package_network(const ComPackage& package, std::span<const double> freq_hz, ComPackageSide side);
 /// One line of the package: the odd-mode half circuit (the same C and L per line, the line at

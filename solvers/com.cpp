@@ -94,7 +94,7 @@ struct ComPackageCache {
     e->key = std::move(key);
     e->f = f;
     e->s.resize(f.size());
-    for (std::size_t q = 0; q < f.size(); ++q) e->s[q] = channels::com_package_s(k, f[q], side);
+    channels::com_package_s(k, f, side, e->s);
     entries.push_back(e);
     return e;
   }
