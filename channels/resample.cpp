@@ -124,19 +124,21 @@ double trace_delay_s(const double* f, const double* mag, const double* phase, st
   for (std::size_t k = 0; k < n; ++k) peak = std::max(peak, mag[k]);
   if (!(peak > 0.0)) return 0.0;
   // Weighted least squares of the unwrapped phase phi = c - omega tau over the qualifying points.
+  // The unwrapping's whole turns come from the wrapped phases' steps between qualifying points
+  // (arg S - arg S_prev, the same step as the unwrapped phases', whose offsets cancel), so each
+  // point's rounding is independent of the offset accumulated before it: the loop no longer
+  // waits on a division and a rounding per point (on a 6,400-point 4-port, 3 of the 6 ms of
+  // preparing its splines). Byte-identical outputs on every measured file checked.
   double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-  double prev = 0.0, offset = 0.0;
+  double prev_raw = 0.0, offset = 0.0;
   bool first = true;
   std::size_t used = 0;
   for (std::size_t k = 0; k < n; ++k) {
     if (mag[k] < 1e-3 * peak) continue;
     double ph = phase[k];
-    if (!first) {
-      double step = ph + offset - prev;
-      offset -= 2.0 * phy::pi * std::round(step / (2.0 * phy::pi));
-    }
+    if (!first) offset -= 2.0 * phy::pi * std::round((ph - prev_raw) / (2.0 * phy::pi));
+    prev_raw = ph;
     ph += offset;
-    prev = ph;
     first = false;
     const double w = mag[k] * mag[k], x = 2.0 * phy::pi * f[k];
     sw += w;
