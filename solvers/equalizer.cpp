@@ -3,13 +3,20 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "phy/units.hpp"
 #include "phy/number_text.hpp"
+#include "solvers/parallel.hpp"
+#include "solvers/thread_start.hpp"
 
 namespace phylane::solvers {
 
@@ -648,37 +655,52 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
     throw std::invalid_argument("equalizer search: crosstalk_tx_ffe has " + std::to_string(opt.crosstalk_tx_ffe.size()) +
                                 " entries for " + std::to_string(opt.crosstalk.size()) + " aggressors");
   auto with_ffe = [&](std::size_t a) { return opt.crosstalk_tx_ffe.empty() || opt.crosstalk_tx_ffe[a]; };
-  PulseResponse scratch;
-  CandidateRanking ranking;
-  for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
-    const PulseResult pr = engine.compute(spectrum, ctles[ci]);
+  // One CTLE's pulses (the engine's work: the victim's and each aggressor's through the CTLE).
+  struct CtlePulses {
+    std::size_t ci = 0;
+    PulseResult victim;
+    std::vector<PulseResponse> aggressors;
+  };
+  auto pulses_of = [&](std::size_t ci) {
+    CtlePulses c;
+    c.ci = ci;
+    c.victim = engine.compute(spectrum, ctles[ci]);
+    for (std::size_t a = 0; a < opt.crosstalk.size(); ++a)
+      c.aggressors.push_back(engine.compute(*opt.crosstalk[a], ctles[ci]).pulse);
+    return c;
+  };
+  // Every Tx FFE setting's candidate for one CTLE, in grid order (the ranking takes them in CTLE
+  // then grid order below, whichever thread formed them).
+  auto candidates_of = [&](const CtlePulses& c, std::vector<CrosstalkFfeEnergy>& energy, PulseResponse& scratch) {
+    const std::size_t ci = c.ci;
+    const PulseResult& pr = c.victim;
     // Without a caller's objective each setting needs only its SNR: quadratic forms on the cursor
     // samples instead of filtering the whole record per setting.
     std::optional<FfeSnrTable> table;
     if (!opt.objective) table.emplace(pr.pulse, max_pre, max_post, opt.snr);
     std::size_t phase_hint = static_cast<std::size_t>(-1);  // the last setting's best phase (a hint)
     // Each aggressor's pulse through this CTLE, once; the FFE enters through its Gram matrices.
-    for (std::size_t a = 0; a < xt.size(); ++a)
-      xt[a].reset(engine.compute(*opt.crosstalk[a], ctles[ci]).pulse, max_pre, max_post);
+    for (std::size_t a = 0; a < energy.size(); ++a) energy[a].reset(c.aggressors[a], max_pre, max_post);
     // Aggressors without Tx FFE: one energy per CTLE setting.
-    std::vector<double> fixed_e(xt.size(), 0.0);
-    for (std::size_t a = 0; a < xt.size(); ++a)
-      if (!with_ffe(a)) fixed_e[a] = xt[a].best(TxFfe{}).energy_v2;
+    std::vector<double> fixed_e(energy.size(), 0.0);
+    for (std::size_t a = 0; a < energy.size(); ++a)
+      if (!with_ffe(a)) fixed_e[a] = energy[a].best(TxFfe{}).energy_v2;
+    std::vector<EqualizerCandidate> out;
+    out.reserve(ffes.size());
     for (const auto& f : ffes) {
       // sigma_XT^2 = sigma_X^2 sum_k max_m E_k,m (93A-33, 93A-34), each aggressor at its own phase.
       double xt_sigma = 0.0;
-      if (!xt.empty()) {
+      if (!energy.empty()) {
         double e = 0.0;
-        for (std::size_t a = 0; a < xt.size(); ++a)
-          e += with_ffe(a) ? xt[a].best(f).energy_v2 : fixed_e[a];
+        for (std::size_t a = 0; a < energy.size(); ++a)
+          e += with_ffe(a) ? energy[a].best(f).energy_v2 : fixed_e[a];
         xt_sigma = std::sqrt(var_x * e);
       }
       if (!table) apply_tx_ffe(pr.pulse, f, scratch);
       const SnrResult s = table ? table->evaluate(f, res.noise_sigma_v[ci], xt_sigma, &phase_hint)
                                 : com_snr(scratch, res.noise_sigma_v[ci], opt.snr, xt_sigma);
-      EqualizerCandidate cand;
+      EqualizerCandidate cand;  // its ffe is set in the merge below (no allocation on two threads)
       cand.ctle_index = ci;
-      cand.ffe = f;
       cand.crosstalk_sigma_v = xt_sigma;
       cand.cursor_index = s.cursor_index;
       cand.snr_db = s.snr_db;
@@ -687,10 +709,87 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
         const DfeResult d = dfe_taps(scratch, s.cursor_index, opt.snr.dfe_taps, opt.snr.dfe_limits);
         cand.objective = opt.objective(scratch, d);
       }
-      if (ranking.offer(cand.objective, ctles[ci].peaking_db(), f.side_weight())) res.best = res.candidates.size();
+      out.push_back(std::move(cand));
+    }
+    return out;
+  };
+  std::vector<std::vector<EqualizerCandidate>> per_ctle(ctles.size());
+  // The engine's pulses on this thread, CTLE after CTLE (its grid may grow at any of them), while
+  // a second thread forms the candidates of each CTLE whose pulses are ready; once every pulse is
+  // formed this thread forms candidates too. (The candidates, 200-2000 SNRs per CTLE, are most of
+  // the search once the grid is settled.) Not with a caller's objective (it may not be
+  // thread-safe), nor inside a parallel region, nor on one core.
+  const bool overlap = !opt.objective && ctles.size() > 1 && !inside_parallel_region() && parallel_workers(0, 2) >= 2;
+  if (!overlap) {
+    PulseResponse scratch;
+    for (std::size_t ci = 0; ci < ctles.size(); ++ci) per_ctle[ci] = candidates_of(pulses_of(ci), xt, scratch);
+  } else {
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<CtlePulses> queue;
+    bool produced = false;
+    std::exception_ptr failed;
+    // Takes the next CTLE's pulses and forms its candidates until none is left (and, when `wait`,
+    // none will come); false when a candidate failed (the first error is kept).
+    auto consume = [&](std::vector<CrosstalkFfeEnergy>& energy, PulseResponse& scratch, bool wait) {
+      for (;;) {
+        CtlePulses c;
+        {
+          std::unique_lock<std::mutex> lock(m);
+          if (wait) cv.wait(lock, [&] { return !queue.empty() || produced || failed; });
+          if (failed) return false;
+          if (queue.empty()) return true;
+          c = std::move(queue.front());
+          queue.pop_front();
+        }
+        try {
+          per_ctle[c.ci] = candidates_of(c, energy, scratch);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(m);
+          if (!failed) failed = std::current_exception();
+          return false;
+        }
+      }
+    };
+    std::thread worker = start_thread_elsewhere([&] {
+      std::vector<CrosstalkFfeEnergy> own(xt.size());
+      PulseResponse scratch;
+      consume(own, scratch, true);
+    });
+    auto finish = [&] {
+      {
+        std::lock_guard<std::mutex> lock(m);
+        produced = true;
+      }
+      cv.notify_all();
+    };
+    try {
+      for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
+        CtlePulses c = pulses_of(ci);
+        std::lock_guard<std::mutex> lock(m);
+        if (failed) break;
+        queue.push_back(std::move(c));
+        cv.notify_one();
+      }
+      finish();
+      PulseResponse scratch;
+      consume(xt, scratch, false);
+    } catch (...) {
+      finish();
+      worker.join();
+      throw;
+    }
+    worker.join();
+    if (failed) std::rethrow_exception(failed);
+  }
+  CandidateRanking ranking;
+  for (std::size_t ci = 0; ci < ctles.size(); ++ci)
+    for (std::size_t fi = 0; fi < per_ctle[ci].size(); ++fi) {
+      EqualizerCandidate& cand = per_ctle[ci][fi];
+      cand.ffe = ffes[fi];
+      if (ranking.offer(cand.objective, ctles[ci].peaking_db(), cand.ffe.side_weight())) res.best = res.candidates.size();
       res.candidates.push_back(std::move(cand));
     }
-  }
   const EqualizerCandidate& b = res.candidates[res.best];
   res.ctle = ctles[b.ctle_index];
   res.ffe = b.ffe;

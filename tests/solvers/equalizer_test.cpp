@@ -12,6 +12,7 @@
 #include "channels/copper_channel.hpp"
 #include "phy/constants.hpp"
 #include "solvers/equalizer.hpp"
+#include "solvers/parallel.hpp"
 #include "channels/filters.hpp"
 #include "solvers/pulse_response.hpp"
 #include "tests/support/normal_cdf.hpp"
@@ -275,6 +276,57 @@ TEST_CASE("On a lossy channel the optimiser's choice is no worse than any settin
   CHECK((res.ctle.g_dc_db() < 0.0 || res.ffe.side_weight() > 0.0));
   CHECK(res.snr.snr_db == Approx(res.candidates[res.best].snr_db).margin(1e-9));
   CHECK(res.dfe.taps_v.size() == 3u);
+}
+
+TEST_CASE("The search on two threads gives the same candidates as on one, bit for bit",
+          "[solvers][equalizer][property]") {
+  // Outside a parallel region the CTLEs' candidates are formed on a second thread while the
+  // engine forms the next pulses; inside one (a task of parallel_for) the search stays on its
+  // thread. Both must give the same doubles in the same order, with two crosstalk aggressors (one
+  // through the victim's Tx FFE, one not).
+  auto c = lossy_case(25e9);
+  c.search.ffe_pre = {{-0.1, 0.0, 0.05}};
+  c.search.ffe_post = {{-0.3, 0.0, 0.1}};
+  const auto h = copper_transfer_function(test::stripline_channel(16.0, test::kLowLossLaminate));
+  const auto hx = copper_transfer_function(test::stripline_channel(8.0, test::kLowLossLaminate));
+  const TransferFunction coupled = [&hx](std::span<const double> f, std::span<cplx> out) {
+    hx(f, out);
+    for (std::size_t k = 0; k < f.size(); ++k) out[k] *= 0.05 * f[k] / 25e9;
+  };
+  auto search = [&] {
+    PulseResponseEngine engine;
+    ChannelSpectrum victim = engine.prepare(h, c.pulse);
+    ChannelSpectrum a1 = engine.prepare(coupled, c.pulse), a2 = engine.prepare(coupled, c.pulse);
+    EqualizerSearchOptions o = c.search;
+    o.crosstalk = {&a1, &a2};
+    o.crosstalk_tx_ffe = {true, false};
+    return optimize_equalizer(engine, victim, o);
+  };
+  REQUIRE_FALSE(inside_parallel_region());
+  const EqualizerResult two = search();
+  EqualizerResult one;
+  ParallelOptions po;
+  po.workers = 2;
+  bool in_region = false;  // Catch's assertions are not thread-safe: checked after the call
+  parallel_for(2, [&](std::size_t i, int) {
+    if (i != 0) return;
+    in_region = inside_parallel_region();
+    one = search();
+  }, po);
+  REQUIRE(in_region);
+  REQUIRE(two.candidates.size() == 13u * 12u);
+  REQUIRE(one.candidates.size() == two.candidates.size());
+  for (std::size_t i = 0; i < two.candidates.size(); ++i) {
+    INFO("candidate " << i);
+    CHECK(one.candidates[i].ctle_index == two.candidates[i].ctle_index);
+    CHECK(one.candidates[i].ffe.taps == two.candidates[i].ffe.taps);
+    CHECK(one.candidates[i].objective == two.candidates[i].objective);
+    CHECK(one.candidates[i].crosstalk_sigma_v == two.candidates[i].crosstalk_sigma_v);
+    CHECK(one.candidates[i].cursor_index == two.candidates[i].cursor_index);
+  }
+  CHECK(one.best == two.best);
+  CHECK(two.candidates[two.best].crosstalk_sigma_v > 0.0);
+  CHECK(one.snr.snr_db == two.snr.snr_db);
 }
 
 TEST_CASE("The chosen CTLE peaking grows with channel loss", "[solvers][equalizer][property]") {
