@@ -649,7 +649,8 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
   EqualizerResult res;
   res.candidates.reserve(ctles.size() * ffes.size());
   const RxFilter& rx = spectrum.options().rx_filter;
-  res.noise_sigma_v = channels::integrated_noise_sigmas_v(opt.noise_psd_v2_per_hz, rx, ctles, spectrum.fmax_hz());
+  const double noise_fmax = spectrum.fmax_hz();
+  auto noise = [&] { res.noise_sigma_v = channels::integrated_noise_sigmas_v(opt.noise_psd_v2_per_hz, rx, ctles, noise_fmax); };
 
   if (!opt.crosstalk_tx_ffe.empty() && opt.crosstalk_tx_ffe.size() != opt.crosstalk.size())
     throw std::invalid_argument("equalizer search: crosstalk_tx_ffe has " + std::to_string(opt.crosstalk_tx_ffe.size()) +
@@ -719,15 +720,18 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
   // formed this thread forms candidates too. (The candidates, 200-2000 SNRs per CTLE, are most of
   // the search once the grid is settled.) Not with a caller's objective (it may not be
   // thread-safe), nor inside a parallel region, nor on one core.
+  // The second thread integrates the CTLEs' noise first (every candidate needs it), beside the
+  // first pulse.
   const bool overlap = !opt.objective && ctles.size() > 1 && !inside_parallel_region() && parallel_workers(0, 2) >= 2;
   if (!overlap) {
+    noise();
     PulseResponse scratch;
     for (std::size_t ci = 0; ci < ctles.size(); ++ci) per_ctle[ci] = candidates_of(pulses_of(ci), xt, scratch);
   } else {
     std::mutex m;
     std::condition_variable cv;
     std::deque<CtlePulses> queue;
-    bool produced = false;
+    bool produced = false, noise_ready = false;
     std::exception_ptr failed;
     // Takes the next CTLE's pulses and forms its candidates until none is left (and, when `wait`,
     // none will come); false when a candidate failed (the first error is kept).
@@ -752,6 +756,17 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
       }
     };
     std::thread worker = start_thread_elsewhere([&] {
+      try {
+        noise();
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(m);
+        failed = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(m);
+        noise_ready = true;
+      }
+      cv.notify_all();
       std::vector<CrosstalkFfeEnergy> own(xt.size());
       PulseResponse scratch;
       consume(own, scratch, true);
@@ -772,6 +787,10 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
         cv.notify_one();
       }
       finish();
+      {
+        std::unique_lock<std::mutex> lock(m);
+        cv.wait(lock, [&] { return noise_ready; });
+      }
       PulseResponse scratch;
       consume(xt, scratch, false);
     } catch (...) {
