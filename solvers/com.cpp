@@ -297,6 +297,20 @@ double ComSlopeSums::slope(long i) const {
   return (after - before) * static_cast<double>(m_) / 2.0;  // (93A-28)
 }
 
+namespace {
+// sum_{k < common} l[k] l[k + d0 + j] for j = 0 ... D - 1 into out[j], each in ascending k.
+template <std::size_t D>
+void lag_block(const double* l, std::size_t common, std::size_t d0, double* out) {
+  double a[D] = {};
+  for (std::size_t k = 0; k < common; ++k) {
+    const double x = l[k];
+    const double* y = l + k + d0;
+    for (std::size_t j = 0; j < D; ++j) a[j] += x * y[j];
+  }
+  for (std::size_t j = 0; j < D; ++j) out[j] = a[j];
+}
+}  // namespace
+
 double ComSlopeSums::sum(const TxFfe& ffe, std::size_t phase) {
   const long m = m_, n = static_cast<long>(x_.size()), p = static_cast<long>(phase);
   const long nt = static_cast<long>(ffe.taps.size());
@@ -310,13 +324,33 @@ double ComSlopeSums::sum(const TxFfe& ffe, std::size_t phase) {
     lane_.resize(static_cast<std::size_t>(k_hi - k_lo + 1));
     for (long k = k_lo; k <= k_hi; ++k) lane_[static_cast<std::size_t>(k - k_lo)] = slope(k * m + p);
     r.assign(static_cast<std::size_t>(max_taps_), 0.0);
-    // Each lag summed in a local (the same additions in the same order): accumulated in r[d]
-    // itself, every term was a store and a reload of memory the compiler could not keep in a
-    // register (r and lane_ might alias), half of this function's time.
-    for (std::size_t d = 0; d < r.size(); ++d) {
-      double acc = 0.0;
-      for (std::size_t k = 0; k + d < lane_.size(); ++k) acc += lane_[k] * lane_[k + d];
-      r[d] = acc;
+    // Every lag in one pass over the lane, each summed in a local of its own (in registers: r and
+    // lane_ might alias) in ascending k as a pass per lag would: the same additions in the same
+    // order, but the lags' chains of additions interleave instead of each waiting on its own
+    // previous sum (a lag's sum alone was latency-bound, most of this function's time).
+    constexpr std::size_t kLags = 8;
+    const std::size_t nl = lane_.size();
+    for (std::size_t d0 = 0; d0 < r.size(); d0 += kLags) {
+      const std::size_t dn = std::min(kLags, r.size() - d0);
+      std::array<double, kLags> acc{};
+      // k where every lag of the block still has its pair inside the lane, then each lag's tail.
+      const std::size_t common = nl > d0 + dn - 1 ? nl - (d0 + dn - 1) : 0;
+      const double* l = lane_.data();
+      switch (dn) {  // the block's width a constant, so that its sums stay in registers
+        case 1: lag_block<1>(l, common, d0, acc.data()); break;
+        case 2: lag_block<2>(l, common, d0, acc.data()); break;
+        case 3: lag_block<3>(l, common, d0, acc.data()); break;
+        case 4: lag_block<4>(l, common, d0, acc.data()); break;
+        case 5: lag_block<5>(l, common, d0, acc.data()); break;
+        case 6: lag_block<6>(l, common, d0, acc.data()); break;
+        case 7: lag_block<7>(l, common, d0, acc.data()); break;
+        default: lag_block<8>(l, common, d0, acc.data()); break;
+      }
+      for (std::size_t jj = 0; jj < dn; ++jj) {
+        const std::size_t d = d0 + jj;
+        for (std::size_t k = common; k + d < nl; ++k) acc[jj] += l[k] * l[k + d];
+        r[d] = acc[jj];
+      }
     }
   }
   // Every filtered slope g(k) = sum_t c_t s(k - a_t), k over all integers ...
