@@ -83,18 +83,29 @@ struct ComPackageCache {
     }
     return v;
   }
-  // The package's 2-port at f (the grid of a ComPathCache::Grid), evaluated once.
+  // The package's 2-port at f (the grid of a ComPathCache::Grid), evaluated once. Evaluated
+  // outside the lock, so that the two sides of a case are prepared side by side (should two
+  // threads ask for the same package at once, both evaluate it and the first one's is kept: the
+  // same values).
   std::shared_ptr<const Entry> get(const channels::ComPackage& k, channels::ComPackageSide side,
                                    const std::vector<double>& f) {
     std::vector<double> key = key_of(k, side);
-    std::lock_guard<std::mutex> hold(lock);
-    for (const auto& e : entries)
-      if (e->key == key && e->f == f) return e;
+    auto find = [&]() -> std::shared_ptr<const Entry> {
+      for (const auto& e : entries)
+        if (e->key == key && e->f == f) return e;
+      return nullptr;
+    };
+    {
+      std::lock_guard<std::mutex> hold(lock);
+      if (auto e = find()) return e;
+    }
     auto e = std::make_shared<Entry>();
-    e->key = std::move(key);
     e->f = f;
     e->s.resize(f.size());
     channels::com_package_s(k, f, side, e->s);
+    std::lock_guard<std::mutex> hold(lock);
+    if (auto kept = find()) return kept;
+    e->key = std::move(key);
     entries.push_back(e);
     return e;
   }
@@ -103,10 +114,13 @@ struct ComPackageCache {
 std::shared_ptr<ComPackageCache> make_com_package_cache() { return std::make_shared<ComPackageCache>(); }
 
 void com_prepare_packages(const ComParameters& p, int case_number, std::span<const ComPathKind> kinds,
-                          const std::vector<double>& f, ComPackageCache& packages) {
+                          const std::vector<double>& f, ComPackageCache& packages,
+                          std::optional<channels::ComPackageSide> only) {
   if (!p.inc_package) return;
-  for (const ComPathKind k : kinds) packages.get(com_package(p, case_number, tx_role(k)), channels::ComPackageSide::tx, f);
-  packages.get(com_package(p, case_number, ComPackageRole::rx), channels::ComPackageSide::rx, f);
+  using channels::ComPackageSide;
+  if (only != ComPackageSide::rx)
+    for (const ComPathKind k : kinds) packages.get(com_package(p, case_number, tx_role(k)), ComPackageSide::tx, f);
+  if (only != ComPackageSide::tx) packages.get(com_package(p, case_number, ComPackageRole::rx), ComPackageSide::rx, f);
 }
 
 namespace {

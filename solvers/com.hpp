@@ -78,8 +78,10 @@ void com_prepare_channel(const ComParameters& p, const ComPath& path);
 /// com_path_transfer asks for on the frequencies f (a path's data frequencies, where com_case
 /// continues each path): the transmitter's package of each kind in `kinds` and the receiver's.
 /// Needs no path, so it can run while the paths are prepared. Changes no value.
+/// With `only`, the packages of that side alone (the two sides can be prepared side by side).
 void com_prepare_packages(const ComParameters& p, int case_number, std::span<const ComPathKind> kinds,
-                          const std::vector<double>& f, ComPackageCache& packages);
+                          const std::vector<double>& f, ComPackageCache& packages,
+                          std::optional<channels::ComPackageSide> only = std::nullopt);
 
 /// The reference code's pulse against the exact one, per frequency: 4.15 (COM_FD_to_TD, then its
 /// optimize_fom) forms the pulse as the running sum of M samples of its impulse response,

@@ -118,9 +118,9 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   }
   // Each channel's path (its SDD band-limited: ~1 ms for a 4,000-point file) and, with its
   // channel at its data frequencies (where com_case continues it), the thru's fitted insertion
-  // loss and each case's packages on the thru's data frequencies (com_prepare_packages) are
-  // independent: tasks on every core, the thru's first (its errors are the ones reported first,
-  // as when they were built in turn).
+  // loss and each case's packages on the thru's data frequencies (com_prepare_packages, a task
+  // for each side) are independent: tasks on every core, the thru's first (its errors are the
+  // ones reported first, as when they were built in turn).
   std::vector<channels::Network> sdds(channels.size());
   std::vector<std::optional<solvers::ComPath>> built(channels.size());
   const std::vector<int> cases = p.z_p_select.empty() ? std::vector<int>{1} : p.z_p_select;
@@ -130,19 +130,23 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   ComAnswer out;
   {
     solvers::ParallelOptions bo;
-    bo.workers = solvers::parallel_workers(rq.workers, channels.size() + 1 + cases.size());
+    // Tasks in order: the paths (the longest), each case's transmitter and receiver packages,
+    // then the fit (the shortest), so that the two cores finish together.
+    const std::size_t tasks = channels.size() + 2 * cases.size() + 1;
+    bo.workers = solvers::parallel_workers(rq.workers, tasks);
     sdds[0] = com_differential(rq.thru, p.port_order);
     const std::vector<double> data_hz = sdds[0].freq_hz();
+    for (auto& c : packages) c = solvers::make_com_package_cache();
     solvers::parallel_for(
-        channels.size() + 1 + cases.size(),
+        tasks,
         [&](std::size_t i, int) {
-          if (i > channels.size()) {  // a case's packages
-            const std::size_t c = i - channels.size() - 1;
-            packages[c] = solvers::make_com_package_cache();
-            solvers::com_prepare_packages(p, cases[c], kinds, data_hz, *packages[c]);
+          if (i >= channels.size() && i + 1 < tasks) {  // one side of a case's packages
+            const std::size_t c = (i - channels.size()) / 2;
+            const auto side = (i - channels.size()) % 2 == 0 ? channels::ComPackageSide::tx : channels::ComPackageSide::rx;
+            solvers::com_prepare_packages(p, cases[c], kinds, data_hz, *packages[c], side);
             return;
           }
-          if (i == channels.size()) {
+          if (i + 1 == tasks) {
             // The fit on the data's own points (4.15's faxis), not the band-limited interpolant.
             try {
               out.fitted_il = solvers::com_fitted_il(p, sdds[0]);
