@@ -59,6 +59,38 @@ struct ComPathCache {
 
 std::shared_ptr<ComPathCache> make_com_path_cache() { return std::make_shared<ComPathCache>(); }
 
+struct ComSdd::State {
+  std::optional<channels::Network> data;
+  double zero_above_hz = 0.0;
+  std::once_flag once;
+  std::optional<channels::BandLimitedNetwork> band_limited;
+};
+
+ComSdd::ComSdd(channels::Network data) : state_(std::make_shared<State>()) {
+  if (data.ports() != 2 || data.size() == 0)
+    throw std::invalid_argument("COM path: the SDD must be a 2-port with at least one frequency");
+  // BandLimitedNetwork's band limit with its default taper: the data's end plus a tenth of it.
+  const double f_end = data.freq_hz().back();
+  state_->zero_above_hz = f_end + 0.1 * f_end;
+  state_->data = std::move(data);
+}
+
+ComSdd::ComSdd(channels::BandLimitedNetwork band_limited) : state_(std::make_shared<State>()) {
+  state_->zero_above_hz = band_limited.zero_above_hz();
+  state_->band_limited = std::move(band_limited);
+}
+
+const channels::Network* ComSdd::data() const { return state_->data ? &*state_->data : nullptr; }
+double ComSdd::zero_above_hz() const { return state_->zero_above_hz; }
+
+const channels::BandLimitedNetwork& ComSdd::band_limited() const {
+  State& s = *state_;
+  std::call_once(s.once, [&s] {
+    if (!s.band_limited) s.band_limited.emplace(*s.data);
+  });
+  return *s.band_limited;
+}
+
 // The packages of one case on each grid they were asked for, keyed by every value that defines
 // them (channels::ComPackage, flattened) and the side.
 struct ComPackageCache {
@@ -148,15 +180,20 @@ PathBoards path_boards(const ComParameters& p, ComPathKind kind) {
 // The channel between the boards of a path (the SDD with the boards when Include PCB) on the grid
 // fin, from the path's cache or evaluated into it (a second package case waits for it rather than
 // evaluating it again).
-std::shared_ptr<const ComPathCache::Grid> path_channel(const channels::BandLimitedNetwork& sdd, const PathBoards& b,
-                                                       ComPathCache& cache, std::vector<double>&& fin) {
+std::shared_ptr<const ComPathCache::Grid> path_channel(const ComSdd& sdd, const PathBoards& b, ComPathCache& cache,
+                                                       std::vector<double>&& fin) {
   using channels::ComPackageSide;
   std::lock_guard<std::mutex> hold(cache.lock);
   for (const auto& g : cache.grids)
     if (g->boards == b.key && g->f == fin) return g;
   auto g = std::make_shared<ComPathCache::Grid>();
   g->boards = b.key;
-  const channels::Network ch = sdd.evaluate(fin);
+  // At the data's own frequencies, the data (as the reference code takes them); elsewhere the
+  // band-limited interpolant.
+  const channels::Network* data = sdd.data();
+  std::optional<channels::Network> interpolated;
+  if (!(data && data->freq_hz() == fin)) interpolated = sdd.evaluate(fin);
+  const channels::Network& ch = interpolated ? *interpolated : *data;
   g->s.resize(fin.size());
   for (std::size_t q = 0; q < fin.size(); ++q) {
     const double fq = fin[q];
@@ -202,7 +239,7 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
   const double g2 = p.ideal_rx_term ? 0.0 : channels::com_termination_reflection(p.r_d_ohm[1], p.r0_ohm);
   const std::shared_ptr<ComPathCache> cache = path.cache ? path.cache : make_com_path_cache();
   // What the evaluation needs, prepared once (not the sheet or the path themselves).
-  const channels::BandLimitedNetwork sdd = path.sdd;
+  const ComSdd sdd = path.sdd;
   const PathBoards boards = path_boards(p, path.kind);
   const double zero_above = sdd.zero_above_hz();
   return [=](std::span<const double> f, std::span<std::complex<double>> h) {

@@ -49,9 +49,32 @@ std::shared_ptr<ComPathCache> make_com_path_cache();
 /// 4.15 does (com_reference_continuation, solvers/com_sparam_interp.hpp), and integrates sigma_N
 /// up to the thru's last data frequency as 4.15 sums it; empty, the pulses come from the
 /// band-limited network with the filters on the whole grid, and sigma_N from the whole grid.
+/// A path's SDD: the measured 2-port at its own frequencies and its band-limited interpolant
+/// (channels::BandLimitedNetwork, ~1 ms for a 4,000-point file), which is built on first use when
+/// the data are given: a continued path is evaluated at its data frequencies, where the data
+/// themselves are taken (the interpolant would return them to within rounding), so a thru never
+/// needs it. Copies share the data and the interpolant; thread-safe.
+class ComSdd {
+ public:
+  /// The data; the interpolant is built when first needed (band_limited()).
+  explicit ComSdd(channels::Network data);
+  /// An interpolant alone (no data at their own frequencies: every evaluation interpolates).
+  ComSdd(channels::BandLimitedNetwork band_limited);  // NOLINT: converting, as a ComPath member
+  /// The data at their own frequencies; null when built from an interpolant alone.
+  const channels::Network* data() const;
+  /// Above this the interpolant is 0 (BandLimitedNetwork::zero_above_hz, without building it).
+  double zero_above_hz() const;
+  const channels::BandLimitedNetwork& band_limited() const;
+  channels::Network evaluate(std::span<const double> freq_hz) const { return band_limited().evaluate(freq_hz); }
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
 struct ComPath {
   ComPathKind kind = ComPathKind::thru;
-  channels::BandLimitedNetwork sdd;
+  ComSdd sdd;
   std::string name;
   std::shared_ptr<ComPathCache> cache = make_com_path_cache();
   std::vector<double> data_hz{};

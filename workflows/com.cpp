@@ -35,8 +35,19 @@ void check_range(const ComChannel& ch, const char* what, double f_b, double thru
   }
 }
 
+// The thru's insertion loss at f [dB] from the band-limited interpolant of its SDD21 alone: each
+// term of channels::BandLimitedNetwork is prepared and interpolated on its own (its delay, its DC
+// point, its spline), so this is the value the whole 2-port's interpolant gives, for a quarter of
+// its preparation.
+double thru_il_db(const channels::Network& sdd, double f) {
+  channels::Network s21(sdd.freq_hz(), 1, {sdd.z0_ohm()[1]});
+  for (std::size_t k = 0; k < sdd.size(); ++k) s21.s(k, 0, 0) = sdd.s(k, 1, 0);
+  const channels::Network at = channels::BandLimitedNetwork(s21).evaluate(std::span<const double>(&f, 1));
+  return -20.0 * std::log10(std::abs(at.s(0, 0, 0)));
+}
+
 solvers::ComPath path(const channels::Network& sdd, const std::string& name, solvers::ComPathKind kind) {
-  return {kind, channels::BandLimitedNetwork(sdd), name, solvers::make_com_path_cache(), sdd.freq_hz()};
+  return {kind, solvers::ComSdd(sdd), name, solvers::make_com_path_cache(), sdd.freq_hz()};
 }
 
 }  // namespace
@@ -128,11 +139,12 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
   std::vector<solvers::ComPathKind> kinds;
   for (const auto& c : channels) kinds.push_back(c.second);
   ComAnswer out;
+  double il_db_at_nyquist = 0.0;
   {
     solvers::ParallelOptions bo;
     // Tasks in order: the paths (the longest), each case's transmitter and receiver packages,
-    // then the fit (the shortest), so that the two cores finish together.
-    const std::size_t tasks = channels.size() + 2 * cases.size() + 1;
+    // then the fit and the IL at Nyquist (the shortest), so that the two cores finish together.
+    const std::size_t tasks = channels.size() + 2 * cases.size() + 2;
     bo.workers = solvers::parallel_workers(rq.workers, tasks);
     sdds[0] = com_differential(rq.thru, p.port_order);
     const std::vector<double> data_hz = sdds[0].freq_hz();
@@ -140,13 +152,17 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
     solvers::parallel_for(
         tasks,
         [&](std::size_t i, int) {
-          if (i >= channels.size() && i + 1 < tasks) {  // one side of a case's packages
+          if (i + 1 == tasks) {  // the IL at Nyquist
+            il_db_at_nyquist = thru_il_db(sdds[0], 0.5 * p.f_b_baud);
+            return;
+          }
+          if (i >= channels.size() && i + 2 < tasks) {  // one side of a case's packages
             const std::size_t c = (i - channels.size()) / 2;
             const auto side = (i - channels.size()) % 2 == 0 ? channels::ComPackageSide::tx : channels::ComPackageSide::rx;
             solvers::com_prepare_packages(p, cases[c], kinds, data_hz, *packages[c], side);
             return;
           }
-          if (i + 1 == tasks) {
+          if (i + 2 == tasks) {
             // The fit on the data's own points (4.15's faxis), not the band-limited interpolant.
             try {
               out.fitted_il = solvers::com_fitted_il(p, sdds[0]);
@@ -158,15 +174,15 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
           if (i > 0) sdds[i] = com_differential(*channels[i].first, p.port_order);
           built[i].emplace(path(sdds[i], channels[i].first->name, channels[i].second));
           solvers::com_prepare_channel(p, *built[i]);
+          // An aggressor's interpolant serves the ICN after the cases: built here, on both cores.
+          if (i > 0) built[i]->sdd.band_limited();
         },
         bo);
   }
   const solvers::ComPath thru = std::move(*built[0]);
   std::vector<solvers::ComPath> aggressors;
   for (std::size_t i = 1; i < built.size(); ++i) aggressors.push_back(std::move(*built[i]));
-  const double nyq = 0.5 * p.f_b_baud;
-  const channels::Network at = thru.sdd.evaluate(std::span<const double>(&nyq, 1));
-  out.il_db_at_nyquist = -20.0 * std::log10(std::abs(at.s(0, 1, 0)));
+  out.il_db_at_nyquist = il_db_at_nyquist;
   // The package cases are independent (each prepares its own paths): one task each, results in
   // z_p select order whatever thread ran them.
   out.cases.resize(cases.size());
