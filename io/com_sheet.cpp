@@ -257,9 +257,12 @@ std::vector<std::string> param_names() {
 struct Value {
   std::vector<std::vector<double>> rows;
   std::string text;           // Shape::text
-  std::string as_written;     // for messages
+  std::string override_text;  // a --set value as given (where is null)
   std::string file;           // file name or "--set"
   const toml::node* where = nullptr;
+  // As written, for messages: formatted only when a message needs it (formatting every value
+  // of a sheet was half of reading it).
+  std::string as_written() const { return where ? detail::node_text(*where) : "\"" + override_text + "\""; }
   std::size_t count() const {
     std::size_t n = 0;
     for (const auto& r : rows) n += r.size();
@@ -406,9 +409,9 @@ std::optional<Value> make_value(Context& ctx, const Param& p, const toml::node* 
   Value v;
   v.where = node;
   v.file = ctx.file;
-  v.as_written = node ? detail::node_text(*node) : "\"" + std::string(override_text) + "\"";
+  if (!node) v.override_text = std::string(override_text);
   auto fail = [&](const std::string& msg) {
-    ctx.error(node, p.name, v.as_written, msg);
+    ctx.error(node, p.name, v.as_written(), msg);
     return std::nullopt;
   };
   std::string unit;
@@ -549,7 +552,7 @@ class Builder {
       d.column = static_cast<int>(v.where->source().begin.column);
     }
     d.key = name;
-    d.value = v.as_written;
+    d.value = v.as_written();
     d.message = msg;
     ctx_.diagnostics.push_back(std::move(d));
   }
