@@ -461,9 +461,9 @@ constexpr std::array<double, 5> gl_w = {0.2955242247147529, 0.2692667193099963, 
 
 // The variance integral of integrated_noise_sigma_v for several CTLEs at once: the nodes, the
 // PSD and the Rx filter's response are shared by every CTLE whose panels start at the same f_lo
-// (a COM family's members all do), so each node costs one Rx response and one CTLE response per
-// CTLE instead of both per CTLE. Each CTLE's sum is formed in the order its integral alone would
-// take (10-point Gauss-Legendre per panel, panels in turn), so the results are the same doubles.
+// (a COM family's members all do), so each node costs one Rx response and, per CTLE, one CTLE
+// response (10-point Gauss-Legendre per panel, panels in turn, each CTLE's sum in the order of
+// its integral alone) or, for a COM family, two integrands for the whole family.
 std::vector<double> noise_sigmas_v(const NoisePsd& psd_v2_per_hz, const RxFilter& rx, std::span<const Ctle> ctles,
                                    double fmax_hz) {
   require_positive("integrated noise", "fmax", fmax_hz);
@@ -484,6 +484,34 @@ std::vector<double> noise_sigmas_v(const NoisePsd& psd_v2_per_hz, const RxFilter
   std::vector<char> done(ctles.size(), 0);
   std::array<double, 2 * gl_x.size()> node{}, psd{};
   std::array<std::complex<double>, 2 * gl_x.size()> h_rx{};
+  // COM CTLEs (93A-22 and the 802.3ck form) that differ in g_DC alone: H = (G + j f/f_z) R(f)
+  // with R shared, so |H|^2 = G^2 |R|^2 + (f/f_z)^2 |R|^2 and each member's variance is
+  // G^2 I_1 + I_2 from two integrals of the family (IEEE 802.3 Annex 93A eq. 93A-22, 93A-35):
+  // two integrands per node for the family instead of a rational response per member. (The same
+  // integrals as each member's own, summed in another order: the values agree to rounding,
+  // 1e-15 relative, tested.)
+  struct Family {
+    const Ctle* shape = nullptr;  // a member: the corners and g_DC2
+    std::vector<std::size_t> members;
+    double i1 = 0.0, i2 = 0.0;
+  };
+  auto same_family = [](const Ctle& a, const Ctle& b) {
+    return a.type() == b.type() && a.f_z_hz() == b.f_z_hz() && a.f_p1_hz() == b.f_p1_hz() &&
+           a.f_p2_hz() == b.f_p2_hz() && a.f_lf_hz() == b.f_lf_hz() && a.g_dc2_db() == b.g_dc2_db();
+  };
+  // |R(f)|^2 of a family: 1 / ((1 + (f/p1)^2)(1 + (f/p2)^2)), times (G2^2 + (f/f_LF)^2) / (1 + (f/f_LF)^2)
+  // for the 802.3ck form.
+  auto r2 = [](const Ctle& c, double f) {
+    const double x1 = f / c.f_p1_hz(), x2 = f / c.f_p2_hz();
+    double v = 1.0 / ((1.0 + x1 * x1) * (1.0 + x2 * x2));
+    if (c.type() == CtleType::com_ck) {
+      const double g2 = phy::units::db_to_amplitude_ratio(c.g_dc2_db()), xl = f / c.f_lf_hz();
+      v *= (g2 * g2 + xl * xl) / (1.0 + xl * xl);
+    }
+    return v;
+  };
+  std::vector<Family> families;
+  std::vector<std::size_t> alone;
   for (std::size_t first = 0; first < ctles.size(); ++first) {
     if (done[first]) continue;
     group.clear();
@@ -492,8 +520,30 @@ std::vector<double> noise_sigmas_v(const NoisePsd& psd_v2_per_hz, const RxFilter
         group.push_back(c);
         done[c] = 1;
       }
+    families.clear();
+    alone.clear();
+    for (std::size_t c : group) {
+      const Ctle& ctle = ctles[c];
+      if (ctle.type() != CtleType::com && ctle.type() != CtleType::com_ck) {
+        alone.push_back(c);
+        continue;
+      }
+      auto it = std::find_if(families.begin(), families.end(), [&](const Family& f) { return same_family(*f.shape, ctle); });
+      if (it == families.end()) {
+        families.push_back({&ctle, {}, 0.0, 0.0});
+        it = families.end() - 1;
+      }
+      it->members.push_back(c);
+    }
+    for (auto it = families.begin(); it != families.end();)  // one member: on its own, as any CTLE
+      if (it->members.size() < 2) {
+        alone.push_back(it->members.front());
+        it = families.erase(it);
+      } else {
+        ++it;
+      }
     // One panel [a, b] for every CTLE of the group: the nodes m -/+ h x_i, their PSD and Rx
-    // response once; then each CTLE's h sum_i w_i (f(m - h x_i) + f(m + h x_i)).
+    // response once; then each CTLE's (or family's) h sum_i w_i (f(m - h x_i) + f(m + h x_i)).
     auto panel = [&](double a, double b) {
       const double m = 0.5 * (a + b), h = 0.5 * (b - a);
       for (std::size_t i = 0; i < gl_x.size(); ++i) {
@@ -508,12 +558,27 @@ std::vector<double> noise_sigmas_v(const NoisePsd& psd_v2_per_hz, const RxFilter
         psd[j] = sv;
         h_rx[j] = rx.response(f);
       }
-      for (std::size_t c : group) {
+      for (std::size_t c : alone) {
         const Ctle& ctle = ctles[c];
         auto integrand = [&](std::size_t j) { return psd[j] * std::norm(h_rx[j] * ctle.response(node[j])); };
         double sum = 0.0;
         for (std::size_t i = 0; i < gl_x.size(); ++i) sum += gl_w[i] * (integrand(2 * i) + integrand(2 * i + 1));
         var[c] += sum * h;
+      }
+      for (Family& fam : families) {
+        std::array<double, 2 * gl_x.size()> w1{}, w2{};
+        for (std::size_t j = 0; j < node.size(); ++j) {
+          const double z = node[j] / fam.shape->f_z_hz();
+          w1[j] = psd[j] * std::norm(h_rx[j]) * r2(*fam.shape, node[j]);
+          w2[j] = w1[j] * z * z;
+        }
+        double s1 = 0.0, s2 = 0.0;
+        for (std::size_t i = 0; i < gl_x.size(); ++i) {
+          s1 += gl_w[i] * (w1[2 * i] + w1[2 * i + 1]);
+          s2 += gl_w[i] * (w2[2 * i] + w2[2 * i + 1]);
+        }
+        fam.i1 += s1 * h;
+        fam.i2 += s2 * h;
       }
     };
     double f_lo = start[first];
@@ -526,6 +591,11 @@ std::vector<double> noise_sigmas_v(const NoisePsd& psd_v2_per_hz, const RxFilter
       panel(f_lo, f_hi);
       f_lo = f_hi;
     }
+    for (const Family& fam : families)
+      for (std::size_t c : fam.members) {
+        const double g = phy::units::db_to_amplitude_ratio(ctles[c].g_dc_db());
+        var[c] = g * g * fam.i1 + fam.i2;
+      }
   }
   for (double& v : var) v = std::sqrt(v);
   return var;
