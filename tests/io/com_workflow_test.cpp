@@ -393,11 +393,9 @@ TEST_CASE("The raised-cosine Rx filter and CTLE_type = CL120d in COM on the 802.
   CHECK(std::isfinite(c.com_db));
 }
 
-TEST_CASE("COM's package cache shared by a case's paths changes no value of any path's H21",
-          "[workflows][com][unit]") {
-  // A thru, a FEXT and a NEXT path on one grid (a lossy delay line with some reflection) in both
-  // package cases of the KR4 sheet: each path's H21 from com_path_transfer with the case's shared
-  // package cache equals its H21 evaluated alone, bit for bit, on the data grid and off it.
+namespace {
+// A lossy delay line with some reflection as an SDD 2-port on 2000 points to 40 GHz.
+channels::Network lossy_line_sdd() {
   std::vector<double> f;
   for (int i = 1; i <= 2000; ++i) f.push_back(i * 20e6);
   channels::Network n(f, 2, {100.0, 100.0});
@@ -406,11 +404,27 @@ TEST_CASE("COM's package cache shared by a case's paths changes no value of any 
     n.s(i, 1, 0) = n.s(i, 0, 1) = std::polar(loss, -2 * std::numbers::pi * f[i] * 2e-9);
     n.s(i, 0, 0) = n.s(i, 1, 1) = std::polar(0.05, -2 * std::numbers::pi * f[i] * 0.1e-9);
   }
+  return n;
+}
+// 3000 frequencies from 0 that miss the line's grid.
+std::vector<double> off_grid() {
+  std::vector<double> off;
+  for (int i = 0; i < 3000; ++i) off.push_back(i * 13.7e6);
+  return off;
+}
+}  // namespace
+
+TEST_CASE("COM's package cache shared by a case's paths changes no value of any path's H21",
+          "[workflows][com][unit]") {
+  // A thru, a FEXT and a NEXT path on one grid (a lossy delay line with some reflection) in both
+  // package cases of the KR4 sheet: each path's H21 from com_path_transfer with the case's shared
+  // package cache equals its H21 evaluated alone, bit for bit, on the data grid and off it.
+  const channels::Network n = lossy_line_sdd();
+  const std::vector<double>& f = n.freq_hz();
   const std::vector<ComPath> paths{{ComPathKind::thru, channels::BandLimitedNetwork(n), "thru"},
                                    {ComPathKind::fext, channels::BandLimitedNetwork(n), "fext"},
                                    {ComPathKind::next, channels::BandLimitedNetwork(n), "next"}};
-  std::vector<double> off;
-  for (int i = 0; i < 3000; ++i) off.push_back(i * 13.7e6);
+  const std::vector<double> off = off_grid();
   const ComParameters p = io::embedded_com_sheet("100gbase-kr4");
   for (int c : {1, 2}) {
     const auto packages = make_com_package_cache();
@@ -433,14 +447,8 @@ TEST_CASE("A COM path given its data takes them at their own frequencies and int
   // same band limit (exactly), the same H21 off the data grid (bit for bit: both interpolate), and
   // on the data grid the data themselves, which the interpolant returns to within rounding (its
   // delay is taken out and put back: measured 8.6e-16 relative; tolerance 1e-14).
-  std::vector<double> f;
-  for (int i = 1; i <= 2000; ++i) f.push_back(i * 20e6);
-  channels::Network n(f, 2, {100.0, 100.0});
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    const double loss = std::exp(-0.08 * std::sqrt(f[i] / 1e9));
-    n.s(i, 1, 0) = n.s(i, 0, 1) = std::polar(loss, -2 * std::numbers::pi * f[i] * 2e-9);
-    n.s(i, 0, 0) = n.s(i, 1, 1) = std::polar(0.05, -2 * std::numbers::pi * f[i] * 0.1e-9);
-  }
+  const channels::Network n = lossy_line_sdd();
+  const std::vector<double>& f = n.freq_hz();
   const channels::BandLimitedNetwork band(n);
   const ComSdd lazy(n);
   REQUIRE(lazy.data() != nullptr);
@@ -449,8 +457,7 @@ TEST_CASE("A COM path given its data takes them at their own frequencies and int
   const ComParameters p = io::embedded_com_sheet("100gbase-kr4");
   const ComPath with_data{ComPathKind::thru, lazy, "thru", make_com_path_cache(), f};
   const ComPath interpolated{ComPathKind::thru, band, "thru", make_com_path_cache(), f};
-  std::vector<double> off;
-  for (int i = 0; i < 3000; ++i) off.push_back(i * 13.7e6);
+  const std::vector<double> off = off_grid();
   std::vector<std::complex<double>> a(off.size()), b(off.size());
   com_path_transfer(p, 1, with_data)(off, a);
   com_path_transfer(p, 1, interpolated)(off, b);
