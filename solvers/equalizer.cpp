@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "phy/units.hpp"
@@ -722,11 +723,15 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
   // thread-safe), nor inside a parallel region, nor on one core.
   // The second thread integrates the CTLEs' noise first (every candidate needs it), beside the
   // first pulse.
+  // Without a thread to spare (std::system_error), the search runs on this thread alone.
   const bool overlap = !opt.objective && ctles.size() > 1 && !inside_parallel_region() && parallel_workers(0, 2) >= 2;
-  if (!overlap) {
+  auto on_one_thread = [&] {
     noise();
     PulseResponse scratch;
     for (std::size_t ci = 0; ci < ctles.size(); ++ci) per_ctle[ci] = candidates_of(pulses_of(ci), xt, scratch);
+  };
+  if (!overlap) {
+    on_one_thread();
   } else {
     std::mutex m;
     std::condition_variable cv;
@@ -755,51 +760,58 @@ EqualizerResult optimize_equalizer(PulseResponseEngine& engine, ChannelSpectrum&
         }
       }
     };
-    std::thread worker = start_thread_elsewhere([&] {
-      try {
-        noise();
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(m);
-        failed = std::current_exception();
-      }
-      {
-        std::lock_guard<std::mutex> lock(m);
-        noise_ready = true;
-      }
-      cv.notify_all();
-      std::vector<CrosstalkFfeEnergy> own(xt.size());
-      PulseResponse scratch;
-      consume(own, scratch, true);
-    });
-    auto finish = [&] {
-      {
-        std::lock_guard<std::mutex> lock(m);
-        produced = true;
-      }
-      cv.notify_all();
-    };
+    std::thread worker;
     try {
-      for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
-        CtlePulses c = pulses_of(ci);
-        std::lock_guard<std::mutex> lock(m);
-        if (failed) break;
-        queue.push_back(std::move(c));
-        cv.notify_one();
-      }
-      finish();
-      {
-        std::unique_lock<std::mutex> lock(m);
-        cv.wait(lock, [&] { return noise_ready; });
-      }
-      PulseResponse scratch;
-      consume(xt, scratch, false);
-    } catch (...) {
-      finish();
-      worker.join();
-      throw;
+      worker = start_thread_elsewhere([&] {
+        try {
+          noise();
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(m);
+          failed = std::current_exception();
+        }
+        {
+          std::lock_guard<std::mutex> lock(m);
+          noise_ready = true;
+        }
+        cv.notify_all();
+        std::vector<CrosstalkFfeEnergy> own(xt.size());
+        PulseResponse scratch;
+        consume(own, scratch, true);
+      });
+    } catch (const std::system_error&) {
+      on_one_thread();
     }
-    worker.join();
-    if (failed) std::rethrow_exception(failed);
+    if (worker.joinable()) {
+      auto finish = [&] {
+        {
+          std::lock_guard<std::mutex> lock(m);
+          produced = true;
+        }
+        cv.notify_all();
+      };
+      try {
+        for (std::size_t ci = 0; ci < ctles.size(); ++ci) {
+          CtlePulses c = pulses_of(ci);
+          std::lock_guard<std::mutex> lock(m);
+          if (failed) break;
+          queue.push_back(std::move(c));
+          cv.notify_one();
+        }
+        finish();
+        {
+          std::unique_lock<std::mutex> lock(m);
+          cv.wait(lock, [&] { return noise_ready; });
+        }
+        PulseResponse scratch;
+        consume(xt, scratch, false);
+      } catch (...) {
+        finish();
+        worker.join();
+        throw;
+      }
+      worker.join();
+      if (failed) std::rethrow_exception(failed);
+    }
   }
   CandidateRanking ranking;
   for (std::size_t ci = 0; ci < ctles.size(); ++ci)
