@@ -127,11 +127,12 @@ ComAnswer com(const solvers::ComParameters& p, const ComRequest& rq) {
     out.pass = out.erl_pass;
     return out;
   }
-  // Each channel's path (its SDD band-limited: ~1 ms for a 4,000-point file) and, with its
-  // channel at its data frequencies (where com_case continues it), the thru's fitted insertion
-  // loss and each case's packages on the thru's data frequencies (com_prepare_packages, a task
-  // for each side) are independent: tasks on every core, the thru's first (its errors are the
-  // ones reported first, as when they were built in turn).
+  // Each channel's path (its SDD; an aggressor's band-limited interpolant too, ~1 ms for a
+  // 4,000-point file) with its channel at its data frequencies (where com_case continues it), the
+  // IL at Nyquist, the thru's fitted insertion loss and each case's packages on the thru's data
+  // frequencies (com_prepare_packages, a task for each side) are independent: tasks on every
+  // core, the thru's first (its errors are the ones reported first, as when they were built in
+  // turn).
   std::vector<channels::Network> sdds(channels.size());
   std::vector<std::optional<solvers::ComPath>> built(channels.size());
   const std::vector<int> cases = p.z_p_select.empty() ? std::vector<int>{1} : p.z_p_select;
