@@ -274,12 +274,22 @@ std::size_t negligible_from(const PulseResponseOptions& o, double df, std::size_
   std::size_t k = nb;
   if (o.passive_channel) {
     const double budget = 1e-12 * o.tx_swing_v;
+    // Bin k - 1's share of the tail bound.
+    auto share = [&](std::size_t kk) {
+      const double f = df * static_cast<double>(kk - 1);
+      return 2.0 * df * (o.tx_swing_v * std::abs(o.tx_edge.response(f)) * std::abs(o.rx_filter.response(f)) / (phy::pi * f));
+    };
+    // Rule 8b's bin alone over the budget: the walk down from the top would stop at it or above
+    // it (the tail before it is >= 0), and rule 8b below keeps it, so the walk is skipped (the
+    // same bin; on a measured channel's 103,680-point grid it was 46,000 filter evaluations).
+    const double band_bin = std::isfinite(o.zero_above_hz) ? std::floor(o.zero_above_hz / df) + 2.0 : 0.0;
+    if (band_bin >= 3.0 && band_bin < static_cast<double>(nb) && !(share(static_cast<std::size_t>(band_bin)) <= budget))
+      return static_cast<std::size_t>(band_bin);
     double tail = 0.0;
     while (k > 2) {
-      const double f = df * static_cast<double>(k - 1);
-      const double b = o.tx_swing_v * std::abs(o.tx_edge.response(f)) * std::abs(o.rx_filter.response(f)) / (phy::pi * f);
-      if (!(tail + 2.0 * df * b <= budget)) break;
-      tail += 2.0 * df * b;
+      const double b2 = share(k);
+      if (!(tail + b2 <= budget)) break;
+      tail += b2;
       --k;
     }
   }
