@@ -13,6 +13,7 @@
 #include "channels/com_package.hpp"
 #include "solvers/com_mmse.hpp"
 #include "solvers/com_sparam_interp.hpp"
+#include "solvers/simd.hpp"
 #include "phy/constants.hpp"
 #include "phy/gaussian.hpp"
 #include "phy/units.hpp"
@@ -746,6 +747,13 @@ void ComFomSums::reset(std::span<const double> x, int samples_per_ui, int n_pre,
   build_suffix();
 }
 
+namespace {
+// dst[i] += c src[i], i < n (the AVX2 clone four at a time; no FMA: the same roundings).
+PHYLANE_SIMD_CLONES void add_scaled(double* __restrict dst, const double* __restrict src, double c, long n) {
+  for (long i = 0; i < n; ++i) dst[i] += c * src[i];
+}
+}  // namespace
+
 void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double>& out) const {
   const long nx = static_cast<long>(x_.size());
   if (ffe.n_pre > n_pre_ || ffe.n_post() > n_post_ || to < from)
@@ -758,9 +766,7 @@ void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double
     const double c = ffe.taps[t];
     const long shift = (static_cast<long>(t) - ffe.n_pre) * m_;  // reads x(i - shift), zero outside the record
     const long lo = std::clamp(from, shift, nx + shift), hi = std::clamp(to, shift, nx + shift);
-    const double* src = x_.data() + (lo - shift);
-    double* dst = out.data() + (lo - from);
-    for (long i = 0; i < hi - lo; ++i) dst[i] += c * src[i];
+    add_scaled(out.data() + (lo - from), x_.data() + (lo - shift), c, hi - lo);
   }
 }
 
@@ -779,6 +785,46 @@ const ComFomSums::Phase& ComFomSums::lane(std::size_t phase) {
   return ph;
 }
 
+namespace {
+// One lag's suffix sums of build_suffix: from the last row down, acc[p] += x[j M + p] x[(j + d) M + p]
+// (zero outside the record), the running sums kept from row end_lo on in `end` and over the near
+// rows in `near`, stopping below both. The same additions in the same order as a plain loop; M a
+// compile-time constant (0: any, given by m) keeps the running sums in registers, and the AVX2
+// clone works on four phases at a time (no FMA: the same roundings).
+struct SuffixPass {
+  const double* x;
+  std::size_t nx, m, rows, d;
+  std::size_t near_lo, near_n, end_lo;
+  double* near;
+  double* end;
+};
+template <std::size_t M>
+PHYLANE_SIMD_CLONES void suffix_pass(const SuffixPass& s) {
+  const std::size_t m = M ? M : s.m;
+  constexpr std::size_t kMax = M ? M : 1;
+  double fixed[kMax] = {};
+  std::vector<double> dynamic(M ? 0 : m, 0.0);
+  double* acc = M ? fixed : dynamic.data();
+  const double* x = s.x;
+  for (std::size_t j = s.rows + 1; j-- > 0;) {
+    if (j < s.rows) {
+      const std::size_t a = j * m, b = (j + s.d) * m;
+      if (b + m <= s.nx) {
+        const double* xa = x + a;
+        const double* xb = x + b;
+        for (std::size_t p = 0; p < m; ++p) acc[p] += xa[p] * xb[p];
+      } else {
+        for (std::size_t p = 0; p < m; ++p)
+          acc[p] += (a + p < s.nx ? x[a + p] : 0.0) * (b + p < s.nx ? x[b + p] : 0.0);
+      }
+    }
+    if (j >= s.end_lo) std::copy(acc, acc + m, s.end + (j - s.end_lo) * m);
+    if (j >= s.near_lo && j < s.near_lo + s.near_n) std::copy(acc, acc + m, s.near + (j - s.near_lo) * m);
+    if (j <= s.near_lo && j <= s.end_lo) break;
+  }
+}
+}  // namespace
+
 void ComFomSums::build_suffix() {
   const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size(), lags = static_cast<std::size_t>(n_pre_ + n_post_ + 1);
   const std::size_t rows = (nx + m - 1) / m;  // UI rows of x, the last one possibly partial
@@ -792,25 +838,12 @@ void ComFomSums::build_suffix() {
   end_n_ = rows + 1 - end_lo_;
   near_.resize(lags * near_n_ * m);
   end_.resize(lags * end_n_ * m);
-  acc_.resize(m);
-  auto at = [&](std::size_t i) { return i < nx ? x_[i] : 0.0; };
   for (std::size_t d = 0; d < lags; ++d) {
-    std::fill(acc_.begin(), acc_.end(), 0.0);
-    double* near = near_.data() + d * near_n_ * m;
-    double* end = end_.data() + d * end_n_ * m;
-    for (std::size_t j = rows + 1; j-- > 0;) {
-      if (j < rows) {
-        const std::size_t a = j * m, b = (j + d) * m;
-        if (b + m <= nx) {
-          for (std::size_t p = 0; p < m; ++p) acc_[p] += x_[a + p] * x_[b + p];
-        } else {
-          for (std::size_t p = 0; p < m; ++p) acc_[p] += at(a + p) * at(b + p);
-        }
-      }
-      if (j >= end_lo_) std::copy(acc_.begin(), acc_.end(), end + (j - end_lo_) * m);
-      if (j >= near_lo_ && j < near_lo_ + near_n_) std::copy(acc_.begin(), acc_.end(), near + (j - near_lo_) * m);
-      if (j <= near_lo_ && j <= end_lo_) break;
-    }
+    const SuffixPass pass{x_.data(), nx, m, rows, d, near_lo_, near_n_, end_lo_, near_.data() + d * near_n_ * m,
+                          end_.data() + d * end_n_ * m};
+    if (m == 32) suffix_pass<32>(pass);  // COM's usual M
+    else if (m == 16) suffix_pass<16>(pass);
+    else suffix_pass<0>(pass);
   }
 }
 

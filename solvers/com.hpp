@@ -294,7 +294,6 @@ class ComFomSums {
   double suffix(std::size_t phase, std::size_t lag, std::size_t j) const;  // S_lag(j) of the phase
   std::size_t near_lo_ = 0, near_n_ = 0, end_lo_ = 0, end_n_ = 0;
   std::vector<double> near_, end_;  // [lag][j - near_lo_ or j - end_lo_][phase]
-  std::vector<double> acc_;         // one running sum per phase
   std::span<const double> x_;
   long off_ = 0;
   int m_ = 1, n_pre_ = 0, n_post_ = 0, n_b_ = 0;
