@@ -770,18 +770,29 @@ void ComFomSums::window(const TxFfe& ffe, long from, long to, std::vector<double
   }
 }
 
-const ComFomSums::Phase& ComFomSums::lane(std::size_t phase) {
+const ComFomSums::Phase& ComFomSums::lane(std::size_t phase, std::size_t upto) {
   Phase& ph = phases_[phase];
-  if (ph.lane_built) return ph;
   const std::size_t m = static_cast<std::size_t>(m_), nx = x_.size(), off = static_cast<std::size_t>(off_);
-  const std::size_t k = phase < nx ? (nx - phase + m - 1) / m : 0;
-  ph.k = k;
-  // Every entry is written, so the storage of the previous pulse is reused without clearing it.
-  ph.lane.resize(k + 2 * off);
-  std::fill(ph.lane.begin(), ph.lane.begin() + off_, 0.0);
-  for (std::size_t j = 0; j < k; ++j) ph.lane[off + j] = x_[j * m + phase];
-  std::fill(ph.lane.begin() + static_cast<std::ptrdiff_t>(off + k), ph.lane.end(), 0.0);
-  ph.lane_built = true;
+  if (!ph.lane_built) {
+    const std::size_t k = phase < nx ? (nx - phase + m - 1) / m : 0;
+    ph.k = k;
+    // Entries are written as they are needed, so the storage of the previous pulse is reused
+    // without clearing it.
+    ph.lane.resize(k + 2 * off);
+    std::fill(ph.lane.begin(), ph.lane.begin() + off_, 0.0);
+    ph.filled = 0;
+    ph.lane_built = true;
+  }
+  const std::size_t k = ph.k;
+  if (ph.filled < upto && ph.filled < k + off) {
+    const std::size_t to = std::min(upto, k);
+    for (std::size_t j = ph.filled; j < to; ++j) ph.lane[off + j] = x_[j * m + phase];
+    ph.filled = std::max(ph.filled, to);
+    if (upto > k) {  // past the record: zeros
+      std::fill(ph.lane.begin() + static_cast<std::ptrdiff_t>(off + k), ph.lane.end(), 0.0);
+      ph.filled = k + off;
+    }
+  }
   return ph;
 }
 
@@ -875,7 +886,8 @@ ComFomSums::Sums ComFomSums::evaluate(const TxFfe& ffe, std::size_t cursor, doub
   const long n_b = static_cast<long>(b_max.size());
   const std::size_t phase = static_cast<std::size_t>(cur % m);
   const long q = cur / m;
-  const Phase& ph = lane(phase);
+  // The lane is read up to UI q + n_pre + N_b (the pre-cursors and the DFE's span).
+  const Phase& ph = lane(phase, static_cast<std::size_t>(q) + static_cast<std::size_t>(n_pre_) + b_max.size() + 2);
   const long kk = static_cast<long>(ph.k);
   auto clamp_k = [&](long k) { return static_cast<std::size_t>(std::clamp(k, 0L, kk)); };
 

@@ -287,9 +287,12 @@ class ComFomSums {
   struct Phase {
     bool lane_built = false;
     std::size_t k = 0;             // UI-spaced samples of the phase inside the record
+    std::size_t filled = 0;        // lane entries j < filled are in place (all: k + off_)
     std::vector<double> lane;      // lane[off_ + j] = x(j M + phase), zero outside the record
   };
-  const Phase& lane(std::size_t phase);
+  /// The phase's lane with at least its entries j < upto in place (the rest of the lane is filled
+  /// as later calls need it: a FOM reads only the pre-cursors and the DFE's span).
+  const Phase& lane(std::size_t phase, std::size_t upto);
   void build_suffix();
   double suffix(std::size_t phase, std::size_t lag, std::size_t j) const;  // S_lag(j) of the phase
   std::size_t near_lo_ = 0, near_n_ = 0, end_lo_ = 0, end_n_ = 0;
