@@ -91,7 +91,13 @@ namespace {
 // com_package_s of a checked package at a checked frequency.
 S2 package_s(const ComPackage& p, double freq_hz, ComPackageSide side) {
   S2 s{0.0, 1.0, 1.0, 0.0};  // matched through connection
-  auto add = [&](const S2& next) { s = com_cascade(s, next); };
+  // The first element is the cascade so far (the through connection before it changes nothing:
+  // the same values, one cascade fewer per frequency).
+  bool first = true;
+  auto add = [&](const S2& next) {
+    s = first ? next : com_cascade(s, next);
+    first = false;
+  };
   for (std::size_t i = 0; i < p.c_d_f.size(); ++i) {
     if (p.c_d_f[i] > 0.0) add(com_shunt_capacitance_s(p.c_d_f[i], p.r0_ohm, freq_hz));
     if (!p.l_s_h.empty() && p.l_s_h[i] > 0.0) add(com_series_inductance_s(p.l_s_h[i], p.r0_ohm, freq_hz));
