@@ -196,13 +196,16 @@ std::shared_ptr<const ComPathCache::Grid> path_channel(const ComSdd& sdd, const 
   if (!(data && data->freq_hz() == fin)) interpolated = sdd.evaluate(fin);
   const channels::Network& ch = interpolated ? *interpolated : *data;
   g->s.resize(fin.size());
+  std::vector<channels::S2> tx_board, rx_board;
+  if (b.pcb) {
+    tx_board.resize(fin.size());
+    rx_board.resize(fin.size());
+    channels::com_package_s(b.tx, fin, ComPackageSide::tx, tx_board);
+    channels::com_package_s(b.rx, fin, ComPackageSide::rx, rx_board);
+  }
   for (std::size_t q = 0; q < fin.size(); ++q) {
-    const double fq = fin[q];
     channels::S2 s{ch.s(q, 0, 0), ch.s(q, 0, 1), ch.s(q, 1, 0), ch.s(q, 1, 1)};
-    if (b.pcb) {
-      s = channels::com_cascade(channels::com_package_s(b.tx, fq, ComPackageSide::tx), s);
-      s = channels::com_cascade(s, channels::com_package_s(b.rx, fq, ComPackageSide::rx));
-    }
+    if (b.pcb) s = channels::com_cascade(channels::com_cascade(tx_board[q], s), rx_board[q]);
     g->s[q] = s;
   }
   g->f = std::move(fin);
@@ -248,18 +251,18 @@ TransferFunction com_path_transfer(const ComParameters& p, int case_number, cons
     std::vector<std::size_t> at;
     std::vector<double> fin = below_band_limit(zero_above, f, &at);
     const std::shared_ptr<const ComPathCache::Grid> ch = path_channel(sdd, boards, *cache, std::move(fin));
+    // The packages on this grid: from the case's shared cache, or evaluated for this call alone.
     std::shared_ptr<const ComPackageCache::Entry> tx_s, rx_s;
-    if (pkg && packages) {
-      tx_s = packages->get(tx_pkg, ComPackageSide::tx, ch->f);
-      rx_s = packages->get(rx_pkg, ComPackageSide::rx, ch->f);
+    if (pkg) {
+      ComPackageCache own;
+      ComPackageCache& held = packages ? *packages : own;
+      tx_s = held.get(tx_pkg, ComPackageSide::tx, ch->f);
+      rx_s = held.get(rx_pkg, ComPackageSide::rx, ch->f);
     }
     for (std::size_t q = 0; q < ch->f.size(); ++q) {
       const double fq = ch->f[q];
       channels::S2 s = ch->s[q];
-      if (pkg) {
-        s = channels::com_cascade(tx_s ? tx_s->s[q] : channels::com_package_s(tx_pkg, fq, ComPackageSide::tx), s);
-        s = channels::com_cascade(s, rx_s ? rx_s->s[q] : channels::com_package_s(rx_pkg, fq, ComPackageSide::rx));
-      }
+      if (pkg) s = channels::com_cascade(channels::com_cascade(tx_s->s[q], s), rx_s->s[q]);
       std::complex<double> v = channels::com_terminated_h21(s, g1, g2);  // (93A-18)
       // A measured DC point may carry a small imaginary part; the inverse FFT of the reference
       // code uses only the real part of the DC bin, and so does this.

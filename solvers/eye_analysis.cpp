@@ -167,9 +167,7 @@ constexpr long kNoComPoint = -2;
 long com_sampling_index(const PulseResponse& p, const EyeLinkSpec& spec) {
   if (spec.sampling == channels::EyeSampling::tallest) return -1;
   const auto& y = p.samples_v;
-  std::size_t peak = 0;
-  for (std::size_t i = 1; i < y.size(); ++i)
-    if (y[i] > y[peak]) peak = i;
+  const auto peak = static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin());  // the first largest
   const int anchor = spec.sampling == channels::EyeSampling::com ? 0 : spec.sampling == channels::EyeSampling::com_peak ? 1 : 2;
   const double b1 = spec.dfe_taps > 0 ? spec.dfe_limits.max_for(1) : 0.0;  // (93A-25) with b(1) at its limit
   const std::optional<std::size_t> i = com_anchor_index(y, peak, p.samples_per_ui, anchor, b1);
@@ -234,9 +232,7 @@ void finish_com(EyeAnalysis& out, long idx, const EyeLinkSpec& spec, double sigm
   if (idx == kNoComPoint) no_com_point(out, spec);
   if (idx < 0) return;
   const PulseResponse& p = out.equalizer.pulse.pulse;
-  std::size_t peak = 0;
-  for (std::size_t i = 1; i < p.samples_v.size(); ++i)
-    if (p.samples_v[i] > p.samples_v[peak]) peak = i;
+  const auto peak = static_cast<std::size_t>(std::max_element(p.samples_v.begin(), p.samples_v.end()) - p.samples_v.begin());
   if (spec.pdf == channels::EyePdf::com) {
     out.com = com_margin(p, idx, spec, sigma_n_v, xt);
     out.com.statistical_margin_db = out.eye.margin_db;
